@@ -1,0 +1,26 @@
+"""Test settings: the real settings with fixed keys, fast hashing and immediate tasks."""
+
+import os
+import tempfile
+
+os.environ.setdefault("ZHICHI_SECRET_KEY", "test-secret-key-not-for-production-0123456789abcdef")
+# A fixed test key (32 zero-free bytes, url-safe base64); never used outside tests.
+os.environ.setdefault("ZHICHI_ENCRYPTION_KEY", "dGVzdC1rZXktdGVzdC1rZXktdGVzdC1rZXktdGVzdDE=")
+os.environ.setdefault("ZHICHI_DATA_DIR", tempfile.mkdtemp(prefix="zhichi-test-"))
+os.environ.setdefault("ZHICHI_ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")
+os.environ["ZHICHI_DEBUG"] = "0"
+
+from zhichi.settings import *  # noqa: F403
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # speed only
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+SESSION_COOKIE_SECURE = False
+CSRF_COOKIE_SECURE = False
+SECURE_SSL_REDIRECT = False

@@ -1,0 +1,184 @@
+"""Organisations, departments, users with one role, API tokens, numbering sequences."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class OrgKind(models.TextChoices):
+    PROCURATORATE = "procuratorate", _("Procuratorate")
+    LABOUR_BUREAU = "labour_bureau", _("Human resources and social security bureau")
+    WOMENS_FEDERATION = "womens_federation", _("Women's federation")
+    DISABLED_FEDERATION = "disabled_federation", _("Disabled persons' federation")
+    TRADE_UNION = "trade_union", _("Trade union")
+    LEGAL_AID = "legal_aid", _("Legal aid centre")
+    MEDIATION = "mediation", _("People's mediation committee")
+    COURT = "court", _("Court")
+    POLICE = "police", _("Police")
+    CONSTRUCTION = "construction", _("Housing and construction bureau")
+    OTHER = "other", _("Other")
+
+
+class Organisation(models.Model):
+    code = models.CharField(_("code"), max_length=32, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    short_name = models.CharField(
+        _("short name"),
+        max_length=20,
+        blank=True,
+        help_text=_("Used in case and document numbers, e.g. 五华检."),
+    )
+    kind = models.CharField(_("kind"), max_length=32, choices=OrgKind.choices)
+    province = models.CharField(_("province code"), max_length=2, default="53")
+    district = models.CharField(_("district code"), max_length=6, blank=True)
+    case_number_pattern = models.CharField(
+        _("case number pattern"),
+        max_length=100,
+        blank=True,
+        help_text=_("Placeholders: {short}, {year}, {seq}, {seq:04d}. Empty: the system default."),
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_procuratorate(self) -> bool:
+        return self.kind == OrgKind.PROCURATORATE
+
+
+class Department(models.Model):
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="departments"
+    )
+    code = models.CharField(_("code"), max_length=32)
+    name = models.CharField(_("name"), max_length=100)
+
+    class Meta:
+        ordering = ["organisation", "code"]
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "code"], name="department_code_unique")
+        ]
+        verbose_name = _("department")
+        verbose_name_plural = _("departments")
+
+    def __str__(self) -> str:
+        return f"{self.organisation.name} · {self.name}"
+
+
+class Role(models.TextChoices):
+    OFFICER = "officer", _("Case officer")
+    HEAD = "head", _("Department head")
+    CHIEF = "chief", _("Chief procurator")
+    REGISTRAR = "registrar", _("Registrar")
+    PARTNER = "partner", _("Partner agency staff")
+    SYSADMIN = "sysadmin", _("System administrator")
+    SECADMIN = "secadmin", _("Security administrator")
+    AUDITOR = "auditor", _("Audit administrator")
+
+
+ADMIN_ROLES = frozenset({Role.SYSADMIN, Role.SECADMIN, Role.AUDITOR})
+CASEWORK_ROLES = frozenset({Role.OFFICER, Role.HEAD, Role.CHIEF})
+
+
+class User(AbstractUser):
+    """One person, one organisation, one role (rule R5: one admin role per account)."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="users", null=True, blank=True
+    )
+    department = models.ForeignKey(
+        Department, on_delete=models.PROTECT, related_name="users", null=True, blank=True
+    )
+    role = models.CharField(_("role"), max_length=16, choices=Role.choices, default=Role.OFFICER)
+    phone = models.CharField(_("office phone"), max_length=32, blank=True)
+
+    objects = UserManager()
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
+    def __str__(self) -> str:
+        return self.get_full_name() or self.username
+
+    @property
+    def display_name(self) -> str:
+        return self.get_full_name() or self.username
+
+    @property
+    def is_admin_role(self) -> bool:
+        return self.role in ADMIN_ROLES
+
+
+class ApiToken(models.Model):
+    """A personal API token. Only a SHA-256 digest is stored; the token is shown once."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(_("name"), max_length=100, blank=True)
+    prefix = models.CharField(max_length=12, db_index=True)
+    digest = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+
+    def __str__(self) -> str:
+        return f"{self.user.username} {self.prefix}…"
+
+    def is_usable(self, now=None) -> bool:
+        now = now or timezone.now()
+        if self.revoked_at is not None:
+            return False
+        return self.expires_at is None or self.expires_at > now
+
+
+class NumberSequence(models.Model):
+    """Gap-free serial numbers per organisation, kind (case, a document kind) and year."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT)
+    kind = models.CharField(max_length=40)
+    year = models.PositiveIntegerField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "kind", "year"], name="number_sequence_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation.code}/{self.kind}/{self.year}: {self.last}"
+
+
+class IdempotencyRecord(models.Model):
+    """The first answer to a POST carrying an Idempotency-Key, replayed for retries."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=100)
+    fingerprint = models.CharField(max_length=64)
+    status_code = models.PositiveSmallIntegerField(null=True, blank=True)
+    content_type = models.CharField(max_length=100, blank=True, default="")
+    body = models.BinaryField(default=b"")
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "key"], name="idempotency_key_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id}:{self.key}"

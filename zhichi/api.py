@@ -1,0 +1,127 @@
+"""The partner API (API.md): one NinjaAPI that mounts each app's router under /api/v1."""
+
+from __future__ import annotations
+
+from django.db import connection
+from django.http import Http404
+from django.utils.translation import gettext as _
+from ninja import NinjaAPI, Schema
+from ninja.errors import AuthenticationError, HttpError, ValidationError
+
+from zhichi.api_support import BearerToken
+from zhichi.cases.api import router as cases_router
+from zhichi.errors import InvalidInput, NotPermitted, StaleVersion
+from zhichi.intake.api import router as leads_router
+from zhichi.rules_api import router as rules_router
+
+api = NinjaAPI(
+    title="Zhichi partner API",
+    version="1",
+    description=(
+        "支持 Zhichi — civil support-prosecution collaboration platform. "
+        "Authenticate with `Authorization: Bearer <token>` (`manage.py issue_token USERNAME`). "
+        "Errors: 401 no valid token; 403 an action your role may not take; 404 an object you may "
+        "not see (or that does not exist); 409 a stale `version`; 422 invalid input with "
+        "`{detail, errors: [{field, code, message}]}`. Any POST may carry an `Idempotency-Key`."
+    ),
+    auth=BearerToken(),
+    urls_namespace="api",
+)
+
+
+def _field_path(loc) -> str:
+    parts = [str(p) for p in loc if p not in ("body", "payload", "query", "path", "data")]
+    return ".".join(parts) or "body"
+
+
+@api.exception_handler(ValidationError)
+def _validation_error(request, exc: ValidationError):
+    errors = [
+        {
+            "field": _field_path(e.get("loc", ())),
+            "code": str(e.get("type", "invalid")),
+            "message": str(e.get("msg", _("Invalid value."))),
+        }
+        for e in exc.errors
+    ]
+    return api.create_response(
+        request,
+        {"detail": _("The request is not valid; nothing was changed."), "errors": errors},
+        status=422,
+    )
+
+
+@api.exception_handler(InvalidInput)
+def _invalid_input(request, exc: InvalidInput):
+    return api.create_response(
+        request,
+        {"detail": str(exc.detail), "errors": [e.as_dict() for e in exc.errors]},
+        status=422,
+    )
+
+
+@api.exception_handler(StaleVersion)
+def _stale(request, exc: StaleVersion):
+    return api.create_response(
+        request,
+        {
+            "detail": _("Someone changed this case since you read it; reload and try again."),
+            "current_version": exc.current_version,
+        },
+        status=409,
+    )
+
+
+@api.exception_handler(NotPermitted)
+def _not_permitted(request, exc: NotPermitted):
+    return api.create_response(request, {"detail": str(exc)}, status=403)
+
+
+@api.exception_handler(Http404)
+def _not_found(request, exc):
+    return api.create_response(request, {"detail": _("Not found.")}, status=404)
+
+
+@api.exception_handler(AuthenticationError)
+def _unauthenticated(request, exc):
+    return api.create_response(request, {"detail": _("A valid API token is required.")}, status=401)
+
+
+@api.exception_handler(HttpError)
+def _http_error(request, exc: HttpError):
+    return api.create_response(request, {"detail": str(exc)}, status=exc.status_code)
+
+
+class HealthOut(Schema):
+    status: str
+    database: str
+    tasks: str
+
+
+@api.get("/health", auth=None, response={200: HealthOut, 503: HealthOut}, tags=["system"])
+def health(request):
+    """Liveness and readiness: the database answers and the task backend is configured."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+        database = "ok"
+    except Exception:
+        database = "error"
+    try:
+        from django_tasks import task_backends
+
+        task_backends["default"]
+        tasks = "ok"
+    except Exception:
+        tasks = "error"
+    ok = database == "ok" and tasks == "ok"
+    return (200 if ok else 503), {
+        "status": "ok" if ok else "error",
+        "database": database,
+        "tasks": tasks,
+    }
+
+
+api.add_router("/leads", leads_router, tags=["leads"])
+api.add_router("/cases", cases_router, tags=["cases"])
+api.add_router("/rules", rules_router, tags=["rules"])

@@ -1,0 +1,167 @@
+"""Cases in the partner API (API.md § Cases)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils.translation import gettext as _
+from ninja import Field, Query, Router, Schema
+
+from zhichi.api_support import READ_ERRORS, WRITE_ERRORS, ErrorOut, ValidationErrorOut, keyset_page
+from zhichi.audit.services import record
+from zhichi.cases import rules, services
+from zhichi.cases.filters import filter_cases
+from zhichi.cases.models import Case
+from zhichi.cases.presenters import case_out, timeline_out
+from zhichi.errors import FieldError, InvalidInput, NotPermitted
+
+router = Router()
+
+
+class CaseOut(Schema):
+    id: int
+    number: str
+    category: str
+    stage: str
+    level: int | None
+    level_reasons: list[str]
+    status: str
+    opened_on: str
+    closed_on: str | None
+    received_on: str
+    source: str
+    summary: str
+    officer: str | None
+    organisation: str
+    department: str | None
+    claimants: list[dict[str, Any]]
+    respondents: list[dict[str, Any]]
+    money: dict[str, str]
+    deadlines: list[dict[str, Any]]
+    flags: list[str]
+    version: int
+
+
+class CaseListItem(Schema):
+    id: int
+    number: str
+    category: str
+    stage: str
+    level: int | None
+    status: str
+    opened_on: str
+    officer: str | None
+    flags: list[str]
+    summary: str
+
+
+class CasePage(Schema):
+    items: list[CaseListItem]
+    next_cursor: str | None
+
+
+class TimelineItem(Schema):
+    at: str
+    kind: str
+    actor: str | None
+    summary: str
+
+
+class StageIn(Schema):
+    to: str = Field(
+        ..., description="review | pre_litigation | litigation | post_litigation | closed"
+    )
+    reason: str
+    version: int
+
+
+def _load(case_id: int) -> Case:
+    return (
+        Case.objects.select_related("organisation", "department", "officer")
+        .prefetch_related("parties__party")
+        .get(pk=case_id)
+    )
+
+
+@router.get(
+    "", response={200: CasePage, 401: ErrorOut, 422: ValidationErrorOut}, summary="List cases"
+)
+def list_cases(
+    request,
+    stage: str | None = None,
+    level: int | None = None,
+    category: str | None = None,
+    status: str | None = None,
+    q: str | None = Query(None, max_length=100),
+    employer: str | None = Query(None, description="the employer's unified social credit code"),
+    limit: int = Query(50, ge=1, le=200),
+    cursor: str | None = None,
+):
+    qs = filter_cases(
+        rules.cases_visible_to(request.auth),
+        stage=stage,
+        level=level,
+        category=category,
+        status=status,
+        q=q,
+        employer=employer,
+    ).select_related("officer")
+    try:
+        rows, next_cursor = keyset_page(qs, limit=limit, cursor=cursor)
+    except ValueError:
+        raise InvalidInput([FieldError("cursor", "invalid", _("This cursor is not valid."))])
+    return {
+        "items": [
+            {
+                "id": c.pk,
+                "number": c.number,
+                "category": c.category,
+                "stage": c.stage,
+                "level": c.level,
+                "status": c.status,
+                "opened_on": c.opened_on.isoformat(),
+                "officer": c.officer.username if c.officer else None,
+                "flags": c.flags,
+                "summary": c.summary,
+            }
+            for c in rows
+        ],
+        "next_cursor": next_cursor,
+    }
+
+
+@router.get("/{case_id}", response={200: CaseOut, 403: ErrorOut, **READ_ERRORS}, summary="One case")
+def get_case(request, case_id: int, unmask: bool = False):
+    """Identifiers are masked; `?unmask=1` shows them to roles that may unmask (and is logged)."""
+    case = rules.get_case_for(request.auth, case_id)
+    if unmask:
+        if not rules.can_unmask(request.auth, case):
+            record(action="case.unmask", actor=request.auth, obj=case, outcome="denied")
+            raise NotPermitted(_("Your role may not see full identifiers."))
+        record(action="case.unmask", actor=request.auth, obj=case, detail={"via": "api"})
+    return case_out(_load(case.pk), unmasked=unmask)
+
+
+@router.get(
+    "/{case_id}/timeline",
+    response={200: list[TimelineItem], **READ_ERRORS},
+    summary="Timeline, oldest first",
+)
+def case_timeline(request, case_id: int):
+    case = rules.get_case_for(request.auth, case_id)
+    return [timeline_out(e) for e in case.timeline.select_related("actor").order_by("at", "id")]
+
+
+@router.post(
+    "/{case_id}/stage", response={200: CaseOut, **WRITE_ERRORS}, summary="Move to another stage"
+)
+def move_stage(request, case_id: int, payload: StageIn):
+    case = rules.get_case_for(request.auth, case_id)
+    services.move_stage(
+        case_id=case.pk,
+        to=payload.to,
+        reason=payload.reason,
+        version=payload.version,
+        actor=request.auth,
+    )
+    return case_out(_load(case.pk))

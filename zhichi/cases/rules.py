@@ -1,0 +1,70 @@
+"""Who may see and do what with cases. Scoped getters raise 404 for what a user may not see."""
+
+from __future__ import annotations
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from zhichi.accounts.models import Role
+from zhichi.cases.models import Case
+
+DEPARTMENT_ROLES = {Role.OFFICER, Role.HEAD}
+ORGANISATION_ROLES = {Role.CHIEF, Role.REGISTRAR}
+
+
+def _active(user) -> bool:
+    return bool(user and user.is_authenticated and user.is_active and user.organisation_id)
+
+
+def case_scope(user) -> Q | None:
+    """The filter for the cases ``user`` may see, or None for no cases at all."""
+    if not _active(user):
+        return None
+    if user.role in DEPARTMENT_ROLES:
+        if user.department_id is None:
+            return None
+        return Q(organisation_id=user.organisation_id, department_id=user.department_id)
+    if user.role in ORGANISATION_ROLES:
+        return Q(organisation_id=user.organisation_id)
+    if user.role == Role.PARTNER:
+        # A partner sees the cases that came from its own referral, and only with the
+        # person's consent to share (C8).
+        return Q(referring_org_id=user.organisation_id, consent_to_share=True)
+    return None  # rule R5: the three administrators never read case data
+
+
+def cases_visible_to(user) -> QuerySet[Case]:
+    scope = case_scope(user)
+    if scope is None:
+        return Case.objects.none()
+    return Case.objects.filter(scope)
+
+
+def get_case_for(user, pk) -> Case:
+    try:
+        return cases_visible_to(user).get(pk=pk)
+    except (Case.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def is_partner_view(user) -> bool:
+    return user.role == Role.PARTNER
+
+
+def can_move_stage(user, case: Case) -> bool:
+    if not _active(user) or user.organisation_id != case.organisation_id:
+        return False
+    if user.role == Role.OFFICER:
+        return case.officer_id == user.pk
+    if user.role == Role.HEAD:
+        return user.department_id == case.department_id
+    return False
+
+
+def can_unmask(user, case: Case) -> bool:
+    """Rule ID-3: unmasking is for the procuratorate's case-handling roles only."""
+    return (
+        _active(user)
+        and user.organisation_id == case.organisation_id
+        and user.role in {Role.OFFICER, Role.HEAD, Role.CHIEF}
+    )

@@ -1,0 +1,195 @@
+"""State changes of a case. Each function is atomic, audited and writes the timeline."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from zhichi.accounts.models import Department, Organisation, User
+from zhichi.accounts.services import next_number
+from zhichi.audit.services import record
+from zhichi.cases import rules
+from zhichi.cases.models import Case, CaseParty, CaseStatus, PartyRole, Stage, TimelineEvent
+from zhichi.core import stages
+from zhichi.errors import FieldError, InvalidInput, NotPermitted, StaleVersion
+from zhichi.parties.models import Party
+
+
+@dataclass
+class CaseParticipant:
+    party: Party
+    role: str
+    groups: list[str] = field(default_factory=list)
+    vulnerability_basis: list[str] = field(default_factory=list)
+    amount_claimed: Decimal | None = None
+    months_unpaid: int | None = None
+
+
+@dataclass
+class CaseFacts:
+    category: str
+    summary: str
+    source: str
+    received_on: date
+    voluntary: bool
+    consent_to_share: bool
+    labour_relationship: str
+    has_iou: bool
+    payment_order_authority: str = ""
+    payment_order_issued_on: date | None = None
+    payment_order_deadline: date | None = None
+    evasion: list[str] = field(default_factory=list)
+    referring_org: Organisation | None = None
+    flags: list[str] = field(default_factory=list)
+
+
+def format_case_number(organisation: Organisation, year: int, serial: int) -> str:
+    pattern = organisation.case_number_pattern or settings.ZHICHI["CASE_NUMBER_PATTERN"]
+    return pattern.format(short=organisation.short_name or organisation.code, year=year, seq=serial)
+
+
+def add_event(
+    case: Case, *, kind: str, actor: User | None, summary: str = "", data: dict | None = None
+) -> TimelineEvent:
+    return TimelineEvent.objects.create(
+        case=case, kind=kind, actor=actor, summary=summary, data=data or {}
+    )
+
+
+def refresh_search_text(case: Case) -> None:
+    parts = [case.number, case.summary]
+    for cp in case.parties.select_related("party"):
+        parts += [cp.party.name, cp.party.credit_code]
+    case.search_text = " ".join(p for p in parts if p).lower()
+    Case.objects.filter(pk=case.pk).update(search_text=case.search_text)
+
+
+def open_case(
+    *,
+    actor: User,
+    organisation: Organisation,
+    department: Department | None,
+    facts: CaseFacts,
+    participants: list[CaseParticipant],
+    officer: User | None = None,
+    origin: dict[str, Any] | None = None,
+) -> Case:
+    """Create a case in the review stage with the next gap-free number. Call inside a transaction."""
+    today = timezone.localdate()
+    with transaction.atomic():
+        serial = next_number(organisation=organisation, kind="case", year=today.year)
+        case = Case.objects.create(
+            organisation=organisation,
+            department=department,
+            number=format_case_number(organisation, today.year, serial),
+            year=today.year,
+            serial=serial,
+            category=facts.category,
+            summary=facts.summary,
+            source=facts.source,
+            received_on=facts.received_on,
+            opened_on=today,
+            stage=Stage.REVIEW,
+            officer=officer or actor,
+            flags=list(facts.flags),
+            voluntary=facts.voluntary,
+            consent_to_share=facts.consent_to_share,
+            labour_relationship=facts.labour_relationship,
+            has_iou=facts.has_iou,
+            payment_order_authority=facts.payment_order_authority,
+            payment_order_issued_on=facts.payment_order_issued_on,
+            payment_order_deadline=facts.payment_order_deadline,
+            evasion=list(facts.evasion),
+            referring_org=facts.referring_org,
+        )
+        positions = {PartyRole.CLAIMANT: 0, PartyRole.RESPONDENT: 0}
+        for p in participants:
+            CaseParty.objects.create(
+                case=case,
+                party=p.party,
+                role=p.role,
+                position=positions[p.role],
+                groups=p.groups,
+                vulnerability_basis=p.vulnerability_basis,
+                amount_claimed=p.amount_claimed,
+                months_unpaid=p.months_unpaid,
+            )
+            positions[p.role] += 1
+        refresh_search_text(case)
+        add_event(
+            case,
+            kind="case_opened",
+            actor=actor,
+            data={"number": case.number, **(origin or {})},
+        )
+        record(
+            action="case.open",
+            actor=actor,
+            obj=case,
+            detail={"number": case.number, **(origin or {})},
+        )
+    return case
+
+
+def move_stage(*, case_id: int, to: str, reason: str, version: int, actor: User) -> Case:
+    """Move a case to another stage, with a reason. Refuses stale versions and disallowed moves."""
+    reason = (reason or "").strip()
+    errors = []
+    if to not in stages.STAGES:
+        errors.append(FieldError("to", "choice", _("Choose one of the stages.")))
+    if not reason:
+        errors.append(FieldError("reason", "required", _("Give the reason for the move.")))
+    elif len(reason) > 2000:
+        errors.append(
+            FieldError("reason", "max_length", _("Keep the reason under 2,000 characters."))
+        )
+    if errors:
+        raise InvalidInput(errors)
+    with transaction.atomic():
+        case = Case.objects.select_for_update().get(pk=case_id)
+        if not rules.can_move_stage(actor, case):
+            record(action="case.stage", actor=actor, obj=case, outcome="denied")
+            raise NotPermitted(
+                _("Only the case officer or the department head may move this case.")
+            )
+        if case.version != version:
+            raise StaleVersion(case.version)
+        if not stages.is_allowed(case.stage, to):
+            allowed = ", ".join(str(Stage(s).label) for s in stages.allowed_targets(case.stage))
+            message = _("A case in %(stage)s cannot move to %(to)s. Allowed: %(allowed)s.") % {
+                "stage": Stage(case.stage).label,
+                "to": Stage(to).label,
+                "allowed": allowed or _("none (the case is closed)"),
+            }
+            raise InvalidInput([FieldError("to", "not_allowed", message)])
+        previous = case.stage
+        case.stage = to
+        case.version += 1
+        case.updated_at = timezone.now()
+        fields = ["stage", "version", "updated_at"]
+        if to == stages.CLOSED:
+            case.status = CaseStatus.CLOSED
+            case.closed_on = timezone.localdate()
+            fields += ["status", "closed_on"]
+        case.save(update_fields=fields)
+        add_event(
+            case,
+            kind="stage_changed",
+            actor=actor,
+            summary=reason,
+            data={"from": previous, "to": to},
+        )
+        record(
+            action="case.stage",
+            actor=actor,
+            obj=case,
+            detail={"from": previous, "to": to, "version": case.version},
+        )
+    return case

@@ -1,0 +1,151 @@
+"""Case pages: workbench, list with filters and search, the case page, stage moves, unmask."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_POST
+
+from zhichi.audit.services import record
+from zhichi.cases import rules, services
+from zhichi.cases.filters import filter_cases
+from zhichi.cases.forms import CaseFilterForm, StageForm
+from zhichi.cases.models import Case, CaseStatus, PartyRole
+from zhichi.cases.presenters import describe_event, money_summary
+from zhichi.core import stages
+from zhichi.errors import InvalidInput, NotPermitted, StaleVersion
+from zhichi.forms import apply_service_errors
+from zhichi.intake.models import LeadStatus
+from zhichi.intake.rules import leads_visible_to
+
+PAGE_SIZE = 25
+
+
+@login_required
+@require_GET
+def workbench(request):
+    user = request.user
+    my_cases = (
+        rules.cases_visible_to(user)
+        .filter(officer=user, status=CaseStatus.OPEN)
+        .select_related("officer")
+        .order_by("-opened_on", "-id")[:10]
+    )
+    leads = leads_visible_to(user).order_by("-created_at", "-id")
+    if user.role != "partner":
+        leads = leads.filter(status=LeadStatus.NEW)
+    return render(
+        request,
+        "cases/workbench.html",
+        {"my_cases": my_cases, "my_leads": leads.select_related("case")[:10]},
+    )
+
+
+@login_required
+@require_GET
+def case_list(request):
+    filters = CaseFilterForm(request.GET or None)
+    qs = rules.cases_visible_to(request.user)
+    if filters.is_bound and filters.is_valid():
+        d = filters.cleaned_data
+        qs = filter_cases(
+            qs, stage=d["stage"], level=d["level"], category=d["category"], q=d["q"], flag=d["flag"]
+        )
+        if d["mine"]:
+            qs = qs.filter(officer=request.user)
+    qs = qs.select_related("officer").order_by("-opened_on", "-id")
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "cases/case_list.html",
+        {"page_obj": page, "paginator": page.paginator, "filters": filters},
+    )
+
+
+def _case_context(request, case: Case, **extra):
+    parties = list(case.parties.select_related("party").all())
+    targets = stages.allowed_targets(case.stage)
+    may_move = rules.can_move_stage(request.user, case)
+    context = {
+        "case": case,
+        "claimants": [p for p in parties if p.role == PartyRole.CLAIMANT],
+        "respondents": [p for p in parties if p.role == PartyRole.RESPONDENT],
+        "money": money_summary(parties),
+        "timeline": [
+            (e, describe_event(e))
+            for e in case.timeline.select_related("actor").order_by("at", "id")
+        ],
+        "may_move": may_move and bool(targets),
+        "stage_form": extra.pop("stage_form", None)
+        or StageForm(initial={"version": case.version}, targets=targets),
+        "can_unmask": rules.can_unmask(request.user, case),
+        "partner_view": rules.is_partner_view(request.user),
+    }
+    context.update(extra)
+    return context
+
+
+@never_cache
+@login_required
+@require_GET
+def case_detail(request, pk: int):
+    case = rules.get_case_for(request.user, pk)
+    case = Case.objects.select_related(
+        "organisation", "department", "officer", "referring_org"
+    ).get(pk=case.pk)
+    return render(request, "cases/case_detail.html", _case_context(request, case))
+
+
+@login_required
+@require_POST
+def case_move_stage(request, pk: int):
+    case = rules.get_case_for(request.user, pk)
+    form = StageForm(request.POST, targets=stages.allowed_targets(case.stage))
+    if form.is_valid():
+        d = form.cleaned_data
+        try:
+            services.move_stage(
+                case_id=case.pk,
+                to=d["to"],
+                reason=d["reason"],
+                version=d["version"],
+                actor=request.user,
+            )
+        except NotPermitted as exc:
+            raise PermissionDenied(str(exc)) from exc
+        except StaleVersion:
+            messages.error(
+                request,
+                _(
+                    "Someone changed this case while you were reading it. Here is the current state; please try again."
+                ),
+            )
+            return redirect("cases:case_detail", pk=case.pk)
+        except InvalidInput as exc:
+            apply_service_errors(exc, {"": form})
+        else:
+            messages.success(request, _("Stage changed."))
+            return redirect("cases:case_detail", pk=case.pk)
+    case.refresh_from_db()
+    return render(
+        request, "cases/case_detail.html", _case_context(request, case, stage_form=form), status=422
+    )
+
+
+@never_cache
+@login_required
+@require_POST
+def case_unmask(request, pk: int):
+    """Show the full identifiers once, for roles that may; every unmask is in the audit trail."""
+    case = rules.get_case_for(request.user, pk)
+    if not rules.can_unmask(request.user, case):
+        record(action="case.unmask", actor=request.user, obj=case, outcome="denied")
+        raise PermissionDenied
+    record(action="case.unmask", actor=request.user, obj=case, detail={"via": "page"})
+    case = Case.objects.select_related("organisation", "department", "officer").get(pk=case.pk)
+    return render(request, "cases/case_detail.html", _case_context(request, case, unmasked=True))

@@ -1,0 +1,59 @@
+"""Shared form helpers: Bootstrap classes on widgets, and service errors mapped to fields."""
+
+from __future__ import annotations
+
+from django import forms
+
+from zhichi.errors import InvalidInput
+
+
+class StyledFormMixin:
+    """Give every widget its Bootstrap class, so templates stay free of presentation logic."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            widget = field.widget
+            if isinstance(widget, (forms.CheckboxInput,)):
+                css = "form-check-input"
+            elif isinstance(widget, (forms.CheckboxSelectMultiple, forms.RadioSelect)):
+                css = ""
+            elif isinstance(widget, forms.Select):
+                css = "form-select"
+            else:
+                css = "form-control"
+            if css:
+                widget.attrs["class"] = (widget.attrs.get("class", "") + " " + css).strip()
+
+    def full_clean(self):
+        super().full_clean()
+        for name in getattr(self, "_errors", {}) or {}:
+            if name in self.fields:
+                widget = self.fields[name].widget
+                widget.attrs["class"] = (widget.attrs.get("class", "") + " is-invalid").strip()
+                widget.attrs["aria-invalid"] = "true"
+
+
+class StyledForm(StyledFormMixin, forms.Form):
+    pass
+
+
+def apply_service_errors(exc: InvalidInput, forms_by_prefix: dict[str, forms.Form]) -> None:
+    """Put each FieldError on the form field it names ("claimants.0.name" → claimants form 0).
+
+    ``forms_by_prefix`` maps a dotted prefix ("" for the main form, "claimants.0") to a form.
+    Errors on fields no form shows go to the main form's non-field errors.
+    """
+    main = forms_by_prefix[""]
+    for err in exc.errors:
+        prefix, _dot, name = err.field.rpartition(".")
+        form = forms_by_prefix.get(prefix)
+        target = name
+        if form is None:
+            # e.g. "payment_order.deadline" is flattened onto the main form as payment_order_deadline
+            form, target = main, err.field.replace(".", "_")
+        if target in form.fields:
+            if target not in (form._errors or {}) or err.message not in form._errors[target]:
+                form.add_error(target, err.message)
+        else:
+            main.add_error(None, err.message)

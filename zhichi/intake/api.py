@@ -1,0 +1,328 @@
+"""Leads in the partner API (API.md § Leads)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Count, Q
+from django.utils.translation import gettext as _
+from ninja import Field, Query, Router, Schema
+
+from zhichi.api_support import (
+    READ_ERRORS,
+    WRITE_ERRORS,
+    ErrorOut,
+    ValidationErrorOut,
+    keyset_page,
+)
+from zhichi.cases.models import PartyRole
+from zhichi.errors import FieldError, InvalidInput
+from zhichi.intake import rules, services
+from zhichi.intake.models import Lead
+from zhichi.intake.validation import validate_lead
+
+router = Router()
+
+MONEY = {"type": "string", "pattern": r"^\d+(\.\d{1,2})?$", "examples": ["12000.00"]}
+DATE = {"format": "date", "examples": ["2026-11-20"]}
+
+
+class ClaimantIn(Schema):
+    name: str = Field(..., max_length=10000)
+    id_number: str | None = None
+    phone: str | None = None
+    address: str | None = None
+    groups: list[str] = Field(
+        default_factory=list,
+        description="migrant_worker | woman | minor | elderly | disabled | low_income | veteran",
+    )
+    vulnerability_basis: list[str] = Field(
+        default_factory=list,
+        description="economic_hardship | no_legal_knowledge | evidence_difficulty | age_or_health",
+    )
+    amount_claimed: str | int | None = Field(None, json_schema_extra=MONEY)
+    months_unpaid: int | None = None
+
+
+class RespondentIn(Schema):
+    kind: str = Field("organisation", description="organisation | person")
+    name: str
+    credit_code: str | None = None
+    id_number: str | None = None
+    address: str | None = None
+
+
+class PaymentOrderIn(Schema):
+    authority: str | None = None
+    issued_on: str | None = Field(None, json_schema_extra=DATE)
+    deadline: str | None = Field(None, json_schema_extra=DATE)
+
+
+class LeadIn(Schema):
+    source: str = Field(
+        ..., description="walk_in | hotline | portal | agency | internal | ex_officio | import"
+    )
+    received_on: str = Field(..., json_schema_extra=DATE)
+    category: str = Field(
+        ...,
+        description="wages | work_injury | support_payment | domestic_violence | personal_injury "
+        "| guardianship | other",
+    )
+    summary: str
+    claimants: list[ClaimantIn]
+    respondents: list[RespondentIn] = Field(default_factory=list)
+    voluntary: bool = False
+    consent_to_share: bool = False
+    labour_relationship: str = Field(
+        "unknown", description="employee | contractor_crew | none | unknown"
+    )
+    has_iou: bool = False
+    payment_order: PaymentOrderIn | None = None
+    evasion: list[str] = Field(
+        default_factory=list,
+        description="transferred_assets | absconded | destroyed_records | refused_summons",
+    )
+    referring_org: str | None = None
+    to_org: str | None = Field(None, description="the receiving procuratorate's code (partners)")
+
+
+class ClaimantOut(Schema):
+    party_id: int
+    name: str
+    id_number_masked: str
+    phone_masked: str
+    groups: list[str]
+    vulnerability_basis: list[str]
+    amount_claimed: str | None
+    months_unpaid: int | None
+
+
+class RespondentOut(Schema):
+    party_id: int
+    kind: str
+    name: str
+    credit_code: str
+    id_number_masked: str
+
+
+class DuplicateOut(Schema):
+    lead_id: int | None = None
+    case_id: int | None = None
+    reason: str
+
+
+class LeadOut(Schema):
+    id: int
+    receipt_code: str
+    status: str
+    source: str
+    received_on: str
+    category: str
+    summary: str
+    claimants: list[ClaimantOut]
+    respondents: list[RespondentOut]
+    voluntary: bool
+    consent_to_share: bool
+    labour_relationship: str
+    has_iou: bool
+    payment_order: dict[str, Any] | None
+    evasion: list[str]
+    flags: list[str]
+    referring_org: str | None
+    organisation: str
+    duplicates: list[DuplicateOut]
+    case_id: int | None
+    case_number: str | None
+    decline_reason: str
+    decline_redirect: str
+    created_at: str
+
+
+class LeadListItem(Schema):
+    id: int
+    receipt_code: str
+    status: str
+    source: str
+    received_on: str
+    category: str
+    summary: str
+    claimant_count: int
+    case_id: int | None
+    created_at: str
+
+
+class LeadPage(Schema):
+    items: list[LeadListItem]
+    next_cursor: str | None
+
+
+class AcceptOut(Schema):
+    case_id: int
+    case_number: str
+
+
+class DeclineIn(Schema):
+    reason: str
+    redirect: str = Field(
+        ..., description="legal_aid | arbitration | labour_inspection | self_suit | other"
+    )
+
+
+def money(value) -> str | None:
+    return None if value is None else f"{value:.2f}"
+
+
+def lead_out(lead: Lead, *, duplicates: list[services.Duplicate] | None) -> dict:
+    parties = list(lead.parties.all())
+    order = None
+    if lead.payment_order_authority or lead.payment_order_issued_on or lead.payment_order_deadline:
+        order = {
+            "authority": lead.payment_order_authority,
+            "issued_on": lead.payment_order_issued_on.isoformat()
+            if lead.payment_order_issued_on
+            else None,
+            "deadline": lead.payment_order_deadline.isoformat()
+            if lead.payment_order_deadline
+            else None,
+        }
+    return {
+        "id": lead.pk,
+        "receipt_code": lead.receipt_code,
+        "status": lead.status,
+        "source": lead.source,
+        "received_on": lead.received_on.isoformat(),
+        "category": lead.category,
+        "summary": lead.summary,
+        "claimants": [
+            {
+                "party_id": lp.party_id,
+                "name": lp.party.name,
+                "id_number_masked": lp.party.id_number_masked,
+                "phone_masked": lp.party.phone_masked,
+                "groups": lp.groups,
+                "vulnerability_basis": lp.vulnerability_basis,
+                "amount_claimed": money(lp.amount_claimed),
+                "months_unpaid": lp.months_unpaid,
+            }
+            for lp in parties
+            if lp.role == PartyRole.CLAIMANT
+        ],
+        "respondents": [
+            {
+                "party_id": lp.party_id,
+                "kind": lp.party.kind,
+                "name": lp.party.name,
+                "credit_code": lp.party.credit_code_masked,
+                "id_number_masked": lp.party.id_number_masked,
+            }
+            for lp in parties
+            if lp.role == PartyRole.RESPONDENT
+        ],
+        "voluntary": lead.voluntary,
+        "consent_to_share": lead.consent_to_share,
+        "labour_relationship": lead.labour_relationship,
+        "has_iou": lead.has_iou,
+        "payment_order": order,
+        "evasion": lead.evasion,
+        "flags": lead.flags,
+        "referring_org": lead.referring_org.code if lead.referring_org else None,
+        "organisation": lead.organisation.code,
+        "duplicates": [
+            {"lead_id": d.lead_id, "case_id": d.case_id, "reason": d.reason}
+            for d in duplicates or []
+        ],
+        "case_id": lead.case_id,
+        "case_number": lead.case.number if lead.case else None,
+        "decline_reason": lead.decline_reason,
+        "decline_redirect": lead.decline_redirect,
+        "created_at": lead.created_at.isoformat(),
+    }
+
+
+def _load(request, lead_id: int) -> Lead:
+    lead = rules.get_lead_for(request.auth, lead_id)
+    return (
+        Lead.objects.select_related("organisation", "referring_org", "case")
+        .prefetch_related("parties__party")
+        .get(pk=lead.pk)
+    )
+
+
+def _full(request, lead_id: int) -> dict:
+    lead = _load(request, lead_id)
+    dups = services.find_duplicates(lead, visible=rules.leads_visible_to(request.auth))
+    return lead_out(lead, duplicates=dups)
+
+
+@router.post("", response={201: LeadOut, **WRITE_ERRORS}, summary="File a lead")
+def create_lead(request, payload: LeadIn):
+    data = payload.dict()
+    to_org = data.pop("to_org", None)
+    lead = services.create_lead(actor=request.auth, data=validate_lead(data), to_org=to_org)
+    return 201, _full(request, lead.pk)
+
+
+@router.get(
+    "", response={200: LeadPage, 401: ErrorOut, 422: ValidationErrorOut}, summary="List leads"
+)
+def list_leads(
+    request,
+    status: str | None = None,
+    source: str | None = None,
+    category: str | None = None,
+    limit: int = Query(50, ge=1, le=200),
+    cursor: str | None = None,
+):
+    qs = rules.leads_visible_to(request.auth)
+    if status:
+        qs = qs.filter(status=status)
+    if source:
+        qs = qs.filter(source=source)
+    if category:
+        qs = qs.filter(category=category)
+    qs = qs.annotate(claimant_count=Count("parties", filter=Q(parties__role=PartyRole.CLAIMANT)))
+    try:
+        rows, next_cursor = keyset_page(qs, limit=limit, cursor=cursor)
+    except ValueError:
+        raise InvalidInput([FieldError("cursor", "invalid", _("This cursor is not valid."))])
+    return {
+        "items": [
+            {
+                "id": r.pk,
+                "receipt_code": r.receipt_code,
+                "status": r.status,
+                "source": r.source,
+                "received_on": r.received_on.isoformat(),
+                "category": r.category,
+                "summary": r.summary,
+                "claimant_count": r.claimant_count,
+                "case_id": r.case_id,
+                "created_at": r.created_at.isoformat(),
+            }
+            for r in rows
+        ],
+        "next_cursor": next_cursor,
+    }
+
+
+@router.get("/{lead_id}", response={200: LeadOut, **READ_ERRORS}, summary="One lead")
+def get_lead(request, lead_id: int):
+    return _full(request, lead_id)
+
+
+@router.post(
+    "/{lead_id}/accept", response={200: AcceptOut, **WRITE_ERRORS}, summary="Accept into a case"
+)
+def accept_lead(request, lead_id: int):
+    lead = rules.get_lead_for(request.auth, lead_id)
+    case = services.accept_lead(lead_id=lead.pk, actor=request.auth)
+    return {"case_id": case.pk, "case_number": case.number}
+
+
+@router.post(
+    "/{lead_id}/decline", response={200: LeadOut, **WRITE_ERRORS}, summary="Decline with a redirect"
+)
+def decline_lead(request, lead_id: int, payload: DeclineIn):
+    lead = rules.get_lead_for(request.auth, lead_id)
+    services.decline_lead(lead_id=lead.pk, actor=request.auth, data=payload.dict())
+    return _full(request, lead.pk)

@@ -1,0 +1,143 @@
+"""Leads (线索): what comes in before a case exists (C1)."""
+
+from __future__ import annotations
+
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from zhichi.accounts.models import Department, Organisation
+from zhichi.cases.models import Case, Category, LabourRelationship, PartyRole, Source
+from zhichi.parties.models import Party
+
+RECEIPT_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud on the phone
+
+
+def new_receipt_code() -> str:
+    return "".join(secrets.choice(RECEIPT_ALPHABET) for _ in range(10))
+
+
+class LeadStatus(models.TextChoices):
+    NEW = "new", _("New")
+    ACCEPTED = "accepted", _("Accepted")
+    DECLINED = "declined", _("Declined")
+    TRANSFERRED = "transferred", _("Transferred")
+
+
+class Redirect(models.TextChoices):
+    LEGAL_AID = "legal_aid", _("Legal aid")
+    ARBITRATION = "arbitration", _("Labour arbitration")
+    LABOUR_INSPECTION = "labour_inspection", _("Labour inspection")
+    SELF_SUIT = "self_suit", _("Sue on their own")
+    OTHER = "other", _("Other")
+
+
+class Lead(models.Model):
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="leads", verbose_name=_("received by")
+    )
+    department = models.ForeignKey(
+        Department, on_delete=models.PROTECT, null=True, blank=True, related_name="leads"
+    )
+    receipt_code = models.CharField(max_length=16, unique=True, default=new_receipt_code)
+    source = models.CharField(_("source"), max_length=16, choices=Source.choices)
+    received_on = models.DateField(_("received on"))
+    category = models.CharField(_("category"), max_length=32, choices=Category.choices)
+    summary = models.TextField(_("summary"))
+    voluntary = models.BooleanField(_("the person applies voluntarily"), default=False)
+    consent_to_share = models.BooleanField(
+        _("consents to sharing with partner agencies"), default=False
+    )
+    labour_relationship = models.CharField(
+        _("labour relationship"),
+        max_length=16,
+        choices=LabourRelationship.choices,
+        default=LabourRelationship.UNKNOWN,
+    )
+    has_iou = models.BooleanField(_("holds the employer's wage IOU"), default=False)
+    payment_order_authority = models.CharField(
+        _("order to pay: issued by"), max_length=200, blank=True, default=""
+    )
+    payment_order_issued_on = models.DateField(_("order to pay: issued on"), null=True, blank=True)
+    payment_order_deadline = models.DateField(_("order to pay: deadline"), null=True, blank=True)
+    evasion = models.JSONField(_("evasion"), default=list, blank=True)
+    flags = models.JSONField(default=list, blank=True)
+    referring_org = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="leads_referred",
+        verbose_name=_("referred by"),
+    )
+    status = models.CharField(
+        _("status"),
+        max_length=16,
+        choices=LeadStatus.choices,
+        default=LeadStatus.NEW,
+        db_index=True,
+    )
+    decline_reason = models.TextField(_("reason for declining"), blank=True, default="")
+    decline_redirect = models.CharField(
+        _("redirected to"), max_length=20, choices=Redirect.choices, blank=True, default=""
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    case = models.OneToOneField(
+        Case, on_delete=models.PROTECT, null=True, blank=True, related_name="lead"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="leads_created"
+    )
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["organisation", "department", "-created_at", "-id"]),
+            models.Index(fields=["referring_org", "-created_at", "-id"]),
+            models.Index(fields=["received_on"]),
+        ]
+        verbose_name = _("lead")
+        verbose_name_plural = _("leads")
+
+    def __str__(self) -> str:
+        return f"{_('Lead')} {self.receipt_code}"
+
+    @property
+    def claimants(self):
+        return [lp for lp in self.parties.all() if lp.role == PartyRole.CLAIMANT]
+
+    @property
+    def respondents(self):
+        return [lp for lp in self.parties.all() if lp.role == PartyRole.RESPONDENT]
+
+
+class LeadParty(models.Model):
+    lead = models.ForeignKey(Lead, on_delete=models.CASCADE, related_name="parties")
+    party = models.ForeignKey(Party, on_delete=models.PROTECT, related_name="lead_roles")
+    role = models.CharField(max_length=16, choices=PartyRole.choices)
+    position = models.PositiveSmallIntegerField(default=0)
+    groups = models.JSONField(default=list, blank=True)
+    vulnerability_basis = models.JSONField(default=list, blank=True)
+    amount_claimed = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
+    months_unpaid = models.PositiveSmallIntegerField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["role", "position", "id"]
+        indexes = [models.Index(fields=["party", "role"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(amount_claimed__isnull=True) | Q(amount_claimed__gte=0),
+                name="lead_party_amount_nonnegative",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.party.name} ({self.role})"

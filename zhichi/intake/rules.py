@@ -1,0 +1,58 @@
+"""Who may see and decide leads."""
+
+from __future__ import annotations
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from zhichi.accounts.models import Role
+from zhichi.intake.models import Lead
+
+INTAKE_ROLES = {Role.OFFICER, Role.HEAD, Role.CHIEF, Role.PARTNER}
+
+
+def _active(user) -> bool:
+    return bool(user and user.is_authenticated and user.is_active and user.organisation_id)
+
+
+def lead_scope(user) -> Q | None:
+    if not _active(user):
+        return None
+    if user.role in {Role.OFFICER, Role.HEAD}:
+        if user.department_id is None:
+            return None
+        return Q(organisation_id=user.organisation_id) & (
+            Q(department_id=user.department_id) | Q(department__isnull=True)
+        )
+    if user.role in {Role.CHIEF, Role.REGISTRAR}:
+        return Q(organisation_id=user.organisation_id)
+    if user.role == Role.PARTNER:
+        return Q(referring_org_id=user.organisation_id)  # only the leads it sent
+    return None
+
+
+def leads_visible_to(user) -> QuerySet[Lead]:
+    scope = lead_scope(user)
+    return Lead.objects.none() if scope is None else Lead.objects.filter(scope)
+
+
+def get_lead_for(user, pk) -> Lead:
+    try:
+        return leads_visible_to(user).get(pk=pk)
+    except (Lead.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def can_create_lead(user) -> bool:
+    return _active(user) and user.role in INTAKE_ROLES
+
+
+def can_decide_lead(user, lead: Lead) -> bool:
+    """Accepting or declining is for the receiving procuratorate's case-handling staff."""
+    if not _active(user) or user.organisation_id != lead.organisation_id:
+        return False
+    if user.role == Role.CHIEF:
+        return True
+    return user.role in {Role.OFFICER, Role.HEAD} and (
+        lead.department_id in (None, user.department_id)
+    )

@@ -1,0 +1,269 @@
+"""Intake: file a lead, find its duplicates, accept it into a case or decline it (C1)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from zhichi.accounts.models import Department, Organisation, OrgKind, Role, User
+from zhichi.audit.services import record
+from zhichi.cases import services as case_services
+from zhichi.cases.models import Case, Flag, PartyRole, Source
+from zhichi.core.routing import arbitration_first
+from zhichi.errors import FieldError, InvalidInput, NotPermitted
+from zhichi.intake import rules
+from zhichi.intake.models import Lead, LeadParty, LeadStatus
+from zhichi.intake.validation import LeadInput, validate_decline
+from zhichi.parties import services as party_services
+from zhichi.parties.models import PartyKind
+
+INTAKE_DEPARTMENT = "civil"
+
+
+def _receiver_for(actor: User, to_org: str | None) -> tuple[Organisation, Department | None]:
+    """Where a lead lands: the actor's own procuratorate, or for a partner, the procuratorate."""
+    if actor.organisation.kind == OrgKind.PROCURATORATE:
+        return actor.organisation, actor.department
+    candidates = Organisation.objects.filter(kind=OrgKind.PROCURATORATE, is_active=True)
+    org = None
+    if to_org:
+        org = candidates.filter(code=to_org).first()
+        if org is None:
+            raise InvalidInput(
+                [FieldError("to_org", "unknown", _("No procuratorate has this code."))]
+            )
+    else:
+        org = (
+            candidates.filter(district=actor.organisation.district).order_by("pk").first()
+            or candidates.order_by("pk").first()
+        )
+    if org is None:
+        raise InvalidInput([FieldError("to_org", "unknown", _("No procuratorate is set up yet."))])
+    return org, org.departments.filter(code=INTAKE_DEPARTMENT).first()
+
+
+def lead_flags(data: LeadInput) -> list[str]:
+    flags = []
+    if arbitration_first(labour_relationship=data.labour_relationship, has_iou=data.has_iou):
+        flags.append(Flag.ARBITRATION_FIRST)  # rule SP-6
+    return flags
+
+
+def create_lead(*, actor: User, data: LeadInput, to_org: str | None = None) -> Lead:
+    """File a validated lead. Partners always file as their own organisation."""
+    if not rules.can_create_lead(actor):
+        raise NotPermitted(_("Your role may not file leads."))
+    organisation, department = _receiver_for(actor, to_org)
+    referring_org = data.referring_org
+    source = data.source
+    if actor.role == Role.PARTNER:
+        referring_org, source = actor.organisation, Source.AGENCY
+    with transaction.atomic():
+        lead = Lead.objects.create(
+            organisation=organisation,
+            department=department,
+            source=source,
+            received_on=data.received_on,
+            category=data.category,
+            summary=data.summary,
+            voluntary=data.voluntary,
+            consent_to_share=data.consent_to_share,
+            labour_relationship=data.labour_relationship,
+            has_iou=data.has_iou,
+            payment_order_authority=data.payment_order_authority,
+            payment_order_issued_on=data.payment_order_issued_on,
+            payment_order_deadline=data.payment_order_deadline,
+            evasion=data.evasion,
+            flags=lead_flags(data),
+            referring_org=referring_org,
+            created_by=actor,
+        )
+        for pos, c in enumerate(data.claimants):
+            party = party_services.upsert_person(
+                name=c.name, id_number=c.id_number, phone=c.phone, address=c.address
+            )
+            LeadParty.objects.create(
+                lead=lead,
+                party=party,
+                role=PartyRole.CLAIMANT,
+                position=pos,
+                groups=c.groups,
+                vulnerability_basis=c.vulnerability_basis,
+                amount_claimed=c.amount_claimed,
+                months_unpaid=c.months_unpaid,
+            )
+        for pos, r in enumerate(data.respondents):
+            if r.kind == PartyKind.ORGANISATION:
+                party = party_services.upsert_organisation(
+                    name=r.name, credit_code=r.credit_code, address=r.address
+                )
+            else:
+                party = party_services.upsert_person(
+                    name=r.name, id_number=r.id_number, address=r.address
+                )
+            LeadParty.objects.create(
+                lead=lead, party=party, role=PartyRole.RESPONDENT, position=pos
+            )
+        record(
+            action="lead.create",
+            actor=actor,
+            obj=lead,
+            detail={"claimants": len(data.claimants), "respondents": len(data.respondents)},
+        )
+    return lead
+
+
+@dataclass(frozen=True)
+class Duplicate:
+    reason: str  # "same_claimant" | "same_respondent"
+    lead_id: int
+    case_id: int | None
+    label: str  # receipt code or case number, for display
+
+
+def find_duplicates(lead: Lead, *, visible: QuerySet[Lead]) -> list[Duplicate]:
+    """Other leads with the same claimant, or the same respondent within the window (C1).
+
+    Only leads the viewer may see are reported, so a duplicate never reveals another agency's work.
+    """
+    window = timedelta(days=settings.ZHICHI["DUPLICATE_WINDOW_DAYS"])
+    parties = list(lead.parties.select_related("party"))
+    claimant_ids = [lp.party_id for lp in parties if lp.role == PartyRole.CLAIMANT]
+    respondent_ids = [lp.party_id for lp in parties if lp.role == PartyRole.RESPONDENT]
+    respondent_names = [
+        lp.party.name
+        for lp in parties
+        if lp.role == PartyRole.RESPONDENT and lp.party.kind == PartyKind.ORGANISATION
+    ]
+    found: dict[tuple[int, str], Duplicate] = {}
+    others = visible.exclude(pk=lead.pk).select_related("case")
+    if claimant_ids:
+        for other in others.filter(
+            parties__role=PartyRole.CLAIMANT, parties__party_id__in=claimant_ids
+        ).distinct()[:50]:
+            found[(other.pk, "same_claimant")] = _dup(other, "same_claimant")
+    if respondent_ids:
+        near = Q(
+            received_on__gte=lead.received_on - window, received_on__lte=lead.received_on + window
+        )
+        same = Q(parties__party_id__in=respondent_ids)
+        if respondent_names:
+            same |= Q(
+                parties__party__kind=PartyKind.ORGANISATION,
+                parties__party__name__in=respondent_names,
+            )
+        for other in others.filter(near, same, parties__role=PartyRole.RESPONDENT).distinct()[:50]:
+            found.setdefault((other.pk, "same_respondent"), _dup(other, "same_respondent"))
+    return sorted(found.values(), key=lambda d: (d.reason, -d.lead_id))
+
+
+def _dup(other: Lead, reason: str) -> Duplicate:
+    case: Case | None = other.case
+    return Duplicate(
+        reason=reason,
+        lead_id=other.pk,
+        case_id=case.pk if case else None,
+        label=case.number if case else other.receipt_code,
+    )
+
+
+def _locked_new_lead(lead_id: int, actor: User) -> Lead:
+    lead = Lead.objects.select_for_update().select_related("organisation").get(pk=lead_id)
+    if not rules.can_decide_lead(actor, lead):
+        record(action="lead.decide", actor=actor, obj=lead, outcome="denied")
+        raise NotPermitted(
+            _("Only the receiving procuratorate's case officers may decide this lead.")
+        )
+    if lead.status != LeadStatus.NEW:
+        raise InvalidInput(
+            [
+                FieldError(
+                    "status",
+                    "already_decided",
+                    _("This lead was already decided (%(status)s).")
+                    % {"status": LeadStatus(lead.status).label},
+                )
+            ]
+        )
+    return lead
+
+
+def accept_lead(*, lead_id: int, actor: User, officer: User | None = None) -> Case:
+    """Accept a new lead: open a case in review with the next number and the lead's parties."""
+    with transaction.atomic():
+        lead = _locked_new_lead(lead_id, actor)
+        participants = [
+            case_services.CaseParticipant(
+                party=lp.party,
+                role=lp.role,
+                groups=lp.groups,
+                vulnerability_basis=lp.vulnerability_basis,
+                amount_claimed=lp.amount_claimed,
+                months_unpaid=lp.months_unpaid,
+            )
+            for lp in lead.parties.select_related("party")
+        ]
+        facts = case_services.CaseFacts(
+            category=lead.category,
+            summary=lead.summary,
+            source=lead.source,
+            received_on=lead.received_on,
+            voluntary=lead.voluntary,
+            consent_to_share=lead.consent_to_share,
+            labour_relationship=lead.labour_relationship,
+            has_iou=lead.has_iou,
+            payment_order_authority=lead.payment_order_authority,
+            payment_order_issued_on=lead.payment_order_issued_on,
+            payment_order_deadline=lead.payment_order_deadline,
+            evasion=lead.evasion,
+            referring_org=lead.referring_org,
+            flags=lead.flags,
+        )
+        department = lead.department or (
+            actor.department if actor.organisation_id == lead.organisation_id else None
+        )
+        case = case_services.open_case(
+            actor=actor,
+            organisation=lead.organisation,
+            department=department,
+            facts=facts,
+            participants=participants,
+            officer=officer,
+            origin={"lead": lead.pk, "receipt_code": lead.receipt_code},
+        )
+        lead.status = LeadStatus.ACCEPTED
+        lead.case = case
+        lead.decided_at = timezone.now()
+        lead.decided_by = actor
+        lead.save(update_fields=["status", "case", "decided_at", "decided_by"])
+        record(action="lead.accept", actor=actor, obj=lead, detail={"case": case.number})
+    return case
+
+
+def decline_lead(*, lead_id: int, actor: User, data: dict) -> Lead:
+    """Decline with a reason and a redirect (legal aid, arbitration, ...)."""
+    reason, redirect = validate_decline(data)
+    with transaction.atomic():
+        lead = _locked_new_lead(lead_id, actor)
+        lead.status = LeadStatus.DECLINED
+        lead.decline_reason = reason
+        lead.decline_redirect = redirect
+        lead.decided_at = timezone.now()
+        lead.decided_by = actor
+        lead.save(
+            update_fields=[
+                "status",
+                "decline_reason",
+                "decline_redirect",
+                "decided_at",
+                "decided_by",
+            ]
+        )
+        record(action="lead.decline", actor=actor, obj=lead, detail={"redirect": redirect})
+    return lead

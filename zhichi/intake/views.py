@@ -1,0 +1,234 @@
+"""Lead pages: list, form (with claimant rows), detail with duplicates, accept and decline."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
+from django.forms.utils import ErrorDict
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from zhichi.accounts.models import Role
+from zhichi.cases.models import PartyRole
+from zhichi.errors import InvalidInput, NotPermitted
+from zhichi.forms import apply_service_errors
+from zhichi.intake import rules, services
+from zhichi.intake.forms import (
+    ClaimantFormSet,
+    DeclineForm,
+    LeadFilterForm,
+    LeadForm,
+    RespondentFormSet,
+)
+from zhichi.intake.models import Lead
+from zhichi.intake.validation import validate_lead
+
+PAGE_SIZE = 25
+
+
+@login_required
+@require_GET
+def lead_list(request):
+    qs = rules.leads_visible_to(request.user)
+    filters = LeadFilterForm(request.GET or None)
+    if filters.is_bound and filters.is_valid():
+        d = filters.cleaned_data
+        if d["status"]:
+            qs = qs.filter(status=d["status"])
+        if d["source"]:
+            qs = qs.filter(source=d["source"])
+        if d["category"]:
+            qs = qs.filter(category=d["category"])
+        if d["received_from"]:
+            qs = qs.filter(received_on__gte=d["received_from"])
+        if d["received_to"]:
+            qs = qs.filter(received_on__lte=d["received_to"])
+    qs = (
+        qs.select_related("case", "referring_org")
+        .annotate(claimant_count=Count("parties", filter=Q(parties__role=PartyRole.CLAIMANT)))
+        .order_by("-created_at", "-id")
+    )
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "intake/lead_list.html",
+        {
+            "page_obj": page,
+            "paginator": page.paginator,
+            "filters": filters,
+            "can_create": rules.can_create_lead(request.user),
+        },
+    )
+
+
+def _silence(form) -> None:
+    """Show a bound form again without judging it (used when only a row was added)."""
+    form._errors = ErrorDict()
+    form.cleaned_data = {}
+
+
+def _kept(formset) -> list:
+    return [
+        f
+        for f in formset.forms
+        if f.has_changed() and not (formset.can_delete and formset._should_delete_form(f))
+    ]
+
+
+@login_required
+def lead_create(request):
+    if not rules.can_create_lead(request.user):
+        raise PermissionDenied
+    partner = request.user.role == Role.PARTNER
+    if request.method != "POST":
+        form = LeadForm(
+            partner=partner, initial={"received_on": timezone.localdate(), "source": "walk_in"}
+        )
+        claimants = ClaimantFormSet(prefix="claimants", initial=[{}])
+        respondents = RespondentFormSet(prefix="respondents", initial=[{}])
+        return _render_form(request, form, claimants, respondents)
+
+    data = request.POST.copy()
+    for prefix in ("claimants", "respondents"):
+        if f"add_{prefix}" in data:  # no-JS fallback for "add a row"
+            key = f"{prefix}-TOTAL_FORMS"
+            data[key] = str(int(data.get(key) or 0) + 1)
+    form = LeadForm(data, partner=partner)
+    claimants = ClaimantFormSet(data, prefix="claimants")
+    respondents = RespondentFormSet(data, prefix="respondents")
+    if "add_claimants" in data or "add_respondents" in data:
+        for f in [form, *claimants.forms, *respondents.forms]:
+            _silence(f)
+        return _render_form(request, form, claimants, respondents)
+
+    shapes_ok = form.is_valid() & claimants.is_valid() & respondents.is_valid()
+    if shapes_ok:
+        kept_claimants, kept_respondents = _kept(claimants), _kept(respondents)
+        payload = form.as_payload()
+        payload["claimants"] = [f.as_payload() for f in kept_claimants]
+        payload["respondents"] = [f.as_payload() for f in kept_respondents]
+        try:
+            lead = services.create_lead(actor=request.user, data=validate_lead(payload))
+        except InvalidInput as exc:
+            targets = {"": form}
+            targets.update({f"claimants.{i}": f for i, f in enumerate(kept_claimants)})
+            targets.update({f"respondents.{i}": f for i, f in enumerate(kept_respondents)})
+            apply_service_errors(exc, targets)
+        except NotPermitted as exc:
+            raise PermissionDenied(str(exc)) from exc
+        else:
+            messages.success(
+                request, _("Lead filed. Receipt code %(code)s.") % {"code": lead.receipt_code}
+            )
+            return redirect("intake:lead_detail", pk=lead.pk)
+    return _render_form(request, form, claimants, respondents, status=422)
+
+
+def _render_form(request, form, claimants, respondents, status=200):
+    return render(
+        request,
+        "intake/lead_form.html",
+        {
+            "form": form,
+            "claimants": claimants,
+            "respondents": respondents,
+            "formsets": [claimants, respondents],
+        },
+        status=status,
+    )
+
+
+@login_required
+@require_GET
+def claimant_row(request):
+    """htmx: one more claimant row, and the formset's new total (out of band)."""
+    if not rules.can_create_lead(request.user):
+        raise PermissionDenied
+    try:
+        index = max(0, min(int(request.GET.get("claimants-TOTAL_FORMS", "0")), 499))
+    except ValueError:
+        index = 0
+    formset = ClaimantFormSet(prefix="claimants")
+    form = formset.form(
+        prefix=formset.add_prefix(index), auto_id=formset.auto_id, empty_permitted=True
+    )
+    formset.add_fields(form, index)
+    return render(
+        request, "intake/_claimant_row.html", {"cform": form, "index": index, "total": index + 1}
+    )
+
+
+@login_required
+@require_GET
+def lead_detail(request, pk: int):
+    lead = rules.get_lead_for(request.user, pk)
+    lead = (
+        Lead.objects.select_related(
+            "organisation", "referring_org", "case", "created_by", "decided_by"
+        )
+        .prefetch_related("parties__party")
+        .get(pk=lead.pk)
+    )
+    duplicates = services.find_duplicates(lead, visible=rules.leads_visible_to(request.user))
+    return render(
+        request,
+        "intake/lead_detail.html",
+        {
+            "lead": lead,
+            "duplicates": duplicates,
+            "can_decide": lead.status == "new" and rules.can_decide_lead(request.user, lead),
+            "decline_form": DeclineForm(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def lead_accept(request, pk: int):
+    lead = rules.get_lead_for(request.user, pk)
+    try:
+        case = services.accept_lead(lead_id=lead.pk, actor=request.user)
+    except NotPermitted as exc:
+        raise PermissionDenied(str(exc)) from exc
+    except InvalidInput as exc:
+        messages.error(request, exc.detail)
+        return redirect("intake:lead_detail", pk=lead.pk)
+    messages.success(request, _("Lead accepted as case %(number)s.") % {"number": case.number})
+    return redirect("cases:case_detail", pk=case.pk)
+
+
+@login_required
+@require_POST
+def lead_decline(request, pk: int):
+    lead = rules.get_lead_for(request.user, pk)
+    form = DeclineForm(request.POST)
+    if form.is_valid():
+        try:
+            services.decline_lead(lead_id=lead.pk, actor=request.user, data=form.cleaned_data)
+        except NotPermitted as exc:
+            raise PermissionDenied(str(exc)) from exc
+        except InvalidInput as exc:
+            apply_service_errors(exc, {"": form})
+        else:
+            messages.success(request, _("Lead declined."))
+            return redirect("intake:lead_detail", pk=lead.pk)
+    lead = Lead.objects.prefetch_related("parties__party").get(pk=lead.pk)
+    return render(
+        request,
+        "intake/lead_detail.html",
+        {
+            "lead": lead,
+            "duplicates": services.find_duplicates(
+                lead, visible=rules.leads_visible_to(request.user)
+            ),
+            "can_decide": rules.can_decide_lead(request.user, lead),
+            "decline_form": form,
+            "decline_open": True,
+        },
+        status=422,
+    )

@@ -1,0 +1,86 @@
+"""People and organisations that appear in leads and cases (C2)."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from zhichi.core import identifiers
+from zhichi.parties import crypto
+
+
+class PartyKind(models.TextChoices):
+    PERSON = "person", _("Person")
+    ORGANISATION = "organisation", _("Organisation")
+
+
+class Group(models.TextChoices):
+    MIGRANT_WORKER = "migrant_worker", _("Migrant worker")
+    WOMAN = "woman", _("Woman")
+    MINOR = "minor", _("Minor")
+    ELDERLY = "elderly", _("Elderly person")
+    DISABLED = "disabled", _("Disabled person")
+    LOW_INCOME = "low_income", _("Low-income household")
+    VETERAN = "veteran", _("Veteran")
+
+
+class VulnerabilityBasis(models.TextChoices):
+    # rule SP-3: eligibility is assessed case by case, never assumed from the group alone
+    ECONOMIC_HARDSHIP = "economic_hardship", _("Economic hardship")
+    NO_LEGAL_KNOWLEDGE = "no_legal_knowledge", _("Lacks legal knowledge")
+    EVIDENCE_DIFFICULTY = "evidence_difficulty", _("Difficulty collecting evidence")
+    AGE_OR_HEALTH = "age_or_health", _("Age or health")
+
+
+class Party(models.Model):
+    kind = models.CharField(_("kind"), max_length=16, choices=PartyKind.choices)
+    name = models.CharField(_("name"), max_length=200)
+    # rule ID-3: identifiers are stored encrypted, with a keyed blind index and a masked copy
+    id_number_enc = models.TextField(blank=True, default="")
+    id_number_index = models.CharField(max_length=64, blank=True, default="", db_index=True)
+    id_number_masked = models.CharField(max_length=32, blank=True, default="")
+    phone_enc = models.TextField(blank=True, default="")
+    phone_index = models.CharField(max_length=64, blank=True, default="", db_index=True)
+    phone_masked = models.CharField(max_length=32, blank=True, default="")
+    credit_code = models.CharField(
+        _("unified social credit code"), max_length=18, blank=True, default="", db_index=True
+    )
+    address = models.CharField(_("address"), max_length=300, blank=True, default="")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("party")
+        verbose_name_plural = _("parties")
+        indexes = [models.Index(fields=["kind", "name"])]
+
+    def __str__(self) -> str:
+        return self.name
+
+    # --- identifiers -------------------------------------------------------------------------
+    def set_id_number(self, normalised: str) -> None:
+        self.id_number_enc = crypto.encrypt(normalised)
+        self.id_number_index = crypto.blind_index("id", normalised)
+        self.id_number_masked = identifiers.mask_id_number(normalised)
+
+    def set_phone(self, normalised: str) -> None:
+        self.phone_enc = crypto.encrypt(normalised)
+        self.phone_index = crypto.blind_index("phone", normalised)
+        self.phone_masked = identifiers.mask_phone(normalised)
+
+    @property
+    def id_number(self) -> str:
+        """The clear identifier. Callers must check the unmask permission and log the access."""
+        return crypto.decrypt(self.id_number_enc)
+
+    @property
+    def phone(self) -> str:
+        return crypto.decrypt(self.phone_enc)
+
+    @property
+    def credit_code_masked(self) -> str:
+        return identifiers.mask_credit_code(self.credit_code)
+
+    @property
+    def is_person(self) -> bool:
+        return self.kind == PartyKind.PERSON

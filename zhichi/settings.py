@@ -1,0 +1,246 @@
+"""Zhichi settings: one module, every value from ZHICHI_* environment variables (see API.md)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+
+import dj_database_url
+from csp.constants import NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import gettext_lazy as _
+
+from zhichi.envconf import (
+    ConfigError,
+    development_secret,
+    env_bool,
+    env_int,
+    env_list,
+    env_path,
+    env_str,
+    new_fernet_key,
+    new_secret_key,
+    validate_fernet_keys,
+)
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+try:
+    DEBUG = env_bool("ZHICHI_DEBUG", False)
+    DATA_DIR = env_path("ZHICHI_DATA_DIR", BASE_DIR / "var")
+
+    def _secret(name: str, filename: str, maker) -> str:
+        value = env_str(name)
+        if value:
+            return value
+        if DEBUG:
+            # Development keys live in the data dir so restarts keep sessions and decryptability.
+            return development_secret(DATA_DIR, filename, maker)
+        raise ConfigError(
+            f"{name} is not set. Set it in the environment (production), "
+            "or set ZHICHI_DEBUG=1 to have development keys created in the data dir."
+        )
+
+    SECRET_KEY = _secret("ZHICHI_SECRET_KEY", "secret_key", new_secret_key)
+    ENCRYPTION_KEYS = validate_fernet_keys(
+        "ZHICHI_ENCRYPTION_KEY", _secret("ZHICHI_ENCRYPTION_KEY", "encryption_key", new_fernet_key)
+    )
+    ALLOWED_HOSTS = env_list(
+        "ZHICHI_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"] if DEBUG else []
+    )
+    DATABASE_URL = env_str("ZHICHI_DATABASE_URL") or f"sqlite:///{DATA_DIR / 'zhichi.sqlite3'}"
+    CONN_MAX_AGE = env_int("ZHICHI_DB_CONN_MAX_AGE", 60, minimum=0)
+    SESSION_IDLE_MINUTES = env_int("ZHICHI_SESSION_IDLE_MINUTES", 30, minimum=1)
+    ADMIN_SESSION_IDLE_MINUTES = env_int("ZHICHI_ADMIN_SESSION_IDLE_MINUTES", 15, minimum=1)
+    EMAIL_HOST = env_str("ZHICHI_EMAIL_HOST", "") or ""
+    DEFAULT_FROM_EMAIL = env_str("ZHICHI_EMAIL_FROM", "zhichi@localhost") or "zhichi@localhost"
+    CASE_NUMBER_PATTERN = (
+        env_str("ZHICHI_CASE_NUMBER_PATTERN", "{short}民支〔{year}〕{seq}号")
+        or "{short}民支〔{year}〕{seq}号"
+    )
+except ConfigError as exc:
+    raise ImproperlyConfigured(str(exc)) from None
+
+DATA_DIR.mkdir(parents=True, exist_ok=True)
+
+INSTALLED_APPS = [
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "django_htmx",
+    "axes",
+    "django_tasks",
+    "django_tasks_db",
+    "ninja",
+    "zhichi.accounts",
+    "zhichi.audit",
+    "zhichi.parties",
+    "zhichi.cases",
+    "zhichi.intake",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "zhichi.accounts.middleware.SessionLimitsMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+    "zhichi.audit.middleware.RequestContextMiddleware",
+    "zhichi.api_support.IdempotencyMiddleware",
+    "axes.middleware.AxesMiddleware",
+]
+
+ROOT_URLCONF = "zhichi.urls"
+WSGI_APPLICATION = "zhichi.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "zhichi" / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+# --- database -------------------------------------------------------------------------------
+_db = dj_database_url.parse(DATABASE_URL, conn_max_age=CONN_MAX_AGE, conn_health_checks=True)
+if _db["ENGINE"] == "django.db.backends.sqlite3":
+    _db["CONN_MAX_AGE"] = 0
+    _db["OPTIONS"] = {
+        # rule R9: WAL with synchronous=FULL; IMMEDIATE transactions avoid lock-upgrade deadlocks.
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA busy_timeout=10000;",
+        "transaction_mode": "IMMEDIATE",
+    }
+DATABASES = {"default": _db}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- accounts and login safety ----------------------------------------------------------------
+AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "zhichi.accounts.validators.CharacterClassValidator", "OPTIONS": {"classes": 3}},
+]
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "workbench"
+LOGOUT_REDIRECT_URL = "login"
+
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = timedelta(minutes=30)
+# rule R6 locks the account. Locking by IP too would lock a whole office behind one NAT gateway.
+AXES_LOCKOUT_PARAMETERS = ["username"]
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_VERBOSE = False
+
+SESSION_COOKIE_AGE = 12 * 60 * 60  # absolute limit; the idle limit is enforced by middleware
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SECURE = not DEBUG and env_bool("ZHICHI_SECURE_COOKIES", True)
+CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+
+# --- security headers -----------------------------------------------------------------------
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+SECURE_HSTS_SECONDS = 0 if DEBUG else env_int("ZHICHI_HSTS_SECONDS", 31536000, minimum=0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
+SECURE_SSL_REDIRECT = env_bool("ZHICHI_SSL_REDIRECT", False)
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+
+# --- language, time -------------------------------------------------------------------------
+LANGUAGE_CODE = "zh-hans"
+LANGUAGES = [("zh-hans", _("Simplified Chinese")), ("en", _("English"))]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+USE_I18N = True
+TIME_ZONE = "Asia/Shanghai"
+USE_TZ = True
+
+# --- static files ---------------------------------------------------------------------------
+STATIC_URL = "/static/"
+STATIC_ROOT = DATA_DIR / "static"
+STATICFILES_DIRS = [BASE_DIR / "zhichi" / "static"]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+        if DEBUG
+        else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+    },
+}
+WHITENOISE_USE_FINDERS = DEBUG
+MEDIA_ROOT = DATA_DIR / "files"
+
+# --- background work ------------------------------------------------------------------------
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+# --- mail -----------------------------------------------------------------------------------
+EMAIL_BACKEND = (
+    "django.core.mail.backends.smtp.EmailBackend"
+    if EMAIL_HOST
+    else "django.core.mail.backends.console.EmailBackend"
+)
+
+# --- Zhichi ---------------------------------------------------------------------------------
+ZHICHI = {
+    "ENCRYPTION_KEYS": ENCRYPTION_KEYS,
+    "CASE_NUMBER_PATTERN": CASE_NUMBER_PATTERN,
+    "DUPLICATE_WINDOW_DAYS": 180,
+    "SESSION_IDLE_MINUTES": SESSION_IDLE_MINUTES,
+    "ADMIN_SESSION_IDLE_MINUTES": ADMIN_SESSION_IDLE_MINUTES,
+    "API_MAX_LIMIT": 200,
+}
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": "WARNING"},
+    "loggers": {"zhichi": {"handlers": ["console"], "level": "INFO", "propagate": False}},
+}

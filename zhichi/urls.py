@@ -1,0 +1,19 @@
+from django.urls import include, path
+
+from zhichi.accounts import views as account_views
+from zhichi.api import api
+from zhichi.cases import views as case_views
+
+urlpatterns = [
+    path("", case_views.workbench, name="workbench"),
+    path("login/", account_views.LoginView.as_view(), name="login"),
+    path("logout/", account_views.logout_view, name="logout"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("leads/", include("zhichi.intake.urls")),
+    path("cases/", include("zhichi.cases.urls")),
+    path("api/v1/", api.urls),
+]
+
+handler403 = "zhichi.accounts.views.error_403"
+handler404 = "zhichi.accounts.views.error_404"
+handler500 = "zhichi.accounts.views.error_500"
