@@ -5,7 +5,8 @@ from __future__ import annotations
 from django.db import connection
 from django.http import Http404
 from django.utils.translation import gettext as _
-from ninja import NinjaAPI, Schema
+from django_tasks import task_backends
+from ninja import NinjaAPI, Schema, Status
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from zhichi.api_support import BearerToken
@@ -108,18 +109,13 @@ def health(request):
     except Exception:
         database = "error"
     try:
-        from django_tasks import task_backends
-
         task_backends["default"]
         tasks = "ok"
     except Exception:
         tasks = "error"
     ok = database == "ok" and tasks == "ok"
-    return (200 if ok else 503), {
-        "status": "ok" if ok else "error",
-        "database": database,
-        "tasks": tasks,
-    }
+    body = {"status": "ok" if ok else "error", "database": database, "tasks": tasks}
+    return Status(200 if ok else 503, body)
 
 
 api.add_router("/leads", leads_router, tags=["leads"])

@@ -57,3 +57,12 @@ def apply_service_errors(exc: InvalidInput, forms_by_prefix: dict[str, forms.For
                 form.add_error(target, err.message)
         else:
             main.add_error(None, err.message)
+
+
+class StyledFormSet(forms.BaseFormSet):
+    """Formsets add their DELETE checkbox after the form is built: style it too."""
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        if "DELETE" in form.fields:
+            form.fields["DELETE"].widget.attrs["class"] = "form-check-input"

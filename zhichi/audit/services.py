@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
+from datetime import UTC
 from typing import Any
 
 from django.db import transaction
@@ -23,7 +24,8 @@ def _digest(prev_hash: str, fields: dict[str, Any]) -> str:
 
 def _fields(entry: AuditEntry) -> dict[str, Any]:
     return {
-        "at": entry.at.isoformat(),
+        # the database returns UTC; hash the same representation on write and on verify
+        "at": entry.at.astimezone(UTC).isoformat(),
         "user": entry.user_id_ref,
         "username": entry.username,
         "organisation": entry.organisation,
@@ -95,7 +97,6 @@ def verify_chain(batch_size: int = 2000) -> ChainReport:
     prev = GENESIS
     checked = 0
     for entry in AuditEntry.objects.order_by("id").iterator(chunk_size=batch_size):
-        # JSON round-trips through the database; normalise the timestamp's representation.
         if entry.prev_hash != prev or _digest(prev, _fields(entry)) != entry.hash:
             return ChainReport(checked=checked, first_broken_id=entry.pk)
         prev = entry.hash

@@ -8,20 +8,24 @@ from django.utils.translation import gettext as _
 
 from zhichi.cases.models import Case, CaseParty, PartyRole, Stage, TimelineEvent
 
-EVENT_LABELS = {
-    "case_opened": lambda e: (
-        _("Case opened as %(number)s") % {"number": e.data.get("number", "")}
-        + (
-            _(" from lead %(code)s") % {"code": e.data["receipt_code"]}
-            if e.data.get("receipt_code")
-            else ""
-        )
-    ),
-    "stage_changed": lambda e: (
-        _("Stage moved from %(from)s to %(to)s")
-        % {"from": _stage(e.data.get("from")), "to": _stage(e.data.get("to"))}
-    ),
-}
+
+def _opened(e: TimelineEvent) -> str:
+    if e.data.get("receipt_code"):
+        return _("Case opened as %(number)s from lead %(code)s") % {
+            "number": e.data.get("number", ""),
+            "code": e.data["receipt_code"],
+        }
+    return _("Case opened as %(number)s") % {"number": e.data.get("number", "")}
+
+
+def _stage_changed(e: TimelineEvent) -> str:
+    return _("Stage moved from %(from)s to %(to)s") % {
+        "from": _stage(e.data.get("from")),
+        "to": _stage(e.data.get("to")),
+    }
+
+
+EVENT_LABELS = {"case_opened": _opened, "stage_changed": _stage_changed}
 
 
 def _stage(value) -> str:

@@ -162,7 +162,8 @@ def move_stage(*, case_id: int, to: str, reason: str, version: int, actor: User)
         if case.version != version:
             raise StaleVersion(case.version)
         if not stages.is_allowed(case.stage, to):
-            allowed = ", ".join(str(Stage(s).label) for s in stages.allowed_targets(case.stage))
+            # Translators: separator between items of a list, "、" in Chinese
+            allowed = _(", ").join(str(Stage(s).label) for s in stages.allowed_targets(case.stage))
             message = _("A case in %(stage)s cannot move to %(to)s. Allowed: %(allowed)s.") % {
                 "stage": Stage(case.stage).label,
                 "to": Stage(to).label,

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.db.models import Count, Q
 from django.utils.translation import gettext as _
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 
 from zhichi.api_support import (
     READ_ERRORS,
@@ -259,7 +259,7 @@ def create_lead(request, payload: LeadIn):
     data = payload.dict()
     to_org = data.pop("to_org", None)
     lead = services.create_lead(actor=request.auth, data=validate_lead(data), to_org=to_org)
-    return 201, _full(request, lead.pk)
+    return Status(201, _full(request, lead.pk))
 
 
 @router.get(

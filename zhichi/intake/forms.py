@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from zhichi.accounts.models import Organisation
 from zhichi.cases.models import Category, Evasion, LabourRelationship, Source
-from zhichi.forms import StyledForm
+from zhichi.forms import StyledForm, StyledFormSet
 from zhichi.intake.models import LeadStatus, Redirect
 from zhichi.parties.models import Group, PartyKind, VulnerabilityBasis
 
@@ -69,6 +69,7 @@ class LeadForm(StyledForm):
         queryset=Organisation.objects.filter(is_active=True),
         required=False,
         to_field_name="code",
+        empty_label=_("Not referred"),
     )
 
     def __init__(self, *args, partner: bool = False, **kwargs):
@@ -165,7 +166,9 @@ class RespondentForm(StyledForm):
     kind = forms.ChoiceField(
         label=_("Kind"), choices=PartyKind.choices, initial=PartyKind.ORGANISATION
     )
-    name = forms.CharField(label=_("Name"), required=False, max_length=10000)
+    name = forms.CharField(
+        label=_("Name of the company or person"), required=False, max_length=10000
+    )
     credit_code = forms.CharField(
         label=_("Unified social credit code"),
         required=False,
@@ -194,10 +197,10 @@ class RespondentForm(StyledForm):
 
 
 ClaimantFormSet = formset_factory(
-    ClaimantForm, extra=0, can_delete=True, max_num=500, absolute_max=500
+    ClaimantForm, formset=StyledFormSet, extra=0, can_delete=True, max_num=500, absolute_max=500
 )
 RespondentFormSet = formset_factory(
-    RespondentForm, extra=0, can_delete=True, max_num=20, absolute_max=20
+    RespondentForm, formset=StyledFormSet, extra=0, can_delete=True, max_num=20, absolute_max=20
 )
 
 

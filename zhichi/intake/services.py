@@ -27,9 +27,12 @@ INTAKE_DEPARTMENT = "civil"
 
 
 def _receiver_for(actor: User, to_org: str | None) -> tuple[Organisation, Department | None]:
-    """Where a lead lands: the actor's own procuratorate, or for a partner, the procuratorate."""
+    """Where a lead lands: the civil intake department of the actor's own procuratorate (a
+    criminal officer's referral of a victim included), or for a partner, the procuratorate."""
     if actor.organisation.kind == OrgKind.PROCURATORATE:
-        return actor.organisation, actor.department
+        org = actor.organisation
+        intake = org.departments.filter(code=INTAKE_DEPARTMENT).first()
+        return org, intake or actor.department
     candidates = Organisation.objects.filter(kind=OrgKind.PROCURATORATE, is_active=True)
     org = None
     if to_org:
@@ -196,6 +199,14 @@ def _locked_new_lead(lead_id: int, actor: User) -> Lead:
 
 def accept_lead(*, lead_id: int, actor: User, officer: User | None = None) -> Case:
     """Accept a new lead: open a case in review with the next number and the lead's parties."""
+    if officer is not None and not (
+        officer.is_active
+        and officer.organisation_id == actor.organisation_id
+        and officer.role in {Role.OFFICER, Role.HEAD}
+    ):
+        raise InvalidInput(
+            [FieldError("officer", "not_casework", _("Choose an officer of this procuratorate."))]
+        )
     with transaction.atomic():
         lead = _locked_new_lead(lead_id, actor)
         participants = [

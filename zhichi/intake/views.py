@@ -155,7 +155,10 @@ def claimant_row(request):
         index = 0
     formset = ClaimantFormSet(prefix="claimants")
     form = formset.form(
-        prefix=formset.add_prefix(index), auto_id=formset.auto_id, empty_permitted=True
+        prefix=formset.add_prefix(index),
+        auto_id=formset.auto_id,
+        empty_permitted=True,
+        use_required_attribute=False,
     )
     formset.add_fields(form, index)
     return render(

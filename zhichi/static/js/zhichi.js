@@ -17,6 +17,8 @@
 (function () {
   "use strict";
 
+  document.documentElement.classList.add("js");
+
   if (window.Zhichi) {
     return; // already loaded (e.g. body re-swapped by hx-boost)
   }

@@ -1,0 +1,54 @@
+# Zhichi — the two commands are `make run` and `make test`.
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.install-stamp
+DEV_ENV := ZHICHI_DEBUG=1
+PYTEST_ARGS ?=
+
+.PHONY: install run test test-sqlite test-postgres lint format messages check clean
+
+install: $(STAMP)
+
+$(STAMP): requirements.lock pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet --require-virtualenv -r requirements.lock
+	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
+	@touch $(STAMP)
+
+run: install
+	$(DEV_ENV) $(BIN)/python manage.py migrate --no-input
+	$(DEV_ENV) $(BIN)/python manage.py seed_demo
+	@echo "Zhichi is serving on http://127.0.0.1:8000 (Ctrl+C to stop)"
+	$(DEV_ENV) $(BIN)/python manage.py runserver 127.0.0.1:8000
+
+# The whole default suite on SQLite, then on PostgreSQL when ZHICHI_TEST_DATABASE_URL is set.
+test: install
+	$(MAKE) --no-print-directory test-sqlite
+	@if [ -n "$$ZHICHI_TEST_DATABASE_URL" ]; then $(MAKE) --no-print-directory test-postgres; \
+	else echo "ZHICHI_TEST_DATABASE_URL is not set: PostgreSQL run skipped"; fi
+
+test-sqlite: install
+	env -u ZHICHI_DATABASE_URL $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+test-postgres: install
+	@test -n "$$ZHICHI_TEST_DATABASE_URL" || { echo "set ZHICHI_TEST_DATABASE_URL"; exit 2; }
+	ZHICHI_DATABASE_URL="$$ZHICHI_TEST_DATABASE_URL" $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(DEV_ENV) $(BIN)/python manage.py makemigrations --check --dry-run
+
+format: install
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+messages: install
+	$(DEV_ENV) $(BIN)/python manage.py makemessages -l zh_Hans -l en --no-obsolete --ignore=.venv --ignore=tests
+	$(DEV_ENV) $(BIN)/python manage.py compilemessages --ignore=.venv
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis

@@ -1,0 +1,277 @@
+"""The seed_demo command: API.md "Demo data (`seed_demo`)" and "Running it"."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from datetime import timedelta
+from io import StringIO
+
+import pytest
+from django.contrib.auth import authenticate
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.db import connection
+from django.test import RequestFactory
+from django.utils import timezone
+
+from zhichi.accounts.management.commands.seed_demo import DEMO_USERNAMES, plan_leads
+from zhichi.accounts.models import Department, Organisation, Role, User
+from zhichi.audit.models import AuditEntry
+from zhichi.audit.services import verify_chain
+from zhichi.cases.models import Case, Stage, TimelineEvent
+from zhichi.core.identifiers import validate_credit_code, validate_id_number, validate_phone
+from zhichi.intake.models import Lead, LeadStatus
+from zhichi.intake.services import find_duplicates
+from zhichi.parties.models import Party, PartyKind
+
+pytestmark = [pytest.mark.django_db, pytest.mark.integration]
+
+PASSWORD = "zhichi-demo"
+
+ORGS = {
+    "WHPROC": ("五华区人民检察院", "procuratorate"),
+    "WHHRSS": ("五华区人力资源和社会保障局", "labour_bureau"),
+    "WHWF": ("五华区妇女联合会", "womens_federation"),
+    "WHLAC": ("五华区法律援助中心", "legal_aid"),
+    "WHCOURT": ("五华区人民法院", "court"),
+    "WHMED": ("五华区人民调解委员会", "mediation"),
+}
+USERS = {
+    "civil1": ("officer", "WHPROC", "civil"),
+    "civil2": ("officer", "WHPROC", "civil"),
+    "civilhead": ("head", "WHPROC", "civil"),
+    "criminal1": ("officer", "WHPROC", "criminal"),
+    "chief": ("chief", "WHPROC", None),
+    "registrar1": ("registrar", "WHPROC", "registry"),
+    "hrss1": ("partner", "WHHRSS", None),
+    "wf1": ("partner", "WHWF", None),
+    "lac1": ("partner", "WHLAC", None),
+    "court1": ("partner", "WHCOURT", None),
+    "sysadmin": ("sysadmin", "WHPROC", None),
+    "secadmin": ("secadmin", "WHPROC", None),
+    "auditor": ("auditor", "WHPROC", None),
+}
+RAW_TABLES = [
+    "parties_party",
+    "intake_lead",
+    "intake_leadparty",
+    "cases_case",
+    "cases_caseparty",
+    "cases_timelineevent",
+    "audit_auditentry",
+]
+
+
+def seed(leads: int = 20) -> str:
+    out = StringIO()
+    call_command("seed_demo", "--force", f"--leads={leads}", stdout=out)
+    return out.getvalue()
+
+
+def counts() -> dict[str, int]:
+    return {
+        "organisations": Organisation.objects.count(),
+        "departments": Department.objects.count(),
+        "users": User.objects.count(),
+        "leads": Lead.objects.count(),
+        "cases": Case.objects.count(),
+        "parties": Party.objects.count(),
+        "timeline": TimelineEvent.objects.count(),
+        "audit": AuditEntry.objects.count(),
+    }
+
+
+def test_refuses_without_force_when_debug_is_off(settings):
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match="--force"):
+        call_command("seed_demo", stdout=StringIO())
+    assert not Organisation.objects.exists()
+    assert not User.objects.exists()
+
+
+def test_runs_without_force_when_debug_is_on(settings):
+    settings.DEBUG = True
+    call_command("seed_demo", "--leads=0", stdout=StringIO())
+    assert User.objects.filter(username__in=DEMO_USERNAMES).count() == len(DEMO_USERNAMES)
+
+
+def test_organisations_and_departments_as_documented():
+    seed(leads=0)
+    orgs = {o.code: o for o in Organisation.objects.all()}
+    assert set(orgs) == set(ORGS)
+    for code, (name, kind) in ORGS.items():
+        assert (orgs[code].name, orgs[code].kind) == (name, kind)
+        assert (orgs[code].province, orgs[code].district) == ("53", "530102")
+        assert orgs[code].is_active
+    assert orgs["WHPROC"].short_name == "五华检"
+    departments = {d.code: d.name for d in orgs["WHPROC"].departments.all()}
+    assert departments == {
+        "civil": "民事检察部",
+        "criminal": "刑事检察部",
+        "registry": "案件管理部",
+    }
+
+
+def test_users_roles_and_passwords_as_documented():
+    output = seed(leads=0)
+    users = {u.username: u for u in User.objects.select_related("organisation", "department")}
+    assert set(users) == set(USERS)
+    for username, (role, org, dept) in USERS.items():
+        user = users[username]
+        assert user.role == role
+        assert user.organisation.code == org
+        assert (user.department.code if user.department else None) == dept
+        assert user.is_active and not user.is_superuser
+        assert user.check_password(PASSWORD)
+        request = RequestFactory().post("/accounts/login/")
+        assert authenticate(request, username=username, password=PASSWORD) == user
+        # a Chinese full name, e.g. 李明
+        assert 2 <= len(user.first_name) <= 4
+        assert all("\u4e00" <= ch <= "\u9fff" for ch in user.first_name)
+        assert username in output  # the logins table
+    assert users["chief"].role == Role.CHIEF
+    assert PASSWORD in output
+
+
+def test_second_run_creates_nothing():
+    seed(leads=20)
+    before = counts()
+    output = seed(leads=20)
+    assert counts() == before
+    assert "no new leads" in output
+
+
+def test_rerun_repairs_demo_users():
+    seed(leads=0)
+    civil1 = User.objects.get(username="civil1")
+    civil1.role = Role.PARTNER
+    civil1.department = None
+    civil1.organisation = Organisation.objects.get(code="WHWF")
+    civil1.is_active = False
+    civil1.set_password("something-else")
+    civil1.save()
+    seed(leads=0)
+    civil1.refresh_from_db()
+    assert civil1.role == Role.OFFICER
+    assert civil1.organisation.code == "WHPROC"
+    assert civil1.department.code == "civil"
+    assert civil1.is_active
+    assert civil1.check_password(PASSWORD)
+
+
+def test_small_seed_covers_every_stage_and_status():
+    seed(leads=20)
+    assert Lead.objects.count() == 20
+    statuses = Counter(Lead.objects.values_list("status", flat=True))
+    for status in (LeadStatus.NEW, LeadStatus.ACCEPTED, LeadStatus.DECLINED):
+        assert statuses[status] >= 1, status
+    stages = Counter(Case.objects.values_list("stage", flat=True))
+    for stage in Stage.values:
+        assert stages[stage] >= 1, stage
+    assert verify_chain().ok
+
+
+def test_default_seed_is_a_year_of_realistic_work():
+    output = seed(leads=120)
+    today = timezone.localdate()
+    leads = list(Lead.objects.select_related("created_by", "referring_org"))
+    assert len(leads) == 120
+    assert all(today - timedelta(days=365) < lead.received_on <= today for lead in leads)
+    assert max(lead.received_on for lead in leads) - min(lead.received_on for lead in leads) > (
+        timedelta(days=300)
+    )
+
+    statuses = Counter(lead.status for lead in leads)
+    assert 80 <= statuses[LeadStatus.ACCEPTED] <= 100
+    assert 6 <= statuses[LeadStatus.DECLINED] <= 18
+    assert statuses[LeadStatus.NEW] >= 10
+    newest = sorted(leads, key=lambda lead: lead.received_on)[-5:]
+    assert all(lead.status == LeadStatus.NEW for lead in newest)
+    for lead in leads:
+        if lead.status == LeadStatus.DECLINED:
+            assert lead.decline_reason and lead.decline_redirect
+
+    categories = Counter(lead.category for lead in leads)
+    assert categories["wages"] > 60
+    assert len(categories) >= 5
+    sources = Counter(lead.source for lead in leads)
+    assert {"walk_in", "hotline", "agency"} <= set(sources)
+    agency = [lead for lead in leads if lead.source == "agency"]
+    assert {lead.created_by.username for lead in agency} <= {"hrss1", "wf1"}
+    assert all(lead.referring_org == lead.created_by.organisation for lead in agency)
+    assert any(lead.payment_order_deadline for lead in leads)
+
+    cases = list(Case.objects.select_related("officer"))
+    assert len(cases) == statuses[LeadStatus.ACCEPTED]
+    stages = Counter(case.stage for case in cases)
+    for stage in Stage.values:
+        assert stages[stage] >= 1, stage
+    assert {case.officer.username for case in cases} <= {"civil1", "civil2"}
+    # older cases are further along
+    oldest = sorted(cases, key=lambda case: case.received_on)[:10]
+    assert sum(case.stage == Stage.CLOSED for case in oldest) >= 8
+    for case in cases:
+        assert case.opened_on >= case.received_on
+        if case.stage == Stage.CLOSED:
+            assert case.closed_on and case.closed_on >= case.opened_on
+    # the cases span two numbering years when the year began within the last 365 days
+    assert len({case.year for case in cases}) == len({case.opened_on.year for case in cases})
+
+    # the duplicate panel has something to show, both kinds
+    visible = Lead.objects.all()
+    reasons = Counter(d.reason for lead in leads for d in find_duplicates(lead, visible=visible))
+    assert reasons["same_claimant"] >= 2
+    assert reasons["same_respondent"] >= 2
+
+    assert verify_chain().ok
+    assert "review" in output and "closed" in output
+
+
+def test_seeded_identifiers_are_valid_and_never_stored_in_clear():
+    seed(leads=30)
+    today = timezone.localdate()
+    ids, phones = set(), set()
+    for party in Party.objects.all():
+        if party.kind == PartyKind.PERSON:
+            assert party.id_number, party.name
+            assert validate_id_number(party.id_number, today=today).valid
+            ids.add(party.id_number)
+            if party.phone:
+                assert validate_phone(party.phone).valid
+                phones.add(party.phone)
+        else:
+            check = validate_credit_code(party.credit_code)
+            assert check.valid and not check.warnings, party.credit_code
+    assert len(ids) > 30 and len(phones) > 10
+
+    secrets = ids | phones
+    with connection.cursor() as cursor:
+        for table in RAW_TABLES:
+            cursor.execute(f"SELECT * FROM {table}")  # noqa: S608 - fixed table names
+            rows = cursor.fetchall()
+            assert rows, table
+            for row in rows:
+                for value in row:
+                    if value is None or isinstance(value, (int, float, bool)):
+                        continue
+                    if isinstance(value, (bytes, memoryview)):
+                        text = bytes(value).decode("utf-8", "replace")
+                    elif isinstance(value, (dict, list)):
+                        text = json.dumps(value, ensure_ascii=False)
+                    else:
+                        text = str(value)
+                    leaked = [s for s in secrets if s in text]
+                    assert not leaked, (table, leaked[:1])
+
+
+def test_plan_is_deterministic():
+    now = timezone.now()
+    today = timezone.localdate()
+    first = plan_leads(40, today, now)
+    second = plan_leads(40, today, now)
+    assert [(p.actor, p.data, p.created_at, p.decision, p.moves) for p in first] == [
+        (p.actor, p.data, p.created_at, p.decision, p.moves) for p in second
+    ]
+    other = plan_leads(40, today, now, seed=1)
+    assert [p.data for p in other] != [p.data for p in first]

@@ -1,0 +1,203 @@
+"""Shared fixtures: organisations, users per role (insider, colleague, outsider), API clients."""
+
+from __future__ import annotations
+
+import os
+from datetime import timedelta
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from zhichi.accounts.models import Department, Organisation, OrgKind, Role, User
+from zhichi.accounts.services import issue_token
+from zhichi.core.identifiers import credit_check_char, id_check_char
+
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+PASSWORD = "Test-passw0rd!"
+
+
+def make_id(region: str = "530102", birth: str = "19850312", seq: str = "123") -> str:
+    first17 = f"{region}{birth}{seq}"
+    return first17 + id_check_char(first17)
+
+
+def make_credit_code(body: str = "91530102MA6K2P3Q0") -> str:
+    """A valid unified social credit code from 17 characters (rule ID-2)."""
+    return body + credit_check_char(body)
+
+
+@pytest.fixture
+def orgs(db):
+    proc = Organisation.objects.create(
+        code="WHPROC",
+        name="五华区人民检察院",
+        short_name="五华检",
+        kind=OrgKind.PROCURATORATE,
+        province="53",
+        district="530102",
+    )
+    other = Organisation.objects.create(
+        code="PJPROC",
+        name="盘龙区人民检察院",
+        short_name="盘龙检",
+        kind=OrgKind.PROCURATORATE,
+        province="53",
+        district="530103",
+    )
+    hrss = Organisation.objects.create(
+        code="WHHRSS",
+        name="五华区人力资源和社会保障局",
+        kind=OrgKind.LABOUR_BUREAU,
+        province="53",
+        district="530102",
+    )
+    wf = Organisation.objects.create(
+        code="WHWF",
+        name="五华区妇女联合会",
+        kind=OrgKind.WOMENS_FEDERATION,
+        province="53",
+        district="530102",
+    )
+    depts = {
+        "civil": Department.objects.create(organisation=proc, code="civil", name="民事检察部"),
+        "criminal": Department.objects.create(
+            organisation=proc, code="criminal", name="刑事检察部"
+        ),
+        "registry": Department.objects.create(
+            organisation=proc, code="registry", name="案件管理部"
+        ),
+        "other_civil": Department.objects.create(
+            organisation=other, code="civil", name="民事检察部"
+        ),
+    }
+    return {"proc": proc, "other": other, "hrss": hrss, "wf": wf, **depts}
+
+
+def _user(username, org, role, dept=None):
+    user = User.objects.create_user(
+        username=username,
+        password=PASSWORD,
+        organisation=org,
+        department=dept,
+        role=role,
+        first_name=username,
+    )
+    return user
+
+
+@pytest.fixture
+def users(orgs):
+    """insider (civil officer), colleague, head, criminal officer, chief, registrar, partners,
+    the three administrators, and an outsider officer in another procuratorate."""
+    return {
+        "civil1": _user("civil1", orgs["proc"], Role.OFFICER, orgs["civil"]),
+        "civil2": _user("civil2", orgs["proc"], Role.OFFICER, orgs["civil"]),
+        "civilhead": _user("civilhead", orgs["proc"], Role.HEAD, orgs["civil"]),
+        "criminal1": _user("criminal1", orgs["proc"], Role.OFFICER, orgs["criminal"]),
+        "chief": _user("chief", orgs["proc"], Role.CHIEF),
+        "registrar1": _user("registrar1", orgs["proc"], Role.REGISTRAR, orgs["registry"]),
+        "hrss1": _user("hrss1", orgs["hrss"], Role.PARTNER),
+        "wf1": _user("wf1", orgs["wf"], Role.PARTNER),
+        "sysadmin": _user("sysadmin", orgs["proc"], Role.SYSADMIN),
+        "secadmin": _user("secadmin", orgs["proc"], Role.SECADMIN),
+        "auditor": _user("auditor", orgs["proc"], Role.AUDITOR),
+        "outsider": _user("outsider", orgs["other"], Role.OFFICER, orgs["other_civil"]),
+    }
+
+
+class ApiClient:
+    """A Django test client that sends a bearer token and JSON."""
+
+    def __init__(self, user):
+        self.user = user
+        self.token = issue_token(user=user, name="tests").raw
+        self.client = Client()
+
+    def _headers(self, extra):
+        headers = {"Authorization": f"Bearer {self.token}"}
+        headers.update(extra or {})
+        return headers
+
+    def get(self, path, params=None, headers=None):
+        return self.client.get(path, params or {}, headers=self._headers(headers))
+
+    def post(self, path, data=None, headers=None):
+        return self.client.post(
+            path,
+            data if data is not None else {},
+            content_type="application/json",
+            headers=self._headers(headers),
+        )
+
+
+@pytest.fixture
+def api(users):
+    """api("civil1") → an ApiClient for that user (tokens are made once per user)."""
+    cache: dict[str, ApiClient] = {}
+
+    def make(username: str) -> ApiClient:
+        if username not in cache:
+            cache[username] = ApiClient(users[username])
+        return cache[username]
+
+    return make
+
+
+@pytest.fixture
+def web(users):
+    """web("civil1") → a logged-in page client."""
+
+    def make(username: str) -> Client:
+        client = Client()
+        client.force_login(users[username])
+        return client
+
+    return make
+
+
+def lead_payload(**overrides) -> dict:
+    today = timezone.localdate()
+    payload = {
+        "source": "walk_in",
+        "received_on": (today - timedelta(days=2)).isoformat(),
+        "category": "wages",
+        "summary": "某建筑工地拖欠农民工工资四个月",
+        "claimants": [
+            {
+                "name": "王建国",
+                "id_number": make_id(seq="111"),
+                "phone": "13800001111",
+                "groups": ["migrant_worker"],
+                "vulnerability_basis": ["economic_hardship"],
+                "amount_claimed": "12000.00",
+                "months_unpaid": 4,
+            },
+            {
+                "name": "李秀英",
+                "id_number": make_id(birth="19900101", seq="222"),
+                "groups": ["migrant_worker", "woman"],
+                "amount_claimed": "8000.50",
+                "months_unpaid": 3,
+            },
+        ],
+        "respondents": [
+            {
+                "kind": "organisation",
+                "name": "云南某建筑劳务有限公司",
+                "credit_code": make_credit_code(),
+            }
+        ],
+        "voluntary": True,
+        "consent_to_share": True,
+        "labour_relationship": "employee",
+        "has_iou": False,
+    }
+    payload.update(overrides)
+    return payload
+
+
+@pytest.fixture
+def payload():
+    return lead_payload

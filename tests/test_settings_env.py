@@ -1,0 +1,78 @@
+import pytest
+
+from zhichi.envconf import (
+    ConfigError,
+    development_secret,
+    env_bool,
+    env_int,
+    env_list,
+    validate_fernet_keys,
+)
+
+pytestmark = pytest.mark.unit
+
+
+@pytest.mark.parametrize(
+    ("raw", "value"), [("1", True), ("yes", True), ("0", False), ("off", False)]
+)
+def test_env_bool_reads_words(monkeypatch, raw, value):
+    monkeypatch.setenv("ZHICHI_X", raw)
+    assert env_bool("ZHICHI_X") is value
+
+
+def test_env_bool_fails_loudly_on_nonsense(monkeypatch):
+    monkeypatch.setenv("ZHICHI_X", "maybe")
+    with pytest.raises(ConfigError, match="ZHICHI_X"):
+        env_bool("ZHICHI_X")
+
+
+def test_env_int_checks_type_and_minimum(monkeypatch):
+    monkeypatch.setenv("ZHICHI_N", "abc")
+    with pytest.raises(ConfigError):
+        env_int("ZHICHI_N", 1)
+    monkeypatch.setenv("ZHICHI_N", "-1")
+    with pytest.raises(ConfigError):
+        env_int("ZHICHI_N", 1, minimum=0)
+    monkeypatch.setenv("ZHICHI_N", "42")
+    assert env_int("ZHICHI_N", 1) == 42
+
+
+def test_env_list_splits_and_trims(monkeypatch):
+    monkeypatch.setenv("ZHICHI_HOSTS", " a.example , b.example,,")
+    assert env_list("ZHICHI_HOSTS", []) == ["a.example", "b.example"]
+
+
+def test_encryption_keys_must_be_32_byte_base64():
+    with pytest.raises(ConfigError):
+        validate_fernet_keys("K", "short")
+    with pytest.raises(ConfigError):
+        validate_fernet_keys("K", "")
+    key = "dGVzdC1rZXktdGVzdC1rZXktdGVzdC1rZXktdGVzdDE="
+    assert validate_fernet_keys("K", f"{key}, {key}") == [key, key]
+
+
+def test_development_secret_is_kept_in_the_data_dir(tmp_path):
+    first = development_secret(tmp_path, "secret_key", lambda: "abc")
+    second = development_secret(tmp_path, "secret_key", lambda: "other")
+    assert first == second == "abc"
+    assert (tmp_path / "secret_key").stat().st_mode & 0o777 == 0o600
+
+
+def test_settings_refuse_to_start_without_keys_when_not_debugging(tmp_path):
+    import subprocess
+    import sys
+
+    env = {"PATH": "/usr/bin:/bin", "ZHICHI_DATA_DIR": str(tmp_path), "ZHICHI_DEBUG": "0"}
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import django, os; os.environ['DJANGO_SETTINGS_MODULE']='zhichi.settings'; django.setup()",
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert proc.returncode != 0
+    assert "ZHICHI_SECRET_KEY is not set" in proc.stderr
