@@ -30,21 +30,38 @@ api = NinjaAPI(
 )
 
 
+LOCATION_WORDS = {"body", "payload", "query", "path", "data"}
+
+
 def _field_path(loc) -> str:
-    parts = [str(p) for p in loc if p not in ("body", "payload", "query", "path", "data")]
+    """The input field an error is about: drop request sections and pydantic's union tags
+    (``str``, ``int``, ``function-after[...]``), which name types, not fields."""
+    parts = []
+    for p in loc:
+        if isinstance(p, int):
+            parts.append(str(p))
+        elif p in LOCATION_WORDS or p in {"str", "int", "float", "bool", "none"} or "[" in p:
+            continue
+        else:
+            parts.append(p)
     return ".".join(parts) or "body"
 
 
 @api.exception_handler(ValidationError)
 def _validation_error(request, exc: ValidationError):
-    errors = [
-        {
-            "field": _field_path(e.get("loc", ())),
-            "code": str(e.get("type", "invalid")),
-            "message": str(e.get("msg", _("Invalid value."))),
-        }
-        for e in exc.errors
-    ]
+    errors, seen = [], set()
+    for e in exc.errors:
+        field = _field_path(e.get("loc", ()))
+        if field in seen:
+            continue  # one message per field, however many union members failed
+        seen.add(field)
+        errors.append(
+            {
+                "field": field,
+                "code": str(e.get("type", "invalid")),
+                "message": str(e.get("msg", _("Invalid value."))),
+            }
+        )
     return api.create_response(
         request,
         {"detail": _("The request is not valid; nothing was changed."), "errors": errors},

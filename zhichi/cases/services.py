@@ -150,15 +150,15 @@ def move_stage(*, case_id: int, to: str, reason: str, version: int, actor: User)
         errors.append(
             FieldError("reason", "max_length", _("Keep the reason under 2,000 characters."))
         )
+    current = Case.objects.get(pk=case_id)
+    if not rules.can_move_stage(actor, current):
+        # outside the transaction below, so the denial's audit row is kept (rule R7)
+        record(action="case.stage", actor=actor, obj=current, outcome="denied")
+        raise NotPermitted(_("Only the case officer or the department head may move this case."))
     if errors:
         raise InvalidInput(errors)
     with transaction.atomic():
         case = Case.objects.select_for_update().get(pk=case_id)
-        if not rules.can_move_stage(actor, case):
-            record(action="case.stage", actor=actor, obj=case, outcome="denied")
-            raise NotPermitted(
-                _("Only the case officer or the department head may move this case.")
-            )
         if case.version != version:
             raise StaleVersion(case.version)
         if not stages.is_allowed(case.stage, to):

@@ -16,6 +16,7 @@ from zhichi.api_support import (
     keyset_page,
 )
 from zhichi.cases.models import PartyRole
+from zhichi.cases.rules import cases_visible_to
 from zhichi.errors import FieldError, InvalidInput
 from zhichi.intake import rules, services
 from zhichi.intake.models import Lead
@@ -40,8 +41,10 @@ class ClaimantIn(Schema):
         default_factory=list,
         description="economic_hardship | no_legal_knowledge | evidence_difficulty | age_or_health",
     )
-    amount_claimed: str | int | None = Field(None, json_schema_extra=MONEY)
-    months_unpaid: int | None = None
+    # Typed loosely on purpose: the lead validator gives the field-level 422 (a boolean or a
+    # 3-decimal number must not be coerced into money by the schema layer).
+    amount_claimed: Any = Field(None, json_schema_extra=MONEY)
+    months_unpaid: Any = Field(None, json_schema_extra={"type": "integer", "minimum": 0})
 
 
 class RespondentIn(Schema):
@@ -172,7 +175,10 @@ def money(value) -> str | None:
     return None if value is None else f"{value:.2f}"
 
 
-def lead_out(lead: Lead, *, duplicates: list[services.Duplicate] | None) -> dict:
+def lead_out(
+    lead: Lead, *, duplicates: list[services.Duplicate] | None, case_visible: bool = True
+) -> dict:
+    """The lead as the API shows it; its case is named only to a viewer who may see that case."""
     parties = list(lead.parties.all())
     order = None
     if lead.payment_order_authority or lead.payment_order_issued_on or lead.payment_order_deadline:
@@ -231,8 +237,8 @@ def lead_out(lead: Lead, *, duplicates: list[services.Duplicate] | None) -> dict
             {"lead_id": d.lead_id, "case_id": d.case_id, "reason": d.reason}
             for d in duplicates or []
         ],
-        "case_id": lead.case_id,
-        "case_number": lead.case.number if lead.case else None,
+        "case_id": lead.case_id if case_visible else None,
+        "case_number": lead.case.number if lead.case and case_visible else None,
         "decline_reason": lead.decline_reason,
         "decline_redirect": lead.decline_redirect,
         "created_at": lead.created_at.isoformat(),
@@ -250,8 +256,12 @@ def _load(request, lead_id: int) -> Lead:
 
 def _full(request, lead_id: int) -> dict:
     lead = _load(request, lead_id)
-    dups = services.find_duplicates(lead, visible=rules.leads_visible_to(request.auth))
-    return lead_out(lead, duplicates=dups)
+    cases = cases_visible_to(request.auth)
+    dups = services.find_duplicates(
+        lead, visible=rules.leads_visible_to(request.auth), visible_cases=cases
+    )
+    case_visible = lead.case_id is not None and cases.filter(pk=lead.case_id).exists()
+    return lead_out(lead, duplicates=dups, case_visible=case_visible)
 
 
 @router.post("", response={201: LeadOut, **WRITE_ERRORS}, summary="File a lead")
@@ -285,6 +295,8 @@ def list_leads(
         rows, next_cursor = keyset_page(qs, limit=limit, cursor=cursor)
     except ValueError:
         raise InvalidInput([FieldError("cursor", "invalid", _("This cursor is not valid."))])
+    case_ids = [r.case_id for r in rows if r.case_id]
+    seen = set(cases_visible_to(request.auth).filter(pk__in=case_ids).values_list("pk", flat=True))
     return {
         "items": [
             {
@@ -296,7 +308,7 @@ def list_leads(
                 "category": r.category,
                 "summary": r.summary,
                 "claimant_count": r.claimant_count,
-                "case_id": r.case_id,
+                "case_id": r.case_id if r.case_id in seen else None,
                 "created_at": r.created_at.isoformat(),
             }
             for r in rows

@@ -108,7 +108,7 @@ class LeadForm(StyledForm):
 
 
 class ClaimantForm(StyledForm):
-    name = forms.CharField(label=_("Name"), required=False, max_length=10000)
+    name = forms.CharField(label=_("Full name"), max_length=10000)
     id_number = forms.CharField(
         label=_("Resident ID number"),
         required=False,

@@ -21,9 +21,12 @@ def lead_scope(user) -> Q | None:
     if user.role in {Role.OFFICER, Role.HEAD}:
         if user.department_id is None:
             return None
-        return Q(organisation_id=user.organisation_id) & (
-            Q(department_id=user.department_id) | Q(department__isnull=True)
-        )
+        # a lead someone filed stays visible to them, e.g. a criminal officer's referral of a
+        # victim that lands in civil intake
+        return (
+            Q(organisation_id=user.organisation_id)
+            & (Q(department_id=user.department_id) | Q(department__isnull=True))
+        ) | Q(created_by_id=user.pk)
     if user.role in {Role.CHIEF, Role.REGISTRAR}:
         return Q(organisation_id=user.organisation_id)
     if user.role == Role.PARTNER:

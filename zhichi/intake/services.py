@@ -127,13 +127,22 @@ class Duplicate:
     reason: str  # "same_claimant" | "same_respondent"
     lead_id: int
     case_id: int | None
-    label: str  # receipt code or case number, for display
+    receipt_code: str
+    case_number: str = ""
+
+    @property
+    def label(self) -> str:
+        """The case number where the viewer may see the case, else the lead's receipt code."""
+        return self.case_number or self.receipt_code
 
 
-def find_duplicates(lead: Lead, *, visible: QuerySet[Lead]) -> list[Duplicate]:
+def find_duplicates(
+    lead: Lead, *, visible: QuerySet[Lead], visible_cases: QuerySet[Case] | None = None
+) -> list[Duplicate]:
     """Other leads with the same claimant, or the same respondent within the window (C1).
 
-    Only leads the viewer may see are reported, so a duplicate never reveals another agency's work.
+    Only leads the viewer may see are reported, and a duplicate names its case only when the
+    viewer may see that case, so a duplicate never reveals another agency's work.
     """
     window = timedelta(days=settings.ZHICHI["DUPLICATE_WINDOW_DAYS"])
     parties = list(lead.parties.select_related("party"))
@@ -163,6 +172,12 @@ def find_duplicates(lead: Lead, *, visible: QuerySet[Lead]) -> list[Duplicate]:
             )
         for other in others.filter(near, same, parties__role=PartyRole.RESPONDENT).distinct()[:50]:
             found.setdefault((other.pk, "same_respondent"), _dup(other, "same_respondent"))
+    if visible_cases is not None:
+        case_ids = {d.case_id for d in found.values() if d.case_id}
+        seen = set(visible_cases.filter(pk__in=case_ids).values_list("pk", flat=True))
+        for key, d in list(found.items()):
+            if d.case_id and d.case_id not in seen:
+                found[key] = Duplicate(d.reason, d.lead_id, None, d.receipt_code)
     return sorted(found.values(), key=lambda d: (d.reason, -d.lead_id))
 
 
@@ -172,17 +187,23 @@ def _dup(other: Lead, reason: str) -> Duplicate:
         reason=reason,
         lead_id=other.pk,
         case_id=case.pk if case else None,
-        label=case.number if case else other.receipt_code,
+        receipt_code=other.receipt_code,
+        case_number=case.number if case else "",
     )
 
 
-def _locked_new_lead(lead_id: int, actor: User) -> Lead:
-    lead = Lead.objects.select_for_update().select_related("organisation").get(pk=lead_id)
+def _ensure_may_decide(lead_id: int, actor: User, action: str) -> None:
+    """Refuse before any transaction starts, so the audit row of the denial is kept (rule R7)."""
+    lead = Lead.objects.get(pk=lead_id)
     if not rules.can_decide_lead(actor, lead):
-        record(action="lead.decide", actor=actor, obj=lead, outcome="denied")
+        record(action=action, actor=actor, obj=lead, outcome="denied")
         raise NotPermitted(
             _("Only the receiving procuratorate's case officers may decide this lead.")
         )
+
+
+def _locked_new_lead(lead_id: int) -> Lead:
+    lead = Lead.objects.select_for_update().select_related("organisation").get(pk=lead_id)
     if lead.status != LeadStatus.NEW:
         raise InvalidInput(
             [
@@ -199,6 +220,7 @@ def _locked_new_lead(lead_id: int, actor: User) -> Lead:
 
 def accept_lead(*, lead_id: int, actor: User, officer: User | None = None) -> Case:
     """Accept a new lead: open a case in review with the next number and the lead's parties."""
+    _ensure_may_decide(lead_id, actor, "lead.accept")
     if officer is not None and not (
         officer.is_active
         and officer.organisation_id == actor.organisation_id
@@ -208,7 +230,7 @@ def accept_lead(*, lead_id: int, actor: User, officer: User | None = None) -> Ca
             [FieldError("officer", "not_casework", _("Choose an officer of this procuratorate."))]
         )
     with transaction.atomic():
-        lead = _locked_new_lead(lead_id, actor)
+        lead = _locked_new_lead(lead_id)
         participants = [
             case_services.CaseParticipant(
                 party=lp.party,
@@ -259,9 +281,10 @@ def accept_lead(*, lead_id: int, actor: User, officer: User | None = None) -> Ca
 
 def decline_lead(*, lead_id: int, actor: User, data: dict) -> Lead:
     """Decline with a reason and a redirect (legal aid, arbitration, ...)."""
+    _ensure_may_decide(lead_id, actor, "lead.decline")
     reason, redirect = validate_decline(data)
     with transaction.atomic():
-        lead = _locked_new_lead(lead_id, actor)
+        lead = _locked_new_lead(lead_id)
         lead.status = LeadStatus.DECLINED
         lead.decline_reason = reason
         lead.decline_redirect = redirect

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from zhichi.accounts.models import Role
 from zhichi.cases.models import PartyRole
+from zhichi.cases.rules import cases_visible_to
 from zhichi.errors import InvalidInput, NotPermitted
 from zhichi.forms import apply_service_errors
 from zhichi.intake import rules, services
@@ -25,7 +26,7 @@ from zhichi.intake.forms import (
     LeadForm,
     RespondentFormSet,
 )
-from zhichi.intake.models import Lead
+from zhichi.intake.models import Lead, LeadStatus
 from zhichi.intake.validation import validate_lead
 
 PAGE_SIZE = 25
@@ -54,10 +55,15 @@ def lead_list(request):
         .order_by("-created_at", "-id")
     )
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    case_ids = [lead.case_id for lead in page if lead.case_id]
+    visible_case_ids = set(
+        cases_visible_to(request.user).filter(pk__in=case_ids).values_list("pk", flat=True)
+    )
     return render(
         request,
         "intake/lead_list.html",
         {
+            "visible_case_ids": visible_case_ids,
             "page_obj": page,
             "paginator": page.paginator,
             "filters": filters,
@@ -166,10 +172,7 @@ def claimant_row(request):
     )
 
 
-@login_required
-@require_GET
-def lead_detail(request, pk: int):
-    lead = rules.get_lead_for(request.user, pk)
+def _detail(request, lead: Lead, *, decline_form=None, status=200):
     lead = (
         Lead.objects.select_related(
             "organisation", "referring_org", "case", "created_by", "decided_by"
@@ -177,17 +180,29 @@ def lead_detail(request, pk: int):
         .prefetch_related("parties__party")
         .get(pk=lead.pk)
     )
-    duplicates = services.find_duplicates(lead, visible=rules.leads_visible_to(request.user))
+    user = request.user
+    cases = cases_visible_to(user)
     return render(
         request,
         "intake/lead_detail.html",
         {
             "lead": lead,
-            "duplicates": duplicates,
-            "can_decide": lead.status == "new" and rules.can_decide_lead(request.user, lead),
-            "decline_form": DeclineForm(),
+            "case_visible": lead.case_id is not None and cases.filter(pk=lead.case_id).exists(),
+            "duplicates": services.find_duplicates(
+                lead, visible=rules.leads_visible_to(user), visible_cases=cases
+            ),
+            "can_decide": lead.status == LeadStatus.NEW and rules.can_decide_lead(user, lead),
+            "decline_form": decline_form or DeclineForm(),
+            "decline_open": decline_form is not None,
         },
+        status=status,
     )
+
+
+@login_required
+@require_GET
+def lead_detail(request, pk: int):
+    return _detail(request, rules.get_lead_for(request.user, pk))
 
 
 @login_required
@@ -210,28 +225,17 @@ def lead_accept(request, pk: int):
 def lead_decline(request, pk: int):
     lead = rules.get_lead_for(request.user, pk)
     form = DeclineForm(request.POST)
-    if form.is_valid():
-        try:
-            services.decline_lead(lead_id=lead.pk, actor=request.user, data=form.cleaned_data)
-        except NotPermitted as exc:
-            raise PermissionDenied(str(exc)) from exc
-        except InvalidInput as exc:
-            apply_service_errors(exc, {"": form})
-        else:
-            messages.success(request, _("Lead declined."))
-            return redirect("intake:lead_detail", pk=lead.pk)
-    lead = Lead.objects.prefetch_related("parties__party").get(pk=lead.pk)
-    return render(
-        request,
-        "intake/lead_detail.html",
-        {
-            "lead": lead,
-            "duplicates": services.find_duplicates(
-                lead, visible=rules.leads_visible_to(request.user)
-            ),
-            "can_decide": rules.can_decide_lead(request.user, lead),
-            "decline_form": form,
-            "decline_open": True,
-        },
-        status=422,
-    )
+    form.is_valid()  # for redisplay only: the service checks permission first, then the input
+    data = {"reason": request.POST.get("reason", ""), "redirect": request.POST.get("redirect", "")}
+    try:
+        services.decline_lead(lead_id=lead.pk, actor=request.user, data=data)
+    except NotPermitted as exc:
+        raise PermissionDenied(str(exc)) from exc
+    except InvalidInput as exc:
+        form = DeclineForm(request.POST)
+        form._errors = ErrorDict()
+        form.cleaned_data = {}
+        apply_service_errors(exc, {"": form})
+        return _detail(request, lead, decline_form=form, status=422)
+    messages.success(request, _("Lead declined."))
+    return redirect("intake:lead_detail", pk=lead.pk)
