@@ -222,7 +222,14 @@ COLLECTION_ENDPOINTS = [
 ]
 
 # Routes tested on their own below: they are about the session or the system, not an object.
-SEPARATELY_TESTED = {"login", "logout", "api:health", "api:openapi-json", "api:openapi-view"}
+SEPARATELY_TESTED = {
+    "login",
+    "logout",
+    "api:health",
+    "api:me",
+    "api:openapi-json",
+    "api:openapi-view",
+}
 # Not ours to guard: Django's language switch, and ninja's bare root (it answers 404 with no docs
 # home configured).
 EXCLUDED = {"set_language", "api:api-root"}

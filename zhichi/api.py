@@ -9,6 +9,7 @@ from django_tasks import task_backends
 from ninja import NinjaAPI, Schema, Status
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
+from zhichi.accounts.api import router as me_router
 from zhichi.api_support import BearerToken
 from zhichi.cases.api import router as cases_router
 from zhichi.errors import InvalidInput, NotPermitted, StaleVersion
@@ -135,6 +136,7 @@ def health(request):
     return Status(200 if ok else 503, body)
 
 
+api.add_router("/me", me_router, tags=["system"])
 api.add_router("/leads", leads_router, tags=["leads"])
 api.add_router("/cases", cases_router, tags=["cases"])
 api.add_router("/rules", rules_router, tags=["rules"])

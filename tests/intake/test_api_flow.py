@@ -21,3 +21,18 @@ def test_api_lead_accept_flow_creates_case_with_number_and_timeline(api, payload
     assert case["money"]["claimed"] == "20000.50"
     timeline = client.get(f"/api/v1/cases/{body['case_id']}/timeline").json()
     assert [e["kind"] for e in timeline] == ["case_opened"]
+
+
+def test_me_names_the_tokens_user(api):
+    body = api("hrss1").get("/api/v1/me").json()
+    assert body == {
+        "username": "hrss1",
+        "name": "hrss1",
+        "role": "partner",
+        "organisation": "WHHRSS",
+        "department": None,
+    }
+
+
+def test_me_without_a_token_is_401(client):
+    assert client.get("/api/v1/me").status_code == 401
