@@ -221,6 +221,64 @@ COLLECTION_ENDPOINTS = [
     ),
 ]
 
+RULE_EDITORS = frozenset({"sysadmin"})
+THRESHOLD = {
+    "province": "53",
+    "individual": "10000",
+    "collective": "50000",
+    "effective_from": "2026-01-01",
+    "source": "云南省高级人民法院文件（测试）",
+}
+COLLECTION_ENDPOINTS += [
+    Endpoint("rulebook:calculators", "page", "get", "/tools/calculators/", 200),
+    Endpoint("rulebook:library", "page", "get", "/tools/law-library/", 200),
+    Endpoint(
+        "rulebook:library_edit",
+        "page",
+        "post",
+        "/tools/law-library/threshold/",
+        302,
+        None,
+        RULE_EDITORS,
+        THRESHOLD,
+    ),
+    Endpoint(
+        "api:deadline",
+        "api",
+        "post",
+        "/api/v1/rules/deadline",
+        200,
+        data={"kind": "appeal_judgment", "start": "2026-02-05"},
+    ),
+    Endpoint(
+        "api:criminal_lead",
+        "api",
+        "post",
+        "/api/v1/rules/criminal-lead",
+        200,
+        data={"province": "52", "workers": [{"amount": "12000", "months": 4}]},
+    ),
+    Endpoint(
+        "api:assistance_cap",
+        "api",
+        "post",
+        "/api/v1/rules/assistance-cap",
+        200,
+        data={"province": "53", "wage_year": 2023},
+    ),
+    Endpoint(
+        "api:wage_claim",
+        "api",
+        "post",
+        "/api/v1/rules/wage-claim",
+        200,
+        data={"monthly_wage": "5000", "months_unpaid": 3},
+    ),
+    Endpoint(
+        "api:rmb_capital", "api", "post", "/api/v1/rules/rmb-capital", 200, data={"amount": "1"}
+    ),
+]
+
 # Routes tested on their own below: they are about the session or the system, not an object.
 SEPARATELY_TESTED = {
     "login",

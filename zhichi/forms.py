@@ -7,6 +7,13 @@ from django import forms
 from zhichi.errors import InvalidInput
 
 
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
 class StyledFormMixin:
     """Give every widget its Bootstrap class, so templates stay free of presentation logic."""
 

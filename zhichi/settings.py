@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "zhichi.accounts",
     "zhichi.audit",
     "zhichi.parties",
+    "zhichi.rulebook",
     "zhichi.cases",
     "zhichi.intake",
 ]

@@ -11,6 +11,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("leads/", include("zhichi.intake.urls")),
     path("cases/", include("zhichi.cases.urls")),
+    path("tools/", include("zhichi.rulebook.urls")),
     path("api/v1/", api.urls),
 ]
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
@@ -11,6 +12,8 @@ from django.utils.translation import gettext as _
 from zhichi.errors import FieldError
 
 MAX_AMOUNT = Decimal("999999999999.99")
+DATE_RE = re.compile(r"\d{4}-\d{2}-\d{2}")
+MONEY_RE = re.compile(r"-?\d+(\.\d+)?")
 
 
 class Collector:
@@ -108,6 +111,8 @@ class Collector:
             value = raw
         elif isinstance(raw, str):
             try:
+                if not DATE_RE.fullmatch(raw.strip()):
+                    raise ValueError(raw)  # only YYYY-MM-DD (API.md), not 20260205 or 2026-W06-4
                 value = date.fromisoformat(raw.strip())
             except ValueError:
                 self.add(path, "date", _("Enter a date as YYYY-MM-DD."))
@@ -132,8 +137,11 @@ class Collector:
         if isinstance(raw, bool) or not isinstance(raw, (str, int, Decimal)):
             self.add(path, "money", _("Enter an amount in yuan, e.g. 12000.00."))
             return None
+        text = str(raw).strip().replace(",", "")
         try:
-            value = Decimal(str(raw).strip().replace(",", ""))
+            if not MONEY_RE.fullmatch(text):
+                raise InvalidOperation(text)  # plain decimals only: no 1e3, no NaN
+            value = Decimal(text)
         except InvalidOperation:
             self.add(path, "money", _("Enter an amount in yuan, e.g. 12000.00."))
             return None

@@ -55,12 +55,6 @@ class RespondentIn(Schema):
     address: str | None = None
 
 
-class PaymentOrderIn(Schema):
-    authority: str | None = None
-    issued_on: str | None = Field(None, json_schema_extra=DATE)
-    deadline: str | None = Field(None, json_schema_extra=DATE)
-
-
 class LeadIn(Schema):
     source: str = Field(
         ..., description="walk_in | hotline | portal | agency | internal | ex_officio | import"
@@ -80,7 +74,13 @@ class LeadIn(Schema):
         "unknown", description="employee | contractor_crew | none | unknown"
     )
     has_iou: bool = False
-    payment_order: PaymentOrderIn | None = None
+    payment_order: dict[str, Any] | None = Field(
+        None,
+        description="the labour administration's order to pay",
+        json_schema_extra={
+            "properties": {"authority": {"type": "string"}, "issued_on": DATE, "deadline": DATE}
+        },
+    )
     evasion: list[str] = Field(
         default_factory=list,
         description="transferred_assets | absconded | destroyed_records | refused_summons",

@@ -9,16 +9,9 @@ from django.utils.translation import gettext_lazy as _
 
 from zhichi.accounts.models import Organisation
 from zhichi.cases.models import Category, Evasion, LabourRelationship, Source
-from zhichi.forms import StyledForm, StyledFormSet
+from zhichi.forms import DateInput, StyledForm, StyledFormSet
 from zhichi.intake.models import LeadStatus, Redirect
 from zhichi.parties.models import Group, PartyKind, VulnerabilityBasis
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%d", **kwargs)
 
 
 class LeadForm(StyledForm):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import Decimal, InvalidOperation
 
 from django import template
+from django.utils.translation import gettext_lazy as _
 
 from zhichi.cases.models import Evasion, Flag, Stage
 from zhichi.parties.models import Group, VulnerabilityBasis
@@ -64,3 +65,28 @@ STAGE_TONE = {
 @register.filter
 def stage_tone(stage: str) -> str:
     return STAGE_TONE.get(stage, "neutral")
+
+
+VERDICTS = {
+    "transfer": _("Transfer to the criminal department"),
+    "order_first": _("Ask labour inspection for an order to pay first"),
+    "below_threshold": _("Below the threshold"),
+    "depends_on_province_config": _("Depends on the province's threshold (not entered)"),
+    "not_applicable": _("Not a criminal lead"),
+}
+WAGE_ITEMS = {
+    "unpaid_wages": _("Unpaid wages"),
+    "double_wages": _("Double wages (no written contract)"),
+    "economic_compensation": _("Economic compensation"),
+    "additional_compensation": _("Additional compensation (50%–100%)"),
+}
+
+
+@register.filter
+def verdict_label(value: str) -> str:
+    return str(VERDICTS.get(value, value))
+
+
+@register.filter
+def wage_item_label(value: str) -> str:
+    return str(WAGE_ITEMS.get(value, value))

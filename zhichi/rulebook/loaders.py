@@ -1,0 +1,106 @@
+"""Load the dated configuration into the law library's plain values (zhichi.core types)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.db.models import Count, Max
+
+from zhichi.core.assistance import WageFigure
+from zhichi.core.calendar import HolidayCalendar
+from zhichi.core.criminal import Figure, NationalRange, Thresholds
+from zhichi.rulebook.models import (
+    AverageWage,
+    CalendarDay,
+    CriminalThreshold,
+    DayKind,
+    HolidayYear,
+    RuleSetting,
+)
+
+_calendar_cache: dict[tuple, HolidayCalendar] = {}
+
+
+def holiday_calendar() -> HolidayCalendar:
+    """Every loaded year's holidays and make-up working days (cached until a notice changes)."""
+    generation = HolidayYear.objects.aggregate(n=Count("id"), last=Max("entered_at"))
+    key = (generation["n"], generation["last"], CalendarDay.objects.count())
+    cached = _calendar_cache.get(key)
+    if cached is not None:
+        return cached
+    holidays, workdays = set(), set()
+    for day, kind in CalendarDay.objects.values_list("date", "kind"):
+        (holidays if kind == DayKind.HOLIDAY else workdays).add(day)
+    calendar = HolidayCalendar(
+        holidays=frozenset(holidays),
+        workdays=frozenset(workdays),
+        years=frozenset(HolidayYear.objects.values_list("year", flat=True)),
+    )
+    _calendar_cache.clear()
+    _calendar_cache[key] = calendar
+    return calendar
+
+
+def _figure(value, row: CriminalThreshold) -> Figure:
+    return Figure(value=value, source=row.source, effective_from=row.effective_from)
+
+
+def criminal_thresholds(province: str, as_of: date) -> Thresholds | None:
+    """The province's figures in force on ``as_of``, or None when none is entered (rule CR-4)."""
+    row = (
+        CriminalThreshold.objects.filter(province=province, effective_from__lte=as_of)
+        .order_by("-effective_from")
+        .first()
+    )
+    if row is None or province == CriminalThreshold.NATIONAL:
+        return None
+    return Thresholds(
+        province=province,
+        individual=_figure(row.individual, row),
+        collective=_figure(row.collective, row),
+    )
+
+
+class MissingConfiguration(Exception):
+    """A figure the rules need is not entered; ``missing`` says which."""
+
+    def __init__(self, missing: str):
+        self.missing = missing
+        super().__init__(missing)
+
+
+def national_range(as_of: date) -> NationalRange:
+    row = (
+        CriminalThreshold.objects.filter(
+            province=CriminalThreshold.NATIONAL, effective_from__lte=as_of
+        )
+        .order_by("-effective_from")
+        .first()
+    )
+    if row is None or row.individual_ceiling is None or row.collective_ceiling is None:
+        raise MissingConfiguration(f"national range of 数额较大 in force on {as_of}")
+    return NationalRange(
+        individual_floor=_figure(row.individual, row),
+        individual_ceiling=_figure(row.individual_ceiling, row),
+        collective_floor=_figure(row.collective, row),
+        collective_ceiling=_figure(row.collective_ceiling, row),
+    )
+
+
+def wage_figures(province: str) -> list[WageFigure]:
+    return [
+        WageFigure(
+            province=row.province,
+            wage_year=row.wage_year,
+            series=row.series,
+            annual=row.annual,
+            source=row.source,
+            published_on=row.published_on,
+        )
+        for row in AverageWage.objects.filter(province=province)
+    ]
+
+
+def setting(key: str, default: str) -> str:
+    row = RuleSetting.objects.filter(key=key).first()
+    return row.value if row else default

@@ -1,0 +1,203 @@
+"""The calculators page (法律计算器) and the law library page (figures, sources, settings)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count
+from django.forms.utils import ErrorDict
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from zhichi.errors import InvalidInput, NotPermitted
+from zhichi.forms import apply_service_errors
+from zhichi.rulebook import calculators, loaders, rules, services
+from zhichi.rulebook.forms import (
+    PROVINCE_NAMES,
+    AssistanceCapForm,
+    AverageWageForm,
+    CapitalForm,
+    CriminalLeadForm,
+    DeadlineForm,
+    HolidayYearForm,
+    SeriesForm,
+    ThresholdForm,
+    WageClaimForm,
+)
+from zhichi.rulebook.models import AverageWage, CriminalThreshold, HolidayYear, RuleSetting
+
+CALCULATORS = {
+    "deadline": (DeadlineForm, calculators.deadline),
+    "criminal": (CriminalLeadForm, calculators.criminal_lead),
+    "cap": (AssistanceCapForm, calculators.assistance_cap),
+    "wages": (WageClaimForm, calculators.wage_claim),
+    "capital": (CapitalForm, calculators.rmb_capital),
+}
+
+# where a calculator's field errors go when the form shows the value under another name
+FIELD_ALIASES = {
+    "deadline": {"days": "count", "months": "count", "years": "count", "working_days": "count"},
+    "criminal": {
+        "payment_order.issued_on": "order_issued_on",
+        "payment_order.deadline": "order_deadline",
+    },
+}
+
+
+def _silent(form):
+    form._errors = ErrorDict()
+    form.cleaned_data = {}
+    return form
+
+
+def _province_default(user) -> str:
+    org = getattr(user, "organisation", None)
+    return getattr(org, "province", "") or "53"
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def calculators_page(request):
+    if not rules.can_view(request.user):
+        raise PermissionDenied
+    province = _province_default(request.user)
+    today = calculators.today().isoformat()
+    forms = {
+        "deadline": DeadlineForm(initial={"start": today}, auto_id="id_deadline_%s"),
+        "criminal": CriminalLeadForm(
+            initial={"province": province, "as_of": today}, auto_id="id_criminal_%s"
+        ),
+        # the latest published year for the province; the rule wants the year before the decision
+        "cap": AssistanceCapForm(
+            auto_id="id_cap_%s",
+            initial={
+                "province": province,
+                "wage_year": AverageWage.objects.filter(province=province)
+                .order_by("-wage_year")
+                .values_list("wage_year", flat=True)
+                .first()
+                or calculators.today().year - 1,
+            },
+        ),
+        "wages": WageClaimForm(initial={"written_contract": True}, auto_id="id_wages_%s"),
+        "capital": CapitalForm(auto_id="id_capital_%s"),
+    }
+    results: dict[str, dict] = {}
+    active = request.POST.get("calc") if request.method == "POST" else None
+    status = 200
+    if active in CALCULATORS:
+        form_class, compute = CALCULATORS[active]
+        form = form_class(request.POST, auto_id=f"id_{active}_%s")
+        if form.is_valid():
+            try:
+                results[active] = compute(form.payload())
+            except InvalidInput as exc:
+                _silent(form)
+                aliases = FIELD_ALIASES.get(active, {})
+                for err in exc.errors:
+                    target = aliases.get(err.field, err.field.split(".")[0])
+                    form.add_error(target if target in form.fields else None, err.message)
+                status = 422
+        else:
+            status = 422
+        forms[active] = form
+    context = {
+        "calculators": [(name, forms[name], results.get(name)) for name in CALCULATORS],
+        "active": active,
+    }
+    if request.htmx and active:
+        return render(
+            request,
+            "rulebook/_calculator.html",
+            {**context, "name": active, "form": forms[active], "result": results.get(active)},
+            status=status,
+        )
+    return render(request, "rulebook/calculators.html", context, status=status)
+
+
+@login_required
+@require_http_methods(["GET"])
+def library_page(request):
+    if not rules.can_view(request.user):
+        raise PermissionDenied
+    return render(request, "rulebook/library.html", _library_context(request))
+
+
+def _library_context(request, **forms):
+    thresholds = list(CriminalThreshold.objects.order_by("province", "-effective_from"))
+    for t in thresholds:
+        t.province_name = (
+            _("National range")
+            if t.province == "00"
+            else PROVINCE_NAMES.get(t.province, t.province)
+        )
+    wages = list(AverageWage.objects.order_by("province", "-wage_year", "series"))
+    for w in wages:
+        w.province_name = PROVINCE_NAMES.get(w.province, w.province)
+    editable = rules.can_edit(request.user)
+    series = RuleSetting.objects.filter(key="assistance_wage_series").first()
+    calendar = loaders.holiday_calendar()
+    return {
+        "years": HolidayYear.objects.annotate(n=Count("days")).order_by("-year"),
+        "next_year": calculators.today().year + 1,
+        "next_year_loaded": calendar.covers(calculators.today().year + 1),
+        "thresholds": thresholds,
+        "wages": wages,
+        "series_setting": series,
+        "can_edit": editable,
+        "holiday_form": forms.get("holiday_form")
+        or (HolidayYearForm(auto_id="id_holiday_%s") if editable else None),
+        "threshold_form": forms.get("threshold_form")
+        or (ThresholdForm(auto_id="id_threshold_%s") if editable else None),
+        "wage_form": forms.get("wage_form")
+        or (AverageWageForm(auto_id="id_wage_%s") if editable else None),
+        "series_form": forms.get("series_form")
+        or (
+            SeriesForm(initial={"series": series.value if series else ""}, auto_id="id_series_%s")
+            if editable
+            else None
+        ),
+    }
+
+
+EDITORS = {
+    "holiday_form": (HolidayYearForm, services.enter_holiday_year, _("Holiday notice saved.")),
+    "threshold_form": (ThresholdForm, services.add_criminal_threshold, _("Thresholds saved.")),
+    "wage_form": (AverageWageForm, services.add_average_wage, _("Average wage saved.")),
+}
+
+
+@login_required
+@require_http_methods(["POST"])
+def library_edit(request, what: str):
+    key = f"{what}_form"
+    if key not in EDITORS and what != "series":
+        raise Http404
+    try:
+        if what == "series":
+            form = SeriesForm(request.POST, auto_id="id_series_%s")
+            form.is_valid()
+            services.set_assistance_series(
+                actor=request.user,
+                series=request.POST.get("series", ""),
+                source=request.POST.get("source", ""),
+            )
+            messages.success(request, _("Setting saved."))
+            return redirect("rulebook:library")
+        form_class, service, done = EDITORS[key]
+        form = form_class(request.POST, auto_id=f"id_{what}_%s")
+        form.is_valid()
+        service(actor=request.user, data=dict(request.POST.items()))
+    except NotPermitted as exc:
+        raise PermissionDenied(str(exc)) from exc
+    except InvalidInput as exc:
+        _silent(form)
+        apply_service_errors(exc, {"": form})
+        context = _library_context(request, **{key if what != "series" else "series_form": form})
+        context["open_form"] = key if what != "series" else "series_form"
+        return render(request, "rulebook/library.html", context, status=422)
+    messages.success(request, done)
+    return redirect("rulebook:library")
