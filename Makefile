@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.install-stamp
 DEV_ENV := ZHICHI_DEBUG=1
-PYTEST_ARGS ?=
+PYTEST_ARGS ?= -n 2
 
 .PHONY: install run test test-sqlite test-postgres lint format messages check clean
 
@@ -51,3 +51,10 @@ messages: install
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis
+
+# Performance bench (QUALITY.md P2, P3, P7): one table, also written to bench/results/latest.md.
+# Larger sizes or PostgreSQL: make bench BENCH_ARGS="--sizes 10000,100000,1000000 --database-url postgres://postgres@127.0.0.1/zhichi_bench"
+BENCH_ARGS ?= --sizes 10000,100000
+.PHONY: bench
+bench: install
+	$(BIN)/python -m bench.run $(BENCH_ARGS)

@@ -201,3 +201,36 @@ def lead_payload(**overrides) -> dict:
 @pytest.fixture
 def payload():
     return lead_payload
+
+
+# Property tests are about correctness, not speed: on a loaded 2-core CI machine the default
+# 200 ms deadline makes them flaky.
+from hypothesis import settings as hypothesis_settings  # noqa: E402
+
+hypothesis_settings.register_profile("zhichi", deadline=None)
+hypothesis_settings.load_profile("zhichi")
+
+
+@pytest.fixture(autouse=True)
+def _restore_law_library_after_a_flush(request, django_db_blocker):
+    """A transactional test ends by flushing every table, which also removes the law library's
+    seeded configuration (holidays, thresholds, wages). Put it back for the tests that follow."""
+    yield
+    marker = request.node.get_closest_marker("django_db")
+    names = request.fixturenames
+    transactional = (
+        "transactional_db" in names
+        or "live_server" in names
+        or bool(marker and marker.kwargs.get("transaction"))
+    )
+    if not transactional:
+        return
+    import importlib
+
+    from django.apps import apps
+
+    from zhichi.rulebook.models import HolidayYear
+
+    with django_db_blocker.unblock():
+        if not HolidayYear.objects.exists():
+            importlib.import_module("zhichi.rulebook.migrations.0002_seed").seed(apps, None)

@@ -15,6 +15,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from tests.conftest import lead_payload, make_id
 from zhichi.cases.models import Case
+from zhichi.cases.services import disposal
 from zhichi.intake import services as intake_services
 from zhichi.intake.models import Lead
 from zhichi.intake.validation import validate_lead
@@ -65,7 +66,35 @@ def world(users) -> dict:
     )
     assert (case.officer.username, case.department.code) == ("civil1", "civil")
     assert (new.organisation.code, new.department.code) == ("WHPROC", "civil")
-    return {"lead": new.pk, "accepted_lead": referred.pk, "case": case.pk}
+    second = intake_services.create_lead(
+        actor=users["civil1"],
+        data=validate_lead(
+            lead_payload(
+                claimants=[{"name": "钱七", "id_number": make_id(seq="444")}],
+                respondents=[{"kind": "organisation", "name": "另一家公司"}],
+            )
+        ),
+    )
+    case2 = intake_services.accept_lead(lead_id=second.pk, actor=users["civil1"])
+    approval = disposal.propose_support_decision(
+        case_id=case2.pk, actor=users["civil1"], data={"decision": "support", "reasons": "符合条件"}
+    )
+    visit = disposal.plan_visit(
+        case_id=case2.pk,
+        actor=users["civil1"],
+        data={"planned_on": "2026-12-01", "target": "claimant", "method": "phone"},
+    )
+    claimant = case.parties.filter(role="claimant").first().party_id
+    return {
+        "lead": new.pk,
+        "accepted_lead": referred.pk,
+        "own_lead": second.pk,
+        "case": case.pk,
+        "case2": case2.pk,
+        "approval": approval.pk,
+        "visit": visit.pk,
+        "claimant": claimant,
+    }
 
 
 @dataclass(frozen=True)
@@ -182,6 +211,225 @@ OBJECT_ENDPOINTS = [
     ),
 ]
 
+APPROVERS = frozenset({"civilhead"})
+HEADS = frozenset({"civilhead"})
+TODAY = "2026-11-20"
+OBJECT_ENDPOINTS += [
+    Endpoint(
+        "api:record_mediation",
+        "api",
+        "post",
+        "/api/v1/cases/{case}/mediations",
+        201,
+        CASE_VIEWERS,
+        CASE_MOVERS,
+        {"held_on": TODAY, "mediator_org": "五华区人民调解委员会", "outcome": "failed"},
+    ),
+    Endpoint(
+        "api:support_decision",
+        "api",
+        "post",
+        "/api/v1/cases/{case}/support-decision",
+        201,
+        CASE_VIEWERS,
+        CASE_MOVERS,
+        {"decision": "support", "reasons": "符合支持起诉条件"},
+    ),
+    Endpoint(
+        "api:court_event",
+        "api",
+        "post",
+        "/api/v1/cases/{case}/court-events",
+        201,
+        CASE_VIEWERS,
+        CASE_MOVERS,
+        {"kind": "filed", "on": TODAY, "court": "五华区人民法院"},
+    ),
+    Endpoint(
+        "api:payment",
+        "api",
+        "post",
+        "/api/v1/cases/{case}/payments",
+        201,
+        CASE_VIEWERS,
+        CASE_MOVERS,
+        {
+            "claimant_party_id": "{claimant}",
+            "paid_on": TODAY,
+            "amount": "100.00",
+            "payer": "某公司",
+        },
+    ),
+    Endpoint(
+        "api:plan_visit",
+        "api",
+        "post",
+        "/api/v1/cases/{case}/visits",
+        201,
+        CASE_VIEWERS,
+        CASE_MOVERS,
+        {"planned_on": "2026-12-20", "target": "employer", "method": "visit"},
+    ),
+    Endpoint("api:list_visits", "api", "get", "/api/v1/cases/{case}/visits", 200, CASE_VIEWERS),
+    Endpoint("api:ledger", "api", "get", "/api/v1/cases/{case}/ledger", 200, CASE_VIEWERS),
+    Endpoint(
+        "api:close",
+        "api",
+        "post",
+        "/api/v1/cases/{case}/close",
+        200,
+        CASE_VIEWERS,
+        CASE_MOVERS,
+        {"outcome": "withdrawn", "note": "当事人撤回"},
+    ),
+    Endpoint(
+        "api:set_level",
+        "api",
+        "post",
+        "/api/v1/cases/{case}/level",
+        200,
+        CASE_VIEWERS,
+        HEADS,
+        {"level": 3, "reason": "涉众风险高"},
+    ),
+    Endpoint(
+        "api:approve",
+        "api",
+        "post",
+        "/api/v1/approvals/{approval}/approve",
+        200,
+        CASE_VIEWERS,
+        APPROVERS,
+    ),
+    Endpoint(
+        "api:reject",
+        "api",
+        "post",
+        "/api/v1/approvals/{approval}/reject",
+        200,
+        CASE_VIEWERS,
+        APPROVERS,
+        {"reason": "证据不足"},
+    ),
+    Endpoint(
+        "api:record_visit",
+        "api",
+        "post",
+        "/api/v1/visits/{visit}/record",
+        200,
+        CASE_VIEWERS,
+        CASE_MOVERS,
+        {"done_on": TODAY, "findings": "已电话回访", "paid_in_full": False},
+    ),
+]
+
+OBJECT_ENDPOINTS += [
+    Endpoint(
+        "cases:case_mediation",
+        "page",
+        "post",
+        "/cases/{case}/mediations/",
+        302,
+        CASE_VIEWERS,
+        CASE_MOVERS,
+        {"held_on": TODAY, "mediator_org": "五华区人民调解委员会", "outcome": "failed"},
+    ),
+    Endpoint(
+        "cases:case_support",
+        "page",
+        "post",
+        "/cases/{case}/support-decision/",
+        302,
+        CASE_VIEWERS,
+        CASE_MOVERS,
+        {"decision": "support", "reasons": "符合支持起诉条件"},
+    ),
+    Endpoint(
+        "cases:case_court_event",
+        "page",
+        "post",
+        "/cases/{case}/court-events/",
+        302,
+        CASE_VIEWERS,
+        CASE_MOVERS,
+        {"kind": "filed", "on": TODAY, "court": "五华区人民法院"},
+    ),
+    Endpoint(
+        "cases:case_payment",
+        "page",
+        "post",
+        "/cases/{case}/payments/",
+        302,
+        CASE_VIEWERS,
+        CASE_MOVERS,
+        {
+            "claimant_party_id": "{claimant}",
+            "paid_on": TODAY,
+            "amount": "100.00",
+            "payer": "某公司",
+        },
+    ),
+    Endpoint(
+        "cases:case_plan_visit",
+        "page",
+        "post",
+        "/cases/{case}/visits/",
+        302,
+        CASE_VIEWERS,
+        CASE_MOVERS,
+        {"planned_on": "2026-12-20", "target": "employer", "method": "visit"},
+    ),
+    Endpoint(
+        "cases:case_record_visit",
+        "page",
+        "post",
+        "/cases/{case2}/visits/{visit}/record/",
+        302,
+        CASE_VIEWERS,
+        CASE_MOVERS,
+        {"done_on": TODAY, "findings": "已电话回访"},
+    ),
+    Endpoint(
+        "cases:case_close",
+        "page",
+        "post",
+        "/cases/{case}/close/",
+        302,
+        CASE_VIEWERS,
+        CASE_MOVERS,
+        {"outcome": "withdrawn", "note": "当事人撤回"},
+    ),
+    Endpoint(
+        "cases:case_level",
+        "page",
+        "post",
+        "/cases/{case}/level/",
+        302,
+        CASE_VIEWERS,
+        HEADS,
+        {"level": "3", "reason": "涉众风险高"},
+    ),
+    Endpoint(
+        "cases:approval_approve",
+        "page",
+        "post",
+        "/cases/approvals/{approval}/approve/",
+        302,
+        CASE_VIEWERS,
+        APPROVERS,
+    ),
+    Endpoint(
+        "cases:approval_reject",
+        "page",
+        "post",
+        "/cases/approvals/{approval}/reject/",
+        302,
+        CASE_VIEWERS,
+        APPROVERS,
+        {"reason": "证据不足"},
+    ),
+]
+
 COLLECTION_ENDPOINTS = [
     Endpoint("workbench", "page", "get", "/", 200),
     Endpoint("intake:lead_list", "page", "get", "/leads/", 200),
@@ -197,6 +445,7 @@ COLLECTION_ENDPOINTS = [
         {"claimants-TOTAL_FORMS": "1"},
     ),
     Endpoint("cases:case_list", "page", "get", "/cases/", 200),
+    Endpoint("cases:approvals", "page", "get", "/cases/approvals/", 200),
     Endpoint("api:list_leads", "api", "get", "/api/v1/leads", 200),
     Endpoint(
         "api:create_lead",
@@ -209,6 +458,7 @@ COLLECTION_ENDPOINTS = [
         lead_payload(claimants=[{"name": "赵六", "id_number": make_id(seq="333")}]),
     ),
     Endpoint("api:list_cases", "api", "get", "/api/v1/cases", 200),
+    Endpoint("api:approvals_inbox", "api", "get", "/api/v1/approvals", 200),
     Endpoint(
         "api:validate",
         "api",
@@ -285,6 +535,7 @@ SEPARATELY_TESTED = {
     "logout",
     "api:health",
     "api:me",
+    "notifications",
     "api:openapi-json",
     "api:openapi-view",
 }
@@ -293,15 +544,30 @@ SEPARATELY_TESTED = {
 EXCLUDED = {"set_language", "api:api-root"}
 
 
+def _fill(data, values: dict):
+    """Data may name the world's ids as "{claimant}"; the value keeps its type (an int)."""
+    if isinstance(data, dict):
+        return {k: _fill(v, values) for k, v in data.items()}
+    if (
+        isinstance(data, str)
+        and data.startswith("{")
+        and data.endswith("}")
+        and data[1:-1] in values
+    ):
+        return values[data[1:-1]]
+    return data
+
+
 def _call(endpoint: Endpoint, user: str, world: dict, web, api, ids: dict | None = None):
     path = endpoint.path.format(**(ids or world))
+    data = _fill(endpoint.data, world)
     if endpoint.kind == "page":
         client = web(user)
-        return getattr(client, endpoint.method)(path, endpoint.data)
+        return getattr(client, endpoint.method)(path, data)
     client = api(user)
     if endpoint.method == "get":
-        return client.get(path, endpoint.data)
-    return client.post(path, endpoint.data)
+        return client.get(path, data)
+    return client.post(path, data)
 
 
 def _state() -> tuple:
@@ -337,7 +603,8 @@ def test_r2_api_404_looks_the_same_as_an_object_that_does_not_exist(
     endpoint, user, world, web, api
 ):
     hidden = _call(endpoint, user, world, web, api)
-    missing = _call(endpoint, user, world, web, api, ids={"lead": 999999, "case": 999999})
+    gone = dict.fromkeys(("lead", "case", "case2", "approval", "visit"), 999999)
+    missing = _call(endpoint, user, world, web, api, ids=gone)
 
     assert (hidden.status_code, hidden.json()) == (missing.status_code, missing.json())
 
@@ -350,9 +617,21 @@ def test_r2_collection_access(endpoint, user, world, web, api):
     assert r.status_code == endpoint.expected(user), r.content[:300]
 
 
+def expected_leads(user: str, world: dict) -> list[int]:
+    if user not in LEAD_VIEWERS:
+        return []
+    referred = [world["lead"], world["accepted_lead"]]
+    # hrss1 sees only what it referred; the procuratorate also sees civil1's own lead
+    return sorted(referred if user == "hrss1" else [*referred, world["own_lead"]])
+
+
+def expected_cases(user: str, world: dict) -> list[int]:
+    return [world["case2"], world["case"]] if user in CASE_VIEWERS else []  # newest first
+
+
 @pytest.mark.parametrize("user", USERS)
 def test_r2_api_lead_list_shows_exactly_the_visible_leads(user, world, api):
-    expected = sorted([world["lead"], world["accepted_lead"]]) if user in LEAD_VIEWERS else []
+    expected = expected_leads(user, world)
 
     items = api(user).get("/api/v1/leads").json()["items"]
 
@@ -361,7 +640,7 @@ def test_r2_api_lead_list_shows_exactly_the_visible_leads(user, world, api):
 
 @pytest.mark.parametrize("user", USERS)
 def test_r2_api_case_list_shows_exactly_the_visible_cases(user, world, api):
-    expected = [world["case"]] if user in CASE_VIEWERS else []
+    expected = expected_cases(user, world)
 
     items = api(user).get("/api/v1/cases").json()["items"]
 
@@ -374,10 +653,8 @@ def test_r2_lead_and_case_list_pages_show_exactly_the_visible_objects(user, worl
     leads = client.get("/leads/").context["page_obj"]
     cases = client.get("/cases/").context["page_obj"]
 
-    assert sorted(lead.pk for lead in leads) == (
-        sorted([world["lead"], world["accepted_lead"]]) if user in LEAD_VIEWERS else []
-    )
-    assert [c.pk for c in cases] == ([world["case"]] if user in CASE_VIEWERS else [])
+    assert sorted(lead.pk for lead in leads) == expected_leads(user, world)
+    assert [c.pk for c in cases] == expected_cases(user, world)
 
 
 @pytest.mark.parametrize("user", sorted(LEAD_VIEWERS))

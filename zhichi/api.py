@@ -12,6 +12,8 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 from zhichi.accounts.api import router as me_router
 from zhichi.api_support import BearerToken
 from zhichi.cases.api import router as cases_router
+from zhichi.cases.api_disposal import approvals_router, visits_router
+from zhichi.cases.api_disposal import cases_router as disposal_router
 from zhichi.errors import InvalidInput, NotPermitted, StaleVersion
 from zhichi.intake.api import router as leads_router
 from zhichi.rules_api import router as rules_router
@@ -139,4 +141,7 @@ def health(request):
 api.add_router("/me", me_router, tags=["system"])
 api.add_router("/leads", leads_router, tags=["leads"])
 api.add_router("/cases", cases_router, tags=["cases"])
+api.add_router("/cases", disposal_router, tags=["disposal"])
+api.add_router("/approvals", approvals_router, tags=["disposal"])
+api.add_router("/visits", visits_router, tags=["disposal"])
 api.add_router("/rules", rules_router, tags=["rules"])

@@ -236,6 +236,13 @@ ZHICHI = {
     "SESSION_IDLE_MINUTES": SESSION_IDLE_MINUTES,
     "ADMIN_SESSION_IDLE_MINUTES": ADMIN_SESSION_IDLE_MINUTES,
     "API_MAX_LIMIT": 200,
+    # rule SP-8 (no national limit found): review decided within this many days (configurable)
+    "REVIEW_DAYS": env_int("ZHICHI_REVIEW_DAYS", 30, minimum=1),
+    # return visits (C6): the first this many days after a judgment or agreement, then every N days
+    "VISIT_FIRST_DAYS": env_int("ZHICHI_VISIT_FIRST_DAYS", 30, minimum=1),
+    "VISIT_EVERY_DAYS": env_int("ZHICHI_VISIT_EVERY_DAYS", 90, minimum=1),
+    # reminders go out this many days before a deadline, and again when it is overdue
+    "REMINDER_DAYS": env_int("ZHICHI_REMINDER_DAYS", 3, minimum=0),
 }
 
 LOGGING = {

@@ -8,6 +8,7 @@ urlpatterns = [
     path("", case_views.workbench, name="workbench"),
     path("login/", account_views.LoginView.as_view(), name="login"),
     path("logout/", account_views.logout_view, name="logout"),
+    path("notifications/", account_views.notifications, name="notifications"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("leads/", include("zhichi.intake.urls")),
     path("cases/", include("zhichi.cases.urls")),

@@ -1,10 +1,15 @@
-"""The seed_demo command: API.md "Demo data (`seed_demo`)" and "Running it"."""
+"""The seed_demo command: API.md "Demo data (`seed_demo`)" and "Running it".
+
+The cases are taken through the real disposal services, so what the demo shows must agree with
+the records: stage guards met, outcomes consistent with the ledger, visits with the payments.
+"""
 
 from __future__ import annotations
 
 import json
 from collections import Counter
 from datetime import timedelta
+from decimal import Decimal
 from io import StringIO
 
 import pytest
@@ -19,7 +24,27 @@ from zhichi.accounts.management.commands.seed_demo import DEMO_USERNAMES, plan_l
 from zhichi.accounts.models import Department, Organisation, Role, User
 from zhichi.audit.models import AuditEntry
 from zhichi.audit.services import verify_chain
-from zhichi.cases.models import Case, Stage, TimelineEvent
+from zhichi.cases import guards
+from zhichi.cases.ledger import ledger_for
+from zhichi.cases.models import (
+    Approval,
+    ApprovalStatus,
+    Case,
+    CaseDeadline,
+    CaseStatus,
+    CourtEvent,
+    CourtEventKind,
+    DeadlineStatus,
+    Flag,
+    Mediation,
+    MediationOutcome,
+    Outcome,
+    Payment,
+    Stage,
+    TimelineEvent,
+    Visit,
+)
+from zhichi.cases.services.derived import deadline_state
 from zhichi.core.identifiers import validate_credit_code, validate_id_number, validate_phone
 from zhichi.intake.models import Lead, LeadStatus
 from zhichi.intake.services import find_duplicates
@@ -59,6 +84,11 @@ RAW_TABLES = [
     "cases_case",
     "cases_caseparty",
     "cases_timelineevent",
+    "cases_mediation",
+    "cases_approval",
+    "cases_courtevent",
+    "cases_payment",
+    "cases_visit",
     "audit_auditentry",
 ]
 
@@ -78,8 +108,18 @@ def counts() -> dict[str, int]:
         "cases": Case.objects.count(),
         "parties": Party.objects.count(),
         "timeline": TimelineEvent.objects.count(),
+        "mediations": Mediation.objects.count(),
+        "approvals": Approval.objects.count(),
+        "court_events": CourtEvent.objects.count(),
+        "payments": Payment.objects.count(),
+        "visits": Visit.objects.count(),
+        "deadlines": CaseDeadline.objects.count(),
         "audit": AuditEntry.objects.count(),
     }
+
+
+def has_chinese(text: str) -> bool:
+    return any("\u4e00" <= ch <= "\u9fff" for ch in text)
 
 
 def test_refuses_without_force_when_debug_is_off(settings):
@@ -135,9 +175,10 @@ def test_users_roles_and_passwords_as_documented():
 
 
 def test_second_run_creates_nothing():
-    seed(leads=20)
+    seed(leads=30)
     before = counts()
-    output = seed(leads=20)
+    assert before["payments"] and before["visits"]
+    output = seed(leads=30)
     assert counts() == before
     assert "no new leads" in output
 
@@ -169,6 +210,103 @@ def test_small_seed_covers_every_stage_and_status():
     stages = Counter(Case.objects.values_list("stage", flat=True))
     for stage in Stage.values:
         assert stages[stage] >= 1, stage
+    assert verify_chain().ok
+
+
+def test_case_lives_agree_with_the_records():
+    output = seed(leads=30)
+    today = timezone.localdate()
+    cases = list(Case.objects.all())
+    stages = Counter(case.stage for case in cases)
+    for stage in Stage.values:
+        assert stages[stage] >= 1, stage
+
+    for case in cases:
+        timeline = case.timeline.all()
+        went_to_litigation = timeline.filter(kind="stage_changed", data__to=Stage.LITIGATION)
+        decided = case.court_events.filter(
+            kind__in=[CourtEventKind.JUDGMENT, CourtEventKind.RULING]
+        ).exists()
+        # litigation (and whatever followed it) only with an approved support decision, and
+        # with the arbitration_first flag only after an arbitration award
+        if case.stage == Stage.LITIGATION or went_to_litigation.exists() or decided:
+            assert guards.approved_support(case), case.number
+            if case.has_flag(Flag.ARBITRATION_FIRST):
+                assert guards.has_arbitration_award(case), case.number
+        if case.stage == Stage.POST_LITIGATION:
+            assert guards.has_enforceable_title(case), case.number
+        # the closing outcome agrees with the ledger
+        book = ledger_for(case)
+        if case.stage == Stage.CLOSED:
+            assert case.status == CaseStatus.CLOSED and case.outcome, case.number
+            assert today >= case.closed_on >= case.opened_on
+        else:
+            assert case.status == CaseStatus.OPEN and not case.outcome
+        if case.outcome == Outcome.RECOVERED_IN_FULL:
+            assert book.paid_in_full and book.totals["outstanding"] == 0, case.number
+            assert book.totals["recovered"] > 0, case.number
+        if case.outcome == Outcome.PARTLY_RECOVERED:
+            assert book.totals["recovered"] > 0, case.number
+            assert book.totals["outstanding"] > 0, case.number
+        if case.outcome == Outcome.NOT_RECOVERED:
+            assert book.totals["recovered"] == 0, case.number
+        # nothing happened after today, nor before the case was opened
+        assert all(case.opened_on <= timezone.localdate(e.at) <= today for e in timeline)
+
+    # every agreement's instalments add up to the agreed amount, about 70-100 % of the claim
+    agreements = Mediation.objects.filter(outcome=MediationOutcome.AGREEMENT)
+    assert agreements.exists()
+    for mediation in agreements:
+        instalments = list(mediation.instalments.all())
+        assert 1 <= len(instalments) <= 3
+        assert sum(i.amount for i in instalments) == mediation.agreed_amount
+        claimed = mediation.case.money_claimed()
+        assert claimed * Decimal("0.69") <= mediation.agreed_amount <= claimed
+    for judgment in CourtEvent.objects.filter(kind=CourtEventKind.JUDGMENT).exclude(
+        amount_awarded=None
+    ):
+        assert judgment.served_on and judgment.served_on >= judgment.on
+        claimed = judgment.case.money_claimed()
+        assert claimed * Decimal("0.79") <= judgment.amount_awarded <= claimed
+
+    # a visit found "paid in full" exactly when the ledger said so at the time
+    visits = TimelineEvent.objects.filter(kind="visit_done").select_related("case")
+    assert visits.exists()
+    for event in visits:
+        visit = Visit.objects.get(pk=event.data["visit"])
+        assert has_chinese(visit.findings)
+        rows = ledger_for(event.case).rows
+        paid = {
+            row.claimant.pk: sum(
+                (p.amount for p in row.claimant.payments.filter(recorded_at__lte=event.at)),
+                Decimal("0"),
+            )
+            for row in rows
+        }
+        in_full = all(paid[row.claimant.pk] >= row.due for row in rows)
+        assert visit.paid_in_full is in_full, event.case.number
+
+    # the head decided support and not-support proposals; a not-support case did not go to court
+    assert Approval.objects.filter(
+        status=ApprovalStatus.APPROVED,
+        payload__decision="support",
+        decided_by__username="civilhead",
+    ).exists()
+    not_support = Approval.objects.filter(
+        status=ApprovalStatus.APPROVED, payload__decision="not_support"
+    )
+    assert not_support.exists()
+    for approval in not_support:
+        assert approval.case.stage in (Stage.REVIEW, Stage.CLOSED)
+        assert approval.case.outcome in ("", Outcome.WITHDRAWN)
+
+    # the workbench has something to show: overdue work and work due this week
+    pending = CaseDeadline.objects.filter(status=DeadlineStatus.PENDING)
+    assert any(deadline_state(d, today) == "overdue" for d in pending)
+    assert any(today <= d.due <= today + timedelta(days=7) for d in pending)
+
+    for word in ("mediations:", "approvals:", "court events:", "payments:", "visits:", "recovered"):
+        assert word in output
     assert verify_chain().ok
 
 
@@ -217,6 +355,22 @@ def test_default_seed_is_a_year_of_realistic_work():
             assert case.closed_on and case.closed_on >= case.opened_on
     # the cases span two numbering years when the year began within the last 365 days
     assert len({case.year for case in cases}) == len({case.opened_on.year for case in cases})
+
+    # disposal: mediations that fail and that agree, proposals sent back and approved, court
+    # events of every kind used, money recovered only through payments, visits done
+    mediations = Counter(Mediation.objects.values_list("outcome", flat=True))
+    assert mediations[MediationOutcome.AGREEMENT] >= 5 and mediations[MediationOutcome.FAILED] >= 5
+    approvals = Counter(Approval.objects.values_list("status", flat=True))
+    assert approvals[ApprovalStatus.REJECTED] >= 1 and approvals[ApprovalStatus.APPROVED] >= 20
+    events = Counter(CourtEvent.objects.values_list("kind", flat=True))
+    for kind in ("arbitration_award", "filed", "hearing", "judgment", "enforcement_filed"):
+        assert events[kind] >= 1, kind
+    outcomes = Counter(case.outcome for case in cases if case.outcome)
+    for outcome in ("recovered_in_full", "partly_recovered", "withdrawn"):
+        assert outcomes[outcome] >= 1, outcome
+    recovered = sum((ledger_for(case).totals["recovered"] for case in cases), Decimal("0"))
+    assert recovered == sum(Payment.objects.values_list("amount", flat=True)) > 0
+    assert Visit.objects.filter(done_on__isnull=False).count() >= 10
 
     # the duplicate panel has something to show, both kinds
     visible = Lead.objects.all()
@@ -270,8 +424,14 @@ def test_plan_is_deterministic():
     today = timezone.localdate()
     first = plan_leads(40, today, now)
     second = plan_leads(40, today, now)
-    assert [(p.actor, p.data, p.created_at, p.decision, p.moves) for p in first] == [
-        (p.actor, p.data, p.created_at, p.decision, p.moves) for p in second
+    assert [(p.actor, p.data, p.created_at, p.decision, p.steps) for p in first] == [
+        (p.actor, p.data, p.created_at, p.decision, p.steps) for p in second
     ]
+    # every step happens after the decision and not after now, in order
+    for plan in first:
+        times = [step.at for step in plan.steps]
+        assert times == sorted(times)
+        assert all(plan.decided_at < at <= now for at in times)
+    assert {p.target for p in first if p.decision == "accept"} == set(Stage.values)
     other = plan_leads(40, today, now, seed=1)
     assert [p.data for p in other] != [p.data for p in first]

@@ -40,6 +40,12 @@ def move(client, case_id, to, version, reason="调解不成，准备起诉", hea
     )
 
 
+def close(client, case_id, version, outcome="withdrawn", note="当事人撤回申请"):
+    return client.post(
+        f"{CASES}/{case_id}/close", {"outcome": outcome, "note": note, "version": version}
+    )
+
+
 @pytest.fixture
 def case(api, payload) -> dict:
     return open_case(api("civil1"), payload())
@@ -60,7 +66,8 @@ def test_get_case_masks_claimants_and_sums_money(api, case):
     assert all("id_number" not in c and "phone" not in c for c in body["claimants"])
     assert body["money"]["claimed"] == "20000.50"
     assert body["version"] == 1
-    assert body["flags"] == ["arbitration_first"]
+    # 12,000 yuan over 4 months lies between the national floor and ceiling; Yunnan has no figure
+    assert body["flags"] == ["arbitration_first", "criminal_lead_candidate"]
     assert (body["stage"], body["status"], body["officer"]) == ("review", "open", "civil1")
     assert body["opened_on"] == timezone.localdate().isoformat()
 
@@ -158,7 +165,7 @@ def three_cases(api, payload) -> dict:
         ),
     )
     assert move(client, a["case_id"], "pre_litigation", 1).status_code == 200
-    assert move(client, c["case_id"], "closed", 1).status_code == 200
+    assert close(client, c["case_id"], 1).status_code == 200
     return {"a": a, "b": b, "c": c}
 
 
@@ -239,7 +246,14 @@ def test_list_cases_query_count_does_not_grow_with_items(api, payload):
 def test_timeline_is_oldest_first_with_stage_changes(api, case):
     client = api("civil1")
     move(client, case["case_id"], "pre_litigation", 1, reason="先行调解")
-    move(client, case["case_id"], "litigation", 2, reason="调解失败，支持起诉")
+    mediation = {
+        "held_on": timezone.localdate().isoformat(),
+        "mediator_org": "五华区人民调解委员会",
+        "outcome": "agreement",
+        "agreed_amount": "20000.50",
+    }
+    assert client.post(f"{CASES}/{case['case_id']}/mediations", mediation).status_code == 201
+    move(client, case["case_id"], "post_litigation", 3, reason="达成调解协议，跟踪履行")
 
     r = client.get(f"{CASES}/{case['case_id']}/timeline", headers=EN)
 
@@ -248,11 +262,13 @@ def test_timeline_is_oldest_first_with_stage_changes(api, case):
     assert [(e["kind"], e["actor"]) for e in events] == [
         ("case_opened", "civil1"),
         ("stage_changed", "civil1"),
+        ("mediation", "civil1"),
+        ("visit_planned", "civil1"),  # C6: the first return visit follows an agreement
         ("stage_changed", "civil1"),
     ]
     assert [e["at"] for e in events] == sorted(e["at"] for e in events)
-    assert (
-        events[2]["summary"] == "Stage moved from Pre-litigation to Litigation: 调解失败，支持起诉"
+    assert events[4]["summary"] == (
+        "Stage moved from Pre-litigation to Post-litigation: 达成调解协议，跟踪履行"
     )
 
 
@@ -345,21 +361,30 @@ def test_stage_move_by_the_chief_is_403(api, case):
     assert r.status_code == 403
 
 
-def test_moving_to_closed_sets_status_closed(api, case):
-    r = move(api("civil1"), case["case_id"], "closed", 1, reason="当事人撤回申请")
+def test_closing_sets_status_closed_with_its_outcome(api, case):
+    r = close(api("civil1"), case["case_id"], 1)
 
     assert r.status_code == 200
     body = r.json()
-    assert (body["stage"], body["status"], body["closed_on"]) == (
+    assert (body["stage"], body["status"], body["closed_on"], body["outcome"]) == (
         "closed",
         "closed",
         timezone.localdate().isoformat(),
+        "withdrawn",
     )
+
+
+def test_moving_to_closed_without_an_outcome_is_422(api, case):
+    r = move(api("civil1"), case["case_id"], "closed", 1, headers=EN)
+
+    assert r.status_code == 422
+    assert r.json()["errors"][0]["code"] == "guard"
+    assert "an outcome" in r.json()["errors"][0]["message"]
 
 
 def test_a_closed_case_does_not_move(api, case):
     client = api("civil1")
-    move(client, case["case_id"], "closed", 1)
+    close(client, case["case_id"], 1)
 
     r = move(client, case["case_id"], "review", 2, headers=EN)
 

@@ -1,9 +1,13 @@
 from django.contrib.auth import logout
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from zhichi.accounts.forms import LoginForm
+from zhichi.accounts.models import Notification
 
 
 class LoginView(auth_views.LoginView):
@@ -28,3 +32,19 @@ def error_404(request, exception=None):
 
 def error_500(request):
     return render(request, "500.html", status=500)
+
+
+@login_required
+def notifications(request):
+    """The user's own notifications, newest first; opening the page marks them read."""
+    qs = Notification.objects.filter(user=request.user).order_by("-created_at", "-id")
+    page = Paginator(qs, 30).get_page(request.GET.get("page"))
+    unread = [n.pk for n in page if n.read_at is None]
+    response = render(
+        request,
+        "accounts/notifications.html",
+        {"page_obj": page, "paginator": page.paginator, "unread": set(unread)},
+    )
+    if unread:
+        Notification.objects.filter(pk__in=unread, user=request.user).update(read_at=timezone.now())
+    return response

@@ -39,6 +39,8 @@ class CaseOut(Schema):
     money: dict[str, str]
     deadlines: list[dict[str, Any]]
     flags: list[str]
+    risk: dict[str, Any]
+    outcome: str | None
     version: int
 
 

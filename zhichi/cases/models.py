@@ -117,6 +117,18 @@ class Case(models.Model):
         verbose_name=_("officer"),
     )
     flags = models.JSONField(default=list, blank=True)
+    risk_score = models.PositiveSmallIntegerField(default=0)
+    risk_reasons = models.JSONField(default=list, blank=True)
+    level_overridden_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    level_override_reason = models.TextField(blank=True, default="")
+    outcome = models.CharField(_("outcome"), max_length=20, blank=True, default="")
+    closing_note = models.TextField(_("closing note"), blank=True, default="")
     # the facts of the lead, carried onto the case
     voluntary = models.BooleanField(_("applied voluntarily"), default=False)
     consent_to_share = models.BooleanField(_("consents to sharing"), default=False)
@@ -209,3 +221,256 @@ class TimelineEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.kind}"
+
+
+# --- hierarchical disposal (C3 … C6) ----------------------------------------------------------
+class Outcome(models.TextChoices):
+    RECOVERED_IN_FULL = "recovered_in_full", _("Recovered in full")
+    PARTLY_RECOVERED = "partly_recovered", _("Partly recovered")
+    NOT_RECOVERED = "not_recovered", _("Not recovered")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+    TRANSFERRED = "transferred", _("Transferred")
+
+
+class MediationOutcome(models.TextChoices):
+    AGREEMENT = "agreement", _("Agreement reached")
+    FAILED = "failed", _("Failed")
+    ADJOURNED = "adjourned", _("Adjourned")
+
+
+class Mediation(models.Model):
+    """A pre-litigation mediation or reconciliation session (C4)."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="mediations")
+    held_on = models.DateField(_("held on"))
+    mediator_org = models.CharField(_("mediator"), max_length=200)
+    outcome = models.CharField(_("outcome"), max_length=12, choices=MediationOutcome.choices)
+    agreed_amount = models.DecimalField(
+        _("agreed amount"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    note = models.TextField(_("note"), blank=True, default="")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["held_on", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.case.number} {self.held_on} {self.outcome}"
+
+
+class Instalment(models.Model):
+    mediation = models.ForeignKey(Mediation, on_delete=models.CASCADE, related_name="instalments")
+    due = models.DateField(_("due"))
+    amount = models.DecimalField(_("amount"), max_digits=14, decimal_places=2)
+
+    class Meta:
+        ordering = ["due", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.due} {self.amount}"
+
+
+class ApprovalKind(models.TextChoices):
+    SUPPORT_DECISION = "support_decision", _("Support decision")
+
+
+class ApprovalStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting for approval")
+    APPROVED = "approved", _("Approved")
+    REJECTED = "rejected", _("Rejected")
+
+
+class Approval(models.Model):
+    """A decision waiting for the role the rules reserve it to (e.g. a head approves support)."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="approvals")
+    kind = models.CharField(max_length=30, choices=ApprovalKind.choices)
+    payload = models.JSONField(default=dict)
+    required_role = models.CharField(max_length=16)
+    status = models.CharField(
+        max_length=10, choices=ApprovalStatus.choices, default=ApprovalStatus.PENDING, db_index=True
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    requested_at = models.DateTimeField(default=timezone.now)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_reason = models.TextField(blank=True, default="")
+
+    class Meta:
+        ordering = ["-requested_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.case.number} {self.kind} {self.status}"
+
+
+class CourtEventKind(models.TextChoices):
+    FILED = "filed", _("Suit filed")
+    HEARING = "hearing", _("Hearing attended")
+    JUDGMENT = "judgment", _("Judgment")
+    RULING = "ruling", _("Ruling")
+    PRESERVATION = "preservation", _("Property preservation")
+    ENFORCEMENT_FILED = "enforcement_filed", _("Enforcement applied for")
+    ARBITRATION_AWARD = "arbitration_award", _("Labour arbitration award")
+
+
+class CourtEvent(models.Model):
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="court_events")
+    kind = models.CharField(_("kind"), max_length=20, choices=CourtEventKind.choices)
+    on = models.DateField(_("date"))
+    court = models.CharField(_("court or commission"), max_length=200, blank=True, default="")
+    served_on = models.DateField(_("served on"), null=True, blank=True)
+    amount_awarded = models.DecimalField(
+        _("amount awarded"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    performance_due = models.DateField(_("performance due"), null=True, blank=True)
+    note = models.TextField(_("note"), blank=True, default="")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["on", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.case.number} {self.kind} {self.on}"
+
+
+class Service(models.Model):
+    """Who was served a judgment or ruling and when: appeal periods run per person (rule TL-4)."""
+
+    event = models.ForeignKey(CourtEvent, on_delete=models.CASCADE, related_name="services")
+    person = models.CharField(_("person served"), max_length=200)
+    served_on = models.DateField(_("served on"))
+
+    class Meta:
+        ordering = ["served_on", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.person} {self.served_on}"
+
+
+class LedgerEntryKind(models.TextChoices):
+    AGREED = "agreed", _("Agreed")
+    AWARDED = "awarded", _("Awarded")
+
+
+class LedgerEntry(models.Model):
+    """One claimant's share of an agreement or an award (the ledger's agreed and awarded)."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="ledger")
+    claimant = models.ForeignKey(CaseParty, on_delete=models.CASCADE, related_name="ledger")
+    kind = models.CharField(max_length=8, choices=LedgerEntryKind.choices)
+    amount = models.DecimalField(max_digits=14, decimal_places=2)
+    mediation = models.ForeignKey(Mediation, on_delete=models.CASCADE, null=True, blank=True)
+    court_event = models.ForeignKey(CourtEvent, on_delete=models.CASCADE, null=True, blank=True)
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["recorded_at", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gte=0), name="ledger_amount_nonnegative")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.claimant_id} {self.kind} {self.amount}"
+
+
+class Payment(models.Model):
+    """Money actually paid to a claimant: the only source of "recovered" (C6)."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="payments")
+    claimant = models.ForeignKey(CaseParty, on_delete=models.PROTECT, related_name="payments")
+    paid_on = models.DateField(_("paid on"))
+    amount = models.DecimalField(_("amount"), max_digits=14, decimal_places=2)
+    payer = models.CharField(_("payer"), max_length=200)
+    method = models.CharField(_("method"), max_length=60, blank=True, default="")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["paid_on", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="payment_amount_positive")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.paid_on} {self.amount}"
+
+
+class VisitTarget(models.TextChoices):
+    CLAIMANT = "claimant", _("Claimant")
+    EMPLOYER = "employer", _("Employer")
+
+
+class VisitMethod(models.TextChoices):
+    PHONE = "phone", _("Phone")
+    VISIT = "visit", _("In person")
+    VIDEO = "video", _("Video")
+
+
+class Visit(models.Model):
+    """A return visit (回访) to a claimant or to the employer in arrears (C6)."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="visits")
+    planned_on = models.DateField(_("planned on"))
+    target = models.CharField(_("visit to"), max_length=10, choices=VisitTarget.choices)
+    method = models.CharField(_("method"), max_length=8, choices=VisitMethod.choices)
+    done_on = models.DateField(_("done on"), null=True, blank=True)
+    findings = models.TextField(_("findings"), blank=True, default="")
+    remaining_problems = models.TextField(_("remaining problems"), blank=True, default="")
+    paid_in_full = models.BooleanField(_("paid in full"), null=True, blank=True)
+    planned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["planned_on", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.case.number} {self.target} {self.planned_on}"
+
+
+class DeadlineStatus(models.TextChoices):
+    PENDING = "pending", _("Pending")
+    DONE = "done", _("Done")
+    CANCELLED = "cancelled", _("No longer needed (case closed)")
+
+
+class CaseDeadline(models.Model):
+    """A deadline derived from the case's recorded events (recomputed whenever they change)."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="deadlines")
+    kind = models.CharField(max_length=40)
+    key = models.CharField(max_length=80)  # what it derives from, e.g. "service:12"
+    label = models.CharField(max_length=200)
+    due = models.DateField(db_index=True)
+    rule = models.CharField(max_length=12)
+    basis = models.CharField(max_length=300, blank=True, default="")
+    calendar_complete = models.BooleanField(default=True)
+    status = models.CharField(
+        max_length=10, choices=DeadlineStatus.choices, default=DeadlineStatus.PENDING
+    )
+    done_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["due", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["case", "key"], name="case_deadline_key_unique")
+        ]
+        indexes = [models.Index(fields=["status", "due"])]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} {self.kind} {self.due}"

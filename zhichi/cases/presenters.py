@@ -6,7 +6,16 @@ from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
-from zhichi.cases.models import Case, CaseParty, PartyRole, Stage, TimelineEvent
+from zhichi.cases.ledger import ledger_for
+from zhichi.cases.models import (
+    Case,
+    CourtEventKind,
+    Outcome,
+    PartyRole,
+    Stage,
+    TimelineEvent,
+)
+from zhichi.cases.services.derived import deadline_state
 
 
 def _opened(e: TimelineEvent) -> str:
@@ -25,7 +34,78 @@ def _stage_changed(e: TimelineEvent) -> str:
     }
 
 
-EVENT_LABELS = {"case_opened": _opened, "stage_changed": _stage_changed}
+def _closed(e: TimelineEvent) -> str:
+    return _("Case closed: %(outcome)s") % {"outcome": _label(Outcome, e.data.get("outcome"))}
+
+
+def _court(e: TimelineEvent) -> str:
+    text = _("%(kind)s on %(day)s") % {
+        "kind": _label(CourtEventKind, e.data.get("court_kind")),
+        "day": e.data.get("on", ""),
+    }
+    if e.data.get("amount"):
+        text += _(", amount %(amount)s yuan") % {"amount": _yuan(e.data["amount"])}
+    return text
+
+
+def _approval(e: TimelineEvent) -> str:
+    decision = SUPPORT_LABELS.get(e.data.get("decision"), "")
+    if e.data.get("approved"):
+        return _("Head approved: %(decision)s") % {"decision": decision}
+    return _("Head rejected: %(decision)s") % {"decision": decision}
+
+
+def _yuan(value) -> str:
+    """12,000.00 in timeline sentences, like the ledger (without the sign: the text says yuan)."""
+    try:
+        return f"{Decimal(str(value)):,.2f}"
+    except (ArithmeticError, ValueError, TypeError):
+        return str(value or "")
+
+
+def _label(enum, value) -> str:
+    try:
+        return str(enum(value).label)
+    except ValueError:
+        return str(value or "")
+
+
+SUPPORT_LABELS = {"support": _("support the suit"), "not_support": _("not support the suit")}
+
+EVENT_LABELS = {
+    "case_opened": _opened,
+    "stage_changed": _stage_changed,
+    "case_closed": _closed,
+    "court_event": _court,
+    "approval_decided": _approval,
+    "support_proposed": lambda e: (
+        _("Proposed to %(decision)s") % {"decision": SUPPORT_LABELS.get(e.data.get("decision"), "")}
+    ),
+    "mediation": lambda e: (
+        {
+            "agreement": _("Agreement on %(amount)s yuan with %(mediator)s"),
+            "failed": _("Mediation by %(mediator)s failed"),
+            "adjourned": _("Mediation by %(mediator)s adjourned"),
+        }.get(e.data.get("outcome"), _("Mediation by %(mediator)s"))
+        % {"amount": e.data.get("amount") or "", "mediator": e.data.get("mediator", "")}
+    ),
+    "payment": lambda e: (
+        _("%(payer)s paid %(amount)s yuan to %(name)s")
+        % {
+            "payer": e.data.get("payer", ""),
+            "amount": e.data.get("amount", ""),
+            "name": e.data.get("name", ""),
+        }
+    ),
+    "visit_planned": lambda e: (
+        _("Return visit planned for %(day)s") % {"day": e.data.get("planned_on", "")}
+    ),
+    "visit_done": lambda e: _("Return visit done"),
+    "level_set": lambda e: (
+        _("Level set from %(from)s to %(to)s")
+        % {"from": e.data.get("from") or "—", "to": e.data.get("to")}
+    ),
+}
 
 
 def _stage(value) -> str:
@@ -45,18 +125,26 @@ def money(value: Decimal | None) -> str | None:
     return None if value is None else f"{value:.2f}"
 
 
-def money_summary(parties: list[CaseParty]) -> dict[str, str]:
-    """Claimed comes from the claimants; agreed, awarded and recovered from recorded events."""
-    claimed = sum(
-        (p.amount_claimed or Decimal("0") for p in parties if p.role == PartyRole.CLAIMANT),
-        Decimal("0"),
-    )
+def money_summary(case: Case) -> dict[str, str]:
+    """Totals of the ledger: claimed, agreed, awarded, and recovered (payments only, C6)."""
+    totals = ledger_for(case).totals
     return {
-        "claimed": money(claimed) or "0.00",
-        "agreed": "0.00",
-        "awarded": "0.00",
-        "recovered": "0.00",
+        k: f"{totals[k]:.2f}" for k in ("claimed", "agreed", "awarded", "recovered", "outstanding")
     }
+
+
+def deadlines_out(case: Case) -> list[dict]:
+    return [
+        {
+            "kind": d.kind,
+            "label": d.label,
+            "due": d.due.isoformat(),
+            "status": deadline_state(d),
+            "rule": d.rule,
+            "calendar_complete": d.calendar_complete,
+        }
+        for d in case.deadlines.all()
+    ]
 
 
 def case_out(case: Case, *, unmasked: bool = False) -> dict:
@@ -108,8 +196,10 @@ def case_out(case: Case, *, unmasked: bool = False) -> dict:
         "department": case.department.code if case.department else None,
         "claimants": claimants,
         "respondents": respondents,
-        "money": money_summary(parties),
-        "deadlines": [],
+        "money": money_summary(case),
+        "deadlines": deadlines_out(case),
+        "risk": {"score": case.risk_score, "reasons": case.risk_reasons},
+        "outcome": case.outcome or None,
         "flags": case.flags,
         "version": case.version,
     }

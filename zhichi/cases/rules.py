@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db.models import Q, QuerySet
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from zhichi.accounts.models import Role
 from zhichi.cases.models import Case
@@ -59,6 +60,38 @@ def can_move_stage(user, case: Case) -> bool:
     if user.role == Role.HEAD:
         return user.department_id == case.department_id
     return False
+
+
+def can_work_on(user, case: Case) -> bool:
+    """Recording events on a case: its officer, or a head of its department."""
+    return can_move_stage(user, case)
+
+
+def WORK_REFUSAL() -> str:
+    return _("Only the case officer or the department head may record events on this case.")
+
+
+def CLOSED_REFUSAL() -> str:
+    return _("The case is closed; nothing more can be recorded on it.")
+
+
+def can_approve(user, approval) -> bool:
+    """An approval is decided by the role the rules reserve it to, in the case's department."""
+    case = approval.case
+    if not _active(user) or user.organisation_id != case.organisation_id:
+        return False
+    if approval.required_role == Role.HEAD:
+        return user.role == Role.HEAD and user.department_id == case.department_id
+    return user.role == approval.required_role
+
+
+def can_override_level(user, case: Case) -> bool:
+    return (
+        _active(user)
+        and user.role == Role.HEAD
+        and user.organisation_id == case.organisation_id
+        and user.department_id == case.department_id
+    )
 
 
 def can_unmask(user, case: Case) -> bool:

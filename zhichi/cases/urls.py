@@ -1,11 +1,34 @@
 from django.urls import path
 
-from zhichi.cases import views
+from zhichi.cases import views, views_disposal
 
 app_name = "cases"
 urlpatterns = [
     path("", views.case_list, name="case_list"),
+    path("approvals/", views_disposal.approvals_inbox, name="approvals"),
+    path(
+        "approvals/<int:approval_id>/approve/",
+        views_disposal.approval_approve,
+        name="approval_approve",
+    ),
+    path(
+        "approvals/<int:approval_id>/reject/",
+        views_disposal.approval_reject,
+        name="approval_reject",
+    ),
     path("<int:pk>/", views.case_detail, name="case_detail"),
     path("<int:pk>/stage/", views.case_move_stage, name="case_move_stage"),
     path("<int:pk>/unmask/", views.case_unmask, name="case_unmask"),
+    path("<int:pk>/mediations/", views_disposal.record_mediation, name="case_mediation"),
+    path("<int:pk>/support-decision/", views_disposal.propose_support, name="case_support"),
+    path("<int:pk>/court-events/", views_disposal.record_court_event, name="case_court_event"),
+    path("<int:pk>/payments/", views_disposal.record_payment, name="case_payment"),
+    path("<int:pk>/visits/", views_disposal.plan_visit, name="case_plan_visit"),
+    path(
+        "<int:pk>/visits/<int:visit_id>/record/",
+        views_disposal.record_visit,
+        name="case_record_visit",
+    ),
+    path("<int:pk>/close/", views_disposal.close_case, name="case_close"),
+    path("<int:pk>/level/", views_disposal.override_level, name="case_level"),
 ]

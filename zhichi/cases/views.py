@@ -16,7 +16,8 @@ from zhichi.cases import rules, services
 from zhichi.cases.filters import filter_cases
 from zhichi.cases.forms import CaseFilterForm, StageForm
 from zhichi.cases.models import Case, CaseStatus, PartyRole
-from zhichi.cases.presenters import describe_event, money_summary
+from zhichi.cases.presenters import describe_event
+from zhichi.cases.views_disposal import disposal_context, workbench_context
 from zhichi.core import stages
 from zhichi.errors import InvalidInput, NotPermitted, StaleVersion
 from zhichi.forms import apply_service_errors
@@ -42,7 +43,11 @@ def workbench(request):
     return render(
         request,
         "cases/workbench.html",
-        {"my_cases": my_cases, "my_leads": leads.select_related("case")[:10]},
+        {
+            "my_cases": my_cases,
+            "my_leads": leads.select_related("case")[:10],
+            **workbench_context(user),
+        },
     )
 
 
@@ -69,22 +74,28 @@ def case_list(request):
 
 def _case_context(request, case: Case, **extra):
     parties = list(case.parties.select_related("party").all())
-    targets = stages.allowed_targets(case.stage)
-    may_move = rules.can_move_stage(request.user, case)
+    disposal = disposal_context(
+        request, case, forms=extra.pop("forms", None), failure=extra.pop("failure", None)
+    )
+    # the stage form offers only the moves whose guards are met; closing is the close form
+    targets = disposal["ready_targets"]
+    may_move = rules.can_move_stage(request.user, case) and case.status == CaseStatus.OPEN
     context = {
         "case": case,
         "claimants": [p for p in parties if p.role == PartyRole.CLAIMANT],
         "respondents": [p for p in parties if p.role == PartyRole.RESPONDENT],
-        "money": money_summary(parties),
+        "money": disposal["ledger"].totals,
         "timeline": [
             (e, describe_event(e))
             for e in case.timeline.select_related("actor").order_by("at", "id")
         ],
         "may_move": may_move and bool(targets),
+        "may_move_later": may_move and not targets,
         "stage_form": extra.pop("stage_form", None)
         or StageForm(initial={"version": case.version}, targets=targets),
         "can_unmask": rules.can_unmask(request.user, case),
         "partner_view": rules.is_partner_view(request.user),
+        **disposal,
     }
     context.update(extra)
     return context

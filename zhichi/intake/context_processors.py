@@ -1,6 +1,7 @@
 """What the navigation offers the signed-in user (intake sits above cases, so it sees both)."""
 
 from zhichi.cases.rules import case_scope
+from zhichi.cases.views_disposal import is_approver, pending_approvals_for
 from zhichi.intake.rules import can_create_lead, lead_scope
 
 
@@ -8,10 +9,14 @@ def navigation(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
+    approver = is_approver(user)
     return {
         "nav": {
             "new_lead": can_create_lead(user),
             "leads": lead_scope(user) is not None,
             "cases": case_scope(user) is not None,
+            # only for the roles that decide approvals: one count query per page
+            "approvals": approver,
+            "approvals_pending": pending_approvals_for(user).count() if approver else 0,
         }
     }

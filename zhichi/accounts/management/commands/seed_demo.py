@@ -1,12 +1,20 @@
 """Demo data: the Wuhua organisations, one user per role, and a year of leads and cases.
 
-Everything goes through the real services (``validate_lead``, ``create_lead``, ``accept_lead``,
-``decline_lead``, ``move_stage``), so numbering, encryption, the timeline and the audit trail are
-exercised exactly as in use. The services read the clock for "today"; to give a year of history
-rather than a year of leads all decided this afternoon, each step runs with ``timezone.now``
-set to the moment it is supposed to have happened, oldest first. The command is idempotent
-(organisations and users are matched by code and username and repaired; leads are only
-generated when no demo user has filed one yet) and deterministic (one ``random.Random``).
+Everything goes through the real services: intake (``validate_lead``, ``create_lead``,
+``accept_lead``, ``decline_lead``), stage moves (``move_stage``) and hierarchical disposal
+(``record_mediation``, ``propose_support_decision`` and the head's ``decide_approval``,
+``record_court_event``, ``record_payment``, ``record_visit``, ``close_case``), so numbering,
+encryption, the guards, the ledger, the derived deadlines, the timeline and the audit trail are
+exercised exactly as in use.
+
+The services read the clock for "today" and refuse dates after it; to give a year of history
+rather than a year of work all done this afternoon, each step runs with the clock set to the
+moment it is supposed to have happened, oldest first (see ``_Clock``). Each accepted case gets a
+life planned up front (``plan_leads``, pure): older cases are further along, every stage is
+populated, money only ever comes from recorded payments, and the closing outcome agrees with the
+ledger. The command is idempotent (organisations and users are matched by code and username and
+repaired; leads are only generated when no demo user has filed one yet) and deterministic (one
+``random.Random``).
 """
 
 from __future__ import annotations
@@ -15,25 +23,53 @@ import random
 import time
 from collections import Counter
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
+from decimal import ROUND_DOWN, Decimal
 from unittest import mock
 
+from django.apps import apps
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.db.models import Sum
 from django.utils import timezone
 
 from zhichi.accounts.models import Department, Organisation, OrgKind, Role, User
 from zhichi.audit.services import record
-from zhichi.cases.models import Case, Stage, TimelineEvent
+from zhichi.cases import ledger as ledger_mod
+from zhichi.cases.models import (
+    Approval,
+    ApprovalStatus,
+    Case,
+    CaseDeadline,
+    CaseStatus,
+    CourtEvent,
+    DeadlineStatus,
+    Mediation,
+    MediationOutcome,
+    Payment,
+    Stage,
+    Visit,
+    VisitTarget,
+)
 from zhichi.cases.services import move_stage
+from zhichi.cases.services.derived import deadline_state
+from zhichi.cases.services.disposal import (
+    close_case,
+    decide_approval,
+    propose_support_decision,
+    record_court_event,
+    record_mediation,
+    record_payment,
+    record_visit,
+)
 from zhichi.core.identifiers import credit_check_char, id_check_char
+from zhichi.core.routing import arbitration_first
 from zhichi.intake.models import Lead, LeadStatus
 from zhichi.intake.services import accept_lead, create_lead, decline_lead
 from zhichi.intake.validation import validate_lead
-from zhichi.parties.models import Party
 
 SEED = 20261128
 DEMO_PASSWORD = "zhichi-demo"  # noqa: S105 - the documented demo password (API.md)
@@ -184,21 +220,6 @@ EVASIONS = [
 
 # --- the case workflow ---------------------------------------------------------------------
 
-PATHS = {
-    Stage.REVIEW: [([], 1)],
-    Stage.PRE_LITIGATION: [(["pre_litigation"], 1)],
-    Stage.LITIGATION: [(["pre_litigation", "litigation"], 3), (["litigation"], 1)],
-    Stage.POST_LITIGATION: [
-        (["pre_litigation", "litigation", "post_litigation"], 3),
-        (["pre_litigation", "post_litigation"], 2),
-    ],
-    Stage.CLOSED: [
-        (["pre_litigation", "litigation", "post_litigation", "closed"], 10),
-        (["pre_litigation", "post_litigation", "closed"], 5),
-        (["pre_litigation", "closed"], 2),
-        (["closed"], 2),
-    ],
-}
 # the share of accepted cases (oldest first) that have reached each stage by today
 STAGE_SHARES = [
     (Stage.CLOSED, 0.35),
@@ -207,39 +228,62 @@ STAGE_SHARES = [
     (Stage.PRE_LITIGATION, 0.17),
     (Stage.REVIEW, 0.15),
 ]
+# how closed cases ended: (route, weight); money routes only for cases with an amount claimed
+CLOSED_MONEY_ROUTES = [
+    ("judgment_full", 5),
+    ("judgment_part", 2),
+    ("judgment_none", 1),
+    ("agreement_full", 5),
+    ("agreement_part", 1),
+    ("paid_early", 1),
+    ("withdrawn", 1),
+    ("litigation_withdrawn", 1),
+]
+CLOSED_OTHER_ROUTES = [("decided", 5), ("withdrawn", 1)]
+NON_MONETARY = ("domestic_violence", "guardianship")  # nothing to recover: no agreement either
+
+COURT = "五华区人民法院"
+ARBITRATION_COMMISSION = "五华区劳动人事争议仲裁委员会"
+ENFORCEMENT_PAYER = "五华区人民法院执行局（执行款）"
+MEDIATORS = {
+    "wages": ["五华区人民调解委员会", "五华区劳动人事争议调解中心", "五华区人民法院诉前调解中心"],
+    "work_injury": ["五华区劳动人事争议调解中心", "五华区人民调解委员会"],
+    "support_payment": [
+        "五华区妇女联合会婚姻家庭纠纷调解委员会",
+        "莲华街道人民调解委员会",
+        "丰宁街道人民调解委员会",
+    ],
+    "personal_injury": ["五华区道路交通事故纠纷人民调解委员会", "五华区人民法院诉前调解中心"],
+    "other": ["五华区人民调解委员会", "护国街道人民调解委员会"],
+}
 MOVE_REASONS = {
     ("review", "pre_litigation"): [
         "经审查，申请人系弱势群体，符合支持起诉条件，先行开展诉前调解。",
         "审查终结，决定受理，启动诉前化解程序。",
     ],
     ("review", "litigation"): [
-        "经审查符合支持起诉条件，被申请人明确拒绝调解，制发支持起诉意见书。",
+        "经审查符合支持起诉条件，被申请人明确拒绝调解，支持起诉决定已获批准。",
     ],
-    ("review", "closed"): [
-        "申请人撤回支持起诉申请，审查终结。",
-        "经审查，申请人已自行委托律师起诉，不再支持起诉，结案。",
+    ("review", "litigation", "urgent"): [
+        "情况紧急，不宜调解，支持起诉决定已获批准，协助申请人向法院提出申请。",
     ],
     ("pre_litigation", "litigation"): [
-        "诉前调解未能达成协议，向五华区人民法院提交支持起诉意见书。",
-        "被申请人拒不到场调解，转入支持起诉。",
+        "诉前调解未能达成协议，支持起诉决定已获批准，向五华区人民法院提交支持起诉意见书。",
+        "被申请人拒不履行调解义务，经部门负责人批准支持起诉。",
+    ],
+    ("pre_litigation", "litigation", "award"): [
+        "劳动仲裁裁决后被申请人仍拒不履行，支持起诉决定已获批准，转入诉讼。",
     ],
     ("pre_litigation", "post_litigation"): [
-        "诉前调解达成协议并经司法确认，转入履行跟踪。",
+        "诉前调解达成协议，转入履行跟踪和回访。",
         "双方达成分期支付协议，跟踪履行情况。",
     ],
-    ("pre_litigation", "closed"): [
-        "被申请人已全额支付，申请人撤回申请，结案。",
-    ],
     ("litigation", "post_litigation"): [
-        "法院已作出民事判决，支持申请人诉讼请求，跟踪执行情况。",
-        "案件经法院主持调解结案，跟踪调解书履行。",
+        "法院判决已生效，转入履行跟踪和回访。",
+        "判决书已送达，上诉期届满未上诉，跟踪执行情况。",
     ],
-    ("litigation", "closed"): [
-        "申请人与被申请人庭外和解，申请人撤诉，结案。",
-    ],
-    ("post_litigation", "closed"): [
-        "款项已执行到位，回访申请人满意，案件办结。",
-        "判决已履行完毕，案件办结归档。",
+    ("litigation", "post_litigation", "ruling"): [
+        "法院已作出人身安全保护令，转入跟踪回访。",
     ],
 }
 DECLINES = {
@@ -248,9 +292,80 @@ DECLINES = {
     "legal_aid": "申请人不属于支持起诉对象，但经济困难，已引导其向五华区法律援助中心申请法律援助。",
     "self_suit": "申请人具备自行诉讼能力，不符合支持起诉条件，已告知其可自行向人民法院起诉。",
 }
+SUPPORT_REASONS = {
+    "wages": "申请人系农民工，被拖欠劳动报酬共计{total}元，{how}，自行诉讼能力不足，"
+    "符合支持起诉条件，拟制发支持起诉意见书。",
+    "work_injury": "申请人务工期间受伤致残，用人单位拒不支付工伤保险待遇{total}元，{how}，"
+    "申请人经济困难、举证能力弱，符合支持起诉条件。",
+    "support_payment": "义务人拒不履行赡养（抚养）义务，申请人生活困难、无力自行起诉，"
+    "请求给付{total}元，{how}，符合支持起诉条件。",
+    "personal_injury": "申请人受伤后经济困难，对方拒不赔偿{total}元，{how}，符合支持起诉条件。",
+    "other": "申请人系困难群众，请求返还{total}元，{how}，无力自行诉讼，符合支持起诉条件。",
+    "domestic_violence": "申请人长期遭受家庭暴力，取证困难，亟需申请人身安全保护令，"
+    "符合支持起诉条件。",
+    "guardianship": "被监护人合法权益受到侵害且无人依法履行监护职责，符合支持提起"
+    "撤销监护人资格（指定监护人）申请的条件。",
+}
+SUPPORT_HOW = {
+    "failed": "经诉前调解未果",
+    "direct": "被申请人明确拒绝调解",
+    "award": "经劳动仲裁裁决后被申请人仍拒不履行",
+}
+REJECT_REASONS = [
+    "证据材料尚不完整，请补充劳动关系证明及欠款数额计算依据后重新报批。",
+    "请补充申请人经济困难证明和调解过程材料后重新报批。",
+    "支持起诉意见书对诉讼请求的表述不准确，请修改后重新报批。",
+]
+APPROVE_REASONS = ["同意支持起诉。", "同意，请尽快制发支持起诉意见书。", "同意。注意跟进庭审情况。"]
+NOT_SUPPORT_REASONS = [
+    "申请人已委托律师代理诉讼，具备自行诉讼能力，不符合支持起诉条件。",
+    "经审查，争议系一般民事纠纷，申请人不属于支持起诉对象，建议自行起诉。",
+]
+NOT_SUPPORT_APPROVAL = "同意不支持起诉意见，做好释法说理工作。"
+MEDIATION_NOTES = {
+    "failed": [
+        "被申请人经通知未到场，调解未能进行。",
+        "双方对欠付金额分歧较大，调解未果。",
+        "被申请人称资金困难，仅同意支付少部分，申请人不同意，调解失败。",
+    ],
+    "adjourned": [
+        "被申请人要求核对考勤记录及工资表，调解延期。",
+        "被申请人负责人未到场，委托代理人无权处理，调解延期。",
+    ],
+}
+PAY_METHODS = ["银行转账", "银行转账", "微信转账", "现金"]
+CLOSING_NOTES = {
+    "judgment_full": "被申请人已按判决全额支付，申请人确认款项到位，案件办结。",
+    "agreement_full": "调解协议约定款项已全部履行完毕，申请人确认收到，案件办结。",
+    "paid_early": "经检察机关督促，被申请人已全额支付拖欠款项，申请人确认收到，案件办结。",
+    "judgment_part": "经强制执行追回部分款项，被申请人名下暂无其他可供执行财产，"
+    "法院裁定终结本次执行程序，案件办结。",
+    "agreement_part": "被申请人仅履行部分调解协议后下落不明，已告知申请人可申请司法确认后"
+    "强制执行，案件办结。",
+    "judgment_none": "被申请人下落不明且无可供执行财产，法院裁定终结本次执行程序，未能追回款项；"
+    "已协助申请人申请司法救助。",
+    "withdrawn": "申请人撤回支持起诉申请，案件办结。",
+    "litigation_withdrawn": "双方庭外和解，申请人撤回起诉，案件办结。",
+    "not_support": "经审查不符合支持起诉条件，已告知申请人自行起诉途径，申请人撤回申请，案件办结。",
+    "domestic_violence": "法院已作出人身安全保护令，后续帮扶移交五华区妇女联合会跟进，案件办结。",
+    "guardianship": "法院已依法指定监护人，后续监护情况移交民政部门跟进，案件办结。",
+}
 
 
 # --- generated data ------------------------------------------------------------------------
+
+
+@dataclass
+class Step:
+    """One thing done on a case at ``at`` (an aware datetime), in the shape the services take.
+
+    ``kind`` is move | mediation | propose | decide | court | pay | visit | close. Amounts that
+    depend on the ledger (payments) are worked out from the ledger when the step runs.
+    """
+
+    at: datetime
+    kind: str
+    data: dict = field(default_factory=dict)
 
 
 @dataclass
@@ -265,7 +380,8 @@ class PlannedLead:
     officer: str = ""
     decided_at: datetime | None = None
     redirect: str = ""
-    moves: list[tuple[datetime, str]] = field(default_factory=list)
+    target: str = ""  # the stage an accepted case has reached by today
+    steps: list[Step] = field(default_factory=list)
 
 
 class Generator:
@@ -727,7 +843,9 @@ def plan_leads(count: int, today: date, now: datetime, seed: int = SEED) -> list
     """Every lead and what happens to it, oldest first. Pure: no database access."""
     rng = random.Random(seed)
     g = Generator(rng, today)
-    offsets = sorted((rng.randint(0, 364) for _ in range(count)), reverse=True)
+    # more leads in the winter wage campaign (November to the Spring Festival): arrears peak then
+    weights = [_season_weight(today - timedelta(days=o)) for o in range(365)]
+    offsets = sorted(rng.choices(range(365), weights=weights, k=count), reverse=True)
     days = [today - timedelta(days=o) for o in offsets]
     categories = [_pick(rng, CATEGORY_WEIGHTS) for _ in range(count)]
     # a few deliberate duplicates: the same worker again, the same firm within 180 days
@@ -796,13 +914,22 @@ def plan_leads(count: int, today: date, now: datetime, seed: int = SEED) -> list
             data["summary"] = "依职权排查发现：" + data["summary"]
         plans.append(PlannedLead(actor=actor, data=data, created_at=_at(rng, day, now)))
 
-    # decisions: the newest stay new; of the rest about one in nine is declined
-    undecided = max(1, round(count * 0.15)) if count else 0
-    decided = list(range(count - undecided))
+    # decisions: the newest stay new, and a few older ones still wait for documents; most are
+    # decided within the week, about one in nine declined
+    waiting = max(1, round(count * 0.15)) if count else 0
+    newest = min(waiting, max(5, waiting * 2 // 3))
+    window = range(max(0, count - max(waiting * 2, round(count * 0.3))), count - newest)
+    undecided = set(range(count - newest, count))
+    undecided |= set(rng.sample(list(window), min(len(window), waiting - newest)))
+    decided = [i for i in range(count) if i not in undecided]
     declines = set(rng.sample(decided, min(len(decided) // 5, round(count * 0.10))))
     for i in decided:
         plan = plans[i]
-        plan.decided_at = min(plan.created_at + timedelta(hours=rng.randint(2, 24 * 7)), now)
+        day = _weekday(_day(plan.created_at + timedelta(hours=rng.randint(2, 24 * 7))))
+        decided_at = _at(rng, day, now)
+        if decided_at <= plan.created_at:
+            decided_at = min(plan.created_at + timedelta(minutes=rng.randint(30, 180)), now)
+        plan.decided_at = decided_at
         if i in declines:
             plan.decision = "decline"
             plan.decided_by = rng.choice(["civil1", "civil2"])
@@ -821,33 +948,794 @@ def plan_leads(count: int, today: date, now: datetime, seed: int = SEED) -> list
             )
 
     accepted = [plans[i] for i in decided if i not in declines]
-    for plan, target in zip(accepted, _stage_targets(len(accepted)), strict=True):
-        paths = PATHS[target]
-        steps = rng.choices([p for p, _ in paths], weights=[w for _, w in paths])[0]
-        if not steps:
-            continue
-        assert plan.decided_at is not None
-        durations = [timedelta(days=rng.randint(7, 60), hours=rng.randint(0, 8)) for _ in steps]
-        available = now - plan.decided_at - timedelta(minutes=1)
-        total = sum(durations, timedelta())
-        if total > available:
-            scale = max(available, timedelta()) / total * 0.95
-            durations = [d * scale for d in durations]
-        at = plan.decided_at
-        for step, duration in zip(steps, durations, strict=True):
-            at = min(at + duration, now)
-            plan.moves.append((at, step))
+    _plan_lives(rng, accepted, now)
     return plans
 
 
-@contextmanager
-def _clock(at: datetime) -> Iterator[None]:
-    """Run services as if it were ``at``: they read ``timezone.now()``/``localdate()``."""
-    # In UTC, like the real timezone.now(): the audit hash covers ``at.isoformat()``, and the
-    # database hands datetimes back in UTC, so a +08:00 value would not verify later.
-    utc_at = at.astimezone(UTC)
-    with mock.patch.object(timezone, "now", lambda: utc_at):
-        yield
+def _season_weight(day: date) -> float:
+    if day.month in (11, 12):
+        return 2.5
+    if day.month == 1 or (day.month == 2 and day.day <= 10):
+        return 1.8
+    return 1.0
+
+
+# --- the life of a case --------------------------------------------------------------------
+
+YUAN = Decimal("1")
+
+
+def _money(value: Decimal) -> str:
+    return f"{value:.2f}"
+
+
+def _yuan(value: Decimal) -> str:
+    return f"{value:,.2f}"
+
+
+def _share(total: Decimal, pct: float) -> Decimal:
+    """``pct`` of ``total`` in whole yuan (all of it from 97 % up)."""
+    if pct >= 0.97:
+        return total
+    return max((total * Decimal(str(round(pct, 4)))).quantize(YUAN, rounding=ROUND_DOWN), YUAN)
+
+
+def _split(amount: Decimal, parts: int) -> list[Decimal]:
+    """Instalments in round hundreds, the last taking the rest: they add up to ``amount``."""
+    if parts <= 1:
+        return [amount]
+    each = (amount / parts / 100).quantize(YUAN, rounding=ROUND_DOWN) * 100
+    if each <= 0:  # a small sum: split to the fen
+        each = (amount / parts).quantize(Decimal("0.01"), rounding=ROUND_DOWN)
+    return [each] * (parts - 1) + [amount - each * (parts - 1)]
+
+
+def _weekday(day: date) -> date:
+    """Courts, mediators and officers work on weekdays: a Saturday or Sunday becomes Monday."""
+    return day + timedelta(days=7 - day.weekday()) if day.weekday() >= 5 else day
+
+
+def _day(at: datetime) -> date:
+    return timezone.localtime(at).date()
+
+
+@dataclass
+class _Proto:
+    """A step before it has its moment: a pace (days after the previous step) and what it is."""
+
+    gap: float
+    kind: str
+    spec: dict
+    ghost: bool = False  # laid out only to date something, e.g. an instalment never paid
+    at: datetime | None = None
+
+
+class _Life:
+    """The life of one accepted case up to today: ``build`` the steps, ``lay_out`` them in time,
+    ``add_visits`` once the dates are known, then ``steps`` gives what the services are told."""
+
+    def __init__(self, rng: random.Random, plan: PlannedLead, target: str, role: str):
+        self.rng, self.plan, self.target, self.role = rng, plan, target, role
+        data = plan.data
+        self.category = data["category"]
+        self.claims = [Decimal(c.get("amount_claimed") or "0") for c in data["claimants"]]
+        self.total = sum(self.claims, Decimal("0"))
+        self.monetary = self.total > 0 and self.category not in NON_MONETARY
+        self.arbitration = arbitration_first(
+            labour_relationship=data["labour_relationship"], has_iou=bool(data.get("has_iou"))
+        )
+        self.respondent = data["respondents"][0]["name"] if data["respondents"] else ""
+        self.protos: list[_Proto] = []
+        self.anchor = -1  # the last step that must have happened by today
+        self.title: _Proto | None = None  # the agreement, judgment or ruling followed up
+        self.stage: str = Stage.REVIEW
+        self.enforced = False
+        self.route = ""
+
+    # building blocks
+    def add(self, lo: float, hi: float, what: str, /, **spec) -> _Proto:
+        proto = _Proto(gap=self.rng.uniform(lo, hi), kind=what, spec=spec)
+        self.protos.append(proto)
+        return proto
+
+    def must(self) -> None:
+        self.anchor = len(self.protos) - 1
+
+    def move(self, lo: float, hi: float, to: str, variant: str = "") -> None:
+        key = (self.stage, to, variant) if (self.stage, to, variant) in MOVE_REASONS else None
+        options = MOVE_REASONS[key or (self.stage, to)]
+        self.add(lo, hi, "move", to=to, reason=self.rng.choice(options))
+        self.stage = to
+
+    def mediate(self, outcome: str, *, min_instalments: int = 1) -> None:
+        rng = self.rng
+        mediator = rng.choice(MEDIATORS.get(self.category, MEDIATORS["other"]))
+        if outcome != "adjourned" and rng.random() < 0.3:
+            note = rng.choice(MEDIATION_NOTES["adjourned"])
+            self.add(5, 20, "mediation", outcome="adjourned", mediator=mediator, note=note)
+        if outcome == MediationOutcome.AGREEMENT:
+            self.title = self.add(
+                5,
+                20,
+                "mediation",
+                outcome=outcome,
+                mediator=mediator,
+                pct=rng.uniform(0.7, 1.0),
+                instalments=max(min_instalments, rng.choice([1, 2, 2, 3, 3])),
+            )
+        else:
+            note = rng.choice(MEDIATION_NOTES[outcome])
+            self.add(5, 20, "mediation", outcome=outcome, mediator=mediator, note=note)
+
+    def support(self, how: str, *, pending: bool = False) -> None:
+        rng = self.rng
+        reasons = SUPPORT_REASONS[self.category].format(
+            total=_yuan(self.total), how=SUPPORT_HOW[how]
+        )
+        self.add(3, 10, "propose", decision="support", reasons=reasons)
+        if pending:
+            return
+        if rng.random() < 0.15:  # the head sends it back once
+            self.add(1, 5, "decide", approve=False, reason=rng.choice(REJECT_REASONS))
+            self.add(3, 12, "propose", decision="support", reasons=reasons)
+        self.add(1, 5, "decide", approve=True, reason=rng.choice(APPROVE_REASONS))
+
+    def not_support(self) -> None:
+        reasons = self.rng.choice(NOT_SUPPORT_REASONS)
+        self.add(5, 20, "propose", decision="not_support", reasons=reasons)
+        self.add(1, 5, "decide", approve=True, reason=NOT_SUPPORT_APPROVAL)
+
+    def to_litigation(self) -> None:
+        """Review (and mostly mediation first) to litigation, through the guards: an approved
+        support decision and, with the arbitration_first flag, an arbitration award."""
+        rng = self.rng
+        if not self.monetary:
+            self.support("direct")
+            self.move(1, 4, Stage.LITIGATION, "urgent")
+            return
+        how = "direct"
+        if rng.random() < (0.85 if self.category == "wages" else 0.6):
+            self.move(2, 12, Stage.PRE_LITIGATION)
+            self.mediate(MediationOutcome.FAILED)
+            how = "failed"
+        if self.arbitration:
+            self.add(40, 60, "court", kind="arbitration_award", pct=rng.uniform(0.85, 1.0), lag=2)
+            how = "award"
+        self.support(how)
+        self.move(1, 4, Stage.LITIGATION, "award" if how == "award" else "")
+
+    def court(self, depth: int) -> None:
+        """Filed (1), hearing (2), decision (3); a protection order is a ruling right after filing."""
+        if depth >= 1:
+            self.add(3, 10, "court", kind="filed")
+        if self.category == "domestic_violence":
+            if depth >= 2:
+                self.title = self.add(1, 3, "court", kind="ruling", lag=0)
+            return
+        if depth >= 2:
+            self.add(20, 45, "court", kind="hearing")
+        if depth >= 3:
+            self.title = self.add(
+                15, 40, "court", kind="judgment", pct=self.rng.uniform(0.8, 1.0), lag=3
+            )
+
+    def to_post(self) -> None:
+        assert self.title is not None
+        if self.title.kind == "mediation":
+            self.move(1, 5, Stage.POST_LITIGATION)
+        elif self.title.spec["kind"] == "ruling":
+            self.move(2, 7, Stage.POST_LITIGATION, "ruling")
+        else:  # after the appeal period
+            self.move(16, 25, Stage.POST_LITIGATION)
+
+    def _payer(self) -> str:
+        return ENFORCEMENT_PAYER if self.enforced else self.respondent
+
+    def pay_some(self, lo: float, hi: float) -> None:
+        """Money to some of the claimants, never all that is owed."""
+        rng = self.rng
+        count = len(self.claims)
+        chosen = sorted(rng.sample(range(count), rng.randint(1, max(1, (count + 1) // 2))))
+        shares = [[i, rng.choice([1.0, 0.5, 0.3, 0.6])] for i in chosen]
+        self.add(lo, hi, "pay", mode="some", shares=shares, payer=self._payer(), method=self._how())
+
+    def pay_full(self, lo: float, hi: float) -> None:
+        self.add(lo, hi, "pay", mode="full", payer=self._payer(), method=self._how())
+
+    def _how(self) -> str:
+        return "法院执行款划转" if self.enforced else self.rng.choice(PAY_METHODS)
+
+    def instalments(self, paid: int) -> None:
+        """A payment per instalment of the agreement; those from ``paid`` on were never made."""
+        assert self.title is not None
+        rng = self.rng
+        count = self.title.spec["instalments"]
+        for k in range(count):
+            lo, hi = ((0, 2) if rng.random() < 0.3 else (7, 30)) if k == 0 else (26, 35)
+            proto = self.add(
+                lo,
+                hi,
+                "pay",
+                mode="instalment",
+                index=k,
+                last=k == count - 1,
+                late=rng.choice([0, 0, 0, 1, 2, 5]),
+                payer=self.respondent,
+                method=self._how(),
+            )
+            proto.ghost = k >= paid
+
+    def enforcement(self, lo: float, hi: float) -> None:
+        self.add(lo, hi, "court", kind="enforcement_filed")
+        self.enforced = True
+
+    def close(self, lo: float, hi: float, outcome: str, note: str) -> None:
+        self.add(lo, hi, "close", outcome=outcome, note=CLOSING_NOTES[note])
+
+    # routes
+    def build(self) -> None:
+        rng, target, role = self.rng, self.target, self.role
+        if target == Stage.REVIEW:
+            if role == "not_support":
+                self.not_support()
+            elif role == "pending":
+                self.support("direct", pending=True)
+            self.must()
+        elif target == Stage.PRE_LITIGATION:
+            self.move(2, 12, Stage.PRE_LITIGATION)
+            if role == "pending":
+                if self.monetary:
+                    self.mediate(MediationOutcome.FAILED)
+                self.support("failed" if self.monetary else "direct", pending=True)
+            elif self.monetary:
+                roll = rng.random()
+                if roll < 0.2:
+                    self.mediate(MediationOutcome.ADJOURNED)
+                elif roll < 0.75:
+                    self.mediate(MediationOutcome.FAILED)
+                elif roll < 0.9:  # approved; waiting for the award or about to file
+                    self.mediate(MediationOutcome.FAILED)
+                    self.support("failed")
+            self.must()
+        elif target == Stage.LITIGATION:
+            self.to_litigation()
+            depths = [0, 1, 1] if self.category == "domestic_violence" else [0, 1, 1, 2, 2, 3]
+            self.court(rng.choice(depths))
+            self.must()
+        elif target == Stage.POST_LITIGATION:
+            self._build_post()
+        else:
+            self._build_closed()
+
+    def _build_post(self) -> None:
+        rng = self.rng
+        if self.monetary and (self.role == "visit_soon" or rng.random() < 0.5):
+            self.route = "agreement"
+            self.move(2, 12, Stage.PRE_LITIGATION)
+            self.mediate(MediationOutcome.AGREEMENT)
+            self.to_post()
+            self.must()
+            count = self.title.spec["instalments"] if self.title else 1
+            # some respondents stop paying: the unpaid instalment shows as overdue
+            self.instalments(rng.randint(0, count - 1) if rng.random() < 0.4 else count)
+            return
+        self.route = "judgment"
+        self.to_litigation()
+        self.court(3 if self.category != "domestic_violence" else 2)
+        self.to_post()
+        self.must()
+        if self.monetary:
+            roll = rng.random()
+            if 0.35 <= roll < 0.7:
+                self.pay_some(10, 60)
+            elif roll >= 0.7:
+                self.enforcement(20, 40)
+                self.pay_some(20, 90)
+
+    def _build_closed(self) -> None:
+        rng = self.rng
+        if self.role == "not_support":
+            self.route = "not_support"
+            self.not_support()
+            self.close(3, 15, "withdrawn", "not_support")
+            self.must()
+            return
+        if not self.monetary:
+            self.route = _pick(rng, CLOSED_OTHER_ROUTES)
+            if self.route == "decided":
+                self.to_litigation()
+                self.court(2 if self.category == "domestic_violence" else 3)
+                self.to_post()
+                self.close(40, 120, "transferred", self.category)
+            else:
+                self.close(10, 60, "withdrawn", "withdrawn")
+            self.must()
+            return
+        route = self.route = _pick(rng, CLOSED_MONEY_ROUTES)
+        if route.startswith("judgment"):
+            self.to_litigation()
+            self.court(3)
+            self.to_post()
+            if route == "judgment_full":
+                if rng.random() < 0.4:
+                    self.pay_some(10, 40)
+                self.pay_full(10, 60)
+                self.close(5, 25, "recovered_in_full", route)
+            elif route == "judgment_part":
+                self.enforcement(15, 40)
+                self.pay_some(20, 90)
+                if rng.random() < 0.5:
+                    self.pay_some(20, 60)
+                self.close(30, 90, "partly_recovered", route)
+            else:
+                self.enforcement(15, 40)
+                self.close(60, 150, "not_recovered", route)
+        elif route.startswith("agreement"):
+            self.move(2, 12, Stage.PRE_LITIGATION)
+            full = route == "agreement_full"
+            self.mediate(MediationOutcome.AGREEMENT, min_instalments=1 if full else 2)
+            self.to_post()
+            count = self.title.spec["instalments"] if self.title else 1
+            self.instalments(count if full else rng.randint(1, count - 1))
+            if full:
+                self.close(3, 20, "recovered_in_full", route)
+            else:
+                self.close(30, 90, "partly_recovered", route)
+        elif route == "paid_early":
+            self.move(2, 12, Stage.PRE_LITIGATION)
+            if rng.random() < 0.3:
+                self.mediate(MediationOutcome.ADJOURNED)
+            self.pay_full(10, 40)
+            self.close(3, 10, "recovered_in_full", route)
+        elif route == "withdrawn":
+            if rng.random() < 0.5:
+                self.move(2, 12, Stage.PRE_LITIGATION)
+            self.close(10, 60, "withdrawn", route)
+        else:  # litigation_withdrawn
+            self.to_litigation()
+            self.court(rng.choice([1, 2]))
+            self.close(10, 40, "withdrawn", route)
+        self.must()
+
+    # time
+    def lay_out(self, start: datetime, now: datetime, fix: date | None = None) -> None:
+        """Give each step its moment. The steps up to the anchor are stretched or squeezed to
+        end at a random point of the case's life so far (closed cases: a while ago); with
+        ``fix`` the followed-up agreement or decision is recorded on that day. Later steps keep
+        their pace (those after today are dropped when the life is read)."""
+        rng = self.rng
+        gaps = [p.gap for p in self.protos]
+        span = (now - start).total_seconds() / 86400
+        must = gaps[: self.anchor + 1]
+        scales = [1.0] * len(gaps)
+        if fix is not None and self.title is not None:
+            title = self.protos.index(self.title)
+            offset = timezone.make_aware(datetime(fix.year, fix.month, fix.day, 12)) - start
+            offset_days = offset.total_seconds() / 86400
+            before = sum(gaps[: title + 1])
+            between = sum(gaps[title + 1 : self.anchor + 1])
+            s1 = max(offset_days, 0.01) / before if before else 1.0
+            s2 = min(1.0, max(span - offset_days, 0.01) * 0.8 / between) if between else 1.0
+            scales = [s1] * (title + 1) + [s2] * (self.anchor - title) + scales[self.anchor + 1 :]
+        elif must and sum(must) > 0:
+            if self.target == Stage.CLOSED:
+                limit, most = span - rng.uniform(1, 45), 1.25
+            else:
+                limit, most = span * rng.uniform(0.5, 0.95), 3.0
+            scale = min(most, max(limit, 0.01) / sum(must))
+            scales = [scale] * len(must) + scales[len(must) :]
+        t, prev = 0.0, start
+        for i, proto in enumerate(self.protos):
+            t += gaps[i] * scales[i]
+            day = _day(start + timedelta(days=t))
+            if proto.kind != "pay":
+                day = _weekday(day)
+            if fix is not None and proto is self.title:
+                day = fix
+            moment = _at(rng, day, datetime.max.replace(tzinfo=UTC))
+            if moment <= prev:
+                moment = prev + timedelta(minutes=rng.randint(5, 40))
+            if i <= self.anchor and moment > now:
+                moment = max(prev, now)  # must have happened: today at the latest
+            proto.at = prev = moment
+        # a decision is dated before it is served (and never before the step before it)
+        for i, proto in enumerate(self.protos):
+            if proto.kind == "court":
+                served = _day(proto.at)
+                floor = _day(self.protos[i - 1].at) if i else _day(start)
+                lag = proto.spec.get("lag", 0)
+                lag += rng.randint(0, 7) if lag else 0
+                proto.spec["on"] = max(floor, served - timedelta(days=lag))
+
+    def settle_open(self, now: datetime) -> None:
+        """An open case is not paid in full: the respondent has not paid the last instalment."""
+        if self.target == Stage.CLOSED:
+            return
+        settling = [p for p in self.protos if self._settles(p) and not p.ghost and p.at <= now]
+        for proto in settling:
+            proto.ghost = True
+
+    @staticmethod
+    def _settles(proto: _Proto) -> bool:
+        return proto.kind == "pay" and (
+            proto.spec["mode"] == "full"
+            or (proto.spec["mode"] == "instalment" and proto.spec["last"])
+        )
+
+    def first_visit_day(self, now: datetime) -> date | None:
+        if self.title is None or self.title.ghost or self.title.at is None or self.title.at > now:
+            return None
+        after = self.title.spec.get("on") or _day(self.title.at)
+        return after + timedelta(days=settings.ZHICHI["VISIT_FIRST_DAYS"])
+
+    def add_visits(self, now: datetime, *, skip: bool) -> None:
+        """Record the return visits that fell due before today (or before closing); the service
+        plans the next one while money is outstanding."""
+        planned = self.first_visit_day(now)
+        if planned is None or skip:
+            return
+        close = next((p for p in self.protos if p.kind == "close"), None)
+        end = close.at if close is not None and close.at is not None else now
+        settled = [p.at for p in self.protos if self._settles(p) and not p.ghost and p.at]
+        paid_at = min(settled, default=None)
+        visits = []
+        while True:
+            done = _weekday(planned + timedelta(days=self.rng.choice([0, 0, 1, 2, 3])))
+            at = _at(self.rng, done, datetime.max.replace(tzinfo=UTC))
+            if at >= end or at > now:
+                # closing once paid (or decided): the officer calls the claimant first
+                settled = not self.monetary or (paid_at is not None and paid_at < end)
+                if close is not None and settled:
+                    at = end - timedelta(minutes=self.rng.randint(30, 90))
+                    if (paid_at is None or at > paid_at) and (not visits or at > visits[-1].at):
+                        visits.append(_Proto(gap=0, kind="visit", spec={}, at=at))
+                break
+            visits.append(_Proto(gap=0, kind="visit", spec={}, at=at))
+            if not self.monetary or (paid_at is not None and paid_at < at):
+                break  # paid in full (or nothing to pay): no further visit is planned
+            planned = done + timedelta(days=settings.ZHICHI["VISIT_EVERY_DAYS"])
+        self.protos = sorted(self.protos + visits, key=lambda p: p.at or now)
+
+    # what the services are told
+    def steps(self, now: datetime) -> list[Step]:
+        steps: list[Step] = []
+        dues = self._instalment_dues()
+        amounts: list[Decimal] = []
+        for proto in self.protos:
+            if proto.ghost or proto.at is None or proto.at > now:
+                continue
+            day, spec = _day(proto.at), proto.spec
+            if proto.kind == "move":
+                data = {"to": spec["to"], "reason": spec["reason"]}
+            elif proto.kind == "mediation":
+                data = {"held_on": day.isoformat(), "mediator_org": spec["mediator"]}
+                data["outcome"] = spec["outcome"]
+                if spec["outcome"] == MediationOutcome.AGREEMENT:
+                    agreed = _share(self.total, spec["pct"])
+                    amounts = _split(agreed, spec["instalments"])
+                    data["agreed_amount"] = _money(agreed)
+                    data["instalments"] = [
+                        {"due": due.isoformat(), "amount": _money(amount)}
+                        for due, amount in zip(dues, amounts, strict=True)
+                    ]
+                    data["note"] = self._agreement_note(agreed, dues, amounts)
+                else:
+                    data["note"] = spec["note"]
+            elif proto.kind == "propose":
+                data = {"decision": spec["decision"], "reasons": spec["reasons"]}
+            elif proto.kind == "decide":
+                data = {"approve": spec["approve"], "reason": spec["reason"]}
+            elif proto.kind == "court":
+                data = self._court(spec, day)
+            elif proto.kind == "pay":
+                data = {k: v for k, v in spec.items() if k not in ("late", "index")}
+                data["paid_on"] = day.isoformat()
+                if spec["mode"] == "instalment":
+                    data["amount"] = _money(amounts[spec["index"]])
+            elif proto.kind == "visit":
+                data = {"done_on": day.isoformat()}
+            else:
+                data = {"outcome": spec["outcome"], "note": spec["note"]}
+            steps.append(Step(at=proto.at, kind=proto.kind, data=data))
+        return steps
+
+    def _instalment_dues(self) -> list[date]:
+        if self.title is None or self.title.kind != "mediation" or self.title.at is None:
+            return []
+        held = _day(self.title.at)
+        dues, floor = [], held
+        for proto in self.protos:
+            if proto.kind == "pay" and proto.spec["mode"] == "instalment" and proto.at:
+                due = max(floor, _day(proto.at) - timedelta(days=proto.spec["late"]))
+                dues.append(due)
+                floor = due
+        return dues
+
+    def _agreement_note(self, agreed: Decimal, dues: list[date], amounts: list[Decimal]) -> str:
+        who = self.respondent or "被申请人"
+        if len(amounts) == 1:
+            return (
+                f"双方自愿达成调解协议：{who}于{dues[0].month}月{dues[0].day}日前"
+                f"一次性支付{_yuan(agreed)}元，申请人放弃其余请求。"
+            )
+        return (
+            f"双方自愿达成调解协议：{who}同意支付{_yuan(agreed)}元，分{len(amounts)}期履行，"
+            f"首期{_yuan(amounts[0])}元于{dues[0].month}月{dues[0].day}日前支付。"
+        )
+
+    def _court(self, spec: dict, day: date) -> dict:
+        kind, on = spec["kind"], spec["on"]
+        data: dict = {"kind": kind, "on": on.isoformat(), "court": COURT}
+        amount = _share(self.total, spec["pct"]) if self.monetary and "pct" in spec else None
+        if kind == "filed":
+            data["note"] = {
+                "domestic_violence": "申请人身安全保护令，法院当日立案。",
+                "guardianship": "法院按特别程序立案受理，本院派员出庭支持。",
+            }.get(self.category, "法院立案受理，本院派员出庭支持起诉。")
+        elif kind == "hearing":
+            data["note"] = "开庭审理，检察官出庭宣读支持起诉意见书。"
+        elif kind == "arbitration_award":
+            data["court"] = ARBITRATION_COMMISSION
+            data["served_on"] = day.isoformat()
+            what = "工伤保险待遇" if self.category == "work_injury" else "拖欠工资"
+            data["note"] = (
+                f"裁决{self.respondent}支付申请人{what}{_yuan(amount or 0)}元，逾期未履行。"
+            )
+        elif kind == "enforcement_filed":
+            data["note"] = "被申请人未按期履行，申请人向五华区人民法院申请强制执行。"
+        elif kind == "ruling":
+            data["served_on"] = day.isoformat()
+            data["note"] = "裁定作出人身安全保护令，禁止被申请人对申请人实施家庭暴力。"
+        else:  # judgment
+            data["served_on"] = day.isoformat()
+            if amount is not None:
+                data["performance_due"] = (day + timedelta(days=25)).isoformat()
+                data["note"] = f"判决被告于判决生效之日起十日内支付原告{_yuan(amount)}元。"
+            else:
+                data["note"] = "判决支持申请人的请求，依法指定监护人。"
+        if amount is not None and kind in ("judgment", "arbitration_award"):
+            data["amount_awarded"] = _money(amount)
+        return data
+
+
+def _roles(rng: random.Random, accepted: list[PlannedLead], now: datetime) -> list[str]:
+    """A few cases with a particular part to play, so every page has something to show."""
+    roles = [""] * len(accepted)
+    by_target: dict[str, list[int]] = {}
+    for i, plan in enumerate(accepted):
+        by_target.setdefault(plan.target, []).append(i)
+    review = by_target.get(Stage.REVIEW, [])
+    if len(review) >= 2:
+        roles[review[0]] = "not_support"  # approved not-support, the applicant not yet told
+    if len(review) >= 3:
+        roles[review[-2]] = "pending"  # a support decision waiting for the head
+    pre = by_target.get(Stage.PRE_LITIGATION, [])
+    if len(pre) >= 2:
+        roles[pre[len(pre) // 2]] = "pending"
+    closed = by_target.get(Stage.CLOSED, [])
+    for f in (0.3, 0.75) if len(closed) >= 6 else (0.5,) if len(closed) >= 3 else ():
+        roles[closed[int(len(closed) * f)]] = "not_support"
+    # a post-litigation case accepted some 75 days ago: its first visit falls due this week
+    post = [i for i in by_target.get(Stage.POST_LITIGATION, []) if accepted[i].decided_at]
+    old_enough = [i for i in post if now - accepted[i].decided_at > timedelta(days=45)]
+    money = [i for i in old_enough if _monetary(accepted[i].data)]
+    if money or old_enough:
+        pick = min(money or old_enough, key=lambda i: abs((now - accepted[i].decided_at).days - 75))
+        roles[pick] = "visit_soon"
+    return roles
+
+
+def _monetary(data: dict) -> bool:
+    return data["category"] not in NON_MONETARY and any(
+        c.get("amount_claimed") for c in data["claimants"]
+    )
+
+
+def _plan_lives(rng: random.Random, accepted: list[PlannedLead], now: datetime) -> None:
+    """Give each accepted case its life up to ``now``, oldest cases furthest along."""
+    today = _day(now)
+    for plan, target in zip(accepted, _stage_targets(len(accepted)), strict=True):
+        plan.target = target
+    lives = []
+    for plan, role in zip(accepted, _roles(rng, accepted, now), strict=True):
+        assert plan.decided_at is not None
+        life = _Life(rng, plan, plan.target, role)
+        life.build()
+        fix = None
+        if role == "visit_soon":
+            # recorded 24-29 days ago: the first return visit is due within the coming week
+            choices = [today - timedelta(days=d) for d in range(24, 30)]
+            fix = rng.choice([d for d in choices if d.weekday() < 5])
+        elif plan.target == Stage.LITIGATION and life.title is not None:
+            # a judgment served in the last fortnight: the appeal period is still running
+            choices = [today - timedelta(days=d) for d in range(2, 13)]
+            fix = rng.choice([d for d in choices if d.weekday() < 5])
+            if fix - _day(plan.decided_at) < timedelta(days=60):
+                fix = None
+        life.lay_out(plan.decided_at, now, fix)
+        life.settle_open(now)
+        lives.append(life)
+    # one open case whose return visit fell due a while ago and was not done: overdue
+    waiting = [
+        life
+        for life in lives
+        if life.target != Stage.CLOSED
+        and life.role != "visit_soon"
+        and (first := life.first_visit_day(now)) is not None
+        and today - timedelta(days=60) <= first <= today - timedelta(days=3)
+    ]
+    late = rng.choice(waiting) if waiting else None
+    for life in lives:
+        life.add_visits(now, skip=life is late)
+        life.plan.steps = life.steps(now)
+
+
+# --- the simulated clock -------------------------------------------------------------------
+
+_REAL_NOW = timezone.now
+
+
+class _Clock:
+    """Runs the services as if it were ``at``: ``timezone.now()``/``localdate()`` and every model
+    field declared with ``default=timezone.now``. Such a default is a reference to the function
+    taken when the model class was built, which patching the module does not reach, so without
+    this a timeline event, an approval or a payment would be stamped with the real time (and the
+    review deadline, derived from the timeline, marked done today).
+
+    Times are kept in UTC, like the real ``timezone.now()``: the audit hash covers
+    ``at.isoformat()``, and the database hands datetimes back in UTC.
+    """
+
+    def __init__(self) -> None:
+        self.at = _REAL_NOW()
+
+    def now(self) -> datetime:
+        return self.at
+
+    def set(self, at: datetime) -> None:
+        self.at = at.astimezone(UTC)
+
+    @contextmanager
+    def installed(self) -> Iterator[_Clock]:
+        stamped = [
+            f
+            for model in apps.get_models()
+            for f in model._meta.concrete_fields
+            if f.default is _REAL_NOW
+        ]
+        with ExitStack() as stack:
+            stack.enter_context(mock.patch.object(timezone, "now", self.now))
+            for f in stamped:
+                stack.enter_context(mock.patch.object(f, "_get_default", self.now))
+            yield self
+
+
+# --- running the steps ---------------------------------------------------------------------
+
+
+def _payments(case: Case, data: dict) -> list[tuple[int, Decimal]]:
+    """(claimant party id, amount) for a planned payment, worked out from the ledger."""
+    rows = ledger_mod.ledger_for(case).rows
+    mode = data["mode"]
+    if mode == "full" or (mode == "instalment" and data["last"]):
+        out = [(row, row.outstanding) for row in rows]
+    elif mode == "instalment":
+        shares = ledger_mod.allocate(Decimal(data["amount"]), [row.claimant for row in rows])
+        out = [(row, min(shares[row.claimant.pk], row.outstanding)) for row in rows]
+    else:  # some claimants, some of what they are owed
+        out = []
+        for index, fraction in data["shares"]:
+            row = rows[index % len(rows)]
+            part = (row.due * Decimal(str(fraction))).quantize(YUAN, rounding=ROUND_DOWN)
+            out.append((row, min(row.outstanding, part if fraction < 1 else row.outstanding)))
+        left = {row.claimant.pk: row.outstanding for row in rows}
+        for row, amount in out:
+            left[row.claimant.pk] -= amount
+        if out and not any(left.values()):  # "some" never settles the case
+            row, amount = out[-1]
+            out[-1] = (row, (amount / 2).quantize(YUAN, rounding=ROUND_DOWN))
+    return [(row.claimant.party_id, amount) for row, amount in out if amount > 0]
+
+
+def _visit_findings(plan: PlannedLead, book: ledger_mod.Ledger) -> tuple[str, str]:
+    claimants = plan.data["claimants"]
+    who = claimants[0]["name"] + (f"等{len(claimants)}人" if len(claimants) > 1 else "")
+    totals = book.totals
+    category = plan.data["category"]
+    if category == "guardianship":
+        return f"实地回访{who}，指定监护人履职正常，被监护人生活起居有人照料。", ""
+    if category == "domestic_violence":
+        return (
+            f"回访申请人{who}，保护令作出后未再发生家庭暴力，申请人情绪稳定，"
+            "已协调妇联提供心理疏导。",
+            "",
+        )
+    if book.paid_in_full:
+        return f"电话回访申请人{who}，确认应得款项已全部到位，对支持起诉工作表示满意。", ""
+    owed = f"尚有{_yuan(totals['outstanding'])}元未支付。"
+    if totals["recovered"] > 0:
+        return (
+            f"电话回访申请人{who}，已收到{_yuan(totals['recovered'])}元，{owed}"
+            "已督促被申请人继续履行。",
+            owed,
+        )
+    return (
+        f"回访申请人{who}，被申请人仍未履行，申请人生活较为困难；已告知其申请强制执行，"
+        "并协助申请司法救助。",
+        owed,
+    )
+
+
+def _run(step: Step, case_id: int, plan: PlannedLead, users: dict[str, User]) -> None:
+    """One planned step through the service that does it (the clock is already set)."""
+    officer, data = users[plan.officer], step.data
+    if step.kind == "move":
+        case = Case.objects.get(pk=case_id)
+        move_stage(
+            case_id=case_id,
+            to=data["to"],
+            reason=data["reason"],
+            version=case.version,
+            actor=officer,
+        )
+    elif step.kind == "mediation":
+        record_mediation(case_id=case_id, actor=officer, data=data)
+    elif step.kind == "propose":
+        propose_support_decision(case_id=case_id, actor=officer, data=data)
+    elif step.kind == "decide":
+        approval = (
+            Approval.objects.filter(case_id=case_id, status=ApprovalStatus.PENDING)
+            .order_by("-requested_at", "-id")
+            .first()
+        )
+        if approval is None:
+            raise CommandError(f"seed_demo: no approval waiting on case {case_id}")
+        decide_approval(
+            approval_id=approval.pk,
+            actor=users["civilhead"],
+            approve=data["approve"],
+            reason=data["reason"],
+        )
+    elif step.kind == "court":
+        record_court_event(case_id=case_id, actor=officer, data=data)
+    elif step.kind == "pay":
+        case = Case.objects.get(pk=case_id)
+        for party_id, amount in _payments(case, data):
+            record_payment(
+                case_id=case_id,
+                actor=officer,
+                data={
+                    "claimant_party_id": party_id,
+                    "paid_on": data["paid_on"],
+                    "amount": _money(amount),
+                    "payer": data["payer"],
+                    "method": data["method"],
+                },
+            )
+    elif step.kind == "visit":
+        visit = (
+            Visit.objects.filter(case_id=case_id, done_on__isnull=True, target=VisitTarget.CLAIMANT)
+            .order_by("planned_on", "id")
+            .first()
+        )
+        if visit is None:
+            raise CommandError(f"seed_demo: no return visit due on case {case_id}")
+        book = ledger_mod.ledger_for(Case.objects.get(pk=case_id))
+        findings, problems = _visit_findings(plan, book)
+        record_visit(
+            visit_id=visit.pk,
+            actor=officer,
+            data={
+                "done_on": data["done_on"],
+                "findings": findings,
+                "remaining_problems": problems,
+                "paid_in_full": book.paid_in_full,
+            },
+        )
+    elif step.kind == "close":
+        close_case(case_id=case_id, actor=officer, data=data)
+    else:  # pragma: no cover - a planning mistake
+        raise CommandError(f"seed_demo: unknown step {step.kind!r}")
 
 
 # --- the command ---------------------------------------------------------------------------
@@ -976,33 +1864,32 @@ class Command(BaseCommand):
         return users, changes
 
     # leads and cases
+    # leads and cases
     def _generate(self, users: dict[str, User], count: int) -> int:
         now = timezone.now()
         today = timezone.localdate()
         plans = plan_leads(count, today, now)
-        # every step, in the order it happened: (when, lead, step number, what)
-        events: list[tuple[datetime, int, int, str, str]] = []
+        # every step, in the order it happened: (when, lead, step number, what, planned step)
+        events: list[tuple[datetime, int, int, str, Step | None]] = []
         for i, plan in enumerate(plans):
-            events.append((plan.created_at, i, 0, "create", ""))
+            events.append((plan.created_at, i, 0, "create", None))
             if plan.decision != "new":
                 assert plan.decided_at is not None
-                events.append((plan.decided_at, i, 1, plan.decision, ""))
-            for n, (at, to) in enumerate(plan.moves, start=2):
-                events.append((at, i, n, "move", to))
+                events.append((plan.decided_at, i, 1, plan.decision, None))
+            for n, step in enumerate(plan.steps, start=2):
+                events.append((step.at, i, n, "step", step))
         events.sort(key=lambda e: (e[0], e[1], e[2]))
 
         lead_ids: dict[int, int] = {}
         case_ids: dict[int, int] = {}
-        for at, i, _n, kind, to in events:
-            plan = plans[i]
-            with _clock(at):
+        clock = _Clock()
+        with clock.installed():
+            for at, i, _n, kind, step in events:
+                plan = plans[i]
+                clock.set(at)
                 if kind == "create":
                     lead = create_lead(actor=users[plan.actor], data=validate_lead(plan.data))
                     lead_ids[i] = lead.pk
-                    Lead.objects.filter(pk=lead.pk).update(created_at=at)
-                    Party.objects.filter(lead_roles__lead=lead, created_at__gt=at).update(
-                        created_at=at
-                    )
                 elif kind == "accept":
                     case = accept_lead(
                         lead_id=lead_ids[i],
@@ -1010,8 +1897,6 @@ class Command(BaseCommand):
                         officer=users[plan.officer] if plan.officer != plan.decided_by else None,
                     )
                     case_ids[i] = case.pk
-                    Case.objects.filter(pk=case.pk).update(created_at=at, updated_at=at)
-                    TimelineEvent.objects.filter(case_id=case.pk).update(at=at)
                 elif kind == "decline":
                     decline_lead(
                         lead_id=lead_ids[i],
@@ -1019,15 +1904,8 @@ class Command(BaseCommand):
                         data={"reason": DECLINES[plan.redirect], "redirect": plan.redirect},
                     )
                 else:
-                    case = Case.objects.get(pk=case_ids[i])
-                    move_stage(
-                        case_id=case.pk,
-                        to=to,
-                        reason=_move_reason(case.stage, to, i),
-                        version=case.version,
-                        actor=users[plan.officer],
-                    )
-                    TimelineEvent.objects.filter(case_id=case.pk, at__gt=at).update(at=at)
+                    assert step is not None
+                    _run(step, case_ids[i], plan, users)
         return len(plans)
 
     # output
@@ -1046,6 +1924,28 @@ class Command(BaseCommand):
         stages = Counter(Case.objects.values_list("stage", flat=True))
         by_stage = ", ".join(f"{s} {stages.get(s, 0)}" for s in Stage.values)
         w(f"  cases:         {stages.total()} ({by_stage})")
+        outcomes = Counter(Case.objects.exclude(outcome="").values_list("outcome", flat=True))
+        if outcomes:
+            w("  outcomes:      " + ", ".join(f"{k} {v}" for k, v in sorted(outcomes.items())))
+        mediations = Counter(Mediation.objects.values_list("outcome", flat=True))
+        by_outcome = ", ".join(f"{k} {mediations.get(k, 0)}" for k in MediationOutcome.values)
+        w(f"  mediations:    {mediations.total()} ({by_outcome})")
+        approvals = Counter(Approval.objects.values_list("status", flat=True))
+        by_status = ", ".join(f"{k} {approvals.get(k, 0)}" for k in ApprovalStatus.values)
+        w(f"  approvals:     {approvals.total()} ({by_status})")
+        events = Counter(CourtEvent.objects.values_list("kind", flat=True))
+        by_kind = ", ".join(f"{k} {v}" for k, v in sorted(events.items()))
+        w(f"  court events:  {events.total()} ({by_kind})")
+        recovered = Payment.objects.aggregate(t=Sum("amount"))["t"] or Decimal("0")
+        w(f"  payments:      {Payment.objects.count()} (recovered {_yuan(recovered)} yuan)")
+        done = Visit.objects.filter(done_on__isnull=False).count()
+        planned = Visit.objects.filter(done_on__isnull=True, case__status=CaseStatus.OPEN).count()
+        w(f"  visits:        {done} done, {planned} planned on open cases")
+        today = timezone.localdate()
+        pending = list(CaseDeadline.objects.filter(status=DeadlineStatus.PENDING))
+        overdue = sum(deadline_state(d, today) == "overdue" for d in pending)
+        soon = sum(today <= d.due <= today + timedelta(days=7) for d in pending)
+        w(f"  deadlines:     {len(pending)} pending ({overdue} overdue, {soon} due within 7 days)")
 
     def _logins(self):
         w = self.stdout.write
@@ -1068,9 +1968,3 @@ class Command(BaseCommand):
             if u.department:
                 where += f" / {u.department.name}"
             w(f"  {username:<11} {u.role:<10} {DEMO_PASSWORD:<12} {where}")
-
-
-def _move_reason(current: str, to: str, salt: int) -> str:
-    """A Chinese reason for the move, chosen deterministically."""
-    options = MOVE_REASONS[(current, to)]
-    return options[salt % len(options)]

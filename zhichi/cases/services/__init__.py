@@ -15,8 +15,9 @@ from django.utils.translation import gettext as _
 from zhichi.accounts.models import Department, Organisation, User
 from zhichi.accounts.services import next_number
 from zhichi.audit.services import record
-from zhichi.cases import rules
-from zhichi.cases.models import Case, CaseParty, CaseStatus, PartyRole, Stage, TimelineEvent
+from zhichi.cases import guards, rules
+from zhichi.cases.models import Case, CaseParty, PartyRole, Stage, TimelineEvent
+from zhichi.cases.services.derived import refresh_deadlines, regrade
 from zhichi.core import stages
 from zhichi.errors import FieldError, InvalidInput, NotPermitted, StaleVersion
 from zhichi.parties.models import Party
@@ -123,6 +124,8 @@ def open_case(
             )
             positions[p.role] += 1
         refresh_search_text(case)
+        refresh_deadlines(case)
+        regrade(case)
         add_event(
             case,
             kind="case_opened",
@@ -139,7 +142,9 @@ def open_case(
 
 
 def move_stage(*, case_id: int, to: str, reason: str, version: int, actor: User) -> Case:
-    """Move a case to another stage, with a reason. Refuses stale versions and disallowed moves."""
+    """Move a case to another stage, with a reason. Refuses stale versions, moves the table does
+    not allow, and moves whose guards are not met (the message says what is missing). Closing
+    goes through ``close_case``, which needs an outcome."""
     reason = (reason or "").strip()
     errors = []
     if to not in stages.STAGES:
@@ -170,16 +175,18 @@ def move_stage(*, case_id: int, to: str, reason: str, version: int, actor: User)
                 "allowed": allowed or _("none (the case is closed)"),
             }
             raise InvalidInput([FieldError("to", "not_allowed", message)])
+        missing = guards.missing_for(case, to)
+        if missing:
+            message = _("To move to %(to)s the case still needs: %(missing)s.") % {
+                "to": Stage(to).label,
+                "missing": _("; ").join(missing),
+            }
+            raise InvalidInput([FieldError("to", "guard", message)])
         previous = case.stage
         case.stage = to
         case.version += 1
         case.updated_at = timezone.now()
-        fields = ["stage", "version", "updated_at"]
-        if to == stages.CLOSED:
-            case.status = CaseStatus.CLOSED
-            case.closed_on = timezone.localdate()
-            fields += ["status", "closed_on"]
-        case.save(update_fields=fields)
+        case.save(update_fields=["stage", "version", "updated_at"])
         add_event(
             case,
             kind="stage_changed",
@@ -187,10 +194,45 @@ def move_stage(*, case_id: int, to: str, reason: str, version: int, actor: User)
             summary=reason,
             data={"from": previous, "to": to},
         )
+        refresh_deadlines(case)
         record(
             action="case.stage",
             actor=actor,
             obj=case,
             detail={"from": previous, "to": to, "version": case.version},
         )
+    return case
+
+
+def override_level(*, case_id: int, level: int, reason: str, actor: User) -> Case:
+    """A head sets the level with a reason (C3); the rules' own reasons stay visible."""
+    case = Case.objects.get(pk=case_id)
+    if not rules.can_override_level(actor, case):
+        record(action="case.level", actor=actor, obj=case, outcome="denied")
+        raise NotPermitted(_("Only the department head may set the level."))
+    errors = []
+    if level not in (1, 2, 3):
+        errors.append(FieldError("level", "choice", _("Choose level 1, 2 or 3.")))
+    reason = (reason or "").strip()
+    if not reason:
+        errors.append(FieldError("reason", "required", _("Give the reason for the level.")))
+    if errors:
+        raise InvalidInput(errors)
+    with transaction.atomic():
+        case = Case.objects.select_for_update().get(pk=case_id)
+        previous = case.level
+        case.level, case.level_overridden_by, case.level_override_reason = level, actor, reason
+        case.version += 1
+        case.save(
+            update_fields=["level", "level_overridden_by", "level_override_reason", "version"]
+        )
+        regrade(case)
+        add_event(
+            case,
+            kind="level_set",
+            actor=actor,
+            summary=reason,
+            data={"from": previous, "to": level},
+        )
+        record(action="case.level", actor=actor, obj=case, detail={"from": previous, "to": level})
     return case

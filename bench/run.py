@@ -1,0 +1,724 @@
+"""``make bench``: P2, P3 and P7 of QUALITY.md, measured side by side in one run.
+
+    python -m bench.run [--sizes 10000,100000] [--clients 20] [--seconds 15]
+                        [--database-url postgres://postgres@127.0.0.1/zhichi_bench]
+
+For each size: a fresh database (SQLite in a temporary data dir, or the PostgreSQL database
+``zhichi_bench``, dropped and created), ``migrate``, ``seed_demo --force --leads 0``,
+``bench.generate``, ``collectstatic``, a token for civil1, then gunicorn on a free port of
+127.0.0.1 and, one after the other with the same clients: the floor (``GET /api/v1/me``), the P2
+operations, and the floor again. Ratios are an operation's req/s over the mean floor of that run.
+Prints one table and writes it, with the details, to bench/results/latest.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import os
+import platform
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import datetime
+from pathlib import Path
+from urllib.parse import quote, urlsplit
+
+from bench.load import make_clients, merge_results, run_load
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT / "bench" / "results"
+BIN = Path(sys.executable).parent
+DEMO_PASSWORD = "zhichi-demo"  # the documented demo password (seed_demo)
+P2_TARGET = 0.5
+P3_TARGET = 2.0
+P7_TARGET_MINUTES = 10.0
+PG_DATABASE = "zhichi_bench"
+
+# (key, label, kind, path): kind "api" uses the token, "page" a logged-in session
+OPERATIONS = [
+    ("list", "API case list, first page (limit 50)", "api"),
+    ("detail", "API case detail, random id", "api"),
+    ("search2", "API search, 2-char name substring", "api"),
+    ("search3", "API search, 3-char name", "api"),
+    ("page_list", "page /cases/ (session)", "page"),
+    ("page_detail", "page /cases/<id>/ (session)", "page"),
+]
+NOT_BUILT = ["employer profile", "stats summary"]
+
+
+# --- helpers --------------------------------------------------------------------------------
+def log(message: str) -> None:
+    print(f"[bench {datetime.now():%H:%M:%S}] {message}", flush=True)
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def bench_env(data_dir: Path, database_url: str | None, secrets_: dict[str, str]) -> dict:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ZHICHI_")}
+    env.update(
+        ZHICHI_DATA_DIR=str(data_dir),
+        ZHICHI_DEBUG="0",
+        ZHICHI_SECRET_KEY=secrets_["secret"],
+        ZHICHI_ENCRYPTION_KEY=secrets_["fernet"],
+        ZHICHI_ALLOWED_HOSTS="127.0.0.1",
+        DJANGO_SETTINGS_MODULE="zhichi.settings",
+        PYTHONUNBUFFERED="1",
+    )
+    if database_url:
+        env["ZHICHI_DATABASE_URL"] = database_url
+    return env
+
+
+def run(cmd: list[str], env: dict, timeout: float, what: str) -> str:
+    """Run a command to completion (bounded); its stdout, or an error with its output."""
+    started = time.perf_counter()
+    proc = subprocess.run(
+        cmd, cwd=ROOT, env=env, capture_output=True, text=True, timeout=timeout, check=False
+    )
+    if proc.returncode != 0:
+        raise RuntimeError(
+            f"{what} failed ({proc.returncode}):\n{proc.stdout[-3000:]}\n{proc.stderr[-3000:]}"
+        )
+    log(f"{what}: {time.perf_counter() - started:.1f} s")
+    return proc.stdout
+
+
+def manage(env: dict, *args: str, timeout: float = 600) -> str:
+    return run([sys.executable, "manage.py", *args], env, timeout, f"manage.py {args[0]}")
+
+
+def pg_parts(url: str) -> dict:
+    parts = urlsplit(url)
+    if parts.scheme not in ("postgres", "postgresql", "pgsql"):
+        raise SystemExit("--database-url must be a postgres:// URL")
+    if parts.hostname not in ("127.0.0.1", "localhost"):
+        raise SystemExit("the bench only talks to a PostgreSQL server on 127.0.0.1")
+    name = parts.path.lstrip("/") or PG_DATABASE
+    if name != PG_DATABASE:
+        raise SystemExit(f"the bench drops and recreates its database: name it {PG_DATABASE}")
+    return {
+        "host": "127.0.0.1",
+        "port": str(parts.port or 5432),
+        "user": parts.username or "postgres",
+        "name": name,
+    }
+
+
+def psql(pg: dict, sql: str) -> None:
+    cmd = ["psql", "-h", pg["host"], "-p", pg["port"], "-U", pg["user"], "-d", "postgres"]
+    cmd += ["-v", "ON_ERROR_STOP=1", "-q", "-c", sql]
+    subprocess.run(cmd, check=True, timeout=120, capture_output=True)
+
+
+def machine() -> dict:
+    ram = 0
+    try:
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemTotal:"):
+                ram = int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    try:
+        cpus = len(os.sched_getaffinity(0))
+    except AttributeError:
+        cpus = os.cpu_count() or 0
+    cpu_model = ""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu_model = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return {
+        "nproc": cpus,
+        "ram_gib": round(ram / 2**30, 1),
+        "cpu": cpu_model,
+        "os": f"{platform.system()} {platform.release()}",
+        "python": platform.python_version(),
+    }
+
+
+# --- gunicorn -------------------------------------------------------------------------------
+class Server:
+    """gunicorn in its own process group, killed (by its pid) when the block ends."""
+
+    def __init__(self, env: dict, port: int, log_dir: Path, workers: int, threads: int):
+        self.env = env
+        self.port = port
+        self.log_path = log_dir / "gunicorn.log"
+        self.cmd = [
+            str(BIN / "gunicorn"),
+            "zhichi.wsgi",
+            "-w",
+            str(workers),
+            "--threads",
+            str(threads),
+            "-b",
+            f"127.0.0.1:{port}",
+            "--timeout",
+            "120",
+            "--error-logfile",
+            str(self.log_path),
+        ]
+        self.proc: subprocess.Popen | None = None
+
+    def __enter__(self) -> Server:
+        self.proc = subprocess.Popen(
+            self.cmd,
+            cwd=ROOT,
+            env=self.env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
+        )
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"gunicorn exited at start:\n{self.log_tail()}")
+            try:
+                conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=2)
+                conn.request("GET", "/api/v1/health", headers={"Host": f"127.0.0.1:{self.port}"})
+                status = conn.getresponse().status
+                conn.close()
+                if status == 200:
+                    log(f"gunicorn is up on 127.0.0.1:{self.port} (pid {self.proc.pid})")
+                    return self
+            except OSError:
+                pass
+            time.sleep(0.3)
+        self.stop()
+        raise RuntimeError(
+            f"gunicorn did not answer /api/v1/health within 60 s:\n{self.log_tail()}"
+        )
+
+    def __exit__(self, *exc) -> None:
+        self.stop()
+
+    def stop(self) -> None:
+        if self.proc is None or self.proc.poll() is not None:
+            return
+        pgid = self.proc.pid  # start_new_session: the group id is gunicorn's own pid
+        try:
+            os.killpg(pgid, signal.SIGTERM)
+            self.proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(pgid, signal.SIGKILL)
+            self.proc.wait(timeout=10)
+        except ProcessLookupError:
+            pass
+        log(f"gunicorn (pid {pgid}) stopped")
+
+    def log_tail(self, lines: int = 30) -> str:
+        try:
+            return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
+        except OSError:
+            return "(no log)"
+
+
+# --- the probe: runs inside the bench environment, prints JSON ------------------------------
+def probe(terms: int = 20) -> dict:
+    """Case ids, search terms that exist, query plans and single-query timings (for civil1)."""
+    import random
+
+    import django
+
+    django.setup()
+    from django.db import connection
+
+    from zhichi.accounts.models import User
+    from zhichi.cases import rules
+    from zhichi.cases.filters import filter_cases
+    from zhichi.cases.models import Case, CaseParty
+
+    user = User.objects.select_related("organisation", "department").get(username="civil1")
+    visible = rules.cases_visible_to(user)
+    ids = list(visible.order_by("id").values_list("id", flat=True)[:1])
+    ids += list(visible.order_by("-id").values_list("id", flat=True)[:1])
+    rng = random.Random(7)
+    lo, hi = ids[0], ids[-1]
+    names: list[str] = []
+    for _ in range(terms * 5):
+        pk = rng.randint(lo, hi)
+        name = (
+            CaseParty.objects.filter(case_id=pk, role="claimant")
+            .values_list("party__name", flat=True)
+            .first()
+        )
+        if name:
+            names.append(name)
+    two = []
+    three = []
+    for name in names:
+        if len(name) >= 2 and len(two) < terms:
+            start = rng.randint(0, len(name) - 2)
+            two.append(name[start : start + 2])
+        if len(name) >= 3 and len(three) < terms:
+            three.append(name[:3])
+
+    def timed(fn, repeat=5) -> float:
+        times = []
+        for _ in range(repeat):
+            started = time.perf_counter()
+            fn()
+            times.append(time.perf_counter() - started)
+        return round(statistics.median(times) * 1000, 2)
+
+    def plan(qs) -> str:
+        return qs.explain()
+
+    def count_sql(qs) -> tuple[str, list]:
+        compiler = qs.query.get_compiler(using=qs.db)
+        where, params = compiler.compile(qs.query.where)
+        return f'SELECT COUNT(*) FROM "{Case._meta.db_table}" WHERE {where}', list(params)
+
+    def explain_raw(sql: str, params: list) -> str:
+        prefix = "EXPLAIN QUERY PLAN " if connection.vendor == "sqlite" else "EXPLAIN "
+        with connection.cursor() as cursor:
+            cursor.execute(prefix + sql, params)
+            rows = cursor.fetchall()
+        return "\n".join(" | ".join(str(c) for c in row) for row in rows)
+
+    api_list = visible.select_related("officer").order_by("-id")
+    page_list = visible.select_related("officer").order_by("-opened_on", "-id")
+    q2 = two[0] if two else "王"
+    q3 = three[0] if three else "王"
+    search2 = filter_cases(visible, q=q2).select_related("officer").order_by("-id")
+    search3 = filter_cases(visible, q=q3).select_related("officer").order_by("-id")
+    sql, params = count_sql(visible)
+    plans = {
+        "API list (WHERE scope ORDER BY id DESC LIMIT 51)": plan(api_list[:51]),
+        f"API search q={q2} (LIKE %q% ORDER BY id DESC LIMIT 51)": plan(search2[:51]),
+        f"API search q={q3} (LIKE %q% ORDER BY id DESC LIMIT 51)": plan(search3[:51]),
+        "page list (ORDER BY opened_on DESC, id DESC LIMIT 25)": plan(page_list[:25]),
+        "page list paginator count (COUNT(*) WHERE scope)": explain_raw(sql, params),
+        "case detail (WHERE pk AND scope)": plan(visible.filter(pk=hi)),
+    }
+    timings = {
+        "API list, 51 rows": timed(lambda: list(api_list[:51])),
+        f"search q={q2}, 51 rows": timed(lambda: list(search2[:51])),
+        f"search q={q3}, 51 rows": timed(lambda: list(search3[:51])),
+        "page list, 25 rows": timed(lambda: list(page_list[:25])),
+        "page list count(*)": timed(lambda: visible.count()),
+        f"matches of q={q2} (count)": timed(lambda: search2.count(), repeat=1),
+    }
+    matches2 = [filter_cases(visible, q=t).count() for t in two[:5]]
+    matches3 = [filter_cases(visible, q=t).count() for t in three[:5]]
+    version = (
+        connection.Database.sqlite_version
+        if connection.vendor == "sqlite"
+        else f"PostgreSQL {connection.pg_version // 10000}.{connection.pg_version % 10000}"
+    )
+    if connection.vendor == "sqlite":
+        version = f"SQLite {version}"
+        size = Path(connection.settings_dict["NAME"]).stat().st_size
+    else:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_database_size(current_database())")
+            size = cursor.fetchone()[0]
+    return {
+        "lo": lo,
+        "hi": hi,
+        "cases": visible.count(),
+        "two": two,
+        "three": three,
+        "matches2": matches2,
+        "matches3": matches3,
+        "plans": plans,
+        "sql_ms": timings,
+        "database": version,
+        "db_bytes": size,
+    }
+
+
+# --- one size -------------------------------------------------------------------------------
+def measure_size(size: int, args, secrets_: dict, work_root: Path) -> dict:
+    data_dir = Path(tempfile.mkdtemp(prefix=f"size{size}-", dir=work_root))
+    pg = pg_parts(args.database_url) if args.database_url else None
+    env = bench_env(data_dir, args.database_url, secrets_)
+    result: dict = {"size": size, "ops": {}}
+    try:
+        if pg:
+            psql(pg, f"DROP DATABASE IF EXISTS {pg['name']} WITH (FORCE)")
+            psql(pg, f"CREATE DATABASE {pg['name']}")
+        manage(env, "migrate", "--no-input")
+        manage(env, "seed_demo", "--force", "--leads", "0")
+        out = run(
+            [
+                sys.executable,
+                "-m",
+                "bench.generate",
+                "--cases",
+                str(size),
+                "--seed",
+                str(args.seed),
+            ],
+            env,
+            timeout=300 + size * 0.02,
+            what=f"bench.generate --cases {size:,}",
+        )
+        gen_line = next(ln for ln in out.splitlines()[::-1] if ln.startswith("BENCH_GENERATE "))
+        result["generate"] = json.loads(gen_line.split(" ", 1)[1])
+        log(out.splitlines()[-2])
+        manage(env, "collectstatic", "--noinput")
+        token = manage(env, "issue_token", "civil1").strip().splitlines()[-1]
+        out = run([sys.executable, "-m", "bench.run", "--probe"], env, 1800, "probe")
+        info = json.loads(out.strip().splitlines()[-1])
+        result["probe"] = info
+        lo, hi = info["lo"], info["hi"]
+        two = info["two"] or ["王"]
+        three = info["three"] or ["王"]
+        paths = {
+            "floor": lambda rng: "/api/v1/me",
+            "list": lambda rng: "/api/v1/cases?limit=50",
+            "detail": lambda rng: f"/api/v1/cases/{rng.randint(lo, hi)}",
+            "search2": lambda rng: f"/api/v1/cases?limit=50&q={quote(rng.choice(two))}",
+            "search3": lambda rng: f"/api/v1/cases?limit=50&q={quote(rng.choice(three))}",
+            "page_list": lambda rng: "/cases/",
+            "page_detail": lambda rng: f"/cases/{rng.randint(lo, hi)}/",
+        }
+        port = free_port()
+        with Server(env, port, data_dir, args.workers, args.threads):
+            base = f"http://127.0.0.1:{port}"
+            api_pool = make_clients(base, args.clients, token=token)
+            page_pool = make_clients(base, args.clients, login=("civil1", DEMO_PASSWORD))
+            keys = ["floor", *(k for k, _l, _kind in OPERATIONS)]
+            kinds = {k: kind for k, _l, kind in OPERATIONS} | {"floor": "api"}
+            slots: dict[str, list] = {k: [] for k in keys}
+            slot_seconds = args.seconds / args.rounds
+            # the operations take turns: each round measures the floor and then every operation
+            # for seconds/rounds, so drift on a shared machine touches them all alike
+            for n in range(args.rounds):
+                for key in keys:
+                    res = run_load(
+                        base,
+                        paths[key],
+                        name=key,
+                        clients=api_pool if kinds[key] == "api" else page_pool,
+                        seconds=slot_seconds,
+                        max_requests=args.max_requests,
+                        warmup_seconds=args.warmup if n == 0 else min(args.warmup, 0.5),
+                        seed=args.seed + n,
+                    )
+                    slots[key].append(res)
+                    log(
+                        f"{size:,} round {n + 1}/{args.rounds} {key:<12} {res.rps:8.1f} req/s  "
+                        f"p50 {res.p50_ms:7.1f} ms  p95 {res.p95_ms:7.1f} ms  "
+                        f"errors {res.errors}/{res.requests}"
+                    )
+                    for sample in res.error_samples[:2]:
+                        log(f"   error sample: {sample}")
+            for c in api_pool + page_pool:
+                c.close()
+            for key in keys:
+                merged = merge_results(key, slots[key])
+                result["ops"][key] = merged.as_dict()
+                result["ops"][key]["rounds_rps"] = [round(r.rps, 1) for r in slots[key]]
+    finally:
+        if pg:
+            try:
+                psql(pg, f"DROP DATABASE IF EXISTS {pg['name']} WITH (FORCE)")
+            except (subprocess.SubprocessError, OSError) as exc:
+                log(f"could not drop {pg['name']}: {exc}")
+        if not args.keep:
+            shutil.rmtree(data_dir, ignore_errors=True)
+        else:
+            log(f"kept {data_dir}")
+    return result
+
+
+# --- the table ------------------------------------------------------------------------------
+def fmt_int(n: float) -> str:
+    return f"{n:,.0f}"
+
+
+def size_label(n: int) -> str:
+    if n >= 1_000_000 and n % 1_000_000 == 0:
+        return f"{n // 1_000_000}M"
+    if n >= 1000 and n % 1000 == 0:
+        return f"{n // 1000}k"
+    return f"{n:,}"
+
+
+def build_rows(results: list[dict]) -> list[list[str]]:
+    rows: list[list[str]] = []
+    labels = {k: label for k, label, _kind in OPERATIONS}
+    for r in results:
+        ops = r["ops"]
+        floor = ops.get("floor")
+        floor_rps = floor["rps"] if floor else 0.0
+        if floor:
+            per_round = "/".join(f"{x:,.0f}" for x in floor["rounds_rps"])
+            rows.append(
+                [
+                    "P2",
+                    "floor: GET /api/v1/me (token)",
+                    fmt_int(r["size"]),
+                    f"{floor_rps:,.1f} req/s (rounds {per_round}), p50 {floor['p50_ms']:.0f} ms, "
+                    f"p95 {floor['p95_ms']:.0f} ms",
+                    "1.00",
+                    "reference",
+                    "-",
+                ]
+            )
+        for key, _label, _kind in OPERATIONS:
+            if key not in ops:
+                continue
+            o = ops[key]
+            ratio = o["rps"] / floor_rps if floor_rps else 0.0
+            rounds = [
+                a / b for a, b in zip(o["rounds_rps"], floor["rounds_rps"], strict=False) if b
+            ]
+            spread = f" ({min(rounds):.2f}–{max(rounds):.2f})" if len(rounds) > 1 else ""
+            verdict = "pass" if ratio >= P2_TARGET else "short"
+            if o["errors"]:
+                verdict = f"short ({o['errors']} errors)"
+            rows.append(
+                [
+                    "P2",
+                    labels[key],
+                    fmt_int(r["size"]),
+                    f"{o['rps']:,.1f} req/s, p50 {o['p50_ms']:.0f} ms, p95 {o['p95_ms']:.0f} ms"
+                    + (f", {o['errors']} errors" if o["errors"] else ""),
+                    f"{ratio:.2f}×{spread}",
+                    f"≥ {P2_TARGET}× floor",
+                    verdict,
+                ]
+            )
+    for name in NOT_BUILT:
+        rows.append(
+            ["P2", name, "-", "not built yet", "-", f"≥ {P2_TARGET}× floor", "not built yet"]
+        )
+    if len(results) >= 2:
+        small, large = results[0], results[-1]
+        span = f"{size_label(small['size'])}→{size_label(large['size'])}"
+        for key, label in [
+            ("floor", "floor: GET /api/v1/me"),
+            *((k, lbl) for k, lbl, _ in OPERATIONS),
+        ]:
+            if key not in small["ops"] or key not in large["ops"]:
+                continue
+            a, b = small["ops"][key]["p95_ms"], large["ops"][key]["p95_ms"]
+            growth = b / a if a else 0.0
+            reaches_1m = large["size"] >= 1_000_000
+            if key == "floor":
+                verdict = "(control)"
+            elif growth <= P3_TARGET:
+                verdict = "pass" if reaches_1m else f"pass to {size_label(large['size'])} only"
+            else:
+                verdict = "short"
+            rows.append(
+                [
+                    "P3",
+                    f"p95 growth: {label}",
+                    span,
+                    f"p95 {a:.0f} → {b:.0f} ms",
+                    f"{growth:.2f}×",
+                    f"≤ {P3_TARGET:g}× from 10k to 1M",
+                    verdict,
+                ]
+            )
+        for name in NOT_BUILT:
+            rows.append(
+                [
+                    "P3",
+                    f"p95 growth: {name}",
+                    "-",
+                    "not built yet",
+                    "-",
+                    "≤ 2× from 10k to 1M",
+                    "not built yet",
+                ]
+            )
+    for r in results:
+        g = r.get("generate")
+        if not g:
+            continue
+        projected = 1_000_000 / g["cases_per_s"] / 60 if g["cases_per_s"] else float("inf")
+        within = projected <= P7_TARGET_MINUTES
+        engine = "PostgreSQL" if g["database"] == "postgresql" else "SQLite"
+        verdict = ("pass" if within else "short") + f" (projection, {engine} {g['method']})"
+        rows.append(
+            [
+                "P7",
+                f"data generator ({g['method']})",
+                fmt_int(r["size"]),
+                f"{g['rows_per_s']:,.0f} rows/s, {g['cases_per_s']:,.0f} cases/s "
+                f"({g['rows']:,} rows in {g['seconds']:.0f} s); 1M cases projected {projected:.0f} min",
+                "-",
+                f"1M cases ≤ {P7_TARGET_MINUTES:g} min (PostgreSQL COPY)",
+                verdict,
+            ]
+        )
+    return rows
+
+
+def render_table(rows: list[list[str]]) -> str:
+    header = ["id", "what", "cases", "figures", "ratio", "target", "result"]
+    table = [header, ["-" * len(h) for h in header], *rows]
+    widths = [max(len(row[i]) for row in table) for i in range(len(header))]
+    return "\n".join(
+        "  ".join(cell.ljust(widths[i]) for i, cell in enumerate(row)).rstrip() for row in table
+    )
+
+
+def write_report(results: list[dict], table: str, meta: dict) -> Path:
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    lines = [
+        f"# Zhichi bench — {meta['date']}",
+        "",
+        f"- machine: {meta['machine']['nproc']} CPUs ({meta['machine']['cpu']}), "
+        f"{meta['machine']['ram_gib']} GiB RAM, {meta['machine']['os']}, "
+        f"Python {meta['machine']['python']}",
+        f"- database: {meta['database']}",
+        f"- sizes: {', '.join(fmt_int(s) for s in meta['sizes'])} cases",
+        f"- load: {meta['clients']} closed-loop clients × {meta['seconds']:g} s per operation "
+        f"(after a warm-up of {meta['warmup']:g} s in the first round, 0.5 s later), one keep-alive "
+        "connection each, on the same machine as "
+        f"gunicorn -w {meta['workers']} --threads {meta['threads']} (ZHICHI_DEBUG=0)",
+        f"- ratio: operation req/s ÷ floor req/s, same server, same run; the operations take "
+        f"turns in {meta['rounds']} rounds of {meta['seconds'] / meta['rounds']:g} s (the floor first "
+        "in each), and the ratio column shows the lowest and highest per-round ratio in "
+        "brackets; P3 compares p95 at the smallest and largest size",
+        f"- command: `{meta['command']}`; total {meta['elapsed_min']:.1f} min",
+        "",
+        "```",
+        table,
+        "```",
+        "",
+    ]
+    for r in results:
+        p = r.get("probe", {})
+        g = r.get("generate", {})
+        lines += [
+            f"## {fmt_int(r['size'])} cases",
+            "",
+            f"- rows: {json.dumps(g.get('tables', {}))}; {g.get('people', 0):,} people, "
+            f"{g.get('employers', 0):,} employers; database {p.get('db_bytes', 0) / 2**20:,.0f} MiB",
+            f"- 2-char terms (first 5 match {p.get('matches2')} cases): {' '.join(p.get('two', []))}",
+            f"- 3-char terms (first 5 match {p.get('matches3')} cases): {' '.join(p.get('three', []))}",
+            f"- single-query times, one client, median of 5 (ms): {json.dumps(p.get('sql_ms', {}), ensure_ascii=False)}",
+            "",
+            "| op | req/s | req/s per round | p50 ms | p95 ms | p99 ms | requests | errors |",
+            "|---|---|---|---|---|---|---|---|",
+        ]
+        for key, o in r["ops"].items():
+            lines.append(
+                f"| {key} | {o['rps']:.1f} | {' / '.join(str(x) for x in o.get('rounds_rps', []))} "
+                f"| {o['p50_ms']:.1f} | {o['p95_ms']:.1f} | "
+                f"{o['p99_ms']:.1f} | {o['requests']} | {o['errors']} |"
+            )
+        for key, o in r["ops"].items():
+            for sample in o.get("error_samples", []):
+                lines.append(f"- error in {key}: `{sample[:300]}`")
+        lines += ["", "Query plans:", ""]
+        for name, text in p.get("plans", {}).items():
+            lines += [f"- {name}", "", "```", text, "```", ""]
+    path = RESULTS / "latest.md"
+    path.write_text("\n".join(lines), encoding="utf-8")
+    return path
+
+
+# --- main -----------------------------------------------------------------------------------
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.run", description=__doc__.split("\n")[0])
+    parser.add_argument("--sizes", default="10000,100000", help="comma-separated case counts")
+    parser.add_argument("--clients", type=int, default=20)
+    parser.add_argument("--seconds", type=float, default=15.0, help="per operation (≤ 600)")
+    parser.add_argument(
+        "--rounds",
+        type=int,
+        default=3,
+        help="the operations take turns in this many rounds of seconds/rounds each",
+    )
+    parser.add_argument("--warmup", type=float, default=1.0, help="seconds before measuring")
+    parser.add_argument("--max-requests", type=int, default=1_000_000, help="per operation")
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
+    parser.add_argument("--threads", type=int, default=4, help="gunicorn threads per worker")
+    parser.add_argument("--seed", type=int, default=20261128)
+    parser.add_argument(
+        "--database-url",
+        help=f"postgres://postgres@127.0.0.1/{PG_DATABASE} to run on PostgreSQL (dropped and "
+        "recreated per size); default SQLite in a temporary data dir",
+    )
+    parser.add_argument("--keep", action="store_true", help="keep the temporary data dirs")
+    parser.add_argument("--probe", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+
+    if args.probe:  # inside the bench environment: print what the load needs, as JSON
+        print(json.dumps(probe(), ensure_ascii=False))
+        return 0
+
+    sizes = sorted({int(s.replace("_", "")) for s in args.sizes.split(",") if s.strip()})
+    if not sizes or min(sizes) < 100:
+        parser.error("--sizes needs case counts of at least 100")
+    if not 1 <= args.clients <= 500:
+        parser.error("--clients must be 1-500")
+    if not 1 <= args.seconds <= 600:
+        parser.error("--seconds must be 1-600")
+    if not 1 <= args.rounds <= 20 or args.seconds / args.rounds < 1:
+        parser.error("--rounds must be 1-20, with at least 1 s per round")
+    if args.database_url:
+        pg_parts(args.database_url)  # refuse anything but 127.0.0.1 before starting
+
+    import secrets
+
+    from cryptography.fernet import Fernet
+
+    bench_secrets = {  # bench-only values, new for every run, never stored
+        "secret": "bench-only-" + secrets.token_urlsafe(40),
+        "fernet": Fernet.generate_key().decode("ascii"),
+    }
+    started = time.perf_counter()
+    work_root = Path(tempfile.mkdtemp(prefix="zhichi-bench-"))
+    results: list[dict] = []
+    try:
+        for size in sizes:
+            log(f"=== {size:,} cases ===")
+            results.append(measure_size(size, args, bench_secrets, work_root))
+    finally:
+        if not args.keep:
+            shutil.rmtree(work_root, ignore_errors=True)
+    rows = build_rows(results)
+    table = render_table(rows)
+    probe0 = results[0].get("probe", {}) if results else {}
+    meta = {
+        "date": datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %Z"),
+        "machine": machine(),
+        "database": probe0.get("database", "?"),
+        "sizes": sizes,
+        "clients": args.clients,
+        "seconds": args.seconds,
+        "rounds": args.rounds,
+        "warmup": args.warmup,
+        "workers": args.workers,
+        "threads": args.threads,
+        "command": "python -m bench.run " + " ".join(argv if argv is not None else sys.argv[1:]),
+        "elapsed_min": (time.perf_counter() - started) / 60,
+    }
+    path = write_report(results, table, meta)
+    print()
+    print(
+        f"Zhichi bench {meta['date']} · {meta['machine']['nproc']} CPUs, "
+        f"{meta['machine']['ram_gib']} GiB RAM · {meta['database']} · sizes "
+        f"{', '.join(fmt_int(s) for s in sizes)} · {args.clients} clients × {args.seconds:g} s "
+        f"per operation in {args.rounds} rounds"
+    )
+    print(table)
+    print(f"\n(written to {path.relative_to(ROOT)}; {meta['elapsed_min']:.1f} min)")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

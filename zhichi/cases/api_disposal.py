@@ -1,0 +1,393 @@
+"""Hierarchical disposal in the partner API (API.md § Cases): mediations, support decisions and
+approvals, court events, payments, return visits, closing, the money ledger and the level."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.shortcuts import get_object_or_404
+from ninja import Field, Router, Schema, Status
+
+from zhichi.api_support import WRITE_ERRORS, ErrorOut, ValidationErrorOut
+from zhichi.cases import rules
+from zhichi.cases import services as case_services
+from zhichi.cases.api import CaseOut, _load
+from zhichi.cases.ledger import ledger_for
+from zhichi.cases.models import Approval, ApprovalStatus, Visit
+from zhichi.cases.presenters import case_out
+from zhichi.cases.services import disposal
+
+cases_router = Router()
+approvals_router = Router()
+visits_router = Router()
+
+DATE = {"type": "string", "format": "date"}
+MONEY = {"type": "string", "pattern": r"^\d+(\.\d{1,2})?$", "examples": ["12000.00"]}
+
+
+class InstalmentIn(Schema):
+    due: Any = Field(..., json_schema_extra=DATE)
+    amount: Any = Field(..., json_schema_extra=MONEY)
+
+
+class ShareIn(Schema):
+    claimant_party_id: Any = Field(..., json_schema_extra={"type": "integer"})
+    amount: Any = Field(..., json_schema_extra=MONEY)
+
+
+class MediationIn(Schema):
+    held_on: Any = Field(..., json_schema_extra=DATE)
+    mediator_org: str
+    outcome: str = Field(..., description="agreement | failed | adjourned")
+    agreed_amount: Any = Field(None, json_schema_extra=MONEY)
+    instalments: list[InstalmentIn] = Field(default_factory=list)
+    shares: list[ShareIn] = Field(
+        default_factory=list,
+        description="each claimant's share of the agreement; default: in proportion to the claims",
+    )
+    note: str | None = None
+    version: int | None = Field(None, description="the case version you read (409 when stale)")
+
+
+class SupportDecisionIn(Schema):
+    decision: str = Field(..., description="support | not_support")
+    reasons: str
+
+
+class ApprovalOut(Schema):
+    id: int
+    case_id: int
+    case_number: str
+    kind: str
+    payload: dict[str, Any]
+    required_role: str
+    status: str
+    requested_by: str
+    requested_at: str
+    decided_by: str | None
+    decided_at: str | None
+    decision_reason: str
+
+
+class DecideIn(Schema):
+    reason: str = ""
+
+
+class ServedIn(Schema):
+    person: str
+    served_on: Any = Field(..., json_schema_extra=DATE)
+
+
+class CourtEventIn(Schema):
+    kind: str = Field(
+        ...,
+        description="filed | hearing | judgment | ruling | preservation | enforcement_filed "
+        "| arbitration_award",
+    )
+    on: Any = Field(..., json_schema_extra=DATE)
+    court: str | None = None
+    served_on: Any = Field(None, json_schema_extra=DATE)
+    served: list[ServedIn] = Field(
+        default_factory=list, description="each person served and when (appeal periods, TL-4)"
+    )
+    amount_awarded: Any = Field(None, json_schema_extra=MONEY)
+    awards: list[ShareIn] = Field(default_factory=list)
+    performance_due: Any = Field(None, json_schema_extra=DATE)
+    note: str | None = None
+    version: int | None = None
+
+
+class PaymentIn(Schema):
+    claimant_party_id: Any = Field(..., json_schema_extra={"type": "integer"})
+    paid_on: Any = Field(..., json_schema_extra=DATE)
+    amount: Any = Field(..., json_schema_extra=MONEY)
+    payer: str
+    method: str | None = None
+    version: int | None = None
+
+
+class VisitIn(Schema):
+    planned_on: Any = Field(..., json_schema_extra=DATE)
+    target: str = Field(..., description="claimant | employer")
+    method: str = Field(..., description="phone | visit | video")
+
+
+class VisitRecordIn(Schema):
+    done_on: Any = Field(..., json_schema_extra=DATE)
+    findings: str
+    paid_in_full: bool = False
+    next_visit_on: Any = Field(None, json_schema_extra=DATE)
+    remaining_problems: str | None = None
+
+
+class VisitOut(Schema):
+    id: int
+    case_id: int
+    planned_on: str
+    target: str
+    method: str
+    done_on: str | None
+    findings: str
+    remaining_problems: str
+    paid_in_full: bool | None
+
+
+class CloseIn(Schema):
+    outcome: str = Field(
+        ...,
+        description="recovered_in_full | partly_recovered | not_recovered | withdrawn | transferred",
+    )
+    note: str | None = None
+    version: int | None = None
+
+
+class LevelIn(Schema):
+    level: int
+    reason: str
+
+
+class LedgerRowOut(Schema):
+    claimant_party_id: int
+    name: str
+    claimed: str
+    agreed: str | None
+    awarded: str | None
+    recovered: str
+    outstanding: str
+
+
+class LedgerOut(Schema):
+    rows: list[LedgerRowOut]
+    totals: dict[str, str]
+
+
+def _money(v) -> str | None:
+    return None if v is None else f"{v:.2f}"
+
+
+def approval_out(a: Approval) -> dict:
+    return {
+        "id": a.pk,
+        "case_id": a.case_id,
+        "case_number": a.case.number,
+        "kind": a.kind,
+        "payload": a.payload,
+        "required_role": a.required_role,
+        "status": a.status,
+        "requested_by": a.requested_by.username,
+        "requested_at": a.requested_at.isoformat(),
+        "decided_by": a.decided_by.username if a.decided_by else None,
+        "decided_at": a.decided_at.isoformat() if a.decided_at else None,
+        "decision_reason": a.decision_reason,
+    }
+
+
+def visit_out(v: Visit) -> dict:
+    return {
+        "id": v.pk,
+        "case_id": v.case_id,
+        "planned_on": v.planned_on.isoformat(),
+        "target": v.target,
+        "method": v.method,
+        "done_on": v.done_on.isoformat() if v.done_on else None,
+        "findings": v.findings,
+        "remaining_problems": v.remaining_problems,
+        "paid_in_full": v.paid_in_full,
+    }
+
+
+def _case(request, case_id: int):
+    return rules.get_case_for(request.auth, case_id)
+
+
+def _data(payload: Schema) -> dict:
+    data = payload.dict()
+    data.pop("version", None)
+    return data
+
+
+@cases_router.post(
+    "/{case_id}/mediations",
+    response={201: CaseOut, **WRITE_ERRORS},
+    summary="Record a mediation (C4)",
+)
+def record_mediation(request, case_id: int, payload: MediationIn):
+    case = _case(request, case_id)
+    disposal.record_mediation(
+        case_id=case.pk, actor=request.auth, data=_data(payload), version=payload.version
+    )
+    return Status(201, case_out(_load(case.pk)))
+
+
+@cases_router.post(
+    "/{case_id}/support-decision",
+    response={201: ApprovalOut, **WRITE_ERRORS},
+    summary="Propose support or not (needs a head's approval)",
+)
+def support_decision(request, case_id: int, payload: SupportDecisionIn):
+    case = _case(request, case_id)
+    approval = disposal.propose_support_decision(
+        case_id=case.pk, actor=request.auth, data=payload.dict()
+    )
+    return Status(201, approval_out(approval))
+
+
+@cases_router.post(
+    "/{case_id}/court-events",
+    response={201: CaseOut, **WRITE_ERRORS},
+    summary="Record a court event (C5)",
+)
+def court_event(request, case_id: int, payload: CourtEventIn):
+    case = _case(request, case_id)
+    disposal.record_court_event(
+        case_id=case.pk, actor=request.auth, data=_data(payload), version=payload.version
+    )
+    return Status(201, case_out(_load(case.pk)))
+
+
+@cases_router.post(
+    "/{case_id}/payments",
+    response={201: CaseOut, **WRITE_ERRORS},
+    summary="Record a payment to a claimant (C6)",
+)
+def payment(request, case_id: int, payload: PaymentIn):
+    case = _case(request, case_id)
+    disposal.record_payment(
+        case_id=case.pk, actor=request.auth, data=_data(payload), version=payload.version
+    )
+    return Status(201, case_out(_load(case.pk)))
+
+
+@cases_router.post(
+    "/{case_id}/visits", response={201: VisitOut, **WRITE_ERRORS}, summary="Plan a return visit"
+)
+def plan_visit(request, case_id: int, payload: VisitIn):
+    case = _case(request, case_id)
+    visit = disposal.plan_visit(case_id=case.pk, actor=request.auth, data=payload.dict())
+    return Status(201, visit_out(visit))
+
+
+@cases_router.get(
+    "/{case_id}/visits",
+    response={200: list[VisitOut], 401: ErrorOut, 404: ErrorOut},
+    summary="Return visits",
+)
+def list_visits(request, case_id: int):
+    case = _case(request, case_id)
+    return [visit_out(v) for v in case.visits.all()]
+
+
+@cases_router.post(
+    "/{case_id}/close", response={200: CaseOut, **WRITE_ERRORS}, summary="Close with an outcome"
+)
+def close(request, case_id: int, payload: CloseIn):
+    case = _case(request, case_id)
+    disposal.close_case(
+        case_id=case.pk, actor=request.auth, data=_data(payload), version=payload.version
+    )
+    return case_out(_load(case.pk))
+
+
+@cases_router.post(
+    "/{case_id}/level",
+    response={200: CaseOut, **WRITE_ERRORS},
+    summary="A head sets the level with a reason",
+)
+def set_level(request, case_id: int, payload: LevelIn):
+    case = _case(request, case_id)
+    case_services.override_level(
+        case_id=case.pk, level=payload.level, reason=payload.reason, actor=request.auth
+    )
+    return case_out(_load(case.pk))
+
+
+@cases_router.get(
+    "/{case_id}/ledger",
+    response={200: LedgerOut, 401: ErrorOut, 404: ErrorOut},
+    summary="The money ledger per claimant",
+)
+def ledger(request, case_id: int):
+    case = _case(request, case_id)
+    book = ledger_for(case)
+    return {
+        "rows": [
+            {
+                "claimant_party_id": r.claimant.party_id,
+                "name": r.claimant.party.name,
+                "claimed": _money(r.claimed),
+                "agreed": _money(r.agreed),
+                "awarded": _money(r.awarded),
+                "recovered": _money(r.recovered),
+                "outstanding": _money(r.outstanding),
+            }
+            for r in book.rows
+        ],
+        "totals": {k: _money(v) for k, v in book.totals.items()},
+    }
+
+
+def _approval_for(request, approval_id: int) -> Approval:
+    approval = get_object_or_404(
+        Approval.objects.select_related("case", "requested_by", "decided_by"), pk=approval_id
+    )
+    rules.get_case_for(request.auth, approval.case_id)  # 404 outside the user's scope
+    return approval
+
+
+@approvals_router.get(
+    "",
+    response={200: list[ApprovalOut], 401: ErrorOut, 422: ValidationErrorOut},
+    summary="Approvals waiting for me",
+)
+def approvals_inbox(request, status: str = ApprovalStatus.PENDING):
+    qs = (
+        Approval.objects.filter(case__in=rules.cases_visible_to(request.auth), status=status)
+        .select_related("case", "requested_by", "decided_by")
+        .order_by("requested_at", "id")[:200]
+    )
+    return [
+        approval_out(a)
+        for a in qs
+        if rules.can_approve(request.auth, a) or status != ApprovalStatus.PENDING
+    ]
+
+
+@approvals_router.post(
+    "/{approval_id}/approve", response={200: ApprovalOut, **WRITE_ERRORS}, summary="Approve"
+)
+def approve(request, approval_id: int, payload: DecideIn | None = None):
+    approval = _approval_for(request, approval_id)
+    approval = disposal.decide_approval(
+        approval_id=approval.pk,
+        actor=request.auth,
+        approve=True,
+        reason=payload.reason if payload else "",
+    )
+    return approval_out(
+        Approval.objects.select_related("case", "requested_by", "decided_by").get(pk=approval.pk)
+    )
+
+
+@approvals_router.post(
+    "/{approval_id}/reject",
+    response={200: ApprovalOut, **WRITE_ERRORS},
+    summary="Reject with a reason",
+)
+def reject(request, approval_id: int, payload: DecideIn):
+    approval = _approval_for(request, approval_id)
+    disposal.decide_approval(
+        approval_id=approval.pk, actor=request.auth, approve=False, reason=payload.reason
+    )
+    return approval_out(
+        Approval.objects.select_related("case", "requested_by", "decided_by").get(pk=approval.pk)
+    )
+
+
+@visits_router.post(
+    "/{visit_id}/record", response={200: VisitOut, **WRITE_ERRORS}, summary="Record a return visit"
+)
+def record_visit(request, visit_id: int, payload: VisitRecordIn):
+    visit = get_object_or_404(Visit, pk=visit_id)
+    rules.get_case_for(request.auth, visit.case_id)
+    visit = disposal.record_visit(visit_id=visit.pk, actor=request.auth, data=payload.dict())
+    return visit_out(visit)

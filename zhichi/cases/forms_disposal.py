@@ -1,0 +1,348 @@
+"""Forms of the disposal pages (C4–C6). They only shape the page: each turns what was typed into
+the API shape (``payload()``) and the service validates it; the service's field errors come back
+onto these fields (``show_service_errors``). Several forms share one page, so each has its own
+``auto_id`` while the posted names stay the API's names."""
+
+from __future__ import annotations
+
+import re
+
+from django import forms
+from django.forms.utils import ErrorDict
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+
+from zhichi.cases.models import CourtEventKind, MediationOutcome, Outcome, VisitMethod, VisitTarget
+from zhichi.errors import FieldError, InvalidInput
+from zhichi.forms import DateInput, StyledForm, apply_service_errors
+
+DATE_RE = re.compile(r"\d{4}-\d{1,2}-\d{1,2}")
+CHOOSE = [("", _lazy("Choose…"))]
+SUPPORT_CHOICES = [
+    ("support", _lazy("Support the suit")),
+    ("not_support", _lazy("Do not support the suit")),
+]
+LEVEL_CHOICES = [("1", _lazy("1 routine")), ("2", _lazy("2 standard")), ("3", _lazy("3 major"))]
+
+
+def _money_input():
+    return forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"})
+
+
+def _date(label, *, required=False, past=False, help_text=""):
+    widget = DateInput()
+    if past:
+        widget.attrs["max"] = timezone.localdate().isoformat()
+    return forms.CharField(
+        label=label, required=required, widget=widget, max_length=40, help_text=help_text
+    )
+
+
+def _text(label, *, required=False, rows=None, max_length=10000, help_text=""):
+    widget = forms.Textarea(attrs={"rows": rows}) if rows else forms.TextInput()
+    return forms.CharField(
+        label=label,
+        required=required,
+        widget=widget,
+        max_length=max_length,
+        help_text=help_text,
+        strip=False,
+    )
+
+
+class DisposalForm(StyledForm):
+    """A small event form: ``key`` names it on the case page (ids ``id_<key>_<field>``)."""
+
+    key = "event"
+    # textarea fields read line by line into a list: field name → the list's name in the API
+    line_fields: tuple[str, ...] = ()
+
+    def __init__(self, *args, key: str | None = None, **kwargs):
+        self.key = key or self.key
+        kwargs.setdefault("auto_id", f"id_{self.key}_%s")
+        super().__init__(*args, **kwargs)
+
+    def raw(self, name: str):
+        """What was posted for ``name``, as the widget reads it (no judgement)."""
+        return self[name].data
+
+    def text(self, name: str) -> str:
+        value = self.raw(name)
+        return value if isinstance(value, str) else ""
+
+    def version(self) -> int | None:
+        value = self.text("version").strip() if "version" in self.fields else ""
+        return int(value) if value.isdigit() else None
+
+    def show_service_errors(self, exc: InvalidInput) -> None:
+        """Forget the form's own judgement and show the service's errors at their fields.
+
+        An error on an item of a line list ("instalments.1.due") goes to the textarea, naming
+        the line. Errors on nothing the form shows go to the form's top.
+        """
+        self._errors = ErrorDict()
+        self.cleaned_data = {}
+        errors = []
+        for err in exc.errors:
+            head, _dot, rest = err.field.partition(".")
+            index = rest.partition(".")[0]
+            if head in self.line_fields and index.isdigit():
+                message = _("Line %(n)s: %(message)s") % {
+                    "n": int(index) + 1,
+                    "message": err.message,
+                }
+                errors.append(FieldError(head, err.code, message))
+            else:
+                errors.append(err)
+        apply_service_errors(InvalidInput(errors, detail=exc.detail), {"": self})
+        for name in self._errors:
+            if name in self.fields:
+                widget = self.fields[name].widget
+                css = widget.attrs.get("class", "")
+                if "is-invalid" not in css:
+                    widget.attrs["class"] = f"{css} is-invalid".strip()
+
+
+def _lines(value: str) -> list[str]:
+    return [line.strip() for line in (value or "").splitlines() if line.strip()]
+
+
+def parse_instalments(value: str) -> list[dict]:
+    """ "2026-12-31 5000" per line → [{"due": "2026-12-31", "amount": "5000"}]."""
+    out = []
+    for line in _lines(value):
+        parts = line.split()
+        amount = " ".join(parts[1:]).lstrip("¥￥").strip()
+        out.append({"due": parts[0], "amount": amount})
+    return out
+
+
+def parse_served(value: str) -> list[dict]:
+    """ "王建国 2026-11-12" per line → [{"person": "王建国", "served_on": "2026-11-12"}]."""
+    out = []
+    for line in _lines(value):
+        parts = line.rsplit(None, 1)
+        if len(parts) == 2:
+            person, day = parts
+        elif DATE_RE.fullmatch(parts[0]):
+            person, day = "", parts[0]
+        else:
+            person, day = parts[0], ""
+        out.append({"person": person.strip(), "served_on": day.strip()})
+    return out
+
+
+class MediationForm(DisposalForm):
+    key = "mediation"
+    line_fields = ("instalments",)
+
+    held_on = _date(_lazy("Held on"), required=True, past=True)
+    mediator_org = _text(
+        _lazy("Mediator"),
+        required=True,
+        max_length=1000,
+        help_text=_lazy("The people's mediation committee or the organisation that mediated."),
+    )
+    outcome = forms.ChoiceField(label=_lazy("Outcome"), choices=CHOOSE + MediationOutcome.choices)
+    agreed_amount = forms.CharField(
+        label=_lazy("Agreed amount (yuan)"),
+        required=False,
+        max_length=40,
+        widget=_money_input(),
+        help_text=_lazy(
+            "Only for an agreement. Shared over the claimants in proportion to claims."
+        ),
+    )
+    instalments = _text(
+        _lazy("Instalments"),
+        rows=3,
+        help_text=_lazy(
+            "One line per instalment: the day it falls due and the amount, e.g. “2026-12-31 5000”. "
+            "They must add up to the agreed amount. Leave empty for a single payment."
+        ),
+    )
+    note = _text(_lazy("Note"), rows=2)
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def payload(self) -> dict:
+        return {
+            "held_on": self.text("held_on").strip(),
+            "mediator_org": self.text("mediator_org"),
+            "outcome": self.text("outcome"),
+            "agreed_amount": self.text("agreed_amount").strip() or None,
+            "instalments": parse_instalments(self.text("instalments")),
+            "note": self.text("note"),
+        }
+
+
+class SupportDecisionForm(DisposalForm):
+    key = "support"
+
+    decision = forms.ChoiceField(
+        label=_lazy("Proposal"),
+        choices=CHOOSE + SUPPORT_CHOICES,
+        help_text=_lazy("The department head approves or rejects the proposal."),
+    )
+    reasons = _text(_lazy("Reasons"), required=True, rows=4)
+
+    def payload(self) -> dict:
+        return {"decision": self.text("decision"), "reasons": self.text("reasons")}
+
+
+class CourtEventForm(DisposalForm):
+    key = "court"
+    line_fields = ("served",)
+
+    kind = forms.ChoiceField(label=_lazy("Event"), choices=CHOOSE + CourtEventKind.choices)
+    on = _date(_lazy("Date"), required=True, past=True)
+    court = _text(_lazy("Court or commission"), max_length=1000)
+    served_on = _date(
+        _lazy("Served on (all parties)"),
+        past=True,
+        help_text=_lazy("When everyone was served on the same day; otherwise list them below."),
+    )
+    served = _text(
+        _lazy("Served, person by person"),
+        rows=3,
+        help_text=_lazy(
+            "One line per person: the name and the day served, e.g. “王建国 2026-11-12”. "
+            "Each starts its own appeal period (rule TL-4)."
+        ),
+    )
+    amount_awarded = forms.CharField(
+        label=_lazy("Amount awarded (yuan)"),
+        required=False,
+        max_length=40,
+        widget=_money_input(),
+        help_text=_lazy("A judgment, ruling or award only."),
+    )
+    performance_due = _date(_lazy("Performance due"))
+    note = _text(_lazy("Note"), rows=2)
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def payload(self) -> dict:
+        return {
+            "kind": self.text("kind"),
+            "on": self.text("on").strip(),
+            "court": self.text("court"),
+            "served_on": self.text("served_on").strip() or None,
+            "served": parse_served(self.text("served")),
+            "amount_awarded": self.text("amount_awarded").strip() or None,
+            "performance_due": self.text("performance_due").strip() or None,
+            "note": self.text("note"),
+        }
+
+
+class PaymentForm(DisposalForm):
+    key = "payment"
+
+    claimant_party_id = forms.ChoiceField(label=_lazy("Paid to"))
+    paid_on = _date(_lazy("Paid on"), required=True, past=True)
+    amount = forms.CharField(label=_lazy("Amount (yuan)"), max_length=40, widget=_money_input())
+    payer = _text(_lazy("Payer"), required=True, max_length=1000)
+    method = _text(
+        _lazy("How it was paid"),
+        max_length=200,
+        help_text=_lazy("e.g. bank transfer, cash at the procuratorate, court account."),
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, claimants=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["claimant_party_id"].choices = CHOOSE + [
+            (str(cp.party_id), cp.party.name) for cp in claimants
+        ]
+
+    def payload(self) -> dict:
+        party = self.text("claimant_party_id").strip()
+        return {
+            "claimant_party_id": int(party) if party.isdigit() else (party or None),
+            "paid_on": self.text("paid_on").strip(),
+            "amount": self.text("amount").strip(),
+            "payer": self.text("payer"),
+            "method": self.text("method"),
+        }
+
+
+class VisitPlanForm(DisposalForm):
+    key = "plan_visit"
+
+    planned_on = _date(_lazy("Planned for"), required=True)
+    target = forms.ChoiceField(label=_lazy("Visit to"), choices=CHOOSE + VisitTarget.choices)
+    method = forms.ChoiceField(label=_lazy("Method"), choices=CHOOSE + VisitMethod.choices)
+
+    def payload(self) -> dict:
+        return {
+            "planned_on": self.text("planned_on").strip(),
+            "target": self.text("target"),
+            "method": self.text("method"),
+        }
+
+
+class VisitRecordForm(DisposalForm):
+    key = "visit"
+
+    done_on = _date(_lazy("Done on"), required=True, past=True)
+    findings = _text(_lazy("Findings"), required=True, rows=3)
+    remaining_problems = _text(_lazy("Remaining problems"), rows=2)
+    paid_in_full = forms.BooleanField(label=_lazy("The claimants are paid in full"), required=False)
+    next_visit_on = _date(
+        _lazy("Next visit on"),
+        help_text=_lazy("Unless paid in full, the next visit is planned: by default in 90 days."),
+    )
+
+    def payload(self) -> dict:
+        return {
+            "done_on": self.text("done_on").strip(),
+            "findings": self.text("findings"),
+            "remaining_problems": self.text("remaining_problems"),
+            "paid_in_full": bool(self.raw("paid_in_full")),
+            "next_visit_on": self.text("next_visit_on").strip() or None,
+        }
+
+
+class CloseForm(DisposalForm):
+    key = "close"
+
+    outcome = forms.ChoiceField(
+        label=_lazy("Outcome"),
+        choices=CHOOSE + Outcome.choices,
+        help_text=_lazy("It must agree with the money ledger."),
+    )
+    note = _text(_lazy("Closing note"), rows=3)
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def payload(self) -> dict:
+        return {"outcome": self.text("outcome"), "note": self.text("note")}
+
+
+class LevelForm(DisposalForm):
+    key = "level"
+
+    level = forms.ChoiceField(label=_lazy("Level"), choices=CHOOSE + LEVEL_CHOICES)
+    reason = _text(
+        _lazy("Reason"),
+        required=True,
+        rows=2,
+        help_text=_lazy("The rules' own reasons stay visible next to yours."),
+    )
+
+    def level_value(self):
+        value = self.text("level").strip()
+        return int(value) if value.isdigit() else value
+
+
+class DecisionForm(DisposalForm):
+    """Approve (reason optional) or reject (reason required) one approval."""
+
+    key = "decide"
+
+    reason = _text(_lazy("Reason"), rows=2, max_length=10000)
+
+    def __init__(self, *args, approval_id: int, reject: bool = False, **kwargs):
+        verb = "reject" if reject else "approve"
+        super().__init__(*args, key=f"{verb}{approval_id}", **kwargs)
+        field = self.fields["reason"]
+        field.required = reject
+        field.label = _lazy("Reason for rejecting") if reject else _lazy("Comment (optional)")

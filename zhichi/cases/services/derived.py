@@ -1,0 +1,344 @@
+"""What is derived from a case's records: its deadlines (TL-), its grade (C3) and its flags.
+
+These run inside the transaction of the service that changed the records, so the derived state
+always matches the records it comes from.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.conf import settings
+from django.db.models import Max, Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from zhichi.cases.models import (
+    Case,
+    CaseDeadline,
+    CaseParty,
+    CaseStatus,
+    CourtEvent,
+    CourtEventKind,
+    DeadlineStatus,
+    Flag,
+    Instalment,
+    Mediation,
+    MediationOutcome,
+    PartyRole,
+    Payment,
+    Stage,
+    Visit,
+)
+from zhichi.core import calendar as cal_mod
+from zhichi.rulebook import loaders
+
+# deadlines that are someone's work: only these count as overdue on the workbench
+ACTION_KINDS = frozenset(
+    {"review", "judicial_confirmation", "instalment", "enforcement_application", "visit"}
+)
+APPEAL_KIND = {CourtEventKind.JUDGMENT: "appeal_judgment", CourtEventKind.RULING: "appeal_ruling"}
+
+
+def _deadline(key, kind, label, result: cal_mod.Deadline, *, done_on: date | None = None):
+    return {
+        "key": key,
+        "kind": kind,
+        "label": label[:200],
+        "due": result.due,
+        "rule": result.rule,
+        "basis": result.basis[:300],
+        "calendar_complete": result.calendar_complete,
+        "done_on": done_on,
+    }
+
+
+def desired_deadlines(case: Case) -> list[dict]:
+    cal = loaders.holiday_calendar()
+    today = timezone.localdate()
+    out: list[dict] = []
+
+    # SP-8 (configurable, unverified nationally): the review stage has a time limit
+    review_days = settings.ZHICHI["REVIEW_DAYS"]
+    left_review = case.timeline.filter(kind="stage_changed", data__from=Stage.REVIEW).aggregate(
+        m=Max("at")
+    )["m"]
+    out.append(
+        _deadline(
+            "review",
+            "review",
+            _("Review decision (support or not)"),
+            cal_mod.add_days(
+                case.opened_on,
+                review_days,
+                cal,
+                rule="SP-8",
+                basis=_("Local time limit for the review stage"),
+            ),
+            done_on=timezone.localdate(left_review) if left_review else None,
+        )
+    )
+
+    paid_total = Payment.objects.filter(case=case).aggregate(t=Sum("amount"))["t"] or Decimal("0")
+    rulings = sorted(e.on for e in CourtEvent.objects.filter(case=case, kind=CourtEventKind.RULING))
+    for mediation in Mediation.objects.filter(case=case, outcome=MediationOutcome.AGREEMENT):
+        # rule TL-6: moot once a court's confirmation ruling is recorded or the agreement is paid
+        confirmed = next((day for day in rulings if day >= mediation.held_on), None)
+        performed = mediation.agreed_amount is not None and paid_total >= mediation.agreed_amount
+        out.append(
+            _deadline(
+                f"confirmation:{mediation.pk}",
+                "judicial_confirmation",
+                _("Apply for judicial confirmation of the agreement of %(day)s")
+                % {"day": mediation.held_on},
+                cal_mod.compute("judicial_confirmation", mediation.held_on, cal),
+                done_on=confirmed or (today if performed else None),
+            )
+        )
+        running = Decimal("0")
+        last_paid_on = Payment.objects.filter(case=case).aggregate(m=Max("paid_on"))["m"]
+        for inst in Instalment.objects.filter(mediation=mediation).order_by("due", "id"):
+            running += inst.amount
+            settled = paid_total >= running
+            out.append(
+                {
+                    "key": f"instalment:{inst.pk}",
+                    "kind": "instalment",
+                    "label": _("Instalment of %(amount)s yuan due")
+                    % {"amount": f"{inst.amount:,.2f}"},
+                    "due": inst.due,
+                    "rule": "TL-6",
+                    "basis": "",
+                    "calendar_complete": True,
+                    "done_on": (last_paid_on or today) if settled else None,
+                }
+            )
+
+    events = list(CourtEvent.objects.filter(case=case).prefetch_related("services"))
+    enforcement_filed = any(e.kind == CourtEventKind.ENFORCEMENT_FILED for e in events)
+    for event in events:
+        if event.kind not in APPEAL_KIND:
+            continue
+        appeal_ends = []
+        for service in event.services.all():
+            result = cal_mod.compute(APPEAL_KIND[event.kind], service.served_on, cal)
+            appeal_ends.append(result.due)
+            out.append(
+                _deadline(
+                    f"appeal:{service.pk}",
+                    "appeal",
+                    _("Appeal period for %(person)s") % {"person": service.person},
+                    result,
+                    done_on=result.due if result.due < today else None,
+                )
+            )
+        if event.amount_awarded:
+            # rule TL-5: two years from the last day of the performance period; without one,
+            # from when the decision takes effect (the appeal periods have run out)
+            start = event.performance_due or (max(appeal_ends) if appeal_ends else event.on)
+            out.append(
+                _deadline(
+                    f"enforcement:{event.pk}",
+                    "enforcement_application",
+                    _("Apply for enforcement of the %(kind)s of %(day)s")
+                    % {"kind": event.get_kind_display(), "day": event.on},
+                    cal_mod.compute("enforcement_application", start, cal),
+                    done_on=today if enforcement_filed else None,
+                )
+            )
+
+    for visit in Visit.objects.filter(case=case):
+        out.append(
+            {
+                "key": f"visit:{visit.pk}",
+                "kind": "visit",
+                "label": _("Return visit to the %(target)s")
+                % {"target": visit.get_target_display()},
+                "due": visit.planned_on,
+                "rule": "C6",
+                "basis": "",
+                "calendar_complete": True,
+                "done_on": visit.done_on,
+            }
+        )
+    if case.status == CaseStatus.CLOSED:
+        for d in out:
+            d["cancelled"] = d["done_on"] is None  # closing ends what was still open
+    return out
+
+
+def refresh_deadlines(case: Case) -> None:
+    """Recompute the case's deadlines from its records (call inside the changing transaction)."""
+    wanted = {d["key"]: d for d in desired_deadlines(case)}
+    existing = {d.key: d for d in CaseDeadline.objects.filter(case=case)}
+    for key, d in wanted.items():
+        values = {
+            "kind": d["kind"],
+            "label": d["label"],
+            "due": d["due"],
+            "rule": d["rule"],
+            "basis": d["basis"],
+            "calendar_complete": d["calendar_complete"],
+            "status": DeadlineStatus.DONE
+            if d["done_on"]
+            else (DeadlineStatus.CANCELLED if d.get("cancelled") else DeadlineStatus.PENDING),
+            "done_on": d["done_on"],
+        }
+        row = existing.get(key)
+        if row is None:
+            CaseDeadline.objects.create(case=case, key=key, **values)
+        elif any(getattr(row, f) != v for f, v in values.items()):
+            CaseDeadline.objects.filter(pk=row.pk).update(**values)
+    stale = set(existing) - set(wanted)
+    if stale:
+        CaseDeadline.objects.filter(case=case, key__in=stale).delete()
+
+
+def deadline_state(deadline: CaseDeadline, today: date | None = None) -> str:
+    """pending | done | overdue (API.md): overdue only for deadlines that are someone's work."""
+    today = today or timezone.localdate()
+    if deadline.status == DeadlineStatus.DONE:
+        return "done"
+    if deadline.status == DeadlineStatus.CANCELLED:
+        return "cancelled"
+    if deadline.due < today and deadline.kind in ACTION_KINDS:
+        return "overdue"
+    return "pending"
+
+
+def working_days_left(due: date, today: date | None = None) -> int:
+    """Working days from tomorrow through ``due`` (0 when due today, negative when past)."""
+    today = today or timezone.localdate()
+    cal = loaders.holiday_calendar()
+    if due < today:
+        return -sum(
+            1 for n in range((today - due).days) if cal.is_working_day(due + timedelta(days=n + 1))
+        )
+    return sum(
+        1 for n in range((due - today).days) if cal.is_working_day(today + timedelta(days=n + 1))
+    )
+
+
+def claimants_of(case: Case) -> list[CaseParty]:
+    return list(case.parties.filter(role=PartyRole.CLAIMANT))
+
+
+# --- grading and flags (C3, CR-, EW-3) ---------------------------------------------------------
+CANDIDATE_VERDICTS = frozenset({"transfer", "order_first", "depends_on_province_config"})
+
+
+def _campaign_end(as_of: date) -> date | None:
+    """EW-2: the winter campaign runs from 1 November to the next Spring Festival, taken from
+    the holiday calendar (None when that year's notice is not loaded)."""
+    from zhichi.rulebook.models import CalendarDay, DayKind
+
+    year = as_of.year + 1 if as_of.month >= 11 else as_of.year
+    first = (
+        CalendarDay.objects.filter(date__year=year, kind=DayKind.HOLIDAY, name="春节")
+        .order_by("date")
+        .values_list("date", flat=True)
+        .first()
+    )
+    return first
+
+
+def criminal_verdict(case: Case, parties: list[CaseParty], as_of: date) -> str | None:
+    """The criminal-lead evaluator on the case's facts (rules CR-1 … CR-8), wage cases only."""
+    from zhichi.core import criminal
+
+    if case.category != "wages":
+        return None
+    workers = [
+        criminal.Worker(amount=p.amount_claimed or Decimal("0"), months=p.months_unpaid or 0)
+        for p in parties
+        if p.role == PartyRole.CLAIMANT
+    ]
+    order = None
+    if case.payment_order_issued_on or case.payment_order_deadline:
+        order = criminal.PaymentOrder(
+            issued_on=case.payment_order_issued_on,
+            deadline=case.payment_order_deadline,
+            authority=case.payment_order_authority,
+        )
+    province = case.organisation.province
+    try:
+        verdict = criminal.evaluate(
+            workers=workers,
+            as_of=as_of,
+            thresholds=loaders.criminal_thresholds(province, as_of),
+            national=loaders.national_range(as_of),
+            payment_order=order,
+            paid_after_order=False,
+            evasion=list(case.evasion or []),
+            province=province,
+        )
+    except (ValueError, loaders.MissingConfiguration):
+        return None
+    return verdict.verdict
+
+
+def regrade(case: Case) -> None:
+    """Grade the case from its facts (C3) and set the criminal-lead and mass-risk flags.
+
+    A head's override keeps its level; the reasons still show what the rules would say.
+    """
+    from zhichi.core import grading
+
+    as_of = timezone.localdate()
+    parties = list(case.parties.all())
+    claimants = [p for p in parties if p.role == PartyRole.CLAIMANT]
+    groups = frozenset(g for p in claimants for g in (p.groups or []))
+    verdict = criminal_verdict(case, parties, as_of)
+    facts = grading.Facts(
+        category=case.category,
+        claimants=len(claimants),
+        total_claimed=sum((p.amount_claimed or Decimal("0") for p in claimants), Decimal("0")),
+        max_months_unpaid=max((p.months_unpaid or 0 for p in claimants), default=0),
+        groups=groups,
+        labour_relationship=case.labour_relationship,
+        evasion=frozenset(case.evasion or []),
+        criminal_verdict=verdict,
+        as_of=as_of,
+    )
+    thresholds = loaders.criminal_thresholds(case.organisation.province, as_of)
+    collective = thresholds.collective if thresholds else None
+    try:
+        fallback = loaders.national_range(as_of).collective_floor
+    except loaders.MissingConfiguration:
+        fallback = None  # the grading module's own statement of 法释〔2013〕3号 then applies
+    risk = grading.risk(
+        facts,
+        grading.RiskRules(collective_threshold=collective, campaign_end=_campaign_end(as_of)),
+    )
+    result = grading.grade(
+        facts,
+        grading.GradingRules(standard_amount=collective, fallback_standard_amount=fallback)
+        if fallback
+        else grading.GradingRules(standard_amount=collective),
+        risk,
+    )
+    flags = [f for f in (case.flags or []) if f == Flag.ARBITRATION_FIRST]
+    if verdict in CANDIDATE_VERDICTS:
+        flags.append(Flag.CRIMINAL_LEAD_CANDIDATE)
+    if risk.level == "high":
+        flags.append(Flag.MASS_DISPUTE_RISK)
+    reasons = [r.text for r in result.reasons]
+    level = result.level
+    if case.level_overridden_by_id:
+        level = case.level
+        reasons.insert(
+            0,
+            _("Level set by the department head: %(reason)s")
+            % {"reason": case.level_override_reason},
+        )
+    case.level, case.level_reasons, case.flags = level, reasons, flags
+    case.risk_score = risk.score
+    case.risk_reasons = [r.text for r in risk.reasons]
+    Case.objects.filter(pk=case.pk).update(
+        level=level,
+        level_reasons=reasons,
+        flags=flags,
+        risk_score=risk.score,
+        risk_reasons=case.risk_reasons,
+    )

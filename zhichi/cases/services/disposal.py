@@ -1,0 +1,562 @@
+"""Hierarchical disposal (C4–C6): mediation, support decisions and their approval, court events,
+payments, return visits and closing. Each function is one atomic, audited state change; deadlines
+and the grade are recomputed from the records inside the same transaction."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from zhichi.accounts.models import Role, User
+from zhichi.accounts.notify import notify
+from zhichi.audit.services import record
+from zhichi.cases import ledger as ledger_mod
+from zhichi.cases import rules
+from zhichi.cases.models import (
+    Approval,
+    ApprovalKind,
+    ApprovalStatus,
+    Case,
+    CaseParty,
+    CaseStatus,
+    CourtEvent,
+    CourtEventKind,
+    Instalment,
+    LedgerEntry,
+    LedgerEntryKind,
+    Mediation,
+    MediationOutcome,
+    Outcome,
+    PartyRole,
+    Payment,
+    Stage,
+    Visit,
+    VisitMethod,
+    VisitTarget,
+)
+from zhichi.cases.services import add_event
+from zhichi.cases.services.common import ensure_may_work, lock, touch
+from zhichi.cases.services.derived import refresh_deadlines
+from zhichi.errors import FieldError, InvalidInput, NotPermitted
+from zhichi.validation import Collector
+
+SUPPORT = "support"
+NOT_SUPPORT = "not_support"
+
+
+def _raise(c: Collector, detail: str = "") -> None:
+    if c.errors:
+        raise InvalidInput(
+            c.errors, detail=detail or _("The record has errors; nothing was saved.")
+        )
+
+
+def _claimants(case: Case) -> list[CaseParty]:
+    return list(case.parties.filter(role=PartyRole.CLAIMANT).order_by("position", "id"))
+
+
+def _shares(c: Collector, data: dict, key: str, total: Decimal | None, claimants: list[CaseParty]):
+    """Explicit per-claimant shares [{claimant_party_id, amount}] (must add up), or proportional."""
+    raw = c.items(data, key, key, maximum=len(claimants) or 1)
+    by_party = {cp.party_id: cp for cp in claimants}
+    if not raw:
+        return ledger_mod.allocate(total, claimants) if total is not None else {}
+    shares: dict[int, Decimal] = {}
+    for i, row in enumerate(raw):
+        if not isinstance(row, dict):
+            c.add(f"{key}.{i}", "type", _("Each share must be an object."))
+            continue
+        party_id = row.get("claimant_party_id")
+        cp = by_party.get(party_id) if isinstance(party_id, int) else None
+        if cp is None:
+            c.add(f"{key}.{i}.claimant_party_id", "unknown", _("Not a claimant of this case."))
+            continue
+        amount = c.money(row, "amount", f"{key}.{i}.amount", required=True)
+        if amount is not None:
+            shares[cp.pk] = shares.get(cp.pk, Decimal("0")) + amount
+    if total is not None and shares and sum(shares.values()) != total:
+        c.add(key, "sum", _("The shares must add up to the total."))
+    return shares
+
+
+def _write_shares(case, kind, shares, *, mediation=None, court_event=None) -> None:
+    LedgerEntry.objects.bulk_create(
+        LedgerEntry(
+            case=case,
+            claimant_id=cp_id,
+            kind=kind,
+            amount=amount,
+            mediation=mediation,
+            court_event=court_event,
+        )
+        for cp_id, amount in shares.items()
+    )
+
+
+# --- pre-litigation (C4) --------------------------------------------------------------------
+def record_mediation(
+    *, case_id: int, actor: User, data: dict, version: int | None = None
+) -> Mediation:
+    """A mediation or reconciliation session; an agreement may have instalments (rule TL-6)."""
+    ensure_may_work(case_id, actor, "case.mediation")
+    c = Collector()
+    today = timezone.localdate()
+    held_on = c.day(data, "held_on", "held_on", required=True, not_after=today)
+    mediator = c.text(data, "mediator_org", "mediator_org", required=True, max_length=200)
+    outcome = c.choice(data, "outcome", "outcome", MediationOutcome.choices)
+    note = c.text(data, "note", "note", max_length=5000)
+    amount = c.money(
+        data, "agreed_amount", "agreed_amount", required=outcome == MediationOutcome.AGREEMENT
+    )
+    instalments = []
+    for i, raw in enumerate(c.items(data, "instalments", "instalments", maximum=120)):
+        if not isinstance(raw, dict):
+            c.add(f"instalments.{i}", "type", _("Each instalment must be an object."))
+            continue
+        due = c.day(raw, "due", f"instalments.{i}.due", required=True)
+        value = c.money(raw, "amount", f"instalments.{i}.amount", required=True)
+        if due and held_on and due < held_on:
+            c.add(
+                f"instalments.{i}.due",
+                "before",
+                _("An instalment cannot fall due before the agreement."),
+            )
+        if value is not None and value <= 0:
+            c.add(f"instalments.{i}.amount", "positive", _("Enter an amount above zero."))
+        if due and value:
+            instalments.append((due, value))
+    if outcome != MediationOutcome.AGREEMENT and (amount is not None or instalments):
+        c.add(
+            "outcome", "no_agreement", _("Only an agreement has an agreed amount and instalments.")
+        )
+    if amount is not None and instalments and sum(v for _d, v in instalments) != amount:
+        c.add("instalments", "sum", _("The instalments must add up to the agreed amount."))
+    with transaction.atomic():
+        case = lock(case_id, version)
+        claimants = _claimants(case)
+        shares = _shares(c, data, "shares", amount, claimants) if amount is not None else {}
+        _raise(c)
+        mediation = Mediation.objects.create(
+            case=case,
+            held_on=held_on,
+            mediator_org=mediator,
+            outcome=outcome,
+            agreed_amount=amount,
+            note=note,
+            recorded_by=actor,
+        )
+        Instalment.objects.bulk_create(
+            Instalment(mediation=mediation, due=due, amount=value) for due, value in instalments
+        )
+        if shares:
+            _write_shares(case, LedgerEntryKind.AGREED, shares, mediation=mediation)
+        # the headline is rendered from the data in the reader's language; the summary keeps
+        # only what the officer wrote
+        add_event(
+            case,
+            kind="mediation",
+            actor=actor,
+            summary=note,
+            data={
+                "mediation": mediation.pk,
+                "outcome": outcome,
+                "mediator": mediator,
+                "amount": f"{amount:.2f}" if amount is not None else None,
+            },
+        )
+        if outcome == MediationOutcome.AGREEMENT:
+            _plan_first_visit(case, actor, after=held_on)
+        touch(case)
+        refresh_deadlines(case)
+        record(
+            action="case.mediation",
+            actor=actor,
+            obj=case,
+            detail={"mediation": mediation.pk, "outcome": outcome, "amount": str(amount or "")},
+        )
+    return mediation
+
+
+# --- litigation (C5) ------------------------------------------------------------------------
+def propose_support_decision(*, case_id: int, actor: User, data: dict) -> Approval:
+    """The officer proposes support or not-support with reasons; a head must approve it."""
+    ensure_may_work(case_id, actor, "case.support_decision")
+    c = Collector()
+    decision = c.choice(
+        data, "decision", "decision", [(SUPPORT, SUPPORT), (NOT_SUPPORT, NOT_SUPPORT)]
+    )
+    reasons = c.text(data, "reasons", "reasons", required=True, max_length=10000)
+    with transaction.atomic():
+        case = lock(case_id, None)
+        if Approval.objects.filter(
+            case=case, kind=ApprovalKind.SUPPORT_DECISION, status=ApprovalStatus.PENDING
+        ).exists():
+            c.add("decision", "pending", _("A support decision is already waiting for approval."))
+        _raise(c)
+        approval = Approval.objects.create(
+            case=case,
+            kind=ApprovalKind.SUPPORT_DECISION,
+            payload={"decision": decision, "reasons": reasons},
+            required_role=Role.HEAD,
+            requested_by=actor,
+        )
+        add_event(
+            case,
+            kind="support_proposed",
+            actor=actor,
+            summary=reasons,
+            data={"approval": approval.pk, "decision": decision},
+        )
+        touch(case)
+        record(
+            action="case.support_decision",
+            actor=actor,
+            obj=case,
+            detail={"approval": approval.pk, "decision": decision},
+        )
+        heads = (
+            case.department.users.filter(role=Role.HEAD, is_active=True) if case.department else []
+        )
+        for head in heads:
+            notify(
+                user=head,
+                kind="approval",
+                url=f"/cases/{case.pk}/",
+                text=_("Approval needed: support decision on %(number)s") % {"number": case.number},
+                dedupe_key=f"approval:{approval.pk}:{head.pk}",
+            )
+    return approval
+
+
+def decide_approval(*, approval_id: int, actor: User, approve: bool, reason: str = "") -> Approval:
+    approval = Approval.objects.select_related("case").get(pk=approval_id)
+    if not rules.can_approve(actor, approval):
+        record(action="approval.decide", actor=actor, obj=approval, outcome="denied")
+        raise NotPermitted(_("This approval is reserved to the department head."))
+    reason = (reason or "").strip()
+    if not approve and not reason:
+        raise InvalidInput([FieldError("reason", "required", _("Give the reason for rejecting."))])
+    if len(reason) > 5000:
+        raise InvalidInput(
+            [FieldError("reason", "max_length", _("Keep the reason under 5,000 characters."))]
+        )
+    with transaction.atomic():
+        approval = Approval.objects.select_for_update().get(pk=approval_id)
+        if approval.status != ApprovalStatus.PENDING:
+            raise InvalidInput(
+                [FieldError("status", "decided", _("This approval was already decided."))]
+            )
+        case = Case.objects.select_for_update().get(pk=approval.case_id)
+        approval.status = ApprovalStatus.APPROVED if approve else ApprovalStatus.REJECTED
+        approval.decided_by = actor
+        approval.decided_at = timezone.now()
+        approval.decision_reason = reason
+        approval.save(update_fields=["status", "decided_by", "decided_at", "decision_reason"])
+        decision = approval.payload.get("decision")
+        add_event(
+            case,
+            kind="approval_decided",
+            actor=actor,
+            summary=reason,
+            data={"approval": approval.pk, "approved": approve, "decision": decision},
+        )
+        touch(case)
+        record(
+            action="approval.decide",
+            actor=actor,
+            obj=approval,
+            detail={"approved": approve, "kind": approval.kind, "decision": decision},
+        )
+        if case.officer_id:
+            notify(
+                user=case.officer,
+                kind="approval_decided",
+                url=f"/cases/{case.pk}/",
+                text=(
+                    _("Approved: %(what)s on %(number)s")
+                    if approve
+                    else _("Rejected: %(what)s on %(number)s")
+                )
+                % {"what": approval.get_kind_display(), "number": case.number},
+                dedupe_key=f"approval-decided:{approval.pk}",
+            )
+    return approval
+
+
+APPEAL_DAYS = {CourtEventKind.JUDGMENT: "appeal_judgment", CourtEventKind.RULING: "appeal_ruling"}
+
+
+def record_court_event(
+    *, case_id: int, actor: User, data: dict, version: int | None = None
+) -> CourtEvent:
+    """Filing, hearing, judgment, ruling, preservation, enforcement, or an arbitration award.
+
+    Judgments and rulings may list who was served and when: each starts its own appeal period
+    (rule TL-4). An awarded amount is shared over the claimants into the ledger.
+    """
+    ensure_may_work(case_id, actor, "case.court_event")
+    c = Collector()
+    today = timezone.localdate()
+    kind = c.choice(data, "kind", "kind", CourtEventKind.choices)
+    on = c.day(data, "on", "on", required=True, not_after=today)
+    court = c.text(data, "court", "court", max_length=200)
+    served_on = c.day(data, "served_on", "served_on", not_after=today)
+    amount = c.money(data, "amount_awarded", "amount_awarded")
+    performance_due = c.day(data, "performance_due", "performance_due")
+    note = c.text(data, "note", "note", max_length=5000)
+    services = []
+    for i, raw in enumerate(c.items(data, "served", "served", maximum=200)):
+        if not isinstance(raw, dict):
+            c.add(f"served.{i}", "type", _("Each service must be an object."))
+            continue
+        person = c.text(raw, "person", f"served.{i}.person", required=True, max_length=200)
+        when = c.day(raw, "served_on", f"served.{i}.served_on", required=True, not_after=today)
+        if person and when:
+            services.append((person, when))
+    if served_on and on and served_on < on:
+        c.add("served_on", "before", _("Service cannot come before the decision."))
+    if amount is not None and kind not in (
+        CourtEventKind.JUDGMENT,
+        CourtEventKind.RULING,
+        CourtEventKind.ARBITRATION_AWARD,
+    ):
+        c.add(
+            "amount_awarded", "not_applicable", _("Only a judgment, ruling or award has an amount.")
+        )
+    with transaction.atomic():
+        case = lock(case_id, version)
+        claimants = _claimants(case)
+        shares = _shares(c, data, "awards", amount, claimants) if amount is not None else {}
+        _raise(c)
+        if served_on and not services:
+            services = [(_("all parties"), served_on)]
+        event = CourtEvent.objects.create(
+            case=case,
+            kind=kind,
+            on=on,
+            court=court,
+            served_on=served_on,
+            amount_awarded=amount,
+            performance_due=performance_due,
+            note=note,
+            recorded_by=actor,
+        )
+        for person, when in services:
+            event.services.create(person=person, served_on=when)
+        if shares and kind in (CourtEventKind.JUDGMENT, CourtEventKind.RULING):
+            _write_shares(case, LedgerEntryKind.AWARDED, shares, court_event=event)
+        add_event(
+            case,
+            kind="court_event",
+            actor=actor,
+            summary=" ".join(p for p in (court, note) if p),
+            data={
+                "event": event.pk,
+                "court_kind": kind,
+                "on": on.isoformat(),
+                "amount": str(amount) if amount is not None else None,
+            },
+        )
+        if kind in (CourtEventKind.JUDGMENT, CourtEventKind.RULING):
+            _plan_first_visit(case, actor, after=on)
+        touch(case)
+        refresh_deadlines(case)
+        record(
+            action="case.court_event",
+            actor=actor,
+            obj=case,
+            detail={"event": event.pk, "kind": kind, "amount": str(amount or "")},
+        )
+    return event
+
+
+# --- post-litigation (C6) -------------------------------------------------------------------
+def record_payment(*, case_id: int, actor: User, data: dict, version: int | None = None) -> Payment:
+    """Money paid to one claimant: the only way "recovered" grows."""
+    ensure_may_work(case_id, actor, "case.payment")
+    c = Collector()
+    paid_on = c.day(data, "paid_on", "paid_on", required=True, not_after=timezone.localdate())
+    amount = c.money(data, "amount", "amount", required=True)
+    if amount is not None and amount <= 0:
+        c.add("amount", "positive", _("Enter an amount above zero."))
+    payer = c.text(data, "payer", "payer", required=True, max_length=200)
+    method = c.text(data, "method", "method", max_length=60)
+    party_id = data.get("claimant_party_id")
+    with transaction.atomic():
+        case = lock(case_id, version)
+        claimant = next(
+            (
+                cp
+                for cp in _claimants(case)
+                if isinstance(party_id, int) and cp.party_id == party_id
+            ),
+            None,
+        )
+        if claimant is None:
+            c.add("claimant_party_id", "unknown", _("Choose a claimant of this case."))
+        _raise(c)
+        payment = Payment.objects.create(
+            case=case,
+            claimant=claimant,
+            paid_on=paid_on,
+            amount=amount,
+            payer=payer,
+            method=method,
+            recorded_by=actor,
+        )
+        add_event(
+            case,
+            kind="payment",
+            actor=actor,
+            data={
+                "payment": payment.pk,
+                "amount": f"{amount:.2f}",
+                "claimant": claimant.party_id,
+                "payer": payer,
+                "name": claimant.party.name,
+            },
+        )
+        touch(case)
+        refresh_deadlines(case)
+        record(
+            action="case.payment",
+            actor=actor,
+            obj=case,
+            detail={"payment": payment.pk, "amount": str(amount)},
+        )
+    return payment
+
+
+def _plan_first_visit(case: Case, actor: User, *, after) -> None:
+    """Return visits run on a schedule: the first some days after the judgment or agreement."""
+    days = settings.ZHICHI["VISIT_FIRST_DAYS"]
+    planned = after + timedelta(days=days)
+    if not Visit.objects.filter(
+        case=case, done_on__isnull=True, target=VisitTarget.CLAIMANT
+    ).exists():
+        visit = Visit.objects.create(
+            case=case,
+            planned_on=planned,
+            target=VisitTarget.CLAIMANT,
+            method=VisitMethod.PHONE,
+            planned_by=actor,
+        )
+        add_event(
+            case,
+            kind="visit_planned",
+            actor=actor,
+            data={"visit": visit.pk, "target": visit.target, "planned_on": planned.isoformat()},
+        )
+
+
+def plan_visit(*, case_id: int, actor: User, data: dict) -> Visit:
+    ensure_may_work(case_id, actor, "case.visit")
+    c = Collector()
+    planned_on = c.day(data, "planned_on", "planned_on", required=True)
+    target = c.choice(data, "target", "target", VisitTarget.choices)
+    method = c.choice(data, "method", "method", VisitMethod.choices)
+    with transaction.atomic():
+        case = lock(case_id, None)
+        _raise(c)
+        visit = Visit.objects.create(
+            case=case, planned_on=planned_on, target=target, method=method, planned_by=actor
+        )
+        add_event(
+            case,
+            kind="visit_planned",
+            actor=actor,
+            data={"visit": visit.pk, "target": target, "planned_on": planned_on.isoformat()},
+        )
+        touch(case)
+        refresh_deadlines(case)
+        record(action="case.visit_plan", actor=actor, obj=case, detail={"visit": visit.pk})
+    return visit
+
+
+def record_visit(*, visit_id: int, actor: User, data: dict) -> Visit:
+    """What the visit found; while money is outstanding the next visit is planned (C6)."""
+    visit = Visit.objects.select_related("case").get(pk=visit_id)
+    ensure_may_work(visit.case_id, actor, "case.visit")
+    c = Collector()
+    done_on = c.day(data, "done_on", "done_on", required=True, not_after=timezone.localdate())
+    findings = c.text(data, "findings", "findings", required=True, max_length=10000)
+    problems = c.text(data, "remaining_problems", "remaining_problems", max_length=10000)
+    paid_in_full = c.boolean(data, "paid_in_full", "paid_in_full")
+    next_on = c.day(data, "next_visit_on", "next_visit_on")
+    if next_on and done_on and next_on <= done_on:
+        c.add("next_visit_on", "before", _("The next visit must come after this one."))
+    with transaction.atomic():
+        case = lock(visit.case_id, None)
+        visit = Visit.objects.select_for_update().get(pk=visit_id)
+        if visit.done_on is not None:
+            c.add("done_on", "recorded", _("This visit is already recorded."))
+        _raise(c)
+        visit.done_on, visit.findings, visit.remaining_problems = done_on, findings, problems
+        visit.paid_in_full, visit.recorded_by = paid_in_full, actor
+        visit.save()
+        if not paid_in_full:
+            every = settings.ZHICHI["VISIT_EVERY_DAYS"]
+            Visit.objects.create(
+                case=case,
+                planned_on=next_on or done_on + timedelta(days=every),
+                target=visit.target,
+                method=visit.method,
+                planned_by=actor,
+            )
+        add_event(
+            case,
+            kind="visit_done",
+            actor=actor,
+            summary=findings,
+            data={"visit": visit.pk, "paid_in_full": paid_in_full, "target": visit.target},
+        )
+        touch(case)
+        refresh_deadlines(case)
+        record(action="case.visit", actor=actor, obj=case, detail={"visit": visit.pk})
+    return visit
+
+
+def close_case(*, case_id: int, actor: User, data: dict, version: int | None = None) -> Case:
+    """Close with an outcome (C6). The outcome must agree with the ledger where money is known."""
+    ensure_may_work(case_id, actor, "case.close")
+    c = Collector()
+    outcome = c.choice(data, "outcome", "outcome", Outcome.choices)
+    note = c.text(data, "note", "note", max_length=10000)
+    with transaction.atomic():
+        case = lock(case_id, version)
+        book = ledger_mod.ledger_for(case)
+        if outcome == Outcome.RECOVERED_IN_FULL and not book.paid_in_full:
+            c.add(
+                "outcome",
+                "not_in_full",
+                _("The ledger still shows %(amount)s yuan outstanding.")
+                % {"amount": f"{book.totals['outstanding']:,.2f}"},
+            )
+        if outcome == Outcome.PARTLY_RECOVERED and book.totals["recovered"] <= 0:
+            c.add(
+                "outcome", "nothing_recovered", _("No payment is recorded: nothing was recovered.")
+            )
+        _raise(c)
+        previous = case.stage
+        case.stage, case.status = Stage.CLOSED, CaseStatus.CLOSED
+        case.outcome, case.closing_note, case.closed_on = outcome, note, timezone.localdate()
+        touch(case, "stage", "status", "outcome", "closing_note", "closed_on")
+        add_event(
+            case,
+            kind="case_closed",
+            actor=actor,
+            summary=note,
+            data={
+                "from": previous,
+                "outcome": outcome,
+                "recovered": f"{book.totals['recovered']:.2f}",
+            },
+        )
+        refresh_deadlines(case)
+        record(action="case.close", actor=actor, obj=case, detail={"outcome": outcome})
+    return case

@@ -1,0 +1,597 @@
+"""Pages for hierarchical disposal (C4–C6): the event forms of the case page, the approvals inbox,
+and what the workbench shows of deadlines, approvals and return visits.
+
+Views only shape pages: every change is a service call, which validates the input and decides who
+may do what (``InvalidInput`` → the form again with its errors, 422; ``NotPermitted`` → 403;
+``StaleVersion`` → a message and the case page). Objects outside the user's scope are 404.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_POST
+
+from zhichi.accounts.models import Role
+from zhichi.cases import guards, rules
+from zhichi.cases import services as case_services
+from zhichi.cases.forms_disposal import (
+    SUPPORT_CHOICES,
+    CloseForm,
+    CourtEventForm,
+    DecisionForm,
+    LevelForm,
+    MediationForm,
+    PaymentForm,
+    SupportDecisionForm,
+    VisitPlanForm,
+    VisitRecordForm,
+)
+from zhichi.cases.ledger import ledger_for
+from zhichi.cases.models import (
+    Approval,
+    ApprovalKind,
+    ApprovalStatus,
+    Case,
+    CaseDeadline,
+    CaseStatus,
+    DeadlineStatus,
+    MediationOutcome,
+    Outcome,
+    PartyRole,
+    Stage,
+    Visit,
+)
+from zhichi.cases.services import disposal
+from zhichi.cases.services.derived import deadline_state
+from zhichi.core import stages
+from zhichi.errors import InvalidInput, NotPermitted, StaleVersion
+from zhichi.rulebook import loaders
+
+SOON_DAYS = 7
+APPROVER_ROLES = frozenset({Role.HEAD})
+INBOX_PAGE_SIZE = 25
+DECISION_LABELS = dict(SUPPORT_CHOICES)
+
+
+def stale_message() -> str:
+    return _(
+        "Someone changed this case while you were reading it. Here is the current state; please try again."
+    )
+
+
+# --- deadlines and working days -------------------------------------------------------------
+def working_days_left(due: date, today: date, cal) -> int:
+    """``derived.working_days_left`` with a calendar loaded once per page (no query per row)."""
+    if due < today:
+        return -sum(
+            1 for n in range((today - due).days) if cal.is_working_day(due + timedelta(days=n + 1))
+        )
+    return sum(
+        1 for n in range((due - today).days) if cal.is_working_day(today + timedelta(days=n + 1))
+    )
+
+
+@dataclass(frozen=True)
+class Due:
+    """A deadline or a planned visit as a page shows it: state and working days left."""
+
+    day: date
+    state: str  # pending | overdue | done
+    days_left: int
+    done_on: date | None = None
+
+    @property
+    def overdue(self) -> bool:
+        return self.state == "overdue"
+
+    @property
+    def text(self) -> str:
+        if self.state == "done":
+            if self.done_on:
+                return _("Done on %(day)s") % {"day": self.done_on.isoformat()}
+            return _("Done")
+        if self.day < timezone.localdate():
+            n = -self.days_left
+            if n <= 0:
+                return _("Overdue")
+            return ngettext("Overdue by %(n)d working day", "Overdue by %(n)d working days", n) % {
+                "n": n
+            }
+        if self.day == timezone.localdate():
+            return _("Due today")
+        return ngettext("%(n)d working day left", "%(n)d working days left", self.days_left) % {
+            "n": self.days_left
+        }
+
+
+@dataclass(frozen=True)
+class DeadlineRow:
+    deadline: CaseDeadline
+    due: Due
+
+
+def _deadline_rows(deadlines, today: date) -> list[DeadlineRow]:
+    deadlines = list(deadlines)
+    cal = loaders.holiday_calendar() if deadlines else None
+    rows = []
+    for d in deadlines:
+        state = deadline_state(d, today)
+        left = working_days_left(d.due, today, cal) if state != "done" else 0
+        rows.append(DeadlineRow(d, Due(d.due, state, left, d.done_on)))
+    return rows
+
+
+# --- approvals --------------------------------------------------------------------------------
+def pending_approvals_for(user):
+    """The pending approvals ``user`` may decide (the same answer as ``rules.can_approve``)."""
+    qs = Approval.objects.filter(
+        status=ApprovalStatus.PENDING,
+        required_role=user.role,
+        case__in=rules.cases_visible_to(user),
+        case__organisation_id=user.organisation_id,
+    )
+    if user.role == Role.HEAD:
+        qs = qs.filter(case__department_id=user.department_id)
+    return qs
+
+
+def is_approver(user) -> bool:
+    return bool(
+        user.is_authenticated and user.role in APPROVER_ROLES and rules.case_scope(user) is not None
+    )
+
+
+# --- the case page ------------------------------------------------------------------------------
+ACTION_TITLES = {
+    "mediation": lambda: _("Record a mediation"),
+    "support": lambda: _("Propose a support decision"),
+    "court": lambda: _("Record a court event"),
+    "payment": lambda: _("Record a payment"),
+    "plan_visit": lambda: _("Plan a return visit"),
+    "record_visit": lambda: _("Record a return visit"),
+    "close": lambda: _("Close the case"),
+    "level": lambda: _("Set the level"),
+}
+# what each stage is mostly about: these actions are the primary buttons in that stage
+STAGE_ACTIONS = {
+    Stage.REVIEW: ("support", "mediation"),
+    Stage.PRE_LITIGATION: ("mediation", "support", "court"),
+    Stage.LITIGATION: ("court",),
+    Stage.POST_LITIGATION: ("payment", "record_visit", "plan_visit"),
+}
+ACTION_ORDER = (
+    "mediation",
+    "support",
+    "court",
+    "payment",
+    "record_visit",
+    "plan_visit",
+    "close",
+    "level",
+)
+ACTION_ANCHOR = {"record_visit": "visits"}
+
+
+def disposal_context(request, case: Case, *, forms: dict | None = None, failure=None) -> dict:
+    """Everything the case page shows of disposal; ``forms`` replaces default (unbound) forms."""
+    user = request.user
+    today = timezone.localdate()
+    forms = forms or {}
+    ledger = ledger_for(case)
+    claimants = [r.claimant for r in ledger.rows]
+    deadline_rows = _deadline_rows(case.deadlines.all(), today)
+    by_key = {r.deadline.key: r for r in deadline_rows}
+    mediations = list(case.mediations.select_related("recorded_by").prefetch_related("instalments"))
+    for m in mediations:
+        m.instalment_rows = [(i, by_key.get(f"instalment:{i.pk}")) for i in m.instalments.all()]
+    approvals = list(
+        case.approvals.filter(kind=ApprovalKind.SUPPORT_DECISION).select_related(
+            "requested_by", "decided_by"
+        )
+    )
+    for a in approvals:
+        a.case = case
+        a.decision_label = DECISION_LABELS.get(a.payload.get("decision"), "")
+        a.may_decide = a.status == ApprovalStatus.PENDING and rules.can_approve(user, a)
+    pending_support = any(a.status == ApprovalStatus.PENDING for a in approvals)
+    court_events = list(
+        case.court_events.select_related("recorded_by").prefetch_related("services")
+    )
+    visits = list(case.visits.select_related("recorded_by"))
+    payments = list(case.payments.select_related("claimant__party", "recorded_by"))
+
+    steps = [
+        {"stage": target, "label": Stage(target).label, "missing": missing}
+        for target, missing in guards.next_steps(case)
+    ]
+    ready = [s["stage"] for s in steps if not s["missing"] and s["stage"] != stages.CLOSED]
+    is_open = case.status == CaseStatus.OPEN
+    may_work = is_open and rules.can_work_on(user, case)
+    may_set_level = is_open and rules.can_override_level(user, case)
+
+    shown = {}
+    if may_work:
+        version = {"version": case.version}
+        shown["mediation"] = MediationForm(initial={**version, "held_on": today.isoformat()})
+        if not pending_support:
+            shown["support"] = SupportDecisionForm()
+        shown["court"] = CourtEventForm(initial=version)
+        if claimants:
+            shown["payment"] = PaymentForm(
+                claimants=claimants, initial={**version, "paid_on": today.isoformat()}
+            )
+        shown["plan_visit"] = VisitPlanForm()
+        shown["close"] = CloseForm(initial=version)
+        for v in visits:
+            if v.done_on is None:
+                shown[f"visit:{v.pk}"] = VisitRecordForm(
+                    key=f"visit{v.pk}", initial={"done_on": today.isoformat()}
+                )
+    if may_set_level:
+        shown["level"] = LevelForm(initial={"level": str(case.level or "")})
+    for key, form in forms.items():
+        if key in shown or (may_work and key.startswith("visit:")):
+            shown[key] = form
+    visit_rows = []
+    for v in visits:
+        due = by_key.get(f"visit:{v.pk}")
+        visit_rows.append((v, due, shown.get(f"visit:{v.pk}")))
+
+    opened = request.GET.get("act", "") if request.method == "GET" else ""
+    for key, form in shown.items():
+        form.is_open = key == opened or (opened == "record_visit" and key.startswith("visit:"))
+    primary = STAGE_ACTIONS.get(case.stage, ())
+    available = {k for k in shown if not k.startswith("visit:")}
+    if any(k.startswith("visit:") for k in shown):
+        available.add("record_visit")
+    actions = [
+        {
+            "key": key,
+            "title": ACTION_TITLES[key](),
+            "anchor": ACTION_ANCHOR.get(key, f"act-{key}"),
+            "primary": key in primary,
+        }
+        for key in ACTION_ORDER
+        if key in available and key != "close"  # the close form sits right under the buttons
+    ]
+    # the stage's own actions first, in the order the stage takes them
+    actions.sort(key=lambda a: primary.index(a["key"]) if a["primary"] else len(primary))
+
+    overdue = [r for r in deadline_rows if r.due.overdue]
+    upcoming = [r for r in deadline_rows if r.due.state == "pending" and r.deadline.due >= today]
+    return {
+        "ledger": ledger,
+        "ledger_has": {
+            "agreed": any(r.agreed is not None for r in ledger.rows),
+            "awarded": any(r.awarded is not None for r in ledger.rows),
+        },
+        "outcome_label": Outcome(case.outcome).label if case.outcome in Outcome.values else "",
+        "payments": payments,
+        "deadline_rows": deadline_rows,
+        "overdue_deadlines": overdue,
+        "next_deadlines": upcoming[:3],
+        "calendar_incomplete": any(
+            not r.deadline.calendar_complete for r in deadline_rows if r.due.state != "done"
+        ),
+        "mediations": mediations,
+        "approvals": approvals,
+        "pending_support": pending_support,
+        "court_events": court_events,
+        "visit_rows": visit_rows,
+        "next_steps": steps,
+        "ready_targets": ready,
+        "only_closing_left": [s["stage"] for s in steps] == [stages.CLOSED],
+        "may_work": may_work,
+        "may_set_level": may_set_level,
+        "forms": shown,
+        "actions": actions,
+        "open_action": opened,
+        "failure": failure,
+        "agreement": MediationOutcome.AGREEMENT,
+    }
+
+
+def _case_url(case: Case, anchor: str = "") -> str:
+    url = reverse("cases:case_detail", args=[case.pk])
+    return f"{url}#{anchor}" if anchor else url
+
+
+def _render_case(request, case: Case, *, key: str, form, exc: InvalidInput):
+    from zhichi.cases.views import _case_context  # views imports this module
+
+    form.show_service_errors(exc)
+    case = Case.objects.select_related(
+        "organisation", "department", "officer", "referring_org"
+    ).get(pk=case.pk)
+    anchor = f"act-{key.replace(':', '')}"
+    failure = {"detail": exc.detail, "anchor": anchor, "key": key}
+    context = _case_context(request, case, forms={key: form}, failure=failure)
+    failure["shown"] = key in context["forms"]
+    return render(request, "cases/case_detail.html", context, status=422)
+
+
+def _submit(request, case: Case, *, key: str, form, call, anchor: str, success: str):
+    try:
+        call()
+    except NotPermitted as exc:
+        raise PermissionDenied(str(exc)) from exc
+    except StaleVersion:
+        messages.error(request, stale_message())
+        return redirect(_case_url(case, anchor))
+    except InvalidInput as exc:
+        return _render_case(request, case, key=key, form=form, exc=exc)
+    messages.success(request, success)
+    return redirect(_case_url(case, anchor))
+
+
+@login_required
+@require_POST
+def record_mediation(request, pk: int):
+    case = rules.get_case_for(request.user, pk)
+    form = MediationForm(request.POST)
+    return _submit(
+        request,
+        case,
+        key="mediation",
+        form=form,
+        call=lambda: disposal.record_mediation(
+            case_id=case.pk, actor=request.user, data=form.payload(), version=form.version()
+        ),
+        anchor="mediation",
+        success=_("Mediation recorded."),
+    )
+
+
+@login_required
+@require_POST
+def propose_support(request, pk: int):
+    case = rules.get_case_for(request.user, pk)
+    form = SupportDecisionForm(request.POST)
+    return _submit(
+        request,
+        case,
+        key="support",
+        form=form,
+        call=lambda: disposal.propose_support_decision(
+            case_id=case.pk, actor=request.user, data=form.payload()
+        ),
+        anchor="litigation",
+        success=_("Proposal sent to the department head for approval."),
+    )
+
+
+@login_required
+@require_POST
+def record_court_event(request, pk: int):
+    case = rules.get_case_for(request.user, pk)
+    form = CourtEventForm(request.POST)
+    return _submit(
+        request,
+        case,
+        key="court",
+        form=form,
+        call=lambda: disposal.record_court_event(
+            case_id=case.pk, actor=request.user, data=form.payload(), version=form.version()
+        ),
+        anchor="litigation",
+        success=_("Court event recorded."),
+    )
+
+
+@login_required
+@require_POST
+def record_payment(request, pk: int):
+    case = rules.get_case_for(request.user, pk)
+    claimants = list(case.parties.filter(role=PartyRole.CLAIMANT).select_related("party"))
+    form = PaymentForm(request.POST, claimants=claimants)
+    return _submit(
+        request,
+        case,
+        key="payment",
+        form=form,
+        call=lambda: disposal.record_payment(
+            case_id=case.pk, actor=request.user, data=form.payload(), version=form.version()
+        ),
+        anchor="money",
+        success=_("Payment recorded."),
+    )
+
+
+@login_required
+@require_POST
+def plan_visit(request, pk: int):
+    case = rules.get_case_for(request.user, pk)
+    form = VisitPlanForm(request.POST)
+    return _submit(
+        request,
+        case,
+        key="plan_visit",
+        form=form,
+        call=lambda: disposal.plan_visit(case_id=case.pk, actor=request.user, data=form.payload()),
+        anchor="visits",
+        success=_("Return visit planned."),
+    )
+
+
+@login_required
+@require_POST
+def record_visit(request, pk: int, visit_id: int):
+    case = rules.get_case_for(request.user, pk)
+    visit = get_object_or_404(Visit, pk=visit_id, case_id=case.pk)
+    form = VisitRecordForm(request.POST, key=f"visit{visit.pk}")
+    return _submit(
+        request,
+        case,
+        key=f"visit:{visit.pk}",
+        form=form,
+        call=lambda: disposal.record_visit(
+            visit_id=visit.pk, actor=request.user, data=form.payload()
+        ),
+        anchor="visits",
+        success=_("Return visit recorded."),
+    )
+
+
+@login_required
+@require_POST
+def close_case(request, pk: int):
+    case = rules.get_case_for(request.user, pk)
+    form = CloseForm(request.POST)
+    return _submit(
+        request,
+        case,
+        key="close",
+        form=form,
+        call=lambda: disposal.close_case(
+            case_id=case.pk, actor=request.user, data=form.payload(), version=form.version()
+        ),
+        anchor="",
+        success=_("Case closed."),
+    )
+
+
+@login_required
+@require_POST
+def override_level(request, pk: int):
+    case = rules.get_case_for(request.user, pk)
+    form = LevelForm(request.POST)
+    return _submit(
+        request,
+        case,
+        key="level",
+        form=form,
+        call=lambda: case_services.override_level(
+            case_id=case.pk,
+            level=form.level_value(),
+            reason=form.text("reason"),
+            actor=request.user,
+        ),
+        anchor="overview",
+        success=_("Level set."),
+    )
+
+
+# --- the approvals inbox --------------------------------------------------------------------------
+def _inbox(request, *, failed: dict | None = None, status: int = 200):
+    failed = failed or {}
+    qs = (
+        pending_approvals_for(request.user)
+        .select_related("case", "requested_by")
+        .order_by("-requested_at", "-id")
+    )
+    page = Paginator(qs, INBOX_PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = []
+    for a in page:
+        a.decision_label = DECISION_LABELS.get(a.payload.get("decision"), "")
+        rows.append(
+            {
+                "approval": a,
+                "approve": failed.get(("approve", a.pk)) or DecisionForm(approval_id=a.pk),
+                "reject": failed.get(("reject", a.pk))
+                or DecisionForm(approval_id=a.pk, reject=True),
+                "reject_open": ("reject", a.pk) in failed,
+            }
+        )
+    return render(
+        request,
+        "cases/approvals_inbox.html",
+        {"rows": rows, "page_obj": page, "paginator": page.paginator},
+        status=status,
+    )
+
+
+@never_cache
+@login_required
+@require_GET
+def approvals_inbox(request):
+    return _inbox(request)
+
+
+def _decide(request, approval_id: int, *, approve: bool):
+    approval = get_object_or_404(Approval.objects.select_related("case"), pk=approval_id)
+    rules.get_case_for(request.user, approval.case_id)  # 404 outside the user's scope
+    form = DecisionForm(request.POST, approval_id=approval.pk, reject=not approve)
+    try:
+        disposal.decide_approval(
+            approval_id=approval.pk, actor=request.user, approve=approve, reason=form.text("reason")
+        )
+    except NotPermitted as exc:
+        raise PermissionDenied(str(exc)) from exc
+    except InvalidInput as exc:
+        if any(e.field == "status" for e in exc.errors):  # decided meanwhile: nothing to show
+            messages.error(request, exc.detail)
+            return redirect("cases:approvals")
+        form.show_service_errors(exc)
+        verb = "approve" if approve else "reject"
+        return _inbox(request, failed={(verb, approval.pk): form}, status=422)
+    if approve:
+        text = _("Approved: %(number)s.")
+    else:
+        text = _("Rejected: %(number)s. The officer is told why.")
+    messages.success(request, text % {"number": approval.case.number})
+    return redirect("cases:approvals")
+
+
+@login_required
+@require_POST
+def approval_approve(request, approval_id: int):
+    return _decide(request, approval_id, approve=True)
+
+
+@login_required
+@require_POST
+def approval_reject(request, approval_id: int):
+    return _decide(request, approval_id, approve=False)
+
+
+# --- the workbench ----------------------------------------------------------------------------
+def workbench_context(user) -> dict:
+    """My deadlines (overdue first, then due within 7 days) and my visits due; fixed queries."""
+    empty = {"my_deadlines": [], "visits_due": [], "show_disposal": False}
+    if rules.case_scope(user) is None or user.role == Role.PARTNER:
+        return empty
+    today = timezone.localdate()
+    soon = today + timedelta(days=SOON_DAYS)
+    mine = rules.cases_visible_to(user).filter(officer=user, status=CaseStatus.OPEN)
+    deadlines = list(
+        CaseDeadline.objects.filter(case__in=mine, status=DeadlineStatus.PENDING, due__lte=soon)
+        .select_related("case")
+        .order_by("due", "id")[:200]
+    )
+    visits = list(
+        Visit.objects.filter(case__in=mine, done_on__isnull=True, planned_on__lte=soon)
+        .select_related("case")
+        .order_by("planned_on", "id")[:50]
+    )
+    cal = loaders.holiday_calendar() if deadlines or visits else None
+    rows = []
+    for d in deadlines:
+        state = deadline_state(d, today)
+        if d.due < today and state != "overdue":
+            continue  # a period that simply ran out (an appeal period) is nobody's work
+        rows.append(DeadlineRow(d, Due(d.due, state, working_days_left(d.due, today, cal))))
+    rows.sort(key=lambda r: (not r.due.overdue, r.deadline.due, r.deadline.pk))
+    visit_rows = [
+        (
+            v,
+            Due(
+                v.planned_on,
+                "overdue" if v.planned_on < today else "pending",
+                working_days_left(v.planned_on, today, cal),
+            ),
+        )
+        for v in visits
+    ]
+    return {"my_deadlines": rows[:20], "visits_due": visit_rows, "show_disposal": True}
