@@ -323,3 +323,52 @@ def test_c6_allocation_always_adds_up_exactly(claims, total):
     shares = ledger.allocate(total, claimants)
     assert sum(shares.values()) == total
     assert all(v >= 0 for v in shares.values()) or total == 0
+
+
+def test_c4_a_reconciliation_is_recorded_as_its_own_kind_of_session(users, payload):
+    case = open_case(users, payload)
+    session = disposal.record_mediation(
+        case_id=case.pk,
+        actor=users["civil1"],
+        data={
+            "held_on": "2026-11-02",
+            "mediator_org": "双方自行和解",
+            "kind": "reconciliation",
+            "outcome": "failed",
+        },
+    )
+    assert session.kind == "reconciliation"
+    with pytest.raises(InvalidInput) as exc:
+        disposal.record_mediation(
+            case_id=case.pk,
+            actor=users["civil1"],
+            data={
+                "held_on": "2026-11-02",
+                "mediator_org": "x",
+                "kind": "arbitration",
+                "outcome": "failed",
+            },
+        )
+    assert exc.value.errors[0].field == "kind"
+
+
+def test_c4_an_overdue_instalment_suggests_the_next_step(users, payload):
+    case = open_case(users, payload)
+    disposal.record_mediation(
+        case_id=case.pk,
+        actor=users["civil1"],
+        data={
+            "held_on": "2026-10-02",
+            "mediator_org": "调委会",
+            "outcome": "agreement",
+            "agreed_amount": "100.00",
+            "instalments": [{"due": "2026-10-20", "amount": "100.00"}],
+        },
+    )
+    with translation.override("en"):
+        from zhichi.cases.services.derived import refresh_deadlines
+
+        refresh_deadlines(case)
+    instalment = CaseDeadline.objects.get(case=case, kind="instalment")
+    assert instalment.status == "pending"
+    assert instalment.basis  # the next step is written next to the deadline

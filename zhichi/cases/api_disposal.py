@@ -39,6 +39,7 @@ class MediationIn(Schema):
     held_on: Any = Field(..., json_schema_extra=DATE)
     mediator_org: str
     outcome: str = Field(..., description="agreement | failed | adjourned")
+    kind: str = Field("mediation", description="mediation | reconciliation")
     agreed_amount: Any = Field(None, json_schema_extra=MONEY)
     instalments: list[InstalmentIn] = Field(default_factory=list)
     shares: list[ShareIn] = Field(

@@ -13,7 +13,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
-from zhichi.cases.models import CourtEventKind, MediationOutcome, Outcome, VisitMethod, VisitTarget
+from zhichi.cases.models import (
+    CourtEventKind,
+    MediationOutcome,
+    Outcome,
+    SessionKind,
+    VisitMethod,
+    VisitTarget,
+)
 from zhichi.errors import FieldError, InvalidInput
 from zhichi.forms import DateInput, StyledForm, apply_service_errors
 
@@ -144,6 +151,9 @@ class MediationForm(DisposalForm):
         max_length=1000,
         help_text=_lazy("The people's mediation committee or the organisation that mediated."),
     )
+    kind = forms.ChoiceField(
+        label=_lazy("Session"), choices=SessionKind.choices, initial=SessionKind.MEDIATION
+    )
     outcome = forms.ChoiceField(label=_lazy("Outcome"), choices=CHOOSE + MediationOutcome.choices)
     agreed_amount = forms.CharField(
         label=_lazy("Agreed amount (yuan)"),
@@ -169,6 +179,7 @@ class MediationForm(DisposalForm):
         return {
             "held_on": self.text("held_on").strip(),
             "mediator_org": self.text("mediator_org"),
+            "kind": self.text("kind") or "mediation",
             "outcome": self.text("outcome"),
             "agreed_amount": self.text("agreed_amount").strip() or None,
             "instalments": parse_instalments(self.text("instalments")),

@@ -238,10 +238,18 @@ class MediationOutcome(models.TextChoices):
     ADJOURNED = "adjourned", _("Adjourned")
 
 
+class SessionKind(models.TextChoices):
+    MEDIATION = "mediation", _("Mediation (by a mediator)")
+    RECONCILIATION = "reconciliation", _("Reconciliation (between the parties)")
+
+
 class Mediation(models.Model):
     """A pre-litigation mediation or reconciliation session (C4)."""
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="mediations")
+    kind = models.CharField(
+        _("kind"), max_length=16, choices=SessionKind.choices, default=SessionKind.MEDIATION
+    )
     held_on = models.DateField(_("held on"))
     mediator_org = models.CharField(_("mediator"), max_length=200)
     outcome = models.CharField(_("outcome"), max_length=12, choices=MediationOutcome.choices)

@@ -109,7 +109,11 @@ def desired_deadlines(case: Case) -> list[dict]:
                     % {"amount": f"{inst.amount:,.2f}"},
                     "due": inst.due,
                     "rule": "TL-6",
-                    "basis": "",
+                    # the suggested next step if the instalment stays unpaid (C4)
+                    "basis": _(
+                        "If unpaid: apply for judicial confirmation of the agreement (within 30 "
+                        "days of it) and then for enforcement, or support a suit."
+                    ),
                     "calendar_complete": True,
                     "done_on": (last_paid_on or today) if settled else None,
                 }

@@ -34,6 +34,7 @@ from zhichi.cases.models import (
     Outcome,
     PartyRole,
     Payment,
+    SessionKind,
     Stage,
     Visit,
     VisitMethod,
@@ -109,6 +110,7 @@ def record_mediation(
     held_on = c.day(data, "held_on", "held_on", required=True, not_after=today)
     mediator = c.text(data, "mediator_org", "mediator_org", required=True, max_length=200)
     outcome = c.choice(data, "outcome", "outcome", MediationOutcome.choices)
+    kind = c.choice(data, "kind", "kind", SessionKind.choices, default=SessionKind.MEDIATION)
     note = c.text(data, "note", "note", max_length=5000)
     amount = c.money(
         data, "agreed_amount", "agreed_amount", required=outcome == MediationOutcome.AGREEMENT
@@ -143,6 +145,7 @@ def record_mediation(
         _raise(c)
         mediation = Mediation.objects.create(
             case=case,
+            kind=kind,
             held_on=held_on,
             mediator_org=mediator,
             outcome=outcome,
@@ -165,6 +168,7 @@ def record_mediation(
             data={
                 "mediation": mediation.pk,
                 "outcome": outcome,
+                "session": kind,
                 "mediator": mediator,
                 "amount": f"{amount:.2f}" if amount is not None else None,
             },
