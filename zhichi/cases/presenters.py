@@ -87,13 +87,13 @@ EVENT_LABELS = {
             "failed": _("Mediation by %(mediator)s failed"),
             "adjourned": _("Mediation by %(mediator)s adjourned"),
         }.get(e.data.get("outcome"), _("Mediation by %(mediator)s"))
-        % {"amount": e.data.get("amount") or "", "mediator": e.data.get("mediator", "")}
+        % {"amount": _yuan(e.data.get("amount")), "mediator": e.data.get("mediator", "")}
     ),
     "payment": lambda e: (
         _("%(payer)s paid %(amount)s yuan to %(name)s")
         % {
             "payer": e.data.get("payer", ""),
-            "amount": e.data.get("amount", ""),
+            "amount": _yuan(e.data.get("amount")),
             "name": e.data.get("name", ""),
         }
     ),
