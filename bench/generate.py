@@ -34,6 +34,19 @@ from datetime import UTC, date, datetime, timedelta
 from datetime import timezone as dt_timezone
 from decimal import Decimal
 
+from zhichi.accounts.demo_vocabulary import (
+    CATEGORY_WEIGHTS,
+    DISTRICT,
+    EVASIONS,
+    HOME_PLACES,
+    HRSS_NAME,
+    ORG_CODE_CHARS,
+    SURNAMES,
+)
+from zhichi.accounts.demo_vocabulary import (
+    names_phrase as _names,
+)
+
 SHANGHAI = dt_timezone(timedelta(hours=8))  # Asia/Shanghai has had no DST since 1991
 MULTIPLIER = 2654435761  # a prime: k -> (salt + k * MULTIPLIER) mod size permutes range(size)
 DEFAULT_SEED = 20261128
@@ -50,7 +63,6 @@ NOTES = [
 
 
 # --- vocabulary (from seed_demo's demo data, copied so the bench does not depend on it) -----
-SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗"
 GIVEN = {
     ("old", "m"): ["建国", "德明", "国华", "永福", "志强", "春生", "树林", "家富", "有才", "正荣"],
     ("old", "f"): ["秀英", "桂英", "玉兰", "淑珍", "凤英", "秀兰", "桂芳", "翠花", "美华", "玉珍"],
@@ -122,17 +134,6 @@ GIVEN = {
         "佳怡",
         "若曦",
     ],
-}
-HOME_PLACES = {
-    "530102": "昆明市五华区",
-    "530103": "昆明市盘龙区",
-    "530111": "昆明市官渡区",
-    "530112": "昆明市西山区",
-    "530113": "昆明市东川区",
-    "530381": "宣威市",
-    "532128": "镇雄县",
-    "533001": "保山市隆阳区",
-    "532301": "楚雄市",
 }
 ID_REGIONS = list(HOME_PLACES)
 STREETS = [
@@ -225,25 +226,6 @@ SECTORS = {
         "jobs": ["保洁员", "保安"],
     },
 }
-ORG_CODE_CHARS = "0123456789ABCDEFGHJKLMNPQRTUWXY"  # the credit-code charset (no I O S V Z)
-DISTRICT = "530102"
-HRSS_NAME = "五华区人力资源和社会保障局"
-EVASIONS = [
-    ["absconded"],
-    ["refused_summons"],
-    ["transferred_assets", "absconded"],
-    ["destroyed_records"],
-    ["transferred_assets"],
-]
-CATEGORY_WEIGHTS = [
-    ("wages", 64),
-    ("support_payment", 10),
-    ("domestic_violence", 8),
-    ("work_injury", 6),
-    ("personal_injury", 5),
-    ("guardianship", 4),
-    ("other", 3),
-]
 SOURCES = {  # (source, weight); "agency:<user>" is filed by that partner
     "wages": [
         ("walk_in", 35),
@@ -1264,14 +1246,6 @@ class BenchData:
         for at, kind, actor, text, data in events:
             t.add("event", (t.new_id("event"), case_id, at, kind, actor, text, data))
         self.stats["claimants"] += len(drafted["claimants"])
-
-
-def _names(people: list[dict]) -> str:
-    if len(people) == 1:
-        return people[0]["name"]
-    if len(people) <= 3:
-        return "、".join(p["name"] for p in people)
-    return f"{people[0]['name']}等{len(people)}人"
 
 
 def generate(

@@ -36,6 +36,18 @@ from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
 
+from zhichi.accounts.demo_vocabulary import (
+    CATEGORY_WEIGHTS,
+    DISTRICT,
+    EVASIONS,
+    HOME_PLACES,
+    HRSS_NAME,
+    ORG_CODE_CHARS,
+    SURNAMES,
+)
+from zhichi.accounts.demo_vocabulary import (
+    names_phrase as _names,
+)
 from zhichi.accounts.models import Department, Organisation, OrgKind, Role, User
 from zhichi.audit.services import record
 from zhichi.cases import ledger as ledger_mod
@@ -75,8 +87,6 @@ SEED = 20261128
 DEMO_PASSWORD = "zhichi-demo"  # noqa: S105 - the documented demo password (API.md)
 DEFAULT_LEADS = 120
 PROVINCE = "53"
-DISTRICT = "530102"
-HRSS_NAME = "五华区人力资源和社会保障局"
 
 # --- organisations and users (API.md "Demo data", binding) ---------------------------------
 
@@ -139,8 +149,6 @@ DEMO_USERNAMES = [u[0] for u in USERS]
 
 # --- vocabulary for generated people and firms ---------------------------------------------
 
-SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗"
-
 
 def _words(text: str) -> list[str]:
     return text.split()
@@ -160,17 +168,6 @@ GIVEN = {
     ("young", "f"): _words("欣怡 梓涵 雨桐 诗琪 可馨 语嫣 思琪 紫萱 佳怡 若曦"),
 }
 ID_REGIONS = _words("530102 530103 530111 530112 530113 530381 532128 533001 532301")
-HOME_PLACES = {
-    "530102": "昆明市五华区",
-    "530103": "昆明市盘龙区",
-    "530111": "昆明市官渡区",
-    "530112": "昆明市西山区",
-    "530113": "昆明市东川区",
-    "530381": "宣威市",
-    "532128": "镇雄县",
-    "533001": "保山市隆阳区",
-    "532301": "楚雄市",
-}
 STREETS = _words(
     "西昌路 人民西路 龙泉路 学府路 滇缅大道 黑林铺 普吉路 沙朗大道 "
     "红云路 莲华街道 丰宁街道 护国路 潘家湾 小康大道 昆瑞路"
@@ -208,15 +205,7 @@ SECTORS = {
         "jobs": _words("保洁员 保安"),
     },
 }
-ORG_CODE_CHARS = "0123456789ABCDEFGHJKLMNPQRTUWXY"  # the credit-code charset (no I O S V Z)
 _ORG_WEIGHTS = (3, 7, 9, 10, 5, 8, 4, 2)  # GB 11714
-EVASIONS = [
-    ["absconded"],
-    ["refused_summons"],
-    ["transferred_assets", "absconded"],
-    ["destroyed_records"],
-    ["transferred_assets"],
-]
 
 # --- the case workflow ---------------------------------------------------------------------
 
@@ -503,14 +492,6 @@ def _claimant_count(rng: random.Random) -> int:
     return rng.randint(13, 30)
 
 
-def _names(people: list[dict]) -> str:
-    if len(people) == 1:
-        return people[0]["name"]
-    if len(people) <= 3:
-        return "、".join(p["name"] for p in people)
-    return f"{people[0]['name']}等{len(people)}人"
-
-
 def _wage_lead(g: Generator, received: date, firm: dict, shared: dict | None) -> dict:
     rng = g.rng
     sector = firm["sector"]
@@ -772,15 +753,6 @@ def _other_lead(g: Generator, received: date) -> dict:
     }
 
 
-CATEGORY_WEIGHTS = [
-    ("wages", 64),
-    ("support_payment", 10),
-    ("domestic_violence", 8),
-    ("work_injury", 6),
-    ("personal_injury", 5),
-    ("guardianship", 4),
-    ("other", 3),
-]
 # (source, filed by) per category; officers file walk-ins, calls and their own findings
 SOURCES = {
     "wages": [
