@@ -683,14 +683,26 @@ def main(argv: list[str] | None = None) -> int:
     started = time.perf_counter()
     work_root = Path(tempfile.mkdtemp(prefix="zhichi-bench-"))
     results: list[dict] = []
+    # a SIGTERM ends the run through the finally blocks, so gunicorn is stopped too
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+    failures: list[str] = []
     try:
         for size in sizes:
             log(f"=== {size:,} cases ===")
-            results.append(measure_size(size, args, bench_secrets, work_root))
+            try:
+                results.append(measure_size(size, args, bench_secrets, work_root))
+            except (RuntimeError, subprocess.SubprocessError, OSError, ValueError) as exc:
+                # report what was measured; a broken size is named in the table, not hidden
+                log(f"{size:,} cases FAILED: {exc}")
+                lines = [ln.strip() for ln in str(exc).strip().splitlines() if ln.strip()]
+                why = lines[0] if len(lines) < 2 else f"{lines[0]} … {lines[-1]}"
+                failures.append(f"{size:,} cases: {why[:300]}")
     finally:
         if not args.keep:
             shutil.rmtree(work_root, ignore_errors=True)
     rows = build_rows(results)
+    for failure in failures:
+        rows.append(["-", "run failed", "-", failure, "-", "-", "error"])
     table = render_table(rows)
     probe0 = results[0].get("probe", {}) if results else {}
     meta = {
@@ -717,7 +729,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     print(table)
     print(f"\n(written to {path.relative_to(ROOT)}; {meta['elapsed_min']:.1f} min)")
-    return 0
+    return 1 if failures else 0
 
 
 if __name__ == "__main__":

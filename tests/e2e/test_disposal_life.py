@@ -418,8 +418,8 @@ def test_c3_c6_life_of_a_twelve_worker_wage_case_in_the_pages(page: Page, law_li
         ("stage_changed", LIT_REASON),
         ("court_event", COURT),
         ("stage_changed", POST_REASON),
-        ("payment", "9166.67"),
-        ("payment", "5000.00"),
+        ("payment", "9,166.67"),  # timeline amounts read like the ledger
+        ("payment", "5,000.00"),
         ("visit_done", FINDINGS),
         ("case_closed", CLOSING_NOTE),
     ]
