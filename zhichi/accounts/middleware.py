@@ -26,6 +26,8 @@ class SessionLimitsMiddleware:
             last_seen = request.session.get(self.KEY)
             if not user.is_active or (last_seen and now - last_seen > idle_minutes * 60):
                 logout(request)
-            else:
+            elif not last_seen or now - last_seen > 60:
+                # a minute's precision is enough for a 15–30 minute limit, and saves writing the
+                # session on every request
                 request.session[self.KEY] = now
         return self.get_response(request)

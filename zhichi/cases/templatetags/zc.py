@@ -90,3 +90,11 @@ def verdict_label(value: str) -> str:
 @register.filter
 def wage_item_label(value: str) -> str:
     return str(WAGE_ITEMS.get(value, value))
+
+
+@register.filter
+def page_window(page_obj) -> list:
+    """Page numbers around the current page; None marks a gap (shown as an ellipsis)."""
+    ellipsis = page_obj.paginator.ELLIPSIS
+    pages = page_obj.paginator.get_elided_page_range(page_obj.number, on_each_side=2, on_ends=1)
+    return [None if n == ellipsis else n for n in pages]
