@@ -78,11 +78,8 @@ class StageIn(Schema):
 
 
 def _load(case_id: int) -> Case:
-    return (
-        Case.objects.select_related("organisation", "department", "officer")
-        .prefetch_related("parties__party")
-        .get(pk=case_id)
-    )
+    """The case as it is now, after a service changed it."""
+    return Case.objects.for_display().get(pk=case_id)
 
 
 @router.get(
@@ -135,13 +132,13 @@ def list_cases(
 @router.get("/{case_id}", response={200: CaseOut, 403: ErrorOut, **READ_ERRORS}, summary="One case")
 def get_case(request, case_id: int, unmask: bool = False):
     """Identifiers are masked; `?unmask=1` shows them to roles that may unmask (and is logged)."""
-    case = rules.get_case_for(request.auth, case_id)
+    case = rules.get_case_for(request.auth, case_id, Case.objects.for_display())
     if unmask:
         if not rules.can_unmask(request.auth, case):
             record(action="case.unmask", actor=request.auth, obj=case, outcome="denied")
             raise NotPermitted(_("Your role may not see full identifiers."))
         record(action="case.unmask", actor=request.auth, obj=case, detail={"via": "api"})
-    return case_out(_load(case.pk), unmasked=unmask)
+    return case_out(case, unmasked=unmask)
 
 
 @router.get(

@@ -78,6 +78,12 @@ class CaseQuerySet(models.QuerySet):
     def open(self):
         return self.filter(status=CaseStatus.OPEN)
 
+    def for_display(self):
+        """What the case page and the API's case body read, in a fixed number of queries."""
+        return self.select_related(
+            "organisation", "department", "officer", "referring_org"
+        ).prefetch_related("parties__party")
+
     def search(self, q: str):
         """Number, party names and summary; any Chinese substring, 1 character upwards."""
         q = q.strip()

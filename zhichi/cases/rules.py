@@ -41,9 +41,13 @@ def cases_visible_to(user) -> QuerySet[Case]:
     return Case.objects.filter(scope)
 
 
-def get_case_for(user, pk) -> Case:
+def get_case_for(user, pk, queryset=None) -> Case:
+    """The case if ``user`` may see it, else 404; ``queryset`` may add what the caller reads."""
+    scope = case_scope(user)
     try:
-        return cases_visible_to(user).get(pk=pk)
+        if scope is None:
+            raise Case.DoesNotExist
+        return (queryset if queryset is not None else Case.objects).filter(scope).get(pk=pk)
     except (Case.DoesNotExist, ValueError, TypeError):
         raise Http404 from None
 

@@ -105,10 +105,7 @@ def _case_context(request, case: Case, **extra):
 @login_required
 @require_GET
 def case_detail(request, pk: int):
-    case = rules.get_case_for(request.user, pk)
-    case = Case.objects.select_related(
-        "organisation", "department", "officer", "referring_org"
-    ).get(pk=case.pk)
+    case = rules.get_case_for(request.user, pk, Case.objects.for_display())
     return render(request, "cases/case_detail.html", _case_context(request, case))
 
 
@@ -153,10 +150,9 @@ def case_move_stage(request, pk: int):
 @require_POST
 def case_unmask(request, pk: int):
     """Show the full identifiers once, for roles that may; every unmask is in the audit trail."""
-    case = rules.get_case_for(request.user, pk)
+    case = rules.get_case_for(request.user, pk, Case.objects.for_display())
     if not rules.can_unmask(request.user, case):
         record(action="case.unmask", actor=request.user, obj=case, outcome="denied")
         raise PermissionDenied
     record(action="case.unmask", actor=request.user, obj=case, detail={"via": "page"})
-    case = Case.objects.select_related("organisation", "department", "officer").get(pk=case.pk)
     return render(request, "cases/case_detail.html", _case_context(request, case, unmasked=True))

@@ -54,7 +54,7 @@ from zhichi.cases.models import (
     Visit,
 )
 from zhichi.cases.services import disposal
-from zhichi.cases.services.derived import deadline_state
+from zhichi.cases.services.derived import deadline_state, working_days_left
 from zhichi.core import stages
 from zhichi.errors import InvalidInput, NotPermitted, StaleVersion
 from zhichi.rulebook import loaders
@@ -72,17 +72,6 @@ def stale_message() -> str:
 
 
 # --- deadlines and working days -------------------------------------------------------------
-def working_days_left(due: date, today: date, cal) -> int:
-    """``derived.working_days_left`` with a calendar loaded once per page (no query per row)."""
-    if due < today:
-        return -sum(
-            1 for n in range((today - due).days) if cal.is_working_day(due + timedelta(days=n + 1))
-        )
-    return sum(
-        1 for n in range((due - today).days) if cal.is_working_day(today + timedelta(days=n + 1))
-    )
-
-
 @dataclass(frozen=True)
 class Due:
     """A deadline or a planned visit as a page shows it: state and working days left."""

@@ -125,16 +125,17 @@ _ID_CHECK = "10X98765432"
 _ID18_RE = re.compile(r"[0-9]{17}[0-9X]")
 _DIGITS_RE = re.compile(r"[0-9]+")
 
-# rule ID-1: GB/T 2260 province-level codes (first two digits of the address code).
-_PROVINCES = frozenset(
+# GB/T 2260 province-level codes of the mainland: the provinces whose figures the rules use.
+MAINLAND_PROVINCES = frozenset(
     [str(n) for n in range(11, 16)]
     + [str(n) for n in range(21, 24)]
     + [str(n) for n in range(31, 38)]
     + [str(n) for n in range(41, 47)]
     + [str(n) for n in range(50, 55)]
     + [str(n) for n in range(61, 66)]
-    + ["71", "81", "82"]
 )
+# rule ID-1: the first two digits of an address code (Taiwan, Hong Kong and Macau included).
+_PROVINCES = MAINLAND_PROVINCES | {"71", "81", "82"}
 
 # GB 11643's own worked example (440524188001010014) is born in 1880, so the floor
 # is set before it; anything earlier is a typo rather than a living person.

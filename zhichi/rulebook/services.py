@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from zhichi.accounts.models import User
 from zhichi.audit.services import record
+from zhichi.core.identifiers import MAINLAND_PROVINCES
 from zhichi.errors import FieldError, InvalidInput, NotPermitted
 from zhichi.rulebook import rules
 from zhichi.rulebook.models import (
@@ -24,41 +25,7 @@ from zhichi.rulebook.models import (
 )
 from zhichi.validation import Collector
 
-PROVINCE_CODES = frozenset(
-    [
-        "11",
-        "12",
-        "13",
-        "14",
-        "15",
-        "21",
-        "22",
-        "23",
-        "31",
-        "32",
-        "33",
-        "34",
-        "35",
-        "36",
-        "37",
-        "41",
-        "42",
-        "43",
-        "44",
-        "45",
-        "46",
-        "50",
-        "51",
-        "52",
-        "53",
-        "54",
-        "61",
-        "62",
-        "63",
-        "64",
-        "65",
-    ]
-)
+PROVINCE_CODES = MAINLAND_PROVINCES
 
 
 def _require_editor(actor: User, action: str) -> None:

@@ -211,10 +211,13 @@ def deadline_state(deadline: CaseDeadline, today: date | None = None) -> str:
     return "pending"
 
 
-def working_days_left(due: date, today: date | None = None) -> int:
-    """Working days from tomorrow through ``due`` (0 when due today, negative when past)."""
+def working_days_left(due: date, today: date | None = None, cal=None) -> int:
+    """Working days from tomorrow through ``due`` (0 when due today, negative when past).
+
+    Pass ``cal`` when computing many rows, so the calendar is loaded once.
+    """
     today = today or timezone.localdate()
-    cal = loaders.holiday_calendar()
+    cal = cal or loaders.holiday_calendar()
     if due < today:
         return -sum(
             1 for n in range((today - due).days) if cal.is_working_day(due + timedelta(days=n + 1))
@@ -222,10 +225,6 @@ def working_days_left(due: date, today: date | None = None) -> int:
     return sum(
         1 for n in range((due - today).days) if cal.is_working_day(today + timedelta(days=n + 1))
     )
-
-
-def claimants_of(case: Case) -> list[CaseParty]:
-    return list(case.parties.filter(role=PartyRole.CLAIMANT))
 
 
 # --- grading and flags (C3, CR-, EW-3) ---------------------------------------------------------
