@@ -60,6 +60,20 @@ def orgs(db):
         province="53",
         district="530102",
     )
+    lac = Organisation.objects.create(
+        code="WHLAC",
+        name="五华区法律援助中心",
+        kind=OrgKind.LEGAL_AID,
+        province="53",
+        district="530102",
+    )
+    court = Organisation.objects.create(
+        code="WHCOURT",
+        name="五华区人民法院",
+        kind=OrgKind.COURT,
+        province="53",
+        district="530102",
+    )
     depts = {
         "civil": Department.objects.create(organisation=proc, code="civil", name="民事检察部"),
         "criminal": Department.objects.create(
@@ -72,7 +86,15 @@ def orgs(db):
             organisation=other, code="civil", name="民事检察部"
         ),
     }
-    return {"proc": proc, "other": other, "hrss": hrss, "wf": wf, **depts}
+    return {
+        "proc": proc,
+        "other": other,
+        "hrss": hrss,
+        "wf": wf,
+        "lac": lac,
+        "court": court,
+        **depts,
+    }
 
 
 def _user(username, org, role, dept=None):
@@ -100,6 +122,8 @@ def users(orgs):
         "registrar1": _user("registrar1", orgs["proc"], Role.REGISTRAR, orgs["registry"]),
         "hrss1": _user("hrss1", orgs["hrss"], Role.PARTNER),
         "wf1": _user("wf1", orgs["wf"], Role.PARTNER),
+        "lac1": _user("lac1", orgs["lac"], Role.PARTNER),
+        "court1": _user("court1", orgs["court"], Role.PARTNER),
         "sysadmin": _user("sysadmin", orgs["proc"], Role.SYSADMIN),
         "secadmin": _user("secadmin", orgs["proc"], Role.SECADMIN),
         "auditor": _user("auditor", orgs["proc"], Role.AUDITOR),

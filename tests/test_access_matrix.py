@@ -7,12 +7,14 @@ exists that this matrix does not list, so a new view cannot ship without its acc
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import importlib
+from pathlib import Path
 
 import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
+from tests.access import USERS, Endpoint, call_endpoint
 from tests.conftest import lead_payload, make_id
 from zhichi.cases.models import Case
 from zhichi.cases.services import disposal
@@ -22,20 +24,6 @@ from zhichi.intake.validation import validate_lead
 
 pytestmark = [pytest.mark.django_db, pytest.mark.integration]
 
-USERS = [
-    "civil1",  # the insider: WHPROC/civil officer of the case
-    "civil2",  # a colleague in the same department
-    "civilhead",
-    "criminal1",  # another department
-    "chief",
-    "registrar1",
-    "hrss1",  # the partner that referred both leads, without the person's consent
-    "wf1",  # another partner
-    "sysadmin",
-    "secadmin",
-    "auditor",
-    "outsider",  # another procuratorate
-]
 
 LEAD_VIEWERS = frozenset({"civil1", "civil2", "civilhead", "chief", "registrar1", "hrss1"})
 LEAD_DECIDERS = frozenset({"civil1", "civil2", "civilhead", "chief"})
@@ -95,29 +83,6 @@ def world(users) -> dict:
         "visit": visit.pk,
         "claimant": claimant,
     }
-
-
-@dataclass(frozen=True)
-class Endpoint:
-    name: str  # the URL name, for the coverage check
-    kind: str  # "page" or "api"
-    method: str
-    path: str  # formatted with the world's ids
-    ok: int
-    visible: frozenset | None = None  # None: everyone reaches it
-    allowed: frozenset | None = None  # None: everyone who sees it may do it
-    data: dict = field(default_factory=dict)
-    label: str = ""
-
-    def expected(self, user: str) -> int:
-        if self.visible is not None and user not in self.visible:
-            return 404
-        if self.allowed is not None and user not in self.allowed:
-            return 403
-        return self.ok
-
-    def __str__(self) -> str:
-        return self.label or self.name
 
 
 DECLINE = {"reason": "建议先申请劳动仲裁", "redirect": "arbitration"}
@@ -544,32 +509,6 @@ SEPARATELY_TESTED = {
 EXCLUDED = {"set_language", "api:api-root"}
 
 
-def _fill(data, values: dict):
-    """Data may name the world's ids as "{claimant}"; the value keeps its type (an int)."""
-    if isinstance(data, dict):
-        return {k: _fill(v, values) for k, v in data.items()}
-    if (
-        isinstance(data, str)
-        and data.startswith("{")
-        and data.endswith("}")
-        and data[1:-1] in values
-    ):
-        return values[data[1:-1]]
-    return data
-
-
-def _call(endpoint: Endpoint, user: str, world: dict, web, api, ids: dict | None = None):
-    path = endpoint.path.format(**(ids or world))
-    data = _fill(endpoint.data, world)
-    if endpoint.kind == "page":
-        client = web(user)
-        return getattr(client, endpoint.method)(path, data)
-    client = api(user)
-    if endpoint.method == "get":
-        return client.get(path, data)
-    return client.post(path, data)
-
-
 def _state() -> tuple:
     return (
         sorted(Lead.objects.values_list("pk", "status")),
@@ -582,7 +521,7 @@ def _state() -> tuple:
 def test_r2_object_access(endpoint, user, world, web, api):
     before = _state()
 
-    r = _call(endpoint, user, world, web, api)
+    r = call_endpoint(endpoint, user, world, web, api)
 
     assert r.status_code == endpoint.expected(user), r.content[:300]
     if r.status_code in (403, 404):
@@ -602,9 +541,9 @@ HIDDEN_API_CELLS = [
 def test_r2_api_404_looks_the_same_as_an_object_that_does_not_exist(
     endpoint, user, world, web, api
 ):
-    hidden = _call(endpoint, user, world, web, api)
+    hidden = call_endpoint(endpoint, user, world, web, api)
     gone = dict.fromkeys(("lead", "case", "case2", "approval", "visit"), 999999)
-    missing = _call(endpoint, user, world, web, api, ids=gone)
+    missing = call_endpoint(endpoint, user, world, web, api, ids=gone)
 
     assert (hidden.status_code, hidden.json()) == (missing.status_code, missing.json())
 
@@ -612,7 +551,7 @@ def test_r2_api_404_looks_the_same_as_an_object_that_does_not_exist(
 @pytest.mark.parametrize("user", USERS)
 @pytest.mark.parametrize("endpoint", COLLECTION_ENDPOINTS, ids=str)
 def test_r2_collection_access(endpoint, user, world, web, api):
-    r = _call(endpoint, user, world, web, api)
+    r = call_endpoint(endpoint, user, world, web, api)
 
     assert r.status_code == endpoint.expected(user), r.content[:300]
 
@@ -763,7 +702,26 @@ def _route_names(resolver=None, namespace: str = "") -> set[str]:
     return names
 
 
+def _covered_by_feature_modules() -> set[str]:
+    """Routes listed by each feature's own access tests (tests/**/test_access*.py)."""
+    covered: set[str] = set()
+    root = Path(__file__).parent
+    for path in sorted(root.rglob("test_access*.py")):
+        if path == Path(__file__):
+            continue
+        module = importlib.import_module(
+            ".".join(("tests", *path.relative_to(root).with_suffix("").parts))
+        )
+        covered |= {e.name for e in getattr(module, "ENDPOINTS", [])}
+        covered |= set(getattr(module, "ALSO_COVERED", set()))
+    return covered
+
+
 def test_every_route_is_in_the_access_matrix():
-    covered = {e.name for e in OBJECT_ENDPOINTS + COLLECTION_ENDPOINTS} | SEPARATELY_TESTED
+    covered = (
+        {e.name for e in OBJECT_ENDPOINTS + COLLECTION_ENDPOINTS}
+        | SEPARATELY_TESTED
+        | _covered_by_feature_modules()
+    )
 
     assert _route_names() - EXCLUDED == covered

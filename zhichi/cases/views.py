@@ -23,6 +23,7 @@ from zhichi.errors import InvalidInput, NotPermitted, StaleVersion
 from zhichi.forms import apply_service_errors
 from zhichi.intake.models import LeadStatus
 from zhichi.intake.rules import leads_visible_to
+from zhichi.page_sections import sections_for
 
 PAGE_SIZE = 25
 
@@ -95,6 +96,7 @@ def _case_context(request, case: Case, **extra):
         or StageForm(initial={"version": case.version}, targets=targets),
         "can_unmask": rules.can_unmask(request.user, case),
         "partner_view": rules.is_partner_view(request.user),
+        "extra_sections": sections_for("case", request, case),
         **disposal,
     }
     context.update(extra)

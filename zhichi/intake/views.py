@@ -28,6 +28,7 @@ from zhichi.intake.forms import (
 )
 from zhichi.intake.models import Lead, LeadStatus
 from zhichi.intake.validation import validate_lead
+from zhichi.page_sections import sections_for
 
 PAGE_SIZE = 25
 
@@ -194,6 +195,7 @@ def _detail(request, lead: Lead, *, decline_form=None, status=200):
             "can_decide": lead.status == LeadStatus.NEW and rules.can_decide_lead(user, lead),
             "decline_form": decline_form or DeclineForm(),
             "decline_open": decline_form is not None,
+            "extra_sections": sections_for("lead", request, lead),
         },
         status=status,
     )

@@ -1,0 +1,80 @@
+"""The access-matrix machinery (rule R2), shared by tests/test_access_matrix.py and each feature's
+own ``test_access*.py``: an endpoint row, the fixture users, and one way to call a row.
+
+A feature module lists its routes in ``ENDPOINTS`` (rows) and may name routes it tests another way
+in ``ALSO_COVERED``; the coverage check in tests/test_access_matrix.py collects both from every
+``tests/**/test_access*.py``, so a new URL cannot ship without its access row.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+USERS = [
+    "civil1",  # the insider: WHPROC/civil officer of the case
+    "civil2",  # a colleague in the same department
+    "civilhead",
+    "criminal1",  # another department
+    "chief",
+    "registrar1",
+    "hrss1",  # a partner agency
+    "wf1",  # another partner
+    "sysadmin",
+    "secadmin",
+    "auditor",
+    "outsider",  # another procuratorate
+]
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    name: str  # the URL name, for the coverage check
+    kind: str  # "page" or "api"
+    method: str
+    path: str  # formatted with the world's ids
+    ok: int
+    visible: frozenset | None = None  # None: everyone reaches it
+    allowed: frozenset | None = None  # None: everyone who sees it may do it
+    data: dict = field(default_factory=dict)
+    label: str = ""
+    multipart: bool = False  # an API POST sent as multipart/form-data (uploads)
+
+    def expected(self, user: str) -> int:
+        if self.visible is not None and user not in self.visible:
+            return 404
+        if self.allowed is not None and user not in self.allowed:
+            return 403
+        return self.ok
+
+    def __str__(self) -> str:
+        return self.label or self.name
+
+
+def fill(data, values: dict):
+    """Data may name the world's ids as "{claimant}"; the value keeps its type (an int)."""
+    if isinstance(data, dict):
+        return {k: fill(v, values) for k, v in data.items()}
+    if (
+        isinstance(data, str)
+        and data.startswith("{")
+        and data.endswith("}")
+        and data[1:-1] in values
+    ):
+        return values[data[1:-1]]
+    return data
+
+
+def call_endpoint(endpoint: Endpoint, user: str, world: dict, web, api, ids: dict | None = None):
+    path = endpoint.path.format(**(ids or world))
+    data = fill(endpoint.data, world)
+    if endpoint.kind == "page":
+        client = web(user)
+        return getattr(client, endpoint.method)(path, data)
+    client = api(user)
+    if endpoint.method == "get":
+        return client.get(path, data)
+    if endpoint.method == "delete":
+        return client.client.delete(path, headers=client._headers(None))
+    if endpoint.multipart:
+        return client.client.post(path, data, headers=client._headers(None))
+    return client.post(path, data)

@@ -1,0 +1,46 @@
+"""Sections that higher apps add to the case page and the lead page.
+
+The case and lead pages belong to apps low in the import order (cases, intake); transfers,
+evidence and the apps above them add their own sections here from ``AppConfig.ready`` instead of
+the lower app importing them. A section's ``context`` returns the template context for one
+request and object, or None to leave the section out (e.g. a role that may not see it).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+PAGES = ("case", "lead")
+
+
+@dataclass(frozen=True)
+class Section:
+    key: str  # the anchor id on the page, e.g. "transfers"
+    title: object  # a lazy translation
+    template: str
+    context: Callable[..., dict | None]  # (request, obj) -> context or None
+    order: int = 100
+
+
+_registry: dict[str, dict[str, Section]] = {page: {} for page in PAGES}
+
+
+def register(page: str, section: Section) -> None:
+    """Add (or replace, by key) a section of ``page``; called from an app's ready()."""
+    if page not in _registry:
+        raise ValueError(f"unknown page {page!r}; one of {PAGES}")
+    _registry[page][section.key] = section
+
+
+def sections_for(page: str, request, obj) -> list[dict]:
+    """The sections to show, in order, each as {"key", "title", "template", "ctx"}."""
+    shown = []
+    for section in sorted(_registry[page].values(), key=lambda s: (s.order, s.key)):
+        ctx = section.context(request, obj)
+        if ctx is None:
+            continue
+        shown.append(
+            {"key": section.key, "title": section.title, "template": section.template, "ctx": ctx}
+        )
+    return shown
