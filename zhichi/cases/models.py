@@ -152,6 +152,8 @@ class Case(models.Model):
     referring_org = models.ForeignKey(
         Organisation, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    # the criminal-lead evaluator's last answer on the facts (C7): verdict, reasons, threshold
+    criminal_check = models.JSONField(default=dict, blank=True)
     search_text = models.TextField(blank=True, default="", editable=False)
     version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
@@ -488,3 +490,63 @@ class CaseDeadline(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case_id} {self.kind} {self.due}"
+
+
+# --- sharing with other agencies and departments (C7, C8) -------------------------------------
+class ShareReason(models.TextChoices):
+    TRANSFER = "transfer", _("Transfer")
+    JOINT_ACTION = "joint_action", _("Joint action")
+
+
+class ShareBasis(models.TextChoices):
+    INTERNAL = "internal", _("Within the procuratorate")
+    CONSENT = "consent", _("The person's consent")
+    LEGAL_BASIS = "legal_basis", _("A legal basis")
+
+
+class ShareBase(models.Model):
+    """Who else may read a case or lead, why, and until when.
+
+    A share is active while ``ended_at`` is empty; the scopes in rules.py read only active
+    shares, so access ends on the next request after a share ends (rule R3).
+    """
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    # set when the share is with one department of a procuratorate (e.g. civil → criminal)
+    department = models.ForeignKey(
+        Department, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    reason = models.CharField(max_length=16, choices=ShareReason.choices)
+    basis = models.CharField(max_length=16, choices=ShareBasis.choices)
+    legal_basis = models.TextField(blank=True, default="")
+    source = models.CharField(max_length=40)  # what granted it, e.g. "transfer:12"
+    granted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    granted_at = models.DateTimeField(default=timezone.now)
+    ended_at = models.DateTimeField(null=True, blank=True)
+    ended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    end_reason = models.CharField(max_length=200, blank=True, default="")
+
+    class Meta:
+        abstract = True
+
+    @property
+    def active(self) -> bool:
+        return self.ended_at is None
+
+
+class CaseShare(ShareBase):
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="shares")
+
+    class Meta:
+        ordering = ["granted_at", "id"]
+        indexes = [
+            models.Index(fields=["organisation", "department", "ended_at"]),
+            models.Index(fields=["source"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} → {self.organisation_id} ({self.source})"

@@ -7,7 +7,7 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 
 from zhichi.accounts.models import Role
-from zhichi.cases.models import Case
+from zhichi.cases.models import Case, CaseShare
 
 DEPARTMENT_ROLES = {Role.OFFICER, Role.HEAD}
 ORGANISATION_ROLES = {Role.CHIEF, Role.REGISTRAR}
@@ -17,6 +17,15 @@ def _active(user) -> bool:
     return bool(user and user.is_authenticated and user.is_active and user.organisation_id)
 
 
+def shared_with(user, model=CaseShare, field: str = "case_id") -> Q:
+    """Objects with an active share for the user's organisation (and department, for
+    procuratorate department staff; organisation-wide shares for everyone else there)."""
+    shares = model.objects.filter(organisation_id=user.organisation_id, ended_at__isnull=True)
+    if user.role in DEPARTMENT_ROLES:
+        shares = shares.filter(department_id=user.department_id)
+    return Q(pk__in=shares.values(field))
+
+
 def case_scope(user) -> Q | None:
     """The filter for the cases ``user`` may see, or None for no cases at all."""
     if not _active(user):
@@ -24,13 +33,15 @@ def case_scope(user) -> Q | None:
     if user.role in DEPARTMENT_ROLES:
         if user.department_id is None:
             return None
-        return Q(organisation_id=user.organisation_id, department_id=user.department_id)
+        return Q(
+            organisation_id=user.organisation_id, department_id=user.department_id
+        ) | shared_with(user)
     if user.role in ORGANISATION_ROLES:
-        return Q(organisation_id=user.organisation_id)
+        return Q(organisation_id=user.organisation_id) | shared_with(user)
     if user.role == Role.PARTNER:
-        # A partner sees the cases that came from its own referral, and only with the
-        # person's consent to share (C8).
-        return Q(referring_org_id=user.organisation_id, consent_to_share=True)
+        # A partner sees the cases that came from its own referral with the person's consent,
+        # and the cases shared with its organisation by a transfer or joint action (C8).
+        return Q(referring_org_id=user.organisation_id, consent_to_share=True) | shared_with(user)
     return None  # rule R5: the three administrators never read case data
 
 
@@ -53,7 +64,14 @@ def get_case_for(user, pk, queryset=None) -> Case:
 
 
 def is_partner_view(user) -> bool:
+    """Partner staff see the partner fields only: masked identifiers, no grading reasons,
+    internal notes or approvals (C8)."""
     return user.role == Role.PARTNER
+
+
+def is_own_case(user, case: Case) -> bool:
+    """The case belongs to the user's own organisation (not merely shared with it)."""
+    return _active(user) and user.organisation_id == case.organisation_id
 
 
 def can_move_stage(user, case: Case) -> bool:

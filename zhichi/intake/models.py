@@ -11,7 +11,14 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from zhichi.accounts.models import Department, Organisation
-from zhichi.cases.models import Case, Category, LabourRelationship, PartyRole, Source
+from zhichi.cases.models import (
+    Case,
+    Category,
+    LabourRelationship,
+    PartyRole,
+    ShareBase,
+    Source,
+)
 from zhichi.parties.models import Party
 
 RECEIPT_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud on the phone
@@ -141,3 +148,19 @@ class LeadParty(models.Model):
 
     def __str__(self) -> str:
         return f"{self.party.name} ({self.role})"
+
+
+class LeadShare(ShareBase):
+    """A lead transferred to another agency or department is readable there while shared."""
+
+    lead = models.ForeignKey(Lead, on_delete=models.CASCADE, related_name="shares")
+
+    class Meta:
+        ordering = ["granted_at", "id"]
+        indexes = [
+            models.Index(fields=["organisation", "department", "ended_at"]),
+            models.Index(fields=["source"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.lead_id} → {self.organisation_id} ({self.source})"
