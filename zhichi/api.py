@@ -14,9 +14,13 @@ from zhichi.api_support import BearerToken
 from zhichi.cases.api import router as cases_router
 from zhichi.cases.api_disposal import approvals_router, visits_router
 from zhichi.cases.api_disposal import cases_router as disposal_router
+from zhichi.employers.api import employers_router, joint_actions_router
 from zhichi.errors import InvalidInput, NotPermitted, StaleVersion
+from zhichi.evidence.api import router as evidence_router
 from zhichi.intake.api import router as leads_router
 from zhichi.rules_api import router as rules_router
+from zhichi.transfers.api import router as transfers_router
+from zhichi.webhooks.api import router as webhooks_router
 
 api = NinjaAPI(
     title="Zhichi partner API",
@@ -145,3 +149,8 @@ api.add_router("/cases", disposal_router, tags=["disposal"])
 api.add_router("/approvals", approvals_router, tags=["disposal"])
 api.add_router("/visits", visits_router, tags=["disposal"])
 api.add_router("/rules", rules_router, tags=["rules"])
+api.add_router("/", transfers_router, tags=["transfers"])
+api.add_router("/", evidence_router, tags=["evidence"])
+api.add_router("/webhooks", webhooks_router, tags=["webhooks"])
+api.add_router("/joint-actions", joint_actions_router, tags=["joint actions"])
+api.add_router("/employers", employers_router, tags=["employers"])

@@ -1,4 +1,4 @@
-"""Sections that higher apps add to the case page and the lead page.
+"""Sections that higher apps add to the case page, the lead page and the workbench.
 
 The case and lead pages belong to apps low in the import order (cases, intake); transfers,
 evidence and the apps above them add their own sections here from ``AppConfig.ready`` instead of
@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-PAGES = ("case", "lead")
+PAGES = ("case", "lead", "workbench")
 
 
 @dataclass(frozen=True)

@@ -3,6 +3,7 @@ from django.urls import include, path
 from zhichi.accounts import views as account_views
 from zhichi.api import api
 from zhichi.cases import views as case_views
+from zhichi.employers import urls as employer_urls
 
 urlpatterns = [
     path("", case_views.workbench, name="workbench"),
@@ -13,6 +14,11 @@ urlpatterns = [
     path("leads/", include("zhichi.intake.urls")),
     path("cases/", include("zhichi.cases.urls")),
     path("tools/", include("zhichi.rulebook.urls")),
+    path("attachments/", include("zhichi.evidence.urls")),
+    path("transfers/", include("zhichi.transfers.urls")),
+    path("integrations/webhooks/", include("zhichi.webhooks.urls")),
+    path("joint-actions/", include(employer_urls.joint_action_patterns)),
+    path("employers/", include(employer_urls.employer_patterns)),
     path("api/v1/", api.urls),
 ]
 

@@ -12,7 +12,7 @@ from zhichi.audit.services import record
 from zhichi.cases import rules, services
 from zhichi.cases.filters import filter_cases
 from zhichi.cases.models import Case
-from zhichi.cases.presenters import case_out, timeline_out
+from zhichi.cases.presenters import PARTNER_EVENT_KINDS, case_out, timeline_out
 from zhichi.errors import FieldError, InvalidInput, NotPermitted
 
 router = Router()
@@ -41,6 +41,11 @@ class CaseOut(Schema):
     flags: list[str]
     risk: dict[str, Any]
     outcome: str | None
+    criminal_check: dict[str, Any] = Field(
+        default_factory=dict,
+        description="the criminal-lead evaluator's last answer: verdict, reasons, threshold, "
+        "next_step, checked_on (empty for partner staff)",
+    )
     version: int
 
 
@@ -138,7 +143,7 @@ def get_case(request, case_id: int, unmask: bool = False):
             record(action="case.unmask", actor=request.auth, obj=case, outcome="denied")
             raise NotPermitted(_("Your role may not see full identifiers."))
         record(action="case.unmask", actor=request.auth, obj=case, detail={"via": "api"})
-    return case_out(case, unmasked=unmask)
+    return case_out(case, unmasked=unmask, partner=rules.is_partner_view(request.auth))
 
 
 @router.get(
@@ -148,7 +153,10 @@ def get_case(request, case_id: int, unmask: bool = False):
 )
 def case_timeline(request, case_id: int):
     case = rules.get_case_for(request.auth, case_id)
-    return [timeline_out(e) for e in case.timeline.select_related("actor").order_by("at", "id")]
+    events = case.timeline.select_related("actor").order_by("at", "id")
+    if rules.is_partner_view(request.auth):
+        events = events.filter(kind__in=PARTNER_EVENT_KINDS)
+    return [timeline_out(e) for e in events]
 
 
 @router.post(

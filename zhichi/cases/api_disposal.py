@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from ninja import Field, Router, Schema, Status
 
@@ -13,9 +14,9 @@ from zhichi.cases import rules
 from zhichi.cases import services as case_services
 from zhichi.cases.api import CaseOut, _load
 from zhichi.cases.ledger import ledger_for
-from zhichi.cases.models import Approval, ApprovalStatus, Visit
+from zhichi.cases.models import Approval, ApprovalStatus, CaseShare, Visit
 from zhichi.cases.presenters import case_out
-from zhichi.cases.services import disposal
+from zhichi.cases.services import disposal, facts
 
 cases_router = Router()
 approvals_router = Router()
@@ -392,3 +393,104 @@ def record_visit(request, visit_id: int, payload: VisitRecordIn):
     rules.get_case_for(request.auth, visit.case_id)
     visit = disposal.record_visit(visit_id=visit.pk, actor=request.auth, data=payload.dict())
     return visit_out(visit)
+
+
+# --- facts and sharing (C7, C8) -------------------------------------------------------------
+class PaymentOrderIn(Schema):
+    authority: str = ""
+    issued_on: Any = Field(None, json_schema_extra=DATE)
+    deadline: Any = Field(None, json_schema_extra=DATE)
+
+
+class FactsIn(Schema):
+    labour_relationship: str = Field(
+        "unknown", description="employee | contractor_crew | none | unknown"
+    )
+    has_iou: bool = False
+    consent_to_share: bool = False
+    payment_order: PaymentOrderIn | None = None
+    evasion: list[str] = Field(
+        default_factory=list,
+        description="transferred_assets | absconded | destroyed_records | refused_summons",
+    )
+    version: int | None = Field(None, description="the case version you read (409 when stale)")
+
+
+@cases_router.post(
+    "/{case_id}/facts",
+    response={200: CaseOut, **WRITE_ERRORS},
+    summary="Update the facts; the case is graded and checked for a criminal lead again",
+)
+def update_facts(request, case_id: int, payload: FactsIn):
+    case = _case(request, case_id)
+    data = payload.dict()
+    data["payment_order"] = {
+        k: ("" if v is None else v) for k, v in (data.get("payment_order") or {}).items()
+    }
+    facts.update_case_facts(case_id=case.pk, actor=request.auth, data=data, version=payload.version)
+    return case_out(_load(case.pk))
+
+
+class ShareOut(Schema):
+    id: int
+    organisation: str
+    department: str | None
+    reason: str
+    basis: str
+    legal_basis: str
+    source: str
+    granted_at: str
+    ended_at: str | None
+    end_reason: str
+
+
+def share_out(s: CaseShare) -> dict:
+    return {
+        "id": s.pk,
+        "organisation": s.organisation.code,
+        "department": s.department.code if s.department else None,
+        "reason": s.reason,
+        "basis": s.basis,
+        "legal_basis": s.legal_basis,
+        "source": s.source,
+        "granted_at": s.granted_at.isoformat(),
+        "ended_at": s.ended_at.isoformat() if s.ended_at else None,
+        "end_reason": s.end_reason,
+    }
+
+
+def _own_case(request, case_id: int):
+    """Shares are the owning procuratorate's business: others get 404 as for a hidden case."""
+    case = _case(request, case_id)
+    if not rules.is_own_case(request.auth, case) or rules.is_partner_view(request.auth):
+        raise Http404
+    return case
+
+
+@cases_router.get(
+    "/{case_id}/shares",
+    response={200: list[ShareOut], 401: ErrorOut, 404: ErrorOut},
+    summary="Who else may read the case, why, and until when",
+)
+def list_shares(request, case_id: int):
+    case = _own_case(request, case_id)
+    rows = case.shares.select_related("organisation", "department").order_by("-granted_at", "-id")
+    return [share_out(s) for s in rows[:200]]
+
+
+class RevokeIn(Schema):
+    reason: str
+
+
+@cases_router.post(
+    "/{case_id}/shares/{share_id}/revoke",
+    response={200: ShareOut, **WRITE_ERRORS},
+    summary="End a share; the other side is refused from its next request",
+)
+def revoke_share(request, case_id: int, share_id: int, payload: RevokeIn):
+    case = _own_case(request, case_id)
+    share = get_object_or_404(CaseShare, pk=share_id, case=case)
+    share = facts.revoke_share(share_id=share.pk, actor=request.auth, reason=payload.reason)
+    return share_out(
+        CaseShare.objects.select_related("organisation", "department").get(pk=share.pk)
+    )

@@ -15,6 +15,8 @@ from django.utils.translation import gettext_lazy as _lazy
 
 from zhichi.cases.models import (
     CourtEventKind,
+    Evasion,
+    LabourRelationship,
     MediationOutcome,
     Outcome,
     SessionKind,
@@ -357,3 +359,62 @@ class DecisionForm(DisposalForm):
         field = self.fields["reason"]
         field.required = reject
         field.label = _lazy("Reason for rejecting") if reject else _lazy("Comment (optional)")
+
+
+class FactsForm(DisposalForm):
+    """What became known after acceptance (C7): the criminal-lead check runs again on save."""
+
+    key = "facts"
+
+    labour_relationship = forms.ChoiceField(
+        label=_lazy("Labour relationship"), choices=LabourRelationship.choices
+    )
+    has_iou = forms.BooleanField(label=_lazy("Holds the employer's wage IOU"), required=False)
+    consent_to_share = forms.BooleanField(
+        label=_lazy("Consents to sharing with partner agencies"),
+        required=False,
+        help_text=_lazy("Withdrawing consent ends the shares that rest on it."),
+    )
+    payment_order_authority = _text(_lazy("Order to pay: issued by"), max_length=200)
+    payment_order_issued_on = _date(_lazy("Order to pay: issued on"), past=True)
+    payment_order_deadline = _date(_lazy("Order to pay: deadline"))
+    evasion = forms.MultipleChoiceField(
+        label=_lazy("Evasion (rule CR-3)"),
+        choices=Evasion.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    @classmethod
+    def for_case(cls, case):
+        return cls(
+            initial={
+                "labour_relationship": case.labour_relationship,
+                "has_iou": case.has_iou,
+                "consent_to_share": case.consent_to_share,
+                "payment_order_authority": case.payment_order_authority,
+                "payment_order_issued_on": case.payment_order_issued_on.isoformat()
+                if case.payment_order_issued_on
+                else "",
+                "payment_order_deadline": case.payment_order_deadline.isoformat()
+                if case.payment_order_deadline
+                else "",
+                "evasion": list(case.evasion or []),
+                "version": case.version,
+            }
+        )
+
+    def payload(self) -> dict:
+        order = {
+            "authority": self.text("payment_order_authority"),
+            "issued_on": self.text("payment_order_issued_on"),
+            "deadline": self.text("payment_order_deadline"),
+        }
+        return {
+            "labour_relationship": self.text("labour_relationship"),
+            "has_iou": bool(self.raw("has_iou")),
+            "consent_to_share": bool(self.raw("consent_to_share")),
+            "payment_order": order if any(order.values()) else {},
+            "evasion": list(self.raw("evasion") or []),
+        }

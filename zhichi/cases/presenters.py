@@ -147,7 +147,28 @@ def deadlines_out(case: Case) -> list[dict]:
     ]
 
 
-def case_out(case: Case, *, unmasked: bool = False) -> dict:
+# What partner staff see of a case's history (C8): milestones, not the internal deliberation
+# (approvals, grading, visit findings, facts under review).
+PARTNER_EVENT_KINDS = frozenset(
+    {
+        "case_opened",
+        "stage_changed",
+        "mediation",
+        "court_event",
+        "payment",
+        "case_closed",
+        "transfer_send",
+        "transfer_receive",
+        "transfer_accept",
+        "transfer_reject",
+        "transfer_answer",
+        "transfer_close",
+    }
+)
+
+
+def case_out(case: Case, *, unmasked: bool = False, partner: bool = False) -> dict:
+    """The API's case body; ``partner`` leaves out the internal fields (C8)."""
     parties = list(case.parties.all())
     claimants = []
     for cp in parties:
@@ -178,7 +199,7 @@ def case_out(case: Case, *, unmasked: bool = False) -> dict:
         for cp in parties
         if cp.role == PartyRole.RESPONDENT
     ]
-    return {
+    body = {
         "id": case.pk,
         "number": case.number,
         "category": case.category,
@@ -201,8 +222,16 @@ def case_out(case: Case, *, unmasked: bool = False) -> dict:
         "risk": {"score": case.risk_score, "reasons": case.risk_reasons},
         "outcome": case.outcome or None,
         "flags": case.flags,
+        "criminal_check": case.criminal_check or {},
         "version": case.version,
     }
+    if partner:
+        body["level_reasons"] = []
+        body["risk"] = {"score": None, "reasons": []}
+        body["criminal_check"] = {}
+        body["flags"] = []
+        body["officer"] = None
+    return body
 
 
 def timeline_out(event: TimelineEvent) -> dict:

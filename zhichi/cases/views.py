@@ -16,7 +16,7 @@ from zhichi.cases import rules, services
 from zhichi.cases.filters import filter_cases
 from zhichi.cases.forms import CaseFilterForm, StageForm
 from zhichi.cases.models import Case, CaseStatus, PartyRole
-from zhichi.cases.presenters import describe_event
+from zhichi.cases.presenters import PARTNER_EVENT_KINDS, describe_event
 from zhichi.cases.views_disposal import disposal_context, workbench_context
 from zhichi.core import stages
 from zhichi.errors import InvalidInput, NotPermitted, StaleVersion
@@ -47,6 +47,7 @@ def workbench(request):
         {
             "my_cases": my_cases,
             "my_leads": leads.select_related("case")[:10],
+            "extra_sections": sections_for("workbench", request, None),
             **workbench_context(user),
         },
     )
@@ -73,6 +74,13 @@ def case_list(request):
     )
 
 
+def _timeline(user, case: Case):
+    events = case.timeline.select_related("actor").order_by("at", "id")
+    if rules.is_partner_view(user):
+        events = events.filter(kind__in=PARTNER_EVENT_KINDS)
+    return events
+
+
 def _case_context(request, case: Case, **extra):
     parties = list(case.parties.select_related("party").all())
     disposal = disposal_context(
@@ -86,10 +94,7 @@ def _case_context(request, case: Case, **extra):
         "claimants": [p for p in parties if p.role == PartyRole.CLAIMANT],
         "respondents": [p for p in parties if p.role == PartyRole.RESPONDENT],
         "money": disposal["ledger"].totals,
-        "timeline": [
-            (e, describe_event(e))
-            for e in case.timeline.select_related("actor").order_by("at", "id")
-        ],
+        "timeline": [(e, describe_event(e)) for e in _timeline(request.user, case)],
         "may_move": may_move and bool(targets),
         "may_move_later": may_move and not targets,
         "stage_form": extra.pop("stage_form", None)

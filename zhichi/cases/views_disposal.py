@@ -31,6 +31,7 @@ from zhichi.cases.forms_disposal import (
     CloseForm,
     CourtEventForm,
     DecisionForm,
+    FactsForm,
     LevelForm,
     MediationForm,
     PaymentForm,
@@ -45,6 +46,7 @@ from zhichi.cases.models import (
     ApprovalStatus,
     Case,
     CaseDeadline,
+    CaseShare,
     CaseStatus,
     DeadlineStatus,
     MediationOutcome,
@@ -53,7 +55,7 @@ from zhichi.cases.models import (
     Stage,
     Visit,
 )
-from zhichi.cases.services import disposal
+from zhichi.cases.services import disposal, facts
 from zhichi.cases.services.derived import deadline_state, working_days_left
 from zhichi.core import stages
 from zhichi.errors import InvalidInput, NotPermitted, StaleVersion
@@ -228,6 +230,8 @@ def disposal_context(request, case: Case, *, forms: dict | None = None, failure=
                 shown[f"visit:{v.pk}"] = VisitRecordForm(
                     key=f"visit{v.pk}", initial={"done_on": today.isoformat()}
                 )
+    if may_work:
+        shown["facts"] = FactsForm.for_case(case)
     if may_set_level:
         shown["level"] = LevelForm(initial={"level": str(case.level or "")})
     for key, form in forms.items():
@@ -470,6 +474,42 @@ def override_level(request, pk: int):
         anchor="overview",
         success=_("Level set."),
     )
+
+
+@login_required
+@require_POST
+def update_facts(request, pk: int):
+    case = rules.get_case_for(request.user, pk)
+    form = FactsForm(request.POST)
+    return _submit(
+        request,
+        case,
+        key="facts",
+        form=form,
+        call=lambda: facts.update_case_facts(
+            case_id=case.pk, actor=request.user, data=form.payload(), version=form.version()
+        ),
+        anchor="overview",
+        success=_("Facts saved; the case was graded and checked for a criminal lead again."),
+    )
+
+
+@login_required
+@require_POST
+def revoke_share(request, share_id: int):
+    share = get_object_or_404(CaseShare, pk=share_id)
+    case = rules.get_case_for(request.user, share.case_id)
+    try:
+        facts.revoke_share(
+            share_id=share.pk, actor=request.user, reason=request.POST.get("reason", "")
+        )
+    except NotPermitted as exc:
+        raise PermissionDenied(str(exc)) from exc
+    except InvalidInput as exc:
+        messages.error(request, "；".join(e.message for e in exc.errors))
+        return redirect(_case_url(case, "transfers"))
+    messages.success(request, _("Sharing ended; the other side no longer sees this case."))
+    return redirect(_case_url(case, "transfers"))
 
 
 # --- the approvals inbox --------------------------------------------------------------------------

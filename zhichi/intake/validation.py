@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from zhichi.accounts.models import Organisation
 from zhichi.cases.models import Category, Evasion, LabourRelationship, Source
+from zhichi.cases.services.facts import read_payment_order
 from zhichi.errors import InvalidInput
 from zhichi.intake.models import Redirect
 from zhichi.parties.models import Group, PartyKind, VulnerabilityBasis
@@ -149,20 +150,7 @@ def validate_lead(data: dict) -> LeadInput:
         elif key:
             seen_codes.add(key)
 
-    order = data.get("payment_order") or {}
-    authority, issued_on, deadline = "", None, None
-    if not isinstance(order, dict):
-        c.add("payment_order", "type", _("The order to pay must be an object."))
-    elif order:
-        authority = c.text(order, "authority", "payment_order.authority", max_length=200)
-        issued_on = c.day(order, "issued_on", "payment_order.issued_on", not_after=today)
-        deadline = c.day(order, "deadline", "payment_order.deadline")
-        if issued_on and deadline and deadline < issued_on:
-            c.add(
-                "payment_order.deadline",
-                "before_issue",
-                _("The deadline cannot be before the order was issued."),
-            )
+    authority, issued_on, deadline = read_payment_order(c, data, today)
 
     referring_org = None
     code = data.get("referring_org")

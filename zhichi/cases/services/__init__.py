@@ -21,6 +21,8 @@ from zhichi.cases.services.derived import refresh_deadlines, regrade
 from zhichi.core import stages
 from zhichi.errors import FieldError, InvalidInput, NotPermitted, StaleVersion
 from zhichi.parties.models import Party
+from zhichi.webhooks.models import Event
+from zhichi.webhooks.services import publish_event
 
 
 @dataclass
@@ -200,6 +202,17 @@ def move_stage(*, case_id: int, to: str, reason: str, version: int, actor: User)
             actor=actor,
             obj=case,
             detail={"from": previous, "to": to, "version": case.version},
+        )
+        publish_event(
+            event=Event.CASE_STAGE_CHANGED,
+            organisation_ids=[case.organisation_id],
+            payload={
+                "case_id": case.pk,
+                "case_number": case.number,
+                "from": previous,
+                "to": to,
+                "at": case.updated_at,
+            },
         )
     return case
 

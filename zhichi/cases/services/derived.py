@@ -246,16 +246,18 @@ def _campaign_end(as_of: date) -> date | None:
     return first
 
 
-def criminal_verdict(case: Case, parties: list[CaseParty], as_of: date) -> str | None:
-    """The criminal-lead evaluator on the case's facts (rules CR-1 … CR-8), wage cases only."""
+def criminal_verdict(case: Case, parties: list[CaseParty], as_of: date):
+    """The criminal-lead evaluator on the case's facts (rules CR-1 … CR-8), wage cases only:
+    the evaluator's Verdict, or None when it does not apply or its configuration is missing."""
+    from zhichi.cases.models import Payment
     from zhichi.core import criminal
 
     if case.category != "wages":
         return None
+    claimants = [p for p in parties if p.role == PartyRole.CLAIMANT]
     workers = [
         criminal.Worker(amount=p.amount_claimed or Decimal("0"), months=p.months_unpaid or 0)
-        for p in parties
-        if p.role == PartyRole.CLAIMANT
+        for p in claimants
     ]
     order = None
     if case.payment_order_issued_on or case.payment_order_deadline:
@@ -264,21 +266,24 @@ def criminal_verdict(case: Case, parties: list[CaseParty], as_of: date) -> str |
             deadline=case.payment_order_deadline,
             authority=case.payment_order_authority,
         )
+    claimed = sum((p.amount_claimed or Decimal("0") for p in claimants), Decimal("0"))
+    paid = Payment.objects.filter(case=case).aggregate(t=Sum("amount"))["t"] or Decimal("0")
+    # rules CR-6/CR-7: paying in full after the order (before 立案) may take it out of crime
+    paid_after_order = order is not None and claimed > 0 and paid >= claimed
     province = case.organisation.province
     try:
-        verdict = criminal.evaluate(
+        return criminal.evaluate(
             workers=workers,
             as_of=as_of,
             thresholds=loaders.criminal_thresholds(province, as_of),
             national=loaders.national_range(as_of),
             payment_order=order,
-            paid_after_order=False,
+            paid_after_order=paid_after_order,
             evasion=list(case.evasion or []),
             province=province,
         )
     except (ValueError, loaders.MissingConfiguration):
         return None
-    return verdict.verdict
 
 
 def regrade(case: Case) -> None:
@@ -286,13 +291,17 @@ def regrade(case: Case) -> None:
 
     A head's override keeps its level; the reasons still show what the rules would say.
     """
-    from zhichi.core import grading
+    from zhichi.core import criminal, grading
 
     as_of = timezone.localdate()
     parties = list(case.parties.all())
     claimants = [p for p in parties if p.role == PartyRole.CLAIMANT]
     groups = frozenset(g for p in claimants for g in (p.groups or []))
-    verdict = criminal_verdict(case, parties, as_of)
+    checked = criminal_verdict(case, parties, as_of)
+    verdict = checked.verdict if checked else None
+    case.criminal_check = (
+        {**criminal.as_dict(checked), "checked_on": as_of.isoformat()} if checked else {}
+    )
     facts = grading.Facts(
         category=case.category,
         claimants=len(claimants),
@@ -344,4 +353,5 @@ def regrade(case: Case) -> None:
         flags=flags,
         risk_score=risk.score,
         risk_reasons=case.risk_reasons,
+        criminal_check=case.criminal_check,
     )

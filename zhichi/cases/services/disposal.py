@@ -42,9 +42,11 @@ from zhichi.cases.models import (
 )
 from zhichi.cases.services import add_event
 from zhichi.cases.services.common import ensure_may_work, lock, touch
-from zhichi.cases.services.derived import refresh_deadlines
+from zhichi.cases.services.derived import refresh_deadlines, regrade
 from zhichi.errors import FieldError, InvalidInput, NotPermitted
 from zhichi.validation import Collector
+from zhichi.webhooks.models import Event
+from zhichi.webhooks.services import publish_event
 
 SUPPORT = "support"
 NOT_SUPPORT = "not_support"
@@ -427,6 +429,7 @@ def record_payment(*, case_id: int, actor: User, data: dict, version: int | None
         )
         touch(case)
         refresh_deadlines(case)
+        regrade(case)  # paying in full after an order to pay changes the criminal verdict (CR-6)
         record(
             action="case.payment",
             actor=actor,
@@ -563,4 +566,15 @@ def close_case(*, case_id: int, actor: User, data: dict, version: int | None = N
         )
         refresh_deadlines(case)
         record(action="case.close", actor=actor, obj=case, detail={"outcome": outcome})
+        publish_event(
+            event=Event.CASE_STAGE_CHANGED,
+            organisation_ids=[case.organisation_id],
+            payload={
+                "case_id": case.pk,
+                "case_number": case.number,
+                "from": previous,
+                "to": case.stage,
+                "at": case.updated_at,
+            },
+        )
     return case

@@ -7,6 +7,7 @@ dedupe keys make a second run on the same day (or a retried task) send nothing t
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -28,6 +29,16 @@ class ReminderRun:
     reminded: int
     escalated: int
     checked: int
+
+
+# Other apps' deadlines (e.g. transfers' receipt and answer dates) join the daily run: each source
+# is called with ``today`` inside the run's transaction and returns a ReminderRun of its own.
+REMINDER_SOURCES: list[Callable[[date], ReminderRun]] = []
+
+
+def register_reminder_source(source: Callable[[date], ReminderRun]) -> None:
+    if source not in REMINDER_SOURCES:
+        REMINDER_SOURCES.append(source)
 
 
 def send_reminders(*, today: date | None = None) -> ReminderRun:
@@ -89,6 +100,10 @@ def send_reminders(*, today: date | None = None) -> ReminderRun:
                         email=True,
                     )
                     escalated += sent is not None
+        for source in REMINDER_SOURCES:
+            extra = source(today)
+            checked, reminded = checked + extra.checked, reminded + extra.reminded
+            escalated += extra.escalated
         record(
             action="reminders.run",
             detail={

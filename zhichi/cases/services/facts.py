@@ -1,0 +1,151 @@
+"""Changing a case's facts after acceptance, and ending a share of it (C7, C8).
+
+Whenever the facts change the case is graded again and the criminal-lead evaluator runs again
+(rules CR-1 … CR-8), so the flag and the offered next step follow the facts.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from zhichi.accounts.models import User
+from zhichi.audit.services import record
+from zhichi.cases import rules, sharing
+from zhichi.cases.models import CaseShare, Evasion, LabourRelationship, ShareBasis
+from zhichi.cases.services import add_event
+from zhichi.cases.services.common import ensure_may_work, lock, touch
+from zhichi.cases.services.derived import refresh_deadlines, regrade
+from zhichi.errors import FieldError, InvalidInput, NotPermitted
+from zhichi.validation import Collector
+
+FACT_FIELDS = (
+    "labour_relationship",
+    "has_iou",
+    "payment_order_authority",
+    "payment_order_issued_on",
+    "payment_order_deadline",
+    "evasion",
+    "consent_to_share",
+)
+
+
+def read_payment_order(
+    c: Collector, data: dict, today: date
+) -> tuple[str, date | None, date | None]:
+    """The order to pay (责令支付, rule CR-5) as given on a lead or a case: authority, dates."""
+    order = data.get("payment_order") or {}
+    authority, issued_on, deadline = "", None, None
+    if not isinstance(order, dict):
+        c.add("payment_order", "type", _("The order to pay must be an object."))
+    elif order:
+        authority = c.text(order, "authority", "payment_order.authority", max_length=200)
+        issued_on = c.day(order, "issued_on", "payment_order.issued_on", not_after=today)
+        deadline = c.day(order, "deadline", "payment_order.deadline")
+        if issued_on and deadline and deadline < issued_on:
+            c.add(
+                "payment_order.deadline",
+                "before_issue",
+                _("The deadline cannot be before the order was issued."),
+            )
+    return authority, issued_on, deadline
+
+
+def update_case_facts(*, case_id: int, actor: User, data: dict, version: int | None = None):
+    """Record what is now known: labour relationship, IOU, order to pay, evasion, consent.
+
+    Withdrawn consent ends every share that rested on it (rule R3).
+    """
+    ensure_may_work(case_id, actor, "case.facts")
+    c = Collector()
+    today = timezone.localdate()
+    authority, issued_on, deadline = read_payment_order(c, data, today)
+    values = {
+        "labour_relationship": c.choice(
+            data,
+            "labour_relationship",
+            "labour_relationship",
+            LabourRelationship.choices,
+            default=LabourRelationship.UNKNOWN,
+        ),
+        "has_iou": c.boolean(data, "has_iou", "has_iou"),
+        "payment_order_authority": authority,
+        "payment_order_issued_on": issued_on,
+        "payment_order_deadline": deadline,
+        "evasion": c.choices(data, "evasion", "evasion", Evasion.choices),
+        "consent_to_share": c.boolean(data, "consent_to_share", "consent_to_share"),
+    }
+    if c.errors:
+        raise InvalidInput(c.errors)
+    with transaction.atomic():
+        case = lock(case_id, version)
+        changed = {
+            k: (_plain(getattr(case, k)), _plain(v))
+            for k, v in values.items()
+            if getattr(case, k) != v
+        }
+        if not changed:
+            return case
+        for k, v in values.items():
+            setattr(case, k, v)
+        touch(case, *FACT_FIELDS)
+        ended = 0
+        if "consent_to_share" in changed and not case.consent_to_share:
+            for source in set(
+                case.shares.filter(basis=ShareBasis.CONSENT, ended_at__isnull=True).values_list(
+                    "source", flat=True
+                )
+            ):
+                ended += sharing.end(
+                    CaseShare, source=source, actor=actor, reason="consent withdrawn"
+                )
+        regrade(case)
+        refresh_deadlines(case)
+        add_event(
+            case,
+            kind="facts",
+            actor=actor,
+            summary=_("Facts updated: %(fields)s") % {"fields": ", ".join(sorted(changed))},
+            data={"changed": sorted(changed), "shares_ended": ended},
+        )
+        record(action="case.facts", actor=actor, obj=case, detail={"changed": changed})
+    return case
+
+
+def _plain(value):
+    return value.isoformat() if isinstance(value, date) else value
+
+
+def revoke_share(*, share_id: int, actor: User, reason: str) -> CaseShare:
+    """The case's officer or head ends a share; the other side is refused on its next request."""
+    share = CaseShare.objects.select_related("case").get(pk=share_id)
+    if not rules.can_work_on(actor, share.case):
+        record(action="case.share.revoke", actor=actor, obj=share.case, outcome="denied")
+        raise NotPermitted(rules.WORK_REFUSAL())
+    c = Collector()
+    reason = c.text({"reason": reason}, "reason", "reason", required=True, max_length=200)
+    if c.errors:
+        raise InvalidInput(c.errors)
+    with transaction.atomic():
+        share = CaseShare.objects.select_for_update().select_related("case").get(pk=share_id)
+        if share.ended_at is not None:
+            raise InvalidInput([FieldError("share", "ended", _("This share has already ended."))])
+        share.ended_at, share.ended_by, share.end_reason = timezone.now(), actor, reason
+        share.save(update_fields=["ended_at", "ended_by", "end_reason"])
+        add_event(
+            share.case,
+            kind="share_revoked",
+            actor=actor,
+            summary=_("Sharing with %(org)s ended: %(reason)s")
+            % {"org": share.organisation.name, "reason": reason},
+        )
+        record(
+            action="case.share.revoke",
+            actor=actor,
+            obj=share.case,
+            detail={"share": share.pk, "org": share.organisation.code, "reason": reason},
+        )
+    return share

@@ -1,0 +1,290 @@
+"""Transfers in the partner API (API.md § Transfers): send from a case or a lead, the inbox and
+outbox, and the receiving side's steps; the sender closes."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ninja import Field, Query, Router, Schema, Status
+
+from zhichi.api_support import READ_ERRORS, WRITE_ERRORS, ErrorOut, ValidationErrorOut, keyset_page
+from zhichi.cases.rules import get_case_for
+from zhichi.errors import FieldError, InvalidInput
+from zhichi.intake.rules import get_lead_for
+from zhichi.transfers import rules, services
+from zhichi.transfers.models import Transfer, TransferStatus
+
+router = Router()
+
+DATE = {"type": "string", "format": "date"}
+
+
+class TransferIn(Schema):
+    to_org: str = Field(..., description="the receiving organisation's code, e.g. WHPROC")
+    to_department: str | None = Field(
+        None, description="the receiving department's code; required for a procuratorate"
+    )
+    kind: str = Field(
+        ...,
+        description="criminal_lead | labour_inspection | legal_aid | civil_support | mediation | other",
+    )
+    reason: str
+    feedback_due_on: Any = Field(None, json_schema_extra=DATE)
+    legal_basis: str | None = Field(
+        None,
+        description="required when the person has not consented to sharing with another agency",
+    )
+
+
+class RejectIn(Schema):
+    reason: str
+    version: int | None = None
+
+
+class FeedbackIn(Schema):
+    text: str
+    result: str = Field(
+        ...,
+        description="filed | not_filed | order_issued | paid | lawyer_assigned | mediated | "
+        "support_accepted | other",
+    )
+    version: int | None = None
+
+
+class StepIn(Schema):
+    version: int | None = None
+
+
+class CloseIn(Schema):
+    note: str = ""
+    version: int | None = None
+
+
+class TransferOut(Schema):
+    id: int
+    number: str
+    kind: str
+    status: str
+    case_id: int | None
+    case_number: str | None
+    lead_id: int | None
+    lead_receipt_code: str | None
+    from_org: str
+    from_department: str | None
+    to_org: str
+    to_department: str | None
+    reason: str
+    basis: str
+    legal_basis: str
+    sent_by: str
+    sent_at: str
+    receipt_due: str
+    feedback_due: str
+    overdue: str = Field(..., description='"receipt", "answer" or "" (nothing overdue)')
+    received_at: str | None
+    decided_at: str | None
+    reject_reason: str
+    answered_at: str | None
+    feedback_text: str
+    feedback_result: str
+    closed_at: str | None
+    criminal_check: dict[str, Any]
+    version: int
+
+
+class TransferPage(Schema):
+    items: list[TransferOut]
+    next_cursor: str | None
+
+
+def _iso(value):
+    return value.isoformat() if value else None
+
+
+def transfer_out(t: Transfer, user) -> dict:
+    partner = user.role == "partner"
+    return {
+        "id": t.pk,
+        "number": t.number,
+        "kind": t.kind,
+        "status": t.status,
+        "case_id": t.case_id,
+        "case_number": t.case.number if t.case_id else None,
+        "lead_id": t.lead_id,
+        "lead_receipt_code": t.lead.receipt_code if t.lead_id else None,
+        "from_org": t.from_org.code,
+        "from_department": t.from_department.code if t.from_department else None,
+        "to_org": t.to_org.code,
+        "to_department": t.to_department.code if t.to_department else None,
+        "reason": t.reason,
+        "basis": t.basis,
+        "legal_basis": t.legal_basis,
+        "sent_by": t.sent_by.username,
+        "sent_at": t.sent_at.isoformat(),
+        "receipt_due": t.receipt_due.isoformat(),
+        "feedback_due": t.feedback_due.isoformat(),
+        "overdue": t.overdue,
+        "received_at": _iso(t.received_at),
+        "decided_at": _iso(t.decided_at),
+        "reject_reason": t.reject_reason,
+        "answered_at": _iso(t.answered_at),
+        "feedback_text": t.feedback_text,
+        "feedback_result": t.feedback_result,
+        "closed_at": _iso(t.closed_at),
+        "criminal_check": {} if partner else (t.criminal_check or {}),
+        "version": t.version,
+    }
+
+
+RELATED = ("case", "lead", "from_org", "from_department", "to_org", "to_department", "sent_by")
+
+
+def _load(pk: int) -> Transfer:
+    return Transfer.objects.select_related(*RELATED).get(pk=pk)
+
+
+def _data(payload: Schema) -> dict:
+    return {k: ("" if v is None else v) for k, v in payload.dict().items()}
+
+
+@router.post(
+    "/cases/{case_id}/transfers",
+    response={201: TransferOut, **WRITE_ERRORS},
+    summary="Transfer a case to another agency or department (C7)",
+)
+def transfer_case(request, case_id: int, payload: TransferIn):
+    case = get_case_for(request.auth, case_id)
+    t = services.send_transfer(actor=request.auth, data=_data(payload), case_id=case.pk)
+    return Status(201, transfer_out(_load(t.pk), request.auth))
+
+
+@router.get(
+    "/cases/{case_id}/transfers",
+    response={200: list[TransferOut], **READ_ERRORS},
+    summary="The transfers of a case that you may see",
+)
+def case_transfers(request, case_id: int):
+    case = get_case_for(request.auth, case_id)
+    qs = rules.transfers_visible_to(request.auth).filter(case=case).select_related(*RELATED)
+    return [transfer_out(t, request.auth) for t in qs.order_by("-sent_at", "-id")[:200]]
+
+
+@router.post(
+    "/leads/{lead_id}/transfers",
+    response={201: TransferOut, **WRITE_ERRORS},
+    summary="Transfer a lead to another agency or department (C7)",
+)
+def transfer_lead(request, lead_id: int, payload: TransferIn):
+    lead = get_lead_for(request.auth, lead_id)
+    t = services.send_transfer(actor=request.auth, data=_data(payload), lead_id=lead.pk)
+    return Status(201, transfer_out(_load(t.pk), request.auth))
+
+
+@router.get(
+    "/transfers",
+    response={200: TransferPage, 401: ErrorOut, 422: ValidationErrorOut},
+    summary="Your inbox or outbox of transfers, newest first",
+)
+def list_transfers(
+    request,
+    box: str = Query("inbox", description="inbox | outbox"),
+    status: str | None = Query(
+        None, description="sent | received | accepted | rejected | answered | closed"
+    ),
+    limit: int | None = None,
+    cursor: str | None = None,
+):
+    errors = []
+    if box not in {"inbox", "outbox"}:
+        errors.append(FieldError("box", "choice", "inbox | outbox"))
+    if status and status not in TransferStatus.values:
+        errors.append(FieldError("status", "choice", " | ".join(TransferStatus.values)))
+    if errors:
+        raise InvalidInput(errors)
+    qs = (rules.inbox_of if box == "inbox" else rules.outbox_of)(request.auth)
+    if status:
+        qs = qs.filter(status=status)
+    try:
+        rows, next_cursor = keyset_page(qs.select_related(*RELATED), limit=limit, cursor=cursor)
+    except ValueError:
+        raise InvalidInput([FieldError("cursor", "invalid", "Bad cursor.")]) from None
+    return {"items": [transfer_out(t, request.auth) for t in rows], "next_cursor": next_cursor}
+
+
+@router.get(
+    "/transfers/{transfer_id}", response={200: TransferOut, **READ_ERRORS}, summary="A transfer"
+)
+def get_transfer(request, transfer_id: int):
+    t = rules.get_transfer_for(request.auth, transfer_id, Transfer.objects.select_related(*RELATED))
+    return transfer_out(t, request.auth)
+
+
+def _step(request, transfer_id: int, call, **kwargs):
+    t = rules.get_transfer_for(request.auth, transfer_id)
+    call(transfer_id=t.pk, actor=request.auth, **kwargs)
+    return transfer_out(_load(t.pk), request.auth)
+
+
+@router.post(
+    "/transfers/{transfer_id}/receive",
+    response={200: TransferOut, **WRITE_ERRORS},
+    summary="Confirm receipt (the receiving side)",
+)
+def transfer_receive(request, transfer_id: int, payload: StepIn | None = None):
+    version = payload.version if payload else None
+    return _step(request, transfer_id, services.receive_transfer, version=version)
+
+
+@router.post(
+    "/transfers/{transfer_id}/accept",
+    response={200: TransferOut, **WRITE_ERRORS},
+    summary="Accept (the receiving side)",
+)
+def transfer_accept(request, transfer_id: int, payload: StepIn | None = None):
+    version = payload.version if payload else None
+    return _step(request, transfer_id, services.accept_transfer, version=version)
+
+
+@router.post(
+    "/transfers/{transfer_id}/reject",
+    response={200: TransferOut, **WRITE_ERRORS},
+    summary="Reject with a reason (the receiving side); its access ends",
+)
+def transfer_reject(request, transfer_id: int, payload: RejectIn):
+    return _step(
+        request,
+        transfer_id,
+        services.reject_transfer,
+        data={"reason": payload.reason},
+        version=payload.version,
+    )
+
+
+@router.post(
+    "/transfers/{transfer_id}/feedback",
+    response={200: TransferOut, **WRITE_ERRORS},
+    summary="Answer with what was done (the receiving side)",
+)
+def transfer_feedback(request, transfer_id: int, payload: FeedbackIn):
+    return _step(
+        request,
+        transfer_id,
+        services.answer_transfer,
+        data={"text": payload.text, "result": payload.result},
+        version=payload.version,
+    )
+
+
+@router.post(
+    "/transfers/{transfer_id}/close",
+    response={200: TransferOut, **WRITE_ERRORS},
+    summary="Close once answered or rejected (the sending side); the receiver's access ends",
+)
+def transfer_close(request, transfer_id: int, payload: CloseIn | None = None):
+    return _step(
+        request,
+        transfer_id,
+        services.close_transfer,
+        data={"note": payload.note if payload else ""},
+        version=payload.version if payload else None,
+    )

@@ -1,0 +1,164 @@
+"""Forms of the transfer pages. They shape the page only: each posts the API's field names and
+the service validates; the service's field errors come back onto these fields."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+
+from zhichi.accounts.models import Department, Organisation, OrgKind
+from zhichi.forms import DateInput, StyledForm
+from zhichi.transfers.models import FeedbackResult, TransferKind, TransferStatus
+
+CHOOSE = [("", _lazy("Choose…"))]
+
+
+def receiver_choices(subject) -> list[tuple[str, str]]:
+    """Every active organisation; a procuratorate by each of its departments ("ORG/dept"),
+    leaving out the subject's own department."""
+    depts: dict[int, list[Department]] = {}
+    for d in Department.objects.order_by("code"):
+        depts.setdefault(d.organisation_id, []).append(d)
+    out: list[tuple[str, str]] = list(CHOOSE)
+    for org in Organisation.objects.filter(is_active=True).order_by("kind", "code"):
+        if org.kind != OrgKind.PROCURATORATE:
+            out.append((org.code, org.name))
+            continue
+        for d in depts.get(org.pk, []):
+            if org.pk == subject.organisation_id and d.pk == subject.department_id:
+                continue
+            out.append((f"{org.code}/{d.code}", f"{org.name} · {d.name}"))
+    return out
+
+
+class TransferForm(StyledForm):
+    kind = forms.ChoiceField(label=_lazy("Kind of transfer"), choices=CHOOSE + TransferKind.choices)
+    receiver = forms.ChoiceField(
+        label=_lazy("Receiver"),
+        help_text=_lazy("An agency, or a department of a procuratorate."),
+    )
+    reason = forms.CharField(
+        label=_lazy("Reason and facts"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=4000,
+        help_text=_lazy("What the receiver should look at, and why it is theirs to act on."),
+    )
+    legal_basis = forms.CharField(
+        label=_lazy("Legal basis for sharing"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=1000,
+        help_text=_lazy(
+            "Needed only when the person has not consented to sharing with other agencies."
+        ),
+    )
+    feedback_due_on = forms.CharField(
+        label=_lazy("Answer due by"),
+        required=False,
+        widget=DateInput(),
+        max_length=40,
+        help_text=_lazy("Leave empty for the default (30 days)."),
+    )
+
+    def __init__(self, *args, subject, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["receiver"].choices = receiver_choices(subject)
+
+    def payload(self) -> dict:
+        data = self.data
+        org, _slash, dept = (data.get("receiver") or "").partition("/")
+        return {
+            "kind": data.get("kind", ""),
+            "to_org": org,
+            "to_department": dept,
+            "reason": data.get("reason", ""),
+            "legal_basis": data.get("legal_basis", ""),
+            "feedback_due_on": data.get("feedback_due_on", ""),
+        }
+
+    def show_service_errors(self, exc) -> None:
+        """The service names to_org / to_department; this form shows both at ``receiver``."""
+        for err in exc.errors:
+            name = "receiver" if err.field in {"to_org", "to_department"} else err.field
+            if name in self.fields:
+                self.add_error(name, err.message)
+                attrs = self.fields[name].widget.attrs
+                attrs["class"] = (attrs.get("class", "") + " is-invalid").strip()
+                attrs["aria-invalid"] = "true"
+            else:
+                self.add_error(None, err.message)
+
+
+class RejectForm(StyledForm):
+    reason = forms.CharField(
+        label=_lazy("Why the transfer is rejected"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=4000,
+    )
+
+
+class FeedbackForm(StyledForm):
+    result = forms.ChoiceField(label=_lazy("Result"), choices=CHOOSE + FeedbackResult.choices)
+    text = forms.CharField(
+        label=_lazy("What was done"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=8000,
+    )
+
+
+class CloseForm(StyledForm):
+    note = forms.CharField(
+        label=_lazy("Closing note"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=4000,
+    )
+
+
+class BoxFilterForm(StyledForm):
+    status = forms.ChoiceField(
+        label=_lazy("Status"), required=False, choices=[("", _lazy("All")), *TransferStatus.choices]
+    )
+    kind = forms.ChoiceField(
+        label=_lazy("Kind"), required=False, choices=[("", _lazy("All")), *TransferKind.choices]
+    )
+
+
+def advice_for(case) -> dict | None:
+    """The criminal-lead evaluator's advice on the case (C7): the verdict with its reasons and
+    the transfer it suggests, pre-filled for the send form."""
+    check = case.criminal_check or {}
+    verdict = check.get("verdict")
+    if not verdict:
+        return None
+    suggestion = None
+    if verdict == "transfer":
+        suggestion = {
+            "kind": TransferKind.CRIMINAL_LEAD,
+            "text": _("Transfer to the criminal department as a refusal-to-pay-wages lead."),
+        }
+    elif verdict == "order_first":
+        suggestion = {
+            "kind": TransferKind.LABOUR_INSPECTION,
+            "text": _(
+                "First transfer to labour inspection for an order to pay; a criminal transfer "
+                "needs the order and its deadline to pass unpaid (rule CR-5)."
+            ),
+        }
+    labels = {
+        "transfer": _("Criminal lead: transfer"),
+        "order_first": _("Order to pay first"),
+        "below_threshold": _("Below the criminal threshold"),
+        "depends_on_province_config": _("Depends on the province's threshold"),
+        "not_applicable": _("No criminal lead"),
+    }
+    return {
+        "verdict": verdict,
+        "label": labels.get(verdict, verdict),
+        "reasons": check.get("reasons", []),
+        "next_step": check.get("next_step", ""),
+        "checked_on": check.get("checked_on", ""),
+        "suggestion": suggestion,
+        "warning": verdict in {"transfer", "order_first", "depends_on_province_config"},
+    }

@@ -1,0 +1,200 @@
+"""Transfers (线索移送) between agencies and between departments, both directions (C7)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from zhichi.accounts.models import Department, Organisation
+from zhichi.cases.models import Case, ShareBasis
+from zhichi.intake.models import Lead
+
+
+class TransferKind(models.TextChoices):
+    CRIMINAL_LEAD = "criminal_lead", _("Criminal lead (refusal to pay wages)")
+    LABOUR_INSPECTION = "labour_inspection", _("Labour inspection (order to pay)")
+    LEGAL_AID = "legal_aid", _("Legal aid")
+    CIVIL_SUPPORT = "civil_support", _("Civil support")
+    MEDIATION = "mediation", _("Mediation")
+    OTHER = "other", _("Other")
+
+
+class TransferStatus(models.TextChoices):
+    SENT = "sent", _("Sent")
+    RECEIVED = "received", _("Received")
+    ACCEPTED = "accepted", _("Accepted")
+    REJECTED = "rejected", _("Rejected")
+    ANSWERED = "answered", _("Answered")
+    CLOSED = "closed", _("Closed")
+
+
+# the states in which the receiving side still has something to do
+OPEN_FOR_RECEIVER = (TransferStatus.SENT, TransferStatus.RECEIVED, TransferStatus.ACCEPTED)
+
+
+class FeedbackResult(models.TextChoices):
+    FILED = "filed", _("Case filed (立案)")
+    NOT_FILED = "not_filed", _("Not filed")
+    ORDER_ISSUED = "order_issued", _("Order to pay issued")
+    PAID = "paid", _("Paid")
+    LAWYER_ASSIGNED = "lawyer_assigned", _("Lawyer assigned")
+    MEDIATED = "mediated", _("Settled by mediation")
+    SUPPORT_ACCEPTED = "support_accepted", _("Taken up for civil support")
+    OTHER = "other", _("Other")
+
+
+class TransferQuerySet(models.QuerySet):
+    def inbox_of(self, user):
+        q = Q(to_org_id=user.organisation_id)
+        if user.department_id and user.role in {"officer", "head"}:
+            q &= Q(to_department__isnull=True) | Q(to_department_id=user.department_id)
+        return self.filter(q)
+
+
+class Transfer(models.Model):
+    number = models.CharField(_("number"), max_length=64)
+    kind = models.CharField(_("kind"), max_length=20, choices=TransferKind.choices)
+    case = models.ForeignKey(
+        Case, on_delete=models.PROTECT, null=True, blank=True, related_name="transfers"
+    )
+    lead = models.ForeignKey(
+        Lead, on_delete=models.PROTECT, null=True, blank=True, related_name="transfers"
+    )
+    from_org = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="transfers_sent"
+    )
+    from_department = models.ForeignKey(
+        Department, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    to_org = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="transfers_received"
+    )
+    to_department = models.ForeignKey(
+        Department, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    reason = models.TextField(_("reason"))
+    basis = models.CharField(_("basis for sharing"), max_length=16, choices=ShareBasis.choices)
+    legal_basis = models.TextField(_("legal basis"), blank=True, default="")
+    # the criminal-lead evaluator's answer when the transfer was sent (rules CR-1 … CR-8)
+    criminal_check = models.JSONField(default=dict, blank=True)
+    status = models.CharField(
+        _("status"),
+        max_length=10,
+        choices=TransferStatus.choices,
+        default=TransferStatus.SENT,
+        db_index=True,
+    )
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    sent_at = models.DateTimeField(default=timezone.now)
+    receipt_due = models.DateField(_("receipt due"))
+    feedback_due = models.DateField(_("answer due"))
+    received_at = models.DateTimeField(null=True, blank=True)
+    received_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    reject_reason = models.TextField(_("reason for rejecting"), blank=True, default="")
+    answered_at = models.DateTimeField(null=True, blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    feedback_text = models.TextField(_("answer"), blank=True, default="")
+    feedback_result = models.CharField(
+        _("result"), max_length=20, choices=FeedbackResult.choices, blank=True, default=""
+    )
+    closed_at = models.DateTimeField(null=True, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    close_note = models.TextField(_("closing note"), blank=True, default="")
+    version = models.PositiveIntegerField(default=1)
+
+    objects = TransferQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-sent_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(case__isnull=False) & Q(lead__isnull=True))
+                | (Q(case__isnull=True) & Q(lead__isnull=False)),
+                name="transfer_has_one_subject",
+            ),
+            models.UniqueConstraint(fields=["from_org", "number"], name="transfer_number_unique"),
+        ]
+        indexes = [
+            models.Index(fields=["to_org", "status", "-sent_at"]),
+            models.Index(fields=["from_org", "status", "-sent_at"]),
+            models.Index(fields=["status", "receipt_due"]),
+            models.Index(fields=["status", "feedback_due"]),
+        ]
+        verbose_name = _("transfer")
+        verbose_name_plural = _("transfers")
+
+    def __str__(self) -> str:
+        return self.number
+
+    @property
+    def subject(self):
+        return self.case if self.case_id else self.lead
+
+    @property
+    def share_source(self) -> str:
+        return f"transfer:{self.pk}"
+
+    @property
+    def overdue(self) -> str:
+        """ "receipt" or "answer" when that date has passed with nothing done, else ""."""
+        today = timezone.localdate()
+        if self.status == TransferStatus.SENT and self.receipt_due < today:
+            return "receipt"
+        if self.status in (TransferStatus.RECEIVED, TransferStatus.ACCEPTED) and (
+            self.feedback_due < today
+        ):
+            return "answer"
+        return ""
+
+    @property
+    def tone(self) -> str:
+        """The badge colour: the same four meanings everywhere (UI.md)."""
+        if self.overdue:
+            return "overdue"
+        if self.status in (TransferStatus.ANSWERED, TransferStatus.CLOSED):
+            return "done"
+        if self.status == TransferStatus.REJECTED:
+            return "neutral"
+        return "active"
+
+
+class TransferAction(models.TextChoices):
+    SEND = "send", _("Sent")
+    RECEIVE = "receive", _("Receipt confirmed")
+    ACCEPT = "accept", _("Accepted")
+    REJECT = "reject", _("Rejected")
+    ANSWER = "answer", _("Answered")
+    CLOSE = "close", _("Closed")
+
+
+class TransferEvent(models.Model):
+    """One step in a transfer's life, seen by both sides."""
+
+    transfer = models.ForeignKey(Transfer, on_delete=models.CASCADE, related_name="events")
+    at = models.DateTimeField(default=timezone.now)
+    action = models.CharField(max_length=20, choices=TransferAction.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    note = models.TextField(blank=True, default="")
+
+    class Meta:
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.transfer_id} {self.action}"

@@ -1,0 +1,95 @@
+"""Who may see and act on transfers. Scoped getters raise 404 for what a user may not see."""
+
+from __future__ import annotations
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from zhichi.accounts.models import Role
+from zhichi.cases.models import CaseStatus
+from zhichi.cases.rules import DEPARTMENT_ROLES, can_work_on
+from zhichi.intake.models import LeadStatus
+from zhichi.intake.rules import can_decide_lead
+from zhichi.transfers.models import Transfer
+
+# roles that act for their side of a transfer; the registrar reads, administrators never see
+ACTING_ROLES = {Role.OFFICER, Role.HEAD, Role.CHIEF, Role.PARTNER}
+READING_ROLES = ACTING_ROLES | {Role.REGISTRAR}
+
+
+def _active(user) -> bool:
+    return bool(user and user.is_authenticated and user.is_active and user.organisation_id)
+
+
+def _side(user, org: str, dept: str) -> Q:
+    q = Q(**{f"{org}_id": user.organisation_id})
+    if user.role in DEPARTMENT_ROLES:
+        q &= Q(**{f"{dept}__isnull": True}) | Q(**{f"{dept}_id": user.department_id})
+    return q
+
+
+def transfer_scope(user) -> Q | None:
+    """Both sides see a transfer: the sending department (or agency) and the receiving one."""
+    if not _active(user) or user.role not in READING_ROLES:
+        return None
+    if user.role in DEPARTMENT_ROLES and user.department_id is None:
+        return None
+    return _side(user, "from_org", "from_department") | _side(user, "to_org", "to_department")
+
+
+def transfers_visible_to(user) -> QuerySet[Transfer]:
+    scope = transfer_scope(user)
+    return Transfer.objects.none() if scope is None else Transfer.objects.filter(scope)
+
+
+def inbox_of(user) -> QuerySet[Transfer]:
+    if transfer_scope(user) is None:
+        return Transfer.objects.none()
+    return Transfer.objects.filter(_side(user, "to_org", "to_department"))
+
+
+def outbox_of(user) -> QuerySet[Transfer]:
+    if transfer_scope(user) is None:
+        return Transfer.objects.none()
+    return Transfer.objects.filter(_side(user, "from_org", "from_department"))
+
+
+def get_transfer_for(user, pk, queryset=None) -> Transfer:
+    scope = transfer_scope(user)
+    try:
+        if scope is None:
+            raise Transfer.DoesNotExist
+        return (queryset if queryset is not None else Transfer.objects).filter(scope).get(pk=pk)
+    except (Transfer.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def _acts_for(user, org_id: int, department_id: int | None) -> bool:
+    if not _active(user) or user.role not in ACTING_ROLES or user.organisation_id != org_id:
+        return False
+    if user.role in DEPARTMENT_ROLES and department_id is not None:
+        return user.department_id == department_id
+    return True
+
+
+def is_receiver(user, transfer: Transfer) -> bool:
+    return _acts_for(user, transfer.to_org_id, transfer.to_department_id)
+
+
+def is_sender(user, transfer: Transfer) -> bool:
+    return _acts_for(user, transfer.from_org_id, transfer.from_department_id)
+
+
+def can_send_case(user, case) -> bool:
+    """A case is transferred by those who work on it, while it is open."""
+    return case.status == CaseStatus.OPEN and can_work_on(user, case)
+
+
+def can_send_lead(user, lead) -> bool:
+    """A new lead is transferred by those who may decide it, or by the officer who filed it
+    (e.g. a criminal officer sending a victim's lead to the civil department)."""
+    if lead.status != LeadStatus.NEW or not _active(user) or user.role == Role.PARTNER:
+        return False  # a partner's referral is itself the lead it filed
+    if user.role not in ACTING_ROLES:
+        return False
+    return can_decide_lead(user, lead) or lead.created_by_id == user.pk

@@ -1,0 +1,439 @@
+"""Every change to a transfer (C7): send, receive, accept, reject, answer, close.
+
+Each function is keyword-only, runs in one transaction with the transfer row locked, writes the
+audit entry, the transfer's own history and the case timeline, opens or ends the share that lets
+the receiving side read the case or lead, and sends notifications after commit.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from zhichi.accounts.models import Department, Organisation, OrgKind, Role, User
+from zhichi.accounts.notify import notify
+from zhichi.accounts.services import next_number
+from zhichi.audit.services import record
+from zhichi.cases import sharing
+from zhichi.cases.models import Case, CaseShare, ShareReason
+from zhichi.cases.services import add_event
+from zhichi.core import calendar as cal_mod
+from zhichi.errors import FieldError, InvalidInput, NotPermitted, StaleVersion
+from zhichi.intake.models import Lead, LeadShare, LeadStatus
+from zhichi.rulebook import loaders
+from zhichi.transfers import rules
+from zhichi.transfers.models import (
+    FeedbackResult,
+    Transfer,
+    TransferEvent,
+    TransferKind,
+    TransferStatus,
+)
+from zhichi.validation import Collector
+
+# Which kind of agency receives which kind of transfer.
+RECEIVING_KINDS = {
+    TransferKind.CRIMINAL_LEAD: {OrgKind.PROCURATORATE, OrgKind.POLICE},
+    TransferKind.LABOUR_INSPECTION: {OrgKind.LABOUR_BUREAU},
+    TransferKind.LEGAL_AID: {OrgKind.LEGAL_AID},
+    TransferKind.CIVIL_SUPPORT: {OrgKind.PROCURATORATE},
+    TransferKind.MEDIATION: {OrgKind.MEDIATION, OrgKind.COURT},
+    TransferKind.OTHER: set(OrgKind.values),
+}
+
+# action → (the states it may start from, the state it leads to)
+MOVES = {
+    "receive": ({TransferStatus.SENT}, TransferStatus.RECEIVED),
+    "accept": ({TransferStatus.SENT, TransferStatus.RECEIVED}, TransferStatus.ACCEPTED),
+    "reject": ({TransferStatus.SENT, TransferStatus.RECEIVED}, TransferStatus.REJECTED),
+    "answer": ({TransferStatus.ACCEPTED}, TransferStatus.ANSWERED),
+    "close": ({TransferStatus.ANSWERED, TransferStatus.REJECTED}, TransferStatus.CLOSED),
+}
+
+
+def _refusal(action: str) -> str:
+    if action == "close":
+        return _("Only the sending side may close a transfer.")
+    return _("Only the receiving side may do this with a transfer.")
+
+
+def transfer_number(org: Organisation, year: int, serial: int) -> str:
+    return f"{org.short_name or org.code}移〔{year}〕{serial}号"
+
+
+def _due(start: date, days: int) -> date:
+    # rule TL-1: counted in days from the day after sending, rolled past rest days
+    return cal_mod.add_days(start, days, loaders.holiday_calendar(), rule="TL-1").due
+
+
+def _share_model(transfer: Transfer):
+    return (CaseShare, "case") if transfer.case_id else (LeadShare, "lead")
+
+
+def _validate(c: Collector, data: dict, subject, actor: User, today: date) -> dict:
+    kind = c.choice(data, "kind", "kind", TransferKind.choices)
+    reason = c.text(data, "reason", "reason", required=True, max_length=4000)
+    legal_basis = c.text(data, "legal_basis", "legal_basis", max_length=1000)
+    org_code = c.text(data, "to_org", "to_org", required=True, max_length=32)
+    dept_code = c.text(data, "to_department", "to_department", max_length=32)
+    feedback_due = c.day(data, "feedback_due_on", "feedback_due_on")
+    to_org = to_department = None
+    if org_code:
+        to_org = Organisation.objects.filter(code=org_code, is_active=True).first()
+        if to_org is None:
+            c.add("to_org", "unknown", _("No active organisation has this code."))
+    if to_org is not None:
+        if dept_code:
+            to_department = Department.objects.filter(organisation=to_org, code=dept_code).first()
+            if to_department is None:
+                c.add(
+                    "to_department",
+                    "unknown",
+                    _("%(org)s has no department with this code.") % {"org": to_org.name},
+                )
+        elif to_org.kind == OrgKind.PROCURATORATE:
+            c.add(
+                "to_department",
+                "required",
+                _("Choose the department of the procuratorate that receives the transfer."),
+            )
+        if kind and to_org.kind not in RECEIVING_KINDS[kind]:
+            c.add(
+                "to_org",
+                "wrong_kind",
+                _("A transfer of this kind goes to: %(kinds)s.")
+                % {
+                    "kinds": "、".join(str(OrgKind(k).label) for k in sorted(RECEIVING_KINDS[kind]))
+                },
+            )
+        same_place = to_org.pk == subject.organisation_id and (
+            to_department is None or to_department.pk == subject.department_id
+        )
+        if same_place and not c.errors:
+            c.add("to_org", "same", _("The transfer must go to another agency or department."))
+    if feedback_due is not None and feedback_due <= today:
+        c.add("feedback_due_on", "past", _("The answer date must be after today."))
+    return {
+        "kind": kind,
+        "reason": reason,
+        "legal_basis": legal_basis,
+        "to_org": to_org,
+        "to_department": to_department,
+        "feedback_due": feedback_due,
+    }
+
+
+def send_transfer(
+    *, actor: User, data: dict, case_id: int | None = None, lead_id: int | None = None
+) -> Transfer:
+    """Send a case or a lead to another agency or department (C7), with the consent gate (C8)."""
+    if (case_id is None) == (lead_id is None):
+        raise ValueError("give exactly one of case_id and lead_id")
+    subject = Case.objects.get(pk=case_id) if case_id else Lead.objects.get(pk=lead_id)
+    allowed = rules.can_send_case if case_id else rules.can_send_lead
+    if not allowed(actor, subject):
+        record(action="transfer.send", actor=actor, obj=subject, outcome="denied")
+        raise NotPermitted(_("You may not transfer this %(what)s.") % {"what": _subject(subject)})
+    today = timezone.localdate()
+    c = Collector()
+    d = _validate(c, data, subject, actor, today)
+    basis = ""
+    if not c.errors:
+        try:
+            basis = sharing.share_basis(
+                subject=subject, to_org=d["to_org"], legal_basis=d["legal_basis"]
+            )
+        except InvalidInput as exc:
+            c.errors.extend(exc.errors)
+    if not c.errors:
+        open_same = Transfer.objects.filter(
+            **({"case": subject} if case_id else {"lead": subject}),
+            to_org=d["to_org"],
+            to_department=d["to_department"],
+            kind=d["kind"],
+            status__in=[TransferStatus.SENT, TransferStatus.RECEIVED, TransferStatus.ACCEPTED],
+        )
+        if open_same.exists():
+            c.add(
+                "to_org",
+                "duplicate",
+                _("An open transfer of this kind to the same receiver already exists."),
+            )
+    if c.errors:
+        raise InvalidInput(c.errors)
+
+    with transaction.atomic():
+        model = Case if case_id else Lead
+        subject = model.objects.select_for_update().get(pk=subject.pk)
+        if not allowed(actor, subject):  # it changed while we validated
+            raise NotPermitted(
+                _("You may not transfer this %(what)s.") % {"what": _subject(subject)}
+            )
+        from_org = subject.organisation
+        serial = next_number(organisation=from_org, kind="transfer", year=today.year)
+        transfer = Transfer.objects.create(
+            number=transfer_number(from_org, today.year, serial),
+            kind=d["kind"],
+            case=subject if case_id else None,
+            lead=subject if lead_id else None,
+            from_org=from_org,
+            from_department=subject.department,
+            to_org=d["to_org"],
+            to_department=d["to_department"],
+            reason=d["reason"],
+            basis=basis,
+            legal_basis=d["legal_basis"],
+            criminal_check=(subject.criminal_check or {}) if case_id else {},
+            sent_by=actor,
+            receipt_due=_due(today, settings.ZHICHI["TRANSFER_RECEIPT_DAYS"]),
+            feedback_due=d["feedback_due"] or _due(today, settings.ZHICHI["TRANSFER_ANSWER_DAYS"]),
+        )
+        share_model, field = _share_model(transfer)
+        sharing.grant(
+            share_model,
+            subject_field=field,
+            subject=subject,
+            organisation=transfer.to_org,
+            department=transfer.to_department,
+            reason=ShareReason.TRANSFER,
+            basis=basis,
+            legal_basis=d["legal_basis"],
+            source=transfer.share_source,
+            actor=actor,
+        )
+        _history(transfer, "send", actor, transfer.reason)
+        record(
+            action="transfer.send",
+            actor=actor,
+            obj=transfer,
+            detail={
+                "number": transfer.number,
+                "kind": transfer.kind,
+                "to_org": transfer.to_org.code,
+                "to_department": transfer.to_department.code if transfer.to_department else "",
+                "basis": basis,
+            },
+        )
+        _notify_receivers(transfer, _("New transfer %(number)s from %(org)s"))
+    return transfer
+
+
+def _subject(subject) -> str:
+    return _("case") if isinstance(subject, Case) else _("lead")
+
+
+def _history(transfer: Transfer, action: str, actor: User, note: str = "") -> None:
+    TransferEvent.objects.create(transfer=transfer, action=action, actor=actor, note=note)
+    if transfer.case_id:
+        add_event(
+            transfer.case,
+            kind=f"transfer_{action}",
+            actor=actor,
+            summary=_timeline_text(transfer, action),
+            data={"transfer": transfer.pk, "number": transfer.number, "status": transfer.status},
+        )
+
+
+def _timeline_text(transfer: Transfer, action: str) -> str:
+    values = {
+        "number": transfer.number,
+        "org": transfer.to_org.name,
+        "kind": TransferKind(transfer.kind).label,
+    }
+    texts = {
+        "send": _("Transfer %(number)s sent to %(org)s (%(kind)s)"),
+        "receive": _("Transfer %(number)s received by %(org)s"),
+        "accept": _("Transfer %(number)s accepted by %(org)s"),
+        "reject": _("Transfer %(number)s rejected by %(org)s"),
+        "answer": _("Transfer %(number)s answered by %(org)s"),
+        "close": _("Transfer %(number)s closed"),
+    }
+    return texts[action] % values
+
+
+def _people(org_id: int, department_id: int | None) -> list[User]:
+    users = User.objects.filter(organisation_id=org_id, is_active=True)
+    if department_id is not None:
+        return list(users.filter(department_id=department_id, role__in=[Role.HEAD, Role.OFFICER]))
+    return list(users.filter(role__in=[Role.PARTNER, Role.HEAD, Role.CHIEF]))
+
+
+def _notify_receivers(transfer: Transfer, template: str) -> None:
+    text = template % {"number": transfer.number, "org": transfer.from_org.name}
+    for user in _people(transfer.to_org_id, transfer.to_department_id):
+        notify(
+            user=user,
+            kind="transfer",
+            text=text,
+            url=f"/transfers/{transfer.pk}/",
+            dedupe_key=f"transfer:{transfer.pk}:{transfer.status}:{user.pk}",
+            email=True,
+        )
+
+
+def _notify_sender(transfer: Transfer, template: str) -> None:
+    text = template % {"number": transfer.number, "org": transfer.to_org.name}
+    users = {transfer.sent_by_id: transfer.sent_by}
+    if transfer.case_id and transfer.case.officer_id:
+        users[transfer.case.officer_id] = transfer.case.officer
+    for user in users.values():
+        if user.is_active:
+            notify(
+                user=user,
+                kind="transfer",
+                text=text,
+                url=f"/transfers/{transfer.pk}/",
+                dedupe_key=f"transfer:{transfer.pk}:{transfer.status}:{user.pk}",
+                email=True,
+            )
+
+
+def _move(*, transfer_id: int, actor: User, action: str, version: int | None, apply) -> Transfer:
+    """The common shape of the receiving and closing steps: check, lock, move, record."""
+    current = Transfer.objects.get(pk=transfer_id)
+    allowed = rules.is_sender if action == "close" else rules.is_receiver
+    if not allowed(actor, current):
+        record(action=f"transfer.{action}", actor=actor, obj=current, outcome="denied")
+        raise NotPermitted(_refusal(action))
+    with transaction.atomic():
+        transfer = (
+            Transfer.objects.select_for_update()
+            .select_related("to_org", "from_org", "case", "lead", "sent_by")
+            .get(pk=transfer_id)
+        )
+        if version is not None and transfer.version != version:
+            raise StaleVersion(transfer.version)
+        starts, target = MOVES[action]
+        if transfer.status not in starts:
+            raise InvalidInput(
+                [
+                    FieldError(
+                        "status",
+                        "state",
+                        _("This transfer is %(status)s; it cannot be %(action)s now.")
+                        % {
+                            "status": TransferStatus(transfer.status).label,
+                            "action": ACTION_LABELS[action](),
+                        },
+                    )
+                ]
+            )
+        now = timezone.now()
+        if transfer.received_at is None and action in {"receive", "accept", "reject"}:
+            transfer.received_at, transfer.received_by = now, actor
+        note = apply(transfer, now) or ""
+        transfer.status = target
+        transfer.version += 1
+        transfer.save()
+        _history(transfer, action, actor, note)
+        record(
+            action=f"transfer.{action}",
+            actor=actor,
+            obj=transfer,
+            detail={"number": transfer.number, "status": transfer.status},
+        )
+    return transfer
+
+
+ACTION_LABELS = {
+    "receive": lambda: _("received"),
+    "accept": lambda: _("accepted"),
+    "reject": lambda: _("rejected"),
+    "answer": lambda: _("answered"),
+    "close": lambda: _("closed"),
+}
+
+
+def receive_transfer(*, transfer_id: int, actor: User, version: int | None = None) -> Transfer:
+    def apply(t: Transfer, now):
+        _notify_sender(t, _("Transfer %(number)s was received by %(org)s"))
+
+    return _move(
+        transfer_id=transfer_id, actor=actor, action="receive", version=version, apply=apply
+    )
+
+
+def accept_transfer(*, transfer_id: int, actor: User, version: int | None = None) -> Transfer:
+    """Accepting takes the matter on. A lead moved within the procuratorate goes to the receiving
+    department's intake; a lead taken on by another agency is marked transferred."""
+
+    def apply(t: Transfer, now):
+        t.decided_at, t.decided_by = now, actor
+        if t.lead_id and t.lead.status == LeadStatus.NEW:
+            lead = Lead.objects.select_for_update().get(pk=t.lead_id)
+            if t.to_org_id == lead.organisation_id:
+                lead.department = t.to_department
+                lead.save(update_fields=["department"])
+            else:
+                lead.status = LeadStatus.TRANSFERRED
+                lead.decided_at, lead.decided_by = now, actor
+                lead.save(update_fields=["status", "decided_at", "decided_by"])
+        _notify_sender(t, _("Transfer %(number)s was accepted by %(org)s"))
+
+    return _move(
+        transfer_id=transfer_id, actor=actor, action="accept", version=version, apply=apply
+    )
+
+
+def reject_transfer(
+    *, transfer_id: int, actor: User, data: dict, version: int | None = None
+) -> Transfer:
+    """Rejecting ends the receiver's access to the case or lead at once (rule R3)."""
+    c = Collector()
+    reason = c.text(data, "reason", "reason", required=True, max_length=4000)
+    if c.errors:
+        raise InvalidInput(c.errors)
+
+    def apply(t: Transfer, now):
+        t.decided_at, t.decided_by, t.reject_reason = now, actor, reason
+        model, _field = _share_model(t)
+        sharing.end(model, source=t.share_source, actor=actor, reason="transfer rejected")
+        _notify_sender(t, _("Transfer %(number)s was rejected by %(org)s"))
+        return reason
+
+    return _move(
+        transfer_id=transfer_id, actor=actor, action="reject", version=version, apply=apply
+    )
+
+
+def answer_transfer(
+    *, transfer_id: int, actor: User, data: dict, version: int | None = None
+) -> Transfer:
+    """The receiver's feedback (反馈): what it did with the matter, and the result."""
+    c = Collector()
+    text = c.text(data, "text", "text", required=True, max_length=8000)
+    result = c.choice(data, "result", "result", FeedbackResult.choices)
+    if c.errors:
+        raise InvalidInput(c.errors)
+
+    def apply(t: Transfer, now):
+        t.answered_at, t.answered_by = now, actor
+        t.feedback_text, t.feedback_result = text, result
+        _notify_sender(t, _("Transfer %(number)s was answered by %(org)s"))
+        return text
+
+    return _move(
+        transfer_id=transfer_id, actor=actor, action="answer", version=version, apply=apply
+    )
+
+
+def close_transfer(
+    *, transfer_id: int, actor: User, data: dict | None = None, version: int | None = None
+) -> Transfer:
+    """The sender closes a transfer once answered (or rejected); the receiver's access ends."""
+    c = Collector()
+    note = c.text(data or {}, "note", "note", max_length=4000)
+    if c.errors:
+        raise InvalidInput(c.errors)
+
+    def apply(t: Transfer, now):
+        t.closed_at, t.closed_by, t.close_note = now, actor, note
+        model, _field = _share_model(t)
+        sharing.end(model, source=t.share_source, actor=actor, reason="transfer closed")
+        return note
+
+    return _move(transfer_id=transfer_id, actor=actor, action="close", version=version, apply=apply)

@@ -1,0 +1,225 @@
+"""Transfer pages: inbox, outbox, a transfer, sending one, and the receiving and closing steps."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Count
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from zhichi.cases.models import Case, PartyRole
+from zhichi.cases.rules import cases_visible_to, get_case_for, is_partner_view
+from zhichi.errors import InvalidInput, NotPermitted, StaleVersion
+from zhichi.intake.rules import get_lead_for, leads_visible_to
+from zhichi.transfers import rules, services
+from zhichi.transfers.forms import (
+    BoxFilterForm,
+    CloseForm,
+    FeedbackForm,
+    RejectForm,
+    TransferForm,
+    advice_for,
+)
+from zhichi.transfers.models import Transfer, TransferStatus
+
+PAGE_SIZE = 25
+BOXES = {"inbox": rules.inbox_of, "outbox": rules.outbox_of}
+
+
+@login_required
+@require_GET
+def box(request, box: str):
+    base = BOXES[box](request.user)
+    counts = dict(base.order_by().values_list("status").annotate(n=Count("id")))
+    filters = BoxFilterForm(request.GET or None)
+    qs = base
+    if filters.is_bound and filters.is_valid():
+        if filters.cleaned_data["status"]:
+            qs = qs.filter(status=filters.cleaned_data["status"])
+        if filters.cleaned_data["kind"]:
+            qs = qs.filter(kind=filters.cleaned_data["kind"])
+    qs = qs.select_related(
+        "from_org", "from_department", "to_org", "to_department", "case", "lead"
+    ).order_by("-sent_at", "-id")
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "transfers/box.html",
+        {
+            "box": box,
+            "page_obj": page,
+            "paginator": page.paginator,
+            "filters": filters,
+            "counts": [
+                (value, label, counts.get(value, 0)) for value, label in TransferStatus.choices
+            ],
+            "total": sum(counts.values()),
+        },
+    )
+
+
+def _detail_context(request, transfer: Transfer, **forms) -> dict:
+    user = request.user
+    receiver, sender = rules.is_receiver(user, transfer), rules.is_sender(user, transfer)
+    subject = transfer.subject
+    if transfer.case_id:
+        subject_visible = cases_visible_to(user).filter(pk=transfer.case_id).exists()
+    else:
+        subject_visible = leads_visible_to(user).filter(pk=transfer.lead_id).exists()
+    parties = list(subject.parties.select_related("party").all()) if subject_visible else []
+    status = transfer.status
+    return {
+        "transfer": transfer,
+        "subject": subject,
+        "subject_visible": subject_visible,
+        "claimants": [p for p in parties if p.role == PartyRole.CLAIMANT],
+        "respondents": [p for p in parties if p.role == PartyRole.RESPONDENT],
+        "events": transfer.events.select_related("actor").all(),
+        "is_receiver": receiver,
+        "is_sender": sender,
+        "partner_view": is_partner_view(user),
+        "may_receive": receiver and status == TransferStatus.SENT,
+        "may_decide": receiver and status in {TransferStatus.SENT, TransferStatus.RECEIVED},
+        "may_answer": receiver and status == TransferStatus.ACCEPTED,
+        "may_close": sender and status in {TransferStatus.ANSWERED, TransferStatus.REJECTED},
+        "reject_form": forms.get("reject_form") or RejectForm(prefix="reject"),
+        "feedback_form": forms.get("feedback_form") or FeedbackForm(prefix="feedback"),
+        "close_form": forms.get("close_form") or CloseForm(prefix="close"),
+        "open_form": forms.get("open_form", ""),
+    }
+
+
+DETAIL_RELATED = (
+    "from_org",
+    "from_department",
+    "to_org",
+    "to_department",
+    "sent_by",
+    "case",
+    "lead",
+)
+
+
+@never_cache
+@login_required
+@require_GET
+def detail(request, pk: int):
+    transfer = rules.get_transfer_for(
+        request.user, pk, Transfer.objects.select_related(*DETAIL_RELATED)
+    )
+    return render(request, "transfers/transfer_detail.html", _detail_context(request, transfer))
+
+
+def _step(request, pk: int, action: str):
+    """The receiving and closing steps: each posts to one service, errors come back at the field."""
+    transfer = rules.get_transfer_for(request.user, pk)
+    form_cls, prefix, call = {
+        "receive": (None, "", services.receive_transfer),
+        "accept": (None, "", services.accept_transfer),
+        "reject": (RejectForm, "reject", services.reject_transfer),
+        "feedback": (FeedbackForm, "feedback", services.answer_transfer),
+        "close": (CloseForm, "close", services.close_transfer),
+    }[action]
+    form = form_cls(request.POST, prefix=prefix) if form_cls else None
+    kwargs = {"transfer_id": transfer.pk, "actor": request.user}
+    version = request.POST.get("version")
+    if version and version.isdigit():
+        kwargs["version"] = int(version)
+    if form is not None:
+        kwargs["data"] = {name: request.POST.get(f"{prefix}-{name}", "") for name in form.fields}
+    try:
+        call(**kwargs)
+    except NotPermitted as exc:
+        raise PermissionDenied(str(exc)) from exc
+    except StaleVersion:
+        messages.error(
+            request,
+            _(
+                "Someone changed this transfer while you were reading it. Here is its current state."
+            ),
+        )
+        return redirect("transfers:detail", pk=transfer.pk)
+    except InvalidInput as exc:
+        if form is None:
+            messages.error(request, "；".join(e.message for e in exc.errors))
+            return redirect("transfers:detail", pk=transfer.pk)
+        form.is_valid()
+        for err in exc.errors:
+            form.add_error(err.field if err.field in form.fields else None, err.message)
+        transfer = Transfer.objects.select_related(*DETAIL_RELATED).get(pk=transfer.pk)
+        context = _detail_context(
+            request, transfer, **{f"{prefix}_form": form, "open_form": prefix}
+        )
+        return render(request, "transfers/transfer_detail.html", context, status=422)
+    messages.success(request, DONE_MESSAGES[action]())
+    return redirect("transfers:detail", pk=transfer.pk)
+
+
+DONE_MESSAGES = {
+    "receive": lambda: _("Receipt confirmed."),
+    "accept": lambda: _("Transfer accepted."),
+    "reject": lambda: _("Transfer rejected; the sender has been told."),
+    "feedback": lambda: _("Answer sent to the sender."),
+    "close": lambda: _("Transfer closed."),
+}
+
+
+@login_required
+@require_POST
+def step(request, pk: int, action: str):
+    return _step(request, pk, action)
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "POST"])
+def send(request, subject: str, pk: int):
+    """Send a case or a lead: the form (GET) and the transfer (POST)."""
+    user = request.user
+    if subject == "case":
+        obj = get_case_for(user, pk, Case.objects.select_related("organisation", "department"))
+        allowed = rules.can_send_case(user, obj)
+    else:
+        obj = get_lead_for(user, pk)
+        allowed = rules.can_send_lead(user, obj)
+    if not allowed:
+        raise PermissionDenied
+    initial = {"kind": request.GET.get("kind", "")}
+    form = TransferForm(request.POST or None, subject=obj, initial=initial)
+    status = 200
+    if request.method == "POST":
+        form.is_valid()
+        try:
+            transfer = services.send_transfer(
+                actor=user,
+                data=form.payload(),
+                **({"case_id": obj.pk} if subject == "case" else {"lead_id": obj.pk}),
+            )
+        except NotPermitted as exc:
+            raise PermissionDenied(str(exc)) from exc
+        except InvalidInput as exc:
+            form = TransferForm(request.POST, subject=obj)
+            form.full_clean()
+            form._errors.clear()
+            form.show_service_errors(exc)
+            status = 422
+        else:
+            messages.success(request, _("Transfer %(number)s sent.") % {"number": transfer.number})
+            return redirect("transfers:detail", pk=transfer.pk)
+    return render(
+        request,
+        "transfers/transfer_form.html",
+        {
+            "form": form,
+            "subject": obj,
+            "subject_kind": subject,
+            "advice": advice_for(obj) if isinstance(obj, Case) else None,
+            "needs_basis": not obj.consent_to_share,
+        },
+        status=status,
+    )

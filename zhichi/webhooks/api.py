@@ -1,0 +1,176 @@
+"""Webhook subscriptions in the partner API (API.md § webhooks). The same services as the pages;
+another organisation's subscription is 404, a role that may not manage webhooks 403."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpResponse
+from django.utils.translation import gettext as _
+from ninja import Field, Query, Router, Schema, Status
+
+from zhichi.api_support import ErrorOut, ValidationErrorOut, keyset_page
+from zhichi.errors import FieldError, InvalidInput
+from zhichi.webhooks import rules, services
+from zhichi.webhooks.models import SUBSCRIBABLE_EVENTS, WebhookDelivery, WebhookSubscription
+
+router = Router()
+
+EVENTS_TEXT = " | ".join(e.value for e in SUBSCRIBABLE_EVENTS)
+LIST_ERRORS = {401: ErrorOut, 403: ErrorOut, 422: ValidationErrorOut}
+OBJECT_ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut}
+
+
+class SubscriptionIn(Schema):
+    url: str = Field(..., description="https:// or http://, no user name or password in it")
+    events: list[str] = Field(..., description=EVENTS_TEXT)
+    description: str | None = None
+
+
+class SubscriptionOut(Schema):
+    id: int
+    url: str
+    events: list[str]
+    description: str
+    is_active: bool
+    secret_hint: str = Field(..., description="the secret's first characters")
+    created_by: str
+    created_at: str
+    revoked_at: str | None
+
+
+class SubscriptionCreatedOut(SubscriptionOut):
+    secret: str = Field(
+        ..., description="signs every delivery (X-Zhichi-Signature); returned only in this answer"
+    )
+
+
+class SubscriptionPage(Schema):
+    items: list[SubscriptionOut]
+    next_cursor: str | None
+
+
+class DeliveryOut(Schema):
+    id: int
+    subscription_id: int
+    event: str
+    payload: dict[str, Any]
+    status: str = Field(..., description="pending | delivered | failed")
+    attempts: int
+    last_status_code: int | None
+    last_error: str
+    next_attempt_at: str | None
+    delivered_at: str | None
+    created_at: str
+
+
+class DeliveryPage(Schema):
+    items: list[DeliveryOut]
+    next_cursor: str | None
+
+
+def _time(value) -> str | None:
+    return value.isoformat() if value else None
+
+
+def subscription_out(s: WebhookSubscription) -> dict:
+    return {
+        "id": s.pk,
+        "url": s.url,
+        "events": list(s.events),
+        "description": s.description,
+        "is_active": s.is_active,
+        "secret_hint": s.secret_hint,
+        "created_by": s.created_by.username,
+        "created_at": s.created_at.isoformat(),
+        "revoked_at": _time(s.revoked_at),
+    }
+
+
+def delivery_out(d: WebhookDelivery) -> dict:
+    return {
+        "id": d.pk,
+        "subscription_id": d.subscription_id,
+        "event": d.event,
+        "payload": d.payload,
+        "status": d.status,
+        "attempts": d.attempts,
+        "last_status_code": d.last_status_code,
+        "last_error": d.last_error,
+        "next_attempt_at": _time(d.next_attempt_at),
+        "delivered_at": _time(d.delivered_at),
+        "created_at": d.created_at.isoformat(),
+    }
+
+
+def _page(qs, limit: int, cursor: str | None):
+    try:
+        return keyset_page(qs, limit=limit, cursor=cursor)
+    except ValueError:
+        raise InvalidInput([FieldError("cursor", "invalid", _("This cursor is not valid."))])
+
+
+def _own(request, subscription_id: int, action: str) -> WebhookSubscription:
+    subscription = rules.get_subscription_for(request.auth, subscription_id)  # 404 elsewhere
+    rules.ensure_may_manage(request.auth, action=action, obj=subscription)  # 403
+    return subscription
+
+
+@router.post(
+    "",
+    response={201: SubscriptionCreatedOut, **LIST_ERRORS},
+    summary="Subscribe a partner system to events",
+)
+def create_webhook(request, response: HttpResponse, payload: SubscriptionIn):
+    """Answers the secret once; keep it: it is never shown again."""
+    created = services.create_subscription(actor=request.auth, data=payload.dict())
+    response["Cache-Control"] = "no-store"
+    return Status(201, {**subscription_out(created.subscription), "secret": created.secret})
+
+
+@router.get(
+    "", response={200: SubscriptionPage, **LIST_ERRORS}, summary="Your organisation's webhooks"
+)
+def list_webhooks(request, limit: int = Query(50, ge=1, le=200), cursor: str | None = None):
+    rules.ensure_may_manage(request.auth, action="webhook.list")
+    qs = rules.subscriptions_for(request.auth).select_related("created_by")
+    rows, next_cursor = _page(qs, limit, cursor)
+    return {"items": [subscription_out(s) for s in rows], "next_cursor": next_cursor}
+
+
+@router.get(
+    "/{subscription_id}/deliveries",
+    response={200: DeliveryPage, **OBJECT_ERRORS, 422: ValidationErrorOut},
+    summary="The delivery log of a webhook, newest first",
+)
+def list_webhook_deliveries(
+    request,
+    subscription_id: int,
+    limit: int = Query(50, ge=1, le=200),
+    cursor: str | None = None,
+):
+    subscription = _own(request, subscription_id, "webhook.view")
+    rows, next_cursor = _page(subscription.deliveries.all(), limit, cursor)
+    return {"items": [delivery_out(d) for d in rows], "next_cursor": next_cursor}
+
+
+@router.post(
+    "/{subscription_id}/revoke",
+    response={200: SubscriptionOut, **OBJECT_ERRORS},
+    summary="Revoke a webhook: no more events, pending retries stop",
+)
+def revoke_webhook(request, subscription_id: int):
+    subscription = rules.get_subscription_for(request.auth, subscription_id)
+    services.revoke_subscription(actor=request.auth, subscription_id=subscription.pk)
+    return subscription_out(rules.get_subscription_for(request.auth, subscription.pk))
+
+
+@router.post(
+    "/{subscription_id}/ping",
+    response={202: DeliveryOut, **OBJECT_ERRORS, 422: ValidationErrorOut},
+    summary="Send a test event (ping) to a webhook",
+)
+def ping_webhook(request, subscription_id: int):
+    subscription = rules.get_subscription_for(request.auth, subscription_id)
+    delivery = services.send_ping(actor=request.auth, subscription_id=subscription.pk)
+    return Status(202, delivery_out(delivery))

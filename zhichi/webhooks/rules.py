@@ -1,0 +1,47 @@
+"""Who may manage webhook subscriptions: the partner staff, heads and chiefs of the subscription's
+own organisation. Another organisation's subscription is 404 (never revealed); a role that may
+not manage gets 403, and the refusal is audited (rule R7)."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+from django.http import Http404
+from django.utils.translation import gettext as _
+
+from zhichi.accounts.models import Role
+from zhichi.audit.services import record
+from zhichi.errors import NotPermitted
+from zhichi.webhooks.models import WebhookSubscription
+
+MANAGER_ROLES = frozenset({Role.PARTNER, Role.HEAD, Role.CHIEF})
+
+
+def _active(user) -> bool:
+    return bool(user and user.is_authenticated and user.is_active and user.organisation_id)
+
+
+def can_manage(user) -> bool:
+    return _active(user) and user.role in MANAGER_ROLES
+
+
+def ensure_may_manage(user, *, action: str, obj: WebhookSubscription | None = None) -> None:
+    if not can_manage(user):
+        record(action=action, actor=user, obj=obj, outcome="denied")
+        raise NotPermitted(
+            _("Only partner staff, department heads and the chief may manage webhooks.")
+        )
+
+
+def subscriptions_for(user) -> QuerySet[WebhookSubscription]:
+    """The subscriptions of the user's own organisation."""
+    if not _active(user):
+        return WebhookSubscription.objects.none()
+    return WebhookSubscription.objects.filter(organisation_id=user.organisation_id)
+
+
+def get_subscription_for(user, pk) -> WebhookSubscription:
+    """The subscription if it belongs to the user's organisation, else 404."""
+    try:
+        return subscriptions_for(user).select_related("created_by").get(pk=pk)
+    except (WebhookSubscription.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
