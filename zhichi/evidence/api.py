@@ -1,0 +1,175 @@
+"""Evidence attachments in the partner API: upload (multipart) and list on a case or a lead,
+download one. The same services and rules as the pages."""
+
+from __future__ import annotations
+
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from ninja import Field, File, Form, Query, Router, Schema, Status, UploadedFile
+
+from zhichi.api_support import WRITE_ERRORS, ErrorOut, ValidationErrorOut, keyset_page
+from zhichi.cases import rules as case_rules
+from zhichi.errors import FieldError, InvalidInput
+from zhichi.evidence import rules, services
+from zhichi.evidence.models import Attachment, Kind
+from zhichi.intake import rules as lead_rules
+
+router = Router()
+
+KINDS = " | ".join(Kind.values)
+LIST_ERRORS = {401: ErrorOut, 404: ErrorOut, 422: ValidationErrorOut}
+BINARY = {
+    "description": "The file, always as an attachment (`Content-Disposition: attachment`), with "
+    "the type found from its content, `X-Content-Type-Options: nosniff` and "
+    "`Cache-Control: no-store`. Every download is written to the audit trail.",
+    "content": {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}},
+}
+
+
+class AttachmentOut(Schema):
+    id: int
+    kind: str = Field(..., description=KINDS)
+    description: str
+    name: str = Field(..., description="the uploaded file name, cleaned (no path)")
+    content_type: str = Field(..., description="found from the content, not the name")
+    size: int
+    sha256: str
+    uploaded_by: str
+    organisation: str = Field(..., description="the code of the uploader's organisation")
+    case_id: int | None
+    lead_id: int | None
+    created_at: str
+    download_url: str
+
+
+class AttachmentPage(Schema):
+    items: list[AttachmentOut]
+    next_cursor: str | None
+
+
+def attachment_out(a: Attachment) -> dict:
+    return {
+        "id": a.pk,
+        "kind": a.kind,
+        "description": a.description,
+        "name": a.original_name,
+        "content_type": a.content_type,
+        "size": a.size,
+        "sha256": a.sha256,
+        "uploaded_by": a.uploaded_by.username,
+        "organisation": a.organisation.code,
+        "case_id": a.case_id,
+        "lead_id": a.lead_id,
+        "created_at": a.created_at.isoformat(),
+        "download_url": reverse("api:download_attachment", args=[a.pk]),
+    }
+
+
+def _page(qs, limit: int, cursor: str | None) -> dict:
+    try:
+        rows, next_cursor = keyset_page(qs.for_display(), limit=limit, cursor=cursor)
+    except ValueError:
+        raise InvalidInput([FieldError("cursor", "invalid", _("This cursor is not valid."))])
+    return {"items": [attachment_out(a) for a in rows], "next_cursor": next_cursor}
+
+
+def _created(attachment: Attachment):
+    attachment = Attachment.objects.for_display().get(pk=attachment.pk)
+    return Status(201, attachment_out(attachment))
+
+
+# Optional to the schema layer on purpose: the service checks them and answers 422 at the fields
+# "file", "kind", "description" (the schema layer would name them "file.file" and "form.kind").
+EVIDENCE_FILE = File(None, description="the evidence file (required)")
+UPLOAD_REQUIRED = {
+    "requestBody": {"content": {"multipart/form-data": {"schema": {"required": ["file", "kind"]}}}}
+}
+UPLOAD_DOC = (
+    "Multipart upload: `file` and the form fields `kind` and `description` (at most 500 "
+    "characters). The type is judged by the content (PDF, JPEG, PNG, GIF, WebP, TIFF, HEIC, MP3, "
+    "M4A/MP4, WAV, AMR, DOCX, XLSX, DOC, XLS, plain text); anything else, an empty file or one "
+    "over the size limit is refused with 422 at the field `file`, and nothing is stored."
+)
+
+
+@router.post(
+    "/cases/{case_id}/attachments",
+    response={201: AttachmentOut, **WRITE_ERRORS},
+    summary="Attach evidence to a case",
+    description=UPLOAD_DOC,
+    openapi_extra=UPLOAD_REQUIRED,
+)
+def upload_case_attachment(
+    request,
+    case_id: int,
+    file: UploadedFile = EVIDENCE_FILE,
+    kind: str = Form("", description=KINDS),
+    description: str = Form("", description="at most 500 characters"),
+):
+    case = case_rules.get_case_for(request.auth, case_id)
+    attachment = services.upload_attachment(
+        actor=request.auth, file=file, kind=kind, description=description, case_id=case.pk
+    )
+    return _created(attachment)
+
+
+@router.post(
+    "/leads/{lead_id}/attachments",
+    response={201: AttachmentOut, **WRITE_ERRORS},
+    summary="Attach evidence to a lead",
+    description=UPLOAD_DOC,
+    openapi_extra=UPLOAD_REQUIRED,
+)
+def upload_lead_attachment(
+    request,
+    lead_id: int,
+    file: UploadedFile = EVIDENCE_FILE,
+    kind: str = Form("", description=KINDS),
+    description: str = Form("", description="at most 500 characters"),
+):
+    lead = lead_rules.get_lead_for(request.auth, lead_id)
+    attachment = services.upload_attachment(
+        actor=request.auth, file=file, kind=kind, description=description, lead_id=lead.pk
+    )
+    return _created(attachment)
+
+
+@router.get(
+    "/cases/{case_id}/attachments",
+    response={200: AttachmentPage, **LIST_ERRORS},
+    summary="A case's attachments (with its lead's), newest first",
+)
+def list_case_attachments(
+    request,
+    case_id: int,
+    limit: int = Query(50, ge=1, le=200),
+    cursor: str | None = None,
+):
+    case = case_rules.get_case_for(request.auth, case_id)
+    return _page(rules.case_attachments(request.auth, case), limit, cursor)
+
+
+@router.get(
+    "/leads/{lead_id}/attachments",
+    response={200: AttachmentPage, **LIST_ERRORS},
+    summary="A lead's attachments, newest first",
+)
+def list_lead_attachments(
+    request,
+    lead_id: int,
+    limit: int = Query(50, ge=1, le=200),
+    cursor: str | None = None,
+):
+    lead = lead_rules.get_lead_for(request.auth, lead_id)
+    return _page(rules.lead_attachments(request.auth, lead), limit, cursor)
+
+
+@router.get(
+    "/attachments/{attachment_id}/download",
+    response={401: ErrorOut, 403: ErrorOut, 404: ErrorOut},
+    summary="Download an attachment",
+    openapi_extra={"responses": {200: BINARY}},
+)
+def download_attachment(request, attachment_id: int):
+    attachment = rules.get_attachment_for(request.auth, attachment_id)
+    return services.attachment_response(attachment=attachment, actor=request.auth, via="api")

@@ -1,0 +1,36 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class EvidenceConfig(AppConfig):
+    name = "zhichi.evidence"
+    label = "evidence"
+    verbose_name = _("Evidence")
+
+    def ready(self) -> None:
+        from zhichi.evidence import sections, storage
+        from zhichi.page_sections import Section, register
+
+        title = _("Attachments")
+        register(
+            "case",
+            Section(
+                key="attachments",
+                title=title,
+                template="evidence/_section.html",
+                context=sections.case_section,
+                order=60,
+            ),
+        )
+        register(
+            "lead",
+            Section(
+                key="attachments",
+                title=title,
+                template="evidence/_section.html",
+                context=sections.lead_section,
+                order=60,
+            ),
+        )
+        # a wrong store setting (s3 without django-storages, no bucket) stops start-up here
+        storage.check_configuration()

@@ -1,0 +1,55 @@
+"""The attachments section of the case page and the lead page (zhichi/page_sections.py)."""
+
+from __future__ import annotations
+
+from django.urls import reverse
+
+from zhichi.cases.models import CaseStatus
+from zhichi.evidence import rules
+from zhichi.evidence.forms import AttachmentForm
+from zhichi.evidence.services import max_upload_bytes
+
+# the upload view puts its bound form here when it shows the page again with errors (422)
+FORM_ATTRIBUTE = "evidence_upload_form"
+
+
+def _context(request, attachments, *, may_upload: bool, upload_url: str) -> dict | None:
+    if rules.attachment_scope(request.user) is None:
+        return None
+    form = None
+    if may_upload:
+        form = getattr(request, FORM_ATTRIBUTE, None) or AttachmentForm()
+    return {
+        "attachments": list(attachments.for_display().order_by("-created_at", "-id")),
+        "form": form,
+        "upload_url": upload_url,
+        "max_mb": max_upload_bytes() // (1024 * 1024),
+    }
+
+
+def case_section(request, case) -> dict | None:
+    user = request.user
+    may_upload = case.status == CaseStatus.OPEN and rules.can_upload_to_case(user, case)
+    ctx = _context(
+        request,
+        rules.case_attachments(user, case),
+        may_upload=may_upload,
+        upload_url=reverse("evidence:case_upload", args=[case.pk]),
+    )
+    if ctx is not None:
+        for a in ctx["attachments"]:
+            a.from_lead = a.lead_id is not None
+    return ctx
+
+
+def lead_section(request, lead) -> dict | None:
+    user = request.user
+    may_upload = rules.can_upload_to_lead(user, lead)
+    if may_upload and lead.case_id is not None:
+        may_upload = lead.case.status == CaseStatus.OPEN
+    return _context(
+        request,
+        rules.lead_attachments(user, lead),
+        may_upload=may_upload,
+        upload_url=reverse("evidence:lead_upload", args=[lead.pk]),
+    )

@@ -1,0 +1,265 @@
+"""Evidence attachments: upload (type checked by content, size limit, SHA-256) and download
+(as an attachment, every download audited). Evidence is kept: there is no delete."""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.http import FileResponse
+from django.utils.translation import gettext as _
+
+from zhichi.accounts.models import User
+from zhichi.audit.services import record
+from zhichi.cases import rules as case_rules
+from zhichi.cases.models import Case, CaseStatus
+from zhichi.errors import FieldError, InvalidInput, NotPermitted
+from zhichi.evidence import rules, sniff
+from zhichi.evidence.models import Attachment, Kind
+from zhichi.evidence.storage import evidence_storage, new_name
+from zhichi.intake import rules as lead_rules
+from zhichi.intake.models import Lead
+from zhichi.validation import Collector
+
+UPLOAD = "attachment.upload"
+DOWNLOAD = "attachment.download"
+HASH_CHUNK = 1024 * 1024
+
+
+def accepted_types_message() -> str:
+    return _(
+        "This file type is not accepted: upload a PDF, an image, a Word or Excel document, "
+        "an audio recording or plain text."
+    )
+
+
+def refusal_message(code: str) -> str:
+    """The message for a sniffing refusal code (sniff.py)."""
+    messages = {
+        sniff.EMPTY: lambda: _("The file is empty."),
+        sniff.TYPE: accepted_types_message,
+        sniff.EXECUTABLE: lambda: _("Programs and scripts are not accepted."),
+        sniff.ACTIVE: lambda: _(
+            "The file contains web page or script content and is not accepted."
+        ),
+        sniff.ARCHIVE: lambda: _(
+            "The document is damaged, password-protected or built in an unsafe way, and is not "
+            "accepted."
+        ),
+        sniff.BOMB: lambda: _(
+            "The document unpacks to far more data than it holds (a zip bomb) and is not accepted."
+        ),
+        sniff.ENTITIES: lambda: _(
+            "The document declares XML entities (a DOCTYPE), which is not accepted."
+        ),
+        sniff.MACRO: lambda: _(
+            "Documents with macros, embedded programs or remote templates are not accepted."
+        ),
+        sniff.ENCODING: lambda: _("A text file must be in UTF-8 or GB18030."),
+    }
+    return messages.get(code, accepted_types_message)()
+
+
+def max_upload_bytes() -> int:
+    return int(settings.ZHICHI["MAX_UPLOAD_BYTES"])
+
+
+def check_file(c: Collector, file) -> sniff.Sniffed | None:
+    """The sniffed type of an uploaded file, or None with the reason added to ``c``."""
+    if file is None:
+        c.add("file", "required", _("Choose a file to upload."))
+        return None
+    limit = max_upload_bytes()
+    size = getattr(file, "size", None)
+    if size is None or size == 0:
+        c.add("file", sniff.EMPTY, refusal_message(sniff.EMPTY))
+        return None
+    if size > limit:
+        c.add(
+            "file",
+            "too_large",
+            _("The file is larger than %(mb)d MB.") % {"mb": limit // (1024 * 1024)},
+        )
+        return None
+    try:
+        found = sniff.sniff(file)
+    except sniff.Refused as exc:
+        c.add("file", exc.code, refusal_message(exc.code))
+        return None
+    finally:
+        file.seek(0)
+    return found
+
+
+def _digest(file) -> tuple[str, int]:
+    """SHA-256 and size, read in chunks (a large upload is a temporary file, never all in memory)."""
+    sha = hashlib.sha256()
+    size = 0
+    for chunk in file.chunks(HASH_CHUNK):
+        sha.update(chunk)
+        size += len(chunk)
+    file.seek(0)
+    return sha.hexdigest(), size
+
+
+def _target(
+    actor: User, case_id: int | None, lead_id: int | None
+) -> tuple[Case | None, Lead | None]:
+    """The case or lead to attach to: 404 outside the actor's scope, 403 (audited) when visible
+    but the actor may not add evidence to it."""
+    if (case_id is None) == (lead_id is None):
+        raise ValueError("attach to exactly one of a case or a lead")
+    if case_id is not None:
+        case = case_rules.get_case_for(actor, case_id)
+        if not rules.can_upload_to_case(actor, case):
+            record(action=UPLOAD, actor=actor, obj=case, outcome="denied")
+            raise NotPermitted(rules.CASE_REFUSAL())
+        return case, None
+    lead = lead_rules.get_lead_for(actor, lead_id)
+    if not rules.can_upload_to_lead(actor, lead):
+        record(action=UPLOAD, actor=actor, obj=lead, outcome="denied")
+        raise NotPermitted(rules.LEAD_REFUSAL())
+    return None, lead
+
+
+def _closed(case: Case | None, lead: Lead | None) -> bool:
+    """A closed case takes no more evidence, through itself or through its lead."""
+    if case is not None:
+        return case.status == CaseStatus.CLOSED
+    if lead is not None and lead.case_id is not None:
+        return Case.objects.filter(pk=lead.case_id, status=CaseStatus.CLOSED).exists()
+    return False
+
+
+def upload_attachment(
+    *,
+    actor: User,
+    file,
+    kind: str,
+    description: str = "",
+    case_id: int | None = None,
+    lead_id: int | None = None,
+) -> Attachment:
+    """Keep an evidence file on a case or a lead.
+
+    The type is judged by the bytes (sniff.py), the size by settings.ZHICHI["MAX_UPLOAD_BYTES"];
+    the SHA-256 is recorded. The file is written to the evidence store under a random name first,
+    then the row and the audit entry in one transaction; if that fails the file is removed, so a
+    refused or failed upload leaves neither a row nor a file.
+    """
+    case, lead = _target(actor, case_id, lead_id)
+    c = Collector()
+    data: dict[str, Any] = {"kind": kind, "description": description}
+    kind = c.choice(data, "kind", "kind", Kind.choices)
+    description = c.text(data, "description", "description", max_length=500)
+    if _closed(case, lead):
+        c.add("case", "closed", case_rules.CLOSED_REFUSAL())
+    found = check_file(c, file)
+    if c.errors:
+        record(
+            action=UPLOAD,
+            actor=actor,
+            obj=case or lead,
+            outcome="failed",
+            detail={"errors": sorted({f"{e.field}:{e.code}" for e in c.errors})},
+        )
+        raise InvalidInput(c.errors, detail=_("The attachment was not saved."))
+    assert found is not None
+    sha256, size = _digest(file)
+    if size == 0 or size > max_upload_bytes():  # the upload's stated size disagreed with its bytes
+        raise InvalidInput(
+            [FieldError("file", "size", _("The file could not be read completely; try again."))],
+            detail=_("The attachment was not saved."),
+        )
+    store = evidence_storage()
+    storage_name = store.save(new_name(), file)
+    try:
+        with transaction.atomic():
+            if case is not None:
+                # a case closed while the file was being stored takes no evidence
+                locked = Case.objects.select_for_update().get(pk=case.pk)
+                if locked.status == CaseStatus.CLOSED:
+                    raise InvalidInput(
+                        [FieldError("case", "closed", case_rules.CLOSED_REFUSAL())],
+                        detail=_("The attachment was not saved."),
+                    )
+            attachment = Attachment.objects.create(
+                organisation_id=actor.organisation_id,
+                uploaded_by=actor,
+                case=case,
+                lead=lead,
+                kind=kind,
+                description=description,
+                original_name=sniff.clean_name(getattr(file, "name", "")),
+                content_type=found.content_type,
+                extension=found.extension,
+                size=size,
+                sha256=sha256,
+                storage_name=storage_name,
+            )
+            record(
+                action=UPLOAD,
+                actor=actor,
+                obj=attachment,
+                detail={
+                    "case": case.pk if case else None,
+                    "lead": lead.pk if lead else None,
+                    "kind": kind,
+                    "content_type": found.content_type,
+                    "size": size,
+                    "sha256": sha256,
+                    "storage_name": storage_name,
+                },
+            )
+    except BaseException:
+        store.delete(storage_name)
+        raise
+    return attachment
+
+
+def attachment_response(*, attachment: Attachment, actor: User, via: str) -> FileResponse:
+    """The stored file as a download, audited as "attachment.download" with its SHA-256.
+
+    The caller has already decided that ``actor`` may have it (a scoped getter, or the transfers
+    app for an evidence package); ``via`` says which way it went ("page", "api", "transfer").
+    Always an attachment (never shown inline), with the sniffed type, nosniff, no caching and a
+    sandboxing CSP, so a file cannot run as a page of this site.
+    """
+    detail = {
+        "sha256": attachment.sha256,
+        "via": via,
+        "case": attachment.case_id,
+        "lead": attachment.lead_id,
+    }
+    try:
+        handle = evidence_storage().open(attachment.storage_name, "rb")
+    except OSError:
+        record(action=DOWNLOAD, actor=actor, obj=attachment, outcome="failed", detail=detail)
+        raise
+    record(action=DOWNLOAD, actor=actor, obj=attachment, detail=detail)
+    response = FileResponse(
+        handle,
+        as_attachment=True,
+        filename=attachment.download_name,
+        content_type=attachment.content_type,
+    )
+    if not response.has_header("Content-Length"):  # an object store's file may not tell
+        response["Content-Length"] = str(attachment.size)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "no-store"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
+
+
+def verify_attachment(attachment: Attachment) -> bool:
+    """Whether the stored bytes still hash to the recorded SHA-256 (rule R10: evidence intact)."""
+    sha = hashlib.sha256()
+    try:
+        with evidence_storage().open(attachment.storage_name, "rb") as handle:
+            for chunk in iter(lambda: handle.read(HASH_CHUNK), b""):
+                sha.update(chunk)
+    except OSError:
+        return False
+    return sha.hexdigest() == attachment.sha256

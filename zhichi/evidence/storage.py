@@ -1,0 +1,120 @@
+"""Where evidence files are kept: a private directory under the data dir, or an S3-compatible
+object store (``ZHICHI_EVIDENCE_STORAGE=s3``, needs django-storages with boto3).
+
+Neither store has a public URL: every download goes through a view that checks who asks and
+writes an audit row. File names in the store are random, never derived from the user's name.
+"""
+
+from __future__ import annotations
+
+import functools
+import importlib
+import uuid
+from pathlib import Path
+
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+from django.core.files.storage import FileSystemStorage, Storage
+from django.utils import timezone
+
+FILESYSTEM = "filesystem"
+S3 = "s3"
+BACKENDS = (FILESYSTEM, S3)
+S3_BACKEND = "storages.backends.s3.S3Storage"
+S3_SETTINGS = (
+    "ZHICHI_S3_BUCKET",
+    "ZHICHI_S3_ENDPOINT_URL",
+    "ZHICHI_S3_ACCESS_KEY",
+    "ZHICHI_S3_SECRET_KEY",
+    "ZHICHI_S3_REGION",
+)
+
+
+class PrivateFileSystemStorage(FileSystemStorage):
+    """A directory with no URL: files leave it only through the audited download."""
+
+    def url(self, name):
+        raise NotImplementedError("evidence files have no public URL; use the download view")
+
+
+def new_name() -> str:
+    """A fresh random storage name, e.g. ``2026/11/3f2a…`` (the month keeps directories small)."""
+    now = timezone.localtime()
+    return f"{now:%Y}/{now:%m}/{uuid.uuid4().hex}"
+
+
+def build_storage(config: dict) -> Storage:
+    """The store ``config`` describes: {"backend", "location", "s3": {bucket, endpoint_url,
+    access_key, secret_key, region}}. ImproperlyConfigured when it cannot be built."""
+    backend = config.get("backend") or FILESYSTEM
+    if backend == FILESYSTEM:
+        return PrivateFileSystemStorage(
+            location=Path(config["location"]),
+            base_url=None,
+            file_permissions_mode=0o640,
+            directory_permissions_mode=0o750,
+        )
+    if backend == S3:
+        return _s3_storage(config.get("s3") or {})
+    raise ImproperlyConfigured(
+        f"ZHICHI_EVIDENCE_STORAGE must be one of {', '.join(BACKENDS)}, got {backend!r}."
+    )
+
+
+def _s3_storage(s3: dict) -> Storage:
+    module_name, _dot, class_name = S3_BACKEND.rpartition(".")
+    try:
+        module = importlib.import_module(module_name)
+    except ImportError as exc:
+        raise ImproperlyConfigured(
+            "ZHICHI_EVIDENCE_STORAGE=s3 needs the django-storages package with boto3 "
+            "(pip install 'django-storages[s3]'), which is not installed "
+            f"({exc}). Install it, or unset ZHICHI_EVIDENCE_STORAGE to keep evidence in the "
+            f"data dir. The store is configured with {', '.join(S3_SETTINGS)}."
+        ) from None
+    if not s3.get("bucket"):
+        raise ImproperlyConfigured(
+            "ZHICHI_EVIDENCE_STORAGE=s3 needs ZHICHI_S3_BUCKET (and usually "
+            "ZHICHI_S3_ENDPOINT_URL, ZHICHI_S3_ACCESS_KEY, ZHICHI_S3_SECRET_KEY, ZHICHI_S3_REGION)."
+        )
+    options = {
+        "bucket_name": s3["bucket"],
+        "location": "evidence",
+        "default_acl": "private",
+        "file_overwrite": False,
+        "querystring_auth": True,
+    }
+    for key, option in (
+        ("endpoint_url", "endpoint_url"),
+        ("access_key", "access_key"),
+        ("secret_key", "secret_key"),
+        ("region", "region_name"),
+    ):
+        if s3.get(key):
+            options[option] = s3[key]
+    return getattr(module, class_name)(**options)
+
+
+def current_config() -> dict:
+    zhichi = settings.ZHICHI
+    return {
+        "backend": zhichi.get("EVIDENCE_STORAGE", FILESYSTEM),
+        "location": str(zhichi.get("EVIDENCE_DIR") or Path(settings.DATA_DIR) / "evidence"),
+        "s3": dict(zhichi.get("EVIDENCE_S3") or {}),
+    }
+
+
+@functools.cache
+def _cached(backend: str, location: str, s3: tuple) -> Storage:
+    return build_storage({"backend": backend, "location": location, "s3": dict(s3)})
+
+
+def evidence_storage() -> Storage:
+    """The store for the current settings (built once per configuration)."""
+    config = current_config()
+    return _cached(config["backend"], config["location"], tuple(sorted(config["s3"].items())))
+
+
+def check_configuration() -> None:
+    """Build the store now, so a wrong setting stops start-up instead of the first upload."""
+    evidence_storage()

@@ -1,0 +1,85 @@
+"""Pages: upload evidence from the case or lead page, download an attachment.
+
+Views only shape pages: the service checks the file and decides who may add it
+(``InvalidInput`` → the page again with the error at the field, 422, nothing stored;
+``NotPermitted`` → 403). Objects outside the user's scope are 404.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from zhichi.cases import rules as case_rules
+from zhichi.cases.models import Case
+from zhichi.cases.views import _case_context  # the case page's own context, to show it again
+from zhichi.errors import InvalidInput, NotPermitted
+from zhichi.evidence import rules, services
+from zhichi.evidence.forms import AttachmentForm
+from zhichi.evidence.sections import FORM_ATTRIBUTE
+from zhichi.intake import rules as lead_rules
+from zhichi.intake.views import _detail as lead_page  # the lead page, to show it again
+
+ANCHOR = "attachments"
+
+
+@login_required
+@require_POST
+def case_upload(request, case_id: int):
+    case = case_rules.get_case_for(request.user, case_id)
+    form = AttachmentForm(request.POST, request.FILES)
+    try:
+        services.upload_attachment(
+            actor=request.user,
+            file=request.FILES.get("file"),
+            kind=request.POST.get("kind", ""),
+            description=request.POST.get("description", ""),
+            case_id=case.pk,
+        )
+    except NotPermitted as exc:
+        raise PermissionDenied(str(exc)) from exc
+    except InvalidInput as exc:
+        form.show_service_errors(exc)
+        setattr(request, FORM_ATTRIBUTE, form)
+        case = case_rules.get_case_for(request.user, case.pk, Case.objects.for_display())
+        failure = {"detail": exc.detail, "anchor": ANCHOR, "key": ANCHOR, "shown": True}
+        context = _case_context(request, case, failure=failure)
+        return render(request, "cases/case_detail.html", context, status=422)
+    messages.success(request, _("Attachment uploaded."))
+    return redirect(reverse("cases:case_detail", args=[case.pk]) + f"#{ANCHOR}")
+
+
+@login_required
+@require_POST
+def lead_upload(request, lead_id: int):
+    lead = lead_rules.get_lead_for(request.user, lead_id)
+    form = AttachmentForm(request.POST, request.FILES)
+    try:
+        services.upload_attachment(
+            actor=request.user,
+            file=request.FILES.get("file"),
+            kind=request.POST.get("kind", ""),
+            description=request.POST.get("description", ""),
+            lead_id=lead.pk,
+        )
+    except NotPermitted as exc:
+        raise PermissionDenied(str(exc)) from exc
+    except InvalidInput as exc:
+        form.show_service_errors(exc)
+        setattr(request, FORM_ATTRIBUTE, form)
+        messages.error(request, exc.detail)
+        return lead_page(request, lead, status=422)
+    messages.success(request, _("Attachment uploaded."))
+    return redirect(reverse("intake:lead_detail", args=[lead.pk]) + f"#{ANCHOR}")
+
+
+@login_required
+@require_GET
+def download(request, pk: int):
+    attachment = rules.get_attachment_for(request.user, pk)
+    return services.attachment_response(attachment=attachment, actor=request.user, via="page")
