@@ -39,6 +39,21 @@ def wage_case(users, *, consent: bool, seq: str, workers: int = 1, **facts):
     return intake_services.accept_lead(lead_id=lead.pk, actor=users["civil1"])
 
 
+def upload(user, case, name: str = "证据.pdf"):
+    """A small real PDF attached to the case through the evidence service."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tests.evidence.samples import PDF
+    from zhichi.evidence.services import upload_attachment
+
+    return upload_attachment(
+        actor=user,
+        file=SimpleUploadedFile(name, PDF, content_type="application/pdf"),
+        kind="contract",
+        case_id=case.pk,
+    )
+
+
 def send(users, case, **data):
     payload = {"reason": "涉嫌拒不支付劳动报酬", **data}
     return services.send_transfer(actor=users["civil1"], data=payload, case_id=case.pk)
@@ -53,6 +68,7 @@ def tworld(users):
     """
     case = wage_case(users, consent=False, seq="11")
     case2 = wage_case(users, consent=True, seq="22")
+    contract = upload(users["civil1"], case, "劳动合同.pdf")
     t1 = send(users, case, to_org="WHPROC", to_department="criminal", kind="criminal_lead")
     t2 = send(
         users,
@@ -60,6 +76,7 @@ def tworld(users):
         to_org="WHHRSS",
         kind="labour_inspection",
         legal_basis="《劳动保障监察条例》第十一条",
+        evidence=[contract.pk],
     )
     t3 = send(users, case2, to_org="WHPROC", to_department="criminal", kind="criminal_lead")
     services.accept_transfer(transfer_id=t3.pk, actor=users["criminal1"])
@@ -89,4 +106,5 @@ def tworld(users):
         "t4": t4.pk,
         "lead": lead.pk,
         "share": share.pk,
+        "attachment": contract.pk,
     }

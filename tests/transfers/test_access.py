@@ -142,7 +142,25 @@ ENDPOINTS = [
         CASE_MOVERS,
         {"reason": "协作结束"},
     ),
+    Endpoint(
+        "transfers:evidence_download",
+        "page",
+        "get",
+        "/transfers/{t2}/evidence/{attachment}/",
+        200,
+        T_HRSS_VIEWERS,
+        SENDERS | {"hrss1"},
+    ),
     # API
+    Endpoint(
+        "api:transfer_evidence_download",
+        "api",
+        "get",
+        "/api/v1/transfers/{t2}/evidence/{attachment}/download",
+        200,
+        T_HRSS_VIEWERS,
+        SENDERS | {"hrss1"},
+    ),
     Endpoint(
         "api:transfer_case",
         "api",

@@ -456,3 +456,79 @@ def test_the_transfer_keeps_the_check_it_was_sent_on(users):
     t = send(users, case, **HRSS)
 
     assert t.criminal_check["verdict"] == case.criminal_check["verdict"] == "order_first"
+
+
+# --- webhooks (C16) -----------------------------------------------------------------------------
+def test_each_step_is_published_to_both_sides_subscriptions(users):
+    from zhichi.webhooks.models import WebhookDelivery
+    from zhichi.webhooks.services import create_subscription
+
+    for who in ("hrss1", "chief"):
+        create_subscription(
+            actor=users[who],
+            data={
+                "url": "http://127.0.0.1:9/hook",
+                "events": ["transfer.sent", "transfer.rejected", "case.stage_changed"],
+            },
+        )
+    case = wage_case(users, consent=True, seq="81")
+    t = send(users, case, **HRSS)
+    services.reject_transfer(transfer_id=t.pk, actor=users["hrss1"], data={"reason": "不属于本局"})
+
+    rows = list(
+        WebhookDelivery.objects.order_by("id").values_list(
+            "subscription__organisation__code", "event", "payload"
+        )
+    )
+    assert sorted((event, org) for org, event, _p in rows) == [
+        ("transfer.rejected", "WHHRSS"),
+        ("transfer.rejected", "WHPROC"),
+        ("transfer.sent", "WHHRSS"),
+        ("transfer.sent", "WHPROC"),
+    ]
+    payload = rows[-1][2]
+    assert (payload["transfer_id"], payload["status"], payload["to_org"]) == (
+        t.pk,
+        "rejected",
+        "WHHRSS",
+    )
+    # ids, numbers and states only: never a name or an identifier
+    assert "工人" not in str(rows) and "某建筑" not in str(rows)
+
+
+# --- the evidence package -----------------------------------------------------------------------
+def test_the_package_travels_with_the_transfer_and_ends_with_it(users, api):
+    from tests.transfers.conftest import upload
+    from zhichi.audit.models import AuditEntry as Audit
+
+    case = wage_case(users, consent=False, seq="82")
+    a = upload(users["civil1"], case)
+    t = send(users, case, **HRSS, legal_basis="劳动保障监察条例", evidence=[a.pk])
+    url = f"/api/v1/transfers/{t.pk}/evidence/{a.pk}/download"
+
+    r = api("hrss1").get(url)
+    assert r.status_code == 200
+    assert r["Content-Disposition"].startswith("attachment")
+    assert r["X-Content-Type-Options"] == "nosniff"
+    assert Audit.objects.filter(action="attachment.download", outcome="ok").count() == 1
+    # not through the attachment's own URL: a partner sees only its own uploads there
+    assert api("hrss1").get(f"/api/v1/attachments/{a.pk}/download").status_code == 404
+
+    services.reject_transfer(transfer_id=t.pk, actor=users["hrss1"], data={"reason": "否"})
+
+    assert api("hrss1").get(url).status_code == 403  # rule R3
+    assert api("civil1").get(url).status_code == 200
+
+
+def test_only_the_subjects_own_attachments_go_in_the_package(users):
+    from tests.transfers.conftest import upload
+
+    case = wage_case(users, consent=True, seq="83")
+    other = wage_case(users, consent=True, seq="84")
+    foreign = upload(users["civil1"], other)
+
+    with pytest.raises(InvalidInput) as exc:
+        send(users, case, **HRSS, evidence=[foreign.pk, "x"])
+
+    assert fields(exc.value) == {"evidence.0": "unknown", "evidence.1": "type"}
+    assert Transfer.objects.count() == 0

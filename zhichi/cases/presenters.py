@@ -163,6 +163,7 @@ PARTNER_EVENT_KINDS = frozenset(
         "transfer_reject",
         "transfer_answer",
         "transfer_close",
+        "joint_action",
     }
 )
 

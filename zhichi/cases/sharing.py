@@ -106,3 +106,13 @@ def end(model: type[models.Model], *, source: str, actor: User, reason: str) -> 
             detail={"source": source, "reason": reason[:200]},
         )
     return len(shares)
+
+
+def audience(case) -> list[int]:
+    """The organisations told of a case's changes (webhooks): its own, the referring agency
+    when the person consented, and every organisation it is shared with now."""
+    orgs = {case.organisation_id}
+    if case.referring_org_id and case.consent_to_share:
+        orgs.add(case.referring_org_id)
+    orgs |= set(case.shares.filter(ended_at__isnull=True).values_list("organisation_id", flat=True))
+    return sorted(orgs)

@@ -5,11 +5,16 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.http import Http404
+from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 
 from zhichi.api_support import READ_ERRORS, WRITE_ERRORS, ErrorOut, ValidationErrorOut, keyset_page
+from zhichi.audit.services import record
 from zhichi.cases.rules import get_case_for
-from zhichi.errors import FieldError, InvalidInput
+from zhichi.errors import FieldError, InvalidInput, NotPermitted
+from zhichi.evidence.api import BINARY
+from zhichi.evidence.services import attachment_response
 from zhichi.intake.rules import get_lead_for
 from zhichi.transfers import rules, services
 from zhichi.transfers.models import Transfer, TransferStatus
@@ -89,6 +94,9 @@ class TransferOut(Schema):
     feedback_result: str
     closed_at: str | None
     criminal_check: dict[str, Any]
+    evidence: list[dict[str, Any]] = Field(
+        ..., description="the evidence package: id, kind, name, size, sha256, download_url"
+    )
     version: int
 
 
@@ -132,6 +140,17 @@ def transfer_out(t: Transfer, user) -> dict:
         "feedback_result": t.feedback_result,
         "closed_at": _iso(t.closed_at),
         "criminal_check": {} if partner else (t.criminal_check or {}),
+        "evidence": [
+            {
+                "id": a.pk,
+                "kind": a.kind,
+                "name": a.original_name,
+                "size": a.size,
+                "sha256": a.sha256,
+                "download_url": f"/api/v1/transfers/{t.pk}/evidence/{a.pk}/download",
+            }
+            for a in t.evidence.all()
+        ],
         "version": t.version,
     }
 
@@ -140,11 +159,30 @@ RELATED = ("case", "lead", "from_org", "from_department", "to_org", "to_departme
 
 
 def _load(pk: int) -> Transfer:
-    return Transfer.objects.select_related(*RELATED).get(pk=pk)
+    return Transfer.objects.select_related(*RELATED).prefetch_related("evidence").get(pk=pk)
 
 
 def _data(payload: Schema) -> dict:
     return {k: ("" if v is None else v) for k, v in payload.dict().items()}
+
+
+@router.get(
+    "/transfers/{transfer_id}/evidence/{attachment_id}/download",
+    response={401: ErrorOut, 403: ErrorOut, 404: ErrorOut},
+    summary="Download one attachment of a transfer's evidence package (audited)",
+    openapi_extra={"responses": {200: BINARY}},
+)
+def transfer_evidence_download(request, transfer_id: int, attachment_id: int):
+    t = rules.get_transfer_for(request.auth, transfer_id)
+    attachment = t.evidence.filter(pk=attachment_id).first()
+    if attachment is None:
+        raise Http404
+    if not rules.can_download_evidence(request.auth, t):
+        record(action="attachment.download", actor=request.auth, obj=attachment, outcome="denied")
+        raise NotPermitted(
+            _("The transfer has ended for your side: the evidence can no longer be downloaded.")
+        )
+    return attachment_response(attachment=attachment, actor=request.auth, via="transfer-api")
 
 
 @router.post(
@@ -165,7 +203,12 @@ def transfer_case(request, case_id: int, payload: TransferIn):
 )
 def case_transfers(request, case_id: int):
     case = get_case_for(request.auth, case_id)
-    qs = rules.transfers_visible_to(request.auth).filter(case=case).select_related(*RELATED)
+    qs = (
+        rules.transfers_visible_to(request.auth)
+        .filter(case=case)
+        .select_related(*RELATED)
+        .prefetch_related("evidence")
+    )
     return [transfer_out(t, request.auth) for t in qs.order_by("-sent_at", "-id")[:200]]
 
 
@@ -205,7 +248,9 @@ def list_transfers(
     if status:
         qs = qs.filter(status=status)
     try:
-        rows, next_cursor = keyset_page(qs.select_related(*RELATED), limit=limit, cursor=cursor)
+        rows, next_cursor = keyset_page(
+            qs.select_related(*RELATED).prefetch_related("evidence"), limit=limit, cursor=cursor
+        )
     except ValueError:
         raise InvalidInput([FieldError("cursor", "invalid", "Bad cursor.")]) from None
     return {"items": [transfer_out(t, request.auth) for t in rows], "next_cursor": next_cursor}
@@ -215,7 +260,11 @@ def list_transfers(
     "/transfers/{transfer_id}", response={200: TransferOut, **READ_ERRORS}, summary="A transfer"
 )
 def get_transfer(request, transfer_id: int):
-    t = rules.get_transfer_for(request.auth, transfer_id, Transfer.objects.select_related(*RELATED))
+    t = rules.get_transfer_for(
+        request.auth,
+        transfer_id,
+        Transfer.objects.select_related(*RELATED).prefetch_related("evidence"),
+    )
     return transfer_out(t, request.auth)
 
 

@@ -60,10 +60,28 @@ class TransferForm(StyledForm):
         max_length=40,
         help_text=_lazy("Leave empty for the default (30 days)."),
     )
+    evidence = forms.MultipleChoiceField(
+        label=_lazy("Evidence package"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_lazy("The attachments the receiver may download with this transfer."),
+    )
 
-    def __init__(self, *args, subject, **kwargs):
+    def __init__(self, *args, subject, actor=None, **kwargs):
+        from zhichi.cases.models import Case
+        from zhichi.evidence.rules import case_attachments, lead_attachments
+
         super().__init__(*args, **kwargs)
         self.fields["receiver"].choices = receiver_choices(subject)
+        attachments = []
+        if actor is not None:
+            pick = case_attachments if isinstance(subject, Case) else lead_attachments
+            attachments = pick(actor, subject).order_by("id")[:200]
+        self.fields["evidence"].choices = [
+            (str(a.pk), f"{a.get_kind_display()} · {a.original_name}") for a in attachments
+        ]
+        if not self.fields["evidence"].choices:
+            del self.fields["evidence"]
 
     def payload(self) -> dict:
         data = self.data
@@ -75,12 +93,14 @@ class TransferForm(StyledForm):
             "reason": data.get("reason", ""),
             "legal_basis": data.get("legal_basis", ""),
             "feedback_due_on": data.get("feedback_due_on", ""),
+            "evidence": data.getlist("evidence") if hasattr(data, "getlist") else [],
         }
 
     def show_service_errors(self, exc) -> None:
         """The service names to_org / to_department; this form shows both at ``receiver``."""
         for err in exc.errors:
             name = "receiver" if err.field in {"to_org", "to_department"} else err.field
+            name = "evidence" if name.startswith("evidence.") else name
             if name in self.fields:
                 self.add_error(name, err.message)
                 attrs = self.fields[name].widget.attrs

@@ -7,9 +7,11 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from zhichi.accounts.models import Department, Organisation
 from zhichi.cases.models import Case, ShareBasis
+from zhichi.evidence.models import Attachment
 from zhichi.intake.models import Lead
 
 
@@ -23,12 +25,12 @@ class TransferKind(models.TextChoices):
 
 
 class TransferStatus(models.TextChoices):
-    SENT = "sent", _("Sent")
-    RECEIVED = "received", _("Received")
-    ACCEPTED = "accepted", _("Accepted")
-    REJECTED = "rejected", _("Rejected")
-    ANSWERED = "answered", _("Answered")
-    CLOSED = "closed", _("Closed")
+    SENT = "sent", pgettext_lazy("transfer status", "Sent")
+    RECEIVED = "received", pgettext_lazy("transfer status", "Received")
+    ACCEPTED = "accepted", pgettext_lazy("transfer status", "Accepted")
+    REJECTED = "rejected", pgettext_lazy("transfer status", "Rejected")
+    ANSWERED = "answered", pgettext_lazy("transfer status", "Answered")
+    CLOSED = "closed", pgettext_lazy("transfer status", "Closed")
 
 
 # the states in which the receiving side still has something to do
@@ -115,6 +117,10 @@ class Transfer(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     close_note = models.TextField(_("closing note"), blank=True, default="")
+    # the evidence package: the attachments of the case or lead the sender chose to send
+    evidence = models.ManyToManyField(
+        Attachment, blank=True, related_name="transfers", verbose_name=_("evidence package")
+    )
     version = models.PositiveIntegerField(default=1)
 
     objects = TransferQuerySet.as_manager()
@@ -150,6 +156,11 @@ class Transfer(models.Model):
         return f"transfer:{self.pk}"
 
     @property
+    def open_for_receiver(self) -> bool:
+        """The receiving side may read the subject and its evidence until rejected or closed."""
+        return self.status not in (TransferStatus.REJECTED, TransferStatus.CLOSED)
+
+    @property
     def overdue(self) -> str:
         """ "receipt" or "answer" when that date has passed with nothing done, else ""."""
         today = timezone.localdate()
@@ -174,12 +185,12 @@ class Transfer(models.Model):
 
 
 class TransferAction(models.TextChoices):
-    SEND = "send", _("Sent")
+    SEND = "send", pgettext_lazy("transfer status", "Sent")
     RECEIVE = "receive", _("Receipt confirmed")
-    ACCEPT = "accept", _("Accepted")
-    REJECT = "reject", _("Rejected")
-    ANSWER = "answer", _("Answered")
-    CLOSE = "close", _("Closed")
+    ACCEPT = "accept", pgettext_lazy("transfer status", "Accepted")
+    REJECT = "reject", pgettext_lazy("transfer status", "Rejected")
+    ANSWER = "answer", pgettext_lazy("transfer status", "Answered")
+    CLOSE = "close", pgettext_lazy("transfer status", "Closed")
 
 
 class TransferEvent(models.Model):

@@ -93,3 +93,11 @@ def can_send_lead(user, lead) -> bool:
     if user.role not in ACTING_ROLES:
         return False
     return can_decide_lead(user, lead) or lead.created_by_id == user.pk
+
+
+def can_download_evidence(user, transfer: Transfer) -> bool:
+    """The package goes with the transfer: the sending side always, the receiving side while
+    the transfer is open for it (not after rejecting or closing, rule R3)."""
+    if is_sender(user, transfer):
+        return True
+    return is_receiver(user, transfer) and transfer.open_for_receiver

@@ -34,6 +34,16 @@ from zhichi.transfers.models import (
     TransferStatus,
 )
 from zhichi.validation import Collector
+from zhichi.webhooks.services import publish_event
+
+WEBHOOK_EVENTS = {
+    "send": "transfer.sent",
+    "receive": "transfer.received",
+    "accept": "transfer.accepted",
+    "reject": "transfer.rejected",
+    "answer": "transfer.answered",
+    "close": "transfer.closed",
+}
 
 # Which kind of agency receives which kind of transfer.
 RECEIVING_KINDS = {
@@ -81,6 +91,7 @@ def _validate(c: Collector, data: dict, subject, actor: User, today: date) -> di
     org_code = c.text(data, "to_org", "to_org", required=True, max_length=32)
     dept_code = c.text(data, "to_department", "to_department", max_length=32)
     feedback_due = c.day(data, "feedback_due_on", "feedback_due_on")
+    evidence = _evidence(c, data, subject, actor)
     to_org = to_department = None
     if org_code:
         to_org = Organisation.objects.filter(code=org_code, is_active=True).first()
@@ -124,7 +135,39 @@ def _validate(c: Collector, data: dict, subject, actor: User, today: date) -> di
         "to_org": to_org,
         "to_department": to_department,
         "feedback_due": feedback_due,
+        "evidence": evidence,
     }
+
+
+def _evidence(c: Collector, data: dict, subject, actor: User) -> list:
+    """The evidence package: attachments of this case or lead that the sender may see."""
+    from zhichi.evidence.rules import case_attachments, lead_attachments
+
+    raw = data.get("evidence") or []
+    if not isinstance(raw, (list, tuple)):
+        c.add("evidence", "type", _("Give a list of attachment ids."))
+        return []
+    own = (
+        case_attachments(actor, subject)
+        if isinstance(subject, Case)
+        else lead_attachments(actor, subject)
+    )
+    ids = []
+    for i, item in enumerate(raw):
+        value = int(item) if isinstance(item, str) and item.isdigit() else item
+        if not isinstance(value, int) or isinstance(value, bool):
+            c.add(f"evidence.{i}", "type", _("Give an attachment id."))
+        else:
+            ids.append((i, value))
+    found = {a.pk: a for a in own.filter(pk__in=[v for _i, v in ids])}
+    for i, value in ids:
+        if value not in found:
+            c.add(
+                f"evidence.{i}",
+                "unknown",
+                _("This attachment is not one of the case's or lead's attachments."),
+            )
+    return [found[v] for _i, v in ids if v in found]
 
 
 def send_transfer(
@@ -192,6 +235,7 @@ def send_transfer(
             receipt_due=_due(today, settings.ZHICHI["TRANSFER_RECEIPT_DAYS"]),
             feedback_due=d["feedback_due"] or _due(today, settings.ZHICHI["TRANSFER_ANSWER_DAYS"]),
         )
+        transfer.evidence.set(d["evidence"])
         share_model, field = _share_model(transfer)
         sharing.grant(
             share_model,
@@ -216,6 +260,7 @@ def send_transfer(
                 "to_org": transfer.to_org.code,
                 "to_department": transfer.to_department.code if transfer.to_department else "",
                 "basis": basis,
+                "evidence": [a.pk for a in d["evidence"]],
             },
         )
         _notify_receivers(transfer, _("New transfer %(number)s from %(org)s"))
@@ -227,7 +272,23 @@ def _subject(subject) -> str:
 
 
 def _history(transfer: Transfer, action: str, actor: User, note: str = "") -> None:
-    TransferEvent.objects.create(transfer=transfer, action=action, actor=actor, note=note)
+    """The transfer's own history, the case timeline, and the partners' systems (webhooks)."""
+    event = TransferEvent.objects.create(transfer=transfer, action=action, actor=actor, note=note)
+    publish_event(
+        event=WEBHOOK_EVENTS[action],
+        organisation_ids=[transfer.from_org_id, transfer.to_org_id],
+        payload={
+            "transfer_id": transfer.pk,
+            "number": transfer.number,
+            "kind": transfer.kind,
+            "status": transfer.status,
+            "from_org": transfer.from_org.code,
+            "to_org": transfer.to_org.code,
+            "case_id": transfer.case_id,
+            "lead_id": transfer.lead_id,
+            "at": event.at,
+        },
+    )
     if transfer.case_id:
         add_event(
             transfer.case,

@@ -15,4 +15,9 @@ urlpatterns = [
     path("<int:pk>/reject/", views.step, {"action": "reject"}, name="reject"),
     path("<int:pk>/feedback/", views.step, {"action": "feedback"}, name="feedback"),
     path("<int:pk>/close/", views.step, {"action": "close"}, name="close"),
+    path(
+        "<int:pk>/evidence/<int:attachment_id>/",
+        views.evidence_download,
+        name="evidence_download",
+    ),
 ]

@@ -7,14 +7,17 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from zhichi.audit.services import record
 from zhichi.cases.models import Case, PartyRole
 from zhichi.cases.rules import cases_visible_to, get_case_for, is_partner_view
 from zhichi.errors import InvalidInput, NotPermitted, StaleVersion
+from zhichi.evidence.services import attachment_response
 from zhichi.intake.rules import get_lead_for, leads_visible_to
 from zhichi.transfers import rules, services
 from zhichi.transfers.forms import (
@@ -80,6 +83,8 @@ def _detail_context(request, transfer: Transfer, **forms) -> dict:
         "claimants": [p for p in parties if p.role == PartyRole.CLAIMANT],
         "respondents": [p for p in parties if p.role == PartyRole.RESPONDENT],
         "events": transfer.events.select_related("actor").all(),
+        "evidence": list(transfer.evidence.select_related("organisation").order_by("id")),
+        "may_download": rules.can_download_evidence(user, transfer),
         "is_receiver": receiver,
         "is_sender": sender,
         "partner_view": is_partner_view(user),
@@ -169,6 +174,21 @@ DONE_MESSAGES = {
 }
 
 
+@never_cache
+@login_required
+@require_GET
+def evidence_download(request, pk: int, attachment_id: int):
+    """One attachment of the evidence package, for the sides of the transfer (audited)."""
+    transfer = rules.get_transfer_for(request.user, pk)
+    attachment = transfer.evidence.filter(pk=attachment_id).first()
+    if attachment is None:
+        raise Http404
+    if not rules.can_download_evidence(request.user, transfer):
+        record(action="attachment.download", actor=request.user, obj=attachment, outcome="denied")
+        raise PermissionDenied
+    return attachment_response(attachment=attachment, actor=request.user, via="transfer")
+
+
 @login_required
 @require_POST
 def step(request, pk: int, action: str):
@@ -190,7 +210,7 @@ def send(request, subject: str, pk: int):
     if not allowed:
         raise PermissionDenied
     initial = {"kind": request.GET.get("kind", "")}
-    form = TransferForm(request.POST or None, subject=obj, initial=initial)
+    form = TransferForm(request.POST or None, subject=obj, initial=initial, actor=user)
     status = 200
     if request.method == "POST":
         form.is_valid()
@@ -203,7 +223,7 @@ def send(request, subject: str, pk: int):
         except NotPermitted as exc:
             raise PermissionDenied(str(exc)) from exc
         except InvalidInput as exc:
-            form = TransferForm(request.POST, subject=obj)
+            form = TransferForm(request.POST, subject=obj, actor=user)
             form.full_clean()
             form._errors.clear()
             form.show_service_errors(exc)

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from zhichi.accounts.models import Department, Organisation, User
 from zhichi.accounts.services import next_number
 from zhichi.audit.services import record
-from zhichi.cases import guards, rules
+from zhichi.cases import guards, rules, sharing
 from zhichi.cases.models import Case, CaseParty, PartyRole, Stage, TimelineEvent
 from zhichi.cases.services.derived import refresh_deadlines, regrade
 from zhichi.core import stages
@@ -205,7 +205,7 @@ def move_stage(*, case_id: int, to: str, reason: str, version: int, actor: User)
         )
         publish_event(
             event=Event.CASE_STAGE_CHANGED,
-            organisation_ids=[case.organisation_id],
+            organisation_ids=sharing.audience(case),
             payload={
                 "case_id": case.pk,
                 "case_number": case.number,

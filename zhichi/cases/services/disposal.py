@@ -16,7 +16,7 @@ from zhichi.accounts.models import Role, User
 from zhichi.accounts.notify import notify
 from zhichi.audit.services import record
 from zhichi.cases import ledger as ledger_mod
-from zhichi.cases import rules
+from zhichi.cases import rules, sharing
 from zhichi.cases.models import (
     Approval,
     ApprovalKind,
@@ -568,7 +568,7 @@ def close_case(*, case_id: int, actor: User, data: dict, version: int | None = N
         record(action="case.close", actor=actor, obj=case, detail={"outcome": outcome})
         publish_event(
             event=Event.CASE_STAGE_CHANGED,
-            organisation_ids=[case.organisation_id],
+            organisation_ids=sharing.audience(case),
             payload={
                 "case_id": case.pk,
                 "case_number": case.number,
