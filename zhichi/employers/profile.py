@@ -1,0 +1,339 @@
+"""The employer profile (C2): everything one viewer may see about one employer, by its unified
+social credit code, across all agencies — leads, cases, transfers, return visits, joint actions
+and payments — with the money claimed, recovered and owed, and the EW-3 risk score.
+
+Every list comes from the viewer's own scopes (the same ones the case, lead and transfer pages
+use), so a partner sees only what its referrals and shares give it. Each list is bounded (the
+first ``LIMIT`` rows and a count) and read in a fixed number of queries, however many rows the
+employer has; the money and the risk are aggregated over all the viewer's cases about it.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Count, Q, QuerySet, Sum
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from zhichi.cases.ledger import FEN, Row
+from zhichi.cases.models import (
+    CaseParty,
+    CaseStatus,
+    LedgerEntry,
+    LedgerEntryKind,
+    PartyRole,
+    Payment,
+    Visit,
+)
+from zhichi.cases.rules import cases_visible_to
+from zhichi.cases.services.derived import _campaign_end
+from zhichi.core import grading
+from zhichi.core.criminal import EVASION_KINDS
+from zhichi.core.identifiers import mask_credit_code, normalise
+from zhichi.employers import rules
+from zhichi.employers.presenters import views_for, with_details
+from zhichi.employers.services import read_credit_code
+from zhichi.errors import InvalidInput
+from zhichi.intake.models import LeadParty
+from zhichi.intake.rules import leads_visible_to
+from zhichi.parties.models import Party
+from zhichi.rulebook import loaders
+from zhichi.validation import Collector
+
+LIMIT = 50
+ZERO = Decimal("0.00")
+
+
+@dataclass(frozen=True)
+class Listing:
+    """The first rows of a list and how many there are in all."""
+
+    rows: list
+    count: int
+
+    @property
+    def more(self) -> bool:
+        return self.count > len(self.rows)
+
+
+@dataclass(frozen=True)
+class CaseMoney:
+    claimed: Decimal = ZERO
+    recovered: Decimal = ZERO
+    owed: Decimal = ZERO
+
+
+@dataclass(frozen=True)
+class Profile:
+    credit_code: str
+    name: str
+    cases: Listing
+    leads: Listing
+    transfers: Listing | None  # None: the transfers app is not installed
+    visits: Listing
+    joint_actions: Listing  # rows are presenters.JointActionView
+    payments: Listing
+    money: CaseMoney
+    risk: grading.Risk
+    case_money: dict[int, CaseMoney] = field(default_factory=dict)
+    visible_case_ids: frozenset[int] = frozenset()
+    visible_lead_ids: frozenset[int] = frozenset()
+
+    @property
+    def credit_code_masked(self) -> str:
+        return mask_credit_code(self.credit_code)
+
+
+def normalised_code(raw) -> str:
+    """The credit code, normalised and checked (rule ID-2), or 422 at ``credit_code``."""
+    c = Collector()
+    code = read_credit_code(c, {"credit_code": raw}, "credit_code", "credit_code")
+    if c.errors:
+        raise InvalidInput(c.errors, detail=c.errors[0].message)
+    return code
+
+
+# --- the ledger, for many cases at once --------------------------------------------------------
+def _latest(entries: list[tuple]) -> dict[int, Decimal]:
+    """The claimants' shares of the newest agreement (or award): as ``ledger._latest_shares``,
+    over rows (claimant_id, amount, mediation_id, court_event_id) already in recorded order."""
+    if not entries:
+        return {}
+
+    def source(e):
+        return ("mediation", e[2]) if e[2] else ("court", e[3])
+
+    last = source(entries[-1])
+    shares: dict[int, Decimal] = {}
+    for e in entries:
+        if source(e) == last:
+            shares[e[0]] = shares.get(e[0], ZERO) + e[1]
+    return shares
+
+
+def _ledgers(cases: QuerySet) -> tuple[list[tuple[dict, Row]], dict[int, CaseMoney]]:
+    """Every claimant row of ``cases`` as the case ledger computes it, in three queries.
+
+    Returns ([(claimant facts, ledger Row)], money per case).
+    """
+    claimants = list(
+        CaseParty.objects.filter(case__in=cases, role=PartyRole.CLAIMANT)
+        .order_by("case_id", "position", "id")
+        .values("id", "case_id", "party_id", "amount_claimed", "months_unpaid", "groups")
+    )
+    paid = dict(
+        Payment.objects.filter(case__in=cases)
+        .values_list("claimant_id")
+        .annotate(t=Sum("amount"))
+        .order_by()
+    )
+    entries: dict[tuple[int, str], list[tuple]] = defaultdict(list)
+    for case_id, claimant_id, kind, amount, mediation_id, court_event_id in (
+        LedgerEntry.objects.filter(case__in=cases)
+        .order_by("recorded_at", "id")
+        .values_list("case_id", "claimant_id", "kind", "amount", "mediation_id", "court_event_id")
+    ):
+        entries[(case_id, kind)].append((claimant_id, amount, mediation_id, court_event_id))
+    latest = {key: _latest(rows) for key, rows in entries.items()}
+    rows: list[tuple[dict, Row]] = []
+    per_case: dict[int, list[Row]] = defaultdict(list)
+    for c in claimants:
+        agreed = latest.get((c["case_id"], LedgerEntryKind.AGREED), {})
+        awarded = latest.get((c["case_id"], LedgerEntryKind.AWARDED), {})
+        row = Row(
+            claimant=None,  # facts only: the profile names no one here
+            claimed=c["amount_claimed"] or ZERO,
+            agreed=agreed.get(c["id"]) if agreed else None,
+            awarded=awarded.get(c["id"]) if awarded else None,
+            recovered=(paid.get(c["id"]) or ZERO).quantize(FEN),
+        )
+        rows.append((c, row))
+        per_case[c["case_id"]].append(row)
+    money = {case_id: _money(case_rows) for case_id, case_rows in per_case.items()}
+    return rows, money
+
+
+def _money(rows: list[Row]) -> CaseMoney:
+    return CaseMoney(
+        claimed=sum((r.claimed for r in rows), ZERO).quantize(FEN),
+        recovered=sum((r.recovered for r in rows), ZERO).quantize(FEN),
+        owed=sum((r.outstanding for r in rows), ZERO).quantize(FEN),
+    )
+
+
+# --- rule EW-3 on the employer's open cases ----------------------------------------------------
+def _risk(user, facts: list[dict], rows: list[tuple[dict, Row]]) -> grading.Risk:
+    """EW-3 (with the EW-2 window) over what the viewer's open cases about the employer say
+    together: the people still claiming, what they are still owed, the longest arrears, the
+    crews and the evasion. Closed cases are history, not a dispute brewing."""
+    open_cases = {f["pk"]: f for f in facts if f["status"] == CaseStatus.OPEN}
+    if not open_cases:
+        reason = grading.Reason(
+            "no_open_case",
+            "EW-3",
+            _("No open case about this employer that you can see: nothing to score (+0)."),
+            0,
+            0,
+        )
+        return grading.Risk(0, grading.RISK_NONE, (reason,))
+    claimants = [(c, r) for c, r in rows if c["case_id"] in open_cases]
+    relationships = {f["labour_relationship"] for f in open_cases.values()}
+    today = timezone.localdate()
+    province = next(iter(open_cases.values()))["organisation__province"]
+    thresholds = loaders.criminal_thresholds(province, today)
+    facts_ = grading.Facts(
+        category="wages",
+        claimants=len({c["party_id"] for c, _r in claimants}),
+        total_claimed=sum((r.outstanding for _c, r in claimants), ZERO),
+        max_months_unpaid=max((c["months_unpaid"] or 0 for c, _r in claimants), default=0),
+        groups=frozenset(
+            g for c, _r in claimants for g in (c["groups"] or []) if g in grading.GROUPS
+        ),
+        labour_relationship=next(
+            (r for r in ("contractor_crew", "employee", "none") if r in relationships), "unknown"
+        ),
+        evasion=frozenset(
+            e for f in open_cases.values() for e in (f["evasion"] or []) if e in EVASION_KINDS
+        ),
+        criminal_verdict=None,
+        as_of=today,
+    )
+    return grading.risk(
+        facts_,
+        grading.RiskRules(
+            collective_threshold=thresholds.collective if thresholds else None,
+            campaign_end=_campaign_end(today),
+        ),
+    )
+
+
+# --- the profile -------------------------------------------------------------------------------
+def _listing(queryset, limit: int = LIMIT) -> Listing:
+    rows = list(queryset[:limit])
+    count = len(rows) if len(rows) < limit else queryset.order_by().count()
+    return Listing(rows, count)
+
+
+def employer_profile(user, raw_code) -> Profile:
+    """The profile of the employer with this credit code as ``user`` may see it.
+
+    422 (``InvalidInput``) for a code that is not valid; 404 when the viewer can see nothing
+    about the employer (never reveal whether anyone else can).
+    """
+    code = normalised_code(raw_code)
+    named_cases = CaseParty.objects.filter(
+        role=PartyRole.RESPONDENT, party__credit_code=code
+    ).values("case_id")
+    named_leads = LeadParty.objects.filter(
+        role=PartyRole.RESPONDENT, party__credit_code=code
+    ).values("lead_id")
+    cases = cases_visible_to(user).filter(pk__in=named_cases)
+    facts = list(
+        cases.values("pk", "status", "labour_relationship", "evasion", "organisation__province")
+    )
+    visible_cases = frozenset(f["pk"] for f in facts)
+    leads = leads_visible_to(user).filter(pk__in=named_leads)
+    scoped_transfers = rules.transfers_visible_to()
+    transfers = None
+    if scoped_transfers is not None:
+        transfers = _listing(
+            scoped_transfers(user)
+            .filter(Q(case_id__in=named_cases) | Q(lead_id__in=named_leads))
+            .select_related("from_org", "to_org", "case", "lead")
+            .order_by("-sent_at", "-id")
+        )
+    joint_actions = _listing(
+        with_details(
+            rules.joint_actions_visible_to(user).filter(employer__credit_code=code)
+        ).order_by("-on", "-id")
+    )
+    lead_rows = _listing(
+        leads.select_related("organisation", "referring_org")
+        .annotate(claimant_count=Count("parties", filter=Q(parties__role=PartyRole.CLAIMANT)))
+        .order_by("-created_at", "-id")
+    )
+    if not (facts or lead_rows.count or joint_actions.count or (transfers and transfers.count)):
+        raise Http404
+    lead_ids = {lead.pk for lead in lead_rows.rows}
+    if transfers is not None:
+        wanted = {t.lead_id for t in transfers.rows if t.lead_id} - lead_ids
+        if wanted:
+            lead_ids |= set(leads.filter(pk__in=wanted).values_list("pk", flat=True))
+    in_cases = cases.values("pk")
+    rows, case_money = _ledgers(in_cases)
+    name = (
+        Party.objects.filter(credit_code=code).order_by("pk").values_list("name", flat=True).first()
+        or ""
+    )
+    return Profile(
+        credit_code=code,
+        name=name,
+        cases=_listing(
+            cases.select_related("organisation", "officer").order_by("-opened_on", "-id")
+        ),
+        leads=lead_rows,
+        transfers=transfers,
+        visits=_listing(
+            Visit.objects.filter(case__in=in_cases)
+            .select_related("case")
+            .order_by("-planned_on", "-id")
+        ),
+        joint_actions=Listing(views_for(user, joint_actions.rows), joint_actions.count),
+        payments=_listing(
+            Payment.objects.filter(case__in=in_cases)
+            .select_related("case", "claimant__party", "joint_action_link")
+            .order_by("-paid_on", "-id")
+        ),
+        money=_money([r for _c, r in rows]),
+        risk=_risk(user, facts, rows),
+        case_money=case_money,
+        visible_case_ids=visible_cases,
+        visible_lead_ids=frozenset(lead_ids),
+    )
+
+
+def search_employers(user, q: str, limit: int = LIMIT) -> list[dict]:
+    """Employers (by credit code) named as respondents in the viewer's cases whose name holds
+    ``q``, or whose code is ``q``: [{"credit_code", "name", "cases"}], most cases first."""
+    q = (q or "").strip()
+    if not q:
+        return []
+    check = read_credit_code(Collector(), {"q": q}, "q", "q")
+    visible = cases_visible_to(user)
+    # the cases' search text holds party names and credit codes (indexed for substrings)
+    matching = visible.search(check or q)
+    parties = CaseParty.objects.filter(
+        role=PartyRole.RESPONDENT, case__in=matching.values("pk")
+    ).exclude(party__credit_code="")
+    if check:
+        parties = parties.filter(party__credit_code=check)
+    else:
+        parties = parties.filter(
+            Q(party__name__icontains=q) | Q(party__credit_code__startswith=normalise(q))
+        )
+    rows = (
+        parties.values("party__credit_code")
+        .annotate(cases=Count("case", distinct=True))
+        .order_by("-cases", "party__credit_code")[:limit]
+    )
+    codes = [r["party__credit_code"] for r in rows]
+    names: dict[str, str] = {}
+    for code, name in (
+        Party.objects.filter(credit_code__in=codes)
+        .order_by("pk")
+        .values_list("credit_code", "name")
+    ):
+        names.setdefault(code, name)
+    return [
+        {
+            "credit_code": r["party__credit_code"],
+            "credit_code_masked": mask_credit_code(r["party__credit_code"]),
+            "name": names.get(r["party__credit_code"], ""),
+            "cases": r["cases"],
+        }
+        for r in rows
+    ]
