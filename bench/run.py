@@ -49,8 +49,9 @@ OPERATIONS = [
     ("search3", "API search, 3-char name", "api"),
     ("page_list", "page /cases/ (session)", "page"),
     ("page_detail", "page /cases/<id>/ (session)", "page"),
+    ("employer", "API employer profile, random employer", "api"),
 ]
-NOT_BUILT = ["employer profile", "stats summary"]
+NOT_BUILT = ["stats summary"]
 
 
 # --- helpers --------------------------------------------------------------------------------
@@ -258,6 +259,18 @@ def probe(terms: int = 20) -> dict:
         )
         if name:
             names.append(name)
+    employers: list[str] = []
+    for _ in range(terms * 5):
+        if len(employers) >= terms:
+            break
+        code = (
+            CaseParty.objects.filter(case_id=rng.randint(lo, hi), role="respondent")
+            .exclude(party__credit_code="")
+            .values_list("party__credit_code", flat=True)
+            .first()
+        )
+        if code and code not in employers:
+            employers.append(code)
     two = []
     three = []
     for name in names:
@@ -333,6 +346,7 @@ def probe(terms: int = 20) -> dict:
         "cases": visible.count(),
         "two": two,
         "three": three,
+        "employers": employers,
         "matches2": matches2,
         "matches3": matches3,
         "plans": plans,
@@ -379,6 +393,7 @@ def measure_size(size: int, args, secrets_: dict, work_root: Path) -> dict:
         lo, hi = info["lo"], info["hi"]
         two = info["two"] or ["王"]
         three = info["three"] or ["王"]
+        employers = info.get("employers") or ["91530102MA6K2P3Q0X"]
         paths = {
             "floor": lambda rng: "/api/v1/me",
             "list": lambda rng: "/api/v1/cases?limit=50",
@@ -387,6 +402,7 @@ def measure_size(size: int, args, secrets_: dict, work_root: Path) -> dict:
             "search3": lambda rng: f"/api/v1/cases?limit=50&q={quote(rng.choice(three))}",
             "page_list": lambda rng: "/cases/",
             "page_detail": lambda rng: f"/cases/{rng.randint(lo, hi)}/",
+            "employer": lambda rng: f"/api/v1/employers/{rng.choice(employers)}",
         }
         port = free_port()
         with Server(env, port, data_dir, args.workers, args.threads):

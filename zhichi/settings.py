@@ -58,6 +58,20 @@ try:
         env_str("ZHICHI_CASE_NUMBER_PATTERN", "{short}民支〔{year}〕{seq}号")
         or "{short}民支〔{year}〕{seq}号"
     )
+    # evidence attachments (docs/evidence.md)
+    MAX_UPLOAD_MB = env_int("ZHICHI_MAX_UPLOAD_MB", 20, minimum=1)
+    EVIDENCE_STORAGE = (env_str("ZHICHI_EVIDENCE_STORAGE", "") or "filesystem").lower()
+    if EVIDENCE_STORAGE not in ("filesystem", "s3"):
+        raise ConfigError(
+            f"ZHICHI_EVIDENCE_STORAGE must be filesystem or s3, got {EVIDENCE_STORAGE!r}"
+        )
+    EVIDENCE_S3 = {
+        "bucket": env_str("ZHICHI_S3_BUCKET", "") or "",
+        "endpoint_url": env_str("ZHICHI_S3_ENDPOINT_URL", "") or "",
+        "access_key": env_str("ZHICHI_S3_ACCESS_KEY", "") or "",
+        "secret_key": env_str("ZHICHI_S3_SECRET_KEY", "") or "",
+        "region": env_str("ZHICHI_S3_REGION", "") or "",
+    }
 except ConfigError as exc:
     raise ImproperlyConfigured(str(exc)) from None
 
@@ -77,10 +91,14 @@ INSTALLED_APPS = [
     "ninja",
     "zhichi.accounts",
     "zhichi.audit",
+    "zhichi.webhooks",
     "zhichi.parties",
     "zhichi.rulebook",
     "zhichi.cases",
     "zhichi.intake",
+    "zhichi.evidence",
+    "zhichi.transfers",
+    "zhichi.employers",
 ]
 
 MIDDLEWARE = [
@@ -116,6 +134,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "zhichi.intake.context_processors.navigation",
+                "zhichi.navigation.collaboration",
             ],
         },
     },
@@ -243,6 +262,20 @@ ZHICHI = {
     "VISIT_EVERY_DAYS": env_int("ZHICHI_VISIT_EVERY_DAYS", 90, minimum=1),
     # reminders go out this many days before a deadline, and again when it is overdue
     "REMINDER_DAYS": env_int("ZHICHI_REMINDER_DAYS", 3, minimum=0),
+    # webhooks: seconds to wait for a partner's answer, attempts before a delivery fails, and the
+    # hosts deliveries may go to (comma list; ".example.org" takes subdomains; empty: any host)
+    "WEBHOOK_TIMEOUT_SECONDS": env_int("ZHICHI_WEBHOOK_TIMEOUT", 5, minimum=1),
+    "WEBHOOK_MAX_ATTEMPTS": env_int("ZHICHI_WEBHOOK_MAX_ATTEMPTS", 6, minimum=1),
+    "WEBHOOK_ALLOWED_HOSTS": env_list("ZHICHI_WEBHOOK_ALLOWED_HOSTS", []),
+    # transfers (C7): the receiver confirms receipt within, and answers within, this many days
+    # (rule CR-9 leaves the feedback deadline to configuration); the sender may set a shorter answer
+    "TRANSFER_RECEIPT_DAYS": env_int("ZHICHI_TRANSFER_RECEIPT_DAYS", 7, minimum=1),
+    "TRANSFER_ANSWER_DAYS": env_int("ZHICHI_TRANSFER_ANSWER_DAYS", 30, minimum=1),
+    # evidence attachments: size limit, and where the files are kept (never a public URL)
+    "MAX_UPLOAD_BYTES": MAX_UPLOAD_MB * 1024 * 1024,
+    "EVIDENCE_STORAGE": EVIDENCE_STORAGE,
+    "EVIDENCE_DIR": DATA_DIR / "evidence",
+    "EVIDENCE_S3": EVIDENCE_S3,
 }
 
 LOGGING = {

@@ -79,9 +79,13 @@ from zhichi.cases.services.disposal import (
 )
 from zhichi.core.identifiers import credit_check_char, id_check_char
 from zhichi.core.routing import arbitration_first
+from zhichi.employers.demo import seed_joint_actions
+from zhichi.employers.models import JointAction
 from zhichi.intake.models import Lead, LeadStatus
 from zhichi.intake.services import accept_lead, create_lead, decline_lead
 from zhichi.intake.validation import validate_lead
+from zhichi.transfers.demo import seed_transfers
+from zhichi.transfers.models import Transfer
 
 SEED = 20261128
 DEMO_PASSWORD = "zhichi-demo"  # noqa: S105 - the documented demo password (API.md)
@@ -1878,6 +1882,8 @@ class Command(BaseCommand):
                 else:
                     assert step is not None
                     _run(step, case_ids[i], plan, users)
+            seed_transfers(users, clock, now)
+            seed_joint_actions(users, clock, now)
         return len(plans)
 
     # output
@@ -1918,6 +1924,10 @@ class Command(BaseCommand):
         overdue = sum(deadline_state(d, today) == "overdue" for d in pending)
         soon = sum(today <= d.due <= today + timedelta(days=7) for d in pending)
         w(f"  deadlines:     {len(pending)} pending ({overdue} overdue, {soon} due within 7 days)")
+        transfers = Counter(Transfer.objects.values_list("status", flat=True))
+        by_status = ", ".join(f"{k} {v}" for k, v in sorted(transfers.items()))
+        w(f"  transfers:     {transfers.total()} ({by_status})")
+        w(f"  joint actions: {JointAction.objects.count()}")
 
     def _logins(self):
         w = self.stdout.write
