@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import binascii
 import hashlib
+import json
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -118,7 +119,7 @@ class IdempotencyMiddleware:
                 "max_length",
                 _("Keep the Idempotency-Key under 100 characters."),
             )
-        fingerprint = hashlib.sha256(request.path.encode() + b"\n" + request.body).hexdigest()
+        fingerprint = _fingerprint(request)
         try:
             with transaction.atomic():
                 record = IdempotencyRecord.objects.create(
@@ -148,6 +149,16 @@ class IdempotencyMiddleware:
         response = self.get_response(request)
         if response.status_code >= 500:
             IdempotencyRecord.objects.filter(pk=record.pk).delete()
+        elif "no-store" in response.get("Cache-Control", ""):
+            # an answer that must not be kept (e.g. a webhook secret shown once) is not stored:
+            # a retry with the key is told the request was done, without the body
+            IdempotencyRecord.objects.filter(pk=record.pk).update(
+                status_code=response.status_code,
+                content_type="application/json",
+                body=json.dumps(
+                    {"detail": _("Done once already; this answer is not kept. Fetch the result.")}
+                ).encode(),
+            )
         else:
             IdempotencyRecord.objects.filter(pk=record.pk).update(
                 status_code=response.status_code,
@@ -155,6 +166,26 @@ class IdempotencyMiddleware:
                 body=response.content,
             )
         return response
+
+
+def _fingerprint(request) -> str:
+    """What identifies a request for the Idempotency-Key: its path and body. A multipart upload
+    is read as parsed fields and files (hashed in chunks), so a large file is never held in
+    memory whole (Django refuses ``request.body`` above DATA_UPLOAD_MAX_MEMORY_SIZE)."""
+    digest = hashlib.sha256(request.path.encode() + b"\n")
+    if request.content_type == "multipart/form-data":
+        for name in sorted(request.POST):
+            for value in request.POST.getlist(name):
+                digest.update(f"{name}={value}\n".encode())
+        for name in sorted(request.FILES):
+            for upload in request.FILES.getlist(name):
+                digest.update(f"{name}:{upload.name}:{upload.size}\n".encode())
+                for chunk in upload.chunks():
+                    digest.update(chunk)
+                upload.seek(0)
+    else:
+        digest.update(request.body)
+    return digest.hexdigest()
 
 
 def _problem(status: int, field: str, code: str, message: str) -> JsonResponse:

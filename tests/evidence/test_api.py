@@ -172,3 +172,25 @@ def test_an_upload_with_an_idempotency_key_is_stored_once(api, shared):
     assert (first.status_code, again.status_code) == (201, 201)
     assert first.json()["id"] == again.json()["id"]
     assert again["Idempotent-Replayed"] == "true"
+
+
+def test_a_large_upload_with_an_idempotency_key_is_fingerprinted_without_reading_the_body(
+    api, shared
+):
+    # above DATA_UPLOAD_MAX_MEMORY_SIZE (2.5 MB): the key still works, the file is stored once
+    client = api("civil1")
+    path = f"/api/v1/cases/{shared['case']}/attachments"
+    big = samples.PDF + b"%" + b"0" * (3 * 1024 * 1024)
+    headers = client._headers({"Idempotency-Key": "upload-big"})
+
+    def post(content):
+        return client.client.post(
+            path, {"file": samples.upload("big.pdf", content), "kind": "iou"}, headers=headers
+        )
+
+    first, again = post(big), post(big)
+    other = post(big + b"1")
+
+    assert (first.status_code, again.status_code) == (201, 201), first.content[:200]
+    assert first.json()["id"] == again.json()["id"]
+    assert other.status_code == 422  # the same key for a different file

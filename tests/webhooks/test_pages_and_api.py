@@ -295,3 +295,19 @@ def test_openapi_documents_the_webhook_operations_with_their_errors():
     created = doc["components"]["schemas"]["SubscriptionCreatedOut"]["properties"]
     assert "secret" in created
     assert "secret" not in doc["components"]["schemas"]["SubscriptionOut"]["properties"]
+
+
+def test_a_retried_create_with_an_idempotency_key_never_replays_the_secret(api):
+    from zhichi.accounts.models import IdempotencyRecord
+
+    client = api("hrss1")
+    headers = {"Idempotency-Key": "hook-1"}
+    body = {"url": "https://partner.example/hook", "events": ["transfer.sent"]}
+
+    first = client.post("/api/v1/webhooks", body, headers=headers)
+    again = client.post("/api/v1/webhooks", body, headers=headers)
+
+    secret = first.json()["secret"]
+    assert first.status_code == 201
+    assert again.status_code == 201 and "secret" not in again.json()
+    assert secret.encode() not in bytes(IdempotencyRecord.objects.get(key="hook-1").body)
