@@ -17,13 +17,31 @@ def _active(user) -> bool:
     return bool(user and user.is_authenticated and user.is_active and user.organisation_id)
 
 
-def shared_with(user, model=CaseShare, field: str = "case_id") -> Q:
+# Up to this many shared objects are put into the scope as a literal id list; more (unusual)
+# fall back to a subquery. A literal list (or nothing, when there are no shares) keeps the list
+# queries on their (organisation, department, id) index: "… OR id IN (SELECT …)" makes SQLite
+# scan the whole table (measured: 100k-case list 63 → 8 req/s).
+SHARED_IDS_INLINE = 500
+
+
+def shared_with(user, model=CaseShare, field: str = "case_id") -> Q | None:
     """Objects with an active share for the user's organisation (and department, for
-    procuratorate department staff; organisation-wide shares for everyone else there)."""
+    procuratorate department staff; organisation-wide shares for everyone else there), or None
+    when there are none."""
     shares = model.objects.filter(organisation_id=user.organisation_id, ended_at__isnull=True)
     if user.role in DEPARTMENT_ROLES:
         shares = shares.filter(department_id=user.department_id)
-    return Q(pk__in=shares.values(field))
+    ids = list(shares.values_list(field, flat=True).distinct()[: SHARED_IDS_INLINE + 1])
+    if not ids:
+        return None
+    if len(ids) > SHARED_IDS_INLINE:
+        return Q(pk__in=shares.values(field))
+    return Q(pk__in=ids)
+
+
+def or_shared(q: Q, user, model=CaseShare, field: str = "case_id") -> Q:
+    shared = shared_with(user, model, field)
+    return q if shared is None else q | shared
 
 
 def case_scope(user) -> Q | None:
@@ -33,15 +51,15 @@ def case_scope(user) -> Q | None:
     if user.role in DEPARTMENT_ROLES:
         if user.department_id is None:
             return None
-        return Q(
-            organisation_id=user.organisation_id, department_id=user.department_id
-        ) | shared_with(user)
+        return or_shared(
+            Q(organisation_id=user.organisation_id, department_id=user.department_id), user
+        )
     if user.role in ORGANISATION_ROLES:
-        return Q(organisation_id=user.organisation_id) | shared_with(user)
+        return or_shared(Q(organisation_id=user.organisation_id), user)
     if user.role == Role.PARTNER:
         # A partner sees the cases that came from its own referral with the person's consent,
         # and the cases shared with its organisation by a transfer or joint action (C8).
-        return Q(referring_org_id=user.organisation_id, consent_to_share=True) | shared_with(user)
+        return or_shared(Q(referring_org_id=user.organisation_id, consent_to_share=True), user)
     return None  # rule R5: the three administrators never read case data
 
 

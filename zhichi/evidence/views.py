@@ -28,24 +28,32 @@ from zhichi.intake.views import _detail as lead_page  # the lead page, to show i
 ANCHOR = "attachments"
 
 
-@login_required
-@require_POST
-def case_upload(request, case_id: int):
-    case = case_rules.get_case_for(request.user, case_id)
-    form = AttachmentForm(request.POST, request.FILES)
+def _upload(request, form, **target) -> InvalidInput | None:
+    """The one upload both pages post to; the refused input comes back on ``form``."""
     try:
         services.upload_attachment(
             actor=request.user,
             file=request.FILES.get("file"),
             kind=request.POST.get("kind", ""),
             description=request.POST.get("description", ""),
-            case_id=case.pk,
+            **target,
         )
     except NotPermitted as exc:
         raise PermissionDenied(str(exc)) from exc
     except InvalidInput as exc:
         form.show_service_errors(exc)
         setattr(request, FORM_ATTRIBUTE, form)
+        return exc
+    return None
+
+
+@login_required
+@require_POST
+def case_upload(request, case_id: int):
+    case = case_rules.get_case_for(request.user, case_id)
+    form = AttachmentForm(request.POST, request.FILES)
+    exc = _upload(request, form, case_id=case.pk)
+    if exc is not None:
         case = case_rules.get_case_for(request.user, case.pk, Case.objects.for_display())
         failure = {"detail": exc.detail, "anchor": ANCHOR, "key": ANCHOR, "shown": True}
         context = _case_context(request, case, failure=failure)
@@ -59,19 +67,8 @@ def case_upload(request, case_id: int):
 def lead_upload(request, lead_id: int):
     lead = lead_rules.get_lead_for(request.user, lead_id)
     form = AttachmentForm(request.POST, request.FILES)
-    try:
-        services.upload_attachment(
-            actor=request.user,
-            file=request.FILES.get("file"),
-            kind=request.POST.get("kind", ""),
-            description=request.POST.get("description", ""),
-            lead_id=lead.pk,
-        )
-    except NotPermitted as exc:
-        raise PermissionDenied(str(exc)) from exc
-    except InvalidInput as exc:
-        form.show_service_errors(exc)
-        setattr(request, FORM_ATTRIBUTE, form)
+    exc = _upload(request, form, lead_id=lead.pk)
+    if exc is not None:
         messages.error(request, exc.detail)
         return lead_page(request, lead, status=422)
     messages.success(request, _("Attachment uploaded."))

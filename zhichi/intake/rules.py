@@ -6,7 +6,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from zhichi.accounts.models import Role
-from zhichi.cases.rules import shared_with
+from zhichi.cases.rules import or_shared
 from zhichi.intake.models import Lead, LeadShare
 
 INTAKE_ROLES = {Role.OFFICER, Role.HEAD, Role.CHIEF, Role.PARTNER}
@@ -24,19 +24,16 @@ def lead_scope(user) -> Q | None:
             return None
         # a lead someone filed stays visible to them, e.g. a criminal officer's referral of a
         # victim that lands in civil intake
-        return (
-            (
-                Q(organisation_id=user.organisation_id)
-                & (Q(department_id=user.department_id) | Q(department__isnull=True))
-            )
-            | Q(created_by_id=user.pk)
-            | shared_with(user, LeadShare, "lead_id")
-        )
+        own = (
+            Q(organisation_id=user.organisation_id)
+            & (Q(department_id=user.department_id) | Q(department__isnull=True))
+        ) | Q(created_by_id=user.pk)
+        return or_shared(own, user, LeadShare, "lead_id")
     if user.role in {Role.CHIEF, Role.REGISTRAR}:
-        return Q(organisation_id=user.organisation_id) | shared_with(user, LeadShare, "lead_id")
+        return or_shared(Q(organisation_id=user.organisation_id), user, LeadShare, "lead_id")
     if user.role == Role.PARTNER:
         # the leads it sent, and those transferred to it while the transfer lasts
-        return Q(referring_org_id=user.organisation_id) | shared_with(user, LeadShare, "lead_id")
+        return or_shared(Q(referring_org_id=user.organisation_id), user, LeadShare, "lead_id")
     return None
 
 
