@@ -204,7 +204,7 @@ def test_the_profile_page_shows_cards_and_tables(users, web):
     case = open_case(users, seq=100)
     pay(users, case, "1000.00")
 
-    r = web("civil1").get(f"/employers/{EMPLOYER}/")
+    r = web("civil1").get(f"/employers/{EMPLOYER}/", headers={"Accept-Language": "en"})
 
     assert r.status_code == 200
     html = r.content.decode()
@@ -229,7 +229,9 @@ def test_the_search_finds_employers_by_name_and_by_code(users, web):
 
     by_name = web("civil1").get("/employers/", {"q": "建筑劳务"}).context["results"]
     by_code = web("civil1").get("/employers/", {"q": OTHER_EMPLOYER.lower()}).context["results"]
-    outsider = web("outsider").get("/employers/", {"q": "建筑劳务"})
+    outsider = web("outsider").get(
+        "/employers/", {"q": "建筑劳务"}, headers={"Accept-Language": "en"}
+    )
 
     assert [(r["credit_code"], r["cases"]) for r in by_name] == [(EMPLOYER, 1)]
     assert [r["name"] for r in by_code] == ["另一家公司"]
@@ -297,3 +299,24 @@ def test_the_joint_action_list_reads_the_same_number_of_queries_for_one_and_thre
     three = _count(lambda: client.get(path))
 
     assert three == one
+
+
+def test_an_individual_business_is_linked_by_party_id_never_by_its_code(users, web):
+    # rule ID-3: a 92… code identifies a person; pages show it masked, links use the party id
+    from tests.conftest import make_credit_code
+    from zhichi.parties.models import Party
+
+    code = make_credit_code("92530102MA6K2P3Q0")
+    open_case(users, seq=300, code=code, name="某个体户")
+    party = Party.objects.get(credit_code=code)
+    client = web("civil1")
+
+    found = client.get("/employers/", {"q": "某个体户"})
+    page = client.get(f"/employers/p{party.pk}/")
+
+    assert f'href="/employers/p{party.pk}/"' in found.content.decode()
+    assert code not in found.content.decode()
+    assert page.status_code == 200 and code not in page.content.decode()
+    assert page.context["profile"].credit_code == code
+    assert client.get("/employers/p999999/").status_code == 404
+    assert web("outsider").get(f"/employers/p{party.pk}/").status_code == 404

@@ -87,6 +87,11 @@ class Profile:
     def credit_code_masked(self) -> str:
         return mask_credit_code(self.credit_code)
 
+    @property
+    def personal(self) -> bool:
+        """A 92… code identifies a person (rule ID-3): pages show it masked only."""
+        return self.credit_code.startswith("92")
+
 
 def normalised_code(raw) -> str:
     """The credit code, normalised and checked (rule ID-2), or 422 at ``credit_code``."""

@@ -22,6 +22,7 @@ from zhichi.employers.forms import EmployerSearchForm, JointActionFilterForm, Jo
 from zhichi.employers.models import JointAction
 from zhichi.employers.presenters import views_for, with_details
 from zhichi.employers.profile import LIMIT, CaseMoney, employer_profile, search_employers
+from zhichi.employers.references import code_for
 from zhichi.errors import InvalidInput, NotPermitted
 
 PAGE_SIZE = 25
@@ -122,6 +123,7 @@ def employer_search(request):
 @login_required
 @require_GET
 def employer_detail(request, credit_code: str):
+    credit_code = code_for(credit_code)  # a 92… employer's page goes by its party id (ID-3)
     try:
         profile = employer_profile(request.user, credit_code)
     except InvalidInput as exc:
