@@ -362,7 +362,9 @@ def _move(*, transfer_id: int, actor: User, action: str, version: int | None, ap
         raise NotPermitted(_refusal(action))
     with transaction.atomic():
         transfer = (
-            Transfer.objects.select_for_update()
+            # lock the transfer row only: PostgreSQL refuses FOR UPDATE on the nullable side of
+            # the outer joins to case / lead
+            Transfer.objects.select_for_update(of=("self",))
             .select_related("to_org", "from_org", "case", "lead", "sent_by")
             .get(pk=transfer_id)
         )
