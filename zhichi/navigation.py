@@ -7,7 +7,7 @@ answer 403.
 
 from __future__ import annotations
 
-from zhichi.cases.rules import case_scope
+from zhichi.cases.rules import may_see_cases
 from zhichi.employers.rules import joint_action_scope
 from zhichi.transfers import rules as transfer_rules
 from zhichi.transfers.models import OPEN_FOR_RECEIVER
@@ -29,7 +29,7 @@ def collaboration(request):
             if transfers
             else 0,
             "joint_actions": joint_action_scope(user) is not None,
-            "employers": case_scope(user) is not None,
+            "employers": may_see_cases(user),
             "webhooks": can_manage(user),
         }
     }

@@ -532,3 +532,28 @@ def test_only_the_subjects_own_attachments_go_in_the_package(users):
 
     assert fields(exc.value) == {"evidence.0": "unknown", "evidence.1": "type"}
     assert Transfer.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    "user",
+    [
+        "civil1",
+        "civilhead",
+        "criminal1",
+        "chief",
+        "registrar1",
+        "hrss1",
+        "wf1",
+        "sysadmin",
+        "secadmin",
+        "auditor",
+        "outsider",
+    ],
+)
+def test_the_navigation_flags_agree_with_the_scopes(users, user):
+    from zhichi.cases.rules import case_scope, may_see_cases
+    from zhichi.intake.rules import lead_scope, may_see_leads
+
+    u = users[user]
+    assert may_see_cases(u) == (case_scope(u) is not None)
+    assert may_see_leads(u) == (lead_scope(u) is not None)

@@ -44,6 +44,16 @@ def or_shared(q: Q, user, model=CaseShare, field: str = "case_id") -> Q:
     return q if shared is None else q | shared
 
 
+def may_see_cases(user) -> bool:
+    """Whether ``user`` has a case scope at all (what case_scope would not answer None for),
+    without reading the shares: for navigation flags on every page."""
+    if not _active(user):
+        return False
+    if user.role in DEPARTMENT_ROLES:
+        return user.department_id is not None
+    return user.role in ORGANISATION_ROLES or user.role == Role.PARTNER
+
+
 def case_scope(user) -> Q | None:
     """The filter for the cases ``user`` may see, or None for no cases at all."""
     if not _active(user):

@@ -139,9 +139,7 @@ def pending_approvals_for(user):
 
 
 def is_approver(user) -> bool:
-    return bool(
-        user.is_authenticated and user.role in APPROVER_ROLES and rules.case_scope(user) is not None
-    )
+    return bool(user.is_authenticated and user.role in APPROVER_ROLES and rules.may_see_cases(user))
 
 
 # --- the case page ------------------------------------------------------------------------------
@@ -589,7 +587,7 @@ def approval_reject(request, approval_id: int):
 def workbench_context(user) -> dict:
     """My deadlines (overdue first, then due within 7 days) and my visits due; fixed queries."""
     empty = {"my_deadlines": [], "visits_due": [], "show_disposal": False}
-    if rules.case_scope(user) is None or user.role == Role.PARTNER:
+    if not rules.may_see_cases(user) or user.role == Role.PARTNER:
         return empty
     today = timezone.localdate()
     soon = today + timedelta(days=SOON_DAYS)

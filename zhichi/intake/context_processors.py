@@ -1,8 +1,8 @@
 """What the navigation offers the signed-in user (intake sits above cases, so it sees both)."""
 
-from zhichi.cases.rules import case_scope
+from zhichi.cases.rules import may_see_cases
 from zhichi.cases.views_disposal import is_approver, pending_approvals_for
-from zhichi.intake.rules import can_create_lead, lead_scope
+from zhichi.intake.rules import can_create_lead, may_see_leads
 
 
 def navigation(request):
@@ -13,8 +13,8 @@ def navigation(request):
     return {
         "nav": {
             "new_lead": can_create_lead(user),
-            "leads": lead_scope(user) is not None,
-            "cases": case_scope(user) is not None,
+            "leads": may_see_leads(user),
+            "cases": may_see_cases(user),
             # only for the roles that decide approvals: one count query per page
             "approvals": approver,
             "approvals_pending": pending_approvals_for(user).count() if approver else 0,

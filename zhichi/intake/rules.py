@@ -37,6 +37,15 @@ def lead_scope(user) -> Q | None:
     return None
 
 
+def may_see_leads(user) -> bool:
+    """Whether ``user`` has a lead scope at all, without reading the shares (navigation)."""
+    if not _active(user):
+        return False
+    if user.role in {Role.OFFICER, Role.HEAD}:
+        return user.department_id is not None
+    return user.role in {Role.CHIEF, Role.REGISTRAR, Role.PARTNER}
+
+
 def leads_visible_to(user) -> QuerySet[Lead]:
     scope = lead_scope(user)
     return Lead.objects.none() if scope is None else Lead.objects.filter(scope)
