@@ -7,7 +7,7 @@ import sys
 import types
 
 import pytest
-from django.core.exceptions import ImproperlyConfigured
+from django.core.exceptions import ImproperlyConfigured, SuspiciousFileOperation
 from django.core.files.base import ContentFile
 
 from zhichi.evidence import storage
@@ -62,7 +62,7 @@ def test_the_default_store_is_a_private_directory(tmp_path):
     name = store.save("2026/11/abc", ContentFile(b"%PDF-1.4"))
     assert (tmp_path / "evidence" / "2026" / "11" / "abc").read_bytes() == b"%PDF-1.4"
     assert name == "2026/11/abc"
-    with pytest.raises(NotImplementedError):
+    with pytest.raises(SuspiciousFileOperation):
         store.url(name)  # no public URL, ever
 
 

@@ -13,7 +13,7 @@ import uuid
 from pathlib import Path
 
 from django.conf import settings
-from django.core.exceptions import ImproperlyConfigured
+from django.core.exceptions import ImproperlyConfigured, SuspiciousFileOperation
 from django.core.files.storage import FileSystemStorage, Storage
 from django.utils import timezone
 
@@ -34,7 +34,8 @@ class PrivateFileSystemStorage(FileSystemStorage):
     """A directory with no URL: files leave it only through the audited download."""
 
     def url(self, name):
-        raise NotImplementedError("evidence files have no public URL; use the download view")
+        # deliberate refusal, not a gap: a URL would bypass the scope check and the audit row
+        raise SuspiciousFileOperation("evidence files have no public URL; use the download view")
 
 
 def new_name() -> str:
