@@ -57,22 +57,32 @@ class Ledger:
         return bool(self.rows) and all(r.outstanding == ZERO for r in self.rows)
 
 
-def _latest_shares(case: Case, kind: str) -> dict[int, Decimal]:
-    entries = list(LedgerEntry.objects.filter(case=case, kind=kind).order_by("recorded_at", "id"))
+def latest_shares(entries: list[tuple]) -> dict[int, Decimal]:
+    """The claimants' shares of the newest agreement (or award): the newest replaces earlier
+    ones as a whole. ``entries`` are (claimant_id, amount, mediation_id, court_event_id) in
+    recorded order; the employer profile passes many cases' rows through the same rule."""
     if not entries:
         return {}
-    # the newest agreement (or award) replaces earlier ones as a whole
-    last = entries[-1]
-    source = (
-        ("mediation", last.mediation_id) if last.mediation_id else ("court", last.court_event_id)
-    )
+
+    def source(e):
+        return ("mediation", e[2]) if e[2] else ("court", e[3])
+
+    last = source(entries[-1])
     shares: dict[int, Decimal] = {}
     for e in entries:
-        if (
-            ("mediation", e.mediation_id) if e.mediation_id else ("court", e.court_event_id)
-        ) == source:
-            shares[e.claimant_id] = shares.get(e.claimant_id, ZERO) + e.amount
+        if source(e) == last:
+            shares[e[0]] = shares.get(e[0], ZERO) + e[1]
     return shares
+
+
+def _latest_shares(case: Case, kind: str) -> dict[int, Decimal]:
+    return latest_shares(
+        list(
+            LedgerEntry.objects.filter(case=case, kind=kind)
+            .order_by("recorded_at", "id")
+            .values_list("claimant_id", "amount", "mediation_id", "court_event_id")
+        )
+    )
 
 
 def ledger_for(case: Case) -> Ledger:

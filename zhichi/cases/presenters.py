@@ -108,6 +108,11 @@ EVENT_LABELS = {
 }
 
 
+def register_event_label(kind: str, describe) -> None:
+    """A higher app's timeline events (e.g. joint actions): ``describe(event) -> str``."""
+    EVENT_LABELS[kind] = describe
+
+
 def _stage(value) -> str:
     try:
         return str(Stage(value).label)

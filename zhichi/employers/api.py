@@ -301,25 +301,23 @@ def profile_out(profile: Profile, *, partner: bool) -> dict:
     if partner:
         risk = {"score": None, "level": None, "reasons": []}
     cases_seen, leads_seen = profile.visible_case_ids, profile.visible_lead_ids
-    transfers = None
-    if profile.transfers is not None:
-        transfers = {
-            "count": profile.transfers.count,
-            "items": [
-                {
-                    "id": t.pk,
-                    "number": t.number,
-                    "kind": t.kind,
-                    "status": t.status,
-                    "from_org": t.from_org.code,
-                    "to_org": t.to_org.code,
-                    "sent_at": t.sent_at.isoformat(),
-                    "case_id": t.case_id if t.case_id in cases_seen else None,
-                    "lead_id": t.lead_id if t.lead_id in leads_seen else None,
-                }
-                for t in profile.transfers.rows
-            ],
-        }
+    transfers = {
+        "count": profile.transfers.count,
+        "items": [
+            {
+                "id": t.pk,
+                "number": t.number,
+                "kind": t.kind,
+                "status": t.status,
+                "from_org": t.from_org.code,
+                "to_org": t.to_org.code,
+                "sent_at": t.sent_at.isoformat(),
+                "case_id": t.case_id if t.case_id in cases_seen else None,
+                "lead_id": t.lead_id if t.lead_id in leads_seen else None,
+            }
+            for t in profile.transfers.rows
+        ],
+    }
     return {
         "credit_code": profile.credit_code_masked,
         "name": profile.name,

@@ -19,7 +19,7 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from zhichi.cases.ledger import FEN, Row
+from zhichi.cases.ledger import FEN, Row, latest_shares
 from zhichi.cases.models import (
     CaseParty,
     CaseStatus,
@@ -30,7 +30,7 @@ from zhichi.cases.models import (
     Visit,
 )
 from zhichi.cases.rules import cases_visible_to
-from zhichi.cases.services.derived import _campaign_end
+from zhichi.cases.services.derived import campaign_end
 from zhichi.core import grading
 from zhichi.core.criminal import EVASION_KINDS
 from zhichi.core.identifiers import mask_credit_code, normalise
@@ -42,6 +42,7 @@ from zhichi.intake.models import LeadParty
 from zhichi.intake.rules import leads_visible_to
 from zhichi.parties.models import Party
 from zhichi.rulebook import loaders
+from zhichi.transfers.rules import transfers_visible_to
 from zhichi.validation import Collector
 
 LIMIT = 50
@@ -73,7 +74,7 @@ class Profile:
     name: str
     cases: Listing
     leads: Listing
-    transfers: Listing | None  # None: the transfers app is not installed
+    transfers: Listing
     visits: Listing
     joint_actions: Listing  # rows are presenters.JointActionView
     payments: Listing
@@ -103,23 +104,6 @@ def normalised_code(raw) -> str:
 
 
 # --- the ledger, for many cases at once --------------------------------------------------------
-def _latest(entries: list[tuple]) -> dict[int, Decimal]:
-    """The claimants' shares of the newest agreement (or award): as ``ledger._latest_shares``,
-    over rows (claimant_id, amount, mediation_id, court_event_id) already in recorded order."""
-    if not entries:
-        return {}
-
-    def source(e):
-        return ("mediation", e[2]) if e[2] else ("court", e[3])
-
-    last = source(entries[-1])
-    shares: dict[int, Decimal] = {}
-    for e in entries:
-        if source(e) == last:
-            shares[e[0]] = shares.get(e[0], ZERO) + e[1]
-    return shares
-
-
 def _ledgers(cases: QuerySet) -> tuple[list[tuple[dict, Row]], dict[int, CaseMoney]]:
     """Every claimant row of ``cases`` as the case ledger computes it, in three queries.
 
@@ -143,7 +127,7 @@ def _ledgers(cases: QuerySet) -> tuple[list[tuple[dict, Row]], dict[int, CaseMon
         .values_list("case_id", "claimant_id", "kind", "amount", "mediation_id", "court_event_id")
     ):
         entries[(case_id, kind)].append((claimant_id, amount, mediation_id, court_event_id))
-    latest = {key: _latest(rows) for key, rows in entries.items()}
+    latest = {key: latest_shares(rows) for key, rows in entries.items()}
     rows: list[tuple[dict, Row]] = []
     per_case: dict[int, list[Row]] = defaultdict(list)
     for c in claimants:
@@ -211,7 +195,7 @@ def _risk(user, facts: list[dict], rows: list[tuple[dict, Row]]) -> grading.Risk
         facts_,
         grading.RiskRules(
             collective_threshold=thresholds.collective if thresholds else None,
-            campaign_end=_campaign_end(today),
+            campaign_end=campaign_end(today),
         ),
     )
 
@@ -242,15 +226,12 @@ def employer_profile(user, raw_code) -> Profile:
     )
     visible_cases = frozenset(f["pk"] for f in facts)
     leads = leads_visible_to(user).filter(pk__in=named_leads)
-    scoped_transfers = rules.transfers_visible_to()
-    transfers = None
-    if scoped_transfers is not None:
-        transfers = _listing(
-            scoped_transfers(user)
-            .filter(Q(case_id__in=named_cases) | Q(lead_id__in=named_leads))
-            .select_related("from_org", "to_org", "case", "lead")
-            .order_by("-sent_at", "-id")
-        )
+    transfers = _listing(
+        transfers_visible_to(user)
+        .filter(Q(case_id__in=named_cases) | Q(lead_id__in=named_leads))
+        .select_related("from_org", "to_org", "case", "lead")
+        .order_by("-sent_at", "-id")
+    )
     joint_actions = _listing(
         with_details(
             rules.joint_actions_visible_to(user).filter(employer__credit_code=code)
@@ -261,13 +242,12 @@ def employer_profile(user, raw_code) -> Profile:
         .annotate(claimant_count=Count("parties", filter=Q(parties__role=PartyRole.CLAIMANT)))
         .order_by("-created_at", "-id")
     )
-    if not (facts or lead_rows.count or joint_actions.count or (transfers and transfers.count)):
+    if not (facts or lead_rows.count or joint_actions.count or transfers.count):
         raise Http404
     lead_ids = {lead.pk for lead in lead_rows.rows}
-    if transfers is not None:
-        wanted = {t.lead_id for t in transfers.rows if t.lead_id} - lead_ids
-        if wanted:
-            lead_ids |= set(leads.filter(pk__in=wanted).values_list("pk", flat=True))
+    wanted = {t.lead_id for t in transfers.rows if t.lead_id} - lead_ids
+    if wanted:
+        lead_ids |= set(leads.filter(pk__in=wanted).values_list("pk", flat=True))
     in_cases = cases.values("pk")
     rows, case_money = _ledgers(in_cases)
     name = (

@@ -8,9 +8,6 @@ administrators see none (rule R5).
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
-from django.apps import apps
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
@@ -91,16 +88,3 @@ def filter_joint_actions(qs, *, date_from=None, date_to=None, employer: str = ""
             Q(employer__credit_code=normalise(employer)) | Q(employer__name__icontains=employer)
         )
     return qs
-
-
-def transfers_visible_to() -> Callable | None:
-    """``zhichi.transfers.rules.transfers_visible_to`` when the transfers app is installed, else
-    None: the employer profile then leaves transfers out. (Imported lazily so this app works
-    before and after transfers lands; make it a plain import once it has.)"""
-    if not apps.is_installed("zhichi.transfers"):
-        return None
-    try:
-        from zhichi.transfers.rules import transfers_visible_to as scoped
-    except ImportError:
-        return None
-    return scoped

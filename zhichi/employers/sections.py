@@ -22,8 +22,7 @@ def register_all() -> None:
             order=50,
         ),
     )
-    # the case presenters render a timeline headline per event kind from a plain table
-    presenters.EVENT_LABELS["joint_action"] = describe_event
+    presenters.register_event_label("joint_action", describe_event)
 
 
 def case_section(request, case) -> dict | None:

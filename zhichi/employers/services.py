@@ -48,6 +48,7 @@ from zhichi.intake.rules import leads_visible_to
 from zhichi.parties import validation as party_validation
 from zhichi.parties.models import Party
 from zhichi.validation import Collector
+from zhichi.webhooks.services import publish_event
 
 ZERO = Decimal("0.00")
 MAX_CASES = 200
@@ -445,10 +446,5 @@ def _write(actor, inp: _Input, employer: Party, cases: list[Case], bases, parts)
 def publish(payload: dict, organisation_ids: list[int]) -> None:
     """Queue "joint_action.recorded" for the participants' webhook subscriptions (C16): ids and
     amounts only. Called inside the transaction, so a rolled-back joint action sends nothing and
-    the deliveries go out after the commit. The webhooks app is optional here: without
-    ``zhichi.webhooks.services.publish_event`` nothing is published."""
-    try:
-        from zhichi.webhooks.services import publish_event
-    except ImportError:
-        return
+    the deliveries go out after the commit."""
     publish_event(event=EVENT, organisation_ids=organisation_ids, payload=payload)

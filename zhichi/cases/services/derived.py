@@ -231,7 +231,7 @@ def working_days_left(due: date, today: date | None = None, cal=None) -> int:
 CANDIDATE_VERDICTS = frozenset({"transfer", "order_first", "depends_on_province_config"})
 
 
-def _campaign_end(as_of: date) -> date | None:
+def campaign_end(as_of: date) -> date | None:
     """EW-2: the winter campaign runs from 1 November to the next Spring Festival, taken from
     the holiday calendar (None when that year's notice is not loaded)."""
     from zhichi.rulebook.models import CalendarDay, DayKind
@@ -321,7 +321,7 @@ def regrade(case: Case) -> None:
         fallback = None  # the grading module's own statement of 法释〔2013〕3号 then applies
     risk = grading.risk(
         facts,
-        grading.RiskRules(collective_threshold=collective, campaign_end=_campaign_end(as_of)),
+        grading.RiskRules(collective_threshold=collective, campaign_end=campaign_end(as_of)),
     )
     result = grading.grade(
         facts,
