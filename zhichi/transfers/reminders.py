@@ -17,7 +17,7 @@ from zhichi.accounts.models import Role
 from zhichi.accounts.notify import notify
 from zhichi.cases.services.reminders import ReminderRun
 from zhichi.transfers.models import Transfer, TransferStatus
-from zhichi.transfers.services import _people
+from zhichi.transfers.services import receiving_staff
 
 
 def transfer_reminders(today: date) -> ReminderRun:
@@ -47,7 +47,7 @@ def transfer_reminders(today: date) -> ReminderRun:
         ) % {"number": t.number, "org": t.from_org.name, "what": what, "due": when.isoformat()}
         step = f"{'receipt' if receipt else 'answer'}:{'overdue' if overdue else 'due'}"
         url = f"/transfers/{t.pk}/"
-        for user in _people(t.to_org_id, t.to_department_id):
+        for user in receiving_staff(t.to_org_id, t.to_department_id):
             sent = notify(
                 user=user,
                 kind="transfer_overdue" if overdue else "transfer_due",

@@ -316,7 +316,9 @@ def _timeline_text(transfer: Transfer, action: str) -> str:
     return texts[action] % values
 
 
-def _people(org_id: int, department_id: int | None) -> list[User]:
+def receiving_staff(org_id: int, department_id: int | None) -> list[User]:
+    """Who is told of a transfer on the receiving side: the department's officers and heads,
+    or an agency's partner staff, heads and chief."""
     users = User.objects.filter(organisation_id=org_id, is_active=True)
     if department_id is not None:
         return list(users.filter(department_id=department_id, role__in=[Role.HEAD, Role.OFFICER]))
@@ -325,7 +327,7 @@ def _people(org_id: int, department_id: int | None) -> list[User]:
 
 def _notify_receivers(transfer: Transfer, template: str) -> None:
     text = template % {"number": transfer.number, "org": transfer.from_org.name}
-    for user in _people(transfer.to_org_id, transfer.to_department_id):
+    for user in receiving_staff(transfer.to_org_id, transfer.to_department_id):
         notify(
             user=user,
             kind="transfer",
