@@ -11,6 +11,7 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from zhichi.accounts.api import router as me_router
 from zhichi.api_support import BearerToken
+from zhichi.assistance.api import router as assistance_router
 from zhichi.cases.api import router as cases_router
 from zhichi.cases.api_disposal import approvals_router, visits_router
 from zhichi.cases.api_disposal import cases_router as disposal_router
@@ -19,6 +20,7 @@ from zhichi.errors import InvalidInput, NotPermitted, StaleVersion
 from zhichi.evidence.api import router as evidence_router
 from zhichi.intake.api import router as leads_router
 from zhichi.rules_api import router as rules_router
+from zhichi.supervision.api import router as supervision_router
 from zhichi.transfers.api import router as transfers_router
 from zhichi.webhooks.api import router as webhooks_router
 
@@ -154,3 +156,5 @@ api.add_router("/", evidence_router, tags=["evidence"])
 api.add_router("/webhooks", webhooks_router, tags=["webhooks"])
 api.add_router("/joint-actions", joint_actions_router, tags=["joint actions"])
 api.add_router("/employers", employers_router, tags=["employers"])
+api.add_router("/", assistance_router, tags=["judicial assistance and legal aid"])
+api.add_router("/", supervision_router, tags=["legal supervision"])

@@ -99,6 +99,8 @@ INSTALLED_APPS = [
     "zhichi.evidence",
     "zhichi.transfers",
     "zhichi.employers",
+    "zhichi.assistance",
+    "zhichi.supervision",
 ]
 
 MIDDLEWARE = [

@@ -19,6 +19,8 @@ urlpatterns = [
     path("integrations/webhooks/", include("zhichi.webhooks.urls")),
     path("joint-actions/", include(employer_urls.joint_action_patterns)),
     path("employers/", include(employer_urls.employer_patterns)),
+    path("assistance/", include("zhichi.assistance.urls")),
+    path("supervision/", include("zhichi.supervision.urls")),
     path("api/v1/", api.urls),
 ]
 

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from tests.conftest import make_id
 from zhichi.cases import ledger
 from zhichi.cases.models import CaseDeadline, CaseParty
-from zhichi.cases.services import disposal, move_stage, override_level
+from zhichi.cases.services import approvals, disposal, move_stage, override_level
 from zhichi.errors import InvalidInput, NotPermitted, StaleVersion
 from zhichi.intake import services as intake
 from zhichi.intake.validation import validate_lead
@@ -33,7 +33,7 @@ def approve_support(case, users):
     approval = disposal.propose_support_decision(
         case_id=case.pk, actor=users["civil1"], data={"decision": "support", "reasons": "符合条件"}
     )
-    disposal.decide_approval(approval_id=approval.pk, actor=users["civilhead"], approve=True)
+    approvals.decide_approval(approval_id=approval.pk, actor=users["civilhead"], approve=True)
 
 
 def test_sp6_litigation_needs_an_arbitration_award_when_arbitration_comes_first(users, payload):
@@ -73,7 +73,7 @@ def test_c5_litigation_needs_an_approved_support_decision(users, payload):
         case_id=case.pk, actor=users["civil1"], data={"decision": "support", "reasons": "符合条件"}
     )
     with pytest.raises(NotPermitted):
-        disposal.decide_approval(approval_id=approval.pk, actor=users["civil2"], approve=True)
+        approvals.decide_approval(approval_id=approval.pk, actor=users["civil2"], approve=True)
     with pytest.raises(InvalidInput):
         move_stage(
             case_id=case.pk,
@@ -82,7 +82,7 @@ def test_c5_litigation_needs_an_approved_support_decision(users, payload):
             version=fresh(case).version,
             actor=users["civil1"],
         )
-    disposal.decide_approval(approval_id=approval.pk, actor=users["civilhead"], approve=True)
+    approvals.decide_approval(approval_id=approval.pk, actor=users["civilhead"], approve=True)
     assert (
         move_stage(
             case_id=case.pk,
@@ -103,8 +103,8 @@ def test_c5_a_rejected_or_not_support_decision_does_not_open_litigation(users, p
         data={"decision": "not_support", "reasons": "已有律师"},
     )
     with pytest.raises(InvalidInput):  # rejecting needs a reason
-        disposal.decide_approval(approval_id=approval.pk, actor=users["civilhead"], approve=False)
-    disposal.decide_approval(approval_id=approval.pk, actor=users["civilhead"], approve=True)
+        approvals.decide_approval(approval_id=approval.pk, actor=users["civilhead"], approve=False)
+    approvals.decide_approval(approval_id=approval.pk, actor=users["civilhead"], approve=True)
     with pytest.raises(InvalidInput):
         move_stage(
             case_id=case.pk,

@@ -16,7 +16,7 @@ from zhichi.cases.api import CaseOut, _load
 from zhichi.cases.ledger import ledger_for
 from zhichi.cases.models import Approval, ApprovalStatus, CaseShare, Visit
 from zhichi.cases.presenters import case_out
-from zhichi.cases.services import disposal, facts
+from zhichi.cases.services import approvals, disposal, facts
 
 cases_router = Router()
 approvals_router = Router()
@@ -359,7 +359,7 @@ def approvals_inbox(request, status: str = ApprovalStatus.PENDING):
 )
 def approve(request, approval_id: int, payload: DecideIn | None = None):
     approval = _approval_for(request, approval_id)
-    approval = disposal.decide_approval(
+    approval = approvals.decide_approval(
         approval_id=approval.pk,
         actor=request.auth,
         approve=True,
@@ -377,7 +377,7 @@ def approve(request, approval_id: int, payload: DecideIn | None = None):
 )
 def reject(request, approval_id: int, payload: DecideIn):
     approval = _approval_for(request, approval_id)
-    disposal.decide_approval(
+    approvals.decide_approval(
         approval_id=approval.pk, actor=request.auth, approve=False, reason=payload.reason
     )
     return approval_out(

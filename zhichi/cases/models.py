@@ -291,6 +291,8 @@ class Instalment(models.Model):
 
 class ApprovalKind(models.TextChoices):
     SUPPORT_DECISION = "support_decision", _("Support decision")
+    ASSISTANCE = "assistance", _("Judicial assistance")
+    SUGGESTION = "suggestion", _("Procuratorial suggestion")
 
 
 class ApprovalStatus(models.TextChoices):

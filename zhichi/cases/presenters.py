@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from zhichi.cases.ledger import ledger_for
 from zhichi.cases.models import (
+    ApprovalKind,
     Case,
     CourtEventKind,
     Outcome,
@@ -49,6 +50,16 @@ def _court(e: TimelineEvent) -> str:
 
 
 def _approval(e: TimelineEvent) -> str:
+    kind = e.data.get("kind")
+    if kind and kind != ApprovalKind.SUPPORT_DECISION:
+        what = _label(ApprovalKind, kind)
+        if e.data.get("role") == "chief":
+            if e.data.get("approved"):
+                return _("Chief procurator approved: %(what)s") % {"what": what}
+            return _("Chief procurator rejected: %(what)s") % {"what": what}
+        if e.data.get("approved"):
+            return _("Head approved: %(decision)s") % {"decision": what}
+        return _("Head rejected: %(decision)s") % {"decision": what}
     decision = SUPPORT_LABELS.get(e.data.get("decision"), "")
     if e.data.get("approved"):
         return _("Head approved: %(decision)s") % {"decision": decision}

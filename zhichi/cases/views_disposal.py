@@ -55,14 +55,14 @@ from zhichi.cases.models import (
     Stage,
     Visit,
 )
-from zhichi.cases.services import disposal, facts
+from zhichi.cases.services import approvals, disposal, facts
 from zhichi.cases.services.derived import deadline_state, working_days_left
 from zhichi.core import stages
 from zhichi.errors import InvalidInput, NotPermitted, StaleVersion
 from zhichi.rulebook import loaders
 
 SOON_DAYS = 7
-APPROVER_ROLES = frozenset({Role.HEAD})
+APPROVER_ROLES = frozenset({Role.HEAD, Role.CHIEF})
 INBOX_PAGE_SIZE = 25
 DECISION_LABELS = dict(SUPPORT_CHOICES)
 
@@ -551,7 +551,7 @@ def _decide(request, approval_id: int, *, approve: bool):
     rules.get_case_for(request.user, approval.case_id)  # 404 outside the user's scope
     form = DecisionForm(request.POST, approval_id=approval.pk, reject=not approve)
     try:
-        disposal.decide_approval(
+        approvals.decide_approval(
             approval_id=approval.pk, actor=request.user, approve=approve, reason=form.text("reason")
         )
     except NotPermitted as exc:

@@ -6,6 +6,7 @@ always matches the records it comes from.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -34,14 +35,32 @@ from zhichi.cases.models import (
 from zhichi.core import calendar as cal_mod
 from zhichi.rulebook import loaders
 
-# deadlines that are someone's work: only these count as overdue on the workbench
-ACTION_KINDS = frozenset(
-    {"review", "judicial_confirmation", "instalment", "enforcement_application", "visit"}
-)
+# deadlines that are someone's work: only these count as overdue on the workbench (higher apps
+# add theirs with register_deadline_source)
+ACTION_KINDS: set[str] = {
+    "review",
+    "judicial_confirmation",
+    "instalment",
+    "enforcement_application",
+    "visit",
+}
+
+# Higher apps' deadlines on a case (e.g. an assistance decision, JA-6; a suggestion's reply,
+# TL-9): each source is called with (case, calendar, today) inside the refreshing transaction and
+# returns rows in the shape of ``deadline_row``'s answer. Its own kinds count as someone's work.
+DEADLINE_SOURCES: list[Callable[[Case, cal_mod.HolidayCalendar, date], list[dict]]] = []
+
+
+def register_deadline_source(
+    source: Callable[[Case, cal_mod.HolidayCalendar, date], list[dict]], *, kinds: set[str]
+) -> None:
+    if source not in DEADLINE_SOURCES:
+        DEADLINE_SOURCES.append(source)
+    ACTION_KINDS.update(kinds)
 APPEAL_KIND = {CourtEventKind.JUDGMENT: "appeal_judgment", CourtEventKind.RULING: "appeal_ruling"}
 
 
-def _deadline(key, kind, label, result: cal_mod.Deadline, *, done_on: date | None = None):
+def deadline_row(key, kind, label, result: cal_mod.Deadline, *, done_on: date | None = None):
     return {
         "key": key,
         "kind": kind,
@@ -65,7 +84,7 @@ def desired_deadlines(case: Case) -> list[dict]:
         m=Max("at")
     )["m"]
     out.append(
-        _deadline(
+        deadline_row(
             "review",
             "review",
             _("Review decision (support or not)"),
@@ -87,7 +106,7 @@ def desired_deadlines(case: Case) -> list[dict]:
         confirmed = next((day for day in rulings if day >= mediation.held_on), None)
         performed = mediation.agreed_amount is not None and paid_total >= mediation.agreed_amount
         out.append(
-            _deadline(
+            deadline_row(
                 f"confirmation:{mediation.pk}",
                 "judicial_confirmation",
                 _("Apply for judicial confirmation of the agreement of %(day)s")
@@ -129,7 +148,7 @@ def desired_deadlines(case: Case) -> list[dict]:
             result = cal_mod.compute(APPEAL_KIND[event.kind], service.served_on, cal)
             appeal_ends.append(result.due)
             out.append(
-                _deadline(
+                deadline_row(
                     f"appeal:{service.pk}",
                     "appeal",
                     _("Appeal period for %(person)s") % {"person": service.person},
@@ -142,7 +161,7 @@ def desired_deadlines(case: Case) -> list[dict]:
             # from when the decision takes effect (the appeal periods have run out)
             start = event.performance_due or (max(appeal_ends) if appeal_ends else event.on)
             out.append(
-                _deadline(
+                deadline_row(
                     f"enforcement:{event.pk}",
                     "enforcement_application",
                     _("Apply for enforcement of the %(kind)s of %(day)s")
@@ -166,6 +185,8 @@ def desired_deadlines(case: Case) -> list[dict]:
                 "done_on": visit.done_on,
             }
         )
+    for source in DEADLINE_SOURCES:
+        out.extend(source(case, cal, today))
     if case.status == CaseStatus.CLOSED:
         for d in out:
             d["cancelled"] = d["done_on"] is None  # closing ends what was still open

@@ -13,10 +13,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from zhichi.accounts.models import Role, User
-from zhichi.accounts.notify import notify
 from zhichi.audit.services import record
 from zhichi.cases import ledger as ledger_mod
-from zhichi.cases import rules, sharing
+from zhichi.cases import sharing
 from zhichi.cases.models import (
     Approval,
     ApprovalKind,
@@ -41,9 +40,10 @@ from zhichi.cases.models import (
     VisitTarget,
 )
 from zhichi.cases.services import add_event
+from zhichi.cases.services.approvals import request_approval
 from zhichi.cases.services.common import ensure_may_work, lock, touch
 from zhichi.cases.services.derived import refresh_deadlines, regrade
-from zhichi.errors import FieldError, InvalidInput, NotPermitted
+from zhichi.errors import InvalidInput
 from zhichi.validation import Collector
 from zhichi.webhooks.models import Event
 from zhichi.webhooks.services import publish_event
@@ -204,12 +204,13 @@ def propose_support_decision(*, case_id: int, actor: User, data: dict) -> Approv
         ).exists():
             c.add("decision", "pending", _("A support decision is already waiting for approval."))
         _raise(c)
-        approval = Approval.objects.create(
+        approval = request_approval(
             case=case,
             kind=ApprovalKind.SUPPORT_DECISION,
-            payload={"decision": decision, "reasons": reasons},
             required_role=Role.HEAD,
-            requested_by=actor,
+            actor=actor,
+            payload={"decision": decision, "reasons": reasons},
+            text=_("Approval needed: support decision on %(number)s") % {"number": case.number},
         )
         add_event(
             case,
@@ -225,72 +226,6 @@ def propose_support_decision(*, case_id: int, actor: User, data: dict) -> Approv
             obj=case,
             detail={"approval": approval.pk, "decision": decision},
         )
-        heads = (
-            case.department.users.filter(role=Role.HEAD, is_active=True) if case.department else []
-        )
-        for head in heads:
-            notify(
-                user=head,
-                kind="approval",
-                url=f"/cases/{case.pk}/",
-                text=_("Approval needed: support decision on %(number)s") % {"number": case.number},
-                dedupe_key=f"approval:{approval.pk}:{head.pk}",
-            )
-    return approval
-
-
-def decide_approval(*, approval_id: int, actor: User, approve: bool, reason: str = "") -> Approval:
-    approval = Approval.objects.select_related("case").get(pk=approval_id)
-    if not rules.can_approve(actor, approval):
-        record(action="approval.decide", actor=actor, obj=approval, outcome="denied")
-        raise NotPermitted(_("This approval is reserved to the department head."))
-    reason = (reason or "").strip()
-    if not approve and not reason:
-        raise InvalidInput([FieldError("reason", "required", _("Give the reason for rejecting."))])
-    if len(reason) > 5000:
-        raise InvalidInput(
-            [FieldError("reason", "max_length", _("Keep the reason under 5,000 characters."))]
-        )
-    with transaction.atomic():
-        approval = Approval.objects.select_for_update().get(pk=approval_id)
-        if approval.status != ApprovalStatus.PENDING:
-            raise InvalidInput(
-                [FieldError("status", "decided", _("This approval was already decided."))]
-            )
-        case = Case.objects.select_for_update().get(pk=approval.case_id)
-        approval.status = ApprovalStatus.APPROVED if approve else ApprovalStatus.REJECTED
-        approval.decided_by = actor
-        approval.decided_at = timezone.now()
-        approval.decision_reason = reason
-        approval.save(update_fields=["status", "decided_by", "decided_at", "decision_reason"])
-        decision = approval.payload.get("decision")
-        add_event(
-            case,
-            kind="approval_decided",
-            actor=actor,
-            summary=reason,
-            data={"approval": approval.pk, "approved": approve, "decision": decision},
-        )
-        touch(case)
-        record(
-            action="approval.decide",
-            actor=actor,
-            obj=approval,
-            detail={"approved": approve, "kind": approval.kind, "decision": decision},
-        )
-        if case.officer_id:
-            notify(
-                user=case.officer,
-                kind="approval_decided",
-                url=f"/cases/{case.pk}/",
-                text=(
-                    _("Approved: %(what)s on %(number)s")
-                    if approve
-                    else _("Rejected: %(what)s on %(number)s")
-                )
-                % {"what": approval.get_kind_display(), "number": case.number},
-                dedupe_key=f"approval-decided:{approval.pk}",
-            )
     return approval
 
 

@@ -67,10 +67,10 @@ from zhichi.cases.models import (
     VisitTarget,
 )
 from zhichi.cases.services import move_stage
+from zhichi.cases.services.approvals import decide_approval
 from zhichi.cases.services.derived import deadline_state
 from zhichi.cases.services.disposal import (
     close_case,
-    decide_approval,
     propose_support_decision,
     record_court_event,
     record_mediation,
