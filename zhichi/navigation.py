@@ -7,6 +7,7 @@ answer 403.
 
 from __future__ import annotations
 
+from zhichi.assistance.rules import may_see_assistance
 from zhichi.cases.rules import may_see_cases
 from zhichi.employers.rules import joint_action_scope
 from zhichi.transfers import rules as transfer_rules
@@ -31,5 +32,7 @@ def collaboration(request):
             "joint_actions": joint_action_scope(user) is not None,
             "employers": may_see_cases(user),
             "webhooks": can_manage(user),
+            # judicial assistance and suggestions stay inside the procuratorate (not partners)
+            "supervision": may_see_assistance(user),
         }
     }

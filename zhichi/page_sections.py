@@ -1,4 +1,5 @@
-"""Sections that higher apps add to the case page, the lead page and the workbench.
+"""Sections that higher apps add to the case page, the lead page, the workbench and the
+transfer page.
 
 The case and lead pages belong to apps low in the import order (cases, intake); transfers,
 evidence and the apps above them add their own sections here from ``AppConfig.ready`` instead of
@@ -11,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-PAGES = ("case", "lead", "workbench")
+PAGES = ("case", "lead", "workbench", "transfer")
 
 
 @dataclass(frozen=True)

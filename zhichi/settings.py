@@ -278,7 +278,22 @@ ZHICHI = {
     "EVIDENCE_STORAGE": EVIDENCE_STORAGE,
     "EVIDENCE_DIR": DATA_DIR / "evidence",
     "EVIDENCE_S3": EVIDENCE_S3,
+    # judicial assistance (rule JA-6): who approves after the officer's review opinion, in order
+    # (comma list of roles: head, chief); an urgent application (aid first, paperwork after) goes
+    # straight to these; an amount above the cap (JA-4) adds a special approval by this role
+    "ASSISTANCE_CHAIN": env_list("ZHICHI_ASSISTANCE_CHAIN", ["head", "chief"]),
+    "ASSISTANCE_URGENT_CHAIN": env_list("ZHICHI_ASSISTANCE_URGENT_CHAIN", ["chief"]),
+    "ASSISTANCE_SPECIAL_ROLE": env_str("ZHICHI_ASSISTANCE_SPECIAL_ROLE") or "chief",
 }
+
+for _chain in ("ASSISTANCE_CHAIN", "ASSISTANCE_URGENT_CHAIN"):
+    if not ZHICHI[_chain] or set(ZHICHI[_chain]) - {"head", "chief"}:
+        raise ImproperlyConfigured(
+            f"ZHICHI_{_chain} must list the approving roles in order, each 'head' or 'chief'; "
+            f"got {ZHICHI[_chain]!r}"
+        )
+if ZHICHI["ASSISTANCE_SPECIAL_ROLE"] not in {"head", "chief"}:
+    raise ImproperlyConfigured("ZHICHI_ASSISTANCE_SPECIAL_ROLE must be 'head' or 'chief'")
 
 LOGGING = {
     "version": 1,

@@ -25,6 +25,10 @@ class Collector:
     def add(self, field: str, code: str, message: str) -> None:
         self.errors.append(FieldError(field, code, str(message)))
 
+    def has(self, path: str) -> bool:
+        """Whether ``path`` already has an error (so a second message is not added)."""
+        return any(e.field == path for e in self.errors)
+
     def text(
         self, data: dict, key: str, path: str, *, required: bool = False, max_length: int = 200
     ) -> str:

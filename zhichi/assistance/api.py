@@ -1,3 +1,513 @@
-from ninja import Router
+"""Judicial assistance and legal aid in the partner API (API.md § Judicial assistance).
+
+``POST /cases/{id}/assistance`` records an application; its answer carries the ``cap`` (JA-4,
+JA-5) and the ``decision_due`` (10 working days, JA-6). The review opinion opens the approval
+chain, decided through ``/approvals/{id}/approve|reject``. Legal aid referrals are transfers of
+kind ``legal_aid``; the centre names the lawyer and reports the outcome on them.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from ninja import Field, Query, Router, Schema, Status
+
+from zhichi.api_support import READ_ERRORS, WRITE_ERRORS, ErrorOut, ValidationErrorOut, keyset_page
+from zhichi.assistance import rules, services
+from zhichi.assistance.models import (
+    AssistanceApplication,
+    AssistanceStatus,
+    LegalAidReferral,
+)
+from zhichi.cases.rules import get_case_for
+from zhichi.core import calendar as cal_mod
+from zhichi.errors import FieldError, InvalidInput
+from zhichi.rulebook import loaders
+from zhichi.transfers import rules as transfer_rules
+from zhichi.transfers.models import TransferKind
 
 router = Router()
+
+DATE = {"type": "string", "format": "date", "examples": ["2026-11-20"]}
+MONEY = {"type": "string", "pattern": r"^\d+(\.\d{1,2})?$", "examples": ["30000.00"]}
+
+
+# Typed loosely on purpose: the service gives the field-level 422 in the house format.
+class ApplicationIn(Schema):
+    applicant_party_id: Any = Field(
+        ..., description="a claimant of the case", json_schema_extra={"type": "integer"}
+    )
+    requested_amount: Any = Field(..., json_schema_extra=MONEY)
+    hardship: Any = Field(..., json_schema_extra={"type": "string"})
+    basis: Any = Field(
+        ...,
+        description="the situation of rule JA-2: crime_injury | crime_treatment | "
+        "crime_dependants | crime_property | retaliation | civil_tort | other",
+        json_schema_extra={"type": "string"},
+    )
+    form: Any = Field("written", description="written | oral (recorded)")
+    received_on: Any = Field(None, description="default today", json_schema_extra=DATE)
+    hardship_caused_by_case: Any = Field(True, json_schema_extra={"type": "boolean"})
+    urgent: Any = Field(
+        False,
+        description="aid first, paperwork after: the urgent approval chain",
+        json_schema_extra={"type": "boolean"},
+    )
+    urgent_reason: Any = Field("", json_schema_extra={"type": "string"})
+
+
+class OpinionIn(Schema):
+    exclusions: Any = Field(
+        ...,
+        description="each exclusion of rule JA-3 answered true (applies) or false: "
+        "serious_fault, refused_cooperation, false_statements, waived_compensation, "
+        "not_caused_by_case, already_compensated",
+        json_schema_extra={"type": "object"},
+    )
+    verification: Any = Field(..., json_schema_extra={"type": "string"})
+    proposal: Any = Field(..., description="grant | refuse", json_schema_extra={"type": "string"})
+    proposed_amount: Any = Field(None, json_schema_extra=MONEY)
+    court_award_limit: Any = Field(
+        None, description="required above the cap (rule JA-4)", json_schema_extra=MONEY
+    )
+    opinion: Any = Field(..., json_schema_extra={"type": "string"})
+    version: int | None = None
+
+
+class FundsIn(Schema):
+    arrived_on: Any = Field(..., json_schema_extra=DATE)
+    version: int | None = None
+
+
+class NoticeIn(Schema):
+    notified_on: Any = Field(..., json_schema_extra=DATE)
+    method: Any = Field(..., description="phone | in_person | letter | message")
+    version: int | None = None
+
+
+class PaymentIn(Schema):
+    paid_on: Any = Field(..., json_schema_extra=DATE)
+    amount: Any = Field(..., json_schema_extra=MONEY)
+    method: Any = Field(..., description="bank_transfer | cash | other")
+    reference: Any = Field("", description="required for a bank transfer")
+    version: int | None = None
+
+
+class FollowUpIn(Schema):
+    on: Any = Field(..., json_schema_extra=DATE)
+    note: Any = Field(..., json_schema_extra={"type": "string"})
+    version: int | None = None
+
+
+class WithdrawIn(Schema):
+    reason: Any = Field(..., json_schema_extra={"type": "string"})
+    version: int | None = None
+
+
+class CapOut(Schema):
+    cap: str | None
+    complete: bool
+    wage_year: int | None
+    wage_year_wanted: int
+    monthly_wage: str | None
+    months: int | None
+    series: str
+    source: str | None
+    province_cap: dict[str, Any] | None
+    rule: str = "JA-4"
+
+
+class DueOut(Schema):
+    due: str
+    rule: str
+    calendar_complete: bool
+    done_on: str | None
+
+
+class StepOut(Schema):
+    step: str
+    role: str
+
+
+class ApplicationOut(Schema):
+    id: int
+    case_id: int
+    case_number: str
+    applicant_party_id: int
+    applicant_name: str
+    form: str
+    received_on: str
+    basis: str
+    hardship: str
+    hardship_caused_by_case: bool
+    requested_amount: str
+    urgent: bool
+    urgent_reason: str
+    status: str
+    cap: CapOut
+    above_cap: bool
+    decision_due: DueOut
+    notification_due: DueOut | None
+    exclusions: dict[str, bool]
+    eligibility: dict[str, Any]
+    proposal: str
+    proposed_amount: str | None
+    court_award_limit: str | None
+    opinion: str
+    returned_reason: str
+    steps: list[StepOut]
+    current_step: StepOut | None
+    approval_id: int | None
+    decided_on: str | None
+    granted_amount: str | None
+    funds_arrived_on: str | None
+    notified_on: str | None
+    paid_on: str | None
+    paid_amount: str | None
+    payment_method: str
+    follow_up_on: str | None
+    version: int
+
+
+class ApplicationPage(Schema):
+    items: list[ApplicationOut]
+    next_cursor: str | None
+
+
+def _money(v) -> str | None:
+    return None if v is None else f"{v:.2f}"
+
+
+def _day(v) -> str | None:
+    return v.isoformat() if v else None
+
+
+def application_out(a: AssistanceApplication, cal=None) -> dict:
+    cal = cal or loaders.holiday_calendar()
+    decision = cal_mod.compute("assistance_decision", a.received_on, cal)
+    notice = None
+    if a.funds_arrived_on:
+        n = cal_mod.compute("assistance_notification", a.funds_arrived_on, cal)
+        notice = {
+            "due": n.due.isoformat(),
+            "rule": n.rule,
+            "calendar_complete": n.calendar_complete,
+            "done_on": _day(a.notified_on),
+        }
+    d = a.cap_detail or {}
+    amount = a.proposed_amount or a.requested_amount
+    return {
+        "id": a.pk,
+        "case_id": a.case_id,
+        "case_number": a.case.number,
+        "applicant_party_id": a.applicant.party_id,
+        "applicant_name": a.applicant.party.name,
+        "form": a.form,
+        "received_on": a.received_on.isoformat(),
+        "basis": a.situation,
+        "hardship": a.hardship,
+        "hardship_caused_by_case": a.hardship_caused_by_case,
+        "requested_amount": _money(a.requested_amount),
+        "urgent": a.urgent,
+        "urgent_reason": a.urgent_reason,
+        "status": a.status,
+        "cap": {
+            "cap": _money(a.cap),
+            "complete": bool(d.get("complete")),
+            "wage_year": d.get("wage_year"),
+            "wage_year_wanted": d.get("wage_year_wanted", a.received_on.year - 1),
+            "monthly_wage": d.get("monthly_wage"),
+            "months": d.get("months"),
+            "series": d.get("series", ""),
+            "source": d.get("source"),
+            "province_cap": d.get("province_cap"),
+        },
+        "above_cap": a.cap is not None and amount > a.cap,
+        "decision_due": {
+            "due": decision.due.isoformat(),
+            "rule": decision.rule,
+            "calendar_complete": decision.calendar_complete,
+            "done_on": _day(a.decided_on),
+        },
+        "notification_due": notice,
+        "exclusions": a.exclusions or {},
+        "eligibility": a.eligibility or {},
+        "proposal": a.proposal,
+        "proposed_amount": _money(a.proposed_amount),
+        "court_award_limit": _money(a.court_award_limit),
+        "opinion": a.opinion,
+        "returned_reason": a.returned_reason,
+        "steps": a.steps,
+        "current_step": a.current_step,
+        "approval_id": a.approval_id,
+        "decided_on": _day(a.decided_on),
+        "granted_amount": _money(a.granted_amount),
+        "funds_arrived_on": _day(a.funds_arrived_on),
+        "notified_on": _day(a.notified_on),
+        "paid_on": _day(a.paid_on),
+        "paid_amount": _money(a.paid_amount),
+        "payment_method": a.payment_method,
+        "follow_up_on": _day(a.follow_up_on),
+        "version": a.version,
+    }
+
+
+RELATED = ("case", "applicant__party")
+
+
+def _out(pk: int) -> dict:
+    return application_out(AssistanceApplication.objects.select_related(*RELATED).get(pk=pk))
+
+
+def _case(request, case_id: int):
+    case = get_case_for(request.auth, case_id)
+    if not rules.sees_case_assistance(request.auth, case):
+        raise Http404
+    return case
+
+
+@router.post(
+    "/cases/{case_id}/assistance",
+    response={201: ApplicationOut, **WRITE_ERRORS},
+    summary="Record a judicial assistance application (C9)",
+)
+def record_application(request, case_id: int, payload: ApplicationIn):
+    """The officer records the person's written (or oral, written down) application. The answer
+    carries the cap and the decision due date (10 working days, rule JA-6)."""
+    case = _case(request, case_id)
+    application = services.record_application(
+        case_id=case.pk, actor=request.auth, data=payload.dict()
+    )
+    return Status(201, _out(application.pk))
+
+
+@router.get(
+    "/cases/{case_id}/assistance",
+    response={200: list[ApplicationOut], **READ_ERRORS},
+    summary="The case's assistance applications",
+)
+def case_applications(request, case_id: int):
+    case = _case(request, case_id)
+    cal = loaders.holiday_calendar()
+    qs = AssistanceApplication.objects.filter(case=case).select_related(*RELATED)
+    return [application_out(a, cal) for a in qs.order_by("-received_on", "-id")]
+
+
+@router.get(
+    "/assistance",
+    response={200: ApplicationPage, 401: ErrorOut, 422: ValidationErrorOut},
+    summary="The assistance register",
+)
+def list_applications(
+    request,
+    status: str | None = Query(None, description="one of the statuses"),
+    limit: int = Query(50, ge=1, le=200),
+    cursor: str | None = None,
+):
+    qs = rules.applications_visible_to(request.auth)
+    if status:
+        if status not in AssistanceStatus.values:
+            raise InvalidInput(
+                [
+                    FieldError(
+                        "status",
+                        "choice",
+                        _("“%(value)s” is not one of the choices.") % {"value": status[:50]},
+                    )
+                ]
+            )
+        qs = qs.filter(status=status)
+    try:
+        rows, next_cursor = keyset_page(qs.select_related(*RELATED), limit=limit, cursor=cursor)
+    except ValueError:
+        raise InvalidInput([FieldError("cursor", "invalid", _("This cursor is not valid."))])
+    cal = loaders.holiday_calendar()
+    return {"items": [application_out(a, cal) for a in rows], "next_cursor": next_cursor}
+
+
+@router.get(
+    "/assistance/{application_id}",
+    response={200: ApplicationOut, **READ_ERRORS},
+    summary="One assistance application",
+)
+def get_application(request, application_id: int):
+    a = rules.get_application_for(
+        request.auth, application_id, AssistanceApplication.objects.select_related(*RELATED)
+    )
+    return application_out(a)
+
+
+def _step(request, application_id: int, call, payload) -> dict:
+    application = rules.get_application_for(request.auth, application_id)
+    data = payload.dict()
+    version = data.pop("version", None)
+    call(application_id=application.pk, actor=request.auth, data=data, version=version)
+    return _out(application.pk)
+
+
+@router.post(
+    "/assistance/{application_id}/opinion",
+    response={200: ApplicationOut, **WRITE_ERRORS},
+    summary="The review opinion: opens the approval chain (JA-6)",
+)
+def submit_opinion(request, application_id: int, payload: OpinionIn):
+    """Each JA-3 exclusion answered, grant or refuse, the amount. Above the cap a special
+    approval step is added and ``court_award_limit`` is required (rule JA-4)."""
+    return _step(request, application_id, services.submit_opinion, payload)
+
+
+@router.post(
+    "/assistance/{application_id}/funds",
+    response={200: ApplicationOut, **WRITE_ERRORS},
+    summary="The aid money arrived (the notice is due in 2 working days)",
+)
+def record_funds(request, application_id: int, payload: FundsIn):
+    return _step(request, application_id, services.record_funds, payload)
+
+
+@router.post(
+    "/assistance/{application_id}/notice",
+    response={200: ApplicationOut, **WRITE_ERRORS},
+    summary="The applicant was told",
+)
+def record_notice(request, application_id: int, payload: NoticeIn):
+    return _step(request, application_id, services.record_notice, payload)
+
+
+@router.post(
+    "/assistance/{application_id}/payment",
+    response={200: ApplicationOut, **WRITE_ERRORS},
+    summary="The aid was paid",
+)
+def record_payment(request, application_id: int, payload: PaymentIn):
+    return _step(request, application_id, services.record_payment, payload)
+
+
+@router.post(
+    "/assistance/{application_id}/follow-up",
+    response={200: ApplicationOut, **WRITE_ERRORS},
+    summary="The follow-up after payment",
+)
+def record_follow_up(request, application_id: int, payload: FollowUpIn):
+    return _step(request, application_id, services.record_follow_up, payload)
+
+
+@router.post(
+    "/assistance/{application_id}/withdraw",
+    response={200: ApplicationOut, **WRITE_ERRORS},
+    summary="The applicant withdraws (before the decision)",
+)
+def withdraw(request, application_id: int, payload: WithdrawIn):
+    return _step(request, application_id, services.withdraw_application, payload)
+
+
+# --- legal aid referrals ----------------------------------------------------------------------
+class LawyerIn(Schema):
+    lawyer_name: Any = Field(..., json_schema_extra={"type": "string"})
+    law_firm: Any = Field(..., json_schema_extra={"type": "string"})
+    lawyer_phone: Any = Field("", json_schema_extra={"type": "string"})
+    assigned_on: Any = Field(..., json_schema_extra=DATE)
+
+
+class OutcomeIn(Schema):
+    outcome: Any = Field(
+        ...,
+        description="representing | settled | won | lost | withdrawn | not_eligible",
+        json_schema_extra={"type": "string"},
+    )
+    outcome_on: Any = Field(..., json_schema_extra=DATE)
+    note: Any = Field("", json_schema_extra={"type": "string"})
+
+
+class LegalAidOut(Schema):
+    transfer_id: int
+    transfer_number: str
+    status: str
+    to_org: str
+    sent_on: str
+    lawyer_name: str | None
+    law_firm: str | None
+    lawyer_phone: str | None
+    assigned_on: str | None
+    outcome: str | None
+    outcome_on: str | None
+    outcome_note: str | None
+
+
+def legal_aid_out(transfer, referral: LegalAidReferral | None) -> dict:
+    return {
+        "transfer_id": transfer.pk,
+        "transfer_number": transfer.number,
+        "status": transfer.status,
+        "to_org": transfer.to_org.code,
+        "sent_on": timezone.localdate(transfer.sent_at).isoformat(),
+        "lawyer_name": referral.lawyer_name if referral else None,
+        "law_firm": referral.law_firm if referral else None,
+        "lawyer_phone": referral.lawyer_phone if referral else None,
+        "assigned_on": _day(referral.assigned_on) if referral else None,
+        "outcome": (referral.outcome or None) if referral else None,
+        "outcome_on": _day(referral.outcome_on) if referral else None,
+        "outcome_note": referral.outcome_note if referral else None,
+    }
+
+
+def _legal_aid_one(transfer_id: int) -> dict:
+    from zhichi.transfers.models import Transfer
+
+    transfer = Transfer.objects.select_related("to_org").get(pk=transfer_id)
+    return legal_aid_out(transfer, LegalAidReferral.objects.filter(transfer=transfer).first())
+
+
+@router.get(
+    "/cases/{case_id}/legal-aid",
+    response={200: list[LegalAidOut], **READ_ERRORS},
+    summary="The case's legal aid referrals: lawyer and outcome",
+)
+def case_legal_aid(request, case_id: int):
+    case = _case(request, case_id)
+    transfers = list(
+        case.transfers.filter(kind=TransferKind.LEGAL_AID)
+        .select_related("to_org")
+        .order_by("-sent_at", "-id")
+    )
+    referrals = {r.transfer_id: r for r in LegalAidReferral.objects.filter(transfer__in=transfers)}
+    return [legal_aid_out(t, referrals.get(t.pk)) for t in transfers]
+
+
+@router.get(
+    "/transfers/{transfer_id}/legal-aid",
+    response={200: LegalAidOut, **READ_ERRORS},
+    summary="A legal aid referral's lawyer and outcome",
+)
+def get_legal_aid(request, transfer_id: int):
+    transfer = transfer_rules.get_transfer_for(request.auth, transfer_id)
+    if transfer.kind != TransferKind.LEGAL_AID:
+        raise Http404
+    return _legal_aid_one(transfer.pk)
+
+
+@router.post(
+    "/transfers/{transfer_id}/legal-aid/lawyer",
+    response={200: LegalAidOut, **WRITE_ERRORS},
+    summary="The legal aid centre names the lawyer (answers an accepted referral)",
+)
+def assign_lawyer(request, transfer_id: int, payload: LawyerIn):
+    transfer = transfer_rules.get_transfer_for(request.auth, transfer_id)
+    services.assign_lawyer(transfer_id=transfer.pk, actor=request.auth, data=payload.dict())
+    return _legal_aid_one(transfer.pk)
+
+
+@router.post(
+    "/transfers/{transfer_id}/legal-aid/outcome",
+    response={200: LegalAidOut, **WRITE_ERRORS},
+    summary="The legal aid centre reports the outcome",
+)
+def record_outcome(request, transfer_id: int, payload: OutcomeIn):
+    transfer = transfer_rules.get_transfer_for(request.auth, transfer_id)
+    services.record_legal_aid_outcome(
+        transfer_id=transfer.pk, actor=request.auth, data=payload.dict()
+    )
+    return _legal_aid_one(transfer.pk)

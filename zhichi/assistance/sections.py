@@ -1,2 +1,247 @@
+"""Judicial assistance and legal aid in other places: the case page, the workbench, the case's
+deadlines (rule JA-6), the approvals (the chain's hook) and the timeline's sentences."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from zhichi.page_sections import Section, register
+
+
 def register_all() -> None:
-    return None
+    from zhichi.assistance import services
+    from zhichi.cases.models import ApprovalKind
+    from zhichi.cases.presenters import register_event_label
+    from zhichi.cases.services.approvals import register_approval_hook
+    from zhichi.cases.services.derived import register_deadline_source
+
+    register(
+        "case",
+        Section(
+            key="assistance",
+            title=gettext_lazy("Assistance and legal aid"),
+            template="assistance/_case_section.html",
+            context=case_section,
+            order=50,
+        ),
+    )
+    register(
+        "workbench",
+        Section(
+            key="assistance",
+            title=gettext_lazy("Judicial assistance in my cases"),
+            template="assistance/_workbench_section.html",
+            context=workbench_section,
+            order=50,
+        ),
+    )
+    register(
+        "transfer",
+        Section(
+            key="legal_aid",
+            title=gettext_lazy("Legal aid: lawyer and outcome"),
+            template="assistance/_transfer_section.html",
+            context=transfer_section,
+            order=50,
+        ),
+    )
+    register_approval_hook(ApprovalKind.ASSISTANCE, services.on_approval_decided)
+    register_deadline_source(
+        assistance_deadlines, kinds={"assistance_decision", "assistance_notification"}
+    )
+    for kind, describe in EVENT_LABELS.items():
+        register_event_label(kind, describe)
+
+
+def _yuan(value) -> str:
+    from decimal import Decimal
+
+    try:
+        return f"{Decimal(str(value)):,.2f}"
+    except (ArithmeticError, ValueError, TypeError):
+        return str(value or "")
+
+
+def _status(value) -> str:
+    from zhichi.assistance.models import AssistanceStatus
+
+    try:
+        return str(AssistanceStatus(value).label)
+    except ValueError:
+        return str(value or "")
+
+
+def _outcome(value) -> str:
+    from zhichi.assistance.models import LegalAidOutcome
+
+    try:
+        return str(LegalAidOutcome(value).label)
+    except ValueError:
+        return str(value or "")
+
+
+EVENT_LABELS = {
+    "assistance_received": lambda e: (
+        _("Judicial assistance applied for by %(name)s: %(amount)s yuan")
+        % {"name": e.data.get("applicant", ""), "amount": _yuan(e.data.get("amount"))}
+    ),
+    "assistance_opinion": lambda e: (
+        _("Review opinion: grant %(amount)s yuan") % {"amount": _yuan(e.data.get("amount"))}
+        if e.data.get("proposal") == "grant"
+        else _("Review opinion: refuse aid")
+    ),
+    "assistance_step": lambda e: _("Assistance approval step passed"),
+    "assistance_returned": lambda e: _("Assistance opinion returned for revision"),
+    "assistance_decided": lambda e: (
+        _("Assistance decided: %(status)s") % {"status": _status(e.data.get("status"))}
+    ),
+    "assistance_funds": lambda e: _("Assistance funds arrived"),
+    "assistance_notice": lambda e: _("Applicant told that the aid is ready"),
+    "assistance_paid": lambda e: (
+        _("Assistance paid: %(amount)s yuan") % {"amount": _yuan(e.data.get("amount"))}
+    ),
+    "assistance_follow_up": lambda e: _("Assistance followed up"),
+    "assistance_withdrawn": lambda e: _("Assistance application withdrawn"),
+    "legal_aid_assigned": lambda e: (
+        _("Legal aid lawyer named: %(lawyer)s (%(firm)s)")
+        % {"lawyer": e.data.get("lawyer", ""), "firm": e.data.get("firm", "")}
+    ),
+    "legal_aid_outcome": lambda e: (
+        _("Legal aid outcome: %(outcome)s") % {"outcome": _outcome(e.data.get("outcome"))}
+    ),
+}
+
+
+def assistance_deadlines(case, cal, today) -> list[dict]:
+    """rule JA-6: the approval opinion within 10 working days of the application; the applicant
+    told within 2 working days of the funds arriving."""
+    from zhichi.assistance.models import AssistanceApplication, AssistanceStatus
+    from zhichi.cases.services.derived import deadline_row
+    from zhichi.core import calendar as cal_mod
+
+    rows = []
+    applications = AssistanceApplication.objects.filter(case=case).select_related(
+        "applicant__party"
+    )
+    for a in applications:
+        if a.status == AssistanceStatus.WITHDRAWN and a.decided_on is None:
+            continue
+        name = a.applicant.party.name
+        rows.append(
+            deadline_row(
+                f"assistance:{a.pk}",
+                "assistance_decision",
+                _("Assistance decision for %(name)s") % {"name": name},
+                cal_mod.compute("assistance_decision", a.received_on, cal),
+                done_on=a.decided_on,
+            )
+        )
+        if a.funds_arrived_on:
+            rows.append(
+                deadline_row(
+                    f"assistance-notice:{a.pk}",
+                    "assistance_notification",
+                    _("Tell %(name)s the aid has arrived") % {"name": name},
+                    cal_mod.compute("assistance_notification", a.funds_arrived_on, cal),
+                    done_on=a.notified_on,
+                )
+            )
+    return rows
+
+
+def case_section(request, case) -> dict | None:
+    from zhichi.assistance import rules
+    from zhichi.assistance.models import LegalAidReferral
+    from zhichi.transfers.models import TransferKind
+
+    user = request.user
+    if not rules.sees_case_assistance(user, case):
+        return None
+    applications = list(
+        case.assistance.select_related("applicant__party").order_by("-received_on", "-id")
+    )
+    referrals = list(
+        case.transfers.filter(kind=TransferKind.LEGAL_AID)
+        .select_related("to_org")
+        .order_by("-sent_at", "-id")
+    )
+    by_transfer = {
+        r.transfer_id: r
+        for r in LegalAidReferral.objects.filter(transfer__in=[t.pk for t in referrals])
+    }
+    for t in referrals:
+        t.referral = by_transfer.get(t.pk)
+    refer_to = ""
+    if case.status == "open":
+        from zhichi.accounts.models import Organisation, OrgKind
+        from zhichi.transfers import rules as transfer_rules
+
+        if transfer_rules.can_send_case(user, case):
+            # the legal aid centre of the district, pre-chosen on the transfer form
+            centre = Organisation.objects.filter(kind=OrgKind.LEGAL_AID, is_active=True).first()
+            refer_to = centre.code if centre else "-"
+    return {
+        "case": case,
+        "applications": applications,
+        "referrals": referrals,
+        "may_record": rules.can_record(user, case),
+        "refer_to": refer_to,
+    }
+
+
+def workbench_section(request, _obj) -> dict | None:
+    """Applications in my cases that wait for me: the opinion, funds, the notice, the payment."""
+    from zhichi.assistance import rules
+    from zhichi.assistance.models import AssistanceStatus
+
+    user = request.user
+    if not rules.may_see_assistance(user):
+        return None
+    waiting = (
+        rules.applications_visible_to(user)
+        .filter(
+            case__officer=user,
+            status__in=[
+                AssistanceStatus.RECEIVED,
+                AssistanceStatus.IN_APPROVAL,
+                AssistanceStatus.GRANTED,
+            ],
+        )
+        .select_related("case", "applicant__party")
+        .order_by("received_on", "id")
+    )
+    rows = list(waiting[:10])
+    if not rows:
+        return None
+    return {"rows": rows, "count": waiting.count()}
+
+
+def transfer_section(request, transfer) -> dict | None:
+    """On a legal aid transfer's page: the lawyer and the outcome, and the centre's forms."""
+    from zhichi.assistance.forms import LawyerForm, OutcomeForm
+    from zhichi.assistance.models import LegalAidReferral
+    from zhichi.transfers import rules as transfer_rules
+    from zhichi.transfers.models import TransferKind, TransferStatus
+
+    if transfer.kind != TransferKind.LEGAL_AID:
+        return None
+    user = request.user
+    referral = LegalAidReferral.objects.filter(transfer=transfer).first()
+    is_centre = transfer_rules.is_receiver(user, transfer)
+    open_now = transfer.status in (TransferStatus.ACCEPTED, TransferStatus.ANSWERED)
+    if referral is None and not (is_centre and open_now):
+        return None
+    failed_action, failed_form = getattr(request, "legal_aid_failed", (None, None))
+    lawyer_form = outcome_form = None
+    if is_centre and open_now:
+        lawyer_form = failed_form if failed_action == "lawyer" else LawyerForm(instance=referral)
+        if referral is not None:
+            outcome_form = failed_form if failed_action == "outcome" else OutcomeForm()
+    return {
+        "transfer": transfer,
+        "referral": referral,
+        "lawyer_form": lawyer_form,
+        "outcome_form": outcome_form,
+        "open_form": failed_action or "",
+    }

@@ -35,11 +35,11 @@ SUPPORT_CHOICES = [
 LEVEL_CHOICES = [("1", _lazy("1 routine")), ("2", _lazy("2 standard")), ("3", _lazy("3 major"))]
 
 
-def _money_input():
+def money_input():
     return forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"})
 
 
-def _date(label, *, required=False, past=False, help_text=""):
+def date_field(label, *, required=False, past=False, help_text=""):
     widget = DateInput()
     if past:
         widget.attrs["max"] = timezone.localdate().isoformat()
@@ -48,7 +48,7 @@ def _date(label, *, required=False, past=False, help_text=""):
     )
 
 
-def _text(label, *, required=False, rows=None, max_length=10000, help_text=""):
+def text_field(label, *, required=False, rows=None, max_length=10000, help_text=""):
     widget = forms.Textarea(attrs={"rows": rows}) if rows else forms.TextInput()
     return forms.CharField(
         label=label,
@@ -146,8 +146,8 @@ class MediationForm(DisposalForm):
     key = "mediation"
     line_fields = ("instalments",)
 
-    held_on = _date(_lazy("Held on"), required=True, past=True)
-    mediator_org = _text(
+    held_on = date_field(_lazy("Held on"), required=True, past=True)
+    mediator_org = text_field(
         _lazy("Mediator"),
         required=True,
         max_length=1000,
@@ -161,12 +161,12 @@ class MediationForm(DisposalForm):
         label=_lazy("Agreed amount (yuan)"),
         required=False,
         max_length=40,
-        widget=_money_input(),
+        widget=money_input(),
         help_text=_lazy(
             "Only for an agreement. Shared over the claimants in proportion to claims."
         ),
     )
-    instalments = _text(
+    instalments = text_field(
         _lazy("Instalments"),
         rows=3,
         help_text=_lazy(
@@ -174,7 +174,7 @@ class MediationForm(DisposalForm):
             "They must add up to the agreed amount. Leave empty for a single payment."
         ),
     )
-    note = _text(_lazy("Note"), rows=2)
+    note = text_field(_lazy("Note"), rows=2)
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     def payload(self) -> dict:
@@ -197,7 +197,7 @@ class SupportDecisionForm(DisposalForm):
         choices=CHOOSE + SUPPORT_CHOICES,
         help_text=_lazy("The department head approves or rejects the proposal."),
     )
-    reasons = _text(_lazy("Reasons"), required=True, rows=4)
+    reasons = text_field(_lazy("Reasons"), required=True, rows=4)
 
     def payload(self) -> dict:
         return {"decision": self.text("decision"), "reasons": self.text("reasons")}
@@ -208,14 +208,14 @@ class CourtEventForm(DisposalForm):
     line_fields = ("served",)
 
     kind = forms.ChoiceField(label=_lazy("Event"), choices=CHOOSE + CourtEventKind.choices)
-    on = _date(_lazy("Date"), required=True, past=True)
-    court = _text(_lazy("Court or commission"), max_length=1000)
-    served_on = _date(
+    on = date_field(_lazy("Date"), required=True, past=True)
+    court = text_field(_lazy("Court or commission"), max_length=1000)
+    served_on = date_field(
         _lazy("Served on (all parties)"),
         past=True,
         help_text=_lazy("When everyone was served on the same day; otherwise list them below."),
     )
-    served = _text(
+    served = text_field(
         _lazy("Served, person by person"),
         rows=3,
         help_text=_lazy(
@@ -227,11 +227,11 @@ class CourtEventForm(DisposalForm):
         label=_lazy("Amount awarded (yuan)"),
         required=False,
         max_length=40,
-        widget=_money_input(),
+        widget=money_input(),
         help_text=_lazy("A judgment, ruling or award only."),
     )
-    performance_due = _date(_lazy("Performance due"))
-    note = _text(_lazy("Note"), rows=2)
+    performance_due = date_field(_lazy("Performance due"))
+    note = text_field(_lazy("Note"), rows=2)
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     def payload(self) -> dict:
@@ -251,10 +251,10 @@ class PaymentForm(DisposalForm):
     key = "payment"
 
     claimant_party_id = forms.ChoiceField(label=_lazy("Paid to"))
-    paid_on = _date(_lazy("Paid on"), required=True, past=True)
-    amount = forms.CharField(label=_lazy("Amount (yuan)"), max_length=40, widget=_money_input())
-    payer = _text(_lazy("Payer"), required=True, max_length=1000)
-    method = _text(
+    paid_on = date_field(_lazy("Paid on"), required=True, past=True)
+    amount = forms.CharField(label=_lazy("Amount (yuan)"), max_length=40, widget=money_input())
+    payer = text_field(_lazy("Payer"), required=True, max_length=1000)
+    method = text_field(
         _lazy("How it was paid"),
         max_length=200,
         help_text=_lazy("e.g. bank transfer, cash at the procuratorate, court account."),
@@ -281,7 +281,7 @@ class PaymentForm(DisposalForm):
 class VisitPlanForm(DisposalForm):
     key = "plan_visit"
 
-    planned_on = _date(_lazy("Planned for"), required=True)
+    planned_on = date_field(_lazy("Planned for"), required=True)
     target = forms.ChoiceField(label=_lazy("Visit to"), choices=CHOOSE + VisitTarget.choices)
     method = forms.ChoiceField(label=_lazy("Method"), choices=CHOOSE + VisitMethod.choices)
 
@@ -296,11 +296,11 @@ class VisitPlanForm(DisposalForm):
 class VisitRecordForm(DisposalForm):
     key = "visit"
 
-    done_on = _date(_lazy("Done on"), required=True, past=True)
-    findings = _text(_lazy("Findings"), required=True, rows=3)
-    remaining_problems = _text(_lazy("Remaining problems"), rows=2)
+    done_on = date_field(_lazy("Done on"), required=True, past=True)
+    findings = text_field(_lazy("Findings"), required=True, rows=3)
+    remaining_problems = text_field(_lazy("Remaining problems"), rows=2)
     paid_in_full = forms.BooleanField(label=_lazy("The claimants are paid in full"), required=False)
-    next_visit_on = _date(
+    next_visit_on = date_field(
         _lazy("Next visit on"),
         help_text=_lazy("Unless paid in full, the next visit is planned: by default in 90 days."),
     )
@@ -323,7 +323,7 @@ class CloseForm(DisposalForm):
         choices=CHOOSE + Outcome.choices,
         help_text=_lazy("It must agree with the money ledger."),
     )
-    note = _text(_lazy("Closing note"), rows=3)
+    note = text_field(_lazy("Closing note"), rows=3)
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     def payload(self) -> dict:
@@ -334,7 +334,7 @@ class LevelForm(DisposalForm):
     key = "level"
 
     level = forms.ChoiceField(label=_lazy("Level"), choices=CHOOSE + LEVEL_CHOICES)
-    reason = _text(
+    reason = text_field(
         _lazy("Reason"),
         required=True,
         rows=2,
@@ -351,7 +351,7 @@ class DecisionForm(DisposalForm):
 
     key = "decide"
 
-    reason = _text(_lazy("Reason"), rows=2, max_length=10000)
+    reason = text_field(_lazy("Reason"), rows=2, max_length=10000)
 
     def __init__(self, *args, approval_id: int, reject: bool = False, **kwargs):
         verb = "reject" if reject else "approve"
@@ -375,9 +375,9 @@ class FactsForm(DisposalForm):
         required=False,
         help_text=_lazy("Withdrawing consent ends the shares that rest on it."),
     )
-    payment_order_authority = _text(_lazy("Order to pay: issued by"), max_length=200)
-    payment_order_issued_on = _date(_lazy("Order to pay: issued on"), past=True)
-    payment_order_deadline = _date(_lazy("Order to pay: deadline"))
+    payment_order_authority = text_field(_lazy("Order to pay: issued by"), max_length=200)
+    payment_order_issued_on = date_field(_lazy("Order to pay: issued on"), past=True)
+    payment_order_deadline = date_field(_lazy("Order to pay: deadline"))
     evasion = forms.MultipleChoiceField(
         label=_lazy("Evasion (rule CR-3)"),
         choices=Evasion.choices,

@@ -18,13 +18,18 @@ from zhichi.core.criminal import Figure
 __all__ = [
     "DEFAULT_MONTHS",
     "DEFAULT_SERIES",
+    "EXCLUSIONS",
     "SERIES",
+    "SITUATIONS",
     "CapResult",
+    "Eligibility",
     "MissingFigure",
     "WageFigure",
     "as_dict",
     "cap",
+    "eligibility",
     "find_figure",
+    "latest_figure",
     "needs_special_approval",
 ]
 
@@ -136,6 +141,29 @@ def find_figure(
     return max(matching, key=lambda f: f.published_on)
 
 
+def latest_figure(
+    figures: Iterable[WageFigure],
+    province: str,
+    wage_year: int,
+    series: str = DEFAULT_SERIES,
+) -> tuple[WageFigure, bool]:
+    """The figure of ``wage_year``, or — when that year is not entered yet (a year's figure is
+    published in the middle of the next) — the latest earlier year's, with ``False`` so the caller
+    shows that the year it should use is missing. Raises ``MissingFigure`` when none is entered.
+    """
+    try:
+        return find_figure(figures, province, wage_year, series), True
+    except MissingFigure as missing:
+        earlier = [
+            f
+            for f in figures
+            if f.province == province and f.series == series and f.wage_year < wage_year
+        ]
+        if not earlier:
+            raise missing from None
+        return max(earlier, key=lambda f: (f.wage_year, f.published_on)), False
+
+
 def cap(
     figure: WageFigure,
     *,
@@ -237,3 +265,80 @@ def as_dict(result: CapResult) -> dict:
         "notes": list(result.notes),
         "rule": result.rule,
     }
+
+
+# rule JA-2: the eligible situations of 细则 art. 7 (wage arrears is not listed as such: use 6 or 7
+# and require hardship the case caused)
+SITUATIONS: dict[str, str] = {
+    "crime_injury": "刑事案件被害人受到犯罪侵害致重伤或者严重残疾，案件无法侦破或者被告人无赔偿能力，造成生活困难",
+    "crime_treatment": "刑事案件被害人受到犯罪侵害危及生命，急需救治，无力承担医疗救治费用",
+    "crime_dependants": "刑事案件被害人受到犯罪侵害而死亡或者丧失劳动能力，依靠其收入为主要生活来源的近亲属生活困难",
+    "crime_property": "刑事案件被害人受到犯罪侵害，致使财产遭受重大损失，造成生活困难",
+    "retaliation": "举报人、证人、鉴定人因举报、作证、鉴定受到打击报复，致使人身受到伤害或者财产受到重大损失，造成生活困难",
+    "civil_tort": "因道路交通事故等民事侵权行为造成人身伤害，无法通过诉讼获得赔偿，造成生活困难",
+    "other": "人民检察院根据实际情况认为需要救助的其他情形",
+}
+
+# rule JA-3: the exclusions of 细则 art. 8
+EXCLUSIONS: dict[str, str] = {
+    "serious_fault": "对案件发生有重大过错",
+    "refused_cooperation": "无正当理由，拒绝配合查明案件事实",
+    "false_statements": "故意作虚假陈述或者伪造证据，妨害刑事诉讼",
+    "waived_compensation": "在诉讼中主动放弃民事赔偿请求或者拒绝加害责任人及其近亲属赔偿",
+    "not_caused_by_case": "生活困难非案件原因所导致",
+    "already_compensated": "已经通过社会救助措施，得到合理补偿、救助",
+}
+
+
+@dataclass(frozen=True)
+class Eligibility:
+    """Whether aid may be granted: ``eligible``, and every reason with the rule it comes from."""
+
+    eligible: bool
+    reasons: tuple[tuple[str, str], ...]  # (rule id, text)
+    unanswered: tuple[str, ...] = ()
+
+
+def eligibility(
+    *,
+    situation: str,
+    exclusions: dict[str, bool],
+    hardship_caused_by_case: bool,
+    other_aid_on_case: bool,
+    case_open: bool = True,
+) -> Eligibility:
+    """rules JA-1, JA-2, JA-3 and one aid per applicant per case (JA-4).
+
+    ``exclusions`` answers each JA-3 exclusion (True: it applies). Every exclusion must be
+    answered: an unanswered one makes the result not eligible, named in ``unanswered``.
+    """
+    if situation not in SITUATIONS:
+        raise ValueError(f"unknown situation {situation!r}; one of {', '.join(SITUATIONS)}")
+    unknown = set(exclusions) - set(EXCLUSIONS)
+    if unknown:
+        raise ValueError(f"unknown exclusions: {', '.join(sorted(unknown))}")
+    reasons: list[tuple[str, str]] = []
+    eligible = True
+    if not case_open:
+        eligible = False
+        reasons.append(("JA-1", "司法救助只在办理案件过程中进行，本案已办结"))
+    reasons.append(("JA-2", f"救助情形：{SITUATIONS[situation]}"))
+    if situation in {"civil_tort", "other"} and not hardship_caused_by_case:
+        eligible = False
+        reasons.append(("JA-2", "须因案件导致生活困难"))
+    unanswered = tuple(k for k in EXCLUSIONS if k not in exclusions)
+    if unanswered:
+        eligible = False
+        reasons.append(
+            ("JA-3", "以下不予救助情形尚未核实：" + "、".join(EXCLUSIONS[k] for k in unanswered))
+        )
+    for key, applies in exclusions.items():
+        if applies:
+            eligible = False
+            reasons.append(("JA-3", f"不予救助：{EXCLUSIONS[key]}"))
+    if other_aid_on_case:
+        eligible = False
+        reasons.append(("JA-4", "同一案件中同一申请人只能救助一次，已有救助申请或已获救助"))
+    if eligible:
+        reasons.append(("JA-3", "经核实不存在不予救助的情形"))
+    return Eligibility(eligible=eligible, reasons=tuple(reasons), unanswered=unanswered)

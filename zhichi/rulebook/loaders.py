@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 
 from django.db.models import Count, Max
+from django.utils import timezone
 
 from zhichi.core.assistance import WageFigure
 from zhichi.core.calendar import HolidayCalendar
@@ -104,3 +106,18 @@ def wage_figures(province: str) -> list[WageFigure]:
 def setting(key: str, default: str) -> str:
     row = RuleSetting.objects.filter(key=key).first()
     return row.value if row else default
+
+
+def province_cap(province: str) -> Figure | None:
+    """A province's own lower cap on judicial assistance (rule JA-4: e.g. Hunan ≤ ¥50,000), kept
+    as the rule setting ``assistance_province_cap_<code>``; None when the province has none."""
+    row = RuleSetting.objects.filter(key=f"assistance_province_cap_{province}").first()
+    if row is None:
+        return None
+    try:
+        value = Decimal(row.value)
+    except ArithmeticError:
+        return None
+    if not value.is_finite() or value <= 0:
+        return None
+    return Figure(value=value, source=row.source, effective_from=timezone.localdate(row.changed_at))

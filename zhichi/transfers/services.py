@@ -338,7 +338,11 @@ def _notify_receivers(transfer: Transfer, template: str) -> None:
         )
 
 
-def _notify_sender(transfer: Transfer, template: str) -> None:
+def notify_sender(transfer: Transfer, template: str, *, key: str = "") -> None:
+    """Tell the sender and the case's officer; ``template`` takes %(number)s and %(org)s.
+
+    ``key`` names the news for de-duplication (default: the transfer's state)."""
+    key = key or f"transfer:{transfer.pk}:{transfer.status}"
     text = template % {"number": transfer.number, "org": transfer.to_org.name}
     users = {transfer.sent_by_id: transfer.sent_by}
     if transfer.case_id and transfer.case.officer_id:
@@ -350,7 +354,7 @@ def _notify_sender(transfer: Transfer, template: str) -> None:
                 kind="transfer",
                 text=text,
                 url=f"/transfers/{transfer.pk}/",
-                dedupe_key=f"transfer:{transfer.pk}:{transfer.status}:{user.pk}",
+                dedupe_key=f"{key}:{user.pk}",
                 email=True,
             )
 
@@ -415,7 +419,7 @@ ACTION_LABELS = {
 
 def receive_transfer(*, transfer_id: int, actor: User, version: int | None = None) -> Transfer:
     def apply(t: Transfer, now):
-        _notify_sender(t, _("Transfer %(number)s was received by %(org)s"))
+        notify_sender(t, _("Transfer %(number)s was received by %(org)s"))
 
     return _move(
         transfer_id=transfer_id, actor=actor, action="receive", version=version, apply=apply
@@ -437,7 +441,7 @@ def accept_transfer(*, transfer_id: int, actor: User, version: int | None = None
                 lead.status = LeadStatus.TRANSFERRED
                 lead.decided_at, lead.decided_by = now, actor
                 lead.save(update_fields=["status", "decided_at", "decided_by"])
-        _notify_sender(t, _("Transfer %(number)s was accepted by %(org)s"))
+        notify_sender(t, _("Transfer %(number)s was accepted by %(org)s"))
 
     return _move(
         transfer_id=transfer_id, actor=actor, action="accept", version=version, apply=apply
@@ -457,7 +461,7 @@ def reject_transfer(
         t.decided_at, t.decided_by, t.reject_reason = now, actor, reason
         model, _field = _share_model(t)
         sharing.end(model, source=t.share_source, actor=actor, reason="transfer rejected")
-        _notify_sender(t, _("Transfer %(number)s was rejected by %(org)s"))
+        notify_sender(t, _("Transfer %(number)s was rejected by %(org)s"))
         return reason
 
     return _move(
@@ -478,7 +482,7 @@ def answer_transfer(
     def apply(t: Transfer, now):
         t.answered_at, t.answered_by = now, actor
         t.feedback_text, t.feedback_result = text, result
-        _notify_sender(t, _("Transfer %(number)s was answered by %(org)s"))
+        notify_sender(t, _("Transfer %(number)s was answered by %(org)s"))
         return text
 
     return _move(

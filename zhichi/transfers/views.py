@@ -19,6 +19,7 @@ from zhichi.cases.rules import cases_visible_to, get_case_for, is_partner_view
 from zhichi.errors import InvalidInput, NotPermitted, StaleVersion
 from zhichi.evidence.services import attachment_response
 from zhichi.intake.rules import get_lead_for, leads_visible_to
+from zhichi.page_sections import sections_for
 from zhichi.transfers import rules, services
 from zhichi.transfers.forms import (
     BoxFilterForm,
@@ -96,6 +97,7 @@ def _detail_context(request, transfer: Transfer, **forms) -> dict:
         "feedback_form": forms.get("feedback_form") or FeedbackForm(prefix="feedback"),
         "close_form": forms.get("close_form") or CloseForm(prefix="close"),
         "open_form": forms.get("open_form", ""),
+        "extra_sections": sections_for("transfer", request, transfer),
     }
 
 
@@ -118,6 +120,13 @@ def detail(request, pk: int):
         request.user, pk, Transfer.objects.select_related(*DETAIL_RELATED)
     )
     return render(request, "transfers/transfer_detail.html", _detail_context(request, transfer))
+
+
+def render_transfer(request, pk: int, *, status: int = 200):
+    """The transfer page, e.g. again after another app's form on it failed (422)."""
+    transfer = Transfer.objects.select_related(*DETAIL_RELATED).get(pk=pk)
+    context = _detail_context(request, transfer)
+    return render(request, "transfers/transfer_detail.html", context, status=status)
 
 
 def _step(request, pk: int, action: str):
@@ -209,7 +218,7 @@ def send(request, subject: str, pk: int):
         allowed = rules.can_send_lead(user, obj)
     if not allowed:
         raise PermissionDenied
-    initial = {"kind": request.GET.get("kind", "")}
+    initial = {"kind": request.GET.get("kind", ""), "receiver": request.GET.get("to", "")}
     form = TransferForm(request.POST or None, subject=obj, initial=initial, actor=user)
     status = 200
     if request.method == "POST":

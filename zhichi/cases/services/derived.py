@@ -57,6 +57,8 @@ def register_deadline_source(
     if source not in DEADLINE_SOURCES:
         DEADLINE_SOURCES.append(source)
     ACTION_KINDS.update(kinds)
+
+
 APPEAL_KIND = {CourtEventKind.JUDGMENT: "appeal_judgment", CourtEventKind.RULING: "appeal_ruling"}
 
 

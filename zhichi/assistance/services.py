@@ -1,0 +1,752 @@
+"""Judicial assistance (rules JA-1 … JA-6) and legal aid referrals: every state change here.
+
+Each function is one atomic, audited change. Refusals of permission are audited before the
+transaction (so the denial row is kept); bad input raises ``InvalidInput`` before anything is
+written. The approval chain runs on the shared approvals (``cases.services.approvals``): the
+officer's review opinion opens the first step, and ``on_approval_decided`` — registered for the
+``assistance`` kind — opens the next one or records the decision.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from zhichi.accounts.models import Role, User
+from zhichi.assistance import rules
+from zhichi.assistance.models import (
+    AssistanceApplication,
+    AssistanceStatus,
+    Exclusion,
+    LegalAidOutcome,
+    LegalAidReferral,
+    NoticeMethod,
+    PaymentMethod,
+    Proposal,
+    Situation,
+    Step,
+)
+from zhichi.audit.services import record
+from zhichi.cases.models import (
+    Approval,
+    ApprovalKind,
+    ApprovalStatus,
+    Case,
+    CaseParty,
+    CaseStatus,
+    PartyRole,
+)
+from zhichi.cases.services import add_event
+from zhichi.cases.services.approvals import request_approval
+from zhichi.cases.services.common import ensure_may_work, lock, touch
+from zhichi.cases.services.derived import refresh_deadlines
+from zhichi.core import assistance as ja
+from zhichi.core.identifiers import validate_phone
+from zhichi.errors import FieldError, InvalidInput, NotPermitted, StaleVersion
+from zhichi.rulebook import loaders
+from zhichi.rulebook.models import WageSeries
+from zhichi.transfers import rules as transfer_rules
+from zhichi.transfers.models import Transfer, TransferKind, TransferStatus
+from zhichi.transfers.services import answer_transfer, notify_sender
+from zhichi.validation import Collector
+
+STEP_FOR_ROLE = {Role.HEAD: Step.REVIEW, Role.CHIEF: Step.DECISION}
+
+
+def _raise(c: Collector) -> None:
+    if c.errors:
+        raise InvalidInput(c.errors, detail=_("The record has errors; nothing was saved."))
+
+
+def _url(application: AssistanceApplication) -> str:
+    return f"/assistance/{application.pk}/"
+
+
+# --- the cap (rules JA-4, JA-5) -----------------------------------------------------------------
+def cap_for(province: str, as_of: date) -> tuple[Decimal | None, dict]:
+    """The cap for a decision on ``as_of``: the province's average wage of the previous year.
+
+    When that year's figure is not entered yet, the latest earlier year's is used and the detail
+    says so (``complete`` false, ``wage_year_wanted``); with no figure at all the cap is None.
+    """
+    series = loaders.setting("assistance_wage_series", WageSeries.ON_POST)
+    months = int(loaders.setting("assistance_months", str(ja.DEFAULT_MONTHS)))
+    wanted = as_of.year - 1
+    base = {"province": province, "wage_year_wanted": wanted, "series": series}
+    try:
+        figure, complete = ja.latest_figure(
+            loaders.wage_figures(province), province, wanted, series
+        )
+    except ja.MissingFigure:
+        return None, {**base, "complete": False, "cap": None}
+    result = ja.cap(figure, months=months, province_cap=loaders.province_cap(province))
+    return result.cap, {**ja.as_dict(result), **base, "complete": complete}
+
+
+# --- recording the application (JA-6: written, or oral and recorded) ---------------------------
+def record_application(*, case_id: int, actor: User, data: dict) -> AssistanceApplication:
+    ensure_may_work(case_id, actor, "assistance.record")
+    today = timezone.localdate()
+    c = Collector()
+    party_id = c.whole(
+        data, "applicant_party_id", "applicant_party_id", minimum=1, maximum=2**31 - 1
+    )
+    if party_id is None and not c.has("applicant_party_id"):
+        c.add("applicant_party_id", "required", _("Choose the applicant."))
+    requested = c.money(data, "requested_amount", "requested_amount", required=True)
+    if requested is not None and requested <= 0:
+        c.add("requested_amount", "positive", _("Enter an amount above zero."))
+    hardship = c.text(data, "hardship", "hardship", required=True, max_length=10000)
+    situation = c.choice(data, "basis", "basis", Situation.choices)
+    form = c.choice(data, "form", "form", rules.FORM_CHOICES, default="written")
+    received_on = c.day(data, "received_on", "received_on", not_after=today) or None
+    caused = c.boolean(data, "hardship_caused_by_case", "hardship_caused_by_case", default=True)
+    urgent = c.boolean(data, "urgent", "urgent")
+    urgent_reason = c.text(data, "urgent_reason", "urgent_reason", max_length=4000)
+    if urgent and not urgent_reason and not c.has("urgent_reason"):
+        c.add(
+            "urgent_reason",
+            "required",
+            _("Say why aid cannot wait (e.g. treatment that cannot be paid for)."),
+        )
+    if situation in (Situation.CIVIL_TORT, Situation.OTHER) and not caused:
+        # rule JA-2: wage-arrears hardship goes under 6 or 7 and must be caused by the case
+        c.add(
+            "hardship_caused_by_case",
+            "not_caused",
+            _("Aid under this situation needs hardship the case caused (rule JA-2)."),
+        )
+    with transaction.atomic():
+        case = lock(case_id, None)
+        received_on = received_on or today
+        if received_on < case.opened_on:
+            # rule JA-1: aid is given only in the course of handling a case
+            c.add(
+                "received_on",
+                "before_case",
+                _("Aid is given only while the case is handled: the case opened on %(day)s.")
+                % {"day": case.opened_on.isoformat()},
+            )
+        applicant = None
+        if party_id is not None:
+            applicant = (
+                CaseParty.objects.filter(case=case, party_id=party_id, role=PartyRole.CLAIMANT)
+                .select_related("party")
+                .first()
+            )
+            if applicant is None:
+                c.add(
+                    "applicant_party_id",
+                    "not_claimant",
+                    _("The applicant must be a claimant of this case."),
+                )
+            elif AssistanceApplication.objects.filter(
+                case=case, applicant=applicant, status__in=rules.ACTIVE
+            ).exists():
+                c.add(
+                    "applicant_party_id",
+                    "one_aid",
+                    _(
+                        "This person already has an application or aid on this case: one aid "
+                        "per applicant per case (rule JA-4)."
+                    ),
+                )
+        _raise(c)
+        cap, detail = cap_for(case.organisation.province, received_on)
+        application = AssistanceApplication.objects.create(
+            case=case,
+            applicant=applicant,
+            form=form,
+            received_on=received_on,
+            situation=situation,
+            hardship=hardship,
+            hardship_caused_by_case=caused,
+            requested_amount=requested,
+            urgent=urgent,
+            urgent_reason=urgent_reason,
+            cap=cap,
+            cap_detail=detail,
+            recorded_by=actor,
+        )
+        add_event(
+            case,
+            kind="assistance_received",
+            actor=actor,
+            summary=hardship[:500],
+            data={
+                "application": application.pk,
+                "applicant": applicant.party.name,
+                "amount": str(requested),
+                "urgent": urgent,
+            },
+        )
+        refresh_deadlines(case)
+        touch(case)
+        record(
+            action="assistance.record",
+            actor=actor,
+            obj=application,
+            detail={"case": case.pk, "amount": str(requested), "urgent": urgent},
+        )
+    return application
+
+
+# --- the review opinion and the approval chain -------------------------------------------------
+def _lock_application(application_id: int, version: int | None) -> AssistanceApplication:
+    application = (
+        AssistanceApplication.objects.select_for_update(of=("self",))
+        .select_related("case", "applicant__party")
+        .get(pk=application_id)
+    )
+    if version is not None and application.version != version:
+        raise StaleVersion(application.version)
+    return application
+
+
+def _state_error(message: str) -> InvalidInput:
+    return InvalidInput([FieldError("status", "state", message)], detail=message)
+
+
+def _may_work(application_id: int, actor: User, action: str) -> AssistanceApplication:
+    """The case officer or the department head; refused (and audited) before any write."""
+    application = AssistanceApplication.objects.select_related("case").get(pk=application_id)
+    if not rules.can_work_on(actor, application):
+        record(action=action, actor=actor, obj=application, outcome="denied")
+        raise NotPermitted(_("Only the case officer or the department head may do this."))
+    return application
+
+
+def chain_for(*, urgent: bool, above_cap: bool) -> list[dict]:
+    """The approval steps after the officer's opinion (rule JA-6; configurable by setting)."""
+    roles = settings.ZHICHI["ASSISTANCE_URGENT_CHAIN" if urgent else "ASSISTANCE_CHAIN"]
+    steps = [{"step": STEP_FOR_ROLE[role], "role": role} for role in roles]
+    if above_cap:
+        # rule JA-4: above the cap needs a special approval (and never above a court's award)
+        steps.append({"step": Step.SPECIAL, "role": settings.ZHICHI["ASSISTANCE_SPECIAL_ROLE"]})
+    return steps
+
+
+def _open_step(application: AssistanceApplication, actor: User) -> Approval:
+    step = application.steps[application.step_index]
+    label = Step(step["step"]).label
+    amount = application.proposed_amount
+    if application.proposal == Proposal.GRANT:
+        summary = _("Judicial assistance for %(name)s: grant %(amount)s yuan") % {
+            "name": application.applicant.party.name,
+            "amount": f"{amount:,.2f}",
+        }
+    else:
+        summary = _("Judicial assistance for %(name)s: refuse") % {
+            "name": application.applicant.party.name
+        }
+    approval = request_approval(
+        case=application.case,
+        kind=ApprovalKind.ASSISTANCE,
+        required_role=step["role"],
+        actor=actor,
+        payload={
+            "application": application.pk,
+            "step_index": application.step_index,
+            "step": step["step"],
+            "step_label": str(label),
+            "summary": summary,
+            "reasons": application.opinion,
+            "url": _url(application),
+        },
+        text=_("Approval needed (%(step)s): judicial assistance on %(number)s")
+        % {"step": label, "number": application.case.number},
+        url=_url(application),
+    )
+    application.approval = approval
+    return approval
+
+
+def submit_opinion(
+    *, application_id: int, actor: User, data: dict, version: int | None = None
+) -> AssistanceApplication:
+    """The officer's verification and review opinion (JA-6): each JA-3 exclusion answered, grant
+    or refuse, the amount; opens the approval chain."""
+    current = _may_work(application_id, actor, "assistance.opinion")
+    c = Collector()
+    raw = data.get("exclusions")
+    exclusions: dict[str, bool] = {}
+    if not isinstance(raw, dict):
+        c.add("exclusions", "required", _("Answer each of the exclusions (rule JA-3)."))
+    else:
+        for key in Exclusion.values:
+            value = raw.get(key)
+            if not isinstance(value, bool):
+                c.add(f"exclusions.{key}", "required", _("Answer yes or no."))
+            else:
+                exclusions[key] = value
+        for key in set(raw) - set(Exclusion.values):
+            c.add(f"exclusions.{key}", "unknown", _("Not one of the exclusions of rule JA-3."))
+    verification = c.text(data, "verification", "verification", required=True, max_length=10000)
+    proposal = c.choice(data, "proposal", "proposal", Proposal.choices)
+    opinion = c.text(data, "opinion", "opinion", required=True, max_length=10000)
+    amount = c.money(data, "proposed_amount", "proposed_amount")
+    limit = c.money(data, "court_award_limit", "court_award_limit")
+    if proposal == Proposal.GRANT:
+        if amount is None and not c.has("proposed_amount"):
+            c.add("proposed_amount", "required", _("Enter the amount you propose."))
+        elif amount is not None and amount <= 0:
+            c.add("proposed_amount", "positive", _("Enter an amount above zero."))
+        elif amount is not None and amount > current.requested_amount:
+            c.add(
+                "proposed_amount",
+                "above_request",
+                _("The proposal cannot exceed the %(amount)s yuan applied for.")
+                % {"amount": f"{current.requested_amount:,.2f}"},
+            )
+    with transaction.atomic():
+        application = _lock_application(application_id, version)
+        if application.status != AssistanceStatus.RECEIVED:
+            raise _state_error(
+                _("The opinion can be given only while the application is under verification."),
+            )
+        if application.case.status != CaseStatus.OPEN:
+            c.add("status", "case_closed", _("Aid is given only while the case is handled."))
+        cap, detail = cap_for(application.case.organisation.province, timezone.localdate())
+        above_cap = False
+        if proposal == Proposal.GRANT and amount is not None and amount > 0:
+            if cap is None:
+                c.add(
+                    "proposed_amount",
+                    "no_cap",
+                    _(
+                        "No average wage is entered for this province, so the cap (rule JA-4) "
+                        "is unknown: enter it in the law library first."
+                    ),
+                )
+            elif amount > cap:
+                above_cap = True
+                if limit is None and not c.has("court_award_limit"):
+                    c.add(
+                        "court_award_limit",
+                        "required",
+                        _(
+                            "Above the cap of %(cap)s yuan: enter the amount a court would award "
+                            "(rule JA-4)."
+                        )
+                        % {"cap": f"{cap:,.2f}"},
+                    )
+                elif limit is not None and amount > limit:
+                    c.add(
+                        "proposed_amount",
+                        "above_award",
+                        _("Aid above the cap may not exceed what a court would award (rule JA-4)."),
+                    )
+        if proposal == Proposal.GRANT and exclusions and not c.errors:
+            result = ja.eligibility(
+                situation=application.situation,
+                exclusions=exclusions,
+                hardship_caused_by_case=application.hardship_caused_by_case,
+                other_aid_on_case=False,
+                case_open=application.case.status == CaseStatus.OPEN,
+            )
+            if not result.eligible:
+                c.add(
+                    "proposal",
+                    "not_eligible",
+                    _("Aid cannot be granted: %(reasons)s")
+                    % {
+                        "reasons": "；".join(
+                            text for rule, text in result.reasons if rule != "JA-2"
+                        )
+                    },
+                )
+        _raise(c)
+        result = ja.eligibility(
+            situation=application.situation,
+            exclusions=exclusions,
+            hardship_caused_by_case=application.hardship_caused_by_case,
+            other_aid_on_case=False,
+        )
+        application.exclusions = exclusions
+        application.verification = verification
+        application.proposal = proposal
+        application.proposed_amount = amount if proposal == Proposal.GRANT else None
+        application.court_award_limit = limit if above_cap else None
+        application.opinion = opinion
+        application.eligibility = {
+            "eligible": result.eligible,
+            "reasons": [{"rule": r, "text": t} for r, t in result.reasons],
+        }
+        application.cap, application.cap_detail = cap, detail
+        application.opinion_at = timezone.now()
+        application.steps = chain_for(urgent=application.urgent, above_cap=above_cap)
+        application.step_index = 0
+        application.returned_reason = ""
+        application.status = AssistanceStatus.IN_APPROVAL
+        approval = _open_step(application, actor)
+        application.version += 1
+        application.save()
+        case = Case.objects.select_for_update().get(pk=application.case_id)
+        add_event(
+            case,
+            kind="assistance_opinion",
+            actor=actor,
+            summary=opinion[:500],
+            data={
+                "application": application.pk,
+                "proposal": proposal,
+                "amount": str(amount) if application.proposed_amount else "",
+                "above_cap": above_cap,
+            },
+        )
+        touch(case)
+        record(
+            action="assistance.opinion",
+            actor=actor,
+            obj=application,
+            detail={"proposal": proposal, "approval": approval.pk, "above_cap": above_cap},
+        )
+    return application
+
+
+def on_approval_decided(approval: Approval, actor: User, approved: bool, reason: str) -> None:
+    """The hook of the ``assistance`` approvals: the next step, or the decision (JA-6)."""
+    application = _lock_application(approval.payload["application"], None)
+    if application.status != AssistanceStatus.IN_APPROVAL or application.approval_id != approval.pk:
+        raise InvalidInput(
+            [FieldError("status", "state", _("This step is no longer open."))],
+            detail=_("This step is no longer open."),
+        )
+    if approval.requested_by_id == actor.pk:
+        raise InvalidInput(
+            [
+                FieldError(
+                    "approval",
+                    "own_proposal",
+                    _("You gave the review opinion; another person must approve it."),
+                )
+            ]
+        )
+    step = application.steps[application.step_index]
+    today = timezone.localdate()
+    if not approved:
+        # returned to the officer, who revises the opinion and submits it again
+        application.status = AssistanceStatus.RECEIVED
+        application.returned_reason = reason
+        application.approval = None
+        kind = "assistance_returned"
+    elif application.step_index + 1 < len(application.steps):
+        application.step_index += 1
+        _open_step(application, approval.requested_by)
+        kind = "assistance_step"
+    else:
+        application.decided_on = today
+        application.approval = None
+        if application.proposal == Proposal.GRANT:
+            application.status = AssistanceStatus.GRANTED
+            application.granted_amount = application.proposed_amount
+        else:
+            application.status = AssistanceStatus.REFUSED
+        application.decision_reason = reason or application.opinion
+        kind = "assistance_decided"
+    application.version += 1
+    application.save()
+    add_event(
+        application.case,
+        kind=kind,
+        actor=actor,
+        summary=reason[:500],
+        data={
+            "application": application.pk,
+            "step": step["step"],
+            "status": application.status,
+            "amount": str(application.granted_amount or ""),
+        },
+    )
+    refresh_deadlines(application.case)
+
+
+# --- after the decision: funds, notice, payment, follow-up ------------------------------------
+def _after_decision(
+    application_id: int,
+    actor: User,
+    version: int | None,
+    action: str,
+    c: Collector,
+    check,
+    apply,
+    event: str,
+) -> AssistanceApplication:
+    _may_work(application_id, actor, action)
+    with transaction.atomic():
+        application = _lock_application(application_id, version)
+        check(application)
+        _raise(c)
+        detail = apply(application)
+        application.version += 1
+        application.save()
+        case = Case.objects.select_for_update().get(pk=application.case_id)
+        add_event(case, kind=event, actor=actor, data={"application": application.pk, **detail})
+        refresh_deadlines(case)
+        touch(case)
+        record(action=action, actor=actor, obj=application, detail=detail)
+    return application
+
+
+def record_funds(
+    *, application_id: int, actor: User, data: dict, version: int | None = None
+) -> AssistanceApplication:
+    """The aid money arrived: the applicant must be told within 2 working days (rule JA-6)."""
+    c = Collector()
+    arrived = c.day(data, "arrived_on", "arrived_on", required=True, not_after=timezone.localdate())
+
+    def check(a: AssistanceApplication) -> None:
+        if a.status != AssistanceStatus.GRANTED or a.funds_arrived_on:
+            raise _state_error(_("Funds are recorded once, after aid is granted."))
+        if arrived and a.decided_on and arrived < a.decided_on:
+            c.add("arrived_on", "before_decision", _("Funds cannot arrive before the decision."))
+
+    def apply(a: AssistanceApplication) -> dict:
+        a.funds_arrived_on = arrived
+        return {"arrived_on": arrived.isoformat()}
+
+    return _after_decision(
+        application_id, actor, version, "assistance.funds", c, check, apply, "assistance_funds"
+    )
+
+
+def record_notice(
+    *, application_id: int, actor: User, data: dict, version: int | None = None
+) -> AssistanceApplication:
+    c = Collector()
+    notified = c.day(
+        data, "notified_on", "notified_on", required=True, not_after=timezone.localdate()
+    )
+    method = c.choice(data, "method", "method", NoticeMethod.choices)
+
+    def check(a: AssistanceApplication) -> None:
+        if a.status != AssistanceStatus.GRANTED or not a.funds_arrived_on or a.notified_on:
+            raise _state_error(_("The applicant is told once the funds have arrived."))
+        if notified and notified < a.funds_arrived_on:
+            c.add("notified_on", "before_funds", _("This is before the funds arrived."))
+
+    def apply(a: AssistanceApplication) -> dict:
+        a.notified_on, a.notice_method = notified, method
+        return {"notified_on": notified.isoformat(), "method": method}
+
+    return _after_decision(
+        application_id, actor, version, "assistance.notice", c, check, apply, "assistance_notice"
+    )
+
+
+def record_payment(
+    *, application_id: int, actor: User, data: dict, version: int | None = None
+) -> AssistanceApplication:
+    c = Collector()
+    paid_on = c.day(data, "paid_on", "paid_on", required=True, not_after=timezone.localdate())
+    amount = c.money(data, "amount", "amount", required=True)
+    method = c.choice(data, "method", "method", PaymentMethod.choices)
+    reference = c.text(data, "reference", "reference", max_length=100)
+    if method == PaymentMethod.BANK and not reference and not c.has("reference"):
+        c.add("reference", "required", _("Enter the bank transfer number."))
+    if amount is not None and amount <= 0:
+        c.add("amount", "positive", _("Enter an amount above zero."))
+
+    def check(a: AssistanceApplication) -> None:
+        if a.status != AssistanceStatus.GRANTED:
+            raise _state_error(_("Only granted aid can be paid, and only once."))
+        if not a.notified_on:
+            raise _state_error(_("Record the funds and the notice to the applicant first."))
+        if amount is not None and amount > a.granted_amount:
+            c.add(
+                "amount",
+                "above_grant",
+                _("The payment cannot exceed the %(amount)s yuan granted.")
+                % {"amount": f"{a.granted_amount:,.2f}"},
+            )
+        if paid_on and paid_on < a.funds_arrived_on:
+            c.add("paid_on", "before_funds", _("This is before the funds arrived."))
+
+    def apply(a: AssistanceApplication) -> dict:
+        a.paid_on, a.paid_amount, a.payment_method = paid_on, amount, method
+        a.payment_reference = reference
+        a.status = AssistanceStatus.PAID
+        return {"paid_on": paid_on.isoformat(), "amount": str(amount), "method": method}
+
+    return _after_decision(
+        application_id, actor, version, "assistance.pay", c, check, apply, "assistance_paid"
+    )
+
+
+def record_follow_up(
+    *, application_id: int, actor: User, data: dict, version: int | None = None
+) -> AssistanceApplication:
+    c = Collector()
+    on = c.day(data, "on", "on", required=True, not_after=timezone.localdate())
+    note = c.text(data, "note", "note", required=True, max_length=8000)
+
+    def check(a: AssistanceApplication) -> None:
+        if a.status != AssistanceStatus.PAID:
+            raise _state_error(_("A follow-up is recorded after the aid is paid."))
+        if on and on < a.paid_on:
+            c.add("on", "before_payment", _("This is before the payment."))
+
+    def apply(a: AssistanceApplication) -> dict:
+        a.follow_up_on, a.follow_up_note = on, note
+        return {"on": on.isoformat()}
+
+    return _after_decision(
+        application_id,
+        actor,
+        version,
+        "assistance.follow_up",
+        c,
+        check,
+        apply,
+        "assistance_follow_up",
+    )
+
+
+def withdraw_application(
+    *, application_id: int, actor: User, data: dict, version: int | None = None
+) -> AssistanceApplication:
+    """The applicant withdraws before the decision; an open approval step is withdrawn too."""
+    c = Collector()
+    reason = c.text(data, "reason", "reason", required=True, max_length=4000)
+
+    def check(a: AssistanceApplication) -> None:
+        if a.status not in (AssistanceStatus.RECEIVED, AssistanceStatus.IN_APPROVAL):
+            raise _state_error(_("Only an application not yet decided can be withdrawn."))
+
+    def apply(a: AssistanceApplication) -> dict:
+        if a.approval_id:
+            Approval.objects.filter(pk=a.approval_id, status=ApprovalStatus.PENDING).update(
+                status=ApprovalStatus.WITHDRAWN,
+                decided_by=actor,
+                decided_at=timezone.now(),
+                decision_reason=reason,
+            )
+        a.status, a.withdrawn_reason, a.approval = AssistanceStatus.WITHDRAWN, reason, None
+        a.decided_on = timezone.localdate()
+        return {"reason": reason[:200]}
+
+    return _after_decision(
+        application_id,
+        actor,
+        version,
+        "assistance.withdraw",
+        c,
+        check,
+        apply,
+        "assistance_withdrawn",
+    )
+
+
+# --- legal aid referrals (through a transfer of kind legal_aid) -------------------------------
+def _legal_aid_transfer(transfer_id: int, actor: User, action: str) -> Transfer:
+    transfer = Transfer.objects.get(pk=transfer_id)
+    if transfer.kind != TransferKind.LEGAL_AID or not transfer_rules.is_receiver(actor, transfer):
+        record(action=action, actor=actor, obj=transfer, outcome="denied")
+        raise NotPermitted(_("Only the legal aid centre that received the referral may do this."))
+    return transfer
+
+
+def _legal_aid_event(transfer: Transfer, actor: User, kind: str, data: dict) -> None:
+    if transfer.case_id:
+        case = Case.objects.select_for_update().get(pk=transfer.case_id)
+        add_event(case, kind=kind, actor=actor, data={"transfer": transfer.pk, **data})
+        touch(case)
+
+
+def assign_lawyer(*, transfer_id: int, actor: User, data: dict) -> LegalAidReferral:
+    """The legal aid centre names the lawyer; an accepted referral is thereby answered."""
+    _legal_aid_transfer(transfer_id, actor, "legal_aid.assign")
+    c = Collector()
+    lawyer = c.text(data, "lawyer_name", "lawyer_name", required=True, max_length=100)
+    firm = c.text(data, "law_firm", "law_firm", required=True, max_length=200)
+    phone = c.text(data, "lawyer_phone", "lawyer_phone", max_length=20)
+    if phone:
+        check = validate_phone(phone)
+        if not check.valid:
+            c.add("lawyer_phone", "invalid", _("Enter a valid mobile or landline number."))
+        else:
+            phone = check.normalised
+    assigned_on = c.day(
+        data, "assigned_on", "assigned_on", required=True, not_after=timezone.localdate()
+    )
+    with transaction.atomic():
+        transfer = Transfer.objects.select_for_update(of=("self",)).get(pk=transfer_id)
+        if transfer.status not in (TransferStatus.ACCEPTED, TransferStatus.ANSWERED):
+            raise _state_error(_("Accept the referral first; a lawyer is named while it is open."))
+        if assigned_on and assigned_on < timezone.localdate(transfer.sent_at):
+            c.add("assigned_on", "before_referral", _("This is before the referral was sent."))
+        _raise(c)
+        referral, created = LegalAidReferral.objects.update_or_create(
+            transfer=transfer,
+            defaults={
+                "lawyer_name": lawyer,
+                "law_firm": firm,
+                "lawyer_phone": phone,
+                "assigned_on": assigned_on,
+                "assigned_by": actor,
+            },
+        )
+        if transfer.status == TransferStatus.ACCEPTED:
+            answer_transfer(
+                transfer_id=transfer.pk,
+                actor=actor,
+                data={
+                    "text": _("Lawyer %(lawyer)s of %(firm)s assigned on %(day)s.")
+                    % {"lawyer": lawyer, "firm": firm, "day": assigned_on.isoformat()},
+                    "result": "lawyer_assigned",
+                },
+            )
+        else:
+            notify_sender(
+                transfer,
+                _("%(org)s named the lawyer for legal aid referral %(number)s"),
+                key=f"legal-aid:{transfer.pk}:lawyer:{referral.assigned_on}:{lawyer}",
+            )
+        _legal_aid_event(
+            transfer,
+            actor,
+            "legal_aid_assigned",
+            {"lawyer": lawyer, "firm": firm, "changed": not created},
+        )
+        record(
+            action="legal_aid.assign",
+            actor=actor,
+            obj=transfer,
+            detail={"lawyer": lawyer, "firm": firm, "changed": not created},
+        )
+    return referral
+
+
+def record_legal_aid_outcome(*, transfer_id: int, actor: User, data: dict) -> LegalAidReferral:
+    _legal_aid_transfer(transfer_id, actor, "legal_aid.outcome")
+    c = Collector()
+    outcome = c.choice(data, "outcome", "outcome", LegalAidOutcome.choices)
+    on = c.day(data, "outcome_on", "outcome_on", required=True, not_after=timezone.localdate())
+    note = c.text(data, "note", "note", max_length=8000)
+    with transaction.atomic():
+        transfer = Transfer.objects.select_for_update(of=("self",)).get(pk=transfer_id)
+        referral = LegalAidReferral.objects.filter(transfer=transfer).first()
+        if referral is None:
+            raise _state_error(_("Name the lawyer first."))
+        if transfer.status not in (TransferStatus.ACCEPTED, TransferStatus.ANSWERED):
+            raise _state_error(_("The referral is closed; nothing more is recorded."))
+        if on and on < referral.assigned_on:
+            c.add("outcome_on", "before_assignment", _("This is before the lawyer was named."))
+        _raise(c)
+        referral.outcome, referral.outcome_on, referral.outcome_note = outcome, on, note
+        referral.outcome_by = actor
+        referral.save()
+        transfer = Transfer.objects.select_related("case", "to_org", "sent_by").get(pk=transfer.pk)
+        notify_sender(
+            transfer,
+            _("%(org)s reported the outcome of legal aid referral %(number)s"),
+            key=f"legal-aid:{transfer.pk}:outcome:{outcome}:{on}",
+        )
+        _legal_aid_event(transfer, actor, "legal_aid_outcome", {"outcome": outcome})
+        record(action="legal_aid.outcome", actor=actor, obj=transfer, detail={"outcome": outcome})
+    return referral

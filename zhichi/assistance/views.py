@@ -1,0 +1,335 @@
+"""Pages of judicial assistance (the register, recording an application, the application page
+with the step allowed now) and the legal aid centre's forms on a legal aid transfer."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from zhichi.assistance import rules, services
+from zhichi.assistance.forms import (
+    ApplicationRecordForm,
+    FollowUpForm,
+    FundsForm,
+    LawyerForm,
+    NoticeForm,
+    OpinionForm,
+    OutcomeForm,
+    PaymentForm,
+    RegisterFilterForm,
+    WithdrawForm,
+)
+from zhichi.assistance.models import AssistanceApplication, AssistanceStatus, Exclusion, Proposal
+from zhichi.cases import rules as case_rules
+from zhichi.cases.models import Approval, ApprovalStatus
+from zhichi.cases.presenters import describe_event
+from zhichi.cases.services.derived import working_days_left
+from zhichi.core import calendar as cal_mod
+from zhichi.errors import InvalidInput, NotPermitted, StaleVersion
+from zhichi.rulebook import loaders
+from zhichi.transfers import rules as transfer_rules
+from zhichi.transfers.views import render_transfer
+
+PAGE_SIZE = 25
+
+# the step forms of the application page: action → (form, service, success message)
+STEPS = {
+    "opinion": (OpinionForm, services.submit_opinion, lambda: _("Opinion sent for approval.")),
+    "funds": (FundsForm, services.record_funds, lambda: _("Funds recorded.")),
+    "notice": (NoticeForm, services.record_notice, lambda: _("Notice recorded.")),
+    "payment": (PaymentForm, services.record_payment, lambda: _("Payment recorded.")),
+    "follow_up": (FollowUpForm, services.record_follow_up, lambda: _("Follow-up recorded.")),
+    "withdraw": (
+        WithdrawForm,
+        services.withdraw_application,
+        lambda: _("Application withdrawn."),
+    ),
+}
+
+
+def _require_scope(user) -> None:
+    if not rules.may_see_assistance(user):
+        raise Http404
+
+
+@never_cache
+@login_required
+@require_GET
+def register(request):
+    """All applications the user may see: counts per status, filters in the URL, pagination."""
+    _require_scope(request.user)
+    form = RegisterFilterForm(request.GET or None)
+    qs = rules.applications_visible_to(request.user)
+    counts = dict(qs.values_list("status").annotate(n=Count("id")).order_by())
+    status = q = ""
+    if form.is_bound and form.is_valid():
+        status = form.cleaned_data["status"]
+        q = form.cleaned_data["q"].strip()
+    if status:
+        qs = qs.filter(status=status)
+    if q:
+        qs = qs.filter(Q(case__number__icontains=q) | Q(applicant__party__name__icontains=q))
+    qs = qs.select_related("case", "applicant__party").order_by("-received_on", "-id")
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    _annotate(page.object_list)
+    return render(
+        request,
+        "assistance/register.html",
+        {
+            "form": form,
+            "page_obj": page,
+            "paginator": page.paginator,
+            "rows": page.object_list,
+            "counts": [(s, label, counts.get(s, 0)) for s, label in AssistanceStatus.choices],
+            "total": sum(counts.values()),
+            "status": status,
+            "filtered": bool(status or q),
+        },
+    )
+
+
+def _annotate(applications) -> None:
+    """The next deadline of each application, with working days left (UI: "3 working days")."""
+    cal = loaders.holiday_calendar()
+    today = timezone.localdate()
+    for a in applications:
+        a.next_due = None
+        if a.status in (AssistanceStatus.RECEIVED, AssistanceStatus.IN_APPROVAL):
+            due = cal_mod.compute("assistance_decision", a.received_on, cal)
+            a.next_due = {"label": _("Decision"), "due": due.due, "rule": "JA-6"}
+        elif a.status == AssistanceStatus.GRANTED and a.funds_arrived_on and not a.notified_on:
+            due = cal_mod.compute("assistance_notification", a.funds_arrived_on, cal)
+            a.next_due = {"label": _("Tell the applicant"), "due": due.due, "rule": "JA-6"}
+        if a.next_due:
+            left = working_days_left(a.next_due["due"], today, cal)
+            a.next_due["left"] = left
+            a.next_due["overdue"] = a.next_due["due"] < today
+            a.next_due["complete"] = due.calendar_complete
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "POST"])
+def new(request, case_id: int):
+    case = case_rules.get_case_for(request.user, case_id)
+    if not rules.sees_case_assistance(request.user, case):
+        raise Http404
+    if not rules.can_record(request.user, case):
+        raise PermissionDenied(_("Only the case officer or the department head may do this."))
+    form = ApplicationRecordForm(request.POST or None, case=case)
+    status = 200
+    if request.method == "POST":
+        try:
+            application = services.record_application(
+                case_id=case.pk, actor=request.user, data=form.payload()
+            )
+        except NotPermitted as exc:
+            raise PermissionDenied(str(exc)) from exc
+        except InvalidInput as exc:
+            form.show_service_errors(exc)
+            status = 422
+        else:
+            messages.success(request, _("Application recorded."))
+            return redirect("assistance:detail", pk=application.pk)
+    cap, detail = services.cap_for(case.organisation.province, timezone.localdate())
+    return render(
+        request,
+        "assistance/new.html",
+        {"case": case, "form": form, "cap": cap, "cap_detail": detail},
+        status=status,
+    )
+
+
+def _detail_context(request, application: AssistanceApplication, failed=None) -> dict:
+    user = request.user
+    may_work = rules.can_work_on(user, application)
+    s = application.status
+    allowed = set()
+    if may_work:
+        if s == AssistanceStatus.RECEIVED and application.case.status == "open":
+            allowed.add("opinion")
+        if s in (AssistanceStatus.RECEIVED, AssistanceStatus.IN_APPROVAL):
+            allowed.add("withdraw")
+        if s == AssistanceStatus.GRANTED:
+            if not application.funds_arrived_on:
+                allowed.add("funds")
+            elif not application.notified_on:
+                allowed.add("notice")
+            else:
+                allowed.add("payment")
+        if s == AssistanceStatus.PAID and not application.follow_up_on:
+            allowed.add("follow_up")
+    forms = {}
+    for action in allowed:
+        form_cls = STEPS[action][0]
+        if failed and failed[0] == action:
+            forms[action] = failed[1]
+        else:
+            initial = {"version": application.version}
+            if action == "opinion" and application.proposal:
+                initial.update(
+                    {
+                        "verification": application.verification,
+                        "proposal": application.proposal,
+                        "proposed_amount": application.proposed_amount or "",
+                        "court_award_limit": application.court_award_limit or "",
+                        "opinion": application.opinion,
+                        **{
+                            f"exclusion_{k}": "yes" if v else "no"
+                            for k, v in application.exclusions.items()
+                        },
+                    }
+                )
+            if action == "payment":
+                initial["amount"] = application.granted_amount
+            forms[action] = form_cls(initial=initial)
+    approvals = list(
+        Approval.objects.filter(pk__in=_approval_ids(application)).select_related(
+            "requested_by", "decided_by"
+        )
+    )
+    for a in approvals:
+        a.case = application.case
+        a.may_decide = a.status == ApprovalStatus.PENDING and case_rules.can_approve(user, a)
+    _annotate([application])
+    timeline = list(
+        application.case.timeline.filter(data__application=application.pk)
+        .select_related("actor")
+        .order_by("at", "id")
+    )
+    for e in timeline:
+        e.label = describe_event(e)
+    exclusions = [
+        {"label": label, "applies": application.exclusions.get(value)}
+        for value, label in Exclusion.choices
+        if value in application.exclusions
+    ]
+    return {
+        "a": application,
+        "case": application.case,
+        "forms": forms,
+        "open_form": failed[0] if failed else "",
+        "approvals": approvals,
+        "steps": _step_rows(application, approvals),
+        "timeline": timeline,
+        "exclusions": exclusions,
+        "grant": Proposal.GRANT,
+    }
+
+
+def _approval_ids(application: AssistanceApplication) -> list[int]:
+    """The approvals of this application, every round (a returned opinion starts a new one)."""
+    return list(
+        Approval.objects.filter(case_id=application.case_id, kind="assistance")
+        .filter(payload__application=application.pk)
+        .values_list("pk", flat=True)
+    )
+
+
+def _step_rows(application: AssistanceApplication, approvals) -> list[dict]:
+    """The chain of the current round, each step with its state (done / open / to come)."""
+    from zhichi.assistance.models import Step
+
+    latest = {}
+    for a in sorted(approvals, key=lambda x: (x.requested_at, x.pk)):
+        latest[a.payload.get("step_index")] = a
+    rows = []
+    for i, step in enumerate(application.steps):
+        approval = latest.get(i)
+        if application.status == AssistanceStatus.IN_APPROVAL and i > application.step_index:
+            approval = None
+        rows.append({"label": Step(step["step"]).label, "role": step["role"], "approval": approval})
+    return rows
+
+
+@never_cache
+@login_required
+@require_GET
+def detail(request, pk: int):
+    application = rules.get_application_for(
+        request.user,
+        pk,
+        AssistanceApplication.objects.select_related(
+            "case", "case__organisation", "applicant__party", "recorded_by"
+        ),
+    )
+    return render(request, "assistance/detail.html", _detail_context(request, application))
+
+
+@login_required
+@require_POST
+def step(request, pk: int, action: str):
+    application = rules.get_application_for(request.user, pk)
+    form_cls, call, done = STEPS[action]
+    form = form_cls(request.POST)
+    try:
+        call(
+            application_id=application.pk,
+            actor=request.user,
+            data=form.payload(),
+            version=form.version(),
+        )
+    except NotPermitted as exc:
+        raise PermissionDenied(str(exc)) from exc
+    except StaleVersion:
+        messages.error(
+            request,
+            _("Someone changed this application while you were reading it. Here it is now."),
+        )
+        return redirect("assistance:detail", pk=application.pk)
+    except InvalidInput as exc:
+        if any(e.field == "status" for e in exc.errors):
+            messages.error(request, exc.detail)
+            return redirect("assistance:detail", pk=application.pk)
+        form.show_service_errors(exc)
+        application = rules.get_application_for(
+            request.user,
+            pk,
+            AssistanceApplication.objects.select_related("case", "applicant__party"),
+        )
+        context = _detail_context(request, application, failed=(action, form))
+        return render(request, "assistance/detail.html", context, status=422)
+    messages.success(request, done())
+    return redirect("assistance:detail", pk=application.pk)
+
+
+@login_required
+@require_POST
+def legal_aid(request, transfer_id: int, action: str):
+    """The legal aid centre names the lawyer, or reports the outcome, on the transfer's page."""
+    transfer = transfer_rules.get_transfer_for(request.user, transfer_id)
+    form_cls, call, done = {
+        "lawyer": (
+            LawyerForm,
+            services.assign_lawyer,
+            lambda: _("Lawyer recorded; the referring procuratorate is told."),
+        ),
+        "outcome": (
+            OutcomeForm,
+            services.record_legal_aid_outcome,
+            lambda: _("Outcome recorded; the referring procuratorate is told."),
+        ),
+    }[action]
+    form = form_cls(request.POST)
+    try:
+        call(transfer_id=transfer.pk, actor=request.user, data=form.payload())
+    except NotPermitted as exc:
+        raise PermissionDenied(str(exc)) from exc
+    except InvalidInput as exc:
+        if any(e.field == "status" for e in exc.errors):
+            messages.error(request, exc.detail)
+            return redirect("transfers:detail", pk=transfer.pk)
+        form.show_service_errors(exc)
+        request.legal_aid_failed = (action, form)  # the section shows this form with its errors
+        return render_transfer(request, transfer.pk, status=422)
+    messages.success(request, done())
+    return redirect("transfers:detail", pk=transfer.pk)
