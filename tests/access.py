@@ -78,3 +78,41 @@ def call_endpoint(endpoint: Endpoint, user: str, world: dict, web, api, ids: dic
     if endpoint.multipart:
         return client.client.post(path, data, headers=client._headers(None))
     return client.post(path, data)
+
+
+def module_world(build):
+    """A module-scoped fixture: the fixture users and ``build(users) -> dict`` are made once per
+    module (per test worker) and committed; each test then runs in its own transaction on top,
+    rolled back as usual, so a test still cannot change what the next one sees. Everything is
+    removed when the module ends (the law library's seed is put back).
+
+    Use it where the world is costly and the matrix is large::
+
+        _world = module_world(build)
+
+        @pytest.fixture
+        def users(_world, db): return _world["users"]
+
+        @pytest.fixture
+        def world(_world, db): return _world["data"]
+    """
+    import importlib
+
+    import pytest
+    from django.apps import apps
+    from django.core.management import call_command
+
+    from tests.conftest import make_orgs, make_users
+
+    @pytest.fixture(scope="module")
+    def fixture(django_db_setup, django_db_blocker):
+        with django_db_blocker.unblock():
+            try:
+                users = make_users(make_orgs())
+                data = build(users)
+                yield {"users": users, "data": data}
+            finally:
+                call_command("flush", interactive=False, verbosity=0)
+                importlib.import_module("zhichi.rulebook.migrations.0002_seed").seed(apps, None)
+
+    return fixture

@@ -30,6 +30,10 @@ def make_credit_code(body: str = "91530102MA6K2P3Q0") -> str:
 
 @pytest.fixture
 def orgs(db):
+    return make_orgs()
+
+
+def make_orgs() -> dict:
     proc = Organisation.objects.create(
         code="WHPROC",
         name="五华区人民检察院",
@@ -113,6 +117,10 @@ def _user(username, org, role, dept=None):
 def users(orgs):
     """insider (civil officer), colleague, head, criminal officer, chief, registrar, partners,
     the three administrators, and an outsider officer in another procuratorate."""
+    return make_users(orgs)
+
+
+def make_users(orgs: dict) -> dict:
     return {
         "civil1": _user("civil1", orgs["proc"], Role.OFFICER, orgs["civil"]),
         "civil2": _user("civil2", orgs["proc"], Role.OFFICER, orgs["civil"]),

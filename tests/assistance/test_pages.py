@@ -162,7 +162,12 @@ def test_legal_aid_centre_names_lawyer_and_reports_outcome(users, web):
     body = web("civil1").get(f"/cases/{case.pk}/", **EN).content.decode()
     assert "李律师" in body and "Settled or mediated" in body
     # the referring side may not name the lawyer
-    assert web("civil1").post(
-        f"/assistance/legal-aid/{t.pk}/lawyer/",
-        {"lawyer_name": "x", "law_firm": "y", "assigned_on": today},
-    ).status_code == 403
+    assert (
+        web("civil1")
+        .post(
+            f"/assistance/legal-aid/{t.pk}/lawyer/",
+            {"lawyer_name": "x", "law_firm": "y", "assigned_on": today},
+        )
+        .status_code
+        == 403
+    )

@@ -36,7 +36,9 @@ def approve(users, application, who: str, ok: bool = True, reason: str = ""):
 
 def granted(users, case, **opinion):
     a = record(users, case)
-    services.submit_opinion(application_id=a.pk, actor=users["civil1"], data=opinion_data(**opinion))
+    services.submit_opinion(
+        application_id=a.pk, actor=users["civil1"], data=opinion_data(**opinion)
+    )
     approve(users, a, "civilhead")
     approve(users, a, "chief")
     a.refresh_from_db()
@@ -71,7 +73,9 @@ def test_one_aid_per_applicant_per_case_ja4(users, acase):
 
 def test_refused_application_allows_a_new_one_ja4(users, acase):
     a = record(users, acase)
-    services.withdraw_application(application_id=a.pk, actor=users["civil1"], data={"reason": "撤回"})
+    services.withdraw_application(
+        application_id=a.pk, actor=users["civil1"], data={"reason": "撤回"}
+    )
     assert record(users, acase).status == AssistanceStatus.RECEIVED
 
 
@@ -171,7 +175,9 @@ def test_proposal_above_request_is_refused(users, acase):
     a = record(users, acase)
     with pytest.raises(InvalidInput) as exc:
         services.submit_opinion(
-            application_id=a.pk, actor=users["civil1"], data=opinion_data(proposed_amount="30000.01")
+            application_id=a.pk,
+            actor=users["civil1"],
+            data=opinion_data(proposed_amount="30000.01"),
         )
     assert fields(exc) == {"proposed_amount": "above_request"}
 
@@ -326,7 +332,11 @@ def test_funds_notice_payment_and_follow_up_ja6(users, acase):
 
     services.record_funds(application_id=a.pk, actor=users["civil1"], data={"arrived_on": today})
     notice = CaseDeadline.objects.get(case=acase, key=f"assistance-notice:{a.pk}")
-    assert (notice.kind, notice.rule, notice.status) == ("assistance_notification", "JA-6", "pending")
+    assert (notice.kind, notice.rule, notice.status) == (
+        "assistance_notification",
+        "JA-6",
+        "pending",
+    )
     assert notice.due > timezone.localdate()
 
     services.record_notice(
@@ -355,7 +365,12 @@ def test_funds_notice_payment_and_follow_up_ja6(users, acase):
     a.refresh_from_db()
     assert a.follow_up_on == timezone.localdate()
     kinds = list(acase.timeline.filter(data__application=a.pk).values_list("kind", flat=True))
-    assert kinds[-4:] == ["assistance_funds", "assistance_notice", "assistance_paid", "assistance_follow_up"]
+    assert kinds[-4:] == [
+        "assistance_funds",
+        "assistance_notice",
+        "assistance_paid",
+        "assistance_follow_up",
+    ]
 
 
 def test_funds_cannot_arrive_before_the_decision(users, acase):

@@ -178,8 +178,13 @@ def case_section(request, case) -> dict | None:
         from zhichi.transfers import rules as transfer_rules
 
         if transfer_rules.can_send_case(user, case):
-            # the legal aid centre of the district, pre-chosen on the transfer form
-            centre = Organisation.objects.filter(kind=OrgKind.LEGAL_AID, is_active=True).first()
+            # the legal aid centre of the case's district (else of its province), pre-chosen
+            centres = Organisation.objects.filter(
+                kind=OrgKind.LEGAL_AID, is_active=True, province=case.organisation.province
+            ).order_by("code")
+            centre = (
+                centres.filter(district=case.organisation.district).first() or centres.first()
+            )
             refer_to = centre.code if centre else "-"
     return {
         "case": case,

@@ -42,7 +42,8 @@ def money_input():
 def date_field(label, *, required=False, past=False, help_text=""):
     widget = DateInput()
     if past:
-        widget.attrs["max"] = timezone.localdate().isoformat()
+        # the form sets max to today when it is built (not when the server started)
+        widget.attrs["data-past"] = "1"
     return forms.CharField(
         label=label, required=required, widget=widget, max_length=40, help_text=help_text
     )
@@ -71,6 +72,10 @@ class DisposalForm(StyledForm):
         self.key = key or self.key
         kwargs.setdefault("auto_id", f"id_{self.key}_%s")
         super().__init__(*args, **kwargs)
+        today = timezone.localdate().isoformat()
+        for field in self.fields.values():
+            if field.widget.attrs.get("data-past"):
+                field.widget.attrs["max"] = today
 
     def raw(self, name: str):
         """What was posted for ``name``, as the widget reads it (no judgement)."""
