@@ -9,11 +9,15 @@ from hypothesis import strategies as st
 
 from zhichi.core.assistance import (
     DEFAULT_SERIES,
+    EXCLUSIONS,
+    SITUATIONS,
     MissingFigure,
     WageFigure,
     as_dict,
     cap,
+    eligibility,
     find_figure,
+    latest_figure,
     needs_special_approval,
 )
 from zhichi.core.criminal import Figure
@@ -185,3 +189,141 @@ def test_ja4_cap_is_annual_times_months_over_twelve_to_the_fen(annual, months):
     assert abs(result.cap - exact) <= D("0.005")
     assert result.cap.as_tuple().exponent == -2
     assert result.monthly_wage.as_tuple().exponent == -2
+
+
+# --- eligibility (rules JA-1, JA-2, JA-3; one aid per applicant per case, JA-4) ----------------
+
+NONE_APPLY = dict.fromkeys(EXCLUSIONS, False)
+
+
+@pytest.mark.parametrize("situation", sorted(SITUATIONS))
+def test_ja2_each_situation_with_no_exclusion_is_eligible(situation):
+    result = eligibility(
+        situation=situation,
+        exclusions=NONE_APPLY,
+        hardship_caused_by_case=True,
+        other_aid_on_case=False,
+    )
+    assert result.eligible
+    assert ("JA-2", f"救助情形：{SITUATIONS[situation]}") in result.reasons
+
+
+@pytest.mark.parametrize("exclusion", sorted(EXCLUSIONS))
+def test_ja3_each_exclusion_makes_the_applicant_ineligible(exclusion):
+    result = eligibility(
+        situation="civil_tort",
+        exclusions={**NONE_APPLY, exclusion: True},
+        hardship_caused_by_case=True,
+        other_aid_on_case=False,
+    )
+    assert not result.eligible
+    assert ("JA-3", f"不予救助：{EXCLUSIONS[exclusion]}") in result.reasons
+
+
+def test_ja3_an_unanswered_exclusion_is_not_eligible_and_named():
+    partial = {k: False for k in list(EXCLUSIONS)[:4]}
+    result = eligibility(
+        situation="other", exclusions=partial, hardship_caused_by_case=True, other_aid_on_case=False
+    )
+    assert not result.eligible
+    assert result.unanswered == tuple(list(EXCLUSIONS)[4:])
+
+
+def test_ja2_wage_hardship_under_6_or_7_must_be_caused_by_the_case():
+    for situation in ("civil_tort", "other"):
+        result = eligibility(
+            situation=situation,
+            exclusions=NONE_APPLY,
+            hardship_caused_by_case=False,
+            other_aid_on_case=False,
+        )
+        assert not result.eligible
+    # a crime victim's situation names its own cause
+    assert eligibility(
+        situation="crime_injury",
+        exclusions=NONE_APPLY,
+        hardship_caused_by_case=False,
+        other_aid_on_case=False,
+    ).eligible
+
+
+def test_ja4_one_aid_per_applicant_per_case():
+    result = eligibility(
+        situation="other",
+        exclusions=NONE_APPLY,
+        hardship_caused_by_case=True,
+        other_aid_on_case=True,
+    )
+    assert not result.eligible and any(rule == "JA-4" for rule, _text in result.reasons)
+
+
+def test_ja1_only_while_the_case_is_handled():
+    result = eligibility(
+        situation="other",
+        exclusions=NONE_APPLY,
+        hardship_caused_by_case=True,
+        other_aid_on_case=False,
+        case_open=False,
+    )
+    assert not result.eligible and result.reasons[0][0] == "JA-1"
+
+
+def test_eligibility_refuses_unknown_codes():
+    with pytest.raises(ValueError):
+        eligibility(
+            situation="wages", exclusions={}, hardship_caused_by_case=True, other_aid_on_case=False
+        )
+    with pytest.raises(ValueError):
+        eligibility(
+            situation="other",
+            exclusions={"bogus": False},
+            hardship_caused_by_case=True,
+            other_aid_on_case=False,
+        )
+
+
+@given(
+    situation=st.sampled_from(sorted(SITUATIONS)),
+    answers=st.dictionaries(st.sampled_from(sorted(EXCLUSIONS)), st.booleans()),
+    caused=st.booleans(),
+    other=st.booleans(),
+    open_=st.booleans(),
+)
+def test_ja3_property_eligible_only_when_every_exclusion_is_answered_no(
+    situation, answers, caused, other, open_
+):
+    result = eligibility(
+        situation=situation,
+        exclusions=answers,
+        hardship_caused_by_case=caused,
+        other_aid_on_case=other,
+        case_open=open_,
+    )
+    all_no = len(answers) == len(EXCLUSIONS) and not any(answers.values())
+    cause_ok = caused or situation not in {"civil_tort", "other"}
+    assert result.eligible == (all_no and cause_ok and not other and open_)
+    # every reason names its rule
+    assert all(rule in {"JA-1", "JA-2", "JA-3", "JA-4"} for rule, _text in result.reasons)
+
+
+# --- the year of the average wage (JA-4: the previous year's, published mid-year) -------------
+def _fig(year: int, annual: str, published: date) -> WageFigure:
+    return WageFigure("53", year, DEFAULT_SERIES, Decimal(annual), "云南省统计局", published)
+
+
+def test_ja4_latest_figure_uses_the_wanted_year_when_entered():
+    figures = [_fig(2023, "112908", date(2024, 6, 3)), _fig(2024, "115000", date(2025, 6, 1))]
+    figure, complete = latest_figure(figures, "53", 2024)
+    assert (figure.wage_year, complete) == (2024, True)
+
+
+def test_ja4_latest_figure_falls_back_and_says_so():
+    figures = [_fig(2022, "110000", date(2023, 6, 1)), _fig(2023, "112908", date(2024, 6, 3))]
+    figure, complete = latest_figure(figures, "53", 2025)
+    assert (figure.wage_year, complete) == (2023, False)
+
+
+def test_ja4_latest_figure_never_uses_a_later_year():
+    figures = [_fig(2026, "130000", date(2027, 6, 1))]
+    with pytest.raises(MissingFigure):
+        latest_figure(figures, "53", 2025)

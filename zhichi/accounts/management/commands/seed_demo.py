@@ -79,6 +79,7 @@ from zhichi.cases.services.disposal import (
 )
 from zhichi.core.identifiers import credit_check_char, id_check_char
 from zhichi.core.routing import arbitration_first
+from zhichi.assistance.demo import seed_assistance
 from zhichi.employers.demo import seed_joint_actions
 from zhichi.employers.models import JointAction
 from zhichi.intake.models import Lead, LeadStatus
@@ -1884,6 +1885,7 @@ class Command(BaseCommand):
                     _run(step, case_ids[i], plan, users)
             seed_transfers(users, clock, now)
             seed_joint_actions(users, clock, now)
+            seed_assistance(users, clock, now)
         return len(plans)
 
     # output
