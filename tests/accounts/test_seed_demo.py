@@ -378,6 +378,17 @@ def test_default_seed_is_a_year_of_realistic_work():
     assert reasons["same_claimant"] >= 2
     assert reasons["same_respondent"] >= 2
 
+    # judicial assistance at every step of the chain, lawyers on the answered legal aid referrals
+    from zhichi.assistance.models import AssistanceApplication, LegalAidReferral
+
+    steps = Counter(AssistanceApplication.objects.values_list("status", flat=True))
+    for status in ("received", "in_approval", "granted", "paid"):
+        assert steps[status] >= 1, status
+    assert AssistanceApplication.objects.filter(urgent=True).exists()
+    granted = AssistanceApplication.objects.get(status="granted")
+    assert granted.funds_arrived_on and not granted.notified_on  # the notice is due
+    assert LegalAidReferral.objects.filter(outcome="representing").count() == 1
+
     assert verify_chain().ok
     assert "review" in output and "closed" in output
 

@@ -57,7 +57,7 @@ def result_block(html: str, name: str) -> str:
 
 def field_error(html: str, field: str) -> bool:
     # each form on a page has its own id prefix (id_deadline_start, id_threshold_province …)
-    return re.search(rf'id="id_(?:[a-z]+_)?{field}_error"', html) is not None
+    return re.search(rf'id="id_(?:[a-z]+_){{0,2}}{field}_error"', html) is not None
 
 
 def duplicate_ids(html: str) -> list[str]:
@@ -496,14 +496,19 @@ def saved(what: str) -> bool:
         return CriminalThreshold.objects.filter(province="53").exists()
     if what == "wage":
         return AverageWage.objects.filter(wage_year=2024).exists()
+    if what == "province_cap":
+        return RuleSetting.objects.filter(key="assistance_province_cap_43").exists()
     return RuleSetting.objects.get(key="assistance_wage_series").value == EMPLOYED
 
+
+PROVINCE_CAP_POST = {"province": "43", "amount": "50000", "source": "湖南省规定（测试）"}
 
 EDITS = [
     ("holiday", holiday_post(), "rulebook.holidays"),
     ("threshold", THRESHOLD_POST, "rulebook.threshold"),
     ("wage", WAGE_POST, "rulebook.wage"),
     ("series", SERIES_POST, "rulebook.setting"),
+    ("province_cap", PROVINCE_CAP_POST, "rulebook.setting"),
 ]
 
 
@@ -565,6 +570,8 @@ def test_saved_series_is_shown_on_the_library_and_the_cap(web):
         ("holiday", {**holiday_post(), "year": ""}, "year"),
         ("series", {"series": "median", "source": "x"}, "series"),
         ("series", {"series": EMPLOYED, "source": ""}, "source"),
+        ("province_cap", {**PROVINCE_CAP_POST, "amount": "-1"}, "amount"),
+        ("province_cap", {**PROVINCE_CAP_POST, "source": ""}, "source"),
     ],
 )
 def test_library_edit_errors_are_422_at_the_field_and_nothing_is_saved(web, what, data, field):

@@ -514,3 +514,49 @@ def test_ja5_only_the_system_administrator_may_switch_the_series(users, username
         services.set_assistance_series(actor=users[username], series=EMPLOYED, source="理由")
     assert RuleSetting.objects.get(key="assistance_wage_series").value == ON_POST
     assert [e.username for e in audit_rows("rulebook.setting", "denied")] == [username]
+
+
+# --- a province's own lower cap (rule JA-4) ------------------------------------------------------
+def test_ja4_province_cap_is_set_used_and_removed(users):
+    from decimal import Decimal
+
+    from zhichi.rulebook import loaders
+
+    row = services.set_province_cap(
+        actor=users["sysadmin"],
+        data={"province": "43", "amount": "50000", "source": "湖南省司法救助实施办法（测试）"},
+    )
+    assert row.key == "assistance_province_cap_43" and row.value == "50000.00"
+    figure = loaders.province_cap("43")
+    assert figure.value == Decimal("50000.00") and figure.source.startswith("湖南省")
+    assert loaders.province_cap("53") is None
+    assert audit_rows("rulebook.setting").count() == 1
+
+    services.set_province_cap(
+        actor=users["sysadmin"], data={"province": "43", "amount": "", "source": "废止（测试）"}
+    )
+    assert loaders.province_cap("43") is None
+    assert audit_rows("rulebook.setting").count() == 2
+
+
+@pytest.mark.parametrize(
+    ("data", "field"),
+    [
+        ({"province": "99", "amount": "1000", "source": "x"}, "province"),
+        ({"province": "43", "amount": "0", "source": "x"}, "amount"),
+        ({"province": "43", "amount": "abc", "source": "x"}, "amount"),
+        ({"province": "43", "amount": "1000", "source": ""}, "source"),
+    ],
+)
+def test_ja4_an_invalid_province_cap_is_refused(users, data, field):
+    with pytest.raises(InvalidInput) as caught:
+        services.set_province_cap(actor=users["sysadmin"], data=data)
+    assert field in {e.field for e in caught.value.errors}
+    assert not RuleSetting.objects.filter(key__startswith="assistance_province_cap_").exists()
+
+
+def test_ja4_only_the_law_library_editor_sets_a_province_cap(users):
+    with pytest.raises(NotPermitted):
+        services.set_province_cap(
+            actor=users["civil1"], data={"province": "43", "amount": "1", "source": "x"}
+        )

@@ -236,3 +236,13 @@ class SeriesForm(StyledForm):
         label=_("Series used for the assistance cap"), choices=WageSeries.choices
     )
     source = forms.CharField(label=_("Basis for the choice"), max_length=10000)
+
+
+class ProvinceCapForm(StyledForm):
+    province = forms.ChoiceField(label=_("Province"), choices=province_choices, initial="53")
+    amount = forms.CharField(
+        label=_("Province cap (yuan)"),
+        required=False,
+        help_text=_("Leave empty to remove the province's own cap."),
+    )
+    source = forms.CharField(label=_("Provincial rule"), max_length=10000)

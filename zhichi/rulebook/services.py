@@ -321,3 +321,47 @@ def set_assistance_series(*, actor: User, series: str, source: str) -> RuleSetti
             detail={"series": series, "source": source},
         )
     return row
+
+
+def set_province_cap(*, actor: User, data: dict) -> RuleSetting | None:
+    """A province's own lower cap on judicial assistance (rule JA-4: "provinces may set lower
+    caps", e.g. Hunan ≤ ¥50,000). An empty amount removes it; the source is always required."""
+    _require_editor(actor, "rulebook.setting")
+    c = Collector()
+    province = c.text(data, "province", "province", required=True, max_length=2)
+    if province and province not in PROVINCE_CODES:
+        c.add("province", "unknown", _("Enter a two-digit province code (GB/T 2260), e.g. 53."))
+    amount = c.money(data, "amount", "amount")
+    if amount is not None and amount <= 0:
+        c.add("amount", "positive", _("Enter an amount above zero, or leave it empty to remove."))
+    source = c.text(data, "source", "source", required=True, max_length=300)
+    if c.errors:
+        raise InvalidInput(c.errors, detail=_("The setting has errors; nothing was saved."))
+    key = f"assistance_province_cap_{province}"
+    with transaction.atomic():
+        if amount is None:
+            removed, _rows = RuleSetting.objects.filter(key=key).delete()
+            record(
+                action="rulebook.setting",
+                actor=actor,
+                object_type="rulebook.rulesetting",
+                object_id=key,
+                detail={"key": key, "removed": bool(removed), "source": source},
+            )
+            return None
+        row, _created = RuleSetting.objects.update_or_create(
+            key=key,
+            defaults={
+                "value": str(amount),
+                "source": source,
+                "changed_by": actor,
+                "changed_at": timezone.now(),
+            },
+        )
+        record(
+            action="rulebook.setting",
+            actor=actor,
+            obj=row,
+            detail={"key": key, "amount": str(amount), "source": source},
+        )
+    return row

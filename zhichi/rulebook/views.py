@@ -23,6 +23,7 @@ from zhichi.rulebook.forms import (
     CriminalLeadForm,
     DeadlineForm,
     HolidayYearForm,
+    ProvinceCapForm,
     SeriesForm,
     ThresholdForm,
     WageClaimForm,
@@ -154,6 +155,18 @@ def _library_context(request, **forms):
         or (ThresholdForm(auto_id="id_threshold_%s") if editable else None),
         "wage_form": forms.get("wage_form")
         or (AverageWageForm(auto_id="id_wage_%s") if editable else None),
+        "province_caps": [
+            {
+                "province": row.key.rsplit("_", 1)[-1],
+                "name": PROVINCE_NAMES.get(row.key.rsplit("_", 1)[-1], ""),
+                "row": row,
+            }
+            for row in RuleSetting.objects.filter(
+                key__startswith="assistance_province_cap_"
+            ).order_by("key")
+        ],
+        "province_cap_form": forms.get("province_cap_form")
+        or (ProvinceCapForm(auto_id="id_province_cap_%s") if editable else None),
         "series_form": forms.get("series_form")
         or (
             SeriesForm(initial={"series": series.value if series else ""}, auto_id="id_series_%s")
@@ -167,6 +180,11 @@ EDITORS = {
     "holiday_form": (HolidayYearForm, services.enter_holiday_year, _("Holiday notice saved.")),
     "threshold_form": (ThresholdForm, services.add_criminal_threshold, _("Thresholds saved.")),
     "wage_form": (AverageWageForm, services.add_average_wage, _("Average wage saved.")),
+    "province_cap_form": (
+        ProvinceCapForm,
+        services.set_province_cap,
+        _("Province cap saved."),
+    ),
 }
 
 
