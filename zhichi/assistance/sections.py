@@ -182,9 +182,7 @@ def case_section(request, case) -> dict | None:
             centres = Organisation.objects.filter(
                 kind=OrgKind.LEGAL_AID, is_active=True, province=case.organisation.province
             ).order_by("code")
-            centre = (
-                centres.filter(district=case.organisation.district).first() or centres.first()
-            )
+            centre = centres.filter(district=case.organisation.district).first() or centres.first()
             refer_to = centre.code if centre else "-"
     return {
         "case": case,

@@ -1,3 +1,327 @@
-from ninja import Router
+"""Procuratorial suggestions in the partner API (API.md § legal supervision, rule TL-9).
 
-router = Router()
+Only the procuratorate's staff reach these operations: for partner agencies and the
+administrators every suggestion (and a case's list of them) answers 404, like a missing one.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils import timezone
+from ninja import Field, Query, Router, Schema, Status
+
+from zhichi.api_support import READ_ERRORS, WRITE_ERRORS, ErrorOut, ValidationErrorOut, keyset_page
+from zhichi.errors import FieldError, InvalidInput
+from zhichi.rulebook import loaders
+from zhichi.supervision import rules, services
+from zhichi.supervision.models import Suggestion, SuggestionStatus
+
+router = Router(tags=["suggestions"])
+
+DATE = {"type": "string", "format": "date"}
+
+
+class SuggestionIn(Schema):
+    to_org_name: str | None = Field(
+        None,
+        description="the recipient agency's name (required unless to_org names an agency on "
+        "the platform)",
+    )
+    to_org: str | None = Field(None, description="the recipient's organisation code, if any")
+    issue: str = Field(..., description="the problem found (violation or risk) and its facts")
+    recommendations: str = Field(..., description="the specific recommendations")
+    legal_basis: str | None = None
+    served_on: Any = Field(
+        None,
+        json_schema_extra=DATE,
+        description="planned date of service; gives a provisional reply_due",
+    )
+
+
+class ReviseIn(SuggestionIn):
+    version: int | None = None
+
+
+class ServeIn(Schema):
+    served_on: Any = Field(..., json_schema_extra=DATE)
+    method: str = Field(..., description="direct | post | electronic | other")
+    received_on: Any = Field(
+        None,
+        json_schema_extra=DATE,
+        description="when the recipient received it (default: served_on)",
+    )
+    reply_due_on: Any = Field(
+        None,
+        json_schema_extra=DATE,
+        description="a shorter reply date for an urgent matter (at most two months after receipt)",
+    )
+    version: int | None = None
+
+
+class ReplyIn(Schema):
+    replied_on: Any = Field(..., json_schema_extra=DATE)
+    text: str
+    adoption: str = Field(..., description="adopted | partly_adopted | not_adopted")
+    version: int | None = None
+
+
+class EscalateIn(Schema):
+    escalated_on: Any = Field(..., json_schema_extra=DATE)
+    to: str = Field(
+        ...,
+        description="superior_procuratorate | competent_authority | party_committee_or_congress",
+    )
+    reason: str
+    version: int | None = None
+
+
+class CloseIn(Schema):
+    note: str
+    version: int | None = None
+
+
+class WithdrawIn(Schema):
+    reason: str
+    version: int | None = None
+
+
+class EscalationOut(Schema):
+    escalated_on: str
+    to: str
+    reason: str
+    by: str
+
+
+class SuggestionOut(Schema):
+    id: int
+    case_id: int
+    case_number: str
+    number: str | None = Field(..., description="issued when the chief procurator approves")
+    status: str = Field(
+        ...,
+        description="pending | returned | approved | served | replied | escalated | closed | "
+        "withdrawn",
+    )
+    to_org_name: str
+    to_org: str | None
+    issue: str
+    recommendations: str
+    legal_basis: str
+    drafted_by: str
+    drafted_at: str
+    approval_id: int | None
+    approval_status: str | None = Field(..., description="pending | approved | rejected")
+    approved_at: str | None
+    return_reason: str
+    served_on: str | None = Field(..., description="planned before service, actual after")
+    received_on: str | None
+    method: str | None
+    reply_due: str | None
+    reply_due_provisional: bool = Field(
+        ..., description="true before service: computed from the planned served_on"
+    )
+    reply_due_custom: bool = Field(..., description="a shorter date set for an urgent matter")
+    reply_rule: str
+    calendar_complete: bool
+    overdue: bool
+    replied_on: str | None
+    reply_text: str
+    adoption: str | None
+    escalations: list[EscalationOut]
+    close_note: str
+    withdraw_reason: str
+    version: int
+
+
+class SuggestionPage(Schema):
+    items: list[SuggestionOut]
+    next_cursor: str | None
+
+
+def _iso(value):
+    return value.isoformat() if value else None
+
+
+def suggestion_out(s: Suggestion, cal=None, today=None) -> dict:
+    due, provisional, complete = services.reply_due_info(s, cal)
+    return {
+        "id": s.pk,
+        "case_id": s.case_id,
+        "case_number": s.case.number,
+        "number": s.number or None,
+        "status": s.status,
+        "to_org_name": s.to_org_name,
+        "to_org": s.to_org.code if s.to_org_id else None,
+        "issue": s.issue,
+        "recommendations": s.recommendations,
+        "legal_basis": s.legal_basis,
+        "drafted_by": s.drafted_by.username,
+        "drafted_at": s.drafted_at.isoformat(),
+        "approval_id": s.approval_id,
+        "approval_status": s.approval.status if s.approval_id else None,
+        "approved_at": _iso(s.approved_at),
+        "return_reason": s.return_reason,
+        "served_on": _iso(s.served_on),
+        "received_on": _iso(s.received_on),
+        "method": s.method or None,
+        "reply_due": _iso(due),
+        "reply_due_provisional": provisional,
+        "reply_due_custom": s.reply_due_custom,
+        "reply_rule": services.REPLY_RULE,
+        "calendar_complete": complete,
+        "overdue": s.is_overdue(today),
+        "replied_on": _iso(s.replied_on),
+        "reply_text": s.reply_text,
+        "adoption": s.adoption or None,
+        "escalations": [
+            {
+                "escalated_on": e.escalated_on.isoformat(),
+                "to": e.to,
+                "reason": e.reason,
+                "by": e.by.username,
+            }
+            for e in s.escalations.all()
+        ],
+        "close_note": s.close_note,
+        "withdraw_reason": s.withdraw_reason,
+        "version": s.version,
+    }
+
+
+RELATED = ("case", "approval", "to_org", "drafted_by")
+
+
+def _qs():
+    return Suggestion.objects.select_related(*RELATED).prefetch_related("escalations__by")
+
+
+def _out_many(rows) -> list[dict]:
+    rows = list(rows)
+    cal = loaders.holiday_calendar() if rows else None
+    today = timezone.localdate()
+    return [suggestion_out(s, cal, today) for s in rows]
+
+
+def _data(payload: Schema) -> dict:
+    return {k: ("" if v is None else v) for k, v in payload.dict().items() if k != "version"}
+
+
+@router.post(
+    "/cases/{case_id}/suggestions",
+    response={201: SuggestionOut, **WRITE_ERRORS},
+    summary="Draft a procuratorial suggestion and submit it to the chief procurator (TL-9)",
+)
+def suggestion_draft(request, case_id: int, payload: SuggestionIn):
+    case = rules.get_case_for(request.auth, case_id)
+    s = services.draft_suggestion(case_id=case.pk, actor=request.auth, data=_data(payload))
+    return Status(201, suggestion_out(_qs().get(pk=s.pk)))
+
+
+@router.get(
+    "/cases/{case_id}/suggestions",
+    response={200: list[SuggestionOut], **READ_ERRORS},
+    summary="The procuratorial suggestions of a case, newest first",
+)
+def case_suggestions(request, case_id: int):
+    case = rules.get_case_for(request.auth, case_id)
+    return _out_many(_qs().filter(case=case).order_by("-id")[:200])
+
+
+@router.get(
+    "/suggestions",
+    response={200: SuggestionPage, 401: ErrorOut, 422: ValidationErrorOut},
+    summary="The register of procuratorial suggestions you may see, newest first",
+)
+def list_suggestions(
+    request,
+    status: str | None = Query(None, description=" | ".join(SuggestionStatus.values)),
+    overdue: bool | None = Query(None, description="only those whose reply is overdue"),
+    q: str | None = Query(None, description="number, recipient or case number"),
+    limit: int | None = None,
+    cursor: str | None = None,
+):
+    if status and status not in SuggestionStatus.values:
+        raise InvalidInput([FieldError("status", "choice", " | ".join(SuggestionStatus.values))])
+    qs = rules.suggestions_visible_to(request.auth).register_filter(
+        today=timezone.localdate(), status=status or "", overdue=overdue, q=q or ""
+    )
+    try:
+        rows, next_cursor = keyset_page(
+            qs.select_related(*RELATED).prefetch_related("escalations__by"),
+            limit=limit,
+            cursor=cursor,
+        )
+    except ValueError:
+        raise InvalidInput([FieldError("cursor", "invalid", "Bad cursor.")]) from None
+    return {"items": _out_many(rows), "next_cursor": next_cursor}
+
+
+@router.get(
+    "/suggestions/{suggestion_id}",
+    response={200: SuggestionOut, **READ_ERRORS},
+    summary="A procuratorial suggestion",
+)
+def get_suggestion(request, suggestion_id: int):
+    return suggestion_out(rules.get_suggestion_for(request.auth, suggestion_id, _qs()))
+
+
+def _step(request, suggestion_id: int, call, payload: Schema):
+    s = rules.get_suggestion_for(request.auth, suggestion_id)
+    call(suggestion_id=s.pk, actor=request.auth, data=_data(payload), version=payload.version)
+    return suggestion_out(_qs().get(pk=s.pk))
+
+
+@router.post(
+    "/suggestions/{suggestion_id}/revise",
+    response={200: SuggestionOut, **WRITE_ERRORS},
+    summary="Revise a returned suggestion and submit it again (a new approval)",
+)
+def suggestion_revise(request, suggestion_id: int, payload: ReviseIn):
+    return _step(request, suggestion_id, services.revise_suggestion, payload)
+
+
+@router.post(
+    "/suggestions/{suggestion_id}/serve",
+    response={200: SuggestionOut, **WRITE_ERRORS},
+    summary="Record service; the reply is due two months after receipt (TL-9)",
+)
+def suggestion_serve(request, suggestion_id: int, payload: ServeIn):
+    return _step(request, suggestion_id, services.serve_suggestion, payload)
+
+
+@router.post(
+    "/suggestions/{suggestion_id}/reply",
+    response={200: SuggestionOut, **WRITE_ERRORS},
+    summary="Record the recipient's written reply",
+)
+def suggestion_reply(request, suggestion_id: int, payload: ReplyIn):
+    return _step(request, suggestion_id, services.record_reply, payload)
+
+
+@router.post(
+    "/suggestions/{suggestion_id}/escalate",
+    response={200: SuggestionOut, **WRITE_ERRORS},
+    summary="Escalate non-compliance (superior procuratorate, competent authority, Party "
+    "committee or people's congress)",
+)
+def suggestion_escalate(request, suggestion_id: int, payload: EscalateIn):
+    return _step(request, suggestion_id, services.escalate_suggestion, payload)
+
+
+@router.post(
+    "/suggestions/{suggestion_id}/close",
+    response={200: SuggestionOut, **WRITE_ERRORS},
+    summary="Close with a note, after the reply or an escalation",
+)
+def suggestion_close(request, suggestion_id: int, payload: CloseIn):
+    return _step(request, suggestion_id, services.close_suggestion, payload)
+
+
+@router.post(
+    "/suggestions/{suggestion_id}/withdraw",
+    response={200: SuggestionOut, **WRITE_ERRORS},
+    summary="Withdraw with a reason, before service",
+)
+def suggestion_withdraw(request, suggestion_id: int, payload: WithdrawIn):
+    return _step(request, suggestion_id, services.withdraw_suggestion, payload)

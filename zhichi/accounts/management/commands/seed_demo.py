@@ -49,6 +49,7 @@ from zhichi.accounts.demo_vocabulary import (
     names_phrase as _names,
 )
 from zhichi.accounts.models import Department, Organisation, OrgKind, Role, User
+from zhichi.assistance.demo import seed_assistance
 from zhichi.audit.services import record
 from zhichi.cases import ledger as ledger_mod
 from zhichi.cases.models import (
@@ -79,7 +80,6 @@ from zhichi.cases.services.disposal import (
 )
 from zhichi.core.identifiers import credit_check_char, id_check_char
 from zhichi.core.routing import arbitration_first
-from zhichi.assistance.demo import seed_assistance
 from zhichi.employers.demo import seed_joint_actions
 from zhichi.employers.models import JointAction
 from zhichi.intake.models import Lead, LeadStatus
