@@ -411,8 +411,8 @@ def test_assistance_from_application_to_payment(page: Page, browser_errors, law_
     for done in ("opinion", "funds", "notice", "payment"):
         expect(page.locator(f"form#form-{done}")).to_have_count(0)
     history = page.locator("section[aria-labelledby='h-history'] ol.timeline > li")
-    # recorded, opinion, step passed, decided, funds, notice, paid
-    expect(history).to_have_count(7)
+    # recorded, opinion, the head's approval, the chief's approval, decided, funds, notice, paid
+    expect(history).to_have_count(8)
     expect(history.last).to_contain_text(
         zh_format("Assistance paid: %(amount)s yuan", amount=f"{GRANTED:,.2f}")
     )

@@ -91,7 +91,6 @@ EVENT_LABELS = {
         if e.data.get("proposal") == "grant"
         else _("Review opinion: refuse aid")
     ),
-    "assistance_step": lambda e: _("Assistance approval step passed"),
     "assistance_returned": lambda e: _("Assistance opinion returned for revision"),
     "assistance_decided": lambda e: (
         _("Assistance decided: %(status)s") % {"status": _status(e.data.get("status"))}

@@ -451,18 +451,19 @@ def on_approval_decided(approval: Approval, actor: User, approved: bool, reason:
         kind = "assistance_decided"
     application.version += 1
     application.save()
-    add_event(
-        application.case,
-        kind=kind,
-        actor=actor,
-        summary=reason[:500],
-        data={
-            "application": application.pk,
-            "step": step["step"],
-            "status": application.status,
-            "amount": str(application.granted_amount or ""),
-        },
-    )
+    if kind != "assistance_step":  # a step passed is the approval's own timeline event
+        add_event(
+            application.case,
+            kind=kind,
+            actor=actor,
+            summary=reason[:500],
+            data={
+                "application": application.pk,
+                "step": step["step"],
+                "status": application.status,
+                "amount": str(application.granted_amount or ""),
+            },
+        )
     refresh_deadlines(application.case)
 
 

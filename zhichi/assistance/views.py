@@ -201,8 +201,12 @@ def _detail_context(request, application: AssistanceApplication, failed=None) ->
         a.case = application.case
         a.may_decide = a.status == ApprovalStatus.PENDING and case_rules.can_approve(user, a)
     _annotate([application])
+    ids = [a.pk for a in approvals]
     timeline = list(
-        application.case.timeline.filter(data__application=application.pk)
+        application.case.timeline.filter(
+            Q(data__application=application.pk)
+            | Q(kind="approval_decided", data__approval__in=ids)
+        )
         .select_related("actor")
         .order_by("at", "id")
     )
