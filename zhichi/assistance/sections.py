@@ -144,6 +144,7 @@ def assistance_deadlines(case, cal, today) -> list[dict]:
                     _("Tell %(name)s the aid has arrived") % {"name": name},
                     cal_mod.compute("assistance_notification", a.funds_arrived_on, cal),
                     done_on=a.notified_on,
+                    survives_closing=True,
                 )
             )
     return rows

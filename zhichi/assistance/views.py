@@ -204,8 +204,7 @@ def _detail_context(request, application: AssistanceApplication, failed=None) ->
     ids = [a.pk for a in approvals]
     timeline = list(
         application.case.timeline.filter(
-            Q(data__application=application.pk)
-            | Q(kind="approval_decided", data__approval__in=ids)
+            Q(data__application=application.pk) | Q(kind="approval_decided", data__approval__in=ids)
         )
         .select_related("actor")
         .order_by("at", "id")

@@ -62,7 +62,17 @@ def register_deadline_source(
 APPEAL_KIND = {CourtEventKind.JUDGMENT: "appeal_judgment", CourtEventKind.RULING: "appeal_ruling"}
 
 
-def deadline_row(key, kind, label, result: cal_mod.Deadline, *, done_on: date | None = None):
+def deadline_row(
+    key,
+    kind,
+    label,
+    result: cal_mod.Deadline,
+    *,
+    done_on: date | None = None,
+    survives_closing: bool = False,
+):
+    """One deadline in the shape refresh_deadlines stores. ``survives_closing``: still owed after
+    the case is closed (a suggestion's reply, the notice of aid paid later), so not cancelled."""
     return {
         "key": key,
         "kind": kind,
@@ -72,6 +82,7 @@ def deadline_row(key, kind, label, result: cal_mod.Deadline, *, done_on: date | 
         "basis": result.basis[:300],
         "calendar_complete": result.calendar_complete,
         "done_on": done_on,
+        "survives_closing": survives_closing,
     }
 
 
@@ -191,7 +202,8 @@ def desired_deadlines(case: Case) -> list[dict]:
         out.extend(source(case, cal, today))
     if case.status == CaseStatus.CLOSED:
         for d in out:
-            d["cancelled"] = d["done_on"] is None  # closing ends what was still open
+            # closing ends what was still open, except what is owed after it
+            d["cancelled"] = d["done_on"] is None and not d.get("survives_closing")
     return out
 
 

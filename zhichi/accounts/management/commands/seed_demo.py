@@ -85,6 +85,7 @@ from zhichi.employers.models import JointAction
 from zhichi.intake.models import Lead, LeadStatus
 from zhichi.intake.services import accept_lead, create_lead, decline_lead
 from zhichi.intake.validation import validate_lead
+from zhichi.supervision.demo import seed_suggestions
 from zhichi.transfers.demo import seed_transfers
 from zhichi.transfers.models import Transfer
 
@@ -1884,6 +1885,7 @@ class Command(BaseCommand):
                     assert step is not None
                     _run(step, case_ids[i], plan, users)
             seed_transfers(users, clock, now)
+            seed_suggestions(users, clock, now)
             seed_joint_actions(users, clock, now)
             seed_assistance(users, clock, now)
         return len(plans)

@@ -1,0 +1,157 @@
+"""Forms of the suggestion pages. They shape the page only: each posts the API's field names and
+the service validates; the service's field errors come back onto these fields."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _lazy
+
+from zhichi.accounts.models import Organisation
+from zhichi.forms import DateInput, StyledForm
+from zhichi.supervision.models import (
+    Adoption,
+    EscalationTarget,
+    ServiceMethod,
+    SuggestionStatus,
+)
+
+CHOOSE = [("", _lazy("Choose…"))]
+
+
+class ServiceErrorsMixin:
+    """Put the service's field errors on the fields (others at the top of the form)."""
+
+    def payload(self) -> dict:
+        return {name: self.data.get(self.add_prefix(name), "") for name in self.fields}
+
+    def show_service_errors(self, exc) -> None:
+        for err in exc.errors:
+            name = err.field if err.field in self.fields else None
+            self.add_error(name, err.message)
+            if name:
+                attrs = self.fields[name].widget.attrs
+                if "is-invalid" not in attrs.get("class", ""):
+                    attrs["class"] = (attrs.get("class", "") + " is-invalid").strip()
+                attrs["aria-invalid"] = "true"
+
+
+class SuggestionForm(ServiceErrorsMixin, StyledForm):
+    to_org_name = forms.CharField(
+        label=_lazy("Recipient"),
+        max_length=200,
+        help_text=_lazy("The agency the suggestion is addressed to, by its full name."),
+    )
+    to_org = forms.ChoiceField(
+        label=_lazy("Recipient on the platform"),
+        required=False,
+        help_text=_lazy("Only if the recipient works on this platform; most do not."),
+    )
+    issue = forms.CharField(
+        label=_lazy("Problem found"),
+        widget=forms.Textarea(attrs={"rows": 5}),
+        max_length=8000,
+        help_text=_lazy("Where the matter came from, the facts found and the violation or risk."),
+    )
+    recommendations = forms.CharField(
+        label=_lazy("Recommendations"),
+        widget=forms.Textarea(attrs={"rows": 5}),
+        max_length=8000,
+        help_text=_lazy("What the recipient should do, point by point."),
+    )
+    legal_basis = forms.CharField(
+        label=_lazy("Legal basis"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=2000,
+    )
+    served_on = forms.CharField(
+        label=_lazy("Planned date of service"),
+        required=False,
+        widget=DateInput(),
+        max_length=40,
+        help_text=_lazy("Optional: shows a provisional reply date (two months after receipt)."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["to_org"].choices = CHOOSE + [
+            (o.code, o.name) for o in Organisation.objects.filter(is_active=True).order_by("code")
+        ]
+
+
+class ServeForm(ServiceErrorsMixin, StyledForm):
+    served_on = forms.CharField(label=_lazy("Served on"), widget=DateInput(), max_length=40)
+    method = forms.ChoiceField(
+        label=_lazy("Method of service"), choices=CHOOSE + ServiceMethod.choices
+    )
+    received_on = forms.CharField(
+        label=_lazy("Received on"),
+        required=False,
+        widget=DateInput(),
+        max_length=40,
+        help_text=_lazy("The day the recipient received it; leave empty if the same day."),
+    )
+    reply_due_on = forms.CharField(
+        label=_lazy("Shorter reply date (urgent matters)"),
+        required=False,
+        widget=DateInput(),
+        max_length=40,
+        help_text=_lazy("Leave empty for the statutory two months after receipt (rule TL-9)."),
+    )
+
+
+class ReplyForm(ServiceErrorsMixin, StyledForm):
+    replied_on = forms.CharField(label=_lazy("Replied on"), widget=DateInput(), max_length=40)
+    adoption = forms.ChoiceField(
+        label=_lazy("Recommendations adopted?"), choices=CHOOSE + Adoption.choices
+    )
+    text = forms.CharField(
+        label=_lazy("What the reply says"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=8000,
+    )
+
+
+class EscalateForm(ServiceErrorsMixin, StyledForm):
+    escalated_on = forms.CharField(label=_lazy("Escalated on"), widget=DateInput(), max_length=40)
+    to = forms.ChoiceField(label=_lazy("Escalated to"), choices=CHOOSE + EscalationTarget.choices)
+    reason = forms.CharField(
+        label=_lazy("Why the recipient did not comply"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=4000,
+    )
+
+
+class CloseForm(ServiceErrorsMixin, StyledForm):
+    note = forms.CharField(
+        label=_lazy("Closing note"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=4000,
+    )
+
+
+class WithdrawForm(ServiceErrorsMixin, StyledForm):
+    reason = forms.CharField(
+        label=_lazy("Why it is withdrawn"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=4000,
+    )
+
+
+class RegisterFilterForm(StyledForm):
+    status = forms.ChoiceField(
+        label=_lazy("Status"),
+        required=False,
+        choices=[("", _lazy("All")), *SuggestionStatus.choices],
+    )
+    overdue = forms.ChoiceField(
+        label=_lazy("Reply"),
+        required=False,
+        choices=[("", _lazy("All")), ("1", _lazy("Overdue")), ("0", _lazy("Not overdue"))],
+    )
+    q = forms.CharField(
+        label=_lazy("Search"),
+        required=False,
+        max_length=100,
+        help_text=_lazy("Number, recipient or case number."),
+    )

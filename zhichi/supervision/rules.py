@@ -1,0 +1,84 @@
+"""Who may see and act on procuratorial suggestions. Scoped getters raise 404 for what a user
+may not see.
+
+Suggestions are the procuratorate's own work: its staff see those of the cases they may see;
+partner agencies never see them (not even on a case shared with them), and the three
+administrators see no case work at all (rule R5).
+"""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+from django.http import Http404
+
+from zhichi.accounts.models import Role
+from zhichi.cases import rules as case_rules
+from zhichi.cases.models import Case, CaseStatus
+from zhichi.supervision.models import Suggestion, SuggestionStatus
+
+STAFF_ROLES = {Role.OFFICER, Role.HEAD, Role.CHIEF, Role.REGISTRAR}
+
+
+def _active(user) -> bool:
+    return bool(user and user.is_authenticated and user.is_active and user.organisation_id)
+
+
+def may_see_suggestions(user) -> bool:
+    """Whether ``user`` has a suggestion scope at all (for navigation and page sections)."""
+    return _active(user) and user.role in STAFF_ROLES and case_rules.may_see_cases(user)
+
+
+def cases_with_suggestions_for(user) -> QuerySet[Case]:
+    if not may_see_suggestions(user):
+        return Case.objects.none()
+    return case_rules.cases_visible_to(user)
+
+
+def suggestions_visible_to(user) -> QuerySet[Suggestion]:
+    if not may_see_suggestions(user):
+        return Suggestion.objects.none()
+    return Suggestion.objects.filter(case__in=case_rules.cases_visible_to(user))
+
+
+def get_suggestion_for(user, pk, queryset=None) -> Suggestion:
+    """The suggestion if ``user`` may see it, else 404 (exactly like a missing one)."""
+    try:
+        if not may_see_suggestions(user):
+            raise Suggestion.DoesNotExist
+        qs = queryset if queryset is not None else Suggestion.objects
+        return qs.filter(case__in=case_rules.cases_visible_to(user)).get(pk=pk)
+    except (Suggestion.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def get_case_for(user, pk, queryset=None) -> Case:
+    """The case, for its suggestions: 404 for those who may not see the case, and for partner
+    staff even when the case is shared with them (its suggestions are not theirs to see)."""
+    if not may_see_suggestions(user):
+        raise Http404
+    return case_rules.get_case_for(user, pk, queryset)
+
+
+def can_draft(user, case: Case) -> bool:
+    """A suggestion is drafted by those who work on the case (its officer or the department
+    head), while the case is open."""
+    return case.status == CaseStatus.OPEN and case_rules.can_work_on(user, case)
+
+
+def can_revise(user, suggestion: Suggestion) -> bool:
+    """A returned suggestion is revised and resubmitted under the drafting rule."""
+    return suggestion.status == SuggestionStatus.RETURNED and can_draft(user, suggestion.case)
+
+
+def can_follow_up(user, suggestion: Suggestion) -> bool:
+    """Service, the reply, escalation, closing and withdrawal: the case officer, the head of the
+    case's department or the chief procurator — also after the case itself is closed, since a
+    reply may come months later."""
+    case = suggestion.case
+    if not _active(user) or user.organisation_id != case.organisation_id:
+        return False
+    if user.role == Role.OFFICER:
+        return case.officer_id == user.pk
+    if user.role == Role.HEAD:
+        return case.department_id is not None and user.department_id == case.department_id
+    return user.role == Role.CHIEF

@@ -1,0 +1,644 @@
+"""Every change to a procuratorial suggestion (C10): draft, revise, the chief procurator's
+decision (an approval hook), service, reply, escalation, closing and withdrawal.
+
+Each function is keyword-only and runs in one transaction with the suggestion row locked; a
+refusal is audited before the transaction (so the denial row is kept, rule R7); the step is
+written to the case timeline and the audit trail, and the people concerned are notified inside
+the same transaction. The reply date follows rule TL-9: two months from receipt, rolled past
+rest days (rule TL-1), or a shorter date set for an urgent matter.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from zhichi.accounts.models import Organisation, Role, User
+from zhichi.accounts.notify import notify
+from zhichi.accounts.services import next_number
+from zhichi.audit.services import record
+from zhichi.cases.models import Approval, ApprovalKind, Case
+from zhichi.cases.rules import can_work_on
+from zhichi.cases.services import add_event
+from zhichi.cases.services.approvals import request_approval
+from zhichi.cases.services.common import ensure_may_work, lock
+from zhichi.cases.services.derived import deadline_row, refresh_deadlines
+from zhichi.core import calendar as cal_mod
+from zhichi.errors import FieldError, InvalidInput, NotPermitted, StaleVersion
+from zhichi.rulebook import loaders
+from zhichi.supervision import rules
+from zhichi.supervision.models import (
+    AFTER_SERVICE,
+    AWAITING_REPLY,
+    WITHDRAWABLE,
+    Adoption,
+    EscalationTarget,
+    ServiceMethod,
+    Suggestion,
+    SuggestionEscalation,
+    SuggestionStatus,
+)
+from zhichi.validation import Collector
+
+REPLY_RULE = "TL-9"
+REPLY_PERIOD = "suggestion_reply"
+
+
+def suggestion_number(org: Organisation, year: int, serial: int) -> str:
+    return f"{org.short_name or org.code}检建〔{year}〕{serial}号"
+
+
+def suggestion_url(suggestion: Suggestion) -> str:
+    return f"/supervision/suggestions/{suggestion.pk}/"
+
+
+# --- the reply date (rule TL-9) -------------------------------------------------------------
+def statutory_reply_due(received_on: date, cal=None) -> cal_mod.Deadline:
+    """Two months from the day the recipient received the suggestion, rolled forward past
+    weekends and official holidays (rule TL-1)."""
+    return cal_mod.compute(REPLY_PERIOD, received_on, cal or loaders.holiday_calendar())
+
+
+def reply_due_info(suggestion: Suggestion, cal=None) -> tuple[date | None, bool, bool]:
+    """(due, provisional, calendar_complete). Once served, the recorded date; before service,
+    the date a planned service would give (provisional); otherwise none."""
+    if suggestion.reply_due is not None:
+        return suggestion.reply_due, False, suggestion.calendar_complete
+    if suggestion.served_on and suggestion.status not in (
+        SuggestionStatus.WITHDRAWN,
+        *AFTER_SERVICE,
+    ):
+        result = statutory_reply_due(suggestion.served_on, cal)
+        return result.due, True, result.calendar_complete
+    return None, False, True
+
+
+def deadline_source(case: Case, cal: cal_mod.HolidayCalendar, today: date) -> list[dict]:
+    """The case's reply deadlines: one row per served suggestion (withdrawn ones never are)."""
+    rows = []
+    served = Suggestion.objects.filter(case=case, status__in=AFTER_SERVICE).exclude(
+        received_on__isnull=True
+    )
+    for s in served.order_by("id"):
+        label = _("Reply to procuratorial suggestion %(number)s (%(org)s)") % {
+            "number": s.number,
+            "org": s.to_org_name,
+        }
+        done_on = s.replied_on or (
+            timezone.localdate(s.closed_at) if s.status == SuggestionStatus.CLOSED else None
+        )
+        if s.reply_due_custom:
+            rows.append(
+                {
+                    "key": f"suggestion:{s.pk}",
+                    "kind": "suggestion_reply",
+                    "label": label[:200],
+                    "due": s.reply_due,
+                    "rule": REPLY_RULE,
+                    "basis": _("A shorter reply period set for an urgent matter (rule TL-9)."),
+                    "calendar_complete": s.calendar_complete,
+                    "done_on": done_on,
+                    "survives_closing": True,
+                }
+            )
+            continue
+        result = statutory_reply_due(s.received_on, cal)
+        if (s.reply_due, s.calendar_complete) != (result.due, result.calendar_complete):
+            # a holiday notice entered after service moves the date: keep the record in step
+            # with the case's deadline, which is derived from the same records
+            Suggestion.objects.filter(pk=s.pk).update(
+                reply_due=result.due, calendar_complete=result.calendar_complete
+            )
+        rows.append(
+            deadline_row(
+                f"suggestion:{s.pk}",
+                "suggestion_reply",
+                label,
+                result,
+                done_on=done_on,
+                survives_closing=True,
+            )
+        )
+    return rows
+
+
+# --- helpers ----------------------------------------------------------------------------------
+def _raise(c: Collector) -> None:
+    if c.errors:
+        raise InvalidInput(c.errors, detail=_("The record has errors; nothing was saved."))
+
+
+def _state_error(suggestion: Suggestion, action: str) -> InvalidInput:
+    return InvalidInput(
+        [
+            FieldError(
+                "status",
+                "state",
+                _("This suggestion is %(status)s; it cannot be %(action)s now.")
+                % {
+                    "status": SuggestionStatus(suggestion.status).label,
+                    "action": ACTION_WORDS[action](),
+                },
+            )
+        ]
+    )
+
+
+ACTION_WORDS = {
+    "revise": lambda: _("revised"),
+    "serve": lambda: _("served"),
+    "reply": lambda: _("given a reply"),
+    "escalate": lambda: _("escalated"),
+    "close": lambda: _("closed"),
+    "withdraw": lambda: _("withdrawn"),
+}
+
+
+def _lock(suggestion_id: int, version: int | None) -> Suggestion:
+    s = Suggestion.objects.select_for_update().get(pk=suggestion_id)
+    if version is not None and s.version != version:
+        raise StaleVersion(s.version)
+    return s
+
+
+def _save(s: Suggestion, *fields: str) -> None:
+    s.version += 1
+    s.save(update_fields=["version", *fields])
+
+
+def _event(s: Suggestion, kind: str, actor: User | None, summary: str = "", **data) -> None:
+    add_event(
+        s.case,
+        kind=kind,
+        actor=actor,
+        summary=summary,
+        data={
+            "suggestion": s.pk,
+            "number": s.number,
+            "to_org_name": s.to_org_name,
+            "status": s.status,
+            **data,
+        },
+    )
+
+
+def _tell(s: Suggestion, actor: User, text: str, step: str, *, chiefs: bool = False) -> None:
+    """The case officer and the drafter (and, for escalations, the chief procurators) learn of
+    a step someone else took."""
+    ids = {s.case.officer_id, s.drafted_by_id} - {None, actor.pk}
+    users = list(User.objects.filter(pk__in=ids, is_active=True))
+    if chiefs:
+        users += list(
+            User.objects.filter(
+                organisation_id=s.case.organisation_id, role=Role.CHIEF, is_active=True
+            ).exclude(pk__in=[actor.pk, *ids])
+        )
+    for user in users:
+        notify(
+            user=user,
+            kind="suggestion",
+            text=text,
+            url=suggestion_url(s),
+            dedupe_key=f"suggestion:{s.pk}:{step}:{s.version}:{user.pk}",
+        )
+
+
+def _content(c: Collector, data: dict, today: date) -> dict:
+    """The text of a suggestion (检察建议书): recipient, problem, recommendations, basis, and an
+    optional planned date of service."""
+    to_org_code = c.text(data, "to_org", "to_org", max_length=32)
+    to_org = None
+    if to_org_code:
+        to_org = Organisation.objects.filter(code=to_org_code, is_active=True).first()
+        if to_org is None:
+            c.add("to_org", "unknown", _("No active organisation has this code."))
+    to_org_name = c.text(data, "to_org_name", "to_org_name", max_length=200)
+    if not to_org_name:
+        if to_org is not None:
+            to_org_name = to_org.name
+        elif not to_org_code:
+            c.add("to_org_name", "required", _("Name the agency the suggestion goes to."))
+    issue = c.text(data, "issue", "issue", required=True, max_length=8000)
+    recommendations = c.text(
+        data, "recommendations", "recommendations", required=True, max_length=8000
+    )
+    legal_basis = c.text(data, "legal_basis", "legal_basis", max_length=2000)
+    served_on = c.day(data, "served_on", "served_on")
+    if served_on is not None and served_on < today:
+        c.add("served_on", "past", _("A planned date of service cannot be in the past."))
+        served_on = None
+    return {
+        "to_org_name": to_org_name,
+        "to_org": to_org,
+        "issue": issue,
+        "recommendations": recommendations,
+        "legal_basis": legal_basis,
+        "served_on": served_on,
+    }
+
+
+def _submit(s: Suggestion, actor: User) -> Approval:
+    """Ask the chief procurator to decide (the 检察建议书 needs the chief's decision)."""
+    summary = _("Procuratorial suggestion to %(org)s") % {"org": s.to_org_name}
+    return request_approval(
+        case=s.case,
+        kind=ApprovalKind.SUGGESTION,
+        required_role=Role.CHIEF,
+        actor=actor,
+        payload={
+            "suggestion": s.pk,
+            "summary": summary,
+            "reasons": s.recommendations,
+            "url": suggestion_url(s),
+        },
+        text=_("Approval needed: procuratorial suggestion to %(org)s on %(number)s")
+        % {"org": s.to_org_name, "number": s.case.number},
+        url=suggestion_url(s),
+    )
+
+
+# --- drafting and revising --------------------------------------------------------------------
+def draft_suggestion(*, case_id: int, actor: User, data: dict) -> Suggestion:
+    """Draft a suggestion on an open case and submit it to the chief procurator."""
+    ensure_may_work(case_id, actor, "suggestion.draft")
+    c = Collector()
+    d = _content(c, data, timezone.localdate())
+    _raise(c)
+    with transaction.atomic():
+        case = lock(case_id, None)
+        s = Suggestion.objects.create(
+            case=case, organisation=case.organisation, drafted_by=actor, **d
+        )
+        s.approval = _submit(s, actor)
+        s.save(update_fields=["approval"])
+        _event(s, "suggestion_drafted", actor, s.issue, approval=s.approval_id)
+        record(
+            action="suggestion.draft",
+            actor=actor,
+            obj=s,
+            detail={"case": case.pk, "to_org_name": s.to_org_name, "approval": s.approval_id},
+        )
+    return s
+
+
+def revise_suggestion(
+    *, suggestion_id: int, actor: User, data: dict, version: int | None = None
+) -> Suggestion:
+    """Revise a returned suggestion and submit it again: a new approval."""
+    current = Suggestion.objects.select_related("case").get(pk=suggestion_id)
+    if not can_work_on(actor, current.case):
+        record(action="suggestion.revise", actor=actor, obj=current, outcome="denied")
+        raise NotPermitted(_("Only the case officer or the department head may revise it."))
+    c = Collector()
+    d = _content(c, data, timezone.localdate())
+    _raise(c)
+    with transaction.atomic():
+        lock(current.case_id, None)
+        s = _lock(suggestion_id, version)
+        if s.status != SuggestionStatus.RETURNED:
+            raise _state_error(s, "revise")
+        for field, value in d.items():
+            setattr(s, field, value)
+        s.status = SuggestionStatus.PENDING
+        s.approval = _submit(s, actor)
+        _save(s, "status", "approval", *d)
+        _event(s, "suggestion_revised", actor, s.issue, approval=s.approval_id)
+        record(
+            action="suggestion.revise",
+            actor=actor,
+            obj=s,
+            detail={"approval": s.approval_id, "to_org_name": s.to_org_name},
+        )
+    return s
+
+
+def on_approval_decided(approval: Approval, actor: User, approved: bool, reason: str) -> None:
+    """The chief procurator's decision (inside approvals.decide_approval's transaction): an
+    approved suggestion gets its number, gap-free per procuratorate and year; a rejected one
+    goes back to the drafter for revision."""
+    s = Suggestion.objects.select_for_update().get(pk=approval.payload["suggestion"])
+    if s.status != SuggestionStatus.PENDING or s.approval_id != approval.pk:
+        raise InvalidInput(
+            [FieldError("status", "state", _("This suggestion no longer waits for approval."))]
+        )
+    if approved:
+        now = timezone.now()
+        year = timezone.localdate(now).year
+        serial = next_number(organisation=s.organisation, kind="suggestion", year=year)
+        s.number = suggestion_number(s.organisation, year, serial)
+        s.status = SuggestionStatus.APPROVED
+        s.approved_by, s.approved_at, s.return_reason = actor, now, ""
+        _save(s, "number", "status", "approved_by", "approved_at", "return_reason")
+        _event(s, "suggestion_approved", actor, reason, approval=approval.pk)
+        record(
+            action="suggestion.approve",
+            actor=actor,
+            obj=s,
+            detail={"number": s.number, "approval": approval.pk},
+        )
+    else:
+        s.status = SuggestionStatus.RETURNED
+        s.return_reason = reason
+        _save(s, "status", "return_reason")
+        _event(s, "suggestion_returned", actor, reason, approval=approval.pk)
+        record(action="suggestion.return", actor=actor, obj=s, detail={"approval": approval.pk})
+
+
+# --- after approval: service, reply, escalation, closing, withdrawal ---------------------------
+def _follow_up(suggestion_id: int, actor: User, action: str) -> Suggestion:
+    current = Suggestion.objects.select_related("case").get(pk=suggestion_id)
+    if not rules.can_follow_up(actor, current):
+        record(action=f"suggestion.{action}", actor=actor, obj=current, outcome="denied")
+        raise NotPermitted(
+            _(
+                "Only the case officer, the head of the case's department or the chief "
+                "procurator may do this."
+            )
+        )
+    return current
+
+
+def serve_suggestion(
+    *, suggestion_id: int, actor: User, data: dict, version: int | None = None
+) -> Suggestion:
+    """Record service (送达) and the day the recipient received it; the reply is due two months
+    later (rule TL-9), or on a shorter date set for an urgent matter."""
+    current = _follow_up(suggestion_id, actor, "serve")
+    today = timezone.localdate()
+    c = Collector()
+    served_on = c.day(data, "served_on", "served_on", required=True, not_after=today)
+    method = c.choice(data, "method", "method", ServiceMethod.choices)
+    received_on = c.day(data, "received_on", "received_on", not_after=today)
+    custom = c.day(data, "reply_due_on", "reply_due_on")
+    approved_on = timezone.localdate(current.approved_at) if current.approved_at else None
+    if served_on and approved_on and served_on < approved_on:
+        c.add(
+            "served_on",
+            "before_approval",
+            _("A suggestion cannot be served before it was approved (%(day)s).")
+            % {"day": approved_on.isoformat()},
+        )
+    if received_on is None and "received_on" not in {e.field for e in c.errors}:
+        received_on = served_on
+    elif served_on and received_on and received_on < served_on:
+        c.add("received_on", "before_service", _("It cannot be received before it was served."))
+    statutory = None
+    if received_on is not None and not any(e.field == "received_on" for e in c.errors):
+        statutory = statutory_reply_due(received_on)
+        if custom is not None and custom <= received_on:
+            c.add("reply_due_on", "too_early", _("The reply date must be after the receipt."))
+        elif custom is not None and custom > statutory.due:
+            c.add(
+                "reply_due_on",
+                "too_late",
+                _(
+                    "A custom reply date may only shorten the period: at the latest %(day)s, "
+                    "two months after receipt (rule TL-9)."
+                )
+                % {"day": statutory.due.isoformat()},
+            )
+    _raise(c)
+    with transaction.atomic():
+        s = _lock(current.pk, version)
+        if s.status != SuggestionStatus.APPROVED:
+            raise _state_error(s, "serve")
+        assert statutory is not None and received_on is not None and served_on is not None
+        s.served_on, s.received_on, s.method, s.served_by = served_on, received_on, method, actor
+        s.reply_due_custom = custom is not None and custom != statutory.due
+        s.reply_due = custom or statutory.due
+        s.calendar_complete = statutory.calendar_complete
+        s.status = SuggestionStatus.SERVED
+        _save(
+            s,
+            "served_on",
+            "received_on",
+            "method",
+            "served_by",
+            "reply_due",
+            "reply_due_custom",
+            "calendar_complete",
+            "status",
+        )
+        refresh_deadlines(s.case)
+        _event(
+            s,
+            "suggestion_served",
+            actor,
+            served_on=served_on.isoformat(),
+            received_on=received_on.isoformat(),
+            reply_due=s.reply_due.isoformat(),
+            method=method,
+        )
+        record(
+            action="suggestion.serve",
+            actor=actor,
+            obj=s,
+            detail={
+                "served_on": served_on.isoformat(),
+                "received_on": received_on.isoformat(),
+                "reply_due": s.reply_due.isoformat(),
+                "custom": s.reply_due_custom,
+            },
+        )
+        _tell(
+            s,
+            actor,
+            _("Suggestion %(number)s served; the reply is due on %(day)s")
+            % {"number": s.number, "day": s.reply_due.isoformat()},
+            "serve",
+        )
+    return s
+
+
+def record_reply(
+    *, suggestion_id: int, actor: User, data: dict, version: int | None = None
+) -> Suggestion:
+    """The recipient's written reply: when, what it says, and whether it adopts the
+    recommendations. Possible even after the case is closed."""
+    current = _follow_up(suggestion_id, actor, "reply")
+    today = timezone.localdate()
+    c = Collector()
+    replied_on = c.day(data, "replied_on", "replied_on", required=True, not_after=today)
+    text = c.text(data, "text", "text", required=True, max_length=8000)
+    adoption = c.choice(data, "adoption", "adoption", Adoption.choices)
+    if replied_on and current.received_on and replied_on < current.received_on:
+        c.add(
+            "replied_on",
+            "before_receipt",
+            _("The reply cannot come before the suggestion was received (%(day)s).")
+            % {"day": current.received_on.isoformat()},
+        )
+    _raise(c)
+    with transaction.atomic():
+        s = _lock(current.pk, version)
+        if s.status not in AWAITING_REPLY or s.replied_on is not None:
+            raise _state_error(s, "reply")
+        s.replied_on, s.reply_text, s.adoption, s.replied_by = replied_on, text, adoption, actor
+        s.status = SuggestionStatus.REPLIED
+        _save(s, "replied_on", "reply_text", "adoption", "replied_by", "status")
+        refresh_deadlines(s.case)
+        _event(
+            s,
+            "suggestion_replied",
+            actor,
+            text,
+            replied_on=replied_on.isoformat(),
+            adoption=adoption,
+            late=bool(s.reply_due and replied_on > s.reply_due),
+        )
+        record(
+            action="suggestion.reply",
+            actor=actor,
+            obj=s,
+            detail={"replied_on": replied_on.isoformat(), "adoption": adoption},
+        )
+        _tell(
+            s,
+            actor,
+            _("Reply to suggestion %(number)s recorded: %(adoption)s")
+            % {"number": s.number, "adoption": Adoption(adoption).label},
+            "reply",
+        )
+    return s
+
+
+def may_escalate(s: Suggestion, today: date | None = None) -> bool:
+    """Non-compliance (rule TL-9): no reply by the due date, or recommendations not (fully)
+    adopted; an escalated suggestion may be escalated to another body too."""
+    if s.status == SuggestionStatus.ESCALATED:
+        return True
+    if s.status == SuggestionStatus.SERVED:
+        return s.is_overdue(today)
+    return s.status == SuggestionStatus.REPLIED and s.adoption != Adoption.ADOPTED
+
+
+def escalate_suggestion(
+    *, suggestion_id: int, actor: User, data: dict, version: int | None = None
+) -> Suggestion:
+    """Report non-compliance without a valid reason to the superior procuratorate, the
+    competent authority, or the Party committee / people's congress (rule TL-9)."""
+    current = _follow_up(suggestion_id, actor, "escalate")
+    today = timezone.localdate()
+    c = Collector()
+    escalated_on = c.day(data, "escalated_on", "escalated_on", required=True, not_after=today)
+    to = c.choice(data, "to", "to", EscalationTarget.choices)
+    reason = c.text(data, "reason", "reason", required=True, max_length=4000)
+    if escalated_on and current.served_on and escalated_on < current.served_on:
+        c.add(
+            "escalated_on",
+            "before_service",
+            _("It cannot be escalated before it was served (%(day)s).")
+            % {"day": current.served_on.isoformat()},
+        )
+    _raise(c)
+    with transaction.atomic():
+        s = _lock(current.pk, version)
+        if not may_escalate(s, today):
+            if s.status == SuggestionStatus.SERVED:
+                raise InvalidInput(
+                    [
+                        FieldError(
+                            "status",
+                            "not_overdue",
+                            _(
+                                "The reply is not overdue yet (due %(day)s): escalation is for "
+                                "non-compliance."
+                            )
+                            % {"day": s.reply_due.isoformat() if s.reply_due else "—"},
+                        )
+                    ]
+                )
+            raise _state_error(s, "escalate")
+        escalation = SuggestionEscalation.objects.create(
+            suggestion=s, escalated_on=escalated_on, to=to, reason=reason, by=actor
+        )
+        s.status = SuggestionStatus.ESCALATED
+        _save(s, "status")
+        _event(
+            s,
+            "suggestion_escalated",
+            actor,
+            reason,
+            escalated_on=escalated_on.isoformat(),
+            to=to,
+        )
+        record(
+            action="suggestion.escalate",
+            actor=actor,
+            obj=s,
+            detail={"to": to, "escalated_on": escalated_on.isoformat(), "id": escalation.pk},
+        )
+        _tell(
+            s,
+            actor,
+            _("Suggestion %(number)s escalated to %(to)s")
+            % {"number": s.number, "to": EscalationTarget(to).label},
+            "escalate",
+            chiefs=True,
+        )
+    return s
+
+
+def close_suggestion(
+    *, suggestion_id: int, actor: User, data: dict, version: int | None = None
+) -> Suggestion:
+    """Close the matter with a note, after the reply or after escalation."""
+    current = _follow_up(suggestion_id, actor, "close")
+    c = Collector()
+    note = c.text(data, "note", "note", required=True, max_length=4000)
+    _raise(c)
+    with transaction.atomic():
+        s = _lock(current.pk, version)
+        if s.status not in (SuggestionStatus.REPLIED, SuggestionStatus.ESCALATED):
+            raise _state_error(s, "close")
+        s.status = SuggestionStatus.CLOSED
+        s.closed_at, s.closed_by, s.close_note = timezone.now(), actor, note
+        _save(s, "status", "closed_at", "closed_by", "close_note")
+        refresh_deadlines(s.case)
+        _event(s, "suggestion_closed", actor, note)
+        record(action="suggestion.close", actor=actor, obj=s, detail={"number": s.number})
+        _tell(s, actor, _("Suggestion %(number)s closed") % {"number": s.number}, "close")
+    return s
+
+
+def withdraw_suggestion(
+    *, suggestion_id: int, actor: User, data: dict, version: int | None = None
+) -> Suggestion:
+    """Withdraw a suggestion before it is served (after approval, or once returned). While the
+    chief procurator is deciding it, the decision comes first."""
+    current = _follow_up(suggestion_id, actor, "withdraw")
+    c = Collector()
+    reason = c.text(data, "reason", "reason", required=True, max_length=4000)
+    _raise(c)
+    with transaction.atomic():
+        s = _lock(current.pk, version)
+        if s.status not in WITHDRAWABLE:
+            if s.status == SuggestionStatus.PENDING:
+                raise InvalidInput(
+                    [
+                        FieldError(
+                            "status",
+                            "pending",
+                            _(
+                                "The chief procurator is deciding this suggestion; it can be "
+                                "withdrawn once approved or returned."
+                            ),
+                        )
+                    ]
+                )
+            raise _state_error(s, "withdraw")
+        s.status = SuggestionStatus.WITHDRAWN
+        s.withdrawn_at, s.withdrawn_by, s.withdraw_reason = timezone.now(), actor, reason
+        _save(s, "status", "withdrawn_at", "withdrawn_by", "withdraw_reason")
+        _event(s, "suggestion_withdrawn", actor, reason)
+        record(action="suggestion.withdraw", actor=actor, obj=s, detail={"number": s.number})
+        _tell(
+            s,
+            actor,
+            _("Suggestion to %(org)s withdrawn") % {"org": s.to_org_name},
+            "withdraw",
+        )
+    return s

@@ -1,0 +1,300 @@
+"""Suggestion pages: the register, drafting on a case, a suggestion with the steps allowed now."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Count
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from zhichi.cases.models import Case, TimelineEvent
+from zhichi.cases.presenters import describe_event
+from zhichi.cases.rules import can_approve
+from zhichi.cases.services.derived import working_days_left
+from zhichi.errors import InvalidInput, NotPermitted, StaleVersion
+from zhichi.rulebook import loaders
+from zhichi.supervision import rules, services
+from zhichi.supervision.forms import (
+    CloseForm,
+    EscalateForm,
+    RegisterFilterForm,
+    ReplyForm,
+    ServeForm,
+    SuggestionForm,
+    WithdrawForm,
+)
+from zhichi.supervision.models import (
+    AWAITING_REPLY,
+    WITHDRAWABLE,
+    Suggestion,
+    SuggestionStatus,
+)
+
+PAGE_SIZE = 25
+
+
+# --- the reply date as pages show it ----------------------------------------------------------
+@dataclass(frozen=True)
+class ReplyDue:
+    """The reply date of a suggestion, with working days left (rule TL-9)."""
+
+    day: date | None
+    provisional: bool
+    calendar_complete: bool
+    overdue: bool
+    days_left: int
+    waiting: bool  # the reply is still owed (served, no reply yet)
+
+    @property
+    def text(self) -> str:
+        if self.day is None or not self.waiting:
+            return ""
+        if self.overdue:
+            n = -self.days_left
+            if n <= 0:
+                return _("Overdue")
+            return ngettext("Overdue by %(n)d working day", "Overdue by %(n)d working days", n) % {
+                "n": n
+            }
+        if self.day == timezone.localdate():
+            return _("Due today")
+        return ngettext("%(n)d working day left", "%(n)d working days left", self.days_left) % {
+            "n": self.days_left
+        }
+
+
+def reply_due(s: Suggestion, cal, today: date) -> ReplyDue:
+    day, provisional, complete = services.reply_due_info(s, cal)
+    waiting = s.status in AWAITING_REPLY and s.replied_on is None and day is not None
+    left = working_days_left(day, today, cal) if waiting else 0
+    return ReplyDue(day, provisional, complete, s.is_overdue(today), left, waiting)
+
+
+@dataclass(frozen=True)
+class Row:
+    suggestion: Suggestion
+    due: ReplyDue
+
+
+def rows_for(suggestions) -> list[Row]:
+    suggestions = list(suggestions)
+    cal = loaders.holiday_calendar() if suggestions else None
+    today = timezone.localdate()
+    return [Row(s, reply_due(s, cal, today)) for s in suggestions]
+
+
+# --- the register ------------------------------------------------------------------------------
+@never_cache
+@login_required
+@require_GET
+def register(request):
+    base = rules.suggestions_visible_to(request.user)
+    counts = dict(base.order_by().values_list("status").annotate(n=Count("id")))
+    today = timezone.localdate()
+    overdue_count = base.overdue(today).count() if counts else 0
+    filters = RegisterFilterForm(request.GET or None)
+    qs = base
+    if filters.is_bound and filters.is_valid():
+        data = filters.cleaned_data
+        overdue = {"1": True, "0": False}.get(data["overdue"])
+        qs = qs.register_filter(today=today, status=data["status"], overdue=overdue, q=data["q"])
+    qs = qs.select_related("case").order_by("-drafted_at", "-id")
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "supervision/suggestion_register.html",
+        {
+            "page_obj": page,
+            "paginator": page.paginator,
+            "rows": rows_for(page.object_list),
+            "filters": filters,
+            "counts": [
+                (value, label, counts.get(value, 0)) for value, label in SuggestionStatus.choices
+            ],
+            "total": sum(counts.values()),
+            "overdue_count": overdue_count,
+            "filtered": bool(request.GET.get("status") or request.GET.get("overdue"))
+            or bool(request.GET.get("q")),
+        },
+    )
+
+
+# --- drafting ------------------------------------------------------------------------------------
+@never_cache
+@login_required
+@require_http_methods(["GET", "POST"])
+def new(request, case_id: int):
+    user = request.user
+    case = rules.get_case_for(user, case_id, Case.objects.select_related("organisation"))
+    if not rules.can_draft(user, case):
+        raise PermissionDenied
+    form = SuggestionForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        try:
+            s = services.draft_suggestion(case_id=case.pk, actor=user, data=form.payload())
+        except NotPermitted as exc:
+            raise PermissionDenied(str(exc)) from exc
+        except InvalidInput as exc:
+            form.full_clean()
+            form._errors.clear()
+            form.show_service_errors(exc)
+            status = 422
+        else:
+            messages.success(
+                request,
+                _("Suggestion to %(org)s submitted to the chief procurator for approval.")
+                % {"org": s.to_org_name},
+            )
+            return redirect("supervision:detail", pk=s.pk)
+    return render(
+        request,
+        "supervision/suggestion_form.html",
+        {"form": form, "case": case},
+        status=status,
+    )
+
+
+# --- a suggestion ----------------------------------------------------------------------------------
+DETAIL_RELATED = ("case", "case__officer", "to_org", "drafted_by", "approval", "approved_by")
+
+FORMS = {
+    "revise": SuggestionForm,
+    "serve": ServeForm,
+    "reply": ReplyForm,
+    "escalate": EscalateForm,
+    "close": CloseForm,
+    "withdraw": WithdrawForm,
+}
+CALLS = {
+    "revise": services.revise_suggestion,
+    "serve": services.serve_suggestion,
+    "reply": services.record_reply,
+    "escalate": services.escalate_suggestion,
+    "close": services.close_suggestion,
+    "withdraw": services.withdraw_suggestion,
+}
+DONE_MESSAGES = {
+    "revise": lambda: _("Suggestion revised and submitted to the chief procurator again."),
+    "serve": lambda: _("Service recorded; the reply date is set."),
+    "reply": lambda: _("Reply recorded."),
+    "escalate": lambda: _("Escalation recorded."),
+    "close": lambda: _("Suggestion closed."),
+    "withdraw": lambda: _("Suggestion withdrawn."),
+}
+
+
+def _initial(s: Suggestion, action: str) -> dict:
+    today = timezone.localdate().isoformat()
+    if action == "revise":
+        return {
+            "to_org_name": s.to_org_name,
+            "to_org": s.to_org.code if s.to_org_id else "",
+            "issue": s.issue,
+            "recommendations": s.recommendations,
+            "legal_basis": s.legal_basis,
+            "served_on": s.served_on.isoformat() if s.served_on else "",
+        }
+    if action == "serve":
+        return {"served_on": today}
+    if action == "reply":
+        return {"replied_on": today}
+    if action == "escalate":
+        return {"escalated_on": today}
+    return {}
+
+
+def _detail_context(request, s: Suggestion, failed: dict | None = None) -> dict:
+    user = request.user
+    failed = failed or {}
+    follow = rules.can_follow_up(user, s)
+    allowed = {
+        "revise": rules.can_revise(user, s),
+        "serve": follow and s.status == SuggestionStatus.APPROVED,
+        "reply": follow and s.status in AWAITING_REPLY and s.replied_on is None,
+        "escalate": follow and services.may_escalate(s),
+        "close": follow and s.status in (SuggestionStatus.REPLIED, SuggestionStatus.ESCALATED),
+        "withdraw": follow and s.status in WITHDRAWABLE,
+    }
+    forms = {
+        action: failed.get(action) or FORMS[action](prefix=action, initial=_initial(s, action))
+        for action, ok in allowed.items()
+        if ok
+    }
+    events = (
+        TimelineEvent.objects.filter(case_id=s.case_id, data__suggestion=s.pk)
+        .select_related("actor")
+        .order_by("at", "id")
+    )
+    cal = loaders.holiday_calendar()
+    return {
+        "s": s,
+        "case": s.case,
+        "due": reply_due(s, cal, timezone.localdate()),
+        "forms": forms,
+        "open_form": next(iter(failed), ""),
+        "may_decide": (
+            s.status == SuggestionStatus.PENDING
+            and s.approval_id is not None
+            and can_approve(user, s.approval)
+        ),
+        "escalations": list(s.escalations.select_related("by")),
+        "history": [(e, describe_event(e)) for e in events],
+    }
+
+
+@never_cache
+@login_required
+@require_GET
+def detail(request, pk: int):
+    s = rules.get_suggestion_for(
+        request.user, pk, Suggestion.objects.select_related(*DETAIL_RELATED)
+    )
+    return render(request, "supervision/suggestion_detail.html", _detail_context(request, s))
+
+
+@login_required
+@require_POST
+def step(request, pk: int, action: str):
+    """Each step posts to one service; errors come back at the field, nothing typed is lost."""
+    s = rules.get_suggestion_for(request.user, pk)
+    form = FORMS[action](request.POST, prefix=action)
+    kwargs = {"suggestion_id": s.pk, "actor": request.user, "data": form.payload()}
+    version = request.POST.get("version", "")
+    if version.isdigit():
+        kwargs["version"] = int(version)
+    try:
+        CALLS[action](**kwargs)
+    except NotPermitted as exc:
+        raise PermissionDenied(str(exc)) from exc
+    except StaleVersion:
+        messages.error(
+            request,
+            _(
+                "Someone changed this suggestion while you were reading it. Here is its current "
+                "state; please try again."
+            ),
+        )
+        return redirect("supervision:detail", pk=s.pk)
+    except InvalidInput as exc:
+        if any(e.field == "status" for e in exc.errors):  # moved on meanwhile: nothing to fix
+            messages.error(request, "；".join(e.message for e in exc.errors))
+            return redirect("supervision:detail", pk=s.pk)
+        form.full_clean()
+        form._errors.clear()
+        form.show_service_errors(exc)
+        s = Suggestion.objects.select_related(*DETAIL_RELATED).get(pk=s.pk)
+        context = _detail_context(request, s, failed={action: form})
+        return render(request, "supervision/suggestion_detail.html", context, status=422)
+    messages.success(request, DONE_MESSAGES[action]())
+    return redirect("supervision:detail", pk=s.pk)
