@@ -174,7 +174,7 @@ def test_c10_suggestion_drafted_approved_served_answered_and_closed(
     submit(page, item.locator(f"form[action$='/approvals/{s.approval_id}/approve/']"))
     expect(page.locator(f"#approval-{s.approval_id}")).to_have_count(0)
     s.refresh_from_db()
-    assert s.number == f"五华检检建〔{today.year}〕1号"
+    assert s.number == f"五华检民建〔{today.year}〕1号"
     log_out(page)
 
     # --- civil1 records service and reads the reply date ---------------------------------------------

@@ -119,7 +119,7 @@ def test_the_whole_life_through_the_api(users, api):
     year = timezone.localdate().year
     assert (body["status"], body["number"], body["approval_status"]) == (
         "approved",
-        f"五华检检建〔{year}〕1号",
+        f"五华检民建〔{year}〕1号",
         "approved",
     )
     today = timezone.localdate()

@@ -42,7 +42,7 @@ def test_seed_suggestions_makes_one_in_each_stage_and_runs_once(users):
     assert escalated.drafted_at < now - timedelta(days=120)
     numbers = list(Suggestion.objects.exclude(number="").values_list("number", flat=True))
     assert len(set(numbers)) == 4
-    assert all(n.startswith("五华检检建〔") and n.endswith("号") for n in numbers)
+    assert all(n.startswith("五华检民建〔") and n.endswith("号") for n in numbers)
     assert CaseDeadline.objects.filter(kind="suggestion_reply").count() == 3
     approved = Suggestion.objects.get(status="approved")
     assert approved.served_on is not None and approved.reply_due is None

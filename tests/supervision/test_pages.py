@@ -321,4 +321,4 @@ def test_the_chief_approves_in_the_inbox_and_the_suggestion_gets_its_number(user
 
     s.refresh_from_db()
     assert (r.status_code, s.status) == (302, "approved")
-    assert s.number == f"五华检检建〔{timezone.localdate().year}〕1号"
+    assert s.number == f"五华检民建〔{timezone.localdate().year}〕1号"

@@ -163,11 +163,11 @@ def test_whole_life_draft_approve_number_serve_reply_close(users):
     s = approve(users, s)
     assert (s.status, s.number, s.approved_by) == (
         "approved",
-        f"五华检检建〔{year}〕1号",
+        f"五华检民建〔{year}〕1号",
         users["chief"],
     )
     second = approve(users, draft(users, case))
-    assert second.number == f"五华检检建〔{year}〕2号"
+    assert second.number == f"五华检民建〔{year}〕2号"
 
     today = timezone.localdate()
     s = serve(users, s, today, method="post")
@@ -247,7 +247,7 @@ def test_rejection_returns_it_and_a_revision_is_a_new_approval(users):
     assert Approval.objects.get(pk=first).status == ApprovalStatus.REJECTED
 
     s = approve(users, s)
-    assert (s.status, s.number) == ("approved", f"五华检检建〔{timezone.localdate().year}〕1号")
+    assert (s.status, s.number) == ("approved", f"五华检民建〔{timezone.localdate().year}〕1号")
     assert case.timeline.filter(kind="suggestion_revised").count() == 1
 
 
@@ -286,7 +286,7 @@ def test_a_decision_the_hook_refuses_rolls_back_and_uses_no_number(users):
 
     s2 = approve(users, s2)
 
-    assert s2.number == f"五华检检建〔{timezone.localdate().year}〕1号"
+    assert s2.number == f"五华检民建〔{timezone.localdate().year}〕1号"
 
 
 # --- permissions after approval -----------------------------------------------------------------

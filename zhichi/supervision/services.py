@@ -48,7 +48,7 @@ REPLY_PERIOD = "suggestion_reply"
 
 
 def suggestion_number(org: Organisation, year: int, serial: int) -> str:
-    return f"{org.short_name or org.code}检建〔{year}〕{serial}号"
+    return f"{org.short_name or org.code}民建〔{year}〕{serial}号"
 
 
 def suggestion_url(suggestion: Suggestion) -> str:
