@@ -12,7 +12,7 @@ from datetime import date
 import pytest
 from django.utils import timezone
 
-from tests.access import USERS, Endpoint, call_endpoint
+from tests.access import USERS, Endpoint, call_endpoint, module_world
 from tests.supervision.conftest import DRAFT, approve, draft, open_case, served
 from zhichi.cases.models import Approval
 from zhichi.cases.services.approvals import decide_approval
@@ -28,8 +28,7 @@ DRAFTERS = frozenset({"civil1", "civilhead"})  # the case officer and the depart
 FOLLOWERS = DRAFTERS | {"chief"}  # service, reply, escalation, closing, withdrawal
 
 
-@pytest.fixture
-def world(users) -> dict:
+def build(users) -> dict:
     case = open_case(users, consent=True)
     returned = draft(users, case)
     decide_approval(
@@ -52,6 +51,20 @@ def world(users) -> dict:
         "overdue": served(users, case, date(2026, 7, 31)).pk,
         "replied": replied.pk,
     }
+
+
+# built once per module and worker; each test runs in its own rolled-back transaction on top
+_world = module_world(build)
+
+
+@pytest.fixture
+def users(_world, db):
+    return _world["users"]
+
+
+@pytest.fixture
+def world(_world, db) -> dict:
+    return _world["data"]
 
 
 SERVE = {"served_on": TODAY, "method": "post"}
