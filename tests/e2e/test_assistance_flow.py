@@ -170,7 +170,7 @@ def approve_in_inbox(page: Page, approval: Approval, application_path: str, comm
     expect(item).to_be_visible()
     expect(item.locator(f"a[href='/cases/{approval.case_id}/']")).to_have_text(approval.case.number)
     expect(item.locator(f"a[href='{application_path}']")).to_have_count(1)
-    expect(item).to_contain_text(approval.payload["summary"])
+    expect(item).to_contain_text(approval.payload["applicant"])
     expect(item).to_contain_text(f"{GRANTED:,.2f}")
     expect(item).to_contain_text(OPINION)
     decide = item.locator(f"form[action$='/approvals/{approval.pk}/approve/']")

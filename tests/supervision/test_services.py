@@ -154,7 +154,7 @@ def test_whole_life_draft_approve_number_serve_reply_close(users):
     )
     assert approval.payload == {
         "suggestion": s.pk,
-        "summary": f"Procuratorial suggestion to {DRAFT['to_org_name']}",
+        "to_org_name": DRAFT["to_org_name"],
         "reasons": DRAFT["recommendations"],
         "url": f"/supervision/suggestions/{s.pk}/",
     }

@@ -5,7 +5,7 @@ onto these fields."""
 from __future__ import annotations
 
 from django import forms
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from zhichi.assistance.models import (
     ApplicationForm,
@@ -24,45 +24,47 @@ from zhichi.forms import StyledForm
 class ApplicationRecordForm(DisposalForm):
     key = "application"
 
-    applicant_party_id = forms.ChoiceField(label=_lazy("Applicant"))
+    applicant_party_id = forms.ChoiceField(label=gettext_lazy("Applicant"))
     form = forms.ChoiceField(
-        label=_lazy("Form of application"),
+        label=gettext_lazy("Form of application"),
         choices=ApplicationForm.choices,
         initial=ApplicationForm.WRITTEN,
-        help_text=_lazy("An oral application is written down and signed by the applicant."),
+        help_text=gettext_lazy("An oral application is written down and signed by the applicant."),
     )
     received_on = date_field(
-        _lazy("Received on"),
+        gettext_lazy("Received on"),
         past=True,
-        help_text=_lazy("The decision is due 10 working days later (rule JA-6). Empty: today."),
+        help_text=gettext_lazy(
+            "The decision is due 10 working days later (rule JA-6). Empty: today."
+        ),
     )
     basis = forms.ChoiceField(
-        label=_lazy("Situation (rule JA-2)"),
+        label=gettext_lazy("Situation (rule JA-2)"),
         choices=CHOOSE + Situation.choices,
-        help_text=_lazy(
+        help_text=gettext_lazy(
             "Wage arrears is not listed as such: use art. 7(6) or 7(7) and describe the hardship "
             "the case caused."
         ),
     )
     hardship = text_field(
-        _lazy("Hardship"),
+        gettext_lazy("Hardship"),
         required=True,
         rows=4,
-        help_text=_lazy(
+        help_text=gettext_lazy(
             "What the person and the family live on, debts, medical costs, dependants."
         ),
     )
     hardship_caused_by_case = forms.BooleanField(
-        label=_lazy("The hardship was caused by the case"), required=False, initial=True
+        label=gettext_lazy("The hardship was caused by the case"), required=False, initial=True
     )
     requested_amount = forms.CharField(
-        label=_lazy("Amount requested (yuan)"), max_length=40, widget=money_input()
+        label=gettext_lazy("Amount requested (yuan)"), max_length=40, widget=money_input()
     )
     urgent = forms.BooleanField(
-        label=_lazy("Urgent: aid first, paperwork after (e.g. treatment that cannot wait)"),
+        label=gettext_lazy("Urgent: aid first, paperwork after (e.g. treatment that cannot wait)"),
         required=False,
     )
-    urgent_reason = text_field(_lazy("Why it cannot wait"), rows=2, max_length=4000)
+    urgent_reason = text_field(gettext_lazy("Why it cannot wait"), rows=2, max_length=4000)
 
     def __init__(self, *args, case=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -93,27 +95,31 @@ class OpinionForm(DisposalForm):
     key = "opinion"
 
     verification = text_field(
-        _lazy("What was verified"),
+        gettext_lazy("What was verified"),
         required=True,
         rows=3,
-        help_text=_lazy("Income, family, medical bills, compensation received, who was asked."),
+        help_text=gettext_lazy(
+            "Income, family, medical bills, compensation received, who was asked."
+        ),
     )
-    proposal = forms.ChoiceField(label=_lazy("Proposal"), choices=CHOOSE + Proposal.choices)
+    proposal = forms.ChoiceField(label=gettext_lazy("Proposal"), choices=CHOOSE + Proposal.choices)
     proposed_amount = forms.CharField(
-        label=_lazy("Proposed amount (yuan)"),
+        label=gettext_lazy("Proposed amount (yuan)"),
         max_length=40,
         required=False,
         widget=money_input(),
-        help_text=_lazy("Above the cap needs special approval and the amount a court would award."),
+        help_text=gettext_lazy(
+            "Above the cap needs special approval and the amount a court would award."
+        ),
     )
     court_award_limit = forms.CharField(
-        label=_lazy("Amount a court would award (yuan)"),
+        label=gettext_lazy("Amount a court would award (yuan)"),
         max_length=40,
         required=False,
         widget=money_input(),
-        help_text=_lazy("Only when the proposal is above the cap (rule JA-4)."),
+        help_text=gettext_lazy("Only when the proposal is above the cap (rule JA-4)."),
     )
-    opinion = text_field(_lazy("Review opinion"), required=True, rows=4)
+    opinion = text_field(gettext_lazy("Review opinion"), required=True, rows=4)
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, **kwargs):
@@ -122,7 +128,7 @@ class OpinionForm(DisposalForm):
         for value, label in Exclusion.choices:
             self.fields[f"exclusion_{value}"] = forms.ChoiceField(
                 label=label,
-                choices=[("no", _lazy("No")), ("yes", _lazy("Yes"))],
+                choices=[("no", gettext_lazy("No")), ("yes", gettext_lazy("Yes"))],
                 widget=forms.RadioSelect,
                 required=True,
             )
@@ -170,10 +176,10 @@ class OpinionForm(DisposalForm):
 class FundsForm(DisposalForm):
     key = "funds"
     arrived_on = date_field(
-        _lazy("Funds arrived on"),
+        gettext_lazy("Funds arrived on"),
         required=True,
         past=True,
-        help_text=_lazy("The applicant must be told within 2 working days (rule JA-6)."),
+        help_text=gettext_lazy("The applicant must be told within 2 working days (rule JA-6)."),
     )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
@@ -183,8 +189,8 @@ class FundsForm(DisposalForm):
 
 class NoticeForm(DisposalForm):
     key = "notice"
-    notified_on = date_field(_lazy("Applicant told on"), required=True, past=True)
-    method = forms.ChoiceField(label=_lazy("How"), choices=CHOOSE + NoticeMethod.choices)
+    notified_on = date_field(gettext_lazy("Applicant told on"), required=True, past=True)
+    method = forms.ChoiceField(label=gettext_lazy("How"), choices=CHOOSE + NoticeMethod.choices)
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     def payload(self) -> dict:
@@ -193,10 +199,14 @@ class NoticeForm(DisposalForm):
 
 class PaymentForm(DisposalForm):
     key = "payment"
-    paid_on = date_field(_lazy("Paid on"), required=True, past=True)
-    amount = forms.CharField(label=_lazy("Amount paid (yuan)"), max_length=40, widget=money_input())
-    method = forms.ChoiceField(label=_lazy("Paid by"), choices=CHOOSE + PaymentMethod.choices)
-    reference = text_field(_lazy("Receipt or transfer number"), max_length=100)
+    paid_on = date_field(gettext_lazy("Paid on"), required=True, past=True)
+    amount = forms.CharField(
+        label=gettext_lazy("Amount paid (yuan)"), max_length=40, widget=money_input()
+    )
+    method = forms.ChoiceField(
+        label=gettext_lazy("Paid by"), choices=CHOOSE + PaymentMethod.choices
+    )
+    reference = text_field(gettext_lazy("Receipt or transfer number"), max_length=100)
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     def payload(self) -> dict:
@@ -210,12 +220,14 @@ class PaymentForm(DisposalForm):
 
 class FollowUpForm(DisposalForm):
     key = "follow_up"
-    on = date_field(_lazy("Followed up on"), required=True, past=True)
+    on = date_field(gettext_lazy("Followed up on"), required=True, past=True)
     note = text_field(
-        _lazy("How the person is now"),
+        gettext_lazy("How the person is now"),
         required=True,
         rows=3,
-        help_text=_lazy("Was the money used as intended; is more help needed (social assistance)?"),
+        help_text=gettext_lazy(
+            "Was the money used as intended; is more help needed (social assistance)?"
+        ),
     )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
@@ -225,7 +237,7 @@ class FollowUpForm(DisposalForm):
 
 class WithdrawForm(DisposalForm):
     key = "withdraw"
-    reason = text_field(_lazy("Why the applicant withdraws"), required=True, rows=2)
+    reason = text_field(gettext_lazy("Why the applicant withdraws"), required=True, rows=2)
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     def payload(self) -> dict:
@@ -234,10 +246,10 @@ class WithdrawForm(DisposalForm):
 
 class LawyerForm(DisposalForm):
     key = "lawyer"
-    lawyer_name = text_field(_lazy("Lawyer"), required=True, max_length=100)
-    law_firm = text_field(_lazy("Law firm"), required=True, max_length=200)
-    lawyer_phone = text_field(_lazy("Lawyer's phone"), max_length=20)
-    assigned_on = date_field(_lazy("Assigned on"), required=True, past=True)
+    lawyer_name = text_field(gettext_lazy("Lawyer"), required=True, max_length=100)
+    law_firm = text_field(gettext_lazy("Law firm"), required=True, max_length=200)
+    lawyer_phone = text_field(gettext_lazy("Lawyer's phone"), max_length=20)
+    assigned_on = date_field(gettext_lazy("Assigned on"), required=True, past=True)
 
     def __init__(self, *args, instance=None, **kwargs):
         if instance is not None and not args:
@@ -263,9 +275,11 @@ class LawyerForm(DisposalForm):
 
 class OutcomeForm(DisposalForm):
     key = "outcome"
-    outcome = forms.ChoiceField(label=_lazy("Outcome"), choices=CHOOSE + LegalAidOutcome.choices)
-    outcome_on = date_field(_lazy("As of"), required=True, past=True)
-    note = text_field(_lazy("Note"), rows=2, max_length=8000)
+    outcome = forms.ChoiceField(
+        label=gettext_lazy("Outcome"), choices=CHOOSE + LegalAidOutcome.choices
+    )
+    outcome_on = date_field(gettext_lazy("As of"), required=True, past=True)
+    note = text_field(gettext_lazy("Note"), rows=2, max_length=8000)
 
     def payload(self) -> dict:
         return {
@@ -277,8 +291,10 @@ class OutcomeForm(DisposalForm):
 
 class RegisterFilterForm(StyledForm):
     status = forms.ChoiceField(
-        label=_lazy("Status"),
+        label=gettext_lazy("Status"),
         required=False,
-        choices=[("", _lazy("All")), *AssistanceStatus.choices],
+        choices=[("", gettext_lazy("All")), *AssistanceStatus.choices],
     )
-    q = forms.CharField(label=_lazy("Case number or applicant"), required=False, max_length=100)
+    q = forms.CharField(
+        label=gettext_lazy("Case number or applicant"), required=False, max_length=100
+    )

@@ -13,7 +13,10 @@ def register_all() -> None:
     from zhichi.assistance import services
     from zhichi.cases.models import ApprovalKind
     from zhichi.cases.presenters import register_event_label
-    from zhichi.cases.services.approvals import register_approval_hook
+    from zhichi.cases.services.approvals import (
+        register_approval_hook,
+        register_approval_presenter,
+    )
     from zhichi.cases.services.derived import register_deadline_source
 
     register(
@@ -47,6 +50,7 @@ def register_all() -> None:
         ),
     )
     register_approval_hook(ApprovalKind.ASSISTANCE, services.on_approval_decided)
+    register_approval_presenter(ApprovalKind.ASSISTANCE, services.present_approval)
     register_deadline_source(
         assistance_deadlines, kinds={"assistance_decision", "assistance_notification"}
     )

@@ -235,15 +235,6 @@ def _open_step(application: AssistanceApplication, actor: User) -> Approval:
     step = application.steps[application.step_index]
     label = Step(step["step"]).label
     amount = application.proposed_amount
-    if application.proposal == Proposal.GRANT:
-        summary = _("Judicial assistance for %(name)s: grant %(amount)s yuan") % {
-            "name": application.applicant.party.name,
-            "amount": f"{amount:,.2f}",
-        }
-    else:
-        summary = _("Judicial assistance for %(name)s: refuse") % {
-            "name": application.applicant.party.name
-        }
     approval = request_approval(
         case=application.case,
         kind=ApprovalKind.ASSISTANCE,
@@ -253,8 +244,9 @@ def _open_step(application: AssistanceApplication, actor: User) -> Approval:
             "application": application.pk,
             "step_index": application.step_index,
             "step": step["step"],
-            "step_label": str(label),
-            "summary": summary,
+            "proposal": application.proposal,
+            "amount": str(amount) if amount is not None else "",
+            "applicant": application.applicant.party.name,
             "reasons": application.opinion,
             "url": _url(application),
         },
@@ -264,6 +256,23 @@ def _open_step(application: AssistanceApplication, actor: User) -> Approval:
     )
     application.approval = approval
     return approval
+
+
+def present_approval(approval: Approval) -> dict:
+    """The inbox line of an assistance approval, in the reader's language."""
+    p = approval.payload
+    if p.get("proposal") == Proposal.GRANT:
+        summary = _("Judicial assistance for %(name)s: grant %(amount)s yuan") % {
+            "name": p.get("applicant", ""),
+            "amount": f"{Decimal(p['amount']):,.2f}" if p.get("amount") else "",
+        }
+    else:
+        summary = _("Judicial assistance for %(name)s: refuse") % {"name": p.get("applicant", "")}
+    try:
+        step_label = str(Step(p.get("step")).label)
+    except ValueError:
+        step_label = ""
+    return {"summary": summary, "step_label": step_label}
 
 
 def submit_opinion(

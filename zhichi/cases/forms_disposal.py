@@ -11,7 +11,7 @@ from django import forms
 from django.forms.utils import ErrorDict
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from zhichi.cases.models import (
     CourtEventKind,
@@ -27,12 +27,16 @@ from zhichi.errors import FieldError, InvalidInput
 from zhichi.forms import DateInput, StyledForm, apply_service_errors
 
 DATE_RE = re.compile(r"\d{4}-\d{1,2}-\d{1,2}")
-CHOOSE = [("", _lazy("Choose…"))]
+CHOOSE = [("", gettext_lazy("Choose…"))]
 SUPPORT_CHOICES = [
-    ("support", _lazy("Support the suit")),
-    ("not_support", _lazy("Do not support the suit")),
+    ("support", gettext_lazy("Support the suit")),
+    ("not_support", gettext_lazy("Do not support the suit")),
 ]
-LEVEL_CHOICES = [("1", _lazy("1 routine")), ("2", _lazy("2 standard")), ("3", _lazy("3 major"))]
+LEVEL_CHOICES = [
+    ("1", gettext_lazy("1 routine")),
+    ("2", gettext_lazy("2 standard")),
+    ("3", gettext_lazy("3 major")),
+]
 
 
 def money_input():
@@ -151,35 +155,39 @@ class MediationForm(DisposalForm):
     key = "mediation"
     line_fields = ("instalments",)
 
-    held_on = date_field(_lazy("Held on"), required=True, past=True)
+    held_on = date_field(gettext_lazy("Held on"), required=True, past=True)
     mediator_org = text_field(
-        _lazy("Mediator"),
+        gettext_lazy("Mediator"),
         required=True,
         max_length=1000,
-        help_text=_lazy("The people's mediation committee or the organisation that mediated."),
+        help_text=gettext_lazy(
+            "The people's mediation committee or the organisation that mediated."
+        ),
     )
     kind = forms.ChoiceField(
-        label=_lazy("Session"), choices=SessionKind.choices, initial=SessionKind.MEDIATION
+        label=gettext_lazy("Session"), choices=SessionKind.choices, initial=SessionKind.MEDIATION
     )
-    outcome = forms.ChoiceField(label=_lazy("Outcome"), choices=CHOOSE + MediationOutcome.choices)
+    outcome = forms.ChoiceField(
+        label=gettext_lazy("Outcome"), choices=CHOOSE + MediationOutcome.choices
+    )
     agreed_amount = forms.CharField(
-        label=_lazy("Agreed amount (yuan)"),
+        label=gettext_lazy("Agreed amount (yuan)"),
         required=False,
         max_length=40,
         widget=money_input(),
-        help_text=_lazy(
+        help_text=gettext_lazy(
             "Only for an agreement. Shared over the claimants in proportion to claims."
         ),
     )
     instalments = text_field(
-        _lazy("Instalments"),
+        gettext_lazy("Instalments"),
         rows=3,
-        help_text=_lazy(
+        help_text=gettext_lazy(
             "One line per instalment: the day it falls due and the amount, e.g. “2026-12-31 5000”. "
             "They must add up to the agreed amount. Leave empty for a single payment."
         ),
     )
-    note = text_field(_lazy("Note"), rows=2)
+    note = text_field(gettext_lazy("Note"), rows=2)
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     def payload(self) -> dict:
@@ -198,11 +206,11 @@ class SupportDecisionForm(DisposalForm):
     key = "support"
 
     decision = forms.ChoiceField(
-        label=_lazy("Proposal"),
+        label=gettext_lazy("Proposal"),
         choices=CHOOSE + SUPPORT_CHOICES,
-        help_text=_lazy("The department head approves or rejects the proposal."),
+        help_text=gettext_lazy("The department head approves or rejects the proposal."),
     )
-    reasons = text_field(_lazy("Reasons"), required=True, rows=4)
+    reasons = text_field(gettext_lazy("Reasons"), required=True, rows=4)
 
     def payload(self) -> dict:
         return {"decision": self.text("decision"), "reasons": self.text("reasons")}
@@ -212,31 +220,33 @@ class CourtEventForm(DisposalForm):
     key = "court"
     line_fields = ("served",)
 
-    kind = forms.ChoiceField(label=_lazy("Event"), choices=CHOOSE + CourtEventKind.choices)
-    on = date_field(_lazy("Date"), required=True, past=True)
-    court = text_field(_lazy("Court or commission"), max_length=1000)
+    kind = forms.ChoiceField(label=gettext_lazy("Event"), choices=CHOOSE + CourtEventKind.choices)
+    on = date_field(gettext_lazy("Date"), required=True, past=True)
+    court = text_field(gettext_lazy("Court or commission"), max_length=1000)
     served_on = date_field(
-        _lazy("Served on (all parties)"),
+        gettext_lazy("Served on (all parties)"),
         past=True,
-        help_text=_lazy("When everyone was served on the same day; otherwise list them below."),
+        help_text=gettext_lazy(
+            "When everyone was served on the same day; otherwise list them below."
+        ),
     )
     served = text_field(
-        _lazy("Served, person by person"),
+        gettext_lazy("Served, person by person"),
         rows=3,
-        help_text=_lazy(
+        help_text=gettext_lazy(
             "One line per person: the name and the day served, e.g. “王建国 2026-11-12”. "
             "Each starts its own appeal period (rule TL-4)."
         ),
     )
     amount_awarded = forms.CharField(
-        label=_lazy("Amount awarded (yuan)"),
+        label=gettext_lazy("Amount awarded (yuan)"),
         required=False,
         max_length=40,
         widget=money_input(),
-        help_text=_lazy("A judgment, ruling or award only."),
+        help_text=gettext_lazy("A judgment, ruling or award only."),
     )
-    performance_due = date_field(_lazy("Performance due"))
-    note = text_field(_lazy("Note"), rows=2)
+    performance_due = date_field(gettext_lazy("Performance due"))
+    note = text_field(gettext_lazy("Note"), rows=2)
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     def payload(self) -> dict:
@@ -255,14 +265,16 @@ class CourtEventForm(DisposalForm):
 class PaymentForm(DisposalForm):
     key = "payment"
 
-    claimant_party_id = forms.ChoiceField(label=_lazy("Paid to"))
-    paid_on = date_field(_lazy("Paid on"), required=True, past=True)
-    amount = forms.CharField(label=_lazy("Amount (yuan)"), max_length=40, widget=money_input())
-    payer = text_field(_lazy("Payer"), required=True, max_length=1000)
+    claimant_party_id = forms.ChoiceField(label=gettext_lazy("Paid to"))
+    paid_on = date_field(gettext_lazy("Paid on"), required=True, past=True)
+    amount = forms.CharField(
+        label=gettext_lazy("Amount (yuan)"), max_length=40, widget=money_input()
+    )
+    payer = text_field(gettext_lazy("Payer"), required=True, max_length=1000)
     method = text_field(
-        _lazy("How it was paid"),
+        gettext_lazy("How it was paid"),
         max_length=200,
-        help_text=_lazy("e.g. bank transfer, cash at the procuratorate, court account."),
+        help_text=gettext_lazy("e.g. bank transfer, cash at the procuratorate, court account."),
     )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
@@ -286,9 +298,9 @@ class PaymentForm(DisposalForm):
 class VisitPlanForm(DisposalForm):
     key = "plan_visit"
 
-    planned_on = date_field(_lazy("Planned for"), required=True)
-    target = forms.ChoiceField(label=_lazy("Visit to"), choices=CHOOSE + VisitTarget.choices)
-    method = forms.ChoiceField(label=_lazy("Method"), choices=CHOOSE + VisitMethod.choices)
+    planned_on = date_field(gettext_lazy("Planned for"), required=True)
+    target = forms.ChoiceField(label=gettext_lazy("Visit to"), choices=CHOOSE + VisitTarget.choices)
+    method = forms.ChoiceField(label=gettext_lazy("Method"), choices=CHOOSE + VisitMethod.choices)
 
     def payload(self) -> dict:
         return {
@@ -301,13 +313,17 @@ class VisitPlanForm(DisposalForm):
 class VisitRecordForm(DisposalForm):
     key = "visit"
 
-    done_on = date_field(_lazy("Done on"), required=True, past=True)
-    findings = text_field(_lazy("Findings"), required=True, rows=3)
-    remaining_problems = text_field(_lazy("Remaining problems"), rows=2)
-    paid_in_full = forms.BooleanField(label=_lazy("The claimants are paid in full"), required=False)
+    done_on = date_field(gettext_lazy("Done on"), required=True, past=True)
+    findings = text_field(gettext_lazy("Findings"), required=True, rows=3)
+    remaining_problems = text_field(gettext_lazy("Remaining problems"), rows=2)
+    paid_in_full = forms.BooleanField(
+        label=gettext_lazy("The claimants are paid in full"), required=False
+    )
     next_visit_on = date_field(
-        _lazy("Next visit on"),
-        help_text=_lazy("Unless paid in full, the next visit is planned: by default in 90 days."),
+        gettext_lazy("Next visit on"),
+        help_text=gettext_lazy(
+            "Unless paid in full, the next visit is planned: by default in 90 days."
+        ),
     )
 
     def payload(self) -> dict:
@@ -324,11 +340,11 @@ class CloseForm(DisposalForm):
     key = "close"
 
     outcome = forms.ChoiceField(
-        label=_lazy("Outcome"),
+        label=gettext_lazy("Outcome"),
         choices=CHOOSE + Outcome.choices,
-        help_text=_lazy("It must agree with the money ledger."),
+        help_text=gettext_lazy("It must agree with the money ledger."),
     )
-    note = text_field(_lazy("Closing note"), rows=3)
+    note = text_field(gettext_lazy("Closing note"), rows=3)
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     def payload(self) -> dict:
@@ -338,12 +354,12 @@ class CloseForm(DisposalForm):
 class LevelForm(DisposalForm):
     key = "level"
 
-    level = forms.ChoiceField(label=_lazy("Level"), choices=CHOOSE + LEVEL_CHOICES)
+    level = forms.ChoiceField(label=gettext_lazy("Level"), choices=CHOOSE + LEVEL_CHOICES)
     reason = text_field(
-        _lazy("Reason"),
+        gettext_lazy("Reason"),
         required=True,
         rows=2,
-        help_text=_lazy("The rules' own reasons stay visible next to yours."),
+        help_text=gettext_lazy("The rules' own reasons stay visible next to yours."),
     )
 
     def level_value(self):
@@ -356,14 +372,16 @@ class DecisionForm(DisposalForm):
 
     key = "decide"
 
-    reason = text_field(_lazy("Reason"), rows=2, max_length=10000)
+    reason = text_field(gettext_lazy("Reason"), rows=2, max_length=10000)
 
     def __init__(self, *args, approval_id: int, reject: bool = False, **kwargs):
         verb = "reject" if reject else "approve"
         super().__init__(*args, key=f"{verb}{approval_id}", **kwargs)
         field = self.fields["reason"]
         field.required = reject
-        field.label = _lazy("Reason for rejecting") if reject else _lazy("Comment (optional)")
+        field.label = (
+            gettext_lazy("Reason for rejecting") if reject else gettext_lazy("Comment (optional)")
+        )
 
 
 class FactsForm(DisposalForm):
@@ -372,19 +390,21 @@ class FactsForm(DisposalForm):
     key = "facts"
 
     labour_relationship = forms.ChoiceField(
-        label=_lazy("Labour relationship"), choices=LabourRelationship.choices
+        label=gettext_lazy("Labour relationship"), choices=LabourRelationship.choices
     )
-    has_iou = forms.BooleanField(label=_lazy("Holds the employer's wage IOU"), required=False)
+    has_iou = forms.BooleanField(
+        label=gettext_lazy("Holds the employer's wage IOU"), required=False
+    )
     consent_to_share = forms.BooleanField(
-        label=_lazy("Consents to sharing with partner agencies"),
+        label=gettext_lazy("Consents to sharing with partner agencies"),
         required=False,
-        help_text=_lazy("Withdrawing consent ends the shares that rest on it."),
+        help_text=gettext_lazy("Withdrawing consent ends the shares that rest on it."),
     )
-    payment_order_authority = text_field(_lazy("Order to pay: issued by"), max_length=200)
-    payment_order_issued_on = date_field(_lazy("Order to pay: issued on"), past=True)
-    payment_order_deadline = date_field(_lazy("Order to pay: deadline"))
+    payment_order_authority = text_field(gettext_lazy("Order to pay: issued by"), max_length=200)
+    payment_order_issued_on = date_field(gettext_lazy("Order to pay: issued on"), past=True)
+    payment_order_deadline = date_field(gettext_lazy("Order to pay: deadline"))
     evasion = forms.MultipleChoiceField(
-        label=_lazy("Evasion (rule CR-3)"),
+        label=gettext_lazy("Evasion (rule CR-3)"),
         choices=Evasion.choices,
         required=False,
         widget=forms.CheckboxSelectMultiple,

@@ -522,6 +522,7 @@ def _inbox(request, *, failed: dict | None = None, status: int = 200):
     rows = []
     for a in page:
         a.decision_label = DECISION_LABELS.get(a.payload.get("decision"), "")
+        a.shown = approvals.present(a)
         rows.append(
             {
                 "approval": a,

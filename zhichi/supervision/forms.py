@@ -4,7 +4,7 @@ the service validates; the service's field errors come back onto these fields.""
 from __future__ import annotations
 
 from django import forms
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from zhichi.accounts.models import Organisation
 from zhichi.forms import DateInput, StyledForm
@@ -15,7 +15,7 @@ from zhichi.supervision.models import (
     SuggestionStatus,
 )
 
-CHOOSE = [("", _lazy("Choose…"))]
+CHOOSE = [("", gettext_lazy("Choose…"))]
 
 
 class ServiceErrorsMixin:
@@ -37,39 +37,43 @@ class ServiceErrorsMixin:
 
 class SuggestionForm(ServiceErrorsMixin, StyledForm):
     to_org_name = forms.CharField(
-        label=_lazy("Recipient"),
+        label=gettext_lazy("Recipient"),
         max_length=200,
-        help_text=_lazy("The agency the suggestion is addressed to, by its full name."),
+        help_text=gettext_lazy("The agency the suggestion is addressed to, by its full name."),
     )
     to_org = forms.ChoiceField(
-        label=_lazy("Recipient on the platform"),
+        label=gettext_lazy("Recipient on the platform"),
         required=False,
-        help_text=_lazy("Only if the recipient works on this platform; most do not."),
+        help_text=gettext_lazy("Only if the recipient works on this platform; most do not."),
     )
     issue = forms.CharField(
-        label=_lazy("Problem found"),
+        label=gettext_lazy("Problem found"),
         widget=forms.Textarea(attrs={"rows": 5}),
         max_length=8000,
-        help_text=_lazy("Where the matter came from, the facts found and the violation or risk."),
+        help_text=gettext_lazy(
+            "Where the matter came from, the facts found and the violation or risk."
+        ),
     )
     recommendations = forms.CharField(
-        label=_lazy("Recommendations"),
+        label=gettext_lazy("Recommendations"),
         widget=forms.Textarea(attrs={"rows": 5}),
         max_length=8000,
-        help_text=_lazy("What the recipient should do, point by point."),
+        help_text=gettext_lazy("What the recipient should do, point by point."),
     )
     legal_basis = forms.CharField(
-        label=_lazy("Legal basis"),
+        label=gettext_lazy("Legal basis"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
         max_length=2000,
     )
     served_on = forms.CharField(
-        label=_lazy("Planned date of service"),
+        label=gettext_lazy("Planned date of service"),
         required=False,
         widget=DateInput(),
         max_length=40,
-        help_text=_lazy("Optional: shows a provisional reply date (two months after receipt)."),
+        help_text=gettext_lazy(
+            "Optional: shows a provisional reply date (two months after receipt)."
+        ),
     )
 
     def __init__(self, *args, **kwargs):
@@ -80,43 +84,51 @@ class SuggestionForm(ServiceErrorsMixin, StyledForm):
 
 
 class ServeForm(ServiceErrorsMixin, StyledForm):
-    served_on = forms.CharField(label=_lazy("Served on"), widget=DateInput(), max_length=40)
+    served_on = forms.CharField(label=gettext_lazy("Served on"), widget=DateInput(), max_length=40)
     method = forms.ChoiceField(
-        label=_lazy("Method of service"), choices=CHOOSE + ServiceMethod.choices
+        label=gettext_lazy("Method of service"), choices=CHOOSE + ServiceMethod.choices
     )
     received_on = forms.CharField(
-        label=_lazy("Received on"),
+        label=gettext_lazy("Received on"),
         required=False,
         widget=DateInput(),
         max_length=40,
-        help_text=_lazy("The day the recipient received it; leave empty if the same day."),
+        help_text=gettext_lazy("The day the recipient received it; leave empty if the same day."),
     )
     reply_due_on = forms.CharField(
-        label=_lazy("Shorter reply date (urgent matters)"),
+        label=gettext_lazy("Shorter reply date (urgent matters)"),
         required=False,
         widget=DateInput(),
         max_length=40,
-        help_text=_lazy("Leave empty for the statutory two months after receipt (rule TL-9)."),
+        help_text=gettext_lazy(
+            "Leave empty for the statutory two months after receipt (rule TL-9)."
+        ),
     )
 
 
 class ReplyForm(ServiceErrorsMixin, StyledForm):
-    replied_on = forms.CharField(label=_lazy("Replied on"), widget=DateInput(), max_length=40)
+    replied_on = forms.CharField(
+        label=gettext_lazy("Replied on"), widget=DateInput(), max_length=40
+    )
     adoption = forms.ChoiceField(
-        label=_lazy("Recommendations adopted?"), choices=CHOOSE + Adoption.choices
+        label=gettext_lazy("Recommendations adopted?"), choices=CHOOSE + Adoption.choices
     )
     text = forms.CharField(
-        label=_lazy("What the reply says"),
+        label=gettext_lazy("What the reply says"),
         widget=forms.Textarea(attrs={"rows": 4}),
         max_length=8000,
     )
 
 
 class EscalateForm(ServiceErrorsMixin, StyledForm):
-    escalated_on = forms.CharField(label=_lazy("Escalated on"), widget=DateInput(), max_length=40)
-    to = forms.ChoiceField(label=_lazy("Escalated to"), choices=CHOOSE + EscalationTarget.choices)
+    escalated_on = forms.CharField(
+        label=gettext_lazy("Escalated on"), widget=DateInput(), max_length=40
+    )
+    to = forms.ChoiceField(
+        label=gettext_lazy("Escalated to"), choices=CHOOSE + EscalationTarget.choices
+    )
     reason = forms.CharField(
-        label=_lazy("Why the recipient did not comply"),
+        label=gettext_lazy("Why the recipient did not comply"),
         widget=forms.Textarea(attrs={"rows": 3}),
         max_length=4000,
     )
@@ -124,7 +136,7 @@ class EscalateForm(ServiceErrorsMixin, StyledForm):
 
 class CloseForm(ServiceErrorsMixin, StyledForm):
     note = forms.CharField(
-        label=_lazy("Closing note"),
+        label=gettext_lazy("Closing note"),
         widget=forms.Textarea(attrs={"rows": 2}),
         max_length=4000,
     )
@@ -132,7 +144,7 @@ class CloseForm(ServiceErrorsMixin, StyledForm):
 
 class WithdrawForm(ServiceErrorsMixin, StyledForm):
     reason = forms.CharField(
-        label=_lazy("Why it is withdrawn"),
+        label=gettext_lazy("Why it is withdrawn"),
         widget=forms.Textarea(attrs={"rows": 2}),
         max_length=4000,
     )
@@ -140,18 +152,22 @@ class WithdrawForm(ServiceErrorsMixin, StyledForm):
 
 class RegisterFilterForm(StyledForm):
     status = forms.ChoiceField(
-        label=_lazy("Status"),
+        label=gettext_lazy("Status"),
         required=False,
-        choices=[("", _lazy("All")), *SuggestionStatus.choices],
+        choices=[("", gettext_lazy("All")), *SuggestionStatus.choices],
     )
     overdue = forms.ChoiceField(
-        label=_lazy("Reply"),
+        label=gettext_lazy("Reply"),
         required=False,
-        choices=[("", _lazy("All")), ("1", _lazy("Overdue")), ("0", _lazy("Not overdue"))],
+        choices=[
+            ("", gettext_lazy("All")),
+            ("1", gettext_lazy("Overdue")),
+            ("0", gettext_lazy("Not overdue")),
+        ],
     )
     q = forms.CharField(
-        label=_lazy("Search"),
+        label=gettext_lazy("Search"),
         required=False,
         max_length=100,
-        help_text=_lazy("Number, recipient or case number."),
+        help_text=gettext_lazy("Number, recipient or case number."),
     )

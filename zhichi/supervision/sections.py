@@ -12,7 +12,10 @@ from zhichi.page_sections import Section, register
 def register_all() -> None:
     from zhichi.cases.models import ApprovalKind
     from zhichi.cases.presenters import register_event_label
-    from zhichi.cases.services.approvals import register_approval_hook
+    from zhichi.cases.services.approvals import (
+        register_approval_hook,
+        register_approval_presenter,
+    )
     from zhichi.cases.services.derived import register_deadline_source
     from zhichi.cases.services.reminders import register_reminder_source
     from zhichi.supervision import reminders, services
@@ -38,6 +41,7 @@ def register_all() -> None:
         ),
     )
     register_approval_hook(ApprovalKind.SUGGESTION, services.on_approval_decided)
+    register_approval_presenter(ApprovalKind.SUGGESTION, services.present_approval)
     register_deadline_source(services.deadline_source, kinds={"suggestion_reply"})
     register_reminder_source(reminders.suggestion_reminders)
     for kind, describe in EVENT_LABELS.items():

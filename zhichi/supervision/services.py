@@ -240,9 +240,14 @@ def _content(c: Collector, data: dict, today: date) -> dict:
     }
 
 
+def present_approval(approval: Approval) -> dict:
+    """The inbox line of a suggestion's approval, in the reader's language."""
+    org = approval.payload.get("to_org_name", "")
+    return {"summary": _("Procuratorial suggestion to %(org)s") % {"org": org}, "step_label": ""}
+
+
 def _submit(s: Suggestion, actor: User) -> Approval:
     """Ask the chief procurator to decide (the 检察建议书 needs the chief's decision)."""
-    summary = _("Procuratorial suggestion to %(org)s") % {"org": s.to_org_name}
     return request_approval(
         case=s.case,
         kind=ApprovalKind.SUGGESTION,
@@ -250,7 +255,7 @@ def _submit(s: Suggestion, actor: User) -> Approval:
         actor=actor,
         payload={
             "suggestion": s.pk,
-            "summary": summary,
+            "to_org_name": s.to_org_name,
             "reasons": s.recommendations,
             "url": suggestion_url(s),
         },

@@ -5,13 +5,13 @@ from __future__ import annotations
 
 from django import forms
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from zhichi.accounts.models import Department, Organisation, OrgKind
 from zhichi.forms import DateInput, StyledForm
 from zhichi.transfers.models import FeedbackResult, TransferKind, TransferStatus
 
-CHOOSE = [("", _lazy("Choose…"))]
+CHOOSE = [("", gettext_lazy("Choose…"))]
 
 
 def receiver_choices(subject) -> list[tuple[str, str]]:
@@ -33,38 +33,40 @@ def receiver_choices(subject) -> list[tuple[str, str]]:
 
 
 class TransferForm(StyledForm):
-    kind = forms.ChoiceField(label=_lazy("Kind of transfer"), choices=CHOOSE + TransferKind.choices)
+    kind = forms.ChoiceField(
+        label=gettext_lazy("Kind of transfer"), choices=CHOOSE + TransferKind.choices
+    )
     receiver = forms.ChoiceField(
-        label=_lazy("Receiver"),
-        help_text=_lazy("An agency, or a department of a procuratorate."),
+        label=gettext_lazy("Receiver"),
+        help_text=gettext_lazy("An agency, or a department of a procuratorate."),
     )
     reason = forms.CharField(
-        label=_lazy("Reason and facts"),
+        label=gettext_lazy("Reason and facts"),
         widget=forms.Textarea(attrs={"rows": 4}),
         max_length=4000,
-        help_text=_lazy("What the receiver should look at, and why it is theirs to act on."),
+        help_text=gettext_lazy("What the receiver should look at, and why it is theirs to act on."),
     )
     legal_basis = forms.CharField(
-        label=_lazy("Legal basis for sharing"),
+        label=gettext_lazy("Legal basis for sharing"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
         max_length=1000,
-        help_text=_lazy(
+        help_text=gettext_lazy(
             "Needed only when the person has not consented to sharing with other agencies."
         ),
     )
     feedback_due_on = forms.CharField(
-        label=_lazy("Answer due by"),
+        label=gettext_lazy("Answer due by"),
         required=False,
         widget=DateInput(),
         max_length=40,
-        help_text=_lazy("Leave empty for the default (30 days)."),
+        help_text=gettext_lazy("Leave empty for the default (30 days)."),
     )
     evidence = forms.MultipleChoiceField(
-        label=_lazy("Evidence package"),
+        label=gettext_lazy("Evidence package"),
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        help_text=_lazy("The attachments the receiver may download with this transfer."),
+        help_text=gettext_lazy("The attachments the receiver may download with this transfer."),
     )
 
     def __init__(self, *args, subject, actor=None, **kwargs):
@@ -112,16 +114,18 @@ class TransferForm(StyledForm):
 
 class RejectForm(StyledForm):
     reason = forms.CharField(
-        label=_lazy("Why the transfer is rejected"),
+        label=gettext_lazy("Why the transfer is rejected"),
         widget=forms.Textarea(attrs={"rows": 3}),
         max_length=4000,
     )
 
 
 class FeedbackForm(StyledForm):
-    result = forms.ChoiceField(label=_lazy("Result"), choices=CHOOSE + FeedbackResult.choices)
+    result = forms.ChoiceField(
+        label=gettext_lazy("Result"), choices=CHOOSE + FeedbackResult.choices
+    )
     text = forms.CharField(
-        label=_lazy("What was done"),
+        label=gettext_lazy("What was done"),
         widget=forms.Textarea(attrs={"rows": 4}),
         max_length=8000,
     )
@@ -129,7 +133,7 @@ class FeedbackForm(StyledForm):
 
 class CloseForm(StyledForm):
     note = forms.CharField(
-        label=_lazy("Closing note"),
+        label=gettext_lazy("Closing note"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
         max_length=4000,
@@ -138,10 +142,14 @@ class CloseForm(StyledForm):
 
 class BoxFilterForm(StyledForm):
     status = forms.ChoiceField(
-        label=_lazy("Status"), required=False, choices=[("", _lazy("All")), *TransferStatus.choices]
+        label=gettext_lazy("Status"),
+        required=False,
+        choices=[("", gettext_lazy("All")), *TransferStatus.choices],
     )
     kind = forms.ChoiceField(
-        label=_lazy("Kind"), required=False, choices=[("", _lazy("All")), *TransferKind.choices]
+        label=gettext_lazy("Kind"),
+        required=False,
+        choices=[("", gettext_lazy("All")), *TransferKind.choices],
     )
 
 

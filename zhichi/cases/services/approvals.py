@@ -37,6 +37,23 @@ def register_approval_hook(kind: str, hook: ApprovalHook) -> None:
     _HOOKS[kind] = hook
 
 
+# (approval) -> {"summary": str, "step_label": str}: what the inbox shows, in the reader's
+# language. The payload keeps data (names, amounts, codes), never text translated for the
+# requester.
+ApprovalPresenter = Callable[[Approval], dict]
+_PRESENTERS: dict[str, ApprovalPresenter] = {}
+
+
+def register_approval_presenter(kind: str, presenter: ApprovalPresenter) -> None:
+    _PRESENTERS[kind] = presenter
+
+
+def present(approval: Approval) -> dict:
+    """The one-line summary and the step of an approval, for the reader's language."""
+    presenter = _PRESENTERS.get(approval.kind)
+    return presenter(approval) if presenter else {}
+
+
 def approvers(case: Case, role: str):
     """The active users who may decide an approval for ``role`` on ``case`` (rules.can_approve)."""
     users = User.objects.filter(organisation_id=case.organisation_id, role=role, is_active=True)
@@ -65,8 +82,9 @@ def request_approval(
 ) -> Approval:
     """Open an approval and tell everyone who may decide it (call inside the transaction).
 
-    ``payload`` is kept with the approval and shown in the inbox: ``summary`` (one line),
-    ``reasons`` (the proposal's text) and ``url`` (where the subject is) are displayed.
+    ``payload`` is kept with the approval: ``reasons`` (the proposal's text) and ``url`` (where
+    the subject is) are displayed in the inbox, with the line the kind's presenter makes from the
+    rest (``register_approval_presenter``).
     """
     approval = Approval.objects.create(
         case=case,
