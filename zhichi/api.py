@@ -15,6 +15,7 @@ from zhichi.assistance.api import router as assistance_router
 from zhichi.cases.api import router as cases_router
 from zhichi.cases.api_disposal import approvals_router, visits_router
 from zhichi.cases.api_disposal import cases_router as disposal_router
+from zhichi.documents.api import router as documents_router
 from zhichi.employers.api import employers_router, joint_actions_router
 from zhichi.errors import InvalidInput, NotPermitted, StaleVersion
 from zhichi.evidence.api import router as evidence_router
@@ -158,3 +159,4 @@ api.add_router("/joint-actions", joint_actions_router, tags=["joint actions"])
 api.add_router("/employers", employers_router, tags=["employers"])
 api.add_router("/", assistance_router, tags=["judicial assistance and legal aid"])
 api.add_router("/", supervision_router, tags=["legal supervision"])
+api.add_router("/", documents_router, tags=["documents"])

@@ -101,6 +101,7 @@ INSTALLED_APPS = [
     "zhichi.employers",
     "zhichi.assistance",
     "zhichi.supervision",
+    "zhichi.documents",
 ]
 
 MIDDLEWARE = [

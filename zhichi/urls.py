@@ -21,6 +21,7 @@ urlpatterns = [
     path("employers/", include(employer_urls.employer_patterns)),
     path("assistance/", include("zhichi.assistance.urls")),
     path("supervision/", include("zhichi.supervision.urls")),
+    path("documents/", include("zhichi.documents.urls")),
     path("api/v1/", api.urls),
 ]
 

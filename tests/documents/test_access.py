@@ -1,0 +1,127 @@
+"""Rule R2 for documents: every fixture user × every route, page and API; a refused request
+changes nothing. Documents stay inside the case's procuratorate (partners: 404)."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+
+from tests.access import USERS, Endpoint, call_endpoint, module_world
+from tests.documents.conftest import build_full_case
+from zhichi.documents import services
+from zhichi.documents.models import IssuedDocument
+
+pytestmark = [pytest.mark.django_db, pytest.mark.integration]
+
+# the case's department, the procuratorate-wide roles, and the criminal department that received
+# a transfer of it
+VIEWERS = frozenset({"civil1", "civil2", "civilhead", "chief", "registrar1", "criminal1"})
+ISSUERS = frozenset({"civil1", "civilhead"})
+
+
+def build(users) -> dict:
+    case = build_full_case(users)
+    doc = services.issue_document(case_id=case.pk, kind="support_opinion", actor=users["civil1"])
+    return {"case": case.pk, "doc": doc.pk}
+
+
+_world = module_world(build)
+
+
+@pytest.fixture
+def users(_world, db):
+    return _world["users"]
+
+
+@pytest.fixture
+def world(_world, db) -> dict:
+    return _world["data"]
+
+
+ENDPOINTS = [
+    Endpoint(
+        "documents:issue", "page", "get", "/documents/cases/{case}/issue/", 200, VIEWERS, ISSUERS
+    ),
+    Endpoint(
+        "documents:issue",
+        "page",
+        "post",
+        "/documents/cases/{case}/issue/",
+        302,
+        VIEWERS,
+        ISSUERS,
+        {"kind": "acceptance_notice"},
+        label="documents:issue POST",
+    ),
+    Endpoint("documents:pdf", "page", "get", "/documents/{doc}/pdf/", 200, VIEWERS),
+    Endpoint("documents:docx", "page", "get", "/documents/{doc}/docx/", 200, VIEWERS),
+    Endpoint("api:list_documents", "api", "get", "/api/v1/cases/{case}/documents", 200, VIEWERS),
+    Endpoint(
+        "api:issue",
+        "api",
+        "post",
+        "/api/v1/cases/{case}/documents",
+        201,
+        VIEWERS,
+        ISSUERS,
+        {"kind": "acceptance_notice"},
+    ),
+    Endpoint(
+        "api:get_document",
+        "api",
+        "get",
+        "/api/v1/cases/{case}/documents/support_opinion",
+        200,
+        VIEWERS,
+    ),
+]
+
+
+def _state() -> tuple:
+    return tuple(IssuedDocument.objects.order_by("pk").values_list("pk", "number"))
+
+
+@pytest.mark.parametrize("user", USERS)
+@pytest.mark.parametrize("endpoint", ENDPOINTS, ids=str)
+def test_r2_document_access(endpoint, user, world, web, api):
+    before = _state()
+
+    r = call_endpoint(endpoint, user, world, web, api)
+
+    assert r.status_code == endpoint.expected(user), r.content[:300]
+    if r.status_code in (403, 404, 422):
+        assert _state() == before
+
+
+HIDDEN = [
+    pytest.param(e, u, id=f"{e}-{u}")
+    for e in ENDPOINTS
+    if e.kind == "api" and e.visible is not None
+    for u in USERS
+    if e.expected(u) == 404
+]
+
+
+@pytest.mark.parametrize(("endpoint", "user"), HIDDEN)
+def test_r2_a_hidden_case_answers_like_one_that_does_not_exist(endpoint, user, world, web, api):
+    hidden = call_endpoint(endpoint, user, world, web, api)
+    gone = call_endpoint(endpoint, user, world, web, api, ids={"case": 999999, "doc": 999999})
+    assert (hidden.status_code, hidden.json()) == (gone.status_code, gone.json())
+
+
+@pytest.mark.parametrize("endpoint", [e for e in ENDPOINTS if e.kind == "page"], ids=str)
+def test_anonymous_page_request_redirects_to_login(endpoint, world):
+    r = getattr(Client(), endpoint.method)(endpoint.path.format(**world), endpoint.data)
+    assert r.status_code == 302 and r["Location"].startswith("/login/?next=")
+
+
+@pytest.mark.parametrize("endpoint", [e for e in ENDPOINTS if e.kind == "api"], ids=str)
+def test_anonymous_api_request_is_401(endpoint, world):
+    path = endpoint.path.format(**world)
+    client = Client()
+    r = (
+        client.get(path)
+        if endpoint.method == "get"
+        else client.post(path, {}, content_type="application/json")
+    )
+    assert r.status_code == 401

@@ -1,0 +1,143 @@
+"""Documents in the partner API (API.md § Cases): the current document of a kind as DOCX or PDF,
+issued (numbered) on the first request by someone who may issue it; explicit (re-)issue; list."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import Http404
+from django.utils.translation import gettext as _
+from ninja import Field, Query, Router, Schema, Status
+
+from zhichi.api_support import READ_ERRORS, WRITE_ERRORS
+from zhichi.documents import context as ctx_mod
+from zhichi.documents import rules, services
+from zhichi.documents.models import DocumentKind, IssuedDocument
+from zhichi.errors import FieldError, InvalidInput
+
+router = Router()
+
+BINARY = {
+    "description": "The document as a file (`Content-Disposition: attachment`), "
+    "`Cache-Control: no-store`; every download is audited.",
+    "content": {
+        "application/pdf": {"schema": {"type": "string", "format": "binary"}},
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document": {
+            "schema": {"type": "string", "format": "binary"}
+        },
+    },
+}
+
+
+class IssueIn(Schema):
+    kind: Any = Field(..., description=" | ".join(DocumentKind.values))
+    subject_id: Any = Field(
+        None,
+        description="the transfer, suggestion, assistance application, visit or mediation the "
+        "document is about (default: the latest)",
+        json_schema_extra={"type": "integer"},
+    )
+    reason: Any = Field("", description="required to re-issue a document (it keeps its number)")
+
+
+class DocumentOut(Schema):
+    id: int
+    case_id: int
+    kind: str
+    subject: str
+    number: str
+    template_version: str
+    docx_sha256: str
+    pdf_sha256: str
+    issued_by: str
+    issued_at: str
+    replaces: int | None
+    reason: str
+    current: bool
+
+
+def document_out(d: IssuedDocument, replaced: set[int]) -> dict:
+    return {
+        "id": d.pk,
+        "case_id": d.case_id,
+        "kind": d.kind,
+        "subject": d.subject,
+        "number": d.number,
+        "template_version": d.template_version,
+        "docx_sha256": d.docx_sha256,
+        "pdf_sha256": d.pdf_sha256,
+        "issued_by": d.issued_by.username,
+        "issued_at": d.issued_at.isoformat(),
+        "replaces": d.replaces_id,
+        "reason": d.reason,
+        "current": d.pk not in replaced,
+    }
+
+
+def _listing(case) -> list[dict]:
+    rows = list(
+        IssuedDocument.objects.filter(case=case)
+        .defer("docx", "pdf", "context")
+        .select_related("issued_by")
+        .order_by("kind", "subject", "-issued_at", "-id")
+    )
+    replaced = {d.replaces_id for d in rows if d.replaces_id}
+    return [document_out(d, replaced) for d in rows]
+
+
+@router.get(
+    "/cases/{case_id}/documents",
+    response={200: list[DocumentOut], **READ_ERRORS},
+    summary="The case's issued documents",
+)
+def list_documents(request, case_id: int):
+    return _listing(rules.get_case_for(request.auth, case_id))
+
+
+@router.post(
+    "/cases/{case_id}/documents",
+    response={201: DocumentOut, **WRITE_ERRORS},
+    summary="Issue (or re-issue with a reason) a document",
+)
+def issue(request, case_id: int, payload: IssueIn):
+    case = rules.get_case_for(request.auth, case_id)
+    data = payload.dict()
+    subject = data.get("subject_id")
+    if subject not in (None, "") and not str(subject).isdigit():
+        raise InvalidInput([FieldError("subject_id", "integer", _("Enter a whole number."))])
+    doc = services.issue_document(
+        case_id=case.pk,
+        kind=str(data.get("kind") or ""),
+        actor=request.auth,
+        subject_id=int(subject) if subject not in (None, "") else None,
+        reason=str(data.get("reason") or ""),
+    )
+    return Status(201, next(d for d in _listing(case) if d["id"] == doc.pk))
+
+
+@router.get(
+    "/cases/{case_id}/documents/{kind}",
+    response={200: None, **WRITE_ERRORS},
+    summary="The current document of a kind as DOCX or PDF (issued on the first request)",
+    openapi_extra={"responses": {200: BINARY}},
+)
+def get_document(
+    request,
+    case_id: int,
+    kind: str,
+    format: str = Query("pdf", description="docx | pdf"),
+    subject_id: int | None = Query(None),
+    as_copy: bool = Query(False, alias="copy", description="a masked copy of a court document"),
+):
+    case = rules.get_case_for(request.auth, case_id)
+    if kind not in DocumentKind.values:
+        raise Http404
+    if format not in services.CONTENT_TYPES:
+        raise InvalidInput([FieldError("format", "choice", _("Choose docx or pdf."))])
+    built = ctx_mod.build(case, kind, subject_id=subject_id)
+    doc = services.current(case, kind, built.subject)
+    if doc is None:
+        doc = services.issue_document(
+            case_id=case.pk, kind=kind, actor=request.auth, subject_id=subject_id
+        )
+    return services.document_response(doc=doc, actor=request.auth, fmt=format, copy=as_copy, via="api")

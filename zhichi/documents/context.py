@@ -1,0 +1,320 @@
+"""One context builder per document kind (rule DOC-1), from the case's recorded facts.
+
+Every value is text ready for the page: dates written 二〇二六年十一月二十八日, money in figures
+and in capitals (rule DOC-2), lists as lists of lines. A document addressed to a court carries the
+parties' full identifiers; every other document, and every copy, carries them masked.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from zhichi.cases.ledger import ledger_for
+from zhichi.cases.models import (
+    Approval,
+    ApprovalKind,
+    ApprovalStatus,
+    Case,
+    CaseParty,
+    CourtEvent,
+    Mediation,
+    MediationOutcome,
+    PartyRole,
+    Visit,
+)
+from zhichi.core import calendar as cal_mod
+from zhichi.core.money import chinese_date, format_yuan, rmb_capital
+from zhichi.errors import FieldError, InvalidInput
+from zhichi.rulebook import loaders
+
+# documents addressed to a court: the original carries full identifiers
+TO_COURT = frozenset({"support_opinion"})
+# kinds about one record of the case (the subject): "kind:id"
+SUBJECT_KINDS = {
+    "transfer_letter": "transfer",
+    "suggestion": "suggestion",
+    "assistance_decision": "assistance",
+    "visit_record": "visit",
+    "mediation_agreement": "mediation",
+}
+
+RIGHTS = [
+    "一、有权了解案件办理进展情况，有权委托代理人，有权申请回避；",
+    "二、应当如实提供证据材料，对所提供材料的真实性负责；",
+    "三、可以随时撤回申请；申请人撤回申请的，本院终结审查；",
+    "四、本院支持起诉不代替你（们）行使诉讼权利，诉讼中的权利和义务由你（们）依法行使和承担。",
+]
+REMEDIES = [
+    "一、向法律援助中心申请法律援助；",
+    "二、向劳动人事争议仲裁委员会申请仲裁；",
+    "三、向劳动保障监察机构投诉，请求责令支付；",
+    "四、自行向人民法院提起诉讼。",
+]
+SITUATION_ITEMS = {
+    "crime_injury": "一",
+    "crime_treatment": "二",
+    "crime_dependants": "三",
+    "crime_property": "四",
+    "retaliation": "五",
+    "civil_tort": "六",
+    "other": "七",
+}
+
+
+@dataclass(frozen=True)
+class Built:
+    context: dict
+    subject: str  # "visit:12", or "" for the case itself
+    own_number: str  # the subject's own number (a transfer's, a suggestion's), or ""
+
+
+def _refuse(message: str) -> InvalidInput:
+    return InvalidInput([FieldError("kind", "not_ready", message)], detail=message)
+
+
+def _cn(day: date | None) -> str:
+    return chinese_date(day) if day else "____年__月__日"
+
+
+def _money(amount: Decimal | None) -> str:
+    return format_yuan(amount or Decimal("0"))
+
+
+def _party_line(cp: CaseParty, *, full: bool) -> str:
+    party = cp.party
+    if party.is_person:
+        ident = party.id_number if full else party.id_number_masked
+        return f"{party.name}，公民身份号码{ident}" if ident else party.name
+    code = party.credit_code if full else party.credit_code_masked
+    return f"{party.name}，统一社会信用代码{code}" if code else party.name
+
+
+def _common(case: Case, *, full_ids: bool) -> dict:
+    parties = list(case.parties.select_related("party").order_by("id"))
+    claimants = [p for p in parties if p.role == PartyRole.CLAIMANT]
+    respondents = [p for p in parties if p.role == PartyRole.RESPONDENT]
+    org = case.organisation
+    return {
+        "org_name": org.name,
+        "case_number": case.number,
+        "issued_on": _cn(timezone.localdate()),
+        "received_on": _cn(case.received_on),
+        "opened_on": _cn(case.opened_on),
+        "officer": case.officer.display_name if case.officer else "",
+        "matter": case.get_category_display() if case.category != "wages" else "劳动报酬",
+        "applicants_line": "、".join(p.party.name for p in claimants),
+        "claimants_line": "、".join(p.party.name for p in claimants),
+        "respondents_line": "、".join(p.party.name for p in respondents),
+        "claimant_lines": [_party_line(p, full=full_ids) for p in claimants],
+        "respondent_lines": [_party_line(p, full=full_ids) for p in respondents],
+        "source": case.get_source_display(),
+        "facts": case.summary or "",
+    }
+
+
+def _approved_decision(case: Case, decision: str) -> Approval | None:
+    return (
+        Approval.objects.filter(
+            case=case,
+            kind=ApprovalKind.SUPPORT_DECISION,
+            status=ApprovalStatus.APPROVED,
+            payload__decision=decision,
+        )
+        .order_by("-decided_at", "-id")
+        .first()
+    )
+
+
+def _pick(queryset, subject_id: int | None, what: str):
+    row = queryset.filter(pk=subject_id).first() if subject_id else queryset.first()
+    if row is None:
+        raise _refuse(what)
+    return row
+
+
+def build(case: Case, kind: str, *, subject_id: int | None = None, copy: bool = False) -> Built:
+    """The context of ``kind`` for ``case``; 422 when the case has nothing to issue it from."""
+    full = kind in TO_COURT and not copy
+    ctx = _common(case, full_ids=full)
+    builder = BUILDERS[kind]
+    subject, own_number = builder(case, ctx, subject_id)
+    ctx["copy"] = copy
+    return Built(context=ctx, subject=subject, own_number=own_number)
+
+
+def _acceptance(case, ctx, _subject_id):
+    ctx["rights"] = RIGHTS
+    return "", ""
+
+
+def _support(case, ctx, _subject_id):
+    approval = _approved_decision(case, "support")
+    if approval is None:
+        raise _refuse(_("The support decision has not been approved yet."))
+    ctx["reasons"] = approval.payload.get("reasons", "")
+    claimed = case.money_claimed()
+    ctx["amount"] = _money(claimed)
+    ctx["amount_capital"] = rmb_capital(claimed)
+    court = CourtEvent.objects.filter(case=case).exclude(court="").order_by("-on", "-id").first()
+    ctx["court"] = (
+        court.court if court else f"{case.organisation.name.replace('人民检察院', '')}人民法院"
+    )
+    ctx["evidence"] = [
+        f"{i}. {a.description or a.original_name}"
+        for i, a in enumerate(case.attachments.order_by("id"), start=1)
+    ] or ["（无）"]
+    return "", ""
+
+
+def _not_support(case, ctx, _subject_id):
+    approval = _approved_decision(case, "not_support")
+    if approval is None:
+        raise _refuse(_("A decision not to support has not been approved."))
+    ctx["reasons"] = approval.payload.get("reasons", "")
+    ctx["remedies"] = REMEDIES
+    return "", ""
+
+
+def _transfer(case, ctx, subject_id):
+    from zhichi.transfers.models import Transfer
+
+    t = _pick(
+        Transfer.objects.filter(case=case)
+        .select_related("to_org", "to_department")
+        .order_by("-sent_at", "-id"),
+        subject_id,
+        _("The case has no transfer to write a letter for."),
+    )
+    receiver = t.to_org.name + (t.to_department.name if t.to_department else "")
+    ctx["receiver"] = receiver
+    ctx["reason"] = t.reason
+    ctx["feedback_due"] = _cn(t.feedback_due)
+    workers = case.parties.filter(role=PartyRole.CLAIMANT).count()
+    claimed = case.money_claimed()
+    facts = [
+        f"涉及劳动者{workers}人，主张拖欠劳动报酬{_money(claimed)}（{rmb_capital(claimed)}）。"
+    ]
+    if case.payment_order_issued_on:
+        facts.append(
+            f"{case.payment_order_authority or '劳动保障监察机构'}已于{_cn(case.payment_order_issued_on)}"
+            f"责令限期支付，期限至{_cn(case.payment_order_deadline)}。"
+        )
+    if case.evasion:
+        from zhichi.cases.models import Evasion
+
+        labels = [str(Evasion(e).label) if e in Evasion.values else e for e in case.evasion]
+        facts.append("用人单位存在逃避支付行为：" + "、".join(labels) + "。")
+    ctx["facts"] = facts
+    ctx["attachments"] = [
+        f"{i}. {a.description or a.original_name}"
+        for i, a in enumerate(t.evidence.order_by("id"), start=1)
+    ] or ["（无）"]
+    return f"transfer:{t.pk}", t.number
+
+
+def _suggestion(case, ctx, subject_id):
+    from zhichi.supervision.models import Suggestion
+
+    s = _pick(
+        Suggestion.objects.filter(case=case).exclude(number="").order_by("-id"),
+        subject_id,
+        _("The case has no approved procuratorial suggestion."),
+    )
+    ctx["recipient"] = s.to_org_name
+    ctx["issue"] = s.issue
+    ctx["recommendations"] = s.recommendations
+    ctx["legal_basis"] = s.legal_basis or "《人民检察院检察建议工作规定》"
+    if s.reply_due:
+        ctx["reply_deadline"] = f"{_cn(s.reply_due)}前"
+    else:
+        ctx["reply_deadline"] = "收到本检察建议书之日起二个月内"
+    return f"suggestion:{s.pk}", s.number
+
+
+def _assistance(case, ctx, subject_id):
+    from zhichi.assistance.models import AssistanceApplication, AssistanceStatus
+
+    a = _pick(
+        AssistanceApplication.objects.filter(
+            case=case,
+            status__in=[AssistanceStatus.GRANTED, AssistanceStatus.PAID, AssistanceStatus.REFUSED],
+        )
+        .select_related("applicant__party")
+        .order_by("-decided_on", "-id"),
+        subject_id,
+        _("The case has no decided judicial assistance application."),
+    )
+    ctx["applicant"] = _party_line(a.applicant, full=False)
+    ctx["received_on"] = _cn(a.received_on)
+    ctx["hardship"] = a.hardship
+    ctx["article_item"] = SITUATION_ITEMS.get(a.situation, "七")
+    if a.granted_amount:
+        ctx["decision_text"] = (
+            f"经审查，申请人符合国家司法救助条件，本院决定给予申请人国家司法救助金"
+            f"{_money(a.granted_amount)}（{rmb_capital(a.granted_amount)}）。"
+        )
+        ctx["payment_text"] = "救助金由本院以银行转账方式一次性发放给申请人。"
+    else:
+        ctx["decision_text"] = f"经审查，本院决定不予救助。理由：{a.decision_reason}"
+        ctx["payment_text"] = "申请人对本决定有异议的，可以向本院申请复查一次。"
+    return f"assistance:{a.pk}", ""
+
+
+def _visit(case, ctx, subject_id):
+    v = _pick(
+        Visit.objects.filter(case=case, done_on__isnull=False).order_by("-done_on", "-id"),
+        subject_id,
+        _("The case has no return visit recorded yet."),
+    )
+    ctx["done_on"] = _cn(v.done_on)
+    ctx["method"] = v.get_method_display()
+    ctx["target"] = v.get_target_display()
+    totals = ledger_for(case).totals
+    ctx["owed_total"] = _money(totals["due"])
+    ctx["paid_total"] = _money(totals["recovered"])
+    ctx["outstanding"] = _money(totals["outstanding"])
+    ctx["outstanding_capital"] = rmb_capital(totals["outstanding"])
+    ctx["findings"] = v.findings
+    ctx["next_steps"] = v.remaining_problems or (
+        "已全部履行，结束回访。" if v.paid_in_full else "继续跟踪履行情况。"
+    )
+    return f"visit:{v.pk}", ""
+
+
+def _mediation(case, ctx, subject_id):
+    m = _pick(
+        Mediation.objects.filter(case=case, outcome=MediationOutcome.AGREEMENT).order_by(
+            "-held_on", "-id"
+        ),
+        subject_id,
+        _("The case has no mediation agreement."),
+    )
+    ctx["mediator"] = m.mediator_org
+    ctx["held_on"] = _cn(m.held_on)
+    ctx["dispute"] = case.summary or "劳动报酬争议"
+    ctx["amount"] = _money(m.agreed_amount)
+    ctx["amount_capital"] = rmb_capital(m.agreed_amount or Decimal("0"))
+    ctx["instalments"] = [
+        f"第{i}期：{_cn(inst.due)}前支付{_money(inst.amount)}（{rmb_capital(inst.amount)}）；"
+        for i, inst in enumerate(m.instalments.order_by("due", "id"), start=1)
+    ] or ["于协议签订之日一次性支付。"]
+    due = cal_mod.compute("judicial_confirmation", m.held_on, loaders.holiday_calendar()).due
+    ctx["confirmation_due"] = _cn(due)
+    return f"mediation:{m.pk}", ""
+
+
+BUILDERS = {
+    "acceptance_notice": _acceptance,
+    "support_opinion": _support,
+    "not_support_decision": _not_support,
+    "transfer_letter": _transfer,
+    "suggestion": _suggestion,
+    "assistance_decision": _assistance,
+    "visit_record": _visit,
+    "mediation_agreement": _mediation,
+}

@@ -1,0 +1,27 @@
+"""The issue form: which document, about which record of the case, and why when re-issuing."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy
+
+from zhichi.documents.models import DocumentKind
+from zhichi.forms import StyledForm
+
+
+class IssueForm(StyledForm):
+    kind = forms.ChoiceField(label=gettext_lazy("Document"), choices=DocumentKind.choices)
+    subject_id = forms.CharField(
+        label=gettext_lazy("About which record"),
+        required=False,
+        help_text=gettext_lazy("Empty: the latest one (a transfer, a visit, an agreement …)."),
+    )
+    reason = forms.CharField(
+        label=gettext_lazy("Reason for re-issuing"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=gettext_lazy(
+            "Needed only when this document was issued before: it keeps its number."
+        ),
+    )

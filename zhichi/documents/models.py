@@ -1,0 +1,82 @@
+"""Issued documents (rule DOC-1): numbered, rendered as DOCX and PDF from one context, stored
+with their SHA-256 so each can be produced again exactly."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from zhichi.accounts.models import Organisation
+from zhichi.cases.models import Case
+
+
+class DocumentKind(models.TextChoices):
+    ACCEPTANCE_NOTICE = "acceptance_notice", _("Notice of acceptance (受理通知书)")
+    SUPPORT_OPINION = "support_opinion", _("Opinion supporting the suit (支持起诉意见书)")
+    NOT_SUPPORT_DECISION = "not_support_decision", _("Decision not to support (不支持起诉决定书)")
+    TRANSFER_LETTER = "transfer_letter", _("Lead transfer letter (线索移送函)")
+    SUGGESTION = "suggestion", _("Procuratorial suggestion (检察建议书)")
+    ASSISTANCE_DECISION = (
+        "assistance_decision",
+        _("Judicial assistance decision (国家司法救助决定书)"),
+    )
+    VISIT_RECORD = "visit_record", _("Return visit record (回访记录)")
+    MEDIATION_AGREEMENT = "mediation_agreement", _("Mediation agreement (调解协议)")
+
+
+class NumberPattern(models.Model):
+    """An organisation's numbering of a document kind (rule DOC-1: varies locally, configurable).
+    Placeholders: {short}, {year}, {seq}."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=30, choices=DocumentKind.choices)
+    pattern = models.CharField(max_length=100)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "kind"], name="number_pattern_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation_id} {self.kind}: {self.pattern}"
+
+
+class IssuedDocument(models.Model):
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="documents")
+    kind = models.CharField(_("kind"), max_length=30, choices=DocumentKind.choices)
+    # what the document is about when a case has several (a transfer, a visit …): "visit:12"
+    subject = models.CharField(max_length=40, blank=True, default="")
+    number = models.CharField(_("number"), max_length=64)
+    context = models.JSONField(default=dict)
+    template_version = models.CharField(max_length=40)
+    docx = models.BinaryField()
+    docx_sha256 = models.CharField(max_length=64)
+    pdf = models.BinaryField()
+    pdf_sha256 = models.CharField(max_length=64)
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    issued_at = models.DateTimeField(default=timezone.now)
+    replaces = models.OneToOneField(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="replaced_by"
+    )
+    reason = models.TextField(_("reason for re-issuing"), blank=True, default="")
+
+    class Meta:
+        ordering = ["-issued_at", "-id"]
+        indexes = [models.Index(fields=["case", "kind", "subject"])]
+        verbose_name = _("issued document")
+        verbose_name_plural = _("issued documents")
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.kind}"
+
+    @property
+    def current(self) -> bool:
+        """Not replaced by a re-issue."""
+        try:
+            return self.replaced_by is None
+        except IssuedDocument.DoesNotExist:
+            return True

@@ -1,0 +1,29 @@
+"""Who may see and issue documents: the case's own procuratorate (documents carry identifiers and
+internal reasoning; partners receive paper from the officer, not the system's copies)."""
+
+from __future__ import annotations
+
+from django.http import Http404
+
+from zhichi.accounts.models import Role
+from zhichi.cases import rules as case_rules
+
+
+def sees_documents(user, case) -> bool:
+    return (
+        case_rules.may_see_cases(user)
+        and user.role != Role.PARTNER
+        and case_rules.is_own_case(user, case)
+    )
+
+
+def get_case_for(user, case_id):
+    """The case when ``user`` may see its documents, else 404 (as if it did not exist)."""
+    case = case_rules.get_case_for(user, case_id)
+    if not sees_documents(user, case):
+        raise Http404
+    return case
+
+
+def can_issue(user, case) -> bool:
+    return case_rules.can_work_on(user, case)

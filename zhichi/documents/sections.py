@@ -1,0 +1,64 @@
+"""The documents section of the case page."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy
+
+from zhichi.page_sections import Section, register
+
+
+def register_all() -> None:
+    from zhichi.cases.presenters import register_event_label
+
+    register(
+        "case",
+        Section(
+            key="documents",
+            title=gettext_lazy("Documents"),
+            template="documents/_case_section.html",
+            context=case_section,
+            order=70,
+        ),
+    )
+    register_event_label("document_issued", _issued_label)
+
+
+def _issued_label(event) -> str:
+    from django.utils.translation import gettext as _
+
+    from zhichi.documents.models import DocumentKind
+
+    try:
+        what = str(DocumentKind(event.data.get("kind")).label)
+    except ValueError:
+        what = event.data.get("kind", "")
+    if event.data.get("reissue"):
+        return _("Re-issued %(what)s %(number)s") % {
+            "what": what,
+            "number": event.data.get("number"),
+        }
+    return _("Issued %(what)s %(number)s") % {"what": what, "number": event.data.get("number")}
+
+
+def case_section(request, case) -> dict | None:
+    from zhichi.documents import rules
+    from zhichi.documents.models import DocumentKind, IssuedDocument
+
+    user = request.user
+    if not rules.sees_documents(user, case):
+        return None
+    issued = list(
+        IssuedDocument.objects.filter(case=case)
+        .defer("docx", "pdf", "context")
+        .select_related("issued_by")
+        .order_by("kind", "subject", "-issued_at", "-id")
+    )
+    replaced = {d.replaces_id for d in issued if d.replaces_id}
+    for d in issued:
+        d.is_current = d.pk not in replaced
+    return {
+        "case": case,
+        "issued": issued,
+        "kinds": DocumentKind.choices,
+        "may_issue": rules.can_issue(user, case),
+    }

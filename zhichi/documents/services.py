@@ -1,0 +1,201 @@
+"""Issuing documents (rule DOC-1): build the context once, render DOCX and PDF, number, store.
+
+A first issue takes the next number of the organisation's pattern for the kind and year — gap
+-free and unique under concurrency (``accounts.services.next_number`` in the same transaction, so
+a failed issue gives its number back). A transfer letter and a suggestion carry their own
+record's number. A re-issue keeps the number (a number once issued is never reused for another
+document), needs a reason and replaces the current one, which stays stored.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from zhichi.accounts.models import Organisation, User
+from zhichi.accounts.services import next_number
+from zhichi.audit.services import record
+from zhichi.cases.models import Case
+from zhichi.cases.services import add_event
+from zhichi.documents import context as ctx_mod
+from zhichi.documents import render, rules
+from zhichi.documents.layouts import VERSION
+from zhichi.documents.models import DocumentKind, IssuedDocument, NumberPattern
+from zhichi.errors import FieldError, InvalidInput, NotPermitted
+
+DEFAULT_PATTERNS = {
+    "acceptance_notice": "{short}民支受〔{year}〕{seq}号",
+    "support_opinion": "{short}民支诉〔{year}〕{seq}号",
+    "not_support_decision": "{short}民支不〔{year}〕{seq}号",
+    "assistance_decision": "{short}司救决〔{year}〕{seq}号",
+    "visit_record": "{short}民支访〔{year}〕{seq}号",
+    "mediation_agreement": "{short}民调〔{year}〕{seq}号",
+}
+
+
+def pattern_for(org: Organisation, kind: str) -> str:
+    row = NumberPattern.objects.filter(organisation=org, kind=kind).first()
+    return row.pattern if row else DEFAULT_PATTERNS[kind]
+
+
+def format_number(pattern: str, *, short: str, year: int, seq: int) -> str:
+    return pattern.format(short=short, year=year, seq=seq)
+
+
+def _sha(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def current(case: Case, kind: str, subject: str) -> IssuedDocument | None:
+    return (
+        IssuedDocument.objects.filter(
+            case=case, kind=kind, subject=subject, replaced_by__isnull=True
+        )
+        .order_by("-issued_at", "-id")
+        .first()
+    )
+
+
+def issue_document(
+    *,
+    case_id: int,
+    kind: str,
+    actor: User,
+    subject_id: int | None = None,
+    reason: str = "",
+) -> IssuedDocument:
+    """Issue (or re-issue, with a reason) one document of the case."""
+    case = Case.objects.select_related("organisation", "officer").get(pk=case_id)
+    if not rules.can_issue(actor, case):
+        record(action="document.issue", actor=actor, obj=case, outcome="denied")
+        raise NotPermitted(_("Only the case officer or the department head may issue documents."))
+    if kind not in DocumentKind.values:
+        raise InvalidInput([FieldError("kind", "choice", _("Not a document kind."))])
+    reason = (reason or "").strip()
+    if len(reason) > 2000:
+        raise InvalidInput(
+            [FieldError("reason", "max_length", _("Keep the reason under 2,000 characters."))]
+        )
+    with transaction.atomic():
+        case = (
+            Case.objects.select_for_update()
+            .select_related("organisation", "officer")
+            .get(pk=case_id)
+        )
+        built = ctx_mod.build(case, kind, subject_id=subject_id)
+        previous = current(case, kind, built.subject)
+        if previous is not None and not reason:
+            raise InvalidInput(
+                [
+                    FieldError(
+                        "reason",
+                        "required",
+                        _("This document was issued as %(number)s: give the reason to re-issue it.")
+                        % {"number": previous.number},
+                    )
+                ]
+            )
+        if previous is not None:
+            number = previous.number
+        elif built.own_number:
+            number = built.own_number
+        else:
+            org = case.organisation
+            year = timezone.localdate().year
+            seq = next_number(organisation=org, kind=f"doc:{kind}", year=year)
+            number = format_number(
+                pattern_for(org, kind), short=org.short_name or org.code, year=year, seq=seq
+            )
+        context = {**built.context, "number": number}
+        docx_bytes = render.render_docx(render.builtin_docx(kind), context)
+        pdf_bytes = render.render_pdf(kind, context)
+        doc = IssuedDocument.objects.create(
+            case=case,
+            kind=kind,
+            subject=built.subject,
+            number=number,
+            context=context,
+            template_version=VERSION,
+            docx=docx_bytes,
+            docx_sha256=_sha(docx_bytes),
+            pdf=pdf_bytes,
+            pdf_sha256=_sha(pdf_bytes),
+            issued_by=actor,
+            replaces=previous,
+            reason=reason,
+        )
+        add_event(
+            case,
+            kind="document_issued",
+            actor=actor,
+            summary=reason,
+            data={"document": doc.pk, "kind": kind, "number": number, "reissue": bool(previous)},
+        )
+        record(
+            action="document.reissue" if previous else "document.issue",
+            actor=actor,
+            obj=doc,
+            detail={
+                "case": case.pk,
+                "kind": kind,
+                "number": number,
+                "subject": built.subject,
+                "docx_sha256": doc.docx_sha256,
+                "pdf_sha256": doc.pdf_sha256,
+                "full_identifiers": kind in ctx_mod.TO_COURT,
+            },
+        )
+    return doc
+
+
+def copy_for_others(doc: IssuedDocument, fmt: str) -> bytes:
+    """A copy of a court document for the applicant and others: identifiers masked (rendered
+    from the case now, with the issued number; it is a copy, not a stored document)."""
+    subject_id = int(doc.subject.split(":")[1]) if doc.subject else None
+    built = ctx_mod.build(doc.case, doc.kind, subject_id=subject_id, copy=True)
+    context = {**built.context, "number": doc.number, "issued_on": doc.context["issued_on"]}
+    if fmt == "docx":
+        return render.render_docx(render.builtin_docx(doc.kind), context)
+    return render.render_pdf(doc.kind, context)
+
+
+CONTENT_TYPES = {
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "pdf": "application/pdf",
+}
+
+
+def document_response(
+    *,
+    doc: IssuedDocument,
+    actor: User,
+    fmt: str,
+    copy: bool = False,
+    inline: bool = False,
+    via: str,
+):
+    """The stored document (or a masked copy of a court document) as a file, audited."""
+    from django.http import HttpResponse
+
+    if fmt not in CONTENT_TYPES:
+        raise InvalidInput([FieldError("format", "choice", _("Choose docx or pdf."))])
+    copy = copy and doc.kind in ctx_mod.TO_COURT
+    data = copy_for_others(doc, fmt) if copy else bytes(doc.docx if fmt == "docx" else doc.pdf)
+    record(
+        action="document.download",
+        actor=actor,
+        obj=doc,
+        detail={"format": fmt, "copy": copy, "via": via, "number": doc.number},
+    )
+    name = f"{doc.number}{'（副本）' if copy else ''}.{fmt}"
+    response = HttpResponse(data, content_type=CONTENT_TYPES[fmt])
+    disposition = "inline" if inline and fmt == "pdf" else "attachment"
+    from django.utils.http import content_disposition_header
+
+    response["Content-Disposition"] = content_disposition_header(disposition == "attachment", name)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "no-store"
+    return response
