@@ -140,4 +140,6 @@ def get_document(
         doc = services.issue_document(
             case_id=case.pk, kind=kind, actor=request.auth, subject_id=subject_id
         )
-    return services.document_response(doc=doc, actor=request.auth, fmt=format, copy=as_copy, via="api")
+    return services.document_response(
+        doc=doc, actor=request.auth, fmt=format, copy=as_copy, via="api"
+    )
