@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from zhichi.assistance.rules import may_see_assistance
 from zhichi.cases.rules import may_see_cases
+from zhichi.documents.rules import can_manage_templates
 from zhichi.employers.rules import joint_action_scope
 from zhichi.transfers import rules as transfer_rules
 from zhichi.transfers.models import OPEN_FOR_RECEIVER
@@ -34,5 +35,6 @@ def collaboration(request):
             "webhooks": can_manage(user),
             # judicial assistance and suggestions stay inside the procuratorate (not partners)
             "supervision": may_see_assistance(user),
+            "templates": can_manage_templates(user),
         }
     }

@@ -8,8 +8,8 @@ from django.test import Client
 
 from tests.access import USERS, Endpoint, call_endpoint, module_world
 from tests.documents.conftest import build_full_case
-from zhichi.documents import services
-from zhichi.documents.models import IssuedDocument
+from zhichi.documents import render, services
+from zhichi.documents.models import DocumentTemplate, IssuedDocument
 
 pytestmark = [pytest.mark.django_db, pytest.mark.integration]
 
@@ -17,11 +17,19 @@ pytestmark = [pytest.mark.django_db, pytest.mark.integration]
 # a transfer of it
 VIEWERS = frozenset({"civil1", "civil2", "civilhead", "chief", "registrar1", "criminal1"})
 ISSUERS = frozenset({"civil1", "civilhead"})
+ADMIN = frozenset({"sysadmin"})
+# the upload itself (multipart) is tested in test_templates.py: sysadmin 302/422, others 403
 
 
 def build(users) -> dict:
     case = build_full_case(users)
     doc = services.issue_document(case_id=case.pk, kind="support_opinion", actor=users["civil1"])
+    services.upload_template(
+        actor=users["sysadmin"],
+        kind="suggestion",
+        data=render.builtin_docx("suggestion"),
+        name="suggestion.docx",
+    )
     return {"case": case.pk, "doc": doc.pk}
 
 
@@ -66,6 +74,36 @@ ENDPOINTS = [
         ISSUERS,
         {"kind": "acceptance_notice"},
     ),
+    # templates: the system administrator only (everyone else 403; R5 keeps him from case data)
+    Endpoint("documents:templates", "page", "get", "/documents/templates/", 200, None, ADMIN),
+    Endpoint(
+        "documents:template_use",
+        "page",
+        "post",
+        "/documents/templates/suggestion/use/",
+        302,
+        None,
+        ADMIN,
+        {"version": "1"},
+    ),
+    Endpoint(
+        "documents:template_builtin",
+        "page",
+        "get",
+        "/documents/templates/suggestion/builtin.docx",
+        200,
+        None,
+        ADMIN,
+    ),
+    Endpoint(
+        "documents:template_file",
+        "page",
+        "get",
+        "/documents/templates/suggestion/1.docx",
+        200,
+        None,
+        ADMIN,
+    ),
     Endpoint(
         "api:get_document",
         "api",
@@ -78,7 +116,10 @@ ENDPOINTS = [
 
 
 def _state() -> tuple:
-    return tuple(IssuedDocument.objects.order_by("pk").values_list("pk", "number"))
+    return (
+        tuple(IssuedDocument.objects.order_by("pk").values_list("pk", "number")),
+        tuple(DocumentTemplate.objects.order_by("pk").values_list("pk", "active")),
+    )
 
 
 @pytest.mark.parametrize("user", USERS)

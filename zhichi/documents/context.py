@@ -318,3 +318,84 @@ BUILDERS = {
     "visit_record": _visit,
     "mediation_agreement": _mediation,
 }
+
+
+# --- sample data: what a replacement template is rendered with before it is accepted -------------
+_SAMPLE_COMMON = {
+    "org_name": "昆明市五华区人民检察院",
+    "number": "五华检民支受〔2026〕1号",
+    "case_number": "五华检民支〔2026〕12号",
+    "issued_on": "二〇二六年十一月二十八日",
+    "received_on": "二〇二六年十一月二日",
+    "opened_on": "二〇二六年十一月五日",
+    "officer": "王明",
+    "matter": "劳动报酬",
+    "applicants_line": "张三、李四",
+    "claimants_line": "张三、李四",
+    "respondents_line": "某建筑劳务有限公司",
+    "claimant_lines": [
+        "张三，公民身份号码530102********0011",
+        "李四，公民身份号码530102********0022",
+    ],
+    "respondent_lines": ["某建筑劳务有限公司，统一社会信用代码91530102********0X"],
+    "source": "协作单位移送",
+    "facts": "申请人在被申请人承建的工地务工，被拖欠工资四个月。",
+    "copy": False,
+}
+_SAMPLE_KIND = {
+    "acceptance_notice": {"rights": RIGHTS},
+    "support_opinion": {
+        "reasons": "事实清楚，申请人诉讼能力较弱。",
+        "amount": "¥50,000.00",
+        "amount_capital": "人民币伍万元整",
+        "court": "昆明市五华区人民法院",
+        "evidence": ["1. 劳动合同", "2. 工资欠条"],
+    },
+    "not_support_decision": {"reasons": "申请人已委托律师。", "remedies": REMEDIES},
+    "transfer_letter": {
+        "receiver": "本院刑事检察部",
+        "reason": "涉嫌拒不支付劳动报酬罪。",
+        "feedback_due": "二〇二六年十二月二十八日",
+        "facts": ["涉及劳动者12人，主张拖欠劳动报酬¥360,000.00（人民币叁拾陆万元整）。"],
+        "attachments": ["1. 劳动保障监察限期改正指令书"],
+    },
+    "suggestion": {
+        "recipient": "五华区住房和城乡建设局",
+        "issue": "未落实农民工工资保证金制度。",
+        "recommendations": "督促落实工资保证金制度。",
+        "legal_basis": "《保障农民工工资支付条例》第三十二条",
+        "reply_deadline": "二〇二七年一月二十八日前",
+    },
+    "assistance_decision": {
+        "applicant": "张三，公民身份号码530102********0011",
+        "hardship": "妻子重病住院，无力支付医疗费。",
+        "article_item": "七",
+        "decision_text": "本院决定给予申请人国家司法救助金¥20,000.00（人民币贰万元整）。",
+        "payment_text": "救助金由本院以银行转账方式一次性发放给申请人。",
+    },
+    "visit_record": {
+        "done_on": "二〇二六年十一月二十日",
+        "method": "电话",
+        "target": "申请人",
+        "owed_total": "¥18,000.00",
+        "paid_total": "¥9,000.00",
+        "outstanding": "¥9,000.00",
+        "outstanding_capital": "人民币玖仟元整",
+        "findings": "已收到第一期款项。",
+        "next_steps": "继续跟踪履行情况。",
+    },
+    "mediation_agreement": {
+        "mediator": "五华区人民调解委员会",
+        "held_on": "二〇二六年十一月十日",
+        "dispute": "劳动报酬争议",
+        "amount": "¥18,000.00",
+        "amount_capital": "人民币壹万捌仟元整",
+        "instalments": ["第1期：二〇二六年十二月十日前支付¥9,000.00（人民币玖仟元整）；"],
+        "confirmation_due": "二〇二六年十二月十日",
+    },
+}
+
+
+def sample_context(kind: str) -> dict:
+    """Every name a template of ``kind`` may use, with made-up values (no real person)."""
+    return {**_SAMPLE_COMMON, **_SAMPLE_KIND[kind]}

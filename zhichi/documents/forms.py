@@ -25,3 +25,15 @@ class IssueForm(StyledForm):
             "Needed only when this document was issued before: it keeps its number."
         ),
     )
+
+
+class TemplateUploadForm(StyledForm):
+    kind = forms.ChoiceField(label=gettext_lazy("Document"), choices=DocumentKind.choices)
+    file = forms.FileField(
+        label=gettext_lazy("DOCX template"),
+        help_text=gettext_lazy(
+            "Start from the current template (download it below) and keep its {{ … }} names. "
+            "It is tried with sample data first and refused if it does not render."
+        ),
+    )
+    note = forms.CharField(label=gettext_lazy("What changed"), required=False, max_length=500)

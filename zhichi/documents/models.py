@@ -43,6 +43,43 @@ class NumberPattern(models.Model):
         return f"{self.organisation_id} {self.kind}: {self.pattern}"
 
 
+class DocumentTemplate(models.Model):
+    """An administrator's DOCX template for a kind (docxtpl tags), accepted only after it rendered
+    with sample data; earlier versions are kept. With no active one, the built-in is used."""
+
+    kind = models.CharField(_("kind"), max_length=30, choices=DocumentKind.choices)
+    version = models.PositiveIntegerField(_("version"))
+    file = models.BinaryField()
+    sha256 = models.CharField(max_length=64)
+    original_name = models.CharField(_("file name"), max_length=200)
+    note = models.CharField(_("note"), max_length=500, blank=True, default="")
+    active = models.BooleanField(_("in use"), default=False)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["kind", "-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "version"], name="document_template_version"),
+            models.UniqueConstraint(
+                fields=["kind"],
+                condition=models.Q(active=True),
+                name="document_template_one_active",
+            ),
+        ]
+        verbose_name = _("document template")
+        verbose_name_plural = _("document templates")
+
+    def __str__(self) -> str:
+        return f"{self.kind} v{self.version}"
+
+    @property
+    def label(self) -> str:
+        return f"v{self.version}"
+
+
 class IssuedDocument(models.Model):
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="documents")
     kind = models.CharField(_("kind"), max_length=30, choices=DocumentKind.choices)
@@ -51,6 +88,9 @@ class IssuedDocument(models.Model):
     number = models.CharField(_("number"), max_length=64)
     context = models.JSONField(default=dict)
     template_version = models.CharField(max_length=40)
+    template = models.ForeignKey(
+        DocumentTemplate, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     docx = models.BinaryField()
     docx_sha256 = models.CharField(max_length=64)
     pdf = models.BinaryField()

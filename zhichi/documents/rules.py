@@ -27,3 +27,7 @@ def get_case_for(user, case_id):
 
 def can_issue(user, case) -> bool:
     return case_rules.can_work_on(user, case)
+
+
+def can_manage_templates(user) -> bool:
+    return bool(user and user.is_authenticated and user.is_active and user.role == Role.SYSADMIN)

@@ -23,7 +23,12 @@ from zhichi.cases.services import add_event
 from zhichi.documents import context as ctx_mod
 from zhichi.documents import render, rules
 from zhichi.documents.layouts import VERSION
-from zhichi.documents.models import DocumentKind, IssuedDocument, NumberPattern
+from zhichi.documents.models import (
+    DocumentKind,
+    DocumentTemplate,
+    IssuedDocument,
+    NumberPattern,
+)
 from zhichi.errors import FieldError, InvalidInput, NotPermitted
 
 DEFAULT_PATTERNS = {
@@ -110,7 +115,10 @@ def issue_document(
                 pattern_for(org, kind), short=org.short_name or org.code, year=year, seq=seq
             )
         context = {**built.context, "number": number}
-        docx_bytes = render.render_docx(render.builtin_docx(kind), context)
+        template = DocumentTemplate.objects.filter(kind=kind, active=True).first()
+        docx_bytes = render.render_docx(
+            bytes(template.file) if template else render.builtin_docx(kind), context
+        )
         pdf_bytes = render.render_pdf(kind, context)
         doc = IssuedDocument.objects.create(
             case=case,
@@ -118,7 +126,8 @@ def issue_document(
             subject=built.subject,
             number=number,
             context=context,
-            template_version=VERSION,
+            template_version=template.label if template else VERSION,
+            template=template,
             docx=docx_bytes,
             docx_sha256=_sha(docx_bytes),
             pdf=pdf_bytes,
@@ -158,7 +167,8 @@ def copy_for_others(doc: IssuedDocument, fmt: str) -> bytes:
     built = ctx_mod.build(doc.case, doc.kind, subject_id=subject_id, copy=True)
     context = {**built.context, "number": doc.number, "issued_on": doc.context["issued_on"]}
     if fmt == "docx":
-        return render.render_docx(render.builtin_docx(doc.kind), context)
+        template = bytes(doc.template.file) if doc.template_id else render.builtin_docx(doc.kind)
+        return render.render_docx(template, context)
     return render.render_pdf(doc.kind, context)
 
 
@@ -199,3 +209,109 @@ def document_response(
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "no-store"
     return response
+
+
+# --- replaceable templates -------------------------------------------------------------------------
+MAX_TEMPLATE_BYTES = 2 * 1024 * 1024
+
+
+def upload_template(
+    *, actor: User, kind: str, data: bytes, name: str, note: str = ""
+) -> DocumentTemplate:
+    """Accept a DOCX template for ``kind`` once it renders with sample data; it becomes the one in
+    use and the earlier versions are kept."""
+    from zhichi.documents.rules import can_manage_templates
+    from zhichi.evidence import sniff
+
+    if not can_manage_templates(actor):
+        record(action="document.template", actor=actor, outcome="denied", detail={"kind": kind})
+        raise NotPermitted(_("Only the system administrator manages document templates."))
+    errors = []
+    if kind not in DocumentKind.values:
+        errors.append(FieldError("kind", "choice", _("Not a document kind.")))
+    if not data:
+        errors.append(FieldError("file", "required", _("Choose a DOCX file.")))
+    elif len(data) > MAX_TEMPLATE_BYTES:
+        errors.append(FieldError("file", "too_large", _("A template may be at most 2 MB.")))
+    else:
+        try:
+            found = sniff.sniff_bytes(data)
+        except sniff.Refused:
+            found = None
+        if found is None or found.extension != "docx":
+            errors.append(FieldError("file", "not_docx", _("This is not a DOCX file.")))
+    if len(note) > 500:
+        errors.append(FieldError("note", "max_length", _("Keep the note under 500 characters.")))
+    if not errors:
+        try:
+            # rendered with every name the kind offers, and nothing else (StrictUndefined)
+            render.render_docx(data, ctx_mod.sample_context(kind))
+        except Exception as exc:
+            errors.append(
+                FieldError(
+                    "file",
+                    "does_not_render",
+                    _("The template does not render with sample data: %(error)s")
+                    % {"error": str(exc)[:300]},
+                )
+            )
+    if errors:
+        raise InvalidInput(errors, detail=_("The template was not accepted; nothing changed."))
+    with transaction.atomic():
+        last = (
+            DocumentTemplate.objects.select_for_update()
+            .filter(kind=kind)
+            .order_by("-version")
+            .first()
+        )
+        DocumentTemplate.objects.filter(kind=kind, active=True).update(active=False)
+        template = DocumentTemplate.objects.create(
+            kind=kind,
+            version=(last.version + 1) if last else 1,
+            file=data,
+            sha256=_sha(data),
+            original_name=name[:200],
+            note=note,
+            active=True,
+            uploaded_by=actor,
+        )
+        record(
+            action="document.template",
+            actor=actor,
+            obj=template,
+            detail={"kind": kind, "version": template.version, "sha256": template.sha256},
+        )
+    return template
+
+
+def use_template(*, actor: User, kind: str, version: int | None) -> DocumentTemplate | None:
+    """Put an earlier version back in use, or the built-in template (``version`` None)."""
+    from zhichi.documents.rules import can_manage_templates
+
+    if not can_manage_templates(actor):
+        record(action="document.template", actor=actor, outcome="denied", detail={"kind": kind})
+        raise NotPermitted(_("Only the system administrator manages document templates."))
+    if kind not in DocumentKind.values:
+        raise InvalidInput([FieldError("kind", "choice", _("Not a document kind."))])
+    with transaction.atomic():
+        chosen = None
+        if version is not None:
+            chosen = (
+                DocumentTemplate.objects.select_for_update()
+                .filter(kind=kind, version=version)
+                .first()
+            )
+            if chosen is None:
+                raise InvalidInput([FieldError("version", "unknown", _("No such version."))])
+        DocumentTemplate.objects.filter(kind=kind, active=True).update(active=False)
+        if chosen is not None:
+            chosen.active = True
+            chosen.save(update_fields=["active"])
+        record(
+            action="document.template",
+            actor=actor,
+            object_type="documents.documenttemplate",
+            object_id=chosen.pk if chosen else "",
+            detail={"kind": kind, "version": version or VERSION},
+        )
+    return chosen

@@ -70,3 +70,107 @@ def download(request, pk: int, fmt: str):
         inline=request.GET.get("inline") == "1",
         via="page",
     )
+
+
+# --- document templates (system administrator) -------------------------------------------------
+def _require_templates(user) -> None:
+    if not rules.can_manage_templates(user):
+        raise PermissionDenied(_("Only the system administrator manages document templates."))
+
+
+def _templates_context(failed=None) -> dict:
+    from zhichi.documents.forms import TemplateUploadForm
+    from zhichi.documents.models import DocumentKind, DocumentTemplate
+
+    rows = []
+    by_kind: dict[str, list] = {}
+    for t in DocumentTemplate.objects.defer("file").select_related("uploaded_by"):
+        by_kind.setdefault(t.kind, []).append(t)
+    for kind, label in DocumentKind.choices:
+        versions = by_kind.get(kind, [])
+        rows.append(
+            {
+                "kind": kind,
+                "label": label,
+                "versions": versions,
+                "active": next((t for t in versions if t.active), None),
+            }
+        )
+    return {"rows": rows, "form": failed or TemplateUploadForm()}
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "POST"])
+def templates(request):
+    from zhichi.documents.forms import TemplateUploadForm
+
+    _require_templates(request.user)
+    if request.method == "GET":
+        return render(request, "documents/templates.html", _templates_context())
+    form = TemplateUploadForm(request.POST, request.FILES)
+    upload = request.FILES.get("file")
+    try:
+        template = services.upload_template(
+            actor=request.user,
+            kind=request.POST.get("kind", ""),
+            data=upload.read() if upload else b"",
+            name=upload.name if upload else "",
+            note=request.POST.get("note", ""),
+        )
+    except NotPermitted as exc:
+        raise PermissionDenied(str(exc)) from exc
+    except InvalidInput as exc:
+        form.is_valid()
+        for err in exc.errors:
+            form.add_error(err.field if err.field in form.fields else None, err.message)
+        return render(request, "documents/templates.html", _templates_context(form), status=422)
+    messages.success(
+        request,
+        _("Template %(version)s of %(kind)s is in use.")
+        % {"version": template.label, "kind": template.get_kind_display()},
+    )
+    return redirect("documents:templates")
+
+
+@login_required
+@require_http_methods(["POST"])
+def template_use(request, kind: str):
+    _require_templates(request.user)
+    raw = (request.POST.get("version") or "").strip()
+    try:
+        services.use_template(
+            actor=request.user, kind=kind, version=int(raw) if raw.isdigit() else None
+        )
+    except NotPermitted as exc:
+        raise PermissionDenied(str(exc)) from exc
+    except InvalidInput as exc:
+        messages.error(request, "；".join(e.message for e in exc.errors))
+        return redirect("documents:templates")
+    messages.success(request, _("Template changed."))
+    return redirect("documents:templates")
+
+
+@never_cache
+@login_required
+@require_GET
+def template_file(request, kind: str, version: int | None = None):
+    """A template's DOCX (the built-in one when no version), to start a replacement from."""
+    from django.http import Http404, HttpResponse
+    from django.utils.http import content_disposition_header
+
+    from zhichi.documents import render as render_mod
+    from zhichi.documents.models import DocumentKind, DocumentTemplate
+
+    _require_templates(request.user)
+    if kind not in DocumentKind.values:
+        raise Http404
+    if version is None:
+        data, label = render_mod.builtin_docx(kind), "builtin"
+    else:
+        t = get_object_or_404(DocumentTemplate, kind=kind, version=version)
+        data, label = bytes(t.file), t.label
+    response = HttpResponse(data, content_type=services.CONTENT_TYPES["docx"])
+    response["Content-Disposition"] = content_disposition_header(True, f"{kind}-{label}.docx")
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
