@@ -20,7 +20,9 @@ $(STAMP): requirements.lock pyproject.toml
 run: install
 	$(DEV_ENV) $(BIN)/python manage.py migrate --no-input
 	$(DEV_ENV) $(BIN)/python manage.py seed_demo
-	@echo "Zhichi is serving on http://127.0.0.1:8000 (Ctrl+C to stop)"
+	@echo "Zhichi is serving on http://127.0.0.1:8000 (Ctrl+C to stop); a background worker runs beside it"
+	$(DEV_ENV) $(BIN)/python manage.py db_worker & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(DEV_ENV) $(BIN)/python manage.py runserver 127.0.0.1:8000
 
 # The whole default suite on SQLite, then on PostgreSQL when ZHICHI_TEST_DATABASE_URL is set.

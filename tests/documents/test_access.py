@@ -8,8 +8,8 @@ from django.test import Client
 
 from tests.access import USERS, Endpoint, call_endpoint, module_world
 from tests.documents.conftest import build_full_case
-from zhichi.documents import render, services
-from zhichi.documents.models import DocumentTemplate, IssuedDocument
+from zhichi.documents import casefile, render, services
+from zhichi.documents.models import CaseFileExport, DocumentTemplate, IssuedDocument
 
 pytestmark = [pytest.mark.django_db, pytest.mark.integration]
 
@@ -30,7 +30,8 @@ def build(users) -> dict:
         data=render.builtin_docx("suggestion"),
         name="suggestion.docx",
     )
-    return {"case": case.pk, "doc": doc.pk}
+    export = casefile.request_export(case_id=case.pk, actor=users["civil1"])  # built at once
+    return {"case": case.pk, "doc": doc.pk, "export": export.pk}
 
 
 _world = module_world(build)
@@ -73,6 +74,33 @@ ENDPOINTS = [
         VIEWERS,
         ISSUERS,
         {"kind": "acceptance_notice"},
+    ),
+    Endpoint(
+        "documents:export_case_file",
+        "page",
+        "post",
+        "/documents/cases/{case}/case-file/",
+        302,
+        VIEWERS,
+    ),
+    Endpoint("documents:export", "page", "get", "/documents/case-files/{export}/", 200, VIEWERS),
+    Endpoint(
+        "documents:export_download",
+        "page",
+        "get",
+        "/documents/case-files/{export}/download/",
+        200,
+        VIEWERS,
+    ),
+    Endpoint("api:export_case_file", "api", "post", "/api/v1/cases/{case}/case-file", 202, VIEWERS),
+    Endpoint("api:get_case_file", "api", "get", "/api/v1/case-files/{export}", 200, VIEWERS),
+    Endpoint(
+        "api:download_case_file",
+        "api",
+        "get",
+        "/api/v1/case-files/{export}/download",
+        200,
+        VIEWERS,
     ),
     # templates: the system administrator only (everyone else 403; R5 keeps him from case data)
     Endpoint("documents:templates", "page", "get", "/documents/templates/", 200, None, ADMIN),
@@ -119,6 +147,7 @@ def _state() -> tuple:
     return (
         tuple(IssuedDocument.objects.order_by("pk").values_list("pk", "number")),
         tuple(DocumentTemplate.objects.order_by("pk").values_list("pk", "active")),
+        CaseFileExport.objects.count(),
     )
 
 
@@ -146,7 +175,8 @@ HIDDEN = [
 @pytest.mark.parametrize(("endpoint", "user"), HIDDEN)
 def test_r2_a_hidden_case_answers_like_one_that_does_not_exist(endpoint, user, world, web, api):
     hidden = call_endpoint(endpoint, user, world, web, api)
-    gone = call_endpoint(endpoint, user, world, web, api, ids={"case": 999999, "doc": 999999})
+    missing = {"case": 999999, "doc": 999999, "export": 999999}
+    gone = call_endpoint(endpoint, user, world, web, api, ids=missing)
     assert (hidden.status_code, hidden.json()) == (gone.status_code, gone.json())
 
 

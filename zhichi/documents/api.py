@@ -143,3 +143,100 @@ def get_document(
     return services.document_response(
         doc=doc, actor=request.auth, fmt=format, copy=as_copy, via="api"
     )
+
+
+# --- the case file (卷宗) ---------------------------------------------------------------------
+class ExportOut(Schema):
+    id: int
+    case_id: int
+    status: str
+    progress: int
+    items_total: int
+    items_done: int
+    size: int
+    sha256: str
+    requested_at: str
+    finished_at: str | None
+    error: str
+
+
+def export_out(e) -> dict:
+    return {
+        "id": e.pk,
+        "case_id": e.case_id,
+        "status": e.status,
+        "progress": e.progress,
+        "items_total": e.items_total,
+        "items_done": e.items_done,
+        "size": e.size,
+        "sha256": e.sha256,
+        "requested_at": e.requested_at.isoformat(),
+        "finished_at": e.finished_at.isoformat() if e.finished_at else None,
+        "error": e.error,
+    }
+
+
+def _export(request, export_id: int):
+    from django.shortcuts import get_object_or_404
+
+    from zhichi.documents.models import CaseFileExport
+
+    export = get_object_or_404(CaseFileExport, pk=export_id)
+    rules.get_case_for(request.auth, export.case_id)
+    return export
+
+
+@router.post(
+    "/cases/{case_id}/case-file",
+    response={202: ExportOut, **WRITE_ERRORS},
+    summary="Export the case file (ZIP of documents and evidence with an index), in the background",
+)
+def export_case_file(request, case_id: int):
+    from zhichi.documents import casefile
+
+    case = rules.get_case_for(request.auth, case_id)
+    export = casefile.request_export(case_id=case.pk, actor=request.auth)
+    export.refresh_from_db()
+    return Status(202, export_out(export))
+
+
+@router.get(
+    "/case-files/{export_id}",
+    response={200: ExportOut, **READ_ERRORS},
+    summary="A case-file export: status and progress",
+)
+def get_case_file(request, export_id: int):
+    return export_out(_export(request, export_id))
+
+
+@router.get(
+    "/case-files/{export_id}/download",
+    response={200: None, **READ_ERRORS},
+    summary="The case file ZIP (404 until it is ready)",
+    openapi_extra={
+        "responses": {
+            200: {
+                "content": {"application/zip": {"schema": {"type": "string", "format": "binary"}}}
+            }
+        }
+    },
+)
+def download_case_file(request, export_id: int):
+    from django.http import FileResponse
+
+    from zhichi.audit.services import record
+    from zhichi.documents import casefile
+    from zhichi.documents.models import ExportStatus
+
+    export = _export(request, export_id)
+    if export.status != ExportStatus.DONE:
+        raise Http404
+    record(action="casefile.download", actor=request.auth, obj=export, detail={"via": "api"})
+    response = FileResponse(
+        casefile.open_zip(export),
+        as_attachment=True,
+        filename=f"{export.case.number}-卷宗.zip",
+        content_type="application/zip",
+    )
+    response["Cache-Control"] = "no-store"
+    return response

@@ -120,3 +120,40 @@ class IssuedDocument(models.Model):
             return self.replaced_by is None
         except IssuedDocument.DoesNotExist:
             return True
+
+
+class ExportStatus(models.TextChoices):
+    QUEUED = "queued", _("Waiting to start")
+    RUNNING = "running", _("Being built")
+    DONE = "done", _("Ready")
+    FAILED = "failed", _("Failed")
+
+
+class CaseFileExport(models.Model):
+    """The case file (卷宗): a ZIP of the current documents and the evidence with an index PDF,
+    built in the background (progress in percent) and kept in the private store."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="exports")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    requested_at = models.DateTimeField(default=timezone.now)
+    status = models.CharField(
+        max_length=8, choices=ExportStatus.choices, default=ExportStatus.QUEUED
+    )
+    progress = models.PositiveSmallIntegerField(default=0)
+    items_total = models.PositiveIntegerField(default=0)
+    items_done = models.PositiveIntegerField(default=0)
+    storage_name = models.CharField(max_length=255, blank=True, default="")
+    size = models.PositiveBigIntegerField(default=0)
+    sha256 = models.CharField(max_length=64, blank=True, default="")
+    error = models.TextField(blank=True, default="")
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-requested_at", "-id"]
+        verbose_name = _("case file export")
+        verbose_name_plural = _("case file exports")
+
+    def __str__(self) -> str:
+        return f"{self.case_id} {self.status} {self.progress}%"

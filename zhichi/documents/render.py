@@ -111,7 +111,7 @@ def _docx_env() -> jinja2.Environment:
     return jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined)
 
 
-_CSS = """
+BASE_CSS = """
 @page { size: A4; margin: 37mm 26mm 35mm 28mm;
         @bottom-center { content: "— " counter(page) " —"; font-size: 12pt; } }
 body { font-family: "Noto Serif CJK SC", "Noto Sans CJK SC", serif; font-size: 16pt;
@@ -131,7 +131,7 @@ _HTML_ENV = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined
 
 @lru_cache(maxsize=16)
 def _html_template(kind: str) -> jinja2.Template:
-    parts = ['<!doctype html><html lang="zh-Hans"><head><meta charset="utf-8"><style>', _CSS]
+    parts = ['<!doctype html><html lang="zh-Hans"><head><meta charset="utf-8"><style>', BASE_CSS]
     parts.append("</style></head><body>")
     for block in LAYOUTS[kind]:
         what = block[0]

@@ -56,8 +56,11 @@ def case_section(request, case) -> dict | None:
     replaced = {d.replaces_id for d in issued if d.replaces_id}
     for d in issued:
         d.is_current = d.pk not in replaced
+    from zhichi.documents.models import CaseFileExport
+
     return {
         "case": case,
+        "exports": list(CaseFileExport.objects.filter(case=case).order_by("-requested_at")[:5]),
         "issued": issued,
         "kinds": DocumentKind.choices,
         "may_issue": rules.can_issue(user, case),

@@ -174,3 +174,60 @@ def template_file(request, kind: str, version: int | None = None):
     response["Content-Disposition"] = content_disposition_header(True, f"{kind}-{label}.docx")
     response["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+# --- the case file (卷宗) export ---------------------------------------------------------------
+def _export_for(request, pk: int):
+    from zhichi.documents.models import CaseFileExport
+
+    export = get_object_or_404(CaseFileExport.objects.select_related("case"), pk=pk)
+    rules.get_case_for(request.user, export.case_id)  # 404 outside the user's scope
+    return export
+
+
+@login_required
+@require_http_methods(["POST"])
+def export_case_file(request, case_id: int):
+    from zhichi.documents import casefile
+
+    case = rules.get_case_for(request.user, case_id)
+    try:
+        export = casefile.request_export(case_id=case.pk, actor=request.user)
+    except NotPermitted as exc:
+        raise PermissionDenied(str(exc)) from exc
+    return redirect("documents:export", pk=export.pk)
+
+
+@never_cache
+@login_required
+@require_GET
+def export_page(request, pk: int):
+    """The export's progress (the bar polls ``export_progress``) and, when ready, the download."""
+    export = _export_for(request, pk)
+    template = "documents/_export_progress.html" if request.htmx else "documents/export.html"
+    return render(request, template, {"export": export, "case": export.case})
+
+
+@never_cache
+@login_required
+@require_GET
+def export_download(request, pk: int):
+    from django.http import FileResponse, Http404
+
+    from zhichi.audit.services import record
+    from zhichi.documents import casefile
+    from zhichi.documents.models import ExportStatus
+
+    export = _export_for(request, pk)
+    if export.status != ExportStatus.DONE:
+        raise Http404
+    record(action="casefile.download", actor=request.user, obj=export, detail={"via": "page"})
+    response = FileResponse(
+        casefile.open_zip(export),
+        as_attachment=True,
+        filename=f"{export.case.number}-卷宗.zip",
+        content_type="application/zip",
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "no-store"
+    return response

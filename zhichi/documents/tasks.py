@@ -1,0 +1,11 @@
+"""Background work of documents (Django's Tasks API; run `manage.py db_worker`)."""
+
+from django_tasks import task
+
+from zhichi.documents import casefile
+
+
+@task()
+def build_case_file(export_id: int) -> dict:
+    export = casefile.build(export_id)
+    return {"export": export.pk, "status": export.status, "size": export.size}
