@@ -114,3 +114,31 @@ def pdf_fonts(data: bytes) -> set[str]:
                 ):
                     names.add("embedded:" + str(font["/BaseFont"]))
     return names
+
+
+def declined_lead(users, seq: str = "71"):
+    """A lead hrss1 referred, declined by civil1 with a redirect to arbitration."""
+    from tests.conftest import lead_payload, make_id
+    from zhichi.intake import services as intake_services
+    from zhichi.intake.validation import validate_lead
+
+    lead = intake_services.create_lead(
+        actor=users["hrss1"],
+        data=validate_lead(
+            lead_payload(
+                claimants=[
+                    {
+                        "name": f"申请人{seq}",
+                        "id_number": make_id(birth="19800101", seq=f"{int(seq):03d}"),
+                        "amount_claimed": "8000.00",
+                        "months_unpaid": 2,
+                    }
+                ]
+            )
+        ),
+    )
+    return intake_services.decline_lead(
+        lead_id=lead.pk,
+        actor=users["civil1"],
+        data={"reason": "该纠纷已经人民法院立案受理。", "redirect": "arbitration"},
+    )

@@ -7,7 +7,7 @@ import pytest
 from django.test import Client
 
 from tests.access import USERS, Endpoint, call_endpoint, module_world
-from tests.documents.conftest import build_full_case
+from tests.documents.conftest import build_full_case, declined_lead
 from zhichi.documents import casefile, render, services
 from zhichi.documents.models import CaseFileExport, DocumentTemplate, IssuedDocument
 
@@ -18,6 +18,9 @@ pytestmark = [pytest.mark.django_db, pytest.mark.integration]
 VIEWERS = frozenset({"civil1", "civil2", "civilhead", "chief", "registrar1", "criminal1"})
 ISSUERS = frozenset({"civil1", "civilhead"})
 ADMIN = frozenset({"sysadmin"})
+# the declined lead (civil department): its department, the procuratorate-wide roles; deciders
+LEAD_VIEWERS = frozenset({"civil1", "civil2", "civilhead", "chief", "registrar1"})
+LEAD_DECIDERS = frozenset({"civil1", "civil2", "civilhead", "chief"})
 # the upload itself (multipart) is tested in test_templates.py: sysadmin 302/422, others 403
 
 
@@ -31,7 +34,9 @@ def build(users) -> dict:
         name="suggestion.docx",
     )
     export = casefile.request_export(case_id=case.pk, actor=users["civil1"])  # built at once
-    return {"case": case.pk, "doc": doc.pk, "export": export.pk}
+    lead = declined_lead(users)
+    services.issue_lead_document(lead_id=lead.pk, actor=users["civil1"])
+    return {"case": case.pk, "doc": doc.pk, "export": export.pk, "lead": lead.pk}
 
 
 _world = module_world(build)
@@ -101,6 +106,35 @@ ENDPOINTS = [
         "/api/v1/case-files/{export}/download",
         200,
         VIEWERS,
+    ),
+    # a declined lead's notice: the receiving procuratorate's staff who see the lead
+    Endpoint(
+        "documents:issue_lead",
+        "page",
+        "post",
+        "/documents/leads/{lead}/issue/",
+        302,
+        LEAD_VIEWERS,
+        LEAD_DECIDERS,
+        {"reason": "更正"},
+    ),
+    Endpoint(
+        "api:issue_lead_notice",
+        "api",
+        "post",
+        "/api/v1/leads/{lead}/documents",
+        201,
+        LEAD_VIEWERS,
+        LEAD_DECIDERS,
+        {"reason": "更正"},
+    ),
+    Endpoint(
+        "api:get_lead_notice",
+        "api",
+        "get",
+        "/api/v1/leads/{lead}/documents/not_acceptance_notice",
+        200,
+        LEAD_VIEWERS,
     ),
     # templates: the system administrator only (everyone else 403; R5 keeps him from case data)
     Endpoint("documents:templates", "page", "get", "/documents/templates/", 200, None, ADMIN),
@@ -175,7 +209,7 @@ HIDDEN = [
 @pytest.mark.parametrize(("endpoint", "user"), HIDDEN)
 def test_r2_a_hidden_case_answers_like_one_that_does_not_exist(endpoint, user, world, web, api):
     hidden = call_endpoint(endpoint, user, world, web, api)
-    missing = {"case": 999999, "doc": 999999, "export": 999999}
+    missing = {"case": 999999, "doc": 999999, "export": 999999, "lead": 999999}
     gone = call_endpoint(endpoint, user, world, web, api, ids=missing)
     assert (hidden.status_code, hidden.json()) == (gone.status_code, gone.json())
 

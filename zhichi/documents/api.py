@@ -42,7 +42,8 @@ class IssueIn(Schema):
 
 class DocumentOut(Schema):
     id: int
-    case_id: int
+    case_id: int | None
+    lead_id: int | None
     kind: str
     subject: str
     number: str
@@ -60,6 +61,7 @@ def document_out(d: IssuedDocument, replaced: set[int]) -> dict:
     return {
         "id": d.pk,
         "case_id": d.case_id,
+        "lead_id": d.lead_id,
         "kind": d.kind,
         "subject": d.subject,
         "number": d.number,
@@ -240,3 +242,56 @@ def download_case_file(request, export_id: int):
     )
     response["Cache-Control"] = "no-store"
     return response
+
+
+# --- a declined lead's notice of non-acceptance --------------------------------------------------
+class LeadIssueIn(Schema):
+    reason: Any = Field("", description="required to re-issue the notice (it keeps its number)")
+
+
+def _lead_listing(lead) -> list[dict]:
+    rows = list(
+        IssuedDocument.objects.filter(lead=lead)
+        .defer("docx", "pdf", "context")
+        .select_related("issued_by")
+        .order_by("-issued_at", "-id")
+    )
+    replaced = {d.replaces_id for d in rows if d.replaces_id}
+    return [document_out(d, replaced) for d in rows]
+
+
+@router.post(
+    "/leads/{lead_id}/documents",
+    response={201: DocumentOut, **WRITE_ERRORS},
+    summary="Issue (or re-issue) the notice of non-acceptance of a declined lead",
+)
+def issue_lead_notice(request, lead_id: int, payload: LeadIssueIn):
+    lead = rules.get_lead_for(request.auth, lead_id)
+    doc = services.issue_lead_document(
+        lead_id=lead.pk, actor=request.auth, reason=str(payload.dict().get("reason") or "")
+    )
+    return Status(201, next(d for d in _lead_listing(lead) if d["id"] == doc.pk))
+
+
+@router.get(
+    "/leads/{lead_id}/documents/not_acceptance_notice",
+    response={200: None, **WRITE_ERRORS},
+    summary="The notice of non-acceptance as DOCX or PDF (issued on the first request)",
+    openapi_extra={"responses": {200: BINARY}},
+)
+def get_lead_notice(
+    request,
+    lead_id: int,
+    format: str = Query("pdf", description="docx | pdf"),
+):
+    lead = rules.get_lead_for(request.auth, lead_id)
+    if format not in services.CONTENT_TYPES:
+        raise InvalidInput([FieldError("format", "choice", _("Choose docx or pdf."))])
+    doc = (
+        IssuedDocument.objects.filter(lead=lead, replaced_by__isnull=True)
+        .order_by("-issued_at", "-id")
+        .first()
+    )
+    if doc is None:
+        doc = services.issue_lead_document(lead_id=lead.pk, actor=request.auth)
+    return services.document_response(doc=doc, actor=request.auth, fmt=format, via="api")

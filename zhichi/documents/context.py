@@ -139,6 +139,8 @@ def _pick(queryset, subject_id: int | None, what: str):
 
 def build(case: Case, kind: str, *, subject_id: int | None = None, copy: bool = False) -> Built:
     """The context of ``kind`` for ``case``; 422 when the case has nothing to issue it from."""
+    if kind not in BUILDERS:
+        raise _refuse(_("This document is issued on a declined lead, not on a case."))
     full = kind in TO_COURT and not copy
     ctx = _common(case, full_ids=full)
     builder = BUILDERS[kind]
@@ -320,6 +322,41 @@ BUILDERS = {
 }
 
 
+# --- the lead's notice of non-acceptance -----------------------------------------------------------
+REDIRECT_TEXT = {
+    "legal_aid": "向法律援助中心申请法律援助",
+    "arbitration": "向劳动人事争议仲裁委员会申请仲裁",
+    "labour_inspection": "向劳动保障监察机构投诉，请求责令用人单位支付",
+    "self_suit": "自行向人民法院提起诉讼",
+    "other": "通过其他合法途径主张权利",
+}
+
+
+def build_lead(lead) -> Built:
+    """The notice of non-acceptance of a declined lead (rule DOC-1); identifiers masked."""
+    from zhichi.intake.models import LeadStatus
+
+    if lead.status != LeadStatus.DECLINED:
+        raise _refuse(_("Only a declined lead gets a notice of non-acceptance."))
+    parties = list(lead.parties.select_related("party").order_by("role", "position", "id"))
+    claimants = [p for p in parties if p.role == PartyRole.CLAIMANT]
+    respondents = [p for p in parties if p.role == PartyRole.RESPONDENT]
+    ctx = {
+        "org_name": lead.organisation.name,
+        "issued_on": _cn(timezone.localdate()),
+        "received_on": _cn(lead.received_on),
+        "receipt_code": lead.receipt_code,
+        "matter": lead.get_category_display() if lead.category != "wages" else "劳动报酬",
+        "applicants_line": "、".join(p.party.name for p in claimants),
+        "respondents_line": "、".join(p.party.name for p in respondents),
+        "reason": lead.decline_reason,
+        "redirect": REDIRECT_TEXT.get(lead.decline_redirect, REDIRECT_TEXT["other"]),
+        "remedies": REMEDIES,
+        "copy": False,
+    }
+    return Built(context=ctx, subject="", own_number="")
+
+
 # --- sample data: what a replacement template is rendered with before it is accepted -------------
 _SAMPLE_COMMON = {
     "org_name": "昆明市五华区人民检察院",
@@ -344,6 +381,12 @@ _SAMPLE_COMMON = {
 }
 _SAMPLE_KIND = {
     "acceptance_notice": {"rights": RIGHTS},
+    "not_acceptance_notice": {
+        "receipt_code": "WH7K2P9Q",
+        "reason": "该纠纷已经人民法院立案受理。",
+        "redirect": REDIRECT_TEXT["self_suit"],
+        "remedies": REMEDIES,
+    },
     "support_opinion": {
         "reasons": "事实清楚，申请人诉讼能力较弱。",
         "amount": "¥50,000.00",

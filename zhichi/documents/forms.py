@@ -10,7 +10,11 @@ from zhichi.forms import StyledForm
 
 
 class IssueForm(StyledForm):
-    kind = forms.ChoiceField(label=gettext_lazy("Document"), choices=DocumentKind.choices)
+    # the notice of non-acceptance is issued on a declined lead, not on a case
+    kind = forms.ChoiceField(
+        label=gettext_lazy("Document"),
+        choices=[c for c in DocumentKind.choices if c[0] != DocumentKind.NOT_ACCEPTANCE_NOTICE],
+    )
     subject_id = forms.CharField(
         label=gettext_lazy("About which record"),
         required=False,

@@ -36,6 +36,22 @@ LAYOUTS: dict[str, list[Block]] = {
         ("p", "本案承办检察官：{{ officer }}。如有疑问，请与本院联系。"),
         SIGNED,
     ],
+    "not_acceptance_notice": [
+        ("title", "{{ org_name }}\n不予受理通知书"),
+        ("number", "{{ number }}"),
+        ("to", "{{ applicants_line }}："),
+        (
+            "p",
+            "你（们）于{{ received_on }}向本院申请支持起诉（登记号{{ receipt_code }}），请求"
+            "{{ respondents_line }}支付{{ matter }}。本院经审查认为：{{ reason }}"
+            "本院决定不予受理。",
+        ),
+        ("h", "其他救济途径"),
+        ("p", "建议你（们）{{ redirect }}。"),
+        ("each", "remedies", "{{ item }}"),
+        ("p", "如有疑问，请与本院联系。"),
+        SIGNED,
+    ],
     "support_opinion": [
         ("title", "{{ org_name }}\n支持起诉意见书"),
         ("number", "{{ number }}"),

@@ -14,6 +14,10 @@ from zhichi.cases.models import Case
 
 class DocumentKind(models.TextChoices):
     ACCEPTANCE_NOTICE = "acceptance_notice", _("Notice of acceptance (受理通知书)")
+    NOT_ACCEPTANCE_NOTICE = (
+        "not_acceptance_notice",
+        _("Notice of non-acceptance (不予受理通知书)"),
+    )
     SUPPORT_OPINION = "support_opinion", _("Opinion supporting the suit (支持起诉意见书)")
     NOT_SUPPORT_DECISION = "not_support_decision", _("Decision not to support (不支持起诉决定书)")
     TRANSFER_LETTER = "transfer_letter", _("Lead transfer letter (线索移送函)")
@@ -81,7 +85,13 @@ class DocumentTemplate(models.Model):
 
 
 class IssuedDocument(models.Model):
-    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="documents")
+    # a case's document, or the notice of non-acceptance of a declined lead
+    case = models.ForeignKey(
+        Case, on_delete=models.PROTECT, null=True, blank=True, related_name="documents"
+    )
+    lead = models.ForeignKey(
+        "intake.Lead", on_delete=models.PROTECT, null=True, blank=True, related_name="documents"
+    )
     kind = models.CharField(_("kind"), max_length=30, choices=DocumentKind.choices)
     # what the document is about when a case has several (a transfer, a visit …): "visit:12"
     subject = models.CharField(max_length=40, blank=True, default="")
@@ -107,6 +117,13 @@ class IssuedDocument(models.Model):
     class Meta:
         ordering = ["-issued_at", "-id"]
         indexes = [models.Index(fields=["case", "kind", "subject"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=(models.Q(case__isnull=False) & models.Q(lead__isnull=True))
+                | (models.Q(case__isnull=True) & models.Q(lead__isnull=False)),
+                name="issued_document_one_subject",
+            )
+        ]
         verbose_name = _("issued document")
         verbose_name_plural = _("issued documents")
 

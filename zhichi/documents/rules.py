@@ -31,3 +31,21 @@ def can_issue(user, case) -> bool:
 
 def can_manage_templates(user) -> bool:
     return bool(user and user.is_authenticated and user.is_active and user.role == Role.SYSADMIN)
+
+
+def get_lead_for(user, lead_id):
+    """A lead whose notice ``user`` may see: the receiving procuratorate's staff (404 otherwise)."""
+    from zhichi.intake.rules import get_lead_for as scoped_lead
+
+    lead = scoped_lead(user, lead_id)
+    if user.role == Role.PARTNER or user.organisation_id != lead.organisation_id:
+        raise Http404
+    return lead
+
+
+def check_document(user, doc) -> None:
+    """404 unless ``user`` may see the case or lead the document belongs to."""
+    if doc.case_id:
+        get_case_for(user, doc.case_id)
+    else:
+        get_lead_for(user, doc.lead_id)

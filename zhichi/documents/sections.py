@@ -20,6 +20,16 @@ def register_all() -> None:
             order=70,
         ),
     )
+    register(
+        "lead",
+        Section(
+            key="documents",
+            title=gettext_lazy("Notice of non-acceptance"),
+            template="documents/_lead_section.html",
+            context=lead_section,
+            order=70,
+        ),
+    )
     register_event_label("document_issued", _issued_label)
 
 
@@ -65,3 +75,29 @@ def case_section(request, case) -> dict | None:
         "kinds": DocumentKind.choices,
         "may_issue": rules.can_issue(user, case),
     }
+
+
+def lead_section(request, lead) -> dict | None:
+    """On a declined lead: its notice of non-acceptance (issue, re-issue, download)."""
+    from zhichi.accounts.models import Role
+    from zhichi.documents.models import IssuedDocument
+    from zhichi.intake.models import LeadStatus
+    from zhichi.intake.rules import can_decide_lead
+
+    user = request.user
+    if (
+        lead.status != LeadStatus.DECLINED
+        or user.role == Role.PARTNER
+        or user.organisation_id != lead.organisation_id
+    ):
+        return None
+    issued = list(
+        IssuedDocument.objects.filter(lead=lead)
+        .defer("docx", "pdf", "context")
+        .select_related("issued_by")
+        .order_by("-issued_at", "-id")
+    )
+    replaced = {d.replaces_id for d in issued if d.replaces_id}
+    for d in issued:
+        d.is_current = d.pk not in replaced
+    return {"lead": lead, "issued": issued, "may_issue": can_decide_lead(user, lead)}

@@ -33,6 +33,7 @@ from zhichi.errors import FieldError, InvalidInput, NotPermitted
 
 DEFAULT_PATTERNS = {
     "acceptance_notice": "{short}民支受〔{year}〕{seq}号",
+    "not_acceptance_notice": "{short}民支不受〔{year}〕{seq}号",
     "support_opinion": "{short}民支诉〔{year}〕{seq}号",
     "not_support_decision": "{short}民支不〔{year}〕{seq}号",
     "assistance_decision": "{short}司救决〔{year}〕{seq}号",
@@ -79,11 +80,7 @@ def issue_document(
         raise NotPermitted(_("Only the case officer or the department head may issue documents."))
     if kind not in DocumentKind.values:
         raise InvalidInput([FieldError("kind", "choice", _("Not a document kind."))])
-    reason = (reason or "").strip()
-    if len(reason) > 2000:
-        raise InvalidInput(
-            [FieldError("reason", "max_length", _("Keep the reason under 2,000 characters."))]
-        )
+    reason = _check_reason(reason)
     with transaction.atomic():
         case = (
             Case.objects.select_for_update()
@@ -92,48 +89,14 @@ def issue_document(
         )
         built = ctx_mod.build(case, kind, subject_id=subject_id)
         previous = current(case, kind, built.subject)
-        if previous is not None and not reason:
-            raise InvalidInput(
-                [
-                    FieldError(
-                        "reason",
-                        "required",
-                        _("This document was issued as %(number)s: give the reason to re-issue it.")
-                        % {"number": previous.number},
-                    )
-                ]
-            )
-        if previous is not None:
-            number = previous.number
-        elif built.own_number:
-            number = built.own_number
-        else:
-            org = case.organisation
-            year = timezone.localdate().year
-            seq = next_number(organisation=org, kind=f"doc:{kind}", year=year)
-            number = format_number(
-                pattern_for(org, kind), short=org.short_name or org.code, year=year, seq=seq
-            )
-        context = {**built.context, "number": number}
-        template = DocumentTemplate.objects.filter(kind=kind, active=True).first()
-        docx_bytes = render.render_docx(
-            bytes(template.file) if template else render.builtin_docx(kind), context
-        )
-        pdf_bytes = render.render_pdf(kind, context)
-        doc = IssuedDocument.objects.create(
-            case=case,
+        _require_reason(previous, reason)
+        doc = _number_render_store(
+            owner={"case": case},
+            org=case.organisation,
             kind=kind,
-            subject=built.subject,
-            number=number,
-            context=context,
-            template_version=template.label if template else VERSION,
-            template=template,
-            docx=docx_bytes,
-            docx_sha256=_sha(docx_bytes),
-            pdf=pdf_bytes,
-            pdf_sha256=_sha(pdf_bytes),
-            issued_by=actor,
-            replaces=previous,
+            built=built,
+            previous=previous,
+            actor=actor,
             reason=reason,
         )
         add_event(
@@ -141,23 +104,119 @@ def issue_document(
             kind="document_issued",
             actor=actor,
             summary=reason,
-            data={"document": doc.pk, "kind": kind, "number": number, "reissue": bool(previous)},
-        )
-        record(
-            action="document.reissue" if previous else "document.issue",
-            actor=actor,
-            obj=doc,
-            detail={
-                "case": case.pk,
+            data={
+                "document": doc.pk,
                 "kind": kind,
-                "number": number,
-                "subject": built.subject,
-                "docx_sha256": doc.docx_sha256,
-                "pdf_sha256": doc.pdf_sha256,
-                "full_identifiers": kind in ctx_mod.TO_COURT,
+                "number": doc.number,
+                "reissue": bool(previous),
             },
         )
     return doc
+
+
+def _number_render_store(*, owner, org, kind, built, previous, actor, reason) -> IssuedDocument:
+    """Number (keep the number on a re-issue), render both formats, store, audit."""
+    if previous is not None:
+        number = previous.number
+    elif built.own_number:
+        number = built.own_number
+    else:
+        year = timezone.localdate().year
+        seq = next_number(organisation=org, kind=f"doc:{kind}", year=year)
+        number = format_number(
+            pattern_for(org, kind), short=org.short_name or org.code, year=year, seq=seq
+        )
+    context = {**built.context, "number": number}
+    template = DocumentTemplate.objects.filter(kind=kind, active=True).first()
+    docx_bytes = render.render_docx(
+        bytes(template.file) if template else render.builtin_docx(kind), context
+    )
+    pdf_bytes = render.render_pdf(kind, context)
+    doc = IssuedDocument.objects.create(
+        **owner,
+        kind=kind,
+        subject=built.subject,
+        number=number,
+        context=context,
+        template_version=template.label if template else VERSION,
+        template=template,
+        docx=docx_bytes,
+        docx_sha256=_sha(docx_bytes),
+        pdf=pdf_bytes,
+        pdf_sha256=_sha(pdf_bytes),
+        issued_by=actor,
+        replaces=previous,
+        reason=reason,
+    )
+    record(
+        action="document.reissue" if previous else "document.issue",
+        actor=actor,
+        obj=doc,
+        detail={
+            **{f"{k}": v.pk for k, v in owner.items()},
+            "kind": kind,
+            "number": number,
+            "subject": built.subject,
+            "docx_sha256": doc.docx_sha256,
+            "pdf_sha256": doc.pdf_sha256,
+            "full_identifiers": kind in ctx_mod.TO_COURT,
+        },
+    )
+    return doc
+
+
+def issue_lead_document(*, lead_id: int, actor: User, reason: str = "") -> IssuedDocument:
+    """The notice of non-acceptance of a declined lead (rule DOC-1); re-issue with a reason."""
+    from zhichi.intake.models import Lead
+    from zhichi.intake.rules import can_decide_lead
+
+    lead = Lead.objects.select_related("organisation").get(pk=lead_id)
+    if not can_decide_lead(actor, lead):
+        record(action="document.issue", actor=actor, obj=lead, outcome="denied")
+        raise NotPermitted(_("Only the staff who decide the lead may issue its notice."))
+    reason = _check_reason(reason)
+    kind = DocumentKind.NOT_ACCEPTANCE_NOTICE
+    with transaction.atomic():
+        lead = Lead.objects.select_for_update().select_related("organisation").get(pk=lead_id)
+        built = ctx_mod.build_lead(lead)
+        previous = (
+            IssuedDocument.objects.filter(lead=lead, kind=kind, replaced_by__isnull=True)
+            .order_by("-issued_at", "-id")
+            .first()
+        )
+        _require_reason(previous, reason)
+        return _number_render_store(
+            owner={"lead": lead},
+            org=lead.organisation,
+            kind=kind,
+            built=built,
+            previous=previous,
+            actor=actor,
+            reason=reason,
+        )
+
+
+def _check_reason(reason: str) -> str:
+    reason = (reason or "").strip()
+    if len(reason) > 2000:
+        raise InvalidInput(
+            [FieldError("reason", "max_length", _("Keep the reason under 2,000 characters."))]
+        )
+    return reason
+
+
+def _require_reason(previous, reason: str) -> None:
+    if previous is not None and not reason:
+        raise InvalidInput(
+            [
+                FieldError(
+                    "reason",
+                    "required",
+                    _("This document was issued as %(number)s: give the reason to re-issue it.")
+                    % {"number": previous.number},
+                )
+            ]
+        )
 
 
 def copy_for_others(doc: IssuedDocument, fmt: str) -> bytes:

@@ -6,6 +6,7 @@ app_name = "documents"
 
 urlpatterns = [
     path("cases/<int:case_id>/issue/", views.issue, name="issue"),
+    path("leads/<int:lead_id>/issue/", views.issue_lead, name="issue_lead"),
     path("<int:pk>/docx/", views.download, {"fmt": "docx"}, name="docx"),
     path("<int:pk>/pdf/", views.download, {"fmt": "pdf"}, name="pdf"),
     path("cases/<int:case_id>/case-file/", views.export_case_file, name="export_case_file"),

@@ -52,8 +52,8 @@ def issue(request, case_id: int):
 
 
 def _document(request, pk: int) -> IssuedDocument:
-    doc = get_object_or_404(IssuedDocument.objects.select_related("case"), pk=pk)
-    rules.get_case_for(request.user, doc.case_id)  # 404 outside the user's scope
+    doc = get_object_or_404(IssuedDocument.objects.select_related("case", "lead"), pk=pk)
+    rules.check_document(request.user, doc)  # 404 outside the user's scope
     return doc
 
 
@@ -231,3 +231,21 @@ def export_download(request, pk: int):
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "no-store"
     return response
+
+
+@login_required
+@require_http_methods(["POST"])
+def issue_lead(request, lead_id: int):
+    """The notice of non-acceptance of a declined lead (re-issue with a reason)."""
+    lead = rules.get_lead_for(request.user, lead_id)
+    try:
+        doc = services.issue_lead_document(
+            lead_id=lead.pk, actor=request.user, reason=request.POST.get("reason", "")
+        )
+    except NotPermitted as exc:
+        raise PermissionDenied(str(exc)) from exc
+    except InvalidInput as exc:
+        messages.error(request, "；".join(e.message for e in exc.errors))
+    else:
+        messages.success(request, _("Issued %(number)s.") % {"number": doc.number})
+    return redirect(reverse("intake:lead_detail", args=[lead.pk]) + "#documents")
