@@ -54,9 +54,11 @@ messages: install
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis
 
-# Performance bench (QUALITY.md P2, P3, P7): one table, also written to bench/results/latest.md.
+# Performance bench (QUALITY.md P2, P3, P7): one table, also written to bench/results/latest.md;
+# then documents (P5), written to bench/results/documents.md.
 # Larger sizes or PostgreSQL: make bench BENCH_ARGS="--sizes 10000,100000,1000000 --database-url postgres://postgres@127.0.0.1/zhichi_bench"
 BENCH_ARGS ?= --sizes 10000,100000
 .PHONY: bench
 bench: install
 	$(BIN)/python -m bench.run $(BENCH_ARGS)
+	$(BIN)/python -m bench.documents

@@ -255,3 +255,22 @@ def test_full_case_builder_is_usable_twice(users):
     # the builder makes independent cases (the concurrency and access tests build more than one)
     a, b = build_full_case(users, "85"), build_full_case(users, "86")
     assert a.pk != b.pk
+
+
+def test_documents_are_chinese_whatever_the_issuers_language(users, full_case):
+    from django.utils import translation
+
+    with translation.override("en"):
+        doc = issue(users, full_case, "visit_record")
+    text = docx_text(bytes(doc.docx))
+    assert "电话" in text and "Phone" not in text and "Claimant" not in text
+
+
+def test_a_first_issue_keeps_no_reason_and_a_bad_record_id_is_refused(users, web, full_case):
+    doc = issue(users, full_case, "acceptance_notice", reason="无需理由")
+    assert doc.reason == ""
+    r = web("civil1").post(
+        f"/documents/cases/{full_case.pk}/issue/", {"kind": "visit_record", "subject_id": "abc"}
+    )
+    assert r.status_code == 422 and "subject_id" in r.context["form"].errors
+    assert IssuedDocument.objects.count() == 1

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from zhichi.cases.ledger import ledger_for
@@ -138,7 +138,15 @@ def _pick(queryset, subject_id: int | None, what: str):
 
 
 def build(case: Case, kind: str, *, subject_id: int | None = None, copy: bool = False) -> Built:
-    """The context of ``kind`` for ``case``; 422 when the case has nothing to issue it from."""
+    """The context of ``kind`` for ``case``; 422 when the case has nothing to issue it from.
+
+    Documents are in Chinese whatever the language of the person issuing them: labels of choices
+    (the source, a visit's method …) are taken in zh-Hans."""
+    with translation.override("zh-hans"):
+        return _build(case, kind, subject_id=subject_id, copy=copy)
+
+
+def _build(case: Case, kind: str, *, subject_id: int | None, copy: bool) -> Built:
     if kind not in BUILDERS:
         raise _refuse(_("This document is issued on a declined lead, not on a case."))
     full = kind in TO_COURT and not copy
@@ -334,6 +342,11 @@ REDIRECT_TEXT = {
 
 def build_lead(lead) -> Built:
     """The notice of non-acceptance of a declined lead (rule DOC-1); identifiers masked."""
+    with translation.override("zh-hans"):
+        return _build_lead(lead)
+
+
+def _build_lead(lead) -> Built:
     from zhichi.intake.models import LeadStatus
 
     if lead.status != LeadStatus.DECLINED:

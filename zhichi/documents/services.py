@@ -146,7 +146,7 @@ def _number_render_store(*, owner, org, kind, built, previous, actor, reason) ->
         pdf_sha256=_sha(pdf_bytes),
         issued_by=actor,
         replaces=previous,
-        reason=reason,
+        reason=reason if previous is not None else "",  # a first issue has nothing to explain
     )
     record(
         action="document.reissue" if previous else "document.issue",

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from zhichi.documents import rules, services
 from zhichi.documents.forms import IssueForm
 from zhichi.documents.models import IssuedDocument
-from zhichi.errors import InvalidInput, NotPermitted
+from zhichi.errors import FieldError, InvalidInput, NotPermitted
 
 
 @never_cache
@@ -31,6 +31,10 @@ def issue(request, case_id: int):
     if request.method == "POST":
         subject = (request.POST.get("subject_id") or "").strip()
         try:
+            if subject and not subject.isdigit():
+                raise InvalidInput(
+                    [FieldError("subject_id", "integer", _("Enter a whole number."))]
+                )
             doc = services.issue_document(
                 case_id=case.pk,
                 kind=request.POST.get("kind", ""),
