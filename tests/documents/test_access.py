@@ -9,7 +9,12 @@ from django.test import Client
 from tests.access import USERS, Endpoint, call_endpoint, module_world
 from tests.documents.conftest import build_full_case, declined_lead
 from zhichi.documents import casefile, render, services
-from zhichi.documents.models import CaseFileExport, DocumentTemplate, IssuedDocument
+from zhichi.documents.models import (
+    CaseFileExport,
+    DocumentTemplate,
+    IssuedDocument,
+    NumberPattern,
+)
 
 pytestmark = [pytest.mark.django_db, pytest.mark.integration]
 
@@ -139,6 +144,16 @@ ENDPOINTS = [
     # templates: the system administrator only (everyone else 403; R5 keeps him from case data)
     Endpoint("documents:templates", "page", "get", "/documents/templates/", 200, None, ADMIN),
     Endpoint(
+        "documents:numbering",
+        "page",
+        "post",
+        "/documents/numbering/",
+        302,
+        None,
+        ADMIN,
+        {"kind": "visit_record", "pattern": "{short}访〔{year}〕{seq}号"},
+    ),
+    Endpoint(
         "documents:template_use",
         "page",
         "post",
@@ -182,6 +197,7 @@ def _state() -> tuple:
         tuple(IssuedDocument.objects.order_by("pk").values_list("pk", "number")),
         tuple(DocumentTemplate.objects.order_by("pk").values_list("pk", "active")),
         CaseFileExport.objects.count(),
+        tuple(NumberPattern.objects.values_list("kind", "pattern")),
     )
 
 

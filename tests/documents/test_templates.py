@@ -111,3 +111,50 @@ def test_templates_page_upload_errors_at_the_field(users, web):
     assert client.post("/documents/templates/suggestion/use/", {}).status_code == 302
     assert not DocumentTemplate.objects.filter(active=True).exists()
     assert web("civil1").get("/documents/templates/").status_code == 403
+
+
+# --- numbering patterns (rule DOC-1: numbering varies locally) ---------------------------------
+def test_numbering_pattern_is_set_used_and_reset(users):
+    case = build_full_case(users)
+    services.set_number_pattern(
+        actor=users["sysadmin"],
+        kind="acceptance_notice",
+        pattern="{short}受字〔{year}〕第{seq:03d}号",
+    )
+    doc = services.issue_document(case_id=case.pk, kind="acceptance_notice", actor=users["civil1"])
+    assert doc.number.startswith("五华检受字〔") and doc.number.endswith("第001号")
+    services.set_number_pattern(actor=users["sysadmin"], kind="acceptance_notice", pattern="")
+    assert (
+        services.pattern_for(case.organisation, "acceptance_notice")
+        == "{short}民支受〔{year}〕{seq}号"
+    )
+
+
+@pytest.mark.parametrize(
+    ("kind", "pattern", "field"),
+    [
+        ("acceptance_notice", "{short}〔{year}〕号", "pattern"),  # no {seq}
+        ("acceptance_notice", "{short}{court}{seq}号", "pattern"),  # unknown placeholder
+        ("transfer_letter", "{seq}", "kind"),  # takes the transfer's number
+    ],
+)
+def test_a_bad_numbering_pattern_is_refused(users, kind, pattern, field):
+    with pytest.raises(InvalidInput) as exc:
+        services.set_number_pattern(actor=users["sysadmin"], kind=kind, pattern=pattern)
+    assert exc.value.errors[0].field == field
+
+
+def test_numbering_page(users, web):
+    r = web("sysadmin").post(
+        "/documents/numbering/", {"kind": "visit_record", "pattern": "{short}访"}
+    )
+    assert r.status_code == 422 and "{seq}" in r.content.decode()
+    ok = web("sysadmin").post(
+        "/documents/numbering/", {"kind": "visit_record", "pattern": "{short}访〔{year}〕{seq}号"}
+    )
+    assert ok.status_code == 302
+    assert (
+        "{short}访〔{year}〕{seq}号"
+        in web("sysadmin").get("/documents/templates/").content.decode()
+    )
+    assert web("civil1").post("/documents/numbering/", {"kind": "visit_record"}).status_code == 403

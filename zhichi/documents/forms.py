@@ -41,3 +41,19 @@ class TemplateUploadForm(StyledForm):
         ),
     )
     note = forms.CharField(label=gettext_lazy("What changed"), required=False, max_length=500)
+
+
+class NumberingForm(StyledForm):
+    kind = forms.ChoiceField(
+        label=gettext_lazy("Document"),
+        choices=[c for c in DocumentKind.choices if c[0] not in ("transfer_letter", "suggestion")],
+    )
+    pattern = forms.CharField(
+        label=gettext_lazy("Number pattern"),
+        required=False,
+        max_length=100,
+        help_text=gettext_lazy(
+            "For example {short}民支受〔{year}〕{seq}号. {short} is the organisation's short name. "
+            "Empty: the default."
+        ),
+    )

@@ -374,3 +374,55 @@ def use_template(*, actor: User, kind: str, version: int | None) -> DocumentTemp
             detail={"kind": kind, "version": version or VERSION},
         )
     return chosen
+
+
+def set_number_pattern(*, actor: User, kind: str, pattern: str) -> NumberPattern | None:
+    """The actor's organisation's numbering of a kind (rule DOC-1); empty: the default again.
+
+    A pattern must contain {seq} and may use {short} and {year}; it is tried before it is kept.
+    Numbers already issued keep their text; the counter (per organisation, kind and year) goes on.
+    """
+    from zhichi.documents.rules import can_manage_templates
+
+    if not can_manage_templates(actor):
+        record(action="document.numbering", actor=actor, outcome="denied", detail={"kind": kind})
+        raise NotPermitted(_("Only the system administrator manages document templates."))
+    errors = []
+    if kind not in DEFAULT_PATTERNS:
+        errors.append(FieldError("kind", "choice", _("This document takes its record's number.")))
+    pattern = (pattern or "").strip()
+    if pattern:
+        if len(pattern) > 100:
+            errors.append(FieldError("pattern", "max_length", _("Keep it under 100 characters.")))
+        elif "{seq}" not in pattern and "{seq:" not in pattern:
+            errors.append(FieldError("pattern", "no_seq", _("The pattern must contain {seq}.")))
+        else:
+            try:
+                format_number(pattern, short="五华检", year=2026, seq=1)
+            except (KeyError, IndexError, ValueError):
+                errors.append(
+                    FieldError(
+                        "pattern",
+                        "placeholder",
+                        _("Use only the placeholders {short}, {year} and {seq}."),
+                    )
+                )
+    if errors:
+        raise InvalidInput(errors, detail=_("The setting has errors; nothing was saved."))
+    org = actor.organisation
+    with transaction.atomic():
+        if not pattern:
+            NumberPattern.objects.filter(organisation=org, kind=kind).delete()
+            row = None
+        else:
+            row, _created = NumberPattern.objects.update_or_create(
+                organisation=org, kind=kind, defaults={"pattern": pattern}
+            )
+        record(
+            action="document.numbering",
+            actor=actor,
+            object_type="documents.numberpattern",
+            object_id=row.pk if row else "",
+            detail={"kind": kind, "pattern": pattern or DEFAULT_PATTERNS[kind]},
+        )
+    return row

@@ -13,6 +13,7 @@ urlpatterns = [
     path("case-files/<int:pk>/", views.export_page, name="export"),
     path("case-files/<int:pk>/download/", views.export_download, name="export_download"),
     path("templates/", views.templates, name="templates"),
+    path("numbering/", views.numbering, name="numbering"),
     path("templates/<slug:kind>/use/", views.template_use, name="template_use"),
     path("templates/<slug:kind>/builtin.docx", views.template_file, name="template_builtin"),
     path("templates/<slug:kind>/<int:version>.docx", views.template_file, name="template_file"),

@@ -82,8 +82,8 @@ def _require_templates(user) -> None:
         raise PermissionDenied(_("Only the system administrator manages document templates."))
 
 
-def _templates_context(failed=None) -> dict:
-    from zhichi.documents.forms import TemplateUploadForm
+def _templates_context(org, failed=None, numbering_failed=None) -> dict:
+    from zhichi.documents.forms import NumberingForm, TemplateUploadForm
     from zhichi.documents.models import DocumentKind, DocumentTemplate
 
     rows = []
@@ -98,9 +98,16 @@ def _templates_context(failed=None) -> dict:
                 "label": label,
                 "versions": versions,
                 "active": next((t for t in versions if t.active), None),
+                "pattern": services.pattern_for(org, kind)
+                if kind in services.DEFAULT_PATTERNS
+                else "",
             }
         )
-    return {"rows": rows, "form": failed or TemplateUploadForm()}
+    return {
+        "rows": rows,
+        "form": failed or TemplateUploadForm(),
+        "numbering_form": numbering_failed or NumberingForm(),
+    }
 
 
 @never_cache
@@ -111,7 +118,9 @@ def templates(request):
 
     _require_templates(request.user)
     if request.method == "GET":
-        return render(request, "documents/templates.html", _templates_context())
+        return render(
+            request, "documents/templates.html", _templates_context(request.user.organisation)
+        )
     form = TemplateUploadForm(request.POST, request.FILES)
     upload = request.FILES.get("file")
     try:
@@ -128,7 +137,8 @@ def templates(request):
         form.is_valid()
         for err in exc.errors:
             form.add_error(err.field if err.field in form.fields else None, err.message)
-        return render(request, "documents/templates.html", _templates_context(form), status=422)
+        context = _templates_context(request.user.organisation, failed=form)
+        return render(request, "documents/templates.html", context, status=422)
     messages.success(
         request,
         _("Template %(version)s of %(kind)s is in use.")
@@ -253,3 +263,28 @@ def issue_lead(request, lead_id: int):
     else:
         messages.success(request, _("Issued %(number)s.") % {"number": doc.number})
     return redirect(reverse("intake:lead_detail", args=[lead.pk]) + "#documents")
+
+
+@login_required
+@require_http_methods(["POST"])
+def numbering(request):
+    from zhichi.documents.forms import NumberingForm
+
+    _require_templates(request.user)
+    form = NumberingForm(request.POST)
+    try:
+        services.set_number_pattern(
+            actor=request.user,
+            kind=request.POST.get("kind", ""),
+            pattern=request.POST.get("pattern", ""),
+        )
+    except NotPermitted as exc:
+        raise PermissionDenied(str(exc)) from exc
+    except InvalidInput as exc:
+        form.is_valid()
+        for err in exc.errors:
+            form.add_error(err.field if err.field in form.fields else None, err.message)
+        context = _templates_context(request.user.organisation, numbering_failed=form)
+        return render(request, "documents/templates.html", context, status=422)
+    messages.success(request, _("Numbering saved."))
+    return redirect("documents:templates")
