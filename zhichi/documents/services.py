@@ -83,7 +83,8 @@ def issue_document(
     reason = _check_reason(reason)
     with transaction.atomic():
         case = (
-            Case.objects.select_for_update()
+            # lock the case row only: PostgreSQL refuses FOR UPDATE across the outer join to officer
+            Case.objects.select_for_update(of=("self",))
             .select_related("organisation", "officer")
             .get(pk=case_id)
         )
@@ -177,7 +178,11 @@ def issue_lead_document(*, lead_id: int, actor: User, reason: str = "") -> Issue
     reason = _check_reason(reason)
     kind = DocumentKind.NOT_ACCEPTANCE_NOTICE
     with transaction.atomic():
-        lead = Lead.objects.select_for_update().select_related("organisation").get(pk=lead_id)
+        lead = (
+            Lead.objects.select_for_update(of=("self",))
+            .select_related("organisation")
+            .get(pk=lead_id)
+        )
         built = ctx_mod.build_lead(lead)
         previous = (
             IssuedDocument.objects.filter(lead=lead, kind=kind, replaced_by__isnull=True)
