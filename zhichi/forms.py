@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.forms.utils import ErrorDict
 
 from zhichi.errors import InvalidInput
 
@@ -34,11 +35,23 @@ class StyledFormMixin:
 
     def full_clean(self):
         super().full_clean()
+        self._mark_invalid()
+
+    def _mark_invalid(self) -> None:
         for name in getattr(self, "_errors", {}) or {}:
             if name in self.fields:
                 widget = self.fields[name].widget
-                widget.attrs["class"] = (widget.attrs.get("class", "") + " is-invalid").strip()
+                if "is-invalid" not in widget.attrs.get("class", ""):
+                    widget.attrs["class"] = (widget.attrs.get("class", "") + " is-invalid").strip()
                 widget.attrs["aria-invalid"] = "true"
+
+    def show_service_errors(self, exc: InvalidInput) -> None:
+        """Forget the form's own judgement and show the service's errors at their fields
+        (errors on fields the form does not show go to its top)."""
+        self._errors = ErrorDict()
+        self.cleaned_data = {}
+        apply_service_errors(exc, {"": self})
+        self._mark_invalid()
 
 
 class StyledForm(StyledFormMixin, forms.Form):

@@ -23,7 +23,6 @@ from zhichi.assistance.models import (
     LegalAidReferral,
 )
 from zhichi.cases.rules import get_case_for
-from zhichi.core import calendar as cal_mod
 from zhichi.errors import FieldError, InvalidInput
 from zhichi.rulebook import loaders
 from zhichi.transfers import rules as transfer_rules
@@ -187,10 +186,10 @@ def _day(v) -> str | None:
 
 def application_out(a: AssistanceApplication, cal=None) -> dict:
     cal = cal or loaders.holiday_calendar()
-    decision = cal_mod.compute("assistance_decision", a.received_on, cal)
+    decision = a.decision_due(cal)
     notice = None
-    if a.funds_arrived_on:
-        n = cal_mod.compute("assistance_notification", a.funds_arrived_on, cal)
+    n = a.notice_due(cal)
+    if n is not None:
         notice = {
             "due": n.due.isoformat(),
             "rule": n.rule,

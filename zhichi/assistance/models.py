@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from zhichi.cases.models import Approval, Case, CaseParty
+from zhichi.core.calendar import Deadline, HolidayCalendar, compute
 from zhichi.transfers.models import Transfer
 
 
@@ -180,7 +181,7 @@ class AssistanceApplication(models.Model):
             # rule JA-4: one aid per applicant per case
             models.UniqueConstraint(
                 fields=["case", "applicant"],
-                condition=Q(status__in=["received", "in_approval", "granted", "paid"]),
+                condition=Q(status__in=ACTIVE_STATUSES),
                 name="assistance_one_per_applicant",
             )
         ]
@@ -190,6 +191,17 @@ class AssistanceApplication(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case.number} {self.applicant_id} {self.status}"
+
+    # rule JA-6: the decision within 10 working days of the application, the applicant told
+    # within 2 working days of the money arriving (one computation for the case's deadlines, the
+    # register and the API)
+    def decision_due(self, cal: HolidayCalendar) -> Deadline:
+        return compute("assistance_decision", self.received_on, cal)
+
+    def notice_due(self, cal: HolidayCalendar) -> Deadline | None:
+        if not self.funds_arrived_on:
+            return None
+        return compute("assistance_notification", self.funds_arrived_on, cal)
 
     @property
     def current_step(self) -> dict | None:

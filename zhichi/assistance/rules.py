@@ -12,15 +12,8 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from zhichi.accounts.models import Role
-from zhichi.assistance.models import (
-    ACTIVE_STATUSES,
-    ApplicationForm,
-    AssistanceApplication,
-)
+from zhichi.assistance.models import AssistanceApplication
 from zhichi.cases import rules as case_rules
-
-ACTIVE = ACTIVE_STATUSES
-FORM_CHOICES = ApplicationForm.choices
 
 
 def assistance_scope(user) -> Q | None:

@@ -59,30 +59,23 @@ def register_all() -> None:
 
 
 def _yuan(value) -> str:
-    from decimal import Decimal
+    from zhichi.cases.presenters import yuan_text
 
-    try:
-        return f"{Decimal(str(value)):,.2f}"
-    except (ArithmeticError, ValueError, TypeError):
-        return str(value or "")
+    return yuan_text(value)
 
 
 def _status(value) -> str:
     from zhichi.assistance.models import AssistanceStatus
+    from zhichi.cases.presenters import choice_label
 
-    try:
-        return str(AssistanceStatus(value).label)
-    except ValueError:
-        return str(value or "")
+    return choice_label(AssistanceStatus, value)
 
 
 def _outcome(value) -> str:
     from zhichi.assistance.models import LegalAidOutcome
+    from zhichi.cases.presenters import choice_label
 
-    try:
-        return str(LegalAidOutcome(value).label)
-    except ValueError:
-        return str(value or "")
+    return choice_label(LegalAidOutcome, value)
 
 
 EVENT_LABELS = {
@@ -121,7 +114,6 @@ def assistance_deadlines(case, cal, today) -> list[dict]:
     told within 2 working days of the funds arriving."""
     from zhichi.assistance.models import AssistanceApplication, AssistanceStatus
     from zhichi.cases.services.derived import deadline_row
-    from zhichi.core import calendar as cal_mod
 
     rows = []
     applications = AssistanceApplication.objects.filter(case=case).select_related(
@@ -136,7 +128,7 @@ def assistance_deadlines(case, cal, today) -> list[dict]:
                 f"assistance:{a.pk}",
                 "assistance_decision",
                 _("Assistance decision for %(name)s") % {"name": name},
-                cal_mod.compute("assistance_decision", a.received_on, cal),
+                a.decision_due(cal),
                 done_on=a.decided_on,
             )
         )
@@ -146,7 +138,7 @@ def assistance_deadlines(case, cal, today) -> list[dict]:
                     f"assistance-notice:{a.pk}",
                     "assistance_notification",
                     _("Tell %(name)s the aid has arrived") % {"name": name},
-                    cal_mod.compute("assistance_notification", a.funds_arrived_on, cal),
+                    a.notice_due(cal),
                     done_on=a.notified_on,
                     survives_closing=True,
                 )

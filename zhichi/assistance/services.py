@@ -20,6 +20,8 @@ from django.utils.translation import gettext as _
 from zhichi.accounts.models import Role, User
 from zhichi.assistance import rules
 from zhichi.assistance.models import (
+    ACTIVE_STATUSES,
+    ApplicationForm,
     AssistanceApplication,
     AssistanceStatus,
     Exclusion,
@@ -41,6 +43,7 @@ from zhichi.cases.models import (
     CaseStatus,
     PartyRole,
 )
+from zhichi.cases.presenters import choice_label
 from zhichi.cases.services import add_event
 from zhichi.cases.services.approvals import request_approval
 from zhichi.cases.services.common import ensure_may_work, lock, touch
@@ -103,7 +106,7 @@ def record_application(*, case_id: int, actor: User, data: dict) -> AssistanceAp
         c.add("requested_amount", "positive", _("Enter an amount above zero."))
     hardship = c.text(data, "hardship", "hardship", required=True, max_length=10000)
     situation = c.choice(data, "basis", "basis", Situation.choices)
-    form = c.choice(data, "form", "form", rules.FORM_CHOICES, default="written")
+    form = c.choice(data, "form", "form", ApplicationForm.choices, default=ApplicationForm.WRITTEN)
     received_on = c.day(data, "received_on", "received_on", not_after=today) or None
     caused = c.boolean(data, "hardship_caused_by_case", "hardship_caused_by_case", default=True)
     urgent = c.boolean(data, "urgent", "urgent")
@@ -146,7 +149,7 @@ def record_application(*, case_id: int, actor: User, data: dict) -> AssistanceAp
                     _("The applicant must be a claimant of this case."),
                 )
             elif AssistanceApplication.objects.filter(
-                case=case, applicant=applicant, status__in=rules.ACTIVE
+                case=case, applicant=applicant, status__in=ACTIVE_STATUSES
             ).exists():
                 c.add(
                     "applicant_party_id",
@@ -268,11 +271,7 @@ def present_approval(approval: Approval) -> dict:
         }
     else:
         summary = _("Judicial assistance for %(name)s: refuse") % {"name": p.get("applicant", "")}
-    try:
-        step_label = str(Step(p.get("step")).label)
-    except ValueError:
-        step_label = ""
-    return {"summary": summary, "step_label": step_label}
+    return {"summary": summary, "step_label": choice_label(Step, p.get("step"))}
 
 
 def submit_opinion(
@@ -350,32 +349,21 @@ def submit_opinion(
                         "above_award",
                         _("Aid above the cap may not exceed what a court would award (rule JA-4)."),
                     )
-        if proposal == Proposal.GRANT and exclusions and not c.errors:
-            result = ja.eligibility(
-                situation=application.situation,
-                exclusions=exclusions,
-                hardship_caused_by_case=application.hardship_caused_by_case,
-                other_aid_on_case=False,
-                case_open=application.case.status == CaseStatus.OPEN,
-            )
-            if not result.eligible:
-                c.add(
-                    "proposal",
-                    "not_eligible",
-                    _("Aid cannot be granted: %(reasons)s")
-                    % {
-                        "reasons": "；".join(
-                            text for rule, text in result.reasons if rule != "JA-2"
-                        )
-                    },
-                )
-        _raise(c)
+        # rules JA-2, JA-3 (the open case, JA-1, was checked above)
         result = ja.eligibility(
             situation=application.situation,
             exclusions=exclusions,
             hardship_caused_by_case=application.hardship_caused_by_case,
             other_aid_on_case=False,
         )
+        if proposal == Proposal.GRANT and exclusions and not c.errors and not result.eligible:
+            reasons = "；".join(text for rule, text in result.reasons if rule != "JA-2")
+            c.add(
+                "proposal",
+                "not_eligible",
+                _("Aid cannot be granted: %(reasons)s") % {"reasons": reasons},
+            )
+        _raise(c)
         application.exclusions = exclusions
         application.verification = verification
         application.proposal = proposal

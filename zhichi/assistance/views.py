@@ -10,6 +10,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -30,12 +31,12 @@ from zhichi.assistance.forms import (
 )
 from zhichi.assistance.models import AssistanceApplication, AssistanceStatus, Exclusion, Proposal
 from zhichi.cases import rules as case_rules
-from zhichi.cases.models import Approval, ApprovalStatus
+from zhichi.cases.models import Approval, ApprovalKind, ApprovalStatus
 from zhichi.cases.presenters import describe_event
 from zhichi.cases.services.derived import working_days_left
-from zhichi.core import calendar as cal_mod
-from zhichi.errors import InvalidInput, NotPermitted, StaleVersion
+from zhichi.errors import InvalidInput, NotPermitted
 from zhichi.rulebook import loaders
+from zhichi.steps import run_step
 from zhichi.transfers import rules as transfer_rules
 from zhichi.transfers.views import render_transfer
 
@@ -104,16 +105,19 @@ def _annotate(applications) -> None:
     for a in applications:
         a.next_due = None
         if a.status in (AssistanceStatus.RECEIVED, AssistanceStatus.IN_APPROVAL):
-            due = cal_mod.compute("assistance_decision", a.received_on, cal)
-            a.next_due = {"label": _("Decision"), "due": due.due, "rule": "JA-6"}
+            label, due = _("Decision"), a.decision_due(cal)
         elif a.status == AssistanceStatus.GRANTED and a.funds_arrived_on and not a.notified_on:
-            due = cal_mod.compute("assistance_notification", a.funds_arrived_on, cal)
-            a.next_due = {"label": _("Tell the applicant"), "due": due.due, "rule": "JA-6"}
-        if a.next_due:
-            left = working_days_left(a.next_due["due"], today, cal)
-            a.next_due["left"] = left
-            a.next_due["overdue"] = a.next_due["due"] < today
-            a.next_due["complete"] = due.calendar_complete
+            label, due = _("Tell the applicant"), a.notice_due(cal)
+        else:
+            continue
+        a.next_due = {
+            "label": label,
+            "due": due.due,
+            "rule": due.rule,
+            "left": working_days_left(due.due, today, cal),
+            "overdue": due.due < today,
+            "complete": due.calendar_complete,
+        }
 
 
 @never_cache
@@ -193,9 +197,12 @@ def _detail_context(request, application: AssistanceApplication, failed=None) ->
                 initial["amount"] = application.granted_amount
             forms[action] = form_cls(initial=initial)
     approvals = list(
-        Approval.objects.filter(pk__in=_approval_ids(application)).select_related(
-            "requested_by", "decided_by"
-        )
+        # every round of this application (a returned opinion starts a new one)
+        Approval.objects.filter(
+            case_id=application.case_id,
+            kind=ApprovalKind.ASSISTANCE,
+            payload__application=application.pk,
+        ).select_related("requested_by", "decided_by")
     )
     for a in approvals:
         a.case = application.case
@@ -227,15 +234,6 @@ def _detail_context(request, application: AssistanceApplication, failed=None) ->
         "exclusions": exclusions,
         "grant": Proposal.GRANT,
     }
-
-
-def _approval_ids(application: AssistanceApplication) -> list[int]:
-    """The approvals of this application, every round (a returned opinion starts a new one)."""
-    return list(
-        Approval.objects.filter(case_id=application.case_id, kind="assistance")
-        .filter(payload__application=application.pk)
-        .values_list("pk", flat=True)
-    )
 
 
 def _step_rows(application: AssistanceApplication, approvals) -> list[dict]:
@@ -274,35 +272,30 @@ def step(request, pk: int, action: str):
     application = rules.get_application_for(request.user, pk)
     form_cls, call, done = STEPS[action]
     form = form_cls(request.POST)
-    try:
-        call(
-            application_id=application.pk,
-            actor=request.user,
-            data=form.payload(),
-            version=form.version(),
-        )
-    except NotPermitted as exc:
-        raise PermissionDenied(str(exc)) from exc
-    except StaleVersion:
-        messages.error(
-            request,
-            _("Someone changed this application while you were reading it. Here it is now."),
-        )
-        return redirect("assistance:detail", pk=application.pk)
-    except InvalidInput as exc:
-        if any(e.field == "status" for e in exc.errors):
-            messages.error(request, exc.detail)
-            return redirect("assistance:detail", pk=application.pk)
-        form.show_service_errors(exc)
-        application = rules.get_application_for(
+
+    def failed(form):
+        fresh = rules.get_application_for(
             request.user,
             pk,
             AssistanceApplication.objects.select_related("case", "applicant__party"),
         )
-        context = _detail_context(request, application, failed=(action, form))
+        context = _detail_context(request, fresh, failed=(action, form))
         return render(request, "assistance/detail.html", context, status=422)
-    messages.success(request, done())
-    return redirect("assistance:detail", pk=application.pk)
+
+    return run_step(
+        request,
+        call=lambda: call(
+            application_id=application.pk,
+            actor=request.user,
+            data=form.payload(),
+            version=form.version(),
+        ),
+        form=form,
+        back=reverse("assistance:detail", args=[application.pk]),
+        done=done(),
+        stale=_("Someone changed this application while you were reading it. Here it is now."),
+        failed=failed,
+    )
 
 
 @login_required
@@ -323,16 +316,16 @@ def legal_aid(request, transfer_id: int, action: str):
         ),
     }[action]
     form = form_cls(request.POST)
-    try:
-        call(transfer_id=transfer.pk, actor=request.user, data=form.payload())
-    except NotPermitted as exc:
-        raise PermissionDenied(str(exc)) from exc
-    except InvalidInput as exc:
-        if any(e.field == "status" for e in exc.errors):
-            messages.error(request, exc.detail)
-            return redirect("transfers:detail", pk=transfer.pk)
-        form.show_service_errors(exc)
+
+    def failed(form):
         request.legal_aid_failed = (action, form)  # the section shows this form with its errors
         return render_transfer(request, transfer.pk, status=422)
-    messages.success(request, done())
-    return redirect("transfers:detail", pk=transfer.pk)
+
+    return run_step(
+        request,
+        call=lambda: call(transfer_id=transfer.pk, actor=request.user, data=form.payload()),
+        form=form,
+        back=reverse("transfers:detail", args=[transfer.pk]),
+        done=done(),
+        failed=failed,
+    )

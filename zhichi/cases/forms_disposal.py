@@ -8,7 +8,6 @@ from __future__ import annotations
 import re
 
 from django import forms
-from django.forms.utils import ErrorDict
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -24,7 +23,7 @@ from zhichi.cases.models import (
     VisitTarget,
 )
 from zhichi.errors import FieldError, InvalidInput
-from zhichi.forms import DateInput, StyledForm, apply_service_errors
+from zhichi.forms import DateInput, StyledForm
 
 DATE_RE = re.compile(r"\d{4}-\d{1,2}-\d{1,2}")
 CHOOSE = [("", gettext_lazy("Choose…"))]
@@ -94,13 +93,8 @@ class DisposalForm(StyledForm):
         return int(value) if value.isdigit() else None
 
     def show_service_errors(self, exc: InvalidInput) -> None:
-        """Forget the form's own judgement and show the service's errors at their fields.
-
-        An error on an item of a line list ("instalments.1.due") goes to the textarea, naming
-        the line. Errors on nothing the form shows go to the form's top.
-        """
-        self._errors = ErrorDict()
-        self.cleaned_data = {}
+        """The service's errors at their fields; an error on an item of a line list
+        ("instalments.1.due") goes to the textarea, naming the line."""
         errors = []
         for err in exc.errors:
             head, _dot, rest = err.field.partition(".")
@@ -113,13 +107,7 @@ class DisposalForm(StyledForm):
                 errors.append(FieldError(head, err.code, message))
             else:
                 errors.append(err)
-        apply_service_errors(InvalidInput(errors, detail=exc.detail), {"": self})
-        for name in self._errors:
-            if name in self.fields:
-                widget = self.fields[name].widget
-                css = widget.attrs.get("class", "")
-                if "is-invalid" not in css:
-                    widget.attrs["class"] = f"{css} is-invalid".strip()
+        super().show_service_errors(InvalidInput(errors, detail=exc.detail))
 
 
 def _lines(value: str) -> list[str]:

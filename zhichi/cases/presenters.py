@@ -36,23 +36,23 @@ def _stage_changed(e: TimelineEvent) -> str:
 
 
 def _closed(e: TimelineEvent) -> str:
-    return _("Case closed: %(outcome)s") % {"outcome": _label(Outcome, e.data.get("outcome"))}
+    return _("Case closed: %(outcome)s") % {"outcome": choice_label(Outcome, e.data.get("outcome"))}
 
 
 def _court(e: TimelineEvent) -> str:
     text = _("%(kind)s on %(day)s") % {
-        "kind": _label(CourtEventKind, e.data.get("court_kind")),
+        "kind": choice_label(CourtEventKind, e.data.get("court_kind")),
         "day": e.data.get("on", ""),
     }
     if e.data.get("amount"):
-        text += _(", amount %(amount)s yuan") % {"amount": _yuan(e.data["amount"])}
+        text += _(", amount %(amount)s yuan") % {"amount": yuan_text(e.data["amount"])}
     return text
 
 
 def _approval(e: TimelineEvent) -> str:
     kind = e.data.get("kind")
     if kind and kind != ApprovalKind.SUPPORT_DECISION:
-        what = _label(ApprovalKind, kind)
+        what = choice_label(ApprovalKind, kind)
         if e.data.get("role") == "chief":
             if e.data.get("approved"):
                 return _("Chief procurator approved: %(what)s") % {"what": what}
@@ -66,7 +66,7 @@ def _approval(e: TimelineEvent) -> str:
     return _("Head rejected: %(decision)s") % {"decision": decision}
 
 
-def _yuan(value) -> str:
+def yuan_text(value) -> str:
     """12,000.00 in timeline sentences, like the ledger (without the sign: the text says yuan)."""
     try:
         return f"{Decimal(str(value)):,.2f}"
@@ -74,7 +74,8 @@ def _yuan(value) -> str:
         return str(value or "")
 
 
-def _label(enum, value) -> str:
+def choice_label(enum, value) -> str:
+    """The label of a stored choice; the raw value when it is no longer one (old events)."""
     try:
         return str(enum(value).label)
     except ValueError:
@@ -98,13 +99,13 @@ EVENT_LABELS = {
             "failed": _("Mediation by %(mediator)s failed"),
             "adjourned": _("Mediation by %(mediator)s adjourned"),
         }.get(e.data.get("outcome"), _("Mediation by %(mediator)s"))
-        % {"amount": _yuan(e.data.get("amount")), "mediator": e.data.get("mediator", "")}
+        % {"amount": yuan_text(e.data.get("amount")), "mediator": e.data.get("mediator", "")}
     ),
     "payment": lambda e: (
         _("%(payer)s paid %(amount)s yuan to %(name)s")
         % {
             "payer": e.data.get("payer", ""),
-            "amount": _yuan(e.data.get("amount")),
+            "amount": yuan_text(e.data.get("amount")),
             "name": e.data.get("name", ""),
         }
     ),

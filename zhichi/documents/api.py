@@ -57,7 +57,8 @@ class DocumentOut(Schema):
     current: bool
 
 
-def document_out(d: IssuedDocument, replaced: set[int]) -> dict:
+def document_out(d: IssuedDocument) -> dict:
+    """A row of ``IssuedDocument.objects.listed()``."""
     return {
         "id": d.pk,
         "case_id": d.case_id,
@@ -72,19 +73,12 @@ def document_out(d: IssuedDocument, replaced: set[int]) -> dict:
         "issued_at": d.issued_at.isoformat(),
         "replaces": d.replaces_id,
         "reason": d.reason,
-        "current": d.pk not in replaced,
+        "current": d.is_current,
     }
 
 
 def _listing(case) -> list[dict]:
-    rows = list(
-        IssuedDocument.objects.filter(case=case)
-        .defer("docx", "pdf", "context")
-        .select_related("issued_by")
-        .order_by("kind", "subject", "-issued_at", "-id")
-    )
-    replaced = {d.replaces_id for d in rows if d.replaces_id}
-    return [document_out(d, replaced) for d in rows]
+    return [document_out(d) for d in IssuedDocument.objects.filter(case=case).listed()]
 
 
 @router.get(
@@ -137,7 +131,7 @@ def get_document(
     if format not in services.CONTENT_TYPES:
         raise InvalidInput([FieldError("format", "choice", _("Choose docx or pdf."))])
     built = ctx_mod.build(case, kind, subject_id=subject_id)
-    doc = services.current(case, kind, built.subject)
+    doc = services.current(case=case, kind=kind, subject=built.subject)
     if doc is None:
         doc = services.issue_document(
             case_id=case.pk, kind=kind, actor=request.auth, subject_id=subject_id
@@ -224,24 +218,10 @@ def get_case_file(request, export_id: int):
     },
 )
 def download_case_file(request, export_id: int):
-    from django.http import FileResponse
-
-    from zhichi.audit.services import record
     from zhichi.documents import casefile
-    from zhichi.documents.models import ExportStatus
 
     export = _export(request, export_id)
-    if export.status != ExportStatus.DONE:
-        raise Http404
-    record(action="casefile.download", actor=request.auth, obj=export, detail={"via": "api"})
-    response = FileResponse(
-        casefile.open_zip(export),
-        as_attachment=True,
-        filename=f"{export.case.number}-卷宗.zip",
-        content_type="application/zip",
-    )
-    response["Cache-Control"] = "no-store"
-    return response
+    return casefile.zip_response(export=export, actor=request.auth, via="api")
 
 
 # --- a declined lead's notice of non-acceptance --------------------------------------------------
@@ -250,14 +230,7 @@ class LeadIssueIn(Schema):
 
 
 def _lead_listing(lead) -> list[dict]:
-    rows = list(
-        IssuedDocument.objects.filter(lead=lead)
-        .defer("docx", "pdf", "context")
-        .select_related("issued_by")
-        .order_by("-issued_at", "-id")
-    )
-    replaced = {d.replaces_id for d in rows if d.replaces_id}
-    return [document_out(d, replaced) for d in rows]
+    return [document_out(d) for d in IssuedDocument.objects.filter(lead=lead).listed()]
 
 
 @router.post(
@@ -287,11 +260,7 @@ def get_lead_notice(
     lead = rules.get_lead_for(request.auth, lead_id)
     if format not in services.CONTENT_TYPES:
         raise InvalidInput([FieldError("format", "choice", _("Choose docx or pdf."))])
-    doc = (
-        IssuedDocument.objects.filter(lead=lead, replaced_by__isnull=True)
-        .order_by("-issued_at", "-id")
-        .first()
-    )
+    doc = services.current(lead=lead, kind=DocumentKind.NOT_ACCEPTANCE_NOTICE)
     if doc is None:
         doc = services.issue_lead_document(lead_id=lead.pk, actor=request.auth)
     return services.document_response(doc=doc, actor=request.auth, fmt=format, via="api")

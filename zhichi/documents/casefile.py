@@ -166,5 +166,23 @@ def index_pdf(case, index: list[dict]) -> bytes:
     return weasyprint.HTML(string=html).write_pdf()
 
 
+def zip_response(*, export: CaseFileExport, actor: User, via: str):
+    """The built case file as a download, audited; 404 until it is ready."""
+    from django.http import FileResponse, Http404
+
+    if export.status != ExportStatus.DONE:
+        raise Http404
+    record(action="casefile.download", actor=actor, obj=export, detail={"via": via})
+    response = FileResponse(
+        open_zip(export),
+        as_attachment=True,
+        filename=f"{export.case.number}-卷宗.zip",
+        content_type="application/zip",
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "no-store"
+    return response
+
+
 def open_zip(export: CaseFileExport):
     return evidence_storage().open(export.storage_name, "rb")

@@ -84,6 +84,21 @@ class DocumentTemplate(models.Model):
         return f"v{self.version}"
 
 
+class IssuedDocumentQuerySet(models.QuerySet):
+    def listed(self) -> list:
+        """For the lists (pages, API): without their bytes, newest first per kind and record,
+        each marked ``is_current`` (not replaced by a re-issue) from the rows themselves."""
+        rows = list(
+            self.defer("docx", "pdf", "context")
+            .select_related("issued_by")
+            .order_by("kind", "subject", "-issued_at", "-id")
+        )
+        replaced = {d.replaces_id for d in rows if d.replaces_id}
+        for d in rows:
+            d.is_current = d.pk not in replaced
+        return rows
+
+
 class IssuedDocument(models.Model):
     # a case's document, or the notice of non-acceptance of a declined lead
     case = models.ForeignKey(
@@ -113,6 +128,8 @@ class IssuedDocument(models.Model):
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="replaced_by"
     )
     reason = models.TextField(_("reason for re-issuing"), blank=True, default="")
+
+    objects = IssuedDocumentQuerySet.as_manager()
 
     class Meta:
         ordering = ["-issued_at", "-id"]

@@ -36,12 +36,10 @@ def register_all() -> None:
 def _issued_label(event) -> str:
     from django.utils.translation import gettext as _
 
+    from zhichi.cases.presenters import choice_label
     from zhichi.documents.models import DocumentKind
 
-    try:
-        what = str(DocumentKind(event.data.get("kind")).label)
-    except ValueError:
-        what = event.data.get("kind", "")
+    what = choice_label(DocumentKind, event.data.get("kind"))
     if event.data.get("reissue"):
         return _("Re-issued %(what)s %(number)s") % {
             "what": what,
@@ -57,15 +55,7 @@ def case_section(request, case) -> dict | None:
     user = request.user
     if not rules.sees_documents(user, case):
         return None
-    issued = list(
-        IssuedDocument.objects.filter(case=case)
-        .defer("docx", "pdf", "context")
-        .select_related("issued_by")
-        .order_by("kind", "subject", "-issued_at", "-id")
-    )
-    replaced = {d.replaces_id for d in issued if d.replaces_id}
-    for d in issued:
-        d.is_current = d.pk not in replaced
+    issued = IssuedDocument.objects.filter(case=case).listed()
     from zhichi.documents.models import CaseFileExport
 
     return {
@@ -91,13 +81,5 @@ def lead_section(request, lead) -> dict | None:
         or user.organisation_id != lead.organisation_id
     ):
         return None
-    issued = list(
-        IssuedDocument.objects.filter(lead=lead)
-        .defer("docx", "pdf", "context")
-        .select_related("issued_by")
-        .order_by("-issued_at", "-id")
-    )
-    replaced = {d.replaces_id for d in issued if d.replaces_id}
-    for d in issued:
-        d.is_current = d.pk not in replaced
+    issued = IssuedDocument.objects.filter(lead=lead).listed()
     return {"lead": lead, "issued": issued, "may_issue": can_decide_lead(user, lead)}

@@ -55,11 +55,11 @@ def _sha(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def current(case: Case, kind: str, subject: str) -> IssuedDocument | None:
+def current(*, kind: str, subject: str = "", case=None, lead=None) -> IssuedDocument | None:
+    """The document of ``kind`` (about ``subject``) of a case or a lead not replaced yet."""
+    owner = {"case": case} if case is not None else {"lead": lead}
     return (
-        IssuedDocument.objects.filter(
-            case=case, kind=kind, subject=subject, replaced_by__isnull=True
-        )
+        IssuedDocument.objects.filter(**owner, kind=kind, subject=subject, replaced_by__isnull=True)
         .order_by("-issued_at", "-id")
         .first()
     )
@@ -89,7 +89,7 @@ def issue_document(
             .get(pk=case_id)
         )
         built = ctx_mod.build(case, kind, subject_id=subject_id)
-        previous = current(case, kind, built.subject)
+        previous = current(case=case, kind=kind, subject=built.subject)
         _require_reason(previous, reason)
         doc = _number_render_store(
             owner={"case": case},
@@ -184,11 +184,7 @@ def issue_lead_document(*, lead_id: int, actor: User, reason: str = "") -> Issue
             .get(pk=lead_id)
         )
         built = ctx_mod.build_lead(lead)
-        previous = (
-            IssuedDocument.objects.filter(lead=lead, kind=kind, replaced_by__isnull=True)
-            .order_by("-issued_at", "-id")
-            .first()
-        )
+        previous = current(lead=lead, kind=kind)
         _require_reason(previous, reason)
         return _number_render_store(
             owner={"lead": lead},

@@ -45,9 +45,7 @@ def issue(request, case_id: int):
         except NotPermitted as exc:
             raise PermissionDenied(str(exc)) from exc
         except InvalidInput as exc:
-            form.is_valid()
-            for err in exc.errors:
-                form.add_error(err.field if err.field in form.fields else None, err.message)
+            form.show_service_errors(exc)
             status = 422
         else:
             messages.success(request, _("Issued %(number)s.") % {"number": doc.number})
@@ -134,9 +132,7 @@ def templates(request):
     except NotPermitted as exc:
         raise PermissionDenied(str(exc)) from exc
     except InvalidInput as exc:
-        form.is_valid()
-        for err in exc.errors:
-            form.add_error(err.field if err.field in form.fields else None, err.message)
+        form.show_service_errors(exc)
         context = _templates_context(request.user.organisation, failed=form)
         return render(request, "documents/templates.html", context, status=422)
     messages.success(
@@ -226,25 +222,10 @@ def export_page(request, pk: int):
 @login_required
 @require_GET
 def export_download(request, pk: int):
-    from django.http import FileResponse, Http404
-
-    from zhichi.audit.services import record
     from zhichi.documents import casefile
-    from zhichi.documents.models import ExportStatus
 
     export = _export_for(request, pk)
-    if export.status != ExportStatus.DONE:
-        raise Http404
-    record(action="casefile.download", actor=request.user, obj=export, detail={"via": "page"})
-    response = FileResponse(
-        casefile.open_zip(export),
-        as_attachment=True,
-        filename=f"{export.case.number}-卷宗.zip",
-        content_type="application/zip",
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "no-store"
-    return response
+    return casefile.zip_response(export=export, actor=request.user, via="page")
 
 
 @login_required
@@ -281,9 +262,7 @@ def numbering(request):
     except NotPermitted as exc:
         raise PermissionDenied(str(exc)) from exc
     except InvalidInput as exc:
-        form.is_valid()
-        for err in exc.errors:
-            form.add_error(err.field if err.field in form.fields else None, err.message)
+        form.show_service_errors(exc)
         context = _templates_context(request.user.organisation, numbering_failed=form)
         return render(request, "documents/templates.html", context, status=422)
     messages.success(request, _("Numbering saved."))

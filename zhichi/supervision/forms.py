@@ -19,20 +19,10 @@ CHOOSE = [("", gettext_lazy("Choose…"))]
 
 
 class ServiceErrorsMixin:
-    """Put the service's field errors on the fields (others at the top of the form)."""
+    """The form posts the API's field names; ``payload()`` is what the service reads."""
 
     def payload(self) -> dict:
         return {name: self.data.get(self.add_prefix(name), "") for name in self.fields}
-
-    def show_service_errors(self, exc) -> None:
-        for err in exc.errors:
-            name = err.field if err.field in self.fields else None
-            self.add_error(name, err.message)
-            if name:
-                attrs = self.fields[name].widget.attrs
-                if "is-invalid" not in attrs.get("class", ""):
-                    attrs["class"] = (attrs.get("class", "") + " is-invalid").strip()
-                attrs["aria-invalid"] = "true"
 
 
 class SuggestionForm(ServiceErrorsMixin, StyledForm):

@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -21,8 +22,9 @@ from zhichi.cases.models import Case, TimelineEvent
 from zhichi.cases.presenters import describe_event
 from zhichi.cases.rules import can_approve
 from zhichi.cases.services.derived import working_days_left
-from zhichi.errors import InvalidInput, NotPermitted, StaleVersion
+from zhichi.errors import InvalidInput, NotPermitted
 from zhichi.rulebook import loaders
+from zhichi.steps import run_step
 from zhichi.supervision import rules, services
 from zhichi.supervision.forms import (
     CloseForm,
@@ -146,8 +148,6 @@ def new(request, case_id: int):
         except NotPermitted as exc:
             raise PermissionDenied(str(exc)) from exc
         except InvalidInput as exc:
-            form.full_clean()
-            form._errors.clear()
             form.show_service_errors(exc)
             status = 422
         else:
@@ -273,28 +273,21 @@ def step(request, pk: int, action: str):
     version = request.POST.get("version", "")
     if version.isdigit():
         kwargs["version"] = int(version)
-    try:
-        CALLS[action](**kwargs)
-    except NotPermitted as exc:
-        raise PermissionDenied(str(exc)) from exc
-    except StaleVersion:
-        messages.error(
-            request,
-            _(
-                "Someone changed this suggestion while you were reading it. Here is its current "
-                "state; please try again."
-            ),
-        )
-        return redirect("supervision:detail", pk=s.pk)
-    except InvalidInput as exc:
-        if any(e.field == "status" for e in exc.errors):  # moved on meanwhile: nothing to fix
-            messages.error(request, "；".join(e.message for e in exc.errors))
-            return redirect("supervision:detail", pk=s.pk)
-        form.full_clean()
-        form._errors.clear()
-        form.show_service_errors(exc)
-        s = Suggestion.objects.select_related(*DETAIL_RELATED).get(pk=s.pk)
-        context = _detail_context(request, s, failed={action: form})
+
+    def failed(form):
+        fresh = Suggestion.objects.select_related(*DETAIL_RELATED).get(pk=s.pk)
+        context = _detail_context(request, fresh, failed={action: form})
         return render(request, "supervision/suggestion_detail.html", context, status=422)
-    messages.success(request, DONE_MESSAGES[action]())
-    return redirect("supervision:detail", pk=s.pk)
+
+    return run_step(
+        request,
+        call=lambda: CALLS[action](**kwargs),
+        form=form,
+        back=reverse("supervision:detail", args=[s.pk]),
+        done=DONE_MESSAGES[action](),
+        stale=_(
+            "Someone changed this suggestion while you were reading it. Here is its current "
+            "state; please try again."
+        ),
+        failed=failed,
+    )
