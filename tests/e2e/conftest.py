@@ -170,3 +170,39 @@ def page(request, browser, live_server, e2e_users, browser_errors) -> Iterator:
             except Exception as exc:  # a crashed page must not hide the real failure
                 print(f"could not save a screenshot: {exc}")
         context.close()
+
+
+@pytest.fixture
+def law_library(e2e_users):
+    """The seeded law library (migration rulebook 0002): holidays, thresholds, average wages and
+    settings the rules read. A browser test runs in a flushed database once an earlier
+    transactional test has run, so put the seed back when any of it is gone."""
+    import importlib
+
+    from django.apps import apps
+
+    from zhichi.rulebook.models import AverageWage, CriminalThreshold, HolidayYear, RuleSetting
+
+    if not (
+        HolidayYear.objects.exists()
+        and CriminalThreshold.objects.exists()
+        and AverageWage.objects.filter(province="53").exists()
+        and RuleSetting.objects.filter(key="assistance_months").exists()
+    ):
+        seed = importlib.import_module("zhichi.rulebook.migrations.0002_seed")
+        seed.unseed(apps, None)
+        seed.seed(apps, None)
+    return e2e_users
+
+
+def log_in(page, username: str) -> None:
+    """Sign in through the login page and land on the workbench."""
+    import re
+
+    from tests.conftest import PASSWORD
+
+    page.goto("/login/")
+    page.locator("#id_username").fill(username)
+    page.locator("#id_password").fill(PASSWORD)
+    page.locator("main form:has(#id_password) [type=submit]").click()
+    page.wait_for_url(re.compile(r"/$"))

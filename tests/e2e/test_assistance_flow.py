@@ -16,18 +16,16 @@ catalogue the page uses (the UI's default language, zh-hans), or from what it ty
 
 from __future__ import annotations
 
-import importlib
 import os
 import re
 from decimal import Decimal
 
 import pytest
-from django.apps import apps
 from django.utils import timezone, translation
 from django.utils.translation import gettext, gettext_lazy, ngettext
 from playwright.sync_api import Locator, Page, expect
 
-from tests.conftest import PASSWORD
+from tests.e2e.conftest import log_in
 from tests.transfers.conftest import wage_case
 from zhichi.assistance.models import (
     AssistanceApplication,
@@ -43,7 +41,6 @@ from zhichi.cases.models import Approval, ApprovalStatus, PartyRole
 from zhichi.cases.services.derived import working_days_left
 from zhichi.core import calendar as cal_mod
 from zhichi.rulebook import loaders
-from zhichi.rulebook.models import AverageWage, HolidayYear, RuleSetting
 from zhichi.transfers.models import Transfer, TransferKind, TransferStatus
 
 pytestmark = pytest.mark.e2e
@@ -97,32 +94,7 @@ def yuan(amount: Decimal) -> str:
 # --- set-up through the services ------------------------------------------------------------
 
 
-@pytest.fixture
-def law_library(e2e_users):
-    """The seeded configuration (migration rulebook 0002): the Yunnan average wage the cap is
-    computed from (rules JA-4, JA-5) and the holiday calendar of the JA-6 deadlines. A browser
-    test runs in a flushed database once an earlier transactional test has run, so put the seed
-    back when it is gone."""
-    if not (
-        HolidayYear.objects.exists()
-        and AverageWage.objects.filter(province="53").exists()
-        and RuleSetting.objects.filter(key="assistance_months").exists()
-    ):
-        seed = importlib.import_module("zhichi.rulebook.migrations.0002_seed")
-        seed.unseed(apps, None)
-        seed.seed(apps, None)
-    return e2e_users
-
-
 # --- browser helpers --------------------------------------------------------------------------
-
-
-def log_in(page: Page, username: str) -> None:
-    page.goto("/login/")
-    page.locator("#id_username").fill(username)
-    page.locator("#id_password").fill(PASSWORD)
-    page.locator("main form:has(#id_password) [type=submit]").click()
-    page.wait_for_url(re.compile(r"/$"))
 
 
 def log_out(page: Page) -> None:

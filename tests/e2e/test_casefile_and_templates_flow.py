@@ -8,7 +8,6 @@ good one is used for the next document's DOCX.
 
 from __future__ import annotations
 
-import importlib
 import io
 import re
 import zipfile
@@ -16,16 +15,14 @@ from pathlib import Path
 
 import docx
 import pytest
-from django.apps import apps
 from django.utils import translation
 from django.utils.translation import gettext_lazy
 from playwright.sync_api import Page, expect
 
-from tests.conftest import PASSWORD
 from tests.documents.conftest import build_full_case, docx_text
+from tests.e2e.conftest import log_in
 from zhichi.documents import casefile, services
 from zhichi.documents.models import CaseFileExport, DocumentTemplate, IssuedDocument
-from zhichi.rulebook.models import AverageWage, HolidayYear, RuleSetting
 
 pytestmark = pytest.mark.e2e
 
@@ -33,28 +30,6 @@ pytestmark = pytest.mark.e2e
 def zh(text) -> str:
     with translation.override("zh-hans"):
         return str(text)
-
-
-@pytest.fixture
-def law_library(e2e_users):
-    """The seeded law library (a flushed database after an earlier transactional test)."""
-    if not (
-        HolidayYear.objects.exists()
-        and AverageWage.objects.filter(province="53").exists()
-        and RuleSetting.objects.filter(key="assistance_months").exists()
-    ):
-        seed = importlib.import_module("zhichi.rulebook.migrations.0002_seed")
-        seed.unseed(apps, None)
-        seed.seed(apps, None)
-    return e2e_users
-
-
-def log_in(page: Page, username: str) -> None:
-    page.goto("/login/")
-    page.locator("#id_username").fill(username)
-    page.locator("#id_password").fill(PASSWORD)
-    page.locator("main form:has(#id_password) [type=submit]").click()
-    page.wait_for_url(re.compile(r"/$"))
 
 
 def docx_bytes(*paragraphs: str) -> bytes:

@@ -15,21 +15,18 @@ reads words on the page it takes them from the translation catalogue the page us
 
 from __future__ import annotations
 
-import importlib
 import os
 import re
 from pathlib import Path
 
 import pytest
-from django.apps import apps
 from django.utils import timezone, translation
 from django.utils.translation import gettext, gettext_lazy
 from playwright.sync_api import Locator, Page, expect
 
-from tests.conftest import PASSWORD
 from tests.documents.conftest import build_full_case, docx_text, pdf_text
+from tests.e2e.conftest import log_in
 from zhichi.documents.models import DocumentKind, IssuedDocument
-from zhichi.rulebook.models import AverageWage, HolidayYear, RuleSetting
 
 pytestmark = pytest.mark.e2e
 
@@ -61,32 +58,7 @@ def flat(text: str) -> str:
 # --- set-up through the services ------------------------------------------------------------
 
 
-@pytest.fixture
-def law_library(e2e_users):
-    """The seeded configuration (migration rulebook 0002): the judicial assistance and the
-    mediation of the full case read the Yunnan average wage, the assistance settings and the
-    holiday calendar. A browser test runs in a flushed database once an earlier transactional
-    test has run, so put the seed back when it is gone."""
-    if not (
-        HolidayYear.objects.exists()
-        and AverageWage.objects.filter(province="53").exists()
-        and RuleSetting.objects.filter(key="assistance_months").exists()
-    ):
-        seed = importlib.import_module("zhichi.rulebook.migrations.0002_seed")
-        seed.unseed(apps, None)
-        seed.seed(apps, None)
-    return e2e_users
-
-
 # --- browser helpers --------------------------------------------------------------------------
-
-
-def log_in(page: Page, username: str) -> None:
-    page.goto("/login/")
-    page.locator("#id_username").fill(username)
-    page.locator("#id_password").fill(PASSWORD)
-    page.locator("main form:has(#id_password) [type=submit]").click()
-    page.wait_for_url(re.compile(r"/$"))
 
 
 def submit(page: Page, button: Locator, *, expected_status: int = 200) -> None:

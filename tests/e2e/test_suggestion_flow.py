@@ -11,21 +11,19 @@ reads words on the page it takes them from the translation catalogue the page us
 
 from __future__ import annotations
 
-import importlib
 import os
 import re
 from datetime import date, datetime
 
 import pytest
-from django.apps import apps
 from django.utils import timezone, translation
 from playwright.sync_api import Locator, Page, expect
 
-from tests.conftest import PASSWORD, lead_payload, make_id
+from tests.conftest import lead_payload, make_id
+from tests.e2e.conftest import log_in
 from zhichi.cases.services.approvals import decide_approval
 from zhichi.intake import services as intake_services
 from zhichi.intake.validation import validate_lead
-from zhichi.rulebook.models import HolidayYear
 from zhichi.supervision import services
 from zhichi.supervision.models import Suggestion, SuggestionStatus
 
@@ -51,17 +49,6 @@ def status_label(status: str) -> str:
     return zh(SuggestionStatus(status).label)
 
 
-@pytest.fixture
-def law_library(e2e_users):
-    """The seeded holiday calendar (migration rulebook 0002): the reply date reads it. A browser
-    test runs in a flushed database once a transactional test has run, so put it back."""
-    if not HolidayYear.objects.exists():
-        seed = importlib.import_module("zhichi.rulebook.migrations.0002_seed")
-        seed.unseed(apps, None)
-        seed.seed(apps, None)
-    return e2e_users
-
-
 def open_case(users, seq: str):
     lead = intake_services.create_lead(
         actor=users["hrss1"],
@@ -70,14 +57,6 @@ def open_case(users, seq: str):
         ),
     )
     return intake_services.accept_lead(lead_id=lead.pk, actor=users["civil1"])
-
-
-def log_in(page: Page, username: str) -> None:
-    page.goto("/login/")
-    page.locator("#id_username").fill(username)
-    page.locator("#id_password").fill(PASSWORD)
-    page.locator("main form:has(#id_password) [type=submit]").click()
-    page.wait_for_url(re.compile(r"/$"))
 
 
 def log_out(page: Page) -> None:
