@@ -116,3 +116,30 @@ def module_world(build):
                 importlib.import_module("zhichi.rulebook.migrations.0002_seed").seed(apps, None)
 
     return fixture
+
+
+def hidden_cells(endpoints: list[Endpoint]) -> list:
+    """(endpoint, user) of every API row that must answer 404 (rule R2: a hidden object answers
+    exactly like a missing one), as pytest params."""
+    import pytest
+
+    return [
+        pytest.param(e, u, id=f"{e}-{u}")
+        for e in endpoints
+        if e.kind == "api" and e.visible is not None
+        for u in USERS
+        if e.expected(u) == 404
+    ]
+
+
+def anonymous_response(endpoint: Endpoint, world: dict):
+    """The row called without signing in (a page: the redirect to login; the API: 401)."""
+    from django.test import Client
+
+    path = endpoint.path.format(**world)
+    client = Client()
+    if endpoint.kind == "page":
+        return getattr(client, endpoint.method)(path, endpoint.data)
+    if endpoint.method == "get":
+        return client.get(path)
+    return client.post(path, {}, content_type="application/json")

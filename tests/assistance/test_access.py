@@ -7,10 +7,16 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
-from django.test import Client
 from django.utils import timezone
 
-from tests.access import USERS, Endpoint, call_endpoint, module_world
+from tests.access import (
+    USERS,
+    Endpoint,
+    anonymous_response,
+    call_endpoint,
+    hidden_cells,
+    module_world,
+)
 from tests.assistance.conftest import application_data, opinion_data
 from tests.transfers.conftest import send, wage_case
 from zhichi.assistance import services
@@ -360,13 +366,7 @@ def test_the_legal_aid_centre_sees_no_assistance(world, api, web):
     assert web("lac1").get("/assistance/").status_code == 404
 
 
-HIDDEN = [
-    pytest.param(e, u, id=f"{e}-{u}")
-    for e in ENDPOINTS
-    if e.kind == "api" and e.visible is not None
-    for u in USERS
-    if e.expected(u) == 404
-]
+HIDDEN = hidden_cells(ENDPOINTS)
 
 
 @pytest.mark.parametrize(("endpoint", "user"), HIDDEN)
@@ -378,21 +378,12 @@ def test_r2_a_hidden_object_answers_like_one_that_does_not_exist(endpoint, user,
     assert (hidden.status_code, hidden.json()) == (gone.status_code, gone.json())
 
 
-@pytest.mark.parametrize("endpoint", [e for e in ENDPOINTS if e.kind == "page"], ids=str)
-def test_anonymous_page_request_redirects_to_login(endpoint, world):
-    r = getattr(Client(), endpoint.method)(endpoint.path.format(**world), endpoint.data)
+@pytest.mark.parametrize("endpoint", ENDPOINTS, ids=str)
+def test_anonymous_request_redirects_to_login_or_is_401(endpoint, world):
+    r = anonymous_response(endpoint, world)
 
-    assert r.status_code == 302
-    assert r["Location"].startswith("/login/?next=")
-
-
-@pytest.mark.parametrize("endpoint", [e for e in ENDPOINTS if e.kind == "api"], ids=str)
-def test_anonymous_api_request_is_401(endpoint, world):
-    path = endpoint.path.format(**world)
-    client = Client()
-    if endpoint.method == "get":
-        r = client.get(path)
+    if endpoint.kind == "page":
+        assert r.status_code == 302
+        assert r["Location"].startswith("/login/?next=")
     else:
-        r = client.post(path, {}, content_type="application/json")
-
-    assert r.status_code == 401
+        assert r.status_code == 401

@@ -4,9 +4,15 @@ changes nothing. Documents stay inside the case's procuratorate (partners: 404).
 from __future__ import annotations
 
 import pytest
-from django.test import Client
 
-from tests.access import USERS, Endpoint, call_endpoint, module_world
+from tests.access import (
+    USERS,
+    Endpoint,
+    anonymous_response,
+    call_endpoint,
+    hidden_cells,
+    module_world,
+)
 from tests.documents.conftest import build_full_case, declined_lead
 from zhichi.documents import casefile, render, services
 from zhichi.documents.models import (
@@ -213,13 +219,7 @@ def test_r2_document_access(endpoint, user, world, web, api):
         assert _state() == before
 
 
-HIDDEN = [
-    pytest.param(e, u, id=f"{e}-{u}")
-    for e in ENDPOINTS
-    if e.kind == "api" and e.visible is not None
-    for u in USERS
-    if e.expected(u) == 404
-]
+HIDDEN = hidden_cells(ENDPOINTS)
 
 
 @pytest.mark.parametrize(("endpoint", "user"), HIDDEN)
@@ -230,19 +230,12 @@ def test_r2_a_hidden_case_answers_like_one_that_does_not_exist(endpoint, user, w
     assert (hidden.status_code, hidden.json()) == (gone.status_code, gone.json())
 
 
-@pytest.mark.parametrize("endpoint", [e for e in ENDPOINTS if e.kind == "page"], ids=str)
-def test_anonymous_page_request_redirects_to_login(endpoint, world):
-    r = getattr(Client(), endpoint.method)(endpoint.path.format(**world), endpoint.data)
-    assert r.status_code == 302 and r["Location"].startswith("/login/?next=")
+@pytest.mark.parametrize("endpoint", ENDPOINTS, ids=str)
+def test_anonymous_request_redirects_to_login_or_is_401(endpoint, world):
+    r = anonymous_response(endpoint, world)
 
-
-@pytest.mark.parametrize("endpoint", [e for e in ENDPOINTS if e.kind == "api"], ids=str)
-def test_anonymous_api_request_is_401(endpoint, world):
-    path = endpoint.path.format(**world)
-    client = Client()
-    r = (
-        client.get(path)
-        if endpoint.method == "get"
-        else client.post(path, {}, content_type="application/json")
-    )
-    assert r.status_code == 401
+    if endpoint.kind == "page":
+        assert r.status_code == 302
+        assert r["Location"].startswith("/login/?next=")
+    else:
+        assert r.status_code == 401
