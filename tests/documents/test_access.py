@@ -28,6 +28,8 @@ pytestmark = [pytest.mark.django_db, pytest.mark.integration]
 # a transfer of it
 VIEWERS = frozenset({"civil1", "civil2", "civilhead", "chief", "registrar1", "criminal1"})
 ISSUERS = frozenset({"civil1", "civilhead"})
+# a case file with the court documents' full identifiers: only roles that may unmask (rule ID-3)
+UNMASKERS = VIEWERS - {"registrar1"}
 ADMIN = frozenset({"sysadmin"})
 # the declined lead (civil department): its department, the procuratorate-wide roles; deciders
 LEAD_VIEWERS = frozenset({"civil1", "civil2", "civilhead", "chief", "registrar1"})
@@ -45,9 +47,17 @@ def build(users) -> dict:
         name="suggestion.docx",
     )
     export = casefile.request_export(case_id=case.pk, actor=users["civil1"])  # built at once
+    masked = casefile.request_export(case_id=case.pk, actor=users["registrar1"])
+    assert (export.full_identifiers, masked.full_identifiers) == (True, False)
     lead = declined_lead(users)
     services.issue_lead_document(lead_id=lead.pk, actor=users["civil1"])
-    return {"case": case.pk, "doc": doc.pk, "export": export.pk, "lead": lead.pk}
+    return {
+        "case": case.pk,
+        "doc": doc.pk,
+        "export": export.pk,
+        "masked_export": masked.pk,
+        "lead": lead.pk,
+    }
 
 
 _world = module_world(build)
@@ -99,24 +109,51 @@ ENDPOINTS = [
         302,
         VIEWERS,
     ),
-    Endpoint("documents:export", "page", "get", "/documents/case-files/{export}/", 200, VIEWERS),
+    Endpoint("documents:export", "page", "get", "/documents/case-files/{export}/", 200, UNMASKERS),
     Endpoint(
         "documents:export_download",
         "page",
         "get",
         "/documents/case-files/{export}/download/",
         200,
+        UNMASKERS,
+    ),
+    Endpoint(
+        "documents:export",
+        "page",
+        "get",
+        "/documents/case-files/{masked_export}/",
+        200,
         VIEWERS,
+        label="documents:export masked",
+    ),
+    Endpoint(
+        "documents:export_download",
+        "page",
+        "get",
+        "/documents/case-files/{masked_export}/download/",
+        200,
+        VIEWERS,
+        label="documents:export_download masked",
     ),
     Endpoint("api:export_case_file", "api", "post", "/api/v1/cases/{case}/case-file", 202, VIEWERS),
-    Endpoint("api:get_case_file", "api", "get", "/api/v1/case-files/{export}", 200, VIEWERS),
+    Endpoint("api:get_case_file", "api", "get", "/api/v1/case-files/{export}", 200, UNMASKERS),
     Endpoint(
         "api:download_case_file",
         "api",
         "get",
         "/api/v1/case-files/{export}/download",
         200,
+        UNMASKERS,
+    ),
+    Endpoint(
+        "api:download_case_file",
+        "api",
+        "get",
+        "/api/v1/case-files/{masked_export}/download",
+        200,
         VIEWERS,
+        label="api:download_case_file masked",
     ),
     # a declined lead's notice: the receiving procuratorate's staff who see the lead
     Endpoint(
@@ -225,7 +262,7 @@ HIDDEN = hidden_cells(ENDPOINTS)
 @pytest.mark.parametrize(("endpoint", "user"), HIDDEN)
 def test_r2_a_hidden_case_answers_like_one_that_does_not_exist(endpoint, user, world, web, api):
     hidden = call_endpoint(endpoint, user, world, web, api)
-    missing = {"case": 999999, "doc": 999999, "export": 999999, "lead": 999999}
+    missing = {k: 999999 for k in ("case", "doc", "export", "masked_export", "lead")}
     gone = call_endpoint(endpoint, user, world, web, api, ids=missing)
     assert (hidden.status_code, hidden.json()) == (gone.status_code, gone.json())
 

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from tests.documents.conftest import build_full_case, docx_text, pdf_fonts, pdf_text
 from tests.transfers.conftest import wage_case
+from zhichi.accounts.models import NumberSequence
 from zhichi.audit.models import AuditEntry
 from zhichi.core.money import rmb_capital
 from zhichi.documents import services
@@ -213,16 +214,22 @@ def test_issue_page_and_case_section(users, web, full_case):
     assert web("chief").get(f"/documents/cases/{full_case.pk}/issue/").status_code == 403
 
 
-def test_api_get_issues_on_first_request_then_returns_the_same(users, api, full_case):
-    r = api("civil1").get(
-        f"/api/v1/cases/{full_case.pk}/documents/support_opinion", {"format": "docx"}
+def test_item16_api_get_never_issues_and_answers_404_until_a_post_issues(users, api, full_case):
+    url = f"/api/v1/cases/{full_case.pk}/documents/support_opinion"
+    before = AuditEntry.objects.filter(action="document.issue").count()
+    assert api("civil1").get(url, {"format": "docx"}).status_code == 404
+    assert not IssuedDocument.objects.exists()
+    assert NumberSequence.objects.filter(kind__startswith="doc:").count() == 0
+    assert AuditEntry.objects.filter(action="document.issue").count() == before
+    issued = api("civil1").post(
+        f"/api/v1/cases/{full_case.pk}/documents", {"kind": "support_opinion"}, "application/json"
     )
+    assert issued.status_code == 201, issued.content[:300]
+    r = api("civil1").get(url, {"format": "docx"})
     assert r.status_code == 200, r.content[:300]
     doc = IssuedDocument.objects.get()
     assert r.content == bytes(doc.docx)
-    again = api("civil1").get(
-        f"/api/v1/cases/{full_case.pk}/documents/support_opinion", {"format": "pdf"}
-    )
+    again = api("civil1").get(url, {"format": "pdf"})
     assert again.content == bytes(doc.pdf) and IssuedDocument.objects.count() == 1
     assert api("civil1").get(f"/api/v1/cases/{full_case.pk}/documents/nope").status_code == 404
     assert (

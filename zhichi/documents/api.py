@@ -1,5 +1,5 @@
-"""Documents in the partner API (API.md § Cases): the current document of a kind as DOCX or PDF,
-issued (numbered) on the first request by someone who may issue it; explicit (re-)issue; list."""
+"""Documents in the partner API (API.md § Cases): issue or re-issue (POST), the current issued
+document of a kind as DOCX or PDF (GET, 404 when none is issued), the list, the case file."""
 
 from __future__ import annotations
 
@@ -9,8 +9,7 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 
-from zhichi.api_support import READ_ERRORS, WRITE_ERRORS
-from zhichi.documents import context as ctx_mod
+from zhichi.api_support import READ_ERRORS, WRITE_ERRORS, ErrorOut, ValidationErrorOut
 from zhichi.documents import rules, services
 from zhichi.documents.models import DocumentKind, IssuedDocument
 from zhichi.errors import FieldError, InvalidInput
@@ -113,8 +112,14 @@ def issue(request, case_id: int, payload: IssueIn):
 
 @router.get(
     "/cases/{case_id}/documents/{kind}",
-    response={200: None, **WRITE_ERRORS},
-    summary="The current document of a kind as DOCX or PDF (issued on the first request)",
+    response={200: None, **READ_ERRORS, 422: ValidationErrorOut},
+    summary="The current issued document of a kind as DOCX or PDF (404 when none is issued)",
+    description=(
+        "A GET never issues or numbers anything: issue with `POST /cases/{id}/documents`. "
+        "A court document (the support opinion) comes with full identifiers only to a role that "
+        "may unmask, and that download is logged as an unmask; everyone else, and `copy=1`, gets "
+        "its masked copy (rule ID-3)."
+    ),
     openapi_extra={"responses": {200: BINARY}},
 )
 def get_document(
@@ -124,20 +129,20 @@ def get_document(
     format: str = Query("pdf", description="docx | pdf"),
     subject_id: int | None = Query(None),
     as_copy: bool = Query(False, alias="copy", description="a masked copy of a court document"),
+    purpose: str = Query(
+        "", max_length=200, description="why the original with full identifiers is needed"
+    ),
 ):
     case = rules.get_case_for(request.auth, case_id)
     if kind not in DocumentKind.values:
         raise Http404
     if format not in services.CONTENT_TYPES:
         raise InvalidInput([FieldError("format", "choice", _("Choose docx or pdf."))])
-    built = ctx_mod.build(case, kind, subject_id=subject_id)
-    doc = services.current(case=case, kind=kind, subject=built.subject)
+    doc = services.current_of_kind(case=case, kind=kind, subject_id=subject_id)
     if doc is None:
-        doc = services.issue_document(
-            case_id=case.pk, kind=kind, actor=request.auth, subject_id=subject_id
-        )
+        raise Http404
     return services.document_response(
-        doc=doc, actor=request.auth, fmt=format, copy=as_copy, via="api"
+        doc=doc, actor=request.auth, fmt=format, copy=as_copy, via="api", purpose=purpose
     )
 
 
@@ -145,7 +150,10 @@ def get_document(
 class ExportOut(Schema):
     id: int
     case_id: int
-    status: str
+    status: str = Field(..., description="queued | running | done | failed | expired")
+    full_identifiers: bool = Field(
+        ..., description="the court documents' originals (only for roles that may unmask)"
+    )
     progress: int
     items_total: int
     items_done: int
@@ -161,6 +169,7 @@ def export_out(e) -> dict:
         "id": e.pk,
         "case_id": e.case_id,
         "status": e.status,
+        "full_identifiers": e.full_identifiers,
         "progress": e.progress,
         "items_total": e.items_total,
         "items_done": e.items_done,
@@ -173,19 +182,19 @@ def export_out(e) -> dict:
 
 
 def _export(request, export_id: int):
-    from django.shortcuts import get_object_or_404
-
-    from zhichi.documents.models import CaseFileExport
-
-    export = get_object_or_404(CaseFileExport, pk=export_id)
-    rules.get_case_for(request.auth, export.case_id)
-    return export
+    return rules.get_export_for(request.auth, export_id)
 
 
 @router.post(
     "/cases/{case_id}/case-file",
-    response={202: ExportOut, **WRITE_ERRORS},
+    response={202: ExportOut, **WRITE_ERRORS, 429: ErrorOut},
     summary="Export the case file (ZIP of documents and evidence with an index), in the background",
+    description=(
+        "Answers the export already being built, or the last one when nothing in the case changed "
+        "since; else queues a new one. At most `ZHICHI_CASEFILE_PER_HOUR` new builds per user an "
+        "hour (429 with `Retry-After`). Built case files are deleted after "
+        "`ZHICHI_CASEFILE_KEEP_DAYS` days (status `expired`)."
+    ),
 )
 def export_case_file(request, case_id: int):
     from zhichi.documents import casefile
@@ -248,8 +257,8 @@ def issue_lead_notice(request, lead_id: int, payload: LeadIssueIn):
 
 @router.get(
     "/leads/{lead_id}/documents/not_acceptance_notice",
-    response={200: None, **WRITE_ERRORS},
-    summary="The notice of non-acceptance as DOCX or PDF (issued on the first request)",
+    response={200: None, **READ_ERRORS, 422: ValidationErrorOut},
+    summary="The notice of non-acceptance as DOCX or PDF (404 when none is issued)",
     openapi_extra={"responses": {200: BINARY}},
 )
 def get_lead_notice(
@@ -262,5 +271,5 @@ def get_lead_notice(
         raise InvalidInput([FieldError("format", "choice", _("Choose docx or pdf."))])
     doc = services.current(lead=lead, kind=DocumentKind.NOT_ACCEPTANCE_NOTICE)
     if doc is None:
-        doc = services.issue_lead_document(lead_id=lead.pk, actor=request.auth)
+        raise Http404
     return services.document_response(doc=doc, actor=request.auth, fmt=format, via="api")

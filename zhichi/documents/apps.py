@@ -8,6 +8,11 @@ class DocumentsConfig(AppConfig):
     verbose_name = _("Documents")
 
     def ready(self) -> None:
-        from zhichi.documents import sections
+        from zhichi.documents import casefile, sections
+        from zhichi.documents.models import CaseFileExport
+        from zhichi.evidence.storage import reseal_rows
+        from zhichi.parties import rotation
 
         sections.register_all()
+        rotation.register("documents", casefile.reseal_documents)
+        rotation.register("case files", lambda: reseal_rows(CaseFileExport))

@@ -11,18 +11,27 @@ import hashlib
 import io
 import uuid
 import zipfile
+from datetime import timedelta
 
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from zhichi.accounts.models import User
 from zhichi.audit.services import record
 from zhichi.core.money import chinese_date
-from zhichi.documents import rules
-from zhichi.documents.models import CaseFileExport, DocumentKind, ExportStatus, IssuedDocument
-from zhichi.errors import NotPermitted
+from zhichi.documents import rules, services
+from zhichi.documents.models import (
+    PENDING_EXPORT,
+    CaseFileExport,
+    DocumentKind,
+    ExportStatus,
+    IssuedDocument,
+)
+from zhichi.errors import NotPermitted, RateLimited
 from zhichi.evidence.models import Attachment
 from zhichi.evidence.storage import evidence_storage
 
@@ -30,7 +39,12 @@ PREFIX = "case-files"
 
 
 def request_export(*, case_id: int, actor: User) -> CaseFileExport:
-    """Queue the case file of a case; the building starts after the commit."""
+    """The case file of a case for ``actor``: the one already being built, the last one when the
+    case has not changed since, or a new one queued (built after the commit).
+
+    Whoever may unmask gets the court documents with full identifiers, everyone else their
+    masked copies (rule ID-3); the two are separate files. A user may queue at most
+    ``CASEFILE_PER_HOUR`` new builds an hour (each copies every document and file of the case)."""
     from zhichi.cases.models import Case
     from zhichi.documents.tasks import build_case_file
 
@@ -38,11 +52,110 @@ def request_export(*, case_id: int, actor: User) -> CaseFileExport:
     if not rules.sees_documents(actor, case):
         record(action="casefile.request", actor=actor, obj=case, outcome="denied")
         raise NotPermitted(_("Only the case's procuratorate may export its case file."))
+    full = _full_for(actor, case)
+    purge_expired()
     with transaction.atomic():
-        export = CaseFileExport.objects.create(case=case, requested_by=actor)
-        record(action="casefile.request", actor=actor, obj=export, detail={"case": case.pk})
-        transaction.on_commit(lambda: build_case_file.enqueue(export_id=export.pk))
+        Case.objects.select_for_update(of=("self",)).get(pk=case_id)  # one request at a time
+        fingerprint = case_fingerprint(case, full=full)
+        reuse = (
+            CaseFileExport.objects.filter(case=case, full_identifiers=full)
+            .filter(
+                Q(status__in=PENDING_EXPORT) | Q(status=ExportStatus.DONE, fingerprint=fingerprint)
+            )
+            .order_by("-requested_at", "-id")
+            .first()
+        )
+        if reuse is not None:
+            record(
+                action="casefile.request",
+                actor=actor,
+                obj=reuse,
+                detail={"case": case.pk, "reused": True, "status": reuse.status},
+            )
+            return reuse
+        limit = settings.ZHICHI["CASEFILE_PER_HOUR"]
+        recent = CaseFileExport.objects.filter(
+            requested_by=actor, requested_at__gte=timezone.now() - timedelta(hours=1)
+        ).count()
+        if recent >= limit:
+            refusal = RateLimited(
+                _(
+                    "You have asked for %(n)d case files in the last hour, the most allowed. "
+                    "Try again later."
+                )
+                % {"n": limit},
+                retry_after=3600,
+            )
+        else:
+            refusal = None
+            export = CaseFileExport.objects.create(
+                case=case, requested_by=actor, full_identifiers=full, fingerprint=fingerprint
+            )
+            record(
+                action="casefile.request",
+                actor=actor,
+                obj=export,
+                detail={"case": case.pk, "full_identifiers": full},
+            )
+            transaction.on_commit(lambda: build_case_file.enqueue(export_id=export.pk))
+    if refusal is not None:
+        record(
+            action="casefile.request",
+            actor=actor,
+            obj=case,
+            outcome="denied",
+            detail={"reason": "rate_limited", "per_hour": limit},
+        )
+        raise refusal
     return export
+
+
+def _full_for(actor: User, case) -> bool:
+    from zhichi.cases.rules import can_unmask
+
+    return can_unmask(actor, case)
+
+
+def case_fingerprint(case, *, full: bool) -> str:
+    """What the case file of ``case`` would hold: the current documents, the evidence and their
+    digests, the case's number and version. Equal fingerprints, equal case files."""
+    digest = hashlib.sha256(f"{case.pk}|{case.number}|{case.version}|{full}".encode())
+    for row in (
+        IssuedDocument.objects.filter(case=case, replaced_by__isnull=True)
+        .order_by("id")
+        .values_list("id", "docx_sha256", "pdf_sha256")
+    ):
+        digest.update(("|d" + ":".join(map(str, row))).encode())
+    for row in Attachment.objects.filter(case=case).order_by("id").values_list("id", "sha256"):
+        digest.update(("|a" + ":".join(map(str, row))).encode())
+    return digest.hexdigest()
+
+
+def purge_expired(now=None) -> int:
+    """Delete the case files older than ``CASEFILE_KEEP_DAYS`` (the rows stay, marked expired,
+    so the history of who exported what is kept). Returns how many were purged."""
+    now = now or timezone.now()
+    cutoff = now - timedelta(days=settings.ZHICHI["CASEFILE_KEEP_DAYS"])
+    purged = 0
+    for export in CaseFileExport.objects.filter(
+        status__in=(ExportStatus.DONE, ExportStatus.FAILED), requested_at__lt=cutoff
+    ).order_by("id")[:500]:
+        with transaction.atomic():
+            updated = CaseFileExport.objects.filter(pk=export.pk, status=export.status).update(
+                status=ExportStatus.EXPIRED, storage_name=""
+            )
+            if not updated:
+                continue
+            record(
+                action="casefile.expire",
+                obj=export,
+                detail={"case": export.case_id, "size": export.size},
+            )
+            if export.storage_name:
+                name = export.storage_name
+                transaction.on_commit(lambda name=name: evidence_storage().delete(name))
+        purged += 1
+    return purged
 
 
 def _safe(name: str) -> str:
@@ -59,7 +172,9 @@ def _step(export: CaseFileExport, done: int) -> None:
 
 def build(export_id: int) -> CaseFileExport:
     """Build the ZIP (the background task's work); a failure is recorded on the row."""
-    export = CaseFileExport.objects.select_related("case", "case__organisation").get(pk=export_id)
+    export = CaseFileExport.objects.select_related(
+        "case", "case__organisation", "requested_by"
+    ).get(pk=export_id)
     if export.status not in (ExportStatus.QUEUED, ExportStatus.FAILED):
         return export
     case = export.case
@@ -79,13 +194,25 @@ def build(export_id: int) -> CaseFileExport:
         with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
             for doc in docs:
                 label = DocumentKind(doc.kind).label
-                for fmt, data, digest in (
-                    ("pdf", bytes(doc.pdf), doc.pdf_sha256),
-                    ("docx", bytes(doc.docx), doc.docx_sha256),
-                ):
-                    name = f"文书/{_safe(doc.number)}.{fmt}"
+                for fmt in ("pdf", "docx"):
+                    # a court document's original only in the full case file (rule ID-3)
+                    data, masked = services.document_bytes(
+                        doc=doc,
+                        actor=export.requested_by,
+                        fmt=fmt,
+                        copy=not export.full_identifiers,
+                        via="casefile",
+                        log_unmask=False,  # logged when the case file is downloaded
+                    )
+                    name = f"文书/{_safe(doc.number)}{'（副本）' if masked else ''}.{fmt}"
                     archive.writestr(name, data)
-                    index.append({"name": name, "what": str(label), "sha256": digest})
+                    index.append(
+                        {
+                            "name": name,
+                            "what": str(label),
+                            "sha256": hashlib.sha256(data).hexdigest(),
+                        }
+                    )
                     done += 1
                     _step(export, done)
             storage = evidence_storage()
@@ -167,22 +294,63 @@ def index_pdf(case, index: list[dict]) -> bytes:
 
 
 def zip_response(*, export: CaseFileExport, actor: User, via: str):
-    """The built case file as a download, audited; 404 until it is ready."""
-    from django.http import FileResponse, Http404
+    """The built case file as a download, audited; 404 until it is ready, and for a case file
+    with full identifiers to anyone who may not unmask (rule ID-3), whose download is logged as an
+    unmask."""
+    from django.http import Http404, StreamingHttpResponse
+    from django.utils.http import content_disposition_header
 
     if export.status != ExportStatus.DONE:
         raise Http404
+    if export.full_identifiers:
+        if not _full_for(actor, export.case):
+            raise Http404
+        record(
+            action="case.unmask",
+            actor=actor,
+            obj=export.case,
+            detail={"via": via, "case_file": export.pk, "purpose": "case file download"},
+        )
     record(action="casefile.download", actor=actor, obj=export, detail={"via": via})
-    response = FileResponse(
-        open_zip(export),
-        as_attachment=True,
-        filename=f"{export.case.number}-卷宗.zip",
-        content_type="application/zip",
+    response = StreamingHttpResponse(_plain_chunks(export), content_type="application/zip")
+    response["Content-Disposition"] = content_disposition_header(
+        True, f"{export.case.number}-卷宗.zip"
     )
+    response["Content-Length"] = str(export.size)
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "no-store"
     return response
 
 
+def _plain_chunks(export: CaseFileExport):
+    with open_zip(export) as handle:
+        while piece := handle.read(64 * 1024):
+            yield piece
+
+
 def open_zip(export: CaseFileExport):
+    """The case file's ZIP, unsealed as it is read."""
     return evidence_storage().open(export.storage_name, "rb")
+
+
+def reseal_documents() -> int:
+    """Key rotation for issued documents: the context and every file sealed again under the
+    primary key (the digests, of the plain files, do not change)."""
+    from zhichi.parties import crypto
+
+    changed = 0
+    for pk in IssuedDocument.objects.values_list("pk", flat=True).iterator(chunk_size=200):
+        with transaction.atomic():
+            doc = IssuedDocument.objects.select_for_update().get(pk=pk)
+            fields = []
+            for field in ("docx_sealed", "pdf_sealed", "copy_docx_sealed", "copy_pdf_sealed"):
+                blob = bytes(getattr(doc, field))
+                if blob and not crypto.sealed_key_is_primary(blob[: crypto.SEAL_HEADER]):
+                    setattr(doc, field, crypto.seal(crypto.unseal(blob)))
+                    fields.append(field)
+            if doc.context_sealed:
+                doc.context_sealed = crypto.rotate(doc.context_sealed)
+                fields.append("context_sealed")
+            doc.save(update_fields=fields)
+            changed += bool(fields)
+    return changed

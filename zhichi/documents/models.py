@@ -3,6 +3,9 @@ with their SHA-256 so each can be produced again exactly."""
 
 from __future__ import annotations
 
+import hashlib
+import json
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -10,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from zhichi.accounts.models import Organisation
 from zhichi.cases.models import Case
+from zhichi.parties import crypto
 
 
 class DocumentKind(models.TextChoices):
@@ -89,7 +93,7 @@ class IssuedDocumentQuerySet(models.QuerySet):
         """For the lists (pages, API): without their bytes, newest first per kind and record,
         each marked ``is_current`` (not replaced by a re-issue) from the rows themselves."""
         rows = list(
-            self.defer("docx", "pdf", "context")
+            self.defer(*IssuedDocument.SEALED_FIELDS)
             .select_related("issued_by")
             .order_by("kind", "subject", "-issued_at", "-id")
         )
@@ -100,6 +104,11 @@ class IssuedDocumentQuerySet(models.QuerySet):
 
 
 class IssuedDocument(models.Model):
+    """One issued document. Its context and both files are sealed at rest under the encryption
+    keys (rule R4): a court document carries full identifiers, and every document names people.
+    A court document also keeps its masked copy (identifiers masked), rendered from the same
+    context when it is issued, for whoever may not unmask (rule ID-3)."""
+
     # a case's document, or the notice of non-acceptance of a declined lead
     case = models.ForeignKey(
         Case, on_delete=models.PROTECT, null=True, blank=True, related_name="documents"
@@ -111,15 +120,18 @@ class IssuedDocument(models.Model):
     # what the document is about when a case has several (a transfer, a visit …): "visit:12"
     subject = models.CharField(max_length=40, blank=True, default="")
     number = models.CharField(_("number"), max_length=64)
-    context = models.JSONField(default=dict)
+    context_sealed = models.TextField(default="")
     template_version = models.CharField(max_length=40)
     template = models.ForeignKey(
         DocumentTemplate, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
-    docx = models.BinaryField()
+    docx_sealed = models.BinaryField(default=b"")
     docx_sha256 = models.CharField(max_length=64)
-    pdf = models.BinaryField()
+    pdf_sealed = models.BinaryField(default=b"")
     pdf_sha256 = models.CharField(max_length=64)
+    # the masked copy of a court document (empty for every other kind: it is masked already)
+    copy_docx_sealed = models.BinaryField(default=b"")
+    copy_pdf_sealed = models.BinaryField(default=b"")
     issued_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
@@ -130,6 +142,14 @@ class IssuedDocument(models.Model):
     reason = models.TextField(_("reason for re-issuing"), blank=True, default="")
 
     objects = IssuedDocumentQuerySet.as_manager()
+
+    SEALED_FIELDS = (
+        "context_sealed",
+        "docx_sealed",
+        "pdf_sealed",
+        "copy_docx_sealed",
+        "copy_pdf_sealed",
+    )
 
     class Meta:
         ordering = ["-issued_at", "-id"]
@@ -155,12 +175,55 @@ class IssuedDocument(models.Model):
         except IssuedDocument.DoesNotExist:
             return True
 
+    # --- the sealed parts ---------------------------------------------------------------------
+    def seal(self, *, context: dict, docx: bytes, pdf: bytes, copy: tuple[bytes, bytes] | None):
+        """Keep ``context`` and the files sealed; the digests are of the plain files."""
+        self.context_sealed = crypto.encrypt(json.dumps(context, ensure_ascii=False))
+        self.docx_sealed, self.docx_sha256 = crypto.seal(docx), _sha(docx)
+        self.pdf_sealed, self.pdf_sha256 = crypto.seal(pdf), _sha(pdf)
+        if copy is not None:
+            self.copy_docx_sealed, self.copy_pdf_sealed = (crypto.seal(b) for b in copy)
+
+    @property
+    def context(self) -> dict:
+        return json.loads(crypto.decrypt(self.context_sealed)) if self.context_sealed else {}
+
+    @property
+    def docx(self) -> bytes:
+        return self.file("docx")
+
+    @property
+    def pdf(self) -> bytes:
+        return self.file("pdf")
+
+    @property
+    def has_masked_copy(self) -> bool:
+        return bool(self.copy_pdf_sealed)
+
+    def file(self, fmt: str, *, masked: bool = False) -> bytes:
+        """The document as ``fmt`` ("docx" or "pdf"); ``masked``: its masked copy when it has
+        one (a court document), else the document itself (masked already)."""
+        if masked and self.has_masked_copy:
+            return crypto.unseal(bytes(getattr(self, f"copy_{fmt}_sealed")))
+        data = crypto.unseal(bytes(getattr(self, f"{fmt}_sealed")))
+        if _sha(data) != getattr(self, f"{fmt}_sha256"):
+            raise crypto.SealError(f"document {self.pk} {fmt} does not match its SHA-256")
+        return data
+
+
+def _sha(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
 
 class ExportStatus(models.TextChoices):
     QUEUED = "queued", _("Waiting to start")
     RUNNING = "running", _("Being built")
     DONE = "done", _("Ready")
     FAILED = "failed", _("Failed")
+    EXPIRED = "expired", _("Expired")
+
+
+PENDING_EXPORT = (ExportStatus.QUEUED, ExportStatus.RUNNING)
 
 
 class CaseFileExport(models.Model):
@@ -175,6 +238,12 @@ class CaseFileExport(models.Model):
     status = models.CharField(
         max_length=8, choices=ExportStatus.choices, default=ExportStatus.QUEUED
     )
+    # with the court documents' full identifiers (only for those who may unmask, rule ID-3), or
+    # with their masked copies
+    full_identifiers = models.BooleanField(default=False)
+    # what the case file holds (documents, evidence and their digests) when it was requested: an
+    # unchanged case gives the same fingerprint, and the last file is handed out again
+    fingerprint = models.CharField(max_length=64, blank=True, default="")
     progress = models.PositiveSmallIntegerField(default=0)
     items_total = models.PositiveIntegerField(default=0)
     items_done = models.PositiveIntegerField(default=0)
@@ -186,6 +255,15 @@ class CaseFileExport(models.Model):
 
     class Meta:
         ordering = ["-requested_at", "-id"]
+        constraints = [
+            # one case file being built per case and variant at a time (a burst of requests
+            # gets the one already queued)
+            models.UniqueConstraint(
+                fields=["case", "full_identifiers"],
+                condition=models.Q(status__in=["queued", "running"]),
+                name="case_file_one_pending",
+            )
+        ]
         verbose_name = _("case file export")
         verbose_name_plural = _("case file exports")
 

@@ -19,6 +19,7 @@ from docx.shared import Mm, Pt
 from docxtpl import DocxTemplate
 
 from zhichi.documents.layouts import LAYOUTS
+from zhichi.documents.sandbox import DocumentEnvironment
 
 BODY_FONT = "仿宋"
 TITLE_FONT = "宋体"
@@ -98,17 +99,23 @@ def builtin_docx(kind: str) -> bytes:
     return out.getvalue()
 
 
-def render_docx(template: bytes, context: dict) -> bytes:
+def render_docx(template: bytes, context: dict, *, kind: str) -> bytes:
+    """``template`` (a built-in or an administrator's DOCX) filled with ``context`` in the
+    document sandbox of ``kind``: a template using anything the kind does not offer raises
+    ``sandbox.TemplateRefused`` before any of it runs."""
     tpl = DocxTemplate(io.BytesIO(template))
-    tpl.render(context, jinja_env=_docx_env(), autoescape=True)
+    tpl.render(context, jinja_env=environment(kind), autoescape=True)
     out = io.BytesIO()
     tpl.save(out)
     return out.getvalue()
 
 
-def _docx_env() -> jinja2.Environment:
-    # undefined names fail loudly: a template naming a field the context lacks is refused
-    return jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined)
+@lru_cache(maxsize=32)
+def environment(kind: str) -> DocumentEnvironment:
+    """The sandbox of ``kind``: the names its sample context offers, and nothing else."""
+    from zhichi.documents.context import sample_context
+
+    return DocumentEnvironment(frozenset(sample_context(kind)))
 
 
 BASE_CSS = """
@@ -126,8 +133,6 @@ p { margin: 0; white-space: pre-wrap; }
 .small { font-size: 12pt; margin-top: 12pt; }
 """
 
-_HTML_ENV = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined)
-
 
 @lru_cache(maxsize=16)
 def _html_template(kind: str) -> jinja2.Template:
@@ -143,7 +148,7 @@ def _html_template(kind: str) -> jinja2.Template:
         else:
             parts.append(f'<p class="{what}">{block[1]}</p>')
     parts.append("</body></html>")
-    return _HTML_ENV.from_string("".join(parts))
+    return environment(kind).from_string("".join(parts))
 
 
 def render_html(kind: str, context: dict) -> str:

@@ -49,3 +49,17 @@ def check_document(user, doc) -> None:
         get_case_for(user, doc.case_id)
     else:
         get_lead_for(user, doc.lead_id)
+
+
+def get_export_for(user, export_id):
+    """A case-file export ``user`` may see: of a case whose documents they see, and one with full
+    identifiers only when they may unmask (rule ID-3); 404 otherwise."""
+    from django.shortcuts import get_object_or_404
+
+    from zhichi.documents.models import CaseFileExport
+
+    export = get_object_or_404(CaseFileExport.objects.select_related("case"), pk=export_id)
+    case = get_case_for(user, export.case_id)
+    if export.full_identifiers and not case_rules.can_unmask(user, case):
+        raise Http404
+    return export

@@ -55,13 +55,19 @@ def case_section(request, case) -> dict | None:
     user = request.user
     if not rules.sees_documents(user, case):
         return None
-    issued = IssuedDocument.objects.filter(case=case).listed()
+    from zhichi.cases.rules import can_unmask
     from zhichi.documents.models import CaseFileExport
 
+    issued = IssuedDocument.objects.filter(case=case).listed()
+    may_unmask = can_unmask(user, case)
+    exports = CaseFileExport.objects.filter(case=case)
+    if not may_unmask:
+        exports = exports.filter(full_identifiers=False)  # rule ID-3
     return {
         "case": case,
-        "exports": list(CaseFileExport.objects.filter(case=case).order_by("-requested_at")[:5]),
+        "exports": list(exports.order_by("-requested_at", "-id")[:5]),
         "issued": issued,
+        "may_unmask": may_unmask,
         "kinds": DocumentKind.choices,
         "may_issue": rules.can_issue(user, case),
     }

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -14,7 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from zhichi.documents import rules, services
 from zhichi.documents.forms import IssueForm
 from zhichi.documents.models import IssuedDocument
-from zhichi.errors import FieldError, InvalidInput, NotPermitted
+from zhichi.errors import FieldError, InvalidInput, NotPermitted, RateLimited
 
 
 @never_cache
@@ -188,11 +189,7 @@ def template_file(request, kind: str, version: int | None = None):
 
 # --- the case file (卷宗) export ---------------------------------------------------------------
 def _export_for(request, pk: int):
-    from zhichi.documents.models import CaseFileExport
-
-    export = get_object_or_404(CaseFileExport.objects.select_related("case"), pk=pk)
-    rules.get_case_for(request.user, export.case_id)  # 404 outside the user's scope
-    return export
+    return rules.get_export_for(request.user, pk)  # 404 outside the user's scope
 
 
 @login_required
@@ -205,6 +202,9 @@ def export_case_file(request, case_id: int):
         export = casefile.request_export(case_id=case.pk, actor=request.user)
     except NotPermitted as exc:
         raise PermissionDenied(str(exc)) from exc
+    except RateLimited as exc:
+        messages.error(request, str(exc))
+        return redirect(reverse("cases:case_detail", args=[case.pk]) + "#documents")
     return redirect("documents:export", pk=export.pk)
 
 
@@ -215,7 +215,10 @@ def export_page(request, pk: int):
     """The export's progress (the bar polls ``export_progress``) and, when ready, the download."""
     export = _export_for(request, pk)
     template = "documents/_export_progress.html" if request.htmx else "documents/export.html"
-    return render(request, template, {"export": export, "case": export.case})
+    keep_days = settings.ZHICHI["CASEFILE_KEEP_DAYS"]
+    return render(
+        request, template, {"export": export, "case": export.case, "keep_days": keep_days}
+    )
 
 
 @never_cache

@@ -20,6 +20,7 @@ class EvidenceConfig(AppConfig):
                 template="evidence/_section.html",
                 context=sections.case_section,
                 order=60,
+                partners=True,  # a partner sees and adds only its own organisation's files
             ),
         )
         register(
@@ -30,7 +31,13 @@ class EvidenceConfig(AppConfig):
                 template="evidence/_section.html",
                 context=sections.lead_section,
                 order=60,
+                partners=True,  # a partner sees and adds only its own organisation's files
             ),
         )
         # a wrong store setting (s3 without django-storages, no bucket) stops start-up here
         storage.check_configuration()
+
+        from zhichi.evidence.models import Attachment
+        from zhichi.parties import rotation
+
+        rotation.register("evidence files", lambda: storage.reseal_rows(Attachment))

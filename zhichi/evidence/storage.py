@@ -3,19 +3,27 @@ object store (``ZHICHI_EVIDENCE_STORAGE=s3``, needs django-storages with boto3).
 
 Neither store has a public URL: every download goes through a view that checks who asks and
 writes an audit row. File names in the store are random, never derived from the user's name.
+Every file is sealed at rest (``SealedStorage``: AES-256-GCM under the configured encryption
+keys, rule R4): what lies in the directory or the bucket is unreadable without the keys, and
+reading through the store gives the plain bytes back.
 """
 
 from __future__ import annotations
 
 import functools
 import importlib
+import io
+import tempfile
 import uuid
 from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured, SuspiciousFileOperation
+from django.core.files import File
 from django.core.files.storage import FileSystemStorage, Storage
 from django.utils import timezone
+
+from zhichi.parties import crypto
 
 FILESYSTEM = "filesystem"
 S3 = "s3"
@@ -36,6 +44,66 @@ class PrivateFileSystemStorage(FileSystemStorage):
     def url(self, name):
         # deliberate refusal, not a gap: a URL would bypass the scope check and the audit row
         raise SuspiciousFileOperation("evidence files have no public URL; use the download view")
+
+
+class SealedStorage(Storage):
+    """Seals every file written through it and unseals every file read (rule R4), around any
+    store (the private directory, S3). Sizes are those of the sealed files."""
+
+    def __init__(self, inner: Storage):
+        self.inner = inner
+
+    def _open(self, name, mode="rb"):
+        if "w" in mode or "a" in mode or "+" in mode:
+            raise ValueError("sealed files are written with save(), never opened for writing")
+        raw = self.inner.open(name, "rb")
+        return File(io.BufferedReader(crypto.UnsealingReader(raw)), name=name)
+
+    def _save(self, name, content):
+        with tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024) as sealed:
+            for piece in crypto.seal_chunks(content.chunks()):
+                sealed.write(piece)
+            sealed.seek(0)
+            return self.inner.save(name, File(sealed, name=name))
+
+    def reseal(self, name) -> str | None:
+        """A copy of ``name`` sealed under the primary key, stored under a new name (key
+        rotation; a file stored before sealing is sealed). None when it already is. The caller
+        points its row at the new name and then deletes the old file, so a crash in between
+        leaves a spare copy, never a lost file."""
+        with self.inner.open(name, "rb") as raw:
+            head = raw.read(crypto.SEAL_HEADER)
+        if crypto.is_sealed(head) and crypto.sealed_key_is_primary(head):
+            return None
+        source = self.open(name) if crypto.is_sealed(head) else self.inner.open(name, "rb")
+        with source:
+            return self._save(_resealed_name(name), File(source, name=name))
+
+    def delete(self, name):
+        self.inner.delete(name)
+
+    def exists(self, name):
+        return self.inner.exists(name)
+
+    def listdir(self, path):
+        return self.inner.listdir(path)
+
+    def size(self, name):
+        return self.inner.size(name)
+
+    def get_available_name(self, name, max_length=None):
+        return self.inner.get_available_name(name, max_length=max_length)
+
+    def generate_filename(self, filename):
+        return self.inner.generate_filename(filename)
+
+    def url(self, name):
+        raise SuspiciousFileOperation("evidence files have no public URL; use the download view")
+
+
+def _resealed_name(name: str) -> str:
+    folder, _sep, _base = str(name).rpartition("/")
+    return f"{folder}/{uuid.uuid4().hex}" if folder else uuid.uuid4().hex
 
 
 def new_name() -> str:
@@ -107,7 +175,7 @@ def current_config() -> dict:
 
 @functools.cache
 def _cached(backend: str, location: str, s3: tuple) -> Storage:
-    return build_storage({"backend": backend, "location": location, "s3": dict(s3)})
+    return SealedStorage(build_storage({"backend": backend, "location": location, "s3": dict(s3)}))
 
 
 def evidence_storage() -> Storage:
@@ -119,3 +187,24 @@ def evidence_storage() -> Storage:
 def check_configuration() -> None:
     """Build the store now, so a wrong setting stops start-up instead of the first upload."""
     evidence_storage()
+
+
+def reseal_rows(model, field: str = "storage_name") -> int:
+    """Key rotation for the files of ``model``'s rows: each file not under the primary key is
+    sealed again under a new name, the row moves to it, and the old file goes after the commit."""
+    from django.db import transaction
+
+    store = evidence_storage()
+    changed = 0
+    names = model.objects.exclude(**{field: ""}).values_list("pk", field)
+    for pk, name in names.iterator(chunk_size=200):
+        if not store.exists(name):
+            continue
+        new = store.reseal(name)
+        if new is None:
+            continue
+        with transaction.atomic():
+            moved = model.objects.filter(pk=pk, **{field: name}).update(**{field: new})
+            transaction.on_commit(lambda old=name if moved else new: store.delete(old))
+        changed += bool(moved)
+    return changed

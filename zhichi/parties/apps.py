@@ -6,3 +6,8 @@ class PartiesConfig(AppConfig):
     name = "zhichi.parties"
     label = "parties"
     verbose_name = _("Parties")
+
+    def ready(self) -> None:
+        from zhichi.parties import rotation
+
+        rotation.register("identifiers", rotation.rotate_parties)
