@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import os
+import secrets
 from datetime import timedelta
 
 import pytest
 from django.test import Client
 from django.utils import timezone
 
-from zhichi.accounts.models import Department, Organisation, OrgKind, Role, User
-from zhichi.accounts.services import issue_token
+from zhichi.accounts.models import ApiToken, Department, Organisation, OrgKind, Role, User
+from zhichi.accounts.services import TOKEN_PREFIX, issue_token, token_digest
 from zhichi.core.identifiers import credit_check_char, id_check_char
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -139,12 +140,28 @@ def make_users(orgs: dict) -> dict:
     }
 
 
+def _token_for(user) -> str:
+    if user.is_admin_role:
+        # Issue 12 item 8: no token can be issued to an administrator. One stored directly (as if
+        # made before that rule) is what such a user could hold, and the API refuses it with 401.
+        raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
+        ApiToken.objects.create(
+            user=user,
+            name="made before issue 12",
+            prefix=raw[:10],
+            digest=token_digest(raw),
+            expires_at=timezone.now() + timedelta(days=90),
+        )
+        return raw
+    return issue_token(user=user, name="tests").raw
+
+
 class ApiClient:
     """A Django test client that sends a bearer token and JSON."""
 
     def __init__(self, user):
         self.user = user
-        self.token = issue_token(user=user, name="tests").raw
+        self.token = _token_for(user)
         self.client = Client()
 
     def _headers(self, extra):

@@ -14,7 +14,7 @@ import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
-from tests.access import USERS, Endpoint, call_endpoint
+from tests.access import ADMINS, USERS, Endpoint, call_endpoint
 from tests.conftest import lead_payload, make_id
 from zhichi.cases.models import Case
 from zhichi.cases.services import disposal
@@ -568,7 +568,11 @@ def expected_cases(user: str, world: dict) -> list[int]:
     return [world["case2"], world["case"]] if user in CASE_VIEWERS else []  # newest first
 
 
-@pytest.mark.parametrize("user", USERS)
+# the administrators hold no API token (issue 12 item 8); the page lists below include them
+API_USERS = [u for u in USERS if u not in ADMINS]
+
+
+@pytest.mark.parametrize("user", API_USERS)
 def test_r2_api_lead_list_shows_exactly_the_visible_leads(user, world, api):
     expected = expected_leads(user, world)
 
@@ -577,7 +581,7 @@ def test_r2_api_lead_list_shows_exactly_the_visible_leads(user, world, api):
     assert sorted(i["id"] for i in items) == expected
 
 
-@pytest.mark.parametrize("user", USERS)
+@pytest.mark.parametrize("user", API_USERS)
 def test_r2_api_case_list_shows_exactly_the_visible_cases(user, world, api):
     expected = expected_cases(user, world)
 

@@ -7,6 +7,7 @@ answer 403.
 
 from __future__ import annotations
 
+from zhichi.accounts.rules import is_security_admin, may_hold_tokens
 from zhichi.assistance.rules import may_see_assistance
 from zhichi.cases.rules import may_see_cases
 from zhichi.documents.rules import can_manage_templates
@@ -36,5 +37,8 @@ def collaboration(request):
             # judicial assistance and suggestions stay inside the procuratorate (not partners)
             "supervision": may_see_assistance(user),
             "templates": can_manage_templates(user),
+            # API tokens for everyone but the three administrators; the security pages
+            "tokens": may_hold_tokens(user),
+            "security": is_security_admin(user),
         }
     }

@@ -1,5 +1,6 @@
 from django.urls import include, path
 
+from zhichi.accounts import urls as account_urls
 from zhichi.accounts import views as account_views
 from zhichi.api import api
 from zhichi.cases import views as case_views
@@ -10,6 +11,8 @@ urlpatterns = [
     path("login/", account_views.LoginView.as_view(), name="login"),
     path("logout/", account_views.logout_view, name="logout"),
     path("notifications/", account_views.notifications, name="notifications"),
+    path("account/", include(account_urls.account_patterns)),
+    path("security/", include(account_urls.security_patterns)),
     path("i18n/", include("django.conf.urls.i18n")),
     path("leads/", include("zhichi.intake.urls")),
     path("cases/", include("zhichi.cases.urls")),

@@ -437,7 +437,7 @@ def action(users, two_cases):
 
 @pytest.mark.parametrize(
     "user",
-    sorted({*VIEWERS, "criminal1", "wf1", "lac1", "court1", "outsider", "sysadmin", "auditor"}),
+    sorted({*VIEWERS, "criminal1", "wf1", "lac1", "court1", "outsider"}),
 )
 def test_the_organisers_staff_and_the_participants_see_the_joint_action(user, action, api):
     r = api(user).get(f"/api/v1/joint-actions/{action.pk}")

@@ -105,7 +105,7 @@ def test_partners_see_no_risk_assessment(users, api):
     assert body["risk"] == {"score": None, "level": None, "reasons": []}
 
 
-@pytest.mark.parametrize("user", ["outsider", "wf1", "criminal1", "sysadmin", "auditor"])
+@pytest.mark.parametrize("user", ["outsider", "wf1", "criminal1"])
 def test_a_viewer_who_can_see_nothing_about_the_employer_gets_404(users, api, user):
     open_case(users, seq=100)
 

@@ -12,7 +12,7 @@ from datetime import date
 import pytest
 from django.utils import timezone
 
-from tests.access import USERS, Endpoint, call_endpoint, module_world
+from tests.access import ADMINS, USERS, Endpoint, call_endpoint, module_world
 from tests.supervision.conftest import DRAFT, approve, draft, open_case, served
 from zhichi.cases.models import Approval
 from zhichi.cases.services.approvals import decide_approval
@@ -264,7 +264,7 @@ def test_r2_suggestion_access(endpoint, user, world, web, api):
 @pytest.mark.parametrize(
     "endpoint", [e for e in ENDPOINTS if e.kind == "api" and e.visible is not None], ids=str
 )
-@pytest.mark.parametrize("user", ["hrss1", "outsider", "sysadmin"])
+@pytest.mark.parametrize("user", ["hrss1", "outsider"])
 def test_r2_hidden_suggestion_looks_like_a_missing_one(endpoint, user, world, web, api):
     hidden = call_endpoint(endpoint, user, world, web, api)
     gone = dict.fromkeys(world, 999999)
@@ -278,8 +278,9 @@ def test_r2_hidden_suggestion_looks_like_a_missing_one(endpoint, user, world, we
 def test_r2_register_shows_exactly_the_visible_suggestions(user, world, api, web):
     expected = sorted(v for k, v in world.items() if k != "case") if user in VIEWERS else []
 
-    items = api(user).get("/api/v1/suggestions", {"limit": 50}).json()["items"]
     page = web(user).get("/supervision/suggestions/")
 
-    assert sorted(i["id"] for i in items) == expected
     assert sorted(row.suggestion.pk for row in page.context["rows"]) == expected
+    if user not in ADMINS:  # the administrators hold no API token (issue 12 item 8)
+        items = api(user).get("/api/v1/suggestions", {"limit": 50}).json()["items"]
+        assert sorted(i["id"] for i in items) == expected

@@ -6,3 +6,7 @@ class AccountsConfig(AppConfig):
     name = "zhichi.accounts"
     label = "accounts"
     verbose_name = _("Accounts")
+
+    def ready(self) -> None:
+        # connects the audit of sign-in locks (rule R7) to django-axes' signal
+        from zhichi.accounts import lockout  # noqa: F401

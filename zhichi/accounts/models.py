@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import secrets
+
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
 
@@ -100,6 +103,9 @@ class User(AbstractUser):
     )
     role = models.CharField(_("role"), max_length=16, choices=Role.choices, default=Role.OFFICER)
     phone = models.CharField(_("office phone"), max_length=32, blank=True)
+    # Part of the session hash: a new stamp ends every session of the user on its next request
+    # (issue 12 item 12: a session must not outlive a disable, even once the user is re-enabled).
+    security_stamp = models.CharField(max_length=32, blank=True, default="", editable=False)
 
     objects = UserManager()
 
@@ -118,18 +124,54 @@ class User(AbstractUser):
     def is_admin_role(self) -> bool:
         return self.role in ADMIN_ROLES
 
+    def rotate_security_stamp(self) -> None:
+        """Give the user a new stamp (saved by the caller): every session ends."""
+        self.security_stamp = secrets.token_hex(16)
+
+    def _get_session_auth_hash(self, secret=None):
+        if not self.security_stamp:
+            # never rotated: Django's own hash, so sessions made before the stamp existed live on
+            return super()._get_session_auth_hash(secret=secret)
+        return salted_hmac(
+            "zhichi.accounts.User.get_session_auth_hash",
+            f"{self.password}\x00{self.security_stamp}",
+            secret=secret,
+            algorithm="sha256",
+        ).hexdigest()
+
+
+class TokenState(models.TextChoices):
+    ACTIVE = "active", _("Active")
+    EXPIRED = "expired", _("Expired")
+    REVOKED = "revoked", _("Revoked")
+
+
+class ApiTokenQuerySet(models.QuerySet):
+    def in_state(self, state: str, now=None):
+        now = now or timezone.now()
+        if state == TokenState.REVOKED:
+            return self.filter(revoked_at__isnull=False)
+        live = self.filter(revoked_at__isnull=True)
+        if state == TokenState.EXPIRED:
+            return live.filter(expires_at__lte=now)
+        if state == TokenState.ACTIVE:
+            return live.filter(expires_at__gt=now)
+        raise ValueError(f"unknown token state {state!r}")
+
 
 class ApiToken(models.Model):
     """A personal API token. Only a SHA-256 digest is stored; the token is shown once."""
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
-    name = models.CharField(_("name"), max_length=100, blank=True)
+    name = models.CharField(_("name"), max_length=100)
     prefix = models.CharField(max_length=12, db_index=True)
     digest = models.CharField(max_length=64, unique=True)
     created_at = models.DateTimeField(default=timezone.now)
     last_used_at = models.DateTimeField(null=True, blank=True)
-    expires_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField(_("expires"))
     revoked_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ApiTokenQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("API token")
@@ -138,11 +180,20 @@ class ApiToken(models.Model):
     def __str__(self) -> str:
         return f"{self.user.username} {self.prefix}…"
 
-    def is_usable(self, now=None) -> bool:
+    def state(self, now=None) -> TokenState:
         now = now or timezone.now()
         if self.revoked_at is not None:
-            return False
-        return self.expires_at is None or self.expires_at > now
+            return TokenState.REVOKED
+        if self.expires_at <= now:
+            return TokenState.EXPIRED
+        return TokenState.ACTIVE
+
+    def is_usable(self, now=None) -> bool:
+        return self.state(now) == TokenState.ACTIVE
+
+    @property
+    def state_label(self) -> str:
+        return self.state().label
 
 
 class NumberSequence(models.Model):

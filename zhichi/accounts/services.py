@@ -1,18 +1,25 @@
-"""State changes for accounts: API tokens and gap-free numbering."""
+"""State changes for accounts: API tokens, sign-in locks, disabling users, gap-free numbering."""
 
 from __future__ import annotations
 
 import hashlib
 import secrets
 from dataclasses import dataclass
+from datetime import timedelta
 
+from axes.models import AccessAttempt
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from zhichi.accounts import rules
 from zhichi.accounts.models import ApiToken, NumberSequence, Organisation, User
 from zhichi.audit.services import record
+from zhichi.errors import FieldError, InvalidInput, NotPermitted
 
 TOKEN_PREFIX = "zc_"  # noqa: S105 - a public marker, not a secret
+TOKEN_NAME_MAX = ApiToken._meta.get_field("name").max_length
 
 
 def token_digest(raw: str) -> str:
@@ -25,33 +32,126 @@ class IssuedToken:
     raw: str
 
 
-def issue_token(*, user: User, name: str = "", actor: User | None = None) -> IssuedToken:
-    """Create a token for ``user``; the raw value is returned once and never stored."""
+def _clean_token_name(name: str) -> str:
+    name = " ".join(str(name or "").split())
+    if not name:
+        raise InvalidInput(
+            [
+                FieldError(
+                    "name", "required", _("Give the token a name, e.g. the system that uses it.")
+                )
+            ]
+        )
+    if len(name) > TOKEN_NAME_MAX:
+        raise InvalidInput(
+            [
+                FieldError(
+                    "name",
+                    "max_length",
+                    _("Keep the name under %(max)d characters.") % {"max": TOKEN_NAME_MAX},
+                )
+            ]
+        )
+    return name
+
+
+def issue_token(*, user: User, name: str, actor: User | None = None) -> IssuedToken:
+    """Create a token for ``user``, valid for ZHICHI_TOKEN_DAYS; the raw value is returned once
+    and never stored. ``actor`` None is the server's operator (``manage.py issue_token``);
+    otherwise users issue tokens only for themselves. The three administrator roles hold none
+    (issue 12 item 8, rule R5)."""
+    if user.is_admin_role:
+        raise NotPermitted(
+            _("Administrator accounts cannot hold API tokens. Use the pages of the system instead.")
+        )
+    if not user.is_active:
+        raise NotPermitted(_("This account is disabled; it cannot hold API tokens."))
+    if actor is not None and actor.pk != user.pk:
+        raise NotPermitted(_("Users issue API tokens only for themselves."))
+    name = _clean_token_name(name)
     raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    now = timezone.now()
     with transaction.atomic():
         token = ApiToken.objects.create(
-            user=user, name=name[:100], prefix=raw[:10], digest=token_digest(raw)
+            user=user,
+            name=name,
+            prefix=raw[:10],
+            digest=token_digest(raw),
+            created_at=now,
+            expires_at=now + timedelta(days=settings.ZHICHI_TOKEN_DAYS),
         )
         record(
             action="token.issue",
             actor=actor,
             obj=token,
-            username=user.username,
-            detail={"for": user.username, "prefix": token.prefix},
+            username="" if actor else "manage.py",
+            detail={
+                "for": user.username,
+                "prefix": token.prefix,
+                "name": token.name,
+                "expires_at": token.expires_at.isoformat(),
+            },
         )
     return IssuedToken(token=token, raw=raw)
 
 
-def revoke_token(*, token: ApiToken, actor: User) -> None:
+def _may_revoke(actor: User | None, token: ApiToken) -> bool:
+    if actor is None:  # the server's operator (manage.py revoke_token)
+        return True
+    return actor.pk == token.user_id or rules.is_security_admin(actor)
+
+
+def revoke_token(*, token: ApiToken, actor: User | None) -> bool:
+    """Revoke one token: its owner, the security administrator or the server's operator.
+    True when it was live until now; revoking a revoked token changes nothing."""
+    if not _may_revoke(actor, token):
+        record(action="token.revoke", actor=actor, obj=token, outcome="denied")
+        raise NotPermitted(_("You may revoke only your own API tokens."))
     with transaction.atomic():
-        ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(
+        changed = ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(
             revoked_at=timezone.now()
         )
-        record(action="token.revoke", actor=actor, obj=token)
+        if changed:
+            owner = User.objects.only("username").get(pk=token.user_id)
+            record(
+                action="token.revoke",
+                actor=actor,
+                obj=token,
+                username="" if actor else "manage.py",
+                detail={"for": owner.username, "prefix": token.prefix},
+            )
+    token.refresh_from_db(fields=["revoked_at"])
+    return bool(changed)
+
+
+def _revoke_all(user: User, actor: User | None, reason: str) -> int:
+    """Inside the caller's transaction: revoke every unrevoked token of ``user``, one audit row."""
+    live = ApiToken.objects.select_for_update().filter(user=user, revoked_at__isnull=True)
+    prefixes = sorted(live.values_list("prefix", flat=True))
+    count = ApiToken.objects.filter(pk__in=live.values("pk")).update(revoked_at=timezone.now())
+    if count:
+        record(
+            action="token.revoke",
+            actor=actor,
+            obj=user,
+            username="" if actor else "manage.py",
+            detail={"for": user.username, "prefixes": prefixes, "count": count, "reason": reason},
+        )
+    return count
+
+
+def revoke_tokens_of(*, user: User, actor: User | None) -> int:
+    """Revoke every token of ``user`` (the security administrator, or the server's operator
+    through ``manage.py revoke_token``). Returns how many were revoked."""
+    if actor is not None:
+        rules.ensure_security_admin(actor, action="token.revoke", obj=user)
+    with transaction.atomic():
+        return _revoke_all(user, actor, "all tokens of the user")
 
 
 def user_for_token(raw: str) -> User | None:
-    """The active user a bearer token belongs to, or None."""
+    """The active user a bearer token belongs to, or None: a revoked or expired token, a
+    disabled user, or a user who now holds an administrator role (who may hold no token)."""
     if not raw or not raw.startswith(TOKEN_PREFIX) or len(raw) > 200:
         return None
     token = (
@@ -59,12 +159,77 @@ def user_for_token(raw: str) -> User | None:
         .filter(digest=token_digest(raw))
         .first()
     )
-    if token is None or not token.is_usable() or not token.user.is_active:
-        return None
     now = timezone.now()
+    if token is None or not token.is_usable(now):
+        return None
+    if not token.user.is_active or token.user.is_admin_role:
+        return None
     if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
     return token.user
+
+
+# --- disabling users (issue 12 item 12) --------------------------------------------------------
+def set_user_active(*, user: User, active: bool, actor: User) -> bool:
+    """Disable or re-enable ``user`` (the security administrator only). Either way every session
+    of the user ends (a new security stamp) and every token is revoked, so nothing from before
+    survives a disable. Refused for the actor's own account and for another administrator's
+    (rule R5). True when the state changed; asking for the state it already has changes nothing.
+    """
+    rules.ensure_security_admin(actor, action="user.set_active", obj=user)
+    if user.pk == actor.pk:
+        record(action="user.set_active", actor=actor, obj=user, outcome="denied")
+        raise NotPermitted(_("You cannot disable or enable your own account."))
+    if user.is_admin_role:
+        record(action="user.set_active", actor=actor, obj=user, outcome="denied")
+        raise NotPermitted(
+            _(
+                "An administrator's account is not changed from here (separation of the three administrators)."
+            )
+        )
+    with transaction.atomic():
+        locked = User.objects.select_for_update().get(pk=user.pk)
+        if locked.is_active == active:
+            return False
+        locked.is_active = active
+        locked.rotate_security_stamp()
+        locked.save(update_fields=["is_active", "security_stamp"])
+        revoked = _revoke_all(locked, actor, "user enabled" if active else "user disabled")
+        record(
+            action="user.enable" if active else "user.disable",
+            actor=actor,
+            obj=locked,
+            detail={"username": locked.username, "tokens_revoked": revoked},
+        )
+    user.is_active, user.security_stamp = locked.is_active, locked.security_stamp
+    return True
+
+
+# --- sign-in locks (issue 12 item 7) -----------------------------------------------------------
+def unlock_login(*, username: str, ip_address: str | None, actor: User) -> int:
+    """Lift the sign-in lock of ``username`` from one client (``ip_address``), or clear every
+    recorded failure of the username (``ip_address`` None: every lock and the waiting time).
+    The security administrator only; audited ``auth.unlock``. Returns the records cleared."""
+    rules.ensure_security_admin(actor, action="auth.unlock")
+    target = User.objects.filter(username=username).first()
+    with transaction.atomic():
+        attempts = AccessAttempt.objects.filter(username=username)
+        if ip_address is not None:
+            attempts = attempts.filter(ip_address=ip_address)
+        _total, per_model = attempts.delete()
+        cleared = per_model.get(AccessAttempt._meta.label, 0)
+        record(
+            action="auth.unlock",
+            actor=actor,
+            obj=target,
+            object_type="" if target else "accounts.user",
+            detail={
+                "username": username,
+                "ip_address": ip_address or "all clients",
+                "records_cleared": cleared,
+            },
+        )
+    return cleared
 
 
 def next_number(*, organisation: Organisation, kind: str, year: int) -> int:

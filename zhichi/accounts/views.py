@@ -6,6 +6,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from zhichi.accounts import lockout
 from zhichi.accounts.forms import LoginForm
 from zhichi.accounts.models import Notification
 
@@ -14,6 +15,19 @@ class LoginView(auth_views.LoginView):
     form_class = LoginForm
     template_name = "registration/login.html"
     redirect_authenticated_user = True
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        lockout.remember_device(self.request, response, form.get_user())
+        return response
+
+    def form_invalid(self, form):
+        response = super().form_invalid(form)
+        if form.retry_after:
+            # too early after failed attempts for this username (issue 12 item 7)
+            response.status_code = 429
+            response["Retry-After"] = str(form.retry_after)
+        return response
 
 
 @require_POST

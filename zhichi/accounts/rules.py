@@ -1,0 +1,69 @@
+"""Who may hold API tokens and who keeps the instance's sign-in safety (issue 12 items 7, 8, 12).
+
+- Every active user who is not one of the three administrators may hold personal API tokens and
+  manage their own. Someone else's token is 404 to them (never revealed).
+- The security administrator (role ``secadmin``) sees and revokes every token, sees and lifts
+  sign-in locks, and disables or re-enables users, across the whole instance. Every other role
+  gets 403 on those pages, and the refusal is audited (rule R7).
+- Rule R5 (separation of the three administrators): no administrator holds an API token, and the
+  security administrator acts neither on their own account nor on another administrator's.
+"""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+from django.http import Http404
+from django.utils.translation import gettext as _
+
+from zhichi.accounts.models import ApiToken, Role
+from zhichi.audit.services import record
+from zhichi.errors import NotPermitted
+
+
+def _active(user) -> bool:
+    return bool(user is not None and user.is_authenticated and user.is_active)
+
+
+def may_hold_tokens(user) -> bool:
+    return _active(user) and not user.is_admin_role
+
+
+def is_security_admin(user) -> bool:
+    return _active(user) and user.role == Role.SECADMIN
+
+
+def ensure_may_hold_tokens(user, *, action: str) -> None:
+    if not may_hold_tokens(user):
+        record(action=action, actor=user, outcome="denied")
+        raise NotPermitted(
+            _("Administrator accounts cannot hold API tokens. Use the pages of the system instead.")
+        )
+
+
+def ensure_security_admin(user, *, action: str, obj=None) -> None:
+    if not is_security_admin(user):
+        record(action=action, actor=user, obj=obj, outcome="denied")
+        raise NotPermitted(_("Only the security administrator may do this."))
+
+
+def own_tokens(user) -> QuerySet[ApiToken]:
+    if not _active(user):
+        return ApiToken.objects.none()
+    return ApiToken.objects.filter(user_id=user.pk)
+
+
+def get_own_token_for(user, pk) -> ApiToken:
+    """One of the user's own tokens, else 404 (someone else's token is never revealed)."""
+    try:
+        return own_tokens(user).get(pk=pk)
+    except (ApiToken.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def get_any_token_for(user, pk) -> ApiToken:
+    """Any token, for the security administrator (403 for everyone else, 404 when missing)."""
+    ensure_security_admin(user, action="token.revoke")
+    try:
+        return ApiToken.objects.select_related("user").get(pk=pk)
+    except (ApiToken.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
