@@ -286,6 +286,14 @@ ZHICHI = {
     "WEBHOOK_TIMEOUT_SECONDS": env_int("ZHICHI_WEBHOOK_TIMEOUT", 5, minimum=1),
     "WEBHOOK_MAX_ATTEMPTS": env_int("ZHICHI_WEBHOOK_MAX_ATTEMPTS", 6, minimum=1),
     "WEBHOOK_ALLOWED_HOSTS": env_list("ZHICHI_WEBHOOK_ALLOWED_HOSTS", []),
+    # ... and never an internal address (issue 12 item 4): only these ports (comma list), and no
+    # private (RFC 1918, fc00::/7, 100.64/10) or loopback address unless allowed here on purpose;
+    # link-local, multicast and reserved addresses are always refused (docs/webhooks.md)
+    "WEBHOOK_ALLOWED_PORTS": env_list(
+        "ZHICHI_WEBHOOK_ALLOWED_PORTS", ["80", "443", "8080", "8443"]
+    ),
+    "WEBHOOK_ALLOW_PRIVATE": env_bool("ZHICHI_WEBHOOK_ALLOW_PRIVATE", False),
+    "WEBHOOK_ALLOW_LOOPBACK": env_bool("ZHICHI_WEBHOOK_ALLOW_LOOPBACK", False),
     # transfers (C7): the receiver confirms receipt within, and answers within, this many days
     # (rule CR-9 leaves the feedback deadline to configuration); the sender may set a shorter answer
     "TRANSFER_RECEIPT_DAYS": env_int("ZHICHI_TRANSFER_RECEIPT_DAYS", 7, minimum=1),
@@ -311,6 +319,13 @@ for _chain in ("ASSISTANCE_CHAIN", "ASSISTANCE_URGENT_CHAIN"):
         )
 if ZHICHI["ASSISTANCE_SPECIAL_ROLE"] not in {"head", "chief"}:
     raise ImproperlyConfigured("ZHICHI_ASSISTANCE_SPECIAL_ROLE must be 'head' or 'chief'")
+if not ZHICHI["WEBHOOK_ALLOWED_PORTS"] or not all(
+    p.isdigit() and 1 <= int(p) <= 65535 for p in ZHICHI["WEBHOOK_ALLOWED_PORTS"]
+):
+    raise ImproperlyConfigured(
+        "ZHICHI_WEBHOOK_ALLOWED_PORTS must list port numbers from 1 to 65535, e.g. 80,443; "
+        f"got {ZHICHI['WEBHOOK_ALLOWED_PORTS']!r}"
+    )
 
 LOGGING = {
     "version": 1,
