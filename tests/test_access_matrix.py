@@ -82,6 +82,8 @@ def world(users) -> dict:
         "approval": approval.pk,
         "visit": visit.pk,
         "claimant": claimant,
+        # writes to the facts and the level name the case version they were made on (item 11)
+        "case_version": Case.objects.get(pk=case.pk).version,
     }
 
 
@@ -255,7 +257,7 @@ OBJECT_ENDPOINTS += [
         200,
         CASE_VIEWERS,
         HEADS,
-        {"level": 3, "reason": "涉众风险高"},
+        {"level": 3, "reason": "涉众风险高", "version": "{case_version}"},
     ),
     Endpoint(
         "api:approve",
@@ -372,7 +374,7 @@ OBJECT_ENDPOINTS += [
         302,
         CASE_VIEWERS,
         HEADS,
-        {"level": "3", "reason": "涉众风险高"},
+        {"level": "3", "reason": "涉众风险高", "version": "{case_version}"},
     ),
     Endpoint(
         "cases:approval_approve",

@@ -512,11 +512,12 @@ def test_the_head_sets_the_level_with_a_reason(web, case):
     head = web("civilhead")
     assert 'action="{}"'.format(url(case, "level/")) in head.get(url(case)).content.decode()
 
-    r = head.post(url(case, "level/"), {"level": "3", "reason": ""}, headers=EN)
+    version = fresh(case).version
+    r = head.post(url(case, "level/"), {"level": "3", "reason": "", "version": version}, headers=EN)
     assert r.status_code == 422
     assert 'id="id_level_reason_error"' in r.content.decode()
 
-    r = head.post(url(case, "level/"), {"level": "3", "reason": "涉众风险高"})
+    r = head.post(url(case, "level/"), {"level": "3", "reason": "涉众风险高", "version": version})
 
     assert r.status_code == 302
     saved = fresh(case)

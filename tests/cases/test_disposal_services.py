@@ -307,8 +307,16 @@ def test_c3_twelve_workers_are_at_least_standard_and_heads_may_override(users, p
     assert case.level >= 2
     assert any("12" in r for r in case.level_reasons)
     with pytest.raises(NotPermitted):
-        override_level(case_id=case.pk, level=1, reason="x", actor=users["civil1"])
-    override_level(case_id=case.pk, level=3, reason="涉众风险突出", actor=users["civilhead"])
+        override_level(
+            case_id=case.pk, level=1, reason="x", actor=users["civil1"], version=case.version
+        )
+    override_level(
+        case_id=case.pk,
+        level=3,
+        reason="涉众风险突出",
+        actor=users["civilhead"],
+        version=case.version,
+    )
     case = fresh(case)
     assert case.level == 3
     assert case.level_reasons[0].endswith("涉众风险突出")

@@ -97,8 +97,10 @@ def tworld(users):
         ),
     )
     share = case.shares.get(source=f"transfer:{t2.pk}")
+    case.refresh_from_db()
     return {
         "case": case.pk,
+        "case_version": case.version,  # writes to the facts name the version read (item 11)
         "case2": case2.pk,
         "t1": t1.pk,
         "t2": t2.pk,

@@ -130,7 +130,7 @@ ENDPOINTS = [
         302,
         CASE_VIEWERS,
         CASE_MOVERS,
-        {"labour_relationship": "employee", "evasion": "absconded"},
+        {"labour_relationship": "employee", "evasion": "absconded", "version": "{case_version}"},
     ),
     Endpoint(
         "cases:share_revoke",
@@ -247,7 +247,7 @@ ENDPOINTS = [
         200,
         CASE_VIEWERS,
         CASE_MOVERS,
-        {"labour_relationship": "employee", "evasion": ["absconded"]},
+        {"labour_relationship": "employee", "evasion": ["absconded"], "version": "{case_version}"},
     ),
     Endpoint("api:list_shares", "api", "get", "/api/v1/cases/{case}/shares", 200, OWN_ORG_READERS),
     Endpoint(

@@ -132,11 +132,16 @@ def test_the_case_page_offers_the_evaluators_next_step(users, web):
 
 def test_the_facts_form_on_the_case_page(users, web):
     case = wage_case(users, consent=True, seq="90")
+    case.refresh_from_db()
     client = web("civil1")
 
     bad = client.post(
         f"/cases/{case.pk}/facts/",
-        {"labour_relationship": "employee", "payment_order_issued_on": "2026-13-01"},
+        {
+            "labour_relationship": "employee",
+            "payment_order_issued_on": "2026-13-01",
+            "version": case.version,
+        },
     )
     assert bad.status_code == 422
     assert "payment_order_issued_on" in bad.context["forms"]["facts"].errors
@@ -146,6 +151,7 @@ def test_the_facts_form_on_the_case_page(users, web):
             "labour_relationship": "contractor_crew",
             "evasion": ["absconded"],
             "consent_to_share": "on",
+            "version": case.version,
         },
     )
     assert good.status_code == 302

@@ -247,11 +247,13 @@ def test_withdrawn_consent_ends_the_shares_that_rest_on_it(users):
     send(users, case, to_org="WHLAC", kind="legal_aid")  # on consent
     send(users, case, **CRIMINAL)  # internal
     assert visible(users["hrss1"], case) and visible(users["lac1"], case)
+    case.refresh_from_db()
 
     facts.update_case_facts(
         case_id=case.pk,
         actor=users["civil1"],
         data={"labour_relationship": "employee", "consent_to_share": False},
+        version=case.version,
     )
 
     assert not visible(users["hrss1"], case)
@@ -262,11 +264,13 @@ def test_withdrawn_consent_ends_the_shares_that_rest_on_it(users):
 def test_a_referring_partner_loses_sight_when_consent_is_withdrawn(users):
     case = wage_case(users, consent=True, seq="55")
     assert visible(users["hrss1"], case)  # referred with consent
+    case.refresh_from_db()
 
     facts.update_case_facts(
         case_id=case.pk,
         actor=users["civil1"],
         data={"labour_relationship": "employee", "consent_to_share": False},
+        version=case.version,
     )
 
     assert not visible(users["hrss1"], case)
@@ -441,6 +445,7 @@ def test_the_check_runs_when_the_facts_change_and_offers_the_right_step(users, m
                 "deadline": (issued + timedelta(days=10)).isoformat(),
             },
         },
+        version=case.version,
     )
 
     case.refresh_from_db()

@@ -146,6 +146,7 @@ class CloseIn(Schema):
 class LevelIn(Schema):
     level: int
     reason: str
+    version: int = Field(..., description="the case version you read (409 when stale)")
 
 
 class LedgerRowOut(Schema):
@@ -298,7 +299,11 @@ def close(request, case_id: int, payload: CloseIn):
 def set_level(request, case_id: int, payload: LevelIn):
     case = _case(request, case_id)
     case_services.override_level(
-        case_id=case.pk, level=payload.level, reason=payload.reason, actor=request.auth
+        case_id=case.pk,
+        level=payload.level,
+        reason=payload.reason,
+        actor=request.auth,
+        version=payload.version,
     )
     return case_out(_load(case.pk))
 
@@ -396,24 +401,48 @@ def record_visit(request, visit_id: int, payload: VisitRecordIn):
 
 
 # --- facts and sharing (C7, C8) -------------------------------------------------------------
+def _kept(extra: dict | None = None):
+    """The schema of a field that may be left out, which keeps the stored value (PATCH): no
+    default is shown, since none is applied."""
+
+    def shape(schema: dict) -> None:
+        schema.pop("default", None)
+        schema.update(extra or {})
+
+    return shape
+
+
 class PaymentOrderIn(Schema):
-    authority: str = ""
-    issued_on: Any = Field(None, json_schema_extra=DATE)
-    deadline: Any = Field(None, json_schema_extra=DATE)
+    """Each part sent changes ("" or null clears it); a part left out keeps its value."""
+
+    authority: str = Field(None, json_schema_extra=_kept())
+    issued_on: Any = Field(None, json_schema_extra=_kept(DATE))
+    deadline: Any = Field(None, json_schema_extra=_kept(DATE))
 
 
 class FactsIn(Schema):
+    """Only the facts sent change; a fact left out keeps its value (PATCH semantics)."""
+
     labour_relationship: str = Field(
-        "unknown", description="employee | contractor_crew | none | unknown"
+        None,
+        description="employee | contractor_crew | none | unknown",
+        json_schema_extra=_kept(),
     )
-    has_iou: bool = False
-    consent_to_share: bool = False
-    payment_order: PaymentOrderIn | None = None
+    has_iou: bool = Field(None, json_schema_extra=_kept())
+    consent_to_share: bool = Field(
+        None,
+        description="false withdraws the consent and ends the shares that rest on it (rule R3)",
+        json_schema_extra=_kept(),
+    )
+    payment_order: PaymentOrderIn | None = Field(
+        None, description="the order to pay (rule CR-5); null clears it", json_schema_extra=_kept()
+    )
     evasion: list[str] = Field(
-        default_factory=list,
+        None,
         description="transferred_assets | absconded | destroyed_records | refused_summons",
+        json_schema_extra=_kept(),
     )
-    version: int | None = Field(None, description="the case version you read (409 when stale)")
+    version: int = Field(..., description="the case version you read (409 when stale)")
 
 
 @cases_router.post(
@@ -422,12 +451,11 @@ class FactsIn(Schema):
     summary="Update the facts; the case is graded and checked for a criminal lead again",
 )
 def update_facts(request, case_id: int, payload: FactsIn):
+    """Only the facts sent change: consent is withdrawn only by `consent_to_share: false`."""
     case = _case(request, case_id)
-    data = payload.dict()
-    data["payment_order"] = {
-        k: ("" if v is None else v) for k, v in (data.get("payment_order") or {}).items()
-    }
-    facts.update_case_facts(case_id=case.pk, actor=request.auth, data=data, version=payload.version)
+    data = payload.model_dump(exclude_unset=True)
+    version = data.pop("version")
+    facts.update_case_facts(case_id=case.pk, actor=request.auth, data=data, version=version)
     return case_out(_load(case.pk))
 
 

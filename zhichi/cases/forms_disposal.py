@@ -349,6 +349,7 @@ class LevelForm(DisposalForm):
         rows=2,
         help_text=gettext_lazy("The rules' own reasons stay visible next to yours."),
     )
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     def level_value(self):
         value = self.text("level").strip()
@@ -419,15 +420,16 @@ class FactsForm(DisposalForm):
         )
 
     def payload(self) -> dict:
-        order = {
-            "authority": self.text("payment_order_authority"),
-            "issued_on": self.text("payment_order_issued_on"),
-            "deadline": self.text("payment_order_deadline"),
-        }
+        """Every fact, as the page shows them all: an empty field clears it, an unticked box
+        says no (the service changes only the facts it is given)."""
         return {
             "labour_relationship": self.text("labour_relationship"),
             "has_iou": bool(self.raw("has_iou")),
             "consent_to_share": bool(self.raw("consent_to_share")),
-            "payment_order": order if any(order.values()) else {},
+            "payment_order": {
+                "authority": self.text("payment_order_authority"),
+                "issued_on": self.text("payment_order_issued_on"),
+                "deadline": self.text("payment_order_deadline"),
+            },
             "evasion": list(self.raw("evasion") or []),
         }

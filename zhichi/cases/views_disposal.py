@@ -231,7 +231,9 @@ def disposal_context(request, case: Case, *, forms: dict | None = None, failure=
     if may_work:
         shown["facts"] = FactsForm.for_case(case)
     if may_set_level:
-        shown["level"] = LevelForm(initial={"level": str(case.level or "")})
+        shown["level"] = LevelForm(
+            initial={"level": str(case.level or ""), "version": case.version}
+        )
     for key, form in forms.items():
         if key in shown or (may_work and key.startswith("visit:")):
             shown[key] = form
@@ -468,6 +470,7 @@ def override_level(request, pk: int):
             level=form.level_value(),
             reason=form.text("reason"),
             actor=request.user,
+            version=form.version(),
         ),
         anchor="overview",
         success=_("Level set."),

@@ -148,16 +148,13 @@ def _order_to_pay(case: Case, officer: User, at: datetime) -> None:
         case_id=case.pk,
         actor=officer,
         data={
-            "labour_relationship": case.labour_relationship,
-            "has_iou": case.has_iou,
-            "consent_to_share": case.consent_to_share,
-            "evasion": list(case.evasion or []),
             "payment_order": {
                 "authority": "五华区人力资源和社会保障局",
                 "issued_on": issued.isoformat(),
                 "deadline": (issued + timedelta(days=15)).isoformat(),
             },
         },
+        version=case.version,
     )
 
 

@@ -17,6 +17,7 @@ from zhichi.accounts.services import next_number
 from zhichi.audit.services import record
 from zhichi.cases import guards, rules, sharing
 from zhichi.cases.models import Case, CaseParty, PartyRole, Stage, TimelineEvent
+from zhichi.cases.services.common import version_missing
 from zhichi.cases.services.derived import refresh_deadlines, regrade
 from zhichi.core import stages
 from zhichi.errors import FieldError, InvalidInput, NotPermitted, StaleVersion
@@ -217,13 +218,18 @@ def move_stage(*, case_id: int, to: str, reason: str, version: int, actor: User)
     return case
 
 
-def override_level(*, case_id: int, level: int, reason: str, actor: User) -> Case:
-    """A head sets the level with a reason (C3); the rules' own reasons stay visible."""
+def override_level(
+    *, case_id: int, level: int, reason: str, actor: User, version: int | None
+) -> Case:
+    """A head sets the level with a reason (C3); the rules' own reasons stay visible. ``version``
+    is the case version the head read (missing: 422; stale: 409)."""
     case = Case.objects.get(pk=case_id)
     if not rules.can_override_level(actor, case):
         record(action="case.level", actor=actor, obj=case, outcome="denied")
         raise NotPermitted(_("Only the department head may set the level."))
     errors = []
+    if version is None:
+        errors.append(version_missing())
     if level not in (1, 2, 3):
         errors.append(FieldError("level", "choice", _("Choose level 1, 2 or 3.")))
     reason = (reason or "").strip()
@@ -233,11 +239,20 @@ def override_level(*, case_id: int, level: int, reason: str, actor: User) -> Cas
         raise InvalidInput(errors)
     with transaction.atomic():
         case = Case.objects.select_for_update().get(pk=case_id)
+        if case.version != version:
+            raise StaleVersion(case.version)
         previous = case.level
         case.level, case.level_overridden_by, case.level_override_reason = level, actor, reason
         case.version += 1
+        case.updated_at = timezone.now()
         case.save(
-            update_fields=["level", "level_overridden_by", "level_override_reason", "version"]
+            update_fields=[
+                "level",
+                "level_overridden_by",
+                "level_override_reason",
+                "version",
+                "updated_at",
+            ]
         )
         regrade(case)
         add_event(

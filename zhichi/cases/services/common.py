@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from zhichi.accounts.models import User
 from zhichi.audit.services import record
@@ -18,6 +19,15 @@ def ensure_may_work(case_id: int, actor: User, action: str) -> Case:
         record(action=action, actor=actor, obj=case, outcome="denied")
         raise NotPermitted(rules.WORK_REFUSAL())
     return case
+
+
+def version_missing() -> FieldError:
+    """A write that must say which case version it was made on did not (stale ones are 409)."""
+    return FieldError(
+        "version",
+        "required",
+        _("Say which version of the case you changed: reload the case and make the change again."),
+    )
 
 
 def lock(case_id: int, version: int | None) -> Case:

@@ -2,6 +2,10 @@
 
 Whenever the facts change the case is graded again and the criminal-lead evaluator runs again
 (rules CR-1 … CR-8), so the flag and the offered next step follow the facts.
+
+A change names only the facts it changes (PATCH semantics): a fact left out keeps its stored
+value, so consent to share is withdrawn only by an explicit ``consent_to_share: false``. Every
+change carries the case version it was made on (missing: 422; stale: 409).
 """
 
 from __future__ import annotations
@@ -17,20 +21,10 @@ from zhichi.audit.services import record
 from zhichi.cases import rules, sharing
 from zhichi.cases.models import CaseShare, Evasion, LabourRelationship, ShareBasis
 from zhichi.cases.services import add_event
-from zhichi.cases.services.common import ensure_may_work, lock, touch
+from zhichi.cases.services.common import ensure_may_work, lock, touch, version_missing
 from zhichi.cases.services.derived import refresh_deadlines, regrade
 from zhichi.errors import FieldError, InvalidInput, NotPermitted
 from zhichi.validation import Collector
-
-FACT_FIELDS = (
-    "labour_relationship",
-    "has_iou",
-    "payment_order_authority",
-    "payment_order_issued_on",
-    "payment_order_deadline",
-    "evasion",
-    "consent_to_share",
-)
 
 
 def read_payment_order(
@@ -54,34 +48,77 @@ def read_payment_order(
     return authority, issued_on, deadline
 
 
-def update_case_facts(*, case_id: int, actor: User, data: dict, version: int | None = None):
+def _flag(c: Collector, data: dict, key: str) -> bool:
+    """A yes/no fact that was sent: true or false, nothing else (null does not mean no)."""
+    value = data[key]
+    if not isinstance(value, bool):
+        c.add(key, "type", _("Answer yes or no."))
+        return False
+    return value
+
+
+def _order_changes(c: Collector, raw, today: date) -> dict:
+    """The parts of the order to pay (rule CR-5) that were sent: each named part changes ("" or
+    null clears it), the others keep their value; ``payment_order: null`` clears the whole order."""
+    if raw is None:
+        return {
+            "payment_order_authority": "",
+            "payment_order_issued_on": None,
+            "payment_order_deadline": None,
+        }
+    if not isinstance(raw, dict):
+        c.add("payment_order", "type", _("The order to pay must be an object."))
+        return {}
+    changes: dict = {}
+    if "authority" in raw:
+        changes["payment_order_authority"] = c.text(
+            raw, "authority", "payment_order.authority", max_length=200
+        )
+    if "issued_on" in raw:
+        changes["payment_order_issued_on"] = c.day(
+            raw, "issued_on", "payment_order.issued_on", not_after=today
+        )
+    if "deadline" in raw:
+        changes["payment_order_deadline"] = c.day(raw, "deadline", "payment_order.deadline")
+    return changes
+
+
+def update_case_facts(*, case_id: int, actor: User, data: dict, version: int | None):
     """Record what is now known: labour relationship, IOU, order to pay, evasion, consent.
 
+    Only the facts named in ``data`` change; ``version`` is the case version they were made on.
     Withdrawn consent ends every share that rested on it (rule R3).
     """
     ensure_may_work(case_id, actor, "case.facts")
     c = Collector()
+    if version is None:
+        c.errors.append(version_missing())
     today = timezone.localdate()
-    authority, issued_on, deadline = read_payment_order(c, data, today)
-    values = {
-        "labour_relationship": c.choice(
-            data,
-            "labour_relationship",
-            "labour_relationship",
-            LabourRelationship.choices,
-            default=LabourRelationship.UNKNOWN,
-        ),
-        "has_iou": c.boolean(data, "has_iou", "has_iou"),
-        "payment_order_authority": authority,
-        "payment_order_issued_on": issued_on,
-        "payment_order_deadline": deadline,
-        "evasion": c.choices(data, "evasion", "evasion", Evasion.choices),
-        "consent_to_share": c.boolean(data, "consent_to_share", "consent_to_share"),
-    }
+    values: dict = {}
+    if "labour_relationship" in data:
+        values["labour_relationship"] = c.choice(
+            data, "labour_relationship", "labour_relationship", LabourRelationship.choices
+        )
+    for key in ("has_iou", "consent_to_share"):
+        if key in data:
+            values[key] = _flag(c, data, key)
+    if "evasion" in data:
+        values["evasion"] = c.choices(data, "evasion", "evasion", Evasion.choices)
+    if "payment_order" in data:
+        values.update(_order_changes(c, data["payment_order"], today))
     if c.errors:
         raise InvalidInput(c.errors)
     with transaction.atomic():
         case = lock(case_id, version)
+        issued_on = values.get("payment_order_issued_on", case.payment_order_issued_on)
+        deadline = values.get("payment_order_deadline", case.payment_order_deadline)
+        if issued_on and deadline and deadline < issued_on:
+            c.add(
+                "payment_order.deadline",
+                "before_issue",
+                _("The deadline cannot be before the order was issued."),
+            )
+            raise InvalidInput(c.errors)
         changed = {
             k: (_plain(getattr(case, k)), _plain(v))
             for k, v in values.items()
@@ -89,9 +126,9 @@ def update_case_facts(*, case_id: int, actor: User, data: dict, version: int | N
         }
         if not changed:
             return case
-        for k, v in values.items():
-            setattr(case, k, v)
-        touch(case, *FACT_FIELDS)
+        for k in changed:
+            setattr(case, k, values[k])
+        touch(case, *changed)
         ended = 0
         if "consent_to_share" in changed and not case.consent_to_share:
             for source in set(
