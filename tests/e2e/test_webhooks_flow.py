@@ -68,8 +68,11 @@ class Receiver:
 
 
 @pytest.fixture
-def receiver() -> Iterator[Receiver]:
-    """An HTTP server on a free port of 127.0.0.1 that records every POST and answers 200."""
+def receiver(settings) -> Iterator[Receiver]:
+    """An HTTP server on a free port of 127.0.0.1 that records every POST and answers 200.
+
+    Webhooks refuse loopback addresses and unusual ports by default (issue 12 item 4); this test
+    allows them on purpose, for its own receiver only."""
     state = Receiver()
     lock = threading.Lock()
 
@@ -95,6 +98,11 @@ def receiver() -> Iterator[Receiver]:
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     state.url = f"http://127.0.0.1:{server.server_port}/hook"
+    settings.ZHICHI = {
+        **settings.ZHICHI,
+        "WEBHOOK_ALLOW_LOOPBACK": True,
+        "WEBHOOK_ALLOWED_PORTS": [*settings.ZHICHI["WEBHOOK_ALLOWED_PORTS"], server.server_port],
+    }
     try:
         yield state
     finally:

@@ -5,6 +5,7 @@ subscriptions, no redirects, and the case stage changes the case services publis
 from __future__ import annotations
 
 import json
+import logging
 import socket
 from datetime import UTC, datetime, timedelta
 from io import StringIO
@@ -12,8 +13,9 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 
+from tests.webhooks.conftest import allow_local_receiver
 from zhichi.audit.models import AuditEntry
 from zhichi.cases.services import disposal, move_stage
 from zhichi.errors import InvalidInput
@@ -73,7 +75,9 @@ def test_a_failed_first_attempt_is_retried_and_delivers_the_same_signed_body(
 
     delivery = WebhookDelivery.objects.get(pk=delivery_id)
     assert (delivery.status, delivery.attempts, delivery.last_status_code) == ("pending", 1, 500)
-    assert delivery.last_error == "HTTP 500"
+    assert delivery.last_error == "http_error"
+    with translation.override("en"):
+        assert delivery.last_error_display == "Delivery failed: HTTP 500."
     assert before + BACKOFF[0] <= delivery.next_attempt_at <= after + BACKOFF[0]
     assert delivery.locked_until is None
 
@@ -139,7 +143,7 @@ def test_back_off_grows_and_the_delivery_fails_after_the_last_attempt(users, rec
         timedelta(hours=12),
     ]
     assert (delivery.status, delivery.attempts, delivery.next_attempt_at) == ("failed", 6, None)
-    assert (delivery.last_status_code, delivery.last_error) == (503, "HTTP 503")
+    assert (delivery.last_status_code, delivery.last_error) == (503, "http_error")
     assert retry().startswith("delivered 0, to retry 0, failed 0")
     assert services.attempt_delivery(delivery_id=delivery_id) is None
     assert len(receiver.requests) == 6
@@ -168,22 +172,34 @@ def test_redirects_are_not_followed(users, receiver):
     delivery = services.attempt_delivery(delivery_id=delivery_id)
 
     assert (delivery.status, delivery.last_status_code) == ("pending", 302)
-    assert delivery.last_error == "HTTP 302 (redirects are not followed)"
+    assert delivery.last_error == "redirect"
+    with translation.override("en"):
+        assert delivery.last_error_display == (
+            "Delivery failed: HTTP 302 (redirects are not followed)."
+        )
     assert len(receiver.requests) == 1
 
 
-def test_an_unreachable_receiver_is_a_failed_attempt_with_a_short_reason(users):
+def test_an_unreachable_receiver_is_a_failed_attempt_logged_for_operators_only(
+    users, settings, caplog
+):
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]  # closed again before the attempt: nobody listens there
+    allow_local_receiver(settings, port)
     subscribe(users["chief"], f"http://127.0.0.1:{port}/hook?token=abc", ["transfer.sent"])
     [delivery_id] = publish(users["chief"])
 
-    delivery = services.attempt_delivery(delivery_id=delivery_id)
+    with caplog.at_level(logging.INFO, logger="zhichi.webhooks"):
+        delivery = services.attempt_delivery(delivery_id=delivery_id)
 
     assert (delivery.status, delivery.attempts, delivery.last_status_code) == ("pending", 1, None)
-    assert delivery.last_error.startswith("ConnectionRefusedError")
-    assert "token" not in delivery.last_error
+    assert delivery.last_error == "no_answer"
+    # the technical reason is in the server log, for operators, without the URL's token
+    log = "\n".join(r.getMessage() for r in caplog.records)
+    assert f"webhook delivery {delivery_id} to 127.0.0.1 port {port}: " in log
+    assert "ConnectionRefusedError" in log
+    assert "token" not in log
 
 
 # --- what is published, to whom ----------------------------------------------------------------
@@ -264,7 +280,7 @@ def test_a_revoked_subscription_gets_nothing_and_its_pending_retries_stop(
 
     assert later == []
     delivery = WebhookDelivery.objects.get(pk=pending)
-    assert (delivery.status, delivery.last_error) == ("failed", "subscription revoked")
+    assert (delivery.status, delivery.last_error) == ("failed", "revoked")
     assert len(receiver.requests) == 1
     assert AuditEntry.objects.filter(action="webhook.revoke", outcome="ok").count() == 1
 
@@ -370,21 +386,33 @@ def test_allowed_hosts_limit_where_subscriptions_and_deliveries_may_go(users, se
         "WEBHOOK_ALLOWED_HOSTS": [".partner.example", "10.0.0.5"],
     }
 
-    for url in ("https://hook.partner.example/x", "https://PARTNER.example/x", "http://10.0.0.5/"):
+    for url in ("https://hook.partner.example/x", "https://PARTNER.example/x"):
         subscribe(users["chief"], url, ["transfer.sent"])
     for url in ("https://evil.example/x", "https://notpartner.example/x", receiver.url):
         with pytest.raises(InvalidInput) as exc:
             subscribe(users["chief"], url, ["transfer.sent"])
         assert exc.value.errors[0].code == "host_not_allowed"
-    # a subscription made before the setting changed is not sent to any more
+    # the address rules apply on top of the list: a private address needs the private setting
+    with pytest.raises(InvalidInput) as exc:
+        subscribe(users["chief"], "http://10.0.0.5/", ["transfer.sent"])
+    assert exc.value.errors[0].code == "address_not_allowed"
+    settings.ZHICHI = {**settings.ZHICHI, "WEBHOOK_ALLOW_PRIVATE": True}
+    subscribe(users["chief"], "http://10.0.0.5/", ["transfer.sent"])
+    # a subscription made before the setting changed is not sent to any more: one failed
+    # attempt, not retried
     with transaction.atomic():
         publish_event(
             event="transfer.sent", organisation_ids=[users["chief"].organisation_id], payload={}
         )
     delivery = WebhookDelivery.objects.get(subscription=created.subscription)
-    assert services.attempt_delivery(delivery_id=delivery.pk) is None
+    services.attempt_delivery(delivery_id=delivery.pk)
     delivery.refresh_from_db()
-    assert (delivery.status, delivery.last_error) == ("failed", "target host not allowed")
+    assert (delivery.status, delivery.attempts, delivery.last_error) == (
+        "failed",
+        1,
+        "not_allowed",
+    )
+    assert (delivery.next_attempt_at, delivery.locked_until) == (None, None)
     assert receiver.requests == []
 
 

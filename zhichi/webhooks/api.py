@@ -9,7 +9,7 @@ from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 
-from zhichi.api_support import ErrorOut, ValidationErrorOut, keyset_page
+from zhichi.api_support import ErrorOut, ValidationErrorOut, checks_first, keyset_page
 from zhichi.errors import FieldError, InvalidInput
 from zhichi.webhooks import rules, services
 from zhichi.webhooks.models import SUBSCRIBABLE_EVENTS, WebhookDelivery, WebhookSubscription
@@ -22,7 +22,15 @@ OBJECT_ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut}
 
 
 class SubscriptionIn(Schema):
-    url: str = Field(..., description="https:// or http://, no user name or password in it")
+    url: str = Field(
+        ...,
+        description=(
+            "https:// or http://, no user name or password in it, on an allowed port (by default "
+            "80, 443, 8080, 8443); the host must resolve to public addresses only (no loopback, "
+            "private, link-local, multicast or reserved address unless the deployment allows "
+            "it): otherwise 422 at `url`"
+        ),
+    )
     events: list[str] = Field(..., description=EVENTS_TEXT)
     description: str | None = None
 
@@ -58,7 +66,13 @@ class DeliveryOut(Schema):
     status: str = Field(..., description="pending | delivered | failed")
     attempts: int
     last_status_code: int | None
-    last_error: str
+    last_error: str = Field(
+        ...,
+        description=(
+            "why the last attempt failed, in words (empty when delivered): the address is not "
+            "allowed, no answer, or the HTTP status; never the network's technical reason"
+        ),
+    )
     next_attempt_at: str | None
     delivered_at: str | None
     created_at: str
@@ -96,7 +110,7 @@ def delivery_out(d: WebhookDelivery) -> dict:
         "status": d.status,
         "attempts": d.attempts,
         "last_status_code": d.last_status_code,
-        "last_error": d.last_error,
+        "last_error": d.last_error_display,
         "next_attempt_at": _time(d.next_attempt_at),
         "delivered_at": _time(d.delivered_at),
         "created_at": d.created_at.isoformat(),
@@ -116,11 +130,17 @@ def _own(request, subscription_id: int, action: str) -> WebhookSubscription:
     return subscription
 
 
+def _manages(request):
+    """Who may subscribe is decided before the body is judged (issue 12, item 10)."""
+    rules.ensure_may_manage(request.auth, action="webhook.create")
+
+
 @router.post(
     "",
     response={201: SubscriptionCreatedOut, **LIST_ERRORS},
     summary="Subscribe a partner system to events",
 )
+@checks_first(_manages)
 def create_webhook(request, response: HttpResponse, payload: SubscriptionIn):
     """Answers the secret once; keep it: it is never shown again."""
     created = services.create_subscription(actor=request.auth, data=payload.dict())

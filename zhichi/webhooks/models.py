@@ -36,13 +36,34 @@ class DeliveryStatus(models.TextChoices):
     FAILED = "failed", _("Failed")
 
 
-# why a delivery stopped without an attempt (stored as is; shown translated)
-NOTE_REVOKED = "subscription revoked"
-NOTE_HOST_NOT_ALLOWED = "target host not allowed"
-NOTE_LABELS = {
-    NOTE_REVOKED: _("The subscription was revoked."),
-    NOTE_HOST_NOT_ALLOWED: _("The receiving host is no longer allowed."),
-}
+# Why the last attempt failed, stored in ``last_error`` as one of these codes and shown as a
+# sentence that says no more than the partner may know: never the socket error, nothing that
+# tells a closed port from a filtered one or a timeout from a refusal (issue 12 item 4). The
+# technical reason goes to the server log ("zhichi.webhooks").
+FAILURE_REVOKED = "revoked"  # stopped without an attempt
+FAILURE_NOT_ALLOWED = "not_allowed"  # the address was refused before connecting; not retried
+FAILURE_NO_ANSWER = "no_answer"  # no HTTP answer, whatever the network said
+FAILURE_HTTP = "http_error"  # an HTTP status other than 2xx (in ``last_status_code``)
+FAILURE_REDIRECT = "redirect"  # a 3xx: redirects are not followed
+
+
+def failure_text(failure: str, status_code: int | None) -> str:
+    """What the delivery log says about a failed attempt. A stored text that is not one of the
+    codes (a technical reason kept by an older version) is never shown as it is."""
+    if not failure:
+        return ""
+    if failure == FAILURE_REVOKED:
+        return str(_("Delivery stopped: the subscription was revoked."))
+    if failure == FAILURE_NOT_ALLOWED:
+        return str(_("Delivery failed: the address is not allowed."))
+    if status_code is not None and failure != FAILURE_NO_ANSWER:
+        if 300 <= status_code < 400:
+            return str(
+                _("Delivery failed: HTTP %(code)s (redirects are not followed).")
+                % {"code": status_code}
+            )
+        return str(_("Delivery failed: HTTP %(code)s.") % {"code": status_code})
+    return str(_("Delivery failed: no answer."))
 
 
 class WebhookSubscription(models.Model):
@@ -116,4 +137,4 @@ class WebhookDelivery(models.Model):
 
     @property
     def last_error_display(self) -> str:
-        return str(NOTE_LABELS.get(self.last_error, self.last_error))
+        return failure_text(self.last_error, self.last_status_code)

@@ -7,17 +7,16 @@ never holds a database transaction open: a short transaction claims the delivery
 lease), the POST runs outside it, and a second short transaction records the outcome. On SQLite
 every write transaction locks the whole database, so holding one across a 5-second network call
 would stall every other writer.
+
+Where a webhook may go is decided in ``targets`` (when a subscription is made and again before
+every attempt, DNS included), how it is sent in ``transport`` (to the checked address only).
 """
 
 from __future__ import annotations
 
-import http.client
 import json
 import logging
 import math
-import ssl
-import urllib.error
-import urllib.request
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -37,10 +36,11 @@ from zhichi.audit.services import record
 from zhichi.errors import FieldError, InvalidInput, NotPermitted
 from zhichi.parties import crypto
 from zhichi.validation import Collector
-from zhichi.webhooks import rules, signing
+from zhichi.webhooks import rules, signing, targets, transport
 from zhichi.webhooks.models import (
-    NOTE_HOST_NOT_ALLOWED,
-    NOTE_REVOKED,
+    FAILURE_NO_ANSWER,
+    FAILURE_NOT_ALLOWED,
+    FAILURE_REVOKED,
     SUBSCRIBABLE_EVENTS,
     DeliveryStatus,
     Event,
@@ -81,59 +81,9 @@ def max_attempts() -> int:
     return int(settings.ZHICHI.get("WEBHOOK_MAX_ATTEMPTS", 6))
 
 
-def allowed_hosts() -> list[str]:
-    return [
-        h.strip().strip("[]").rstrip(".").lower()
-        for h in settings.ZHICHI.get("WEBHOOK_ALLOWED_HOSTS", [])
-        if h.strip()
-    ]
-
-
 def backoff(attempts: int) -> timedelta:
     """The wait after ``attempts`` failed attempts (1 → 1 minute, 2 → 5 minutes, ...)."""
     return BACKOFF[min(max(attempts, 1), len(BACKOFF)) - 1]
-
-
-# --- target URLs ------------------------------------------------------------------------------
-def host_allowed(host: str) -> bool:
-    """Empty ZHICHI_WEBHOOK_ALLOWED_HOSTS allows any host; ".example.org" allows the domain and
-    its subdomains, like Django's ALLOWED_HOSTS."""
-    allowed = allowed_hosts()
-    if not allowed:
-        return True
-    host = host.rstrip(".").lower()
-    for entry in allowed:
-        if entry.startswith("."):
-            if host == entry[1:] or host.endswith(entry):
-                return True
-        elif host == entry:
-            return True
-    return False
-
-
-def url_problem(url: str) -> tuple[str, str] | None:
-    """(code, message) when ``url`` may not receive webhooks, else None."""
-    if any(ch.isspace() or ord(ch) < 32 or ord(ch) == 127 for ch in url):
-        return "invalid", _("Enter the URL without spaces.")
-    try:
-        parts = urlsplit(url)
-        parts.port  # noqa: B018 (a port that is not a number raises ValueError)
-    except ValueError:
-        return "invalid", _("Enter a valid URL.")
-    if parts.scheme not in ("https", "http"):
-        return "scheme", _("The URL must start with https:// or http://.")
-    if "@" in parts.netloc:
-        return "userinfo", _(
-            "Put no user name or password in the URL; the signature tells the receiver who sent it."
-        )
-    if not parts.hostname:
-        return "host", _("The URL needs a host name or address.")
-    if not host_allowed(parts.hostname):
-        return "host_not_allowed", _(
-            "Webhooks may not be sent to this host. The system administrator decides which hosts "
-            "are allowed."
-        )
-    return None
 
 
 # --- payloads and bodies ------------------------------------------------------------------------
@@ -259,7 +209,7 @@ def create_subscription(*, actor: User, data: dict) -> NewSubscription:
     c = Collector()
     url = c.text(data, "url", "url", required=True, max_length=URL_MAX_LENGTH)
     if url and not c.errors:
-        problem = url_problem(url)
+        problem = targets.url_problem(url)
         if problem:
             c.add("url", *problem)
     errors_before = len(c.errors)
@@ -310,7 +260,7 @@ def revoke_subscription(*, actor: User, subscription_id: int) -> WebhookSubscrip
         subscription.revoked_at = timezone.now()
         subscription.save(update_fields=["is_active", "revoked_at"])
         stopped = subscription.deliveries.filter(status=DeliveryStatus.PENDING).update(
-            status=DeliveryStatus.FAILED, next_attempt_at=None, last_error=NOTE_REVOKED
+            status=DeliveryStatus.FAILED, next_attempt_at=None, last_error=FAILURE_REVOKED
         )
         record(
             action="webhook.revoke",
@@ -373,18 +323,16 @@ def _claim(delivery_id: int) -> _Claim | None:
         if delivery.locked_until and delivery.locked_until > now:
             return None  # another worker is sending it
         subscription = delivery.subscription
-        refusal = ""
         if not subscription.is_active:
-            refusal = NOTE_REVOKED
-        elif not host_allowed(urlsplit(subscription.url).hostname or ""):
-            refusal = NOTE_HOST_NOT_ALLOWED
-        if refusal:
             delivery.status = DeliveryStatus.FAILED
             delivery.next_attempt_at = None
-            delivery.last_error = refusal
+            delivery.last_error = FAILURE_REVOKED
             delivery.save(update_fields=["status", "next_attempt_at", "last_error"])
             return None
-        delivery.locked_until = now + timedelta(seconds=timeout_seconds()) + LEASE_MARGIN
+        # long enough for each of the name's addresses to time out, then the answer to
+        delivery.locked_until = (
+            now + timedelta(seconds=timeout_seconds() * (targets.MAX_ADDRESSES + 1)) + LEASE_MARGIN
+        )
         delivery.save(update_fields=["locked_until"])
         return _Claim(
             delivery_id=delivery.pk,
@@ -393,14 +341,6 @@ def _claim(delivery_id: int) -> _Claim | None:
             secret=crypto.decrypt(subscription.secret_enc),
             body=delivery.body.encode("utf-8"),
         )
-
-
-class _NoRedirects(urllib.request.HTTPRedirectHandler):
-    """A redirect is answered as an error (the 3xx code), never followed: the signed body goes
-    only to the URL the organisation registered."""
-
-    def redirect_request(self, req, fp, code, msg, headers, newurl):
-        return None
 
 
 def headers_for(claim: _Claim, at: datetime) -> dict[str, str]:
@@ -414,63 +354,37 @@ def headers_for(claim: _Claim, at: datetime) -> dict[str, str]:
     }
 
 
-def _describe(exc: BaseException) -> str:
-    """A short reason for the log: never the URL (it may hold a token) nor any secret."""
-    if isinstance(exc, urllib.error.URLError) and isinstance(exc.reason, BaseException):
-        exc = exc.reason
-    if isinstance(exc, TimeoutError):
-        return "timeout"
-    if isinstance(exc, ssl.SSLError):
-        return f"TLS error: {exc.reason or type(exc).__name__}"[:200]
-    if isinstance(exc, OSError) and exc.strerror:
-        return f"{type(exc).__name__}: {exc.strerror}"[:200]
-    return type(exc).__name__
-
-
-def _post(claim: _Claim) -> tuple[int | None, str]:
-    """POST the body; (HTTP status or None, a short error when it did not succeed)."""
-    request = urllib.request.Request(  # noqa: S310 (http/https only: checked by url_problem)
-        claim.url, data=claim.body, headers=headers_for(claim, timezone.now()), method="POST"
-    )
-    opener = urllib.request.build_opener(_NoRedirects)
-    try:
-        with opener.open(request, timeout=timeout_seconds()) as response:
-            return response.status, ""
-    except urllib.error.HTTPError as exc:
-        exc.close()
-        if 300 <= exc.code < 400:
-            return exc.code, f"HTTP {exc.code} (redirects are not followed)"
-        return exc.code, f"HTTP {exc.code}"
-    except (urllib.error.URLError, OSError, http.client.HTTPException, ValueError) as exc:
-        return None, _describe(exc)
-    except Exception as exc:
-        # whatever else the network side raises is one failed attempt, not a delivery stuck
-        # under its lease with no attempt counted
-        # (the type only: the message might quote the URL, which may hold a token)
-        logger.error("webhook delivery %s: %s", claim.delivery_id, type(exc).__name__)
-        return None, type(exc).__name__
-
-
-def _finish(delivery_id: int, status_code: int | None, error: str) -> WebhookDelivery:
-    now = timezone.now()
+def _finish(
+    delivery_id: int,
+    outcome: transport.Outcome,
+    *,
+    started_at: datetime,
+    give_up: bool = False,
+) -> WebhookDelivery:
+    """Record one attempt. The next attempt is counted from when this one started, so the log
+    does not show how long it took (a timeout from a refusal)."""
     with transaction.atomic():
         delivery = WebhookDelivery.objects.select_for_update().get(pk=delivery_id)
         delivery.attempts += 1
         delivery.locked_until = None
-        delivery.last_status_code = status_code
-        if status_code is not None and 200 <= status_code < 300:
+        delivery.last_status_code = outcome.status_code
+        if not outcome.failure:
             delivery.status = DeliveryStatus.DELIVERED
-            delivery.delivered_at = now
+            delivery.delivered_at = timezone.now()
             delivery.next_attempt_at = None
             delivery.last_error = ""
         else:
-            delivery.last_error = error[:200]
-            if delivery.status != DeliveryStatus.PENDING or delivery.attempts >= max_attempts():
-                # revoked while it was being sent, or out of attempts
+            delivery.last_error = outcome.failure
+            if (
+                give_up
+                or delivery.status != DeliveryStatus.PENDING
+                or delivery.attempts >= max_attempts()
+            ):
+                # a refused address, revoked while it was being sent, or out of attempts
                 delivery.status = DeliveryStatus.FAILED
                 delivery.next_attempt_at = None
             else:
-                delivery.next_attempt_at = now + backoff(delivery.attempts)
+                delivery.next_attempt_at = started_at + backoff(delivery.attempts)
                 transaction.on_commit(
                     partial(_enqueue, delivery.pk, delivery.next_attempt_at), robust=True
                 )
@@ -480,9 +394,46 @@ def _finish(delivery_id: int, status_code: int | None, error: str) -> WebhookDel
         delivery.pk,
         delivery.attempts,
         delivery.status,
-        status_code or error,
+        outcome.status_code or outcome.failure,
     )
     return delivery
+
+
+def _send(claim: _Claim) -> tuple[transport.Outcome, bool]:
+    """Check the target again (its name resolved now, once) and POST to the checked address:
+    (the outcome, whether to give up). The technical reason of a failure goes to the server log
+    only, with the host but never the URL (it may hold a token)."""
+    try:
+        target = targets.check_url(claim.url)
+    except targets.TargetRefused as refused:
+        logger.warning(
+            "webhook delivery %s: target refused (%s): %s",
+            claim.delivery_id,
+            refused.code,
+            refused.reason,
+        )
+        if refused.temporary:  # the resolver did not answer: like no answer, tried again later
+            return transport.Outcome(None, FAILURE_NO_ANSWER, refused.reason), False
+        return transport.Outcome(None, FAILURE_NOT_ALLOWED, refused.reason), True
+    try:
+        outcome = transport.post(
+            target, claim.body, headers_for(claim, timezone.now()), timeout_seconds()
+        )
+    except Exception as exc:
+        # whatever else the network side raises is one failed attempt, not a delivery stuck
+        # under its lease with no attempt counted (the type only: the message might quote the
+        # URL, which may hold a token)
+        logger.error("webhook delivery %s: %s", claim.delivery_id, type(exc).__name__)
+        return transport.Outcome(None, FAILURE_NO_ANSWER, type(exc).__name__), False
+    if outcome.failure:
+        logger.warning(
+            "webhook delivery %s to %s port %s: %s",
+            claim.delivery_id,
+            target.host,
+            target.port,
+            outcome.reason,
+        )
+    return outcome, False
 
 
 def attempt_delivery(*, delivery_id: int) -> WebhookDelivery | None:
@@ -492,8 +443,9 @@ def attempt_delivery(*, delivery_id: int) -> WebhookDelivery | None:
     claim = _claim(delivery_id)
     if claim is None:
         return None
-    status_code, error = _post(claim)
-    return _finish(delivery_id, status_code, error)
+    started_at = timezone.now()
+    outcome, give_up = _send(claim)
+    return _finish(delivery_id, outcome, started_at=started_at, give_up=give_up)
 
 
 def retry_due(*, limit: int = 500) -> Counter:
