@@ -134,6 +134,13 @@ class Migration(migrations.Migration):
                 max_length=8,
             ),
         ),
+        # defaults on the clear fields, so that going back can add them again to existing rows
+        migrations.AlterField(
+            model_name="issueddocument", name="docx", field=models.BinaryField(default=b"")
+        ),
+        migrations.AlterField(
+            model_name="issueddocument", name="pdf", field=models.BinaryField(default=b"")
+        ),
         migrations.RunPython(seal_existing, unseal_existing, elidable=False),
         migrations.RemoveField(model_name="issueddocument", name="context"),
         migrations.RemoveField(model_name="issueddocument", name="docx"),
