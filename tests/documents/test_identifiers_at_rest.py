@@ -46,7 +46,7 @@ def _raw_row(table: str, pk: int) -> str:
 
 # --- item 2: sealed at rest ------------------------------------------------------------------------
 def test_item2_the_document_row_holds_no_identifier_and_no_readable_file(opinion):
-    case, doc, party = opinion
+    _case, doc, party = opinion
     raw = _raw_row("documents_issueddocument", doc.pk)
     assert party.id_number not in raw and party.name not in raw
     stored = IssuedDocument.objects.get(pk=doc.pk)
