@@ -44,6 +44,15 @@ def or_shared(q: Q, user, model=CaseShare, field: str = "case_id") -> Q:
     return q if shared is None else q | shared
 
 
+def referred_with_consent(user) -> Q:
+    """What the user's agency referred and the person agreed to share with partner agencies.
+
+    Being named as the referring agency alone shares nothing (issue 12 item 13): procuratorate
+    staff may record who referred a lead, but the agency reads it only with the person's consent,
+    when its own staff filed it (leads), or through an explicit share with a legal basis."""
+    return Q(referring_org_id=user.organisation_id, consent_to_share=True)
+
+
 def may_see_cases(user) -> bool:
     """Whether ``user`` has a case scope at all (what case_scope would not answer None for),
     without reading the shares: for navigation flags on every page."""
@@ -68,8 +77,9 @@ def case_scope(user) -> Q | None:
         return or_shared(Q(organisation_id=user.organisation_id), user)
     if user.role == Role.PARTNER:
         # A partner sees the cases that came from its own referral with the person's consent,
-        # and the cases shared with its organisation by a transfer or joint action (C8).
-        return or_shared(Q(referring_org_id=user.organisation_id, consent_to_share=True), user)
+        # and the cases shared with its organisation by a transfer or joint action (C8). A case
+        # from a lead its staff filed without consent stays with the procuratorate.
+        return or_shared(referred_with_consent(user), user)
     return None  # rule R5: the three administrators never read case data
 
 

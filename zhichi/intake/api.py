@@ -85,7 +85,12 @@ class LeadIn(Schema):
         default_factory=list,
         description="transferred_assets | absconded | destroyed_records | refused_summons",
     )
-    referring_org: str | None = None
+    referring_org: str | None = Field(
+        None,
+        description="the referring agency's code. A partner may give only its own (its leads "
+        "are always its referrals); naming an agency does not share the lead with it: the agency "
+        "sees it only when its own staff filed it or with consent_to_share",
+    )
     to_org: str | None = Field(None, description="the receiving procuratorate's code (partners)")
 
 

@@ -63,6 +63,10 @@ class LeadForm(StyledForm):
         required=False,
         to_field_name="code",
         empty_label=_("Not referred"),
+        help_text=_(
+            "Recording who referred the lead does not share it with them: the agency sees the "
+            "lead and its case only if the person consents to sharing."
+        ),
     )
 
     def __init__(self, *args, partner: bool = False, **kwargs):

@@ -6,7 +6,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from zhichi.accounts.models import Role
-from zhichi.cases.rules import or_shared
+from zhichi.cases.rules import or_shared, referred_with_consent
 from zhichi.intake.models import Lead, LeadShare
 
 INTAKE_ROLES = {Role.OFFICER, Role.HEAD, Role.CHIEF, Role.PARTNER}
@@ -32,8 +32,13 @@ def lead_scope(user) -> Q | None:
     if user.role in {Role.CHIEF, Role.REGISTRAR}:
         return or_shared(Q(organisation_id=user.organisation_id), user, LeadShare, "lead_id")
     if user.role == Role.PARTNER:
-        # the leads it sent, and those transferred to it while the transfer lasts
-        return or_shared(Q(referring_org_id=user.organisation_id), user, LeadShare, "lead_id")
+        # the leads its own staff filed, those it referred with the person's consent, and those
+        # transferred to it while the transfer lasts; staff naming it as the referrer shares
+        # nothing by itself (issue 12 item 13)
+        filed = Q(
+            referring_org_id=user.organisation_id, created_by__organisation_id=user.organisation_id
+        )
+        return or_shared(filed | referred_with_consent(user), user, LeadShare, "lead_id")
     return None
 
 

@@ -58,15 +58,38 @@ def lead_flags(data: LeadInput) -> list[str]:
     return flags
 
 
+def _referrer_for(actor: User, named: Organisation | None) -> Organisation | None:
+    """Who referred the lead. A partner's lead is referred by its own organisation, and only its
+    own staff may name it (issue 12 item 13); procuratorate staff may record any agency as the
+    referrer, which shares nothing by itself (see rules.lead_scope)."""
+    if actor.role != Role.PARTNER:
+        return named
+    if named is not None and named.pk != actor.organisation_id:
+        raise InvalidInput(
+            [
+                FieldError(
+                    "referring_org",
+                    "not_own_organisation",
+                    _(
+                        "You can only file a lead for your own organisation: leave the referring "
+                        "organisation empty or give your own organisation's code."
+                    ),
+                )
+            ],
+            detail=_("The lead has errors; nothing was saved."),
+        )
+    return actor.organisation
+
+
 def create_lead(*, actor: User, data: LeadInput, to_org: str | None = None) -> Lead:
     """File a validated lead. Partners always file as their own organisation."""
     if not rules.can_create_lead(actor):
         raise NotPermitted(_("Your role may not file leads."))
+    referring_org = _referrer_for(actor, data.referring_org)
     organisation, department = _receiver_for(actor, to_org)
-    referring_org = data.referring_org
     source = data.source
     if actor.role == Role.PARTNER:
-        referring_org, source = actor.organisation, Source.AGENCY
+        source = Source.AGENCY
     with transaction.atomic():
         lead = Lead.objects.create(
             organisation=organisation,
@@ -117,7 +140,12 @@ def create_lead(*, actor: User, data: LeadInput, to_org: str | None = None) -> L
             action="lead.create",
             actor=actor,
             obj=lead,
-            detail={"claimants": len(data.claimants), "respondents": len(data.respondents)},
+            detail={
+                "claimants": len(data.claimants),
+                "respondents": len(data.respondents),
+                "referring_org": referring_org.code if referring_org else None,
+                "consent_to_share": data.consent_to_share,
+            },
         )
     return lead
 
