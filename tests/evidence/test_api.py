@@ -180,7 +180,7 @@ def test_a_large_upload_with_an_idempotency_key_is_fingerprinted_without_reading
     # above DATA_UPLOAD_MAX_MEMORY_SIZE (2.5 MB): the key still works, the file is stored once
     client = api("civil1")
     path = f"/api/v1/cases/{shared['case']}/attachments"
-    big = samples.PDF + b"%" + b"0" * (3 * 1024 * 1024)
+    big = samples.pdf_padded(3 * 1024 * 1024)
     headers = client._headers({"Idempotency-Key": "upload-big"})
 
     def post(content):

@@ -4,10 +4,12 @@ the API and by the page; a hostile file name is cleaned and never reaches the st
 from __future__ import annotations
 
 import pytest
+from django.utils import translation
 
 from tests.evidence import samples
 from tests.evidence.conftest import state, stored_files
 from zhichi.audit.models import AuditEntry
+from zhichi.evidence import services
 from zhichi.evidence.models import Attachment
 
 pytestmark = [pytest.mark.django_db, pytest.mark.integration]
@@ -75,6 +77,30 @@ def test_a_refused_file_is_audited_as_failed_with_its_reason(shared, api):
 
     entry = AuditEntry.objects.filter(action="attachment.upload").get()
     assert (entry.outcome, entry.detail) == ("failed", {"errors": ["file:executable"]})
+
+
+PDFS = [
+    pytest.param(name, data, code, id=label) for label, name, data, code in samples.hostile_pdfs()
+]
+
+
+@pytest.mark.parametrize(("name", "data", "code"), PDFS)
+def test_page_refuses_a_hostile_pdf_and_stores_nothing_issue_12_item_15(
+    name, data, code, shared, web, evidence_dir
+):
+    before = state(evidence_dir)
+
+    r = web("civil1").post(
+        f"/attachments/case/{shared['case']}/upload/",
+        {"file": samples.upload(name, data), "kind": "iou"},
+        headers={"Accept-Language": "en"},
+    )
+
+    assert r.status_code == 422
+    form = r.context["request"].evidence_upload_form
+    with translation.override("en"):
+        assert form.errors == {"file": [services.refusal_message(code)]}
+    assert state(evidence_dir) == before
 
 
 @pytest.mark.parametrize(

@@ -113,6 +113,10 @@ def test_any_bytes_are_either_accepted_or_refused_with_a_known_code(data):
         sniff.ENTITIES,
         sniff.MACRO,
         sniff.ENCODING,
+        sniff.PDF_ACTION,
+        sniff.EMBEDDED,
+        sniff.UNREADABLE,
+        sniff.TOO_COMPLEX,
     }
     try:
         found = sniff.sniff_bytes(data)

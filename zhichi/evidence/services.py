@@ -58,6 +58,22 @@ def refusal_message(code: str) -> str:
             "Documents with macros, embedded programs or remote templates are not accepted."
         ),
         sniff.ENCODING: lambda: _("A text file must be in UTF-8 or GB18030."),
+        sniff.PDF_ACTION: lambda: _(
+            "The PDF is set to start programs, open other files or send data when it is opened, "
+            "and is not accepted. Print it to a new PDF and upload that instead."
+        ),
+        sniff.EMBEDDED: lambda: _(
+            "The PDF has other files attached inside it, which is not accepted. Upload each "
+            "attached file on its own, or print the PDF to a new PDF and upload that."
+        ),
+        sniff.UNREADABLE: lambda: _(
+            "This PDF could not be read: it may be damaged or locked with a password. Save or "
+            "scan it again and upload the new file."
+        ),
+        sniff.TOO_COMPLEX: lambda: _(
+            "This PDF is too large or too complex to be checked safely, and is not accepted. "
+            "Print it to a new PDF, or split it into smaller files, and upload those."
+        ),
     }
     return messages.get(code, accepted_types_message)()
 

@@ -4,8 +4,10 @@ Pure Python, no Django: ``sniff`` reads a seekable binary stream and returns the
 or raises ``Refused`` with a code; the upload service turns the code into a translated message.
 ``clean_name`` makes a user's file name safe to keep and to send back in a download.
 
-Accepted: PDF, JPEG, PNG, GIF, WebP, TIFF, HEIC, MP3, M4A/MP4, WAV, AMR, DOCX/XLSX (checked
-member by member: paths, count, size, compression ratio, DTDs, macros and remote templates),
+Accepted: PDF (read with pypdf within bounded work: no script, launch, embedded file, form
+submission or rich media anywhere in it), JPEG, PNG, GIF, WebP, TIFF, HEIC, MP3, M4A/MP4, WAV,
+AMR, DOCX/XLSX (checked member by member: paths, count, size, compression ratio, DTDs, macros and
+remote templates),
 legacy DOC/XLS (OLE2, without macros or packaged objects) and plain text (UTF-8 or GB18030).
 Everything else is refused: web pages, SVG, scripts, programs, archives, and files that look like
 one type but carry another's markup (polyglots).
@@ -16,7 +18,9 @@ from __future__ import annotations
 import codecs
 import io
 import re
+import time
 import unicodedata
+import warnings
 import zipfile
 import zlib
 from dataclasses import dataclass
@@ -32,6 +36,10 @@ BOMB = "zip_bomb"  # decompresses to far more than it weighs
 ENTITIES = "xml_entities"  # a DTD or entity declaration in the document's XML (XXE)
 MACRO = "macro"  # macros, ActiveX, packaged objects or a remote template
 ENCODING = "encoding"  # text that is neither UTF-8 nor GB18030
+PDF_ACTION = "pdf_action"  # a PDF that starts a program, imports or sends data
+EMBEDDED = "embedded_file"  # a PDF carrying other files
+UNREADABLE = "unreadable"  # a PDF that cannot be read (damaged, or locked with a password)
+TOO_COMPLEX = "too_complex"  # a PDF over the limits of the check (objects, unpacked size, time)
 
 HEAD = 4096
 CHUNK = 1024 * 1024
@@ -117,7 +125,9 @@ class ZipLimits:
 
 
 # --- the entry point -----------------------------------------------------------------------------
-def sniff(stream: BinaryIO, *, limits: ZipLimits | None = None) -> Sniffed:
+def sniff(
+    stream: BinaryIO, *, limits: ZipLimits | None = None, pdf_limits: PdfLimits | None = None
+) -> Sniffed:
     """The accepted type of ``stream`` (read from its start), or ``Refused``."""
     stream.seek(0)
     head = stream.read(HEAD)
@@ -132,12 +142,14 @@ def sniff(stream: BinaryIO, *, limits: ZipLimits | None = None) -> Sniffed:
     if found == "ole2":
         return _ole2(stream)
     if found[0] == "application/pdf":
-        _pdf(stream)
+        _pdf(stream, pdf_limits or PdfLimits())
     return Sniffed(*found)
 
 
-def sniff_bytes(data: bytes, *, limits: ZipLimits | None = None) -> Sniffed:
-    return sniff(io.BytesIO(data), limits=limits)
+def sniff_bytes(
+    data: bytes, *, limits: ZipLimits | None = None, pdf_limits: PdfLimits | None = None
+) -> Sniffed:
+    return sniff(io.BytesIO(data), limits=limits, pdf_limits=pdf_limits)
 
 
 def _binary_type(head: bytes):
@@ -195,15 +207,290 @@ def _refuse_markup(head: bytes) -> None:
 
 
 # --- PDF -------------------------------------------------------------------------------------------
-PDF_ACTIVE = re.compile(rb"/(?:JavaScript|JS|Launch)(?=[\s/<(\[>])")
+# What makes a PDF do more than show pages: run script, start a program, carry other files, send
+# form data, or play embedded media. Refused wherever it is, with the code of its kind.
+PDF_SCRIPT_KEYS = frozenset(
+    {"/JS", "/JavaScript", "/XFA", "/RichMediaContent", "/RichMediaSettings", "/3DD"}
+)
+PDF_EMBEDDED_KEYS = frozenset({"/EmbeddedFiles"})
+PDF_ACTIONS = {  # the /S of an action dictionary
+    "/JavaScript": ACTIVE,
+    "/RichMediaExecute": ACTIVE,
+    "/Launch": PDF_ACTION,
+    "/SubmitForm": PDF_ACTION,
+    "/ImportData": PDF_ACTION,
+    "/GoToE": EMBEDDED,
+}
+PDF_TYPES = {  # a /Type or /Subtype
+    "/EmbeddedFile": EMBEDDED,
+    "/FileAttachment": EMBEDDED,
+    "/RichMedia": ACTIVE,
+    "/3D": ACTIVE,
+}
+PDF_URI_SCHEMES = ("javascript:", "vbscript:", "data:")
+# The byte-level check: these names anywhere outside stream data (hex escapes like /J#61vaScript
+# decoded). Short names that a producer may also give a font or an image (/EF, /3D) are left to
+# the parsed check, which looks at what they point to.
+PDF_NAMES = {
+    "JavaScript": ACTIVE,
+    "JS": ACTIVE,
+    "XFA": ACTIVE,
+    "RichMedia": ACTIVE,
+    "RichMediaContent": ACTIVE,
+    "RichMediaSettings": ACTIVE,
+    "RichMediaExecute": ACTIVE,
+    "Launch": PDF_ACTION,
+    "SubmitForm": PDF_ACTION,
+    "ImportData": PDF_ACTION,
+    "EmbeddedFile": EMBEDDED,
+    "EmbeddedFiles": EMBEDDED,
+    "FileAttachment": EMBEDDED,
+    "GoToE": EMBEDDED,
+}
+_PDF_DELIMITERS = rb"\x00\t\n\x0c\r ()<>\[\]{}/%"
+PDF_NAME = re.compile(
+    rb"/((?:"
+    + b"|".join(re.escape(n.encode()) for n in sorted(PDF_NAMES, key=len, reverse=True))
+    + rb")|[^"
+    + _PDF_DELIMITERS
+    + rb"]*#[^"
+    + _PDF_DELIMITERS
+    + rb"]*)(?=["
+    + _PDF_DELIMITERS
+    + rb"]|\Z)"
+)
+PDF_LAST_DELIMITER = re.compile(rb"[" + _PDF_DELIMITERS + rb"][^" + _PDF_DELIMITERS + rb"]*\Z")
+PDF_STREAM_START = re.compile(rb"(?<![A-Za-z0-9#/])stream(?:\r\n|\n|\r)")  # not /stream
+PDF_HEX = re.compile(rb"#([0-9A-Fa-f]{2})")
+PDF_KEEP = 256  # bytes kept between chunks: longer than any name we look for, hex-escaped
 
 
-def _pdf(stream: BinaryIO) -> None:
-    """A PDF that runs script or launches programs is refused (a heuristic over the uncompressed
-    bytes: scanned and printed PDFs never hold these names)."""
-    for _at, chunk in _chunks(stream, overlap=16):
-        if PDF_ACTIVE.search(chunk):
-            raise Refused(ACTIVE, "PDF with script, launch action or embedded file")
+@dataclass(frozen=True)
+class PdfLimits:
+    """How much work one uploaded PDF may cost before it is refused as too complex."""
+
+    max_objects: int = 100_000  # indirect objects in the file
+    max_nodes: int = 5_000_000  # values visited (dictionary entries, array items)
+    max_stream_output: int = 32 * 1024 * 1024  # one decompressed object or xref stream
+    max_total_output: int = 96 * 1024 * 1024  # every object stream together
+    max_recovery_input: int = 256 * 1024  # a damaged stream pypdf retries byte by byte
+    max_seconds: float = 20.0  # pypdf reads some 10,000 objects a second on a loaded machine
+
+
+def _pdf(stream: BinaryIO, limits: PdfLimits) -> None:
+    """A PDF is accepted only when pypdf can read it and nothing in it runs, launches, embeds or
+    sends anything: first the cheap scan of the bytes, then every object pypdf can reach."""
+    _pdf_scan(stream)
+    _pdf_parse(stream, limits)
+
+
+def _pdf_name_code(raw: bytes) -> str | None:
+    name = PDF_HEX.sub(lambda m: bytes([int(m.group(1), 16)]), raw) if b"#" in raw else raw
+    return PDF_NAMES.get(name.decode("latin-1"))
+
+
+def _pdf_scan(stream: BinaryIO) -> None:
+    """The names outside stream data (compressed images and page contents are skipped: their
+    random bytes would match now and then). Object streams are scanned once pypdf unpacks them."""
+    stream.seek(0)
+    buf = b""
+    in_stream = False
+    while True:
+        block = stream.read(CHUNK)
+        last = not block
+        buf += block
+        pos = 0
+        while True:
+            if in_stream:
+                end = buf.find(b"endstream", pos)
+                if end < 0:
+                    pos = max(pos, len(buf) - 9)  # a split "endstream" is found next time
+                    break
+                pos, in_stream = end + 9, False
+                continue
+            start = PDF_STREAM_START.search(buf, pos)
+            if start is not None:
+                _pdf_names(buf[pos : start.start()])
+                pos, in_stream = start.end(), True
+                continue
+            if last:
+                _pdf_names(buf[pos:])
+                pos = len(buf)
+                break
+            # stop at the last delimiter: no name (nor the stream keyword) is cut in two
+            safe = max(pos, len(buf) - PDF_KEEP)
+            found = PDF_LAST_DELIMITER.search(buf, safe)
+            cut = found.start() if found is not None else safe
+            _pdf_names(buf[pos:cut])
+            pos = cut
+            break
+        buf = buf[pos:]
+        if last:
+            return
+
+
+def _pdf_names(data: bytes) -> None:
+    for match in PDF_NAME.finditer(data):
+        code = _pdf_name_code(match.group(1))
+        if code is not None:
+            raise Refused(code, f"PDF name /{match.group(1).decode('latin-1')}")
+
+
+def _pdf_parse(stream: BinaryIO, limits: PdfLimits) -> None:
+    """Read the PDF with pypdf (names decoded, object streams unpacked, incremental updates
+    followed) and look at every object it can reach. Unreadable → refused; over the limits →
+    refused as too complex."""
+    # imported here: only PDFs pay for loading pypdf
+    import pypdf
+    from pypdf.errors import LimitReachedError
+
+    caps = {
+        f"{f}_maximum_output_length": limits.max_stream_output
+        for f in ("zlib", "lzw", "run_length", "brotli", "jbig2")
+    }
+    caps["array_based_stream_maximum_output_length"] = limits.max_stream_output
+    caps["zlib_maximum_recovery_input_length"] = limits.max_recovery_input
+    deadline = time.monotonic() + limits.max_seconds
+    stream.seek(0)
+    try:
+        with pypdf.apply_configuration(**caps), warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            reader = pypdf.PdfReader(
+                stream,
+                strict=False,
+                root_object_recovery_limit=limits.max_objects,
+                xref_stream_maximum_entries=limits.max_objects,
+            )
+            if reader.is_encrypted and not reader.decrypt(""):
+                raise Refused(UNREADABLE, "password-protected PDF")
+            _PdfWalk(reader, limits, deadline).run()
+    except Refused:
+        raise
+    except (LimitReachedError, MemoryError, RecursionError) as exc:
+        raise Refused(TOO_COMPLEX, type(exc).__name__) from None
+    except Exception as exc:  # anything pypdf trips over in a hostile file: not readable
+        raise Refused(UNREADABLE, type(exc).__name__) from None
+
+
+class _PdfWalk:
+    """Every object pypdf can reach: the trailer, every object in every cross-reference section
+    (those no page points to included), and whatever they refer to."""
+
+    def __init__(self, reader, limits: PdfLimits, deadline: float):
+        from pypdf import generic
+
+        self.g = generic
+        self.reader = reader
+        self.limits = limits
+        self.deadline = deadline
+        self.seen: set[tuple[int, int]] = set()
+        self.unpacked: set[int] = set()
+        self.nodes = 0
+        self.output = 0
+
+    def run(self) -> None:
+        reader, g = self.reader, self.g
+        entries = sorted(
+            {(num, gen) for gen, nums in reader.xref.items() for num in nums}
+            | {(num, 0) for num in reader.xref_objStm}
+        )
+        if len(entries) > self.limits.max_objects:
+            raise Refused(TOO_COMPLEX, f"{len(entries)} objects")
+        # unpack the object streams first, within the budget, before anything resolves into them
+        for number in sorted({stm for stm, _i in reader.xref_objStm.values()}):
+            self._object_stream(g.IndirectObject(number, 0, reader).get_object(), number)
+        if not isinstance(reader.trailer.get("/Root", None), g.IndirectObject | g.DictionaryObject):
+            raise Refused(UNREADABLE, "no document catalogue")
+        self._visit(reader.trailer)
+        for number, generation in entries:
+            self._visit(g.IndirectObject(number, generation, reader))
+        if not isinstance(reader.root_object, g.DictionaryObject):
+            raise Refused(UNREADABLE, "no document catalogue")
+        len(reader.pages)  # the page tree must be readable too (pypdf bounds its size and depth)
+
+    def _tick(self) -> None:
+        self.nodes += 1
+        if self.nodes > self.limits.max_nodes:
+            raise Refused(TOO_COMPLEX, "too many values")
+        if self.nodes % 256 == 0:
+            self._in_time()
+
+    def _in_time(self) -> None:
+        if time.monotonic() > self.deadline:
+            raise Refused(TOO_COMPLEX, "took too long")
+
+    def _object_stream(self, stream, number: int) -> None:
+        if number in self.unpacked:
+            return
+        self.unpacked.add(number)
+        if not isinstance(stream, self.g.StreamObject):
+            raise Refused(UNREADABLE, "object stream is not a stream")
+        data = stream.get_data()
+        self.output += len(data)
+        if self.output > self.limits.max_total_output:
+            raise Refused(TOO_COMPLEX, "object streams unpack to too much data")
+        self._in_time()
+        _pdf_names(data)  # objects packed there are seen even if no cross-reference lists them
+
+    def _visit(self, start) -> None:
+        g = self.g
+        todo = [start]
+        while todo:
+            obj = todo.pop()
+            self._tick()
+            if isinstance(obj, g.IndirectObject):
+                key = (obj.idnum, obj.generation)
+                if key in self.seen:
+                    continue
+                self.seen.add(key)
+                if len(self.seen) > self.limits.max_objects:
+                    raise Refused(TOO_COMPLEX, "too many objects")
+                number = obj.idnum
+                self._in_time()  # reading an object is where a hostile file makes pypdf work
+                obj = obj.get_object()
+                if isinstance(obj, g.StreamObject) and obj.get("/Type") == "/ObjStm":
+                    self._object_stream(obj, number)
+            if isinstance(obj, g.DictionaryObject):
+                self._check(obj)
+                todo.extend(dict.values(obj))  # unresolved: references are followed above
+            elif isinstance(obj, g.ArrayObject):
+                todo.extend(obj)
+
+    def _check(self, d) -> None:
+        g = self.g
+        for key, value in dict.items(d):
+            if key in PDF_SCRIPT_KEYS:
+                raise Refused(ACTIVE, f"PDF {key}")
+            if key in PDF_EMBEDDED_KEYS:
+                raise Refused(EMBEDDED, f"PDF {key}")
+            if key in ("/S", "/Type", "/Subtype", "/EF", "/URI"):
+                value = value.get_object() if isinstance(value, g.IndirectObject) else value
+            named = isinstance(value, g.NameObject)
+            if key == "/S" and named and value in PDF_ACTIONS:
+                raise Refused(PDF_ACTIONS[value], f"PDF action {value}")
+            if key in ("/Type", "/Subtype") and named and value in PDF_TYPES:
+                raise Refused(PDF_TYPES[value], f"PDF {key} {value}")
+            if key == "/EF" and _embedded_file_map(g, value):
+                raise Refused(EMBEDDED, "PDF file specification with an embedded file")
+            if key == "/URI" and _script_uri(value):
+                raise Refused(ACTIVE, "PDF link to a script")
+
+
+def _embedded_file_map(g, value) -> bool:
+    """A file specification's /EF maps names to embedded file streams; a font or an image that a
+    producer happened to call /EF has a /Type or /Subtype of its own."""
+    return isinstance(value, g.DictionaryObject) and not (
+        isinstance(value, g.StreamObject) or "/Type" in value or "/Subtype" in value
+    )
+
+
+def _script_uri(value) -> bool:
+    if isinstance(value, bytes):
+        value = value.decode("latin-1")
+    if not isinstance(value, str):
+        return False
+    text = "".join(ch for ch in value if ch > " ").lower()
+    return text.startswith(PDF_URI_SCHEMES)
 
 
 def _chunks(stream: BinaryIO, *, overlap: int):
