@@ -3,6 +3,8 @@ the API and by the page; a hostile file name is cleaned and never reaches the st
 
 from __future__ import annotations
 
+import hashlib
+
 import pytest
 from django.utils import translation
 
@@ -68,15 +70,24 @@ def test_an_oversized_file_is_refused(settings, shared, api, evidence_dir):
     assert state(evidence_dir) == ([], [])
 
 
-def test_a_refused_file_is_audited_as_failed_with_its_reason(shared, api):
+def test_a_refused_file_is_audited_as_denied_with_its_reason_size_and_hash(shared, api):
+    data = b"MZ" + b"\x00" * 64
     api("civil1").client.post(
         f"/api/v1/cases/{shared['case']}/attachments",
-        {"file": samples.upload("setup.pdf", b"MZ" + b"\x00" * 64), "kind": "iou"},
+        {"file": samples.upload("setup.pdf", data), "kind": "iou"},
         headers=api("civil1")._headers(None),
     )
 
     entry = AuditEntry.objects.filter(action="attachment.upload").get()
-    assert (entry.outcome, entry.detail) == ("failed", {"errors": ["file:executable"]})
+    assert (entry.outcome, entry.detail) == (
+        "denied",
+        {
+            "reasons": ["file:executable"],
+            "name": "setup.pdf",
+            "size": len(data),
+            "sha256": hashlib.sha256(data).hexdigest(),
+        },
+    )
 
 
 PDFS = [

@@ -26,6 +26,7 @@ from zhichi.validation import Collector
 UPLOAD = "attachment.upload"
 DOWNLOAD = "attachment.download"
 HASH_CHUNK = 1024 * 1024
+REFUSED_NAME_MAX = 100  # characters of a refused file's name kept in the audit trail
 
 
 def accepted_types_message() -> str:
@@ -120,8 +121,41 @@ def _digest(file) -> tuple[str, int]:
     return sha.hexdigest(), size
 
 
+def _fingerprint(file) -> dict[str, Any]:
+    """What the audit trail keeps of a refused file: the name it was sent under (cleaned and
+    shortened), its size and its SHA-256, so the same file can be recognised again; never any of
+    its content."""
+    if file is None:
+        return {"name": "", "size": 0, "sha256": ""}
+    try:
+        sha256, size = _digest(file)
+    except (OSError, ValueError):  # an upload that cannot be read again is still refused
+        sha256, size = "", getattr(file, "size", None) or 0
+    return {
+        "name": sniff.clean_name(getattr(file, "name", ""), REFUSED_NAME_MAX),
+        "size": size,
+        "sha256": sha256,
+    }
+
+
+def _audit_refusal(*, actor: User, target: Case | Lead, reasons: list[str], file) -> None:
+    """One audit row for a refused upload, whatever the reason (rule R7). Written outside this
+    service's transaction, so the row stays when the refusal undoes everything else."""
+    record(
+        action=UPLOAD,
+        actor=actor,
+        obj=target,
+        outcome="denied",
+        detail={"reasons": sorted(set(reasons)), **_fingerprint(file)},
+    )
+
+
+def _reasons(errors: list[FieldError]) -> list[str]:
+    return [f"{e.field}:{e.code}" for e in errors]
+
+
 def _target(
-    actor: User, case_id: int | None, lead_id: int | None
+    actor: User, case_id: int | None, lead_id: int | None, file
 ) -> tuple[Case | None, Lead | None]:
     """The case or lead to attach to: 404 outside the actor's scope, 403 (audited) when visible
     but the actor may not add evidence to it."""
@@ -130,12 +164,12 @@ def _target(
     if case_id is not None:
         case = case_rules.get_case_for(actor, case_id)
         if not rules.can_upload_to_case(actor, case):
-            record(action=UPLOAD, actor=actor, obj=case, outcome="denied")
+            _audit_refusal(actor=actor, target=case, reasons=["permission"], file=file)
             raise NotPermitted(rules.CASE_REFUSAL())
         return case, None
     lead = lead_rules.get_lead_for(actor, lead_id)
     if not rules.can_upload_to_lead(actor, lead):
-        record(action=UPLOAD, actor=actor, obj=lead, outcome="denied")
+        _audit_refusal(actor=actor, target=lead, reasons=["permission"], file=file)
         raise NotPermitted(rules.LEAD_REFUSAL())
     return None, lead
 
@@ -163,9 +197,13 @@ def upload_attachment(
     The type is judged by the bytes (sniff.py), the size by settings.ZHICHI["MAX_UPLOAD_BYTES"];
     the SHA-256 is recorded. The file is written to the evidence store under a random name first,
     then the row and the audit entry in one transaction; if that fails the file is removed, so a
-    refused or failed upload leaves neither a row nor a file.
+    refused or failed upload leaves neither a row nor a file. Every refusal (permission, type,
+    size, hostile content, a closed case) writes one "denied" audit row with the reasons and the
+    file's name, size and SHA-256, outside the transaction so that it is kept.
     """
-    case, lead = _target(actor, case_id, lead_id)
+    case, lead = _target(actor, case_id, lead_id, file)
+    target = case or lead
+    assert target is not None
     c = Collector()
     data: dict[str, Any] = {"kind": kind, "description": description}
     kind = c.choice(data, "kind", "kind", Kind.choices)
@@ -174,21 +212,16 @@ def upload_attachment(
         c.add("case", "closed", case_rules.CLOSED_REFUSAL())
     found = check_file(c, file)
     if c.errors:
-        record(
-            action=UPLOAD,
-            actor=actor,
-            obj=case or lead,
-            outcome="failed",
-            detail={"errors": sorted({f"{e.field}:{e.code}" for e in c.errors})},
-        )
+        _audit_refusal(actor=actor, target=target, reasons=_reasons(c.errors), file=file)
         raise InvalidInput(c.errors, detail=_("The attachment was not saved."))
     assert found is not None
     sha256, size = _digest(file)
     if size == 0 or size > max_upload_bytes():  # the upload's stated size disagreed with its bytes
-        raise InvalidInput(
-            [FieldError("file", "size", _("The file could not be read completely; try again."))],
-            detail=_("The attachment was not saved."),
-        )
+        errors = [
+            FieldError("file", "size", _("The file could not be read completely; try again."))
+        ]
+        _audit_refusal(actor=actor, target=target, reasons=_reasons(errors), file=file)
+        raise InvalidInput(errors, detail=_("The attachment was not saved."))
     store = evidence_storage()
     storage_name = store.save(new_name(), file)
     try:
@@ -229,6 +262,10 @@ def upload_attachment(
                     "storage_name": storage_name,
                 },
             )
+    except InvalidInput as exc:  # the case was closed while the file was being stored
+        store.delete(storage_name)
+        _audit_refusal(actor=actor, target=target, reasons=_reasons(exc.errors), file=file)
+        raise
     except BaseException:
         store.delete(storage_name)
         raise
