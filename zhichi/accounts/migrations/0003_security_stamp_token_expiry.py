@@ -1,5 +1,7 @@
 # Issue 12 items 8 and 12: a per-user security stamp in the session hash; every API token has a
 # name and an expiry (tokens stored without one get created_at + 90 days, the default lifetime).
+# The columns become required in 0004: on PostgreSQL a table cannot be altered in the transaction
+# that updated its rows (pending deferred foreign-key checks).
 
 from datetime import timedelta
 
@@ -29,14 +31,4 @@ class Migration(migrations.Migration):
             field=models.CharField(blank=True, default='', editable=False, max_length=32),
         ),
         migrations.RunPython(give_every_token_a_name_and_an_expiry, migrations.RunPython.noop),
-        migrations.AlterField(
-            model_name='apitoken',
-            name='expires_at',
-            field=models.DateTimeField(verbose_name='expires'),
-        ),
-        migrations.AlterField(
-            model_name='apitoken',
-            name='name',
-            field=models.CharField(max_length=100, verbose_name='name'),
-        ),
     ]
