@@ -2,7 +2,7 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext_lazy
 
 from zhichi.accounts import lockout
 from zhichi.accounts.models import ApiToken, Organisation, Role, TokenState
@@ -46,7 +46,7 @@ class LoginForm(StyledFormMixin, AuthenticationForm):
 
 class TokenForm(StyledForm):
     name = forms.CharField(
-        label=_("Name"),
+        label=pgettext_lazy("API token", "Name"),
         max_length=ApiToken._meta.get_field("name").max_length,
         help_text=_("What the token is for, e.g. the system that will use it."),
     )
