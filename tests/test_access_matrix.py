@@ -259,6 +259,18 @@ OBJECT_ENDPOINTS += [
         HEADS,
         {"level": 3, "reason": "涉众风险高", "version": "{case_version}"},
     ),
+    # the world's case is open: a head passes the access check and is told there is nothing to
+    # reopen (reopening itself: tests/cases/test_four_eyes.py)
+    Endpoint(
+        "api:reopen",
+        "api",
+        "post",
+        "/api/v1/cases/{case}/reopen",
+        422,
+        CASE_VIEWERS,
+        HEADS,
+        {"reason": "发现新的欠薪事实"},
+    ),
     Endpoint(
         "api:approve",
         "api",
@@ -375,6 +387,16 @@ OBJECT_ENDPOINTS += [
         CASE_VIEWERS,
         HEADS,
         {"level": "3", "reason": "涉众风险高", "version": "{case_version}"},
+    ),
+    Endpoint(
+        "cases:case_reopen",
+        "page",
+        "post",
+        "/cases/{case}/reopen/",
+        422,
+        CASE_VIEWERS,
+        HEADS,
+        {"reason": "发现新的欠薪事实"},
     ),
     Endpoint(
         "cases:approval_approve",

@@ -102,6 +102,33 @@ def test_chain_through_the_approvals_api(users, api, acase):
     assert funds["notification_due"]["due"] > today
 
 
+def test_a_heads_own_opinion_waits_in_the_chiefs_inbox_and_the_head_gets_403_item5(
+    users, api, acase
+):
+    a = api("civil1").post(f"/api/v1/cases/{acase.pk}/assistance", application_data(acase)).json()
+    body = api("civilhead").post(f"/api/v1/assistance/{a['id']}/opinion", opinion_data()).json()
+    review = body["approval_id"]
+
+    refused = api("civilhead").post(
+        f"/api/v1/approvals/{review}/approve", {"reason": "同意"}, headers={"Accept-Language": "en"}
+    )
+
+    assert refused.status_code == 403
+    assert "another person must decide" in refused.json()["detail"]
+    assert api("civilhead").get("/api/v1/approvals").json() == []
+    inbox = api("chief").get("/api/v1/approvals").json()
+    assert [(x["id"], x["escalated_from"], x["payload"]["step"]) for x in inbox] == [
+        (review, "head", "review")
+    ]
+    assert api("chief").post(f"/api/v1/approvals/{review}/approve").status_code == 200
+    body = api("civil1").get(f"/api/v1/assistance/{a['id']}").json()
+    decision = body["approval_id"]
+    assert api("civilhead").post(f"/api/v1/approvals/{decision}/approve").status_code == 403
+    assert api("chief").post(f"/api/v1/approvals/{body['approval_id']}/approve").status_code == 200
+    body = api("civil1").get(f"/api/v1/assistance/{a['id']}").json()
+    assert (body["status"], body["granted_amount"]) == ("granted", "20000.00")
+
+
 def test_opinion_above_cap_adds_special_step_ja4(users, api, acase):
     a = (
         api("civil1")

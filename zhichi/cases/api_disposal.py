@@ -16,7 +16,7 @@ from zhichi.cases.api import CaseOut, _load
 from zhichi.cases.ledger import ledger_for
 from zhichi.cases.models import Approval, ApprovalStatus, CaseShare, Visit
 from zhichi.cases.presenters import case_out
-from zhichi.cases.services import approvals, disposal, facts
+from zhichi.cases.services import approvals, disposal, facts, reopening
 
 cases_router = Router()
 approvals_router = Router()
@@ -63,6 +63,12 @@ class ApprovalOut(Schema):
     kind: str
     payload: dict[str, Any]
     required_role: str
+    escalated_from: str | None = Field(
+        None,
+        description="the role the step would have gone to had its proposer not been the only one "
+        "holding it (four eyes: it went to required_role instead)",
+    )
+    escalation_note: str = Field("", description="why it went a level up, in plain words")
     status: str
     requested_by: str
     requested_at: str
@@ -149,6 +155,11 @@ class LevelIn(Schema):
     version: int = Field(..., description="the case version you read (409 when stale)")
 
 
+class ReopenIn(Schema):
+    reason: str
+    version: int | None = Field(None, description="the case version you read (409 when stale)")
+
+
 class LedgerRowOut(Schema):
     claimant_party_id: int
     name: str
@@ -176,6 +187,8 @@ def approval_out(a: Approval) -> dict:
         "kind": a.kind,
         "payload": a.payload,
         "required_role": a.required_role,
+        "escalated_from": a.escalated_from or None,
+        "escalation_note": a.escalation_note,
         "status": a.status,
         "requested_by": a.requested_by.username,
         "requested_at": a.requested_at.isoformat(),
@@ -305,6 +318,24 @@ def set_level(request, case_id: int, payload: LevelIn):
         actor=request.auth,
         version=payload.version,
     )
+    return case_out(_load(case.pk))
+
+
+@cases_router.post(
+    "/{case_id}/reopen",
+    response={200: CaseOut, 202: ApprovalOut, **WRITE_ERRORS},
+    summary="A head reopens a closed case, or asks a second person to (four eyes)",
+)
+def reopen(request, case_id: int, payload: ReopenIn):
+    """200: the case, open again at the stage it was closed from. 202: the head closed the case
+    or handles it, so the reopening waits for another head of the department or the chief
+    procurator (the approval; the case reopens when it is approved)."""
+    case = _case(request, case_id)
+    done = reopening.reopen_case(
+        case_id=case.pk, actor=request.auth, data=_data(payload), version=payload.version
+    )
+    if done.approval is not None:
+        return Status(202, approval_out(done.approval))
     return case_out(_load(case.pk))
 
 

@@ -356,6 +356,20 @@ class LevelForm(DisposalForm):
         return int(value) if value.isdigit() else value
 
 
+class ReopenForm(DisposalForm):
+    """A head reopens a closed case; their own closure needs a second person (four eyes)."""
+
+    key = "reopen"
+
+    reason = text_field(
+        gettext_lazy("Reason for reopening"), required=True, rows=2, max_length=2000
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def payload(self) -> dict:
+        return {"reason": self.text("reason")}
+
+
 class DecisionForm(DisposalForm):
     """Approve (reason optional) or reject (reason required) one approval."""
 

@@ -10,7 +10,7 @@ from django.db.models import Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from zhichi.accounts.models import Department, Organisation
+from zhichi.accounts.models import Department, Organisation, Role
 from zhichi.core import stages
 from zhichi.parties.models import Party
 
@@ -293,6 +293,7 @@ class ApprovalKind(models.TextChoices):
     SUPPORT_DECISION = "support_decision", _("Support decision")
     ASSISTANCE = "assistance", _("Judicial assistance")
     SUGGESTION = "suggestion", _("Procuratorial suggestion")
+    REOPENING = "reopening", _("Reopening a closed case")
 
 
 class ApprovalStatus(models.TextChoices):
@@ -309,9 +310,13 @@ class Approval(models.Model):
     kind = models.CharField(max_length=30, choices=ApprovalKind.choices)
     payload = models.JSONField(default=dict)
     required_role = models.CharField(max_length=16)
+    # four eyes: the role the step would have gone to when its proposer is the only one holding
+    # it, so the approval went a level up (required_role); empty when it was not moved
+    escalated_from = models.CharField(max_length=16, blank=True, default="")
     status = models.CharField(
         max_length=10, choices=ApprovalStatus.choices, default=ApprovalStatus.PENDING, db_index=True
     )
+    # who proposed it (gave the opinion): never the one who decides it
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
@@ -327,6 +332,20 @@ class Approval(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case.number} {self.kind} {self.status}"
+
+    @property
+    def escalation_note(self) -> str:
+        """Why the approval went a level up (four eyes), for the inbox and the record; or ""."""
+        return str(ESCALATION_NOTES.get(self.escalated_from, ""))
+
+
+# four eyes: the one level-up that exists (cases.services.approvals.NEXT_LEVEL), said plainly
+ESCALATION_NOTES = {
+    Role.HEAD: _(
+        "Sent to the chief procurator because the department head proposed it: "
+        "nobody decides their own proposal."
+    ),
+}
 
 
 class CourtEventKind(models.TextChoices):

@@ -53,17 +53,16 @@ def _approval(e: TimelineEvent) -> str:
     kind = e.data.get("kind")
     if kind and kind != ApprovalKind.SUPPORT_DECISION:
         what = choice_label(ApprovalKind, kind)
-        if e.data.get("role") == "chief":
-            if e.data.get("approved"):
-                return _("Chief procurator approved: %(what)s") % {"what": what}
-            return _("Chief procurator rejected: %(what)s") % {"what": what}
+    else:
+        what = SUPPORT_LABELS.get(e.data.get("decision"), "")
+    # the role that decided: a head's own proposal is decided by the chief procurator (four eyes)
+    if e.data.get("role") == "chief":
         if e.data.get("approved"):
-            return _("Head approved: %(decision)s") % {"decision": what}
-        return _("Head rejected: %(decision)s") % {"decision": what}
-    decision = SUPPORT_LABELS.get(e.data.get("decision"), "")
+            return _("Chief procurator approved: %(what)s") % {"what": what}
+        return _("Chief procurator rejected: %(what)s") % {"what": what}
     if e.data.get("approved"):
-        return _("Head approved: %(decision)s") % {"decision": decision}
-    return _("Head rejected: %(decision)s") % {"decision": decision}
+        return _("Head approved: %(decision)s") % {"decision": what}
+    return _("Head rejected: %(decision)s") % {"decision": what}
 
 
 def yuan_text(value) -> str:

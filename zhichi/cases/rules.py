@@ -136,9 +136,12 @@ def CLOSED_REFUSAL() -> str:
 
 
 def can_approve(user, approval) -> bool:
-    """An approval is decided by the role the rules reserve it to, in the case's department."""
+    """An approval is decided by the role the rules reserve it to, in the case's department, and
+    never by the person who proposed it (four eyes, decision 0005)."""
     case = approval.case
     if not _active(user) or user.organisation_id != case.organisation_id:
+        return False
+    if user.pk == approval.requested_by_id:
         return False
     if approval.required_role == Role.HEAD:
         return user.role == Role.HEAD and user.department_id == case.department_id
@@ -152,6 +155,12 @@ def can_override_level(user, case: Case) -> bool:
         and user.organisation_id == case.organisation_id
         and user.department_id == case.department_id
     )
+
+
+def can_reopen(user, case: Case) -> bool:
+    """Reopening a closed case: a head of its department (API.md); a head's own closure needs a
+    second person (services.reopening, four eyes)."""
+    return can_override_level(user, case)
 
 
 def can_unmask(user, case: Case) -> bool:

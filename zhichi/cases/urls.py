@@ -31,6 +31,7 @@ urlpatterns = [
     ),
     path("<int:pk>/close/", views_disposal.close_case, name="case_close"),
     path("<int:pk>/level/", views_disposal.override_level, name="case_level"),
+    path("<int:pk>/reopen/", views_disposal.reopen_case, name="case_reopen"),
     path("<int:pk>/facts/", views_disposal.update_facts, name="case_facts"),
     path("shares/<int:share_id>/revoke/", views_disposal.revoke_share, name="share_revoke"),
 ]

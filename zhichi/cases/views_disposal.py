@@ -35,6 +35,7 @@ from zhichi.cases.forms_disposal import (
     LevelForm,
     MediationForm,
     PaymentForm,
+    ReopenForm,
     SupportDecisionForm,
     VisitPlanForm,
     VisitRecordForm,
@@ -55,7 +56,7 @@ from zhichi.cases.models import (
     Stage,
     Visit,
 )
-from zhichi.cases.services import approvals, disposal, facts
+from zhichi.cases.services import approvals, disposal, facts, reopening
 from zhichi.cases.services.derived import deadline_state, working_days_left
 from zhichi.core import stages
 from zhichi.errors import InvalidInput, NotPermitted, StaleVersion
@@ -135,7 +136,7 @@ def pending_approvals_for(user):
     )
     if user.role == Role.HEAD:
         qs = qs.filter(case__department_id=user.department_id)
-    return qs
+    return qs.exclude(requested_by=user)  # four eyes: never one's own proposal
 
 
 def is_approver(user) -> bool:
@@ -234,6 +235,11 @@ def disposal_context(request, case: Case, *, forms: dict | None = None, failure=
         shown["level"] = LevelForm(
             initial={"level": str(case.level or ""), "version": case.version}
         )
+    waiting_reopening = None
+    if case.status == CaseStatus.CLOSED and rules.can_reopen(user, case):
+        waiting_reopening = reopening.pending_reopening(case)
+        if waiting_reopening is None:
+            shown["reopen"] = ReopenForm(initial={"version": case.version})
     for key, form in forms.items():
         if key in shown or (may_work and key.startswith("visit:")):
             shown[key] = form
@@ -288,6 +294,8 @@ def disposal_context(request, case: Case, *, forms: dict | None = None, failure=
         "only_closing_left": [s["stage"] for s in steps] == [stages.CLOSED],
         "may_work": may_work,
         "may_set_level": may_set_level,
+        "waiting_reopening": waiting_reopening,
+        "reopen_needs_approval": "reopen" in shown and reopening.closed_by_self(user, case),
         "forms": shown,
         "actions": actions,
         "open_action": opened,
@@ -315,18 +323,33 @@ def _render_case(request, case: Case, *, key: str, form, exc: InvalidInput):
     return render(request, "cases/case_detail.html", context, status=422)
 
 
-def _submit(request, case: Case, *, key: str, form, call, anchor: str, success: str):
+def forbidden(request, exc: NotPermitted):
+    """403 with the service's reason (e.g. four eyes: "you proposed this"), audited there."""
+    return render(request, "403.html", {"message": str(exc)}, status=403)
+
+
+def _submit(request, case: Case, *, key: str, form, call, anchor: str, success):
+    """``success``: the message, or a function of what the service returned that makes it."""
     try:
-        call()
+        result = call()
     except NotPermitted as exc:
-        raise PermissionDenied(str(exc)) from exc
+        return forbidden(request, exc)
     except StaleVersion:
         messages.error(request, stale_message())
         return redirect(_case_url(case, anchor))
     except InvalidInput as exc:
         return _render_case(request, case, key=key, form=form, exc=exc)
-    messages.success(request, success)
+    messages.success(request, success(result) if callable(success) else success)
     return redirect(_case_url(case, anchor))
+
+
+def _sent_to(approval: Approval) -> str:
+    """Where a proposal went, for the proposer's confirmation."""
+    if approval.escalated_from:
+        return approval.escalation_note
+    if approval.required_role == Role.CHIEF:
+        return _("Sent to the chief procurator for approval.")
+    return _("Sent to the department head for approval.")
 
 
 @login_required
@@ -361,7 +384,7 @@ def propose_support(request, pk: int):
             case_id=case.pk, actor=request.user, data=form.payload()
         ),
         anchor="litigation",
-        success=_("Proposal sent to the department head for approval."),
+        success=_sent_to,
     )
 
 
@@ -477,6 +500,31 @@ def override_level(request, pk: int):
     )
 
 
+def _reopened(done: reopening.Reopening) -> str:
+    if done.approval is None:
+        return _("Case reopened at its stage before closing.")
+    text = _("You closed or handle this case, so a second person decides the reopening. %(where)s")
+    return text % {"where": _sent_to(done.approval)}
+
+
+@login_required
+@require_POST
+def reopen_case(request, pk: int):
+    case = rules.get_case_for(request.user, pk)
+    form = ReopenForm(request.POST)
+    return _submit(
+        request,
+        case,
+        key="reopen",
+        form=form,
+        call=lambda: reopening.reopen_case(
+            case_id=case.pk, actor=request.user, data=form.payload(), version=form.version()
+        ),
+        anchor="",
+        success=_reopened,
+    )
+
+
 @login_required
 @require_POST
 def update_facts(request, pk: int):
@@ -559,7 +607,7 @@ def _decide(request, approval_id: int, *, approve: bool):
             approval_id=approval.pk, actor=request.user, approve=approve, reason=form.text("reason")
         )
     except NotPermitted as exc:
-        raise PermissionDenied(str(exc)) from exc
+        return forbidden(request, exc)
     except InvalidInput as exc:
         if any(e.field == "status" for e in exc.errors):  # decided meanwhile: nothing to show
             messages.error(request, exc.detail)

@@ -9,11 +9,20 @@ An app registers a hook per approval kind (``register_approval_hook``) from ``Ap
 The hook runs inside the deciding transaction, after the approval row is saved: it moves the
 app's own record on (e.g. opens the next step of a chain) and may refuse the decision with
 ``InvalidInput``, which rolls everything back.
+
+Four eyes, for every chain alike (docs/decisions/0005-four-eyes.md): whoever proposed an approval
+(``requested_by``: the officer's opinion, the head's draft) never decides it. ``route`` picks who
+decides when the approval is opened: the step's role without the proposer; where the proposer is
+the only one holding that role, the next level up (a head's own proposal goes to the chief
+procurator, and the approval says why); where there is no level up (the chief procurator's own
+proposal and no other chief), the proposal is refused with a 422 that says who must decide.
+``decide_approval`` refuses the proposer (403, audited as denied) whatever the role.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from django.db import transaction
 from django.utils import timezone
@@ -55,7 +64,8 @@ def present(approval: Approval) -> dict:
 
 
 def approvers(case: Case, role: str):
-    """The active users who may decide an approval for ``role`` on ``case`` (rules.can_approve)."""
+    """The active users holding ``role`` for ``case``: those who decide its approvals for that
+    role, less each approval's proposer (rules.can_approve)."""
     users = User.objects.filter(organisation_id=case.organisation_id, role=role, is_active=True)
     if role == Role.HEAD:
         if not case.department_id:
@@ -70,6 +80,48 @@ def refusal_for(role: str) -> str:
     return _("This approval is reserved to the department head.")
 
 
+def OWN_PROPOSAL() -> str:
+    return _(
+        "You proposed this, so another person must decide it: nobody approves their own proposal."
+    )
+
+
+# four eyes: where the proposer is the only one holding a step's role, the step goes here
+NEXT_LEVEL = {Role.HEAD: Role.CHIEF}
+
+
+@dataclass(frozen=True)
+class Route:
+    """Who decides an approval: ``role`` (without the proposer); ``escalated_from`` the role it
+    would have gone to had its proposer not been the only one holding it."""
+
+    role: str
+    escalated_from: str = ""
+
+
+def route(case: Case, role: str, proposer: User) -> Route:
+    """The role that decides a step ``proposer`` asks ``role`` for (four eyes).
+
+    Someone other than the proposer holds the role: that role (the proposer is left out). The
+    proposer is the only one: the next level up, or a 422 naming who must decide where there is
+    none. Nobody holds it at all (a vacancy, not a four-eyes question): the role, as asked.
+    """
+    holders = approvers(case, role)
+    if holders.exclude(pk=proposer.pk).exists() or not holders.filter(pk=proposer.pk).exists():
+        return Route(role)
+    up = NEXT_LEVEL.get(role)
+    if up is None:
+        # the chief procurator's own proposal with no other chief: the procuratorial committee
+        # that would decide it is not modelled, so the proposal is refused (decision 0005)
+        message = _(
+            "Only a chief procurator may approve this, and you are the only one, so you cannot "
+            "propose it yourself: let the case officer or the department head propose it, or "
+            "have another chief procurator (a deputy holding that role) set up to decide it."
+        )
+        raise InvalidInput([FieldError("approval", "no_other_approver", message)], detail=message)
+    return Route(route(case, up, proposer).role, escalated_from=role)
+
+
 def request_approval(
     *,
     case: Case,
@@ -80,20 +132,31 @@ def request_approval(
     text: str,
     url: str = "",
 ) -> Approval:
-    """Open an approval and tell everyone who may decide it (call inside the transaction).
+    """Open an approval that ``actor`` proposes and tell everyone who may decide it (call inside
+    the transaction). The step goes to ``required_role``, or a level up when ``actor`` is the only
+    one holding it (``route``, four eyes); ``actor`` is kept as the proposer.
 
     ``payload`` is kept with the approval: ``reasons`` (the proposal's text) and ``url`` (where
     the subject is) are displayed in the inbox, with the line the kind's presenter makes from the
     rest (``register_approval_presenter``).
     """
+    routed = route(case, required_role, actor)
     approval = Approval.objects.create(
         case=case,
         kind=kind,
         payload=payload,
-        required_role=required_role,
+        required_role=routed.role,
+        escalated_from=routed.escalated_from,
         requested_by=actor,
     )
-    for user in approvers(case, required_role):
+    if routed.escalated_from:
+        record(
+            action="approval.escalate",
+            actor=actor,
+            obj=approval,
+            detail={"kind": kind, "from": routed.escalated_from, "to": routed.role},
+        )
+    for user in approvers(case, routed.role).exclude(pk=actor.pk):
         notify(
             user=user,
             kind="approval",
@@ -106,6 +169,16 @@ def request_approval(
 
 def decide_approval(*, approval_id: int, actor: User, approve: bool, reason: str = "") -> Approval:
     approval = Approval.objects.select_related("case").get(pk=approval_id)
+    if approval.requested_by_id == actor.pk:
+        # four eyes, before any other rule: the message says why, whatever the actor's role
+        record(
+            action="approval.decide",
+            actor=actor,
+            obj=approval,
+            outcome="denied",
+            detail={"reason": "own_proposal"},
+        )
+        raise NotPermitted(OWN_PROPOSAL())
     if not rules.can_approve(actor, approval):
         record(action="approval.decide", actor=actor, obj=approval, outcome="denied")
         raise NotPermitted(refusal_for(approval.required_role))
