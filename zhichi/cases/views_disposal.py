@@ -348,8 +348,8 @@ def _sent_to(approval: Approval) -> str:
     if approval.escalated_from:
         return approval.escalation_note
     if approval.required_role == Role.CHIEF:
-        return _("Sent to the chief procurator for approval.")
-    return _("Sent to the department head for approval.")
+        return _("Proposal sent to the chief procurator for approval.")
+    return _("Proposal sent to the department head for approval.")
 
 
 @login_required
