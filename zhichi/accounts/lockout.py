@@ -33,6 +33,7 @@ from django.db.models import Count, Max, Sum
 from django.dispatch import receiver
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 
 from zhichi.audit.services import record
 
@@ -98,8 +99,9 @@ def seconds_to_wait(request, username: str) -> int:
 
 # --- the known-device cookie -------------------------------------------------------------------
 def _device_mark(user) -> str:
-    # tied to the password and the security stamp: a new password, or a disable, forgets devices
-    return user.get_session_auth_hash()[:16]
+    # tied to the password and the security stamp: a new password, or a disable, forgets devices;
+    # a hash of its own, so the cookie (signed, but readable) shows nothing of the session hash
+    return salted_hmac(KNOWN_DEVICE_SALT, user.get_session_auth_hash()).hexdigest()[:20]
 
 
 def _device_entries(request) -> list[list[str]]:
