@@ -278,11 +278,10 @@ def test_partner_lead_becomes_case_transferred_to_criminal_department_and_answer
     page.goto(case_path)
     expect(page.locator("main h1")).to_have_text(case.number)
     expect(page.locator(".zc-page-header h1 + .badge")).to_have_text(stage_text)
-    rows = page.locator("section#transfers tbody tr")
-    expect(rows).to_have_count(1)
-    expect(rows.first).to_contain_text(transfer.number)
-    expect(rows.first.locator(".badge")).to_have_text(status_label(TransferStatus.ANSWERED))
-    # not a side of the transfer: no link to it, and nothing to send
+    # the transfer to the criminal department is the procuratorate's own (issue 12 item 6): the
+    # bureau sees neither it nor a link to it, and nothing to send
+    expect(page.locator("section#transfers tbody tr")).to_have_count(0)
+    expect(page.locator("main")).not_to_contain_text(transfer.number)
     expect(page.locator(f'a[href="{transfer_path}"]')).to_have_count(0)
     expect(page.locator('a[href^="/transfers/new/"]')).to_have_count(0)
     overview = page.locator("section#overview")

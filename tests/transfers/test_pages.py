@@ -210,15 +210,22 @@ def test_a_partner_case_page_hides_grading_reasons_and_approvals(users, web):
         assert cp.party.id_number_masked in page
 
 
-def test_a_partner_sees_only_the_kind_and_state_of_transfers_it_is_not_a_side_of(users, web):
+def test_item6_a_partner_sees_only_the_transfers_it_is_a_side_of_on_the_case_page(users, web):
+    # issue 12 item 6: an internal transfer (criminal lead) is not the referring bureau's business
     case = wage_case(users, consent=True, seq="86")
-    t = send(users, case, **CRIMINAL)
+    internal = send(users, case, **CRIMINAL)
+    own = send(users, case, to_org="WHHRSS", kind="labour_inspection")
 
     r = web("hrss1").get(f"/cases/{case.pk}/")
 
     page = r.content.decode()
-    assert t.number in page and f'href="/transfers/{t.pk}/"' not in page
-    assert web("hrss1").get(f"/transfers/{t.pk}/").status_code == 404
+    section = next(s for s in r.context["extra_sections"] if s["key"] == "transfers")
+    assert [row["transfer"].pk for row in section["ctx"]["rows"]] == [own.pk]
+    assert internal.number not in page and own.number in page
+    assert f'href="/transfers/{own.pk}/"' in page
+    assert web("hrss1").get(f"/transfers/{internal.pk}/").status_code == 404
+    staff = web("civil1").get(f"/cases/{case.pk}/").content.decode()
+    assert internal.number in staff and own.number in staff
 
 
 def test_the_transfer_page_masks_an_individual_business_credit_code(users, web):

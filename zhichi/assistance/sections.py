@@ -47,12 +47,16 @@ def register_all() -> None:
             template="assistance/_transfer_section.html",
             context=transfer_section,
             order=50,
+            partners=True,  # the legal aid centre answers the referral here
         ),
     )
     register_approval_hook(ApprovalKind.ASSISTANCE, services.on_approval_decided)
     register_approval_presenter(ApprovalKind.ASSISTANCE, services.present_approval)
+    # judicial assistance is the procuratorate's own: its deadlines stay internal (C8)
     register_deadline_source(
-        assistance_deadlines, kinds={"assistance_decision", "assistance_notification"}
+        assistance_deadlines,
+        kinds={"assistance_decision", "assistance_notification"},
+        partner_kinds=frozenset(),
     )
     for kind, describe in EVENT_LABELS.items():
         register_event_label(kind, describe)

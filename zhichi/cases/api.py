@@ -12,7 +12,8 @@ from zhichi.audit.services import record
 from zhichi.cases import rules, services
 from zhichi.cases.filters import filter_cases
 from zhichi.cases.models import Case
-from zhichi.cases.presenters import PARTNER_EVENT_KINDS, case_out, timeline_out
+from zhichi.cases.partner_view import sees_internal, visible_records
+from zhichi.cases.presenters import case_out, timeline_for, timeline_out
 from zhichi.errors import FieldError, InvalidInput, NotPermitted
 
 router = Router()
@@ -124,8 +125,11 @@ def list_cases(
                 "level": c.level,
                 "status": c.status,
                 "opened_on": c.opened_on.isoformat(),
-                "officer": c.officer.username if c.officer else None,
-                "flags": c.flags,
+                # what the case body leaves out for outsiders, the list leaves out too (C8)
+                "officer": c.officer.username
+                if c.officer and sees_internal(request.auth, c.organisation_id)
+                else None,
+                "flags": c.flags if sees_internal(request.auth, c.organisation_id) else [],
                 "summary": c.summary,
             }
             for c in rows
@@ -143,7 +147,7 @@ def get_case(request, case_id: int, unmask: bool = False):
             record(action="case.unmask", actor=request.auth, obj=case, outcome="denied")
             raise NotPermitted(_("Your role may not see full identifiers."))
         record(action="case.unmask", actor=request.auth, obj=case, detail={"via": "api"})
-    return case_out(case, unmasked=unmask, partner=rules.is_partner_view(request.auth))
+    return case_out(case, unmasked=unmask, view=visible_records(request.auth, case))
 
 
 @router.get(
@@ -152,11 +156,9 @@ def get_case(request, case_id: int, unmask: bool = False):
     summary="Timeline, oldest first",
 )
 def case_timeline(request, case_id: int):
+    """What the caller may see: a partner agency gets the milestones and its own transfers."""
     case = rules.get_case_for(request.auth, case_id)
-    events = case.timeline.select_related("actor").order_by("at", "id")
-    if rules.is_partner_view(request.auth):
-        events = events.filter(kind__in=PARTNER_EVENT_KINDS)
-    return [timeline_out(e) for e in events]
+    return [timeline_out(e, text) for e, text in timeline_for(visible_records(request.auth, case))]
 
 
 @router.post(

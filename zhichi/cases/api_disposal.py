@@ -15,6 +15,7 @@ from zhichi.cases import services as case_services
 from zhichi.cases.api import CaseOut, _load
 from zhichi.cases.ledger import ledger_for
 from zhichi.cases.models import Approval, ApprovalStatus, CaseShare, Visit
+from zhichi.cases.partner_view import sees_internal
 from zhichi.cases.presenters import case_out
 from zhichi.cases.services import approvals, disposal, facts, reopening
 
@@ -198,7 +199,8 @@ def approval_out(a: Approval) -> dict:
     }
 
 
-def visit_out(v: Visit) -> dict:
+def visit_out(v: Visit, *, notes: bool = True) -> dict:
+    """``notes``: the findings, which are the procuratorate's own (hidden from partners, C8)."""
     return {
         "id": v.pk,
         "case_id": v.case_id,
@@ -206,8 +208,8 @@ def visit_out(v: Visit) -> dict:
         "target": v.target,
         "method": v.method,
         "done_on": v.done_on.isoformat() if v.done_on else None,
-        "findings": v.findings,
-        "remaining_problems": v.remaining_problems,
+        "findings": v.findings if notes else "",
+        "remaining_problems": v.remaining_problems if notes else "",
         "paid_in_full": v.paid_in_full,
     }
 
@@ -290,7 +292,8 @@ def plan_visit(request, case_id: int, payload: VisitIn):
 )
 def list_visits(request, case_id: int):
     case = _case(request, case_id)
-    return [visit_out(v) for v in case.visits.all()]
+    notes = sees_internal(request.auth, case.organisation_id)
+    return [visit_out(v, notes=notes) for v in case.visits.all()]
 
 
 @cases_router.post(
@@ -521,7 +524,7 @@ def share_out(s: CaseShare) -> dict:
 def _own_case(request, case_id: int):
     """Shares are the owning procuratorate's business: others get 404 as for a hidden case."""
     case = _case(request, case_id)
-    if not rules.is_own_case(request.auth, case) or rules.is_partner_view(request.auth):
+    if not sees_internal(request.auth, case.organisation_id):
         raise Http404
     return case
 

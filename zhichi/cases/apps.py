@@ -8,6 +8,12 @@ class CasesConfig(AppConfig):
     verbose_name = _("Cases")
 
     def ready(self) -> None:
+        from zhichi import page_sections
+        from zhichi.cases import partner_view
+
+        # who sees which section of every page: partners only those declared for them (C8)
+        page_sections.set_audience(partner_view.shows_section)
+
         from zhichi.cases.models import ApprovalKind
         from zhichi.cases.presenters import register_event_label
         from zhichi.cases.services import reopening

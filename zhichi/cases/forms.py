@@ -18,7 +18,7 @@ class CaseFilterForm(StyledForm):
     flag = forms.ChoiceField(label=_("Flag"), required=False)
     mine = forms.BooleanField(label=_("Only my cases"), required=False)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, flags: bool = True, **kwargs):
         super().__init__(*args, **kwargs)
         anything = [("", _("Any"))]
         self.fields["stage"].choices = anything + list(Stage.choices)
@@ -30,6 +30,8 @@ class CaseFilterForm(StyledForm):
         ]
         self.fields["category"].choices = anything + list(Category.choices)
         self.fields["flag"].choices = anything + list(Flag.choices)
+        if not flags:
+            del self.fields["flag"]
 
 
 class StageForm(StyledForm):

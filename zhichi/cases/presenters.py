@@ -16,6 +16,7 @@ from zhichi.cases.models import (
     Stage,
     TimelineEvent,
 )
+from zhichi.cases.partner_view import VisibleRecords
 from zhichi.cases.services.derived import deadline_state
 
 
@@ -131,10 +132,18 @@ def _stage(value) -> str:
         return str(value or "")
 
 
-def describe_event(event: TimelineEvent) -> str:
+def describe_event(event: TimelineEvent, *, note: bool = True) -> str:
+    """The event's sentence; ``note`` adds the free text typed with it (internal for partners:
+    ``VisibleRecords.shows_note``)."""
     describe = EVENT_LABELS.get(event.kind)
     headline = describe(event) if describe else event.kind
-    return f"{headline}: {event.summary}" if event.summary else headline
+    return f"{headline}: {event.summary}" if event.summary and note else headline
+
+
+def timeline_for(view: VisibleRecords) -> list[tuple[TimelineEvent, str]]:
+    """The case's history as ``view`` lets its viewer see it, oldest first, with the sentences:
+    the page and the API show the same."""
+    return [(e, describe_event(e, note=view.shows_note(e))) for e in view.timeline()]
 
 
 def money(value: Decimal | None) -> str | None:
@@ -149,7 +158,8 @@ def money_summary(case: Case) -> dict[str, str]:
     }
 
 
-def deadlines_out(case: Case) -> list[dict]:
+def deadlines_out(case: Case, view: VisibleRecords | None = None) -> list[dict]:
+    deadlines = case.deadlines.all()
     return [
         {
             "kind": d.kind,
@@ -159,33 +169,15 @@ def deadlines_out(case: Case) -> list[dict]:
             "rule": d.rule,
             "calendar_complete": d.calendar_complete,
         }
-        for d in case.deadlines.all()
+        for d in (view.deadlines(deadlines) if view is not None else deadlines)
     ]
 
 
-# What partner staff see of a case's history (C8): milestones, not the internal deliberation
-# (approvals, grading, visit findings, facts under review).
-PARTNER_EVENT_KINDS = frozenset(
-    {
-        "case_opened",
-        "stage_changed",
-        "mediation",
-        "court_event",
-        "payment",
-        "case_closed",
-        "transfer_send",
-        "transfer_receive",
-        "transfer_accept",
-        "transfer_reject",
-        "transfer_answer",
-        "transfer_close",
-        "joint_action",
-    }
-)
-
-
-def case_out(case: Case, *, unmasked: bool = False, partner: bool = False) -> dict:
-    """The API's case body; ``partner`` leaves out the internal fields (C8)."""
+def case_out(case: Case, *, unmasked: bool = False, view: VisibleRecords | None = None) -> dict:
+    """The API's case body as ``view`` lets its reader see it (zhichi/cases/partner_view.py):
+    an outsider gets neither the internal fields nor the internal deadlines (C8). None for the
+    answer to a write, which only the case's own staff can make."""
+    internal = view is None or view.internal
     parties = list(case.parties.all())
     claimants = []
     for cp in parties:
@@ -235,14 +227,14 @@ def case_out(case: Case, *, unmasked: bool = False, partner: bool = False) -> di
         "claimants": claimants,
         "respondents": respondents,
         "money": money_summary(case),
-        "deadlines": deadlines_out(case),
+        "deadlines": deadlines_out(case, view),
         "risk": {"score": case.risk_score, "reasons": case.risk_reasons},
         "outcome": case.outcome or None,
         "flags": case.flags,
         "criminal_check": case.criminal_check or {},
         "version": case.version,
     }
-    if partner:
+    if not internal:
         body["level_reasons"] = []
         body["risk"] = {"score": None, "reasons": []}
         body["criminal_check"] = {}
@@ -251,10 +243,11 @@ def case_out(case: Case, *, unmasked: bool = False, partner: bool = False) -> di
     return body
 
 
-def timeline_out(event: TimelineEvent) -> dict:
+def timeline_out(event: TimelineEvent, text: str) -> dict:
+    """One timeline entry of the API; ``text`` as ``timeline_for`` describes it."""
     return {
         "at": event.at.isoformat(),
         "kind": event.kind,
         "actor": event.actor.username if event.actor else None,
-        "summary": describe_event(event),
+        "summary": text,
     }

@@ -101,12 +101,6 @@ def get_case_for(user, pk, queryset=None) -> Case:
         raise Http404 from None
 
 
-def is_partner_view(user) -> bool:
-    """Partner staff see the partner fields only: masked identifiers, no grading reasons,
-    internal notes or approvals (C8)."""
-    return user.role == Role.PARTNER
-
-
 def is_own_case(user, case: Case) -> bool:
     """The case belongs to the user's own organisation (not merely shared with it)."""
     return _active(user) and user.organisation_id == case.organisation_id

@@ -16,7 +16,8 @@ from zhichi.cases import rules, services
 from zhichi.cases.filters import filter_cases
 from zhichi.cases.forms import CaseFilterForm, StageForm
 from zhichi.cases.models import Case, CaseStatus, PartyRole
-from zhichi.cases.presenters import PARTNER_EVENT_KINDS, describe_event
+from zhichi.cases.partner_view import is_partner, sees_internal, visible_records
+from zhichi.cases.presenters import timeline_for
 from zhichi.cases.views_disposal import disposal_context, workbench_context
 from zhichi.core import stages
 from zhichi.errors import InvalidInput, NotPermitted, StaleVersion
@@ -39,7 +40,7 @@ def workbench(request):
         .order_by("-opened_on", "-id")[:10]
     )
     leads = leads_visible_to(user).order_by("-created_at", "-id")
-    if user.role != "partner":
+    if not is_partner(user):
         leads = leads.filter(status=LeadStatus.NEW)
     return render(
         request,
@@ -56,17 +57,22 @@ def workbench(request):
 @login_required
 @require_GET
 def case_list(request):
-    filters = CaseFilterForm(request.GET or None)
-    qs = rules.cases_visible_to(request.user)
+    user = request.user
+    # flags are the procuratorate's own grading (C8): partner staff neither see nor filter them
+    filters = CaseFilterForm(request.GET or None, flags=not is_partner(user))
+    qs = rules.cases_visible_to(user)
     if filters.is_bound and filters.is_valid():
         d = filters.cleaned_data
-        qs = filter_cases(
-            qs, stage=d["stage"], level=d["level"], category=d["category"], q=d["q"], flag=d["flag"]
-        )
+        qs = filter_cases(qs, stage=d["stage"], level=d["level"], category=d["category"], q=d["q"])
+        if d.get("flag"):
+            # only among the cases whose flags the user sees: a filter must not reveal them
+            qs = filter_cases(qs.filter(organisation_id=user.organisation_id), flag=d["flag"])
         if d["mine"]:
-            qs = qs.filter(officer=request.user)
+            qs = qs.filter(officer=user)
     qs = qs.select_related("officer").order_by("-opened_on", "-id")
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    for case in page:
+        case.flags_shown = case.flags if sees_internal(user, case.organisation_id) else []
     return render(
         request,
         "cases/case_list.html",
@@ -74,17 +80,16 @@ def case_list(request):
     )
 
 
-def _timeline(user, case: Case):
-    events = case.timeline.select_related("actor").order_by("at", "id")
-    if rules.is_partner_view(user):
-        events = events.filter(kind__in=PARTNER_EVENT_KINDS)
-    return events
-
-
 def _case_context(request, case: Case, **extra):
     parties = list(case.parties.select_related("party").all())
+    # what this viewer may see of the case's records: the same policy as the API (C8)
+    view = visible_records(request.user, case)
     disposal = disposal_context(
-        request, case, forms=extra.pop("forms", None), failure=extra.pop("failure", None)
+        request,
+        case,
+        view=view,
+        forms=extra.pop("forms", None),
+        failure=extra.pop("failure", None),
     )
     # the stage form offers only the moves whose guards are met; closing is the close form
     targets = disposal["ready_targets"]
@@ -94,13 +99,13 @@ def _case_context(request, case: Case, **extra):
         "claimants": [p for p in parties if p.role == PartyRole.CLAIMANT],
         "respondents": [p for p in parties if p.role == PartyRole.RESPONDENT],
         "money": disposal["ledger"].totals,
-        "timeline": [(e, describe_event(e)) for e in _timeline(request.user, case)],
+        "timeline": timeline_for(view),
         "may_move": may_move and bool(targets),
         "may_move_later": may_move and not targets,
         "stage_form": extra.pop("stage_form", None)
         or StageForm(initial={"version": case.version}, targets=targets),
         "can_unmask": rules.can_unmask(request.user, case),
-        "partner_view": rules.is_partner_view(request.user),
+        "partner_view": view.partner,
         "extra_sections": sections_for("case", request, case),
         **disposal,
     }

@@ -56,6 +56,7 @@ from zhichi.cases.models import (
     Stage,
     Visit,
 )
+from zhichi.cases.partner_view import VisibleRecords, is_partner
 from zhichi.cases.services import approvals, disposal, facts, reopening
 from zhichi.cases.services.derived import deadline_state, working_days_left
 from zhichi.core import stages
@@ -174,23 +175,28 @@ ACTION_ORDER = (
 ACTION_ANCHOR = {"record_visit": "visits"}
 
 
-def disposal_context(request, case: Case, *, forms: dict | None = None, failure=None) -> dict:
-    """Everything the case page shows of disposal; ``forms`` replaces default (unbound) forms."""
+def disposal_context(
+    request, case: Case, *, view: VisibleRecords, forms: dict | None = None, failure=None
+) -> dict:
+    """Everything the case page shows of disposal, as ``view`` lets its viewer see it (C8);
+    ``forms`` replaces default (unbound) forms."""
     user = request.user
     today = timezone.localdate()
     forms = forms or {}
     ledger = ledger_for(case)
     claimants = [r.claimant for r in ledger.rows]
-    deadline_rows = _deadline_rows(case.deadlines.all(), today)
+    deadline_rows = _deadline_rows(view.deadlines(case.deadlines.all()), today)
     by_key = {r.deadline.key: r for r in deadline_rows}
     mediations = list(case.mediations.select_related("recorded_by").prefetch_related("instalments"))
     for m in mediations:
         m.instalment_rows = [(i, by_key.get(f"instalment:{i.pk}")) for i in m.instalments.all()]
-    approvals = list(
-        case.approvals.filter(kind=ApprovalKind.SUPPORT_DECISION).select_related(
-            "requested_by", "decided_by"
+    approvals = []
+    if view.internal:  # the support decision is the procuratorate's own
+        approvals = list(
+            case.approvals.filter(kind=ApprovalKind.SUPPORT_DECISION).select_related(
+                "requested_by", "decided_by"
+            )
         )
-    )
     for a in approvals:
         a.case = case
         a.decision_label = DECISION_LABELS.get(a.payload.get("decision"), "")
@@ -202,9 +208,10 @@ def disposal_context(request, case: Case, *, forms: dict | None = None, failure=
     visits = list(case.visits.select_related("recorded_by"))
     payments = list(case.payments.select_related("claimant__party", "recorded_by"))
 
+    # what a move still needs names the support decision: the case's own staff only
     steps = [
         {"stage": target, "label": Stage(target).label, "missing": missing}
-        for target, missing in guards.next_steps(case)
+        for target, missing in (guards.next_steps(case) if view.internal else [])
     ]
     ready = [s["stage"] for s in steps if not s["missing"] and s["stage"] != stages.CLOSED]
     is_open = case.status == CaseStatus.OPEN
@@ -639,7 +646,7 @@ def approval_reject(request, approval_id: int):
 def workbench_context(user) -> dict:
     """My deadlines (overdue first, then due within 7 days) and my visits due; fixed queries."""
     empty = {"my_deadlines": [], "visits_due": [], "show_disposal": False}
-    if not rules.may_see_cases(user) or user.role == Role.PARTNER:
+    if not rules.may_see_cases(user) or is_partner(user):
         return empty
     today = timezone.localdate()
     soon = today + timedelta(days=SOON_DAYS)

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 
 from zhichi.api_support import READ_ERRORS, WRITE_ERRORS, ErrorOut, ValidationErrorOut, keyset_page
-from zhichi.cases.rules import is_partner_view
+from zhichi.cases.partner_view import is_partner
 from zhichi.core import grading
 from zhichi.employers import rules, services
 from zhichi.employers.models import JointAction, JointActionPayment
@@ -414,4 +414,4 @@ def employer_profile_api(request, credit_code: str):
     score (explained by its reasons; not shown to partner staff). 422 for an invalid credit
     code; 404 when you can see nothing about it."""
     profile = employer_profile(request.auth, credit_code)
-    return profile_out(profile, partner=is_partner_view(request.auth))
+    return profile_out(profile, partner=is_partner(request.auth))

@@ -10,6 +10,7 @@ from zhichi.page_sections import Section, register
 
 def register_all() -> None:
     from zhichi.cases import presenters
+    from zhichi.cases.partner_view import register_party_records
     from zhichi.employers.presenters import describe_event
 
     register(
@@ -20,9 +21,22 @@ def register_all() -> None:
             template="employers/_case_section.html",
             context=case_section,
             order=50,
+            partners=True,  # the joint actions the partner took part in
         ),
     )
     presenters.register_event_label("joint_action", describe_event)
+    # on the case timeline, a joint action is seen by those who may see it: its participants
+    # (and the procuratorate's staff), not every partner the case is shared with (C8)
+    register_party_records(
+        "joint_action", events={"joint_action"}, records=party_joint_actions, summary=True
+    )
+
+
+def party_joint_actions(user, case):
+    """The case's joint actions ``user`` may see (for a partner: those it took part in)."""
+    from zhichi.employers.rules import joint_actions_visible_to
+
+    return joint_actions_visible_to(user).filter(case_links__case=case)
 
 
 def case_section(request, case) -> dict | None:

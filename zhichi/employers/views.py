@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from zhichi.cases.rules import is_partner_view
+from zhichi.cases.partner_view import is_partner
 from zhichi.employers import rules, services
 from zhichi.employers.forms import EmployerSearchForm, JointActionFilterForm, JointActionForm
 from zhichi.employers.models import JointAction
@@ -134,7 +134,7 @@ def employer_detail(request, credit_code: str):
         context = {"form": form, "q": "", "results": [], "limit": LIMIT}
         return render(request, "employers/employer_search.html", context, status=422)
     risk = None
-    if not is_partner_view(request.user):  # the assessment is internal, like the case's (C8)
+    if not is_partner(request.user):  # the assessment is internal, like the case's (C8)
         label, tone = RISK_BADGES[profile.risk.level]
         risk = {"label": label(), "tone": tone}
     context = {

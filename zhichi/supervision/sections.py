@@ -42,7 +42,10 @@ def register_all() -> None:
     )
     register_approval_hook(ApprovalKind.SUGGESTION, services.on_approval_decided)
     register_approval_presenter(ApprovalKind.SUGGESTION, services.present_approval)
-    register_deadline_source(services.deadline_source, kinds={"suggestion_reply"})
+    # suggestions are the procuratorate's own: their reply dates stay internal (C8)
+    register_deadline_source(
+        services.deadline_source, kinds={"suggestion_reply"}, partner_kinds=frozenset()
+    )
     register_reminder_source(reminders.suggestion_reminders)
     for kind, describe in EVENT_LABELS.items():
         register_event_label(kind, describe)
@@ -92,13 +95,12 @@ EVENT_LABELS = {
 
 def case_section(request, case) -> dict | None:
     """The case's suggestions with their state and reply date, and the drafting button for
-    those who may draft. Partner staff never see this section."""
-    from zhichi.cases.rules import is_partner_view
+    those who may draft. Not a partners' section: they never see it (C8)."""
     from zhichi.supervision import rules
     from zhichi.supervision.views import rows_for
 
     user = request.user
-    if is_partner_view(user) or not rules.may_see_suggestions(user):
+    if not rules.may_see_suggestions(user):
         return None
     suggestions = case.suggestions.order_by("-drafted_at", "-id")[:50]
     return {"case": case, "rows": rows_for(suggestions), "may_draft": rules.can_draft(user, case)}

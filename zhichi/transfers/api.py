@@ -11,6 +11,7 @@ from ninja import Field, Query, Router, Schema, Status
 
 from zhichi.api_support import READ_ERRORS, WRITE_ERRORS, ErrorOut, ValidationErrorOut, keyset_page
 from zhichi.audit.services import record
+from zhichi.cases.partner_view import sees_internal
 from zhichi.cases.rules import get_case_for
 from zhichi.errors import FieldError, InvalidInput, NotPermitted
 from zhichi.evidence.api import BINARY
@@ -110,7 +111,8 @@ def _iso(value):
 
 
 def transfer_out(t: Transfer, user) -> dict:
-    partner = user.role == "partner"
+    # the evaluator's advice is the sending procuratorate's own (C8)
+    internal = sees_internal(user, t.from_org_id)
     return {
         "id": t.pk,
         "number": t.number,
@@ -139,7 +141,7 @@ def transfer_out(t: Transfer, user) -> dict:
         "feedback_text": t.feedback_text,
         "feedback_result": t.feedback_result,
         "closed_at": _iso(t.closed_at),
-        "criminal_check": {} if partner else (t.criminal_check or {}),
+        "criminal_check": (t.criminal_check or {}) if internal else {},
         "evidence": [
             {
                 "id": a.pk,

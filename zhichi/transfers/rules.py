@@ -6,7 +6,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from zhichi.accounts.models import Role
-from zhichi.cases.models import CaseStatus
+from zhichi.cases.models import Case, CaseStatus
 from zhichi.cases.rules import DEPARTMENT_ROLES, can_work_on
 from zhichi.intake.models import LeadStatus
 from zhichi.intake.rules import can_decide_lead
@@ -40,6 +40,14 @@ def transfer_scope(user) -> Q | None:
 def transfers_visible_to(user) -> QuerySet[Transfer]:
     scope = transfer_scope(user)
     return Transfer.objects.none() if scope is None else Transfer.objects.filter(scope)
+
+
+def party_transfers(user, subject) -> QuerySet[Transfer]:
+    """The transfers of ``subject`` (a case or a lead) the user's side sent or receives: all a
+    viewer from outside the subject's procuratorate sees of its transfers (C8). Transfers between
+    the procuratorate's departments, or with another agency, are not a partner's business."""
+    field = "case" if isinstance(subject, Case) else "lead"
+    return transfers_visible_to(user).filter(**{field: subject})
 
 
 def inbox_of(user) -> QuerySet[Transfer]:

@@ -8,8 +8,10 @@ from zhichi.page_sections import Section, register
 
 
 def register_all() -> None:
+    from zhichi.cases.partner_view import register_party_records
     from zhichi.cases.services.reminders import register_reminder_source
-    from zhichi.transfers import reminders
+    from zhichi.transfers import reminders, rules
+    from zhichi.transfers.models import TransferAction
 
     register(
         "case",
@@ -19,6 +21,7 @@ def register_all() -> None:
             template="transfers/_case_section.html",
             context=case_section,
             order=40,
+            partners=True,  # the rows narrowed to the partner's own transfers
         ),
     )
     register(
@@ -29,6 +32,7 @@ def register_all() -> None:
             template="transfers/_lead_section.html",
             context=lead_section,
             order=40,
+            partners=True,  # the rows narrowed to the partner's own transfers
         ),
     )
     register(
@@ -39,9 +43,18 @@ def register_all() -> None:
             template="transfers/_workbench_section.html",
             context=workbench_section,
             order=40,
+            partners=True,  # the partner's own inbox
         ),
     )
     register_reminder_source(reminders.transfer_reminders)
+    # the case timeline's transfer steps are seen by the transfer's sides only (C8); their text
+    # is the system's sentence about the transfer, which its sides read on the transfer anyway
+    register_party_records(
+        "transfer",
+        events={f"transfer_{action}" for action in TransferAction.values},
+        records=rules.party_transfers,
+        summary=True,
+    )
 
 
 def _rows(user, transfers):
@@ -57,28 +70,34 @@ def _rows(user, transfers):
 def case_section(request, case) -> dict | None:
     """Transfers of the case, the evaluator's advice and the send form for those who may send.
 
-    Partner staff see the transfers their organisation is a side of in full, and only the kind,
-    receiver and state of the others (C8: no internal notes).
+    A viewer from outside the procuratorate (a partner agency) sees only the transfers its own
+    organisation sent or receives, nor who else the case is shared with (C8,
+    zhichi/cases/partner_view.py).
     """
-    from zhichi.cases.rules import can_work_on, is_partner_view
+    from zhichi.cases.partner_view import visible_records
+    from zhichi.cases.rules import can_work_on
     from zhichi.transfers import rules
     from zhichi.transfers.forms import advice_for
 
     user = request.user
-    transfers = case.transfers.select_related("from_org", "to_org", "to_department").order_by(
-        "-sent_at", "-id"
+    view = visible_records(user, case)
+    transfers = view.records(
+        "transfer",
+        case.transfers.select_related("from_org", "to_org", "to_department").order_by(
+            "-sent_at", "-id"
+        ),
     )
     ctx = {
         "case": case,
         "rows": _rows(user, transfers),
-        "partner_view": is_partner_view(user),
+        "partner_view": view.partner,
         "shares": [],
         "can_revoke": False,
     }
     if rules.can_send_case(user, case):
         ctx["may_send"] = True
         ctx["advice"] = advice_for(case)
-    if not is_partner_view(user) and user.organisation_id == case.organisation_id:
+    if view.internal:
         ctx["shares"] = list(
             case.shares.filter(ended_at__isnull=True).select_related("organisation", "department")
         )
@@ -87,11 +106,16 @@ def case_section(request, case) -> dict | None:
 
 
 def lead_section(request, lead) -> dict | None:
+    """The lead's transfers; a partner agency sees only those its organisation is a side of."""
+    from zhichi.cases.partner_view import visible_records
     from zhichi.transfers import rules
 
     user = request.user
-    transfers = lead.transfers.select_related("from_org", "to_org", "to_department").order_by(
-        "-sent_at", "-id"
+    transfers = visible_records(user, lead).records(
+        "transfer",
+        lead.transfers.select_related("from_org", "to_org", "to_department").order_by(
+            "-sent_at", "-id"
+        ),
     )
     ctx = {"lead": lead, "rows": _rows(user, transfers)}
     if rules.can_send_lead(user, lead):

@@ -15,7 +15,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from zhichi.audit.services import record
 from zhichi.cases.models import Case, PartyRole
-from zhichi.cases.rules import cases_visible_to, get_case_for, is_partner_view
+from zhichi.cases.partner_view import sees_internal
+from zhichi.cases.rules import cases_visible_to, get_case_for
 from zhichi.errors import InvalidInput, NotPermitted, StaleVersion
 from zhichi.evidence.services import attachment_response
 from zhichi.intake.rules import get_lead_for, leads_visible_to
@@ -88,7 +89,8 @@ def _detail_context(request, transfer: Transfer, **forms) -> dict:
         "may_download": rules.can_download_evidence(user, transfer),
         "is_receiver": receiver,
         "is_sender": sender,
-        "partner_view": is_partner_view(user),
+        # the evaluator's advice is the sending procuratorate's own (C8)
+        "partner_view": not sees_internal(user, transfer.from_org_id),
         "may_receive": receiver and status == TransferStatus.SENT,
         "may_decide": receiver and status in {TransferStatus.SENT, TransferStatus.RECEIVED},
         "may_answer": receiver and status == TransferStatus.ACCEPTED,

@@ -15,6 +15,7 @@ from django.db.models import Max, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from zhichi.cases import partner_view
 from zhichi.cases.models import (
     Case,
     CaseDeadline,
@@ -52,11 +53,19 @@ DEADLINE_SOURCES: list[Callable[[Case, cal_mod.HolidayCalendar, date], list[dict
 
 
 def register_deadline_source(
-    source: Callable[[Case, cal_mod.HolidayCalendar, date], list[dict]], *, kinds: set[str]
+    source: Callable[[Case, cal_mod.HolidayCalendar, date], list[dict]],
+    *,
+    kinds: set[str],
+    partner_kinds: frozenset[str] = frozenset(),
 ) -> None:
+    """``partner_kinds``: those of ``kinds`` that partner agencies viewing the case may see
+    (zhichi/cases/partner_view.py); by default none, the deadlines stay internal."""
+    if not set(partner_kinds) <= set(kinds):
+        raise ValueError(f"partner_kinds {sorted(partner_kinds)} are not among {sorted(kinds)}")
     if source not in DEADLINE_SOURCES:
         DEADLINE_SOURCES.append(source)
     ACTION_KINDS.update(kinds)
+    partner_view.allow_deadline_kinds(partner_kinds)
 
 
 APPEAL_KIND = {CourtEventKind.JUDGMENT: "appeal_judgment", CourtEventKind.RULING: "appeal_ruling"}
