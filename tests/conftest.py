@@ -261,6 +261,19 @@ hypothesis_settings.load_profile("zhichi")
 
 
 @pytest.fixture(autouse=True)
+def _fresh_audit_journal():
+    """Each test starts from an empty audit trail (rolled back, or flushed after a transactional
+    test), so it starts with an empty checkpoint journal too: checkpoints of a trail that no longer
+    exists would rightly read as a truncation (docs/audit.md). Cleared before and after, in case
+    a live server's last request commits after the test's own teardown."""
+    from zhichi.audit.anchor import journal_path
+
+    journal_path().unlink(missing_ok=True)
+    yield
+    journal_path().unlink(missing_ok=True)
+
+
+@pytest.fixture(autouse=True)
 def _restore_law_library_after_a_flush(request, django_db_blocker):
     """A transactional test ends by flushing every table, which also removes the law library's
     seeded configuration (holidays, thresholds, wages). Put it back for the tests that follow."""

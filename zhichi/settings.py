@@ -45,6 +45,15 @@ try:
     ENCRYPTION_KEYS = validate_fernet_keys(
         "ZHICHI_ENCRYPTION_KEY", _secret("ZHICHI_ENCRYPTION_KEY", "encryption_key", new_fernet_key)
     )
+    # audit chain anchor (docs/audit.md): the first key signs the chain head and the checkpoints,
+    # every listed key verifies (rotation); a key of its own, so the field key cannot forge a head
+    AUDIT_KEYS = validate_fernet_keys(
+        "ZHICHI_AUDIT_KEY", _secret("ZHICHI_AUDIT_KEY", "audit_key", new_fernet_key)
+    )
+    if set(AUDIT_KEYS) & set(ENCRYPTION_KEYS):
+        raise ConfigError("ZHICHI_AUDIT_KEY must be a key of its own, not a ZHICHI_ENCRYPTION_KEY")
+    # the append-only checkpoint journal, outside the database
+    AUDIT_JOURNAL = env_path("ZHICHI_AUDIT_JOURNAL", DATA_DIR / "audit-checkpoints.log")
     ALLOWED_HOSTS = env_list(
         "ZHICHI_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"] if DEBUG else []
     )
@@ -326,6 +335,12 @@ if not ZHICHI["WEBHOOK_ALLOWED_PORTS"] or not all(
         "ZHICHI_WEBHOOK_ALLOWED_PORTS must list port numbers from 1 to 65535, e.g. 80,443; "
         f"got {ZHICHI['WEBHOOK_ALLOWED_PORTS']!r}"
     )
+
+# --- audit trail (docs/audit.md) --------------------------------------------------------------
+ZHICHI_AUDIT = {
+    "KEYS": AUDIT_KEYS,
+    "JOURNAL": AUDIT_JOURNAL,
+}
 
 LOGGING = {
     "version": 1,

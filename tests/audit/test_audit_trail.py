@@ -1,8 +1,8 @@
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.db import connection
 
+from tests.audit.tampering import raw
 from zhichi.audit.models import AppendOnlyError, AuditEntry
 from zhichi.audit.services import record, verify_chain
 
@@ -46,8 +46,7 @@ def test_r7_entries_cannot_be_changed_or_deleted_by_the_application(users):
 def test_r7_tampering_below_the_application_is_detected(users):
     first = record(action="test.write", actor=users["civil1"], object_id=1)
     record(action="test.write", actor=users["civil1"], object_id=2)
-    with connection.cursor() as cursor:
-        cursor.execute("UPDATE audit_auditentry SET object_id = %s WHERE id = %s", ["99", first.pk])
+    raw("UPDATE audit_auditentry SET object_id = %s WHERE id = %s", ["99", first.pk])
     report = verify_chain()
     assert report.first_broken_id == first.pk
     with pytest.raises(CommandError):

@@ -61,9 +61,16 @@ class AuditEntry(models.Model):
 
 
 class AuditChainHead(models.Model):
-    """One row holding the newest hash; locking it orders concurrent writers of the chain."""
+    """One row holding the newest hash; locking it orders concurrent writers of the chain.
+
+    ``mac`` is an HMAC with the audit key over (count, last_id, last_hash), rewritten with each
+    entry, so the head anchors the chain's length and end (docs/audit.md).
+    """
 
     last_hash = models.CharField(max_length=64)
+    count = models.PositiveBigIntegerField(default=0)
+    last_id = models.BigIntegerField(default=0)  # 0: the chain has no row yet
+    mac = models.CharField(max_length=64, blank=True)
 
     def __str__(self) -> str:
         return self.last_hash
