@@ -17,7 +17,7 @@ from zhichi.cases.api_disposal import approvals_router, visits_router
 from zhichi.cases.api_disposal import cases_router as disposal_router
 from zhichi.documents.api import router as documents_router
 from zhichi.employers.api import employers_router, joint_actions_router
-from zhichi.errors import InvalidInput, NotPermitted, StaleVersion
+from zhichi.errors import InvalidInput, NotPermitted, RateLimited, StaleVersion
 from zhichi.evidence.api import router as evidence_router
 from zhichi.intake.api import router as leads_router
 from zhichi.rules_api import router as rules_router
@@ -103,6 +103,13 @@ def _stale(request, exc: StaleVersion):
 @api.exception_handler(NotPermitted)
 def _not_permitted(request, exc: NotPermitted):
     return api.create_response(request, {"detail": str(exc)}, status=403)
+
+
+@api.exception_handler(RateLimited)
+def _rate_limited(request, exc: RateLimited):
+    response = api.create_response(request, {"detail": str(exc)}, status=429)
+    response["Retry-After"] = str(exc.retry_after)
+    return response
 
 
 @api.exception_handler(Http404)

@@ -38,3 +38,11 @@ class StaleVersion(ServiceError):
 
 class NotPermitted(ServiceError):
     """The user may see the object but not take this action (403)."""
+
+
+class RateLimited(ServiceError):
+    """Too many requests of one kind by one user in a while (429); try again after a wait."""
+
+    def __init__(self, message: str, retry_after: int):
+        self.retry_after = retry_after
+        super().__init__(message)
