@@ -323,3 +323,22 @@ def test_token_lists_make_the_same_queries_for_one_token_and_three(users, web, u
 
     assert len(r.context["page_obj"]) == 3
     assert len(three) == len(one)
+
+
+def test_item8_the_api_pages_the_callers_tokens_with_a_cursor(users):
+    made = [issue_token(user=users["hrss1"], name=str(n)) for n in range(3)]
+    headers = bearer(made[0].raw)
+
+    first = Client().get("/api/v1/me/tokens", {"limit": 2}, headers=headers).json()
+    second = (
+        Client()
+        .get("/api/v1/me/tokens", {"limit": 2, "cursor": first["next_cursor"]}, headers=headers)
+        .json()
+    )
+    bad = Client().get("/api/v1/me/tokens", {"cursor": "nonsense"}, headers=headers)
+
+    assert [i["id"] for i in first["items"] + second["items"]] == [
+        t.token.pk for t in reversed(made)
+    ]
+    assert second["next_cursor"] is None
+    assert (bad.status_code, bad.json()["errors"][0]["field"]) == (422, "cursor")
