@@ -15,6 +15,7 @@ from zhichi.errors import InvalidInput, NotPermitted
 from zhichi.evidence import rules, services
 from zhichi.evidence.models import Attachment
 from zhichi.intake import services as intake_services
+from zhichi.parties import crypto
 
 pytestmark = [pytest.mark.django_db, pytest.mark.integration]
 
@@ -41,7 +42,8 @@ def test_upload_records_the_sha256_size_and_sniffed_type(users, shared, evidence
         shared["case"],
         None,
     )
-    assert (evidence_dir / a.storage_name).read_bytes() == data
+    stored = (evidence_dir / a.storage_name).read_bytes()
+    assert stored.startswith(crypto.SEAL_MAGIC) and crypto.unseal(stored) == data  # rule R4
     assert services.verify_attachment(a) is True
 
 
@@ -89,6 +91,16 @@ def test_every_download_writes_an_audit_row(users, shared):
 def test_a_tampered_file_fails_verification(users, shared, evidence_dir):
     a = put(users["civil1"], case=shared["case"])
     (evidence_dir / a.storage_name).write_bytes(samples.PDF + b"% changed")
+
+    assert services.verify_attachment(a) is False
+
+
+def test_a_file_changed_while_sealed_fails_verification(users, shared, evidence_dir):
+    a = put(users["civil1"], case=shared["case"])
+    path = evidence_dir / a.storage_name
+    sealed = bytearray(path.read_bytes())
+    sealed[-20] ^= 0x01
+    path.write_bytes(bytes(sealed))
 
     assert services.verify_attachment(a) is False
 

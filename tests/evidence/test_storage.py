@@ -126,9 +126,11 @@ def test_the_store_follows_the_settings(settings, tmp_path, fake_s3):
     settings.ZHICHI = {**settings.ZHICHI, "EVIDENCE_STORAGE": "s3", "EVIDENCE_S3": {"bucket": "b"}}
     second = storage.evidence_storage()
 
-    assert first.location == str(tmp_path / "a")
-    assert isinstance(second, fake_s3)
-    assert second.options["bucket_name"] == "b"
+    # each store is sealed (rule R4) around the configured one
+    assert isinstance(first, storage.SealedStorage) and isinstance(second, storage.SealedStorage)
+    assert first.inner.location == str(tmp_path / "a")
+    assert isinstance(second.inner, fake_s3)
+    assert second.inner.options["bucket_name"] == "b"
 
 
 def test_new_names_are_random_and_never_from_the_user():

@@ -21,6 +21,7 @@ from zhichi.evidence.models import Attachment, Kind
 from zhichi.evidence.storage import evidence_storage, new_name
 from zhichi.intake import rules as lead_rules
 from zhichi.intake.models import Lead
+from zhichi.parties import crypto
 from zhichi.validation import Collector
 
 UPLOAD = "attachment.upload"
@@ -313,6 +314,6 @@ def verify_attachment(attachment: Attachment) -> bool:
         with evidence_storage().open(attachment.storage_name, "rb") as handle:
             for chunk in iter(lambda: handle.read(HASH_CHUNK), b""):
                 sha.update(chunk)
-    except OSError:
+    except (OSError, crypto.SealError):  # gone, or its sealed bytes were changed
         return False
     return sha.hexdigest() == attachment.sha256
