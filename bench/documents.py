@@ -10,8 +10,8 @@ support decision the head approved, and:
 - one support opinion: its context built once, then the DOCX (docxtpl, the built-in template)
   and the PDF (WeasyPrint) rendered separately, each once to warm up and then ``--repeat`` times;
   the median is the figure;
-- one support opinion through ``services.issue_document`` (context, number, both renders, store,
-  timeline, audit), the way the page and the API issue it;
+- one support opinion through ``services.issue_document`` (context, number, both renders and the
+  masked copy's two, sealing, store, timeline, audit), the way the page and the API issue it;
 - a batch of ``--count`` support opinions through ``services.issue_document``, one after another:
   re-issues of that opinion with a reason (``--batch reissue``, the default), or first issues for
   ``--count`` more cases made the same way (``--batch cases``); total and per-document time, and the
@@ -35,7 +35,7 @@ import time
 from datetime import datetime
 from pathlib import Path
 
-from bench.run import RESULTS, ROOT, bench_env, log, machine, manage, run
+from bench.run import RESULTS, ROOT, bench_env, log, machine, manage, new_bench_secrets, run
 
 DOCX_TARGET_S = 0.2
 PDF_TARGET_S = 1.5
@@ -167,9 +167,11 @@ def measure(count: int, repeat: int, batch: str) -> dict:
     context_s, built = _timed(lambda: ctx_mod.build(case, KIND))
     context = {**built.context, "number": "五华检民支诉〔2026〕999号"}
     template_s, template = _timed(lambda: render.builtin_docx(KIND))
-    docx_first, docx_bytes = _timed(lambda: render.render_docx(template, context))
+    docx_first, docx_bytes = _timed(lambda: render.render_docx(template, context, kind=KIND))
     pdf_first, pdf_bytes = _timed(lambda: render.render_pdf(KIND, context))
-    docx_runs = [_timed(lambda: render.render_docx(template, context))[0] for _ in range(repeat)]
+    docx_runs = [
+        _timed(lambda: render.render_docx(template, context, kind=KIND))[0] for _ in range(repeat)
+    ]
     pdf_runs = [_timed(lambda: render.render_pdf(KIND, context))[0] for _ in range(repeat)]
     pdf_pages = len(pypdf.PdfReader(io.BytesIO(pdf_bytes)).pages)
 
@@ -387,14 +389,7 @@ def main(argv: list[str] | None = None) -> int:
         print(MARKER + json.dumps(measure(args.count, args.repeat, args.batch)))
         return 0
 
-    import secrets
-
-    from cryptography.fernet import Fernet
-
-    bench_secrets = {  # bench-only values, new for every run, never stored
-        "secret": "bench-only-" + secrets.token_urlsafe(40),
-        "fernet": Fernet.generate_key().decode("ascii"),
-    }
+    bench_secrets = new_bench_secrets()
     started = time.perf_counter()
     data_dir = Path(tempfile.mkdtemp(prefix="zhichi-bench-documents-"))
     env = bench_env(data_dir, None, bench_secrets)

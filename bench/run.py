@@ -18,6 +18,7 @@ import http.client
 import json
 import os
 import platform
+import secrets
 import shutil
 import signal
 import socket
@@ -65,6 +66,17 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def new_bench_secrets() -> dict[str, str]:
+    """Bench-only keys, new for every run, never stored."""
+    from cryptography.fernet import Fernet
+
+    return {
+        "secret": "bench-only-" + secrets.token_urlsafe(40),
+        "fernet": Fernet.generate_key().decode("ascii"),
+        "audit": Fernet.generate_key().decode("ascii"),
+    }
+
+
 def bench_env(data_dir: Path, database_url: str | None, secrets_: dict[str, str]) -> dict:
     env = {k: v for k, v in os.environ.items() if not k.startswith("ZHICHI_")}
     env.update(
@@ -72,6 +84,7 @@ def bench_env(data_dir: Path, database_url: str | None, secrets_: dict[str, str]
         ZHICHI_DEBUG="0",
         ZHICHI_SECRET_KEY=secrets_["secret"],
         ZHICHI_ENCRYPTION_KEY=secrets_["fernet"],
+        ZHICHI_AUDIT_KEY=secrets_["audit"],
         ZHICHI_ALLOWED_HOSTS="127.0.0.1",
         DJANGO_SETTINGS_MODULE="zhichi.settings",
         PYTHONUNBUFFERED="1",
@@ -688,14 +701,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.database_url:
         pg_parts(args.database_url)  # refuse anything but 127.0.0.1 before starting
 
-    import secrets
-
-    from cryptography.fernet import Fernet
-
-    bench_secrets = {  # bench-only values, new for every run, never stored
-        "secret": "bench-only-" + secrets.token_urlsafe(40),
-        "fernet": Fernet.generate_key().decode("ascii"),
-    }
+    bench_secrets = new_bench_secrets()
     started = time.perf_counter()
     work_root = Path(tempfile.mkdtemp(prefix="zhichi-bench-"))
     results: list[dict] = []
