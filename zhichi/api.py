@@ -2,15 +2,26 @@
 
 from __future__ import annotations
 
+import logging
+
+from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.db import connection
 from django.http import Http404
+from django.http.multipartparser import MultiPartParserError
 from django.utils.translation import gettext as _
 from django_tasks import task_backends
 from ninja import NinjaAPI, Schema, Status
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from zhichi.accounts.api import router as me_router
-from zhichi.api_support import BearerToken
+from zhichi.api_support import (
+    BearerToken,
+    BodyRefused,
+    InputRefused,
+    StrictParser,
+    add_common_errors,
+    mark_input_refused,
+)
 from zhichi.assistance.api import router as assistance_router
 from zhichi.cases.api import router as cases_router
 from zhichi.cases.api_disposal import approvals_router, visits_router
@@ -25,7 +36,17 @@ from zhichi.supervision.api import router as supervision_router
 from zhichi.transfers.api import router as transfers_router
 from zhichi.webhooks.api import router as webhooks_router
 
-api = NinjaAPI(
+logger = logging.getLogger("zhichi.api")
+
+
+class ZhichiAPI(NinjaAPI):
+    def get_openapi_schema(self, *, path_prefix=None, path_params=None):
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        add_common_errors(schema)
+        return schema
+
+
+api = ZhichiAPI(
     title="Zhichi partner API",
     version="1",
     description=(
@@ -33,10 +54,15 @@ api = NinjaAPI(
         "Authenticate with `Authorization: Bearer <token>` (`manage.py issue_token USERNAME`). "
         "Errors: 401 no valid token; 403 an action your role may not take; 404 an object you may "
         "not see (or that does not exist); 409 a stale `version`; 422 invalid input with "
-        "`{detail, errors: [{field, code, message}]}`. Any POST may carry an `Idempotency-Key`."
+        "`{detail, errors: [{field, code, message}]}`. Any POST may carry an `Idempotency-Key`. "
+        "Every error is JSON `{detail}`: 400 a body that is not JSON, 404 an unknown route, "
+        "405 a method the route does not take, 413 a body over the size limit, 415 a body that "
+        "is not `application/json` (uploads take `multipart/form-data`), 500 an unexpected error "
+        "(logged; no details are given)."
     ),
     auth=BearerToken(),
     urls_namespace="api",
+    parser=StrictParser(),
 )
 
 
@@ -59,6 +85,7 @@ def _field_path(loc) -> str:
 
 @api.exception_handler(ValidationError)
 def _validation_error(request, exc: ValidationError):
+    mark_input_refused(request)
     errors, seen = [], set()
     for e in exc.errors:
         field = _field_path(e.get("loc", ()))
@@ -122,9 +149,65 @@ def _unauthenticated(request, exc):
     return api.create_response(request, {"detail": _("A valid API token is required.")}, status=401)
 
 
+@api.exception_handler(InputRefused)
+def _input_refused(request, exc: InputRefused):
+    mark_input_refused(request)
+    return _invalid_input(request, exc)
+
+
 @api.exception_handler(HttpError)
 def _http_error(request, exc: HttpError):
+    # ninja wraps whatever the body parser raised in HttpError(400): answer the parser's reason
+    cause = exc.__cause__
+    if isinstance(cause, InputRefused):
+        return _input_refused(request, cause)
+    if isinstance(cause, BodyRefused):
+        mark_input_refused(request)
+        return api.create_response(request, {"detail": cause.message}, status=cause.status)
     return api.create_response(request, {"detail": str(exc)}, status=exc.status_code)
+
+
+@api.exception_handler(RequestDataTooBig)
+def _too_big(request, exc):
+    return api.create_response(
+        request,
+        {"detail": _("The request is too large; nothing was changed.")},
+        status=413,
+    )
+
+
+@api.exception_handler(SuspiciousOperation)
+def _bad_request(request, exc):
+    # e.g. too many form fields; the reason is logged by Django's security logger
+    return api.create_response(
+        request, {"detail": _("The request could not be read; nothing was changed.")}, status=400
+    )
+
+
+@api.exception_handler(MultiPartParserError)
+def _bad_multipart(request, exc):
+    return api.create_response(
+        request,
+        {"detail": _("The uploaded form could not be read; send it again as multipart/form-data.")},
+        status=400,
+    )
+
+
+@api.exception_handler(Exception)
+def _unexpected(request, exc):
+    """Anything else is our fault: log the traceback, answer JSON without details (never a
+    stack trace)."""
+    logger.exception("Unexpected error answering %s %s", request.method, request.path)
+    return api.create_response(
+        request,
+        {
+            "detail": _(
+                "Something went wrong on our side; the error has been logged. "
+                "Please try again later or contact the administrator."
+            )
+        },
+        status=500,
+    )
 
 
 class HealthOut(Schema):

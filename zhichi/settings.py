@@ -67,8 +67,15 @@ try:
         env_str("ZHICHI_CASE_NUMBER_PATTERN", "{short}民支〔{year}〕{seq}号")
         or "{short}民支〔{year}〕{seq}号"
     )
+    if check_pattern(CASE_NUMBER_PATTERN):
+        raise ConfigError(
+            "ZHICHI_CASE_NUMBER_PATTERN may use only {short}, {year} and {seq} (or {seq:03d}, "
+            f"at most 8 wide) and must contain {{seq}}; got {CASE_NUMBER_PATTERN!r}"
+        )
     # evidence attachments (docs/evidence.md)
     MAX_UPLOAD_MB = env_int("ZHICHI_MAX_UPLOAD_MB", 20, minimum=1)
+    # any other request body (JSON, forms): larger ones are refused with 413 before they are read
+    MAX_BODY_KB = env_int("ZHICHI_MAX_BODY_KB", 2048, minimum=64)
     EVIDENCE_STORAGE = (env_str("ZHICHI_EVIDENCE_STORAGE", "") or "filesystem").lower()
     if EVIDENCE_STORAGE not in ("filesystem", "s3"):
         raise ConfigError(
@@ -127,11 +134,14 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "zhichi.audit.middleware.RequestContextMiddleware",
+    # size, characters and JSON errors before anything reads the body (issue 12, item 10)
+    "zhichi.request_guard.RequestGuardMiddleware",
     "zhichi.api_support.IdempotencyMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "zhichi.urls"
+DATA_UPLOAD_MAX_MEMORY_SIZE = MAX_BODY_KB * 1024
 WSGI_APPLICATION = "zhichi.wsgi.application"
 
 TEMPLATES = [

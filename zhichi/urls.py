@@ -11,6 +11,7 @@ urlpatterns = [
     path("login/", account_views.LoginView.as_view(), name="login"),
     path("logout/", account_views.logout_view, name="logout"),
     path("notifications/", account_views.notifications, name="notifications"),
+    path("notifications/read/", account_views.notifications_read, name="notifications_read"),
     path("account/", include(account_urls.account_patterns)),
     path("security/", include(account_urls.security_patterns)),
     path("i18n/", include("django.conf.urls.i18n")),
@@ -28,6 +29,7 @@ urlpatterns = [
     path("api/v1/", api.urls),
 ]
 
+handler400 = "zhichi.accounts.views.error_400"
 handler403 = "zhichi.accounts.views.error_403"
 handler404 = "zhichi.accounts.views.error_404"
 handler500 = "zhichi.accounts.views.error_500"

@@ -8,6 +8,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from zhichi.accounts.models import Notification, User
+from zhichi.audit.services import record
 
 
 def notify(
@@ -42,3 +43,23 @@ def _mail(notification_id: int) -> None:
         fail_silently=True,
     )
     Notification.objects.filter(pk=note.pk).update(emailed_at=timezone.now())
+
+
+def mark_notifications_read(*, user: User, notification_id: int | None = None) -> int:
+    """Mark one of the user's own notifications read, or all of them (``notification_id``
+    None). Returns how many were unread. Reading the page changes nothing (issue 12, item 16):
+    this is the page's "mark as read" and "mark all read"."""
+    with transaction.atomic():
+        unread = Notification.objects.filter(user=user, read_at__isnull=True)
+        if notification_id is not None:
+            unread = unread.filter(pk=notification_id)
+        count = unread.update(read_at=timezone.now())
+        if count:
+            record(
+                action="notification.read",
+                actor=user,
+                object_type="accounts.notification",
+                object_id=notification_id or "",
+                detail={"count": count, "all": notification_id is None},
+            )
+    return count

@@ -2,13 +2,17 @@ from django.contrib.auth import logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.http import HttpResponseServerError
 from django.shortcuts import redirect, render
-from django.utils import timezone
+from django.template import loader
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from zhichi import request_guard
 from zhichi.accounts import lockout
 from zhichi.accounts.forms import LoginForm
 from zhichi.accounts.models import Notification
+from zhichi.accounts.notify import mark_notifications_read
 
 
 class LoginView(auth_views.LoginView):
@@ -36,29 +40,53 @@ def logout_view(request):
     return redirect("login")
 
 
+def error_400(request, exception=None):
+    return request_guard.error_answer(request, 400)
+
+
 def error_403(request, exception=None):
-    return render(request, "403.html", status=403)
+    return request_guard.error_answer(request, 403)
 
 
 def error_404(request, exception=None):
-    return render(request, "404.html", status=404)
+    return request_guard.error_answer(request, 404)
 
 
 def error_500(request):
-    return render(request, "500.html", status=500)
+    if request_guard.is_api(request):
+        return request_guard.error_answer(request, 500)
+    # Django renders this page with an empty context on purpose: nothing here may fail again
+    return HttpResponseServerError(loader.get_template("500.html").render())
 
 
 @login_required
 def notifications(request):
-    """The user's own notifications, newest first; opening the page marks them read."""
+    """The user's own notifications, newest first. Reading them changes nothing (a GET never
+    does): each unread one has a "mark as read" button, and the page a "mark all read"."""
     qs = Notification.objects.filter(user=request.user).order_by("-created_at", "-id")
     page = Paginator(qs, 30).get_page(request.GET.get("page"))
-    unread = [n.pk for n in page if n.read_at is None]
-    response = render(
+    unread = {n.pk for n in page if n.read_at is None}
+    return render(
         request,
         "accounts/notifications.html",
-        {"page_obj": page, "paginator": page.paginator, "unread": set(unread)},
+        {
+            "page_obj": page,
+            "paginator": page.paginator,
+            "unread": unread,
+            "any_unread": qs.filter(read_at__isnull=True).exists(),
+        },
     )
-    if unread:
-        Notification.objects.filter(pk__in=unread, user=request.user).update(read_at=timezone.now())
-    return response
+
+
+@login_required
+@require_POST
+def notifications_read(request):
+    """Mark one notification (``id``) or all of the user's own notifications read."""
+    raw = request.POST.get("id", "")
+    notification_id = int(raw) if raw.isdigit() and len(raw) < 19 else None
+    if raw and notification_id is None:
+        return request_guard.error_answer(request, 400)
+    mark_notifications_read(user=request.user, notification_id=notification_id)
+    page = request.POST.get("page", "")
+    target = reverse("notifications")
+    return redirect(f"{target}?page={page}" if page.isdigit() and len(page) < 9 else target)
