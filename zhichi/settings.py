@@ -67,11 +67,6 @@ try:
         env_str("ZHICHI_CASE_NUMBER_PATTERN", "{short}民支〔{year}〕{seq}号")
         or "{short}民支〔{year}〕{seq}号"
     )
-    if check_pattern(CASE_NUMBER_PATTERN):
-        raise ConfigError(
-            "ZHICHI_CASE_NUMBER_PATTERN may use only {short}, {year} and {seq} (or {seq:03d}, "
-            f"at most 8 wide) and must contain {{seq}}; got {CASE_NUMBER_PATTERN!r}"
-        )
     # evidence attachments (docs/evidence.md)
     MAX_UPLOAD_MB = env_int("ZHICHI_MAX_UPLOAD_MB", 20, minimum=1)
     # any other request body (JSON, forms): larger ones are refused with 413 before they are read
