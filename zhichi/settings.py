@@ -10,6 +10,7 @@ from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from zhichi.core.numbering import check_pattern
 from zhichi.envconf import (
     ConfigError,
     development_secret,
@@ -67,6 +68,11 @@ try:
         env_str("ZHICHI_CASE_NUMBER_PATTERN", "{short}民支〔{year}〕{seq}号")
         or "{short}民支〔{year}〕{seq}号"
     )
+    if check_pattern(CASE_NUMBER_PATTERN):
+        raise ConfigError(
+            "ZHICHI_CASE_NUMBER_PATTERN may use only {short}, {year} and {seq} (or {seq:03d}, "
+            f"at most 8 wide) and must contain {{seq}}; got {CASE_NUMBER_PATTERN!r}"
+        )
     # evidence attachments (docs/evidence.md)
     MAX_UPLOAD_MB = env_int("ZHICHI_MAX_UPLOAD_MB", 20, minimum=1)
     # any other request body (JSON, forms): larger ones are refused with 413 before they are read
@@ -317,6 +323,9 @@ ZHICHI = {
     "EVIDENCE_STORAGE": EVIDENCE_STORAGE,
     "EVIDENCE_DIR": DATA_DIR / "evidence",
     "EVIDENCE_S3": EVIDENCE_S3,
+    # case files (卷宗): new builds one user may queue in an hour, and days a built one is kept
+    "CASEFILE_PER_HOUR": env_int("ZHICHI_CASEFILE_PER_HOUR", 20, minimum=1),
+    "CASEFILE_KEEP_DAYS": env_int("ZHICHI_CASEFILE_KEEP_DAYS", 7, minimum=1),
     # judicial assistance (rule JA-6): who approves after the officer's review opinion, in order
     # (comma list of roles: head, chief); an urgent application (aid first, paperwork after) goes
     # straight to these; an amount above the cap (JA-4) adds a special approval by this role
