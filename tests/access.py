@@ -147,3 +147,54 @@ def anonymous_response(endpoint: Endpoint, world: dict):
     if endpoint.method == "get":
         return client.get(path)
     return client.post(path, {}, content_type="application/json")
+
+
+# --- who may act is decided before the body is judged (issue 12, item 10) ---------------------
+def _json_body_routes() -> set[tuple[str, str]]:
+    """(method, path with anonymous placeholders) of every API operation that takes JSON."""
+    import re
+
+    from zhichi.api import api
+
+    routes = set()
+    for path, operations in api.get_openapi_schema()["paths"].items():
+        for method, operation in operations.items():
+            if "application/json" in operation.get("requestBody", {}).get("content", {}):
+                routes.add((method, re.sub(r"\{[^}]+\}", "{}", path)))
+    return routes
+
+
+def bad_body_cells(endpoints: list[Endpoint]) -> list:
+    """(endpoint, user) of every API row that takes a JSON body, for every user with a token,
+    as pytest params: a body of the wrong types must get the row's 404 or 403 first, and 422
+    only for a user allowed to act."""
+    import re
+
+    import pytest
+
+    routes = _json_body_routes()
+    return [
+        pytest.param(e, u, id=f"{e}-{u}")
+        for e in endpoints
+        if e.kind == "api"
+        and not e.multipart
+        and (e.method, re.sub(r"\{[^}]+\}", "{}", e.path)) in routes
+        for u in USERS
+        if u not in ADMINS
+    ]
+
+
+def bad_body_expected(endpoint: Endpoint, user: str) -> int:
+    status = endpoint.expected(user)
+    return status if status in (401, 403, 404) else 422
+
+
+def call_with_bad_body(endpoint: Endpoint, user: str, world: dict, api):
+    """The row's request with every field it sends given as an object and a version that is not
+    a number; a row that sends no fields gets a list for a body. No route accepts either."""
+    if endpoint.data:
+        body = {key: {"not": "valid"} for key in endpoint.data}
+        body["version"] = "not a number"
+    else:
+        body = [{"not": "valid"}]
+    return api(user).post(endpoint.path.format(**world), body)

@@ -14,7 +14,15 @@ import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
-from tests.access import ADMINS, USERS, Endpoint, call_endpoint
+from tests.access import (
+    ADMINS,
+    USERS,
+    Endpoint,
+    bad_body_cells,
+    bad_body_expected,
+    call_endpoint,
+    call_with_bad_body,
+)
 from tests.conftest import lead_payload, make_id
 from zhichi.cases.models import Case
 from zhichi.cases.services import disposal
@@ -525,6 +533,7 @@ SEPARATELY_TESTED = {
     "api:health",
     "api:me",
     "notifications",
+    "notifications_read",  # tests/accounts/test_notifications.py: only one's own, POST, login
     "api:openapi-json",
     "api:openapi-view",
 }
@@ -753,3 +762,11 @@ def test_every_route_is_in_the_access_matrix():
     )
 
     assert _route_names() - EXCLUDED == covered
+
+
+@pytest.mark.parametrize(
+    ("endpoint", "user"), bad_body_cells(OBJECT_ENDPOINTS + COLLECTION_ENDPOINTS)
+)
+def test_who_may_act_is_decided_before_the_body_issue12_item10(endpoint, user, world, api):
+    response = call_with_bad_body(endpoint, user, world, api)
+    assert response.status_code == bad_body_expected(endpoint, user), response.content

@@ -201,3 +201,47 @@ def test_legal_aid_lawyer_and_outcome_in_the_api(users, api):
     rows = api("civil1").get(f"/api/v1/cases/{case.pk}/legal-aid").json()
     assert [(r["lawyer_name"], r["outcome"]) for r in rows] == [("李律师", "won")]
     assert api("lac1").get(f"/api/v1/cases/{case.pk}/legal-aid").status_code == 404
+
+
+# --- issue 12, item 10: any JSON where a choice is expected is 422 at the field -----------------
+@pytest.mark.parametrize("odd", [{}, [], ["phone"], 3, True], ids=repr)
+def test_a_step_with_a_non_text_choice_is_422_at_the_field_issue12_item10(users, api, acase, odd):
+    """{"method": {}} on /notice and /payment and {"proposal": {}} on /opinion reached
+    ``raw not in valid`` with an unhashable value: TypeError, a 500."""
+    from tests.assistance.test_services import granted
+    from zhichi.assistance import services
+
+    today = timezone.localdate().isoformat()
+    fresh = api("civil1").post(f"/api/v1/cases/{acase.pk}/assistance", application_data(acase))
+    opinion = api("civil1").post(
+        f"/api/v1/assistance/{fresh.json()['id']}/opinion", opinion_data(proposal=odd)
+    )
+    a = granted(users, wage_case(users, consent=False, seq="62"))
+    services.record_funds(application_id=a.pk, actor=users["civil1"], data={"arrived_on": today})
+    notice = api("civil1").post(
+        f"/api/v1/assistance/{a.pk}/notice", {"notified_on": today, "method": odd}
+    )
+    services.record_notice(
+        application_id=a.pk, actor=users["civil1"], data={"notified_on": today, "method": "phone"}
+    )
+    payment = api("civil1").post(
+        f"/api/v1/assistance/{a.pk}/payment",
+        {"paid_on": today, "amount": "100.00", "method": odd, "reference": "x"},
+    )
+
+    for response, field in ((opinion, "proposal"), (notice, "method"), (payment, "method")):
+        assert response.status_code == 422, response.content
+        assert [e["field"] for e in response.json()["errors"]] == [field]
+    assert AssistanceApplication.objects.get(pk=fresh.json()["id"]).status == "received"
+    assert AssistanceApplication.objects.get(pk=a.pk).status == "granted"
+
+
+def test_a_step_with_a_bad_body_is_404_or_403_before_422_issue12_item10(users, api, acase):
+    a = api("civil1").post(f"/api/v1/cases/{acase.pk}/assistance", application_data(acase)).json()
+    path = f"/api/v1/assistance/{a['id']}/opinion"
+    bad = opinion_data(proposal={})
+
+    assert api("outsider").post(path, bad).status_code == 404
+    assert api("civil2").post(path, bad).status_code == 403  # sees it, may not act
+    assert api("civil2").post(path, {"version": "x"}).status_code == 403
+    assert api("civil1").post(path, bad).status_code == 422

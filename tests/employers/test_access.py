@@ -9,11 +9,19 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from tests.access import USERS, Endpoint, call_endpoint
+from tests.access import (
+    USERS,
+    Endpoint,
+    bad_body_cells,
+    bad_body_expected,
+    call_endpoint,
+    call_with_bad_body,
+)
 from tests.employers.conftest import EMPLOYER, OTHER_EMPLOYER, open_case
 from zhichi.cases.models import Payment
 from zhichi.employers import services
 from zhichi.employers.models import JointAction
+from zhichi.employers.rules import can_record_joint_action
 
 pytestmark = [pytest.mark.django_db, pytest.mark.integration]
 
@@ -168,3 +176,14 @@ def test_openapi_documents_the_errors_of_joint_actions_and_employers():
     assert {"200", "401", "404", "422"} <= set(
         paths["/api/v1/employers/{credit_code}"]["get"]["responses"]
     )
+
+
+@pytest.mark.parametrize(("endpoint", "user"), bad_body_cells(ENDPOINTS))
+def test_who_may_act_is_decided_before_the_body_issue12_item10(endpoint, user, users, world, api):
+    response = call_with_bad_body(endpoint, user, world, api)
+    expected = bad_body_expected(endpoint, user)
+    if expected == 403 and can_record_joint_action(users[user]):
+        # may organise joint actions, refused only for the cases the valid body lists: a body
+        # that lists none cannot say so
+        expected = 422
+    assert response.status_code == expected, response.content

@@ -12,7 +12,16 @@ from datetime import date
 import pytest
 from django.utils import timezone
 
-from tests.access import ADMINS, USERS, Endpoint, call_endpoint, module_world
+from tests.access import (
+    ADMINS,
+    USERS,
+    Endpoint,
+    bad_body_cells,
+    bad_body_expected,
+    call_endpoint,
+    call_with_bad_body,
+    module_world,
+)
 from tests.supervision.conftest import DRAFT, approve, draft, open_case, served
 from zhichi.cases.models import Approval
 from zhichi.cases.services.approvals import decide_approval
@@ -284,3 +293,9 @@ def test_r2_register_shows_exactly_the_visible_suggestions(user, world, api, web
     if user not in ADMINS:  # the administrators hold no API token (issue 12 item 8)
         items = api(user).get("/api/v1/suggestions", {"limit": 50}).json()["items"]
         assert sorted(i["id"] for i in items) == expected
+
+
+@pytest.mark.parametrize(("endpoint", "user"), bad_body_cells(ENDPOINTS))
+def test_who_may_act_is_decided_before_the_body_issue12_item10(endpoint, user, world, api):
+    response = call_with_bad_body(endpoint, user, world, api)
+    assert response.status_code == bad_body_expected(endpoint, user), response.content

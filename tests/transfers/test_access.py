@@ -9,7 +9,14 @@ from __future__ import annotations
 
 import pytest
 
-from tests.access import USERS, Endpoint, call_endpoint
+from tests.access import (
+    USERS,
+    Endpoint,
+    bad_body_cells,
+    bad_body_expected,
+    call_endpoint,
+    call_with_bad_body,
+)
 from zhichi.cases.models import Case, CaseShare
 from zhichi.transfers.models import Transfer
 
@@ -292,3 +299,9 @@ def test_r2_hidden_transfer_looks_like_a_missing_one(endpoint, tworld, web, api)
     missing = call_endpoint(endpoint, "outsider", tworld, web, api, ids=gone)
 
     assert (hidden.status_code, hidden.json()) == (missing.status_code, missing.json())
+
+
+@pytest.mark.parametrize(("endpoint", "user"), bad_body_cells(ENDPOINTS))
+def test_who_may_act_is_decided_before_the_body_issue12_item10(endpoint, user, tworld, api):
+    response = call_with_bad_body(endpoint, user, tworld, api)
+    assert response.status_code == bad_body_expected(endpoint, user), response.content

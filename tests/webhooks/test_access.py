@@ -11,7 +11,14 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
-from tests.access import USERS, Endpoint, call_endpoint
+from tests.access import (
+    USERS,
+    Endpoint,
+    bad_body_cells,
+    bad_body_expected,
+    call_endpoint,
+    call_with_bad_body,
+)
 from zhichi.audit.models import AuditEntry
 from zhichi.webhooks import services
 from zhichi.webhooks.models import WebhookDelivery, WebhookSubscription
@@ -185,3 +192,9 @@ def test_anonymous_api_request_is_401(endpoint, world):
 
     assert r.status_code == 401
     assert list(r.json()) == ["detail"]
+
+
+@pytest.mark.parametrize(("endpoint", "user"), bad_body_cells(ENDPOINTS))
+def test_who_may_act_is_decided_before_the_body_issue12_item10(endpoint, user, world, api):
+    response = call_with_bad_body(endpoint, user, world, api)
+    assert response.status_code == bad_body_expected(endpoint, user), response.content

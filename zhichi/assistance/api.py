@@ -15,7 +15,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 
-from zhichi.api_support import READ_ERRORS, WRITE_ERRORS, ErrorOut, ValidationErrorOut, keyset_page
+from zhichi.api_support import (
+    READ_ERRORS,
+    WRITE_ERRORS,
+    ErrorOut,
+    ValidationErrorOut,
+    checks_first,
+    keyset_page,
+)
 from zhichi.assistance import rules, services
 from zhichi.assistance.models import (
     AssistanceApplication,
@@ -23,6 +30,7 @@ from zhichi.assistance.models import (
     LegalAidReferral,
 )
 from zhichi.cases.rules import get_case_for
+from zhichi.cases.services.common import ensure_may_work
 from zhichi.errors import FieldError, InvalidInput
 from zhichi.rulebook import loaders
 from zhichi.transfers import rules as transfer_rules
@@ -268,11 +276,33 @@ def _case(request, case_id: int):
     return case
 
 
+# Who may act is decided before the body is judged (issue 12, item 10): see checks_first.
+def _records(request, case_id):
+    ensure_may_work(_case(request, case_id).pk, request.auth, "assistance.record")
+
+
+def _works_on(action: str):
+    def guard(request, application_id):
+        application = rules.get_application_for(request.auth, application_id)
+        services._may_work(application.pk, request.auth, action)
+
+    return guard
+
+
+def _legal_aid(action: str):
+    def guard(request, transfer_id):
+        transfer = transfer_rules.get_transfer_for(request.auth, transfer_id)
+        services._legal_aid_transfer(transfer.pk, request.auth, action)
+
+    return guard
+
+
 @router.post(
     "/cases/{case_id}/assistance",
     response={201: ApplicationOut, **WRITE_ERRORS},
     summary="Record a judicial assistance application (C9)",
 )
+@checks_first(_records)
 def record_application(request, case_id: int, payload: ApplicationIn):
     """The officer records the person's written (or oral, written down) application. The answer
     carries the cap and the decision due date (10 working days, rule JA-6)."""
@@ -352,6 +382,7 @@ def _step(request, application_id: int, call, payload) -> dict:
     response={200: ApplicationOut, **WRITE_ERRORS},
     summary="The review opinion: opens the approval chain (JA-6)",
 )
+@checks_first(_works_on("assistance.opinion"))
 def submit_opinion(request, application_id: int, payload: OpinionIn):
     """Each JA-3 exclusion answered, grant or refuse, the amount. Above the cap a special
     approval step is added and ``court_award_limit`` is required (rule JA-4)."""
@@ -363,6 +394,7 @@ def submit_opinion(request, application_id: int, payload: OpinionIn):
     response={200: ApplicationOut, **WRITE_ERRORS},
     summary="The aid money arrived (the notice is due in 2 working days)",
 )
+@checks_first(_works_on("assistance.funds"))
 def record_funds(request, application_id: int, payload: FundsIn):
     return _step(request, application_id, services.record_funds, payload)
 
@@ -372,6 +404,7 @@ def record_funds(request, application_id: int, payload: FundsIn):
     response={200: ApplicationOut, **WRITE_ERRORS},
     summary="The applicant was told",
 )
+@checks_first(_works_on("assistance.notice"))
 def record_notice(request, application_id: int, payload: NoticeIn):
     return _step(request, application_id, services.record_notice, payload)
 
@@ -381,6 +414,7 @@ def record_notice(request, application_id: int, payload: NoticeIn):
     response={200: ApplicationOut, **WRITE_ERRORS},
     summary="The aid was paid",
 )
+@checks_first(_works_on("assistance.pay"))
 def record_payment(request, application_id: int, payload: PaymentIn):
     return _step(request, application_id, services.record_payment, payload)
 
@@ -390,6 +424,7 @@ def record_payment(request, application_id: int, payload: PaymentIn):
     response={200: ApplicationOut, **WRITE_ERRORS},
     summary="The follow-up after payment",
 )
+@checks_first(_works_on("assistance.follow_up"))
 def record_follow_up(request, application_id: int, payload: FollowUpIn):
     return _step(request, application_id, services.record_follow_up, payload)
 
@@ -399,6 +434,7 @@ def record_follow_up(request, application_id: int, payload: FollowUpIn):
     response={200: ApplicationOut, **WRITE_ERRORS},
     summary="The applicant withdraws (before the decision)",
 )
+@checks_first(_works_on("assistance.withdraw"))
 def withdraw(request, application_id: int, payload: WithdrawIn):
     return _step(request, application_id, services.withdraw_application, payload)
 
@@ -493,6 +529,7 @@ def get_legal_aid(request, transfer_id: int):
     response={200: LegalAidOut, **WRITE_ERRORS},
     summary="The legal aid centre names the lawyer (answers an accepted referral)",
 )
+@checks_first(_legal_aid("legal_aid.assign"))
 def assign_lawyer(request, transfer_id: int, payload: LawyerIn):
     transfer = transfer_rules.get_transfer_for(request.auth, transfer_id)
     services.assign_lawyer(transfer_id=transfer.pk, actor=request.auth, data=payload.dict())
@@ -504,6 +541,7 @@ def assign_lawyer(request, transfer_id: int, payload: LawyerIn):
     response={200: LegalAidOut, **WRITE_ERRORS},
     summary="The legal aid centre reports the outcome",
 )
+@checks_first(_legal_aid("legal_aid.outcome"))
 def record_outcome(request, transfer_id: int, payload: OutcomeIn):
     transfer = transfer_rules.get_transfer_for(request.auth, transfer_id)
     services.record_legal_aid_outcome(

@@ -7,7 +7,14 @@ from typing import Any
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 
-from zhichi.api_support import READ_ERRORS, WRITE_ERRORS, ErrorOut, ValidationErrorOut, keyset_page
+from zhichi.api_support import (
+    READ_ERRORS,
+    WRITE_ERRORS,
+    ErrorOut,
+    ValidationErrorOut,
+    checks_first,
+    keyset_page,
+)
 from zhichi.audit.services import record
 from zhichi.cases import rules, services
 from zhichi.cases.filters import filter_cases
@@ -161,9 +168,16 @@ def case_timeline(request, case_id: int):
     return [timeline_out(e, text) for e, text in timeline_for(visible_records(request.auth, case))]
 
 
+def _moves_stage(request, case_id):
+    """Who may move the case is decided before the body is judged (issue 12, item 10)."""
+    case = rules.get_case_for(request.auth, case_id)
+    services.ensure_may_move_stage(case_id=case.pk, actor=request.auth)
+
+
 @router.post(
     "/{case_id}/stage", response={200: CaseOut, **WRITE_ERRORS}, summary="Move to another stage"
 )
+@checks_first(_moves_stage)
 def move_stage(request, case_id: int, payload: StageIn):
     case = rules.get_case_for(request.auth, case_id)
     services.move_stage(

@@ -9,7 +9,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from ninja import Field, Router, Schema, Status
 
-from zhichi.api_support import WRITE_ERRORS, ErrorOut, ValidationErrorOut
+from zhichi.api_support import WRITE_ERRORS, ErrorOut, ValidationErrorOut, checks_first
 from zhichi.cases import rules
 from zhichi.cases import services as case_services
 from zhichi.cases.api import CaseOut, _load
@@ -18,6 +18,7 @@ from zhichi.cases.models import Approval, ApprovalStatus, CaseShare, Visit
 from zhichi.cases.partner_view import sees_internal
 from zhichi.cases.presenters import case_out
 from zhichi.cases.services import approvals, disposal, facts, reopening
+from zhichi.cases.services.common import ensure_may_work
 
 cases_router = Router()
 approvals_router = Router()
@@ -224,11 +225,44 @@ def _data(payload: Schema) -> dict:
     return data
 
 
+# Who may act is decided before the body is judged (issue 12, item 10): see checks_first.
+def _works_on(action: str):
+    def guard(request, case_id):
+        ensure_may_work(_case(request, case_id).pk, request.auth, action)
+
+    return guard
+
+
+def _sets_level(request, case_id):
+    case_services.ensure_may_set_level(case_id=_case(request, case_id).pk, actor=request.auth)
+
+
+def _reopens(request, case_id):
+    reopening.ensure_may_reopen(case_id=_case(request, case_id).pk, actor=request.auth)
+
+
+def _decides(request, approval_id):
+    approvals.ensure_may_decide(
+        approval_id=_approval_for(request, approval_id).pk, actor=request.auth
+    )
+
+
+def _records_visit(request, visit_id):
+    visit = get_object_or_404(Visit, pk=visit_id)
+    ensure_may_work(_case(request, visit.case_id).pk, request.auth, "case.visit")
+
+
+def _revokes_share(request, case_id, share_id):
+    share = get_object_or_404(CaseShare, pk=share_id, case=_own_case(request, case_id))
+    facts.ensure_may_revoke_share(share_id=share.pk, actor=request.auth)
+
+
 @cases_router.post(
     "/{case_id}/mediations",
     response={201: CaseOut, **WRITE_ERRORS},
     summary="Record a mediation (C4)",
 )
+@checks_first(_works_on("case.mediation"))
 def record_mediation(request, case_id: int, payload: MediationIn):
     case = _case(request, case_id)
     disposal.record_mediation(
@@ -242,6 +276,7 @@ def record_mediation(request, case_id: int, payload: MediationIn):
     response={201: ApprovalOut, **WRITE_ERRORS},
     summary="Propose support or not (needs a head's approval)",
 )
+@checks_first(_works_on("case.support_decision"))
 def support_decision(request, case_id: int, payload: SupportDecisionIn):
     case = _case(request, case_id)
     approval = disposal.propose_support_decision(
@@ -255,6 +290,7 @@ def support_decision(request, case_id: int, payload: SupportDecisionIn):
     response={201: CaseOut, **WRITE_ERRORS},
     summary="Record a court event (C5)",
 )
+@checks_first(_works_on("case.court_event"))
 def court_event(request, case_id: int, payload: CourtEventIn):
     case = _case(request, case_id)
     disposal.record_court_event(
@@ -268,6 +304,7 @@ def court_event(request, case_id: int, payload: CourtEventIn):
     response={201: CaseOut, **WRITE_ERRORS},
     summary="Record a payment to a claimant (C6)",
 )
+@checks_first(_works_on("case.payment"))
 def payment(request, case_id: int, payload: PaymentIn):
     case = _case(request, case_id)
     disposal.record_payment(
@@ -279,6 +316,7 @@ def payment(request, case_id: int, payload: PaymentIn):
 @cases_router.post(
     "/{case_id}/visits", response={201: VisitOut, **WRITE_ERRORS}, summary="Plan a return visit"
 )
+@checks_first(_works_on("case.visit"))
 def plan_visit(request, case_id: int, payload: VisitIn):
     case = _case(request, case_id)
     visit = disposal.plan_visit(case_id=case.pk, actor=request.auth, data=payload.dict())
@@ -299,6 +337,7 @@ def list_visits(request, case_id: int):
 @cases_router.post(
     "/{case_id}/close", response={200: CaseOut, **WRITE_ERRORS}, summary="Close with an outcome"
 )
+@checks_first(_works_on("case.close"))
 def close(request, case_id: int, payload: CloseIn):
     case = _case(request, case_id)
     disposal.close_case(
@@ -312,6 +351,7 @@ def close(request, case_id: int, payload: CloseIn):
     response={200: CaseOut, **WRITE_ERRORS},
     summary="A head sets the level with a reason",
 )
+@checks_first(_sets_level)
 def set_level(request, case_id: int, payload: LevelIn):
     case = _case(request, case_id)
     case_services.override_level(
@@ -329,6 +369,7 @@ def set_level(request, case_id: int, payload: LevelIn):
     response={200: CaseOut, 202: ApprovalOut, **WRITE_ERRORS},
     summary="A head reopens a closed case, or asks a second person to (four eyes)",
 )
+@checks_first(_reopens)
 def reopen(request, case_id: int, payload: ReopenIn):
     """200: the case, open again at the stage it was closed from. 202: the head closed the case
     or handles it, so the reopening waits for another head of the department or the chief
@@ -396,6 +437,7 @@ def approvals_inbox(request, status: str = ApprovalStatus.PENDING):
 @approvals_router.post(
     "/{approval_id}/approve", response={200: ApprovalOut, **WRITE_ERRORS}, summary="Approve"
 )
+@checks_first(_decides)
 def approve(request, approval_id: int, payload: DecideIn | None = None):
     approval = _approval_for(request, approval_id)
     approval = approvals.decide_approval(
@@ -414,6 +456,7 @@ def approve(request, approval_id: int, payload: DecideIn | None = None):
     response={200: ApprovalOut, **WRITE_ERRORS},
     summary="Reject with a reason",
 )
+@checks_first(_decides)
 def reject(request, approval_id: int, payload: DecideIn):
     approval = _approval_for(request, approval_id)
     approvals.decide_approval(
@@ -427,6 +470,7 @@ def reject(request, approval_id: int, payload: DecideIn):
 @visits_router.post(
     "/{visit_id}/record", response={200: VisitOut, **WRITE_ERRORS}, summary="Record a return visit"
 )
+@checks_first(_records_visit)
 def record_visit(request, visit_id: int, payload: VisitRecordIn):
     visit = get_object_or_404(Visit, pk=visit_id)
     rules.get_case_for(request.auth, visit.case_id)
@@ -484,6 +528,7 @@ class FactsIn(Schema):
     response={200: CaseOut, **WRITE_ERRORS},
     summary="Update the facts; the case is graded and checked for a criminal lead again",
 )
+@checks_first(_works_on("case.facts"))
 def update_facts(request, case_id: int, payload: FactsIn):
     """Only the facts sent change: consent is withdrawn only by `consent_to_share: false`."""
     case = _case(request, case_id)
@@ -549,6 +594,7 @@ class RevokeIn(Schema):
     response={200: ShareOut, **WRITE_ERRORS},
     summary="End a share; the other side is refused from its next request",
 )
+@checks_first(_revokes_share)
 def revoke_share(request, case_id: int, share_id: int, payload: RevokeIn):
     case = _own_case(request, case_id)
     share = get_object_or_404(CaseShare, pk=share_id, case=case)

@@ -8,7 +8,14 @@ from typing import Any
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 
-from zhichi.api_support import READ_ERRORS, WRITE_ERRORS, ErrorOut, ValidationErrorOut, keyset_page
+from zhichi.api_support import (
+    READ_ERRORS,
+    WRITE_ERRORS,
+    ErrorOut,
+    ValidationErrorOut,
+    checks_first,
+    keyset_page,
+)
 from zhichi.cases.partner_view import is_partner
 from zhichi.core import grading
 from zhichi.employers import rules, services
@@ -107,9 +114,15 @@ class JointActionPage(Schema):
     next_cursor: str | None
 
 
+def _records(request):
+    """Who may record one is decided before the body is judged (issue 12, item 10)."""
+    services.ensure_may_record_joint_action(actor=request.auth)
+
+
 @joint_actions_router.post(
     "", response={201: JointActionOut, **WRITE_ERRORS}, summary="Record a joint action (C8)"
 )
+@checks_first(_records)
 def record_joint_action(request, payload: JointActionIn):
     """Procuratorate officers and heads record a joint action on cases they may work on.
 

@@ -286,17 +286,22 @@ def _share_bases(c: Collector, data: _Input, cases: list[Case]) -> dict[tuple[in
     return bases
 
 
+def ensure_may_record_joint_action(*, actor: User) -> None:
+    """Refuse (and audit) anyone who may not organise joint actions, before the input is read."""
+    if not rules.can_record_joint_action(actor):
+        record(action="joint_action.record", actor=actor, outcome="denied")
+        raise NotPermitted(
+            _("Only procuratorate case officers and department heads may record joint actions.")
+        )
+
+
 def record_joint_action(*, actor: User, data: dict) -> JointAction:
     """Record a joint action and everything that follows from it, or nothing at all.
 
     403 when the actor may not organise joint actions or may not work on a listed case; 422 for
     everything else, each error at its field (a case the actor may not see is "not found").
     """
-    if not rules.can_record_joint_action(actor):
-        record(action="joint_action.record", actor=actor, outcome="denied")
-        raise NotPermitted(
-            _("Only procuratorate case officers and department heads may record joint actions.")
-        )
+    ensure_may_record_joint_action(actor=actor)
     c = Collector()
     inp = _read(c, data, actor)
     wanted = [pk for _i, pk in inp.case_ids]

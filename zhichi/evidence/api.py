@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from ninja import Field, File, Form, Query, Router, Schema, Status, UploadedFile
 
-from zhichi.api_support import WRITE_ERRORS, ErrorOut, ValidationErrorOut, keyset_page
+from zhichi.api_support import WRITE_ERRORS, ErrorOut, ValidationErrorOut, checks_first, keyset_page
 from zhichi.cases import rules as case_rules
 from zhichi.errors import FieldError, InvalidInput
 from zhichi.evidence import rules, services
@@ -78,6 +78,15 @@ def _created(attachment: Attachment):
     return Status(201, attachment_out(attachment))
 
 
+# Who may upload is decided before the form is judged (issue 12, item 10): see checks_first.
+def _uploads_to_case(request, case_id):
+    services._target(request.auth, case_id, None, request.FILES.get("file"))
+
+
+def _uploads_to_lead(request, lead_id):
+    services._target(request.auth, None, lead_id, request.FILES.get("file"))
+
+
 # Optional to the schema layer on purpose: the service checks them and answers 422 at the fields
 # "file", "kind", "description" (the schema layer would name them "file.file" and "form.kind").
 EVIDENCE_FILE = File(None, description="the evidence file (required)")
@@ -99,6 +108,7 @@ UPLOAD_DOC = (
     description=UPLOAD_DOC,
     openapi_extra=UPLOAD_REQUIRED,
 )
+@checks_first(_uploads_to_case)
 def upload_case_attachment(
     request,
     case_id: int,
@@ -120,6 +130,7 @@ def upload_case_attachment(
     description=UPLOAD_DOC,
     openapi_extra=UPLOAD_REQUIRED,
 )
+@checks_first(_uploads_to_lead)
 def upload_lead_attachment(
     request,
     lead_id: int,

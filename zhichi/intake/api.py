@@ -13,6 +13,7 @@ from zhichi.api_support import (
     WRITE_ERRORS,
     ErrorOut,
     ValidationErrorOut,
+    checks_first,
     keyset_page,
 )
 from zhichi.cases.models import PartyRole
@@ -269,7 +270,20 @@ def _full(request, lead_id: int) -> dict:
     return lead_out(lead, duplicates=dups, case_visible=case_visible)
 
 
+def _files(request):
+    """Who may file a lead is decided before the lead is judged (issue 12, item 10)."""
+    services.ensure_may_file_lead(actor=request.auth)
+
+
+def _declines(request, lead_id):
+    """Who may decline is decided before the body is judged (issue 12, item 10)."""
+    services._ensure_may_decide(
+        rules.get_lead_for(request.auth, lead_id).pk, request.auth, "lead.decline"
+    )
+
+
 @router.post("", response={201: LeadOut, **WRITE_ERRORS}, summary="File a lead")
+@checks_first(_files)
 def create_lead(request, payload: LeadIn):
     data = payload.dict()
     to_org = data.pop("to_org", None)
@@ -339,6 +353,7 @@ def accept_lead(request, lead_id: int):
 @router.post(
     "/{lead_id}/decline", response={200: LeadOut, **WRITE_ERRORS}, summary="Decline with a redirect"
 )
+@checks_first(_declines)
 def decline_lead(request, lead_id: int, payload: DeclineIn):
     lead = rules.get_lead_for(request.auth, lead_id)
     services.decline_lead(lead_id=lead.pk, actor=request.auth, data=payload.dict())

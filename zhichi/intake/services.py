@@ -81,10 +81,16 @@ def _referrer_for(actor: User, named: Organisation | None) -> Organisation | Non
     return actor.organisation
 
 
+def ensure_may_file_lead(*, actor: User) -> None:
+    """Refuse (and audit, rule R7) a role that may not file leads, before its input is read."""
+    if not rules.can_create_lead(actor):
+        record(action="lead.create", actor=actor, outcome="denied")
+        raise NotPermitted(_("Your role may not file leads."))
+
+
 def create_lead(*, actor: User, data: LeadInput, to_org: str | None = None) -> Lead:
     """File a validated lead. Partners always file as their own organisation."""
-    if not rules.can_create_lead(actor):
-        raise NotPermitted(_("Your role may not file leads."))
+    ensure_may_file_lead(actor=actor)
     referring_org = _referrer_for(actor, data.referring_org)
     organisation, department = _receiver_for(actor, to_org)
     source = data.source

@@ -11,7 +11,15 @@ from typing import Any
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
 
-from zhichi.api_support import READ_ERRORS, WRITE_ERRORS, ErrorOut, ValidationErrorOut, keyset_page
+from zhichi.api_support import (
+    READ_ERRORS,
+    WRITE_ERRORS,
+    ErrorOut,
+    ValidationErrorOut,
+    checks_first,
+    keyset_page,
+)
+from zhichi.cases.services.common import ensure_may_work
 from zhichi.errors import FieldError, InvalidInput
 from zhichi.rulebook import loaders
 from zhichi.supervision import rules, services
@@ -207,11 +215,30 @@ def _data(payload: Schema) -> dict:
     return {k: ("" if v is None else v) for k, v in payload.dict().items() if k != "version"}
 
 
+# Who may act is decided before the body is judged (issue 12, item 10): see checks_first.
+def _drafts(request, case_id):
+    ensure_may_work(rules.get_case_for(request.auth, case_id).pk, request.auth, "suggestion.draft")
+
+
+def _revises(request, suggestion_id):
+    s = rules.get_suggestion_for(request.auth, suggestion_id)
+    services.ensure_may_revise(suggestion_id=s.pk, actor=request.auth)
+
+
+def _follows_up(action: str):
+    def guard(request, suggestion_id):
+        s = rules.get_suggestion_for(request.auth, suggestion_id)
+        services.ensure_may_follow_up(suggestion_id=s.pk, actor=request.auth, action=action)
+
+    return guard
+
+
 @router.post(
     "/cases/{case_id}/suggestions",
     response={201: SuggestionOut, **WRITE_ERRORS},
     summary="Draft a procuratorial suggestion and submit it to the chief procurator (TL-9)",
 )
+@checks_first(_drafts)
 def suggestion_draft(request, case_id: int, payload: SuggestionIn):
     case = rules.get_case_for(request.auth, case_id)
     s = services.draft_suggestion(case_id=case.pk, actor=request.auth, data=_data(payload))
@@ -277,6 +304,7 @@ def _step(request, suggestion_id: int, call, payload: Schema):
     response={200: SuggestionOut, **WRITE_ERRORS},
     summary="Revise a returned suggestion and submit it again (a new approval)",
 )
+@checks_first(_revises)
 def suggestion_revise(request, suggestion_id: int, payload: ReviseIn):
     return _step(request, suggestion_id, services.revise_suggestion, payload)
 
@@ -286,6 +314,7 @@ def suggestion_revise(request, suggestion_id: int, payload: ReviseIn):
     response={200: SuggestionOut, **WRITE_ERRORS},
     summary="Record service; the reply is due two months after receipt (TL-9)",
 )
+@checks_first(_follows_up("serve"))
 def suggestion_serve(request, suggestion_id: int, payload: ServeIn):
     return _step(request, suggestion_id, services.serve_suggestion, payload)
 
@@ -295,6 +324,7 @@ def suggestion_serve(request, suggestion_id: int, payload: ServeIn):
     response={200: SuggestionOut, **WRITE_ERRORS},
     summary="Record the recipient's written reply",
 )
+@checks_first(_follows_up("reply"))
 def suggestion_reply(request, suggestion_id: int, payload: ReplyIn):
     return _step(request, suggestion_id, services.record_reply, payload)
 
@@ -305,6 +335,7 @@ def suggestion_reply(request, suggestion_id: int, payload: ReplyIn):
     summary="Escalate non-compliance (superior procuratorate, competent authority, Party "
     "committee or people's congress)",
 )
+@checks_first(_follows_up("escalate"))
 def suggestion_escalate(request, suggestion_id: int, payload: EscalateIn):
     return _step(request, suggestion_id, services.escalate_suggestion, payload)
 
@@ -314,6 +345,7 @@ def suggestion_escalate(request, suggestion_id: int, payload: EscalateIn):
     response={200: SuggestionOut, **WRITE_ERRORS},
     summary="Close with a note, after the reply or an escalation",
 )
+@checks_first(_follows_up("close"))
 def suggestion_close(request, suggestion_id: int, payload: CloseIn):
     return _step(request, suggestion_id, services.close_suggestion, payload)
 
@@ -323,5 +355,6 @@ def suggestion_close(request, suggestion_id: int, payload: CloseIn):
     response={200: SuggestionOut, **WRITE_ERRORS},
     summary="Withdraw with a reason, before service",
 )
+@checks_first(_follows_up("withdraw"))
 def suggestion_withdraw(request, suggestion_id: int, payload: WithdrawIn):
     return _step(request, suggestion_id, services.withdraw_suggestion, payload)

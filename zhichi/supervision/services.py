@@ -289,14 +289,25 @@ def draft_suggestion(*, case_id: int, actor: User, data: dict) -> Suggestion:
     return s
 
 
-def revise_suggestion(
-    *, suggestion_id: int, actor: User, data: dict, version: int | None = None
-) -> Suggestion:
-    """Revise a returned suggestion and submit it again: a new approval."""
+def ensure_may_revise(*, suggestion_id: int, actor: User) -> Suggestion:
+    """Refuse (and audit) anyone but the case officer or the department head."""
     current = Suggestion.objects.select_related("case").get(pk=suggestion_id)
     if not can_work_on(actor, current.case):
         record(action="suggestion.revise", actor=actor, obj=current, outcome="denied")
         raise NotPermitted(_("Only the case officer or the department head may revise it."))
+    return current
+
+
+def ensure_may_follow_up(*, suggestion_id: int, actor: User, action: str) -> Suggestion:
+    """Refuse (and audit) a step after approval by anyone the rules do not allow."""
+    return _follow_up(suggestion_id, actor, action)
+
+
+def revise_suggestion(
+    *, suggestion_id: int, actor: User, data: dict, version: int | None = None
+) -> Suggestion:
+    """Revise a returned suggestion and submit it again: a new approval."""
+    current = ensure_may_revise(suggestion_id=suggestion_id, actor=actor)
     c = Collector()
     d = _content(c, data, timezone.localdate())
     _raise(c)

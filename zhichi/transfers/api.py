@@ -9,7 +9,14 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 
-from zhichi.api_support import READ_ERRORS, WRITE_ERRORS, ErrorOut, ValidationErrorOut, keyset_page
+from zhichi.api_support import (
+    READ_ERRORS,
+    WRITE_ERRORS,
+    ErrorOut,
+    ValidationErrorOut,
+    checks_first,
+    keyset_page,
+)
 from zhichi.audit.services import record
 from zhichi.cases.partner_view import sees_internal
 from zhichi.cases.rules import get_case_for
@@ -168,6 +175,23 @@ def _data(payload: Schema) -> dict:
     return {k: ("" if v is None else v) for k, v in payload.dict().items()}
 
 
+# Who may act is decided before the body is judged (issue 12, item 10): see checks_first.
+def _sends_case(request, case_id):
+    services.ensure_may_send(actor=request.auth, case_id=get_case_for(request.auth, case_id).pk)
+
+
+def _sends_lead(request, lead_id):
+    services.ensure_may_send(actor=request.auth, lead_id=get_lead_for(request.auth, lead_id).pk)
+
+
+def _moves(action: str):
+    def guard(request, transfer_id):
+        t = rules.get_transfer_for(request.auth, transfer_id)
+        services.ensure_may_move(transfer_id=t.pk, actor=request.auth, action=action)
+
+    return guard
+
+
 @router.get(
     "/transfers/{transfer_id}/evidence/{attachment_id}/download",
     response={401: ErrorOut, 403: ErrorOut, 404: ErrorOut},
@@ -192,6 +216,7 @@ def transfer_evidence_download(request, transfer_id: int, attachment_id: int):
     response={201: TransferOut, **WRITE_ERRORS},
     summary="Transfer a case to another agency or department (C7)",
 )
+@checks_first(_sends_case)
 def transfer_case(request, case_id: int, payload: TransferIn):
     case = get_case_for(request.auth, case_id)
     t = services.send_transfer(actor=request.auth, data=_data(payload), case_id=case.pk)
@@ -219,6 +244,7 @@ def case_transfers(request, case_id: int):
     response={201: TransferOut, **WRITE_ERRORS},
     summary="Transfer a lead to another agency or department (C7)",
 )
+@checks_first(_sends_lead)
 def transfer_lead(request, lead_id: int, payload: TransferIn):
     lead = get_lead_for(request.auth, lead_id)
     t = services.send_transfer(actor=request.auth, data=_data(payload), lead_id=lead.pk)
@@ -281,6 +307,7 @@ def _step(request, transfer_id: int, call, **kwargs):
     response={200: TransferOut, **WRITE_ERRORS},
     summary="Confirm receipt (the receiving side)",
 )
+@checks_first(_moves("receive"))
 def transfer_receive(request, transfer_id: int, payload: StepIn | None = None):
     version = payload.version if payload else None
     return _step(request, transfer_id, services.receive_transfer, version=version)
@@ -291,6 +318,7 @@ def transfer_receive(request, transfer_id: int, payload: StepIn | None = None):
     response={200: TransferOut, **WRITE_ERRORS},
     summary="Accept (the receiving side)",
 )
+@checks_first(_moves("accept"))
 def transfer_accept(request, transfer_id: int, payload: StepIn | None = None):
     version = payload.version if payload else None
     return _step(request, transfer_id, services.accept_transfer, version=version)
@@ -301,6 +329,7 @@ def transfer_accept(request, transfer_id: int, payload: StepIn | None = None):
     response={200: TransferOut, **WRITE_ERRORS},
     summary="Reject with a reason (the receiving side); its access ends",
 )
+@checks_first(_moves("reject"))
 def transfer_reject(request, transfer_id: int, payload: RejectIn):
     return _step(
         request,
@@ -316,6 +345,7 @@ def transfer_reject(request, transfer_id: int, payload: RejectIn):
     response={200: TransferOut, **WRITE_ERRORS},
     summary="Answer with what was done (the receiving side)",
 )
+@checks_first(_moves("answer"))
 def transfer_feedback(request, transfer_id: int, payload: FeedbackIn):
     return _step(
         request,
@@ -331,6 +361,7 @@ def transfer_feedback(request, transfer_id: int, payload: FeedbackIn):
     response={200: TransferOut, **WRITE_ERRORS},
     summary="Close once answered or rejected (the sending side); the receiver's access ends",
 )
+@checks_first(_moves("close"))
 def transfer_close(request, transfer_id: int, payload: CloseIn | None = None):
     return _step(
         request,

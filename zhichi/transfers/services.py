@@ -170,10 +170,9 @@ def _evidence(c: Collector, data: dict, subject, actor: User) -> list:
     return [found[v] for _i, v in ids if v in found]
 
 
-def send_transfer(
-    *, actor: User, data: dict, case_id: int | None = None, lead_id: int | None = None
-) -> Transfer:
-    """Send a case or a lead to another agency or department (C7), with the consent gate (C8)."""
+def ensure_may_send(*, actor: User, case_id: int | None = None, lead_id: int | None = None):
+    """The case or lead, if ``actor`` may transfer it; else refused and audited (checked by the
+    API before it reads the body)."""
     if (case_id is None) == (lead_id is None):
         raise ValueError("give exactly one of case_id and lead_id")
     subject = Case.objects.get(pk=case_id) if case_id else Lead.objects.get(pk=lead_id)
@@ -181,6 +180,15 @@ def send_transfer(
     if not allowed(actor, subject):
         record(action="transfer.send", actor=actor, obj=subject, outcome="denied")
         raise NotPermitted(_("You may not transfer this %(what)s.") % {"what": _subject(subject)})
+    return subject
+
+
+def send_transfer(
+    *, actor: User, data: dict, case_id: int | None = None, lead_id: int | None = None
+) -> Transfer:
+    """Send a case or a lead to another agency or department (C7), with the consent gate (C8)."""
+    subject = ensure_may_send(actor=actor, case_id=case_id, lead_id=lead_id)
+    allowed = rules.can_send_case if case_id else rules.can_send_lead
     today = timezone.localdate()
     c = Collector()
     d = _validate(c, data, subject, actor, today)
@@ -359,13 +367,19 @@ def notify_sender(transfer: Transfer, template: str, *, key: str = "") -> None:
             )
 
 
-def _move(*, transfer_id: int, actor: User, action: str, version: int | None, apply) -> Transfer:
-    """The common shape of the receiving and closing steps: check, lock, move, record."""
+def ensure_may_move(*, transfer_id: int, actor: User, action: str) -> Transfer:
+    """The sender closes, the receiver takes the other steps; anyone else is refused (audited)."""
     current = Transfer.objects.get(pk=transfer_id)
     allowed = rules.is_sender if action == "close" else rules.is_receiver
     if not allowed(actor, current):
         record(action=f"transfer.{action}", actor=actor, obj=current, outcome="denied")
         raise NotPermitted(_refusal(action))
+    return current
+
+
+def _move(*, transfer_id: int, actor: User, action: str, version: int | None, apply) -> Transfer:
+    """The common shape of the receiving and closing steps: check, lock, move, record."""
+    ensure_may_move(transfer_id=transfer_id, actor=actor, action=action)
     with transaction.atomic():
         transfer = (
             # lock the transfer row only: PostgreSQL refuses FOR UPDATE on the nullable side of
@@ -452,6 +466,7 @@ def reject_transfer(
     *, transfer_id: int, actor: User, data: dict, version: int | None = None
 ) -> Transfer:
     """Rejecting ends the receiver's access to the case or lead at once (rule R3)."""
+    ensure_may_move(transfer_id=transfer_id, actor=actor, action="reject")  # before the input
     c = Collector()
     reason = c.text(data, "reason", "reason", required=True, max_length=4000)
     if c.errors:
@@ -473,6 +488,7 @@ def answer_transfer(
     *, transfer_id: int, actor: User, data: dict, version: int | None = None
 ) -> Transfer:
     """The receiver's feedback (反馈): what it did with the matter, and the result."""
+    ensure_may_move(transfer_id=transfer_id, actor=actor, action="answer")  # before the input
     c = Collector()
     text = c.text(data, "text", "text", required=True, max_length=8000)
     result = c.choice(data, "result", "result", FeedbackResult.choices)

@@ -144,6 +144,25 @@ def open_case(
     return case
 
 
+def ensure_may_move_stage(*, case_id: int, actor: User) -> Case:
+    """Refuse (and audit) a move by someone who may not move the case, outside any transaction
+    so the denial's audit row is kept (rule R7); the API checks this before the body."""
+    current = Case.objects.get(pk=case_id)
+    if not rules.can_move_stage(actor, current):
+        record(action="case.stage", actor=actor, obj=current, outcome="denied")
+        raise NotPermitted(_("Only the case officer or the department head may move this case."))
+    return current
+
+
+def ensure_may_set_level(*, case_id: int, actor: User) -> Case:
+    """Refuse (and audit) a level set by anyone but the department head."""
+    case = Case.objects.get(pk=case_id)
+    if not rules.can_override_level(actor, case):
+        record(action="case.level", actor=actor, obj=case, outcome="denied")
+        raise NotPermitted(_("Only the department head may set the level."))
+    return case
+
+
 def move_stage(*, case_id: int, to: str, reason: str, version: int, actor: User) -> Case:
     """Move a case to another stage, with a reason. Refuses stale versions, moves the table does
     not allow, and moves whose guards are not met (the message says what is missing). Closing
@@ -158,11 +177,7 @@ def move_stage(*, case_id: int, to: str, reason: str, version: int, actor: User)
         errors.append(
             FieldError("reason", "max_length", _("Keep the reason under 2,000 characters."))
         )
-    current = Case.objects.get(pk=case_id)
-    if not rules.can_move_stage(actor, current):
-        # outside the transaction below, so the denial's audit row is kept (rule R7)
-        record(action="case.stage", actor=actor, obj=current, outcome="denied")
-        raise NotPermitted(_("Only the case officer or the department head may move this case."))
+    ensure_may_move_stage(case_id=case_id, actor=actor)
     if errors:
         raise InvalidInput(errors)
     with transaction.atomic():
@@ -223,10 +238,7 @@ def override_level(
 ) -> Case:
     """A head sets the level with a reason (C3); the rules' own reasons stay visible. ``version``
     is the case version the head read (missing: 422; stale: 409)."""
-    case = Case.objects.get(pk=case_id)
-    if not rules.can_override_level(actor, case):
-        record(action="case.level", actor=actor, obj=case, outcome="denied")
-        raise NotPermitted(_("Only the department head may set the level."))
+    case = ensure_may_set_level(case_id=case_id, actor=actor)
     errors = []
     if version is None:
         errors.append(version_missing())

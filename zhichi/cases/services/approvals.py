@@ -167,7 +167,9 @@ def request_approval(
     return approval
 
 
-def decide_approval(*, approval_id: int, actor: User, approve: bool, reason: str = "") -> Approval:
+def ensure_may_decide(*, approval_id: int, actor: User) -> Approval:
+    """Refuse (and audit) a decision the actor may not take, before anything else is looked at;
+    the API checks this before it reads the body (issue 12, item 10)."""
     approval = Approval.objects.select_related("case").get(pk=approval_id)
     if approval.requested_by_id == actor.pk:
         # four eyes, before any other rule: the message says why, whatever the actor's role
@@ -182,6 +184,11 @@ def decide_approval(*, approval_id: int, actor: User, approve: bool, reason: str
     if not rules.can_approve(actor, approval):
         record(action="approval.decide", actor=actor, obj=approval, outcome="denied")
         raise NotPermitted(refusal_for(approval.required_role))
+    return approval
+
+
+def decide_approval(*, approval_id: int, actor: User, approve: bool, reason: str = "") -> Approval:
+    approval = ensure_may_decide(approval_id=approval_id, actor=actor)
     reason = (reason or "").strip()
     if not approve and not reason:
         raise InvalidInput([FieldError("reason", "required", _("Give the reason for rejecting."))])

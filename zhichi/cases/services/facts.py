@@ -156,12 +156,18 @@ def _plain(value):
     return value.isoformat() if isinstance(value, date) else value
 
 
-def revoke_share(*, share_id: int, actor: User, reason: str) -> CaseShare:
-    """The case's officer or head ends a share; the other side is refused on its next request."""
+def ensure_may_revoke_share(*, share_id: int, actor: User) -> CaseShare:
+    """Refuse (and audit) anyone but the case's officer or head; checked before the body."""
     share = CaseShare.objects.select_related("case").get(pk=share_id)
     if not rules.can_work_on(actor, share.case):
         record(action="case.share.revoke", actor=actor, obj=share.case, outcome="denied")
         raise NotPermitted(rules.WORK_REFUSAL())
+    return share
+
+
+def revoke_share(*, share_id: int, actor: User, reason: str) -> CaseShare:
+    """The case's officer or head ends a share; the other side is refused on its next request."""
+    ensure_may_revoke_share(share_id=share_id, actor=actor)
     c = Collector()
     reason = c.text({"reason": reason}, "reason", "reason", required=True, max_length=200)
     if c.errors:
