@@ -9,7 +9,10 @@ from tests.access import (
     USERS,
     Endpoint,
     anonymous_response,
+    bad_body_cells,
+    bad_body_expected,
     call_endpoint,
+    call_with_bad_body,
     hidden_cells,
     module_world,
 )
@@ -276,3 +279,9 @@ def test_anonymous_request_redirects_to_login_or_is_401(endpoint, world):
         assert r["Location"].startswith("/login/?next=")
     else:
         assert r.status_code == 401
+
+
+@pytest.mark.parametrize(("endpoint", "user"), bad_body_cells(ENDPOINTS))
+def test_who_may_act_is_decided_before_the_body_issue12_item10(endpoint, user, world, api):
+    response = call_with_bad_body(endpoint, user, world, api)
+    assert response.status_code == bad_body_expected(endpoint, user), response.content

@@ -281,3 +281,36 @@ def test_a_first_issue_keeps_no_reason_and_a_bad_record_id_is_refused(users, web
     )
     assert r.status_code == 422 and "subject_id" in r.context["form"].errors
     assert IssuedDocument.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({"kind": {"a": 1}}, "kind"),
+        ({"kind": ["visit_record"]}, "kind"),
+        ({"kind": "visit_record", "subject_id": "²"}, "subject_id"),
+        ({"kind": "visit_record", "subject_id": {}}, "subject_id"),
+        ({"kind": "visit_record", "reason": {"why": "x"}}, "reason"),
+    ],
+    ids=["kind-object", "kind-list", "subject-superscript", "subject-object", "reason-object"],
+)
+def test_api_issue_refuses_values_of_the_wrong_type_at_the_field_issue12_item10(
+    users, api, full_case, body, field
+):
+    """A subject id of "²" passed str.isdigit() and raised ValueError in int() (a 500); an object
+    was taken as the reason's text."""
+    response = api("civil1").post(f"/api/v1/cases/{full_case.pk}/documents", body)
+
+    assert response.status_code == 422, response.content
+    assert [e["field"] for e in response.json()["errors"]] == [field]
+    assert IssuedDocument.objects.count() == 0
+
+
+def test_api_lead_notice_refuses_a_reason_that_is_not_text(users, api):
+    from tests.documents.conftest import declined_lead
+
+    lead = declined_lead(users)
+    response = api("civil1").post(f"/api/v1/leads/{lead.pk}/documents", {"reason": ["x"]})
+
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["field"] == "reason"

@@ -9,10 +9,11 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 
-from zhichi.api_support import READ_ERRORS, WRITE_ERRORS, ErrorOut, ValidationErrorOut
+from zhichi.api_support import READ_ERRORS, WRITE_ERRORS, ErrorOut, ValidationErrorOut, checks_first
 from zhichi.documents import rules, services
 from zhichi.documents.models import DocumentKind, IssuedDocument
 from zhichi.errors import FieldError, InvalidInput
+from zhichi.validation import Collector
 
 router = Router()
 
@@ -89,23 +90,36 @@ def list_documents(request, case_id: int):
     return _listing(rules.get_case_for(request.auth, case_id))
 
 
+# Who may issue is decided before the body is judged (issue 12, item 10): see checks_first.
+def _issues(request, case_id):
+    services.ensure_may_issue(
+        case_id=rules.get_case_for(request.auth, case_id).pk, actor=request.auth
+    )
+
+
+def _issues_lead_notice(request, lead_id):
+    lead = rules.get_lead_for(request.auth, lead_id)
+    services.ensure_may_issue_lead_notice(lead_id=lead.pk, actor=request.auth)
+
+
 @router.post(
     "/cases/{case_id}/documents",
     response={201: DocumentOut, **WRITE_ERRORS},
     summary="Issue (or re-issue with a reason) a document",
 )
+@checks_first(_issues)
 def issue(request, case_id: int, payload: IssueIn):
     case = rules.get_case_for(request.auth, case_id)
     data = payload.dict()
-    subject = data.get("subject_id")
-    if subject not in (None, "") and not str(subject).isdigit():
-        raise InvalidInput([FieldError("subject_id", "integer", _("Enter a whole number."))])
+    # each value read at its field, whatever JSON it is (issue 12, item 10)
+    c = Collector()
+    kind = c.text(data, "kind", "kind", required=True, max_length=40)
+    subject = c.whole(data, "subject_id", "subject_id", minimum=1, maximum=2**53)
+    reason = c.text(data, "reason", "reason", max_length=2000)
+    if c.errors:
+        raise InvalidInput(c.errors)
     doc = services.issue_document(
-        case_id=case.pk,
-        kind=str(data.get("kind") or ""),
-        actor=request.auth,
-        subject_id=int(subject) if subject not in (None, "") else None,
-        reason=str(data.get("reason") or ""),
+        case_id=case.pk, kind=kind, actor=request.auth, subject_id=subject, reason=reason
     )
     return Status(201, next(d for d in _listing(case) if d["id"] == doc.pk))
 
@@ -247,11 +261,14 @@ def _lead_listing(lead) -> list[dict]:
     response={201: DocumentOut, **WRITE_ERRORS},
     summary="Issue (or re-issue) the notice of non-acceptance of a declined lead",
 )
+@checks_first(_issues_lead_notice)
 def issue_lead_notice(request, lead_id: int, payload: LeadIssueIn):
     lead = rules.get_lead_for(request.auth, lead_id)
-    doc = services.issue_lead_document(
-        lead_id=lead.pk, actor=request.auth, reason=str(payload.dict().get("reason") or "")
-    )
+    c = Collector()
+    reason = c.text(payload.dict(), "reason", "reason", max_length=2000)
+    if c.errors:
+        raise InvalidInput(c.errors)
+    doc = services.issue_lead_document(lead_id=lead.pk, actor=request.auth, reason=reason)
     return Status(201, next(d for d in _lead_listing(lead) if d["id"] == doc.pk))
 
 

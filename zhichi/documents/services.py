@@ -80,6 +80,16 @@ def current_of_kind(*, case, kind: str, subject_id: int | None = None) -> Issued
     )
 
 
+def ensure_may_issue(*, case_id: int, actor: User) -> Case:
+    """Refuse (and audit) anyone but the case officer or the department head; the API checks
+    this before it reads the body (issue 12, item 10)."""
+    case = Case.objects.select_related("organisation", "officer").get(pk=case_id)
+    if not rules.can_issue(actor, case):
+        record(action="document.issue", actor=actor, obj=case, outcome="denied")
+        raise NotPermitted(_("Only the case officer or the department head may issue documents."))
+    return case
+
+
 def issue_document(
     *,
     case_id: int,
@@ -89,10 +99,7 @@ def issue_document(
     reason: str = "",
 ) -> IssuedDocument:
     """Issue (or re-issue, with a reason) one document of the case."""
-    case = Case.objects.select_related("organisation", "officer").get(pk=case_id)
-    if not rules.can_issue(actor, case):
-        record(action="document.issue", actor=actor, obj=case, outcome="denied")
-        raise NotPermitted(_("Only the case officer or the department head may issue documents."))
+    ensure_may_issue(case_id=case_id, actor=actor)
     if kind not in DocumentKind.values:
         raise InvalidInput([FieldError("kind", "choice", _("Not a document kind."))])
     reason = _check_reason(reason)
@@ -241,8 +248,8 @@ def _template_refused(exc: TemplateInUseRefused, *, actor: User, kind: str) -> I
     return InvalidInput([FieldError("kind", "template_refused", message)])
 
 
-def issue_lead_document(*, lead_id: int, actor: User, reason: str = "") -> IssuedDocument:
-    """The notice of non-acceptance of a declined lead (rule DOC-1); re-issue with a reason."""
+def ensure_may_issue_lead_notice(*, lead_id: int, actor: User) -> None:
+    """Refuse (and audit) anyone but the staff who decide the lead."""
     from zhichi.intake.models import Lead
     from zhichi.intake.rules import can_decide_lead
 
@@ -250,6 +257,11 @@ def issue_lead_document(*, lead_id: int, actor: User, reason: str = "") -> Issue
     if not can_decide_lead(actor, lead):
         record(action="document.issue", actor=actor, obj=lead, outcome="denied")
         raise NotPermitted(_("Only the staff who decide the lead may issue its notice."))
+
+
+def issue_lead_document(*, lead_id: int, actor: User, reason: str = "") -> IssuedDocument:
+    """The notice of non-acceptance of a declined lead (rule DOC-1); re-issue with a reason."""
+    ensure_may_issue_lead_notice(lead_id=lead_id, actor=actor)
     reason = _check_reason(reason)
     kind = DocumentKind.NOT_ACCEPTANCE_NOTICE
     try:
