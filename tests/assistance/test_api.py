@@ -120,6 +120,8 @@ def test_a_heads_own_opinion_waits_in_the_chiefs_inbox_and_the_head_gets_403_ite
     assert [(x["id"], x["escalated_from"], x["payload"]["step"]) for x in inbox] == [
         (review, "head", "review")
     ]
+    waiting = api("civil1").get(f"/api/v1/assistance/{a['id']}").json()["current_step"]
+    assert waiting == {"step": "review", "role": "chief"}  # who really decides, not the chain's
     assert api("chief").post(f"/api/v1/approvals/{review}/approve").status_code == 200
     body = api("civil1").get(f"/api/v1/assistance/{a['id']}").json()
     decision = body["approval_id"]

@@ -248,7 +248,7 @@ def application_out(a: AssistanceApplication, cal=None) -> dict:
         "opinion": a.opinion,
         "returned_reason": a.returned_reason,
         "steps": a.steps,
-        "current_step": a.current_step,
+        "current_step": _current_step(a),
         "approval_id": a.approval_id,
         "decided_on": _day(a.decided_on),
         "granted_amount": _money(a.granted_amount),
@@ -262,7 +262,16 @@ def application_out(a: AssistanceApplication, cal=None) -> dict:
     }
 
 
-RELATED = ("case", "applicant__party")
+def _current_step(a) -> dict | None:
+    """The step waiting now, with the role that actually decides it: the chief procurator when
+    the head gave the opinion (four eyes, docs/decisions/0005-four-eyes.md)."""
+    step = a.current_step
+    if step is not None and a.approval_id and a.approval.required_role != step.get("role"):
+        return {**step, "role": a.approval.required_role}
+    return step
+
+
+RELATED = ("case", "applicant__party", "approval")
 
 
 def _out(pk: int) -> dict:

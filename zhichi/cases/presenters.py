@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from zhichi.cases.ledger import ledger_for
 from zhichi.cases.models import (
@@ -82,7 +83,11 @@ def choice_label(enum, value) -> str:
         return str(value or "")
 
 
-SUPPORT_LABELS = {"support": _("support the suit"), "not_support": _("not support the suit")}
+# lazy: read in the reader's language each time, not in the language active at import
+SUPPORT_LABELS = {
+    "support": gettext_lazy("support the suit"),
+    "not_support": gettext_lazy("not support the suit"),
+}
 
 EVENT_LABELS = {
     "case_opened": _opened,
