@@ -97,6 +97,19 @@ def test_page_403_is_our_own_page(web, users):
 
     assert response.status_code == 403
     assert "403.html" in [t.name for t in response.templates]
+    assert response.context["detail"]  # the service's reason, in words for the user
+
+
+def test_a_form_without_a_valid_csrf_token_gets_our_403_page_saying_why(users):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(users["civil1"])
+
+    response = client.post(NEW, form_data([WANG]))
+
+    assert response.status_code == 403
+    assert "403.html" in [t.name for t in response.templates]
+    assert response.context["detail"]
+    assert Lead.objects.count() == 0
 
 
 # --- bad characters on the pages -------------------------------------------------------------------

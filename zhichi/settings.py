@@ -228,6 +228,7 @@ SESSION_COOKIE_AGE = 12 * 60 * 60  # absolute limit; the idle limit is enforced 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
+CSRF_FAILURE_VIEW = "zhichi.accounts.views.csrf_failure"  # our own 403 page, not Django's
 SESSION_COOKIE_SECURE = not DEBUG and env_bool("ZHICHI_SECURE_COOKIES", True)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 

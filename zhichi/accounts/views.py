@@ -6,6 +6,7 @@ from django.http import HttpResponseServerError
 from django.shortcuts import redirect, render
 from django.template import loader
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from zhichi import request_guard
@@ -45,7 +46,21 @@ def error_400(request, exception=None):
 
 
 def error_403(request, exception=None):
-    return request_guard.error_answer(request, 403)
+    # a service's refusal says why in words for the user (NotPermitted → PermissionDenied)
+    return request_guard.error_answer(request, 403, detail=str(exception or ""))
+
+
+def csrf_failure(request, reason=""):
+    """Our 403 page instead of Django's for a form without a valid CSRF token (usually one left
+    open too long, or sent after signing in again elsewhere)."""
+    return request_guard.error_answer(
+        request,
+        403,
+        detail=_(
+            "This form has expired or did not come from this site. Nothing was saved. "
+            "Reload the page and send the form again."
+        ),
+    )
 
 
 def error_404(request, exception=None):
