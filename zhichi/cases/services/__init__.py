@@ -19,7 +19,7 @@ from zhichi.cases import guards, rules, sharing
 from zhichi.cases.models import Case, CaseParty, PartyRole, Stage, TimelineEvent
 from zhichi.cases.services.common import version_missing
 from zhichi.cases.services.derived import refresh_deadlines, regrade
-from zhichi.core import stages
+from zhichi.core import numbering, stages
 from zhichi.errors import FieldError, InvalidInput, NotPermitted, StaleVersion
 from zhichi.parties.models import Party
 from zhichi.webhooks.models import Event
@@ -56,7 +56,9 @@ class CaseFacts:
 
 def format_case_number(organisation: Organisation, year: int, serial: int) -> str:
     pattern = organisation.case_number_pattern or settings.ZHICHI["CASE_NUMBER_PATTERN"]
-    return pattern.format(short=organisation.short_name or organisation.code, year=year, seq=serial)
+    return numbering.format_number(
+        pattern, short=organisation.short_name or organisation.code, year=year, seq=serial
+    )
 
 
 def add_event(
