@@ -58,46 +58,37 @@ def test_development_secret_is_kept_in_the_data_dir(tmp_path):
     assert (tmp_path / "secret_key").stat().st_mode & 0o777 == 0o600
 
 
-def test_settings_refuse_to_start_without_keys_when_not_debugging(tmp_path):
+def _start_django(env: dict):
+    """Start Django with only ``env`` (and a PATH) in a fresh interpreter; the finished process."""
     import subprocess
     import sys
 
-    env = {"PATH": "/usr/bin:/bin", "ZHICHI_DATA_DIR": str(tmp_path), "ZHICHI_DEBUG": "0"}
-    proc = subprocess.run(
+    return subprocess.run(
         [
             sys.executable,
             "-c",
             "import django, os; os.environ['DJANGO_SETTINGS_MODULE']='zhichi.settings'; django.setup()",
         ],
-        env=env,
+        env={"PATH": "/usr/bin:/bin", **env},
         capture_output=True,
         text=True,
         check=False,
     )
+
+
+def test_settings_refuse_to_start_without_keys_when_not_debugging(tmp_path):
+    proc = _start_django({"ZHICHI_DATA_DIR": str(tmp_path), "ZHICHI_DEBUG": "0"})
     assert proc.returncode != 0
     assert "ZHICHI_SECRET_KEY is not set" in proc.stderr
 
 
 def test_doc1_a_case_number_pattern_that_is_code_stops_start_up(tmp_path):
-    import subprocess
-    import sys
-
-    env = {
-        "PATH": "/usr/bin:/bin",
-        "ZHICHI_DATA_DIR": str(tmp_path),
-        "ZHICHI_DEBUG": "1",
-        "ZHICHI_CASE_NUMBER_PATTERN": "{short.__class__}{seq}",
-    }
-    proc = subprocess.run(
-        [
-            sys.executable,
-            "-c",
-            "import django, os; os.environ['DJANGO_SETTINGS_MODULE']='zhichi.settings'; django.setup()",
-        ],
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
+    proc = _start_django(
+        {
+            "ZHICHI_DATA_DIR": str(tmp_path),
+            "ZHICHI_DEBUG": "1",
+            "ZHICHI_CASE_NUMBER_PATTERN": "{short.__class__}{seq}",
+        }
     )
     assert proc.returncode != 0
     assert "ZHICHI_CASE_NUMBER_PATTERN may use only" in proc.stderr

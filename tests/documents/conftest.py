@@ -142,3 +142,18 @@ def declined_lead(users, seq: str = "71"):
         actor=users["civil1"],
         data={"reason": "该纠纷已经人民法院立案受理。", "redirect": "arbitration"},
     )
+
+
+def docx_with(*paragraphs: str, title: str = "", header: str = "") -> bytes:
+    """A DOCX whose body is ``paragraphs`` (template text for uploads), optionally with a
+    document title property and a page header."""
+    d = docx.Document()
+    for text in paragraphs:
+        d.add_paragraph(text)
+    if title:
+        d.core_properties.title = title
+    if header:
+        d.sections[0].header.paragraphs[0].text = header
+    out = io.BytesIO()
+    d.save(out)
+    return out.getvalue()

@@ -7,10 +7,8 @@ checks is refused when an officer issues the document. Number patterns get the s
 
 from __future__ import annotations
 
-import io
 import os
 
-import docx
 import pytest
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -18,26 +16,13 @@ from hypothesis import HealthCheck, given
 from hypothesis import settings as hsettings
 from hypothesis import strategies as st
 
-from tests.documents.conftest import build_full_case
+from tests.documents.conftest import build_full_case, docx_with
 from zhichi.audit.models import AuditEntry
 from zhichi.documents import context, render, sandbox, services
 from zhichi.documents.models import DocumentTemplate, IssuedDocument, NumberPattern
 from zhichi.errors import InvalidInput
 
 pytestmark = [pytest.mark.django_db, pytest.mark.integration]
-
-
-def template_with(*paragraphs: str, title: str = "", header: str = "") -> bytes:
-    d = docx.Document()
-    for text in paragraphs:
-        d.add_paragraph(text)
-    if title:
-        d.core_properties.title = title
-    if header:
-        d.sections[0].header.paragraphs[0].text = header
-    out = io.BytesIO()
-    d.save(out)
-    return out.getvalue()
 
 
 # the probe's payload first, then the classic escapes and denial-of-service shapes
@@ -90,7 +75,7 @@ def no_command_runs(monkeypatch):
 
 @pytest.mark.parametrize("payload", PAYLOADS)
 def test_item1_every_known_escape_is_refused_before_it_runs(users, payload, no_command_runs):
-    data = template_with("{{ number }}", payload)
+    data = docx_with("{{ number }}", payload)
     with pytest.raises(InvalidInput) as exc:
         services.upload_template(
             actor=users["sysadmin"], kind="support_opinion", data=data, name="evil.docx"
@@ -114,7 +99,7 @@ def test_item1_every_known_escape_is_refused_before_it_runs(users, payload, no_c
     [("title", "{{ cycler.__init__.__globals__ }}"), ("header", "{{ org_name.__class__ }}")],
 )
 def test_item1_payloads_in_properties_and_headers_are_refused_too(users, where, payload):
-    data = template_with("{{ number }}", **{where: payload})
+    data = docx_with("{{ number }}", **{where: payload})
     with pytest.raises(InvalidInput):
         services.upload_template(
             actor=users["sysadmin"], kind="acceptance_notice", data=data, name="x.docx"
@@ -123,7 +108,7 @@ def test_item1_payloads_in_properties_and_headers_are_refused_too(users, where, 
 
 
 def test_item1_the_message_names_what_the_template_used_and_shows_no_output(users, web):
-    data = template_with("{{ cycler.__init__.__globals__.os.popen('id').read() }}")
+    data = docx_with("{{ cycler.__init__.__globals__.os.popen('id').read() }}")
     r = web("sysadmin").post(
         "/documents/templates/",
         {"kind": "suggestion", "file": SimpleUploadedFile("evil.docx", data)},
@@ -142,7 +127,7 @@ def test_item1_a_template_stored_before_the_checks_is_refused_when_an_officer_is
     evil = DocumentTemplate.objects.create(
         kind="acceptance_notice",
         version=1,
-        file=template_with("{{ number }}{{ cycler.__init__.__globals__.os.environ|length }}"),
+        file=docx_with("{{ number }}{{ cycler.__init__.__globals__.os.environ|length }}"),
         sha256="0" * 64,
         original_name="old.docx",
         active=True,
@@ -165,7 +150,7 @@ def test_item1_a_template_stored_before_the_checks_is_refused_when_an_officer_is
 
 def test_item1_loop_counters_and_vetted_filters_are_allowed(users):
     case = build_full_case(users)
-    data = template_with(
+    data = docx_with(
         "{{ number }} {{ org_name|trim }}",
         "{% for item in claimant_lines %}{{ loop.index }}. {{ item }}{% endfor %}",
         "{% if copy %}副本{% endif %}{{ claimant_lines|length }}{{ claimant_lines[0] }}",

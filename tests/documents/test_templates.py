@@ -3,28 +3,16 @@ is refused and changes nothing; versions are kept; issued documents record their
 
 from __future__ import annotations
 
-import io
-
-import docx
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from tests.documents.conftest import build_full_case, docx_text
+from tests.documents.conftest import build_full_case, docx_text, docx_with
 from zhichi.audit.models import AuditEntry
 from zhichi.documents import context, render, services
 from zhichi.documents.models import DocumentKind, DocumentTemplate
 from zhichi.errors import InvalidInput, NotPermitted
 
 pytestmark = [pytest.mark.django_db, pytest.mark.integration]
-
-
-def template_with(*paragraphs: str) -> bytes:
-    d = docx.Document()
-    for text in paragraphs:
-        d.add_paragraph(text)
-    out = io.BytesIO()
-    d.save(out)
-    return out.getvalue()
 
 
 @pytest.mark.parametrize("kind", DocumentKind.values)
@@ -37,7 +25,7 @@ def test_every_builtin_template_renders_with_the_sample_context(kind):
 
 def test_an_uploaded_template_is_used_and_recorded_on_the_document(users):
     case = build_full_case(users)
-    data = template_with(
+    data = docx_with(
         "新版受理通知书 {{ number }}", "案号：{{ case_number }}", "{{ applicants_line }}"
     )
     t = services.upload_template(
@@ -66,8 +54,8 @@ def test_an_uploaded_template_is_used_and_recorded_on_the_document(users):
 @pytest.mark.parametrize(
     ("data", "code"),
     [
-        (template_with("{{ no_such_name }}"), "template_name"),
-        (template_with("{% if number %}unclosed"), "template_syntax"),
+        (docx_with("{{ no_such_name }}"), "template_name"),
+        (docx_with("{% if number %}unclosed"), "template_syntax"),
         (b"%PDF-1.4 not a docx", "not_docx"),
         (b"", "required"),
     ],
@@ -86,7 +74,7 @@ def test_only_the_system_administrator_manages_templates(users):
     for who in ("civil1", "civilhead", "chief", "secadmin", "hrss1"):
         with pytest.raises(NotPermitted):
             services.upload_template(
-                actor=users[who], kind="suggestion", data=template_with("x"), name="x.docx"
+                actor=users[who], kind="suggestion", data=docx_with("x"), name="x.docx"
             )
     assert AuditEntry.objects.filter(action="document.template", outcome="denied").count() == 5
 
@@ -96,14 +84,14 @@ def test_templates_page_upload_errors_at_the_field(users, web):
     assert client.get("/documents/templates/").status_code == 200
     bad = client.post(
         "/documents/templates/",
-        {"kind": "suggestion", "file": SimpleUploadedFile("x.docx", template_with("{{ nope }}"))},
+        {"kind": "suggestion", "file": SimpleUploadedFile("x.docx", docx_with("{{ nope }}"))},
     )
     assert bad.status_code == 422 and "nope" in bad.content.decode()
     ok = client.post(
         "/documents/templates/",
         {
             "kind": "suggestion",
-            "file": SimpleUploadedFile("ok.docx", template_with("{{ recipient }}")),
+            "file": SimpleUploadedFile("ok.docx", docx_with("{{ recipient }}")),
         },
     )
     assert ok.status_code == 302 and DocumentTemplate.objects.get().kind == "suggestion"

@@ -13,13 +13,12 @@ import re
 import zipfile
 from pathlib import Path
 
-import docx
 import pytest
 from django.utils import translation
 from django.utils.translation import gettext_lazy
 from playwright.sync_api import Page, expect
 
-from tests.documents.conftest import build_full_case, docx_text
+from tests.documents.conftest import build_full_case, docx_text, docx_with
 from tests.e2e.conftest import log_in
 from zhichi.documents import casefile, services
 from zhichi.documents.models import CaseFileExport, DocumentTemplate, IssuedDocument
@@ -30,15 +29,6 @@ pytestmark = pytest.mark.e2e
 def zh(text) -> str:
     with translation.override("zh-hans"):
         return str(text)
-
-
-def docx_bytes(*paragraphs: str) -> bytes:
-    d = docx.Document()
-    for text in paragraphs:
-        d.add_paragraph(text)
-    out = io.BytesIO()
-    d.save(out)
-    return out.getvalue()
 
 
 def test_case_file_progress_moves_and_the_zip_downloads(page: Page, law_library):
@@ -98,7 +88,7 @@ def test_administrator_replaces_a_template_and_the_next_docx_uses_it(
         {
             "name": "坏模板.docx",
             "mimeType": "application/octet-stream",
-            "buffer": docx_bytes("{{ 不存在 }}"),
+            "buffer": docx_with("{{ 不存在 }}"),
         }
     )
     with page.expect_navigation() as nav:
@@ -113,7 +103,7 @@ def test_administrator_replaces_a_template_and_the_next_docx_uses_it(
         {
             "name": "新模板.docx",
             "mimeType": "application/octet-stream",
-            "buffer": docx_bytes(
+            "buffer": docx_with(
                 "受理通知书（新版） {{ number }}", "{{ applicants_line }}：{{ case_number }}"
             ),
         }

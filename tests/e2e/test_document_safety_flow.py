@@ -4,13 +4,10 @@ downloads only the masked copy of the support opinion."""
 
 from __future__ import annotations
 
-import io
-
-import docx
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.documents.conftest import build_full_case, pdf_text
+from tests.documents.conftest import build_full_case, docx_with, pdf_text
 from tests.e2e.conftest import log_in
 from zhichi.audit.models import AuditEntry
 from zhichi.documents import services
@@ -19,15 +16,6 @@ from zhichi.documents.models import DocumentTemplate
 pytestmark = pytest.mark.e2e
 
 PROBE = "{{ {}[cycler.__init__.__globals__.os.popen('id').read()] }}"
-
-
-def docx_bytes(*paragraphs: str) -> bytes:
-    d = docx.Document()
-    for text in paragraphs:
-        d.add_paragraph(text)
-    out = io.BytesIO()
-    d.save(out)
-    return out.getvalue()
 
 
 def test_item1_a_template_that_runs_code_is_refused_at_the_field(
@@ -42,7 +30,7 @@ def test_item1_a_template_that_runs_code_is_refused_at_the_field(
         {
             "name": "看似正常.docx",
             "mimeType": "application/octet-stream",
-            "buffer": docx_bytes("{{ number }}", PROBE),
+            "buffer": docx_with("{{ number }}", PROBE),
         }
     )
     with page.expect_navigation() as nav:
