@@ -61,6 +61,22 @@ def format_case_number(organisation: Organisation, year: int, serial: int) -> st
     )
 
 
+def publish_stage_changed(case: Case, previous: str) -> None:
+    """The ``case.stage_changed`` webhook (sent after the commit) to everyone the case is shared
+    with: ids, number and stages only."""
+    publish_event(
+        event=Event.CASE_STAGE_CHANGED,
+        organisation_ids=sharing.audience(case),
+        payload={
+            "case_id": case.pk,
+            "case_number": case.number,
+            "from": previous,
+            "to": case.stage,
+            "at": case.updated_at,
+        },
+    )
+
+
 def add_event(
     case: Case, *, kind: str, actor: User | None, summary: str = "", data: dict | None = None
 ) -> TimelineEvent:
@@ -221,17 +237,7 @@ def move_stage(*, case_id: int, to: str, reason: str, version: int, actor: User)
             obj=case,
             detail={"from": previous, "to": to, "version": case.version},
         )
-        publish_event(
-            event=Event.CASE_STAGE_CHANGED,
-            organisation_ids=sharing.audience(case),
-            payload={
-                "case_id": case.pk,
-                "case_number": case.number,
-                "from": previous,
-                "to": to,
-                "at": case.updated_at,
-            },
-        )
+        publish_stage_changed(case, previous)
     return case
 
 

@@ -15,7 +15,6 @@ from django.utils.translation import gettext as _
 from zhichi.accounts.models import Role, User
 from zhichi.audit.services import record
 from zhichi.cases import ledger as ledger_mod
-from zhichi.cases import sharing
 from zhichi.cases.models import (
     Approval,
     ApprovalKind,
@@ -39,14 +38,12 @@ from zhichi.cases.models import (
     VisitMethod,
     VisitTarget,
 )
-from zhichi.cases.services import add_event
+from zhichi.cases.services import add_event, publish_stage_changed
 from zhichi.cases.services.approvals import request_approval
 from zhichi.cases.services.common import ensure_may_work, lock, touch
 from zhichi.cases.services.derived import refresh_deadlines, regrade
 from zhichi.errors import InvalidInput
 from zhichi.validation import Collector
-from zhichi.webhooks.models import Event
-from zhichi.webhooks.services import publish_event
 
 SUPPORT = "support"
 NOT_SUPPORT = "not_support"
@@ -501,15 +498,5 @@ def close_case(*, case_id: int, actor: User, data: dict, version: int | None = N
         )
         refresh_deadlines(case)
         record(action="case.close", actor=actor, obj=case, detail={"outcome": outcome})
-        publish_event(
-            event=Event.CASE_STAGE_CHANGED,
-            organisation_ids=sharing.audience(case),
-            payload={
-                "case_id": case.pk,
-                "case_number": case.number,
-                "from": previous,
-                "to": case.stage,
-                "at": case.updated_at,
-            },
-        )
+        publish_stage_changed(case, previous)
     return case

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from zhichi.accounts.models import Role, User
 from zhichi.audit.services import record
-from zhichi.cases import rules, sharing
+from zhichi.cases import rules
 from zhichi.cases.models import (
     Approval,
     ApprovalKind,
@@ -28,14 +28,12 @@ from zhichi.cases.models import (
     TimelineEvent,
 )
 from zhichi.cases.presenters import choice_label
-from zhichi.cases.services import add_event
+from zhichi.cases.services import add_event, publish_stage_changed
 from zhichi.cases.services.approvals import request_approval
 from zhichi.cases.services.common import touch
 from zhichi.cases.services.derived import refresh_deadlines
 from zhichi.errors import FieldError, InvalidInput, NotPermitted, StaleVersion
 from zhichi.validation import Collector
-from zhichi.webhooks.models import Event
-from zhichi.webhooks.services import publish_event
 
 REOPENED_FIELDS = ("stage", "status", "outcome", "closing_note", "closed_on")
 
@@ -156,17 +154,7 @@ def _reopen(case: Case, actor: User, reason: str) -> None:
         data={"from": Stage.CLOSED, "to": stage},
     )
     refresh_deadlines(case)
-    publish_event(
-        event=Event.CASE_STAGE_CHANGED,
-        organisation_ids=sharing.audience(case),
-        payload={
-            "case_id": case.pk,
-            "case_number": case.number,
-            "from": Stage.CLOSED,
-            "to": stage,
-            "at": case.updated_at,
-        },
-    )
+    publish_stage_changed(case, Stage.CLOSED)
 
 
 def on_approval_decided(approval: Approval, actor: User, approved: bool, reason: str) -> None:
