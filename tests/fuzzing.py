@@ -159,10 +159,7 @@ def run_pass(
     type mutations, at most ``coverage`` per operation, None for all), once with their own path
     ids and once with seeded ones; then ``examples`` generated cases per operation and mode with
     generated path ids, and ``examples`` more per round with ids of seeded objects."""
-    from zhichi.accounts.services import issue_token
-
-    token = issue_token(user=user, name="fuzz").raw
-    headers = {"Authorization": f"Bearer {token}"}
+    caller = Caller(user)
     report = Report(user=user.username)
     pools = _ids(user)
     started = time.monotonic()
@@ -174,12 +171,36 @@ def run_pass(
                 chosen = {n: pools[n][i % len(pools[n])] for n in names if pools.get(n)}
                 if chosen:
                     fixed_sets.append(chosen)
-            _coverage(operation, fixed_sets[-1], headers, coverage, report)
+            _coverage(operation, fixed_sets[-1], caller, coverage, report)
             for fixed in fixed_sets:
                 for mode in MODES:
-                    _fuzz(operation, mode, fixed, headers, examples, seed, report)
+                    _fuzz(operation, mode, fixed, caller, examples, seed, report)
     report.seconds = time.monotonic() - started
     return report
+
+
+class Caller:
+    """The user a pass runs as, with a token of its own."""
+
+    def __init__(self, user):
+        self.user = user
+        self.headers: dict[str, str] = {}
+        self._issue()
+
+    def _issue(self) -> None:
+        from zhichi.accounts.services import issue_token
+
+        self.token = issue_token(user=self.user, name="fuzz").raw
+        self.headers = {"Authorization": f"Bearer {self.token}"}
+
+    def keep_token(self) -> None:
+        """A generated call may revoke the very token the pass runs with (POST
+        /me/tokens/{id}/revoke with its id): then issue a new one, or every later request would
+        meet only a 401."""
+        from zhichi.accounts.services import user_for_token
+
+        if user_for_token(self.token) is None:
+            self._issue()
 
 
 @contextlib.contextmanager
@@ -198,16 +219,18 @@ def _connection_kept():
         request_finished.connect(close_old_connections)
 
 
-def _send(case, headers, mode, report) -> None:
+def _send(case, caller, mode, report) -> None:
     label = f"{case.operation.method.upper()} {case.operation.path}"
-    response = case.call(headers=headers)
+    response = case.call(headers=caller.headers)
     report.requests += 1
     report.statuses[response.status_code] += 1
+    if response.status_code == 401:
+        caller.keep_token()
     try:
         case.validate_response(
             response,
             checks=[not_a_server_error, response_schema_conformance],
-            headers=headers,
+            headers=caller.headers,
         )
     except FailureGroup as group:
         kind = "server error" if response.status_code >= 500 else "schema violation"
@@ -216,7 +239,7 @@ def _send(case, headers, mode, report) -> None:
         )
 
 
-def _coverage(operation, fixed, headers, limit, report) -> None:
+def _coverage(operation, fixed, caller, limit, report) -> None:
     config = operation.schema.config.generation_for(operation=operation, phase="coverage")
     cases = operation.schema.iter_coverage_cases(
         operation, generation_modes=list(MODES), generation_config=config
@@ -224,13 +247,13 @@ def _coverage(operation, fixed, headers, limit, report) -> None:
     for n, case in enumerate(cases):
         if limit is not None and n >= limit:
             break
-        _send(case, headers, "coverage", report)
+        _send(case, caller, "coverage", report)
         if fixed and case.path_parameters is not None:
             case.path_parameters = {**case.path_parameters, **fixed}
-            _send(case, headers, "coverage, seeded ids", report)
+            _send(case, caller, "coverage, seeded ids", report)
 
 
-def _fuzz(operation, mode, fixed, headers, examples, seed, report) -> None:
+def _fuzz(operation, mode, fixed, caller, examples, seed, report) -> None:
     strategy = operation.as_strategy(generation_mode=mode, path_parameters=fixed)
 
     @hypothesis.settings(
@@ -244,7 +267,7 @@ def _fuzz(operation, mode, fixed, headers, examples, seed, report) -> None:
     )
     @hypothesis.given(case=strategy)
     def probe(case):
-        _send(case, headers, mode, report)
+        _send(case, caller, mode, report)
 
     # nothing to negate (no parameters, no body): the positive cases cover the operation
     with contextlib.suppress(hypothesis.errors.Unsatisfiable):

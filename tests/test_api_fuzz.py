@@ -41,6 +41,8 @@ def test_bounded_fuzz_pass_finds_no_server_error_and_no_schema_violation_r1(worl
     )
 
     assert report.requests > 1000  # every operation was reached, more than once
+    # a negative case may drop the token (401); most calls must still carry a valid one
+    assert report.statuses[401] < report.requests // 4
     assert report.server_errors == [], _report(report.server_errors)
     assert report.schema_violations == [], _report(report.schema_violations)
 
