@@ -42,7 +42,7 @@ def clock():
 
 def client_at(ip: str) -> Client:
     """A browser on the computer with this address."""
-    return Client(REMOTE_ADDR=ip)
+    return Client(REMOTE_ADDR=ip, HTTP_ACCEPT_LANGUAGE="en")  # the tests read English texts
 
 
 def sign_in(client: Client, username: str, password: str = PASSWORD):

@@ -66,11 +66,14 @@ def inbox_ids(api, username: str) -> list[int]:
 def test_a_heads_own_support_proposal_goes_to_the_chief_and_the_head_gets_403_item5(
     api, users, case
 ):
-    r = api("civilhead").post(f"/api/v1/cases/{case.pk}/support-decision", SUPPORT)
+    r = api("civilhead").post(
+        f"/api/v1/cases/{case.pk}/support-decision", SUPPORT, headers={"Accept-Language": "en"}
+    )
     assert r.status_code == 201, r.content
     body = r.json()
     assert (body["required_role"], body["escalated_from"]) == ("chief", "head")
-    assert body["escalation_note"] == str(Approval.objects.get(pk=body["id"]).escalation_note)
+    with translation.override("en"):
+        assert body["escalation_note"] == str(Approval.objects.get(pk=body["id"]).escalation_note)
     assert "chief procurator" in body["escalation_note"]
 
     refused = api("civilhead").post(f"/api/v1/approvals/{body['id']}/approve", {"reason": "同意"})
@@ -147,7 +150,7 @@ def test_the_timeline_says_the_chief_procurator_decided_an_escalated_support_dec
 
 # --- the chief procurator's own proposal (suggestions: the chief only) ---------------------------
 def test_the_chief_alone_cannot_propose_what_only_a_chief_approves(users, case):
-    with pytest.raises(InvalidInput) as exc, transaction.atomic():
+    with pytest.raises(InvalidInput) as exc, transaction.atomic(), translation.override("en"):
         approvals.request_approval(
             case=case,
             kind=ApprovalKind.SUGGESTION,
@@ -158,8 +161,7 @@ def test_the_chief_alone_cannot_propose_what_only_a_chief_approves(users, case):
         )
 
     assert [(e.field, e.code) for e in exc.value.errors] == [("approval", "no_other_approver")]
-    with translation.override("en"):
-        assert "let the case officer or the department head propose it" in exc.value.detail
+    assert "let the case officer or the department head propose it" in exc.value.detail
     assert Approval.objects.count() == 0
 
 

@@ -222,7 +222,7 @@ def test_item16_api_get_never_issues_and_answers_404_until_a_post_issues(users, 
     assert NumberSequence.objects.filter(kind__startswith="doc:").count() == 0
     assert AuditEntry.objects.filter(action="document.issue").count() == before
     issued = api("civil1").post(
-        f"/api/v1/cases/{full_case.pk}/documents", {"kind": "support_opinion"}, "application/json"
+        f"/api/v1/cases/{full_case.pk}/documents", {"kind": "support_opinion"}
     )
     assert issued.status_code == 201, issued.content[:300]
     r = api("civil1").get(url, {"format": "docx"})
