@@ -119,7 +119,8 @@ def test_form_value_with_a_control_character_is_refused_naming_the_field(web, us
 
     assert response.status_code == 400
     assert "400.html" in [t.name for t in response.templates]
-    assert "claimants-0-name" in response.content.decode()
+    assert response.context["field"] == "claimants-0-name"
+    assert "claimants-0-name" in response.content.decode()  # named on the page
     assert Lead.objects.count() == 0
 
 
@@ -127,7 +128,7 @@ def test_query_value_with_nul_is_refused_on_a_page(web, users):
     response = web("civil1").get("/leads/", {"q": "abc\x00"})
 
     assert response.status_code == 400
-    assert "“q”" in response.content.decode()
+    assert response.context["field"] == "q"
 
 
 def test_path_with_nul_finds_nothing(web, users):
