@@ -130,6 +130,14 @@ def test_stage_move_on_the_page_by_a_colleague_is_403(web, case):
     assert Case.objects.get().stage == "review"
 
 
+def test_issue12_item10_a_colleagues_incomplete_stage_form_is_403_not_422(web, case):
+    """Permission before the body: a colleague learns nothing from how the form is judged."""
+    r = web("civil2").post(f"/cases/{case['case_id']}/stage/", {"to": "", "version": "x"})
+
+    assert r.status_code == 403
+    assert Case.objects.get().stage == "review"
+
+
 # --- the list and search -----------------------------------------------------------------------
 def test_case_list_finds_a_case_by_two_characters_of_a_name(web, api, payload):
     wang = open_case(api, payload(claimants=[{"name": "王建国", "id_number": make_id(seq="111")}]))

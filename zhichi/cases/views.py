@@ -125,6 +125,10 @@ def case_detail(request, pk: int):
 @require_POST
 def case_move_stage(request, pk: int):
     case = rules.get_case_for(request.user, pk)
+    try:  # who may move it is decided before the form is judged (403 whatever was sent)
+        services.ensure_may_move_stage(case_id=case.pk, actor=request.user)
+    except NotPermitted as exc:
+        raise PermissionDenied(str(exc)) from exc
     form = StageForm(request.POST, targets=stages.allowed_targets(case.stage))
     if form.is_valid():
         d = form.cleaned_data
