@@ -179,3 +179,17 @@ def test_openapi_documents_the_common_errors():
     assert {400, 401, 413, 415, 422, 500} <= set(create)
     assert {401, 422, 500} <= set(listing) and 415 not in listing
     assert "multipart/form-data" in upload[415]["description"]
+
+
+def test_item10_pydantics_own_refusals_speak_the_readers_language(api, users):
+    """A field the schema requires, missing: the message is ours, in Chinese or English."""
+    zh = api("civil1").post("/api/v1/rules/deadline", {"kind": "appeal"})
+    en = api("civil1").post(
+        "/api/v1/rules/deadline", {"kind": "appeal"}, headers={"Accept-Language": "en"}
+    )
+
+    assert zh.status_code == en.status_code == 422
+    start_zh = next(e for e in zh.json()["errors"] if e["field"] == "start")
+    start_en = next(e for e in en.json()["errors"] if e["field"] == "start")
+    assert start_en == {"field": "start", "code": "missing", "message": "This field is required."}
+    assert start_zh["code"] == "missing" and start_zh["message"] == "这个字段是必填项。"

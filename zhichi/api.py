@@ -83,6 +83,45 @@ def _field_path(loc) -> str:
     return ".".join(parts) or "body"
 
 
+# pydantic's own messages are English only: the common ones, in the reader's language
+PYDANTIC_MESSAGES = {
+    "missing": lambda c: _("This field is required."),
+    "string_type": lambda c: _("Enter text."),
+    "int_type": lambda c: _("Enter a whole number."),
+    "int_parsing": lambda c: _("Enter a whole number."),
+    "int_from_float": lambda c: _("Enter a whole number."),
+    "float_type": lambda c: _("Enter a number."),
+    "float_parsing": lambda c: _("Enter a number."),
+    "decimal_type": lambda c: _("Enter an amount, e.g. 12000.00."),
+    "decimal_parsing": lambda c: _("Enter an amount, e.g. 12000.00."),
+    "bool_type": lambda c: _("Enter true or false."),
+    "bool_parsing": lambda c: _("Enter true or false."),
+    "date_type": lambda c: _("Enter a date as YYYY-MM-DD."),
+    "date_parsing": lambda c: _("Enter a date as YYYY-MM-DD."),
+    "date_from_datetime_parsing": lambda c: _("Enter a date as YYYY-MM-DD."),
+    "list_type": lambda c: _("Give a list."),
+    "dict_type": lambda c: _("Give an object."),
+    "model_type": lambda c: _("Give an object."),
+    "model_attributes_type": lambda c: _("Give an object."),
+    "json_invalid": lambda c: _("The body is not valid JSON."),
+    "string_too_long": lambda c: (
+        _("Keep this under %(n)s characters.") % {"n": c.get("max_length")}
+    ),
+    "too_long": lambda c: _("Give at most %(n)s items.") % {"n": c.get("max_length")},
+    "greater_than_equal": lambda c: _("Enter %(n)s or more.") % {"n": c.get("ge")},
+    "less_than_equal": lambda c: _("Enter %(n)s or less.") % {"n": c.get("le")},
+    "literal_error": lambda c: _("Choose one of: %(choices)s.") % {"choices": c.get("expected")},
+    "enum": lambda c: _("Choose one of: %(choices)s.") % {"choices": c.get("expected")},
+}
+
+
+def _pydantic_message(error: dict) -> str:
+    describe = PYDANTIC_MESSAGES.get(str(error.get("type")))
+    if describe is not None:
+        return str(describe(error.get("ctx") or {}))
+    return str(error.get("msg") or _("Invalid value."))
+
+
 @api.exception_handler(ValidationError)
 def _validation_error(request, exc: ValidationError):
     mark_input_refused(request)
@@ -96,7 +135,7 @@ def _validation_error(request, exc: ValidationError):
             {
                 "field": field,
                 "code": str(e.get("type", "invalid")),
-                "message": str(e.get("msg", _("Invalid value."))),
+                "message": _pydantic_message(e),
             }
         )
     return api.create_response(
