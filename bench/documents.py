@@ -284,7 +284,7 @@ def build_rows(m: dict) -> list[list[str]]:
             "P5",
             "one support opinion issued (issue_document)",
             "1",
-            f"{ms(m['issue_s'])} (context, number, DOCX, PDF, store, audit)",
+            f"{ms(m['issue_s'])} (context, number, DOCX, PDF and their masked copy, sealed, store, audit)",
             f"{m['issue_s'] / one_each:.2f}× DOCX+PDF",
             "(reference)",
             "-",
