@@ -163,10 +163,14 @@ def _acceptance(case, ctx, _subject_id):
 
 
 def _support(case, ctx, _subject_id):
-    approval = _approved_decision(case, "support")
-    if approval is None:
+    # the approved decision is the condition; its proposal text ("拟支持…") is the officer's
+    # internal request and never goes into the court document
+    if _approved_decision(case, "support") is None:
         raise _refuse(_("The support decision has not been approved yet."))
-    ctx["reasons"] = approval.payload.get("reasons", "")
+    claimants = list(case.parties.filter(role=PartyRole.CLAIMANT).order_by("id"))
+    attachments = case.attachments.count()
+    ctx["facts"] = _support_findings(case, ctx, claimants)
+    ctx["reasons"] = _support_reasons(case, ctx, claimants, attachments)
     claimed = case.money_claimed()
     ctx["amount"] = _money(claimed)
     ctx["amount_capital"] = rmb_capital(claimed)
@@ -179,6 +183,78 @@ def _support(case, ctx, _subject_id):
         for i, a in enumerate(case.attachments.order_by("id"), start=1)
     ] or ["（无）"]
     return "", ""
+
+
+# the procuratorate's own words for the recorded codes (documents are always in Chinese)
+GROUP_WORDS = {
+    "migrant_worker": "农民工",
+    "woman": "妇女",
+    "minor": "未成年人",
+    "elderly": "老年人",
+    "disabled": "残疾人",
+    "low_income": "低收入家庭成员",
+    "veteran": "退役军人",
+}
+BASIS_WORDS = {
+    "economic_hardship": "经济困难，无力负担诉讼费用或者聘请律师",
+    "no_legal_knowledge": "缺乏法律知识，不懂得如何通过诉讼维护权益",
+    "evidence_difficulty": "收集、提交证据存在困难",
+    "age_or_health": "因年龄或者身体状况难以独立参加诉讼",
+}
+EVASION_WORDS = {
+    "transferred_assets": "转移、隐匿财产",
+    "absconded": "逃匿",
+    "destroyed_records": "隐匿、销毁工资支付记录",
+    "refused_summons": "经劳动保障监察机构通知后拒不到场",
+}
+
+
+def _listed(words: list[str]) -> str:
+    return "、".join(dict.fromkeys(w for w in words if w))
+
+
+def _support_findings(case, ctx, claimants) -> str:
+    """经审查查明: the recorded facts in the procuratorate's words (rule SP-5)."""
+    claimed = case.money_claimed()
+    parts = [
+        f"{ctx['claimants_line']}（共{len(claimants)}人）与{ctx['respondents_line'] or '被告'}"
+        f"之间的{ctx['matter']}纠纷，申请人主张的金额共计{_money(claimed)}"
+        f"（{rmb_capital(claimed)}）。"
+    ]
+    if case.summary:
+        parts.append(case.summary.strip().rstrip("。") + "。")
+    if case.has_iou:
+        parts.append("被告向申请人出具了欠条。")
+    if case.payment_order_issued_on:
+        parts.append(
+            f"{case.payment_order_authority or '劳动保障监察机构'}于{_cn(case.payment_order_issued_on)}"
+            f"责令被告限期支付，期限至{_cn(case.payment_order_deadline)}。"
+        )
+    evasion = _listed([EVASION_WORDS.get(e, "") for e in case.evasion or []])
+    if evasion:
+        parts.append(f"被告存在{evasion}等情形。")
+    return "".join(parts)
+
+
+def _support_reasons(case, ctx, claimants, attachments: int) -> str:
+    """本院认为: why the procuratorate supports the suit, from the recorded eligibility (SP-3,
+    SP-5) — never the officer's internal proposal."""
+    groups = _listed([GROUP_WORDS.get(g, "") for cp in claimants for g in cp.groups or []])
+    bases = _listed(
+        [BASIS_WORDS.get(b, "") for cp in claimants for b in cp.vulnerability_basis or []]
+    )
+    who = f"申请人系{groups}，" if groups else "申请人"
+    hardship = f"{bases}，" if bases else ""
+    evidence = f"有{attachments}份证据材料予以证实，" if attachments else ""
+    voluntary = "申请人自愿申请本院支持起诉，" if case.voluntary else ""
+    owed = (
+        "被告拖欠申请人劳动报酬" if case.category == "wages" else f"申请人主张的{ctx['matter']}纠纷"
+    )
+    return (
+        f"本院认为，{who}{hardship}依靠自身力量维护合法权益确有困难。"
+        f"{owed}的事实清楚，{evidence}"
+        f"{voluntary}符合支持起诉的条件。"
+    )
 
 
 def _not_support(case, ctx, _subject_id):

@@ -22,6 +22,8 @@ from zhichi.documents.layouts import LAYOUTS
 from zhichi.documents.sandbox import DocumentEnvironment
 
 BODY_FONT = "仿宋"
+# blocks that stay on the page of what follows them (titles, the number, headings, the addressee)
+KEEP_WITH_NEXT = frozenset({"title", "number", "h", "to"})
 TITLE_FONT = "宋体"
 HEAD_FONT = "黑体"
 
@@ -76,6 +78,9 @@ def builtin_docx(kind: str) -> bytes:
             continue
         text = block[1]
         p = document.add_paragraph()
+        if what in KEEP_WITH_NEXT:
+            # a heading never ends a page: it goes over with the text it heads
+            p.paragraph_format.keep_with_next = True
         if what == "title":
             p.alignment = WD_ALIGN_PARAGRAPH.CENTER
             _lines(p, text, TITLE_FONT, 22, bold=True)
@@ -128,7 +133,9 @@ h1 { font-size: 22pt; text-align: center; font-weight: bold; margin: 0 0 12pt; l
 p { margin: 0; white-space: pre-wrap; }
 .number { text-align: center; margin-bottom: 18pt; }
 .p { text-indent: 2em; }
-.h { font-family: "Noto Sans CJK SC", sans-serif; margin-top: 8pt; }
+.h { font-family: "Noto Sans CJK SC", sans-serif; margin-top: 8pt; break-after: avoid; }
+h1, .number, .to { break-after: avoid; }
+p { orphans: 2; widows: 2; }
 .sign { text-align: right; margin-top: 28pt; }
 .small { font-size: 12pt; margin-top: 12pt; }
 """
