@@ -37,7 +37,7 @@ def test_case_file_zip_has_current_documents_evidence_and_an_index(
         export = casefile.request_export(case_id=filed_case.pk, actor=users["civil1"])
     export.refresh_from_db()
     assert (export.status, export.progress) == ("done", 100)
-    assert export.items_done == export.items_total == 2 * 2 + 1 + 1
+    assert export.items_done == export.items_total == 2 * 2 + 1 + casefile.RECORDS + 1
     with casefile.open_zip(export) as handle:
         data = handle.read()
     assert hashlib.sha256(data).hexdigest() == export.sha256 and len(data) == export.size
@@ -48,6 +48,15 @@ def test_case_file_zip_has_current_documents_evidence_and_an_index(
     assert any(n.startswith("证据/") and n.endswith("劳动合同.pdf") for n in names)
     index = pdf_text(archive.read("目录.pdf")).replace("\n", "")
     assert filed_case.number in index and "卷宗目录" in index
+    # issue 13 item 10: the case file's own records, each listed in the index
+    for name in ("封面.pdf", "案件摘要.pdf", "时间线.pdf", "资金台账.pdf"):
+        assert f"案件材料/{name}" in names and name.removesuffix(".pdf") in index
+    cover = pdf_text(archive.read("案件材料/封面.pdf")).replace("\n", "")
+    assert filed_case.number in cover and "卷" in cover and "宗" in cover
+    timeline = pdf_text(archive.read("案件材料/时间线.pdf")).replace("\n", "")
+    assert "document_issued" not in timeline and filed_case.number in timeline
+    ledger = pdf_text(archive.read("案件材料/资金台账.pdf")).replace("\n", "")
+    assert "资金台账" in ledger and "合计" in ledger
     contract = next(n for n in names if n.startswith("证据/"))
     assert hashlib.sha256(archive.read(contract)).hexdigest()[:20] in index.replace(" ", "")
 

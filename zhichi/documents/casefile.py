@@ -1,5 +1,6 @@
 """The case file (卷宗) export: every current document (PDF and DOCX) and every piece of evidence
-of the case in one ZIP, with an index PDF listing each file and its SHA-256.
+of the case in one ZIP, with the case file's own records (a cover, the case summary, the timeline
+and the money ledger, as PDFs) and an index PDF listing each file and its SHA-256.
 
 Built in the background (``tasks.build_case_file``); the row's progress moves after each file so
 the page's progress bar moves; the ZIP goes to the private store (never a public URL).
@@ -17,7 +18,7 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from zhichi.accounts.models import User
@@ -36,6 +37,7 @@ from zhichi.evidence.models import Attachment
 from zhichi.evidence.storage import evidence_storage
 
 PREFIX = "case-files"
+RECORDS = 4  # the cover, the summary, the timeline and the ledger (case_records)
 
 
 def request_export(*, case_id: int, actor: User) -> CaseFileExport:
@@ -183,7 +185,7 @@ def build(export_id: int) -> CaseFileExport:
     )
     attachments = list(Attachment.objects.filter(case=case).order_by("id"))
     export.status = ExportStatus.RUNNING
-    export.items_total = 2 * len(docs) + len(attachments) + 1
+    export.items_total = 2 * len(docs) + len(attachments) + RECORDS + 1
     CaseFileExport.objects.filter(pk=export.pk).update(
         status=export.status, items_total=export.items_total, progress=0, error=""
     )
@@ -230,6 +232,19 @@ def build(export_id: int) -> CaseFileExport:
                 )
                 done += 1
                 _step(export, done)
+            for name, what, data in case_records(
+                case, documents=len(docs), evidence=len(attachments)
+            ):
+                archive.writestr(f"案件材料/{name}", data)
+                index.append(
+                    {
+                        "name": f"案件材料/{name}",
+                        "what": what,
+                        "sha256": hashlib.sha256(data).hexdigest(),
+                    }
+                )
+                done += 1
+                _step(export, done)
             archive.writestr("目录.pdf", index_pdf(case, index))
         data = buffer.getvalue()
         name = f"{PREFIX}/{uuid.uuid4().hex}.zip"
@@ -266,31 +281,191 @@ def build(export_id: int) -> CaseFileExport:
     return export
 
 
-def index_pdf(case, index: list[dict]) -> bytes:
+# --- the case file's own records: cover, summary, timeline, ledger, index -----------------------
+_RECORD_HTML = (
+    '<!doctype html><html lang="zh-Hans"><head><meta charset="utf-8"><style>{{ css }}'
+    "table{border-collapse:collapse;width:100%;font-size:10.5pt;margin-bottom:12pt}"
+    "td,th{border:1px solid #000;padding:3pt 4pt;text-align:left;vertical-align:top}"
+    "th{break-after:avoid}td.n{text-align:right;white-space:nowrap}"
+    ".sha{font-family:monospace;font-size:7.5pt;word-break:break-all}"
+    ".cover{margin-top:60mm;text-align:center}.cover h1{font-size:30pt;letter-spacing:12pt}"
+    "</style></head><body>"
+    '{% if cover %}<div class="cover">{% endif %}'
+    '<h1>{{ org }}\n{{ title }}</h1>{% if number %}<p class="number">{{ number }}</p>{% endif %}'
+    "{% for s in sections %}"
+    "{% if s.kind == 'h' %}<p class=\"h\">{{ s.text }}</p>"
+    "{% elif s.kind == 'p' %}<p>{{ s.text }}</p>"
+    "{% else %}<table><thead><tr>{% for h in s.head %}<th>{{ h }}</th>{% endfor %}</tr></thead>"
+    "<tbody>{% for row in s.rows %}<tr>{% for cell in row %}"
+    '<td{% if s.numeric and loop.index0 in s.numeric %} class="n"{% endif %}'
+    '{% if s.sha and loop.last %} class="sha"{% endif %}>{{ cell }}</td>'
+    "{% endfor %}</tr>{% endfor %}</tbody></table>{% endif %}"
+    "{% endfor %}"
+    "{% if cover %}</div>{% endif %}"
+    '<p class="sign">{{ org }}\n{{ day }}</p></body></html>'
+)
+
+
+def record_pdf(case, *, title: str, sections: list[dict], number: str = "", cover=False) -> bytes:
+    """One of the case file's own records as a PDF in the documents' style (the layout is code,
+    the values are escaped): ``sections`` are {"kind": "h"|"p", "text"} or {"kind": "table",
+    "head", "rows", "numeric": column indexes, "sha": last column is a digest}."""
     import jinja2
     import weasyprint
 
     from zhichi.documents.render import BASE_CSS
 
-    env = jinja2.Environment(autoescape=True)
-    html = env.from_string(
-        '<!doctype html><html lang="zh-Hans"><head><meta charset="utf-8"><style>{{ css }}'
-        "table{border-collapse:collapse;width:100%;font-size:10.5pt}"
-        "td,th{border:1px solid #000;padding:3pt 4pt;text-align:left;vertical-align:top}"
-        ".sha{font-family:monospace;font-size:7.5pt;word-break:break-all}</style></head><body>"
-        '<h1>{{ org }}\n卷宗目录</h1><p class="number">{{ number }}</p>'
-        "<table><thead><tr><th>序号</th><th>文件</th><th>内容</th><th>SHA-256</th></tr></thead><tbody>"
-        "{% for row in rows %}<tr><td>{{ loop.index }}</td><td>{{ row.name }}</td>"
-        '<td>{{ row.what }}</td><td class="sha">{{ row.sha256 }}</td></tr>{% endfor %}'
-        '</tbody></table><p class="sign">{{ org }}\n{{ day }}</p></body></html>'
-    ).render(
-        css=BASE_CSS,
-        org=case.organisation.name,
-        number=case.number,
-        rows=index,
-        day=chinese_date(timezone.localdate()),
+    html = (
+        jinja2.Environment(autoescape=True)
+        .from_string(_RECORD_HTML)
+        .render(
+            css=BASE_CSS,
+            org=case.organisation.name,
+            title=title,
+            number=number,
+            sections=sections,
+            cover=cover,
+            day=chinese_date(timezone.localdate()),
+        )
     )
     return weasyprint.HTML(string=html).write_pdf()
+
+
+def index_pdf(case, index: list[dict]) -> bytes:
+    rows = [(i, r["name"], r["what"], r["sha256"]) for i, r in enumerate(index, start=1)]
+    table = {
+        "kind": "table",
+        "head": ["序号", "文件", "内容", "SHA-256"],
+        "rows": rows,
+        "sha": True,
+    }
+    return record_pdf(case, title="卷宗目录", number=case.number, sections=[table])
+
+
+def case_records(case, *, documents: int, evidence: int) -> list[tuple[str, str, bytes]]:
+    """The case file's own records, in Chinese whatever the requester's language: (file name,
+    what it is, PDF) for the cover, the case summary, the timeline and the money ledger."""
+    with translation.override("zh-hans"):
+        return [
+            ("封面.pdf", "卷宗封面", _cover(case, documents=documents, evidence=evidence)),
+            ("案件摘要.pdf", "案件摘要", _summary(case)),
+            ("时间线.pdf", "案件时间线", _timeline(case)),
+            ("资金台账.pdf", "资金台账", _ledger(case)),
+        ]
+
+
+def _names(case, role: str) -> str:
+    return "、".join(
+        cp.party.name
+        for cp in case.parties.filter(role=role).select_related("party").order_by("id")
+    )
+
+
+def _cover(case, *, documents: int, evidence: int) -> bytes:
+    officer = case.officer.display_name if case.officer else ""
+    lines = [
+        f"案由：{case.get_category_display()}",
+        f"申请人：{_names(case, 'claimant')}",
+        f"被申请人：{_names(case, 'respondent')}",
+        f"承办检察官：{officer}",
+        f"受理日期：{chinese_date(case.opened_on)}",
+        f"结案日期：{chinese_date(case.closed_on) if case.closed_on else '（未结案）'}",
+        f"本卷共收文书{documents}件、证据{evidence}件",
+    ]
+    sections = [{"kind": "p", "text": line} for line in lines]
+    return record_pdf(case, title="卷　宗", number=case.number, sections=sections, cover=True)
+
+
+def _summary(case) -> bytes:
+    from zhichi.cases.models import Outcome, Source, Stage
+    from zhichi.cases.presenters import choice_label
+
+    rows = [
+        ("案号", case.number),
+        ("案由", case.get_category_display()),
+        ("案件来源", choice_label(Source, case.source)),
+        ("收到线索日期", chinese_date(case.received_on)),
+        ("受理日期", chinese_date(case.opened_on)),
+        ("当前阶段", choice_label(Stage, case.stage)),
+        ("案件等级", str(case.level or "")),
+        ("办理结果", choice_label(Outcome, case.outcome) if case.outcome else "（未结案）"),
+    ]
+    parties = [
+        (
+            "申请人" if cp.role == "claimant" else "被申请人",
+            cp.party.name,
+            cp.party.id_number_masked or cp.party.credit_code_masked,
+        )
+        for cp in case.parties.select_related("party").order_by("role", "id")
+    ]
+    return record_pdf(
+        case,
+        title="案件摘要",
+        number=case.number,
+        sections=[
+            {"kind": "table", "head": ["项目", "内容"], "rows": rows},
+            {"kind": "h", "text": "当事人"},
+            {
+                "kind": "table",
+                "head": ["身份", "姓名或名称", "证件号码（已脱敏）"],
+                "rows": parties,
+            },
+            {"kind": "h", "text": "案情摘要"},
+            {"kind": "p", "text": case.summary or "（无）"},
+        ],
+    )
+
+
+def _timeline(case) -> bytes:
+    from zhichi.cases.presenters import describe_event
+
+    rows = [
+        (
+            timezone.localtime(e.at).strftime("%Y-%m-%d %H:%M"),
+            e.actor.display_name if e.actor else "系统",
+            describe_event(e),
+        )
+        for e in case.timeline.select_related("actor").order_by("at", "id")
+    ]
+    table = {"kind": "table", "head": ["时间", "经办人", "事项"], "rows": rows}
+    return record_pdf(case, title="案件时间线", number=case.number, sections=[table])
+
+
+def _ledger(case) -> bytes:
+    from zhichi.cases.ledger import ledger_for
+    from zhichi.core.money import format_yuan
+
+    ledger = ledger_for(case)
+
+    def yuan(value) -> str:
+        return "—" if value is None else format_yuan(value)
+
+    columns = [("claimed", "主张"), ("agreed", "调解确定"), ("awarded", "判决确定")]
+    columns += [("recovered", "已追回"), ("outstanding", "尚欠")]
+    if any(getattr(r, "overpaid", None) for r in ledger.rows):
+        columns.append(("overpaid", "多付"))
+    rows = [
+        (r.claimant.party.name, *(yuan(getattr(r, key, None)) for key, _label in columns))
+        for r in ledger.rows
+    ]
+    totals = ledger.totals
+    rows.append(("合计", *(yuan(totals.get(key)) for key, _label in columns)))
+    numeric = set(range(1, len(columns) + 1))
+    table = {
+        "kind": "table",
+        "head": ["申请人", *(label for _key, label in columns)],
+        "rows": rows,
+        "numeric": numeric,
+    }
+    return record_pdf(
+        case,
+        title="资金台账",
+        number=case.number,
+        sections=[
+            table,
+            {"kind": "p", "text": "已追回金额仅计已登记的实际支付，已冲正的支付不计入。"},
+        ],
+    )
 
 
 def zip_response(*, export: CaseFileExport, actor: User, via: str):
