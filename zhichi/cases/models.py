@@ -421,8 +421,15 @@ class LedgerEntry(models.Model):
         return f"{self.claimant_id} {self.kind} {self.amount}"
 
 
+class PaymentQuerySet(models.QuerySet):
+    def standing(self):
+        """The payments no reversal took back: what "recovered" counts (C6)."""
+        return self.filter(reversal__isnull=True)
+
+
 class Payment(models.Model):
-    """Money actually paid to a claimant: the only source of "recovered" (C6)."""
+    """Money actually paid to a claimant: the only source of "recovered" (C6). Never edited or
+    deleted: a wrong entry is taken back by a ``PaymentReversal`` and stays visible."""
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="payments")
     claimant = models.ForeignKey(CaseParty, on_delete=models.PROTECT, related_name="payments")
@@ -430,10 +437,15 @@ class Payment(models.Model):
     amount = models.DecimalField(_("amount"), max_digits=14, decimal_places=2)
     payer = models.CharField(_("payer"), max_length=200)
     method = models.CharField(_("method"), max_length=60, blank=True, default="")
+    # why more was paid than the claimant was still owed, as the officer typed it; empty for an
+    # ordinary payment (an overpayment is refused without one)
+    overpayment_reason = models.TextField(_("reason for the overpayment"), blank=True, default="")
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     recorded_at = models.DateTimeField(default=timezone.now)
+
+    objects = PaymentQuerySet.as_manager()
 
     class Meta:
         ordering = ["paid_on", "id"]
@@ -443,6 +455,25 @@ class Payment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.paid_on} {self.amount}"
+
+
+class PaymentReversal(models.Model):
+    """The entry that takes a wrongly recorded payment back out of every total (C6): the ledger
+    is append-only, so the payment stays, marked reversed, with who reversed it, when and why.
+    One per payment: a payment cannot be reversed twice."""
+
+    payment = models.OneToOneField(Payment, on_delete=models.CASCADE, related_name="reversal")
+    reason = models.TextField(_("reason"))
+    reversed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    reversed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["reversed_at", "id"]
+
+    def __str__(self) -> str:
+        return f"reversal of payment {self.payment_id}"
 
 
 class VisitTarget(models.TextChoices):
