@@ -7,7 +7,7 @@ STAMP := $(VENV)/.install-stamp
 DEV_ENV := ZHICHI_DEBUG=1
 PYTEST_ARGS ?= -n 2
 
-.PHONY: install run test test-sqlite test-postgres lint format messages check clean
+.PHONY: install run dev test test-sqlite test-postgres lint format messages check clean
 
 install: $(STAMP)
 
@@ -17,10 +17,20 @@ $(STAMP): requirements.lock pyproject.toml
 	$(BIN)/python -m pip install --quiet --require-virtualenv -r requirements.lock
 	@touch $(STAMP)
 
+# The demo as a deployment serves it, without debug (zhichi/localrun.py): migrate the SQLite
+# database in var/, collect the static files, load the demo data, then gunicorn (WhiteNoise serves
+# /static/) and a background worker on http://127.0.0.1:8000. Local keys are made once in var/
+# (mode 0600). Options: make run RUN_ARGS="--port 8001 --leads 40 --data-dir /tmp/zhichi"
+RUN_ARGS ?=
 run: install
+	$(BIN)/python -m zhichi.localrun $(RUN_ARGS)
+
+# For developers: Django's debug server (ZHICHI_DEBUG=1: debug pages, autoreload, static files
+# from the source tree) on the same data dir and keys as make run.
+dev: install
 	$(DEV_ENV) $(BIN)/python manage.py migrate --no-input
 	$(DEV_ENV) $(BIN)/python manage.py seed_demo
-	@echo "Zhichi is serving on http://127.0.0.1:8000 (Ctrl+C to stop); a background worker runs beside it"
+	@echo "Zhichi (debug) is serving on http://127.0.0.1:8000 (Ctrl+C to stop); a background worker runs beside it"
 	$(DEV_ENV) $(BIN)/python manage.py db_worker & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(DEV_ENV) $(BIN)/python manage.py runserver 127.0.0.1:8000
