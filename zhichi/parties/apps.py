@@ -11,3 +11,4 @@ class PartiesConfig(AppConfig):
         from zhichi.parties import rotation
 
         rotation.register("identifiers", rotation.rotate_parties)
+        rotation.register("contacts", rotation.rotate_contacts)

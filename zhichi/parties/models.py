@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -84,3 +85,63 @@ class Party(models.Model):
     @property
     def is_person(self) -> bool:
         return self.kind == PartyKind.PERSON
+
+
+class ContactKind(models.TextChoices):
+    PHONE = "phone", _("Phone")
+    ADDRESS = "address", _("Address")
+
+
+class ContactSource(models.TextChoices):
+    LEAD = "lead", _("Lead")
+    CASE = "case", _("Case")
+    EARLIER = "earlier", _("Recorded before contacts were kept")
+
+
+class PartyContact(models.Model):
+    """A phone or an address a person gave: when, by whom and where it was recorded.
+
+    No typed fact is dropped (issue 13 item 2): a new phone or address for a known person is added
+    here. The newest of each kind is the current one, copied onto the Party (``Party.phone``,
+    ``Party.address``); older ones stay listed. Phones are kept like ``Party.phone`` (rule ID-3):
+    encrypted, with a blind index for exact lookup and a masked copy for screens.
+    """
+
+    party = models.ForeignKey(Party, on_delete=models.CASCADE, related_name="contacts")
+    kind = models.CharField(_("kind"), max_length=8, choices=ContactKind.choices)
+    phone_enc = models.TextField(blank=True, default="")
+    phone_index = models.CharField(max_length=64, blank=True, default="", db_index=True)
+    phone_masked = models.CharField(max_length=32, blank=True, default="")
+    address = models.CharField(_("address"), max_length=300, blank=True, default="")
+    recorded_at = models.DateTimeField(_("recorded at"), default=timezone.now)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("recorded by"),
+    )
+    source = models.CharField(_("recorded from"), max_length=8, choices=ContactSource.choices)
+    # where it was recorded: the lead (its id and receipt code) or the case (its id and number)
+    source_id = models.PositiveIntegerField(null=True, blank=True)
+    source_ref = models.CharField(max_length=64, blank=True, default="")
+
+    class Meta:
+        ordering = ["-recorded_at", "-id"]
+        indexes = [models.Index(fields=["party", "kind", "-recorded_at", "-id"])]
+        verbose_name = _("contact")
+        verbose_name_plural = _("contacts")
+
+    def __str__(self) -> str:
+        return self.phone_masked if self.kind == ContactKind.PHONE else self.address
+
+    def set_phone(self, normalised: str) -> None:
+        self.phone_enc = crypto.encrypt(normalised)
+        self.phone_index = crypto.blind_index("phone", normalised)
+        self.phone_masked = identifiers.mask_phone(normalised)
+
+    @property
+    def phone(self) -> str:
+        """The clear number. Callers must check the unmask permission and log the access."""
+        return crypto.decrypt(self.phone_enc)

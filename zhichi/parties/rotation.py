@@ -60,6 +60,27 @@ def rotate_parties() -> int:
     return changed
 
 
+def rotate_contacts() -> int:
+    """The phones in people's contact histories, like ``rotate_parties``."""
+    from zhichi.parties.models import ContactKind, PartyContact
+
+    changed = 0
+    ids = (
+        PartyContact.objects.filter(kind=ContactKind.PHONE)
+        .exclude(phone_enc="")
+        .values_list("pk", flat=True)
+    )
+    for pk in ids.iterator(chunk_size=500):
+        with transaction.atomic():
+            contact = PartyContact.objects.select_for_update().get(pk=pk)
+            before = (contact.phone_enc, contact.phone_index)
+            contact.set_phone(contact.phone)
+            if (contact.phone_enc, contact.phone_index) != before:
+                contact.save(update_fields=["phone_enc", "phone_index"])
+                changed += 1
+    return changed
+
+
 def reseal_field(value: str) -> str:
     """A Fernet-encrypted text field under the primary key."""
     return crypto.rotate(value) if value else value
