@@ -7,6 +7,7 @@ answer 403.
 
 from __future__ import annotations
 
+from zhichi.accounts.models import Notification
 from zhichi.accounts.rules import is_security_admin, may_hold_tokens
 from zhichi.assistance.rules import may_see_assistance
 from zhichi.cases.rules import may_see_cases
@@ -42,3 +43,25 @@ def collaboration(request):
             "security": is_security_admin(user),
         }
     }
+
+
+def notifications(request):
+    """The unread count in the top bar (issue 13, item 9), on every page.
+
+    A callable, which the template calls when it shows the count: a page counts once, on the
+    (user, read_at) index, however many notifications there are; an htmx fragment without the top
+    bar does not count at all. The count is kept on the request, so templates rendered twice in one
+    request share it; marking read is a POST followed by a new request, which counts afresh.
+    """
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+
+    def unread_notifications() -> int:
+        if not hasattr(request, "_zhichi_unread_notifications"):
+            request._zhichi_unread_notifications = Notification.objects.filter(
+                user=user, read_at__isnull=True
+            ).count()
+        return request._zhichi_unread_notifications
+
+    return {"unread_notifications": unread_notifications}

@@ -159,6 +159,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "zhichi.intake.context_processors.navigation",
                 "zhichi.navigation.collaboration",
+                "zhichi.navigation.notifications",
             ],
         },
     },

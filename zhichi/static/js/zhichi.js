@@ -9,6 +9,8 @@
  *                          (a submit button may carry its own data-confirm)
  *   [data-autosubmit]      submits its form on change (filter bars)
  *   #form-errors           the error summary gets focus when a page loads with it
+ *   Escape                 closes the folded navigation (#zc-nav, small screens) and
+ *                          gives focus back to its menu button
  *
  * Document-level listeners are bound once, so content swapped in by htmx works
  * without re-binding; enhance() runs on DOMContentLoaded and on every htmx:load.
@@ -185,6 +187,26 @@
     }
   }
 
+  /* ---- the folded navigation (small screens) --------------------------- */
+
+  // Bootstrap's collapse opens and closes #zc-nav from the menu button and keeps its
+  // aria-expanded; Escape closes it too, unless an open dropdown or dialog takes the key.
+  function onNavEscape(event) {
+    if (event.key !== "Escape" && event.key !== "Esc") {
+      return;
+    }
+    var nav = document.getElementById("zc-nav");
+    var toggle = document.querySelector('[aria-controls="zc-nav"]');
+    if (!nav || !toggle || !nav.classList.contains("show") || !isVisible(toggle)) {
+      return;
+    }
+    if (document.querySelector(".dropdown-menu.show, .modal.show") || !window.bootstrap) {
+      return;
+    }
+    window.bootstrap.Collapse.getOrCreateInstance(nav, { toggle: false }).hide();
+    toggle.focus();
+  }
+
   /* ---- per-content enhancements (initial page and htmx swaps) ---------- */
 
   function enhance(root) {
@@ -210,6 +232,7 @@
 
   function init() {
     document.addEventListener("keydown", onKeydown);
+    document.addEventListener("keydown", onNavEscape);
     document.addEventListener("click", onClick);
     document.addEventListener("submit", onSubmit, true);
     document.addEventListener("change", onChange);
