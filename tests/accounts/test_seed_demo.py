@@ -234,8 +234,13 @@ def test_case_lives_agree_with_the_records():
             assert book.totals["outstanding"] > 0, case.number
         if case.outcome == Outcome.NOT_RECOVERED:
             assert book.totals["recovered"] == 0, case.number
-        # nothing happened after today, nor before the case was opened
-        assert all(case.opened_on <= timezone.localdate(e.at) <= today for e in timeline)
+        # nothing happened after today, nor before the case was opened, but the lead's own
+        # history, which starts on its receipt date (issue 13, item 11)
+        lead_kinds = {"lead_received", "lead_duplicate_check", "lead_accepted"}
+        for e in timeline:
+            start = case.lead.received_on if e.kind in lead_kinds else case.opened_on
+            assert start <= timezone.localdate(e.at) <= today, (case.number, e.kind)
+        assert timeline[0].kind == "lead_received", case.number
 
     # every agreement's instalments add up to the agreed amount, about 70-100 % of the claim
     agreements = Mediation.objects.filter(outcome=MediationOutcome.AGREEMENT)

@@ -66,8 +66,9 @@ def test_get_case_masks_claimants_and_sums_money(api, case):
     assert all("id_number" not in c and "phone" not in c for c in body["claimants"])
     assert body["money"]["claimed"] == "20000.50"
     assert body["version"] == 1
-    # 12,000 yuan over 4 months lies between the national floor and ceiling; Yunnan has no figure
-    assert body["flags"] == ["arbitration_first", "criminal_lead_candidate"]
+    # 12,000 yuan over 4 months lies between the national floor and ceiling; Yunnan has no
+    # figure: not a criminal-lead candidate, the check waits for it (issue 13, item 4)
+    assert body["flags"] == ["arbitration_first", "criminal_threshold_unknown"]
     assert (body["stage"], body["status"], body["officer"]) == ("review", "open", "civil1")
     assert body["opened_on"] == timezone.localdate().isoformat()
 
@@ -259,7 +260,11 @@ def test_timeline_is_oldest_first_with_stage_changes(api, case):
 
     assert r.status_code == 200
     events = r.json()
+    # the lead's own history comes first (issue 13, item 11)
     assert [(e["kind"], e["actor"]) for e in events] == [
+        ("lead_received", "civil1"),
+        ("lead_duplicate_check", None),  # the system checks, no one person
+        ("lead_accepted", "civil1"),
         ("case_opened", "civil1"),
         ("stage_changed", "civil1"),
         ("mediation", "civil1"),
@@ -267,7 +272,7 @@ def test_timeline_is_oldest_first_with_stage_changes(api, case):
         ("stage_changed", "civil1"),
     ]
     assert [e["at"] for e in events] == sorted(e["at"] for e in events)
-    assert events[4]["summary"] == (
+    assert events[-1]["summary"] == (
         "Stage moved from Pre-litigation to Post-litigation: 达成调解协议，跟踪履行"
     )
 
@@ -281,7 +286,7 @@ def test_sp7_move_review_to_pre_litigation_bumps_version_and_writes_timeline(api
     assert r.status_code == 200
     assert (r.json()["stage"], r.json()["version"]) == ("pre_litigation", 2)
     kinds = [e["kind"] for e in client.get(f"{CASES}/{case['case_id']}/timeline").json()]
-    assert kinds == ["case_opened", "stage_changed"]
+    assert kinds[-2:] == ["case_opened", "stage_changed"]
     audit = AuditEntry.objects.filter(action="case.stage")
     assert [(e.username, e.outcome, e.detail) for e in audit] == [
         ("civil1", "ok", {"from": "review", "to": "pre_litigation", "version": 2})

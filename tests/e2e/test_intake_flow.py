@@ -140,7 +140,8 @@ def test_civil1_files_lead_with_two_claimants_accepts_and_finds_case_by_two_char
     assert number_re.match(number), number
 
     timeline = page.locator("#timeline ol.timeline > li")
-    expect(timeline).to_have_count(1)
+    # the lead's received, duplicate check and acceptance, then "case opened" (issue 13, item 11)
+    expect(timeline).to_have_count(4)
 
     overview = page.locator("#overview")
     expect(overview).to_contain_text(masked(CLAIMANT_1_ID))
@@ -172,7 +173,7 @@ def test_civil1_files_lead_with_two_claimants_accepts_and_finds_case_by_two_char
 
     page.wait_for_url(re.compile(re.escape(case_path) + "$"))
     expect(page.locator("main h1")).to_have_text(number)
-    expect(page.locator("#timeline ol.timeline > li")).to_have_count(1)
+    expect(page.locator("#timeline ol.timeline > li")).to_have_count(4)
 
 
 def test_language_switch_to_english_and_back(page: Page):

@@ -20,7 +20,12 @@ def test_api_lead_accept_flow_creates_case_with_number_and_timeline(api, payload
     assert case["stage"] == "review"
     assert case["money"]["claimed"] == "20000.50"
     timeline = client.get(f"/api/v1/cases/{body['case_id']}/timeline").json()
-    assert [e["kind"] for e in timeline] == ["case_opened"]
+    assert [e["kind"] for e in timeline] == [
+        "lead_received",
+        "lead_duplicate_check",
+        "lead_accepted",
+        "case_opened",
+    ]
 
 
 def test_me_names_the_tokens_user(api):

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -19,7 +20,7 @@ from zhichi.cases import guards, rules, sharing
 from zhichi.cases.models import Case, CaseParty, PartyRole, Stage, TimelineEvent
 from zhichi.cases.services.common import version_missing
 from zhichi.cases.services.derived import refresh_deadlines, regrade
-from zhichi.core import numbering, stages
+from zhichi.core import numbering, searchtext, stages
 from zhichi.errors import FieldError, InvalidInput, NotPermitted, StaleVersion
 from zhichi.parties.models import Party
 from zhichi.webhooks.models import Event
@@ -54,6 +55,17 @@ class CaseFacts:
     flags: list[str] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class PriorEvent:
+    """Something that happened before the case existed (the lead's history, issue 13 item 11):
+    put on the timeline at its own time, ahead of "case opened"."""
+
+    kind: str
+    at: datetime
+    actor: User | None
+    data: dict[str, Any]
+
+
 def format_case_number(organisation: Organisation, year: int, serial: int) -> str:
     pattern = organisation.case_number_pattern or settings.ZHICHI["CASE_NUMBER_PATTERN"]
     return numbering.format_number(
@@ -78,18 +90,33 @@ def publish_stage_changed(case: Case, previous: str) -> None:
 
 
 def add_event(
-    case: Case, *, kind: str, actor: User | None, summary: str = "", data: dict | None = None
+    case: Case,
+    *,
+    kind: str,
+    actor: User | None,
+    summary: str = "",
+    data: dict | None = None,
+    at: datetime | None = None,
 ) -> TimelineEvent:
+    """One timeline event, now or, for what happened before it was recorded, at ``at``."""
     return TimelineEvent.objects.create(
-        case=case, kind=kind, actor=actor, summary=summary, data=data or {}
+        case=case,
+        kind=kind,
+        actor=actor,
+        summary=summary,
+        data=data or {},
+        at=at or timezone.now(),
     )
 
 
 def refresh_search_text(case: Case) -> None:
+    """Number, summary, party names and credit codes in search form (core.searchtext), so a case
+    number is found in any bracket and width (docs/decisions/0002-case-search.md). Identifiers of
+    people are never in it: they are found through the blind index (cases.filters)."""
     parts = [case.number, case.summary]
     for cp in case.parties.select_related("party"):
         parts += [cp.party.name, cp.party.credit_code]
-    case.search_text = " ".join(p for p in parts if p).lower()
+    case.search_text = searchtext.case_search_text(parts)
     Case.objects.filter(pk=case.pk).update(search_text=case.search_text)
 
 
@@ -102,8 +129,12 @@ def open_case(
     participants: list[CaseParticipant],
     officer: User | None = None,
     origin: dict[str, Any] | None = None,
+    history: Sequence[PriorEvent] = (),
 ) -> Case:
-    """Create a case in the review stage with the next gap-free number. Call inside a transaction."""
+    """Create a case in the review stage with the next gap-free number. Call inside a transaction.
+
+    ``history`` is what happened before (the lead's receipt, duplicate check and acceptance):
+    the timeline starts with it, then "case opened" (issue 13 item 11)."""
     today = timezone.localdate()
     with transaction.atomic():
         serial = next_number(organisation=organisation, kind="case", year=today.year)
@@ -131,6 +162,8 @@ def open_case(
             evasion=list(facts.evasion),
             referring_org=facts.referring_org,
         )
+        for prior in history:
+            add_event(case, kind=prior.kind, actor=prior.actor, data=prior.data, at=prior.at)
         positions = {PartyRole.CLAIMANT: 0, PartyRole.RESPONDENT: 0}
         for p in participants:
             CaseParty.objects.create(
