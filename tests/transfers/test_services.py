@@ -85,7 +85,11 @@ def test_a_given_answer_date_is_kept(users):
     [
         ({"to_org": "NOPE", "kind": "other"}, {"to_org": "unknown"}),
         ({"to_org": "WHPROC", "kind": "criminal_lead"}, {"to_department": "required"}),
-        ({"to_org": "WHPROC", "to_department": "civil", "kind": "other"}, {"to_org": "same"}),
+        # API.md § Transfers: never to one's own department (issue 13 item 5)
+        (
+            {"to_org": "WHPROC", "to_department": "civil", "kind": "other"},
+            {"to_department": "own_department"},
+        ),
         ({"to_org": "WHWF", "kind": "legal_aid"}, {"to_org": "wrong_kind"}),
         ({"to_org": "WHHRSS", "kind": "nonsense"}, {"kind": "choice"}),
         (

@@ -8,6 +8,7 @@ class TransfersConfig(AppConfig):
     verbose_name = _("Transfers")
 
     def ready(self) -> None:
-        from zhichi.transfers import sections
+        from zhichi.transfers import criminal, sections
 
         sections.register_all()
+        criminal.register()  # what became of a criminal lead shows on the case's flag

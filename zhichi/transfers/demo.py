@@ -12,7 +12,8 @@ from datetime import datetime, timedelta
 from django.utils import timezone
 
 from zhichi.accounts.models import User
-from zhichi.cases.models import Case, CaseStatus, Flag
+from zhichi.cases.criminal_flag import CRIMINAL_FLAGS
+from zhichi.cases.models import Case, CaseStatus
 from zhichi.cases.services.facts import update_case_facts
 from zhichi.intake.models import Lead, LeadStatus
 from zhichi.transfers import services
@@ -47,7 +48,9 @@ ANSWERS = {
 def _cases(flagged: bool) -> list[Case]:
     qs = Case.objects.filter(status=CaseStatus.OPEN, category="wages").select_related("officer")
     rows = [c for c in qs.order_by("id") if c.officer_id]
-    return [c for c in rows if (Flag.CRIMINAL_LEAD_CANDIDATE in (c.flags or [])) == flagged]
+    # a case the criminal-lead check pointed at: a candidate, or one waiting for the province's
+    # figures (issue 13, item 4 told the two apart; the demo sends leads from both, as before)
+    return [c for c in rows if bool(CRIMINAL_FLAGS & set(c.flags or [])) == flagged]
 
 
 def seed_transfers(users: dict[str, User], clock, now: datetime) -> int:

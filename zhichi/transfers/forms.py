@@ -8,15 +8,19 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from zhichi.accounts.models import Department, Organisation, OrgKind
+from zhichi.cases import criminal_flag
 from zhichi.forms import DateInput, StyledForm
-from zhichi.transfers.models import FeedbackResult, TransferKind, TransferStatus
+from zhichi.rulebook.words import check_words
+from zhichi.transfers import rules
+from zhichi.transfers.models import FeedbackResult, TransferKind, TransferStatus, side_label
 
 CHOOSE = [("", gettext_lazy("Choose…"))]
 
 
-def receiver_choices(subject) -> list[tuple[str, str]]:
+def receiver_choices(sender: tuple[Organisation, Department | None]) -> list[tuple[str, str]]:
     """Every active organisation; a procuratorate by each of its departments ("ORG/dept"),
-    leaving out the subject's own department."""
+    leaving out the sender's own department (issue 13 item 5): the criminal department is
+    offered the civil department, and the civil department the criminal one."""
     depts: dict[int, list[Department]] = {}
     for d in Department.objects.order_by("code"):
         depts.setdefault(d.organisation_id, []).append(d)
@@ -26,9 +30,8 @@ def receiver_choices(subject) -> list[tuple[str, str]]:
             out.append((org.code, org.name))
             continue
         for d in depts.get(org.pk, []):
-            if org.pk == subject.organisation_id and d.pk == subject.department_id:
-                continue
-            out.append((f"{org.code}/{d.code}", f"{org.name} · {d.name}"))
+            if rules.may_send_to(sender, org, d):
+                out.append((f"{org.code}/{d.code}", side_label(org, d)))
     return out
 
 
@@ -69,16 +72,14 @@ class TransferForm(StyledForm):
         help_text=gettext_lazy("The attachments the receiver may download with this transfer."),
     )
 
-    def __init__(self, *args, subject, actor=None, **kwargs):
+    def __init__(self, *args, subject, actor, **kwargs):
         from zhichi.cases.models import Case
         from zhichi.evidence.rules import case_attachments, lead_attachments
 
         super().__init__(*args, **kwargs)
-        self.fields["receiver"].choices = receiver_choices(subject)
-        attachments = []
-        if actor is not None:
-            pick = case_attachments if isinstance(subject, Case) else lead_attachments
-            attachments = pick(actor, subject).order_by("id")[:200]
+        self.fields["receiver"].choices = receiver_choices(rules.sending_side(actor, subject))
+        pick = case_attachments if isinstance(subject, Case) else lead_attachments
+        attachments = pick(actor, subject).order_by("id")[:200]
         self.fields["evidence"].choices = [
             (str(a.pk), f"{a.get_kind_display()} · {a.original_name}") for a in attachments
         ]
@@ -181,12 +182,20 @@ def advice_for(case) -> dict | None:
         "depends_on_province_config": _("Depends on the province's threshold"),
         "not_applicable": _("No criminal lead"),
     }
+    words = check_words(check)  # the stored codes in the reader's language
+    # what is known now (issue 13, item 4): once a criminal lead was sent or answered, or the
+    # case closed, the advice says so instead of asking for the transfer; a check that waits for
+    # the province's figures is not a warning
+    flag = criminal_flag.flag_for(case)
+    settled = flag is not None and flag.state in criminal_flag.SETTLED
     return {
         "verdict": verdict,
         "label": labels.get(verdict, verdict),
-        "reasons": check.get("reasons", []),
-        "next_step": check.get("next_step", ""),
+        "reasons": words["reasons"],
+        "next_step": words["next_step"],
         "checked_on": check.get("checked_on", ""),
-        "suggestion": suggestion,
-        "warning": verdict in {"transfer", "order_first", "depends_on_province_config"},
+        "suggestion": None if settled else suggestion,
+        "outcome": flag.label if settled else "",
+        "outcome_detail": flag.detail if settled else "",
+        "warning": flag is not None and flag.state == criminal_flag.CANDIDATE,
     }

@@ -56,6 +56,11 @@ class TransferQuerySet(models.QuerySet):
         return self.filter(q)
 
 
+def side_label(organisation: Organisation, department: Department | None) -> str:
+    """One side of a transfer as people read it: the organisation, and its department if any."""
+    return f"{organisation.name} · {department.name}" if department else organisation.name
+
+
 class Transfer(models.Model):
     number = models.CharField(_("number"), max_length=64)
     kind = models.CharField(_("kind"), max_length=20, choices=TransferKind.choices)
@@ -152,6 +157,16 @@ class Transfer(models.Model):
         return self.case if self.case_id else self.lead
 
     @property
+    def sender_label(self) -> str:
+        """Who sent it: the sending organisation and the sender's own department (issue 13
+        item 5), e.g. "五华区人民检察院 · 刑事检察部"."""
+        return side_label(self.from_org, self.from_department)
+
+    @property
+    def receiver_label(self) -> str:
+        return side_label(self.to_org, self.to_department)
+
+    @property
     def share_source(self) -> str:
         return f"transfer:{self.pk}"
 
@@ -209,3 +224,25 @@ class TransferEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.transfer_id} {self.action}"
+
+
+class SenderCorrection(models.Model):
+    """A transfer recorded as coming from its case's or lead's department although someone of
+    another department sent it, set right to the sender's own department by migration 0002
+    (issue 13 item 5). It keeps what was recorded before, so the correction can be read in the
+    database and undone by reversing the migration."""
+
+    transfer = models.OneToOneField(
+        Transfer, on_delete=models.CASCADE, related_name="sender_correction"
+    )
+    recorded_department = models.ForeignKey(
+        Department, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    corrected_department = models.ForeignKey(Department, on_delete=models.PROTECT, related_name="+")
+    corrected_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"{self.transfer_id}: {self.recorded_department_id} → {self.corrected_department_id}"

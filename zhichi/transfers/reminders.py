@@ -30,7 +30,7 @@ def transfer_reminders(today: date) -> ReminderRun:
                 feedback_due__lte=horizon,
             )
         )
-        .select_related("from_org", "to_org", "sent_by")
+        .select_related("from_org", "from_department", "to_org", "to_department", "sent_by")
         .order_by("id")
     )
     checked = reminded = escalated = 0
@@ -44,7 +44,7 @@ def transfer_reminders(today: date) -> ReminderRun:
             _("Transfer %(number)s from %(org)s: %(what)s overdue since %(due)s")
             if overdue
             else _("Transfer %(number)s from %(org)s: %(what)s due on %(due)s")
-        ) % {"number": t.number, "org": t.from_org.name, "what": what, "due": when.isoformat()}
+        ) % {"number": t.number, "org": t.sender_label, "what": what, "due": when.isoformat()}
         step = f"{'receipt' if receipt else 'answer'}:{'overdue' if overdue else 'due'}"
         url = f"/transfers/{t.pk}/"
         for user in receiving_staff(t.to_org_id, t.to_department_id):
@@ -67,7 +67,12 @@ def transfer_reminders(today: date) -> ReminderRun:
                 user=t.sent_by,
                 kind="transfer_overdue",
                 text=_("Transfer %(number)s to %(org)s: the %(what)s is overdue since %(due)s")
-                % {"number": t.number, "org": t.to_org.name, "what": what, "due": when.isoformat()},
+                % {
+                    "number": t.number,
+                    "org": t.receiver_label,
+                    "what": what,
+                    "due": when.isoformat(),
+                },
                 url=url,
                 dedupe_key=f"transfer-due:{t.pk}:{step}:{t.sent_by_id}",
                 email=True,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from zhichi.accounts.models import Role
+from zhichi.accounts.models import Department, Organisation, Role
 from zhichi.cases.models import Case, CaseStatus
 from zhichi.cases.rules import DEPARTMENT_ROLES, can_work_on
 from zhichi.intake.models import LeadStatus
@@ -86,6 +86,28 @@ def is_receiver(user, transfer: Transfer) -> bool:
 
 def is_sender(user, transfer: Transfer) -> bool:
     return _acts_for(user, transfer.from_org_id, transfer.from_department_id)
+
+
+def sending_side(user, subject) -> tuple[Organisation, Department | None]:
+    """Where a transfer comes from (issue 13 item 5): the sender's own organisation and
+    department, never the case's or lead's (a criminal officer sending the lead it filed, which
+    sits in civil intake, sends from the criminal department). A sender who belongs to no
+    department (the chief procurator) sends for the department that holds the case or lead."""
+    department = user.department
+    if department is None and subject.organisation_id == user.organisation_id:
+        department = subject.department
+    return user.organisation, department
+
+
+def may_send_to(sender: tuple[Organisation, Department | None], to_org, to_department) -> bool:
+    """Every organisation and department but the sender's own (API.md § Transfers)."""
+    from_org, from_department = sender
+    return not (
+        to_org.pk == from_org.pk
+        and from_department is not None
+        and to_department is not None
+        and to_department.pk == from_department.pk
+    )
 
 
 def can_send_case(user, case) -> bool:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from zhichi.page_sections import Section, register
@@ -9,6 +10,7 @@ from zhichi.page_sections import Section, register
 
 def register_all() -> None:
     from zhichi.cases.partner_view import register_party_records
+    from zhichi.cases.presenters import register_event_label
     from zhichi.cases.services.reminders import register_reminder_source
     from zhichi.transfers import reminders, rules
     from zhichi.transfers.models import TransferAction
@@ -55,6 +57,34 @@ def register_all() -> None:
         records=rules.party_transfers,
         summary=True,
     )
+    for action, describe in EVENT_LABELS.items():
+        register_event_label(f"transfer_{action}", describe)
+
+
+def _values(e) -> dict:
+    from zhichi.cases.presenters import choice_label
+    from zhichi.transfers.models import TransferKind
+
+    return {
+        "number": e.data.get("number") or "—",
+        "org": e.data.get("org") or "—",
+        "kind": choice_label(TransferKind, e.data.get("transfer_kind")) or "—",
+    }
+
+
+# the case timeline's headline of each step of a transfer, by action (TransferAction)
+EVENT_LABELS = {
+    "send": lambda e: _("Transfer %(number)s sent to %(org)s (%(kind)s)") % _values(e),
+    "receive": lambda e: _("Transfer %(number)s received by %(org)s") % _values(e),
+    "accept": lambda e: _("Transfer %(number)s accepted by %(org)s") % _values(e),
+    "reject": lambda e: _("Transfer %(number)s rejected by %(org)s") % _values(e),
+    "answer": lambda e: _("Transfer %(number)s answered by %(org)s") % _values(e),
+    "close": lambda e: _("Transfer %(number)s closed") % _values(e),
+}
+
+
+# what a row of transfers shows of its two sides (sender_label, receiver_label)
+SIDES = ("from_org", "from_department", "to_org", "to_department")
 
 
 def _rows(user, transfers):
@@ -83,9 +113,7 @@ def case_section(request, case) -> dict | None:
     view = visible_records(user, case)
     transfers = view.records(
         "transfer",
-        case.transfers.select_related("from_org", "to_org", "to_department").order_by(
-            "-sent_at", "-id"
-        ),
+        case.transfers.select_related(*SIDES).order_by("-sent_at", "-id"),
     )
     ctx = {
         "case": case,
@@ -113,9 +141,7 @@ def lead_section(request, lead) -> dict | None:
     user = request.user
     transfers = visible_records(user, lead).records(
         "transfer",
-        lead.transfers.select_related("from_org", "to_org", "to_department").order_by(
-            "-sent_at", "-id"
-        ),
+        lead.transfers.select_related(*SIDES).order_by("-sent_at", "-id"),
     )
     ctx = {"lead": lead, "rows": _rows(user, transfers)}
     if rules.can_send_lead(user, lead):
@@ -136,7 +162,7 @@ def workbench_section(request, _obj) -> dict | None:
     waiting = (
         rules.inbox_of(user)
         .filter(status__in=OPEN_FOR_RECEIVER)
-        .select_related("from_org", "case", "lead")
+        .select_related("from_org", "from_department", "case", "lead")
         .order_by("receipt_due", "feedback_due", "id")
     )
     return {"rows": list(waiting[:10]), "count": waiting.count()}

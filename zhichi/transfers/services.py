@@ -84,7 +84,7 @@ def _share_model(transfer: Transfer):
     return (CaseShare, "case") if transfer.case_id else (LeadShare, "lead")
 
 
-def _validate(c: Collector, data: dict, subject, actor: User, today: date) -> dict:
+def _validate(c: Collector, data: dict, subject, actor: User, sender, today: date) -> dict:
     kind = c.choice(data, "kind", "kind", TransferKind.choices)
     reason = c.text(data, "reason", "reason", required=True, max_length=4000)
     legal_basis = c.text(data, "legal_basis", "legal_basis", max_length=1000)
@@ -121,11 +121,13 @@ def _validate(c: Collector, data: dict, subject, actor: User, today: date) -> di
                     "kinds": "、".join(str(OrgKind(k).label) for k in sorted(RECEIVING_KINDS[kind]))
                 },
             )
-        same_place = to_org.pk == subject.organisation_id and (
-            to_department is None or to_department.pk == subject.department_id
-        )
-        if same_place and not c.errors:
-            c.add("to_org", "same", _("The transfer must go to another agency or department."))
+        if to_department is not None and not rules.may_send_to(sender, to_org, to_department):
+            # API.md § Transfers: never to one's own department (issue 13 item 5)
+            c.add(
+                "to_department",
+                "own_department",
+                _("A transfer goes to another department or agency, not to your own department."),
+            )
     if feedback_due is not None and feedback_due <= today:
         c.add("feedback_due_on", "past", _("The answer date must be after today."))
     return {
@@ -190,8 +192,9 @@ def send_transfer(
     subject = ensure_may_send(actor=actor, case_id=case_id, lead_id=lead_id)
     allowed = rules.can_send_case if case_id else rules.can_send_lead
     today = timezone.localdate()
+    sender = rules.sending_side(actor, subject)
     c = Collector()
-    d = _validate(c, data, subject, actor, today)
+    d = _validate(c, data, subject, actor, sender, today)
     basis = ""
     if not c.errors:
         try:
@@ -224,7 +227,8 @@ def send_transfer(
             raise NotPermitted(
                 _("You may not transfer this %(what)s.") % {"what": _subject(subject)}
             )
-        from_org = subject.organisation
+        # the sender's own organisation and department, not the subject's (issue 13 item 5)
+        from_org, from_department = sender
         serial = next_number(organisation=from_org, kind="transfer", year=today.year)
         transfer = Transfer.objects.create(
             number=transfer_number(from_org, today.year, serial),
@@ -232,7 +236,7 @@ def send_transfer(
             case=subject if case_id else None,
             lead=subject if lead_id else None,
             from_org=from_org,
-            from_department=subject.department,
+            from_department=from_department,
             to_org=d["to_org"],
             to_department=d["to_department"],
             reason=d["reason"],
@@ -265,6 +269,7 @@ def send_transfer(
             detail={
                 "number": transfer.number,
                 "kind": transfer.kind,
+                "from_department": from_department.code if from_department else "",
                 "to_org": transfer.to_org.code,
                 "to_department": transfer.to_department.code if transfer.to_department else "",
                 "basis": basis,
@@ -298,30 +303,19 @@ def _history(transfer: Transfer, action: str, actor: User, note: str = "") -> No
         },
     )
     if transfer.case_id:
+        # the headline is made from these values in the reader's language (sections.py)
         add_event(
             transfer.case,
             kind=f"transfer_{action}",
             actor=actor,
-            summary=_timeline_text(transfer, action),
-            data={"transfer": transfer.pk, "number": transfer.number, "status": transfer.status},
+            data={
+                "transfer": transfer.pk,
+                "number": transfer.number,
+                "status": transfer.status,
+                "transfer_kind": transfer.kind,
+                "org": transfer.to_org.name,
+            },
         )
-
-
-def _timeline_text(transfer: Transfer, action: str) -> str:
-    values = {
-        "number": transfer.number,
-        "org": transfer.to_org.name,
-        "kind": TransferKind(transfer.kind).label,
-    }
-    texts = {
-        "send": _("Transfer %(number)s sent to %(org)s (%(kind)s)"),
-        "receive": _("Transfer %(number)s received by %(org)s"),
-        "accept": _("Transfer %(number)s accepted by %(org)s"),
-        "reject": _("Transfer %(number)s rejected by %(org)s"),
-        "answer": _("Transfer %(number)s answered by %(org)s"),
-        "close": _("Transfer %(number)s closed"),
-    }
-    return texts[action] % values
 
 
 def receiving_staff(org_id: int, department_id: int | None) -> list[User]:
@@ -334,7 +328,7 @@ def receiving_staff(org_id: int, department_id: int | None) -> list[User]:
 
 
 def _notify_receivers(transfer: Transfer, template: str) -> None:
-    text = template % {"number": transfer.number, "org": transfer.from_org.name}
+    text = template % {"number": transfer.number, "org": transfer.sender_label}
     for user in receiving_staff(transfer.to_org_id, transfer.to_department_id):
         notify(
             user=user,
@@ -351,7 +345,7 @@ def notify_sender(transfer: Transfer, template: str, *, key: str = "") -> None:
 
     ``key`` names the news for de-duplication (default: the transfer's state)."""
     key = key or f"transfer:{transfer.pk}:{transfer.status}"
-    text = template % {"number": transfer.number, "org": transfer.to_org.name}
+    text = template % {"number": transfer.number, "org": transfer.receiver_label}
     users = {transfer.sent_by_id: transfer.sent_by}
     if transfer.case_id and transfer.case.officer_id:
         users[transfer.case.officer_id] = transfer.case.officer
@@ -385,7 +379,9 @@ def _move(*, transfer_id: int, actor: User, action: str, version: int | None, ap
             # lock the transfer row only: PostgreSQL refuses FOR UPDATE on the nullable side of
             # the outer joins to case / lead
             Transfer.objects.select_for_update(of=("self",))
-            .select_related("to_org", "from_org", "case", "lead", "sent_by")
+            .select_related(
+                "to_org", "to_department", "from_org", "from_department", "case", "lead", "sent_by"
+            )
             .get(pk=transfer_id)
         )
         if version is not None and transfer.version != version:
