@@ -24,6 +24,7 @@ from zhichi.cases.models import (
 )
 from zhichi.cases.services import derived, disposal
 from zhichi.cases.views_disposal import working_days_left
+from zhichi.cases.words import level_reason_words, risk_reason_words
 from zhichi.intake import services as intake_services
 from zhichi.intake.validation import validate_lead
 from zhichi.rulebook import loaders
@@ -104,12 +105,16 @@ def test_level_and_risk_reasons_are_listed_in_the_header(web, case):
     html = web("civil1").get(url(case), headers=EN).content.decode()
 
     assert f"Risk score {case.risk_score}" in html
-    for reason in case.level_reasons:
+    # stored as codes, shown in the reader's language (issue 13, item 6)
+    words = level_reason_words(case.level_reasons) + risk_reason_words(case.risk_reasons)
+    assert words and all("code" not in w for w in words)
+    for reason in words:
         assert f"<li>{escape(reason)}</li>" in html
 
 
 # --- mediation ----------------------------------------------------------------------------------
 def test_mediation_form_records_an_agreement_with_instalments(web, case):
+    first, second = claimant_ids(case)
     r = web("civil1").post(
         url(case, "mediations/"),
         {
@@ -117,6 +122,8 @@ def test_mediation_form_records_an_agreement_with_instalments(web, case):
             "mediator_org": "五华区人民调解委员会",
             "outcome": "agreement",
             "agreed_amount": "20000.50",
+            f"share_{first}": "12000",
+            f"share_{second}": "8000.50",
             "instalments": f"{day(10)} 10000\n\n{day(40)}  ¥10,000.50\n",
             "version": "1",
         },
@@ -294,6 +301,7 @@ def test_court_event_form_records_a_judgment_with_service_per_person(web, case):
             "on": day(-6),
             "court": "五华区人民法院",
             "amount_awarded": "15000",
+            **{f"share_{p}": a for p, a in zip(claimant_ids(case), ("9000", "6000"), strict=True)},
             "served": f"王建国 {day(-4)}\n李 秀英 {day(-3)}",
             "performance_due": day(30),
             "version": "1",
@@ -486,8 +494,16 @@ def test_closing_must_agree_with_the_ledger_then_closes_and_the_forms_go(web, ca
     assert 'id="id_close_outcome_error"' in r.content.decode()
     assert fresh(case).status == "open"
 
+    # C6: the page asks for confirmation with the ledger's figures before it closes
     r = client.post(
         url(case, "close/"), {"outcome": "withdrawn", "note": "当事人撤回", "version": 1}
+    )
+    assert r.status_code == 200
+    assert r.context["closing"].totals["outstanding"] == Decimal("20000.50")
+    assert fresh(case).status == "open"
+    r = client.post(
+        url(case, "close/"),
+        {"outcome": "withdrawn", "note": "当事人撤回", "version": 1, "confirm": "1"},
     )
 
     assert r.status_code == 302
@@ -522,7 +538,11 @@ def test_the_head_sets_the_level_with_a_reason(web, case):
     assert r.status_code == 302
     saved = fresh(case)
     assert (saved.level, saved.level_override_reason) == (3, "涉众风险高")
-    assert "涉众风险高" in saved.level_reasons[0]
+    assert saved.level_reasons[0] == {
+        "code": "level_set_by_head",
+        "params": {"reason": "涉众风险高"},
+    }
+    assert "涉众风险高" in level_reason_words(saved.level_reasons)[0]
 
 
 # --- who may post -----------------------------------------------------------------------------------

@@ -12,6 +12,7 @@ from tests.conftest import make_id
 from zhichi.cases import ledger
 from zhichi.cases.models import CaseDeadline, CaseParty
 from zhichi.cases.services import approvals, disposal, move_stage, override_level
+from zhichi.cases.words import level_reason_words
 from zhichi.errors import InvalidInput, NotPermitted, StaleVersion
 from zhichi.intake import services as intake
 from zhichi.intake.validation import validate_lead
@@ -222,9 +223,16 @@ def test_tl4_appeal_periods_run_per_person_served(users, payload):
     appeals = CaseDeadline.objects.filter(case=case, kind="appeal").order_by("due")
     # 2026-09-17 is a Thursday; 2026-10-05 falls in the National Day holiday: rolled to 10-08
     assert [(d.label, d.due) for d in appeals] == [
-        ("Appeal period for 王建国", date(2026, 9, 17)),
-        ("Appeal period for 某公司", date(2026, 10, 8)),
+        ("王建国的上诉期", date(2026, 9, 17)),
+        ("某公司的上诉期", date(2026, 10, 8)),
     ]
+    # stored as a code with the person, read in the reader's language (issue 13, item 6)
+    assert appeals[0].label_words == {"code": "appeal", "params": {"person": "王建国"}}
+    with translation.override("en"):
+        assert [d.label for d in appeals] == [
+            "Appeal period for 王建国",
+            "Appeal period for 某公司",
+        ]
     enforcement = CaseDeadline.objects.get(case=case, kind="enforcement_application")
     assert (enforcement.due, enforcement.rule) == (date(2028, 10, 9), "TL-5")
     assert enforcement.calendar_complete is False  # 2028's holiday notice is not loaded
@@ -305,7 +313,7 @@ def test_c3_twelve_workers_are_at_least_standard_and_heads_may_override(users, p
     ]
     case = fresh(open_case(users, payload, claimants=workers))
     assert case.level >= 2
-    assert any("12" in r for r in case.level_reasons)
+    assert any("12" in r for r in level_reason_words(case.level_reasons))
     with pytest.raises(NotPermitted):
         override_level(
             case_id=case.pk, level=1, reason="x", actor=users["civil1"], version=case.version
@@ -319,7 +327,7 @@ def test_c3_twelve_workers_are_at_least_standard_and_heads_may_override(users, p
     )
     case = fresh(case)
     assert case.level == 3
-    assert case.level_reasons[0].endswith("涉众风险突出")
+    assert level_reason_words(case.level_reasons)[0].endswith("涉众风险突出")
 
 
 @given(

@@ -567,7 +567,11 @@ def test_item6_every_event_and_deadline_kind_outside_the_allow_list_is_hidden(us
 
 def test_item6_a_deadline_source_declares_its_partner_kinds_among_its_own(users):
     with pytest.raises(ValueError):
-        register_deadline_source(lambda case, cal, today: [], kinds={"x"}, partner_kinds={"y"})
+        register_deadline_source(
+            lambda case, cal, today: [], kinds={"x"}, labels={"x": "X"}, partner_kinds={"y"}
+        )
+    with pytest.raises(ValueError):  # every kind names its label (issue 13, item 6)
+        register_deadline_source(lambda case, cal, today: [], kinds={"x"}, labels={})
     assert "x" not in partner_view.partner_deadline_kinds()
 
 

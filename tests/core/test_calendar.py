@@ -123,6 +123,8 @@ def test_tl1_start_day_excluded_and_ordinary_day_not_rolled():
         missing_years=(),
         start=date(2026, 3, 2),
         period="15 days",
+        unit="days",
+        count=15,
     )
 
 

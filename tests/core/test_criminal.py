@@ -13,7 +13,9 @@ from zhichi.core.criminal import (
     DEPENDS_ON_PROVINCE_CONFIG,
     NOT_APPLICABLE,
     ORDER_FIRST,
+    REASON_CODES,
     SEVERITY,
+    STEPS,
     TRANSFER,
     VERDICTS,
     Figure,
@@ -127,7 +129,7 @@ def test_cr4_guizhou_reason_text_for_one_worker():
     verdict = run([Worker(D("12000"), 3)])
     assert verdict.reasons[0].rule == "CR-4"
     assert verdict.reasons[0].text == (
-        "1名劳动者被拖欠3个月以上工资12,000.00元（3个月），达到本省'数额较大'标准（10,000.00元）"
+        "1名劳动者被拖欠3个月以上工资12,000.00元（3个月），达到本省“数额较大”标准（10,000.00元）"
     )
 
 
@@ -438,7 +440,7 @@ def test_cr_as_dict_is_json_ready():
         "code": "individual_meets",
         "rule": "CR-4",
         "text": "1名劳动者被拖欠3个月以上工资12,000.00元（3个月），"
-        "达到本省'数额较大'标准（10,000.00元）",
+        "达到本省“数额较大”标准（10,000.00元）",
     }
     assert json.loads(json.dumps(data, ensure_ascii=False)) == data
 
@@ -503,3 +505,37 @@ def test_cr_every_verdict_carries_reasons_and_a_next_step(workers, thresholds, o
     if verdict.verdict in (ORDER_FIRST, TRANSFER, DEPENDS_ON_PROVINCE_CONFIG):
         assert verdict.reasons[-1].rule == "CR-8"
     json.dumps(as_dict(verdict))
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    workers=workers_st,
+    thresholds=st.one_of(st.none(), province_st),
+    order=orders_st,
+    evasion=evasion_st,
+    paid=st.booleans(),
+)
+def test_item6_codes_are_declared_and_params_are_json_values(
+    workers, thresholds, order, evasion, paid
+):
+    # issue 13 item 6: an application stores the codes with their values and puts them into
+    # words itself; every code it can meet is declared, and the values survive JSON
+    verdict = run(
+        [Worker(a, m) for a, m in workers],
+        thresholds=thresholds,
+        order=order,
+        evasion=evasion,
+        paid=paid,
+        province="53",
+    )
+    assert {r.code for r in verdict.reasons} <= REASON_CODES
+    assert verdict.step in STEPS
+    for params in [r.params for r in verdict.reasons] + [verdict.step_params]:
+        assert json.loads(json.dumps(params)) == params
+
+
+def test_item6_chinese_reasons_use_chinese_quotation_marks():
+    verdict = run([Worker(D("12000"), 3)] * 10, thresholds=None, order=None)
+    texts = [r.text for r in verdict.reasons] + [verdict.next_step]
+    assert any("“数额较大”" in t for t in texts)
+    assert not any("'" in t for t in texts)

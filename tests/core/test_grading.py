@@ -16,6 +16,8 @@ from zhichi.core.grading import (
     LABOUR_RELATIONSHIPS,
     MAJOR,
     NATIONAL_COLLECTIVE_FLOOR,
+    REASON_CODES,
+    RISK_REASON_CODES,
     ROUTINE,
     STANDARD,
     Facts,
@@ -681,3 +683,25 @@ def test_c3_every_grade_has_reasons_and_its_level_is_their_max(f, g_rules, r_rul
         assert "routine" not in [r.code for r in g.reasons]
     assert g.summary.startswith("本案定为") and g.summary.endswith("。")
     assert json.loads(json.dumps(as_dict(g))) == as_dict(g)
+
+
+@settings(max_examples=500, deadline=None)
+@given(f=facts_st, g_rules=grading_rules_st, r_rules=risk_rules_st)
+def test_item6_codes_are_declared_and_params_are_json_values(f, g_rules, r_rules):
+    # issue 13 item 6: the case stores the codes with their values and puts them into words in
+    # its reader's language; every code it can meet is declared, and the values survive JSON
+    r = risk(f, r_rules)
+    g = grade(f, g_rules, r)
+    assert {x.code for x in r.reasons} <= RISK_REASON_CODES
+    assert {x.code for x in g.reasons} <= REASON_CODES
+    for x in r.reasons + g.reasons:
+        assert json.loads(json.dumps(x.params)) == x.params
+    assert all(x.params["weight"] == x.weight for x in r.reasons)
+
+
+def test_item6_chinese_reasons_use_chinese_quotation_marks():
+    f = facts(claimants=12, total_claimed=D("60000"))
+    texts = [x.text for x in graded(f, GradingRules()).reasons]
+    texts += [x.text for x in risk(f, RiskRules()).reasons]
+    assert any("“数额较大”" in t for t in texts)
+    assert not any("'" in t for t in texts)

@@ -56,6 +56,7 @@ def register_all() -> None:
     register_deadline_source(
         assistance_deadlines,
         kinds={"assistance_decision", "assistance_notification"},
+        labels=DEADLINE_LABELS,
         partner_kinds=frozenset(),
     )
     for kind, describe in EVENT_LABELS.items():
@@ -113,11 +114,19 @@ EVENT_LABELS = {
 }
 
 
+# the deadlines' labels (stored as {"code": kind, "params": {"name": ...}}, cases.words)
+DEADLINE_LABELS = {
+    "assistance_decision": gettext_lazy("Assistance decision for %(name)s"),
+    "assistance_notification": gettext_lazy("Tell %(name)s the aid has arrived"),
+}
+
+
 def assistance_deadlines(case, cal, today) -> list[dict]:
     """rule JA-6: the approval opinion within 10 working days of the application; the applicant
     told within 2 working days of the funds arriving."""
     from zhichi.assistance.models import AssistanceApplication, AssistanceStatus
     from zhichi.cases.services.derived import deadline_row
+    from zhichi.words import message
 
     rows = []
     applications = AssistanceApplication.objects.filter(case=case).select_related(
@@ -131,7 +140,7 @@ def assistance_deadlines(case, cal, today) -> list[dict]:
             deadline_row(
                 f"assistance:{a.pk}",
                 "assistance_decision",
-                _("Assistance decision for %(name)s") % {"name": name},
+                message("assistance_decision", name=name),
                 a.decision_due(cal),
                 done_on=a.decided_on,
             )
@@ -141,7 +150,7 @@ def assistance_deadlines(case, cal, today) -> list[dict]:
                 deadline_row(
                     f"assistance-notice:{a.pk}",
                     "assistance_notification",
-                    _("Tell %(name)s the aid has arrived") % {"name": name},
+                    message("assistance_notification", name=name),
                     a.notice_due(cal),
                     done_on=a.notified_on,
                     survives_closing=True,

@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import logging
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from zhichi.cases.criminal_flag import CRIMINAL_FLAGS, CriminalFlag, flag_for, shown_flags
 from zhichi.cases.ledger import ledger_for
 from zhichi.cases.models import (
     ApprovalKind,
     Case,
     CourtEventKind,
+    Flag,
     Outcome,
     PartyRole,
     Stage,
@@ -19,6 +23,12 @@ from zhichi.cases.models import (
 )
 from zhichi.cases.partner_view import VisibleRecords
 from zhichi.cases.services.derived import deadline_state
+from zhichi.cases.words import level_reason_words, risk_reason_words
+from zhichi.rulebook.words import check_words
+from zhichi.words import listing
+from zhichi.words import yuan as yuan_text  # 12,000.00 in sentences (one helper)
+
+log = logging.getLogger(__name__)
 
 
 def _opened(e: TimelineEvent) -> str:
@@ -32,8 +42,8 @@ def _opened(e: TimelineEvent) -> str:
 
 def _stage_changed(e: TimelineEvent) -> str:
     return _("Stage moved from %(from)s to %(to)s") % {
-        "from": _stage(e.data.get("from")),
-        "to": _stage(e.data.get("to")),
+        "from": choice_label(Stage, e.data.get("from")),
+        "to": choice_label(Stage, e.data.get("to")),
     }
 
 
@@ -67,14 +77,6 @@ def _approval(e: TimelineEvent) -> str:
     return _("Head rejected: %(decision)s") % {"decision": what}
 
 
-def yuan_text(value) -> str:
-    """12,000.00 in timeline sentences, like the ledger (without the sign: the text says yuan)."""
-    try:
-        return f"{Decimal(str(value)):,.2f}"
-    except (ArithmeticError, ValueError, TypeError):
-        return str(value or "")
-
-
 def choice_label(enum, value) -> str:
     """The label of a stored choice; the raw value when it is no longer one (old events)."""
     try:
@@ -106,14 +108,6 @@ EVENT_LABELS = {
         }.get(e.data.get("outcome"), _("Mediation by %(mediator)s"))
         % {"amount": yuan_text(e.data.get("amount")), "mediator": e.data.get("mediator", "")}
     ),
-    "payment": lambda e: (
-        _("%(payer)s paid %(amount)s yuan to %(name)s")
-        % {
-            "payer": e.data.get("payer", ""),
-            "amount": yuan_text(e.data.get("amount")),
-            "name": e.data.get("name", ""),
-        }
-    ),
     "visit_planned": lambda e: (
         _("Return visit planned for %(day)s") % {"day": e.data.get("planned_on", "")}
     ),
@@ -122,7 +116,26 @@ EVENT_LABELS = {
         _("Level set from %(from)s to %(to)s")
         % {"from": e.data.get("from") or "—", "to": e.data.get("to")}
     ),
+    "facts": lambda e: _facts(e),
+    "share_revoked": lambda e: _("Sharing with %(org)s ended") % {"org": e.data.get("org") or "—"},
 }
+
+# the facts a case's "facts" event names (cases.services.facts.update_facts)
+FACT_NAMES = {
+    "labour_relationship": gettext_lazy("labour relationship"),
+    "has_iou": gettext_lazy("wage IOU"),
+    "consent_to_share": gettext_lazy("consent to sharing"),
+    "evasion": gettext_lazy("evasion"),
+    "payment_order_authority": gettext_lazy("authority of the order to pay"),
+    "payment_order_issued_on": gettext_lazy("date of the order to pay"),
+    "payment_order_deadline": gettext_lazy("deadline of the order to pay"),
+}
+
+
+def _facts(e: TimelineEvent) -> str:
+    changed = e.data.get("changed") or []
+    names = [str(FACT_NAMES.get(name, _("another fact"))) for name in changed]
+    return _("Facts updated: %(fields)s") % {"fields": listing(names) or "—"}
 
 
 def register_event_label(kind: str, describe) -> None:
@@ -130,19 +143,20 @@ def register_event_label(kind: str, describe) -> None:
     EVENT_LABELS[kind] = describe
 
 
-def _stage(value) -> str:
-    try:
-        return str(Stage(value).label)
-    except ValueError:
-        return str(value or "")
-
-
 def describe_event(event: TimelineEvent, *, note: bool = True) -> str:
-    """The event's sentence; ``note`` adds the free text typed with it (internal for partners:
-    ``VisibleRecords.shows_note``)."""
+    """The event's sentence in the reader's language, made from its kind and data (never stored:
+    docs/architecture.md, "Words, not codes"); ``note`` adds the free text a person typed with
+    it, as typed (internal for partners: ``VisibleRecords.shows_note``)."""
     describe = EVENT_LABELS.get(event.kind)
-    headline = describe(event) if describe else event.kind
-    return f"{headline}: {event.summary}" if event.summary and note else headline
+    if describe is None:
+        # every kind written registers its words; a kind without them is a bug, not a code to show
+        log.warning("timeline event kind %r has no label", event.kind)
+        headline = _("Recorded event")
+    else:
+        headline = describe(event)
+    if event.summary and note:
+        return _("%(headline)s: %(note)s") % {"headline": headline, "note": event.summary}
+    return headline
 
 
 def timeline_for(view: VisibleRecords) -> list[tuple[TimelineEvent, str]]:
@@ -155,12 +169,45 @@ def money(value: Decimal | None) -> str | None:
     return None if value is None else f"{value:.2f}"
 
 
+MONEY_FIGURES = ("claimed", "agreed", "awarded", "recovered", "outstanding", "overpaid")
+
+
 def money_summary(case: Case) -> dict[str, str]:
-    """Totals of the ledger: claimed, agreed, awarded, and recovered (payments only, C6)."""
+    """Totals of the ledger (C6): claimed, agreed, awarded, recovered (payments net of
+    reversals), outstanding, and overpaid (paid beyond what was due, never a negative
+    outstanding)."""
     totals = ledger_for(case).totals
-    return {
-        k: f"{totals[k]:.2f}" for k in ("claimed", "agreed", "awarded", "recovered", "outstanding")
-    }
+    return {k: f"{totals[k]:.2f}" for k in MONEY_FIGURES}
+
+
+@dataclass(frozen=True)
+class FlagBadge:
+    code: str
+    label: str
+    tone: str  # UI.md's four meanings: neutral | warning | done | active
+    detail: str = ""
+
+
+def flag_badges(case: Case, criminal: CriminalFlag | None) -> list[FlagBadge]:
+    """The case's flags as badges for its own staff: each stored flag as it is shown, and the
+    criminal-lead flag in the style of what is known (issue 13, item 4), e.g. a neutral
+    "depends on the province's threshold", or the criminal department's answer once given."""
+    badges = [
+        FlagBadge(code=f, label=choice_label(Flag, f), tone="warning")
+        for f in shown_flags(case, criminal)
+        if f not in CRIMINAL_FLAGS
+    ]
+    if criminal is not None:
+        badges.insert(
+            0,
+            FlagBadge(
+                code=criminal.flag or f"criminal_{criminal.state}",
+                label=criminal.label,
+                tone=criminal.tone,
+                detail=criminal.detail,
+            ),
+        )
+    return badges
 
 
 def deadlines_out(case: Case, view: VisibleRecords | None = None) -> list[dict]:
@@ -219,7 +266,7 @@ def case_out(case: Case, *, unmasked: bool = False, view: VisibleRecords | None 
         "category": case.category,
         "stage": case.stage,
         "level": case.level,
-        "level_reasons": case.level_reasons,
+        "level_reasons": level_reason_words(case.level_reasons),
         "status": case.status,
         "opened_on": case.opened_on.isoformat(),
         "closed_on": case.closed_on.isoformat() if case.closed_on else None,
@@ -233,17 +280,21 @@ def case_out(case: Case, *, unmasked: bool = False, view: VisibleRecords | None 
         "respondents": respondents,
         "money": money_summary(case),
         "deadlines": deadlines_out(case, view),
-        "risk": {"score": case.risk_score, "reasons": case.risk_reasons},
+        "risk": {"score": case.risk_score, "reasons": risk_reason_words(case.risk_reasons)},
         "outcome": case.outcome or None,
-        "flags": case.flags,
-        "criminal_check": case.criminal_check or {},
+        "flags": [],
+        "criminal_check": check_words(case.criminal_check),
+        "criminal_flag": {},
         "version": case.version,
     }
-    if not internal:
+    if internal:
+        criminal = flag_for(case)
+        body["flags"] = shown_flags(case, criminal)
+        body["criminal_flag"] = criminal.as_dict() if criminal else {}
+    else:
         body["level_reasons"] = []
         body["risk"] = {"score": None, "reasons": []}
         body["criminal_check"] = {}
-        body["flags"] = []
         body["officer"] = None
     return body
 

@@ -8,7 +8,7 @@ only, and every ``Deadline`` says so (``calendar_complete``, ``missing_years``) 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 
 __all__ = [
@@ -103,6 +103,10 @@ class Deadline:
     missing_years: tuple[int, ...]
     start: date
     period: str
+    # the period as values, for an application to put into words in its reader's language
+    unit: str = ""  # days | months | years | working_days
+    count: int = 0
+    kind: str = ""  # the statutory period's key in PERIODS ("" for a custom period)
 
 
 def _check_start(start: object) -> date:
@@ -118,6 +122,9 @@ def _check_count(value: object, name: str) -> int:
     if value <= 0:
         raise ValueError(f"{name} must be positive, got {value}")
     return value
+
+
+_UNIT_WORDS = {"days": "day", "months": "month", "years": "year", "working_days": "working day"}
 
 
 def _describe(count: int, unit: str) -> str:
@@ -139,7 +146,8 @@ def _finish(
     roll: bool,
     rule: str,
     basis: str,
-    period: str,
+    unit: str,
+    count: int,
 ) -> Deadline:
     due = unrolled
     if roll:
@@ -159,7 +167,9 @@ def _finish(
         calendar_complete=not missing,
         missing_years=missing,
         start=start,
-        period=period,
+        period=_describe(count, _UNIT_WORDS[unit]),
+        unit=unit,
+        count=count,
     )
 
 
@@ -176,7 +186,8 @@ def add_days(
         roll=True,
         rule=rule,
         basis=basis,
-        period=_describe(days, "day"),
+        unit="days",
+        count=days,
     )
 
 
@@ -209,7 +220,8 @@ def add_months(
         roll=True,
         rule=rule,
         basis=basis,
-        period=_describe(months, "month"),
+        unit="months",
+        count=months,
     )
 
 
@@ -226,7 +238,8 @@ def add_years(
         roll=True,
         rule=rule,
         basis=basis,
-        period=_describe(years, "year"),
+        unit="years",
+        count=years,
     )
 
 
@@ -249,7 +262,8 @@ def add_working_days(
         roll=False,
         rule=rule,
         basis=basis,
-        period=_describe(n, "working day"),
+        unit="working_days",
+        count=n,
     )
 
 
@@ -352,7 +366,7 @@ def compute(kind: str, start: date, cal: HolidayCalendar) -> Deadline:
     except KeyError:
         raise ValueError(f"unknown period {kind!r}; known: {', '.join(sorted(PERIODS))}")
     adder = _ADDERS[period.unit]
-    return adder(start, period.count, cal, rule=period.rule, basis=period.basis)
+    return replace(adder(start, period.count, cal, rule=period.rule, basis=period.basis), kind=kind)
 
 
 def compute_custom(

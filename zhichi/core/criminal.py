@@ -6,12 +6,15 @@ configuration passed in by the caller; the verdict names each figure it used wit
 the date it took effect. A province whose figures are not entered (Yunnan, UNVERIFIED) is
 evaluated against the national range in three states and never guessed.
 
-Reason texts are plain Chinese for the officer who reads them; codes are stable for programs.
+Reason texts are plain Chinese for the officer who reads them; codes are stable for programs,
+and each reason's ``params`` (and each verdict's ``step`` and ``step_params``) carry the values
+its text is made of, so an application can store the code and put it into words in its
+reader's language (zhichi/rulebook/words.py).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -21,7 +24,9 @@ __all__ = [
     "EVASION_KINDS",
     "NOT_APPLICABLE",
     "ORDER_FIRST",
+    "REASON_CODES",
     "SEVERITY",
+    "STEPS",
     "TRANSFER",
     "VERDICTS",
     "Figure",
@@ -79,6 +84,44 @@ EVASION_KINDS: dict[str, str] = {
 LIMITATION_YEARS_BASIC = 5
 LIMITATION_YEARS_SERIOUS = 10
 
+# Every code a reason can carry and every next step a verdict can name, for the programs that
+# put them into words (a test checks that ``evaluate`` gives no other).
+REASON_CODES = frozenset(
+    {
+        "nothing_owed",
+        "paid_after_order",
+        "serious_consequences_check",
+        "individual_months_short",
+        "individual_meets",
+        "individual_below",
+        "individual_between",
+        "collective_workers_short",
+        "collective_meets",
+        "collective_below",
+        "collective_between",
+        "province_figure_outside_national_range",
+        "province_figure_missing",
+        "no_payment_order",
+        "order_by_posting",
+        "order_deadline_running",
+        "order_deadline_passed",
+        "ability_to_pay_to_verify",
+        "limitation_period",
+        *(f"evasion_{kind}" for kind in EVASION_KINDS),
+    }
+)
+STEPS = frozenset(
+    {
+        "add_workers",
+        "follow_up_payment",
+        "civil_remedies",
+        "enter_province_figures",
+        "order_first",
+        "await_order_deadline",
+        "transfer",
+    }
+)
+
 _CENT = Decimal("0.01")
 # A technical bound, not a legal figure: money columns hold 14 digits with 2 decimals.
 MAX_MONEY = Decimal("999999999999.99")
@@ -132,17 +175,24 @@ class PaymentOrder:
 
 @dataclass(frozen=True)
 class Reason:
+    """``params``: the values in ``text`` (amounts as "12000.00", dates as ISO strings)."""
+
     code: str
     rule: str
     text: str
+    params: dict = field(default_factory=dict, hash=False)
 
 
 @dataclass(frozen=True)
 class Verdict:
+    """``step`` names ``next_step`` for programs; ``step_params`` are the values in it."""
+
     verdict: str
     reasons: tuple[Reason, ...]
     threshold: dict | None
     next_step: str
+    step: str = ""
+    step_params: dict = field(default_factory=dict, hash=False)
 
 
 class LeadInputError(ValueError):
@@ -254,7 +304,8 @@ def _months_short() -> Reason:
     return Reason(
         "individual_months_short",
         "CR-4",
-        "没有劳动者被拖欠满3个月的工资，不符合单个劳动者的'数额较大'情形（须拖欠3个月以上）",
+        "没有劳动者被拖欠满3个月的工资，不符合单个劳动者的“数额较大”情形（须拖欠3个月以上）",
+        {"months": MIN_MONTHS_INDIVIDUAL},
     )
 
 
@@ -262,7 +313,8 @@ def _workers_short(count: int) -> Reason:
     return Reason(
         "collective_workers_short",
         "CR-4",
-        f"被拖欠工资的劳动者{count}名，不足10名，不符合多名劳动者累计的'数额较大'情形",
+        f"被拖欠工资的劳动者{count}名，不足10名，不符合多名劳动者累计的“数额较大”情形",
+        {"workers": count, "minimum": MIN_WORKERS_COLLECTIVE},
     )
 
 
@@ -284,22 +336,34 @@ def _amount_test_known(
             if len(reaching) == 1:
                 text = (
                     f"1名劳动者被拖欠3个月以上工资{_yuan(top.amount)}元（{top.months}个月），"
-                    f"达到本省'数额较大'标准（{_yuan(individual)}元）"
+                    f"达到本省“数额较大”标准（{_yuan(individual)}元）"
                 )
             else:
                 text = (
-                    f"{len(reaching)}名劳动者各被拖欠3个月以上工资且金额达到本省'数额较大'"
+                    f"{len(reaching)}名劳动者各被拖欠3个月以上工资且金额达到本省“数额较大”"
                     f"标准（{_yuan(individual)}元），其中最高1名被拖欠{top.months}个月工资"
                     f"{_yuan(top.amount)}元"
                 )
-            reasons.append(Reason("individual_meets", "CR-4", text))
+            params = {
+                "basis": "province",
+                "workers": len(reaching),
+                "amount": _money(top.amount),
+                "months": top.months,
+                "threshold": _money(individual),
+            }
+            reasons.append(Reason("individual_meets", "CR-4", text, params))
         else:
             reasons.append(
                 Reason(
                     "individual_below",
                     "CR-4",
                     f"被拖欠3个月以上工资的劳动者中，最高1名被拖欠{_yuan(top.amount)}元，"
-                    f"低于本省'数额较大'标准（{_yuan(individual)}元）",
+                    f"低于本省“数额较大”标准（{_yuan(individual)}元）",
+                    {
+                        "basis": "province",
+                        "amount": _money(top.amount),
+                        "threshold": _money(individual),
+                    },
                 )
             )
     else:
@@ -314,7 +378,13 @@ def _amount_test_known(
                     "collective_meets",
                     "CR-4",
                     f"{len(owed)}名劳动者被拖欠工资累计{_yuan(total)}元，达到本省10名以上"
-                    f"劳动者'数额较大'标准（{_yuan(collective)}元）",
+                    f"劳动者“数额较大”标准（{_yuan(collective)}元）",
+                    {
+                        "basis": "province",
+                        "workers": len(owed),
+                        "total": _money(total),
+                        "threshold": _money(collective),
+                    },
                 )
             )
         else:
@@ -323,7 +393,13 @@ def _amount_test_known(
                     "collective_below",
                     "CR-4",
                     f"{len(owed)}名劳动者被拖欠工资累计{_yuan(total)}元，低于本省10名以上"
-                    f"劳动者'数额较大'标准（{_yuan(collective)}元）",
+                    f"劳动者“数额较大”标准（{_yuan(collective)}元）",
+                    {
+                        "basis": "province",
+                        "workers": len(owed),
+                        "total": _money(total),
+                        "threshold": _money(collective),
+                    },
                 )
             )
     else:
@@ -332,10 +408,13 @@ def _amount_test_known(
     # A province figure outside the national range is most likely a typing error in the
     # configuration; say so rather than decide silently on it.
     outside = []
+    outside_params = {}
     if not national.individual_floor.value <= individual <= national.individual_ceiling.value:
         outside.append(f"单个劳动者标准{_yuan(individual)}元")
+        outside_params["individual"] = _money(individual)
     if not national.collective_floor.value <= collective <= national.collective_ceiling.value:
         outside.append(f"10名以上劳动者标准{_yuan(collective)}元")
+        outside_params["collective"] = _money(collective)
     if outside:
         reasons.append(
             Reason(
@@ -343,6 +422,7 @@ def _amount_test_known(
                 "CR-4",
                 f"本省配置的{'、'.join(outside)}超出法释〔2013〕3号第三条规定的全国幅度，"
                 "请核对配置",
+                outside_params,
             )
         )
     return (_MEETS if met else _BELOW), reasons
@@ -368,7 +448,12 @@ def _amount_test_national(
                     "individual_meets",
                     "CR-4",
                     f"{head}，达到全国幅度的上限（{_yuan(i_ceiling)}元），"
-                    "无论本省标准如何均属'数额较大'",
+                    "无论本省标准如何均属“数额较大”",
+                    {
+                        "basis": "national_range",
+                        "amount": _money(top),
+                        "ceiling": _money(i_ceiling),
+                    },
                 )
             )
         elif top < i_floor:
@@ -378,7 +463,8 @@ def _amount_test_national(
                     "individual_below",
                     "CR-4",
                     f"{head}，低于全国幅度的下限（{_yuan(i_floor)}元），"
-                    "无论本省标准如何均未达'数额较大'",
+                    "无论本省标准如何均未达“数额较大”",
+                    {"basis": "national_range", "amount": _money(top), "floor": _money(i_floor)},
                 )
             )
         else:
@@ -388,7 +474,13 @@ def _amount_test_national(
                     "individual_between",
                     "CR-4",
                     f"{head}，在全国幅度（{_yuan(i_floor)}元至{_yuan(i_ceiling)}元）之内，"
-                    "是否'数额较大'取决于本省标准",
+                    "是否“数额较大”取决于本省标准",
+                    {
+                        "basis": "national_range",
+                        "amount": _money(top),
+                        "floor": _money(i_floor),
+                        "ceiling": _money(i_ceiling),
+                    },
                 )
             )
     else:
@@ -398,6 +490,7 @@ def _amount_test_national(
     total = sum((w.amount for w in owed), Decimal(0))
     if len(owed) >= MIN_WORKERS_COLLECTIVE:
         head = f"{len(owed)}名劳动者被拖欠工资累计{_yuan(total)}元"
+        counted = {"basis": "national_range", "workers": len(owed), "total": _money(total)}
         if total >= c_ceiling:
             states.append(_MEETS)
             reasons.append(
@@ -405,7 +498,8 @@ def _amount_test_national(
                     "collective_meets",
                     "CR-4",
                     f"{head}，达到全国幅度的上限（{_yuan(c_ceiling)}元），"
-                    "无论本省标准如何均属'数额较大'",
+                    "无论本省标准如何均属“数额较大”",
+                    {**counted, "ceiling": _money(c_ceiling)},
                 )
             )
         elif total < c_floor:
@@ -415,7 +509,8 @@ def _amount_test_national(
                     "collective_below",
                     "CR-4",
                     f"{head}，低于全国幅度的下限（{_yuan(c_floor)}元），"
-                    "无论本省标准如何均未达'数额较大'",
+                    "无论本省标准如何均未达“数额较大”",
+                    {**counted, "floor": _money(c_floor)},
                 )
             )
         else:
@@ -425,7 +520,8 @@ def _amount_test_national(
                     "collective_between",
                     "CR-4",
                     f"{head}，在全国幅度（{_yuan(c_floor)}元至{_yuan(c_ceiling)}元）之内，"
-                    "是否'数额较大'取决于本省标准",
+                    "是否“数额较大”取决于本省标准",
+                    {**counted, "floor": _money(c_floor), "ceiling": _money(c_ceiling)},
                 )
             )
     else:
@@ -441,9 +537,10 @@ def _amount_test_national(
         Reason(
             "province_figure_missing",
             "CR-4",
-            f"本省{where}'数额较大'的具体标准尚未录入系统（单个劳动者标准、10名以上劳动者"
+            f"本省{where}“数额较大”的具体标准尚未录入系统（单个劳动者标准、10名以上劳动者"
             "累计标准）。请系统管理员录入省高级人民法院确定的标准及其依据、施行日期后重新研判；"
             "在此之前不作最终认定",
+            {"province": province or ""},
         )
     )
     return _BETWEEN, reasons
@@ -464,7 +561,8 @@ def _order_facts(
             Reason(
                 "no_payment_order",
                 "CR-5",
-                f"{text}，不具备'经责令支付仍不支付'的条件，应先移送人社部门/劳动保障监察责令支付",
+                f"{text}，不具备“经责令支付仍不支付”的条件，应先移送人社部门/劳动保障监察责令支付",
+                {"order": "none" if payment_order is None else "no_deadline"},
             )
         ]
         if absconding:
@@ -480,6 +578,11 @@ def _order_facts(
     who = payment_order.authority or "政府有关部门"
     issued = f"于{_ymd(payment_order.issued_on)}" if payment_order.issued_on else ""
     deadline = payment_order.deadline
+    order = {
+        "authority": payment_order.authority,
+        "issued_on": payment_order.issued_on.isoformat() if payment_order.issued_on else "",
+        "deadline": deadline.isoformat(),
+    }
     if deadline >= as_of:
         # A deadline ends at 24:00 of its last day, so on that day it has not yet passed.
         return "running", [
@@ -488,6 +591,7 @@ def _order_facts(
                 "CR-5",
                 f"{who}{issued}责令支付，支付期限至{_ymd(deadline)}止，尚未届满；"
                 "期限届满仍不支付的，方可作为刑事线索移送",
+                order,
             )
         ]
     return "passed", [
@@ -495,6 +599,7 @@ def _order_facts(
             "order_deadline_passed",
             "CR-5",
             f"{who}{issued}责令支付，支付期限已于{_ymd(deadline)}届满，仍未支付",
+            order,
         )
     ]
 
@@ -507,7 +612,7 @@ def _ability_reason() -> Reason:
     return Reason(
         "ability_to_pay_to_verify",
         "CR-1",
-        "未记录转移财产、逃匿等逃避支付情形；移送时须核实用人单位'有能力支付而不支付'"
+        "未记录转移财产、逃匿等逃避支付情形；移送时须核实用人单位“有能力支付而不支付”"
         "（刑法第二百七十六条之一）",
     )
 
@@ -517,8 +622,14 @@ def _limitation_reason(payment_order: PaymentOrder | None, order_state: str) -> 
         f"追诉时效：基本犯{LIMITATION_YEARS_BASIC}年，造成严重后果的"
         f"{LIMITATION_YEARS_SERIOUS}年（刑法第八十七条）"
     )
+    params: dict = {"basic": LIMITATION_YEARS_BASIC, "serious": LIMITATION_YEARS_SERIOUS}
     if order_state == "passed" and payment_order is not None and payment_order.deadline:
         start = payment_order.deadline + timedelta(days=1)
+        params.update(
+            start=start.isoformat(),
+            basic_end=_add_years(payment_order.deadline, LIMITATION_YEARS_BASIC).isoformat(),
+            serious_end=_add_years(payment_order.deadline, LIMITATION_YEARS_SERIOUS).isoformat(),
+        )
         text += (
             f"。如以责令支付期限届满为犯罪成立之时，自{_ymd(start)}起算，基本犯至"
             f"{_ymd(_add_years(payment_order.deadline, LIMITATION_YEARS_BASIC))}、严重后果至"
@@ -527,7 +638,7 @@ def _limitation_reason(payment_order: PaymentOrder | None, order_state: str) -> 
         )
     else:
         text += "，自犯罪成立（责令支付期限届满仍不支付）之日起计算"
-    return Reason("limitation_period", "CR-8", text)
+    return Reason("limitation_period", "CR-8", text, params)
 
 
 def evaluate(
@@ -564,6 +675,7 @@ def evaluate(
             ),
             None,
             "无需移送刑事线索；如有欠薪事实，请补充劳动者及金额后重新研判",
+            "add_workers",
         )
     if paid_after_order:
         # rules CR-6, CR-7: payment in full before 立案 without serious consequences.
@@ -586,6 +698,7 @@ def evaluate(
             ),
             None,
             "不移送刑事线索；跟踪相关赔偿责任的履行情况",
+            "follow_up_payment",
         )
 
     if thresholds is not None:
@@ -613,7 +726,8 @@ def evaluate(
             BELOW_THRESHOLD,
             tuple(reasons),
             threshold,
-            "未达'数额较大'标准，不作刑事线索移送；通过劳动保障监察、劳动仲裁或支持起诉追索欠薪",
+            "未达“数额较大”标准，不作刑事线索移送；通过劳动保障监察、劳动仲裁或支持起诉追索欠薪",
+            "civil_remedies",
         )
 
     order_state, order_reasons = _order_facts(payment_order, as_of, evasion)
@@ -625,16 +739,24 @@ def evaluate(
     reasons.append(_limitation_reason(payment_order, order_state))
 
     if state == _BETWEEN:
-        next_step = "录入本省'数额较大'标准后重新研判，在此之前不作最终认定"
+        next_step = "录入本省“数额较大”标准后重新研判，在此之前不作最终认定"
         if order_state == "none":
             next_step += "；同时可先移送人社部门/劳动保障监察责令支付"
-        return Verdict(DEPENDS_ON_PROVINCE_CONFIG, tuple(reasons), threshold, next_step)
+        return Verdict(
+            DEPENDS_ON_PROVINCE_CONFIG,
+            tuple(reasons),
+            threshold,
+            next_step,
+            "enter_province_figures",
+            {"order_first": order_state == "none"},
+        )
     if order_state == "none":
         return Verdict(
             ORDER_FIRST,
             tuple(reasons),
             threshold,
             "先移送人社部门/劳动保障监察责令支付，期限届满仍不支付的再研判移送刑事线索",
+            "order_first",
         )
     if deadline is not None and deadline >= as_of:
         return Verdict(
@@ -642,12 +764,15 @@ def evaluate(
             tuple(reasons),
             threshold,
             f"待责令支付期限（至{_ymd(deadline)}）届满后核实是否支付，仍不支付的移送刑事线索",
+            "await_order_deadline",
+            {"deadline": deadline.isoformat()},
         )
     return Verdict(
         TRANSFER,
         tuple(reasons),
         threshold,
         "制作线索移送函，移送本院刑事检察部门（可依法开展立案监督），并跟踪反馈",
+        "transfer",
     )
 
 

@@ -5,7 +5,9 @@ as DOMAIN.md EW-3 suggests; ``grade`` puts every case on one of three levels (1 
 3 major). Every number is a field of ``RiskRules`` or ``GradingRules`` with the DOMAIN default; the
 province's CR-4 collective figure and the end of the winter campaign are dated configuration passed
 in by the caller. Each result lists every condition that counted, with its rule and a plain Chinese
-text for the officer; codes are stable for programs.
+text for the officer; codes are stable for programs, and each reason's ``params`` carry the values
+its text is made of, so an application can store the code and put it into words in its reader's
+language (zhichi/cases/words.py).
 
 A missing province figure is never guessed: the risk score skips that point and says so; the grade
 compares with the national floor (法释〔2013〕3号, ¥30,000) and says so. Every province figure is at
@@ -35,8 +37,10 @@ __all__ = [
     "LEVEL_NAMES",
     "MAJOR",
     "NATIONAL_COLLECTIVE_FLOOR",
+    "REASON_CODES",
     "RISK_LEVELS",
     "RISK_NAMES",
+    "RISK_REASON_CODES",
     "ROUTINE",
     "STANDARD",
     "Facts",
@@ -90,6 +94,41 @@ RISK_HIGH = "high"
 RISK_LEVELS = (RISK_NONE, RISK_LOW, RISK_HIGH)
 RISK_NAMES = {RISK_NONE: "无风险", RISK_LOW: "低风险", RISK_HIGH: "高风险"}
 
+# Every code a reason of ``grade`` or ``risk`` can carry, for the programs that put the codes
+# into words (a test checks that the functions give no other).
+REASON_CODES = frozenset(
+    {
+        "routine",
+        "claimants_major",
+        "claimants_standard",
+        "amount_major",
+        "amount_standard",
+        "category_standard",
+        "minor_in_category",
+        *(f"vulnerable_{group}" for group in GROUPS),
+        *(f"criminal_{verdict}" for verdict in VERDICTS),
+        *(f"risk_{level}" for level in RISK_LEVELS),
+    }
+)
+RISK_REASON_CODES = frozenset(
+    {
+        "workers_many",
+        "collective_threshold_missing",
+        "amount_reaches_collective_threshold",
+        "months_long",
+        "construction",
+        "contractor_crew",
+        "employer_evading",
+        "project_ending",
+        "campaign_window",
+        "workers_mass",
+        "past_petitions",
+        "self_harm_threats",
+        "alert",
+        "no_risk_factor",
+    }
+)
+
 # The national floor of the ten-or-more-workers figure (法释〔2013〕3号第三条, in force 2013-01-23):
 # the grading default when the province's CR-4 collective figure is not entered.
 NATIONAL_COLLECTIVE_FLOOR = Figure(
@@ -114,6 +153,8 @@ class Reason:
     text: str
     level: int
     weight: int = 0
+    # the values in ``text``: counts, amounts as "12000.00", dates as ISO strings, codes
+    params: dict = field(default_factory=dict, hash=False)
 
 
 @dataclass(frozen=True)
@@ -347,8 +388,8 @@ def campaign_window(rules: RiskRules) -> tuple[date, date] | None:
 # --- rule EW-3: the risk score -----------------------------------------------------------------
 
 
-def _point(code: str, text: str, weight: int, rule: str = "EW-3") -> Reason:
-    return Reason(code, rule, f"{text}（+{weight}分）", 0, weight)
+def _point(code: str, text: str, weight: int, rule: str = "EW-3", **params) -> Reason:
+    return Reason(code, rule, f"{text}（+{weight}分）", 0, weight, {**params, "weight": weight})
 
 
 def risk(facts: Facts, rules: RiskRules) -> Risk:
@@ -373,6 +414,8 @@ def risk(facts: Facts, rules: RiskRules) -> Risk:
                 "workers_many",
                 f"涉及{facts.claimants}人，达到{rules.workers_many}人以上",
                 w,
+                claimants=facts.claimants,
+                minimum=rules.workers_many,
             )
         )
     threshold = rules.collective_threshold
@@ -381,20 +424,25 @@ def risk(facts: Facts, rules: RiskRules) -> Risk:
             Reason(
                 "collective_threshold_missing",
                 "EW-3",
-                "本省拒不支付劳动报酬罪10名以上劳动者'数额较大'标准尚未录入系统，"
-                "'金额达到本省标准'一项未计分；请系统管理员录入后重新评分（+0分）",
+                "本省拒不支付劳动报酬罪10名以上劳动者“数额较大”标准尚未录入系统，"
+                "“金额达到本省标准”一项未计分；请系统管理员录入后重新评分（+0分）",
                 0,
                 0,
+                {"weight": 0},
             )
         )
     elif facts.total_claimed >= threshold.value:
         reasons.append(
             _point(
                 "amount_reaches_collective_threshold",
-                f"涉及金额{_yuan(facts.total_claimed)}元，达到本省10名以上劳动者'数额较大'标准"
+                f"涉及金额{_yuan(facts.total_claimed)}元，达到本省10名以上劳动者“数额较大”标准"
                 f"{_yuan(threshold.value)}元（{threshold.source}，"
                 f"{_ymd(threshold.effective_from)}施行）",
                 w,
+                amount=_money(facts.total_claimed),
+                threshold=_money(threshold.value),
+                source=threshold.source,
+                effective_from=threshold.effective_from.isoformat(),
             )
         )
     if facts.max_months_unpaid >= rules.months_long:
@@ -403,6 +451,8 @@ def risk(facts: Facts, rules: RiskRules) -> Risk:
                 "months_long",
                 f"最长拖欠{facts.max_months_unpaid}个月，达到{rules.months_long}个月以上",
                 w,
+                months=facts.max_months_unpaid,
+                minimum=rules.months_long,
             )
         )
     if facts.construction:
@@ -412,7 +462,7 @@ def risk(facts: Facts, rules: RiskRules) -> Risk:
     moving = [k for k in ("absconded", "transferred_assets") if k in facts.evasion]
     if moving:
         what = "、".join({"absconded": "逃匿", "transferred_assets": "转移财产"}[k] for k in moving)
-        reasons.append(_point("employer_evading", f"用人单位或其负责人{what}", w))
+        reasons.append(_point("employer_evading", f"用人单位或其负责人{what}", w, kinds=moving))
     if facts.project_finished_or_closing:
         reasons.append(_point("project_ending", "项目已完工或者企业停业、关闭", w))
     window = campaign_window(rules)
@@ -424,12 +474,18 @@ def risk(facts: Facts, rules: RiskRules) -> Risk:
                 "应提高处理优先级",
                 w,
                 rule="EW-2",
+                start=window[0].isoformat(),
+                end=window[1].isoformat(),
             )
         )
     if facts.claimants >= rules.workers_mass:
         reasons.append(
             _point(
-                "workers_mass", f"涉及{facts.claimants}人，达到{rules.workers_mass}人以上", heavy
+                "workers_mass",
+                f"涉及{facts.claimants}人，达到{rules.workers_mass}人以上",
+                heavy,
+                claimants=facts.claimants,
+                minimum=rules.workers_mass,
             )
         )
     if facts.past_petitions:
@@ -448,6 +504,7 @@ def risk(facts: Facts, rules: RiskRules) -> Risk:
                 "并建议联系人社部门或者根治拖欠农民工工资工作机构（+0分）",
                 0,
                 0,
+                {"score": score, "alert_score": rules.alert_score, "weight": 0},
             )
         )
     elif score > 0:
@@ -456,7 +513,12 @@ def risk(facts: Facts, rules: RiskRules) -> Risk:
         level = RISK_NONE
         reasons.append(
             Reason(
-                "no_risk_factor", "EW-3", "按已录入的信息，未发现群体性欠薪风险因素（+0分）", 0, 0
+                "no_risk_factor",
+                "EW-3",
+                "按已录入的信息，未发现群体性欠薪风险因素（+0分）",
+                0,
+                0,
+                {"weight": 0},
             )
         )
     return Risk(score, level, tuple(reasons))
@@ -476,24 +538,31 @@ def grade(facts: Facts, rules: GradingRules, risk: Risk) -> Grade:
     province = rules.standard_amount
     figure = province if province is not None else rules.fallback_standard_amount
     _check_in_force(figure, facts.as_of, "standard_amount")
+    # the values of ``standard_words``, for a reader in another language
+    standard_params = {
+        "basis": "national_floor" if province is None else "province",
+        "standard": _money(figure.value),
+        "source": figure.source,
+        "effective_from": figure.effective_from.isoformat(),
+    }
     if province is None:
         basis = "national_floor"
         standard_words = (
-            f"本省10名以上劳动者'数额较大'标准尚未录入系统，按{figure.source}"
+            f"本省10名以上劳动者“数额较大”标准尚未录入系统，按{figure.source}"
             f"{_yuan(figure.value)}元计"
         )
     else:
         basis = "province"
         standard_words = (
-            f"本省10名以上劳动者'数额较大'标准{_yuan(figure.value)}元（{figure.source}，"
+            f"本省10名以上劳动者“数额较大”标准{_yuan(figure.value)}元（{figure.source}，"
             f"{_ymd(figure.effective_from)}施行）"
         )
     standard = figure.value
     major = standard * rules.major_amount_multiple
     reasons: list[tuple[Reason, str]] = []
 
-    def add(code: str, rule: str, text: str, level: int, short: str) -> None:
-        reasons.append((Reason(code, rule, text, level), short))
+    def add(code: str, rule: str, text: str, level: int, short: str, **params) -> None:
+        reasons.append((Reason(code, rule, text, level, params=params), short))
 
     # C3: how many people claim (one reason, at the higher threshold reached).
     n = facts.claimants
@@ -504,6 +573,8 @@ def grade(facts: Facts, rules: GradingRules, risk: Risk) -> Grade:
             f"申请人{n}名，达到{rules.major_claimants}名以上，按重大案件办理",
             MAJOR,
             f"申请人{rules.major_claimants}名以上",
+            claimants=n,
+            minimum=rules.major_claimants,
         )
     elif n >= rules.standard_claimants:
         add(
@@ -512,6 +583,8 @@ def grade(facts: Facts, rules: GradingRules, risk: Risk) -> Grade:
             f"申请人{n}名，达到{rules.standard_claimants}名以上",
             STANDARD,
             f"申请人{rules.standard_claimants}名以上",
+            claimants=n,
+            minimum=rules.standard_claimants,
         )
 
     # C3: the amount claimed against the CR-4 collective figure (or the national floor).
@@ -524,6 +597,10 @@ def grade(facts: Facts, rules: GradingRules, risk: Risk) -> Grade:
             f"（{_yuan(major)}元；{standard_words}），按重大案件办理",
             MAJOR,
             "金额重大",
+            amount=_money(amount),
+            multiple=str(rules.major_amount_multiple),
+            major=_money(major),
+            **standard_params,
         )
     elif amount >= standard:
         add(
@@ -532,6 +609,8 @@ def grade(facts: Facts, rules: GradingRules, risk: Risk) -> Grade:
             f"请求金额合计{_yuan(amount)}元，达到标准金额（{standard_words}）",
             STANDARD,
             "金额较大",
+            amount=_money(amount),
+            **standard_params,
         )
 
     # rule SP-3: claimants in a vulnerable group.
@@ -543,6 +622,7 @@ def grade(facts: Facts, rules: GradingRules, risk: Risk) -> Grade:
                 f"申请人中有{name}，属于需要特别保护的特定群体",
                 STANDARD,
                 f"涉及{name}",
+                group=group,
             )
 
     # C3: categories handled at least as standard, and major when a minor is involved.
@@ -554,6 +634,7 @@ def grade(facts: Facts, rules: GradingRules, risk: Risk) -> Grade:
             f"案件类型为{category}，至少按二级案件办理",
             STANDARD,
             f"{category}案件",
+            category=facts.category,
         )
     if facts.category in rules.minor_major_categories and "minor" in facts.groups:
         add(
@@ -562,6 +643,7 @@ def grade(facts: Facts, rules: GradingRules, risk: Risk) -> Grade:
             f"{category}案件涉及未成年人（未成年人保护法第一百零六条），按重大案件办理",
             MAJOR,
             f"{category}案件涉及未成年人",
+            category=facts.category,
         )
 
     # rules CR-1, CR-4, CR-5: the criminal evaluator's verdict.
@@ -576,16 +658,16 @@ def grade(facts: Facts, rules: GradingRules, risk: Risk) -> Grade:
             ),
             ORDER_FIRST: (
                 "CR-5",
-                "刑事线索研判结论为先移送人社部门责令支付（数额已达'数额较大'，尚待责令支付）",
+                "刑事线索研判结论为先移送人社部门责令支付（数额已达“数额较大”，尚待责令支付）",
                 "刑事线索待责令支付",
             ),
             DEPENDS_ON_PROVINCE_CONFIG: (
                 "CR-4",
-                "刑事线索研判结论取决于本省'数额较大'标准（尚未录入），在此之前不作最终认定",
+                "刑事线索研判结论取决于本省“数额较大”标准（尚未录入），在此之前不作最终认定",
                 "刑事线索待本省标准",
             ),
         }.get(verdict, ("CR-1", f"刑事线索研判结论为{verdict}", "刑事线索研判"))
-        add(f"criminal_{verdict}", rule, text, level, short)
+        add(f"criminal_{verdict}", rule, text, level, short, verdict=verdict)
 
     # rule EW-3: a high mass-dispute risk.
     if risk.level in rules.major_risk_levels:
@@ -595,6 +677,8 @@ def grade(facts: Facts, rules: GradingRules, risk: Risk) -> Grade:
             f"群体性欠薪风险评分{risk.score}分（{RISK_NAMES[risk.level]}），按重大案件办理",
             MAJOR,
             f"群体性欠薪风险{risk.score}分",
+            score=risk.score,
+            risk_level=risk.level,
         )
 
     threshold = {
@@ -610,7 +694,18 @@ def grade(facts: Facts, rules: GradingRules, risk: Risk) -> Grade:
             f"请求金额合计{_yuan(amount)}元（低于标准金额；{standard_words}），"
             "无特定群体、案件类型、刑事线索或群体性欠薪风险方面的提级事由，按一级案件办理"
         )
-        reason = Reason("routine", "C3", text, ROUTINE)
+        reason = Reason(
+            "routine",
+            "C3",
+            text,
+            ROUTINE,
+            params={
+                "claimants": n,
+                "minimum": rules.standard_claimants,
+                "amount": _money(amount),
+                **standard_params,
+            },
+        )
         return Grade(
             ROUTINE,
             (reason,),

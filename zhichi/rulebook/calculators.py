@@ -17,7 +17,9 @@ from zhichi.errors import FieldError, InvalidInput
 from zhichi.rulebook import loaders
 from zhichi.rulebook.models import WageSeries
 from zhichi.rulebook.services import PROVINCE_CODES
+from zhichi.rulebook.words import PERIOD_BASES, period_words, threshold_rows, verdict_words
 from zhichi.validation import Collector
+from zhichi.words import message
 
 UNITS = ("days", "months", "years", "working_days")
 MAX_UNIT = {"days": 36500, "months": 1200, "years": 100, "working_days": 10000}
@@ -76,15 +78,22 @@ def deadline(data: dict) -> dict:
 
 
 def deadline_out(result: calendar.Deadline, *, kind: str) -> dict:
+    """The answer in the reader's language: the period's length and its legal basis are made
+    from codes (rulebook.words), never shown as the calendar's own words."""
+    period = period_words(result.unit, result.count)
     return {
         "kind": kind,
         "start": result.start.isoformat(),
-        "period": result.period,
+        "period": period,
+        "unit": result.unit,
+        "count": result.count,
+        "counted": _("%(period)s counted from %(start)s, the start day not counted: %(end)s")
+        % {"period": period, "start": result.start.isoformat(), "end": result.unrolled.isoformat()},
         "due": result.due.isoformat(),
         "unrolled": result.unrolled.isoformat(),
         "rolled_from": result.rolled_from.isoformat() if result.rolled_from else None,
         "rule": result.rule,
-        "basis": result.basis,
+        "basis": PERIOD_BASES.words(message(kind)) if kind in PERIOD_BASES else "",
         "calendar_complete": result.calendar_complete,
         "missing_years": list(result.missing_years),
     }
@@ -150,9 +159,10 @@ def criminal_lead(data: dict) -> dict:
         raise InvalidInput([FieldError(exc.field, "invalid", exc.message)]) from None
     except ValueError as exc:
         raise InvalidInput([FieldError("as_of", "invalid", str(exc))]) from None
-    out = criminal.as_dict(verdict)
+    out = verdict_words(verdict)  # reasons and next step in the reader's language
     out["province"] = province
     out["as_of"] = as_of.isoformat()
+    out["figures"] = threshold_rows(out["threshold"])  # the page's rows of the figures used
     return out
 
 

@@ -18,6 +18,7 @@ def register_all() -> None:
     )
     from zhichi.cases.services.derived import register_deadline_source
     from zhichi.cases.services.reminders import register_reminder_source
+    from zhichi.cases.words import DEADLINE_BASES
     from zhichi.supervision import reminders, services
 
     register(
@@ -44,7 +45,19 @@ def register_all() -> None:
     register_approval_presenter(ApprovalKind.SUGGESTION, services.present_approval)
     # suggestions are the procuratorate's own: their reply dates stay internal (C8)
     register_deadline_source(
-        services.deadline_source, kinds={"suggestion_reply"}, partner_kinds=frozenset()
+        services.deadline_source,
+        kinds={"suggestion_reply"},
+        labels={
+            "suggestion_reply": gettext_lazy(
+                "Reply to procuratorial suggestion %(number)s (%(org)s)"
+            )
+        },
+        partner_kinds=frozenset(),
+    )
+    # a reply period shorter than the statutory one (rule TL-9), set for an urgent matter
+    DEADLINE_BASES.add(
+        "suggestion_urgent_reply",
+        gettext_lazy("A shorter reply period set for an urgent matter (rule TL-9)."),
     )
     register_reminder_source(reminders.suggestion_reminders)
     for kind, describe in EVENT_LABELS.items():

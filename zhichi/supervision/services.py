@@ -42,6 +42,7 @@ from zhichi.supervision.models import (
     SuggestionStatus,
 )
 from zhichi.validation import Collector
+from zhichi.words import message
 
 REPLY_RULE = "TL-9"
 REPLY_PERIOD = "suggestion_reply"
@@ -83,10 +84,8 @@ def deadline_source(case: Case, cal: cal_mod.HolidayCalendar, today: date) -> li
         received_on__isnull=True
     )
     for s in served.order_by("id"):
-        label = _("Reply to procuratorial suggestion %(number)s (%(org)s)") % {
-            "number": s.number,
-            "org": s.to_org_name,
-        }
+        # put into words when shown (cases.words; the phrase is registered in sections.py)
+        label = message("suggestion_reply", number=s.number, org=s.to_org_name)
         done_on = s.replied_on or (
             timezone.localdate(s.closed_at) if s.status == SuggestionStatus.CLOSED else None
         )
@@ -95,10 +94,10 @@ def deadline_source(case: Case, cal: cal_mod.HolidayCalendar, today: date) -> li
                 {
                     "key": f"suggestion:{s.pk}",
                     "kind": "suggestion_reply",
-                    "label": label[:200],
+                    "label": label,
                     "due": s.reply_due,
                     "rule": REPLY_RULE,
-                    "basis": _("A shorter reply period set for an urgent matter (rule TL-9)."),
+                    "basis": message("suggestion_urgent_reply"),
                     "calendar_complete": s.calendar_complete,
                     "done_on": done_on,
                     "survives_closing": True,

@@ -6,16 +6,16 @@ always matches the records it comes from.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import date, timedelta
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import Max, Sum
+from django.db.models import Max
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
-from zhichi.cases import partner_view
+from zhichi.cases import ledger as ledger_mod
+from zhichi.cases import partner_view, words
 from zhichi.cases.models import (
     Case,
     CaseDeadline,
@@ -35,6 +35,7 @@ from zhichi.cases.models import (
 )
 from zhichi.core import calendar as cal_mod
 from zhichi.rulebook import loaders
+from zhichi.words import Phrase, message
 
 # deadlines that are someone's work: only these count as overdue on the workbench (higher apps
 # add theirs with register_deadline_source)
@@ -56,12 +57,18 @@ def register_deadline_source(
     source: Callable[[Case, cal_mod.HolidayCalendar, date], list[dict]],
     *,
     kinds: set[str],
+    labels: Mapping[str, Phrase],
     partner_kinds: frozenset[str] = frozenset(),
 ) -> None:
-    """``partner_kinds``: those of ``kinds`` that partner agencies viewing the case may see
-    (zhichi/cases/partner_view.py); by default none, the deadlines stay internal."""
+    """``labels``: the phrase of each of ``kinds`` (cases.words.DEADLINE_LABELS; the rows store
+    ``{"code": kind, "params": ...}`` as their label). ``partner_kinds``: those of ``kinds`` that
+    partner agencies viewing the case may see (zhichi/cases/partner_view.py); by default none,
+    the deadlines stay internal."""
     if not set(partner_kinds) <= set(kinds):
         raise ValueError(f"partner_kinds {sorted(partner_kinds)} are not among {sorted(kinds)}")
+    if set(labels) != set(kinds):
+        raise ValueError(f"labels {sorted(labels)} are not those of the kinds {sorted(kinds)}")
+    words.DEADLINE_LABELS.update(labels)
     if source not in DEADLINE_SOURCES:
         DEADLINE_SOURCES.append(source)
     ACTION_KINDS.update(kinds)
@@ -74,21 +81,26 @@ APPEAL_KIND = {CourtEventKind.JUDGMENT: "appeal_judgment", CourtEventKind.RULING
 def deadline_row(
     key,
     kind,
-    label,
+    label: dict,
     result: cal_mod.Deadline,
     *,
+    basis: dict | None = None,
     done_on: date | None = None,
     survives_closing: bool = False,
 ):
-    """One deadline in the shape refresh_deadlines stores. ``survives_closing``: still owed after
-    the case is closed (a suggestion's reply, the notice of aid paid later), so not cancelled."""
+    """One deadline in the shape refresh_deadlines stores. ``label`` and ``basis`` are stored
+    messages (``message(code, **params)``, cases.words); the basis defaults to the statutory
+    period's own. ``survives_closing``: still owed after the case is closed (a suggestion's
+    reply, the notice of aid paid later), so not cancelled."""
+    if basis is None:
+        basis = message(result.kind) if result.kind else {}
     return {
         "key": key,
         "kind": kind,
-        "label": label[:200],
+        "label": label,
         "due": result.due,
         "rule": result.rule,
-        "basis": result.basis[:300],
+        "basis": basis,
         "calendar_complete": result.calendar_complete,
         "done_on": done_on,
         "survives_closing": survives_closing,
@@ -109,19 +121,14 @@ def desired_deadlines(case: Case) -> list[dict]:
         deadline_row(
             "review",
             "review",
-            _("Review decision (support or not)"),
-            cal_mod.add_days(
-                case.opened_on,
-                review_days,
-                cal,
-                rule="SP-8",
-                basis=_("Local time limit for the review stage"),
-            ),
+            message("review"),
+            cal_mod.add_days(case.opened_on, review_days, cal, rule="SP-8"),
+            basis=message("review_time_limit"),
             done_on=timezone.localdate(left_review) if left_review else None,
         )
     )
 
-    paid_total = Payment.objects.filter(case=case).aggregate(t=Sum("amount"))["t"] or Decimal("0")
+    paid_total = ledger_mod.ledger_for(case).totals["recovered"]  # net of reversals (C6)
     rulings = sorted(e.on for e in CourtEvent.objects.filter(case=case, kind=CourtEventKind.RULING))
     for mediation in Mediation.objects.filter(case=case, outcome=MediationOutcome.AGREEMENT):
         # rule TL-6: moot once a court's confirmation ruling is recorded or the agreement is paid
@@ -131,14 +138,13 @@ def desired_deadlines(case: Case) -> list[dict]:
             deadline_row(
                 f"confirmation:{mediation.pk}",
                 "judicial_confirmation",
-                _("Apply for judicial confirmation of the agreement of %(day)s")
-                % {"day": mediation.held_on},
+                message("judicial_confirmation", day=mediation.held_on.isoformat()),
                 cal_mod.compute("judicial_confirmation", mediation.held_on, cal),
                 done_on=confirmed or (today if performed else None),
             )
         )
         running = Decimal("0")
-        last_paid_on = Payment.objects.filter(case=case).aggregate(m=Max("paid_on"))["m"]
+        last_paid_on = Payment.objects.standing().filter(case=case).aggregate(m=Max("paid_on"))["m"]
         for inst in Instalment.objects.filter(mediation=mediation).order_by("due", "id"):
             running += inst.amount
             settled = paid_total >= running
@@ -146,15 +152,11 @@ def desired_deadlines(case: Case) -> list[dict]:
                 {
                     "key": f"instalment:{inst.pk}",
                     "kind": "instalment",
-                    "label": _("Instalment of %(amount)s yuan due")
-                    % {"amount": f"{inst.amount:,.2f}"},
+                    "label": message("instalment", amount=f"{inst.amount:.2f}"),
                     "due": inst.due,
                     "rule": "TL-6",
                     # the suggested next step if the instalment stays unpaid (C4)
-                    "basis": _(
-                        "If unpaid: apply for judicial confirmation of the agreement (within 30 "
-                        "days of it) and then for enforcement, or support a suit."
-                    ),
+                    "basis": message("instalment_if_unpaid"),
                     "calendar_complete": True,
                     "done_on": (last_paid_on or today) if settled else None,
                 }
@@ -173,7 +175,7 @@ def desired_deadlines(case: Case) -> list[dict]:
                 deadline_row(
                     f"appeal:{service.pk}",
                     "appeal",
-                    _("Appeal period for %(person)s") % {"person": service.person},
+                    message("appeal", person=service.person),
                     result,
                     done_on=result.due if result.due < today else None,
                 )
@@ -186,8 +188,11 @@ def desired_deadlines(case: Case) -> list[dict]:
                 deadline_row(
                     f"enforcement:{event.pk}",
                     "enforcement_application",
-                    _("Apply for enforcement of the %(kind)s of %(day)s")
-                    % {"kind": event.get_kind_display(), "day": event.on},
+                    message(
+                        "enforcement_application",
+                        court_kind=event.kind,
+                        day=event.on.isoformat(),
+                    ),
                     cal_mod.compute("enforcement_application", start, cal),
                     done_on=today if enforcement_filed else None,
                 )
@@ -198,11 +203,10 @@ def desired_deadlines(case: Case) -> list[dict]:
             {
                 "key": f"visit:{visit.pk}",
                 "kind": "visit",
-                "label": _("Return visit to the %(target)s")
-                % {"target": visit.get_target_display()},
+                "label": message("visit", target=visit.target),
                 "due": visit.planned_on,
                 "rule": "C6",
-                "basis": "",
+                "basis": {},
                 "calendar_complete": True,
                 "done_on": visit.done_on,
             }
@@ -223,10 +227,10 @@ def refresh_deadlines(case: Case) -> None:
     for key, d in wanted.items():
         values = {
             "kind": d["kind"],
-            "label": d["label"],
+            "label_words": d["label"],
             "due": d["due"],
             "rule": d["rule"],
-            "basis": d["basis"],
+            "basis_words": d["basis"],
             "calendar_complete": d["calendar_complete"],
             "status": DeadlineStatus.DONE
             if d["done_on"]
@@ -272,7 +276,11 @@ def working_days_left(due: date, today: date | None = None, cal=None) -> int:
 
 
 # --- grading and flags (C3, CR-, EW-3) ---------------------------------------------------------
-CANDIDATE_VERDICTS = frozenset({"transfer", "order_first", "depends_on_province_config"})
+# rules CR-1, CR-4, CR-5: the verdicts that make a case a criminal-lead candidate. A verdict that
+# depends on a province figure nobody has entered is not one (issue 13, item 4): it is flagged
+# apart, in a neutral style, until the figure is entered (cases.criminal_flag).
+CANDIDATE_VERDICTS = frozenset({"transfer", "order_first"})
+THRESHOLD_UNKNOWN_VERDICTS = frozenset({"depends_on_province_config"})
 
 
 def campaign_end(as_of: date) -> date | None:
@@ -293,7 +301,6 @@ def campaign_end(as_of: date) -> date | None:
 def criminal_verdict(case: Case, parties: list[CaseParty], as_of: date):
     """The criminal-lead evaluator on the case's facts (rules CR-1 … CR-8), wage cases only:
     the evaluator's Verdict, or None when it does not apply or its configuration is missing."""
-    from zhichi.cases.models import Payment
     from zhichi.core import criminal
 
     if case.category != "wages":
@@ -311,7 +318,7 @@ def criminal_verdict(case: Case, parties: list[CaseParty], as_of: date):
             authority=case.payment_order_authority,
         )
     claimed = sum((p.amount_claimed or Decimal("0") for p in claimants), Decimal("0"))
-    paid = Payment.objects.filter(case=case).aggregate(t=Sum("amount"))["t"] or Decimal("0")
+    paid = ledger_mod.ledger_for(case).totals["recovered"]  # net of reversals (C6)
     # rules CR-6/CR-7: paying in full after the order (before 立案) may take it out of crime
     paid_after_order = order is not None and claimed > 0 and paid >= claimed
     province = case.organisation.province
@@ -333,9 +340,12 @@ def criminal_verdict(case: Case, parties: list[CaseParty], as_of: date):
 def regrade(case: Case) -> None:
     """Grade the case from its facts (C3) and set the criminal-lead and mass-risk flags.
 
-    A head's override keeps its level; the reasons still show what the rules would say.
+    A head's override keeps its level; the reasons still show what the rules would say. The
+    reasons and the check are stored as codes with values and put into words when shown
+    (cases.words, rulebook.words).
     """
-    from zhichi.core import criminal, grading
+    from zhichi.core import grading
+    from zhichi.rulebook.words import stored_check
 
     as_of = timezone.localdate()
     parties = list(case.parties.all())
@@ -344,7 +354,7 @@ def regrade(case: Case) -> None:
     checked = criminal_verdict(case, parties, as_of)
     verdict = checked.verdict if checked else None
     case.criminal_check = (
-        {**criminal.as_dict(checked), "checked_on": as_of.isoformat()} if checked else {}
+        {**stored_check(checked), "checked_on": as_of.isoformat()} if checked else {}
     )
     facts = grading.Facts(
         category=case.category,
@@ -377,20 +387,18 @@ def regrade(case: Case) -> None:
     flags = [f for f in (case.flags or []) if f == Flag.ARBITRATION_FIRST]
     if verdict in CANDIDATE_VERDICTS:
         flags.append(Flag.CRIMINAL_LEAD_CANDIDATE)
+    elif verdict in THRESHOLD_UNKNOWN_VERDICTS:
+        flags.append(Flag.CRIMINAL_THRESHOLD_UNKNOWN)
     if risk.level == "high":
         flags.append(Flag.MASS_DISPUTE_RISK)
-    reasons = [r.text for r in result.reasons]
+    reasons = words.stored_reasons(result.reasons)
     level = result.level
     if case.level_overridden_by_id:
         level = case.level
-        reasons.insert(
-            0,
-            _("Level set by the department head: %(reason)s")
-            % {"reason": case.level_override_reason},
-        )
+        reasons.insert(0, message("level_set_by_head", reason=case.level_override_reason))
     case.level, case.level_reasons, case.flags = level, reasons, flags
     case.risk_score = risk.score
-    case.risk_reasons = [r.text for r in risk.reasons]
+    case.risk_reasons = words.stored_reasons(risk.reasons)
     Case.objects.filter(pk=case.pk).update(
         level=level,
         level_reasons=reasons,

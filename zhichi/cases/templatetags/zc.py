@@ -93,6 +93,43 @@ def wage_item_label(value: str) -> str:
 
 
 @register.filter
+def level_words(stored) -> list[str]:
+    """A case's stored level reasons in the reader's language (cases.words)."""
+    from zhichi.cases.words import level_reason_words
+
+    return level_reason_words(stored)
+
+
+@register.filter
+def risk_words(stored) -> list[str]:
+    """A case's stored risk reasons in the reader's language (cases.words)."""
+    from zhichi.cases.words import risk_reason_words
+
+    return risk_reason_words(stored)
+
+
+@register.filter
+def check_words(check) -> dict:
+    """A stored criminal-lead check with its reasons and next step in the reader's language."""
+    from zhichi.rulebook.words import check_words as words
+
+    return words(check)
+
+
+@register.filter
+def reasons_of(check: dict) -> list:
+    return check.get("reasons") or []
+
+
+@register.filter
+def sentences(texts) -> str:
+    """Sentences in one line (a tooltip): joined with “；” in Chinese, “; ” in English."""
+    from django.utils.translation import gettext
+
+    return gettext("; ").join(str(t) for t in texts or [])
+
+
+@register.filter
 def page_window(page_obj) -> list:
     """Page numbers around the current page; None marks a gap (shown as an ellipsis)."""
     ellipsis = page_obj.paginator.ELLIPSIS
