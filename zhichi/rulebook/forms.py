@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from zhichi.core.calendar import PERIODS
 from zhichi.forms import DateInput, StyledForm
 from zhichi.rulebook.models import WageSeries
+from zhichi.rulebook.words import period_choice
 
 PROVINCES = [
     ("11", "北京"), ("12", "天津"), ("13", "河北"), ("14", "山西"), ("15", "内蒙古"),
@@ -55,8 +56,9 @@ class DeadlineForm(StyledForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        # the periods by name and length in the reader's language (rulebook.words)
         self.fields["kind"].choices = [("custom", _("Custom period"))] + [
-            (key, f"{p.basis.split('：')[0]}：{p.count} {p.unit} ({p.rule})")
+            (key, period_choice(key))
             for key, p in sorted(PERIODS.items(), key=lambda kv: kv[1].rule)
         ]
 
@@ -211,9 +213,21 @@ class HolidayYearForm(StyledForm):
 
 class ThresholdForm(StyledForm):
     province = forms.ChoiceField(label=_("Province"), choices=province_choices, initial="53")
-    individual = forms.CharField(label=_("One worker, 3+ months (yuan)"))
-    collective = forms.CharField(label=_("Ten or more workers, cumulative (yuan)"))
-    effective_from = forms.CharField(label=_("Effective from"), widget=DateInput())
+    individual = forms.CharField(
+        label=_("One worker, 3+ months (yuan)"),
+        widget=forms.TextInput(attrs={"inputmode": "decimal"}),
+        help_text=_("Within the national range listed above (rule CR-4)."),
+    )
+    collective = forms.CharField(
+        label=_("Ten or more workers, cumulative (yuan)"),
+        widget=forms.TextInput(attrs={"inputmode": "decimal"}),
+        help_text=_("Within the national range listed above (rule CR-4)."),
+    )
+    effective_from = forms.CharField(
+        label=_("Effective from"),
+        widget=DateInput(),
+        help_text=_("The date the provincial document takes effect, as it states."),
+    )
     source = forms.CharField(
         label=_("Source"),
         max_length=10000,

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
+from functools import partial
 
 from django.db import transaction
 from django.utils import timezone
@@ -23,9 +24,12 @@ from zhichi.rulebook.models import (
     RuleSetting,
     WageSeries,
 )
+from zhichi.rulebook.signals import threshold_entered
 from zhichi.validation import Collector
 
 PROVINCE_CODES = MAINLAND_PROVINCES
+# how far ahead a province figure may take effect (add_criminal_threshold)
+MAX_DAYS_AHEAD = 366
 
 
 def _require_editor(actor: User, action: str) -> None:
@@ -186,6 +190,16 @@ def add_criminal_threshold(*, actor: User, data: dict) -> CriminalThreshold:
         c.add("province", "unknown", _("Enter a two-digit province code (GB/T 2260), e.g. 53."))
     amounts = _money_fields(c, data, "individual", "collective")
     effective_from = c.day(data, "effective_from", "effective_from", required=True)
+    latest = timezone.localdate() + timedelta(days=MAX_DAYS_AHEAD)
+    if effective_from and effective_from > latest:
+        # figures are entered when the provincial document is published; a date further ahead
+        # is most likely a typing error, and would leave the cases unchecked until then
+        c.add(
+            "effective_from",
+            "too_late",
+            _("Enter an effective date no later than %(day)s (a year from today).")
+            % {"day": latest.isoformat()},
+        )
     source = c.text(data, "source", "source", required=True, max_length=300)
     note = c.text(data, "note", "note", max_length=300)
     individual, collective = amounts["individual"], amounts["collective"]
@@ -205,7 +219,26 @@ def add_criminal_threshold(*, actor: User, data: dict) -> CriminalThreshold:
             .order_by("-effective_from")
             .first()
         )
-        if national is not None:
+        if national is None:
+            first = (
+                CriminalThreshold.objects.filter(province=CriminalThreshold.NATIONAL)
+                .order_by("effective_from")
+                .values_list("effective_from", flat=True)
+                .first()
+            )
+            if first is not None:
+                # rule CR-4: a province fixes its figures within the national range; before the
+                # range took effect there is nothing for them to apply to
+                c.add(
+                    "effective_from",
+                    "before_national_range",
+                    _(
+                        "The national range (法释〔2013〕3号) took effect on %(day)s: enter a date "
+                        "on or after it."
+                    )
+                    % {"day": first.isoformat()},
+                )
+        else:
             for field, value, floor, ceiling in (
                 ("individual", individual, national.individual, national.individual_ceiling),
                 ("collective", collective, national.collective, national.collective_ceiling),
@@ -240,6 +273,13 @@ def add_criminal_threshold(*, actor: User, data: dict) -> CriminalThreshold:
                 "effective_from": effective_from.isoformat(),
                 "source": source,
             },
+        )
+        # the cases app checks the province's open cases again with it (after the commit: a
+        # figure that was not saved changes nothing); robust: a queue that cannot take the work
+        # must not undo the figure, which the next change of a case's facts applies anyway
+        transaction.on_commit(
+            partial(threshold_entered.send, sender=CriminalThreshold, threshold=row),
+            robust=True,
         )
     return row
 

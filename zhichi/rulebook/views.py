@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from zhichi.accounts.models import Organisation
 from zhichi.errors import InvalidInput, NotPermitted
 from zhichi.forms import apply_service_errors
 from zhichi.rulebook import calculators, loaders, rules, services
@@ -128,13 +129,28 @@ def library_page(request):
 
 
 def _library_context(request, **forms):
-    thresholds = list(CriminalThreshold.objects.order_by("province", "-effective_from"))
+    thresholds = list(
+        CriminalThreshold.objects.select_related("entered_by").order_by(
+            "province", "-effective_from"
+        )
+    )
     for t in thresholds:
         t.province_name = (
             _("National range")
             if t.province == "00"
             else PROVINCE_NAMES.get(t.province, t.province)
         )
+    # rule CR-4: the provinces this system serves whose figures are not in force today; their
+    # cases between the national floor and ceiling wait for them
+    today = calculators.today()
+    in_force = {t.province for t in thresholds if t.effective_from <= today and t.province != "00"}
+    served = Organisation.objects.exclude(province="").values_list("province", flat=True)
+    # Translators: separator between items of a list, "、" in Chinese
+    missing_provinces = _(", ").join(
+        f"{code} {PROVINCE_NAMES.get(code, '')}".strip()
+        for code in sorted(set(served))
+        if code not in in_force
+    )
     wages = list(AverageWage.objects.order_by("province", "-wage_year", "series"))
     for w in wages:
         w.province_name = PROVINCE_NAMES.get(w.province, w.province)
@@ -146,6 +162,7 @@ def _library_context(request, **forms):
         "next_year": calculators.today().year + 1,
         "next_year_loaded": calendar.covers(calculators.today().year + 1),
         "thresholds": thresholds,
+        "missing_provinces": missing_provinces,
         "wages": wages,
         "series_setting": series,
         "can_edit": editable,
@@ -178,7 +195,14 @@ def _library_context(request, **forms):
 
 EDITORS = {
     "holiday_form": (HolidayYearForm, services.enter_holiday_year, _("Holiday notice saved.")),
-    "threshold_form": (ThresholdForm, services.add_criminal_threshold, _("Thresholds saved.")),
+    "threshold_form": (
+        ThresholdForm,
+        services.add_criminal_threshold,
+        _(
+            "Thresholds saved. The open wage cases of that province are checked again with "
+            "them from their effective date."
+        ),
+    ),
     "wage_form": (AverageWageForm, services.add_average_wage, _("Average wage saved.")),
     "province_cap_form": (
         ProvinceCapForm,
