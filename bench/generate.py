@@ -46,6 +46,7 @@ from zhichi.accounts.demo_vocabulary import (
 from zhichi.accounts.demo_vocabulary import (
     names_phrase as _names,
 )
+from zhichi.core.searchtext import case_search_text
 
 SHANGHAI = dt_timezone(timedelta(hours=8))  # Asia/Shanghai has had no DST since 1991
 MULTIPLIER = 2654435761  # a prime: k -> (salt + k * MULTIPLIER) mod size permutes range(size)
@@ -1140,7 +1141,7 @@ class BenchData:
             names.append(c[0]["name"])
         for r in drafted["respondents"]:
             names += [r["name"], r.get("credit_code", "")]
-        search_text = " ".join(p for p in [number, summary, *names] if p).lower()
+        search_text = case_search_text([number, summary, *names])
         last_at = events[-1][0]
         dept = self.dept.pk
         org = self.org.pk

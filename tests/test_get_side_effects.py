@@ -107,6 +107,8 @@ NAMED_MODELS = {
     "suggestion_id": "supervision.Suggestion",
     "export_id": "documents.CaseFileExport",
     "token_id": "accounts.ApiToken",
+    "payment_id": "cases.Payment",
+    "party_id": "parties.Party",
 }
 PARAM = re.compile(r"<(?:(\w+):)?(\w+)>")
 
