@@ -29,6 +29,21 @@ MONEY = {"type": "string", "pattern": r"^\d+(\.\d{1,2})?$", "examples": ["12000.
 DATE = {"format": "date", "examples": ["2026-11-20"]}
 
 
+# issue 13 item 2: a typed name is never replaced by the name on record silently
+NAME_CHOICE = (
+    "record | typed. Needed only when the ID number is on record under another name: without it "
+    "the lead is refused (422, code `name_conflict` at `claimants.N.name` or "
+    "`respondents.N.name`). `record`: the name on record is right and the lead uses it; `typed`: "
+    "the name typed is right and the record is corrected to it (with `name_reason`; audited and "
+    "noted on the person's cases)"
+)
+NAME_REASON = "why the name on record is wrong; required with `name_choice: typed`"
+NAME_ON_RECORD = (
+    "the name on record you were shown in the `name_conflict` message; when given and the record "
+    "now holds another name, the lead is refused again (`name_conflict`)"
+)
+
+
 class ClaimantIn(Schema):
     name: str = Field(..., max_length=10000)
     id_number: str | None = None
@@ -46,6 +61,9 @@ class ClaimantIn(Schema):
     # 3-decimal number must not be coerced into money by the schema layer).
     amount_claimed: Any = Field(None, json_schema_extra=MONEY)
     months_unpaid: Any = Field(None, json_schema_extra={"type": "integer", "minimum": 0})
+    name_choice: str | None = Field(None, description=NAME_CHOICE)
+    name_reason: str | None = Field(None, description=NAME_REASON)
+    name_on_record: str | None = Field(None, description=NAME_ON_RECORD)
 
 
 class RespondentIn(Schema):
@@ -54,6 +72,9 @@ class RespondentIn(Schema):
     credit_code: str | None = None
     id_number: str | None = None
     address: str | None = None
+    name_choice: str | None = Field(None, description=NAME_CHOICE)
+    name_reason: str | None = Field(None, description=NAME_REASON)
+    name_on_record: str | None = Field(None, description=NAME_ON_RECORD)
 
 
 class LeadIn(Schema):
@@ -285,6 +306,10 @@ def _declines(request, lead_id):
 @router.post("", response={201: LeadOut, **WRITE_ERRORS}, summary="File a lead")
 @checks_first(_files)
 def create_lead(request, payload: LeadIn):
+    """A person whose ID number is on record under another name is refused at their `name` (422,
+    code `name_conflict`) until `name_choice` says which name is right; the message names the
+    name on record only to a caller who may see a lead or case of that person. A new phone or
+    address of a known person is added to their contacts and becomes the current one."""
     data = payload.dict()
     to_org = data.pop("to_org", None)
     lead = services.create_lead(actor=request.auth, data=validate_lead(data), to_org=to_org)

@@ -11,6 +11,7 @@ from zhichi.accounts.models import Organisation
 from zhichi.cases.models import Category, Evasion, LabourRelationship, Source
 from zhichi.forms import DateInput, StyledForm, StyledFormSet
 from zhichi.intake.models import LeadStatus, Redirect
+from zhichi.intake.validation import NameChoice
 from zhichi.parties.models import Group, PartyKind, VulnerabilityBasis
 
 
@@ -104,7 +105,52 @@ class LeadForm(StyledForm):
         return payload
 
 
-class ClaimantForm(StyledForm):
+class NameChoiceMixin(forms.Form):
+    """The confirm step of a name that differs from the name on record for its ID number (issue
+    13 item 2): shown only then (``name_conflict``, set by the view); which name is right."""
+
+    name_choice = forms.ChoiceField(
+        label=_("Which name is right?"),
+        choices=NameChoice.choices,
+        required=False,
+        widget=forms.RadioSelect,
+    )
+    name_reason = forms.CharField(
+        label=_("Why the name on record is wrong"),
+        required=False,
+        max_length=10000,
+        help_text=_("Needed to correct the record, e.g. “checked against the ID card”."),
+    )
+    name_on_record = forms.CharField(required=False, max_length=10000, widget=forms.HiddenInput)
+
+    name_conflict = None
+
+    def show_name_conflict(self, conflict) -> None:
+        """Ask which name is right, naming both where the filer may see the name on record."""
+        self.name_conflict = conflict
+        if conflict.shown:
+            self.fields["name_choice"].choices = [
+                (
+                    NameChoice.RECORD,
+                    _("%(name)s — the name on record is right") % {"name": conflict.recorded},
+                ),
+                (
+                    NameChoice.TYPED,
+                    _("%(name)s — the name typed is right: correct the record")
+                    % {"name": conflict.typed},
+                ),
+            ]
+
+    def name_payload(self) -> dict:
+        d = self.cleaned_data
+        return {
+            "name_choice": d.get("name_choice") or "",
+            "name_reason": d.get("name_reason") or "",
+            "name_on_record": d.get("name_on_record") or "",
+        }
+
+
+class ClaimantForm(NameChoiceMixin, StyledForm):
     name = forms.CharField(label=_("Full name"), max_length=10000)
     id_number = forms.CharField(
         label=_("Resident ID number"),
@@ -156,10 +202,11 @@ class ClaimantForm(StyledForm):
             "months_unpaid": d.get("months_unpaid", ""),
             "groups": list(d.get("groups") or []),
             "vulnerability_basis": list(d.get("vulnerability_basis") or []),
+            **self.name_payload(),
         }
 
 
-class RespondentForm(StyledForm):
+class RespondentForm(NameChoiceMixin, StyledForm):
     kind = forms.ChoiceField(
         label=_("Kind"), choices=PartyKind.choices, initial=PartyKind.ORGANISATION
     )
@@ -190,6 +237,7 @@ class RespondentForm(StyledForm):
             "name": d.get("name", ""),
             "credit_code": d.get("credit_code", ""),
             "id_number": d.get("id_number", ""),
+            **self.name_payload(),
         }
 
 

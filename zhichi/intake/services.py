@@ -15,13 +15,16 @@ from zhichi.accounts.models import Department, Organisation, OrgKind, Role, User
 from zhichi.audit.services import record
 from zhichi.cases import services as case_services
 from zhichi.cases.models import Case, Flag, PartyRole, Source
+from zhichi.cases.rules import cases_visible_to
+from zhichi.cases.services.parties import note_party_correction
 from zhichi.core.routing import arbitration_first
 from zhichi.errors import FieldError, InvalidInput, NotPermitted
 from zhichi.intake import rules
+from zhichi.intake.history import lead_history
 from zhichi.intake.models import Lead, LeadParty, LeadStatus
-from zhichi.intake.validation import LeadInput, validate_decline
+from zhichi.intake.validation import LeadInput, NameChoice, PersonNameInput, validate_decline
 from zhichi.parties import services as party_services
-from zhichi.parties.models import PartyKind
+from zhichi.parties.models import ContactSource, Party, PartyKind
 
 INTAKE_DEPARTMENT = "civil"
 
@@ -88,8 +91,148 @@ def ensure_may_file_lead(*, actor: User) -> None:
         raise NotPermitted(_("Your role may not file leads."))
 
 
+# --- a typed name that differs from the name on record (issue 13 item 2) --------------------
+@dataclass(frozen=True)
+class NameConflict:
+    """A person typed with an ID number that is on record under another name."""
+
+    path: str  # "claimants.0" or "respondents.1"
+    typed: str
+    recorded: str
+    shown: bool  # whether the filer may see the name on record (a lead or case of theirs)
+    resolved: bool  # the filer said which name is right, against this record
+
+    @property
+    def message(self) -> str:
+        if self.shown:
+            return _(
+                "This ID number is on record as %(recorded)s, not %(typed)s. Say which name is "
+                "right: the name on record, or the name you typed (the record is then corrected)."
+            ) % {"recorded": self.recorded, "typed": self.typed}
+        return _(
+            "This ID number is already on record under another name. Check the name and the ID "
+            "number with the person, then say which name is right."
+        )
+
+
+def _may_see_party(actor: User, party: Party) -> bool:
+    """The name on record is shown only to someone who may already see a lead or a case of the
+    person: an ID number typed on a form must not reveal who else is on record (rule ID-3, C8)."""
+    from zhichi.cases.models import CaseParty
+    from zhichi.cases.rules import cases_visible_to
+
+    return (
+        LeadParty.objects.filter(party=party, lead__in=rules.leads_visible_to(actor)).exists()
+        or CaseParty.objects.filter(party=party, case__in=cases_visible_to(actor)).exists()
+    )
+
+
+def _people(data: LeadInput) -> list[tuple[str, str, str, PersonNameInput]]:
+    """(path, typed name, ID number, answer) of every person on the lead with an ID number."""
+    people = [(f"claimants.{i}", c.name, c.id_number, c) for i, c in enumerate(data.claimants)]
+    people += [
+        (f"respondents.{i}", r.name, r.id_number, r)
+        for i, r in enumerate(data.respondents)
+        if r.kind == PartyKind.PERSON
+    ]
+    return [p for p in people if p[2]]
+
+
+def name_conflicts(*, actor: User, data: LeadInput) -> list[NameConflict]:
+    """Every person on the lead whose ID number is on record under another name, answered or
+    not (the lead form shows the question again with the answer given)."""
+    found = []
+    for path, typed, id_number, answer in _people(data):
+        party = party_services.find_person(id_number=id_number)
+        if party is None or party_services.same_name(party.name, typed):
+            continue
+        resolved = bool(answer.name_choice) and (
+            not answer.name_on_record or party_services.same_name(answer.name_on_record, party.name)
+        )
+        found.append(
+            NameConflict(
+                path=path,
+                typed=typed,
+                recorded=party.name,
+                shown=_may_see_party(actor, party),
+                resolved=resolved,
+            )
+        )
+    return found
+
+
+def _refuse_unresolved(actor: User, data: LeadInput) -> list[NameConflict]:
+    """A typed name is never replaced by the name on record silently: 422 at the person's
+    ``name`` (code ``name_conflict``) until the filer says which is right. Answers the
+    conflicts, every one resolved."""
+    conflicts = name_conflicts(actor=actor, data=data)
+    answers = {path: answer for path, _name, _id, answer in _people(data)}
+    errors = [
+        FieldError(f"{c.path}.name", "name_conflict", c.message)
+        for c in conflicts
+        if not c.resolved
+    ]
+    errors += [
+        FieldError(
+            f"{c.path}.name_reason",
+            "required",
+            _("Say why the name on record is wrong: the record is corrected with your reason."),
+        )
+        for c in conflicts
+        if c.resolved
+        and answers[c.path].name_choice == NameChoice.TYPED
+        and not answers[c.path].name_reason
+    ]
+    if errors:
+        raise InvalidInput(
+            errors,
+            detail=_(
+                "A name differs from the name on record for its ID number; nothing was saved. "
+                "Say which name is right."
+            ),
+        )
+    return conflicts
+
+
+def _person(
+    *, actor: User, lead: Lead, name: str, id_number: str, answer: PersonNameInput, **contacts
+) -> Party:
+    """The person of a lead: the one on record with this ID number, or a new one. When the filer
+    said the typed name is right, the record is corrected to it first (audited, and noted on the
+    timeline of the person's cases); a new phone or address joins the person's contacts."""
+    recording = party_services.Recording(
+        by=actor, source=ContactSource.LEAD, source_id=lead.pk, ref=lead.receipt_code
+    )
+    known = party_services.find_person(id_number=id_number)
+    if (
+        known is not None
+        and answer.name_choice == NameChoice.TYPED
+        and not party_services.same_name(known.name, name)
+    ):
+        known = Party.objects.select_for_update().get(pk=known.pk)
+        changes = party_services.correct_person(known, recording=recording, name=name)
+        note_party_correction(
+            party=known, changes=changes, actor=actor, reason=answer.name_reason, lead=lead
+        )
+        record(
+            action="party.correct",
+            actor=actor,
+            obj=known,
+            detail={"lead": lead.receipt_code, "changes": changes, "reason": answer.name_reason},
+        )
+    return party_services.upsert_person(
+        name=name, id_number=id_number, recording=recording, **contacts
+    )
+
+
 def create_lead(*, actor: User, data: LeadInput, to_org: str | None = None) -> Lead:
-    """File a validated lead. Partners always file as their own organisation."""
+    """File a validated lead. Partners always file as their own organisation.
+
+    A person typed with an ID number on record under another name is refused at the name (422,
+    ``name_conflict``) until the filer says which name is right (``name_choice``): the name on
+    record, or the typed name, which corrects the record with a reason. A new phone or address
+    of a known person is added to the person's contacts, never dropped (issue 13 item 2).
+    """
     ensure_may_file_lead(actor=actor)
     referring_org = _referrer_for(actor, data.referring_org)
     organisation, department = _receiver_for(actor, to_org)
@@ -97,6 +240,7 @@ def create_lead(*, actor: User, data: LeadInput, to_org: str | None = None) -> L
     if actor.role == Role.PARTNER:
         source = Source.AGENCY
     with transaction.atomic():
+        conflicts = _refuse_unresolved(actor, data)
         lead = Lead.objects.create(
             organisation=organisation,
             department=department,
@@ -117,8 +261,14 @@ def create_lead(*, actor: User, data: LeadInput, to_org: str | None = None) -> L
             created_by=actor,
         )
         for pos, c in enumerate(data.claimants):
-            party = party_services.upsert_person(
-                name=c.name, id_number=c.id_number, phone=c.phone, address=c.address
+            party = _person(
+                actor=actor,
+                lead=lead,
+                name=c.name,
+                id_number=c.id_number,
+                answer=c,
+                phone=c.phone,
+                address=c.address,
             )
             LeadParty.objects.create(
                 lead=lead,
@@ -136,12 +286,18 @@ def create_lead(*, actor: User, data: LeadInput, to_org: str | None = None) -> L
                     name=r.name, credit_code=r.credit_code, address=r.address
                 )
             else:
-                party = party_services.upsert_person(
-                    name=r.name, id_number=r.id_number, address=r.address
+                party = _person(
+                    actor=actor,
+                    lead=lead,
+                    name=r.name,
+                    id_number=r.id_number,
+                    answer=r,
+                    address=r.address,
                 )
             LeadParty.objects.create(
                 lead=lead, party=party, role=PartyRole.RESPONDENT, position=pos
             )
+        answers = {path: answer for path, _name, _id, answer in _people(data)}
         record(
             action="lead.create",
             actor=actor,
@@ -151,6 +307,8 @@ def create_lead(*, actor: User, data: LeadInput, to_org: str | None = None) -> L
                 "respondents": len(data.respondents),
                 "referring_org": referring_org.code if referring_org else None,
                 "consent_to_share": data.consent_to_share,
+                # which name the filer chose where a typed one differed from the record
+                "name_choices": {c.path: answers[c.path].name_choice for c in conflicts},
             },
         )
     return lead
@@ -295,6 +453,12 @@ def accept_lead(*, lead_id: int, actor: User, officer: User | None = None) -> Ca
         department = lead.department or (
             actor.department if actor.organisation_id == lead.organisation_id else None
         )
+        decided_at = timezone.now()
+        # the case's story starts with the lead's own: received, the duplicate check as the
+        # deciding officer sees it on the lead, accepted (issue 13 item 11)
+        duplicates = find_duplicates(
+            lead, visible=rules.leads_visible_to(actor), visible_cases=cases_visible_to(actor)
+        )
         case = case_services.open_case(
             actor=actor,
             organisation=lead.organisation,
@@ -303,10 +467,11 @@ def accept_lead(*, lead_id: int, actor: User, officer: User | None = None) -> Ca
             participants=participants,
             officer=officer,
             origin={"lead": lead.pk, "receipt_code": lead.receipt_code},
+            history=lead_history(lead, decided_at=decided_at, decider=actor, duplicates=duplicates),
         )
         lead.status = LeadStatus.ACCEPTED
         lead.case = case
-        lead.decided_at = timezone.now()
+        lead.decided_at = decided_at
         lead.decided_by = actor
         lead.save(update_fields=["status", "case", "decided_at", "decided_by"])
         record(action="lead.accept", actor=actor, obj=lead, detail={"case": case.number})

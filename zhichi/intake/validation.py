@@ -6,8 +6,10 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
+from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from zhichi.accounts.models import Organisation
 from zhichi.cases.models import Category, Evasion, LabourRelationship, Source
@@ -22,9 +24,28 @@ MAX_CLAIMANTS = 500
 MAX_RESPONDENTS = 20
 
 
+class NameChoice(models.TextChoices):
+    """Which name is right when a typed ID number is on record under another name (issue 13
+    item 2): never decided silently, always by the person filing the lead."""
+
+    RECORD = "record", gettext_lazy("The name on record is right")
+    TYPED = "typed", gettext_lazy("The typed name is right: correct the record")
+
+
 @dataclass
-class ClaimantInput:
-    name: str
+class PersonNameInput:
+    """What the filer said about a name conflict: their choice, the reason for correcting the
+    record, and the name on record they were shown (so a choice made against one record never
+    applies to another)."""
+
+    name_choice: str = ""
+    name_reason: str = ""
+    name_on_record: str = ""
+
+
+@dataclass
+class ClaimantInput(PersonNameInput):
+    name: str = ""
     id_number: str = ""
     phone: str = ""
     address: str = ""
@@ -35,9 +56,9 @@ class ClaimantInput:
 
 
 @dataclass
-class RespondentInput:
-    kind: str
-    name: str
+class RespondentInput(PersonNameInput):
+    kind: str = ""
+    name: str = ""
     credit_code: str = ""
     id_number: str = ""
     address: str = ""
@@ -76,6 +97,18 @@ def _identifier(c: Collector, kind: str, raw, path: str) -> str:
     return result.normalised
 
 
+def _name_choice(c: Collector, raw: dict, p: str) -> PersonNameInput:
+    """The answer to a name conflict, when one was given (a typed name is never replaced
+    silently; the service asks for the reason when the answer corrects the record)."""
+    return PersonNameInput(
+        name_choice=c.choice(
+            raw, "name_choice", f"{p}.name_choice", NameChoice.choices, required=False
+        ),
+        name_reason=c.text(raw, "name_reason", f"{p}.name_reason", max_length=2000),
+        name_on_record=c.text(raw, "name_on_record", f"{p}.name_on_record", max_length=200),
+    )
+
+
 def validate_lead(data: dict) -> LeadInput:
     """Clean a lead in API shape; raise InvalidInput listing every problem, changing nothing."""
     if not isinstance(data, dict):
@@ -108,6 +141,7 @@ def validate_lead(data: dict) -> LeadInput:
             ),
             amount_claimed=c.money(raw, "amount_claimed", f"{p}.amount_claimed"),
             months_unpaid=c.whole(raw, "months_unpaid", f"{p}.months_unpaid", maximum=600),
+            **vars(_name_choice(c, raw, p)),
         )
         if claimant.id_number:
             if claimant.id_number in seen_ids:
@@ -141,6 +175,7 @@ def validate_lead(data: dict) -> LeadInput:
                 if kind == PartyKind.PERSON
                 else "",
                 address=c.text(raw, "address", f"{p}.address", max_length=300),
+                **vars(_name_choice(c, raw, p)),
             )
         )
         key = respondents[-1].credit_code or respondents[-1].id_number

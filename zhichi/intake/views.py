@@ -119,13 +119,20 @@ def lead_create(request):
         payload = form.as_payload()
         payload["claimants"] = [f.as_payload() for f in kept_claimants]
         payload["respondents"] = [f.as_payload() for f in kept_respondents]
+        lead_input = None
         try:
-            lead = services.create_lead(actor=request.user, data=validate_lead(payload))
+            lead_input = validate_lead(payload)
+            lead = services.create_lead(actor=request.user, data=lead_input)
         except InvalidInput as exc:
             targets = {"": form}
             targets.update({f"claimants.{i}": f for i, f in enumerate(kept_claimants)})
             targets.update({f"respondents.{i}": f for i, f in enumerate(kept_respondents)})
             apply_service_errors(exc, targets)
+            if lead_input is not None:
+                # the confirm step: ask which name is right where a typed one differs from the
+                # name on record (issue 13 item 2), keeping an answer already given
+                for conflict in services.name_conflicts(actor=request.user, data=lead_input):
+                    targets[conflict.path].show_name_conflict(conflict)
         except NotPermitted as exc:
             raise PermissionDenied(str(exc)) from exc
         else:
