@@ -193,3 +193,26 @@ def test_item10_pydantics_own_refusals_speak_the_readers_language(api, users):
     start_en = next(e for e in en.json()["errors"] if e["field"] == "start")
     assert start_en == {"field": "start", "code": "missing", "message": "This field is required."}
     assert start_zh["code"] == "missing" and start_zh["message"] == "这个字段是必填项。"
+
+
+def _subclasses(cls) -> list[type]:
+    found = []
+    for sub in cls.__subclasses__():
+        found += [sub, *_subclasses(sub)]
+    return found
+
+
+def test_every_api_schema_has_its_own_name_in_the_openapi_document():
+    """Two schemas of one name share one component: one operation would show the other's
+    fields (the assistance payment's body replaced the case payment's ``PaymentIn``)."""
+    from ninja import Schema
+
+    import zhichi.api  # noqa: F401  (imports every router and its schemas)
+
+    names: dict[str, list[str]] = {}
+    for cls in _subclasses(Schema):
+        if cls.__module__.startswith("zhichi."):
+            names.setdefault(cls.__name__, []).append(cls.__module__)
+    clashes = {name: modules for name, modules in names.items() if len(set(modules)) > 1}
+
+    assert clashes == {}

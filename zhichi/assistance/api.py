@@ -95,7 +95,7 @@ class NoticeIn(Schema):
     version: int | None = None
 
 
-class PaymentIn(Schema):
+class AssistancePaymentIn(Schema):
     paid_on: Any = Field(..., json_schema_extra=DATE)
     amount: Any = Field(..., json_schema_extra=MONEY)
     method: Any = Field(..., description="bank_transfer | cash | other")
@@ -109,7 +109,7 @@ class FollowUpIn(Schema):
     version: int | None = None
 
 
-class WithdrawIn(Schema):
+class AssistanceWithdrawIn(Schema):
     reason: Any = Field(..., json_schema_extra={"type": "string"})
     version: int | None = None
 
@@ -424,7 +424,7 @@ def record_notice(request, application_id: int, payload: NoticeIn):
     summary="The aid was paid",
 )
 @checks_first(_works_on("assistance.pay"))
-def record_payment(request, application_id: int, payload: PaymentIn):
+def record_payment(request, application_id: int, payload: AssistancePaymentIn):
     return _step(request, application_id, services.record_payment, payload)
 
 
@@ -444,7 +444,7 @@ def record_follow_up(request, application_id: int, payload: FollowUpIn):
     summary="The applicant withdraws (before the decision)",
 )
 @checks_first(_works_on("assistance.withdraw"))
-def withdraw(request, application_id: int, payload: WithdrawIn):
+def withdraw(request, application_id: int, payload: AssistanceWithdrawIn):
     return _step(request, application_id, services.withdraw_application, payload)
 
 

@@ -84,12 +84,12 @@ class EscalateIn(Schema):
     version: int | None = None
 
 
-class CloseIn(Schema):
+class SuggestionCloseIn(Schema):
     note: str
     version: int | None = None
 
 
-class WithdrawIn(Schema):
+class SuggestionWithdrawIn(Schema):
     reason: str
     version: int | None = None
 
@@ -346,7 +346,7 @@ def suggestion_escalate(request, suggestion_id: int, payload: EscalateIn):
     summary="Close with a note, after the reply or an escalation",
 )
 @checks_first(_follows_up("close"))
-def suggestion_close(request, suggestion_id: int, payload: CloseIn):
+def suggestion_close(request, suggestion_id: int, payload: SuggestionCloseIn):
     return _step(request, suggestion_id, services.close_suggestion, payload)
 
 
@@ -356,5 +356,5 @@ def suggestion_close(request, suggestion_id: int, payload: CloseIn):
     summary="Withdraw with a reason, before service",
 )
 @checks_first(_follows_up("withdraw"))
-def suggestion_withdraw(request, suggestion_id: int, payload: WithdrawIn):
+def suggestion_withdraw(request, suggestion_id: int, payload: SuggestionWithdrawIn):
     return _step(request, suggestion_id, services.withdraw_suggestion, payload)

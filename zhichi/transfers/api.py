@@ -24,6 +24,7 @@ from zhichi.errors import FieldError, InvalidInput, NotPermitted
 from zhichi.evidence.api import BINARY
 from zhichi.evidence.services import attachment_response
 from zhichi.intake.rules import get_lead_for
+from zhichi.rulebook.words import check_words
 from zhichi.transfers import rules, services
 from zhichi.transfers.models import Transfer, TransferStatus
 
@@ -35,7 +36,9 @@ DATE = {"type": "string", "format": "date"}
 class TransferIn(Schema):
     to_org: str = Field(..., description="the receiving organisation's code, e.g. WHPROC")
     to_department: str | None = Field(
-        None, description="the receiving department's code; required for a procuratorate"
+        None,
+        description="the receiving department's code; required for a procuratorate; never the "
+        "sender's own department (422 own_department)",
     )
     kind: str = Field(
         ...,
@@ -68,7 +71,7 @@ class StepIn(Schema):
     version: int | None = None
 
 
-class CloseIn(Schema):
+class TransferCloseIn(Schema):
     note: str = ""
     version: int | None = None
 
@@ -148,7 +151,7 @@ def transfer_out(t: Transfer, user) -> dict:
         "feedback_text": t.feedback_text,
         "feedback_result": t.feedback_result,
         "closed_at": _iso(t.closed_at),
-        "criminal_check": (t.criminal_check or {}) if internal else {},
+        "criminal_check": check_words(t.criminal_check) if internal else {},
         "evidence": [
             {
                 "id": a.pk,
@@ -362,7 +365,7 @@ def transfer_feedback(request, transfer_id: int, payload: FeedbackIn):
     summary="Close once answered or rejected (the sending side); the receiver's access ends",
 )
 @checks_first(_moves("close"))
-def transfer_close(request, transfer_id: int, payload: CloseIn | None = None):
+def transfer_close(request, transfer_id: int, payload: TransferCloseIn | None = None):
     return _step(
         request,
         transfer_id,
