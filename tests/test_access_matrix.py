@@ -384,7 +384,8 @@ OBJECT_ENDPOINTS += [
         302,
         CASE_VIEWERS,
         CASE_MOVERS,
-        {"outcome": "withdrawn", "note": "当事人撤回"},
+        # the confirmed second step (C6): the first shows the outcome with the ledger (200)
+        {"outcome": "withdrawn", "note": "当事人撤回", "confirm": "1"},
     ),
     Endpoint(
         "cases:case_level",

@@ -274,6 +274,19 @@ def _check_partner_opening_another_organisations_case(served: Served) -> None:
     _assert_no_debug_details(english.text)
 
 
+def _check_forbidden_page(served: Served) -> None:
+    partner = served.sign_in("wf1")
+    url = f"{served.base}/security/users/"  # the security administrator's page
+    chinese = partner.get(url, headers={"Accept-Language": "zh-CN"}, timeout=30)
+    english = partner.get(url, headers={"Accept-Language": "en"}, timeout=30)
+
+    assert (chinese.status_code, english.status_code) == (403, 403)
+    assert "您无权查看此页面" in chinese.text
+    assert "You do not have permission to view this page" in english.text
+    _assert_no_debug_details(chinese.text)
+    _assert_no_debug_details(english.text)
+
+
 def _check_server_error(served: Served) -> None:
     """A real fault under the running server: the session table disappears, so loading a
     signed-in session fails inside Django and handler500 answers."""
@@ -312,6 +325,7 @@ def test_make_run_serves_the_demo_without_debug_pages(tmp_path):
         _check_static_files_come_from_whitenoise(served)
         _check_unknown_page(served)
         _check_partner_opening_another_organisations_case(served)
+        _check_forbidden_page(served)
         _check_server_error(served)
     finally:
         _stop(served.process)

@@ -24,8 +24,9 @@ from zhichi.api_support import (
 )
 from zhichi.assistance.api import router as assistance_router
 from zhichi.cases.api import router as cases_router
-from zhichi.cases.api_disposal import approvals_router, visits_router
+from zhichi.cases.api_disposal import approvals_router, payments_router, visits_router
 from zhichi.cases.api_disposal import cases_router as disposal_router
+from zhichi.cases.api_parties import router as case_parties_router
 from zhichi.documents.api import router as documents_router
 from zhichi.employers.api import employers_router, joint_actions_router
 from zhichi.errors import InvalidInput, NotPermitted, RateLimited, StaleVersion
@@ -278,8 +279,10 @@ api.add_router("/me", me_router, tags=["system"])
 api.add_router("/leads", leads_router, tags=["leads"])
 api.add_router("/cases", cases_router, tags=["cases"])
 api.add_router("/cases", disposal_router, tags=["disposal"])
+api.add_router("/cases", case_parties_router, tags=["cases"])
 api.add_router("/approvals", approvals_router, tags=["disposal"])
 api.add_router("/visits", visits_router, tags=["disposal"])
+api.add_router("/payments", payments_router, tags=["disposal"])
 api.add_router("/rules", rules_router, tags=["rules"])
 api.add_router("/", transfers_router, tags=["transfers"])
 api.add_router("/", evidence_router, tags=["evidence"])

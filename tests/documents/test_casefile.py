@@ -105,3 +105,30 @@ def test_only_the_procuratorate_exports(users, filed_case):
     with pytest.raises(NotPermitted):
         casefile.request_export(case_id=filed_case.pk, actor=users["hrss1"])
     assert not CaseFileExport.objects.exists()
+
+
+def test_issue13_item10_the_ledger_record_lists_every_payment_reversed_and_overpaid_marked(
+    users, django_capture_on_commit_callbacks
+):
+    from tests.cases.ledger_cases import judge, party_ids, pay, three_worker_case
+    from zhichi.cases.services.payments import reverse_payment
+
+    officer = users["civil1"]
+    case = three_worker_case(officer)
+    judge(case, officer)
+    first = party_ids(case)[0]
+    wrong = pay(case, officer, first, "5000.00")
+    reverse_payment(payment_id=wrong.pk, actor=officer, data={"reason": "误录为王小明的款项"})
+    pay(case, officer, first, "9479.03", overpayment_reason="用人单位多汇一百元")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        export = casefile.request_export(case_id=case.pk, actor=officer)
+    export.refresh_from_db()
+    with casefile.open_zip(export) as handle:
+        archive = zipfile.ZipFile(io.BytesIO(handle.read()))
+    ledger = pdf_text(archive.read("案件材料/资金台账.pdf")).replace("\n", "")
+
+    assert "支付记录" in ledger
+    assert "5,000.00" in ledger and "已冲正" in ledger and "误录为王小明的款项" in ledger
+    assert "9,479.03" in ledger and "用人单位多汇一百元" in ledger
+    assert "多付" in ledger and "100.00" in ledger  # the overpaid column, never a negative

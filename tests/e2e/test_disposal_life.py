@@ -14,6 +14,7 @@ import importlib
 import os
 import re
 from datetime import timedelta
+from decimal import Decimal
 
 import pytest
 from django.apps import apps
@@ -28,6 +29,7 @@ from zhichi.cases.models import (
     ApprovalStatus,
     Case,
     CaseStatus,
+    CourtEvent,
     Outcome,
     Stage,
     TimelineEvent,
@@ -215,13 +217,14 @@ def test_c3_c6_life_of_a_twelve_worker_wage_case_in_the_pages(page: Page, law_li
     expect(money(page, "recovered")).to_have_text("¥0.00")
     expect(money(page, "outstanding")).to_have_text("¥120,000.00")
     timeline = page.locator("#timeline ol.timeline > li")
-    expect(timeline).to_have_count(1)
+    # the lead's received, duplicate check and acceptance, then "case opened" (issue 13, item 11)
+    expect(timeline).to_have_count(4)
 
     # review → pre-litigation (the only move ready: litigation needs an approved support)
     stage_select = page.locator("form[action$='/stage/'] select[name='to'] option")
     assert stage_select.evaluate_all("os => os.map(o => o.value)") == [stages.PRE_LITIGATION]
     move_stage(page, stages.PRE_LITIGATION, PRE_REASON)
-    expect(timeline).to_have_count(2)
+    expect(timeline).to_have_count(5)
 
     # --- C4: a mediation that failed ------------------------------------------------------------
     expect(page.locator("#mediation table tbody tr")).to_have_count(0)
@@ -237,7 +240,7 @@ def test_c3_c6_life_of_a_twelve_worker_wage_case_in_the_pages(page: Page, law_li
     expect(mediations.first).to_contain_text(held_on.isoformat())
     expect(mediations.first).to_contain_text(MEDIATOR)
     expect(money(page, "agreed")).to_have_text("—")  # a failed mediation agrees nothing
-    expect(timeline).to_have_count(3)
+    expect(timeline).to_have_count(6)
 
     # litigation is not offered: the guard says what is missing (rule SP-7, C5)
     case.refresh_from_db()
@@ -265,7 +268,7 @@ def test_c3_c6_life_of_a_twelve_worker_wage_case_in_the_pages(page: Page, law_li
     # one proposal at a time: no second support form while this one waits
     expect(page.locator("form[action$='/support-decision/']")).to_have_count(0)
     expect(page.locator("form[action$='/stage/']")).to_have_count(0)
-    expect(timeline).to_have_count(4)
+    expect(timeline).to_have_count(7)
     approval = Approval.objects.get(case=case)
     log_out(page)
 
@@ -295,9 +298,9 @@ def test_c3_c6_life_of_a_twelve_worker_wage_case_in_the_pages(page: Page, law_li
     expect(proposals.first.locator(".badge")).to_have_text(zh(ApprovalStatus.APPROVED.label))
     expect(proposals.first).to_contain_text(HEAD_COMMENT)
     expect(litigation_step.locator(".zc-missing li")).to_have_count(0)
-    expect(timeline).to_have_count(5)
+    expect(timeline).to_have_count(8)
     move_stage(page, stages.LITIGATION, LIT_REASON)
-    expect(timeline).to_have_count(6)
+    expect(timeline).to_have_count(9)
 
     # a judgment of 110,000.00, served on all parties two days later
     expect(page.locator("#litigation table tbody tr")).to_have_count(0)
@@ -309,6 +312,15 @@ def test_c3_c6_life_of_a_twelve_worker_wage_case_in_the_pages(page: Page, law_li
     form.locator('[name="court"]').fill(COURT)
     form.locator('[name="served_on"]').fill(served_on.isoformat())
     form.locator('[name="amount_awarded"]').fill("110000.00")
+    # twelve claimants: each one's amount, here the split in proportion to the claims that the
+    # page fills in for the officer to check (issue 13, item 1), then recorded
+    with page.expect_navigation():
+        form.locator('button[name="split"]').click()
+    shares = form.locator('.zc-claimant-amounts input[name^="share_"]')
+    expect(shares).to_have_count(12)
+    split = [Decimal(v) for v in shares.evaluate_all("fs => fs.map(f => f.value)")]
+    assert sum(split) == Decimal("110000.00") and max(split) - min(split) <= Decimal("0.04")
+    assert CourtEvent.objects.count() == 0
     submit(page, form)
     events = page.locator("#litigation table tbody tr")
     expect(events).to_have_count(1)
@@ -375,7 +387,14 @@ def test_c3_c6_life_of_a_twelve_worker_wage_case_in_the_pages(page: Page, law_li
     form = event_form(page, "/close/")
     form.locator('select[name="outcome"]').select_option(Outcome.PARTLY_RECOVERED)
     form.locator('[name="note"]').fill(CLOSING_NOTE)
-    submit(page, form)
+    # the outcome is shown with the ledger's figures and confirmed (issue 13, item 1)
+    with page.expect_navigation():
+        form.locator("[type=submit]").first.click()
+    step = page.locator("#close-confirm")
+    expect(step).to_contain_text(CLOSING_NOTE)
+    expect(step.locator('[data-testid="closing-recovered"]')).to_have_text("¥14,166.67")
+    assert Case.objects.get(pk=case.pk).status == CaseStatus.OPEN
+    submit(page, step.locator("form"))
     assert re.search(re.escape(case_path) + r"(#.*)?$", page.url)
 
     case.refresh_from_db()
@@ -410,6 +429,7 @@ def test_c3_c6_life_of_a_twelve_worker_wage_case_in_the_pages(page: Page, law_li
     expect(timeline).to_have_count(len(kinds))
     texts = timeline.all_inner_texts()
     story = [
+        ("lead_received", case.lead.receipt_code),
         ("case_opened", case.number),
         ("stage_changed", PRE_REASON),
         ("mediation", MEDIATOR),

@@ -17,6 +17,7 @@ from zhichi.api_support import (
 )
 from zhichi.audit.services import record
 from zhichi.cases import rules, services
+from zhichi.cases.criminal_flag import flags_for, shown_flags
 from zhichi.cases.filters import filter_cases
 from zhichi.cases.models import Case
 from zhichi.cases.partner_view import sees_internal, visible_records
@@ -53,6 +54,14 @@ class CaseOut(Schema):
         default_factory=dict,
         description="the criminal-lead evaluator's last answer: verdict, reasons, threshold, "
         "next_step, checked_on (empty for partner staff)",
+    )
+    criminal_flag: dict[str, Any] = Field(
+        default_factory=dict,
+        description="what the criminal-lead flag shows (issue 13, item 4): state (candidate | "
+        "threshold_unknown | sent | answered | closed), verdict, province, missing (e.g. "
+        "province_figures), referral (the latest criminal-lead transfer: transfer_id, number, "
+        "status, result, receiver, on), label and detail in the reader's language; empty when "
+        "there is nothing to show, and for partner staff",
     )
     version: int
 
@@ -104,7 +113,14 @@ def list_cases(
     level: int | None = None,
     category: str | None = None,
     status: str | None = None,
-    q: str | None = Query(None, max_length=100),
+    q: str | None = Query(
+        None,
+        max_length=100,
+        description="a case number in any brackets (〔〕 [] () 【】, full or half width, with or "
+        "without 号), any Chinese substring of a number, name, credit code or summary, a whole "
+        "resident ID number or phone (exact, through the blind index; 422 on q for an ID "
+        "number that is not valid), or an officer's name or username",
+    ),
     employer: str | None = Query(None, description="the employer's unified social credit code"),
     limit: int = Query(50, ge=1, le=200),
     cursor: str | None = None,
@@ -117,11 +133,13 @@ def list_cases(
         status=status,
         q=q,
         employer=employer,
+        viewer=request.auth,
     ).select_related("officer")
     try:
         rows, next_cursor = keyset_page(qs, limit=limit, cursor=cursor)
     except ValueError:
         raise InvalidInput([FieldError("cursor", "invalid", _("This cursor is not valid."))])
+    criminal = flags_for(c for c in rows if sees_internal(request.auth, c.organisation_id))
     return {
         "items": [
             {
@@ -136,7 +154,7 @@ def list_cases(
                 "officer": c.officer.username
                 if c.officer and sees_internal(request.auth, c.organisation_id)
                 else None,
-                "flags": c.flags if sees_internal(request.auth, c.organisation_id) else [],
+                "flags": shown_flags(c, criminal[c.pk]) if c.pk in criminal else [],
                 "summary": c.summary,
             }
             for c in rows

@@ -14,15 +14,23 @@ from zhichi.cases import rules
 from zhichi.cases import services as case_services
 from zhichi.cases.api import CaseOut, _load
 from zhichi.cases.ledger import ledger_for
-from zhichi.cases.models import Approval, ApprovalStatus, CaseShare, Visit
+from zhichi.cases.models import (
+    Approval,
+    ApprovalStatus,
+    CaseShare,
+    LedgerEntry,
+    Payment,
+    Visit,
+)
 from zhichi.cases.partner_view import sees_internal
 from zhichi.cases.presenters import case_out
-from zhichi.cases.services import approvals, disposal, facts, reopening
+from zhichi.cases.services import approvals, disposal, facts, payments, reopening
 from zhichi.cases.services.common import ensure_may_work
 
 cases_router = Router()
 approvals_router = Router()
 visits_router = Router()
+payments_router = Router()
 
 DATE = {"type": "string", "format": "date"}
 MONEY = {"type": "string", "pattern": r"^\d+(\.\d{1,2})?$", "examples": ["12000.00"]}
@@ -47,7 +55,10 @@ class MediationIn(Schema):
     instalments: list[InstalmentIn] = Field(default_factory=list)
     shares: list[ShareIn] = Field(
         default_factory=list,
-        description="each claimant's share of the agreement; default: in proportion to the claims",
+        description="each claimant's share of an agreement, adding up to agreed_amount (422 at "
+        "shares otherwise; a claimant left out gets 0); without them on a case with several "
+        "claimants the agreement is split in proportion to the claims, and the answer's shares "
+        "show that split",
     )
     note: str | None = None
     version: int | None = Field(None, description="the case version you read (409 when stale)")
@@ -101,7 +112,13 @@ class CourtEventIn(Schema):
         default_factory=list, description="each person served and when (appeal periods, TL-4)"
     )
     amount_awarded: Any = Field(None, json_schema_extra=MONEY)
-    awards: list[ShareIn] = Field(default_factory=list)
+    awards: list[ShareIn] = Field(
+        default_factory=list,
+        description="a judgment's or ruling's amount for each claimant, adding up to "
+        "amount_awarded (422 at awards otherwise; a claimant left out gets 0); without them on a "
+        "case with several claimants the amount is split in proportion to the claims, and the "
+        "answer's awards show that split",
+    )
     performance_due: Any = Field(None, json_schema_extra=DATE)
     note: str | None = None
     version: int | None = None
@@ -113,7 +130,69 @@ class PaymentIn(Schema):
     amount: Any = Field(..., json_schema_extra=MONEY)
     payer: str
     method: str | None = None
+    overpayment_reason: str | None = Field(
+        None,
+        description="why more is paid than the claimant is still owed: without it such a payment "
+        "is refused (422 at amount, code above_outstanding); the ledger then shows it as overpaid",
+    )
     version: int | None = None
+
+
+class ClaimantAmountOut(Schema):
+    claimant_party_id: int
+    amount: str
+
+
+SPLIT = "given | pro_rata: as sent, or split in proportion to the claims because none was sent"
+
+
+class MediationCaseOut(CaseOut):
+    mediation_id: int
+    shares: list[ClaimantAmountOut] = Field(
+        default_factory=list, description="each claimant's share as recorded (agreements only)"
+    )
+    shares_split: str | None = Field(None, description=SPLIT)
+
+
+class CourtEventCaseOut(CaseOut):
+    court_event_id: int
+    awards: list[ClaimantAmountOut] = Field(
+        default_factory=list,
+        description="each claimant's amount as recorded (judgments and rulings with an amount)",
+    )
+    awards_split: str | None = Field(None, description=SPLIT)
+
+
+class PaymentCaseOut(CaseOut):
+    payment_id: int
+
+
+class ReversalOut(Schema):
+    reversed_at: str
+    reversed_by: str | None = Field(None, description="empty for partner agencies")
+    reason: str = Field("", description="empty for partner agencies (the officer's own words)")
+
+
+class PaymentOut(Schema):
+    id: int
+    case_id: int
+    claimant_party_id: int
+    name: str
+    paid_on: str
+    amount: str
+    payer: str
+    method: str
+    overpayment_reason: str = Field("", description="empty for partner agencies")
+    recorded_at: str
+    recorded_by: str | None = Field(None, description="empty for partner agencies")
+    reversal: ReversalOut | None = Field(
+        None, description="set when the payment was reversed: it stays on record, in no total"
+    )
+
+
+class ReverseIn(Schema):
+    reason: str
+    version: int | None = Field(None, description="the case version you read (409 when stale)")
 
 
 class VisitIn(Schema):
@@ -168,17 +247,59 @@ class LedgerRowOut(Schema):
     claimed: str
     agreed: str | None
     awarded: str | None
-    recovered: str
+    recovered: str = Field(..., description="payments net of reversals")
     outstanding: str
+    overpaid: str = Field(..., description="paid beyond what is due; outstanding is then 0.00")
 
 
 class LedgerOut(Schema):
     rows: list[LedgerRowOut]
-    totals: dict[str, str]
+    totals: dict[str, str] = Field(
+        ..., description="claimed, agreed, awarded, recovered, due, outstanding, overpaid"
+    )
+    payments: list[PaymentOut] = Field(
+        default_factory=list, description="every payment recorded, reversed ones included"
+    )
 
 
 def _money(v) -> str | None:
     return None if v is None else f"{v:.2f}"
+
+
+def payment_out(p: Payment, *, notes: bool = True) -> dict:
+    """``notes``: the officers' own words and names, which partner agencies do not see (C8)."""
+    reversal = getattr(p, "reversal", None)  # None: no reversal (the reverse one-to-one)
+    return {
+        "id": p.pk,
+        "case_id": p.case_id,
+        "claimant_party_id": p.claimant.party_id,
+        "name": p.claimant.party.name,
+        "paid_on": p.paid_on.isoformat(),
+        "amount": _money(p.amount),
+        "payer": p.payer,
+        "method": p.method,
+        "overpayment_reason": p.overpayment_reason if notes else "",
+        "recorded_at": p.recorded_at.isoformat(),
+        "recorded_by": p.recorded_by.username if notes else None,
+        "reversal": None
+        if reversal is None
+        else {
+            "reversed_at": reversal.reversed_at.isoformat(),
+            "reversed_by": reversal.reversed_by.username if notes else None,
+            "reason": reversal.reason if notes else "",
+        },
+    }
+
+
+def _split_out(entries, given: bool) -> tuple[list[dict], str | None]:
+    """Each claimant's recorded amount of one agreement or decision, and how it was made."""
+    rows = [
+        {"claimant_party_id": e.claimant.party_id, "amount": _money(e.amount)}
+        for e in entries.select_related("claimant").order_by("claimant__position", "claimant_id")
+    ]
+    if not rows:
+        return [], None
+    return rows, "given" if given else "pro_rata"
 
 
 def approval_out(a: Approval) -> dict:
@@ -259,16 +380,23 @@ def _revokes_share(request, case_id, share_id):
 
 @cases_router.post(
     "/{case_id}/mediations",
-    response={201: CaseOut, **WRITE_ERRORS},
+    response={201: MediationCaseOut, **WRITE_ERRORS},
     summary="Record a mediation (C4)",
 )
 @checks_first(_works_on("case.mediation"))
 def record_mediation(request, case_id: int, payload: MediationIn):
+    """An agreement records each claimant's share: ``shares`` as sent, or split in proportion to
+    the claims when none is sent; the answer's ``shares`` show what was recorded."""
     case = _case(request, case_id)
-    disposal.record_mediation(
+    mediation = disposal.record_mediation(
         case_id=case.pk, actor=request.auth, data=_data(payload), version=payload.version
     )
-    return Status(201, case_out(_load(case.pk)))
+    shares, split = _split_out(
+        LedgerEntry.objects.filter(mediation=mediation), given=bool(payload.shares)
+    )
+    body = case_out(_load(case.pk))
+    body.update(mediation_id=mediation.pk, shares=shares, shares_split=split)
+    return Status(201, body)
 
 
 @cases_router.post(
@@ -287,30 +415,42 @@ def support_decision(request, case_id: int, payload: SupportDecisionIn):
 
 @cases_router.post(
     "/{case_id}/court-events",
-    response={201: CaseOut, **WRITE_ERRORS},
+    response={201: CourtEventCaseOut, **WRITE_ERRORS},
     summary="Record a court event (C5)",
 )
 @checks_first(_works_on("case.court_event"))
 def court_event(request, case_id: int, payload: CourtEventIn):
+    """A judgment or ruling with an amount records each claimant's amount: ``awards`` as sent,
+    or split in proportion to the claims when none is sent; the answer's ``awards`` show what
+    was recorded."""
     case = _case(request, case_id)
-    disposal.record_court_event(
+    event = disposal.record_court_event(
         case_id=case.pk, actor=request.auth, data=_data(payload), version=payload.version
     )
-    return Status(201, case_out(_load(case.pk)))
+    awards, split = _split_out(
+        LedgerEntry.objects.filter(court_event=event), given=bool(payload.awards)
+    )
+    body = case_out(_load(case.pk))
+    body.update(court_event_id=event.pk, awards=awards, awards_split=split)
+    return Status(201, body)
 
 
 @cases_router.post(
     "/{case_id}/payments",
-    response={201: CaseOut, **WRITE_ERRORS},
+    response={201: PaymentCaseOut, **WRITE_ERRORS},
     summary="Record a payment to a claimant (C6)",
 )
 @checks_first(_works_on("case.payment"))
 def payment(request, case_id: int, payload: PaymentIn):
+    """More than the claimant is still owed is refused at ``amount`` (``above_outstanding``)
+    unless ``overpayment_reason`` says why; ``money.overpaid`` then shows it."""
     case = _case(request, case_id)
-    disposal.record_payment(
+    recorded = payments.record_payment(
         case_id=case.pk, actor=request.auth, data=_data(payload), version=payload.version
     )
-    return Status(201, case_out(_load(case.pk)))
+    body = case_out(_load(case.pk))
+    body["payment_id"] = recorded.pk
+    return Status(201, body)
 
 
 @cases_router.post(
@@ -389,8 +529,11 @@ def reopen(request, case_id: int, payload: ReopenIn):
     summary="The money ledger per claimant",
 )
 def ledger(request, case_id: int):
+    """Per claimant and in total, from the entries (C6), with every payment: a reversed one
+    stays listed with its reversal and counts in no total."""
     case = _case(request, case_id)
     book = ledger_for(case)
+    notes = sees_internal(request.auth, case.organisation_id)
     return {
         "rows": [
             {
@@ -401,11 +544,50 @@ def ledger(request, case_id: int):
                 "awarded": _money(r.awarded),
                 "recovered": _money(r.recovered),
                 "outstanding": _money(r.outstanding),
+                "overpaid": _money(r.overpaid),
             }
             for r in book.rows
         ],
         "totals": {k: _money(v) for k, v in book.totals.items()},
+        "payments": [payment_out(p, notes=notes) for p in _payments(case.payments.all())],
     }
+
+
+def _payments(qs):
+    return qs.select_related("claimant__party", "recorded_by", "reversal__reversed_by").order_by(
+        "paid_on", "id"
+    )
+
+
+def _payment_for(request, payment_id: int) -> Payment:
+    """The payment if the caller may see its case, else 404."""
+    payment = get_object_or_404(Payment, pk=payment_id)
+    rules.get_case_for(request.auth, payment.case_id)
+    return payment
+
+
+def _reverses(request, payment_id):
+    payments.ensure_may_reverse(payment_id=_payment_for(request, payment_id).pk, actor=request.auth)
+
+
+@payments_router.post(
+    "/{payment_id}/reverse",
+    response={200: PaymentOut, **WRITE_ERRORS},
+    summary="Reverse a wrongly recorded payment with a reason (C6)",
+)
+@checks_first(_reverses)
+def reverse_payment(request, payment_id: int, payload: ReverseIn):
+    """The case's officer or a head of its department (403 for others). The payment stays on
+    record, marked reversed, and leaves every total; a payment is reversed once (422 at
+    ``status``); a closed case is reopened first (422 at ``case``)."""
+    payment = _payment_for(request, payment_id)
+    payments.reverse_payment(
+        payment_id=payment.pk,
+        actor=request.auth,
+        data={"reason": payload.reason},
+        version=payload.version,
+    )
+    return payment_out(_payments(Payment.objects.filter(pk=payment.pk)).get())
 
 
 def _approval_for(request, approval_id: int) -> Approval:

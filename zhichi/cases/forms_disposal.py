@@ -6,6 +6,7 @@ onto these fields (``show_service_errors``). Several forms share one page, so ea
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 
 from django import forms
 from django.utils import timezone
@@ -24,6 +25,7 @@ from zhichi.cases.models import (
 )
 from zhichi.errors import FieldError, InvalidInput
 from zhichi.forms import DateInput, StyledForm
+from zhichi.validation import Collector
 
 DATE_RE = re.compile(r"\d{4}-\d{1,2}-\d{1,2}")
 CHOOSE = [("", gettext_lazy("Choose…"))]
@@ -139,9 +141,92 @@ def parse_served(value: str) -> list[dict]:
     return out
 
 
-class MediationForm(DisposalForm):
+class ClaimantAmounts:
+    """Each claimant's amount of an agreement or a decision (C6), one field per claimant on a
+    case with several (``share_<party id>``), sent to the service as ``share_key``
+    ([{claimant_party_id, amount}]). The page never splits a total on its own: ``with_split``
+    fills in a split in proportion to the claims for the officer to check and send."""
+
+    share_key = ""  # the service's list: "awards" or "shares"
+    total_field = ""  # the form field with the total
+    share_label = ""  # "… %(name)s …"
+
+    def add_claimant_fields(self, claimants) -> None:
+        self.share_names: dict[str, int] = {}
+        self.share_errors: list[str] = []
+        self.share_note = ""
+        self._sent: list[int] = []
+        if len(claimants) < 2:
+            return  # one claimant: the whole amount is theirs
+        for cp in claimants:
+            name = f"share_{cp.party_id}"
+            self.fields[name] = forms.CharField(
+                label=self.share_label % {"name": cp.party.name},
+                required=False,
+                max_length=40,
+                widget=forms.TextInput(
+                    attrs={"inputmode": "decimal", "autocomplete": "off", "class": "form-control"}
+                ),
+            )
+            self.share_names[name] = cp.party_id
+
+    @property
+    def share_fields(self) -> list:
+        return [self[name] for name in self.share_names]
+
+    def shares(self) -> list[dict]:
+        """The amounts typed, in the claimants' order; none typed: [] (the service refuses a
+        total without them on a case with several claimants)."""
+        out = []
+        self._sent = []
+        for name, party_id in self.share_names.items():
+            amount = self.text(name).strip().lstrip("¥￥").strip()
+            if amount:
+                out.append({"claimant_party_id": party_id, "amount": amount})
+                self._sent.append(party_id)
+        return out
+
+    def total(self) -> tuple[Decimal | None, list[FieldError]]:
+        """The total as typed, read as the service reads money."""
+        c = Collector()
+        value = c.money({"total": self.text(self.total_field).strip()}, "total", self.total_field)
+        if value is None and not c.errors:
+            c.add(self.total_field, "required", _("Enter an amount."))
+        return value, c.errors
+
+    def with_split(self, split: dict[int, Decimal], note: str = ""):
+        """The same form with ``split`` (party id → amount) filled in, for the officer to check."""
+        data = self.data.copy()
+        for name, party_id in self.share_names.items():
+            data[name] = f"{split.get(party_id, Decimal('0')):.2f}"
+        form = type(self)(data, claimants=self._claimants, key=self.key)
+        form.share_note = note
+        return form
+
+    def show_service_errors(self, exc: InvalidInput) -> None:
+        """An error on one claimant's amount ("awards.1.amount") goes to that claimant's field;
+        one about them all ("awards") beside the claimants' fields and at the top."""
+        errors = []
+        for err in exc.errors:
+            head, _dot, rest = err.field.partition(".")
+            if head != self.share_key or not self.share_names:
+                errors.append(err)
+                continue
+            index = rest.partition(".")[0]
+            if index.isdigit() and int(index) < len(self._sent):
+                errors.append(FieldError(f"share_{self._sent[int(index)]}", err.code, err.message))
+            else:
+                self.share_errors.append(err.message)
+                errors.append(err)
+        super().show_service_errors(InvalidInput(errors, detail=exc.detail))
+
+
+class MediationForm(ClaimantAmounts, DisposalForm):
     key = "mediation"
     line_fields = ("instalments",)
+    share_key = "shares"
+    total_field = "agreed_amount"
+    share_label = gettext_lazy("Agreed for %(name)s (yuan)")
 
     held_on = date_field(gettext_lazy("Held on"), required=True, past=True)
     mediator_org = text_field(
@@ -164,7 +249,7 @@ class MediationForm(DisposalForm):
         max_length=40,
         widget=money_input(),
         help_text=gettext_lazy(
-            "Only for an agreement. Shared over the claimants in proportion to claims."
+            "Only for an agreement. With several claimants, enter each one's amount below."
         ),
     )
     instalments = text_field(
@@ -178,6 +263,11 @@ class MediationForm(DisposalForm):
     note = text_field(gettext_lazy("Note"), rows=2)
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
+    def __init__(self, *args, claimants=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self._claimants = list(claimants)
+        self.add_claimant_fields(self._claimants)
+
     def payload(self) -> dict:
         return {
             "held_on": self.text("held_on").strip(),
@@ -186,6 +276,7 @@ class MediationForm(DisposalForm):
             "outcome": self.text("outcome"),
             "agreed_amount": self.text("agreed_amount").strip() or None,
             "instalments": parse_instalments(self.text("instalments")),
+            "shares": self.shares(),
             "note": self.text("note"),
         }
 
@@ -204,9 +295,12 @@ class SupportDecisionForm(DisposalForm):
         return {"decision": self.text("decision"), "reasons": self.text("reasons")}
 
 
-class CourtEventForm(DisposalForm):
+class CourtEventForm(ClaimantAmounts, DisposalForm):
     key = "court"
     line_fields = ("served",)
+    share_key = "awards"
+    total_field = "amount_awarded"
+    share_label = gettext_lazy("Awarded to %(name)s (yuan)")
 
     kind = forms.ChoiceField(label=gettext_lazy("Event"), choices=CHOOSE + CourtEventKind.choices)
     on = date_field(gettext_lazy("Date"), required=True, past=True)
@@ -231,11 +325,19 @@ class CourtEventForm(DisposalForm):
         required=False,
         max_length=40,
         widget=money_input(),
-        help_text=gettext_lazy("A judgment, ruling or award only."),
+        help_text=gettext_lazy(
+            "A judgment, ruling or award only. With several claimants, enter each one's amount "
+            "of a judgment or ruling below, as the decision states it."
+        ),
     )
     performance_due = date_field(gettext_lazy("Performance due"))
     note = text_field(gettext_lazy("Note"), rows=2)
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, claimants=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self._claimants = list(claimants)
+        self.add_claimant_fields(self._claimants)
 
     def payload(self) -> dict:
         return {
@@ -245,6 +347,7 @@ class CourtEventForm(DisposalForm):
             "served_on": self.text("served_on").strip() or None,
             "served": parse_served(self.text("served")),
             "amount_awarded": self.text("amount_awarded").strip() or None,
+            "awards": self.shares(),
             "performance_due": self.text("performance_due").strip() or None,
             "note": self.text("note"),
         }
@@ -266,21 +369,58 @@ class PaymentForm(DisposalForm):
     )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
-    def __init__(self, *args, claimants=(), **kwargs):
+    def __init__(self, *args, claimants=(), over: bool = False, **kwargs):
+        """``over``: the confirm step of an overpayment (C6), which asks for its reason."""
         super().__init__(*args, **kwargs)
         self.fields["claimant_party_id"].choices = CHOOSE + [
             (str(cp.party_id), cp.party.name) for cp in claimants
         ]
+        self.over = over
+        if over:
+            self.fields["overpayment_reason"] = forms.CharField(
+                label=gettext_lazy("Reason for the overpayment"),
+                required=True,
+                max_length=2000,
+                strip=False,
+                widget=forms.Textarea(attrs={"rows": 2, "class": "form-control"}),
+                help_text=gettext_lazy(
+                    "The amount is more than this claimant is still owed. Record it only if "
+                    "that much really was paid, and say why; the ledger shows it as overpaid."
+                ),
+            )
 
     def payload(self) -> dict:
         party = self.text("claimant_party_id").strip()
-        return {
+        data = {
             "claimant_party_id": int(party) if party.isdigit() else (party or None),
             "paid_on": self.text("paid_on").strip(),
             "amount": self.text("amount").strip(),
             "payer": self.text("payer"),
             "method": self.text("method"),
         }
+        if self.over:
+            data["overpayment_reason"] = self.text("overpayment_reason")
+        return data
+
+
+class ReversalForm(DisposalForm):
+    """Reverse one wrongly recorded payment with a reason (C6); key ``reverse<payment id>``."""
+
+    key = "reverse"
+
+    reason = text_field(
+        gettext_lazy("Why is this payment reversed?"),
+        required=True,
+        rows=2,
+        max_length=2000,
+        help_text=gettext_lazy(
+            "The payment stays in the record, marked reversed, and leaves every total."
+        ),
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def payload(self) -> dict:
+        return {"reason": self.text("reason")}
 
 
 class VisitPlanForm(DisposalForm):
@@ -330,13 +470,23 @@ class CloseForm(DisposalForm):
     outcome = forms.ChoiceField(
         label=gettext_lazy("Outcome"),
         choices=CHOOSE + Outcome.choices,
-        help_text=gettext_lazy("It must agree with the money ledger."),
+        help_text=gettext_lazy(
+            "It must agree with the money ledger: recovered in full when nothing is "
+            "outstanding, partly recovered when some money was recovered and some is "
+            "outstanding, not recovered when nothing was recovered."
+        ),
     )
     note = text_field(gettext_lazy("Closing note"), rows=3)
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    # set by the confirm step: the officer saw the outcome with the ledger's figures
+    confirm = forms.CharField(widget=forms.HiddenInput, required=False)
 
     def payload(self) -> dict:
         return {"outcome": self.text("outcome"), "note": self.text("note")}
+
+    @property
+    def confirmed(self) -> bool:
+        return self.text("confirm") == "1"
 
 
 class LevelForm(DisposalForm):

@@ -1,20 +1,36 @@
-"""The money ledger (C6): per claimant, claimed / agreed / awarded / recovered, from records only.
+"""The money ledger (C6): per claimant, claimed / agreed / awarded / recovered / outstanding /
+overpaid, from the recorded entries only. It is the one place these figures are worked out: the
+case page, the API, the documents, the deadlines, the employer profile and the demo data read them
+from here, so every figure can be recomputed from the entries.
 
-Recovered is only ever the sum of recorded payments. Agreed and awarded are the claimant's share of
-the latest agreement and of the latest judgment or ruling with an amount.
+Recovered is only ever the sum of recorded payments net of reversals: a reversed payment stays on
+record, marked reversed, and leaves every total. Agreed and awarded are the claimant's share of the
+latest agreement and of the latest judgment or ruling with an amount. What a claimant received
+beyond what is due is overpaid: never a negative outstanding, and never set against what another
+claimant is still owed.
 """
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Sum
 
-from zhichi.cases.models import Case, CaseParty, LedgerEntry, LedgerEntryKind, PartyRole, Payment
+from zhichi.cases.models import (
+    Case,
+    CaseParty,
+    LedgerEntry,
+    LedgerEntryKind,
+    Outcome,
+    PartyRole,
+    Payment,
+)
 
 ZERO = Decimal("0.00")
 FEN = Decimal("0.01")
+TOTALS = ("claimed", "agreed", "awarded", "recovered", "due", "outstanding", "overpaid")
 
 
 @dataclass(frozen=True)
@@ -37,6 +53,11 @@ class Row:
     def outstanding(self) -> Decimal:
         return max(self.due - self.recovered, ZERO)
 
+    @property
+    def overpaid(self) -> Decimal:
+        """Paid beyond what is due (recorded with a reason); outstanding is then zero."""
+        return max(self.recovered - self.due, ZERO)
+
 
 @dataclass(frozen=True)
 class Ledger:
@@ -47,14 +68,32 @@ class Ledger:
 
     @property
     def totals(self) -> dict[str, Decimal]:
-        return {
-            k: self.total(k)
-            for k in ("claimed", "agreed", "awarded", "recovered", "due", "outstanding")
-        }
+        return {k: self.total(k) for k in TOTALS}
 
     @property
     def paid_in_full(self) -> bool:
         return bool(self.rows) and all(r.outstanding == ZERO for r in self.rows)
+
+    def row_for(self, party_id) -> Row | None:
+        """The row of the claimant who is party ``party_id``, or None."""
+        return next((r for r in self.rows if r.claimant.party_id == party_id), None)
+
+
+def closing_conflict(outcome: str, totals: dict[str, Decimal]) -> str | None:
+    """How a closing outcome contradicts the ledger's totals, or None when it agrees (C6; API.md
+    close): recovered in full ⇔ nothing outstanding; partly recovered ⇔ something recovered and
+    something outstanding; not recovered ⇔ nothing recovered. Withdrawn and transferred say
+    nothing about money."""
+    outstanding, recovered = totals["outstanding"], totals["recovered"]
+    if outcome == Outcome.RECOVERED_IN_FULL and outstanding > 0:
+        return "outstanding"
+    if outcome == Outcome.PARTLY_RECOVERED and recovered <= 0:
+        return "nothing_recovered"
+    if outcome == Outcome.PARTLY_RECOVERED and outstanding <= 0:
+        return "nothing_outstanding"
+    if outcome == Outcome.NOT_RECOVERED and recovered > 0:
+        return "recovered"
+    return None
 
 
 def latest_shares(entries: list[tuple]) -> dict[int, Decimal]:
@@ -75,34 +114,54 @@ def latest_shares(entries: list[tuple]) -> dict[int, Decimal]:
     return shares
 
 
-def _latest_shares(case: Case, kind: str) -> dict[int, Decimal]:
-    return latest_shares(
-        list(
-            LedgerEntry.objects.filter(case=case, kind=kind)
-            .order_by("recorded_at", "id")
-            .values_list("claimant_id", "amount", "mediation_id", "court_event_id")
-        )
+def ledgers_for(cases, *, names: bool = False) -> dict[int, Ledger]:
+    """The ledgers of ``cases`` (a queryset of cases, or their ids) by case id, in three queries
+    however many cases and entries there are. ``names`` loads each claimant's party (the name)."""
+    claimants = CaseParty.objects.filter(case__in=cases, role=PartyRole.CLAIMANT).order_by(
+        "case_id", "position", "id"
     )
+    if names:
+        claimants = claimants.select_related("party")
+    paid = dict(
+        Payment.objects.standing()
+        .filter(case__in=cases)
+        .values_list("claimant_id")
+        .annotate(t=Sum("amount"))
+        .order_by()
+    )
+    entries: dict[tuple[int, str], list[tuple]] = defaultdict(list)
+    for case_id, claimant_id, kind, amount, mediation_id, court_event_id in (
+        LedgerEntry.objects.filter(case__in=cases)
+        .order_by("recorded_at", "id")
+        .values_list("case_id", "claimant_id", "kind", "amount", "mediation_id", "court_event_id")
+    ):
+        entries[(case_id, kind)].append((claimant_id, amount, mediation_id, court_event_id))
+    latest = {key: latest_shares(rows) for key, rows in entries.items()}
+    rows: dict[int, list[Row]] = defaultdict(list)
+    for c in claimants:
+        agreed = latest.get((c.case_id, LedgerEntryKind.AGREED))
+        awarded = latest.get((c.case_id, LedgerEntryKind.AWARDED))
+        rows[c.case_id].append(
+            Row(
+                claimant=c,
+                claimed=c.amount_claimed or ZERO,
+                agreed=agreed.get(c.pk) if agreed else None,
+                awarded=awarded.get(c.pk) if awarded else None,
+                recovered=(paid.get(c.pk) or ZERO).quantize(FEN),
+            )
+        )
+    return {case_id: Ledger(rows=case_rows) for case_id, case_rows in rows.items()}
 
 
 def ledger_for(case: Case) -> Ledger:
-    claimants = list(case.parties.filter(role=PartyRole.CLAIMANT).select_related("party"))
-    agreed = _latest_shares(case, LedgerEntryKind.AGREED)
-    awarded = _latest_shares(case, LedgerEntryKind.AWARDED)
-    paid = dict(
-        Payment.objects.filter(case=case).values_list("claimant_id").annotate(t=Sum("amount"))
-    )
-    rows = [
-        Row(
-            claimant=c,
-            claimed=c.amount_claimed or ZERO,
-            agreed=agreed.get(c.pk) if agreed else None,
-            awarded=awarded.get(c.pk) if awarded else None,
-            recovered=(paid.get(c.pk) or ZERO).quantize(FEN),
-        )
-        for c in claimants
-    ]
-    return Ledger(rows=rows)
+    """One case's ledger, with the claimants' names."""
+    return ledgers_for([case.pk], names=True).get(case.pk, Ledger(rows=[]))
+
+
+def recovered(payments) -> Decimal:
+    """What a queryset of payments adds up to net of reversals (totals over many cases)."""
+    total = payments.standing().aggregate(t=Sum("amount"))["t"]
+    return (total or ZERO).quantize(FEN)
 
 
 def allocate(total: Decimal, claimants: list[CaseParty]) -> dict[int, Decimal]:

@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
+import json
 from decimal import Decimal
 
 from django.conf import settings
-from django.db import models
+from django.db import NotSupportedError, models
 from django.db.models import Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from zhichi.accounts.models import Department, Organisation, Role
-from zhichi.core import stages
+from zhichi.core import searchtext, stages
 from zhichi.parties.models import Party
 
 
@@ -65,8 +66,45 @@ class CaseStatus(models.TextChoices):
 
 class Flag(models.TextChoices):
     CRIMINAL_LEAD_CANDIDATE = "criminal_lead_candidate", _("Criminal-lead candidate")
+    # rule CR-4: the amount lies between the national floor and ceiling and the province's
+    # figures are not entered, so the check cannot decide (not a candidate, not cleared)
+    CRIMINAL_THRESHOLD_UNKNOWN = (
+        "criminal_threshold_unknown",
+        _("Criminal check depends on the province's threshold"),
+    )
     MASS_DISPUTE_RISK = "mass_dispute_risk", _("Mass-dispute risk")
     ARBITRATION_FIRST = "arbitration_first", _("Arbitration first")
+
+
+class HasElement(models.Lookup):
+    """``flags__has_element="x"``: the JSON list holds the string ``x``.
+
+    Django's ``contains`` on a JSONField is not supported on SQLite (issue 13, item 3: the case
+    list's flag filter answered 500 there). This lookup is the one way the code asks the
+    question; each database answers it in its own JSON SQL: PostgreSQL with ``@>``, which the
+    GIN index on ``cases_case.flags`` serves (migration 0012), SQLite with ``json_each``.
+    """
+
+    lookup_name = "has_element"
+    prepare_rhs = False
+
+    def _lhs(self, compiler, connection):
+        if not isinstance(self.rhs, str):
+            raise TypeError("has_element takes a string")
+        return self.process_lhs(compiler, connection)
+
+    def as_postgresql(self, compiler, connection):
+        lhs, params = self._lhs(compiler, connection)
+        return f"{lhs} @> %s::jsonb", (*params, json.dumps([self.rhs]))
+
+    def as_sqlite(self, compiler, connection):
+        lhs, params = self._lhs(compiler, connection)
+        # lhs is the column Django compiled; the value goes as a parameter
+        sql = f"EXISTS (SELECT 1 FROM json_each({lhs}) AS zc_element WHERE zc_element.value = %s)"  # noqa: S608
+        return sql, (*params, self.rhs)
+
+    def as_sql(self, compiler, connection):
+        raise NotSupportedError(f"has_element is not written for {connection.vendor}")
 
 
 class PartyRole(models.TextChoices):
@@ -85,11 +123,12 @@ class CaseQuerySet(models.QuerySet):
         ).prefetch_related("parties__party")
 
     def search(self, q: str):
-        """Number, party names and summary; any Chinese substring, 1 character upwards."""
-        q = q.strip()
+        """Number, party names, credit codes and summary; any Chinese substring, 1 character
+        upwards; a case number in any bracket or width (core.searchtext, decision 0002)."""
+        q = searchtext.search_form(q.strip())
         if not q:
             return self
-        return self.filter(search_text__contains=q.lower())
+        return self.filter(search_text__contains=q)
 
 
 class Case(models.Model):
@@ -185,6 +224,9 @@ class Case(models.Model):
 
     def has_flag(self, flag: str) -> bool:
         return flag in (self.flags or [])
+
+
+Case._meta.get_field("flags").register_lookup(HasElement)
 
 
 class CaseParty(models.Model):
@@ -524,10 +566,13 @@ class CaseDeadline(models.Model):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="deadlines")
     kind = models.CharField(max_length=40)
     key = models.CharField(max_length=80)  # what it derives from, e.g. "service:12"
-    label = models.CharField(max_length=200)
+    # what it is and why, as stored messages ({"code", "params"}, cases.words), put into words
+    # in the reader's language by ``label`` and ``basis``; a text written before codes were
+    # stored and not mappable to one is kept as {"text": ...} (migration 0010)
+    label_words = models.JSONField(default=dict)
     due = models.DateField(db_index=True)
     rule = models.CharField(max_length=12)
-    basis = models.CharField(max_length=300, blank=True, default="")
+    basis_words = models.JSONField(default=dict, blank=True)
     calendar_complete = models.BooleanField(default=True)
     status = models.CharField(
         max_length=10, choices=DeadlineStatus.choices, default=DeadlineStatus.PENDING
@@ -543,6 +588,29 @@ class CaseDeadline(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case_id} {self.kind} {self.due}"
+
+    @property
+    def label(self) -> str:
+        """What the deadline is, in the active language."""
+        from zhichi.cases.words import DEADLINE_LABELS
+
+        return DEADLINE_LABELS.words(self.label_words)
+
+    @label.setter
+    def label(self, value: dict | str) -> None:
+        """A stored message, or a text given as it is (kept as written)."""
+        self.label_words = value if isinstance(value, dict) else {"text": str(value)}
+
+    @property
+    def basis(self) -> str:
+        """Its legal basis or advice, in the active language ("" when it has none)."""
+        from zhichi.cases.words import DEADLINE_BASES
+
+        return DEADLINE_BASES.words(self.basis_words)
+
+    @basis.setter
+    def basis(self, value: dict | str) -> None:
+        self.basis_words = value if isinstance(value, dict) else {"text": str(value)}
 
 
 # --- sharing with other agencies and departments (C7, C8) -------------------------------------

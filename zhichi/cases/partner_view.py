@@ -27,11 +27,18 @@ from zhichi.accounts.models import Role
 # officer typed with them (a stage move's reason, a mediation or closing note) stays internal.
 MILESTONE_EVENTS = frozenset(
     {
+        # the lead's history before the case (issue 13 item 11): its receipt (the date the time
+        # limits count from, its source and referring agency) and its acceptance. Not the
+        # duplicate check ("lead_duplicate_check"): it tells of other leads and cases of the same
+        # people or employer, which are not an outsider's business.
+        "lead_received",
+        "lead_accepted",
         "case_opened",
         "stage_changed",
         "mediation",
         "court_event",
         "payment",
+        "payment_reversed",  # the money moved back out of the totals they see; not the reason
         "case_closed",
         "case_reopened",
     }

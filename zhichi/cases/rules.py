@@ -157,6 +157,12 @@ def can_reopen(user, case: Case) -> bool:
     return can_override_level(user, case)
 
 
+def can_change_id_number(user, case: Case) -> bool:
+    """Correcting a party's ID number changes who the person is on record: the department head
+    only (API.md, issue 13 item 2); other corrections are the case officer's too."""
+    return can_override_level(user, case)
+
+
 def can_unmask(user, case: Case) -> bool:
     """Rule ID-3: unmasking is for the procuratorate's case-handling roles only."""
     return (

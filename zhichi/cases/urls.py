@@ -1,6 +1,6 @@
 from django.urls import path
 
-from zhichi.cases import views, views_disposal
+from zhichi.cases import views, views_disposal, views_parties
 
 app_name = "cases"
 urlpatterns = [
@@ -23,6 +23,11 @@ urlpatterns = [
     path("<int:pk>/support-decision/", views_disposal.propose_support, name="case_support"),
     path("<int:pk>/court-events/", views_disposal.record_court_event, name="case_court_event"),
     path("<int:pk>/payments/", views_disposal.record_payment, name="case_payment"),
+    path(
+        "<int:pk>/payments/<int:payment_id>/reverse/",
+        views_disposal.reverse_payment,
+        name="case_payment_reverse",
+    ),
     path("<int:pk>/visits/", views_disposal.plan_visit, name="case_plan_visit"),
     path(
         "<int:pk>/visits/<int:visit_id>/record/",
@@ -33,5 +38,10 @@ urlpatterns = [
     path("<int:pk>/level/", views_disposal.override_level, name="case_level"),
     path("<int:pk>/reopen/", views_disposal.reopen_case, name="case_reopen"),
     path("<int:pk>/facts/", views_disposal.update_facts, name="case_facts"),
+    path(
+        "<int:pk>/parties/<int:party_id>/correct/",
+        views_parties.correct_party,
+        name="case_party_correct",
+    ),
     path("shares/<int:share_id>/revoke/", views_disposal.revoke_share, name="share_revoke"),
 ]

@@ -13,12 +13,14 @@ from django.views.decorators.http import require_GET, require_POST
 
 from zhichi.audit.services import record
 from zhichi.cases import rules, services
+from zhichi.cases.criminal_flag import flag_for, flags_for
 from zhichi.cases.filters import filter_cases
 from zhichi.cases.forms import CaseFilterForm, StageForm
 from zhichi.cases.models import Case, CaseStatus, PartyRole
 from zhichi.cases.partner_view import is_partner, sees_internal, visible_records
-from zhichi.cases.presenters import timeline_for
+from zhichi.cases.presenters import flag_badges, timeline_for
 from zhichi.cases.views_disposal import disposal_context, workbench_context
+from zhichi.cases.views_parties import parties_context
 from zhichi.core import stages
 from zhichi.errors import InvalidInput, NotPermitted, StaleVersion
 from zhichi.forms import apply_service_errors
@@ -61,22 +63,38 @@ def case_list(request):
     # flags are the procuratorate's own grading (C8): partner staff neither see nor filter them
     filters = CaseFilterForm(request.GET or None, flags=not is_partner(user))
     qs = rules.cases_visible_to(user)
+    status = 200
     if filters.is_bound and filters.is_valid():
         d = filters.cleaned_data
-        qs = filter_cases(qs, stage=d["stage"], level=d["level"], category=d["category"], q=d["q"])
+        try:
+            qs = filter_cases(
+                qs,
+                stage=d["stage"],
+                level=d["level"],
+                category=d["category"],
+                q=d["q"],
+                viewer=user,
+            )
+        except InvalidInput as exc:
+            filters.show_service_errors(exc)
         if d.get("flag"):
             # only among the cases whose flags the user sees: a filter must not reveal them
             qs = filter_cases(qs.filter(organisation_id=user.organisation_id), flag=d["flag"])
         if d["mine"]:
             qs = qs.filter(officer=user)
+    if filters.errors:
+        # a filter that cannot be applied shows no list rather than one it does not describe
+        qs, status = qs.none(), 422
     qs = qs.select_related("officer").order_by("-opened_on", "-id")
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    criminal = flags_for(c for c in page if sees_internal(user, c.organisation_id))
     for case in page:
-        case.flags_shown = case.flags if sees_internal(user, case.organisation_id) else []
+        case.flag_badges = flag_badges(case, criminal[case.pk]) if case.pk in criminal else []
     return render(
         request,
         "cases/case_list.html",
         {"page_obj": page, "paginator": page.paginator, "filters": filters},
+        status=status,
     )
 
 
@@ -84,11 +102,12 @@ def _case_context(request, case: Case, **extra):
     parties = list(case.parties.select_related("party").all())
     # what this viewer may see of the case's records: the same policy as the API (C8)
     view = visible_records(request.user, case)
+    forms = extra.pop("forms", None) or {}
     disposal = disposal_context(
         request,
         case,
         view=view,
-        forms=extra.pop("forms", None),
+        forms=forms,
         failure=extra.pop("failure", None),
     )
     # the stage form offers only the moves whose guards are met; closing is the close form
@@ -106,9 +125,14 @@ def _case_context(request, case: Case, **extra):
         or StageForm(initial={"version": case.version}, targets=targets),
         "can_unmask": rules.can_unmask(request.user, case),
         "partner_view": view.partner,
+        # the grading flags are the procuratorate's own (C8): none for a partner agency
+        "flag_badges": flag_badges(case, flag_for(case)) if view.internal else [],
         "extra_sections": sections_for("case", request, case),
+        **parties_context(request, case, parties, form=forms.get("correct")),
         **disposal,
     }
+    if context["correction_form"] is not None:
+        context["forms"]["correct"] = context["correction_form"]
     context.update(extra)
     return context
 

@@ -36,11 +36,12 @@ from zhichi.cases.forms_disposal import (
     MediationForm,
     PaymentForm,
     ReopenForm,
+    ReversalForm,
     SupportDecisionForm,
     VisitPlanForm,
     VisitRecordForm,
 )
-from zhichi.cases.ledger import ledger_for
+from zhichi.cases.ledger import allocate, ledger_for
 from zhichi.cases.models import (
     Approval,
     ApprovalKind,
@@ -53,11 +54,13 @@ from zhichi.cases.models import (
     MediationOutcome,
     Outcome,
     PartyRole,
+    Payment,
     Stage,
     Visit,
 )
 from zhichi.cases.partner_view import VisibleRecords, is_partner
-from zhichi.cases.services import approvals, disposal, facts, reopening
+from zhichi.cases.services import approvals, disposal, facts, payments, reopening
+from zhichi.cases.services.common import ensure_may_work
 from zhichi.cases.services.derived import deadline_state, working_days_left
 from zhichi.core import stages
 from zhichi.errors import InvalidInput, NotPermitted, StaleVersion
@@ -206,7 +209,10 @@ def disposal_context(
         case.court_events.select_related("recorded_by").prefetch_related("services")
     )
     visits = list(case.visits.select_related("recorded_by"))
-    payments = list(case.payments.select_related("claimant__party", "recorded_by"))
+    # every payment, reversed ones included (the ledger is append-only, C6)
+    payment_list = list(
+        case.payments.select_related("claimant__party", "recorded_by", "reversal__reversed_by")
+    )
 
     # what a move still needs names the support decision: the case's own staff only
     steps = [
@@ -221,16 +227,21 @@ def disposal_context(
     shown = {}
     if may_work:
         version = {"version": case.version}
-        shown["mediation"] = MediationForm(initial={**version, "held_on": today.isoformat()})
+        shown["mediation"] = MediationForm(
+            initial={**version, "held_on": today.isoformat()}, claimants=claimants
+        )
         if not pending_support:
             shown["support"] = SupportDecisionForm()
-        shown["court"] = CourtEventForm(initial=version)
+        shown["court"] = CourtEventForm(initial=version, claimants=claimants)
         if claimants:
             shown["payment"] = PaymentForm(
                 claimants=claimants, initial={**version, "paid_on": today.isoformat()}
             )
         shown["plan_visit"] = VisitPlanForm()
         shown["close"] = CloseForm(initial=version)
+        for p in payment_list:
+            if getattr(p, "reversal", None) is None:
+                shown[f"reverse:{p.pk}"] = ReversalForm(key=f"reverse{p.pk}", initial=version)
         for v in visits:
             if v.done_on is None:
                 shown[f"visit:{v.pk}"] = VisitRecordForm(
@@ -250,6 +261,7 @@ def disposal_context(
     for key, form in forms.items():
         if key in shown or (may_work and key.startswith("visit:")):
             shown[key] = form
+    payment_rows = [(p, shown.get(f"reverse:{p.pk}")) for p in payment_list]
     visit_rows = []
     for v in visits:
         due = by_key.get(f"visit:{v.pk}")
@@ -257,9 +269,13 @@ def disposal_context(
 
     opened = request.GET.get("act", "") if request.method == "GET" else ""
     for key, form in shown.items():
-        form.is_open = key == opened or (opened == "record_visit" and key.startswith("visit:"))
+        form.is_open = (
+            getattr(form, "is_open", False)  # a next step shown after a post (a confirm step)
+            or key == opened
+            or (opened == "record_visit" and key.startswith("visit:"))
+        )
     primary = STAGE_ACTIONS.get(case.stage, ())
-    available = {k for k in shown if not k.startswith("visit:")}
+    available = {k for k in shown if ":" not in k}
     if any(k.startswith("visit:") for k in shown):
         available.add("record_visit")
     actions = [
@@ -282,9 +298,11 @@ def disposal_context(
         "ledger_has": {
             "agreed": any(r.agreed is not None for r in ledger.rows),
             "awarded": any(r.awarded is not None for r in ledger.rows),
+            "overpaid": ledger.totals["overpaid"] > 0,
         },
         "outcome_label": Outcome(case.outcome).label if case.outcome in Outcome.values else "",
-        "payments": payments,
+        "payments": payment_list,
+        "payment_rows": payment_rows,
         "deadline_rows": deadline_rows,
         "overdue_deadlines": overdue,
         "next_deadlines": upcoming[:3],
@@ -316,18 +334,28 @@ def _case_url(case: Case, anchor: str = "") -> str:
     return f"{url}#{anchor}" if anchor else url
 
 
-def _render_case(request, case: Case, *, key: str, form, exc: InvalidInput):
+def _show_case(
+    request, case: Case, *, key: str, form, status: int = 200, failure=None, open_form=True, **extra
+):
+    """The case page with ``form`` in place of its default (open unless ``open_form`` is false),
+    e.g. a next step; ``extra`` goes into the page's context."""
     from zhichi.cases.views import _case_context  # views imports this module
 
-    form.show_service_errors(exc)
     case = Case.objects.select_related(
         "organisation", "department", "officer", "referring_org"
     ).get(pk=case.pk)
+    form.is_open = open_form
+    context = _case_context(request, case, forms={key: form}, failure=failure, **extra)
+    if failure is not None:
+        failure["shown"] = key in context["forms"]
+    return render(request, "cases/case_detail.html", context, status=status)
+
+
+def _render_case(request, case: Case, *, key: str, form, exc: InvalidInput):
+    form.show_service_errors(exc)
     anchor = f"act-{key.replace(':', '')}"
     failure = {"detail": exc.detail, "anchor": anchor, "key": key}
-    context = _case_context(request, case, forms={key: form}, failure=failure)
-    failure["shown"] = key in context["forms"]
-    return render(request, "cases/case_detail.html", context, status=422)
+    return _show_case(request, case, key=key, form=form, status=422, failure=failure)
 
 
 def forbidden(request, exc: NotPermitted):
@@ -335,8 +363,9 @@ def forbidden(request, exc: NotPermitted):
     return render(request, "403.html", {"message": str(exc)}, status=403)
 
 
-def _submit(request, case: Case, *, key: str, form, call, anchor: str, success):
-    """``success``: the message, or a function of what the service returned that makes it."""
+def _submit(request, case: Case, *, key: str, form, call, anchor: str, success, refine=None):
+    """``success``: the message, or a function of what the service returned that makes it.
+    ``refine(exc)``: the form to show with the refusal instead of ``form`` (a next step)."""
     try:
         result = call()
     except NotPermitted as exc:
@@ -345,9 +374,63 @@ def _submit(request, case: Case, *, key: str, form, call, anchor: str, success):
         messages.error(request, stale_message())
         return redirect(_case_url(case, anchor))
     except InvalidInput as exc:
-        return _render_case(request, case, key=key, form=form, exc=exc)
+        shown = refine(exc) if refine is not None else form
+        return _render_case(request, case, key=key, form=shown, exc=exc)
     messages.success(request, success(result) if callable(success) else success)
     return redirect(_case_url(case, anchor))
+
+
+def _claimants(case: Case) -> list:
+    return list(
+        case.parties.filter(role=PartyRole.CLAIMANT).select_related("party").order_by("position")
+    )
+
+
+def split_note() -> str:
+    return _(
+        "A split in proportion to the claims is filled in. Check each amount against the "
+        "document, correct it where it differs, then record it."
+    )
+
+
+def _submit_amounts(request, case: Case, *, key: str, form, service, action, anchor, success):
+    """An agreement or a decision with each claimant's amount (C6). The page never splits a total
+    by itself: the helper button ("split"), or a total sent without the claimants' amounts, fills
+    in the split in proportion to the claims for the officer to check and send again."""
+    if request.POST.get("split"):
+        try:
+            ensure_may_work(case.pk, request.user, action)
+        except NotPermitted as exc:
+            return forbidden(request, exc)
+        total, errors = form.total()
+        if errors:
+            return _render_case(request, case, key=key, form=form, exc=InvalidInput(errors))
+        shown = form.with_split(allocate(total, form._claimants), note=split_note())
+        return _show_case(request, case, key=key, form=shown)
+
+    def refine(exc: InvalidInput):
+        missing = any(e.field == form.share_key and e.code == "required" for e in exc.errors)
+        total, errors = form.total()
+        if missing and not errors:
+            return form.with_split(allocate(total, form._claimants), note=split_note())
+        return form
+
+    return _submit(
+        request,
+        case,
+        key=key,
+        form=form,
+        call=lambda: service(
+            case_id=case.pk,
+            actor=request.user,
+            data=form.payload(),
+            version=form.version(),
+            split_missing=False,
+        ),
+        anchor=anchor,
+        success=success,
+        refine=refine,
+    )
 
 
 def _sent_to(approval: Approval) -> str:
@@ -363,15 +446,14 @@ def _sent_to(approval: Approval) -> str:
 @require_POST
 def record_mediation(request, pk: int):
     case = rules.get_case_for(request.user, pk)
-    form = MediationForm(request.POST)
-    return _submit(
+    form = MediationForm(request.POST, claimants=_claimants(case))
+    return _submit_amounts(
         request,
         case,
         key="mediation",
         form=form,
-        call=lambda: disposal.record_mediation(
-            case_id=case.pk, actor=request.user, data=form.payload(), version=form.version()
-        ),
+        service=disposal.record_mediation,
+        action="case.mediation",
         anchor="mediation",
         success=_("Mediation recorded."),
     )
@@ -399,15 +481,14 @@ def propose_support(request, pk: int):
 @require_POST
 def record_court_event(request, pk: int):
     case = rules.get_case_for(request.user, pk)
-    form = CourtEventForm(request.POST)
-    return _submit(
+    form = CourtEventForm(request.POST, claimants=_claimants(case))
+    return _submit_amounts(
         request,
         case,
         key="court",
         form=form,
-        call=lambda: disposal.record_court_event(
-            case_id=case.pk, actor=request.user, data=form.payload(), version=form.version()
-        ),
+        service=disposal.record_court_event,
+        action="case.court_event",
         anchor="litigation",
         success=_("Court event recorded."),
     )
@@ -416,20 +497,54 @@ def record_court_event(request, pk: int):
 @login_required
 @require_POST
 def record_payment(request, pk: int):
+    """A payment above what the claimant is still owed comes back with the amount over and a
+    field for its reason (the confirm step, C6); sent again with the reason, it is recorded."""
     case = rules.get_case_for(request.user, pk)
-    claimants = list(case.parties.filter(role=PartyRole.CLAIMANT).select_related("party"))
-    form = PaymentForm(request.POST, claimants=claimants)
+    claimants = _claimants(case)
+    form = PaymentForm(request.POST, claimants=claimants, over="overpayment_reason" in request.POST)
+
+    def refine(exc: InvalidInput):
+        if not form.over and any(e.code == "above_outstanding" for e in exc.errors):
+            return PaymentForm(request.POST, claimants=claimants, over=True)
+        return form
+
     return _submit(
         request,
         case,
         key="payment",
         form=form,
-        call=lambda: disposal.record_payment(
+        call=lambda: payments.record_payment(
             case_id=case.pk, actor=request.user, data=form.payload(), version=form.version()
         ),
         anchor="money",
         success=_("Payment recorded."),
+        refine=refine,
     )
+
+
+@login_required
+@require_POST
+def reverse_payment(request, pk: int, payment_id: int):
+    """Reverse one payment with a reason (the officer or the head, C6)."""
+    case = rules.get_case_for(request.user, pk)
+    payment = get_object_or_404(Payment, pk=payment_id, case_id=case.pk)
+    form = ReversalForm(request.POST, key=f"reverse{payment.pk}")
+    try:
+        payments.reverse_payment(
+            payment_id=payment.pk, actor=request.user, data=form.payload(), version=form.version()
+        )
+    except NotPermitted as exc:
+        return forbidden(request, exc)
+    except StaleVersion:
+        messages.error(request, stale_message())
+        return redirect(_case_url(case, "money"))
+    except InvalidInput as exc:
+        if any(e.field == "status" for e in exc.errors):  # reversed meanwhile: nothing to show
+            messages.error(request, exc.errors[0].message)
+            return redirect(_case_url(case, "money"))
+        return _render_case(request, case, key=f"reverse:{payment.pk}", form=form, exc=exc)
+    messages.success(request, _("Payment reversed; it stays in the record and leaves the totals."))
+    return redirect(_case_url(case, "money"))
 
 
 @login_required
@@ -467,11 +582,52 @@ def record_visit(request, pk: int, visit_id: int):
     )
 
 
+@dataclass(frozen=True)
+class Closing:
+    """The confirm step of closing: the outcome and the ledger figures it is judged against."""
+
+    form: CloseForm  # the outcome, note and version, sent again with confirm=1
+    outcome_label: str
+    note: str
+    totals: dict
+
+
 @login_required
 @require_POST
 def close_case(request, pk: int):
+    """Two steps: the outcome is checked against the ledger and shown with its figures for the
+    officer to confirm; only the confirmed form closes the case (C6)."""
     case = rules.get_case_for(request.user, pk)
     form = CloseForm(request.POST)
+    if not form.confirmed:
+        try:
+            book = disposal.check_closing(
+                case_id=case.pk, actor=request.user, data=form.payload(), version=form.version()
+            )
+        except NotPermitted as exc:
+            return forbidden(request, exc)
+        except StaleVersion:
+            messages.error(request, stale_message())
+            return redirect(_case_url(case))
+        except InvalidInput as exc:
+            return _render_case(request, case, key="close", form=form, exc=exc)
+        data = request.POST.copy()
+        data["confirm"] = "1"
+        closing = Closing(
+            form=CloseForm(data),
+            outcome_label=str(Outcome(form.text("outcome")).label),
+            note=form.text("note"),
+            totals=book.totals,
+        )
+        # the close form stays below, closed, with what was typed, to change the outcome or note
+        again = CloseForm(
+            initial={
+                "outcome": form.text("outcome"),
+                "note": form.text("note"),
+                "version": form.version(),
+            }
+        )
+        return _show_case(request, case, key="close", form=again, open_form=False, closing=closing)
     return _submit(
         request,
         case,

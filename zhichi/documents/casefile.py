@@ -457,15 +457,39 @@ def _ledger(case) -> bytes:
         "rows": rows,
         "numeric": numeric,
     }
-    return record_pdf(
-        case,
-        title="资金台账",
-        number=case.number,
-        sections=[
-            table,
-            {"kind": "p", "text": "已追回金额仅计已登记的实际支付，已冲正的支付不计入。"},
-        ],
-    )
+    # every payment entry, reversed ones included and marked (the ledger is append-only, C6)
+    entries = []
+    payments = case.payments.select_related("claimant__party", "reversal").order_by("paid_on", "pk")
+    for p in payments:
+        notes = []
+        if p.overpayment_reason:
+            notes.append(f"多付，理由：{p.overpayment_reason}")
+        reversal = getattr(p, "reversal", None)
+        if reversal is not None:
+            when = chinese_date(timezone.localdate(reversal.reversed_at))
+            notes.append(f"已冲正（{when}），理由：{reversal.reason}")
+        entries.append(
+            (
+                p.paid_on.isoformat(),
+                p.claimant.party.name,
+                yuan(p.amount),
+                p.payer,
+                "；".join(notes) or "—",
+            )
+        )
+    sections = [table]
+    if entries:
+        sections.append({"kind": "h", "text": "支付记录"})
+        sections.append(
+            {
+                "kind": "table",
+                "head": ["支付日期", "申请人", "金额", "支付人", "说明"],
+                "rows": entries,
+                "numeric": {2},
+            }
+        )
+    sections.append({"kind": "p", "text": "已追回金额仅计已登记的实际支付，已冲正的支付不计入。"})
+    return record_pdf(case, title="资金台账", number=case.number, sections=sections)
 
 
 def zip_response(*, export: CaseFileExport, actor: User, via: str):

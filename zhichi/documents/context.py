@@ -360,11 +360,16 @@ def _visit(case, ctx, subject_id):
     ctx["done_on"] = _cn(v.done_on)
     ctx["method"] = v.get_method_display()
     ctx["target"] = v.get_target_display()
+    # every figure from the ledger (C6): paid is net of reversals; money paid beyond what was
+    # due is stated as overpaid, never folded into a zero outstanding
     totals = ledger_for(case).totals
     ctx["owed_total"] = _money(totals["due"])
     ctx["paid_total"] = _money(totals["recovered"])
     ctx["outstanding"] = _money(totals["outstanding"])
     ctx["outstanding_capital"] = rmb_capital(totals["outstanding"])
+    overpaid = totals["overpaid"]
+    ctx["overpaid"] = _money(overpaid) if overpaid > 0 else ""
+    ctx["overpaid_capital"] = rmb_capital(overpaid) if overpaid > 0 else ""
     ctx["findings"] = v.findings
     ctx["next_steps"] = v.remaining_problems or (
         "已全部履行，结束回访。" if v.paid_in_full else "继续跟踪履行情况。"
@@ -513,6 +518,8 @@ _SAMPLE_KIND = {
         "paid_total": "¥9,000.00",
         "outstanding": "¥9,000.00",
         "outstanding_capital": "人民币玖仟元整",
+        "overpaid": "",
+        "overpaid_capital": "",
         "findings": "已收到第一期款项。",
         "next_steps": "继续跟踪履行情况。",
     },

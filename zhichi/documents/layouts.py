@@ -142,7 +142,8 @@ LAYOUTS: dict[str, list[Block]] = {
         ("h", "履行情况"),
         (
             "p",
-            "应付{{ owed_total }}，已付{{ paid_total }}，尚欠{{ outstanding }}（{{ outstanding_capital }}）。",
+            "应付{{ owed_total }}，已付{{ paid_total }}，尚欠{{ outstanding }}（{{ outstanding_capital }}）"
+            "{% if overpaid %}；多付{{ overpaid }}（{{ overpaid_capital }}）{% endif %}。",
         ),
         ("h", "当事人现状及意见"),
         ("p", "{{ findings }}"),

@@ -256,6 +256,9 @@ class EmployerPaymentOut(Schema):
     paid_on: str
     amount: str
     joint_action_id: int | None
+    reversed: bool = Field(
+        False, description="taken back by a reversal: on record, but in no total (C6)"
+    )
 
 
 class CaseListOut(Schema):
@@ -400,6 +403,7 @@ def profile_out(profile: Profile, *, partner: bool) -> dict:
                     "paid_on": p.paid_on.isoformat(),
                     "amount": money(p.amount),
                     "joint_action_id": _joint_action_id(p),
+                    "reversed": hasattr(p, "reversal"),
                 }
                 for p in profile.payments.rows
             ],

@@ -10,21 +10,18 @@ employer has; the money and the risk are aggregated over all the viewer's cases 
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from zhichi.cases.ledger import FEN, Row, latest_shares
+from zhichi.cases.ledger import FEN, Row, ledgers_for
 from zhichi.cases.models import (
     CaseParty,
     CaseStatus,
-    LedgerEntry,
-    LedgerEntryKind,
     PartyRole,
     Payment,
     Visit,
@@ -105,44 +102,26 @@ def normalised_code(raw) -> str:
 
 # --- the ledger, for many cases at once --------------------------------------------------------
 def _ledgers(cases: QuerySet) -> tuple[list[tuple[dict, Row]], dict[int, CaseMoney]]:
-    """Every claimant row of ``cases`` as the case ledger computes it, in three queries.
+    """Every claimant row of ``cases`` as the case ledger computes it (the same ledger, for many
+    cases at once, in three queries).
 
     Returns ([(claimant facts, ledger Row)], money per case).
     """
-    claimants = list(
-        CaseParty.objects.filter(case__in=cases, role=PartyRole.CLAIMANT)
-        .order_by("case_id", "position", "id")
-        .values("id", "case_id", "party_id", "amount_claimed", "months_unpaid", "groups")
-    )
-    paid = dict(
-        Payment.objects.filter(case__in=cases)
-        .values_list("claimant_id")
-        .annotate(t=Sum("amount"))
-        .order_by()
-    )
-    entries: dict[tuple[int, str], list[tuple]] = defaultdict(list)
-    for case_id, claimant_id, kind, amount, mediation_id, court_event_id in (
-        LedgerEntry.objects.filter(case__in=cases)
-        .order_by("recorded_at", "id")
-        .values_list("case_id", "claimant_id", "kind", "amount", "mediation_id", "court_event_id")
-    ):
-        entries[(case_id, kind)].append((claimant_id, amount, mediation_id, court_event_id))
-    latest = {key: latest_shares(rows) for key, rows in entries.items()}
     rows: list[tuple[dict, Row]] = []
-    per_case: dict[int, list[Row]] = defaultdict(list)
-    for c in claimants:
-        agreed = latest.get((c["case_id"], LedgerEntryKind.AGREED), {})
-        awarded = latest.get((c["case_id"], LedgerEntryKind.AWARDED), {})
-        row = Row(
-            claimant=None,  # facts only: the profile names no one here
-            claimed=c["amount_claimed"] or ZERO,
-            agreed=agreed.get(c["id"]) if agreed else None,
-            awarded=awarded.get(c["id"]) if awarded else None,
-            recovered=(paid.get(c["id"]) or ZERO).quantize(FEN),
-        )
-        rows.append((c, row))
-        per_case[c["case_id"]].append(row)
-    money = {case_id: _money(case_rows) for case_id, case_rows in per_case.items()}
+    money: dict[int, CaseMoney] = {}
+    for case_id, book in ledgers_for(cases).items():
+        for row in book.rows:
+            c = row.claimant  # facts only: the profile names no one here
+            facts = {
+                "id": c.pk,
+                "case_id": c.case_id,
+                "party_id": c.party_id,
+                "amount_claimed": c.amount_claimed,
+                "months_unpaid": c.months_unpaid,
+                "groups": c.groups,
+            }
+            rows.append((facts, row))
+        money[case_id] = _money(book.rows)
     return rows, money
 
 
@@ -270,7 +249,7 @@ def employer_profile(user, raw_code) -> Profile:
         joint_actions=Listing(views_for(user, joint_actions.rows), joint_actions.count),
         payments=_listing(
             Payment.objects.filter(case__in=in_cases)
-            .select_related("case", "claimant__party", "joint_action_link")
+            .select_related("case", "claimant__party", "joint_action_link", "reversal")
             .order_by("-paid_on", "-id")
         ),
         money=_money([r for _c, r in rows]),

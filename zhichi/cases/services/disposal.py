@@ -31,7 +31,6 @@ from zhichi.cases.models import (
     MediationOutcome,
     Outcome,
     PartyRole,
-    Payment,
     SessionKind,
     Stage,
     Visit,
@@ -41,7 +40,10 @@ from zhichi.cases.models import (
 from zhichi.cases.services import add_event, publish_stage_changed
 from zhichi.cases.services.approvals import request_approval
 from zhichi.cases.services.common import ensure_may_work, lock, touch
-from zhichi.cases.services.derived import refresh_deadlines, regrade
+from zhichi.cases.services.derived import refresh_deadlines
+
+# payments and their reversals live in their own module; callers also reach record_payment here
+from zhichi.cases.services.payments import record_payment  # noqa: F401
 from zhichi.errors import InvalidInput
 from zhichi.validation import Collector
 
@@ -60,27 +62,65 @@ def _claimants(case: Case) -> list[CaseParty]:
     return list(case.parties.filter(role=PartyRole.CLAIMANT).order_by("position", "id"))
 
 
-def _shares(c: Collector, data: dict, key: str, total: Decimal | None, claimants: list[CaseParty]):
-    """Explicit per-claimant shares [{claimant_party_id, amount}] (must add up), or proportional."""
-    raw = c.items(data, key, key, maximum=len(claimants) or 1)
+def _shares(
+    c: Collector,
+    data: dict,
+    key: str,
+    total: Decimal | None,
+    claimants: list[CaseParty],
+    *,
+    split_missing: bool,
+) -> dict[int, Decimal]:
+    """Each claimant's amount of an agreement or a decision, stored per claimant (C6).
+
+    Given as [{claimant_party_id, amount}], they must add up to the total; a claimant left out
+    gets nothing (an entry of 0, so the claim is not taken as what is due). Not given: with one
+    claimant, the whole total; with several, ``split_missing`` splits it in proportion to the
+    claims (the API, whose answer shows the split), else it is refused at ``key`` (the page,
+    which offers that split for the officer to check and confirm, never applying it silently).
+    """
+    raw = c.items(data, key, key, maximum=max(len(claimants), 1))
     by_party = {cp.party_id: cp for cp in claimants}
     if not raw:
-        return ledger_mod.allocate(total, claimants) if total is not None else {}
+        if total is None:
+            return {}
+        if len(claimants) > 1 and not split_missing:
+            c.add(
+                key,
+                "required",
+                _(
+                    "Enter each claimant's amount as the document states it; together they "
+                    "make the total."
+                ),
+            )
+            return {}
+        return ledger_mod.allocate(total, claimants)
     shares: dict[int, Decimal] = {}
     for i, row in enumerate(raw):
         if not isinstance(row, dict):
             c.add(f"{key}.{i}", "type", _("Each share must be an object."))
             continue
         party_id = row.get("claimant_party_id")
-        cp = by_party.get(party_id) if isinstance(party_id, int) else None
+        whole = isinstance(party_id, int) and not isinstance(party_id, bool)
+        cp = by_party.get(party_id) if whole else None
         if cp is None:
             c.add(f"{key}.{i}.claimant_party_id", "unknown", _("Not a claimant of this case."))
             continue
         amount = c.money(row, "amount", f"{key}.{i}.amount", required=True)
         if amount is not None:
             shares[cp.pk] = shares.get(cp.pk, Decimal("0")) + amount
-    if total is not None and shares and sum(shares.values()) != total:
-        c.add(key, "sum", _("The shares must add up to the total."))
+    if total is None or c.errors:
+        return shares
+    given = sum(shares.values(), Decimal("0.00"))
+    if given != total:
+        c.add(
+            key,
+            "sum",
+            _("The claimants' amounts add up to %(given)s yuan, not the total of %(total)s yuan.")
+            % {"given": f"{given:,.2f}", "total": f"{total:,.2f}"},
+        )
+    for cp in claimants:
+        shares.setdefault(cp.pk, Decimal("0.00"))
     return shares
 
 
@@ -100,9 +140,15 @@ def _write_shares(case, kind, shares, *, mediation=None, court_event=None) -> No
 
 # --- pre-litigation (C4) --------------------------------------------------------------------
 def record_mediation(
-    *, case_id: int, actor: User, data: dict, version: int | None = None
+    *,
+    case_id: int,
+    actor: User,
+    data: dict,
+    version: int | None = None,
+    split_missing: bool = True,
 ) -> Mediation:
-    """A mediation or reconciliation session; an agreement may have instalments (rule TL-6)."""
+    """A mediation or reconciliation session; an agreement may have instalments (rule TL-6) and
+    records each claimant's share (``shares``; ``split_missing`` as in ``_shares``)."""
     ensure_may_work(case_id, actor, "case.mediation")
     c = Collector()
     today = timezone.localdate()
@@ -140,7 +186,11 @@ def record_mediation(
     with transaction.atomic():
         case = lock(case_id, version)
         claimants = _claimants(case)
-        shares = _shares(c, data, "shares", amount, claimants) if amount is not None else {}
+        shares = {}
+        if amount is not None:
+            shares = _shares(c, data, "shares", amount, claimants, split_missing=split_missing)
+        elif data.get("shares"):
+            c.add("shares", "not_applicable", _("Only an agreement has claimants' shares."))
         _raise(c)
         mediation = Mediation.objects.create(
             case=case,
@@ -229,13 +279,22 @@ def propose_support_decision(*, case_id: int, actor: User, data: dict) -> Approv
 APPEAL_DAYS = {CourtEventKind.JUDGMENT: "appeal_judgment", CourtEventKind.RULING: "appeal_ruling"}
 
 
+AWARD_KINDS = (CourtEventKind.JUDGMENT, CourtEventKind.RULING)
+
+
 def record_court_event(
-    *, case_id: int, actor: User, data: dict, version: int | None = None
+    *,
+    case_id: int,
+    actor: User,
+    data: dict,
+    version: int | None = None,
+    split_missing: bool = True,
 ) -> CourtEvent:
     """Filing, hearing, judgment, ruling, preservation, enforcement, or an arbitration award.
 
     Judgments and rulings may list who was served and when: each starts its own appeal period
-    (rule TL-4). An awarded amount is shared over the claimants into the ledger.
+    (rule TL-4). Their awarded amount enters the ledger as each claimant's amount (``awards``;
+    ``split_missing`` as in ``_shares``).
     """
     ensure_may_work(case_id, actor, "case.court_event")
     c = Collector()
@@ -269,7 +328,15 @@ def record_court_event(
     with transaction.atomic():
         case = lock(case_id, version)
         claimants = _claimants(case)
-        shares = _shares(c, data, "awards", amount, claimants) if amount is not None else {}
+        shares = {}
+        if amount is not None and kind in AWARD_KINDS:
+            shares = _shares(c, data, "awards", amount, claimants, split_missing=split_missing)
+        elif data.get("awards"):
+            c.add(
+                "awards",
+                "not_applicable",
+                _("Only a judgment or a ruling with an amount awards each claimant an amount."),
+            )
         _raise(c)
         if served_on and not services:
             services = [(_("all parties"), served_on)]
@@ -286,7 +353,7 @@ def record_court_event(
         )
         for person, when in services:
             event.services.create(person=person, served_on=when)
-        if shares and kind in (CourtEventKind.JUDGMENT, CourtEventKind.RULING):
+        if shares:
             _write_shares(case, LedgerEntryKind.AWARDED, shares, court_event=event)
         add_event(
             case,
@@ -314,63 +381,6 @@ def record_court_event(
 
 
 # --- post-litigation (C6) -------------------------------------------------------------------
-def record_payment(*, case_id: int, actor: User, data: dict, version: int | None = None) -> Payment:
-    """Money paid to one claimant: the only way "recovered" grows."""
-    ensure_may_work(case_id, actor, "case.payment")
-    c = Collector()
-    paid_on = c.day(data, "paid_on", "paid_on", required=True, not_after=timezone.localdate())
-    amount = c.money(data, "amount", "amount", required=True)
-    if amount is not None and amount <= 0:
-        c.add("amount", "positive", _("Enter an amount above zero."))
-    payer = c.text(data, "payer", "payer", required=True, max_length=200)
-    method = c.text(data, "method", "method", max_length=60)
-    party_id = data.get("claimant_party_id")
-    with transaction.atomic():
-        case = lock(case_id, version)
-        claimant = next(
-            (
-                cp
-                for cp in _claimants(case)
-                if isinstance(party_id, int) and cp.party_id == party_id
-            ),
-            None,
-        )
-        if claimant is None:
-            c.add("claimant_party_id", "unknown", _("Choose a claimant of this case."))
-        _raise(c)
-        payment = Payment.objects.create(
-            case=case,
-            claimant=claimant,
-            paid_on=paid_on,
-            amount=amount,
-            payer=payer,
-            method=method,
-            recorded_by=actor,
-        )
-        add_event(
-            case,
-            kind="payment",
-            actor=actor,
-            data={
-                "payment": payment.pk,
-                "amount": f"{amount:.2f}",
-                "claimant": claimant.party_id,
-                "payer": payer,
-                "name": claimant.party.name,
-            },
-        )
-        touch(case)
-        refresh_deadlines(case)
-        regrade(case)  # paying in full after an order to pay changes the criminal verdict (CR-6)
-        record(
-            action="case.payment",
-            actor=actor,
-            obj=case,
-            detail={"payment": payment.pk, "amount": str(amount)},
-        )
-    return payment
-
-
 def _plan_first_visit(case: Case, actor: User, *, after) -> None:
     """Return visits run on a schedule: the first some days after the judgment or agreement."""
     days = settings.ZHICHI["VISIT_FIRST_DAYS"]
@@ -460,26 +470,68 @@ def record_visit(*, visit_id: int, actor: User, data: dict) -> Visit:
     return visit
 
 
-def close_case(*, case_id: int, actor: User, data: dict, version: int | None = None) -> Case:
-    """Close with an outcome (C6). The outcome must agree with the ledger where money is known."""
+def _closing_message(code: str, totals: dict[str, Decimal]) -> str:
+    figures = {k: f"{totals[k]:,.2f}" for k in ("recovered", "outstanding")}
+    if code == "outstanding":
+        text = _(
+            "Recovered in full needs nothing outstanding, but the ledger shows %(outstanding)s "
+            "yuan outstanding (%(recovered)s yuan recovered)."
+        )
+    elif code == "nothing_recovered":
+        text = _(
+            "Partly recovered needs a recorded payment, but the ledger shows nothing recovered "
+            "(%(outstanding)s yuan outstanding): the outcome is not recovered."
+        )
+    elif code == "nothing_outstanding":
+        text = _(
+            "Partly recovered needs money still outstanding, but the ledger shows nothing "
+            "outstanding (%(recovered)s yuan recovered): the outcome is recovered in full."
+        )
+    else:
+        text = _(
+            "Not recovered needs nothing recovered, but the ledger shows %(recovered)s yuan "
+            "recovered (%(outstanding)s yuan outstanding)."
+        )
+    return text % figures
+
+
+def _read_closing(case_id: int, actor: User, data: dict) -> tuple[Collector, str, str]:
     ensure_may_work(case_id, actor, "case.close")
     c = Collector()
     outcome = c.choice(data, "outcome", "outcome", Outcome.choices)
     note = c.text(data, "note", "note", max_length=10000)
+    return c, outcome, note
+
+
+def _agrees_with_ledger(c: Collector, case: Case, outcome: str) -> ledger_mod.Ledger:
+    """The outcome agrees with the ledger in both directions (C6), else 422 at ``outcome``
+    naming the figures."""
+    book = ledger_mod.ledger_for(case)
+    conflict = ledger_mod.closing_conflict(outcome, book.totals) if outcome else None
+    if conflict:
+        c.add("outcome", conflict, _closing_message(conflict, book.totals))
+    return book
+
+
+def check_closing(
+    *, case_id: int, actor: User, data: dict, version: int | None = None
+) -> ledger_mod.Ledger:
+    """Everything ``close_case`` checks, without closing: the page's confirm step shows the
+    outcome with these ledger figures before the officer confirms. Refuses as close_case does."""
+    c, outcome, _note = _read_closing(case_id, actor, data)
     with transaction.atomic():
         case = lock(case_id, version)
-        book = ledger_mod.ledger_for(case)
-        if outcome == Outcome.RECOVERED_IN_FULL and not book.paid_in_full:
-            c.add(
-                "outcome",
-                "not_in_full",
-                _("The ledger still shows %(amount)s yuan outstanding.")
-                % {"amount": f"{book.totals['outstanding']:,.2f}"},
-            )
-        if outcome == Outcome.PARTLY_RECOVERED and book.totals["recovered"] <= 0:
-            c.add(
-                "outcome", "nothing_recovered", _("No payment is recorded: nothing was recovered.")
-            )
+        book = _agrees_with_ledger(c, case, outcome)
+        _raise(c)
+    return book
+
+
+def close_case(*, case_id: int, actor: User, data: dict, version: int | None = None) -> Case:
+    """Close with an outcome (C6) that agrees with the ledger in both directions."""
+    c, outcome, note = _read_closing(case_id, actor, data)
+    with transaction.atomic():
+        case = lock(case_id, version)
+        book = _agrees_with_ledger(c, case, outcome)
         _raise(c)
         previous = case.stage
         case.stage, case.status = Stage.CLOSED, CaseStatus.CLOSED
@@ -494,6 +546,7 @@ def close_case(*, case_id: int, actor: User, data: dict, version: int | None = N
                 "from": previous,
                 "outcome": outcome,
                 "recovered": f"{book.totals['recovered']:.2f}",
+                "outstanding": f"{book.totals['outstanding']:.2f}",
             },
         )
         refresh_deadlines(case)

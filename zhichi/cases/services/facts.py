@@ -145,7 +145,6 @@ def update_case_facts(*, case_id: int, actor: User, data: dict, version: int | N
             case,
             kind="facts",
             actor=actor,
-            summary=_("Facts updated: %(fields)s") % {"fields": ", ".join(sorted(changed))},
             data={"changed": sorted(changed), "shares_ended": ended},
         )
         record(action="case.facts", actor=actor, obj=case, detail={"changed": changed})
@@ -182,8 +181,8 @@ def revoke_share(*, share_id: int, actor: User, reason: str) -> CaseShare:
             share.case,
             kind="share_revoked",
             actor=actor,
-            summary=_("Sharing with %(org)s ended: %(reason)s")
-            % {"org": share.organisation.name, "reason": reason},
+            summary=reason,
+            data={"share": share.pk, "org": share.organisation.name},
         )
         record(
             action="case.share.revoke",

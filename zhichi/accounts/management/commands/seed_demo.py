@@ -33,7 +33,6 @@ from django.apps import apps
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
-from django.db.models import Sum
 from django.utils import timezone
 
 from zhichi.accounts.demo_vocabulary import (
@@ -1918,7 +1917,7 @@ class Command(BaseCommand):
         events = Counter(CourtEvent.objects.values_list("kind", flat=True))
         by_kind = ", ".join(f"{k} {v}" for k, v in sorted(events.items()))
         w(f"  court events:  {events.total()} ({by_kind})")
-        recovered = Payment.objects.aggregate(t=Sum("amount"))["t"] or Decimal("0")
+        recovered = ledger_mod.recovered(Payment.objects.all())  # net of reversals (C6)
         w(f"  payments:      {Payment.objects.count()} (recovered {_yuan(recovered)} yuan)")
         done = Visit.objects.filter(done_on__isnull=False).count()
         planned = Visit.objects.filter(done_on__isnull=True, case__status=CaseStatus.OPEN).count()

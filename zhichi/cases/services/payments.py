@@ -1,0 +1,200 @@
+"""Payments to claimants and their reversals: the entries the money ledger adds up (C6).
+
+A payment above what the claimant is still owed is refused at ``amount`` (``above_outstanding``)
+unless it is recorded as an overpayment with its reason; the ledger then shows it as overpaid.
+A wrong payment is never edited or deleted: a reversal entry with a reason takes it out of every
+total and the payment stays on record, marked reversed (the ledger is append-only). Both are
+audited and on the timeline, whose sentences are written from the stored ids and amounts in the
+reader's language.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from zhichi.accounts.models import User
+from zhichi.audit.services import record
+from zhichi.cases.ledger import ZERO, ledger_for
+from zhichi.cases.models import Payment, PaymentReversal, TimelineEvent
+from zhichi.cases.presenters import yuan_text
+from zhichi.cases.services import add_event
+from zhichi.cases.services.common import ensure_may_work, lock, touch
+from zhichi.cases.services.derived import refresh_deadlines, regrade
+from zhichi.errors import InvalidInput
+from zhichi.validation import Collector
+
+REASON_MAX = 2000
+
+
+def _raise(c: Collector) -> None:
+    if c.errors:
+        raise InvalidInput(c.errors, detail=_("The record has errors; nothing was saved."))
+
+
+def _yuan(value: Decimal) -> str:
+    return f"{value:,.2f}"
+
+
+def record_payment(*, case_id: int, actor: User, data: dict, version: int | None = None) -> Payment:
+    """Money paid to one claimant: the only way "recovered" grows. More than the claimant is
+    still owed needs ``overpayment_reason`` (C6); the amount over is kept on the timeline and in
+    the audit trail."""
+    ensure_may_work(case_id, actor, "case.payment")
+    c = Collector()
+    paid_on = c.day(data, "paid_on", "paid_on", required=True, not_after=timezone.localdate())
+    amount = c.money(data, "amount", "amount", required=True)
+    if amount is not None and amount <= 0:
+        c.add("amount", "positive", _("Enter an amount above zero."))
+        amount = None
+    payer = c.text(data, "payer", "payer", required=True, max_length=200)
+    method = c.text(data, "method", "method", max_length=60)
+    reason = c.text(data, "overpayment_reason", "overpayment_reason", max_length=REASON_MAX)
+    party_id = data.get("claimant_party_id")
+    if isinstance(party_id, bool) or not isinstance(party_id, int):
+        party_id = None
+    with transaction.atomic():
+        case = lock(case_id, version)
+        row = ledger_for(case).row_for(party_id) if party_id is not None else None
+        if row is None:
+            c.add("claimant_party_id", "unknown", _("Choose a claimant of this case."))
+        over = ZERO
+        if row is not None and amount is not None:
+            over = max(amount - row.outstanding, ZERO)
+            names = {
+                "name": row.claimant.party.name,
+                "owed": _yuan(row.outstanding),
+                "over": _yuan(over),
+            }
+            if over > 0 and not reason and not c.has("overpayment_reason"):
+                c.add(
+                    "amount",
+                    "above_outstanding",
+                    _(
+                        "This is %(over)s yuan more than %(name)s is still owed (%(owed)s yuan). "
+                        "If that much really was paid, record it as an overpayment and give "
+                        "the reason."
+                    )
+                    % names,
+                )
+            if over == 0 and reason:
+                c.add(
+                    "overpayment_reason",
+                    "not_over",
+                    _(
+                        "This payment is not more than %(name)s is still owed (%(owed)s yuan): "
+                        "it is no overpayment, so leave its reason empty."
+                    )
+                    % names,
+                )
+        _raise(c)
+        payment = Payment.objects.create(
+            case=case,
+            claimant=row.claimant,
+            paid_on=paid_on,
+            amount=amount,
+            payer=payer,
+            method=method,
+            overpayment_reason=reason if over > 0 else "",
+            recorded_by=actor,
+        )
+        add_event(
+            case,
+            kind="payment",
+            actor=actor,
+            data={
+                "payment": payment.pk,
+                "amount": f"{amount:.2f}",
+                "claimant": row.claimant.party_id,
+                "payer": payer,
+                "name": row.claimant.party.name,
+                "overpaid": f"{over:.2f}" if over > 0 else None,
+            },
+        )
+        touch(case)
+        refresh_deadlines(case)
+        regrade(case)  # paying in full after an order to pay changes the criminal verdict (CR-6)
+        record(
+            action="case.payment",
+            actor=actor,
+            obj=case,
+            detail={"payment": payment.pk, "amount": str(amount), "overpaid": str(over)},
+        )
+    return payment
+
+
+def ensure_may_reverse(*, payment_id: int, actor: User) -> Payment:
+    """Refuse (and audit) anyone but the case's officer or a head of its department, before the
+    body is read (the API checks this first)."""
+    payment = Payment.objects.get(pk=payment_id)
+    ensure_may_work(payment.case_id, actor, "case.payment_reverse")
+    return payment
+
+
+def reverse_payment(
+    *, payment_id: int, actor: User, data: dict, version: int | None = None
+) -> PaymentReversal:
+    """Take a wrongly recorded payment back out of every total with a reason (C6). The payment
+    stays on record, marked reversed; a payment is reversed once; a closed case is reopened
+    first (``lock`` refuses it)."""
+    payment = ensure_may_reverse(payment_id=payment_id, actor=actor)
+    c = Collector()
+    reason = c.text(data, "reason", "reason", required=True, max_length=REASON_MAX)
+    with transaction.atomic():
+        case = lock(payment.case_id, version)
+        payment = Payment.objects.select_related("claimant__party").get(pk=payment_id)
+        if PaymentReversal.objects.filter(payment=payment).exists():
+            c.add("status", "reversed", _("This payment was already reversed."))
+        _raise(c)
+        reversal = PaymentReversal.objects.create(payment=payment, reason=reason, reversed_by=actor)
+        add_event(
+            case,
+            kind="payment_reversed",
+            actor=actor,
+            summary=reason,
+            data={
+                "payment": payment.pk,
+                "reversal": reversal.pk,
+                "amount": f"{payment.amount:.2f}",
+                "paid_on": payment.paid_on.isoformat(),
+                "claimant": payment.claimant.party_id,
+                "name": payment.claimant.party.name,
+            },
+        )
+        touch(case)
+        refresh_deadlines(case)  # an instalment the payment settled is due again
+        regrade(case)
+        record(
+            action="case.payment_reverse",
+            actor=actor,
+            obj=case,
+            detail={"payment": payment.pk, "reversal": reversal.pk, "amount": str(payment.amount)},
+        )
+    return reversal
+
+
+# --- the timeline's sentences, in the reader's language ----------------------------------------
+def describe_payment(e: TimelineEvent) -> str:
+    names = {
+        "payer": e.data.get("payer", ""),
+        "amount": yuan_text(e.data.get("amount")),
+        "name": e.data.get("name", ""),
+        "over": yuan_text(e.data.get("overpaid")),
+    }
+    if e.data.get("overpaid"):
+        return (
+            _("%(payer)s paid %(amount)s yuan to %(name)s, %(over)s yuan more than was owed")
+            % names
+        )
+    return _("%(payer)s paid %(amount)s yuan to %(name)s") % names
+
+
+def describe_reversal(e: TimelineEvent) -> str:
+    return _("Payment of %(amount)s yuan to %(name)s (paid on %(day)s) reversed") % {
+        "amount": yuan_text(e.data.get("amount")),
+        "name": e.data.get("name", ""),
+        "day": e.data.get("paid_on", ""),
+    }
