@@ -195,10 +195,13 @@ class ClaimantAmounts:
         return value, c.errors
 
     def with_split(self, split: dict[int, Decimal], note: str = ""):
-        """The same form with ``split`` (party id → amount) filled in, for the officer to check."""
+        """The same form with ``split`` filled in, for the officer to check: keyed by the case's
+        claimant rows (CaseParty ids, as ``ledger.allocate`` gives it), whose fields are named by
+        their person (``share_<party id>``)."""
+        by_party = {cp.party_id: split.get(cp.pk, Decimal("0")) for cp in self._claimants}
         data = self.data.copy()
         for name, party_id in self.share_names.items():
-            data[name] = f"{split.get(party_id, Decimal('0')):.2f}"
+            data[name] = f"{by_party.get(party_id, Decimal('0')):.2f}"
         form = type(self)(data, claimants=self._claimants, key=self.key)
         form.share_note = note
         return form
