@@ -111,6 +111,26 @@ def test_issue13_item3_a_case_number_is_found_in_any_bracket_form(web, api, user
     assert api_ids(api, "civil1", q=query) == [second.pk]
 
 
+def test_issue13_item3_a_case_stored_before_is_found_in_any_bracket_form_after_the_migration(
+    web, users
+):
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("zhichi.cases.migrations.0013_search_text_in_search_form")
+    case = accept(users, claimants=[person("王建国", ID_WANG)])
+    # the search text as it was stored before: the number with its paper brackets, lower-cased
+    Case.objects.filter(pk=case.pk).update(search_text=f"{case.number} 王建国".lower())
+    query = number_forms(timezone.localdate().year, 1)[0]
+    assert page_ids(web, "civil1", q=query) == []
+
+    migration.forwards(apps, None)
+
+    for query in number_forms(timezone.localdate().year, 1):
+        assert page_ids(web, "civil1", q=query) == [case.pk], query
+
+
 def test_issue13_item3_with_hao_the_number_is_not_a_longer_one(users, web):
     cases = [
         accept(users, claimants=[person(f"工人{i}", make_id(seq=f"4{i:02d}"))]) for i in range(10)
