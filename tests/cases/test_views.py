@@ -46,7 +46,6 @@ def test_case_page_shows_number_masked_ids_money_and_timeline(web, case):
     texts = [text for _event, text in r.context["timeline"]]
     # the story starts with the lead's own history (issue 13, item 11)
     assert texts[0].startswith(f"Lead {code} received on ")
-    assert "the time limits count from this date" in texts[0]
     assert texts[1:] == [
         "Duplicate check: no possible duplicate among the leads and cases on record",
         f"Lead {code} accepted by civil1",

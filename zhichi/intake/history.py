@@ -1,8 +1,8 @@
 """The lead's own history at the head of its case's timeline (issue 13 item 11).
 
-A case's story starts where it started: when the lead was received (the receipt date, from
-which the time limits count), from whom, what the duplicate check found, and who accepted it
-when; then "case opened". Each is a timeline event with its real time, storing codes and values
+A case's story starts where it started: when the lead was received (its receipt date, the
+case's ``received_on``), from whom, what the duplicate check found, and who accepted it when;
+then "case opened". Each is a timeline event with its real time, storing codes and values
 (ids, dates, choice codes, the referring agency's code and name), and put into words in the
 reader's language when shown (``register``).
 """
@@ -107,14 +107,9 @@ def describe_received(event) -> str:
         "org": d.get("referring_org_name") or d.get("referring_org") or "",
     }
     if values["org"]:
-        text = _(
-            "Lead %(code)s received on %(day)s from %(org)s (%(source)s); the time limits "
-            "count from this date"
-        )
+        text = _("Lead %(code)s received on %(day)s from %(org)s (%(source)s)")
     else:
-        text = _(
-            "Lead %(code)s received on %(day)s (%(source)s); the time limits count from this date"
-        )
+        text = _("Lead %(code)s received on %(day)s (%(source)s)")
     text %= values
     if d.get("filed_on") and d.get("filed_on") != d.get("received_on"):
         text += _("; entered in the system on %(day)s") % {"day": _day(d["filed_on"])}
