@@ -678,6 +678,12 @@ DEADLINE_BASES = [
 ]
 
 
+def _chinese(templates: list[Template]) -> list[Template]:
+    """The Chinese ones of ``templates``: no English word outside the placeholders (whose names,
+    such as {person} or {amount}, are English words themselves)."""
+    return [t for t in templates if not re.search("[A-Za-z]{4}", re.sub(r"\{\w+\}", "", t.text))]
+
+
 def read_deadline_label(kind: str, label: str) -> dict:
     message = read(DEADLINE_LABELS.get(kind, []), label)
     if message is None:
@@ -697,9 +703,7 @@ def write_deadline_label(kind: str, message: dict) -> str:
     for old, new in _RENAMED.items():
         if new in params:
             params[old] = params.pop(new)
-    zh = [
-        t for t in DEADLINE_LABELS.get(message["code"], []) if not re.search("[A-Za-z]{4}", t.text)
-    ]
+    zh = _chinese(DEADLINE_LABELS.get(message["code"], []))
     return write(zh, {"code": message["code"], "params": params}) or message["code"]
 
 
@@ -715,5 +719,5 @@ def write_deadline_basis(message: dict) -> str:
         return ""
     if "code" not in message:
         return str(message.get("text", ""))
-    zh = [t for t in DEADLINE_BASES if not re.search("[A-Za-z]{4}", t.text)]
+    zh = _chinese(DEADLINE_BASES)
     return write(zh, message) or ""

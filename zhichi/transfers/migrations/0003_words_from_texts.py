@@ -9,7 +9,11 @@
 # - the criminal-lead check kept on a transfer when it was sent: its reasons and next step as
 #   codes with values, as on the case.
 #
-# Backward, the sentences are written again in Chinese (the default language).
+# Backward, the checks' sentences are written again in Chinese (the default language). The
+# timeline's transfer steps stay as they are: the code before this migration (from transfers 0002,
+# issue 13 item 5) already made their headline from data["org"] and data["transfer_kind"] and
+# wrote no summary, so taking those values out and writing the sentence back would show it as
+# "Transfer … sent to — (—): 移送 … 已发送至…".
 
 import re
 
@@ -18,14 +22,6 @@ from django.db import migrations
 from zhichi.cases.migrations import _old_words as old
 
 BATCH = 500
-KINDS = {
-    "criminal_lead": ("Criminal lead (refusal to pay wages)", "刑事线索（拒不支付劳动报酬）"),
-    "labour_inspection": ("Labour inspection (order to pay)", "劳动保障监察（责令支付）"),
-    "legal_aid": ("Legal aid", "法律援助"),
-    "civil_support": ("Civil support", "民事支持起诉"),
-    "mediation": ("Mediation", "调解"),
-    "other": ("Other", "其他"),
-}
 # the sentences of the old code, in English and in Chinese, by action
 SENTENCES = {
     "send": (
@@ -76,19 +72,7 @@ def events_forward(apps, schema_editor):
 
 
 def events_backward(apps, schema_editor):
-    TimelineEvent, events = _events(apps)
-    changed = []
-    for e in events.order_by("pk").iterator(chunk_size=BATCH):
-        action = e.kind.removeprefix("transfer_")
-        data = dict(e.data or {})
-        org, kind = data.pop("org", ""), data.pop("transfer_kind", "")
-        if not e.summary and action in SENTENCES:
-            e.summary = SENTENCES[action][1].format(
-                number=data.get("number", ""), org=org, kind=KINDS.get(kind, ("", kind))[1]
-            )
-        e.data = data
-        changed.append(e)
-    TimelineEvent.objects.bulk_update(changed, ["summary", "data"], batch_size=BATCH)
+    """Nothing to write back: the headline before was made from the same data (see above)."""
 
 
 def _checks(apps, convert):
