@@ -22,13 +22,12 @@ from decimal import Decimal
 from html.parser import HTMLParser
 
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 from django.test import Client
 from django.utils import timezone, translation
 
 from tests.conftest import ApiClient, lead_payload
 from tests.fuzzing import demo_world
+from tests.migrating import migrate
 from tests.transfers.conftest import send, wage_case
 from zhichi.accounts.models import Organisation, User
 from zhichi.cases.models import Case, CaseDeadline, CaseStatus, CourtEvent, Payment, TimelineEvent
@@ -243,15 +242,6 @@ def timeline_entries(root: Node) -> list[str]:
 
 # --- 1. the rows written before: cases 0010 and transfers 0003 ---------------------------------
 BEFORE = [("cases", "0008_payment_reversal_overpayment"), ("transfers", "0002_sender_department")]
-
-
-def migrate(target=None):
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    if target is None:
-        target = executor.loader.graph.leaf_nodes()
-    executor.migrate(target)
-    return executor.loader.project_state(target).apps
 
 
 _ASSISTANCE = "《关于建立完善国家司法救助制度的意见（试行）》（2014）"

@@ -5,8 +5,9 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
+
+from tests.migrating import latest_afterwards
+from tests.migrating import migrate as _migrate
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 
@@ -15,10 +16,14 @@ AFTER = ("accounts", "0004_token_name_and_expiry_required")
 
 
 def migrate(target):
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate([target])
-    return executor.loader.project_state([target]).apps
+    return _migrate([target])
+
+
+@pytest.fixture(autouse=True)
+def _latest_afterwards():
+    # going back to accounts 0002 also unapplies what depends on 0004 in other apps
+    with latest_afterwards():
+        yield
 
 
 def test_item8_tokens_without_an_expiry_get_created_plus_90_days_and_a_name():

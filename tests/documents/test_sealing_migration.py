@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import pytest
 from django.core.files.base import ContentFile
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 
+from tests.migrating import migrate as _migrate
+from tests.migrating import migrate_to_latest
 from tests.transfers.conftest import wage_case
 from zhichi.evidence.storage import evidence_storage
 from zhichi.parties import crypto
@@ -16,13 +16,6 @@ pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.integration]
 
 BEFORE = [("documents", "0001_initial")]
 AFTER = [("documents", "0002_sealed_documents_and_case_files")]
-
-
-def _migrate(target):
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(target)
-    return executor.loader.project_state(target).apps
 
 
 def test_r14_the_sealing_migration_seals_and_unseals_existing_documents_and_files(users):
@@ -81,4 +74,4 @@ def test_r14_the_sealing_migration_seals_and_unseals_existing_documents_and_file
         with store.inner.open(attachment.storage_name, "rb") as raw:
             assert raw.read() == b"%PDF-1.4 legacy evidence"
     finally:
-        _migrate(AFTER)
+        migrate_to_latest()

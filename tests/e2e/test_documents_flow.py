@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 from django.utils import timezone, translation
-from django.utils.translation import gettext, gettext_lazy
+from django.utils.translation import gettext, gettext_lazy, pgettext_lazy
 from playwright.sync_api import Locator, Page, expect
 
 from tests.documents.conftest import build_full_case, docx_text, pdf_text
@@ -108,7 +108,7 @@ def expect_row(page: Page, doc: IssuedDocument, *, current: bool, reason: str = 
     expect(cells.nth(1)).to_contain_text(zh(DocumentKind(doc.kind).label))
     if reason:
         expect(cells.nth(1).locator(".small")).to_have_text(
-            f"{zh(gettext_lazy('Re-issued'))}: {reason}"
+            f"{zh(gettext_lazy('Re-issued'))}{zh(pgettext_lazy('after a label', ':'))} {reason}"
         )
     else:
         expect(cells.nth(1).locator(".small")).to_have_count(0)

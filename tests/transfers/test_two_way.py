@@ -11,6 +11,7 @@ from __future__ import annotations
 import pytest
 
 from tests.conftest import lead_payload, make_id
+from tests.migrating import migrate as _migrate
 from zhichi.accounts.models import Notification
 from zhichi.audit.models import AuditEntry
 from zhichi.cases.rules import cases_visible_to
@@ -241,18 +242,6 @@ def test_item5_criminal_to_civil_from_a_case_of_the_criminal_department(users, a
 
 
 # --- transfers recorded before: the data migration (rule R14) ----------------------------------
-def _migrate(target):
-    from django.db import connection
-    from django.db.migrations.executor import MigrationExecutor
-
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    if target is None:
-        target = executor.loader.graph.leaf_nodes()
-    executor.migrate(target)
-    return executor.loader.project_state(target).apps
-
-
 @pytest.mark.django_db(transaction=True)
 def test_item5_the_migration_sets_the_sender_department_from_the_sender_and_back(users):
     lead = criminal_lead(users)
