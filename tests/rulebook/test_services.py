@@ -560,3 +560,26 @@ def test_ja4_only_the_law_library_editor_sets_a_province_cap(users):
         services.set_province_cap(
             actor=users["civil1"], data={"province": "43", "amount": "1", "source": "x"}
         )
+
+
+def test_r14_unapplying_the_seed_keeps_what_an_administrator_entered(users):
+    """Going back past rulebook 0002 removes the seeded rows only: a holiday year, a province's
+    figures and a setting an administrator entered or changed later stay."""
+    import importlib
+
+    from django.apps import apps
+
+    seed = importlib.import_module("zhichi.rulebook.migrations.0002_seed")
+    admin = users["sysadmin"]
+    notice = services.enter_holiday_year(actor=admin, data=notice_2027())
+    threshold = services.add_criminal_threshold(actor=admin, data=yunnan_threshold())
+    seeded_years = HolidayYear.objects.filter(entered_by__isnull=True).count()
+    assert seeded_years > 0
+
+    seed.unseed(apps, None)
+
+    assert list(HolidayYear.objects.values_list("pk", flat=True)) == [notice.pk]
+    assert CalendarDay.objects.exclude(year=notice).count() == 0
+    assert notice.days.count() > 0
+    assert list(CriminalThreshold.objects.values_list("pk", flat=True)) == [threshold.pk]
+    assert not AverageWage.objects.exists() and not RuleSetting.objects.exists()

@@ -22,15 +22,53 @@ HOLIDAY_NAMES = {
 
 # rule CR-4: provincial 数额较大 figures from public reports (DOMAIN.md [S5]). The provinces' own notice
 # dates are not verified; the figures are dated from the judicial interpretation they implement.
-INTERPRETATION = "法释〔2013〕3号（最高人民法院关于审理拒不支付劳动报酬刑事案件适用法律若干问题的解释）"
+INTERPRETATION = (
+    "法释〔2013〕3号（最高人民法院关于审理拒不支付劳动报酬刑事案件适用法律若干问题的解释）"
+)
 INTERPRETATION_DATE = date(2013, 1, 23)
 PROVINCES = [
-    ("52", "10000", "50000", "贵州省拒不支付劳动报酬罪“数额较大”标准（据公开资料整理，省级文件原文待核实）", ""),
-    ("43", "6000", "40000", "湖南省拒不支付劳动报酬罪“数额较大”标准（据公开资料整理，省级文件原文待核实）", ""),
-    ("41", "8000", "40000", "河南省拒不支付劳动报酬罪“数额较大”标准（据公开资料整理，省级文件原文待核实）", ""),
-    ("21", "10000", "50000", "辽宁省拒不支付劳动报酬罪“数额较大”标准（据公开资料整理，省级文件原文待核实）", ""),
-    ("32", "10000", "60000", "江苏省拒不支付劳动报酬罪“数额较大”标准（据公开资料整理，省级文件原文待核实）", ""),
-    ("50", "10000", "60000", "重庆市拒不支付劳动报酬罪“数额较大”标准（据公开资料整理，省级文件原文待核实）", ""),
+    (
+        "52",
+        "10000",
+        "50000",
+        "贵州省拒不支付劳动报酬罪“数额较大”标准（据公开资料整理，省级文件原文待核实）",
+        "",
+    ),
+    (
+        "43",
+        "6000",
+        "40000",
+        "湖南省拒不支付劳动报酬罪“数额较大”标准（据公开资料整理，省级文件原文待核实）",
+        "",
+    ),
+    (
+        "41",
+        "8000",
+        "40000",
+        "河南省拒不支付劳动报酬罪“数额较大”标准（据公开资料整理，省级文件原文待核实）",
+        "",
+    ),
+    (
+        "21",
+        "10000",
+        "50000",
+        "辽宁省拒不支付劳动报酬罪“数额较大”标准（据公开资料整理，省级文件原文待核实）",
+        "",
+    ),
+    (
+        "32",
+        "10000",
+        "60000",
+        "江苏省拒不支付劳动报酬罪“数额较大”标准（据公开资料整理，省级文件原文待核实）",
+        "",
+    ),
+    (
+        "50",
+        "10000",
+        "60000",
+        "重庆市拒不支付劳动报酬罪“数额较大”标准（据公开资料整理，省级文件原文待核实）",
+        "",
+    ),
     (
         "42",
         "10000",
@@ -120,8 +158,32 @@ def seed(apps, schema_editor):
 
 
 def unseed(apps, schema_editor):
-    for name in ("CalendarDay", "HolidayYear", "CriminalThreshold", "AverageWage", "RuleSetting"):
-        apps.get_model("rulebook", name).objects.all().delete()
+    """Remove what ``seed`` wrote, and only that: a holiday year, threshold or wage a system
+    administrator entered later (``entered_by`` set) stays, and so does a setting changed since
+    (``changed_by`` set); going back must not lose their work."""
+    HolidayYear = apps.get_model("rulebook", "HolidayYear")
+    CriminalThreshold = apps.get_model("rulebook", "CriminalThreshold")
+    AverageWage = apps.get_model("rulebook", "AverageWage")
+    RuleSetting = apps.get_model("rulebook", "RuleSetting")
+
+    # the days go with their year (CASCADE)
+    HolidayYear.objects.filter(
+        entered_by__isnull=True, source__startswith="chinesecalendar "
+    ).delete()
+    seeded = [("00", INTERPRETATION + "第三条")] + [(p[0], p[3]) for p in PROVINCES]
+    for province, source in seeded:
+        CriminalThreshold.objects.filter(
+            entered_by__isnull=True,
+            province=province,
+            effective_from=INTERPRETATION_DATE,
+            source=source,
+        ).delete()
+    AverageWage.objects.filter(
+        entered_by__isnull=True, province="53", wage_year=2023, published_on=date(2024, 6, 3)
+    ).delete()
+    RuleSetting.objects.filter(
+        changed_by__isnull=True, key__in=["assistance_wage_series", "assistance_months"]
+    ).delete()
 
 
 class Migration(migrations.Migration):
