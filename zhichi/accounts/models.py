@@ -53,10 +53,6 @@ class Organisation(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    @property
-    def is_procuratorate(self) -> bool:
-        return self.kind == OrgKind.PROCURATORATE
-
 
 class Department(models.Model):
     organisation = models.ForeignKey(

@@ -48,14 +48,6 @@ class FeedbackResult(models.TextChoices):
     OTHER = "other", _("Other")
 
 
-class TransferQuerySet(models.QuerySet):
-    def inbox_of(self, user):
-        q = Q(to_org_id=user.organisation_id)
-        if user.department_id and user.role in {"officer", "head"}:
-            q &= Q(to_department__isnull=True) | Q(to_department_id=user.department_id)
-        return self.filter(q)
-
-
 def side_label(organisation: Organisation, department: Department | None) -> str:
     """One side of a transfer as people read it: the organisation, and its department if any."""
     return f"{organisation.name} · {department.name}" if department else organisation.name
@@ -128,7 +120,6 @@ class Transfer(models.Model):
     )
     version = models.PositiveIntegerField(default=1)
 
-    objects = TransferQuerySet.as_manager()
 
     class Meta:
         ordering = ["-sent_at", "-id"]
