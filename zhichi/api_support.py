@@ -7,11 +7,13 @@ import binascii
 import functools
 import hashlib
 import json
+from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist
 from django.db import IntegrityError, transaction
 from django.http import Http404, HttpResponse, JsonResponse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Schema
 from ninja.decorators import decorate_view
@@ -24,10 +26,23 @@ from zhichi.accounts.services import user_for_token
 from zhichi.errors import FieldError, InvalidInput, NotPermitted
 from zhichi.validation import printable, text_problem, unsafe_text
 
+# the (raw token, user) the Idempotency-Key middleware already resolved for this request
+_RESOLVED_TOKEN = "_zhichi_resolved_token"  # noqa: S105 - an attribute name, not a secret
+
+
+def _token_user(request, raw: str):
+    """The user of bearer token ``raw``, looked up once per request."""
+    resolved = getattr(request, _RESOLVED_TOKEN, None)
+    if resolved is not None and resolved[0] == raw:  # the same header, read twice
+        return resolved[1]
+    user = user_for_token(raw)
+    setattr(request, _RESOLVED_TOKEN, (raw, user))
+    return user
+
 
 class BearerToken(HttpBearer):
     def authenticate(self, request, token):
-        user = user_for_token(token)
+        user = _token_user(request, token)
         if user is not None:
             request.user = user
         return user
@@ -310,7 +325,8 @@ class IdempotencyMiddleware:
 
     The key is scoped to the token's user. A key reused for a different request is refused (422);
     a retry while the first request is still running gets 409. Server errors are not kept, so
-    the client may retry them.
+    the client may retry them. An answer is kept ``ZHICHI_IDEMPOTENCY_HOURS`` (default 24): the
+    daily housekeeping deletes older records, and a key older than that is a new request.
     """
 
     header = "HTTP_IDEMPOTENCY_KEY"
@@ -323,7 +339,9 @@ class IdempotencyMiddleware:
         if request.method != "POST" or not key or not request.path.startswith("/api/"):
             return self.get_response(request)
         auth = request.META.get("HTTP_AUTHORIZATION", "")
-        user = user_for_token(auth[7:].strip()) if auth.lower().startswith("bearer ") else None
+        user = (
+            _token_user(request, auth[7:].strip()) if auth.lower().startswith("bearer ") else None
+        )
         if user is None:
             return self.get_response(request)  # the API answers 401 itself
         problem = text_problem(key)
@@ -337,13 +355,8 @@ class IdempotencyMiddleware:
                 _("Keep the Idempotency-Key under 100 characters."),
             )
         fingerprint = _fingerprint(request)
-        try:
-            with transaction.atomic():
-                record = IdempotencyRecord.objects.create(
-                    user=user, key=key, fingerprint=fingerprint
-                )
-        except IntegrityError:
-            previous = IdempotencyRecord.objects.get(user=user, key=key)
+        record, previous = _claim(user, key, fingerprint)
+        if previous is not None:
             if previous.fingerprint != fingerprint:
                 return _problem(
                     422,
@@ -383,6 +396,43 @@ class IdempotencyMiddleware:
                 body=response.content,
             )
         return response
+
+
+def idempotency_cutoff(now=None):
+    """Records created before this are expired: pruned, and their key is free again."""
+    return (now or timezone.now()) - timedelta(hours=settings.ZHICHI["IDEMPOTENCY_HOURS"])
+
+
+def purge_idempotency_records(now=None) -> int:
+    """Delete the Idempotency-Key records older than ``ZHICHI_IDEMPOTENCY_HOURS`` (they hold
+    whole answers, names included). Part of the daily housekeeping; returns how many."""
+    _total, per_model = IdempotencyRecord.objects.filter(
+        created_at__lt=idempotency_cutoff(now)
+    ).delete()
+    return per_model.get(IdempotencyRecord._meta.label, 0)
+
+
+def _claim(user, key: str, fingerprint: str):
+    """(new record, None) when this request is the key's first (or its record had expired);
+    (None, previous record) for a retry. An expired record is dropped and the key claimed anew."""
+    for _attempt in range(3):
+        try:
+            with transaction.atomic():
+                record = IdempotencyRecord.objects.create(
+                    user=user, key=key, fingerprint=fingerprint
+                )
+            return record, None
+        except IntegrityError:
+            previous = IdempotencyRecord.objects.filter(user=user, key=key).first()
+            if previous is None:
+                continue  # pruned meanwhile: claim it again
+            if previous.created_at >= idempotency_cutoff():
+                return None, previous
+            # expired (not pruned yet): a new request; only one concurrent retry deletes it
+            IdempotencyRecord.objects.filter(
+                pk=previous.pk, created_at__lt=idempotency_cutoff()
+            ).delete()
+    return None, IdempotencyRecord.objects.get(user=user, key=key)
 
 
 def _fingerprint(request) -> str:

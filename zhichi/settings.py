@@ -332,6 +332,9 @@ ZHICHI = {
     # case files (卷宗): new builds one user may queue in an hour, and days a built one is kept
     "CASEFILE_PER_HOUR": env_int("ZHICHI_CASEFILE_PER_HOUR", 20, minimum=1),
     "CASEFILE_KEEP_DAYS": env_int("ZHICHI_CASEFILE_KEEP_DAYS", 7, minimum=1),
+    # Idempotency-Key: hours a first answer is kept for retries; older records are pruned daily
+    # (they hold whole response bodies, names included) and an older key is a new request
+    "IDEMPOTENCY_HOURS": env_int("ZHICHI_IDEMPOTENCY_HOURS", 24, minimum=1),
     # judicial assistance (rule JA-6): who approves after the officer's review opinion, in order
     # (comma list of roles: head, chief); an urgent application (aid first, paperwork after) goes
     # straight to these; an amount above the cap (JA-4) adds a special approval by this role

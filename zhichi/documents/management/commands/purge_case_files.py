@@ -1,16 +1,20 @@
 from django.core.management.base import BaseCommand
 
+from zhichi.api_support import purge_idempotency_records
 from zhichi.documents.casefile import purge_expired
 
 
 class Command(BaseCommand):
     help = (
-        "Delete built case files older than ZHICHI_CASEFILE_KEEP_DAYS (the export rows stay, "
-        "marked expired). Run daily, e.g. beside send_reminders."
+        "The daily purge: delete built case files older than ZHICHI_CASEFILE_KEEP_DAYS (the export "
+        "rows stay, marked expired) and the API's idempotency records older than "
+        "ZHICHI_IDEMPOTENCY_HOURS (their stored answers name people). Run daily, e.g. beside "
+        "send_reminders."
     )
 
     def handle(self, *args, **options):
         total = 0
         while purged := purge_expired():
             total += purged
-        self.stdout.write(f"{total} case files expired")
+        idempotency = purge_idempotency_records()
+        self.stdout.write(f"{total} case files expired, {idempotency} idempotency records deleted")
