@@ -7,7 +7,7 @@ from typing import Any
 
 from django.http import Http404
 from django.shortcuts import get_object_or_404
-from ninja import Field, Router, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
 
 from zhichi.api_support import WRITE_ERRORS, ErrorOut, ValidationErrorOut, checks_first
 from zhichi.cases import rules
@@ -603,16 +603,14 @@ def _approval_for(request, approval_id: int) -> Approval:
     response={200: list[ApprovalOut], 401: ErrorOut, 422: ValidationErrorOut},
     summary="Approvals waiting for me",
 )
-def approvals_inbox(request, status: str = ApprovalStatus.PENDING):
-    qs = (
-        Approval.objects.filter(case__in=rules.cases_visible_to(request.auth), status=status)
-        .select_related("case", "requested_by", "decided_by")
-        .order_by("requested_at", "id")[:200]
-    )
+def approvals_inbox(
+    request,
+    status: str = Query(ApprovalStatus.PENDING, description=" | ".join(ApprovalStatus.values)),
+):
+    """Pending: the approvals you may decide; another status: those of the cases you see. Newest
+    first, at most 200 (the page lists the same, in the same order)."""
     return [
-        approval_out(a)
-        for a in qs
-        if rules.can_approve(request.auth, a) or status != ApprovalStatus.PENDING
+        approval_out(a) for a in approvals.inbox_for(request.auth, status)[: approvals.INBOX_LIMIT]
     ]
 
 
