@@ -232,8 +232,24 @@ def create_lead(*, actor: User, data: LeadInput, to_org: str | None = None) -> L
     ``name_conflict``) until the filer says which name is right (``name_choice``): the name on
     record, or the typed name, which corrects the record with a reason. A new phone or address
     of a known person is added to the person's contacts, never dropped (issue 13 item 2).
+
+    Every refusal is audited (rule R7): one ``lead.create`` row with outcome ``denied``, written
+    outside the failed transaction so it stays when the refusal undoes everything else.
     """
-    ensure_may_file_lead(actor=actor)
+    ensure_may_file_lead(actor=actor)  # audits its own refusal
+    try:
+        return _file_lead(actor=actor, data=data, to_org=to_org)
+    except InvalidInput as exc:
+        record(
+            action="lead.create",
+            actor=actor,
+            outcome="denied",
+            detail={"reasons": sorted({f"{e.field}:{e.code}" for e in exc.errors})},
+        )
+        raise
+
+
+def _file_lead(*, actor: User, data: LeadInput, to_org: str | None) -> Lead:
     referring_org = _referrer_for(actor, data.referring_org)
     organisation, department = _receiver_for(actor, to_org)
     source = data.source

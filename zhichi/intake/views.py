@@ -90,6 +90,11 @@ def _kept(formset) -> list:
 @login_required
 def lead_create(request):
     if not rules.can_create_lead(request.user):
+        if request.method == "POST":
+            try:  # a refused filing is audited as the API's is (rule R7); opening the form is not
+                services.ensure_may_file_lead(actor=request.user)
+            except NotPermitted as exc:
+                raise PermissionDenied(str(exc)) from exc
         raise PermissionDenied
     partner = request.user.role == Role.PARTNER
     if request.method != "POST":
