@@ -120,7 +120,6 @@ class Transfer(models.Model):
     )
     version = models.PositiveIntegerField(default=1)
 
-
     class Meta:
         ordering = ["-sent_at", "-id"]
         constraints = [
