@@ -388,3 +388,43 @@ def test_c4_an_overdue_instalment_suggests_the_next_step(users, payload):
     instalment = CaseDeadline.objects.get(case=case, kind="instalment")
     assert instalment.status == "pending"
     assert instalment.basis  # the next step is written next to the deadline
+
+
+def test_deadlines_of_agreements_read_in_the_same_queries_however_many_instalments(users, payload):
+    """Issue 14 item 10: the instalments and the last payment are not read once per agreement
+    inside every case write."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from zhichi.cases.models import Case
+    from zhichi.cases.services.derived import desired_deadlines
+
+    case = open_case(users, payload)
+
+    def agree(amounts):
+        disposal.record_mediation(
+            case_id=case.pk,
+            actor=users["civil1"],
+            data={
+                "held_on": "2026-11-02",
+                "mediator_org": "调委会",
+                "outcome": "agreement",
+                "agreed_amount": f"{sum(amounts):.2f}",
+                "instalments": [
+                    {"due": f"2026-12-{10 + i:02d}", "amount": f"{a:.2f}"}
+                    for i, a in enumerate(amounts)
+                ],
+            },
+        )
+
+    def queries() -> int:
+        fresh_case = Case.objects.get(pk=case.pk)
+        with CaptureQueriesContext(connection) as ctx:
+            desired_deadlines(fresh_case)
+        return len(ctx)
+
+    agree([1000, 1000])
+    one = queries()
+    agree([500, 500, 500, 500])
+    agree([300, 300, 300])
+    assert queries() == one

@@ -583,3 +583,17 @@ def test_r14_unapplying_the_seed_keeps_what_an_administrator_entered(users):
     assert notice.days.count() > 0
     assert list(CriminalThreshold.objects.values_list("pk", flat=True)) == [threshold.pk]
     assert not AverageWage.objects.exists() and not RuleSetting.objects.exists()
+
+
+def test_the_holiday_calendar_checks_its_cache_in_one_query():
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from zhichi.rulebook import loaders
+
+    first = loaders.holiday_calendar()
+    with CaptureQueriesContext(connection) as ctx:
+        again = loaders.holiday_calendar()
+
+    assert again is first
+    assert len(ctx) == 1

@@ -25,8 +25,11 @@ _calendar_cache: dict[tuple, HolidayCalendar] = {}
 
 def holiday_calendar() -> HolidayCalendar:
     """Every loaded year's holidays and make-up working days (cached until a notice changes)."""
-    generation = HolidayYear.objects.aggregate(n=Count("id"), last=Max("entered_at"))
-    key = (generation["n"], generation["last"], CalendarDay.objects.count())
+    # one query tells whether a notice changed since the cached calendar was read
+    generation = HolidayYear.objects.aggregate(
+        n=Count("id", distinct=True), last=Max("entered_at"), days=Count("days")
+    )
+    key = (generation["n"], generation["last"], generation["days"])
     cached = _calendar_cache.get(key)
     if cached is not None:
         return cached

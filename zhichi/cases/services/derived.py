@@ -11,7 +11,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import Max
+from django.db.models import Max, Prefetch
 from django.utils import timezone
 
 from zhichi.cases import ledger as ledger_mod
@@ -130,7 +130,12 @@ def desired_deadlines(case: Case) -> list[dict]:
 
     paid_total = ledger_mod.ledger_for(case).totals["recovered"]  # net of reversals (C6)
     rulings = sorted(e.on for e in CourtEvent.objects.filter(case=case, kind=CourtEventKind.RULING))
-    for mediation in Mediation.objects.filter(case=case, outcome=MediationOutcome.AGREEMENT):
+    agreements = Mediation.objects.filter(case=case, outcome=MediationOutcome.AGREEMENT)
+    agreements = agreements.prefetch_related(
+        Prefetch("instalments", queryset=Instalment.objects.order_by("due", "id"))
+    )
+    last_paid_on = None  # read once, and only when some instalment is settled
+    for mediation in agreements:
         # rule TL-6: moot once a court's confirmation ruling is recorded or the agreement is paid
         confirmed = next((day for day in rulings if day >= mediation.held_on), None)
         performed = mediation.agreed_amount is not None and paid_total >= mediation.agreed_amount
@@ -144,10 +149,12 @@ def desired_deadlines(case: Case) -> list[dict]:
             )
         )
         running = Decimal("0")
-        last_paid_on = Payment.objects.standing().filter(case=case).aggregate(m=Max("paid_on"))["m"]
-        for inst in Instalment.objects.filter(mediation=mediation).order_by("due", "id"):
+        for inst in mediation.instalments.all():
             running += inst.amount
             settled = paid_total >= running
+            if settled and last_paid_on is None:
+                paid = Payment.objects.standing().filter(case=case)
+                last_paid_on = paid.aggregate(m=Max("paid_on"))["m"] or today
             out.append(
                 {
                     "key": f"instalment:{inst.pk}",
@@ -158,7 +165,7 @@ def desired_deadlines(case: Case) -> list[dict]:
                     # the suggested next step if the instalment stays unpaid (C4)
                     "basis": message("instalment_if_unpaid"),
                     "calendar_complete": True,
-                    "done_on": (last_paid_on or today) if settled else None,
+                    "done_on": last_paid_on if settled else None,
                 }
             )
 
