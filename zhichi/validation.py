@@ -10,7 +10,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from zhichi.errors import FieldError
+from zhichi.errors import FieldError, InvalidInput
 
 MAX_AMOUNT = Decimal("999999999999.99")
 DATE_RE = re.compile(r"\d{4}-\d{2}-\d{2}")
@@ -96,6 +96,16 @@ class Collector:
 
     def add(self, field: str, code: str, message: str) -> None:
         self.errors.append(FieldError(field, code, str(message)))
+
+    def raise_if_errors(self, detail: str | None = None) -> None:
+        """Refuse with every error collected, if any (nothing was saved): the one way a service
+        ends its checks. ``detail`` is the sentence above the fields: by default "The record has
+        errors; nothing was saved.", "" for the first error's own message."""
+        if self.errors:
+            raise InvalidInput(
+                self.errors,
+                detail=_("The record has errors; nothing was saved.") if detail is None else detail,
+            )
 
     def has(self, path: str) -> bool:
         """Whether ``path`` already has an error (so a second message is not added)."""

@@ -61,11 +61,6 @@ from zhichi.validation import Collector
 STEP_FOR_ROLE = {Role.HEAD: Step.REVIEW, Role.CHIEF: Step.DECISION}
 
 
-def _raise(c: Collector) -> None:
-    if c.errors:
-        raise InvalidInput(c.errors, detail=_("The record has errors; nothing was saved."))
-
-
 def _url(application: AssistanceApplication) -> str:
     return f"/assistance/{application.pk}/"
 
@@ -159,7 +154,7 @@ def record_application(*, case_id: int, actor: User, data: dict) -> AssistanceAp
                         "per applicant per case (rule JA-4)."
                     ),
                 )
-        _raise(c)
+        c.raise_if_errors()
         cap, detail = cap_for(case.organisation.province, received_on)
         application = AssistanceApplication.objects.create(
             case=case,
@@ -363,7 +358,7 @@ def submit_opinion(
                 "not_eligible",
                 _("Aid cannot be granted: %(reasons)s") % {"reasons": reasons},
             )
-        _raise(c)
+        c.raise_if_errors()
         application.exclusions = exclusions
         application.verification = verification
         application.proposal = proposal
@@ -470,7 +465,7 @@ def _after_decision(
     with transaction.atomic():
         application = _lock_application(application_id, version)
         check(application)
-        _raise(c)
+        c.raise_if_errors()
         detail = apply(application)
         application.version += 1
         application.save()
@@ -669,7 +664,7 @@ def assign_lawyer(*, transfer_id: int, actor: User, data: dict) -> LegalAidRefer
             raise _state_error(_("Accept the referral first; a lawyer is named while it is open."))
         if assigned_on and assigned_on < timezone.localdate(transfer.sent_at):
             c.add("assigned_on", "before_referral", _("This is before the referral was sent."))
-        _raise(c)
+        c.raise_if_errors()
         referral, created = LegalAidReferral.objects.update_or_create(
             transfer=transfer,
             defaults={
@@ -726,7 +721,7 @@ def record_legal_aid_outcome(*, transfer_id: int, actor: User, data: dict) -> Le
             raise _state_error(_("The referral is closed; nothing more is recorded."))
         if on and on < referral.assigned_on:
             c.add("outcome_on", "before_assignment", _("This is before the lawyer was named."))
-        _raise(c)
+        c.raise_if_errors()
         referral.outcome, referral.outcome_on, referral.outcome_note = outcome, on, note
         referral.outcome_by = actor
         referral.save()

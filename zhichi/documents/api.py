@@ -116,8 +116,7 @@ def issue(request, case_id: int, payload: IssueIn):
     kind = c.text(data, "kind", "kind", required=True, max_length=40)
     subject = c.whole(data, "subject_id", "subject_id", minimum=1, maximum=2**53)
     reason = c.text(data, "reason", "reason", max_length=2000)
-    if c.errors:
-        raise InvalidInput(c.errors)
+    c.raise_if_errors("")
     doc = services.issue_document(
         case_id=case.pk, kind=kind, actor=request.auth, subject_id=subject, reason=reason
     )
@@ -266,8 +265,7 @@ def issue_lead_notice(request, lead_id: int, payload: LeadIssueIn):
     lead = rules.get_lead_for(request.auth, lead_id)
     c = Collector()
     reason = c.text(payload.dict(), "reason", "reason", max_length=2000)
-    if c.errors:
-        raise InvalidInput(c.errors)
+    c.raise_if_errors("")
     doc = services.issue_lead_document(lead_id=lead.pk, actor=request.auth, reason=reason)
     return Status(201, next(d for d in _lead_listing(lead) if d["id"] == doc.pk))
 

@@ -157,8 +157,7 @@ def list_joint_actions(
     c = Collector()
     start = c.day({"from": date_from}, "from", "from")
     end = c.day({"to": date_to}, "to", "to")
-    if c.errors:
-        raise InvalidInput(c.errors)
+    c.raise_if_errors("")
     qs = rules.filter_joint_actions(
         rules.joint_actions_visible_to(request.auth),
         date_from=start,

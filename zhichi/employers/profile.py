@@ -34,7 +34,6 @@ from zhichi.core.identifiers import mask_credit_code, normalise
 from zhichi.employers import rules
 from zhichi.employers.presenters import views_for, with_details
 from zhichi.employers.services import read_credit_code
-from zhichi.errors import InvalidInput
 from zhichi.intake.models import LeadParty
 from zhichi.intake.rules import leads_visible_to
 from zhichi.parties.models import Party
@@ -95,8 +94,7 @@ def normalised_code(raw) -> str:
     """The credit code, normalised and checked (rule ID-2), or 422 at ``credit_code``."""
     c = Collector()
     code = read_credit_code(c, {"credit_code": raw}, "credit_code", "credit_code")
-    if c.errors:
-        raise InvalidInput(c.errors, detail=c.errors[0].message)
+    c.raise_if_errors("")
     return code
 
 

@@ -60,11 +60,6 @@ EVENT = "joint_action.recorded"
 Key = tuple[int, int]  # (case id, claimant party id)
 
 
-def _raise(c: Collector) -> None:
-    if c.errors:
-        raise InvalidInput(c.errors, detail=_("The joint action has errors; nothing was saved."))
-
-
 def read_credit_code(c: Collector, data: dict, key: str, path: str) -> str:
     """The normalised credit code (rule ID-2), or "" with the field's error collected."""
     raw = data.get(key)
@@ -348,7 +343,7 @@ def record_joint_action(*, actor: User, data: dict) -> JointAction:
         parts: dict[Key, Decimal] = {}
         if not any(e.field.startswith("case_ids") for e in c.errors):
             parts = _parts(c, data, _owed(cases), set(order), inp.amount)
-        _raise(c)
+        c.raise_if_errors(_("The joint action has errors; nothing was saved."))
         action = _write(actor, inp, employer, cases, bases, parts)
     return action
 

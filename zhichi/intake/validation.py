@@ -220,8 +220,7 @@ def validate_lead(data: dict) -> LeadInput:
         evasion=c.choices(data, "evasion", "evasion", Evasion.choices),
         referring_org=referring_org,
     )
-    if c.errors:
-        raise InvalidInput(c.errors, detail=_("The lead has errors; nothing was saved."))
+    c.raise_if_errors(_("The lead has errors; nothing was saved."))
     return lead
 
 
@@ -229,6 +228,5 @@ def validate_decline(data: dict) -> tuple[str, str]:
     c = Collector()
     reason = c.text(data, "reason", "reason", required=True, max_length=2000)
     redirect = c.choice(data, "redirect", "redirect", Redirect.choices)
-    if c.errors:
-        raise InvalidInput(c.errors)
+    c.raise_if_errors("")
     return reason, redirect

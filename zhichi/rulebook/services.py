@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from zhichi.accounts.models import User
 from zhichi.audit.services import record
 from zhichi.core.identifiers import MAINLAND_PROVINCES
-from zhichi.errors import FieldError, InvalidInput, NotPermitted
+from zhichi.errors import FieldError, NotPermitted
 from zhichi.rulebook import rules
 from zhichi.rulebook.models import (
     AverageWage,
@@ -137,8 +137,7 @@ def enter_holiday_year(*, actor: User, data: dict) -> HolidayYear:
         c.errors.extend(day_errors)
         if not day_errors and not any(e.kind == DayKind.HOLIDAY for e in entries):
             c.add("days", "no_holidays", _("A notice lists at least one day off."))
-    if c.errors:
-        raise InvalidInput(c.errors, detail=_("The notice has errors; nothing was saved."))
+    c.raise_if_errors(_("The notice has errors; nothing was saved."))
     with transaction.atomic():
         notice, created = HolidayYear.objects.update_or_create(
             year=year,
@@ -250,8 +249,7 @@ def add_criminal_threshold(*, actor: User, data: dict) -> CriminalThreshold:
                         _("Outside the national range %(floor)s–%(ceiling)s (法释〔2013〕3号).")
                         % {"floor": floor, "ceiling": ceiling},
                     )
-    if c.errors:
-        raise InvalidInput(c.errors, detail=_("The figures have errors; nothing was saved."))
+    c.raise_if_errors(_("The figures have errors; nothing was saved."))
     with transaction.atomic():
         row = CriminalThreshold.objects.create(
             province=province,
@@ -309,8 +307,7 @@ def add_average_wage(*, actor: User, data: dict) -> AverageWage:
         ).exists()
     ):
         c.add("wage_year", "exists", _("This figure is already entered for that year and series."))
-    if c.errors:
-        raise InvalidInput(c.errors, detail=_("The figure has errors; nothing was saved."))
+    c.raise_if_errors(_("The figure has errors; nothing was saved."))
     with transaction.atomic():
         row = AverageWage.objects.create(
             province=province,
@@ -342,8 +339,7 @@ def set_assistance_series(*, actor: User, series: str, source: str) -> RuleSetti
     c = Collector()
     series = c.choice({"series": series}, "series", "series", WageSeries.choices)
     source = c.text({"source": source}, "source", "source", required=True, max_length=300)
-    if c.errors:
-        raise InvalidInput(c.errors)
+    c.raise_if_errors("")
     with transaction.atomic():
         row, _created = RuleSetting.objects.update_or_create(
             key="assistance_wage_series",
@@ -375,8 +371,7 @@ def set_province_cap(*, actor: User, data: dict) -> RuleSetting | None:
     if amount is not None and amount <= 0:
         c.add("amount", "positive", _("Enter an amount above zero, or leave it empty to remove."))
     source = c.text(data, "source", "source", required=True, max_length=300)
-    if c.errors:
-        raise InvalidInput(c.errors, detail=_("The setting has errors; nothing was saved."))
+    c.raise_if_errors(_("The setting has errors; nothing was saved."))
     key = f"assistance_province_cap_{province}"
     with transaction.atomic():
         if amount is None:

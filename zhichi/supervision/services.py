@@ -125,9 +125,6 @@ def deadline_source(case: Case, cal: cal_mod.HolidayCalendar, today: date) -> li
 
 
 # --- helpers ----------------------------------------------------------------------------------
-def _raise(c: Collector) -> None:
-    if c.errors:
-        raise InvalidInput(c.errors, detail=_("The record has errors; nothing was saved."))
 
 
 def _state_error(suggestion: Suggestion, action: str) -> InvalidInput:
@@ -270,7 +267,7 @@ def draft_suggestion(*, case_id: int, actor: User, data: dict) -> Suggestion:
     ensure_may_work(case_id, actor, "suggestion.draft")
     c = Collector()
     d = _content(c, data, timezone.localdate())
-    _raise(c)
+    c.raise_if_errors()
     with transaction.atomic():
         case = lock(case_id, None)
         s = Suggestion.objects.create(
@@ -309,7 +306,7 @@ def revise_suggestion(
     current = ensure_may_revise(suggestion_id=suggestion_id, actor=actor)
     c = Collector()
     d = _content(c, data, timezone.localdate())
-    _raise(c)
+    c.raise_if_errors()
     with transaction.atomic():
         lock(current.case_id, None)
         s = _lock(suggestion_id, version)
@@ -415,7 +412,7 @@ def serve_suggestion(
                 )
                 % {"day": statutory.due.isoformat()},
             )
-    _raise(c)
+    c.raise_if_errors()
     with transaction.atomic():
         s = _lock(current.pk, version)
         if s.status != SuggestionStatus.APPROVED:
@@ -486,7 +483,7 @@ def record_reply(
             _("The reply cannot come before the suggestion was received (%(day)s).")
             % {"day": current.received_on.isoformat()},
         )
-    _raise(c)
+    c.raise_if_errors()
     with transaction.atomic():
         s = _lock(current.pk, version)
         if s.status not in AWAITING_REPLY or s.replied_on is not None:
@@ -548,7 +545,7 @@ def escalate_suggestion(
             _("It cannot be escalated before it was served (%(day)s).")
             % {"day": current.served_on.isoformat()},
         )
-    _raise(c)
+    c.raise_if_errors()
     with transaction.atomic():
         s = _lock(current.pk, version)
         if not may_escalate(s, today):
@@ -604,7 +601,7 @@ def close_suggestion(
     current = _follow_up(suggestion_id, actor, "close")
     c = Collector()
     note = c.text(data, "note", "note", required=True, max_length=4000)
-    _raise(c)
+    c.raise_if_errors()
     with transaction.atomic():
         s = _lock(current.pk, version)
         if s.status not in (SuggestionStatus.REPLIED, SuggestionStatus.ESCALATED):
@@ -627,7 +624,7 @@ def withdraw_suggestion(
     current = _follow_up(suggestion_id, actor, "withdraw")
     c = Collector()
     reason = c.text(data, "reason", "reason", required=True, max_length=4000)
-    _raise(c)
+    c.raise_if_errors()
     with transaction.atomic():
         s = _lock(current.pk, version)
         if s.status not in WITHDRAWABLE:

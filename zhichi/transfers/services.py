@@ -217,8 +217,7 @@ def send_transfer(
                 "duplicate",
                 _("An open transfer of this kind to the same receiver already exists."),
             )
-    if c.errors:
-        raise InvalidInput(c.errors)
+    c.raise_if_errors("")
 
     with transaction.atomic():
         model = Case if case_id else Lead
@@ -465,8 +464,7 @@ def reject_transfer(
     ensure_may_move(transfer_id=transfer_id, actor=actor, action="reject")  # before the input
     c = Collector()
     reason = c.text(data, "reason", "reason", required=True, max_length=4000)
-    if c.errors:
-        raise InvalidInput(c.errors)
+    c.raise_if_errors("")
 
     def apply(t: Transfer, now):
         t.decided_at, t.decided_by, t.reject_reason = now, actor, reason
@@ -488,8 +486,7 @@ def answer_transfer(
     c = Collector()
     text = c.text(data, "text", "text", required=True, max_length=8000)
     result = c.choice(data, "result", "result", FeedbackResult.choices)
-    if c.errors:
-        raise InvalidInput(c.errors)
+    c.raise_if_errors("")
 
     def apply(t: Transfer, now):
         t.answered_at, t.answered_by = now, actor
@@ -508,8 +505,7 @@ def close_transfer(
     """The sender closes a transfer once answered (or rejected); the receiver's access ends."""
     c = Collector()
     note = c.text(data or {}, "note", "note", max_length=4000)
-    if c.errors:
-        raise InvalidInput(c.errors)
+    c.raise_if_errors("")
 
     def apply(t: Transfer, now):
         t.closed_at, t.closed_by, t.close_note = now, actor, note

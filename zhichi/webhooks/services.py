@@ -227,8 +227,7 @@ def create_subscription(*, actor: User, data: dict) -> NewSubscription:
             _("Your organisation has %(n)d active subscriptions; revoke one first.")
             % {"n": active},
         )
-    if c.errors:
-        raise InvalidInput(c.errors, detail=_("The subscription has errors; nothing was saved."))
+    c.raise_if_errors(_("The subscription has errors; nothing was saved."))
     secret = signing.new_secret()
     with transaction.atomic():
         subscription = WebhookSubscription.objects.create(

@@ -44,18 +44,10 @@ from zhichi.cases.services.derived import refresh_deadlines
 
 # payments and their reversals live in their own module; callers also reach record_payment here
 from zhichi.cases.services.payments import record_payment  # noqa: F401
-from zhichi.errors import InvalidInput
 from zhichi.validation import Collector
 
 SUPPORT = "support"
 NOT_SUPPORT = "not_support"
-
-
-def _raise(c: Collector, detail: str = "") -> None:
-    if c.errors:
-        raise InvalidInput(
-            c.errors, detail=detail or _("The record has errors; nothing was saved.")
-        )
 
 
 def _claimants(case: Case) -> list[CaseParty]:
@@ -191,7 +183,7 @@ def record_mediation(
             shares = _shares(c, data, "shares", amount, claimants, split_missing=split_missing)
         elif data.get("shares"):
             c.add("shares", "not_applicable", _("Only an agreement has claimants' shares."))
-        _raise(c)
+        c.raise_if_errors()
         mediation = Mediation.objects.create(
             case=case,
             kind=kind,
@@ -250,7 +242,7 @@ def propose_support_decision(*, case_id: int, actor: User, data: dict) -> Approv
             case=case, kind=ApprovalKind.SUPPORT_DECISION, status=ApprovalStatus.PENDING
         ).exists():
             c.add("decision", "pending", _("A support decision is already waiting for approval."))
-        _raise(c)
+        c.raise_if_errors()
         approval = request_approval(
             case=case,
             kind=ApprovalKind.SUPPORT_DECISION,
@@ -337,7 +329,7 @@ def record_court_event(
                 "not_applicable",
                 _("Only a judgment or a ruling with an amount awards each claimant an amount."),
             )
-        _raise(c)
+        c.raise_if_errors()
         if served_on and not services:
             services = [(_("all parties"), served_on)]
         event = CourtEvent.objects.create(
@@ -411,7 +403,7 @@ def plan_visit(*, case_id: int, actor: User, data: dict) -> Visit:
     method = c.choice(data, "method", "method", VisitMethod.choices)
     with transaction.atomic():
         case = lock(case_id, None)
-        _raise(c)
+        c.raise_if_errors()
         visit = Visit.objects.create(
             case=case, planned_on=planned_on, target=target, method=method, planned_by=actor
         )
@@ -444,7 +436,7 @@ def record_visit(*, visit_id: int, actor: User, data: dict) -> Visit:
         visit = Visit.objects.select_for_update().get(pk=visit_id)
         if visit.done_on is not None:
             c.add("done_on", "recorded", _("This visit is already recorded."))
-        _raise(c)
+        c.raise_if_errors()
         visit.done_on, visit.findings, visit.remaining_problems = done_on, findings, problems
         visit.paid_in_full, visit.recorded_by = paid_in_full, actor
         visit.save()
@@ -522,7 +514,7 @@ def check_closing(
     with transaction.atomic():
         case = lock(case_id, version)
         book = _agrees_with_ledger(c, case, outcome)
-        _raise(c)
+        c.raise_if_errors()
     return book
 
 
@@ -532,7 +524,7 @@ def close_case(*, case_id: int, actor: User, data: dict, version: int | None = N
     with transaction.atomic():
         case = lock(case_id, version)
         book = _agrees_with_ledger(c, case, outcome)
-        _raise(c)
+        c.raise_if_errors()
         previous = case.stage
         case.stage, case.status = Stage.CLOSED, CaseStatus.CLOSED
         case.outcome, case.closing_note, case.closed_on = outcome, note, timezone.localdate()

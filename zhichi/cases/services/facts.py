@@ -106,8 +106,7 @@ def update_case_facts(*, case_id: int, actor: User, data: dict, version: int | N
         values["evasion"] = c.choices(data, "evasion", "evasion", Evasion.choices)
     if "payment_order" in data:
         values.update(_order_changes(c, data["payment_order"], today))
-    if c.errors:
-        raise InvalidInput(c.errors)
+    c.raise_if_errors("")
     with transaction.atomic():
         case = lock(case_id, version)
         issued_on = values.get("payment_order_issued_on", case.payment_order_issued_on)
@@ -169,8 +168,7 @@ def revoke_share(*, share_id: int, actor: User, reason: str) -> CaseShare:
     ensure_may_revoke_share(share_id=share_id, actor=actor)
     c = Collector()
     reason = c.text({"reason": reason}, "reason", "reason", required=True, max_length=200)
-    if c.errors:
-        raise InvalidInput(c.errors)
+    c.raise_if_errors("")
     with transaction.atomic():
         share = CaseShare.objects.select_for_update().select_related("case").get(pk=share_id)
         if share.ended_at is not None:

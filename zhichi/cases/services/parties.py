@@ -107,8 +107,7 @@ def _read(data: dict) -> tuple[str, dict]:
             "nothing_to_correct",
             _("Give what is to be corrected: a name, a phone, an address, groups or an ID number."),
         )
-    if c.errors:
-        raise InvalidInput(c.errors, detail=_("The correction has errors; nothing was changed."))
+    c.raise_if_errors(_("The correction has errors; nothing was changed."))
     return reason, values
 
 

@@ -24,15 +24,9 @@ from zhichi.cases.presenters import yuan_text
 from zhichi.cases.services import add_event
 from zhichi.cases.services.common import ensure_may_work, lock, touch
 from zhichi.cases.services.derived import refresh_deadlines, regrade
-from zhichi.errors import InvalidInput
 from zhichi.validation import Collector
 
 REASON_MAX = 2000
-
-
-def _raise(c: Collector) -> None:
-    if c.errors:
-        raise InvalidInput(c.errors, detail=_("The record has errors; nothing was saved."))
 
 
 def _yuan(value: Decimal) -> str:
@@ -90,7 +84,7 @@ def record_payment(*, case_id: int, actor: User, data: dict, version: int | None
                     )
                     % names,
                 )
-        _raise(c)
+        c.raise_if_errors()
         payment = Payment.objects.create(
             case=case,
             claimant=row.claimant,
@@ -148,7 +142,7 @@ def reverse_payment(
         payment = Payment.objects.select_related("claimant__party").get(pk=payment_id)
         if PaymentReversal.objects.filter(payment=payment).exists():
             c.add("status", "reversed", _("This payment was already reversed."))
-        _raise(c)
+        c.raise_if_errors()
         reversal = PaymentReversal.objects.create(payment=payment, reason=reason, reversed_by=actor)
         add_event(
             case,

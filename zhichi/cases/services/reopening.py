@@ -85,8 +85,7 @@ def reopen_case(*, case_id: int, actor: User, data: dict, version: int | None = 
     ensure_may_reopen(case_id=case_id, actor=actor)
     c = Collector()
     reason = c.text(data, "reason", "reason", required=True, max_length=2000)
-    if c.errors:
-        raise InvalidInput(c.errors)
+    c.raise_if_errors("")
     with transaction.atomic():
         case = Case.objects.select_for_update().get(pk=case_id)
         if version is not None and case.version != version:
