@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from zhichi.cases.ledger import allocate
 from zhichi.cases.models import (
     CourtEventKind,
     Evasion,
@@ -193,6 +194,11 @@ class ClaimantAmounts:
         if value is None and not c.errors:
             c.add(self.total_field, "required", _("Enter an amount."))
         return value, c.errors
+
+    def with_proportional_split(self, total: Decimal, note: str = ""):
+        """The same form with the total split in proportion to the claims (``ledger.allocate``)
+        filled in, for the officer to check."""
+        return self.with_split(allocate(total, self._claimants), note=note)
 
     def with_split(self, split: dict[int, Decimal], note: str = ""):
         """The same form with ``split`` filled in, for the officer to check: keyed by the case's

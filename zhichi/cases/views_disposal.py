@@ -41,7 +41,7 @@ from zhichi.cases.forms_disposal import (
     VisitPlanForm,
     VisitRecordForm,
 )
-from zhichi.cases.ledger import allocate, ledger_for
+from zhichi.cases.ledger import ledger_for
 from zhichi.cases.models import (
     Approval,
     ApprovalKind,
@@ -398,14 +398,14 @@ def _submit_amounts(request, case: Case, *, key: str, form, service, action, anc
         total, errors = form.total()
         if errors:
             return _render_case(request, case, key=key, form=form, exc=InvalidInput(errors))
-        shown = form.with_split(allocate(total, form._claimants), note=split_note())
+        shown = form.with_proportional_split(total, note=split_note())
         return _show_case(request, case, key=key, form=shown)
 
     def refine(exc: InvalidInput):
         missing = any(e.field == form.share_key and e.code == "required" for e in exc.errors)
         total, errors = form.total()
         if missing and not errors:
-            return form.with_split(allocate(total, form._claimants), note=split_note())
+            return form.with_proportional_split(total, note=split_note())
         return form
 
     return _submit(

@@ -10,8 +10,6 @@ reader's language.
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -27,10 +25,6 @@ from zhichi.cases.services.derived import refresh_deadlines, regrade
 from zhichi.validation import Collector
 
 REASON_MAX = 2000
-
-
-def _yuan(value: Decimal) -> str:
-    return f"{value:,.2f}"
 
 
 def record_payment(*, case_id: int, actor: User, data: dict, version: int | None = None) -> Payment:
@@ -60,8 +54,8 @@ def record_payment(*, case_id: int, actor: User, data: dict, version: int | None
             over = max(amount - row.outstanding, ZERO)
             names = {
                 "name": row.claimant.party.name,
-                "owed": _yuan(row.outstanding),
-                "over": _yuan(over),
+                "owed": yuan_text(row.outstanding),
+                "over": yuan_text(over),
             }
             if over > 0 and not reason and not c.has("overpayment_reason"):
                 c.add(
