@@ -1343,7 +1343,10 @@ def read_case(case: Case, language: str, codes: frozenset[str]) -> tuple[dict, l
     # Chinese one
     def foreign(text: str, values: list[str]) -> bool:
         rest = without_values(text, values)
-        return bool(CJK.search(rest) if language == "en" else ENGLISH_PHRASE.search(rest))
+        # an English sentence may gloss a Chinese legal term, as the catalogue does: (包工头)
+        return bool(
+            CJK.search(GLOSS.sub("", rest)) if language == "en" else ENGLISH_PHRASE.search(rest)
+        )
 
     for d, (label, basis) in zip(deadlines, expected, strict=True):
         if foreign(label, string_values(d.label_words.get("params"))):
