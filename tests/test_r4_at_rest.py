@@ -16,9 +16,9 @@ from django.db import connection
 
 from zhichi.accounts.models import User
 from zhichi.cases.models import Case
+from zhichi.common.errors import InvalidInput
 from zhichi.documents import casefile, services
 from zhichi.documents.models import DocumentKind, IssuedDocument
-from zhichi.errors import InvalidInput
 from zhichi.evidence.services import upload_attachment
 from zhichi.intake.models import Lead, LeadStatus
 from zhichi.parties import crypto

@@ -1,4 +1,4 @@
-"""What every request passes before a view (zhichi/request_guard.py, issue 12 items 9 and 10):
+"""What every request passes before a view (zhichi/common/request_guard.py, issue 12 items 9 and 10):
 our own error pages for 400, 403, 404, 413 and 500 (never Django's debug page); form and query
 values with NUL, control characters or lone surrogates refused naming the field; and one audit
 row ``access.not_found`` for a 404 on an object route (rule R7: every denial), kept even when

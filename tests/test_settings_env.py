@@ -1,6 +1,6 @@
 import pytest
 
-from zhichi.envconf import (
+from zhichi.common.envconf import (
     ConfigError,
     development_secret,
     env_bool,

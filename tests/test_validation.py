@@ -1,4 +1,4 @@
-"""The typed readers of zhichi/validation.py (issue 12, item 10): any JSON value where text, a
+"""The typed readers of zhichi/common/validation.py (issue 12, item 10): any JSON value where text, a
 choice, a date, an amount or a number is expected is refused at its field, never a TypeError;
 NUL, other C0 control characters and lone surrogates are refused in any text."""
 
@@ -8,7 +8,7 @@ from decimal import Decimal
 
 import pytest
 
-from zhichi.validation import Collector, printable, text_problem, unsafe_text
+from zhichi.common.validation import Collector, printable, text_problem, unsafe_text
 
 pytestmark = pytest.mark.unit
 

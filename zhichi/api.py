@@ -14,7 +14,12 @@ from ninja import NinjaAPI, Schema, Status
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from zhichi.accounts.api import router as me_router
-from zhichi.api_support import (
+from zhichi.assistance.api import router as assistance_router
+from zhichi.cases.api import router as cases_router
+from zhichi.cases.api_disposal import approvals_router, payments_router, visits_router
+from zhichi.cases.api_disposal import cases_router as disposal_router
+from zhichi.cases.api_parties import router as case_parties_router
+from zhichi.common.api import (
     BearerToken,
     BodyRefused,
     InputRefused,
@@ -22,17 +27,12 @@ from zhichi.api_support import (
     add_common_errors,
     mark_input_refused,
 )
-from zhichi.assistance.api import router as assistance_router
-from zhichi.cases.api import router as cases_router
-from zhichi.cases.api_disposal import approvals_router, payments_router, visits_router
-from zhichi.cases.api_disposal import cases_router as disposal_router
-from zhichi.cases.api_parties import router as case_parties_router
+from zhichi.common.errors import InvalidInput, NotPermitted, RateLimited, StaleVersion
 from zhichi.documents.api import router as documents_router
 from zhichi.employers.api import employers_router, joint_actions_router
-from zhichi.errors import InvalidInput, NotPermitted, RateLimited, StaleVersion
 from zhichi.evidence.api import router as evidence_router
 from zhichi.intake.api import router as leads_router
-from zhichi.rules_api import router as rules_router
+from zhichi.rulebook.api import router as rules_router
 from zhichi.supervision.api import router as supervision_router
 from zhichi.transfers.api import router as transfers_router
 from zhichi.webhooks.api import router as webhooks_router

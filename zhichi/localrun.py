@@ -27,7 +27,7 @@ import time
 from collections.abc import Mapping
 from pathlib import Path
 
-from zhichi.envconf import development_secret, new_fernet_key, new_secret_key
+from zhichi.common.envconf import development_secret, new_fernet_key, new_secret_key
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 MANAGE = BASE_DIR / "manage.py"

@@ -11,8 +11,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 from whitenoise.compress import Compressor
 
-from zhichi.core.numbering import check_pattern
-from zhichi.envconf import (
+from zhichi.common.envconf import (
     ConfigError,
     development_secret,
     env_bool,
@@ -24,6 +23,7 @@ from zhichi.envconf import (
     new_secret_key,
     validate_fernet_keys,
 )
+from zhichi.core.numbering import check_pattern
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -137,8 +137,8 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "zhichi.audit.middleware.RequestContextMiddleware",
     # size, characters and JSON errors before anything reads the body (issue 12, item 10)
-    "zhichi.request_guard.RequestGuardMiddleware",
-    "zhichi.api_support.IdempotencyMiddleware",
+    "zhichi.common.request_guard.RequestGuardMiddleware",
+    "zhichi.common.api.IdempotencyMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 
@@ -158,8 +158,8 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "zhichi.intake.context_processors.navigation",
-                "zhichi.navigation.collaboration",
-                "zhichi.navigation.notifications",
+                "zhichi.common.navigation.collaboration",
+                "zhichi.common.navigation.notifications",
             ],
         },
     },

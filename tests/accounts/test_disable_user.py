@@ -13,7 +13,7 @@ from tests.conftest import PASSWORD
 from zhichi.accounts.models import User
 from zhichi.accounts.services import issue_token, set_user_active, user_for_token
 from zhichi.audit.models import AuditEntry
-from zhichi.errors import NotPermitted
+from zhichi.common.errors import NotPermitted
 
 pytestmark = [pytest.mark.django_db, pytest.mark.integration]
 

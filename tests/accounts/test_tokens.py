@@ -23,7 +23,7 @@ from zhichi.accounts.services import (
     user_for_token,
 )
 from zhichi.audit.models import AuditEntry
-from zhichi.errors import InvalidInput, NotPermitted
+from zhichi.common.errors import InvalidInput, NotPermitted
 
 pytestmark = [pytest.mark.django_db, pytest.mark.integration]
 

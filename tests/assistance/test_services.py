@@ -18,7 +18,7 @@ from zhichi.assistance.models import AssistanceApplication, AssistanceStatus
 from zhichi.audit.models import AuditEntry
 from zhichi.cases.models import Approval, ApprovalStatus, CaseDeadline
 from zhichi.cases.services.approvals import decide_approval
-from zhichi.errors import InvalidInput, NotPermitted
+from zhichi.common.errors import InvalidInput, NotPermitted
 
 pytestmark = [pytest.mark.django_db, pytest.mark.integration]
 
@@ -425,7 +425,7 @@ def test_withdrawing_withdraws_the_open_approval(users, acase):
 
 
 def test_stale_version_is_refused(users, acase):
-    from zhichi.errors import StaleVersion
+    from zhichi.common.errors import StaleVersion
 
     a = record(users, acase)
     with pytest.raises(StaleVersion):

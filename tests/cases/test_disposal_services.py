@@ -13,7 +13,7 @@ from zhichi.cases import ledger
 from zhichi.cases.models import CaseDeadline, CaseParty
 from zhichi.cases.services import approvals, disposal, move_stage, override_level
 from zhichi.cases.words import level_reason_words
-from zhichi.errors import InvalidInput, NotPermitted, StaleVersion
+from zhichi.common.errors import InvalidInput, NotPermitted, StaleVersion
 from zhichi.intake import services as intake
 from zhichi.intake.validation import validate_lead
 

@@ -21,7 +21,7 @@ from zhichi.cases.models import Approval, ApprovalKind, ApprovalStatus, Case
 from zhichi.cases.presenters import SUPPORT_LABELS, describe_event
 from zhichi.cases.services import approvals, disposal, reopening
 from zhichi.cases.views_disposal import pending_approvals_for
-from zhichi.errors import InvalidInput, NotPermitted
+from zhichi.common.errors import InvalidInput, NotPermitted
 
 pytestmark = [pytest.mark.django_db, pytest.mark.integration]
 

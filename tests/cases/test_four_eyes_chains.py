@@ -27,7 +27,7 @@ from zhichi.cases import rules
 from zhichi.cases.models import Approval, ApprovalKind, ApprovalStatus, Case
 from zhichi.cases.services import approvals, disposal, reopening
 from zhichi.cases.views_disposal import pending_approvals_for
-from zhichi.errors import InvalidInput, NotPermitted
+from zhichi.common.errors import InvalidInput, NotPermitted
 from zhichi.supervision import services as supervision
 
 pytestmark = [pytest.mark.django_db, pytest.mark.integration]

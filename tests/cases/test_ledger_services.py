@@ -37,10 +37,10 @@ from zhichi.cases.models import (
 )
 from zhichi.cases.presenters import describe_event
 from zhichi.cases.services import disposal, move_stage, payments, reopening
+from zhichi.common.errors import InvalidInput, NotPermitted
 from zhichi.documents import context as doc_context
 from zhichi.documents import render
 from zhichi.employers.profile import employer_profile
-from zhichi.errors import InvalidInput, NotPermitted
 
 pytestmark = [pytest.mark.django_db, pytest.mark.integration]
 

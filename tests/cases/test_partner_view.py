@@ -21,7 +21,6 @@ from django.utils.html import escape
 
 from tests.assistance.conftest import application_data, opinion_data
 from tests.transfers.conftest import EMPLOYER, send, wage_case
-from zhichi import page_sections
 from zhichi.accounts.models import Notification
 from zhichi.assistance import services as assistance
 from zhichi.cases import partner_view
@@ -30,6 +29,7 @@ from zhichi.cases.services import disposal, move_stage
 from zhichi.cases.services.approvals import decide_approval
 from zhichi.cases.services.derived import register_deadline_source
 from zhichi.cases.services.reminders import send_reminders
+from zhichi.common import page_sections
 from zhichi.documents.services import issue_document
 from zhichi.employers.services import record_joint_action
 from zhichi.intake.models import Lead

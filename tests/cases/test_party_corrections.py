@@ -20,7 +20,7 @@ from zhichi.cases.models import Case, CaseParty
 from zhichi.cases.presenters import describe_event
 from zhichi.cases.services import disposal
 from zhichi.cases.services.parties import correct_party
-from zhichi.errors import InvalidInput, NotPermitted, StaleVersion
+from zhichi.common.errors import InvalidInput, NotPermitted, StaleVersion
 from zhichi.intake import services as intake_services
 from zhichi.intake.validation import validate_lead
 from zhichi.parties import crypto

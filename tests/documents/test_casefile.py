@@ -11,9 +11,9 @@ import pytest
 
 from tests.documents.conftest import build_full_case, pdf_text
 from tests.transfers.conftest import upload
+from zhichi.common.errors import NotPermitted
 from zhichi.documents import casefile, services
 from zhichi.documents.models import CaseFileExport
-from zhichi.errors import NotPermitted
 
 pytestmark = [pytest.mark.django_db, pytest.mark.integration]
 

@@ -11,10 +11,10 @@ from django.core.management import call_command
 from tests.documents.conftest import docx_text, pdf_text
 from zhichi.accounts.models import User
 from zhichi.cases.models import Case
+from zhichi.common.errors import InvalidInput
 from zhichi.core.money import rmb_capital
 from zhichi.documents import services
 from zhichi.documents.models import DocumentKind, IssuedDocument
-from zhichi.errors import InvalidInput
 from zhichi.intake.models import Lead, LeadStatus
 
 pytestmark = [pytest.mark.django_db, pytest.mark.integration]

@@ -16,10 +16,10 @@ from tests.documents.conftest import build_full_case, docx_text, pdf_fonts, pdf_
 from tests.transfers.conftest import wage_case
 from zhichi.accounts.models import NumberSequence
 from zhichi.audit.models import AuditEntry
+from zhichi.common.errors import InvalidInput, NotPermitted
 from zhichi.core.money import rmb_capital
 from zhichi.documents import services
 from zhichi.documents.models import DocumentKind, IssuedDocument, NumberPattern
-from zhichi.errors import InvalidInput, NotPermitted
 
 pytestmark = [pytest.mark.django_db, pytest.mark.integration]
 

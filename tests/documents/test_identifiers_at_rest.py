@@ -17,9 +17,9 @@ from django.utils import timezone
 from tests.documents.conftest import build_full_case, docx_text, pdf_text
 from tests.transfers.conftest import upload
 from zhichi.audit.models import AuditEntry
+from zhichi.common.errors import RateLimited
 from zhichi.documents import casefile, services
 from zhichi.documents.models import CaseFileExport, IssuedDocument
-from zhichi.errors import RateLimited
 from zhichi.evidence.storage import evidence_storage
 from zhichi.parties import crypto
 

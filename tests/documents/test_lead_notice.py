@@ -7,9 +7,9 @@ from django.utils import timezone
 
 from tests.conftest import lead_payload
 from tests.documents.conftest import declined_lead, docx_text, pdf_text
+from zhichi.common.errors import InvalidInput, NotPermitted
 from zhichi.documents import services
 from zhichi.documents.models import IssuedDocument
-from zhichi.errors import InvalidInput, NotPermitted
 from zhichi.intake import services as intake_services
 from zhichi.intake.validation import validate_lead
 

@@ -18,9 +18,9 @@ from hypothesis import strategies as st
 
 from tests.documents.conftest import build_full_case, docx_with
 from zhichi.audit.models import AuditEntry
+from zhichi.common.errors import InvalidInput
 from zhichi.documents import context, render, sandbox, services
 from zhichi.documents.models import DocumentTemplate, IssuedDocument, NumberPattern
-from zhichi.errors import InvalidInput
 
 pytestmark = [pytest.mark.django_db, pytest.mark.integration]
 

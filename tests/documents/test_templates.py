@@ -8,9 +8,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from tests.documents.conftest import build_full_case, docx_text, docx_with
 from zhichi.audit.models import AuditEntry
+from zhichi.common.errors import InvalidInput, NotPermitted
 from zhichi.documents import context, render, services
 from zhichi.documents.models import DocumentKind, DocumentTemplate
-from zhichi.errors import InvalidInput, NotPermitted
 
 pytestmark = [pytest.mark.django_db, pytest.mark.integration]
 

@@ -17,9 +17,9 @@ from zhichi.cases.ledger import ledger_for
 from zhichi.cases.models import CaseShare, Payment, ShareBasis, ShareReason, TimelineEvent
 from zhichi.cases.presenters import describe_event
 from zhichi.cases.rules import cases_visible_to
+from zhichi.common.errors import InvalidInput, NotPermitted
 from zhichi.employers import services
 from zhichi.employers.models import JointAction, JointActionPayment
-from zhichi.errors import InvalidInput, NotPermitted
 
 pytestmark = [pytest.mark.django_db, pytest.mark.integration]
 

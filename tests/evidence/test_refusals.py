@@ -15,7 +15,7 @@ from tests.evidence import samples
 from tests.evidence.conftest import put, state
 from zhichi.audit.models import AuditEntry
 from zhichi.cases.models import Case, CaseStatus
-from zhichi.errors import InvalidInput, NotPermitted
+from zhichi.common.errors import InvalidInput, NotPermitted
 from zhichi.evidence import services
 from zhichi.evidence.models import Attachment
 

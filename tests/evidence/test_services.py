@@ -11,7 +11,7 @@ from tests.evidence import samples
 from tests.evidence.conftest import put, state, stored_files
 from zhichi.audit.models import AuditEntry
 from zhichi.cases.services import disposal
-from zhichi.errors import InvalidInput, NotPermitted
+from zhichi.common.errors import InvalidInput, NotPermitted
 from zhichi.evidence import rules, services
 from zhichi.evidence.models import Attachment
 from zhichi.intake import services as intake_services

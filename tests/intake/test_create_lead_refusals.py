@@ -8,7 +8,7 @@ import pytest
 
 from tests.conftest import lead_payload
 from zhichi.audit.models import AuditEntry
-from zhichi.errors import InvalidInput, NotPermitted
+from zhichi.common.errors import InvalidInput, NotPermitted
 from zhichi.intake import services
 from zhichi.intake.models import Lead
 from zhichi.intake.validation import validate_lead

@@ -23,7 +23,7 @@ from tests.conftest import lead_payload, make_id
 from tests.intake.test_views import form_data
 from zhichi.audit.models import AuditEntry
 from zhichi.cases.models import Case
-from zhichi.errors import InvalidInput
+from zhichi.common.errors import InvalidInput
 from zhichi.intake import services
 from zhichi.intake.models import Lead
 from zhichi.intake.validation import validate_lead

@@ -12,7 +12,7 @@ import pytest
 from django.utils import timezone
 
 from zhichi.audit.models import AuditEntry
-from zhichi.errors import InvalidInput, NotPermitted
+from zhichi.common.errors import InvalidInput, NotPermitted
 from zhichi.rulebook import calculators, loaders, services
 from zhichi.rulebook.models import (
     AverageWage,

@@ -15,7 +15,7 @@ from zhichi.cases.models import Approval, ApprovalKind, ApprovalStatus, CaseDead
 from zhichi.cases.services import disposal
 from zhichi.cases.services.approvals import decide_approval
 from zhichi.cases.services.reminders import send_reminders
-from zhichi.errors import InvalidInput, NotPermitted, StaleVersion
+from zhichi.common.errors import InvalidInput, NotPermitted, StaleVersion
 from zhichi.rulebook import loaders
 from zhichi.supervision import rules, services
 from zhichi.supervision.models import Suggestion, SuggestionEscalation, SuggestionStatus

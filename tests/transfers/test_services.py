@@ -15,7 +15,7 @@ from zhichi.cases.models import CaseShare, ShareBasis
 from zhichi.cases.rules import cases_visible_to
 from zhichi.cases.services import facts
 from zhichi.cases.services.reminders import send_reminders
-from zhichi.errors import InvalidInput, NotPermitted
+from zhichi.common.errors import InvalidInput, NotPermitted
 from zhichi.intake.models import Lead, LeadStatus
 from zhichi.intake.rules import leads_visible_to
 from zhichi.transfers import services

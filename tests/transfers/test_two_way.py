@@ -15,8 +15,8 @@ from tests.migrating import migrate as _migrate
 from zhichi.accounts.models import Notification
 from zhichi.audit.models import AuditEntry
 from zhichi.cases.rules import cases_visible_to
+from zhichi.common.errors import InvalidInput
 from zhichi.documents.context import build
-from zhichi.errors import InvalidInput
 from zhichi.intake import services as intake_services
 from zhichi.intake.models import LeadStatus
 from zhichi.intake.validation import validate_lead

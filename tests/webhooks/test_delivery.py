@@ -18,7 +18,7 @@ from django.utils import timezone, translation
 from tests.webhooks.conftest import allow_local_receiver
 from zhichi.audit.models import AuditEntry
 from zhichi.cases.services import disposal, move_stage
-from zhichi.errors import InvalidInput
+from zhichi.common.errors import InvalidInput
 from zhichi.intake import services as intake
 from zhichi.intake.validation import validate_lead
 from zhichi.parties import crypto

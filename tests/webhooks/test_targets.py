@@ -24,7 +24,7 @@ from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
-from zhichi.errors import InvalidInput
+from zhichi.common.errors import InvalidInput
 from zhichi.webhooks import services
 from zhichi.webhooks.models import WebhookSubscription
 from zhichi.webhooks.targets import TargetRefused, address_refusal, check_url, url_problem

@@ -6,8 +6,8 @@ from ninja import Field, Query, Router, Schema
 
 from zhichi.accounts import rules, services
 from zhichi.accounts.models import ApiToken
-from zhichi.api_support import ErrorOut, ValidationErrorOut, keyset_page
-from zhichi.errors import FieldError, InvalidInput
+from zhichi.common.api import ErrorOut, ValidationErrorOut, keyset_page
+from zhichi.common.errors import FieldError, InvalidInput
 
 router = Router()
 

@@ -7,7 +7,7 @@ from django.utils.translation import ngettext, pgettext_lazy
 from zhichi.accounts import lockout
 from zhichi.accounts.models import ApiToken, Organisation, Role, TokenState
 from zhichi.audit.services import record
-from zhichi.forms import StyledForm, StyledFormMixin
+from zhichi.common.forms import StyledForm, StyledFormMixin
 
 
 class LoginForm(StyledFormMixin, AuthenticationForm):

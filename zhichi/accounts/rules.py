@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from zhichi.accounts.models import ApiToken, Role
 from zhichi.audit.services import record
-from zhichi.errors import NotPermitted
+from zhichi.common.errors import NotPermitted
 
 
 def _active(user) -> bool:

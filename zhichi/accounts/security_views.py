@@ -25,7 +25,7 @@ from django.views.decorators.http import require_GET, require_POST
 from zhichi.accounts import lockout, rules, services
 from zhichi.accounts.forms import TokenFilterForm, TokenForm, UserFilterForm
 from zhichi.accounts.models import ApiToken, User
-from zhichi.errors import InvalidInput, NotPermitted
+from zhichi.common.errors import InvalidInput, NotPermitted
 
 PER_PAGE = 25
 

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from zhichi.accounts import rules
 from zhichi.accounts.models import ApiToken, NumberSequence, Organisation, User
 from zhichi.audit.services import record
-from zhichi.errors import FieldError, InvalidInput, NotPermitted
+from zhichi.common.errors import FieldError, InvalidInput, NotPermitted
 
 TOKEN_PREFIX = "zc_"  # noqa: S105 - a public marker, not a secret
 TOKEN_NAME_MAX = ApiToken._meta.get_field("name").max_length

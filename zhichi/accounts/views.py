@@ -9,11 +9,11 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from zhichi import request_guard
 from zhichi.accounts import lockout
 from zhichi.accounts.forms import LoginForm
 from zhichi.accounts.models import Notification
 from zhichi.accounts.notify import mark_notifications_read
+from zhichi.common import request_guard
 
 
 class LoginView(auth_views.LoginView):

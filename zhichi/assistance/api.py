@@ -15,14 +15,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 
-from zhichi.api_support import (
-    READ_ERRORS,
-    WRITE_ERRORS,
-    ErrorOut,
-    ValidationErrorOut,
-    checks_first,
-    keyset_page,
-)
 from zhichi.assistance import rules, services
 from zhichi.assistance.models import (
     AssistanceApplication,
@@ -31,7 +23,15 @@ from zhichi.assistance.models import (
 )
 from zhichi.cases.rules import get_case_for
 from zhichi.cases.services.common import ensure_may_work
-from zhichi.errors import FieldError, InvalidInput
+from zhichi.common.api import (
+    READ_ERRORS,
+    WRITE_ERRORS,
+    ErrorOut,
+    ValidationErrorOut,
+    checks_first,
+    keyset_page,
+)
+from zhichi.common.errors import FieldError, InvalidInput
 from zhichi.rulebook import loaders
 from zhichi.transfers import rules as transfer_rules
 from zhichi.transfers.models import TransferKind

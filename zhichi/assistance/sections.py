@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from zhichi.page_sections import Section, register
+from zhichi.common.page_sections import Section, register
 
 
 def register_all() -> None:
@@ -126,7 +126,7 @@ def assistance_deadlines(case, cal, today) -> list[dict]:
     told within 2 working days of the funds arriving."""
     from zhichi.assistance.models import AssistanceApplication, AssistanceStatus
     from zhichi.cases.services.derived import deadline_row
-    from zhichi.words import message
+    from zhichi.common.words import message
 
     rows = []
     applications = AssistanceApplication.objects.filter(case=case).select_related(

@@ -48,15 +48,15 @@ from zhichi.cases.services import add_event
 from zhichi.cases.services.approvals import request_approval
 from zhichi.cases.services.common import ensure_may_work, lock, touch
 from zhichi.cases.services.derived import refresh_deadlines
+from zhichi.common.errors import FieldError, InvalidInput, NotPermitted, StaleVersion
+from zhichi.common.validation import Collector
 from zhichi.core import assistance as ja
 from zhichi.core.identifiers import validate_phone
-from zhichi.errors import FieldError, InvalidInput, NotPermitted, StaleVersion
 from zhichi.rulebook import loaders
 from zhichi.rulebook.models import WageSeries
 from zhichi.transfers import rules as transfer_rules
 from zhichi.transfers.models import Transfer, TransferKind, TransferStatus
 from zhichi.transfers.services import answer_transfer, notify_sender
-from zhichi.validation import Collector
 
 STEP_FOR_ROLE = {Role.HEAD: Step.REVIEW, Role.CHIEF: Step.DECISION}
 

@@ -34,9 +34,9 @@ from zhichi.cases import rules as case_rules
 from zhichi.cases.models import Approval, ApprovalKind, ApprovalStatus
 from zhichi.cases.presenters import describe_event
 from zhichi.cases.services.derived import working_days_left
-from zhichi.errors import InvalidInput, NotPermitted
+from zhichi.common.errors import InvalidInput, NotPermitted
+from zhichi.common.steps import run_step
 from zhichi.rulebook import loaders
-from zhichi.steps import run_step
 from zhichi.transfers import rules as transfer_rules
 from zhichi.transfers.views import render_transfer
 

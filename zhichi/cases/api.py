@@ -7,14 +7,6 @@ from typing import Any
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 
-from zhichi.api_support import (
-    READ_ERRORS,
-    WRITE_ERRORS,
-    ErrorOut,
-    ValidationErrorOut,
-    checks_first,
-    keyset_page,
-)
 from zhichi.audit.services import record
 from zhichi.cases import rules, services
 from zhichi.cases.criminal_flag import flags_for, shown_flags
@@ -22,7 +14,15 @@ from zhichi.cases.filters import filter_cases
 from zhichi.cases.models import Case
 from zhichi.cases.partner_view import sees_internal, visible_records
 from zhichi.cases.presenters import case_out, timeline_for, timeline_out
-from zhichi.errors import FieldError, InvalidInput, NotPermitted
+from zhichi.common.api import (
+    READ_ERRORS,
+    WRITE_ERRORS,
+    ErrorOut,
+    ValidationErrorOut,
+    checks_first,
+    keyset_page,
+)
+from zhichi.common.errors import FieldError, InvalidInput, NotPermitted
 
 router = Router()
 

@@ -9,7 +9,6 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema, Status
 
-from zhichi.api_support import WRITE_ERRORS, ErrorOut, ValidationErrorOut, checks_first
 from zhichi.cases import rules
 from zhichi.cases import services as case_services
 from zhichi.cases.api import CaseOut, _load
@@ -26,6 +25,7 @@ from zhichi.cases.partner_view import sees_internal
 from zhichi.cases.presenters import case_out
 from zhichi.cases.services import approvals, disposal, facts, payments, reopening
 from zhichi.cases.services.common import ensure_may_work
+from zhichi.common.api import WRITE_ERRORS, ErrorOut, ValidationErrorOut, checks_first
 
 cases_router = Router()
 approvals_router = Router()

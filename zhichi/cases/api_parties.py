@@ -7,12 +7,12 @@ import json
 from django.shortcuts import get_object_or_404
 from ninja import Field, Router, Schema
 
-from zhichi.api_support import WRITE_ERRORS, checks_first
 from zhichi.cases import rules
 from zhichi.cases.api import CaseOut, _load
 from zhichi.cases.models import CaseParty
 from zhichi.cases.presenters import case_out
 from zhichi.cases.services import parties
+from zhichi.common.api import WRITE_ERRORS, checks_first
 
 router = Router()
 

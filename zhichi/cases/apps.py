@@ -8,7 +8,6 @@ class CasesConfig(AppConfig):
     verbose_name = _("Cases")
 
     def ready(self) -> None:
-        from zhichi import page_sections
         from zhichi.cases import partner_view, tasks
         from zhichi.cases.models import ApprovalKind
         from zhichi.cases.presenters import register_event_label
@@ -17,6 +16,7 @@ class CasesConfig(AppConfig):
             register_approval_hook,
             register_approval_presenter,
         )
+        from zhichi.common import page_sections
         from zhichi.rulebook.signals import threshold_entered
 
         # who sees which section of every page: partners only those declared for them (C8)

@@ -25,8 +25,8 @@ from zhichi.accounts.models import User
 from zhichi.cases import criminal_flag
 from zhichi.cases.models import Case, CaseParty, PartyRole
 from zhichi.cases.partner_view import is_partner
+from zhichi.common.errors import FieldError, InvalidInput
 from zhichi.core import identifiers, searchtext
-from zhichi.errors import FieldError, InvalidInput
 from zhichi.parties import crypto
 from zhichi.parties.models import PartyContact
 

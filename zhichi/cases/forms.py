@@ -2,7 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from zhichi.cases.models import Category, Flag, Stage
-from zhichi.forms import StyledForm
+from zhichi.common.forms import StyledForm
 
 
 class CaseFilterForm(StyledForm):

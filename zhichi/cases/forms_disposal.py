@@ -24,9 +24,9 @@ from zhichi.cases.models import (
     VisitMethod,
     VisitTarget,
 )
-from zhichi.errors import FieldError, InvalidInput
-from zhichi.forms import DateInput, StyledForm
-from zhichi.validation import Collector
+from zhichi.common.errors import FieldError, InvalidInput
+from zhichi.common.forms import DateInput, StyledForm
+from zhichi.common.validation import Collector
 
 DATE_RE = re.compile(r"\d{4}-\d{1,2}-\d{1,2}")
 CHOOSE = [("", gettext_lazy("Choose…"))]

@@ -12,7 +12,7 @@ its officers type.
 Everything here is an allow-list. A timeline event kind, a deadline kind or a page section that
 nobody declared visible to outsiders is hidden from them, so a record added later stays internal
 until someone decides otherwise, where it is registered: ``Section(partners=True)``
-(zhichi/page_sections.py), ``register_deadline_source(partner_kinds=...)`` and
+(zhichi/common/page_sections.py), ``register_deadline_source(partner_kinds=...)`` and
 ``register_party_records(...)`` below.
 """
 
@@ -190,7 +190,7 @@ def visible_records(user, subject) -> VisibleRecords:
 
 
 def shows_section(user, obj, section) -> bool:
-    """The page sections' audience (installed in zhichi/page_sections.py by CasesConfig): a
+    """The page sections' audience (installed in zhichi/common/page_sections.py by CasesConfig): a
     section not declared for partners is left out for outsiders, on every page."""
     if section.partners:
         return True

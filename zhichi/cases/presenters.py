@@ -24,9 +24,9 @@ from zhichi.cases.models import (
 from zhichi.cases.partner_view import VisibleRecords
 from zhichi.cases.services.derived import deadline_state
 from zhichi.cases.words import level_reason_words, risk_reason_words
+from zhichi.common.words import listing
+from zhichi.common.words import yuan as yuan_text  # 12,000.00 in sentences (one helper)
 from zhichi.rulebook.words import check_words
-from zhichi.words import listing
-from zhichi.words import yuan as yuan_text  # 12,000.00 in sentences (one helper)
 
 log = logging.getLogger(__name__)
 

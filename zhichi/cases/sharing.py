@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from zhichi.accounts.models import Department, Organisation, User
 from zhichi.audit.services import record
 from zhichi.cases.models import ShareBasis
-from zhichi.errors import FieldError, InvalidInput
+from zhichi.common.errors import FieldError, InvalidInput
 
 
 def share_basis(

@@ -21,12 +21,12 @@ from zhichi.cases.partner_view import is_partner, sees_internal, visible_records
 from zhichi.cases.presenters import flag_badges, timeline_for
 from zhichi.cases.views_disposal import disposal_context, workbench_context
 from zhichi.cases.views_parties import parties_context
+from zhichi.common.errors import InvalidInput, NotPermitted, StaleVersion
+from zhichi.common.forms import apply_service_errors
+from zhichi.common.page_sections import sections_for
 from zhichi.core import stages
-from zhichi.errors import InvalidInput, NotPermitted, StaleVersion
-from zhichi.forms import apply_service_errors
 from zhichi.intake.models import LeadStatus
 from zhichi.intake.rules import leads_visible_to
-from zhichi.page_sections import sections_for
 
 PAGE_SIZE = 25
 

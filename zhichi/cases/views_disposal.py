@@ -62,8 +62,8 @@ from zhichi.cases.partner_view import VisibleRecords, is_partner
 from zhichi.cases.services import approvals, disposal, facts, payments, reopening
 from zhichi.cases.services.common import ensure_may_work
 from zhichi.cases.services.derived import deadline_state, working_days_left
+from zhichi.common.errors import InvalidInput, NotPermitted, StaleVersion
 from zhichi.core import stages
-from zhichi.errors import InvalidInput, NotPermitted, StaleVersion
 from zhichi.rulebook import loaders
 
 SOON_DAYS = 7

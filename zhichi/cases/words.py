@@ -12,9 +12,9 @@ from __future__ import annotations
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
+from zhichi.common.words import Vocabulary, listing, prose_date, yuan
 from zhichi.core.grading import GROUPS
 from zhichi.rulebook.words import PERIOD_BASES
-from zhichi.words import Vocabulary, listing, prose_date, yuan
 
 
 def _choice(enum_path: str, value) -> str:

@@ -9,11 +9,11 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 
-from zhichi.api_support import READ_ERRORS, WRITE_ERRORS, ErrorOut, ValidationErrorOut, checks_first
+from zhichi.common.api import READ_ERRORS, WRITE_ERRORS, ErrorOut, ValidationErrorOut, checks_first
+from zhichi.common.errors import FieldError, InvalidInput
+from zhichi.common.validation import Collector
 from zhichi.documents import rules, services
 from zhichi.documents.models import DocumentKind, IssuedDocument
-from zhichi.errors import FieldError, InvalidInput
-from zhichi.validation import Collector
 
 router = Router()
 

@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 
 from zhichi.accounts.models import User
 from zhichi.audit.services import record
+from zhichi.common.errors import NotPermitted, RateLimited
 from zhichi.core.money import chinese_date
 from zhichi.documents import rules, services
 from zhichi.documents.models import (
@@ -32,7 +33,6 @@ from zhichi.documents.models import (
     ExportStatus,
     IssuedDocument,
 )
-from zhichi.errors import NotPermitted, RateLimited
 from zhichi.evidence.models import Attachment
 from zhichi.evidence.storage import evidence_storage
 

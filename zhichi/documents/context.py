@@ -27,9 +27,9 @@ from zhichi.cases.models import (
     PartyRole,
     Visit,
 )
+from zhichi.common.errors import FieldError, InvalidInput
 from zhichi.core import calendar as cal_mod
 from zhichi.core.money import chinese_date, format_yuan, rmb_capital
-from zhichi.errors import FieldError, InvalidInput
 from zhichi.rulebook import loaders
 
 # documents addressed to a court: the original carries full identifiers

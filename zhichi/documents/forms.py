@@ -5,8 +5,8 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy
 
+from zhichi.common.forms import StyledForm
 from zhichi.documents.models import DocumentKind
-from zhichi.forms import StyledForm
 
 
 class IssueForm(StyledForm):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy
 
-from zhichi.page_sections import Section, register
+from zhichi.common.page_sections import Section, register
 
 
 def register_all() -> None:

@@ -22,6 +22,7 @@ from zhichi.accounts.services import next_number
 from zhichi.audit.services import record
 from zhichi.cases.models import Case
 from zhichi.cases.services import add_event
+from zhichi.common.errors import FieldError, InvalidInput, NotPermitted
 from zhichi.core import numbering
 from zhichi.documents import context as ctx_mod
 from zhichi.documents import render, rules, sandbox
@@ -32,7 +33,6 @@ from zhichi.documents.models import (
     IssuedDocument,
     NumberPattern,
 )
-from zhichi.errors import FieldError, InvalidInput, NotPermitted
 
 logger = logging.getLogger("zhichi.documents")
 

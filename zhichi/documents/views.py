@@ -12,10 +12,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
+from zhichi.common.errors import FieldError, InvalidInput, NotPermitted, RateLimited
 from zhichi.documents import rules, services
 from zhichi.documents.forms import IssueForm
 from zhichi.documents.models import IssuedDocument
-from zhichi.errors import FieldError, InvalidInput, NotPermitted, RateLimited
 
 
 @never_cache

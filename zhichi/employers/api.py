@@ -8,7 +8,8 @@ from typing import Any
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 
-from zhichi.api_support import (
+from zhichi.cases.partner_view import is_partner
+from zhichi.common.api import (
     READ_ERRORS,
     WRITE_ERRORS,
     ErrorOut,
@@ -16,14 +17,13 @@ from zhichi.api_support import (
     checks_first,
     keyset_page,
 )
-from zhichi.cases.partner_view import is_partner
+from zhichi.common.errors import FieldError, InvalidInput
+from zhichi.common.validation import Collector
 from zhichi.core import grading
 from zhichi.employers import rules, services
 from zhichi.employers.models import JointAction, JointActionPayment
 from zhichi.employers.presenters import joint_action_out, money, views_for, with_details
 from zhichi.employers.profile import LIMIT, CaseMoney, Profile, employer_profile
-from zhichi.errors import FieldError, InvalidInput
-from zhichi.validation import Collector
 
 joint_actions_router = Router()
 employers_router = Router()

@@ -12,9 +12,9 @@ from django.utils.translation import gettext_lazy as _
 from zhichi.accounts.models import Organisation, Role
 from zhichi.cases.models import Case, CaseParty, CaseStatus, PartyRole
 from zhichi.cases.rules import cases_visible_to
+from zhichi.common.errors import InvalidInput
+from zhichi.common.forms import DateInput, StyledForm
 from zhichi.core.identifiers import normalise
-from zhichi.errors import InvalidInput
-from zhichi.forms import DateInput, StyledForm
 
 MAX_CASE_CHOICES = 200
 

@@ -28,6 +28,7 @@ from zhichi.cases.models import (
 )
 from zhichi.cases.rules import cases_visible_to
 from zhichi.cases.services.derived import campaign_end
+from zhichi.common.validation import Collector
 from zhichi.core import grading
 from zhichi.core.criminal import EVASION_KINDS
 from zhichi.core.identifiers import mask_credit_code, normalise
@@ -39,7 +40,6 @@ from zhichi.intake.rules import leads_visible_to
 from zhichi.parties.models import Party
 from zhichi.rulebook import loaders
 from zhichi.transfers.rules import transfers_visible_to
-from zhichi.validation import Collector
 
 LIMIT = 50
 ZERO = Decimal("0.00")

@@ -34,6 +34,8 @@ from zhichi.cases.models import (
 from zhichi.cases.services import add_event
 from zhichi.cases.services.common import touch
 from zhichi.cases.services.disposal import record_payment
+from zhichi.common.errors import InvalidInput, NotPermitted
+from zhichi.common.validation import Collector
 from zhichi.core import allocation
 from zhichi.employers import rules
 from zhichi.employers.models import (
@@ -42,12 +44,10 @@ from zhichi.employers.models import (
     JointActionOrganisation,
     JointActionPayment,
 )
-from zhichi.errors import InvalidInput, NotPermitted
 from zhichi.intake.models import LeadParty
 from zhichi.intake.rules import leads_visible_to
 from zhichi.parties import validation as party_validation
 from zhichi.parties.models import Party
-from zhichi.validation import Collector
 from zhichi.webhooks.services import publish_event
 
 ZERO = Decimal("0.00")

@@ -17,13 +17,13 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from zhichi.cases.partner_view import is_partner
+from zhichi.common.errors import InvalidInput, NotPermitted
 from zhichi.employers import rules, services
 from zhichi.employers.forms import EmployerSearchForm, JointActionFilterForm, JointActionForm
 from zhichi.employers.models import JointAction
 from zhichi.employers.presenters import views_for, with_details
 from zhichi.employers.profile import LIMIT, CaseMoney, employer_profile, search_employers
 from zhichi.employers.references import code_for
-from zhichi.errors import InvalidInput, NotPermitted
 
 PAGE_SIZE = 25
 

@@ -7,9 +7,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from ninja import Field, File, Form, Query, Router, Schema, Status, UploadedFile
 
-from zhichi.api_support import WRITE_ERRORS, ErrorOut, ValidationErrorOut, checks_first, keyset_page
 from zhichi.cases import rules as case_rules
-from zhichi.errors import FieldError, InvalidInput
+from zhichi.common.api import WRITE_ERRORS, ErrorOut, ValidationErrorOut, checks_first, keyset_page
+from zhichi.common.errors import FieldError, InvalidInput
 from zhichi.evidence import rules, services
 from zhichi.evidence.models import Attachment, Kind
 from zhichi.intake import rules as lead_rules

@@ -8,8 +8,8 @@ class EvidenceConfig(AppConfig):
     verbose_name = _("Evidence")
 
     def ready(self) -> None:
+        from zhichi.common.page_sections import Section, register
         from zhichi.evidence import sections, storage
-        from zhichi.page_sections import Section, register
 
         title = _("Attachments")
         register(

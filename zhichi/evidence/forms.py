@@ -7,9 +7,9 @@ from django import forms
 from django.forms.utils import ErrorDict
 from django.utils.translation import gettext_lazy as _
 
-from zhichi.errors import InvalidInput
+from zhichi.common.errors import InvalidInput
+from zhichi.common.forms import StyledForm, apply_service_errors
 from zhichi.evidence.models import Kind
-from zhichi.forms import StyledForm, apply_service_errors
 
 # a hint for the browser's file picker; the server judges the content, never the name
 ACCEPT = (

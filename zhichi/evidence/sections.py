@@ -1,4 +1,4 @@
-"""The attachments section of the case page and the lead page (zhichi/page_sections.py)."""
+"""The attachments section of the case page and the lead page (zhichi/common/page_sections.py)."""
 
 from __future__ import annotations
 

@@ -15,14 +15,14 @@ from zhichi.accounts.models import User
 from zhichi.audit.services import record
 from zhichi.cases import rules as case_rules
 from zhichi.cases.models import Case, CaseStatus
-from zhichi.errors import FieldError, InvalidInput, NotPermitted
+from zhichi.common.errors import FieldError, InvalidInput, NotPermitted
+from zhichi.common.validation import Collector
 from zhichi.evidence import rules, sniff
 from zhichi.evidence.models import Attachment, Kind
 from zhichi.evidence.storage import evidence_storage, new_name
 from zhichi.intake import rules as lead_rules
 from zhichi.intake.models import Lead
 from zhichi.parties import crypto
-from zhichi.validation import Collector
 
 UPLOAD = "attachment.upload"
 DOWNLOAD = "attachment.download"

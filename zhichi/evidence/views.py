@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET, require_POST
 from zhichi.cases import rules as case_rules
 from zhichi.cases.models import Case
 from zhichi.cases.views import _case_context  # the case page's own context, to show it again
-from zhichi.errors import InvalidInput, NotPermitted
+from zhichi.common.errors import InvalidInput, NotPermitted
 from zhichi.evidence import rules, services
 from zhichi.evidence.forms import AttachmentForm
 from zhichi.evidence.sections import FORM_ATTRIBUTE

@@ -8,7 +8,9 @@ from django.db.models import Count, Q
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 
-from zhichi.api_support import (
+from zhichi.cases.models import PartyRole
+from zhichi.cases.rules import cases_visible_to
+from zhichi.common.api import (
     READ_ERRORS,
     WRITE_ERRORS,
     ErrorOut,
@@ -16,9 +18,7 @@ from zhichi.api_support import (
     checks_first,
     keyset_page,
 )
-from zhichi.cases.models import PartyRole
-from zhichi.cases.rules import cases_visible_to
-from zhichi.errors import FieldError, InvalidInput
+from zhichi.common.errors import FieldError, InvalidInput
 from zhichi.intake import rules, services
 from zhichi.intake.models import Lead
 from zhichi.intake.validation import validate_lead

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from zhichi.accounts.models import Organisation
 from zhichi.cases.models import Category, Evasion, LabourRelationship, Source
-from zhichi.forms import DateInput, StyledForm, StyledFormSet
+from zhichi.common.forms import DateInput, StyledForm, StyledFormSet
 from zhichi.intake.models import LeadStatus, Redirect
 from zhichi.intake.validation import NameChoice
 from zhichi.parties.models import Group, PartyKind, VulnerabilityBasis

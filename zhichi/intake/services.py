@@ -17,8 +17,8 @@ from zhichi.cases import services as case_services
 from zhichi.cases.models import Case, Flag, PartyRole, Source
 from zhichi.cases.rules import cases_visible_to
 from zhichi.cases.services.parties import note_party_correction
+from zhichi.common.errors import FieldError, InvalidInput, NotPermitted
 from zhichi.core.routing import arbitration_first
-from zhichi.errors import FieldError, InvalidInput, NotPermitted
 from zhichi.intake import rules
 from zhichi.intake.history import lead_history
 from zhichi.intake.models import Lead, LeadParty, LeadStatus

@@ -14,11 +14,11 @@ from django.utils.translation import gettext_lazy
 from zhichi.accounts.models import Organisation
 from zhichi.cases.models import Category, Evasion, LabourRelationship, Source
 from zhichi.cases.services.facts import read_payment_order
-from zhichi.errors import InvalidInput
+from zhichi.common.errors import InvalidInput
+from zhichi.common.validation import Collector
 from zhichi.intake.models import Redirect
 from zhichi.parties.models import Group, PartyKind, VulnerabilityBasis
 from zhichi.parties.validation import check, message_for
-from zhichi.validation import Collector
 
 MAX_CLAIMANTS = 500
 MAX_RESPONDENTS = 20

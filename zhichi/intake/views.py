@@ -16,8 +16,9 @@ from django.views.decorators.http import require_GET, require_POST
 from zhichi.accounts.models import Role
 from zhichi.cases.models import PartyRole
 from zhichi.cases.rules import cases_visible_to
-from zhichi.errors import InvalidInput, NotPermitted
-from zhichi.forms import apply_service_errors
+from zhichi.common.errors import InvalidInput, NotPermitted
+from zhichi.common.forms import apply_service_errors
+from zhichi.common.page_sections import sections_for
 from zhichi.intake import rules, services
 from zhichi.intake.forms import (
     ClaimantFormSet,
@@ -28,7 +29,6 @@ from zhichi.intake.forms import (
 )
 from zhichi.intake.models import Lead, LeadStatus
 from zhichi.intake.validation import validate_lead
-from zhichi.page_sections import sections_for
 
 PAGE_SIZE = 25
 

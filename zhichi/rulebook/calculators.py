@@ -12,14 +12,14 @@ from decimal import Decimal
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from zhichi.common.errors import FieldError, InvalidInput
+from zhichi.common.validation import Collector
+from zhichi.common.words import message
 from zhichi.core import assistance, calendar, criminal, money, wages
-from zhichi.errors import FieldError, InvalidInput
 from zhichi.rulebook import loaders
 from zhichi.rulebook.models import WageSeries
 from zhichi.rulebook.services import PROVINCE_CODES
 from zhichi.rulebook.words import PERIOD_BASES, period_words, threshold_rows, verdict_words
-from zhichi.validation import Collector
-from zhichi.words import message
 
 UNITS = ("days", "months", "years", "working_days")
 MAX_UNIT = {"days": 36500, "months": 1200, "years": 100, "working_days": 10000}

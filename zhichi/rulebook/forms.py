@@ -7,8 +7,8 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from zhichi.common.forms import DateInput, StyledForm
 from zhichi.core.calendar import PERIODS
-from zhichi.forms import DateInput, StyledForm
 from zhichi.rulebook.models import WageSeries
 from zhichi.rulebook.words import period_choice
 

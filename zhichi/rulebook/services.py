@@ -12,8 +12,9 @@ from django.utils.translation import gettext as _
 
 from zhichi.accounts.models import User
 from zhichi.audit.services import record
+from zhichi.common.errors import FieldError, NotPermitted
+from zhichi.common.validation import Collector
 from zhichi.core.identifiers import MAINLAND_PROVINCES
-from zhichi.errors import FieldError, NotPermitted
 from zhichi.rulebook import rules
 from zhichi.rulebook.models import (
     AverageWage,
@@ -25,7 +26,6 @@ from zhichi.rulebook.models import (
     WageSeries,
 )
 from zhichi.rulebook.signals import threshold_entered
-from zhichi.validation import Collector
 
 PROVINCE_CODES = MAINLAND_PROVINCES
 # how far ahead a province figure may take effect (add_criminal_threshold)

@@ -13,8 +13,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from zhichi.accounts.models import Organisation
-from zhichi.errors import InvalidInput, NotPermitted
-from zhichi.forms import apply_service_errors
+from zhichi.common.errors import InvalidInput, NotPermitted
+from zhichi.common.forms import apply_service_errors
 from zhichi.rulebook import calculators, loaders, rules, services
 from zhichi.rulebook.forms import (
     PROVINCE_NAMES,

@@ -11,8 +11,8 @@ from __future__ import annotations
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
+from zhichi.common.words import Vocabulary, listing, prose_date, yuan
 from zhichi.core import calendar, criminal
-from zhichi.words import Vocabulary, listing, prose_date, yuan
 
 LAW_2013 = gettext_lazy("Fa Shi [2013] No. 3")
 

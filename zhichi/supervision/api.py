@@ -11,7 +11,8 @@ from typing import Any
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
 
-from zhichi.api_support import (
+from zhichi.cases.services.common import ensure_may_work
+from zhichi.common.api import (
     READ_ERRORS,
     WRITE_ERRORS,
     ErrorOut,
@@ -19,8 +20,7 @@ from zhichi.api_support import (
     checks_first,
     keyset_page,
 )
-from zhichi.cases.services.common import ensure_may_work
-from zhichi.errors import FieldError, InvalidInput
+from zhichi.common.errors import FieldError, InvalidInput
 from zhichi.rulebook import loaders
 from zhichi.supervision import rules, services
 from zhichi.supervision.models import Suggestion, SuggestionStatus

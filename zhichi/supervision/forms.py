@@ -7,7 +7,7 @@ from django import forms
 from django.utils.translation import gettext_lazy
 
 from zhichi.accounts.models import Organisation
-from zhichi.forms import DateInput, StyledForm
+from zhichi.common.forms import DateInput, StyledForm
 from zhichi.supervision.models import (
     Adoption,
     EscalationTarget,

@@ -26,8 +26,10 @@ from zhichi.cases.services import add_event
 from zhichi.cases.services.approvals import request_approval
 from zhichi.cases.services.common import ensure_may_work, lock
 from zhichi.cases.services.derived import deadline_row, refresh_deadlines
+from zhichi.common.errors import FieldError, InvalidInput, NotPermitted, StaleVersion
+from zhichi.common.validation import Collector
+from zhichi.common.words import message
 from zhichi.core import calendar as cal_mod
-from zhichi.errors import FieldError, InvalidInput, NotPermitted, StaleVersion
 from zhichi.rulebook import loaders
 from zhichi.supervision import rules
 from zhichi.supervision.models import (
@@ -41,8 +43,6 @@ from zhichi.supervision.models import (
     SuggestionEscalation,
     SuggestionStatus,
 )
-from zhichi.validation import Collector
-from zhichi.words import message
 
 REPLY_RULE = "TL-9"
 REPLY_PERIOD = "suggestion_reply"

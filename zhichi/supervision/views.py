@@ -22,9 +22,9 @@ from zhichi.cases.models import Case, TimelineEvent
 from zhichi.cases.presenters import describe_event
 from zhichi.cases.rules import can_approve
 from zhichi.cases.services.derived import working_days_left
-from zhichi.errors import InvalidInput, NotPermitted
+from zhichi.common.errors import InvalidInput, NotPermitted
+from zhichi.common.steps import run_step
 from zhichi.rulebook import loaders
-from zhichi.steps import run_step
 from zhichi.supervision import rules, services
 from zhichi.supervision.forms import (
     CloseForm,

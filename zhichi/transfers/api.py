@@ -9,7 +9,10 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 
-from zhichi.api_support import (
+from zhichi.audit.services import record
+from zhichi.cases.partner_view import sees_internal
+from zhichi.cases.rules import get_case_for
+from zhichi.common.api import (
     READ_ERRORS,
     WRITE_ERRORS,
     ErrorOut,
@@ -17,10 +20,7 @@ from zhichi.api_support import (
     checks_first,
     keyset_page,
 )
-from zhichi.audit.services import record
-from zhichi.cases.partner_view import sees_internal
-from zhichi.cases.rules import get_case_for
-from zhichi.errors import FieldError, InvalidInput, NotPermitted
+from zhichi.common.errors import FieldError, InvalidInput, NotPermitted
 from zhichi.evidence.api import BINARY
 from zhichi.evidence.services import attachment_response
 from zhichi.intake.rules import get_lead_for

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy
 
 from zhichi.accounts.models import Department, Organisation, OrgKind
 from zhichi.cases import criminal_flag
-from zhichi.forms import DateInput, StyledForm
+from zhichi.common.forms import DateInput, StyledForm
 from zhichi.rulebook.words import check_words
 from zhichi.transfers import rules
 from zhichi.transfers.models import FeedbackResult, TransferKind, TransferStatus, side_label

@@ -21,8 +21,9 @@ from zhichi.audit.services import record
 from zhichi.cases import sharing
 from zhichi.cases.models import Case, CaseShare, ShareReason
 from zhichi.cases.services import add_event
+from zhichi.common.errors import FieldError, InvalidInput, NotPermitted, StaleVersion
+from zhichi.common.validation import Collector
 from zhichi.core import calendar as cal_mod
-from zhichi.errors import FieldError, InvalidInput, NotPermitted, StaleVersion
 from zhichi.intake.models import Lead, LeadShare, LeadStatus
 from zhichi.rulebook import loaders
 from zhichi.transfers import rules
@@ -33,7 +34,6 @@ from zhichi.transfers.models import (
     TransferKind,
     TransferStatus,
 )
-from zhichi.validation import Collector
 from zhichi.webhooks.services import publish_event
 
 WEBHOOK_EVENTS = {

@@ -17,10 +17,10 @@ from zhichi.audit.services import record
 from zhichi.cases.models import Case, PartyRole
 from zhichi.cases.partner_view import sees_internal
 from zhichi.cases.rules import cases_visible_to, get_case_for
-from zhichi.errors import InvalidInput, NotPermitted, StaleVersion
+from zhichi.common.errors import InvalidInput, NotPermitted, StaleVersion
+from zhichi.common.page_sections import sections_for
 from zhichi.evidence.services import attachment_response
 from zhichi.intake.rules import get_lead_for, leads_visible_to
-from zhichi.page_sections import sections_for
 from zhichi.transfers import rules, services
 from zhichi.transfers.forms import (
     BoxFilterForm,

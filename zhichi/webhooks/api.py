@@ -9,8 +9,8 @@ from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 
-from zhichi.api_support import ErrorOut, ValidationErrorOut, checks_first, keyset_page
-from zhichi.errors import FieldError, InvalidInput
+from zhichi.common.api import ErrorOut, ValidationErrorOut, checks_first, keyset_page
+from zhichi.common.errors import FieldError, InvalidInput
 from zhichi.webhooks import rules, services
 from zhichi.webhooks.models import SUBSCRIBABLE_EVENTS, WebhookDelivery, WebhookSubscription
 

@@ -7,8 +7,8 @@ from django import forms
 from django.forms.utils import ErrorDict
 from django.utils.translation import gettext_lazy as _
 
-from zhichi.errors import InvalidInput
-from zhichi.forms import StyledForm
+from zhichi.common.errors import InvalidInput
+from zhichi.common.forms import StyledForm
 from zhichi.webhooks.models import subscribable_choices
 from zhichi.webhooks.services import URL_MAX_LENGTH
 

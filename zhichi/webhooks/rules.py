@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from zhichi.accounts.models import Role
 from zhichi.audit.services import record
-from zhichi.errors import NotPermitted
+from zhichi.common.errors import NotPermitted
 from zhichi.webhooks.models import WebhookSubscription
 
 MANAGER_ROLES = frozenset({Role.PARTNER, Role.HEAD, Role.CHIEF})

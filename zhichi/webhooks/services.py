@@ -33,9 +33,9 @@ from django.utils.translation import gettext as _
 
 from zhichi.accounts.models import User
 from zhichi.audit.services import record
-from zhichi.errors import FieldError, InvalidInput, NotPermitted
+from zhichi.common.errors import FieldError, InvalidInput, NotPermitted
+from zhichi.common.validation import Collector
 from zhichi.parties import crypto
-from zhichi.validation import Collector
 from zhichi.webhooks import rules, signing, targets, transport
 from zhichi.webhooks.models import (
     FAILURE_NO_ANSWER,

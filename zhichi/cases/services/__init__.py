@@ -20,8 +20,8 @@ from zhichi.cases import guards, rules, sharing
 from zhichi.cases.models import Case, CaseParty, PartyRole, Stage, TimelineEvent
 from zhichi.cases.services.common import version_missing
 from zhichi.cases.services.derived import refresh_deadlines, regrade
+from zhichi.common.errors import FieldError, InvalidInput, NotPermitted, StaleVersion
 from zhichi.core import numbering, searchtext, stages
-from zhichi.errors import FieldError, InvalidInput, NotPermitted, StaleVersion
 from zhichi.parties.models import Party
 from zhichi.webhooks.models import Event
 from zhichi.webhooks.services import publish_event

@@ -35,7 +35,7 @@ from zhichi.cases import rules
 from zhichi.cases.models import Approval, ApprovalStatus, Case
 from zhichi.cases.services import add_event
 from zhichi.cases.services.common import touch
-from zhichi.errors import FieldError, InvalidInput, NotPermitted
+from zhichi.common.errors import FieldError, InvalidInput, NotPermitted
 
 # (approval, actor, approved, reason) -> None; runs inside the transaction
 ApprovalHook = Callable[[Approval, User, bool, str], None]

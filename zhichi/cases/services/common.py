@@ -9,7 +9,7 @@ from zhichi.accounts.models import User
 from zhichi.audit.services import record
 from zhichi.cases import rules
 from zhichi.cases.models import Case, CaseStatus
-from zhichi.errors import FieldError, InvalidInput, NotPermitted, StaleVersion
+from zhichi.common.errors import FieldError, InvalidInput, NotPermitted, StaleVersion
 
 
 def ensure_may_work(case_id: int, actor: User, action: str) -> Case:

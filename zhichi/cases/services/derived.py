@@ -33,9 +33,9 @@ from zhichi.cases.models import (
     Stage,
     Visit,
 )
+from zhichi.common.words import Phrase, message
 from zhichi.core import calendar as cal_mod
 from zhichi.rulebook import loaders
-from zhichi.words import Phrase, message
 
 # deadlines that are someone's work: only these count as overdue on the workbench (higher apps
 # add theirs with register_deadline_source)

@@ -44,7 +44,7 @@ from zhichi.cases.services.derived import refresh_deadlines
 
 # payments and their reversals live in their own module; callers also reach record_payment here
 from zhichi.cases.services.payments import record_payment  # noqa: F401
-from zhichi.validation import Collector
+from zhichi.common.validation import Collector
 
 SUPPORT = "support"
 NOT_SUPPORT = "not_support"

@@ -23,8 +23,8 @@ from zhichi.cases.models import CaseShare, Evasion, LabourRelationship, ShareBas
 from zhichi.cases.services import add_event
 from zhichi.cases.services.common import ensure_may_work, lock, touch, version_missing
 from zhichi.cases.services.derived import refresh_deadlines, regrade
-from zhichi.errors import FieldError, InvalidInput, NotPermitted
-from zhichi.validation import Collector
+from zhichi.common.errors import FieldError, InvalidInput, NotPermitted
+from zhichi.common.validation import Collector
 
 
 def read_payment_order(

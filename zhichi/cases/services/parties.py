@@ -29,11 +29,11 @@ from zhichi.cases.presenters import choice_label
 from zhichi.cases.services import add_event, refresh_search_text
 from zhichi.cases.services.common import lock, touch
 from zhichi.cases.services.derived import regrade
-from zhichi.errors import FieldError, InvalidInput, NotPermitted
+from zhichi.common.errors import FieldError, InvalidInput, NotPermitted
+from zhichi.common.validation import Collector
 from zhichi.parties import services as party_services
 from zhichi.parties.models import ContactSource, Group, Party, PartyKind
 from zhichi.parties.validation import check, message_for
-from zhichi.validation import Collector
 
 # what a correction may name besides its reason (API.md)
 CORRECTABLE = ("name", "phone", "address", "groups", "id_number")

@@ -22,7 +22,7 @@ from zhichi.cases.presenters import yuan_text
 from zhichi.cases.services import add_event
 from zhichi.cases.services.common import ensure_may_work, lock, touch
 from zhichi.cases.services.derived import refresh_deadlines, regrade
-from zhichi.validation import Collector
+from zhichi.common.validation import Collector
 
 REASON_MAX = 2000
 

@@ -32,8 +32,8 @@ from zhichi.cases.services import add_event, publish_stage_changed
 from zhichi.cases.services.approvals import request_approval
 from zhichi.cases.services.common import touch
 from zhichi.cases.services.derived import refresh_deadlines
-from zhichi.errors import FieldError, InvalidInput, NotPermitted, StaleVersion
-from zhichi.validation import Collector
+from zhichi.common.errors import FieldError, InvalidInput, NotPermitted, StaleVersion
+from zhichi.common.validation import Collector
 
 REOPENED_FIELDS = ("stage", "status", "outcome", "closing_note", "closed_on")
 

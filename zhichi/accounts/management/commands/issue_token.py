@@ -2,7 +2,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from zhichi.accounts.models import User
 from zhichi.accounts.services import issue_token
-from zhichi.errors import InvalidInput, NotPermitted
+from zhichi.common.errors import InvalidInput, NotPermitted
 
 
 class Command(BaseCommand):

@@ -10,7 +10,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from zhichi.errors import FieldError, InvalidInput
+from zhichi.common.errors import FieldError, InvalidInput
 
 MAX_AMOUNT = Decimal("999999999999.99")
 DATE_RE = re.compile(r"\d{4}-\d{2}-\d{2}")

@@ -28,7 +28,7 @@ from django.utils.translation import gettext as _
 
 from zhichi.audit.models import Outcome
 from zhichi.audit.services import record
-from zhichi.validation import printable, text_problem
+from zhichi.common.validation import printable, text_problem
 
 logger = logging.getLogger("zhichi.requests")
 

@@ -23,8 +23,8 @@ from ninja.signature.utils import get_typed_signature
 
 from zhichi.accounts.models import IdempotencyRecord
 from zhichi.accounts.services import user_for_token
-from zhichi.errors import FieldError, InvalidInput, NotPermitted
-from zhichi.validation import printable, text_problem, unsafe_text
+from zhichi.common.errors import FieldError, InvalidInput, NotPermitted
+from zhichi.common.validation import printable, text_problem, unsafe_text
 
 # the (raw token, user) the Idempotency-Key middleware already resolved for this request
 _RESOLVED_TOKEN = "_zhichi_resolved_token"  # noqa: S105 - an attribute name, not a secret

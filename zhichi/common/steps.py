@@ -18,7 +18,7 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 
-from zhichi.errors import InvalidInput, NotPermitted, StaleVersion
+from zhichi.common.errors import InvalidInput, NotPermitted, StaleVersion
 
 
 def run_step(

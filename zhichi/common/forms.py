@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.forms.utils import ErrorDict
 
-from zhichi.errors import InvalidInput
+from zhichi.common.errors import InvalidInput
 
 
 class DateInput(forms.DateInput):

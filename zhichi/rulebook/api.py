@@ -7,8 +7,8 @@ from typing import Any
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
 
-from zhichi.api_support import ErrorOut, ValidationErrorOut
-from zhichi.errors import FieldError, InvalidInput
+from zhichi.common.api import ErrorOut, ValidationErrorOut
+from zhichi.common.errors import FieldError, InvalidInput
 from zhichi.parties.validation import check, message_for
 from zhichi.rulebook import calculators
 
