@@ -14,7 +14,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from zhichi.accounts.models import ApiToken, IdempotencyRecord
-from zhichi.common.api import purge_idempotency_records
+from zhichi.accounts.api_auth import purge_idempotency_records
 from zhichi.intake.models import Lead
 
 pytestmark = [pytest.mark.django_db, pytest.mark.integration]

@@ -14,13 +14,13 @@ from ninja import NinjaAPI, Schema, Status
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from zhichi.accounts.api import router as me_router
+from zhichi.accounts.api_auth import BearerToken
 from zhichi.assistance.api import router as assistance_router
 from zhichi.cases.api import router as cases_router
 from zhichi.cases.api_disposal import approvals_router, payments_router, visits_router
 from zhichi.cases.api_disposal import cases_router as disposal_router
 from zhichi.cases.api_parties import router as case_parties_router
 from zhichi.common.api import (
-    BearerToken,
     BodyRefused,
     InputRefused,
     StrictParser,

@@ -138,7 +138,7 @@ MIDDLEWARE = [
     "zhichi.audit.middleware.RequestContextMiddleware",
     # size, characters and JSON errors before anything reads the body (issue 12, item 10)
     "zhichi.common.request_guard.RequestGuardMiddleware",
-    "zhichi.common.api.IdempotencyMiddleware",
+    "zhichi.accounts.api_auth.IdempotencyMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 
@@ -158,8 +158,8 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "zhichi.intake.context_processors.navigation",
-                "zhichi.common.navigation.collaboration",
-                "zhichi.common.navigation.notifications",
+                "zhichi.navigation.collaboration",
+                "zhichi.navigation.notifications",
             ],
         },
     },

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from zhichi.common.api import purge_idempotency_records
+from zhichi.accounts.api_auth import purge_idempotency_records
 from zhichi.documents.casefile import purge_expired
 
 
