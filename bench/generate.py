@@ -34,7 +34,7 @@ from datetime import UTC, date, datetime, timedelta
 from datetime import timezone as dt_timezone
 from decimal import Decimal
 
-from zhichi.accounts.demo_vocabulary import (
+from zhichi.demo.vocabulary import (
     CATEGORY_WEIGHTS,
     DISTRICT,
     EVASIONS,
@@ -43,7 +43,7 @@ from zhichi.accounts.demo_vocabulary import (
     ORG_CODE_CHARS,
     SURNAMES,
 )
-from zhichi.accounts.demo_vocabulary import (
+from zhichi.demo.vocabulary import (
     names_phrase as _names,
 )
 from zhichi.core.searchtext import case_search_text

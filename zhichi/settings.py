@@ -120,6 +120,7 @@ INSTALLED_APPS = [
     "zhichi.assistance",
     "zhichi.supervision",
     "zhichi.documents",
+    "zhichi.demo",
 ]
 
 MIDDLEWARE = [

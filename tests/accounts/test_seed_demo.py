@@ -18,7 +18,6 @@ from django.core.management.base import CommandError
 from django.test import RequestFactory
 from django.utils import timezone
 
-from zhichi.accounts.management.commands.seed_demo import DEMO_USERNAMES, plan_leads
 from zhichi.accounts.models import Department, Organisation, Role, User
 from zhichi.audit.models import AuditEntry
 from zhichi.audit.services import verify_chain
@@ -44,6 +43,7 @@ from zhichi.cases.models import (
 )
 from zhichi.cases.services.derived import deadline_state
 from zhichi.core.identifiers import validate_credit_code, validate_id_number, validate_phone
+from zhichi.demo.management.commands.seed_demo import DEMO_USERNAMES, plan_leads
 from zhichi.intake.models import Lead, LeadStatus
 from zhichi.intake.services import find_duplicates
 from zhichi.parties.models import Party, PartyKind

@@ -9,9 +9,9 @@ import pytest
 from django.utils import timezone
 
 from tests.supervision.conftest import open_case
-from zhichi.accounts.management.commands.seed_demo import _Clock
 from zhichi.cases.models import CaseDeadline
-from zhichi.supervision.demo import seed_suggestions
+from zhichi.common.clock import SimulatedClock
+from zhichi.demo.supervision import seed_suggestions
 from zhichi.supervision.models import Suggestion
 
 pytestmark = [pytest.mark.django_db, pytest.mark.integration]
@@ -19,7 +19,7 @@ pytestmark = [pytest.mark.django_db, pytest.mark.integration]
 
 def test_seed_suggestions_makes_one_in_each_stage_and_runs_once(users):
     now = timezone.now()
-    clock = _Clock()
+    clock = SimulatedClock()
     with clock.installed():
         clock.set(now - timedelta(days=200))
         for seq in ("31", "32", "33", "34", "35"):

@@ -9,7 +9,7 @@ exercised exactly as in use.
 
 The services read the clock for "today" and refuse dates after it; to give a year of history
 rather than a year of work all done this afternoon, each step runs with the clock set to the
-moment it is supposed to have happened, oldest first (see ``_Clock``). Each accepted case gets a
+moment it is supposed to have happened, oldest first (``zhichi.common.clock.SimulatedClock``). Each accepted case gets a
 life planned up front (``plan_leads``, pure): older cases are further along, every stage is
 populated, money only ever comes from recorded payments, and the closing outcome agrees with the
 ledger. The command is idempotent (organisations and users are matched by code and username and
@@ -22,33 +22,16 @@ from __future__ import annotations
 import random
 import time
 from collections import Counter
-from collections.abc import Iterator
-from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from decimal import ROUND_DOWN, Decimal
-from unittest import mock
 
-from django.apps import apps
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
-from zhichi.accounts.demo_vocabulary import (
-    CATEGORY_WEIGHTS,
-    DISTRICT,
-    EVASIONS,
-    HOME_PLACES,
-    HRSS_NAME,
-    ORG_CODE_CHARS,
-    SURNAMES,
-)
-from zhichi.accounts.demo_vocabulary import (
-    names_phrase as _names,
-)
 from zhichi.accounts.models import Department, Organisation, OrgKind, Role, User
-from zhichi.assistance.demo import seed_assistance
 from zhichi.audit.services import record
 from zhichi.cases import ledger as ledger_mod
 from zhichi.cases.models import (
@@ -77,15 +60,29 @@ from zhichi.cases.services.disposal import (
     record_payment,
     record_visit,
 )
+from zhichi.common.clock import SimulatedClock
 from zhichi.core.identifiers import credit_check_char, id_check_char
 from zhichi.core.routing import arbitration_first
-from zhichi.employers.demo import seed_joint_actions
+from zhichi.demo.assistance import seed_assistance
+from zhichi.demo.employers import seed_joint_actions
+from zhichi.demo.supervision import seed_suggestions
+from zhichi.demo.transfers import seed_transfers
+from zhichi.demo.vocabulary import (
+    CATEGORY_WEIGHTS,
+    DISTRICT,
+    EVASIONS,
+    HOME_PLACES,
+    HRSS_NAME,
+    ORG_CODE_CHARS,
+    SURNAMES,
+)
+from zhichi.demo.vocabulary import (
+    names_phrase as _names,
+)
 from zhichi.employers.models import JointAction
 from zhichi.intake.models import Lead, LeadStatus
 from zhichi.intake.services import accept_lead, create_lead, decline_lead
 from zhichi.intake.validation import validate_lead
-from zhichi.supervision.demo import seed_suggestions
-from zhichi.transfers.demo import seed_transfers
 from zhichi.transfers.models import Transfer
 
 SEED = 20261128
@@ -1547,46 +1544,6 @@ def _plan_lives(rng: random.Random, accepted: list[PlannedLead], now: datetime) 
         life.plan.steps = life.steps(now)
 
 
-# --- the simulated clock -------------------------------------------------------------------
-
-_REAL_NOW = timezone.now
-
-
-class _Clock:
-    """Runs the services as if it were ``at``: ``timezone.now()``/``localdate()`` and every model
-    field declared with ``default=timezone.now``. Such a default is a reference to the function
-    taken when the model class was built, which patching the module does not reach, so without
-    this a timeline event, an approval or a payment would be stamped with the real time (and the
-    review deadline, derived from the timeline, marked done today).
-
-    Times are kept in UTC, like the real ``timezone.now()``: the audit hash covers
-    ``at.isoformat()``, and the database hands datetimes back in UTC.
-    """
-
-    def __init__(self) -> None:
-        self.at = _REAL_NOW()
-
-    def now(self) -> datetime:
-        return self.at
-
-    def set(self, at: datetime) -> None:
-        self.at = at.astimezone(UTC)
-
-    @contextmanager
-    def installed(self) -> Iterator[_Clock]:
-        stamped = [
-            f
-            for model in apps.get_models()
-            for f in model._meta.concrete_fields
-            if f.default is _REAL_NOW
-        ]
-        with ExitStack() as stack:
-            stack.enter_context(mock.patch.object(timezone, "now", self.now))
-            for f in stamped:
-                stack.enter_context(mock.patch.object(f, "_get_default", self.now))
-            yield self
-
-
 # --- running the steps ---------------------------------------------------------------------
 
 
@@ -1859,7 +1816,7 @@ class Command(BaseCommand):
 
         lead_ids: dict[int, int] = {}
         case_ids: dict[int, int] = {}
-        clock = _Clock()
+        clock = SimulatedClock()
         with clock.installed():
             for at, i, _n, kind, step in events:
                 plan = plans[i]
