@@ -10,18 +10,9 @@ from django.utils.translation import gettext_lazy as _
 from zhichi.common.forms import DateInput, StyledForm
 from zhichi.core.calendar import PERIODS
 from zhichi.rulebook.models import WageSeries
+from zhichi.rulebook.provinces import PROVINCES
 from zhichi.rulebook.words import period_choice
 
-PROVINCES = [
-    ("11", "北京"), ("12", "天津"), ("13", "河北"), ("14", "山西"), ("15", "内蒙古"),
-    ("21", "辽宁"), ("22", "吉林"), ("23", "黑龙江"), ("31", "上海"), ("32", "江苏"),
-    ("33", "浙江"), ("34", "安徽"), ("35", "福建"), ("36", "江西"), ("37", "山东"),
-    ("41", "河南"), ("42", "湖北"), ("43", "湖南"), ("44", "广东"), ("45", "广西"),
-    ("46", "海南"), ("50", "重庆"), ("51", "四川"), ("52", "贵州"), ("53", "云南"),
-    ("54", "西藏"), ("61", "陕西"), ("62", "甘肃"), ("63", "青海"), ("64", "宁夏"),
-    ("65", "新疆"),
-]  # fmt: skip
-PROVINCE_NAMES = dict(PROVINCES)
 EVASION_CHOICES = [
     ("transferred_assets", _("Transferred or hid assets")),
     ("absconded", _("Absconded or hid")),

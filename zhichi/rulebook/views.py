@@ -17,7 +17,6 @@ from zhichi.common.errors import InvalidInput, NotPermitted
 from zhichi.common.forms import apply_service_errors
 from zhichi.rulebook import calculators, loaders, rules, services
 from zhichi.rulebook.forms import (
-    PROVINCE_NAMES,
     AssistanceCapForm,
     AverageWageForm,
     CapitalForm,
@@ -30,6 +29,7 @@ from zhichi.rulebook.forms import (
     WageClaimForm,
 )
 from zhichi.rulebook.models import AverageWage, CriminalThreshold, HolidayYear, RuleSetting
+from zhichi.rulebook.provinces import PROVINCE_NAMES
 
 CALCULATORS = {
     "deadline": (DeadlineForm, calculators.deadline),

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from zhichi.common.words import Vocabulary, listing, prose_date, yuan
 from zhichi.core import calendar, criminal
+from zhichi.rulebook.provinces import PROVINCE_NAMES
 
 LAW_2013 = gettext_lazy("Fa Shi [2013] No. 3")
 
@@ -402,8 +403,6 @@ _BASES = {
 
 def threshold_rows(threshold: dict | None) -> list[tuple[str, str]]:
     """The figures a check used as (what, value) rows in the reader's language."""
-    from zhichi.rulebook.forms import PROVINCE_NAMES
-
     if not threshold:
         return []
     rows = [(_("Basis"), str(_BASES.get(threshold.get("basis"), threshold.get("basis") or "—")))]
