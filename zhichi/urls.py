@@ -1,13 +1,13 @@
 from django.urls import include, path
 
+from zhichi import workbench
 from zhichi.accounts import urls as account_urls
 from zhichi.accounts import views as account_views
 from zhichi.api import api
-from zhichi.cases import views as case_views
 from zhichi.employers import urls as employer_urls
 
 urlpatterns = [
-    path("", case_views.workbench, name="workbench"),
+    path("", workbench.workbench, name="workbench"),
     path("login/", account_views.LoginView.as_view(), name="login"),
     path("logout/", account_views.logout_view, name="logout"),
     path("notifications/", account_views.notifications, name="notifications"),

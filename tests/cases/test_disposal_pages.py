@@ -23,7 +23,7 @@ from zhichi.cases.models import (
     Visit,
 )
 from zhichi.cases.services import derived, disposal
-from zhichi.cases.views_disposal import working_days_left
+from zhichi.cases.services.derived import working_days_left
 from zhichi.cases.words import level_reason_words, risk_reason_words
 from zhichi.intake import services as intake_services
 from zhichi.intake.validation import validate_lead

@@ -17,7 +17,7 @@ from zhichi.audit.models import AuditEntry
 from zhichi.cases import rules
 from zhichi.cases.models import Case
 from zhichi.cases.services import facts, override_level
-from zhichi.cases.views_disposal import stale_message
+from zhichi.cases.page import stale_message
 from zhichi.common.errors import InvalidInput
 
 pytestmark = [pytest.mark.django_db, pytest.mark.integration]

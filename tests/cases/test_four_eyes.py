@@ -20,7 +20,7 @@ from zhichi.cases import guards
 from zhichi.cases.models import Approval, ApprovalKind, ApprovalStatus, Case
 from zhichi.cases.presenters import SUPPORT_LABELS, describe_event
 from zhichi.cases.services import approvals, disposal, reopening
-from zhichi.cases.views_disposal import pending_approvals_for
+from zhichi.cases.services.approvals import inbox_for as pending_approvals_for
 from zhichi.common.errors import InvalidInput, NotPermitted
 
 pytestmark = [pytest.mark.django_db, pytest.mark.integration]

@@ -26,7 +26,7 @@ from zhichi.assistance.models import AssistanceApplication, AssistanceStatus
 from zhichi.cases import rules
 from zhichi.cases.models import Approval, ApprovalKind, ApprovalStatus, Case
 from zhichi.cases.services import approvals, disposal, reopening
-from zhichi.cases.views_disposal import pending_approvals_for
+from zhichi.cases.services.approvals import inbox_for as pending_approvals_for
 from zhichi.common.errors import InvalidInput, NotPermitted
 from zhichi.supervision import services as supervision
 

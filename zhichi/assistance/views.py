@@ -38,7 +38,7 @@ from zhichi.common.errors import InvalidInput, NotPermitted
 from zhichi.common.steps import run_step
 from zhichi.rulebook import loaders
 from zhichi.transfers import rules as transfer_rules
-from zhichi.transfers.views import render_transfer
+from zhichi.transfers.page import render_transfer
 
 PAGE_SIZE = 25
 

@@ -63,6 +63,14 @@ def may_see_cases(user) -> bool:
     return user.role in ORGANISATION_ROLES or user.role == Role.PARTNER
 
 
+APPROVER_ROLES = frozenset({Role.HEAD, Role.CHIEF})
+
+
+def is_approver(user) -> bool:
+    """Whether ``user`` holds a role that decides approvals (the inbox in the navigation)."""
+    return bool(user.is_authenticated and user.role in APPROVER_ROLES and may_see_cases(user))
+
+
 def case_scope(user) -> Q | None:
     """The filter for the cases ``user`` may see, or None for no cases at all."""
     if not _active(user):

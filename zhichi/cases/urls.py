@@ -1,19 +1,19 @@
 from django.urls import path
 
-from zhichi.cases import views, views_disposal, views_parties
+from zhichi.cases import views, views_approvals, views_disposal, views_parties
 
 app_name = "cases"
 urlpatterns = [
     path("", views.case_list, name="case_list"),
-    path("approvals/", views_disposal.approvals_inbox, name="approvals"),
+    path("approvals/", views_approvals.approvals_inbox, name="approvals"),
     path(
         "approvals/<int:approval_id>/approve/",
-        views_disposal.approval_approve,
+        views_approvals.approval_approve,
         name="approval_approve",
     ),
     path(
         "approvals/<int:approval_id>/reject/",
-        views_disposal.approval_reject,
+        views_approvals.approval_reject,
         name="approval_reject",
     ),
     path("<int:pk>/", views.case_detail, name="case_detail"),

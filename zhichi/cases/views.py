@@ -13,47 +13,22 @@ from django.views.decorators.http import require_GET, require_POST
 
 from zhichi.audit.services import record
 from zhichi.cases import rules, services
-from zhichi.cases.criminal_flag import flag_for, flags_for
+from zhichi.cases.criminal_flag import flags_for
 from zhichi.cases.filters import filter_cases
 from zhichi.cases.forms import CaseFilterForm, StageForm
-from zhichi.cases.models import Case, CaseStatus, PartyRole
-from zhichi.cases.partner_view import is_partner, sees_internal, visible_records
-from zhichi.cases.presenters import flag_badges, timeline_for
-from zhichi.cases.views_disposal import disposal_context, workbench_context
-from zhichi.cases.views_parties import parties_context
+from zhichi.cases.models import (
+    Case,
+)
+from zhichi.cases.page import (
+    case_context,
+)
+from zhichi.cases.partner_view import is_partner, sees_internal
+from zhichi.cases.presenters import flag_badges
 from zhichi.common.errors import InvalidInput, NotPermitted, StaleVersion
 from zhichi.common.forms import apply_service_errors
-from zhichi.common.page_sections import sections_for
 from zhichi.core import stages
-from zhichi.intake.models import LeadStatus
-from zhichi.intake.rules import leads_visible_to
 
 PAGE_SIZE = 25
-
-
-@login_required
-@require_GET
-def workbench(request):
-    user = request.user
-    my_cases = (
-        rules.cases_visible_to(user)
-        .filter(officer=user, status=CaseStatus.OPEN)
-        .select_related("officer")
-        .order_by("-opened_on", "-id")[:10]
-    )
-    leads = leads_visible_to(user).order_by("-created_at", "-id")
-    if not is_partner(user):
-        leads = leads.filter(status=LeadStatus.NEW)
-    return render(
-        request,
-        "cases/workbench.html",
-        {
-            "my_cases": my_cases,
-            "my_leads": leads.select_related("case")[:10],
-            "extra_sections": sections_for("workbench", request, None),
-            **workbench_context(user),
-        },
-    )
 
 
 @login_required
@@ -98,51 +73,12 @@ def case_list(request):
     )
 
 
-def _case_context(request, case: Case, **extra):
-    parties = list(case.parties.select_related("party").all())
-    # what this viewer may see of the case's records: the same policy as the API (C8)
-    view = visible_records(request.user, case)
-    forms = extra.pop("forms", None) or {}
-    disposal = disposal_context(
-        request,
-        case,
-        view=view,
-        forms=forms,
-        failure=extra.pop("failure", None),
-    )
-    # the stage form offers only the moves whose guards are met; closing is the close form
-    targets = disposal["ready_targets"]
-    may_move = rules.can_move_stage(request.user, case) and case.status == CaseStatus.OPEN
-    context = {
-        "case": case,
-        "claimants": [p for p in parties if p.role == PartyRole.CLAIMANT],
-        "respondents": [p for p in parties if p.role == PartyRole.RESPONDENT],
-        "money": disposal["ledger"].totals,
-        "timeline": timeline_for(view),
-        "may_move": may_move and bool(targets),
-        "may_move_later": may_move and not targets,
-        "stage_form": extra.pop("stage_form", None)
-        or StageForm(initial={"version": case.version}, targets=targets),
-        "can_unmask": rules.can_unmask(request.user, case),
-        "partner_view": view.partner,
-        # the grading flags are the procuratorate's own (C8): none for a partner agency
-        "flag_badges": flag_badges(case, flag_for(case)) if view.internal else [],
-        "extra_sections": sections_for("case", request, case),
-        **parties_context(request, case, parties, form=forms.get("correct")),
-        **disposal,
-    }
-    if context["correction_form"] is not None:
-        context["forms"]["correct"] = context["correction_form"]
-    context.update(extra)
-    return context
-
-
 @never_cache
 @login_required
 @require_GET
 def case_detail(request, pk: int):
     case = rules.get_case_for(request.user, pk, Case.objects.for_display())
-    return render(request, "cases/case_detail.html", _case_context(request, case))
+    return render(request, "cases/case_detail.html", case_context(request, case))
 
 
 @login_required
@@ -181,7 +117,7 @@ def case_move_stage(request, pk: int):
             return redirect("cases:case_detail", pk=case.pk)
     case.refresh_from_db()
     return render(
-        request, "cases/case_detail.html", _case_context(request, case, stage_form=form), status=422
+        request, "cases/case_detail.html", case_context(request, case, stage_form=form), status=422
     )
 
 
@@ -195,4 +131,4 @@ def case_unmask(request, pk: int):
         record(action="case.unmask", actor=request.user, obj=case, outcome="denied")
         raise PermissionDenied
     record(action="case.unmask", actor=request.user, obj=case, detail={"via": "page"})
-    return render(request, "cases/case_detail.html", _case_context(request, case, unmasked=True))
+    return render(request, "cases/case_detail.html", case_context(request, case, unmasked=True))

@@ -17,13 +17,13 @@ from django.views.decorators.http import require_GET, require_POST
 
 from zhichi.cases import rules as case_rules
 from zhichi.cases.models import Case
-from zhichi.cases.views import _case_context  # the case page's own context, to show it again
+from zhichi.cases.page import case_context
 from zhichi.common.errors import InvalidInput, NotPermitted
 from zhichi.evidence import rules, services
 from zhichi.evidence.forms import AttachmentForm
 from zhichi.evidence.sections import FORM_ATTRIBUTE
 from zhichi.intake import rules as lead_rules
-from zhichi.intake.views import _detail as lead_page  # the lead page, to show it again
+from zhichi.intake.page import lead_page
 
 ANCHOR = "attachments"
 
@@ -56,7 +56,7 @@ def case_upload(request, case_id: int):
     if exc is not None:
         case = case_rules.get_case_for(request.user, case.pk, Case.objects.for_display())
         failure = {"detail": exc.detail, "anchor": ANCHOR, "key": ANCHOR, "shown": True}
-        context = _case_context(request, case, failure=failure)
+        context = case_context(request, case, failure=failure)
         return render(request, "cases/case_detail.html", context, status=422)
     messages.success(request, _("Attachment uploaded."))
     return redirect(reverse("cases:case_detail", args=[case.pk]) + f"#{ANCHOR}")

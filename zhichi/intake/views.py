@@ -18,7 +18,6 @@ from zhichi.cases.models import PartyRole
 from zhichi.cases.rules import cases_visible_to
 from zhichi.common.errors import InvalidInput, NotPermitted
 from zhichi.common.forms import apply_service_errors
-from zhichi.common.page_sections import sections_for
 from zhichi.intake import rules, services
 from zhichi.intake.forms import (
     ClaimantFormSet,
@@ -27,7 +26,7 @@ from zhichi.intake.forms import (
     LeadForm,
     RespondentFormSet,
 )
-from zhichi.intake.models import Lead, LeadStatus
+from zhichi.intake.page import lead_page
 from zhichi.intake.validation import validate_lead
 
 PAGE_SIZE = 25
@@ -185,38 +184,10 @@ def claimant_row(request):
     )
 
 
-def _detail(request, lead: Lead, *, decline_form=None, status=200):
-    lead = (
-        Lead.objects.select_related(
-            "organisation", "referring_org", "case", "created_by", "decided_by"
-        )
-        .prefetch_related("parties__party")
-        .get(pk=lead.pk)
-    )
-    user = request.user
-    cases = cases_visible_to(user)
-    return render(
-        request,
-        "intake/lead_detail.html",
-        {
-            "lead": lead,
-            "case_visible": lead.case_id is not None and cases.filter(pk=lead.case_id).exists(),
-            "duplicates": services.find_duplicates(
-                lead, visible=rules.leads_visible_to(user), visible_cases=cases
-            ),
-            "can_decide": lead.status == LeadStatus.NEW and rules.can_decide_lead(user, lead),
-            "decline_form": decline_form or DeclineForm(),
-            "decline_open": decline_form is not None,
-            "extra_sections": sections_for("lead", request, lead),
-        },
-        status=status,
-    )
-
-
 @login_required
 @require_GET
 def lead_detail(request, pk: int):
-    return _detail(request, rules.get_lead_for(request.user, pk))
+    return lead_page(request, rules.get_lead_for(request.user, pk))
 
 
 @login_required
@@ -250,6 +221,6 @@ def lead_decline(request, pk: int):
         form._errors = ErrorDict()
         form.cleaned_data = {}
         apply_service_errors(exc, {"": form})
-        return _detail(request, lead, decline_form=form, status=422)
+        return lead_page(request, lead, decline_form=form, status=422)
     messages.success(request, _("Lead declined."))
     return redirect("intake:lead_detail", pk=lead.pk)

@@ -14,13 +14,11 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from zhichi.audit.services import record
-from zhichi.cases.models import Case, PartyRole
-from zhichi.cases.partner_view import sees_internal
-from zhichi.cases.rules import cases_visible_to, get_case_for
+from zhichi.cases.models import Case
+from zhichi.cases.rules import get_case_for
 from zhichi.common.errors import InvalidInput, NotPermitted, StaleVersion
-from zhichi.common.page_sections import sections_for
 from zhichi.evidence.services import attachment_response
-from zhichi.intake.rules import get_lead_for, leads_visible_to
+from zhichi.intake.rules import get_lead_for
 from zhichi.transfers import rules, services
 from zhichi.transfers.forms import (
     BoxFilterForm,
@@ -31,6 +29,7 @@ from zhichi.transfers.forms import (
     advice_for,
 )
 from zhichi.transfers.models import Transfer, TransferStatus
+from zhichi.transfers.page import DETAIL_RELATED, transfer_context
 
 PAGE_SIZE = 25
 BOXES = {"inbox": rules.inbox_of, "outbox": rules.outbox_of}
@@ -68,52 +67,6 @@ def box(request, box: str):
     )
 
 
-def _detail_context(request, transfer: Transfer, **forms) -> dict:
-    user = request.user
-    receiver, sender = rules.is_receiver(user, transfer), rules.is_sender(user, transfer)
-    subject = transfer.subject
-    if transfer.case_id:
-        subject_visible = cases_visible_to(user).filter(pk=transfer.case_id).exists()
-    else:
-        subject_visible = leads_visible_to(user).filter(pk=transfer.lead_id).exists()
-    parties = list(subject.parties.select_related("party").all()) if subject_visible else []
-    status = transfer.status
-    return {
-        "transfer": transfer,
-        "subject": subject,
-        "subject_visible": subject_visible,
-        "claimants": [p for p in parties if p.role == PartyRole.CLAIMANT],
-        "respondents": [p for p in parties if p.role == PartyRole.RESPONDENT],
-        "events": transfer.events.select_related("actor").all(),
-        "evidence": list(transfer.evidence.select_related("organisation").order_by("id")),
-        "may_download": rules.can_download_evidence(user, transfer),
-        "is_receiver": receiver,
-        "is_sender": sender,
-        # the evaluator's advice is the sending procuratorate's own (C8)
-        "partner_view": not sees_internal(user, transfer.from_org_id),
-        "may_receive": receiver and status == TransferStatus.SENT,
-        "may_decide": receiver and status in {TransferStatus.SENT, TransferStatus.RECEIVED},
-        "may_answer": receiver and status == TransferStatus.ACCEPTED,
-        "may_close": sender and status in {TransferStatus.ANSWERED, TransferStatus.REJECTED},
-        "reject_form": forms.get("reject_form") or RejectForm(prefix="reject"),
-        "feedback_form": forms.get("feedback_form") or FeedbackForm(prefix="feedback"),
-        "close_form": forms.get("close_form") or CloseForm(prefix="close"),
-        "open_form": forms.get("open_form", ""),
-        "extra_sections": sections_for("transfer", request, transfer),
-    }
-
-
-DETAIL_RELATED = (
-    "from_org",
-    "from_department",
-    "to_org",
-    "to_department",
-    "sent_by",
-    "case",
-    "lead",
-)
-
-
 @never_cache
 @login_required
 @require_GET
@@ -121,14 +74,7 @@ def detail(request, pk: int):
     transfer = rules.get_transfer_for(
         request.user, pk, Transfer.objects.select_related(*DETAIL_RELATED)
     )
-    return render(request, "transfers/transfer_detail.html", _detail_context(request, transfer))
-
-
-def render_transfer(request, pk: int, *, status: int = 200):
-    """The transfer page, e.g. again after another app's form on it failed (422)."""
-    transfer = Transfer.objects.select_related(*DETAIL_RELATED).get(pk=pk)
-    context = _detail_context(request, transfer)
-    return render(request, "transfers/transfer_detail.html", context, status=status)
+    return render(request, "transfers/transfer_detail.html", transfer_context(request, transfer))
 
 
 def _step(request, pk: int, action: str):
@@ -168,7 +114,7 @@ def _step(request, pk: int, action: str):
         for err in exc.errors:
             form.add_error(err.field if err.field in form.fields else None, err.message)
         transfer = Transfer.objects.select_related(*DETAIL_RELATED).get(pk=transfer.pk)
-        context = _detail_context(
+        context = transfer_context(
             request, transfer, **{f"{prefix}_form": form, "open_form": prefix}
         )
         return render(request, "transfers/transfer_detail.html", context, status=422)

@@ -1,0 +1,434 @@
+"""The case page as one builder: what it shows of a case (stage, money, deadlines, disposal
+forms, parties, timeline, the sections other apps add) for a request, and the case-page step
+helpers the posting views share (show the page again with a form and its errors, or go back to
+the case with a message). Views import it; it imports no view."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from zhichi.cases import guards, rules, selectors
+from zhichi.cases.criminal_flag import flag_for
+from zhichi.cases.forms import StageForm
+from zhichi.cases.forms_disposal import (
+    SUPPORT_CHOICES,
+    CloseForm,
+    CourtEventForm,
+    FactsForm,
+    LevelForm,
+    MediationForm,
+    PaymentForm,
+    ReopenForm,
+    ReversalForm,
+    SupportDecisionForm,
+    VisitPlanForm,
+    VisitRecordForm,
+)
+from zhichi.cases.forms_parties import PartyCorrectionForm
+from zhichi.cases.ledger import ledger_for
+from zhichi.cases.models import (
+    ApprovalKind,
+    ApprovalStatus,
+    Case,
+    CaseParty,
+    CaseStatus,
+    MediationOutcome,
+    Outcome,
+    PartyRole,
+    Stage,
+)
+from zhichi.cases.partner_view import VisibleRecords, sees_internal, visible_records
+from zhichi.cases.presenters import flag_badges, timeline_for
+from zhichi.cases.services import reopening
+from zhichi.cases.services.common import ensure_may_work
+from zhichi.common.errors import InvalidInput, NotPermitted, StaleVersion
+from zhichi.common.page_sections import sections_for
+from zhichi.core import stages
+from zhichi.parties.models import ContactKind, ContactSource, PartyContact
+
+DECISION_LABELS = dict(SUPPORT_CHOICES)
+
+
+def stale_message() -> str:
+    return _(
+        "Someone changed this case while you were reading it. Here is the current state; please try again."
+    )
+
+
+ACTION_TITLES = {
+    "mediation": lambda: _("Record a mediation"),
+    "support": lambda: _("Propose a support decision"),
+    "court": lambda: _("Record a court event"),
+    "payment": lambda: _("Record a payment"),
+    "plan_visit": lambda: _("Plan a return visit"),
+    "record_visit": lambda: _("Record a return visit"),
+    "close": lambda: _("Close the case"),
+    "level": lambda: _("Set the level"),
+}
+# what each stage is mostly about: these actions are the primary buttons in that stage
+STAGE_ACTIONS = {
+    Stage.REVIEW: ("support", "mediation"),
+    Stage.PRE_LITIGATION: ("mediation", "support", "court"),
+    Stage.LITIGATION: ("court",),
+    Stage.POST_LITIGATION: ("payment", "record_visit", "plan_visit"),
+}
+ACTION_ORDER = (
+    "mediation",
+    "support",
+    "court",
+    "payment",
+    "record_visit",
+    "plan_visit",
+    "close",
+    "level",
+)
+ACTION_ANCHOR = {"record_visit": "visits"}
+
+
+def disposal_context(
+    request, case: Case, *, view: VisibleRecords, forms: dict | None = None, failure=None
+) -> dict:
+    """Everything the case page shows of disposal, as ``view`` lets its viewer see it (C8);
+    ``forms`` replaces default (unbound) forms."""
+    user = request.user
+    today = timezone.localdate()
+    forms = forms or {}
+    ledger = ledger_for(case)
+    claimants = [r.claimant for r in ledger.rows]
+    deadline_rows = selectors.deadline_rows(view.deadlines(case.deadlines.all()), today)
+    by_key = {r.deadline.key: r for r in deadline_rows}
+    mediations = list(case.mediations.select_related("recorded_by").prefetch_related("instalments"))
+    for m in mediations:
+        m.instalment_rows = [(i, by_key.get(f"instalment:{i.pk}")) for i in m.instalments.all()]
+    approvals = []
+    if view.internal:  # the support decision is the procuratorate's own
+        approvals = list(
+            case.approvals.filter(kind=ApprovalKind.SUPPORT_DECISION).select_related(
+                "requested_by", "decided_by"
+            )
+        )
+    for a in approvals:
+        a.case = case
+        a.decision_label = DECISION_LABELS.get(a.payload.get("decision"), "")
+        a.may_decide = a.status == ApprovalStatus.PENDING and rules.can_approve(user, a)
+    pending_support = any(a.status == ApprovalStatus.PENDING for a in approvals)
+    court_events = list(
+        case.court_events.select_related("recorded_by").prefetch_related("services")
+    )
+    visits = list(case.visits.select_related("recorded_by"))
+    # every payment, reversed ones included (the ledger is append-only, C6)
+    payment_list = list(
+        case.payments.select_related("claimant__party", "recorded_by", "reversal__reversed_by")
+    )
+
+    # what a move still needs names the support decision: the case's own staff only
+    steps = [
+        {"stage": target, "label": Stage(target).label, "missing": missing}
+        for target, missing in (guards.next_steps(case) if view.internal else [])
+    ]
+    ready = [s["stage"] for s in steps if not s["missing"] and s["stage"] != stages.CLOSED]
+    is_open = case.status == CaseStatus.OPEN
+    may_work = is_open and rules.can_work_on(user, case)
+    may_set_level = is_open and rules.can_override_level(user, case)
+
+    shown = {}
+    if may_work:
+        version = {"version": case.version}
+        shown["mediation"] = MediationForm(
+            initial={**version, "held_on": today.isoformat()}, claimants=claimants
+        )
+        if not pending_support:
+            shown["support"] = SupportDecisionForm()
+        shown["court"] = CourtEventForm(initial=version, claimants=claimants)
+        if claimants:
+            shown["payment"] = PaymentForm(
+                claimants=claimants, initial={**version, "paid_on": today.isoformat()}
+            )
+        shown["plan_visit"] = VisitPlanForm()
+        shown["close"] = CloseForm(initial=version)
+        for p in payment_list:
+            if getattr(p, "reversal", None) is None:
+                shown[f"reverse:{p.pk}"] = ReversalForm(key=f"reverse{p.pk}", initial=version)
+        for v in visits:
+            if v.done_on is None:
+                shown[f"visit:{v.pk}"] = VisitRecordForm(
+                    key=f"visit{v.pk}", initial={"done_on": today.isoformat()}
+                )
+    if may_work:
+        shown["facts"] = FactsForm.for_case(case)
+    if may_set_level:
+        shown["level"] = LevelForm(
+            initial={"level": str(case.level or ""), "version": case.version}
+        )
+    waiting_reopening = None
+    if case.status == CaseStatus.CLOSED and rules.can_reopen(user, case):
+        waiting_reopening = reopening.pending_reopening(case)
+        if waiting_reopening is None:
+            shown["reopen"] = ReopenForm(initial={"version": case.version})
+    for key, form in forms.items():
+        if key in shown or (may_work and key.startswith("visit:")):
+            shown[key] = form
+    payment_rows = [(p, shown.get(f"reverse:{p.pk}")) for p in payment_list]
+    visit_rows = []
+    for v in visits:
+        due = by_key.get(f"visit:{v.pk}")
+        visit_rows.append((v, due, shown.get(f"visit:{v.pk}")))
+
+    opened = request.GET.get("act", "") if request.method == "GET" else ""
+    for key, form in shown.items():
+        form.is_open = (
+            getattr(form, "is_open", False)  # a next step shown after a post (a confirm step)
+            or key == opened
+            or (opened == "record_visit" and key.startswith("visit:"))
+        )
+    primary = STAGE_ACTIONS.get(case.stage, ())
+    available = {k for k in shown if ":" not in k}
+    if any(k.startswith("visit:") for k in shown):
+        available.add("record_visit")
+    actions = [
+        {
+            "key": key,
+            "title": ACTION_TITLES[key](),
+            "anchor": ACTION_ANCHOR.get(key, f"act-{key}"),
+            "primary": key in primary,
+        }
+        for key in ACTION_ORDER
+        if key in available and key != "close"  # the close form sits right under the buttons
+    ]
+    # the stage's own actions first, in the order the stage takes them
+    actions.sort(key=lambda a: primary.index(a["key"]) if a["primary"] else len(primary))
+
+    overdue = [r for r in deadline_rows if r.due.overdue]
+    upcoming = [r for r in deadline_rows if r.due.state == "pending" and r.deadline.due >= today]
+    return {
+        "ledger": ledger,
+        "ledger_has": {
+            "agreed": any(r.agreed is not None for r in ledger.rows),
+            "awarded": any(r.awarded is not None for r in ledger.rows),
+            "overpaid": ledger.totals["overpaid"] > 0,
+        },
+        "outcome_label": Outcome(case.outcome).label if case.outcome in Outcome.values else "",
+        "payments": payment_list,
+        "payment_rows": payment_rows,
+        "deadline_rows": deadline_rows,
+        "overdue_deadlines": overdue,
+        "next_deadlines": upcoming[:3],
+        "calendar_incomplete": any(
+            not r.deadline.calendar_complete for r in deadline_rows if r.due.state != "done"
+        ),
+        "mediations": mediations,
+        "approvals": approvals,
+        "pending_support": pending_support,
+        "court_events": court_events,
+        "visit_rows": visit_rows,
+        "next_steps": steps,
+        "ready_targets": ready,
+        "only_closing_left": [s["stage"] for s in steps] == [stages.CLOSED],
+        "may_work": may_work,
+        "may_set_level": may_set_level,
+        "waiting_reopening": waiting_reopening,
+        "reopen_needs_approval": "reopen" in shown and reopening.closed_by_self(user, case),
+        "forms": shown,
+        "actions": actions,
+        "open_action": opened,
+        "failure": failure,
+        "agreement": MediationOutcome.AGREEMENT,
+    }
+
+
+def case_url(case: Case, anchor: str = "") -> str:
+    url = reverse("cases:case_detail", args=[case.pk])
+    return f"{url}#{anchor}" if anchor else url
+
+
+def show_case(
+    request, case: Case, *, key: str, form, status: int = 200, failure=None, open_form=True, **extra
+):
+    """The case page with ``form`` in place of its default (open unless ``open_form`` is false),
+    e.g. a next step; ``extra`` goes into the page's context."""
+
+    case = Case.objects.select_related(
+        "organisation", "department", "officer", "referring_org"
+    ).get(pk=case.pk)
+    form.is_open = open_form
+    context = case_context(request, case, forms={key: form}, failure=failure, **extra)
+    if failure is not None:
+        failure["shown"] = key in context["forms"]
+    return render(request, "cases/case_detail.html", context, status=status)
+
+
+def render_failure(request, case: Case, *, key: str, form, exc: InvalidInput):
+    form.show_service_errors(exc)
+    anchor = f"act-{key.replace(':', '')}"
+    failure = {"detail": exc.detail, "anchor": anchor, "key": key}
+    return show_case(request, case, key=key, form=form, status=422, failure=failure)
+
+
+def forbidden(request, exc: NotPermitted):
+    """403 with the service's reason (e.g. four eyes: "you proposed this"), audited there."""
+    return render(request, "403.html", {"message": str(exc)}, status=403)
+
+
+def submit(request, case: Case, *, key: str, form, call, anchor: str, success, refine=None):
+    """``success``: the message, or a function of what the service returned that makes it.
+    ``refine(exc)``: the form to show with the refusal instead of ``form`` (a next step)."""
+    try:
+        result = call()
+    except NotPermitted as exc:
+        return forbidden(request, exc)
+    except StaleVersion:
+        messages.error(request, stale_message())
+        return redirect(case_url(case, anchor))
+    except InvalidInput as exc:
+        shown = refine(exc) if refine is not None else form
+        return render_failure(request, case, key=key, form=shown, exc=exc)
+    messages.success(request, success(result) if callable(success) else success)
+    return redirect(case_url(case, anchor))
+
+
+def claimants_of(case: Case) -> list:
+    return list(
+        case.parties.filter(role=PartyRole.CLAIMANT).select_related("party").order_by("position")
+    )
+
+
+def split_note() -> str:
+    return _(
+        "A split in proportion to the claims is filled in. Check each amount against the "
+        "document, correct it where it differs, then record it."
+    )
+
+
+def submit_amounts(request, case: Case, *, key: str, form, service, action, anchor, success):
+    """An agreement or a decision with each claimant's amount (C6). The page never splits a total
+    by itself: the helper button ("split"), or a total sent without the claimants' amounts, fills
+    in the split in proportion to the claims for the officer to check and send again."""
+    if request.POST.get("split"):
+        try:
+            ensure_may_work(case.pk, request.user, action)
+        except NotPermitted as exc:
+            return forbidden(request, exc)
+        total, errors = form.total()
+        if errors:
+            return render_failure(request, case, key=key, form=form, exc=InvalidInput(errors))
+        shown = form.with_proportional_split(total, note=split_note())
+        return show_case(request, case, key=key, form=shown)
+
+    def refine(exc: InvalidInput):
+        missing = any(e.field == form.share_key and e.code == "required" for e in exc.errors)
+        total, errors = form.total()
+        if missing and not errors:
+            return form.with_proportional_split(total, note=split_note())
+        return form
+
+    return submit(
+        request,
+        case,
+        key=key,
+        form=form,
+        call=lambda: service(
+            case_id=case.pk,
+            actor=request.user,
+            data=form.payload(),
+            version=form.version(),
+            split_missing=False,
+        ),
+        anchor=anchor,
+        success=success,
+        refine=refine,
+    )
+
+
+def case_context(request, case: Case, **extra):
+    parties = list(case.parties.select_related("party").all())
+    # what this viewer may see of the case's records: the same policy as the API (C8)
+    view = visible_records(request.user, case)
+    forms = extra.pop("forms", None) or {}
+    disposal = disposal_context(
+        request,
+        case,
+        view=view,
+        forms=forms,
+        failure=extra.pop("failure", None),
+    )
+    # the stage form offers only the moves whose guards are met; closing is the close form
+    targets = disposal["ready_targets"]
+    may_move = rules.can_move_stage(request.user, case) and case.status == CaseStatus.OPEN
+    context = {
+        "case": case,
+        "claimants": [p for p in parties if p.role == PartyRole.CLAIMANT],
+        "respondents": [p for p in parties if p.role == PartyRole.RESPONDENT],
+        "money": disposal["ledger"].totals,
+        "timeline": timeline_for(view),
+        "may_move": may_move and bool(targets),
+        "may_move_later": may_move and not targets,
+        "stage_form": extra.pop("stage_form", None)
+        or StageForm(initial={"version": case.version}, targets=targets),
+        "can_unmask": rules.can_unmask(request.user, case),
+        "partner_view": view.partner,
+        # the grading flags are the procuratorate's own (C8): none for a partner agency
+        "flag_badges": flag_badges(case, flag_for(case)) if view.internal else [],
+        "extra_sections": sections_for("case", request, case),
+        **parties_context(request, case, parties, form=forms.get("correct")),
+        **disposal,
+    }
+    if context["correction_form"] is not None:
+        context["forms"]["correct"] = context["correction_form"]
+    context.update(extra)
+    return context
+
+
+def contact_rows(case: Case, roles: list[CaseParty]) -> dict[int, list[dict]]:
+    """Each person's contacts, newest first (the first of each kind is the current one), with
+    where they were recorded: this case or its lead by its reference, anything else only as
+    "another lead or case" (that the person has other matters is not this case's business)."""
+    lead = getattr(case, "lead", None)  # the lead the case came from, if any
+    here = {
+        (ContactSource.CASE, case.pk),
+        (ContactSource.LEAD, lead.pk if lead is not None else None),
+    }
+    rows: dict[int, list[dict]] = {}
+    seen_current: set[tuple[int, str]] = set()
+    contacts = PartyContact.objects.filter(party_id__in=[r.party_id for r in roles]).select_related(
+        "recorded_by"
+    )
+    for contact in contacts.order_by("party_id", "-recorded_at", "-id"):
+        current = (contact.party_id, contact.kind) not in seen_current
+        seen_current.add((contact.party_id, contact.kind))
+        if contact.source == ContactSource.EARLIER:
+            where = _("on record before contacts were kept")
+        elif (contact.source, contact.source_id) in here:
+            where = contact.source_ref
+        else:
+            where = _("another lead or case")
+        rows.setdefault(contact.party_id, []).append(
+            {"contact": contact, "current": current, "where": where}
+        )
+    return rows
+
+
+def parties_context(request, case: Case, roles: list[CaseParty], *, form=None) -> dict:
+    """What the parties section shows beyond the parties: their contacts (the procuratorate's
+    own staff only) and the correction form (the case officer and the department head, on an
+    open case), prefilled for the party asked for with ``?correct=``."""
+    user = request.user
+    internal = sees_internal(user, case.organisation_id)
+    history = contact_rows(case, roles) if internal else {}
+    for role in roles:
+        role.contact_rows = history.get(role.party_id, [])
+    may_correct = case.status == CaseStatus.OPEN and rules.can_work_on(user, case)
+    if form is None and may_correct and request.method == "GET":
+        wanted = request.GET.get("correct", "")
+        role = next((r for r in roles if str(r.party_id) == wanted), None)
+        if role is not None:
+            form = PartyCorrectionForm(role=role, identity=rules.can_change_id_number(user, case))
+            form.is_open = True
+    return {
+        "may_correct_parties": may_correct,
+        "correction_form": form if may_correct else None,
+        "phone_kind": ContactKind.PHONE,
+    }

@@ -1,0 +1,98 @@
+"""The approvals inbox (/cases/approvals/): the approvals a head or the chief procurator may
+decide, and their decisions."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_POST
+
+from zhichi.cases import rules
+from zhichi.cases.forms_disposal import (
+    DecisionForm,
+)
+from zhichi.cases.models import (
+    Approval,
+)
+from zhichi.cases.page import (
+    DECISION_LABELS,
+    forbidden,
+)
+from zhichi.cases.services import approvals
+from zhichi.common.errors import InvalidInput, NotPermitted
+
+INBOX_PAGE_SIZE = 25
+
+
+def _inbox(request, *, failed: dict | None = None, status: int = 200):
+    failed = failed or {}
+    page = Paginator(approvals.inbox_for(request.user), INBOX_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    rows = []
+    for a in page:
+        a.decision_label = DECISION_LABELS.get(a.payload.get("decision"), "")
+        a.shown = approvals.present(a)
+        rows.append(
+            {
+                "approval": a,
+                "approve": failed.get(("approve", a.pk)) or DecisionForm(approval_id=a.pk),
+                "reject": failed.get(("reject", a.pk))
+                or DecisionForm(approval_id=a.pk, reject=True),
+                "reject_open": ("reject", a.pk) in failed,
+            }
+        )
+    return render(
+        request,
+        "cases/approvals_inbox.html",
+        {"rows": rows, "page_obj": page, "paginator": page.paginator},
+        status=status,
+    )
+
+
+@never_cache
+@login_required
+@require_GET
+def approvals_inbox(request):
+    return _inbox(request)
+
+
+def _decide(request, approval_id: int, *, approve: bool):
+    approval = get_object_or_404(Approval.objects.select_related("case"), pk=approval_id)
+    rules.get_case_for(request.user, approval.case_id)  # 404 outside the user's scope
+    form = DecisionForm(request.POST, approval_id=approval.pk, reject=not approve)
+    try:
+        approvals.decide_approval(
+            approval_id=approval.pk, actor=request.user, approve=approve, reason=form.text("reason")
+        )
+    except NotPermitted as exc:
+        return forbidden(request, exc)
+    except InvalidInput as exc:
+        if any(e.field == "status" for e in exc.errors):  # decided meanwhile: nothing to show
+            messages.error(request, exc.detail)
+            return redirect("cases:approvals")
+        form.show_service_errors(exc)
+        verb = "approve" if approve else "reject"
+        return _inbox(request, failed={(verb, approval.pk): form}, status=422)
+    if approve:
+        text = _("Approved: %(number)s.")
+    else:
+        text = _("Rejected: %(number)s. The officer is told why.")
+    messages.success(request, text % {"number": approval.case.number})
+    return redirect("cases:approvals")
+
+
+@login_required
+@require_POST
+def approval_approve(request, approval_id: int):
+    return _decide(request, approval_id, approve=True)
+
+
+@login_required
+@require_POST
+def approval_reject(request, approval_id: int):
+    return _decide(request, approval_id, approve=False)

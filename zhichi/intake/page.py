@@ -1,0 +1,44 @@
+"""The lead page as one builder, shared by intake's views and by the apps that post to it
+(evidence) and show it again when their form fails."""
+
+from __future__ import annotations
+
+from django.shortcuts import render
+
+from zhichi.cases.rules import cases_visible_to
+from zhichi.common.page_sections import sections_for
+from zhichi.intake import rules, services
+from zhichi.intake.forms import (
+    DeclineForm,
+)
+from zhichi.intake.models import Lead, LeadStatus
+
+
+def lead_page(request, lead: Lead, *, decline_form=None, status=200):
+    """The lead page for a lead the caller has scoped (``rules.get_lead_for``), e.g. again with
+    a form's errors (422)."""
+    lead = (
+        Lead.objects.select_related(
+            "organisation", "referring_org", "case", "created_by", "decided_by"
+        )
+        .prefetch_related("parties__party")
+        .get(pk=lead.pk)
+    )
+    user = request.user
+    cases = cases_visible_to(user)
+    return render(
+        request,
+        "intake/lead_detail.html",
+        {
+            "lead": lead,
+            "case_visible": lead.case_id is not None and cases.filter(pk=lead.case_id).exists(),
+            "duplicates": services.find_duplicates(
+                lead, visible=rules.leads_visible_to(user), visible_cases=cases
+            ),
+            "can_decide": lead.status == LeadStatus.NEW and rules.can_decide_lead(user, lead),
+            "decline_form": decline_form or DeclineForm(),
+            "decline_open": decline_form is not None,
+            "extra_sections": sections_for("lead", request, lead),
+        },
+        status=status,
+    )

@@ -1,0 +1,75 @@
+"""The transfer page as one builder, shared by its own views and by the apps that add a
+section to it and show it again when their form fails."""
+
+from __future__ import annotations
+
+from django.shortcuts import render
+
+from zhichi.cases.models import PartyRole
+from zhichi.cases.partner_view import sees_internal
+from zhichi.cases.rules import cases_visible_to
+from zhichi.common.page_sections import sections_for
+from zhichi.intake.rules import leads_visible_to
+from zhichi.transfers import rules
+from zhichi.transfers.forms import (
+    CloseForm,
+    FeedbackForm,
+    RejectForm,
+)
+from zhichi.transfers.models import Transfer, TransferStatus
+
+
+def transfer_context(request, transfer: Transfer, **forms) -> dict:
+    user = request.user
+    receiver, sender = rules.is_receiver(user, transfer), rules.is_sender(user, transfer)
+    subject = transfer.subject
+    if transfer.case_id:
+        subject_visible = cases_visible_to(user).filter(pk=transfer.case_id).exists()
+    else:
+        subject_visible = leads_visible_to(user).filter(pk=transfer.lead_id).exists()
+    parties = list(subject.parties.select_related("party").all()) if subject_visible else []
+    status = transfer.status
+    return {
+        "transfer": transfer,
+        "subject": subject,
+        "subject_visible": subject_visible,
+        "claimants": [p for p in parties if p.role == PartyRole.CLAIMANT],
+        "respondents": [p for p in parties if p.role == PartyRole.RESPONDENT],
+        "events": transfer.events.select_related("actor").all(),
+        "evidence": list(transfer.evidence.select_related("organisation").order_by("id")),
+        "may_download": rules.can_download_evidence(user, transfer),
+        "is_receiver": receiver,
+        "is_sender": sender,
+        # the evaluator's advice is the sending procuratorate's own (C8)
+        "partner_view": not sees_internal(user, transfer.from_org_id),
+        "may_receive": receiver and status == TransferStatus.SENT,
+        "may_decide": receiver and status in {TransferStatus.SENT, TransferStatus.RECEIVED},
+        "may_answer": receiver and status == TransferStatus.ACCEPTED,
+        "may_close": sender and status in {TransferStatus.ANSWERED, TransferStatus.REJECTED},
+        "reject_form": forms.get("reject_form") or RejectForm(prefix="reject"),
+        "feedback_form": forms.get("feedback_form") or FeedbackForm(prefix="feedback"),
+        "close_form": forms.get("close_form") or CloseForm(prefix="close"),
+        "open_form": forms.get("open_form", ""),
+        "extra_sections": sections_for("transfer", request, transfer),
+    }
+
+
+DETAIL_RELATED = (
+    "from_org",
+    "from_department",
+    "to_org",
+    "to_department",
+    "sent_by",
+    "case",
+    "lead",
+)
+
+
+def render_transfer(request, pk: int, *, status: int = 200):
+    """The transfer page, e.g. again after another app's form on it failed (422); a transfer
+    outside the user's scope is 404, as on the page itself."""
+    transfer = rules.get_transfer_for(
+        request.user, pk, Transfer.objects.select_related(*DETAIL_RELATED)
+    )
+    context = transfer_context(request, transfer)
+    return render(request, "transfers/transfer_detail.html", context, status=status)

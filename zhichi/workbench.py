@@ -1,0 +1,42 @@
+"""The workbench, the signed-in user's home page: their open cases and new leads, their
+deadlines and return visits due, and the sections other apps add (transfers, assistance,
+suggestions). It spans cases and intake, so it sits above both, with the navigation."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from zhichi.cases import rules
+from zhichi.cases.models import CaseStatus
+from zhichi.cases.partner_view import is_partner
+from zhichi.cases.selectors import workbench_deadlines
+from zhichi.common.page_sections import sections_for
+from zhichi.intake.models import LeadStatus
+from zhichi.intake.rules import leads_visible_to
+
+
+@login_required
+@require_GET
+def workbench(request):
+    user = request.user
+    my_cases = (
+        rules.cases_visible_to(user)
+        .filter(officer=user, status=CaseStatus.OPEN)
+        .select_related("officer")
+        .order_by("-opened_on", "-id")[:10]
+    )
+    leads = leads_visible_to(user).order_by("-created_at", "-id")
+    if not is_partner(user):
+        leads = leads.filter(status=LeadStatus.NEW)
+    return render(
+        request,
+        "cases/workbench.html",
+        {
+            "my_cases": my_cases,
+            "my_leads": leads.select_related("case")[:10],
+            "extra_sections": sections_for("workbench", request, None),
+            **workbench_deadlines(user),
+        },
+    )
