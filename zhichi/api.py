@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from decimal import Decimal
 
 from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.db import connection
@@ -28,6 +29,7 @@ from zhichi.common.api import (
     mark_input_refused,
 )
 from zhichi.common.errors import InvalidInput, NotPermitted, RateLimited, StaleVersion
+from zhichi.common.validation import printable
 from zhichi.documents.api import router as documents_router
 from zhichi.employers.api import employers_router, joint_actions_router
 from zhichi.evidence.api import router as evidence_router
@@ -84,43 +86,88 @@ def _field_path(loc) -> str:
     return ".".join(parts) or "body"
 
 
-# pydantic's own messages are English only: the common ones, in the reader's language
-PYDANTIC_MESSAGES = {
-    "missing": lambda c: _("This field is required."),
-    "string_type": lambda c: _("Enter text."),
-    "int_type": lambda c: _("Enter a whole number."),
-    "int_parsing": lambda c: _("Enter a whole number."),
-    "int_from_float": lambda c: _("Enter a whole number."),
-    "float_type": lambda c: _("Enter a number."),
-    "float_parsing": lambda c: _("Enter a number."),
-    "decimal_type": lambda c: _("Enter an amount, e.g. 12000.00."),
-    "decimal_parsing": lambda c: _("Enter an amount, e.g. 12000.00."),
-    "bool_type": lambda c: _("Enter true or false."),
-    "bool_parsing": lambda c: _("Enter true or false."),
-    "date_type": lambda c: _("Enter a date as YYYY-MM-DD."),
-    "date_parsing": lambda c: _("Enter a date as YYYY-MM-DD."),
-    "date_from_datetime_parsing": lambda c: _("Enter a date as YYYY-MM-DD."),
-    "list_type": lambda c: _("Give a list."),
-    "dict_type": lambda c: _("Give an object."),
-    "model_type": lambda c: _("Give an object."),
-    "model_attributes_type": lambda c: _("Give an object."),
-    "json_invalid": lambda c: _("The body is not valid JSON."),
-    "string_too_long": lambda c: (
-        _("Keep this under %(n)s characters.") % {"n": c.get("max_length")}
+# pydantic's refusals in the project's codes (those the services' checks give for the same
+# mistake, so a client reads one code whichever layer refused) and in the reader's language:
+# the one place where a pydantic error type becomes a code and a message. A type not named here
+# keeps pydantic's name (``missing``, ``list_type``…) with a message of ours where there is one.
+def _shown(value) -> str:
+    return printable(value if isinstance(value, str) else repr(value))[:50]
+
+
+def _length(error: dict) -> int:
+    value = error.get("input")
+    return len(value) if isinstance(value, (str, list, tuple, dict)) else 0
+
+
+def _amount_bound(ctx: dict, key: str) -> bool:
+    return isinstance(ctx.get(key), Decimal)
+
+
+PYDANTIC_ERRORS = {
+    "missing": lambda e, c: ("missing", _("This field is required.")),
+    "required": lambda e, c: ("required", _("This field is required.")),
+    "string_type": lambda e, c: ("type", _("Enter text.")),
+    "string_too_long": lambda e, c: (
+        "max_length",
+        _("Keep this under %(n)d characters (it has %(got)d).")
+        % {"n": c.get("max_length") or 0, "got": _length(e)},
     ),
-    "too_long": lambda c: _("Give at most %(n)s items.") % {"n": c.get("max_length")},
-    "greater_than_equal": lambda c: _("Enter %(n)s or more.") % {"n": c.get("ge")},
-    "less_than_equal": lambda c: _("Enter %(n)s or less.") % {"n": c.get("le")},
-    "literal_error": lambda c: _("Choose one of: %(choices)s.") % {"choices": c.get("expected")},
-    "enum": lambda c: _("Choose one of: %(choices)s.") % {"choices": c.get("expected")},
+    "int_type": lambda e, c: ("integer", _("Enter a whole number.")),
+    "int_parsing": lambda e, c: ("integer", _("Enter a whole number.")),
+    "int_parsing_size": lambda e, c: ("integer", _("Enter a whole number.")),
+    "int_from_float": lambda e, c: ("integer", _("Enter a whole number.")),
+    "float_type": lambda e, c: ("float_type", _("Enter a number.")),
+    "float_parsing": lambda e, c: ("float_parsing", _("Enter a number.")),
+    "decimal_type": lambda e, c: ("money", _("Enter an amount in yuan, e.g. 12000.00.")),
+    "decimal_parsing": lambda e, c: ("money", _("Enter an amount in yuan, e.g. 12000.00.")),
+    "finite_number": lambda e, c: ("money", _("Enter an amount in yuan, e.g. 12000.00.")),
+    "decimal_max_places": lambda e, c: ("precision", _("Use at most two decimal places (fen).")),
+    "decimal_max_digits": lambda e, c: ("too_large", _("This amount is too large.")),
+    "decimal_whole_digits": lambda e, c: ("too_large", _("This amount is too large.")),
+    "greater_than_equal": lambda e, c: (
+        ("negative", _("An amount cannot be negative."))
+        if _amount_bound(c, "ge")
+        else ("range", _("Enter %(n)s or more.") % {"n": c.get("ge")})
+    ),
+    "less_than_equal": lambda e, c: (
+        ("too_large", _("This amount is too large."))
+        if _amount_bound(c, "le")
+        else ("range", _("Enter %(n)s or less.") % {"n": c.get("le")})
+    ),
+    "bool_type": lambda e, c: ("bool_type", _("Enter true or false.")),
+    "bool_parsing": lambda e, c: ("bool_parsing", _("Enter true or false.")),
+    "date_type": lambda e, c: ("date", _("Enter a date as YYYY-MM-DD.")),
+    "date_parsing": lambda e, c: ("date", _("Enter a date as YYYY-MM-DD.")),
+    "date_from_datetime_parsing": lambda e, c: ("date", _("Enter a date as YYYY-MM-DD.")),
+    "date_from_datetime_inexact": lambda e, c: ("date", _("Enter a date as YYYY-MM-DD.")),
+    "literal_error": lambda e, c: (
+        "choice",
+        _("“%(value)s” is not one of the choices.") % {"value": _shown(e.get("input"))},
+    ),
+    "enum": lambda e, c: (
+        "choice",
+        _("“%(value)s” is not one of the choices.") % {"value": _shown(e.get("input"))},
+    ),
+    "list_type": lambda e, c: ("list_type", _("Give a list.")),
+    "too_long": lambda e, c: (
+        "too_many",
+        _("At most %(n)d entries.") % {"n": c.get("max_length") or 0},
+    ),
+    "dict_type": lambda e, c: ("dict_type", _("Give an object.")),
+    "model_type": lambda e, c: ("model_type", _("Give an object.")),
+    "model_attributes_type": lambda e, c: ("model_attributes_type", _("Give an object.")),
+    "json_invalid": lambda e, c: ("json_invalid", _("The body is not valid JSON.")),
 }
 
 
-def _pydantic_message(error: dict) -> str:
-    describe = PYDANTIC_MESSAGES.get(str(error.get("type")))
+def _pydantic_error(error: dict) -> tuple[str, str]:
+    """``(code, message)`` for one pydantic error."""
+    kind = str(error.get("type") or "invalid")
+    describe = PYDANTIC_ERRORS.get(kind)
     if describe is not None:
-        return str(describe(error.get("ctx") or {}))
-    return str(error.get("msg") or _("Invalid value."))
+        code, message = describe(error, error.get("ctx") or {})
+        return code, str(message)
+    return kind, str(error.get("msg") or _("Invalid value."))
 
 
 @api.exception_handler(ValidationError)
@@ -132,13 +179,8 @@ def _validation_error(request, exc: ValidationError):
         if field in seen:
             continue  # one message per field, however many union members failed
         seen.add(field)
-        errors.append(
-            {
-                "field": field,
-                "code": str(e.get("type", "invalid")),
-                "message": _pydantic_message(e),
-            }
-        )
+        code, message = _pydantic_error(e)
+        errors.append({"field": field, "code": code, "message": message})
     return api.create_response(
         request,
         {"detail": _("The request is not valid; nothing was changed."), "errors": errors},
@@ -160,7 +202,7 @@ def _stale(request, exc: StaleVersion):
     return api.create_response(
         request,
         {
-            "detail": _("Someone changed this case since you read it; reload and try again."),
+            "detail": exc.message,  # names the record: case, transfer, application, suggestion
             "current_version": exc.current_version,
         },
         status=409,

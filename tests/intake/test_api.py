@@ -446,14 +446,30 @@ def test_amount_as_json_number_with_3_decimals_names_the_amount_field(api, paylo
 
 
 def test_several_bad_fields_are_all_reported_at_once(api, payload):
+    # the documented types are checked first, every field at once; the lead's own rules (an ID's
+    # check character, a date in the future) then, every field at once
     r = api("civil1").post(
         LEADS,
-        payload(category="x", claimants=_bad_claimant(id_number="110105194912310021")),
+        payload(category="x", claimants=_bad_claimant(amount_claimed="abc")),
     )
 
     assert r.status_code == 422
     assert [(e["field"], e["code"]) for e in r.json()["errors"]] == [
         ("category", "choice"),
+        ("claimants.0.amount_claimed", "money"),
+    ]
+
+    r = api("civil1").post(
+        LEADS,
+        payload(
+            received_on=(timezone.now().date() + timedelta(days=3)).isoformat(),
+            claimants=_bad_claimant(id_number="110105194912310021"),
+        ),
+    )
+
+    assert r.status_code == 422
+    assert [(e["field"], e["code"]) for e in r.json()["errors"]] == [
+        ("received_on", "future"),
         ("claimants.0.id_number", "checksum"),
     ]
 

@@ -11,7 +11,7 @@ from zhichi.audit.services import record
 from zhichi.cases import rules, services
 from zhichi.cases.criminal_flag import flags_for, shown_flags
 from zhichi.cases.filters import filter_cases
-from zhichi.cases.models import Case
+from zhichi.cases.models import Case, CaseStatus, Category, Stage
 from zhichi.cases.partner_view import sees_internal, visible_records
 from zhichi.cases.presenters import case_out, timeline_for, timeline_out
 from zhichi.common.api import (
@@ -23,6 +23,7 @@ from zhichi.common.api import (
     keyset_page,
 )
 from zhichi.common.errors import FieldError, InvalidInput, NotPermitted
+from zhichi.common.schemas import choice, one_of, text
 
 router = Router()
 
@@ -92,10 +93,8 @@ class TimelineItem(Schema):
 
 
 class StageIn(Schema):
-    to: str = Field(
-        ..., description="review | pre_litigation | litigation | post_litigation | closed"
-    )
-    reason: str
+    to: choice(Stage)
+    reason: text(max_length=2000)
     version: int
 
 
@@ -109,10 +108,10 @@ def _load(case_id: int) -> Case:
 )
 def list_cases(
     request,
-    stage: str | None = None,
+    stage: one_of(Stage) | None = None,
     level: int | None = None,
-    category: str | None = None,
-    status: str | None = None,
+    category: one_of(Category) | None = None,
+    status: one_of(CaseStatus) | None = None,
     q: str | None = Query(
         None,
         max_length=100,

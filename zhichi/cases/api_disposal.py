@@ -7,7 +7,7 @@ from typing import Any
 
 from django.http import Http404
 from django.shortcuts import get_object_or_404
-from ninja import Field, Query, Router, Schema, Status
+from ninja import Field, Router, Schema, Status
 
 from zhichi.cases import rules
 from zhichi.cases import services as case_services
@@ -17,42 +17,63 @@ from zhichi.cases.models import (
     Approval,
     ApprovalStatus,
     CaseShare,
+    CourtEvent,
+    CourtEventKind,
     LedgerEntry,
+    Mediation,
+    MediationOutcome,
+    Outcome,
     Payment,
+    Service,
+    SessionKind,
     Visit,
+    VisitMethod,
+    VisitTarget,
 )
 from zhichi.cases.partner_view import sees_internal
 from zhichi.cases.presenters import case_out
+from zhichi.cases.schemas import EVASION, EvasionIn, LabourRelationshipIn, PaymentOrderIn, kept
 from zhichi.cases.services import approvals, disposal, facts, payments, reopening
 from zhichi.cases.services.common import ensure_may_work
 from zhichi.common.api import WRITE_ERRORS, ErrorOut, ValidationErrorOut, checks_first
+from zhichi.common.schemas import (
+    Day,
+    Money,
+    OptionalDay,
+    OptionalMoney,
+    as_data,
+    choice,
+    one_of,
+    text,
+)
+
+LEVELS = (1, 2, 3)
 
 cases_router = Router()
 approvals_router = Router()
 visits_router = Router()
 payments_router = Router()
 
-DATE = {"type": "string", "format": "date"}
-MONEY = {"type": "string", "pattern": r"^\d+(\.\d{1,2})?$", "examples": ["12000.00"]}
+NOTE = 5000  # the services' bound on a note
 
 
 class InstalmentIn(Schema):
-    due: Any = Field(..., json_schema_extra=DATE)
-    amount: Any = Field(..., json_schema_extra=MONEY)
+    due: Day
+    amount: Money
 
 
 class ShareIn(Schema):
-    claimant_party_id: Any = Field(..., json_schema_extra={"type": "integer"})
-    amount: Any = Field(..., json_schema_extra=MONEY)
+    claimant_party_id: int
+    amount: Money
 
 
 class MediationIn(Schema):
-    held_on: Any = Field(..., json_schema_extra=DATE)
-    mediator_org: str
-    outcome: str = Field(..., description="agreement | failed | adjourned")
-    kind: str = Field("mediation", description="mediation | reconciliation")
-    agreed_amount: Any = Field(None, json_schema_extra=MONEY)
-    instalments: list[InstalmentIn] = Field(default_factory=list)
+    held_on: Day
+    mediator_org: text(Mediation, "mediator_org")
+    outcome: choice(MediationOutcome)
+    kind: choice(SessionKind, required=False) = SessionKind.MEDIATION.value
+    agreed_amount: OptionalMoney = None
+    instalments: list[InstalmentIn] = Field(default_factory=list, max_length=120)
     shares: list[ShareIn] = Field(
         default_factory=list,
         description="each claimant's share of an agreement, adding up to agreed_amount (422 at "
@@ -60,13 +81,13 @@ class MediationIn(Schema):
         "claimants the agreement is split in proportion to the claims, and the answer's shares "
         "show that split",
     )
-    note: str | None = None
+    note: text(max_length=NOTE) | None = None
     version: int | None = Field(None, description="the case version you read (409 when stale)")
 
 
 class SupportDecisionIn(Schema):
-    decision: str = Field(..., description="support | not_support")
-    reasons: str
+    decision: choice((disposal.SUPPORT, disposal.NOT_SUPPORT))
+    reasons: text(max_length=10000)
 
 
 class ApprovalOut(Schema):
@@ -91,27 +112,25 @@ class ApprovalOut(Schema):
 
 
 class DecideIn(Schema):
-    reason: str = ""
+    reason: text(max_length=5000) = ""
 
 
 class ServedIn(Schema):
-    person: str
-    served_on: Any = Field(..., json_schema_extra=DATE)
+    person: text(Service, "person")
+    served_on: Day
 
 
 class CourtEventIn(Schema):
-    kind: str = Field(
-        ...,
-        description="filed | hearing | judgment | ruling | preservation | enforcement_filed "
-        "| arbitration_award",
-    )
-    on: Any = Field(..., json_schema_extra=DATE)
-    court: str | None = None
-    served_on: Any = Field(None, json_schema_extra=DATE)
+    kind: choice(CourtEventKind)
+    on: Day
+    court: text(CourtEvent, "court") | None = None
+    served_on: OptionalDay = None
     served: list[ServedIn] = Field(
-        default_factory=list, description="each person served and when (appeal periods, TL-4)"
+        default_factory=list,
+        max_length=200,
+        description="each person served and when (appeal periods, TL-4)",
     )
-    amount_awarded: Any = Field(None, json_schema_extra=MONEY)
+    amount_awarded: OptionalMoney = None
     awards: list[ShareIn] = Field(
         default_factory=list,
         description="a judgment's or ruling's amount for each claimant, adding up to "
@@ -119,18 +138,18 @@ class CourtEventIn(Schema):
         "case with several claimants the amount is split in proportion to the claims, and the "
         "answer's awards show that split",
     )
-    performance_due: Any = Field(None, json_schema_extra=DATE)
-    note: str | None = None
+    performance_due: OptionalDay = None
+    note: text(max_length=NOTE) | None = None
     version: int | None = None
 
 
 class PaymentIn(Schema):
-    claimant_party_id: Any = Field(..., json_schema_extra={"type": "integer"})
-    paid_on: Any = Field(..., json_schema_extra=DATE)
-    amount: Any = Field(..., json_schema_extra=MONEY)
-    payer: str
-    method: str | None = None
-    overpayment_reason: str | None = Field(
+    claimant_party_id: int
+    paid_on: Day
+    amount: Money
+    payer: text(Payment, "payer")
+    method: text(Payment, "method") | None = None
+    overpayment_reason: text(max_length=payments.REASON_MAX) | None = Field(
         None,
         description="why more is paid than the claimant is still owed: without it such a payment "
         "is refused (422 at amount, code above_outstanding); the ledger then shows it as overpaid",
@@ -191,22 +210,22 @@ class PaymentOut(Schema):
 
 
 class ReverseIn(Schema):
-    reason: str
+    reason: text(max_length=payments.REASON_MAX)
     version: int | None = Field(None, description="the case version you read (409 when stale)")
 
 
 class VisitIn(Schema):
-    planned_on: Any = Field(..., json_schema_extra=DATE)
-    target: str = Field(..., description="claimant | employer")
-    method: str = Field(..., description="phone | visit | video")
+    planned_on: Day
+    target: choice(VisitTarget)
+    method: choice(VisitMethod)
 
 
 class VisitRecordIn(Schema):
-    done_on: Any = Field(..., json_schema_extra=DATE)
-    findings: str
+    done_on: Day
+    findings: text(max_length=10000)
     paid_in_full: bool = False
-    next_visit_on: Any = Field(None, json_schema_extra=DATE)
-    remaining_problems: str | None = None
+    next_visit_on: OptionalDay = None
+    remaining_problems: text(max_length=10000) | None = None
 
 
 class VisitOut(Schema):
@@ -222,22 +241,19 @@ class VisitOut(Schema):
 
 
 class CloseIn(Schema):
-    outcome: str = Field(
-        ...,
-        description="recovered_in_full | partly_recovered | not_recovered | withdrawn | transferred",
-    )
-    note: str | None = None
+    outcome: choice(Outcome)
+    note: text(max_length=10000) | None = None
     version: int | None = None
 
 
 class LevelIn(Schema):
-    level: int
-    reason: str
+    level: one_of(LEVELS)
+    reason: text(max_length=5000)
     version: int = Field(..., description="the case version you read (409 when stale)")
 
 
 class ReopenIn(Schema):
-    reason: str
+    reason: text(max_length=2000)
     version: int | None = Field(None, description="the case version you read (409 when stale)")
 
 
@@ -341,7 +357,7 @@ def _case(request, case_id: int):
 
 
 def _data(payload: Schema) -> dict:
-    data = payload.dict()
+    data = as_data(payload)
     data.pop("version", None)
     return data
 
@@ -408,7 +424,7 @@ def record_mediation(request, case_id: int, payload: MediationIn):
 def support_decision(request, case_id: int, payload: SupportDecisionIn):
     case = _case(request, case_id)
     approval = disposal.propose_support_decision(
-        case_id=case.pk, actor=request.auth, data=payload.dict()
+        case_id=case.pk, actor=request.auth, data=as_data(payload)
     )
     return Status(201, approval_out(approval))
 
@@ -459,7 +475,7 @@ def payment(request, case_id: int, payload: PaymentIn):
 @checks_first(_works_on("case.visit"))
 def plan_visit(request, case_id: int, payload: VisitIn):
     case = _case(request, case_id)
-    visit = disposal.plan_visit(case_id=case.pk, actor=request.auth, data=payload.dict())
+    visit = disposal.plan_visit(case_id=case.pk, actor=request.auth, data=as_data(payload))
     return Status(201, visit_out(visit))
 
 
@@ -605,7 +621,7 @@ def _approval_for(request, approval_id: int) -> Approval:
 )
 def approvals_inbox(
     request,
-    status: str = Query(ApprovalStatus.PENDING, description=" | ".join(ApprovalStatus.values)),
+    status: one_of(ApprovalStatus) = ApprovalStatus.PENDING.value,
 ):
     """Pending: the approvals you may decide; another status: those of the cases you see. Newest
     first, at most 200 (the page lists the same, in the same order)."""
@@ -654,52 +670,25 @@ def reject(request, approval_id: int, payload: DecideIn):
 def record_visit(request, visit_id: int, payload: VisitRecordIn):
     visit = get_object_or_404(Visit, pk=visit_id)
     rules.get_case_for(request.auth, visit.case_id)
-    visit = disposal.record_visit(visit_id=visit.pk, actor=request.auth, data=payload.dict())
+    visit = disposal.record_visit(visit_id=visit.pk, actor=request.auth, data=as_data(payload))
     return visit_out(visit)
 
 
 # --- facts and sharing (C7, C8) -------------------------------------------------------------
-def _kept(extra: dict | None = None):
-    """The schema of a field that may be left out, which keeps the stored value (PATCH): no
-    default is shown, since none is applied."""
-
-    def shape(schema: dict) -> None:
-        schema.pop("default", None)
-        schema.update(extra or {})
-
-    return shape
-
-
-class PaymentOrderIn(Schema):
-    """Each part sent changes ("" or null clears it); a part left out keeps its value."""
-
-    authority: str = Field(None, json_schema_extra=_kept())
-    issued_on: Any = Field(None, json_schema_extra=_kept(DATE))
-    deadline: Any = Field(None, json_schema_extra=_kept(DATE))
-
-
 class FactsIn(Schema):
     """Only the facts sent change; a fact left out keeps its value (PATCH semantics)."""
 
-    labour_relationship: str = Field(
-        None,
-        description="employee | contractor_crew | none | unknown",
-        json_schema_extra=_kept(),
-    )
-    has_iou: bool = Field(None, json_schema_extra=_kept())
+    labour_relationship: LabourRelationshipIn = Field(None, json_schema_extra=kept())
+    has_iou: bool = Field(None, json_schema_extra=kept())
     consent_to_share: bool = Field(
         None,
         description="false withdraws the consent and ends the shares that rest on it (rule R3)",
-        json_schema_extra=_kept(),
+        json_schema_extra=kept(),
     )
     payment_order: PaymentOrderIn | None = Field(
-        None, description="the order to pay (rule CR-5); null clears it", json_schema_extra=_kept()
+        None, description="the order to pay (rule CR-5); null clears it", json_schema_extra=kept()
     )
-    evasion: list[str] = Field(
-        None,
-        description="transferred_assets | absconded | destroyed_records | refused_summons",
-        json_schema_extra=_kept(),
-    )
+    evasion: EvasionIn = Field(None, description=EVASION, json_schema_extra=kept())
     version: int = Field(..., description="the case version you read (409 when stale)")
 
 
@@ -712,7 +701,7 @@ class FactsIn(Schema):
 def update_facts(request, case_id: int, payload: FactsIn):
     """Only the facts sent change: consent is withdrawn only by `consent_to_share: false`."""
     case = _case(request, case_id)
-    data = payload.model_dump(exclude_unset=True)
+    data = as_data(payload, exclude_unset=True)
     version = data.pop("version")
     facts.update_case_facts(case_id=case.pk, actor=request.auth, data=data, version=version)
     return case_out(_load(case.pk))
@@ -766,7 +755,7 @@ def list_shares(request, case_id: int):
 
 
 class RevokeIn(Schema):
-    reason: str
+    reason: text(CaseShare, "end_reason")
 
 
 @cases_router.post(

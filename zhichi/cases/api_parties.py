@@ -13,6 +13,8 @@ from zhichi.cases.models import CaseParty
 from zhichi.cases.presenters import case_out
 from zhichi.cases.services import parties
 from zhichi.common.api import WRITE_ERRORS, checks_first
+from zhichi.common.schemas import IDENTIFIER, one_of, text
+from zhichi.parties.models import Group, Party
 
 router = Router()
 
@@ -30,25 +32,26 @@ def _left_alone(extra: dict | None = None):
 class CorrectionIn(Schema):
     """The reason, and the facts to correct: only those sent change."""
 
-    reason: str = Field(..., description="why the record was wrong (kept as typed)")
-    name: str | None = Field(None, json_schema_extra=_left_alone())
-    phone: str | None = Field(
+    reason: text(max_length=2000) = Field(
+        ..., description="why the record was wrong (kept as typed)"
+    )
+    name: text(Party, "name") | None = Field(None, json_schema_extra=_left_alone())
+    phone: text(max_length=IDENTIFIER) | None = Field(
         None,
         description="becomes the current phone; the earlier ones stay in the person's contacts",
         json_schema_extra=_left_alone(),
     )
-    address: str | None = Field(
+    address: text(Party, "address") | None = Field(
         None,
         description="becomes the current address; the earlier ones stay in the contacts",
         json_schema_extra=_left_alone(),
     )
-    groups: list[str] | None = Field(
+    groups: list[one_of(Group)] | None = Field(
         None,
-        description="a claimant's groups on this case (the case is graded again): migrant_worker "
-        "| woman | minor | elderly | disabled | low_income | veteran",
+        description="a claimant's groups on this case (the case is graded again)",
         json_schema_extra=_left_alone(),
     )
-    id_number: str | None = Field(
+    id_number: text(max_length=IDENTIFIER) | None = Field(
         None,
         description="the department head only (403 for anyone else); 422 `duplicate_identity` "
         "when another person on record has it",

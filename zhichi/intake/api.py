@@ -8,8 +8,10 @@ from django.db.models import Count, Q
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 
-from zhichi.cases.models import PartyRole
+from zhichi.accounts.models import Organisation
+from zhichi.cases.models import Category, LabourRelationship, PartyRole, Source
 from zhichi.cases.rules import cases_visible_to
+from zhichi.cases.schemas import EVASION, EvasionIn, LabourRelationshipIn, PaymentOrderIn
 from zhichi.common.api import (
     READ_ERRORS,
     WRITE_ERRORS,
@@ -19,101 +21,93 @@ from zhichi.common.api import (
     keyset_page,
 )
 from zhichi.common.errors import FieldError, InvalidInput
+from zhichi.common.schemas import (
+    IDENTIFIER,
+    Day,
+    OptionalMoney,
+    as_data,
+    choice,
+    one_of,
+    text,
+    whole,
+)
 from zhichi.intake import rules, services
-from zhichi.intake.models import Lead
-from zhichi.intake.validation import validate_lead
+from zhichi.intake.models import Lead, LeadStatus, Redirect
+from zhichi.intake.validation import NameChoice, validate_lead
+from zhichi.parties.models import Group, Party, PartyKind, VulnerabilityBasis
 
 router = Router()
-
-MONEY = {"type": "string", "pattern": r"^\d+(\.\d{1,2})?$", "examples": ["12000.00"]}
-DATE = {"format": "date", "examples": ["2026-11-20"]}
 
 
 # issue 13 item 2: a typed name is never replaced by the name on record silently
 NAME_CHOICE = (
-    "record | typed. Needed only when the ID number is on record under another name: without it "
-    "the lead is refused (422, code `name_conflict` at `claimants.N.name` or "
-    "`respondents.N.name`). `record`: the name on record is right and the lead uses it; `typed`: "
-    "the name typed is right and the record is corrected to it (with `name_reason`; audited and "
-    "noted on the person's cases)"
+    "Needed only when the ID number is on record under another name: without it the lead is "
+    "refused (422, code `name_conflict` at `claimants.N.name` or `respondents.N.name`). `record`: "
+    "the name on record is right and the lead uses it; `typed`: the name typed is right and the "
+    "record is corrected to it (with `name_reason`; audited and noted on the person's cases)"
 )
 NAME_REASON = "why the name on record is wrong; required with `name_choice: typed`"
 NAME_ON_RECORD = (
     "the name on record you were shown in the `name_conflict` message; when given and the record "
     "now holds another name, the lead is refused again (`name_conflict`)"
 )
+MAX_CLAIMANTS = 500
+MAX_RESPONDENTS = 20
 
 
-class ClaimantIn(Schema):
-    name: str = Field(..., max_length=10000)
-    id_number: str | None = None
-    phone: str | None = None
-    address: str | None = None
-    groups: list[str] = Field(
-        default_factory=list,
-        description="migrant_worker | woman | minor | elderly | disabled | low_income | veteran",
+class PersonNameIn(Schema):
+    name_choice: choice(NameChoice, required=False) = Field(None, description=NAME_CHOICE)
+    name_reason: text(max_length=2000) | None = Field(None, description=NAME_REASON)
+    name_on_record: text(Party, "name") | None = Field(None, description=NAME_ON_RECORD)
+
+
+class ClaimantIn(PersonNameIn):
+    name: text(Party, "name")
+    id_number: text(max_length=IDENTIFIER) | None = Field(None, description="rule ID-1")
+    phone: text(max_length=IDENTIFIER) | None = None
+    address: text(Party, "address") | None = None
+    groups: list[one_of(Group)] = Field(default_factory=list)
+    vulnerability_basis: list[one_of(VulnerabilityBasis)] = Field(default_factory=list)
+    amount_claimed: OptionalMoney = None
+    months_unpaid: whole(minimum=0, maximum=600) = None
+
+
+class RespondentIn(PersonNameIn):
+    kind: choice(PartyKind, required=False) = PartyKind.ORGANISATION.value
+    name: text(Party, "name")
+    credit_code: text(max_length=IDENTIFIER) | None = Field(
+        None, description="an organisation's (rule ID-2)"
     )
-    vulnerability_basis: list[str] = Field(
-        default_factory=list,
-        description="economic_hardship | no_legal_knowledge | evidence_difficulty | age_or_health",
+    id_number: text(max_length=IDENTIFIER) | None = Field(
+        None, description="a person's (rule ID-1)"
     )
-    # Typed loosely on purpose: the lead validator gives the field-level 422 (a boolean or a
-    # 3-decimal number must not be coerced into money by the schema layer).
-    amount_claimed: Any = Field(None, json_schema_extra=MONEY)
-    months_unpaid: Any = Field(None, json_schema_extra={"type": "integer", "minimum": 0})
-    name_choice: str | None = Field(None, description=NAME_CHOICE)
-    name_reason: str | None = Field(None, description=NAME_REASON)
-    name_on_record: str | None = Field(None, description=NAME_ON_RECORD)
-
-
-class RespondentIn(Schema):
-    kind: str = Field("organisation", description="organisation | person")
-    name: str
-    credit_code: str | None = None
-    id_number: str | None = None
-    address: str | None = None
-    name_choice: str | None = Field(None, description=NAME_CHOICE)
-    name_reason: str | None = Field(None, description=NAME_REASON)
-    name_on_record: str | None = Field(None, description=NAME_ON_RECORD)
+    address: text(Party, "address") | None = None
 
 
 class LeadIn(Schema):
-    source: str = Field(
-        ..., description="walk_in | hotline | portal | agency | internal | ex_officio | import"
-    )
-    received_on: str = Field(..., json_schema_extra=DATE)
-    category: str = Field(
-        ...,
-        description="wages | work_injury | support_payment | domestic_violence | personal_injury "
-        "| guardianship | other",
-    )
-    summary: str
-    claimants: list[ClaimantIn]
-    respondents: list[RespondentIn] = Field(default_factory=list)
+    source: choice(Source)
+    received_on: Day = Field(..., description="not in the future")
+    category: choice(Category)
+    summary: text(max_length=5000)
+    claimants: list[ClaimantIn] = Field(..., max_length=MAX_CLAIMANTS)
+    respondents: list[RespondentIn] = Field(default_factory=list, max_length=MAX_RESPONDENTS)
     voluntary: bool = False
     consent_to_share: bool = False
-    labour_relationship: str = Field(
-        "unknown", description="employee | contractor_crew | none | unknown"
-    )
+    labour_relationship: LabourRelationshipIn = LabourRelationship.UNKNOWN.value
     has_iou: bool = False
-    payment_order: dict[str, Any] | None = Field(
-        None,
-        description="the labour administration's order to pay",
-        json_schema_extra={
-            "properties": {"authority": {"type": "string"}, "issued_on": DATE, "deadline": DATE}
-        },
+    payment_order: PaymentOrderIn | None = Field(
+        None, description="the labour administration's order to pay"
     )
-    evasion: list[str] = Field(
-        default_factory=list,
-        description="transferred_assets | absconded | destroyed_records | refused_summons",
-    )
-    referring_org: str | None = Field(
+    evasion: EvasionIn = Field(default_factory=list, description=EVASION)
+    referring_org: text(Organisation, "code") | None = Field(
         None,
         description="the referring agency's code. A partner may give only its own (its leads "
         "are always its referrals); naming an agency does not share the lead with it: the agency "
         "sees it only when its own staff filed it or with consent_to_share",
     )
-    to_org: str | None = Field(None, description="the receiving procuratorate's code (partners)")
+    to_org: text(Organisation, "code") | None = Field(
+        None, description="the receiving procuratorate's code (partners)"
+    )
 
 
 class ClaimantOut(Schema):
@@ -192,10 +186,8 @@ class AcceptOut(Schema):
 
 
 class DeclineIn(Schema):
-    reason: str
-    redirect: str = Field(
-        ..., description="legal_aid | arbitration | labour_inspection | self_suit | other"
-    )
+    reason: text(max_length=2000)
+    redirect: choice(Redirect)
 
 
 def money(value) -> str | None:
@@ -310,7 +302,7 @@ def create_lead(request, payload: LeadIn):
     code `name_conflict`) until `name_choice` says which name is right; the message names the
     name on record only to a caller who may see a lead or case of that person. A new phone or
     address of a known person is added to their contacts and becomes the current one."""
-    data = payload.dict()
+    data = as_data(payload)
     to_org = data.pop("to_org", None)
     lead = services.create_lead(actor=request.auth, data=validate_lead(data), to_org=to_org)
     return Status(201, _full(request, lead.pk))
@@ -321,9 +313,9 @@ def create_lead(request, payload: LeadIn):
 )
 def list_leads(
     request,
-    status: str | None = None,
-    source: str | None = None,
-    category: str | None = None,
+    status: one_of(LeadStatus) | None = None,
+    source: one_of(Source) | None = None,
+    category: one_of(Category) | None = None,
     limit: int = Query(50, ge=1, le=200),
     cursor: str | None = None,
 ):
@@ -381,5 +373,5 @@ def accept_lead(request, lead_id: int):
 @checks_first(_declines)
 def decline_lead(request, lead_id: int, payload: DeclineIn):
     lead = rules.get_lead_for(request.auth, lead_id)
-    services.decline_lead(lead_id=lead.pk, actor=request.auth, data=payload.dict())
+    services.decline_lead(lead_id=lead.pk, actor=request.auth, data=as_data(payload))
     return _full(request, lead.pk)

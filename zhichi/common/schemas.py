@@ -1,0 +1,157 @@
+"""The types the API's input schemas are declared with, so that the OpenAPI document says what
+is valid (a date, an amount with its bounds, one of the model's choices, text up to the model
+field's length) and the schema layer refuses the rest at the field.
+
+A refusal here is a pydantic error whose type the API's ValidationError handler (zhichi/api.py)
+turns into the project's code and message (``date``, ``money``, ``choice``, ``max_length``…), the
+codes the services' own checks give. A blank value ("" or null) is no value, as for the
+services' Collector: refused as ``required`` where the field is required, None otherwise.
+The services still check everything (the pages call them too)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Annotated, Any, Literal
+
+from pydantic import BeforeValidator, Field, WithJsonSchema
+from pydantic_core import PydanticCustomError
+
+from zhichi.common.validation import DATE_RE, MAX_AMOUNT, MONEY_RE
+
+MONEY_PATTERN = r"^\d{1,12}(\.\d{1,2})?$"
+MONEY_SCHEMA = {
+    "anyOf": [
+        {"type": "string", "pattern": MONEY_PATTERN, "maxLength": 15},
+        {"type": "integer", "minimum": 0, "maximum": int(MAX_AMOUNT)},
+    ],
+    "description": "an amount in yuan: a string with at most two decimals (API.md), or whole "
+    f"yuan as a JSON integer; from 0 to {MAX_AMOUNT}",
+    "examples": ["12000.00"],
+}
+DATE_SCHEMA = {"type": "string", "format": "date", "examples": ["2026-11-20"]}
+
+
+def model_max(model, field: str) -> int:
+    """The ``max_length`` of ``model.field``: an API text input is bounded as the column is."""
+    length = model._meta.get_field(field).max_length
+    if length is None:
+        raise ValueError(f"{model.__name__}.{field} has no max_length")
+    return length
+
+
+def _blank(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _required(value: Any) -> Any:
+    if _blank(value):
+        raise PydanticCustomError("required", "This field is required.")
+    return value
+
+
+def _optional(check):
+    def blank_is_none(value: Any) -> Any:
+        return None if _blank(value) else check(value)
+
+    return blank_is_none
+
+
+def _required_then(check):
+    def present(value: Any) -> Any:
+        return check(_required(value))
+
+    return present
+
+
+def _day(value: Any) -> Any:
+    """Only ``YYYY-MM-DD`` (API.md): not 20260205, 2026-W06-4, a timestamp or a datetime."""
+    if isinstance(value, date) and not isinstance(value, datetime):
+        return value
+    if not isinstance(value, str) or not DATE_RE.fullmatch(value.strip()):
+        raise PydanticCustomError("date_parsing", "Enter a date as YYYY-MM-DD.")
+    return value.strip()
+
+
+def _money(value: Any) -> Any:
+    """A plain decimal: text like "12000.00" (commas allowed) or a whole number; never a JSON
+    float (binary fractions are not money), a boolean, 1e3 or NaN."""
+    if isinstance(value, bool) or not isinstance(value, (str, int, Decimal)):
+        raise PydanticCustomError("decimal_type", "Enter an amount in yuan, e.g. 12000.00.")
+    if isinstance(value, str):
+        text = value.strip().replace(",", "")
+        if not MONEY_RE.fullmatch(text):
+            raise PydanticCustomError("decimal_parsing", "Enter an amount in yuan, e.g. 12000.00.")
+        return text
+    return value
+
+
+def _whole(value: Any) -> Any:
+    if isinstance(value, bool):
+        raise PydanticCustomError("int_type", "Enter a whole number.")
+    return value
+
+
+def _as_is(value: Any) -> Any:
+    return value
+
+
+_AMOUNT = Annotated[
+    Decimal,
+    Field(max_digits=14, decimal_places=2, ge=Decimal(0), le=MAX_AMOUNT),
+    WithJsonSchema(MONEY_SCHEMA),
+]
+
+# an amount in yuan, 0 … 999 999 999 999.99 with at most two decimals (the models' money fields:
+# DecimalField(max_digits=14, decimal_places=2))
+Money = Annotated[_AMOUNT, BeforeValidator(_required_then(_money))]
+OptionalMoney = Annotated[_AMOUNT | None, BeforeValidator(_optional(_money))]
+
+Day = Annotated[date, WithJsonSchema(DATE_SCHEMA), BeforeValidator(_required_then(_day))]
+OptionalDay = Annotated[
+    Annotated[date, WithJsonSchema(DATE_SCHEMA)] | None, BeforeValidator(_optional(_day))
+]
+
+
+def whole(*, minimum: int | None = None, maximum: int | None = None, required: bool = False):
+    """A whole number within bounds (a boolean is no number); blank is None unless required."""
+    number = Annotated[int, Field(ge=minimum, le=maximum)]
+    if required:
+        return Annotated[number, BeforeValidator(_required_then(_whole))]
+    return Annotated[number | None, BeforeValidator(_optional(_whole))]
+
+
+def values_of(choices) -> tuple[str, ...]:
+    """The stored values of a TextChoices class (or of any iterable of values)."""
+    return tuple(getattr(choices, "values", None) or choices)
+
+
+def one_of(choices):
+    """One of ``choices`` (a TextChoices class or values): the OpenAPI lists them in ``enum``."""
+    return Literal[values_of(choices)]  # type: ignore[valid-type]
+
+
+def choice(choices, *, required: bool = True):
+    """One of ``choices``; a blank value is ``required`` when required, None otherwise."""
+    literal = one_of(choices)
+    if required:
+        return Annotated[literal, BeforeValidator(_required_then(_as_is))]
+    return Annotated[literal | None, BeforeValidator(_optional(_as_is))]
+
+
+def text(model=None, field: str | None = None, *, max_length: int | None = None):
+    """Text no longer than ``model.field`` (or ``max_length``)."""
+    if max_length is None:
+        max_length = model_max(model, field)
+    return Annotated[str, Field(max_length=max_length)]
+
+
+def as_data(payload, **options) -> dict:
+    """A validated input as the services read it: JSON values (dates and amounts as text, a
+    choice as its value), as the pages give them."""
+    return payload.model_dump(mode="json", **options)
+
+
+# an identifier as typed (a resident ID, a credit code, a phone): spaces, hyphens and full-width
+# characters are dropped before rules ID-1 and ID-2 check it
+IDENTIFIER = 32
