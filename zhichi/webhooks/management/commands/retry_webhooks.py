@@ -1,7 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from zhichi.webhooks.services import due_delivery_ids, retry_due
-from zhichi.webhooks.tasks import deliver_webhook
+from zhichi.webhooks.tasks import deliver_webhook, due_delivery_ids, retry_due
 
 
 class Command(BaseCommand):
