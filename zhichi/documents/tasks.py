@@ -2,10 +2,10 @@
 
 from django_tasks import task
 
-from zhichi.documents import casefile
+from zhichi.documents import casefile_build
 
 
 @task()
 def build_case_file(export_id: int) -> dict:
-    export = casefile.build(export_id)
+    export = casefile_build.build(export_id)
     return {"export": export.pk, "status": export.status, "size": export.size}

@@ -39,9 +39,7 @@ from zhichi.webhooks.models import (
     WebhookSubscription,
     subscribable_choices,
 )
-
-# sending is in ``tasks``; its back-off and entry point are also known by this module
-from zhichi.webhooks.tasks import BACKOFF, attempt_delivery  # noqa: F401
+from zhichi.webhooks.tasks import BACKOFF, attempt_delivery  # noqa: F401 (also known here)
 
 MAX_ACTIVE_PER_ORGANISATION = 20
 URL_MAX_LENGTH = 500
