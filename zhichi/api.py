@@ -134,8 +134,8 @@ PYDANTIC_ERRORS = {
         if _amount_bound(c, "le")
         else ("range", _("Enter %(n)s or less.") % {"n": c.get("le")})
     ),
-    "bool_type": lambda e, c: ("bool_type", _("Enter true or false.")),
-    "bool_parsing": lambda e, c: ("bool_parsing", _("Enter true or false.")),
+    "bool_type": lambda e, c: ("type", _("Answer yes or no.")),
+    "bool_parsing": lambda e, c: ("type", _("Answer yes or no.")),
     "date_type": lambda e, c: ("date", _("Enter a date as YYYY-MM-DD.")),
     "date_parsing": lambda e, c: ("date", _("Enter a date as YYYY-MM-DD.")),
     "date_from_datetime_parsing": lambda e, c: ("date", _("Enter a date as YYYY-MM-DD.")),

@@ -419,7 +419,7 @@ CRIMINAL_INVALID = [
     ({"province": "52", "as_of": AS_OF}, "workers", None),
     (lead(workers="12000"), "workers", None),
     (lead(workers={"amount": "12000"}), "workers", None),
-    (lead(workers=[5]), "workers.0.amount", None),
+    (lead(workers=[5]), "workers.0", "model_type"),
     (lead(workers=[{"months": 4}]), "workers.0.amount", None),
     (lead(workers=[{"amount": "abc", "months": 4}]), "workers.0.amount", "money"),
     (lead(workers=[{"amount": "-1.00", "months": 4}]), "workers.0.amount", "negative"),

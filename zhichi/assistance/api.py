@@ -14,12 +14,20 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
+from pydantic import StrictBool
 
 from zhichi.assistance import rules, services
 from zhichi.assistance.models import (
+    ApplicationForm,
     AssistanceApplication,
     AssistanceStatus,
+    Exclusion,
+    LegalAidOutcome,
     LegalAidReferral,
+    NoticeMethod,
+    PaymentMethod,
+    Proposal,
+    Situation,
 )
 from zhichi.cases.rules import get_case_for
 from zhichi.cases.services.common import ensure_may_work
@@ -32,85 +40,86 @@ from zhichi.common.api import (
     keyset_page,
 )
 from zhichi.common.errors import FieldError, InvalidInput
+from zhichi.common.schemas import (
+    Day,
+    OptionalDay,
+    as_data,
+    choice,
+    money,
+    one_of,
+    text,
+    whole,
+)
 from zhichi.rulebook import loaders
 from zhichi.transfers import rules as transfer_rules
 from zhichi.transfers.models import TransferKind
 
 router = Router()
 
-DATE = {"type": "string", "format": "date", "examples": ["2026-11-20"]}
-MONEY = {"type": "string", "pattern": r"^\d+(\.\d{1,2})?$", "examples": ["30000.00"]}
+AMOUNT = 12  # the applications' money fields: DecimalField(max_digits=12, decimal_places=2)
 
 
-# Typed loosely on purpose: the service gives the field-level 422 in the house format.
 class ApplicationIn(Schema):
-    applicant_party_id: Any = Field(
-        ..., description="a claimant of the case", json_schema_extra={"type": "integer"}
+    applicant_party_id: whole(minimum=1, maximum=2**31 - 1, required=True) = Field(
+        ..., description="a claimant of the case"
     )
-    requested_amount: Any = Field(..., json_schema_extra=MONEY)
-    hardship: Any = Field(..., json_schema_extra={"type": "string"})
-    basis: Any = Field(
-        ...,
-        description="the situation of rule JA-2: crime_injury | crime_treatment | "
-        "crime_dependants | crime_property | retaliation | civil_tort | other",
-        json_schema_extra={"type": "string"},
+    requested_amount: money(max_digits=AMOUNT) = Field(..., description="above zero")
+    hardship: text(max_length=10000, required=True)
+    basis: choice(Situation) = Field(..., description="the situation of rule JA-2")
+    form: choice(ApplicationForm, required=False) = Field(
+        ApplicationForm.WRITTEN.value, description="written, or oral and recorded"
     )
-    form: Any = Field("written", description="written | oral (recorded)")
-    received_on: Any = Field(None, description="default today", json_schema_extra=DATE)
-    hardship_caused_by_case: Any = Field(True, json_schema_extra={"type": "boolean"})
-    urgent: Any = Field(
-        False,
-        description="aid first, paperwork after: the urgent approval chain",
-        json_schema_extra={"type": "boolean"},
+    received_on: OptionalDay = Field(None, description="default today; not in the future")
+    hardship_caused_by_case: StrictBool = True
+    urgent: StrictBool = Field(
+        False, description="aid first, paperwork after: the urgent approval chain"
     )
-    urgent_reason: Any = Field("", json_schema_extra={"type": "string"})
+    urgent_reason: text(max_length=4000) = ""
 
 
 class OpinionIn(Schema):
-    exclusions: Any = Field(
-        ...,
-        description="each exclusion of rule JA-3 answered true (applies) or false: "
-        "serious_fault, refused_cooperation, false_statements, waived_compensation, "
-        "not_caused_by_case, already_compensated",
-        json_schema_extra={"type": "object"},
+    exclusions: dict[one_of(Exclusion), StrictBool] = Field(
+        ..., description="each exclusion of rule JA-3 answered true (applies) or false"
     )
-    verification: Any = Field(..., json_schema_extra={"type": "string"})
-    proposal: Any = Field(..., description="grant | refuse", json_schema_extra={"type": "string"})
-    proposed_amount: Any = Field(None, json_schema_extra=MONEY)
-    court_award_limit: Any = Field(
-        None, description="required above the cap (rule JA-4)", json_schema_extra=MONEY
+    verification: text(max_length=10000, required=True)
+    proposal: choice(Proposal)
+    proposed_amount: money(max_digits=AMOUNT, required=False) = None
+    court_award_limit: money(max_digits=AMOUNT, required=False) = Field(
+        None, description="required above the cap (rule JA-4)"
     )
-    opinion: Any = Field(..., json_schema_extra={"type": "string"})
+    opinion: text(max_length=10000, required=True)
     version: int | None = None
 
 
 class FundsIn(Schema):
-    arrived_on: Any = Field(..., json_schema_extra=DATE)
+    arrived_on: Day = Field(..., description="not in the future")
     version: int | None = None
 
 
 class NoticeIn(Schema):
-    notified_on: Any = Field(..., json_schema_extra=DATE)
-    method: Any = Field(..., description="phone | in_person | letter | message")
+    notified_on: Day
+    method: choice(NoticeMethod)
     version: int | None = None
 
 
 class AssistancePaymentIn(Schema):
-    paid_on: Any = Field(..., json_schema_extra=DATE)
-    amount: Any = Field(..., json_schema_extra=MONEY)
-    method: Any = Field(..., description="bank_transfer | cash | other")
-    reference: Any = Field("", description="required for a bank transfer")
+    paid_on: Day = Field(..., description="not in the future")
+    amount: money(max_digits=AMOUNT)
+    method: choice(PaymentMethod)
+    reference: text(AssistanceApplication, "payment_reference") = Field(
+        "", description="required for a bank transfer"
+    )
     version: int | None = None
 
 
 class FollowUpIn(Schema):
-    on: Any = Field(..., json_schema_extra=DATE)
-    note: Any = Field(..., json_schema_extra={"type": "string"})
+    on: Day = Field(..., description="not in the future")
+    note: text(max_length=8000, required=True)
     version: int | None = None
 
 
 class AssistanceWithdrawIn(Schema):
-    reason: Any = Field(..., json_schema_extra={"type": "string"})
+    reason: text(max_length=4000, required=True)
     version: int | None = None
 
 
@@ -317,7 +326,7 @@ def record_application(request, case_id: int, payload: ApplicationIn):
     carries the cap and the decision due date (10 working days, rule JA-6)."""
     case = _case(request, case_id)
     application = services.record_application(
-        case_id=case.pk, actor=request.auth, data=payload.dict()
+        case_id=case.pk, actor=request.auth, data=as_data(payload)
     )
     return Status(201, _out(application.pk))
 
@@ -341,7 +350,7 @@ def case_applications(request, case_id: int):
 )
 def list_applications(
     request,
-    status: str | None = Query(None, description="one of the statuses"),
+    status: one_of(AssistanceStatus) | None = None,
     limit: int = Query(50, ge=1, le=200),
     cursor: str | None = None,
 ):
@@ -380,7 +389,7 @@ def get_application(request, application_id: int):
 
 def _step(request, application_id: int, call, payload) -> dict:
     application = rules.get_application_for(request.auth, application_id)
-    data = payload.dict()
+    data = as_data(payload)
     version = data.pop("version", None)
     call(application_id=application.pk, actor=request.auth, data=data, version=version)
     return _out(application.pk)
@@ -450,20 +459,16 @@ def withdraw(request, application_id: int, payload: AssistanceWithdrawIn):
 
 # --- legal aid referrals ----------------------------------------------------------------------
 class LawyerIn(Schema):
-    lawyer_name: Any = Field(..., json_schema_extra={"type": "string"})
-    law_firm: Any = Field(..., json_schema_extra={"type": "string"})
-    lawyer_phone: Any = Field("", json_schema_extra={"type": "string"})
-    assigned_on: Any = Field(..., json_schema_extra=DATE)
+    lawyer_name: text(LegalAidReferral, "lawyer_name")
+    law_firm: text(LegalAidReferral, "law_firm")
+    lawyer_phone: text(LegalAidReferral, "lawyer_phone") = ""
+    assigned_on: Day = Field(..., description="not in the future")
 
 
 class OutcomeIn(Schema):
-    outcome: Any = Field(
-        ...,
-        description="representing | settled | won | lost | withdrawn | not_eligible",
-        json_schema_extra={"type": "string"},
-    )
-    outcome_on: Any = Field(..., json_schema_extra=DATE)
-    note: Any = Field("", json_schema_extra={"type": "string"})
+    outcome: choice(LegalAidOutcome)
+    outcome_on: Day = Field(..., description="not in the future")
+    note: text(max_length=8000) = ""
 
 
 class LegalAidOut(Schema):
@@ -541,7 +546,7 @@ def get_legal_aid(request, transfer_id: int):
 @checks_first(_legal_aid("legal_aid.assign"))
 def assign_lawyer(request, transfer_id: int, payload: LawyerIn):
     transfer = transfer_rules.get_transfer_for(request.auth, transfer_id)
-    services.assign_lawyer(transfer_id=transfer.pk, actor=request.auth, data=payload.dict())
+    services.assign_lawyer(transfer_id=transfer.pk, actor=request.auth, data=as_data(payload))
     return _legal_aid_one(transfer.pk)
 
 
@@ -554,6 +559,6 @@ def assign_lawyer(request, transfer_id: int, payload: LawyerIn):
 def record_outcome(request, transfer_id: int, payload: OutcomeIn):
     transfer = transfer_rules.get_transfer_for(request.auth, transfer_id)
     services.record_legal_aid_outcome(
-        transfer_id=transfer.pk, actor=request.auth, data=payload.dict()
+        transfer_id=transfer.pk, actor=request.auth, data=as_data(payload)
     )
     return _legal_aid_one(transfer.pk)

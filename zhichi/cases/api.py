@@ -94,7 +94,7 @@ class TimelineItem(Schema):
 
 class StageIn(Schema):
     to: choice(Stage)
-    reason: text(max_length=2000)
+    reason: text(max_length=2000, required=True)
     version: int
 
 

@@ -39,6 +39,7 @@ from zhichi.common.api import WRITE_ERRORS, ErrorOut, ValidationErrorOut, checks
 from zhichi.common.schemas import (
     Day,
     Money,
+    ObjectIn,
     OptionalDay,
     OptionalMoney,
     as_data,
@@ -57,19 +58,19 @@ payments_router = Router()
 NOTE = 5000  # the services' bound on a note
 
 
-class InstalmentIn(Schema):
+class InstalmentIn(ObjectIn):
     due: Day
     amount: Money
 
 
-class ShareIn(Schema):
+class ShareIn(ObjectIn):
     claimant_party_id: int
     amount: Money
 
 
 class MediationIn(Schema):
     held_on: Day
-    mediator_org: text(Mediation, "mediator_org")
+    mediator_org: text(Mediation, "mediator_org", required=True)
     outcome: choice(MediationOutcome)
     kind: choice(SessionKind, required=False) = SessionKind.MEDIATION.value
     agreed_amount: OptionalMoney = None
@@ -87,7 +88,7 @@ class MediationIn(Schema):
 
 class SupportDecisionIn(Schema):
     decision: choice((disposal.SUPPORT, disposal.NOT_SUPPORT))
-    reasons: text(max_length=10000)
+    reasons: text(max_length=10000, required=True)
 
 
 class ApprovalOut(Schema):
@@ -115,8 +116,8 @@ class DecideIn(Schema):
     reason: text(max_length=5000) = ""
 
 
-class ServedIn(Schema):
-    person: text(Service, "person")
+class ServedIn(ObjectIn):
+    person: text(Service, "person", required=True)
     served_on: Day
 
 
@@ -147,7 +148,7 @@ class PaymentIn(Schema):
     claimant_party_id: int
     paid_on: Day
     amount: Money
-    payer: text(Payment, "payer")
+    payer: text(Payment, "payer", required=True)
     method: text(Payment, "method") | None = None
     overpayment_reason: text(max_length=payments.REASON_MAX) | None = Field(
         None,
@@ -210,7 +211,7 @@ class PaymentOut(Schema):
 
 
 class ReverseIn(Schema):
-    reason: text(max_length=payments.REASON_MAX)
+    reason: text(max_length=payments.REASON_MAX, required=True)
     version: int | None = Field(None, description="the case version you read (409 when stale)")
 
 
@@ -222,7 +223,7 @@ class VisitIn(Schema):
 
 class VisitRecordIn(Schema):
     done_on: Day
-    findings: text(max_length=10000)
+    findings: text(max_length=10000, required=True)
     paid_in_full: bool = False
     next_visit_on: OptionalDay = None
     remaining_problems: text(max_length=10000) | None = None
@@ -248,12 +249,12 @@ class CloseIn(Schema):
 
 class LevelIn(Schema):
     level: one_of(LEVELS)
-    reason: text(max_length=5000)
+    reason: text(max_length=5000, required=True)
     version: int = Field(..., description="the case version you read (409 when stale)")
 
 
 class ReopenIn(Schema):
-    reason: text(max_length=2000)
+    reason: text(max_length=2000, required=True)
     version: int | None = Field(None, description="the case version you read (409 when stale)")
 
 
@@ -755,7 +756,7 @@ def list_shares(request, case_id: int):
 
 
 class RevokeIn(Schema):
-    reason: text(CaseShare, "end_reason")
+    reason: text(CaseShare, "end_reason", required=True)
 
 
 @cases_router.post(

@@ -32,7 +32,7 @@ def _left_alone(extra: dict | None = None):
 class CorrectionIn(Schema):
     """The reason, and the facts to correct: only those sent change."""
 
-    reason: text(max_length=2000) = Field(
+    reason: text(max_length=2000, required=True) = Field(
         ..., description="why the record was wrong (kept as typed)"
     )
     name: text(Party, "name") | None = Field(None, json_schema_extra=_left_alone())

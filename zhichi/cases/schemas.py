@@ -4,10 +4,10 @@
 
 from __future__ import annotations
 
-from ninja import Field, Schema
+from ninja import Field
 
 from zhichi.cases.models import Case, Evasion, LabourRelationship
-from zhichi.common.schemas import OptionalDay, choice, one_of, text
+from zhichi.common.schemas import ObjectIn, OptionalDay, choice, one_of, text
 
 
 def kept(extra: dict | None = None):
@@ -21,7 +21,7 @@ def kept(extra: dict | None = None):
     return shape
 
 
-class PaymentOrderIn(Schema):
+class PaymentOrderIn(ObjectIn):
     """The labour administration's order to pay (责令支付, rule CR-5). On a case's facts each
     part sent changes ("" or null clears it) and a part left out keeps its value."""
 

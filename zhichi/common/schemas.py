@@ -10,25 +10,18 @@ The services still check everything (the pages call them too)."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
-from pydantic import BeforeValidator, Field, WithJsonSchema
+from ninja import Schema
+from ninja.schema import DjangoGetter
+from pydantic import BeforeValidator, Field, WithJsonSchema, model_validator
 from pydantic_core import PydanticCustomError
 
-from zhichi.common.validation import DATE_RE, MAX_AMOUNT, MONEY_RE
+from zhichi.common.validation import DATE_RE, MONEY_RE
 
-MONEY_PATTERN = r"^\d{1,12}(\.\d{1,2})?$"
-MONEY_SCHEMA = {
-    "anyOf": [
-        {"type": "string", "pattern": MONEY_PATTERN, "maxLength": 15},
-        {"type": "integer", "minimum": 0, "maximum": int(MAX_AMOUNT)},
-    ],
-    "description": "an amount in yuan: a string with at most two decimals (API.md), or whole "
-    f"yuan as a JSON integer; from 0 to {MAX_AMOUNT}",
-    "examples": ["12000.00"],
-}
 DATE_SCHEMA = {"type": "string", "format": "date", "examples": ["2026-11-20"]}
 
 
@@ -96,16 +89,40 @@ def _as_is(value: Any) -> Any:
     return value
 
 
-_AMOUNT = Annotated[
-    Decimal,
-    Field(max_digits=14, decimal_places=2, ge=Decimal(0), le=MAX_AMOUNT),
-    WithJsonSchema(MONEY_SCHEMA),
-]
+def money(*, max_digits: int = 14, required: bool = True):
+    """An amount in yuan with at most two decimals, from 0 to what a model's
+    ``DecimalField(max_digits=…, decimal_places=2)`` holds (14 digits: 999 999 999 999.99)."""
+    whole_digits = max_digits - 2
+    largest = Decimal(10**whole_digits) - Decimal("0.01")
+    amount = Annotated[
+        Decimal,
+        Field(max_digits=max_digits, decimal_places=2, ge=Decimal(0), le=largest),
+        WithJsonSchema(_money_schema(whole_digits, largest)),
+    ]
+    if required:
+        return Annotated[amount, BeforeValidator(_required_then(_money))]
+    return Annotated[amount | None, BeforeValidator(_optional(_money))]
 
-# an amount in yuan, 0 … 999 999 999 999.99 with at most two decimals (the models' money fields:
-# DecimalField(max_digits=14, decimal_places=2))
-Money = Annotated[_AMOUNT, BeforeValidator(_required_then(_money))]
-OptionalMoney = Annotated[_AMOUNT | None, BeforeValidator(_optional(_money))]
+
+def _money_schema(whole_digits: int, largest: Decimal) -> dict:
+    return {
+        "anyOf": [
+            {
+                "type": "string",
+                "pattern": rf"^\d{{1,{whole_digits}}}(\.\d{{1,2}})?$",
+                "maxLength": whole_digits + 3,
+            },
+            {"type": "integer", "minimum": 0, "maximum": int(largest)},
+        ],
+        "description": "an amount in yuan: a string with at most two decimals (API.md), or whole "
+        f"yuan as a JSON integer; from 0 to {largest}",
+        "examples": ["12000.00"],
+    }
+
+
+# the models' usual money field: DecimalField(max_digits=14, decimal_places=2)
+Money = money()
+OptionalMoney = money(required=False)
 
 Day = Annotated[date, WithJsonSchema(DATE_SCHEMA), BeforeValidator(_required_then(_day))]
 OptionalDay = Annotated[
@@ -122,8 +139,10 @@ def whole(*, minimum: int | None = None, maximum: int | None = None, required: b
 
 
 def values_of(choices) -> tuple[str, ...]:
-    """The stored values of a TextChoices class (or of any iterable of values)."""
-    return tuple(getattr(choices, "values", None) or choices)
+    """The stored values of a TextChoices class (or the keys of a mapping, or values)."""
+    if isinstance(choices, type):
+        return tuple(choices.values)
+    return tuple(choices)
 
 
 def one_of(choices):
@@ -139,10 +158,19 @@ def choice(choices, *, required: bool = True):
     return Annotated[literal | None, BeforeValidator(_optional(_as_is))]
 
 
-def text(model=None, field: str | None = None, *, max_length: int | None = None):
-    """Text no longer than ``model.field`` (or ``max_length``)."""
+def text(
+    model=None, field: str | None = None, *, max_length: int | None = None, required: bool = False
+):
+    """Text no longer than ``model.field`` (or ``max_length``); ``required``: not blank either
+    (null, "" or only spaces is ``required``)."""
     if max_length is None:
         max_length = model_max(model, field)
+    if required:
+        return Annotated[
+            str,
+            Field(min_length=1, max_length=max_length, pattern=r"\S"),
+            BeforeValidator(_required),
+        ]
     return Annotated[str, Field(max_length=max_length)]
 
 
@@ -155,3 +183,17 @@ def as_data(payload, **options) -> dict:
 # an identifier as typed (a resident ID, a credit code, a phone): spaces, hyphens and full-width
 # characters are dropped before rules ID-1 and ID-2 check it
 IDENTIFIER = 32
+
+
+class ObjectIn(Schema):
+    """A nested input object (an order to pay, a claimant, an instalment): only a JSON object is
+    one. ninja's Schema reads anything by attribute, so without this a string or a number would
+    pass as an object with every field left out."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _an_object(cls, value: Any) -> Any:
+        given = value._obj if isinstance(value, DjangoGetter) else value
+        if not isinstance(given, (Mapping, Schema)):
+            raise PydanticCustomError("model_type", "Give an object.")
+        return value

@@ -24,6 +24,7 @@ from zhichi.common.errors import FieldError, InvalidInput
 from zhichi.common.schemas import (
     IDENTIFIER,
     Day,
+    ObjectIn,
     OptionalMoney,
     as_data,
     choice,
@@ -55,14 +56,14 @@ MAX_CLAIMANTS = 500
 MAX_RESPONDENTS = 20
 
 
-class PersonNameIn(Schema):
+class PersonNameIn(ObjectIn):
     name_choice: choice(NameChoice, required=False) = Field(None, description=NAME_CHOICE)
     name_reason: text(max_length=2000) | None = Field(None, description=NAME_REASON)
     name_on_record: text(Party, "name") | None = Field(None, description=NAME_ON_RECORD)
 
 
 class ClaimantIn(PersonNameIn):
-    name: text(Party, "name")
+    name: text(Party, "name", required=True)
     id_number: text(max_length=IDENTIFIER) | None = Field(None, description="rule ID-1")
     phone: text(max_length=IDENTIFIER) | None = None
     address: text(Party, "address") | None = None
@@ -74,7 +75,7 @@ class ClaimantIn(PersonNameIn):
 
 class RespondentIn(PersonNameIn):
     kind: choice(PartyKind, required=False) = PartyKind.ORGANISATION.value
-    name: text(Party, "name")
+    name: text(Party, "name", required=True)
     credit_code: text(max_length=IDENTIFIER) | None = Field(
         None, description="an organisation's (rule ID-2)"
     )
@@ -88,7 +89,7 @@ class LeadIn(Schema):
     source: choice(Source)
     received_on: Day = Field(..., description="not in the future")
     category: choice(Category)
-    summary: text(max_length=5000)
+    summary: text(max_length=5000, required=True)
     claimants: list[ClaimantIn] = Field(..., max_length=MAX_CLAIMANTS)
     respondents: list[RespondentIn] = Field(default_factory=list, max_length=MAX_RESPONDENTS)
     voluntary: bool = False
@@ -186,7 +187,7 @@ class AcceptOut(Schema):
 
 
 class DeclineIn(Schema):
-    reason: text(max_length=2000)
+    reason: text(max_length=2000, required=True)
     redirect: choice(Redirect)
 
 

@@ -7,18 +7,36 @@ from typing import Any
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
 
+from zhichi.cases.schemas import PaymentOrderIn
 from zhichi.common.api import ErrorOut, ValidationErrorOut
 from zhichi.common.errors import FieldError, InvalidInput
+from zhichi.common.schemas import (
+    IDENTIFIER,
+    Day,
+    Money,
+    ObjectIn,
+    OptionalDay,
+    OptionalMoney,
+    as_data,
+    choice,
+    one_of,
+    text,
+    whole,
+)
+from zhichi.core import criminal
+from zhichi.core.calendar import PERIODS
 from zhichi.parties.validation import check, message_for
 from zhichi.rulebook import calculators
+from zhichi.rulebook.calculators import MAX_UNIT
+from zhichi.rulebook.models import WageSeries
 
 router = Router()
 
 
 class ValidateIn(Schema):
-    id_number: str | None = None
-    credit_code: str | None = None
-    phone: str | None = None
+    id_number: text(max_length=IDENTIFIER) | None = None
+    credit_code: text(max_length=IDENTIFIER) | None = None
+    phone: text(max_length=IDENTIFIER) | None = None
 
 
 class IssueOut(Schema):
@@ -67,25 +85,19 @@ def validate(request, payload: ValidateIn):
 
 
 # --- the law library's calculators (rules TL-, CR-, JA-, LA-, DOC-) -------------------------
-DATE = {"type": "string", "format": "date", "examples": ["2026-11-20"]}
-MONEY = {"type": "string", "pattern": r"^\d+(\.\d{1,2})?$", "examples": ["12000.00"]}
-INT = {"type": "integer", "minimum": 1}
+PROVINCE = text(max_length=2)
+DEADLINE_KINDS = ("custom", *sorted(PERIODS))
 
 
 class DeadlineIn(Schema):
-    kind: str = Field(
-        "custom",
-        description="a statutory period (appeal_judgment, appeal_ruling, enforcement_application, "
-        "judicial_confirmation, suggestion_reply, assistance_decision, assistance_notification, "
-        "arbitration_limitation, arbitration_acceptance, arbitration_award, sue_after_award, "
-        "civil_limitation, labour_inspection_limit, prosecution_limitation, "
-        "prosecution_limitation_serious) or custom",
+    kind: choice(DEADLINE_KINDS, required=False) = Field(
+        "custom", description="a statutory period, or custom with one unit below"
     )
-    start: Any = Field(..., json_schema_extra=DATE)
-    days: Any = Field(None, json_schema_extra=INT)
-    months: Any = Field(None, json_schema_extra=INT)
-    years: Any = Field(None, json_schema_extra=INT)
-    working_days: Any = Field(None, json_schema_extra=INT)
+    start: Day
+    days: whole(minimum=1, maximum=MAX_UNIT["days"]) = None
+    months: whole(minimum=1, maximum=MAX_UNIT["months"]) = None
+    years: whole(minimum=1, maximum=MAX_UNIT["years"]) = None
+    working_days: whole(minimum=1, maximum=MAX_UNIT["working_days"]) = None
 
 
 class DeadlineOut(Schema):
@@ -101,25 +113,19 @@ class DeadlineOut(Schema):
     missing_years: list[int]
 
 
-class WorkerIn(Schema):
-    amount: Any = Field(..., json_schema_extra=MONEY)
-    months: Any = Field(None, json_schema_extra={"type": "integer", "minimum": 0})
+class WorkerIn(ObjectIn):
+    amount: Money
+    months: whole(minimum=0, maximum=600) = None
 
 
 class CriminalLeadIn(Schema):
-    province: str = Field(..., description="GB/T 2260 two-digit code, e.g. 53")
-    as_of: Any = Field(None, json_schema_extra=DATE)
-    workers: list[WorkerIn]
-    payment_order: dict[str, Any] | None = Field(
-        None,
-        json_schema_extra={
-            "properties": {"issued_on": DATE, "deadline": DATE, "authority": {"type": "string"}}
-        },
-    )
+    province: PROVINCE = Field(..., description="GB/T 2260 two-digit code, e.g. 53")
+    as_of: OptionalDay = Field(None, description="default today")
+    workers: list[WorkerIn] = Field(..., max_length=10000)
+    payment_order: PaymentOrderIn | None = None
     paid_after_order: bool = False
-    evasion: list[str] = Field(
-        default_factory=list,
-        description="transferred_assets | absconded | destroyed_records | refused_summons",
+    evasion: list[one_of(criminal.EVASION_KINDS)] = Field(
+        default_factory=list, description="how the employer evades paying (rule CR-3)"
     )
 
 
@@ -142,10 +148,10 @@ class CriminalLeadOut(Schema):
 
 
 class AssistanceCapIn(Schema):
-    province: str
-    wage_year: Any = Field(..., json_schema_extra={"type": "integer"})
-    series: str | None = Field(
-        None, description="urban_non_private_on_post (default) | urban_non_private_employed"
+    province: PROVINCE = Field(..., description="GB/T 2260 two-digit code, e.g. 53")
+    wage_year: whole(minimum=1990, maximum=2100, required=True)
+    series: choice(WageSeries, required=False) = Field(
+        None, description="default: the one the law library is set to (on-post wages)"
     )
 
 
@@ -165,13 +171,13 @@ class AssistanceCapOut(Schema):
 
 
 class WageClaimIn(Schema):
-    monthly_wage: Any = Field(..., json_schema_extra=MONEY)
-    months_unpaid: Any = Field(None, json_schema_extra={"type": "integer", "minimum": 0})
-    amount_paid: Any = Field(None, json_schema_extra=MONEY)
-    service_start: Any = Field(None, json_schema_extra=DATE)
-    service_end: Any = Field(None, json_schema_extra=DATE)
+    monthly_wage: Money
+    months_unpaid: whole(minimum=0, maximum=600) = None
+    amount_paid: OptionalMoney = None
+    service_start: OptionalDay = None
+    service_end: OptionalDay = None
     written_contract: bool = True
-    local_avg_monthly_wage: Any = Field(None, json_schema_extra=MONEY)
+    local_avg_monthly_wage: OptionalMoney = None
     order_deadline_passed: bool = False
 
 
@@ -190,7 +196,7 @@ class WageClaimOut(Schema):
 
 
 class CapitalIn(Schema):
-    amount: Any = Field(..., json_schema_extra=MONEY)
+    amount: Money
 
 
 class CapitalOut(Schema):
@@ -206,7 +212,7 @@ ERRORS = {401: ErrorOut, 422: ValidationErrorOut}
     "/deadline", response={200: DeadlineOut, **ERRORS}, summary="A deadline (rules TL-1…TL-9)"
 )
 def deadline(request, payload: DeadlineIn):
-    return calculators.deadline(payload.dict())
+    return calculators.deadline(as_data(payload))
 
 
 @router.post(
@@ -215,7 +221,7 @@ def deadline(request, payload: DeadlineIn):
     summary="Criminal-lead evaluator (CR-1…CR-8)",
 )
 def criminal_lead(request, payload: CriminalLeadIn):
-    return calculators.criminal_lead(payload.dict())
+    return calculators.criminal_lead(as_data(payload))
 
 
 @router.post(
@@ -224,14 +230,14 @@ def criminal_lead(request, payload: CriminalLeadIn):
     summary="Judicial assistance cap (JA-4, JA-5)",
 )
 def assistance_cap(request, payload: AssistanceCapIn):
-    return calculators.assistance_cap(payload.dict())
+    return calculators.assistance_cap(as_data(payload))
 
 
 @router.post(
     "/wage-claim", response={200: WageClaimOut, **ERRORS}, summary="Wage claim (LA-1…LA-5)"
 )
 def wage_claim(request, payload: WageClaimIn):
-    return calculators.wage_claim(payload.dict())
+    return calculators.wage_claim(as_data(payload))
 
 
 @router.post(
@@ -240,4 +246,4 @@ def wage_claim(request, payload: WageClaimIn):
     summary="Amount in capital numerals (DOC-2)",
 )
 def rmb_capital(request, payload: CapitalIn):
-    return calculators.rmb_capital(payload.dict())
+    return calculators.rmb_capital(as_data(payload))
