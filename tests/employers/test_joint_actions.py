@@ -490,6 +490,24 @@ def test_hostile_input_through_the_api_is_422_at_the_field(users, two_cases, api
         ("result", "type"),
         ("amount_paid_on_site", "money"),
         ("organisations.0", "type"),
+        ("payments.0.case_id", "integer"),
+        ("payments.0.claimant_party_id", "integer"),
+    ]
+    assert nothing_written()
+
+    # of the documented types, but naming no case: refused by the service, at each id
+    r = api("civil1").post(
+        "/api/v1/joint-actions",
+        {
+            "on": TODAY,
+            "employer": EMPLOYER,
+            "case_ids": [10**30, -5, first.pk],
+            "result": "联合约谈",
+        },
+    )
+
+    assert r.status_code == 422, r.content
+    assert [(e["field"], e["code"]) for e in r.json()["errors"]] == [
         ("case_ids.0", "not_found"),
         ("case_ids.1", "not_found"),
     ]

@@ -3,11 +3,12 @@ actions): ``/joint-actions`` and ``/employers/{credit_code}``."""
 
 from __future__ import annotations
 
-from typing import Any
+from decimal import Decimal
 
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 
+from zhichi.accounts.models import Organisation
 from zhichi.cases.partner_view import is_partner
 from zhichi.common.api import (
     READ_ERRORS,
@@ -18,6 +19,16 @@ from zhichi.common.api import (
     keyset_page,
 )
 from zhichi.common.errors import FieldError, InvalidInput
+from zhichi.common.schemas import (
+    IDENTIFIER,
+    Day,
+    Money,
+    ObjectIn,
+    OptionalDay,
+    OptionalMoney,
+    as_data,
+    text,
+)
 from zhichi.common.validation import Collector
 from zhichi.core import grading
 from zhichi.employers import rules, services
@@ -28,49 +39,43 @@ from zhichi.employers.profile import LIMIT, CaseMoney, Profile, employer_profile
 joint_actions_router = Router()
 employers_router = Router()
 
-DATE = {"type": "string", "format": "date", "examples": ["2026-11-20"]}
-MONEY = {"type": "string", "pattern": r"^\d+(\.\d{1,2})?$", "examples": ["12000.00"]}
-CODE = {"type": "string", "examples": ["91530102MA6K2P3Q0X"]}
-
 
 # --- joint actions ------------------------------------------------------------------------------
-class PaymentPartIn(Schema):
-    case_id: Any = Field(..., json_schema_extra={"type": "integer"})
-    claimant_party_id: Any = Field(..., json_schema_extra={"type": "integer"})
-    amount: Any = Field(..., json_schema_extra=MONEY)
+class PaymentPartIn(ObjectIn):
+    case_id: int
+    claimant_party_id: int
+    amount: Money
 
 
-# Typed loosely on purpose: the service gives the field-level 422 in the house format.
 class JointActionIn(Schema):
-    on: Any = Field(..., json_schema_extra=DATE)
-    employer: Any = Field(
-        ..., description="the employer's unified social credit code", json_schema_extra=CODE
+    on: Day = Field(..., description="not in the future")
+    employer: text(max_length=IDENTIFIER) = Field(
+        ...,
+        description="the employer's unified social credit code",
+        examples=["91530102MA6K2P3Q0X"],
     )
-    organisations: list[Any] = Field(
+    result: text(max_length=10000, required=True)
+    amount_paid_on_site: OptionalMoney = Field(
+        Decimal("0.00"), description="money paid on the spot; recorded as payments on the cases"
+    )
+    organisations: list[text(Organisation, "code")] = Field(
         default_factory=list,
+        max_length=services.MAX_ORGANISATIONS,
         description="codes of the organisations that took part (besides the organiser)",
-        json_schema_extra={"items": {"type": "string"}},
     )
-    case_ids: list[Any] = Field(
+    case_ids: list[int] = Field(
         default_factory=list,
+        max_length=services.MAX_CASES,
         description="the cases against this employer (each one you may work on)",
-        json_schema_extra={"items": {"type": "integer"}},
-    )
-    result: Any = Field(..., json_schema_extra={"type": "string"})
-    amount_paid_on_site: Any = Field(
-        "0.00",
-        description="money paid on the spot; recorded as payments on the cases",
-        json_schema_extra=MONEY,
     )
     payments: list[PaymentPartIn] | None = Field(
         None,
+        max_length=services.MAX_PAYMENTS,
         description="how the amount is split over claimants; default: in proportion to what "
         "each is still owed (largest remainder, to the fen)",
     )
-    legal_basis: Any = Field(
-        None,
-        description="the legal basis for sharing cases whose claimants have not consented",
-        json_schema_extra={"type": "string"},
+    legal_basis: text(max_length=2000) | None = Field(
+        None, description="the legal basis for sharing cases whose claimants have not consented"
     )
 
 
@@ -131,7 +136,7 @@ def record_joint_action(request, payload: JointActionIn):
     case you may not see is "not found"; a total above what is owed; no consent or legal basis
     for sharing a case with a participant).
     """
-    action = services.record_joint_action(actor=request.auth, data=payload.dict())
+    action = services.record_joint_action(actor=request.auth, data=as_data(payload))
     return Status(201, _one(request.auth, action.pk))
 
 
@@ -149,8 +154,8 @@ def _one(user, pk: int) -> dict:
 def list_joint_actions(
     request,
     employer: str | None = Query(None, max_length=100, description="a credit code or a name"),
-    date_from: str | None = Query(None, alias="from", description="YYYY-MM-DD, inclusive"),
-    date_to: str | None = Query(None, alias="to", description="YYYY-MM-DD, inclusive"),
+    date_from: OptionalDay = Query(None, alias="from", description="inclusive"),  # noqa: B008
+    date_to: OptionalDay = Query(None, alias="to", description="inclusive"),  # noqa: B008
     limit: int = Query(50, ge=1, le=200),
     cursor: str | None = None,
 ):
