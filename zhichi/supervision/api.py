@@ -6,11 +6,10 @@ administrators every suggestion (and a case's list of them) answers 404, like a 
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
 
+from zhichi.accounts.models import Organisation
 from zhichi.cases.services.common import ensure_may_work
 from zhichi.common.api import (
     READ_ERRORS,
@@ -21,29 +20,38 @@ from zhichi.common.api import (
     keyset_page,
 )
 from zhichi.common.errors import FieldError, InvalidInput
+from zhichi.common.schemas import Day, OptionalDay, as_data, choice, one_of, text
 from zhichi.rulebook import loaders
 from zhichi.supervision import rules, services
-from zhichi.supervision.models import Suggestion, SuggestionStatus
+from zhichi.supervision.models import (
+    Adoption,
+    EscalationTarget,
+    ServiceMethod,
+    Suggestion,
+    SuggestionStatus,
+)
 
 router = Router(tags=["suggestions"])
 
-DATE = {"type": "string", "format": "date"}
-
 
 class SuggestionIn(Schema):
-    to_org_name: str | None = Field(
+    to_org_name: text(Suggestion, "to_org_name") | None = Field(
         None,
         description="the recipient agency's name (required unless to_org names an agency on "
         "the platform)",
     )
-    to_org: str | None = Field(None, description="the recipient's organisation code, if any")
-    issue: str = Field(..., description="the problem found (violation or risk) and its facts")
-    recommendations: str = Field(..., description="the specific recommendations")
-    legal_basis: str | None = None
-    served_on: Any = Field(
-        None,
-        json_schema_extra=DATE,
-        description="planned date of service; gives a provisional reply_due",
+    to_org: text(Organisation, "code") | None = Field(
+        None, description="the recipient's organisation code, if any"
+    )
+    issue: text(max_length=8000, required=True) = Field(
+        ..., description="the problem found (violation or risk) and its facts"
+    )
+    recommendations: text(max_length=8000, required=True) = Field(
+        ..., description="the specific recommendations"
+    )
+    legal_basis: text(max_length=2000) | None = None
+    served_on: OptionalDay = Field(
+        None, description="planned date of service; gives a provisional reply_due"
     )
 
 
@@ -52,45 +60,39 @@ class ReviseIn(SuggestionIn):
 
 
 class ServeIn(Schema):
-    served_on: Any = Field(..., json_schema_extra=DATE)
-    method: str = Field(..., description="direct | post | electronic | other")
-    received_on: Any = Field(
-        None,
-        json_schema_extra=DATE,
-        description="when the recipient received it (default: served_on)",
+    served_on: Day = Field(..., description="not in the future")
+    method: choice(ServiceMethod)
+    received_on: OptionalDay = Field(
+        None, description="when the recipient received it (default: served_on)"
     )
-    reply_due_on: Any = Field(
+    reply_due_on: OptionalDay = Field(
         None,
-        json_schema_extra=DATE,
         description="a shorter reply date for an urgent matter (at most two months after receipt)",
     )
     version: int | None = None
 
 
 class ReplyIn(Schema):
-    replied_on: Any = Field(..., json_schema_extra=DATE)
-    text: str
-    adoption: str = Field(..., description="adopted | partly_adopted | not_adopted")
+    replied_on: Day = Field(..., description="not in the future")
+    text: text(max_length=8000, required=True)
+    adoption: choice(Adoption)
     version: int | None = None
 
 
 class EscalateIn(Schema):
-    escalated_on: Any = Field(..., json_schema_extra=DATE)
-    to: str = Field(
-        ...,
-        description="superior_procuratorate | competent_authority | party_committee_or_congress",
-    )
-    reason: str
+    escalated_on: Day = Field(..., description="not in the future")
+    to: choice(EscalationTarget)
+    reason: text(max_length=4000, required=True)
     version: int | None = None
 
 
 class SuggestionCloseIn(Schema):
-    note: str
+    note: text(max_length=4000, required=True)
     version: int | None = None
 
 
 class SuggestionWithdrawIn(Schema):
-    reason: str
+    reason: text(max_length=4000, required=True)
     version: int | None = None
 
 
@@ -212,7 +214,7 @@ def _out_many(rows) -> list[dict]:
 
 
 def _data(payload: Schema) -> dict:
-    return {k: ("" if v is None else v) for k, v in payload.dict().items() if k != "version"}
+    return {k: ("" if v is None else v) for k, v in as_data(payload).items() if k != "version"}
 
 
 # Who may act is decided before the body is judged (issue 12, item 10): see checks_first.
@@ -262,7 +264,7 @@ def case_suggestions(request, case_id: int):
 )
 def list_suggestions(
     request,
-    status: str | None = Query(None, description=" | ".join(SuggestionStatus.values)),
+    status: one_of(SuggestionStatus) | None = None,
     overdue: bool | None = Query(None, description="only those whose reply is overdue"),
     q: str | None = Query(None, description="number, recipient or case number"),
     limit: int | None = None,
