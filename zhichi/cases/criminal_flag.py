@@ -31,6 +31,8 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from zhichi.cases.models import Case, CaseStatus, Flag
+from zhichi.rulebook.provinces import PROVINCE_NAMES
+from zhichi.rulebook.words import verdict_label
 
 CANDIDATE = "candidate"
 THRESHOLD_UNKNOWN = "threshold_unknown"
@@ -206,8 +208,6 @@ def filter_flag(qs: QuerySet[Case], flag: str) -> QuerySet[Case]:
 
 # --- the sentences, in the reader's language ---------------------------------------------------
 def _province_name(code: str | None) -> str:
-    from zhichi.rulebook.forms import PROVINCE_NAMES
-
     if not code:
         return _("the province")
     name = PROVINCE_NAMES.get(code)
@@ -241,8 +241,6 @@ def _label(flag: CriminalFlag) -> str:
 
 
 def _verdict_label(verdict: str | None) -> str:
-    from zhichi.cases.templatetags.zc import verdict_label
-
     return verdict_label(verdict or "")
 
 

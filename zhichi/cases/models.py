@@ -12,68 +12,31 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from zhichi.accounts.models import Department, Organisation, Role
-from zhichi.core import searchtext, stages
+from zhichi.cases.choices import (  # noqa: F401 (also known here)
+    ApprovalKind,
+    ApprovalStatus,
+    CaseStatus,
+    Category,
+    CourtEventKind,
+    DeadlineStatus,
+    Evasion,
+    Flag,
+    LabourRelationship,
+    LedgerEntryKind,
+    MediationOutcome,
+    Outcome,
+    PartyRole,
+    SessionKind,
+    ShareBasis,
+    ShareReason,
+    Source,
+    Stage,
+    VisitMethod,
+    VisitTarget,
+)
+from zhichi.cases.words import DEADLINE_BASES, DEADLINE_LABELS
+from zhichi.core import searchtext
 from zhichi.parties.models import Party
-
-
-class Category(models.TextChoices):
-    WAGES = "wages", _("Unpaid wages")
-    WORK_INJURY = "work_injury", _("Work injury")
-    SUPPORT_PAYMENT = "support_payment", _("Support payments")
-    DOMESTIC_VIOLENCE = "domestic_violence", _("Domestic violence")
-    PERSONAL_INJURY = "personal_injury", _("Personal injury")
-    GUARDIANSHIP = "guardianship", _("Guardianship")
-    OTHER = "other", _("Other")
-
-
-class Source(models.TextChoices):
-    WALK_IN = "walk_in", _("Walk-in")
-    HOTLINE = "hotline", _("12309 hotline")
-    PORTAL = "portal", _("Public portal")
-    AGENCY = "agency", _("Partner agency")
-    INTERNAL = "internal", _("Internal department")
-    EX_OFFICIO = "ex_officio", _("Ex officio")
-    IMPORT = "import", _("Bulk import")
-
-
-class LabourRelationship(models.TextChoices):
-    EMPLOYEE = "employee", _("Employee of the employer")
-    CONTRACTOR_CREW = "contractor_crew", _("Crew hired by a contractor (包工头)")
-    NONE = "none", _("No labour relationship")
-    UNKNOWN = "unknown", _("Not yet known")
-
-
-class Evasion(models.TextChoices):
-    # rule CR-3
-    TRANSFERRED_ASSETS = "transferred_assets", _("Transferred or hid assets")
-    ABSCONDED = "absconded", _("Absconded or hid")
-    DESTROYED_RECORDS = "destroyed_records", _("Hid or destroyed wage records")
-    REFUSED_SUMMONS = "refused_summons", _("Ignored a summons from labour inspection")
-
-
-class Stage(models.TextChoices):
-    REVIEW = stages.REVIEW, _("Review")
-    PRE_LITIGATION = stages.PRE_LITIGATION, _("Pre-litigation")
-    LITIGATION = stages.LITIGATION, _("Litigation")
-    POST_LITIGATION = stages.POST_LITIGATION, _("Post-litigation")
-    CLOSED = stages.CLOSED, _("Closed")
-
-
-class CaseStatus(models.TextChoices):
-    OPEN = "open", _("Open")
-    CLOSED = "closed", _("Closed")
-
-
-class Flag(models.TextChoices):
-    CRIMINAL_LEAD_CANDIDATE = "criminal_lead_candidate", _("Criminal-lead candidate")
-    # rule CR-4: the amount lies between the national floor and ceiling and the province's
-    # figures are not entered, so the check cannot decide (not a candidate, not cleared)
-    CRIMINAL_THRESHOLD_UNKNOWN = (
-        "criminal_threshold_unknown",
-        _("Criminal check depends on the province's threshold"),
-    )
-    MASS_DISPUTE_RISK = "mass_dispute_risk", _("Mass-dispute risk")
-    ARBITRATION_FIRST = "arbitration_first", _("Arbitration first")
 
 
 class HasElement(models.Lookup):
@@ -105,11 +68,6 @@ class HasElement(models.Lookup):
 
     def as_sql(self, compiler, connection):
         raise NotSupportedError(f"has_element is not written for {connection.vendor}")
-
-
-class PartyRole(models.TextChoices):
-    CLAIMANT = "claimant", _("Claimant")
-    RESPONDENT = "respondent", _("Respondent")
 
 
 class CaseQuerySet(models.QuerySet):
@@ -274,23 +232,6 @@ class TimelineEvent(models.Model):
 
 
 # --- hierarchical disposal (C3 … C6) ----------------------------------------------------------
-class Outcome(models.TextChoices):
-    RECOVERED_IN_FULL = "recovered_in_full", _("Recovered in full")
-    PARTLY_RECOVERED = "partly_recovered", _("Partly recovered")
-    NOT_RECOVERED = "not_recovered", _("Not recovered")
-    WITHDRAWN = "withdrawn", _("Withdrawn")
-    TRANSFERRED = "transferred", _("Transferred")
-
-
-class MediationOutcome(models.TextChoices):
-    AGREEMENT = "agreement", _("Agreement reached")
-    FAILED = "failed", _("Failed")
-    ADJOURNED = "adjourned", _("Adjourned")
-
-
-class SessionKind(models.TextChoices):
-    MEDIATION = "mediation", _("Mediation (by a mediator)")
-    RECONCILIATION = "reconciliation", _("Reconciliation (between the parties)")
 
 
 class Mediation(models.Model):
@@ -329,20 +270,6 @@ class Instalment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.due} {self.amount}"
-
-
-class ApprovalKind(models.TextChoices):
-    SUPPORT_DECISION = "support_decision", _("Support decision")
-    ASSISTANCE = "assistance", _("Judicial assistance")
-    SUGGESTION = "suggestion", _("Procuratorial suggestion")
-    REOPENING = "reopening", _("Reopening a closed case")
-
-
-class ApprovalStatus(models.TextChoices):
-    PENDING = "pending", _("Waiting for approval")
-    APPROVED = "approved", _("Approved")
-    REJECTED = "rejected", _("Rejected")
-    WITHDRAWN = "withdrawn", _("Withdrawn")
 
 
 class Approval(models.Model):
@@ -390,16 +317,6 @@ ESCALATION_NOTES = {
 }
 
 
-class CourtEventKind(models.TextChoices):
-    FILED = "filed", _("Suit filed")
-    HEARING = "hearing", _("Hearing attended")
-    JUDGMENT = "judgment", _("Judgment")
-    RULING = "ruling", _("Ruling")
-    PRESERVATION = "preservation", _("Property preservation")
-    ENFORCEMENT_FILED = "enforcement_filed", _("Enforcement applied for")
-    ARBITRATION_AWARD = "arbitration_award", _("Labour arbitration award")
-
-
 class CourtEvent(models.Model):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="court_events")
     kind = models.CharField(_("kind"), max_length=20, choices=CourtEventKind.choices)
@@ -435,11 +352,6 @@ class Service(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person} {self.served_on}"
-
-
-class LedgerEntryKind(models.TextChoices):
-    AGREED = "agreed", _("Agreed")
-    AWARDED = "awarded", _("Awarded")
 
 
 class LedgerEntry(models.Model):
@@ -518,17 +430,6 @@ class PaymentReversal(models.Model):
         return f"reversal of payment {self.payment_id}"
 
 
-class VisitTarget(models.TextChoices):
-    CLAIMANT = "claimant", _("Claimant")
-    EMPLOYER = "employer", _("Employer")
-
-
-class VisitMethod(models.TextChoices):
-    PHONE = "phone", _("Phone")
-    VISIT = "visit", _("In person")
-    VIDEO = "video", _("Video")
-
-
 class Visit(models.Model):
     """A return visit (回访) to a claimant or to the employer in arrears (C6)."""
 
@@ -552,12 +453,6 @@ class Visit(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case.number} {self.target} {self.planned_on}"
-
-
-class DeadlineStatus(models.TextChoices):
-    PENDING = "pending", _("Pending")
-    DONE = "done", _("Done")
-    CANCELLED = "cancelled", _("No longer needed (case closed)")
 
 
 class CaseDeadline(models.Model):
@@ -592,8 +487,6 @@ class CaseDeadline(models.Model):
     @property
     def label(self) -> str:
         """What the deadline is, in the active language."""
-        from zhichi.cases.words import DEADLINE_LABELS
-
         return DEADLINE_LABELS.words(self.label_words)
 
     @label.setter
@@ -604,8 +497,6 @@ class CaseDeadline(models.Model):
     @property
     def basis(self) -> str:
         """Its legal basis or advice, in the active language ("" when it has none)."""
-        from zhichi.cases.words import DEADLINE_BASES
-
         return DEADLINE_BASES.words(self.basis_words)
 
     @basis.setter
@@ -614,15 +505,6 @@ class CaseDeadline(models.Model):
 
 
 # --- sharing with other agencies and departments (C7, C8) -------------------------------------
-class ShareReason(models.TextChoices):
-    TRANSFER = "transfer", _("Transfer")
-    JOINT_ACTION = "joint_action", _("Joint action")
-
-
-class ShareBasis(models.TextChoices):
-    INTERNAL = "internal", _("Within the procuratorate")
-    CONSENT = "consent", _("The person's consent")
-    LEGAL_BASIS = "legal_basis", _("A legal basis")
 
 
 class ShareBase(models.Model):

@@ -23,7 +23,7 @@ from zhichi.cases.models import (
 )
 from zhichi.cases.partner_view import VisibleRecords
 from zhichi.cases.services.derived import deadline_state
-from zhichi.cases.words import level_reason_words, risk_reason_words
+from zhichi.cases.words import choice_label, level_reason_words, risk_reason_words
 from zhichi.common.words import listing
 from zhichi.common.words import yuan as yuan_text  # 12,000.00 in sentences (one helper)
 from zhichi.rulebook.words import check_words
@@ -75,14 +75,6 @@ def _approval(e: TimelineEvent) -> str:
     if e.data.get("approved"):
         return _("Head approved: %(decision)s") % {"decision": what}
     return _("Head rejected: %(decision)s") % {"decision": what}
-
-
-def choice_label(enum, value) -> str:
-    """The label of a stored choice; the raw value when it is no longer one (old events)."""
-    try:
-        return str(enum(value).label)
-    except ValueError:
-        return str(value or "")
 
 
 # lazy: read in the reader's language each time, not in the language active at import

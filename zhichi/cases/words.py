@@ -12,20 +12,19 @@ from __future__ import annotations
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
+from zhichi.cases.choices import Category, CourtEventKind, VisitTarget
 from zhichi.common.words import Vocabulary, listing, prose_date, yuan
 from zhichi.core.grading import GROUPS
-from zhichi.rulebook.words import PERIOD_BASES
+from zhichi.parties.models import Group
+from zhichi.rulebook.words import PERIOD_BASES, verdict_label
 
 
-def _choice(enum_path: str, value) -> str:
-    """A stored choice's label (``choice_label``), imported when shown: the presenters import
-    the services that import this module."""
-    from zhichi.cases import models
-    from zhichi.cases.presenters import choice_label
-    from zhichi.parties import models as party_models
-
-    enum = getattr(models, enum_path, None) or getattr(party_models, enum_path)
-    return choice_label(enum, value)
+def choice_label(enum, value) -> str:
+    """The label of a stored choice; the raw value when it is no longer one (old events)."""
+    try:
+        return str(enum(value).label)
+    except ValueError:
+        return str(value or "")
 
 
 # --- level reasons (C3, SP-3, CR-, EW-3) --------------------------------------------------------
@@ -72,13 +71,11 @@ def _routine(p) -> str:
 
 def _vulnerable(p) -> str:
     return _("A claimant belongs to a group that needs special protection: %(group)s.") % {
-        "group": _choice("Group", p["group"])
+        "group": choice_label(Group, p["group"])
     }
 
 
 def _criminal(p) -> str:
-    from zhichi.cases.templatetags.zc import verdict_label
-
     return _("The criminal-lead check concluded: %(verdict)s.") % {
         "verdict": verdict_label(p["verdict"])
     }
@@ -124,14 +121,14 @@ LEVEL_REASONS = Vocabulary(
         ),
         "category_standard": lambda p: (
             _("A case of %(category)s: handled at least as level 2.")
-            % {"category": _choice("Category", p["category"])}
+            % {"category": choice_label(Category, p["category"])}
         ),
         "minor_in_category": lambda p: (
             _(
                 "A case of %(category)s involving a minor (Minor Protection Law art. 106): handled "
                 "as a major case."
             )
-            % {"category": _choice("Category", p["category"])}
+            % {"category": choice_label(Category, p["category"])}
         ),
         "criminal_transfer": gettext_lazy(
             "The criminal-lead check says to transfer (every element of refusing to pay wages "
@@ -264,10 +261,10 @@ DEADLINE_LABELS = Vocabulary(
         "appeal": gettext_lazy("Appeal period for %(person)s"),
         "enforcement_application": lambda p: (
             _("Apply for enforcement of the %(kind)s of %(day)s")
-            % {"kind": _choice("CourtEventKind", p["court_kind"]), "day": p["day"]}
+            % {"kind": choice_label(CourtEventKind, p["court_kind"]), "day": p["day"]}
         ),
         "visit": lambda p: (
-            _("Return visit to the %(target)s") % {"target": _choice("VisitTarget", p["target"])}
+            _("Return visit to the %(target)s") % {"target": choice_label(VisitTarget, p["target"])}
         ),
     },
 )

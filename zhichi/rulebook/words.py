@@ -350,6 +350,21 @@ NEXT_STEPS = Vocabulary(
 )
 
 
+# what the check concluded, by its verdict code
+VERDICT_NAMES = {
+    "transfer": gettext_lazy("Transfer to the criminal department"),
+    "order_first": gettext_lazy("Ask labour inspection for an order to pay first"),
+    "below_threshold": gettext_lazy("Below the threshold"),
+    "depends_on_province_config": gettext_lazy("Depends on the province's threshold (not entered)"),
+    "not_applicable": gettext_lazy("Not a criminal lead"),
+}
+
+
+def verdict_label(value: str) -> str:
+    """A verdict's name in the reader's language (an unknown code as it is)."""
+    return str(VERDICT_NAMES.get(value, value))
+
+
 def stored_check(verdict: criminal.Verdict) -> dict:
     """What a case (and a transfer made from it) keeps of a check: codes and values only."""
     return {

@@ -8,9 +8,14 @@ from django import template
 from django.utils.translation import gettext_lazy as _
 
 from zhichi.cases.models import Evasion, Flag, Stage
+from zhichi.cases.words import level_reason_words, risk_reason_words
 from zhichi.parties.models import Group, VulnerabilityBasis
+from zhichi.rulebook import words as rulebook_words
+from zhichi.rulebook.words import VERDICT_NAMES as VERDICTS  # noqa: F401 (also known here)
+from zhichi.rulebook.words import verdict_label
 
 register = template.Library()
+register.filter("verdict_label", verdict_label)  # the criminal-lead check's verdict, named
 
 CHOICES = {
     "group": Group,
@@ -67,24 +72,12 @@ def stage_tone(stage: str) -> str:
     return STAGE_TONE.get(stage, "neutral")
 
 
-VERDICTS = {
-    "transfer": _("Transfer to the criminal department"),
-    "order_first": _("Ask labour inspection for an order to pay first"),
-    "below_threshold": _("Below the threshold"),
-    "depends_on_province_config": _("Depends on the province's threshold (not entered)"),
-    "not_applicable": _("Not a criminal lead"),
-}
 WAGE_ITEMS = {
     "unpaid_wages": _("Unpaid wages"),
     "double_wages": _("Double wages (no written contract)"),
     "economic_compensation": _("Economic compensation"),
     "additional_compensation": _("Additional compensation (50%–100%)"),
 }
-
-
-@register.filter
-def verdict_label(value: str) -> str:
-    return str(VERDICTS.get(value, value))
 
 
 @register.filter
@@ -95,25 +88,19 @@ def wage_item_label(value: str) -> str:
 @register.filter
 def level_words(stored) -> list[str]:
     """A case's stored level reasons in the reader's language (cases.words)."""
-    from zhichi.cases.words import level_reason_words
-
     return level_reason_words(stored)
 
 
 @register.filter
 def risk_words(stored) -> list[str]:
     """A case's stored risk reasons in the reader's language (cases.words)."""
-    from zhichi.cases.words import risk_reason_words
-
     return risk_reason_words(stored)
 
 
 @register.filter
 def check_words(check) -> dict:
     """A stored criminal-lead check with its reasons and next step in the reader's language."""
-    from zhichi.rulebook.words import check_words as words
-
-    return words(check)
+    return rulebook_words.check_words(check)
 
 
 @register.filter
