@@ -93,7 +93,6 @@ try:
 except ConfigError as exc:
     raise ImproperlyConfigured(str(exc)) from None
 
-DATA_DIR.mkdir(parents=True, exist_ok=True)
 
 INSTALLED_APPS = [
     "django.contrib.auth",

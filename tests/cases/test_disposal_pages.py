@@ -416,7 +416,7 @@ def test_a_stale_version_redirects_with_a_message_and_saves_nothing(web, case):
     assert r["Location"] == url(case, "#money")
     assert Payment.objects.count() == 0
     page = client.get(r["Location"], headers=EN)
-    assert "Someone changed this case while you were reading it" in page.content.decode()
+    assert "Someone changed this case since you read it" in page.content.decode()
 
 
 # --- return visits --------------------------------------------------------------------------------

@@ -17,8 +17,7 @@ from zhichi.audit.models import AuditEntry
 from zhichi.cases import rules
 from zhichi.cases.models import Case
 from zhichi.cases.services import facts, override_level
-from zhichi.cases.page import stale_message
-from zhichi.common.errors import InvalidInput
+from zhichi.common.errors import InvalidInput, StaleVersion
 
 pytestmark = [pytest.mark.django_db, pytest.mark.integration]
 
@@ -316,7 +315,7 @@ def test_a_stale_facts_page_is_refused_with_the_stale_message(users, shared):
 
     assert r.status_code == 302
     with translation.override("en"):
-        assert [str(m) for m in get_messages(r.wsgi_request)] == [stale_message()]
+        assert [str(m) for m in get_messages(r.wsgi_request)] == [StaleVersion(0).message]
     assert state(shared) == before
 
 
@@ -345,5 +344,5 @@ def test_a_stale_level_page_is_refused_with_the_stale_message(users, shared):
 
     assert r.status_code == 302
     with translation.override("en"):
-        assert [str(m) for m in get_messages(r.wsgi_request)] == [stale_message()]
+        assert [str(m) for m in get_messages(r.wsgi_request)] == [StaleVersion(0).message]
     assert state(shared) == before

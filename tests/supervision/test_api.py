@@ -5,9 +5,10 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from tests.supervision.conftest import DRAFT, approve, draft, open_case, served
+from zhichi.common.errors import StaleVersion
 from zhichi.supervision import services
 from zhichi.supervision.models import Suggestion
 
@@ -299,3 +300,17 @@ def test_register_is_empty_and_a_suggestion_404_outside_the_procuratorates_staff
     missing = api(username).get("/api/v1/suggestions/999999")
     assert (hidden.status_code, hidden.json()) == (missing.status_code, missing.json())
     assert hidden.status_code == 404
+
+
+def test_a_stale_version_names_the_suggestion_not_a_case(users, api):
+    s = approve(users, draft(users, open_case(users)))
+
+    r = api("civil1").post(
+        f"/api/v1/suggestions/{s.pk}/serve",
+        {"served_on": timezone.localdate().isoformat(), "method": "post", "version": 1},
+    )
+
+    assert r.status_code == 409
+    with translation.override(r.headers.get("Content-Language", "zh-hans")):
+        assert r.json()["detail"] == StaleVersion(0, record="suggestion").message
+        assert r.json()["detail"] != StaleVersion(0, record="case").message

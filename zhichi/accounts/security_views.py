@@ -13,11 +13,11 @@ from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
@@ -25,16 +25,13 @@ from django.views.decorators.http import require_GET, require_POST
 from zhichi.accounts import lockout, rules, services
 from zhichi.accounts.forms import TokenFilterForm, TokenForm, UserFilterForm
 from zhichi.accounts.models import ApiToken, User
-from zhichi.common.errors import InvalidInput, NotPermitted
+from zhichi.common.steps import run_step
 
 PER_PAGE = 25
 
 
 def _allowed(check, user, **kwargs) -> None:
-    try:
-        check(user, **kwargs)
-    except NotPermitted as exc:
-        raise PermissionDenied(str(exc)) from exc
+    check(user, **kwargs)  # NotPermitted is the 403 page, with its reason
 
 
 # --- My API tokens -----------------------------------------------------------------------------
@@ -62,16 +59,19 @@ def my_tokens(request):
 def token_create(request):
     _allowed(rules.ensure_may_hold_tokens, request.user, action="token.issue")
     form = TokenForm(request.POST)
-    try:
-        issued = services.issue_token(user=request.user, name=form.payload(), actor=request.user)
-    except NotPermitted as exc:
-        raise PermissionDenied(str(exc)) from exc
-    except InvalidInput as exc:
-        form.show_service_errors(exc)
-        return _my_tokens_page(request, form, status=422)
     # Rendered, not redirected: the token is shown once and kept nowhere (not in the session).
-    return render(
-        request, "accounts/token_created.html", {"token": issued.token, "raw": issued.raw}
+    return run_step(
+        request,
+        call=lambda: services.issue_token(
+            user=request.user, name=form.payload(), actor=request.user
+        ),
+        back=reverse("accounts:tokens"),
+        form=form,
+        failed=lambda _exc: _my_tokens_page(request, form, status=422),
+        answer=lambda issued: render(
+            request, "accounts/token_created.html", {"token": issued.token, "raw": issued.raw}
+        ),
+        moved_on_goes_back=False,
     )
 
 
@@ -164,10 +164,7 @@ def security_tokens(request):
 @login_required
 @require_POST
 def security_token_revoke(request, pk: int):
-    try:
-        token = rules.get_any_token_for(request.user, pk)  # 403 for other roles, 404 if missing
-    except NotPermitted as exc:
-        raise PermissionDenied(str(exc)) from exc
+    token = rules.get_any_token_for(request.user, pk)  # 403 for other roles, 404 if missing
     if services.revoke_token(token=token, actor=request.user):
         messages.success(
             request,
@@ -222,10 +219,7 @@ def security_user_active(request, pk: int):
         messages.error(request, _("Choose Disable or Enable; nothing was changed."))
         return _users_page(request, status=422)
     active = wanted == "1"
-    try:
-        changed = services.set_user_active(user=user, active=active, actor=request.user)
-    except NotPermitted as exc:
-        raise PermissionDenied(str(exc)) from exc
+    changed = services.set_user_active(user=user, active=active, actor=request.user)
     if not changed:
         messages.info(request, _("Nothing to do: the account was already in that state."))
     elif active:

@@ -3,13 +3,12 @@ with the step allowed now) and the legal aid centre's forms on a legal aid trans
 
 from __future__ import annotations
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -34,7 +33,6 @@ from zhichi.cases import rules as case_rules
 from zhichi.cases.models import Approval, ApprovalKind, ApprovalStatus
 from zhichi.cases.presenters import describe_event
 from zhichi.cases.services.derived import working_days_left
-from zhichi.common.errors import InvalidInput, NotPermitted
 from zhichi.common.steps import run_step
 from zhichi.rulebook import loaders
 from zhichi.transfers import rules as transfer_rules
@@ -130,26 +128,24 @@ def new(request, case_id: int):
     if not rules.can_record(request.user, case):
         raise PermissionDenied(_("Only the case officer or the department head may do this."))
     form = ApplicationRecordForm(request.POST or None, case=case)
-    status = 200
-    if request.method == "POST":
-        try:
-            application = services.record_application(
-                case_id=case.pk, actor=request.user, data=form.payload()
-            )
-        except NotPermitted as exc:
-            raise PermissionDenied(str(exc)) from exc
-        except InvalidInput as exc:
-            form.show_service_errors(exc)
-            status = 422
-        else:
-            messages.success(request, _("Application recorded."))
-            return redirect("assistance:detail", pk=application.pk)
-    cap, detail = services.cap_for(case.organisation.province, timezone.localdate())
-    return render(
+
+    def page(status: int = 200):
+        cap, detail = services.cap_for(case.organisation.province, timezone.localdate())
+        context = {"case": case, "form": form, "cap": cap, "cap_detail": detail}
+        return render(request, "assistance/new.html", context, status=status)
+
+    if request.method != "POST":
+        return page()
+    return run_step(
         request,
-        "assistance/new.html",
-        {"case": case, "form": form, "cap": cap, "cap_detail": detail},
-        status=status,
+        call=lambda: services.record_application(
+            case_id=case.pk, actor=request.user, data=form.payload()
+        ),
+        form=form,
+        back=request.path,
+        failed=lambda _exc: page(422),
+        done=_("Application recorded."),
+        to=lambda application: reverse("assistance:detail", args=[application.pk]),
     )
 
 
@@ -273,7 +269,7 @@ def step(request, pk: int, action: str):
     form_cls, call, done = STEPS[action]
     form = form_cls(request.POST)
 
-    def failed(form):
+    def failed(_exc):
         fresh = rules.get_application_for(
             request.user,
             pk,
@@ -293,7 +289,6 @@ def step(request, pk: int, action: str):
         form=form,
         back=reverse("assistance:detail", args=[application.pk]),
         done=done(),
-        stale=_("Someone changed this application while you were reading it. Here it is now."),
         failed=failed,
     )
 
@@ -317,7 +312,7 @@ def legal_aid(request, transfer_id: int, action: str):
     }[action]
     form = form_cls(request.POST)
 
-    def failed(form):
+    def failed(_exc):
         request.legal_aid_failed = (action, form)  # the section shows this form with its errors
         return render_transfer(request, transfer.pk, status=422)
 

@@ -5,8 +5,7 @@ the case with a message). Views import it; it imports no view."""
 
 from __future__ import annotations
 
-from django.contrib import messages
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -45,18 +44,13 @@ from zhichi.cases.partner_view import VisibleRecords, sees_internal, visible_rec
 from zhichi.cases.presenters import flag_badges, timeline_for
 from zhichi.cases.services import reopening
 from zhichi.cases.services.common import ensure_may_work
-from zhichi.common.errors import InvalidInput, NotPermitted, StaleVersion
+from zhichi.common.errors import InvalidInput
 from zhichi.common.page_sections import sections_for
+from zhichi.common.steps import run_step
 from zhichi.core import stages
 from zhichi.parties.models import ContactKind, ContactSource, PartyContact
 
 DECISION_LABELS = dict(SUPPORT_CHOICES)
-
-
-def stale_message() -> str:
-    return _(
-        "Someone changed this case while you were reading it. Here is the current state; please try again."
-    )
 
 
 ACTION_TITLES = {
@@ -268,26 +262,34 @@ def render_failure(request, case: Case, *, key: str, form, exc: InvalidInput):
     return show_case(request, case, key=key, form=form, status=422, failure=failure)
 
 
-def forbidden(request, exc: NotPermitted):
-    """403 with the service's reason (e.g. four eyes: "you proposed this"), audited there."""
-    return render(request, "403.html", {"message": str(exc)}, status=403)
-
-
-def submit(request, case: Case, *, key: str, form, call, anchor: str, success, refine=None):
-    """``success``: the message, or a function of what the service returned that makes it.
-    ``refine(exc)``: the form to show with the refusal instead of ``form`` (a next step)."""
-    try:
-        result = call()
-    except NotPermitted as exc:
-        return forbidden(request, exc)
-    except StaleVersion:
-        messages.error(request, stale_message())
-        return redirect(case_url(case, anchor))
-    except InvalidInput as exc:
-        shown = refine(exc) if refine is not None else form
-        return render_failure(request, case, key=key, form=shown, exc=exc)
-    messages.success(request, success(result) if callable(success) else success)
-    return redirect(case_url(case, anchor))
+def submit(
+    request,
+    case: Case,
+    *,
+    key: str,
+    form,
+    call,
+    anchor: str,
+    success="",
+    refine=None,
+    moved_on_goes_back: bool = False,
+    answer=None,
+):
+    """A step posted from the case page, through the one step runner (``common.steps``): the
+    case page again with the form ``key`` open at its errors (422), or back to the case at
+    ``anchor``. ``success``: the message, or a function of what the service returned that makes
+    it. ``refine(exc)``: the form to show with the refusal instead of ``form`` (a next step)."""
+    return run_step(
+        request,
+        call=call,
+        back=case_url(case, anchor),
+        failed=lambda exc: render_failure(
+            request, case, key=key, form=refine(exc) if refine is not None else form, exc=exc
+        ),
+        done=success,
+        moved_on_goes_back=moved_on_goes_back,
+        answer=answer,
+    )
 
 
 def claimants_of(case: Case) -> list:
@@ -308,10 +310,7 @@ def submit_amounts(request, case: Case, *, key: str, form, service, action, anch
     by itself: the helper button ("split"), or a total sent without the claimants' amounts, fills
     in the split in proportion to the claims for the officer to check and send again."""
     if request.POST.get("split"):
-        try:
-            ensure_may_work(case.pk, request.user, action)
-        except NotPermitted as exc:
-            return forbidden(request, exc)
+        ensure_may_work(case.pk, request.user, action)  # NotPermitted: the 403 page
         total, errors = form.total()
         if errors:
             return render_failure(request, case, key=key, form=form, exc=InvalidInput(errors))

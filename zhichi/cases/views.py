@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.shortcuts import redirect, render
+from django.shortcuts import render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
@@ -24,8 +24,9 @@ from zhichi.cases.page import (
 )
 from zhichi.cases.partner_view import is_partner, sees_internal
 from zhichi.cases.presenters import flag_badges
-from zhichi.common.errors import InvalidInput, NotPermitted, StaleVersion
+from zhichi.common.errors import InvalidInput
 from zhichi.common.forms import apply_service_errors
+from zhichi.common.steps import run_step
 from zhichi.core import stages
 
 PAGE_SIZE = 25
@@ -85,39 +86,33 @@ def case_detail(request, pk: int):
 @require_POST
 def case_move_stage(request, pk: int):
     case = rules.get_case_for(request.user, pk)
-    try:  # who may move it is decided before the form is judged (403 whatever was sent)
-        services.ensure_may_move_stage(case_id=case.pk, actor=request.user)
-    except NotPermitted as exc:
-        raise PermissionDenied(str(exc)) from exc
+    # who may move it is decided before the form is judged (403 whatever was sent)
+    services.ensure_may_move_stage(case_id=case.pk, actor=request.user)
     form = StageForm(request.POST, targets=stages.allowed_targets(case.stage))
-    if form.is_valid():
-        d = form.cleaned_data
-        try:
-            services.move_stage(
-                case_id=case.pk,
-                to=d["to"],
-                reason=d["reason"],
-                version=d["version"],
-                actor=request.user,
-            )
-        except NotPermitted as exc:
-            raise PermissionDenied(str(exc)) from exc
-        except StaleVersion:
-            messages.error(
-                request,
-                _(
-                    "Someone changed this case while you were reading it. Here is the current state; please try again."
-                ),
-            )
-            return redirect("cases:case_detail", pk=case.pk)
-        except InvalidInput as exc:
+
+    def again(exc: InvalidInput | None = None):
+        if exc is not None:
             apply_service_errors(exc, {"": form})
-        else:
-            messages.success(request, _("Stage changed."))
-            return redirect("cases:case_detail", pk=case.pk)
-    case.refresh_from_db()
-    return render(
-        request, "cases/case_detail.html", case_context(request, case, stage_form=form), status=422
+        case.refresh_from_db()
+        context = case_context(request, case, stage_form=form)
+        return render(request, "cases/case_detail.html", context, status=422)
+
+    if not form.is_valid():
+        return again()
+    d = form.cleaned_data
+    return run_step(
+        request,
+        call=lambda: services.move_stage(
+            case_id=case.pk,
+            to=d["to"],
+            reason=d["reason"],
+            version=d["version"],
+            actor=request.user,
+        ),
+        back=reverse("cases:case_detail", args=[case.pk]),
+        failed=again,
+        done=_("Stage changed."),
+        moved_on_goes_back=False,
     )
 
 

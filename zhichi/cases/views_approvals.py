@@ -3,10 +3,10 @@ decide, and their decisions."""
 
 from __future__ import annotations
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
@@ -20,10 +20,9 @@ from zhichi.cases.models import (
 )
 from zhichi.cases.page import (
     DECISION_LABELS,
-    forbidden,
 )
 from zhichi.cases.services import approvals
-from zhichi.common.errors import InvalidInput, NotPermitted
+from zhichi.common.steps import run_step
 
 INBOX_PAGE_SIZE = 25
 
@@ -65,25 +64,21 @@ def _decide(request, approval_id: int, *, approve: bool):
     approval = get_object_or_404(Approval.objects.select_related("case"), pk=approval_id)
     rules.get_case_for(request.user, approval.case_id)  # 404 outside the user's scope
     form = DecisionForm(request.POST, approval_id=approval.pk, reject=not approve)
-    try:
-        approvals.decide_approval(
-            approval_id=approval.pk, actor=request.user, approve=approve, reason=form.text("reason")
-        )
-    except NotPermitted as exc:
-        return forbidden(request, exc)
-    except InvalidInput as exc:
-        if any(e.field == "status" for e in exc.errors):  # decided meanwhile: nothing to show
-            messages.error(request, exc.detail)
-            return redirect("cases:approvals")
-        form.show_service_errors(exc)
-        verb = "approve" if approve else "reject"
-        return _inbox(request, failed={(verb, approval.pk): form}, status=422)
+    verb = "approve" if approve else "reject"
     if approve:
         text = _("Approved: %(number)s.")
     else:
         text = _("Rejected: %(number)s. The officer is told why.")
-    messages.success(request, text % {"number": approval.case.number})
-    return redirect("cases:approvals")
+    return run_step(
+        request,
+        call=lambda: approvals.decide_approval(
+            approval_id=approval.pk, actor=request.user, approve=approve, reason=form.text("reason")
+        ),
+        back=reverse("cases:approvals"),  # decided meanwhile: nothing to show
+        form=form,
+        failed=lambda _exc: _inbox(request, failed={(verb, approval.pk): form}, status=422),
+        done=text % {"number": approval.case.number},
+    )
 
 
 @login_required

@@ -12,7 +12,6 @@ from dataclasses import dataclass
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -43,15 +42,13 @@ from zhichi.cases.models import (
 from zhichi.cases.page import (
     case_url,
     claimants_of,
-    forbidden,
-    render_failure,
     show_case,
-    stale_message,
     submit,
     submit_amounts,
 )
 from zhichi.cases.services import disposal, facts, payments, reopening
-from zhichi.common.errors import InvalidInput, NotPermitted, StaleVersion
+from zhichi.common.errors import InvalidInput
+from zhichi.common.steps import back_with_errors, run_step
 
 
 def _sent_to(approval: Approval) -> str:
@@ -150,22 +147,18 @@ def reverse_payment(request, pk: int, payment_id: int):
     case = rules.get_case_for(request.user, pk)
     payment = get_object_or_404(Payment, pk=payment_id, case_id=case.pk)
     form = ReversalForm(request.POST, key=f"reverse{payment.pk}")
-    try:
-        payments.reverse_payment(
+    return submit(
+        request,
+        case,
+        key=f"reverse:{payment.pk}",
+        form=form,
+        call=lambda: payments.reverse_payment(
             payment_id=payment.pk, actor=request.user, data=form.payload(), version=form.version()
-        )
-    except NotPermitted as exc:
-        return forbidden(request, exc)
-    except StaleVersion:
-        messages.error(request, stale_message())
-        return redirect(case_url(case, "money"))
-    except InvalidInput as exc:
-        if any(e.field == "status" for e in exc.errors):  # reversed meanwhile: nothing to show
-            messages.error(request, exc.errors[0].message)
-            return redirect(case_url(case, "money"))
-        return render_failure(request, case, key=f"reverse:{payment.pk}", form=form, exc=exc)
-    messages.success(request, _("Payment reversed; it stays in the record and leaves the totals."))
-    return redirect(case_url(case, "money"))
+        ),
+        anchor="money",
+        success=_("Payment reversed; it stays in the record and leaves the totals."),
+        moved_on_goes_back=True,  # reversed meanwhile: nothing to show
+    )
 
 
 @login_required
@@ -221,34 +214,39 @@ def close_case(request, pk: int):
     case = rules.get_case_for(request.user, pk)
     form = CloseForm(request.POST)
     if not form.confirmed:
-        try:
-            book = disposal.check_closing(
-                case_id=case.pk, actor=request.user, data=form.payload(), version=form.version()
+
+        def confirm(book):
+            data = request.POST.copy()
+            data["confirm"] = "1"
+            closing = Closing(
+                form=CloseForm(data),
+                outcome_label=str(Outcome(form.text("outcome")).label),
+                note=form.text("note"),
+                totals=book.totals,
             )
-        except NotPermitted as exc:
-            return forbidden(request, exc)
-        except StaleVersion:
-            messages.error(request, stale_message())
-            return redirect(case_url(case))
-        except InvalidInput as exc:
-            return render_failure(request, case, key="close", form=form, exc=exc)
-        data = request.POST.copy()
-        data["confirm"] = "1"
-        closing = Closing(
-            form=CloseForm(data),
-            outcome_label=str(Outcome(form.text("outcome")).label),
-            note=form.text("note"),
-            totals=book.totals,
+            # the close form stays below, closed, with what was typed, to change the outcome or note
+            again = CloseForm(
+                initial={
+                    "outcome": form.text("outcome"),
+                    "note": form.text("note"),
+                    "version": form.version(),
+                }
+            )
+            return show_case(
+                request, case, key="close", form=again, open_form=False, closing=closing
+            )
+
+        return submit(
+            request,
+            case,
+            key="close",
+            form=form,
+            call=lambda: disposal.check_closing(
+                case_id=case.pk, actor=request.user, data=form.payload(), version=form.version()
+            ),
+            anchor="",
+            answer=confirm,
         )
-        # the close form stays below, closed, with what was typed, to change the outcome or note
-        again = CloseForm(
-            initial={
-                "outcome": form.text("outcome"),
-                "note": form.text("note"),
-                "version": form.version(),
-            }
-        )
-        return show_case(request, case, key="close", form=again, open_form=False, closing=closing)
     return submit(
         request,
         case,
@@ -332,14 +330,15 @@ def update_facts(request, pk: int):
 def revoke_share(request, share_id: int):
     share = get_object_or_404(CaseShare, pk=share_id)
     case = rules.get_case_for(request.user, share.case_id)
-    try:
-        facts.revoke_share(
+    back = case_url(case, "transfers")
+    return run_step(
+        request,
+        call=lambda: facts.revoke_share(
             share_id=share.pk, actor=request.user, reason=request.POST.get("reason", "")
-        )
-    except NotPermitted as exc:
-        raise PermissionDenied(str(exc)) from exc
-    except InvalidInput as exc:
-        messages.error(request, "；".join(e.message for e in exc.errors))
-        return redirect(case_url(case, "transfers"))
+        ),
+        back=back,
+        failed=lambda exc: back_with_errors(request, exc, back),
+        done=_("Sharing ended; the other side no longer sees this case."),
+    )
     messages.success(request, _("Sharing ended; the other side no longer sees this case."))
     return redirect(case_url(case, "transfers"))

@@ -38,12 +38,21 @@ class ValidationErrorOut(Schema):
 
 
 class ConflictOut(Schema):
+    """409: the record changed since the client read it (``current_version`` is its version now),
+    or a request with the same Idempotency-Key is still running (no version)."""
+
     detail: str
-    current_version: int
+    current_version: int | None = None
 
 
 READ_ERRORS = {401: ErrorOut, 404: ErrorOut}
-WRITE_ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ValidationErrorOut}
+WRITE_ERRORS = {
+    401: ErrorOut,
+    403: ErrorOut,
+    404: ErrorOut,
+    409: ConflictOut,
+    422: ValidationErrorOut,
+}
 
 
 def error_body(detail: str, errors: list[FieldError] | None = None) -> dict:

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext as _
+
 
 @dataclass(frozen=True)
 class FieldError:
@@ -28,16 +31,51 @@ class InvalidInput(ServiceError):
         super().__init__(self.detail)
 
 
+def _stale_messages() -> dict[str, str]:
+    return {
+        "case": _(
+            "Someone changed this case since you read it. Here is its current state; try again."
+        ),
+        "transfer": _(
+            "Someone changed this transfer since you read it. Here is its current state; try again."
+        ),
+        "application": _(
+            "Someone changed this application since you read it. Here is its current state; "
+            "try again."
+        ),
+        "suggestion": _(
+            "Someone changed this suggestion since you read it. Here is its current state; "
+            "try again."
+        ),
+    }
+
+
+RECORDS = ("case", "transfer", "application", "suggestion")
+
+
 class StaleVersion(ServiceError):
-    """Someone else changed the object since the caller read it (409)."""
+    """Someone else changed the record since the caller read it (409 in the API; on a page, back
+    to the record with ``message``). ``record`` says which kind of record, so the message names
+    it: one of ``RECORDS``."""
 
-    def __init__(self, current_version: int):
+    def __init__(self, current_version: int, record: str = "case"):
+        if record not in RECORDS:
+            raise ValueError(f"unknown record {record!r}; one of {RECORDS}")
         self.current_version = current_version
-        super().__init__(f"stale version; current version is {current_version}")
+        self.record = record
+        super().__init__(f"stale {record} version; current version is {current_version}")
+
+    @property
+    def message(self) -> str:
+        """In the reader's language: who changed what, and what to do."""
+        return _stale_messages()[self.record]
 
 
-class NotPermitted(ServiceError):
-    """The user may see the object but not take this action (403)."""
+class NotPermitted(ServiceError, PermissionDenied):
+    """The user may see the object but not take this action: 403, with the reason in words.
+
+    It is Django's ``PermissionDenied`` too, so a page lets it through to the 403 page (which
+    shows the reason) and no view converts it."""
 
 
 class RateLimited(ServiceError):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.forms.utils import ErrorDict
 
-from zhichi.common.errors import InvalidInput
+from zhichi.common.errors import FieldError, InvalidInput
 
 
 class DateInput(forms.DateInput):
@@ -45,17 +45,34 @@ class StyledFormMixin:
                     widget.attrs["class"] = (widget.attrs.get("class", "") + " is-invalid").strip()
                 widget.attrs["aria-invalid"] = "true"
 
+    def service_error_field(self, error: FieldError) -> str | None:
+        """The field that shows a service's ``error``, or None for the form's top. A form whose
+        fields are named differently from the service's input overrides this mapping only."""
+        return field_for(self, error.field)
+
     def show_service_errors(self, exc: InvalidInput) -> None:
         """Forget the form's own judgement and show the service's errors at their fields
         (errors on fields the form does not show go to its top)."""
         self._errors = ErrorDict()
         self.cleaned_data = {}
-        apply_service_errors(exc, {"": self})
+        for err in exc.errors:
+            target = self.service_error_field(err)
+            if target is None or err.message not in self._errors.get(target, []):
+                self.add_error(target, err.message)
         self._mark_invalid()
 
 
 class StyledForm(StyledFormMixin, forms.Form):
     pass
+
+
+def field_for(form, name: str) -> str | None:
+    """The field of ``form`` that shows an error on ``name``: the field itself, or a nested name
+    flattened onto the form ("payment_order.deadline" → payment_order_deadline); None if none."""
+    for candidate in (name, name.replace(".", "_")):
+        if candidate in form.fields:
+            return candidate
+    return None
 
 
 def apply_service_errors(exc: InvalidInput, forms_by_prefix: dict[str, forms.Form]) -> None:

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from zhichi.accounts.models import Organisation, Role
 from zhichi.cases.models import Case, CaseParty, CaseStatus, PartyRole
 from zhichi.cases.rules import cases_visible_to
-from zhichi.common.errors import InvalidInput
+from zhichi.common.errors import FieldError
 from zhichi.common.forms import DateInput, StyledForm
 from zhichi.core.identifiers import normalise
 
@@ -144,22 +144,11 @@ class JointActionForm(StyledForm):
         self._errors = ErrorDict()
         self.cleaned_data = {}
 
-    def show_service_errors(self, exc: InvalidInput) -> None:
-        """The service's errors at the fields they name ("case_ids.2" → the cases field);
+    def service_error_field(self, error: FieldError) -> str | None:
+        """An error on an item ("case_ids.2") belongs to its list's field (the cases field);
         errors about nothing the form shows (e.g. "payments") go to its top."""
-        self.silence()
-        for err in exc.errors:
-            head = err.field.partition(".")[0]
-            target = head if head in self.fields else None
-            if target is None or err.message not in self._errors.get(target, []):
-                self.add_error(target, err.message)
-        for name in self._errors:
-            if name in self.fields:
-                widget = self.fields[name].widget
-                css = widget.attrs.get("class", "")
-                if "is-invalid" not in css:
-                    widget.attrs["class"] = f"{css} is-invalid".strip()
-                widget.attrs["aria-invalid"] = "true"
+        head = error.field.partition(".")[0]
+        return head if head in self.fields else None
 
 
 class JointActionFilterForm(StyledForm):

@@ -6,18 +6,19 @@ again with its errors, 422; ``NotPermitted`` → 403); objects outside the viewe
 
 from __future__ import annotations
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.shortcuts import redirect, render
+from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from zhichi.cases.partner_view import is_partner
-from zhichi.common.errors import InvalidInput, NotPermitted
+from zhichi.common.errors import InvalidInput
+from zhichi.common.steps import run_step
 from zhichi.employers import rules, services
 from zhichi.employers.forms import EmployerSearchForm, JointActionFilterForm, JointActionForm
 from zhichi.employers.models import JointAction
@@ -85,15 +86,16 @@ def joint_action_create(request):
     if "find" in request.POST:  # list the employer's cases; nothing is judged or saved yet
         form.silence()
         return _render_form(request, form)
-    try:
-        action = services.record_joint_action(actor=user, data=form.payload())
-    except NotPermitted as exc:
-        raise PermissionDenied(str(exc)) from exc
-    except InvalidInput as exc:
-        form.show_service_errors(exc)
-        return _render_form(request, form, detail=exc.detail, status=422)
-    messages.success(request, _("Joint action recorded."))
-    return redirect("joint_actions:detail", pk=action.pk)
+    return run_step(
+        request,
+        call=lambda: services.record_joint_action(actor=user, data=form.payload()),
+        back=request.path,
+        form=form,
+        failed=lambda exc: _render_form(request, form, detail=exc.detail, status=422),
+        done=_("Joint action recorded."),
+        to=lambda action: reverse("joint_actions:detail", args=[action.pk]),
+        moved_on_goes_back=False,
+    )
 
 
 def _render_form(request, form, *, detail: str = "", status: int = 200):

@@ -4,11 +4,9 @@ file and the fields, and its errors come back onto these fields (``show_service_
 from __future__ import annotations
 
 from django import forms
-from django.forms.utils import ErrorDict
 from django.utils.translation import gettext_lazy as _
 
-from zhichi.common.errors import InvalidInput
-from zhichi.common.forms import StyledForm, apply_service_errors
+from zhichi.common.forms import StyledForm
 from zhichi.evidence.models import Kind
 
 # a hint for the browser's file picker; the server judges the content, never the name
@@ -36,16 +34,3 @@ class AttachmentForm(StyledForm):
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("auto_id", "id_attachment_%s")
         super().__init__(*args, **kwargs)
-
-    def show_service_errors(self, exc: InvalidInput) -> None:
-        """Forget the form's own judgement and show the service's errors at their fields."""
-        self._errors = ErrorDict()
-        self.cleaned_data = {}
-        apply_service_errors(exc, {"": self})
-        for name in self._errors:
-            if name in self.fields:
-                widget = self.fields[name].widget
-                css = widget.attrs.get("class", "")
-                if "is-invalid" not in css:
-                    widget.attrs["class"] = f"{css} is-invalid".strip()
-                widget.attrs["aria-invalid"] = "true"

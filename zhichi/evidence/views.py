@@ -9,8 +9,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -18,7 +17,8 @@ from django.views.decorators.http import require_GET, require_POST
 from zhichi.cases import rules as case_rules
 from zhichi.cases.models import Case
 from zhichi.cases.page import case_context
-from zhichi.common.errors import InvalidInput, NotPermitted
+from zhichi.common.errors import InvalidInput
+from zhichi.common.steps import run_step
 from zhichi.evidence import rules, services
 from zhichi.evidence.forms import AttachmentForm
 from zhichi.evidence.sections import FORM_ATTRIBUTE
@@ -28,23 +28,29 @@ from zhichi.intake.page import lead_page
 ANCHOR = "attachments"
 
 
-def _upload(request, form, **target) -> InvalidInput | None:
-    """The one upload both pages post to; the refused input comes back on ``form``."""
-    try:
-        services.upload_attachment(
+def _upload(request, form, *, back: str, failed, **target):
+    """The one upload both pages post to; the refused input comes back on ``form``, which the
+    page shows again (``failed``), and its section opens at it."""
+
+    def refused(exc: InvalidInput):
+        setattr(request, FORM_ATTRIBUTE, form)
+        return failed(exc)
+
+    return run_step(
+        request,
+        call=lambda: services.upload_attachment(
             actor=request.user,
             file=request.FILES.get("file"),
             kind=request.POST.get("kind", ""),
             description=request.POST.get("description", ""),
             **target,
-        )
-    except NotPermitted as exc:
-        raise PermissionDenied(str(exc)) from exc
-    except InvalidInput as exc:
-        form.show_service_errors(exc)
-        setattr(request, FORM_ATTRIBUTE, form)
-        return exc
-    return None
+        ),
+        back=back,
+        form=form,
+        failed=refused,
+        done=_("Attachment uploaded."),
+        moved_on_goes_back=False,
+    )
 
 
 @login_required
@@ -52,14 +58,15 @@ def _upload(request, form, **target) -> InvalidInput | None:
 def case_upload(request, case_id: int):
     case = case_rules.get_case_for(request.user, case_id)
     form = AttachmentForm(request.POST, request.FILES)
-    exc = _upload(request, form, case_id=case.pk)
-    if exc is not None:
-        case = case_rules.get_case_for(request.user, case.pk, Case.objects.for_display())
+
+    def failed(exc: InvalidInput):
+        shown = case_rules.get_case_for(request.user, case.pk, Case.objects.for_display())
         failure = {"detail": exc.detail, "anchor": ANCHOR, "key": ANCHOR, "shown": True}
-        context = case_context(request, case, failure=failure)
+        context = case_context(request, shown, failure=failure)
         return render(request, "cases/case_detail.html", context, status=422)
-    messages.success(request, _("Attachment uploaded."))
-    return redirect(reverse("cases:case_detail", args=[case.pk]) + f"#{ANCHOR}")
+
+    back = reverse("cases:case_detail", args=[case.pk]) + f"#{ANCHOR}"
+    return _upload(request, form, back=back, failed=failed, case_id=case.pk)
 
 
 @login_required
@@ -67,12 +74,13 @@ def case_upload(request, case_id: int):
 def lead_upload(request, lead_id: int):
     lead = lead_rules.get_lead_for(request.user, lead_id)
     form = AttachmentForm(request.POST, request.FILES)
-    exc = _upload(request, form, lead_id=lead.pk)
-    if exc is not None:
+
+    def failed(exc: InvalidInput):
         messages.error(request, exc.detail)
         return lead_page(request, lead, status=422)
-    messages.success(request, _("Attachment uploaded."))
-    return redirect(reverse("intake:lead_detail", args=[lead.pk]) + f"#{ANCHOR}")
+
+    back = reverse("intake:lead_detail", args=[lead.pk]) + f"#{ANCHOR}"
+    return _upload(request, form, back=back, failed=failed, lead_id=lead.pk)
 
 
 @login_required

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.forms.utils import ErrorDict
-from django.shortcuts import redirect, render
+from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -16,8 +16,9 @@ from django.views.decorators.http import require_GET, require_POST
 from zhichi.accounts.models import Role
 from zhichi.cases.models import PartyRole
 from zhichi.cases.rules import cases_visible_to
-from zhichi.common.errors import InvalidInput, NotPermitted
+from zhichi.common.errors import InvalidInput
 from zhichi.common.forms import apply_service_errors
+from zhichi.common.steps import back_with_errors, run_step
 from zhichi.intake import rules, services
 from zhichi.intake.forms import (
     ClaimantFormSet,
@@ -90,10 +91,8 @@ def _kept(formset) -> list:
 def lead_create(request):
     if not rules.can_create_lead(request.user):
         if request.method == "POST":
-            try:  # a refused filing is audited as the API's is (rule R7); opening the form is not
-                services.ensure_may_file_lead(actor=request.user)
-            except NotPermitted as exc:
-                raise PermissionDenied(str(exc)) from exc
+            # a refused filing is audited as the API's is (rule R7); opening the form is not
+            services.ensure_may_file_lead(actor=request.user)
         raise PermissionDenied
     partner = request.user.role == Role.PARTNER
     if request.method != "POST":
@@ -123,27 +122,33 @@ def lead_create(request):
         payload = form.as_payload()
         payload["claimants"] = [f.as_payload() for f in kept_claimants]
         payload["respondents"] = [f.as_payload() for f in kept_respondents]
-        lead_input = None
-        try:
-            lead_input = validate_lead(payload)
-            lead = services.create_lead(actor=request.user, data=lead_input)
-        except InvalidInput as exc:
+        checked = {}
+
+        def call():
+            checked["input"] = validate_lead(payload)
+            return services.create_lead(actor=request.user, data=checked["input"])
+
+        def failed(exc: InvalidInput):
             targets = {"": form}
             targets.update({f"claimants.{i}": f for i, f in enumerate(kept_claimants)})
             targets.update({f"respondents.{i}": f for i, f in enumerate(kept_respondents)})
             apply_service_errors(exc, targets)
-            if lead_input is not None:
+            if "input" in checked:
                 # the confirm step: ask which name is right where a typed one differs from the
                 # name on record (issue 13 item 2), keeping an answer already given
-                for conflict in services.name_conflicts(actor=request.user, data=lead_input):
+                for conflict in services.name_conflicts(actor=request.user, data=checked["input"]):
                     targets[conflict.path].show_name_conflict(conflict)
-        except NotPermitted as exc:
-            raise PermissionDenied(str(exc)) from exc
-        else:
-            messages.success(
-                request, _("Lead filed. Receipt code %(code)s.") % {"code": lead.receipt_code}
-            )
-            return redirect("intake:lead_detail", pk=lead.pk)
+            return _render_form(request, form, claimants, respondents, status=422)
+
+        return run_step(
+            request,
+            call=call,
+            back=request.path,
+            failed=failed,
+            done=lambda lead: _("Lead filed. Receipt code %(code)s.") % {"code": lead.receipt_code},
+            to=lambda lead: reverse("intake:lead_detail", args=[lead.pk]),
+            moved_on_goes_back=False,
+        )
     return _render_form(request, form, claimants, respondents, status=422)
 
 
@@ -194,15 +199,15 @@ def lead_detail(request, pk: int):
 @require_POST
 def lead_accept(request, pk: int):
     lead = rules.get_lead_for(request.user, pk)
-    try:
-        case = services.accept_lead(lead_id=lead.pk, actor=request.user)
-    except NotPermitted as exc:
-        raise PermissionDenied(str(exc)) from exc
-    except InvalidInput as exc:
-        messages.error(request, exc.detail)
-        return redirect("intake:lead_detail", pk=lead.pk)
-    messages.success(request, _("Lead accepted as case %(number)s.") % {"number": case.number})
-    return redirect("cases:case_detail", pk=case.pk)
+    back = reverse("intake:lead_detail", args=[lead.pk])
+    return run_step(
+        request,
+        call=lambda: services.accept_lead(lead_id=lead.pk, actor=request.user),
+        back=back,
+        failed=lambda exc: back_with_errors(request, exc, back),
+        done=lambda case: _("Lead accepted as case %(number)s.") % {"number": case.number},
+        to=lambda case: reverse("cases:case_detail", args=[case.pk]),
+    )
 
 
 @login_required
@@ -210,17 +215,14 @@ def lead_accept(request, pk: int):
 def lead_decline(request, pk: int):
     lead = rules.get_lead_for(request.user, pk)
     form = DeclineForm(request.POST)
-    form.is_valid()  # for redisplay only: the service checks permission first, then the input
     data = {"reason": request.POST.get("reason", ""), "redirect": request.POST.get("redirect", "")}
-    try:
-        services.decline_lead(lead_id=lead.pk, actor=request.user, data=data)
-    except NotPermitted as exc:
-        raise PermissionDenied(str(exc)) from exc
-    except InvalidInput as exc:
-        form = DeclineForm(request.POST)
-        form._errors = ErrorDict()
-        form.cleaned_data = {}
-        apply_service_errors(exc, {"": form})
-        return lead_page(request, lead, decline_form=form, status=422)
-    messages.success(request, _("Lead declined."))
-    return redirect("intake:lead_detail", pk=lead.pk)
+    # the service checks permission first, then the input
+    return run_step(
+        request,
+        call=lambda: services.decline_lead(lead_id=lead.pk, actor=request.user, data=data),
+        back=reverse("intake:lead_detail", args=[lead.pk]),
+        form=form,
+        failed=lambda _exc: lead_page(request, lead, decline_form=form, status=422),
+        done=_("Lead declined."),
+        moved_on_goes_back=False,
+    )

@@ -2,19 +2,19 @@
 
 from __future__ import annotations
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count
 from django.forms.utils import ErrorDict
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from zhichi.accounts.models import Organisation
-from zhichi.common.errors import InvalidInput, NotPermitted
-from zhichi.common.forms import apply_service_errors
+from zhichi.common.errors import InvalidInput
+from zhichi.common.steps import run_step
 from zhichi.rulebook import calculators, loaders, rules, services
 from zhichi.rulebook.forms import (
     AssistanceCapForm,
@@ -218,28 +218,37 @@ def library_edit(request, what: str):
     key = f"{what}_form"
     if key not in EDITORS and what != "series":
         raise Http404
-    try:
-        if what == "series":
-            form = SeriesForm(request.POST, auto_id="id_series_%s")
-            form.is_valid()
-            services.set_assistance_series(
+    if what == "series":
+        form = SeriesForm(request.POST, auto_id="id_series_%s")
+        shown = "series_form"
+
+        def call():
+            return services.set_assistance_series(
                 actor=request.user,
                 series=request.POST.get("series", ""),
                 source=request.POST.get("source", ""),
             )
-            messages.success(request, _("Setting saved."))
-            return redirect("rulebook:library")
+
+        done = _("Setting saved.")
+    else:
         form_class, service, done = EDITORS[key]
         form = form_class(request.POST, auto_id=f"id_{what}_%s")
-        form.is_valid()
-        service(actor=request.user, data=dict(request.POST.items()))
-    except NotPermitted as exc:
-        raise PermissionDenied(str(exc)) from exc
-    except InvalidInput as exc:
-        _silent(form)
-        apply_service_errors(exc, {"": form})
-        context = _library_context(request, **{key if what != "series" else "series_form": form})
-        context["open_form"] = key if what != "series" else "series_form"
+        shown = key
+
+        def call():
+            return service(actor=request.user, data=dict(request.POST.items()))
+
+    def failed(_exc):
+        context = _library_context(request, **{shown: form})
+        context["open_form"] = shown
         return render(request, "rulebook/library.html", context, status=422)
-    messages.success(request, done)
-    return redirect("rulebook:library")
+
+    return run_step(
+        request,
+        call=call,
+        back=reverse("rulebook:library"),
+        form=form,
+        failed=failed,
+        done=done,
+        moved_on_goes_back=False,
+    )

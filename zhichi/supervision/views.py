@@ -5,12 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -22,7 +21,6 @@ from zhichi.cases.models import Case, TimelineEvent
 from zhichi.cases.presenters import describe_event
 from zhichi.cases.rules import can_approve
 from zhichi.cases.services.derived import working_days_left
-from zhichi.common.errors import InvalidInput, NotPermitted
 from zhichi.common.steps import run_step
 from zhichi.rulebook import loaders
 from zhichi.supervision import rules, services
@@ -141,27 +139,24 @@ def new(request, case_id: int):
     if not rules.can_draft(user, case):
         raise PermissionDenied
     form = SuggestionForm(request.POST or None)
-    status = 200
-    if request.method == "POST":
-        try:
-            s = services.draft_suggestion(case_id=case.pk, actor=user, data=form.payload())
-        except NotPermitted as exc:
-            raise PermissionDenied(str(exc)) from exc
-        except InvalidInput as exc:
-            form.show_service_errors(exc)
-            status = 422
-        else:
-            messages.success(
-                request,
-                _("Suggestion to %(org)s submitted to the chief procurator for approval.")
-                % {"org": s.to_org_name},
-            )
-            return redirect("supervision:detail", pk=s.pk)
-    return render(
+
+    def page(status: int = 200):
+        context = {"form": form, "case": case}
+        return render(request, "supervision/suggestion_form.html", context, status=status)
+
+    if request.method != "POST":
+        return page()
+    return run_step(
         request,
-        "supervision/suggestion_form.html",
-        {"form": form, "case": case},
-        status=status,
+        call=lambda: services.draft_suggestion(case_id=case.pk, actor=user, data=form.payload()),
+        form=form,
+        back=request.path,
+        failed=lambda _exc: page(422),
+        done=lambda s: (
+            _("Suggestion to %(org)s submitted to the chief procurator for approval.")
+            % {"org": s.to_org_name}
+        ),
+        to=lambda s: reverse("supervision:detail", args=[s.pk]),
     )
 
 
@@ -274,7 +269,7 @@ def step(request, pk: int, action: str):
     if version.isdigit():
         kwargs["version"] = int(version)
 
-    def failed(form):
+    def failed(_exc):
         fresh = Suggestion.objects.select_related(*DETAIL_RELATED).get(pk=s.pk)
         context = _detail_context(request, fresh, failed={action: form})
         return render(request, "supervision/suggestion_detail.html", context, status=422)
@@ -285,9 +280,5 @@ def step(request, pk: int, action: str):
         form=form,
         back=reverse("supervision:detail", args=[s.pk]),
         done=DONE_MESSAGES[action](),
-        stale=_(
-            "Someone changed this suggestion while you were reading it. Here is its current "
-            "state; please try again."
-        ),
         failed=failed,
     )

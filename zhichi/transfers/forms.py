@@ -9,7 +9,10 @@ from django.utils.translation import gettext_lazy
 
 from zhichi.accounts.models import Department, Organisation, OrgKind
 from zhichi.cases import criminal_flag
+from zhichi.cases.models import Case
+from zhichi.common.errors import FieldError
 from zhichi.common.forms import DateInput, StyledForm
+from zhichi.evidence.rules import case_attachments, lead_attachments
 from zhichi.rulebook.words import check_words
 from zhichi.transfers import rules
 from zhichi.transfers.models import FeedbackResult, TransferKind, TransferStatus, side_label
@@ -73,9 +76,6 @@ class TransferForm(StyledForm):
     )
 
     def __init__(self, *args, subject, actor, **kwargs):
-        from zhichi.cases.models import Case
-        from zhichi.evidence.rules import case_attachments, lead_attachments
-
         super().__init__(*args, **kwargs)
         self.fields["receiver"].choices = receiver_choices(rules.sending_side(actor, subject))
         pick = case_attachments if isinstance(subject, Case) else lead_attachments
@@ -99,18 +99,12 @@ class TransferForm(StyledForm):
             "evidence": data.getlist("evidence") if hasattr(data, "getlist") else [],
         }
 
-    def show_service_errors(self, exc) -> None:
-        """The service names to_org / to_department; this form shows both at ``receiver``."""
-        for err in exc.errors:
-            name = "receiver" if err.field in {"to_org", "to_department"} else err.field
-            name = "evidence" if name.startswith("evidence.") else name
-            if name in self.fields:
-                self.add_error(name, err.message)
-                attrs = self.fields[name].widget.attrs
-                attrs["class"] = (attrs.get("class", "") + " is-invalid").strip()
-                attrs["aria-invalid"] = "true"
-            else:
-                self.add_error(None, err.message)
+    def service_error_field(self, error: FieldError) -> str | None:
+        """The service names to_org / to_department; this form shows both at ``receiver``, and
+        an error on one piece of evidence ("evidence.1") at ``evidence``."""
+        name = "receiver" if error.field in {"to_org", "to_department"} else error.field
+        name = "evidence" if name.startswith("evidence.") else name
+        return name if name in self.fields else None
 
 
 class RejectForm(StyledForm):

@@ -384,7 +384,7 @@ def _move(*, transfer_id: int, actor: User, action: str, version: int | None, ap
             .get(pk=transfer_id)
         )
         if version is not None and transfer.version != version:
-            raise StaleVersion(transfer.version)
+            raise StaleVersion(transfer.version, record="transfer")
         starts, target = MOVES[action]
         if transfer.status not in starts:
             raise InvalidInput(

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from zhichi.audit.services import record
 from zhichi.cases.models import Case
 from zhichi.cases.rules import get_case_for
-from zhichi.common.errors import InvalidInput, NotPermitted, StaleVersion
+from zhichi.common.steps import back_with_errors, run_step
 from zhichi.evidence.services import attachment_response
 from zhichi.intake.rules import get_lead_for
 from zhichi.transfers import rules, services
@@ -94,32 +94,24 @@ def _step(request, pk: int, action: str):
         kwargs["version"] = int(version)
     if form is not None:
         kwargs["data"] = {name: request.POST.get(f"{prefix}-{name}", "") for name in form.fields}
-    try:
-        call(**kwargs)
-    except NotPermitted as exc:
-        raise PermissionDenied(str(exc)) from exc
-    except StaleVersion:
-        messages.error(
-            request,
-            _(
-                "Someone changed this transfer while you were reading it. Here is its current state."
-            ),
-        )
-        return redirect("transfers:detail", pk=transfer.pk)
-    except InvalidInput as exc:
-        if form is None:
-            messages.error(request, "；".join(e.message for e in exc.errors))
-            return redirect("transfers:detail", pk=transfer.pk)
-        form.is_valid()
-        for err in exc.errors:
-            form.add_error(err.field if err.field in form.fields else None, err.message)
-        transfer = Transfer.objects.select_related(*DETAIL_RELATED).get(pk=transfer.pk)
-        context = transfer_context(
-            request, transfer, **{f"{prefix}_form": form, "open_form": prefix}
-        )
+    back = reverse("transfers:detail", args=[transfer.pk])
+
+    def failed(exc):
+        if form is None:  # a button: back to the transfer with the refusal
+            return back_with_errors(request, exc, back)
+        shown = Transfer.objects.select_related(*DETAIL_RELATED).get(pk=transfer.pk)
+        context = transfer_context(request, shown, **{f"{prefix}_form": form, "open_form": prefix})
         return render(request, "transfers/transfer_detail.html", context, status=422)
-    messages.success(request, DONE_MESSAGES[action]())
-    return redirect("transfers:detail", pk=transfer.pk)
+
+    return run_step(
+        request,
+        call=lambda: call(**kwargs),
+        back=back,
+        form=form,
+        failed=failed,
+        done=DONE_MESSAGES[action](),
+        moved_on_goes_back=False,
+    )
 
 
 DONE_MESSAGES = {
@@ -168,35 +160,30 @@ def send(request, subject: str, pk: int):
         raise PermissionDenied
     initial = {"kind": request.GET.get("kind", ""), "receiver": request.GET.get("to", "")}
     form = TransferForm(request.POST or None, subject=obj, initial=initial, actor=user)
-    status = 200
-    if request.method == "POST":
-        form.is_valid()
-        try:
-            transfer = services.send_transfer(
-                actor=user,
-                data=form.payload(),
-                **({"case_id": obj.pk} if subject == "case" else {"lead_id": obj.pk}),
-            )
-        except NotPermitted as exc:
-            raise PermissionDenied(str(exc)) from exc
-        except InvalidInput as exc:
-            form = TransferForm(request.POST, subject=obj, actor=user)
-            form.full_clean()
-            form._errors.clear()
-            form.show_service_errors(exc)
-            status = 422
-        else:
-            messages.success(request, _("Transfer %(number)s sent.") % {"number": transfer.number})
-            return redirect("transfers:detail", pk=transfer.pk)
-    return render(
-        request,
-        "transfers/transfer_form.html",
-        {
+
+    def page(status: int = 200):
+        context = {
             "form": form,
             "subject": obj,
             "subject_kind": subject,
             "advice": advice_for(obj) if isinstance(obj, Case) else None,
             "needs_basis": not obj.consent_to_share,
-        },
-        status=status,
+        }
+        return render(request, "transfers/transfer_form.html", context, status=status)
+
+    if request.method != "POST":
+        return page()
+    return run_step(
+        request,
+        call=lambda: services.send_transfer(
+            actor=user,
+            data=form.payload(),
+            **({"case_id": obj.pk} if subject == "case" else {"lead_id": obj.pk}),
+        ),
+        back=request.path,
+        form=form,
+        failed=lambda _exc: page(422),
+        done=lambda transfer: _("Transfer %(number)s sent.") % {"number": transfer.number},
+        to=lambda transfer: reverse("transfers:detail", args=[transfer.pk]),
+        moved_on_goes_back=False,
     )

@@ -4,10 +4,9 @@ back onto these fields)."""
 from __future__ import annotations
 
 from django import forms
-from django.forms.utils import ErrorDict
 from django.utils.translation import gettext_lazy as _
 
-from zhichi.common.errors import InvalidInput
+from zhichi.common.errors import FieldError
 from zhichi.common.forms import StyledForm
 from zhichi.webhooks.models import subscribable_choices
 from zhichi.webhooks.services import URL_MAX_LENGTH
@@ -40,20 +39,7 @@ class SubscriptionForm(StyledForm):
             "description": self.data.get("description", ""),
         }
 
-    def show_service_errors(self, exc: InvalidInput) -> None:
-        """Forget the form's own judgement and show the service's errors at their fields;
-        "events.2" belongs to the events field, and what no field shows goes on top."""
-        self._errors = ErrorDict()
-        self.cleaned_data = {}
-        for err in exc.errors:
-            name = err.field.split(".")[0]
-            target = name if name in self.fields else None
-            if target is None or err.message not in self._errors.get(target, []):
-                self.add_error(target, err.message)
-        for name in self._errors:
-            if name in self.fields:
-                widget = self.fields[name].widget
-                css = widget.attrs.get("class", "")
-                if "is-invalid" not in css:
-                    widget.attrs["class"] = f"{css} is-invalid".strip()
-                widget.attrs["aria-invalid"] = "true"
+    def service_error_field(self, error: FieldError) -> str | None:
+        """ "events.2" belongs to the events field; what no field shows goes on top."""
+        head = error.field.partition(".")[0]
+        return head if head in self.fields else None

@@ -6,16 +6,15 @@ Another organisation's subscription is 404; a role that may not manage webhooks 
 
 from __future__ import annotations
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.shortcuts import redirect, render
+from django.shortcuts import render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from zhichi.common.errors import InvalidInput, NotPermitted
+from zhichi.common.steps import back_with_errors, run_step
 from zhichi.webhooks import rules, services
 from zhichi.webhooks.forms import SubscriptionForm
 
@@ -24,10 +23,7 @@ DELIVERIES_PER_PAGE = 25
 
 
 def _ensure_manager(request, action: str, obj=None) -> None:
-    try:
-        rules.ensure_may_manage(request.user, action=action, obj=obj)
-    except NotPermitted as exc:
-        raise PermissionDenied(str(exc)) from exc
+    rules.ensure_may_manage(request.user, action=action, obj=obj)  # NotPermitted: 403
 
 
 def _list_page(request, form: SubscriptionForm, *, status: int = 200):
@@ -54,19 +50,19 @@ def subscription_list(request):
 def subscription_create(request):
     _ensure_manager(request, "webhook.create")
     form = SubscriptionForm(request.POST, auto_id="id_new_%s")
-    try:
-        created = services.create_subscription(actor=request.user, data=form.payload())
-    except NotPermitted as exc:
-        raise PermissionDenied(str(exc)) from exc
-    except InvalidInput as exc:
-        form.show_service_errors(exc)
-        return _list_page(request, form, status=422)
     # Rendered, not redirected: the secret is shown once and kept nowhere (not in the session).
-    return render(
+    return run_step(
         request,
-        "webhooks/subscription_created.html",
-        {"subscription": created.subscription, "secret": created.secret},
-        status=200,
+        call=lambda: services.create_subscription(actor=request.user, data=form.payload()),
+        back=reverse("webhooks:list"),
+        form=form,
+        failed=lambda _exc: _list_page(request, form, status=422),
+        answer=lambda created: render(
+            request,
+            "webhooks/subscription_created.html",
+            {"subscription": created.subscription, "secret": created.secret},
+        ),
+        moved_on_goes_back=False,
     )
 
 
@@ -88,24 +84,27 @@ def subscription_detail(request, pk: int):
 @require_POST
 def subscription_revoke(request, pk: int):
     subscription = rules.get_subscription_for(request.user, pk)
-    try:
-        services.revoke_subscription(actor=request.user, subscription_id=subscription.pk)
-    except NotPermitted as exc:
-        raise PermissionDenied(str(exc)) from exc
-    messages.success(request, _("Subscription revoked: it receives no more events."))
-    return redirect("webhooks:detail", pk=subscription.pk)
+    back = reverse("webhooks:detail", args=[subscription.pk])
+    return run_step(
+        request,
+        call=lambda: services.revoke_subscription(
+            actor=request.user, subscription_id=subscription.pk
+        ),
+        back=back,
+        failed=lambda exc: back_with_errors(request, exc, back),
+        done=_("Subscription revoked: it receives no more events."),
+    )
 
 
 @login_required
 @require_POST
 def subscription_ping(request, pk: int):
     subscription = rules.get_subscription_for(request.user, pk)
-    try:
-        services.send_ping(actor=request.user, subscription_id=subscription.pk)
-    except NotPermitted as exc:
-        raise PermissionDenied(str(exc)) from exc
-    except InvalidInput as exc:
-        messages.error(request, exc.detail)
-    else:
-        messages.success(request, _("Test ping queued. Its delivery appears in the log below."))
-    return redirect("webhooks:detail", pk=subscription.pk)
+    back = reverse("webhooks:detail", args=[subscription.pk])
+    return run_step(
+        request,
+        call=lambda: services.send_ping(actor=request.user, subscription_id=subscription.pk),
+        back=back,
+        failed=lambda exc: back_with_errors(request, exc, back),
+        done=_("Test ping queued. Its delivery appears in the log below."),
+    )
