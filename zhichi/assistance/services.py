@@ -1,10 +1,12 @@
 """Judicial assistance (rules JA-1 … JA-6) and legal aid referrals: every state change here.
 
-Each function is one atomic, audited change. Refusals of permission are audited before the
-transaction (so the denial row is kept); bad input raises ``InvalidInput`` before anything is
-written. The approval chain runs on the shared approvals (``cases.services.approvals``): the
-officer's review opinion opens the first step, and ``on_approval_decided`` — registered for the
-``assistance`` kind — opens the next one or records the decision.
+Each function is one atomic, audited change of the case (``cases.services.common.changing_case``:
+the case row is locked first, then the application, then its approval). Refusals of permission
+are audited before the transaction (so the denial row is kept); bad input raises ``InvalidInput``
+before anything is written. The approval chain runs on the shared approvals
+(``cases.services.approvals``): the officer's review opinion opens the first step, and
+``on_approval_decided`` — registered for the ``assistance`` kind — opens the next one or records
+the decision.
 """
 
 from __future__ import annotations
@@ -38,7 +40,6 @@ from zhichi.cases.models import (
     Approval,
     ApprovalKind,
     ApprovalStatus,
-    Case,
     CaseParty,
     CaseStatus,
     PartyRole,
@@ -46,8 +47,7 @@ from zhichi.cases.models import (
 from zhichi.cases.presenters import choice_label
 from zhichi.cases.services import add_event
 from zhichi.cases.services.approvals import request_approval
-from zhichi.cases.services.common import ensure_may_work, lock, touch
-from zhichi.cases.services.derived import refresh_deadlines
+from zhichi.cases.services.common import CaseChange, changing_case
 from zhichi.common.errors import FieldError, InvalidInput, NotPermitted, StaleVersion
 from zhichi.common.validation import Collector
 from zhichi.core import assistance as ja
@@ -88,7 +88,7 @@ def cap_for(province: str, as_of: date) -> tuple[Decimal | None, dict]:
 
 # --- recording the application (JA-6: written, or oral and recorded) ---------------------------
 def record_application(*, case_id: int, actor: User, data: dict) -> AssistanceApplication:
-    ensure_may_work(case_id, actor, "assistance.record")
+    change = changing_case(case_id, actor=actor, action="assistance.record")
     today = timezone.localdate()
     c = Collector()
     party_id = c.whole(
@@ -119,8 +119,8 @@ def record_application(*, case_id: int, actor: User, data: dict) -> AssistanceAp
             "not_caused",
             _("Aid under this situation needs hardship the case caused (rule JA-2)."),
         )
-    with transaction.atomic():
-        case = lock(case_id, None)
+    with change:
+        case = change.case
         received_on = received_on or today
         if received_on < case.opened_on:
             # rule JA-1: aid is given only in the course of handling a case
@@ -183,13 +183,8 @@ def record_application(*, case_id: int, actor: User, data: dict) -> AssistanceAp
                 "urgent": urgent,
             },
         )
-        refresh_deadlines(case)
-        touch(case)
-        record(
-            action="assistance.record",
-            actor=actor,
-            obj=application,
-            detail={"case": case.pk, "amount": str(requested), "urgent": urgent},
+        change.audit(
+            obj=application, detail={"case": case.pk, "amount": str(requested), "urgent": urgent}
         )
     return application
 
@@ -202,7 +197,7 @@ def _lock_application(application_id: int, version: int | None) -> AssistanceApp
         .get(pk=application_id)
     )
     if version is not None and application.version != version:
-        raise StaleVersion(application.version, record="application")
+        raise StaleVersion(application.version)
     return application
 
 
@@ -217,6 +212,15 @@ def _may_work(application_id: int, actor: User, action: str) -> AssistanceApplic
         record(action=action, actor=actor, obj=application, outcome="denied")
         raise NotPermitted(_("Only the case officer or the department head may do this."))
     return application
+
+
+def _changing(current: AssistanceApplication, actor: User, action: str) -> CaseChange:
+    """A change of ``current``, which ``_may_work`` let ``actor`` make: ``with`` it to lock the
+    case, then lock the application (``_lock_application``) and, last, its approval. Aid is paid
+    and followed up after the case is closed, so a closed case takes the change."""
+    return changing_case(
+        current.case_id, actor=actor, action=action, allow_closed=True, permission=None
+    )
 
 
 def chain_for(*, urgent: bool, above_cap: bool) -> list[dict]:
@@ -275,6 +279,7 @@ def submit_opinion(
     """The officer's verification and review opinion (JA-6): each JA-3 exclusion answered, grant
     or refuse, the amount; opens the approval chain."""
     current = _may_work(application_id, actor, "assistance.opinion")
+    change = _changing(current, actor, "assistance.opinion")
     c = Collector()
     raw = data.get("exclusions")
     exclusions: dict[str, bool] = {}
@@ -306,15 +311,16 @@ def submit_opinion(
                 _("The proposal cannot exceed the %(amount)s yuan applied for.")
                 % {"amount": f"{current.requested_amount:,.2f}"},
             )
-    with transaction.atomic():
+    with change:
+        case = change.case
         application = _lock_application(application_id, version)
         if application.status != AssistanceStatus.RECEIVED:
             raise _state_error(
                 _("The opinion can be given only while the application is under verification."),
             )
-        if application.case.status != CaseStatus.OPEN:
+        if case.status != CaseStatus.OPEN:
             c.add("status", "case_closed", _("Aid is given only while the case is handled."))
-        cap, detail = cap_for(application.case.organisation.province, timezone.localdate())
+        cap, detail = cap_for(case.organisation.province, timezone.localdate())
         above_cap = False
         if proposal == Proposal.GRANT and amount is not None and amount > 0:
             if cap is None:
@@ -378,7 +384,6 @@ def submit_opinion(
         approval = _open_step(application, actor)
         application.version += 1
         application.save()
-        case = Case.objects.select_for_update().get(pk=application.case_id)
         add_event(
             case,
             kind="assistance_opinion",
@@ -391,10 +396,7 @@ def submit_opinion(
                 "above_cap": above_cap,
             },
         )
-        touch(case)
-        record(
-            action="assistance.opinion",
-            actor=actor,
+        change.audit(
             obj=application,
             detail={"proposal": proposal, "approval": approval.pk, "above_cap": above_cap},
         )
@@ -402,7 +404,9 @@ def submit_opinion(
 
 
 def on_approval_decided(approval: Approval, actor: User, approved: bool, reason: str) -> None:
-    """The hook of the ``assistance`` approvals: the next step, or the decision (JA-6)."""
+    """The hook of the ``assistance`` approvals: the next step, or the decision (JA-6). It runs in
+    ``decide_approval``'s change of the case, which locked the case and then the approval, and
+    recomputes the case's deadlines when the decision is made."""
     application = _lock_application(approval.payload["application"], None)
     if application.status != AssistanceStatus.IN_APPROVAL or application.approval_id != approval.pk:
         raise InvalidInput(
@@ -447,7 +451,6 @@ def on_approval_decided(approval: Approval, actor: User, approved: bool, reason:
                 "amount": str(application.granted_amount or ""),
             },
         )
-    refresh_deadlines(application.case)
 
 
 # --- after the decision: funds, notice, payment, follow-up ------------------------------------
@@ -461,19 +464,18 @@ def _after_decision(
     apply,
     event: str,
 ) -> AssistanceApplication:
-    _may_work(application_id, actor, action)
-    with transaction.atomic():
+    change = _changing(_may_work(application_id, actor, action), actor, action)
+    with change:
         application = _lock_application(application_id, version)
         check(application)
         c.raise_if_errors()
-        detail = apply(application)
+        detail = apply(application)  # the approval, when there is one, last (withdrawal)
         application.version += 1
         application.save()
-        case = Case.objects.select_for_update().get(pk=application.case_id)
-        add_event(case, kind=event, actor=actor, data={"application": application.pk, **detail})
-        refresh_deadlines(case)
-        touch(case)
-        record(action=action, actor=actor, obj=application, detail=detail)
+        add_event(
+            change.case, kind=event, actor=actor, data={"application": application.pk, **detail}
+        )
+        change.audit(obj=application, detail=detail)
     return application
 
 
@@ -635,16 +637,28 @@ def _legal_aid_transfer(transfer_id: int, actor: User, action: str) -> Transfer:
     return transfer
 
 
-def _legal_aid_event(transfer: Transfer, actor: User, kind: str, data: dict) -> None:
+def _legal_aid_change(transfer: Transfer, actor: User, action: str):
+    """The change a step of a referral makes: of its case, when it was sent from one (the case
+    locked first, then the transfer), else of the referral alone (``with`` it yields None)."""
     if transfer.case_id:
-        case = Case.objects.select_for_update().get(pk=transfer.case_id)
-        add_event(case, kind=kind, actor=actor, data={"transfer": transfer.pk, **data})
-        touch(case)
+        return changing_case(
+            transfer.case_id, actor=actor, action=action, allow_closed=True, permission=None
+        )
+    return transaction.atomic()
+
+
+def _legal_aid_event(
+    change: CaseChange | None, transfer: Transfer, actor: User, kind: str, data: dict
+) -> None:
+    if change is not None:
+        add_event(change.case, kind=kind, actor=actor, data={"transfer": transfer.pk, **data})
 
 
 def assign_lawyer(*, transfer_id: int, actor: User, data: dict) -> LegalAidReferral:
     """The legal aid centre names the lawyer; an accepted referral is thereby answered."""
-    _legal_aid_transfer(transfer_id, actor, "legal_aid.assign")
+    change = _legal_aid_change(
+        _legal_aid_transfer(transfer_id, actor, "legal_aid.assign"), actor, "legal_aid.assign"
+    )
     c = Collector()
     lawyer = c.text(data, "lawyer_name", "lawyer_name", required=True, max_length=100)
     firm = c.text(data, "law_firm", "law_firm", required=True, max_length=200)
@@ -658,7 +672,7 @@ def assign_lawyer(*, transfer_id: int, actor: User, data: dict) -> LegalAidRefer
     assigned_on = c.day(
         data, "assigned_on", "assigned_on", required=True, not_after=timezone.localdate()
     )
-    with transaction.atomic():
+    with change as case_change:
         transfer = Transfer.objects.select_for_update(of=("self",)).get(pk=transfer_id)
         if transfer.status not in (TransferStatus.ACCEPTED, TransferStatus.ANSWERED):
             raise _state_error(_("Accept the referral first; a lawyer is named while it is open."))
@@ -692,6 +706,7 @@ def assign_lawyer(*, transfer_id: int, actor: User, data: dict) -> LegalAidRefer
                 key=f"legal-aid:{transfer.pk}:lawyer:{referral.assigned_on}:{lawyer}",
             )
         _legal_aid_event(
+            case_change,
             transfer,
             actor,
             "legal_aid_assigned",
@@ -707,12 +722,14 @@ def assign_lawyer(*, transfer_id: int, actor: User, data: dict) -> LegalAidRefer
 
 
 def record_legal_aid_outcome(*, transfer_id: int, actor: User, data: dict) -> LegalAidReferral:
-    _legal_aid_transfer(transfer_id, actor, "legal_aid.outcome")
+    change = _legal_aid_change(
+        _legal_aid_transfer(transfer_id, actor, "legal_aid.outcome"), actor, "legal_aid.outcome"
+    )
     c = Collector()
     outcome = c.choice(data, "outcome", "outcome", LegalAidOutcome.choices)
     on = c.day(data, "outcome_on", "outcome_on", required=True, not_after=timezone.localdate())
     note = c.text(data, "note", "note", max_length=8000)
-    with transaction.atomic():
+    with change as case_change:
         transfer = Transfer.objects.select_for_update(of=("self",)).get(pk=transfer_id)
         referral = LegalAidReferral.objects.filter(transfer=transfer).first()
         if referral is None:
@@ -731,6 +748,6 @@ def record_legal_aid_outcome(*, transfer_id: int, actor: User, data: dict) -> Le
             _("%(org)s reported the outcome of legal aid referral %(number)s"),
             key=f"legal-aid:{transfer.pk}:outcome:{outcome}:{on}",
         )
-        _legal_aid_event(transfer, actor, "legal_aid_outcome", {"outcome": outcome})
+        _legal_aid_event(case_change, transfer, actor, "legal_aid_outcome", {"outcome": outcome})
         record(action="legal_aid.outcome", actor=actor, obj=transfer, detail={"outcome": outcome})
     return referral

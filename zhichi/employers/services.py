@@ -32,7 +32,7 @@ from zhichi.cases.models import (
     ShareReason,
 )
 from zhichi.cases.services import add_event
-from zhichi.cases.services.common import touch
+from zhichi.cases.services.common import changing_case
 from zhichi.cases.services.disposal import record_payment
 from zhichi.common.errors import InvalidInput, NotPermitted
 from zhichi.common.validation import Collector
@@ -382,20 +382,23 @@ def _write(actor, inp: _Input, employer: Party, cases: list[Case], bases, parts)
                     actor=actor,
                 )
         paid = sum((v for (pk, _p), v in parts.items() if pk == case.pk), ZERO)
-        add_event(
-            case,
-            kind="joint_action",
-            actor=actor,
-            summary=inp.result,
-            data={
-                "joint_action": action.pk,
-                "on": inp.on.isoformat(),
-                "organisations": names,
-                "employer": employer.name,
-                "amount": f"{paid:.2f}",
-            },
-        )
-        touch(case)
+        # every case was locked above, in id order, and the actor's permission checked on each
+        with changing_case(
+            case.pk, actor=actor, action="joint_action.record", permission=None
+        ) as change:
+            add_event(
+                change.case,
+                kind="joint_action",
+                actor=actor,
+                summary=inp.result,
+                data={
+                    "joint_action": action.pk,
+                    "on": inp.on.isoformat(),
+                    "organisations": names,
+                    "employer": employer.name,
+                    "amount": f"{paid:.2f}",
+                },
+            )
     links = []
     method = _("Paid on site in a joint action")[:60]
     for (case_id, party_id), part in parts.items():

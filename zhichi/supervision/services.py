@@ -1,8 +1,9 @@
 """Every change to a procuratorial suggestion (C10): draft, revise, the chief procurator's
 decision (an approval hook), service, reply, escalation, closing and withdrawal.
 
-Each function is keyword-only and runs in one transaction with the suggestion row locked; a
-refusal is audited before the transaction (so the denial row is kept, rule R7); the step is
+Each function is keyword-only and is one change of the case (``cases.services.common.
+changing_case``): the case row is locked first, then the suggestion's; a refusal is audited
+before the transaction (so the denial row is kept, rule R7); the step is
 written to the case timeline and the audit trail, and the people concerned are notified inside
 the same transaction. The reply date follows rule TL-9: two months from receipt, rolled past
 rest days (rule TL-1), or a shorter date set for an urgent matter.
@@ -12,7 +13,6 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -24,8 +24,8 @@ from zhichi.cases.models import Approval, ApprovalKind, Case
 from zhichi.cases.rules import can_work_on
 from zhichi.cases.services import add_event
 from zhichi.cases.services.approvals import request_approval
-from zhichi.cases.services.common import ensure_may_work, lock
-from zhichi.cases.services.derived import deadline_row, refresh_deadlines
+from zhichi.cases.services.common import CaseChange, changing_case
+from zhichi.cases.services.derived import deadline_row
 from zhichi.common.errors import FieldError, InvalidInput, NotPermitted, StaleVersion
 from zhichi.common.validation import Collector
 from zhichi.common.words import message
@@ -156,7 +156,7 @@ ACTION_WORDS = {
 def _lock(suggestion_id: int, version: int | None) -> Suggestion:
     s = Suggestion.objects.select_for_update().get(pk=suggestion_id)
     if version is not None and s.version != version:
-        raise StaleVersion(s.version, record="suggestion")
+        raise StaleVersion(s.version)
     return s
 
 
@@ -264,21 +264,19 @@ def _submit(s: Suggestion, actor: User) -> Approval:
 # --- drafting and revising --------------------------------------------------------------------
 def draft_suggestion(*, case_id: int, actor: User, data: dict) -> Suggestion:
     """Draft a suggestion on an open case and submit it to the chief procurator."""
-    ensure_may_work(case_id, actor, "suggestion.draft")
+    change = changing_case(case_id, actor=actor, action="suggestion.draft")
     c = Collector()
     d = _content(c, data, timezone.localdate())
     c.raise_if_errors()
-    with transaction.atomic():
-        case = lock(case_id, None)
+    with change:
+        case = change.case
         s = Suggestion.objects.create(
             case=case, organisation=case.organisation, drafted_by=actor, **d
         )
         s.approval = _submit(s, actor)
         s.save(update_fields=["approval"])
         _event(s, "suggestion_drafted", actor, s.issue, approval=s.approval_id)
-        record(
-            action="suggestion.draft",
-            actor=actor,
+        change.audit(
             obj=s,
             detail={"case": case.pk, "to_org_name": s.to_org_name, "approval": s.approval_id},
         )
@@ -304,11 +302,13 @@ def revise_suggestion(
 ) -> Suggestion:
     """Revise a returned suggestion and submit it again: a new approval."""
     current = ensure_may_revise(suggestion_id=suggestion_id, actor=actor)
+    change = changing_case(
+        current.case_id, actor=actor, action="suggestion.revise", permission=None
+    )
     c = Collector()
     d = _content(c, data, timezone.localdate())
     c.raise_if_errors()
-    with transaction.atomic():
-        lock(current.case_id, None)
+    with change:
         s = _lock(suggestion_id, version)
         if s.status != SuggestionStatus.RETURNED:
             raise _state_error(s, "revise")
@@ -318,12 +318,7 @@ def revise_suggestion(
         s.approval = _submit(s, actor)
         _save(s, "status", "approval", *d)
         _event(s, "suggestion_revised", actor, s.issue, approval=s.approval_id)
-        record(
-            action="suggestion.revise",
-            actor=actor,
-            obj=s,
-            detail={"approval": s.approval_id, "to_org_name": s.to_org_name},
-        )
+        change.audit(obj=s, detail={"approval": s.approval_id, "to_org_name": s.to_org_name})
     return s
 
 
@@ -373,12 +368,26 @@ def _follow_up(suggestion_id: int, actor: User, action: str) -> Suggestion:
     return current
 
 
+def _following_up(current: Suggestion, actor: User, action: str) -> CaseChange:
+    """A step after approval on ``current``, which ``_follow_up`` let ``actor`` take: ``with`` it
+    to lock the case, then lock the suggestion (``_lock``). A reply and what follows it may come
+    after the case is closed."""
+    return changing_case(
+        current.case_id,
+        actor=actor,
+        action=f"suggestion.{action}",
+        allow_closed=True,
+        permission=None,
+    )
+
+
 def serve_suggestion(
     *, suggestion_id: int, actor: User, data: dict, version: int | None = None
 ) -> Suggestion:
     """Record service (送达) and the day the recipient received it; the reply is due two months
     later (rule TL-9), or on a shorter date set for an urgent matter."""
     current = _follow_up(suggestion_id, actor, "serve")
+    change = _following_up(current, actor, "serve")
     today = timezone.localdate()
     c = Collector()
     served_on = c.day(data, "served_on", "served_on", required=True, not_after=today)
@@ -413,7 +422,7 @@ def serve_suggestion(
                 % {"day": statutory.due.isoformat()},
             )
     c.raise_if_errors()
-    with transaction.atomic():
+    with change:
         s = _lock(current.pk, version)
         if s.status != SuggestionStatus.APPROVED:
             raise _state_error(s, "serve")
@@ -434,7 +443,6 @@ def serve_suggestion(
             "calendar_complete",
             "status",
         )
-        refresh_deadlines(s.case)
         _event(
             s,
             "suggestion_served",
@@ -444,9 +452,7 @@ def serve_suggestion(
             reply_due=s.reply_due.isoformat(),
             method=method,
         )
-        record(
-            action="suggestion.serve",
-            actor=actor,
+        change.audit(
             obj=s,
             detail={
                 "served_on": served_on.isoformat(),
@@ -471,6 +477,7 @@ def record_reply(
     """The recipient's written reply: when, what it says, and whether it adopts the
     recommendations. Possible even after the case is closed."""
     current = _follow_up(suggestion_id, actor, "reply")
+    change = _following_up(current, actor, "reply")
     today = timezone.localdate()
     c = Collector()
     replied_on = c.day(data, "replied_on", "replied_on", required=True, not_after=today)
@@ -484,14 +491,13 @@ def record_reply(
             % {"day": current.received_on.isoformat()},
         )
     c.raise_if_errors()
-    with transaction.atomic():
+    with change:
         s = _lock(current.pk, version)
         if s.status not in AWAITING_REPLY or s.replied_on is not None:
             raise _state_error(s, "reply")
         s.replied_on, s.reply_text, s.adoption, s.replied_by = replied_on, text, adoption, actor
         s.status = SuggestionStatus.REPLIED
         _save(s, "replied_on", "reply_text", "adoption", "replied_by", "status")
-        refresh_deadlines(s.case)
         _event(
             s,
             "suggestion_replied",
@@ -501,9 +507,7 @@ def record_reply(
             adoption=adoption,
             late=bool(s.reply_due and replied_on > s.reply_due),
         )
-        record(
-            action="suggestion.reply",
-            actor=actor,
+        change.audit(
             obj=s,
             detail={"replied_on": replied_on.isoformat(), "adoption": adoption},
         )
@@ -533,6 +537,7 @@ def escalate_suggestion(
     """Report non-compliance without a valid reason to the superior procuratorate, the
     competent authority, or the Party committee / people's congress (rule TL-9)."""
     current = _follow_up(suggestion_id, actor, "escalate")
+    change = _following_up(current, actor, "escalate")
     today = timezone.localdate()
     c = Collector()
     escalated_on = c.day(data, "escalated_on", "escalated_on", required=True, not_after=today)
@@ -546,7 +551,7 @@ def escalate_suggestion(
             % {"day": current.served_on.isoformat()},
         )
     c.raise_if_errors()
-    with transaction.atomic():
+    with change:
         s = _lock(current.pk, version)
         if not may_escalate(s, today):
             if s.status == SuggestionStatus.SERVED:
@@ -577,9 +582,7 @@ def escalate_suggestion(
             escalated_on=escalated_on.isoformat(),
             to=to,
         )
-        record(
-            action="suggestion.escalate",
-            actor=actor,
+        change.audit(
             obj=s,
             detail={"to": to, "escalated_on": escalated_on.isoformat(), "id": escalation.pk},
         )
@@ -599,19 +602,19 @@ def close_suggestion(
 ) -> Suggestion:
     """Close the matter with a note, after the reply or after escalation."""
     current = _follow_up(suggestion_id, actor, "close")
+    change = _following_up(current, actor, "close")
     c = Collector()
     note = c.text(data, "note", "note", required=True, max_length=4000)
     c.raise_if_errors()
-    with transaction.atomic():
+    with change:
         s = _lock(current.pk, version)
         if s.status not in (SuggestionStatus.REPLIED, SuggestionStatus.ESCALATED):
             raise _state_error(s, "close")
         s.status = SuggestionStatus.CLOSED
         s.closed_at, s.closed_by, s.close_note = timezone.now(), actor, note
         _save(s, "status", "closed_at", "closed_by", "close_note")
-        refresh_deadlines(s.case)
         _event(s, "suggestion_closed", actor, note)
-        record(action="suggestion.close", actor=actor, obj=s, detail={"number": s.number})
+        change.audit(obj=s, detail={"number": s.number})
         _tell(s, actor, _("Suggestion %(number)s closed") % {"number": s.number}, "close")
     return s
 
@@ -622,10 +625,11 @@ def withdraw_suggestion(
     """Withdraw a suggestion before it is served (after approval, or once returned). While the
     chief procurator is deciding it, the decision comes first."""
     current = _follow_up(suggestion_id, actor, "withdraw")
+    change = _following_up(current, actor, "withdraw")
     c = Collector()
     reason = c.text(data, "reason", "reason", required=True, max_length=4000)
     c.raise_if_errors()
-    with transaction.atomic():
+    with change:
         s = _lock(current.pk, version)
         if s.status not in WITHDRAWABLE:
             if s.status == SuggestionStatus.PENDING:
@@ -646,7 +650,7 @@ def withdraw_suggestion(
         s.withdrawn_at, s.withdrawn_by, s.withdraw_reason = timezone.now(), actor, reason
         _save(s, "status", "withdrawn_at", "withdrawn_by", "withdraw_reason")
         _event(s, "suggestion_withdrawn", actor, reason)
-        record(action="suggestion.withdraw", actor=actor, obj=s, detail={"number": s.number})
+        change.audit(obj=s, detail={"number": s.number})
         _tell(
             s,
             actor,

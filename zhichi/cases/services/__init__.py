@@ -18,9 +18,9 @@ from zhichi.accounts.services import next_number
 from zhichi.audit.services import record
 from zhichi.cases import guards, rules, sharing
 from zhichi.cases.models import Case, CaseParty, PartyRole, Stage, TimelineEvent
-from zhichi.cases.services.common import version_missing
+from zhichi.cases.services.common import Permission, changing_case, version_missing
 from zhichi.cases.services.derived import refresh_deadlines, regrade
-from zhichi.common.errors import FieldError, InvalidInput, NotPermitted, StaleVersion
+from zhichi.common.errors import FieldError, InvalidInput
 from zhichi.core import numbering, searchtext, stages
 from zhichi.parties.models import Party
 from zhichi.webhooks.models import Event
@@ -195,23 +195,27 @@ def open_case(
     return case
 
 
+def STAGE_REFUSAL() -> str:
+    return _("Only the case officer or the department head may move this case.")
+
+
+def LEVEL_REFUSAL() -> str:
+    return _("Only the department head may set the level.")
+
+
+MOVE_STAGE = Permission(rules.can_move_stage, STAGE_REFUSAL)
+SET_LEVEL = Permission(rules.can_override_level, LEVEL_REFUSAL)
+
+
 def ensure_may_move_stage(*, case_id: int, actor: User) -> Case:
     """Refuse (and audit) a move by someone who may not move the case, outside any transaction
     so the denial's audit row is kept (rule R7); the API checks this before the body."""
-    current = Case.objects.get(pk=case_id)
-    if not rules.can_move_stage(actor, current):
-        record(action="case.stage", actor=actor, obj=current, outcome="denied")
-        raise NotPermitted(_("Only the case officer or the department head may move this case."))
-    return current
+    return MOVE_STAGE.ensure(case_id, actor, "case.stage")
 
 
 def ensure_may_set_level(*, case_id: int, actor: User) -> Case:
     """Refuse (and audit) a level set by anyone but the department head."""
-    case = Case.objects.get(pk=case_id)
-    if not rules.can_override_level(actor, case):
-        record(action="case.level", actor=actor, obj=case, outcome="denied")
-        raise NotPermitted(_("Only the department head may set the level."))
-    return case
+    return SET_LEVEL.ensure(case_id, actor, "case.level")
 
 
 def move_stage(*, case_id: int, to: str, reason: str, version: int, actor: User) -> Case:
@@ -228,13 +232,19 @@ def move_stage(*, case_id: int, to: str, reason: str, version: int, actor: User)
         errors.append(
             FieldError("reason", "max_length", _("Keep the reason under 2,000 characters."))
         )
-    ensure_may_move_stage(case_id=case_id, actor=actor)
+    # a closed case is refused by the stage table below, which says what is allowed
+    change = changing_case(
+        case_id,
+        actor=actor,
+        action="case.stage",
+        version=version,
+        allow_closed=True,
+        permission=MOVE_STAGE,
+    )
     if errors:
         raise InvalidInput(errors)
-    with transaction.atomic():
-        case = Case.objects.select_for_update().get(pk=case_id)
-        if case.version != version:
-            raise StaleVersion(case.version)
+    with change:
+        case = change.case
         if not stages.is_allowed(case.stage, to):
             # Translators: separator between items of a list, "、" in Chinese
             allowed = _(", ").join(str(Stage(s).label) for s in stages.allowed_targets(case.stage))
@@ -253,9 +263,7 @@ def move_stage(*, case_id: int, to: str, reason: str, version: int, actor: User)
             raise InvalidInput([FieldError("to", "guard", message)])
         previous = case.stage
         case.stage = to
-        case.version += 1
-        case.updated_at = timezone.now()
-        case.save(update_fields=["stage", "version", "updated_at"])
+        change.save("stage")
         add_event(
             case,
             kind="stage_changed",
@@ -263,13 +271,7 @@ def move_stage(*, case_id: int, to: str, reason: str, version: int, actor: User)
             summary=reason,
             data={"from": previous, "to": to},
         )
-        refresh_deadlines(case)
-        record(
-            action="case.stage",
-            actor=actor,
-            obj=case,
-            detail={"from": previous, "to": to, "version": case.version},
-        )
+        change.audit(detail={"from": previous, "to": to, "version": case.version})
         publish_stage_changed(case, previous)
     return case
 
@@ -279,7 +281,14 @@ def override_level(
 ) -> Case:
     """A head sets the level with a reason (C3); the rules' own reasons stay visible. ``version``
     is the case version the head read (missing: 422; stale: 409)."""
-    case = ensure_may_set_level(case_id=case_id, actor=actor)
+    change = changing_case(
+        case_id,
+        actor=actor,
+        action="case.level",
+        version=version,
+        allow_closed=True,
+        permission=SET_LEVEL,
+    )
     errors = []
     if version is None:
         errors.append(version_missing())
@@ -290,23 +299,11 @@ def override_level(
         errors.append(FieldError("reason", "required", _("Give the reason for the level.")))
     if errors:
         raise InvalidInput(errors)
-    with transaction.atomic():
-        case = Case.objects.select_for_update().get(pk=case_id)
-        if case.version != version:
-            raise StaleVersion(case.version)
+    with change:
+        case = change.case
         previous = case.level
         case.level, case.level_overridden_by, case.level_override_reason = level, actor, reason
-        case.version += 1
-        case.updated_at = timezone.now()
-        case.save(
-            update_fields=[
-                "level",
-                "level_overridden_by",
-                "level_override_reason",
-                "version",
-                "updated_at",
-            ]
-        )
+        change.save("level", "level_overridden_by", "level_override_reason")
         regrade(case)
         add_event(
             case,
@@ -315,5 +312,5 @@ def override_level(
             summary=reason,
             data={"from": previous, "to": level},
         )
-        record(action="case.level", actor=actor, obj=case, detail={"from": previous, "to": level})
+        change.audit(detail={"from": previous, "to": level})
     return case

@@ -6,7 +6,8 @@ procuratorial suggestions (chief procurator, TL-9) — so one inbox, one API
 (``/api/v1/approvals/{id}/approve|reject``) and one permission rule serve them all.
 
 An app registers a hook per approval kind (``register_approval_hook``) from ``AppConfig.ready``.
-The hook runs inside the deciding transaction, after the approval row is saved: it moves the
+The hook runs inside the deciding transaction, after the approval row is saved, with the case
+locked (``approval.case`` is the locked case, saved with its next version afterwards): it moves the
 app's own record on (e.g. opens the next step of a chain) and may refuse the decision with
 ``InvalidInput``, which rolls everything back.
 
@@ -24,7 +25,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -34,7 +34,7 @@ from zhichi.audit.services import record
 from zhichi.cases import rules
 from zhichi.cases.models import Approval, ApprovalStatus, Case
 from zhichi.cases.services import add_event
-from zhichi.cases.services.common import touch
+from zhichi.cases.services.common import changing_case
 from zhichi.common.errors import FieldError, InvalidInput, NotPermitted
 
 # (approval, actor, approved, reason) -> None; runs inside the transaction
@@ -219,13 +219,20 @@ def decide_approval(*, approval_id: int, actor: User, approve: bool, reason: str
         raise InvalidInput(
             [FieldError("reason", "max_length", _("Keep the reason under 5,000 characters."))]
         )
-    with transaction.atomic():
+    # the case first, then the approval, then the hook locks its subject (services.common)
+    with changing_case(
+        approval.case_id,
+        actor=actor,
+        action="approval.decide",
+        allow_closed=True,  # a reopening is decided on a closed case
+        permission=None,  # refused on the approval above
+    ) as change:
+        case = change.case
         approval = Approval.objects.select_for_update().get(pk=approval_id)
         if approval.status != ApprovalStatus.PENDING:
             raise InvalidInput(
                 [FieldError("status", "decided", _("This approval was already decided."))]
             )
-        case = Case.objects.select_for_update().get(pk=approval.case_id)
         approval.case = case
         approval.status = ApprovalStatus.APPROVED if approve else ApprovalStatus.REJECTED
         approval.decided_by = actor
@@ -249,10 +256,7 @@ def decide_approval(*, approval_id: int, actor: User, approve: bool, reason: str
         hook = _HOOKS.get(approval.kind)
         if hook is not None:
             hook(approval, actor, approve, reason)
-        touch(case)
-        record(
-            action="approval.decide",
-            actor=actor,
+        change.audit(
             obj=approval,
             detail={"approved": approve, "kind": approval.kind, "decision": decision},
         )

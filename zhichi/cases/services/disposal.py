@@ -8,12 +8,10 @@ from datetime import timedelta
 from decimal import Decimal
 
 from django.conf import settings
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from zhichi.accounts.models import Role, User
-from zhichi.audit.services import record
 from zhichi.cases import ledger as ledger_mod
 from zhichi.cases.models import (
     Approval,
@@ -39,8 +37,7 @@ from zhichi.cases.models import (
 )
 from zhichi.cases.services import add_event, publish_stage_changed
 from zhichi.cases.services.approvals import request_approval
-from zhichi.cases.services.common import ensure_may_work, lock, touch
-from zhichi.cases.services.derived import refresh_deadlines
+from zhichi.cases.services.common import changing_case
 
 # payments and their reversals live in their own module; callers also reach record_payment here
 from zhichi.cases.services.payments import record_payment  # noqa: F401
@@ -141,7 +138,7 @@ def record_mediation(
 ) -> Mediation:
     """A mediation or reconciliation session; an agreement may have instalments (rule TL-6) and
     records each claimant's share (``shares``; ``split_missing`` as in ``_shares``)."""
-    ensure_may_work(case_id, actor, "case.mediation")
+    change = changing_case(case_id, actor=actor, action="case.mediation", version=version)
     c = Collector()
     today = timezone.localdate()
     held_on = c.day(data, "held_on", "held_on", required=True, not_after=today)
@@ -175,8 +172,8 @@ def record_mediation(
         )
     if amount is not None and instalments and sum(v for _d, v in instalments) != amount:
         c.add("instalments", "sum", _("The instalments must add up to the agreed amount."))
-    with transaction.atomic():
-        case = lock(case_id, version)
+    with change:
+        case = change.case
         claimants = _claimants(case)
         shares = {}
         if amount is not None:
@@ -216,13 +213,8 @@ def record_mediation(
         )
         if outcome == MediationOutcome.AGREEMENT:
             _plan_first_visit(case, actor, after=held_on)
-        touch(case)
-        refresh_deadlines(case)
-        record(
-            action="case.mediation",
-            actor=actor,
-            obj=case,
-            detail={"mediation": mediation.pk, "outcome": outcome, "amount": str(amount or "")},
+        change.audit(
+            detail={"mediation": mediation.pk, "outcome": outcome, "amount": str(amount or "")}
         )
     return mediation
 
@@ -230,14 +222,14 @@ def record_mediation(
 # --- litigation (C5) ------------------------------------------------------------------------
 def propose_support_decision(*, case_id: int, actor: User, data: dict) -> Approval:
     """The officer proposes support or not-support with reasons; a head must approve it."""
-    ensure_may_work(case_id, actor, "case.support_decision")
+    change = changing_case(case_id, actor=actor, action="case.support_decision")
     c = Collector()
     decision = c.choice(
         data, "decision", "decision", [(SUPPORT, SUPPORT), (NOT_SUPPORT, NOT_SUPPORT)]
     )
     reasons = c.text(data, "reasons", "reasons", required=True, max_length=10000)
-    with transaction.atomic():
-        case = lock(case_id, None)
+    with change:
+        case = change.case
         if Approval.objects.filter(
             case=case, kind=ApprovalKind.SUPPORT_DECISION, status=ApprovalStatus.PENDING
         ).exists():
@@ -258,13 +250,7 @@ def propose_support_decision(*, case_id: int, actor: User, data: dict) -> Approv
             summary=reasons,
             data={"approval": approval.pk, "decision": decision},
         )
-        touch(case)
-        record(
-            action="case.support_decision",
-            actor=actor,
-            obj=case,
-            detail={"approval": approval.pk, "decision": decision},
-        )
+        change.audit(detail={"approval": approval.pk, "decision": decision})
     return approval
 
 
@@ -288,7 +274,7 @@ def record_court_event(
     (rule TL-4). Their awarded amount enters the ledger as each claimant's amount (``awards``;
     ``split_missing`` as in ``_shares``).
     """
-    ensure_may_work(case_id, actor, "case.court_event")
+    change = changing_case(case_id, actor=actor, action="case.court_event", version=version)
     c = Collector()
     today = timezone.localdate()
     kind = c.choice(data, "kind", "kind", CourtEventKind.choices)
@@ -317,8 +303,8 @@ def record_court_event(
         c.add(
             "amount_awarded", "not_applicable", _("Only a judgment, ruling or award has an amount.")
         )
-    with transaction.atomic():
-        case = lock(case_id, version)
+    with change:
+        case = change.case
         claimants = _claimants(case)
         shares = {}
         if amount is not None and kind in AWARD_KINDS:
@@ -361,14 +347,7 @@ def record_court_event(
         )
         if kind in (CourtEventKind.JUDGMENT, CourtEventKind.RULING):
             _plan_first_visit(case, actor, after=on)
-        touch(case)
-        refresh_deadlines(case)
-        record(
-            action="case.court_event",
-            actor=actor,
-            obj=case,
-            detail={"event": event.pk, "kind": kind, "amount": str(amount or "")},
-        )
+        change.audit(detail={"event": event.pk, "kind": kind, "amount": str(amount or "")})
     return event
 
 
@@ -396,13 +375,13 @@ def _plan_first_visit(case: Case, actor: User, *, after) -> None:
 
 
 def plan_visit(*, case_id: int, actor: User, data: dict) -> Visit:
-    ensure_may_work(case_id, actor, "case.visit")
+    change = changing_case(case_id, actor=actor, action="case.visit")
     c = Collector()
     planned_on = c.day(data, "planned_on", "planned_on", required=True)
     target = c.choice(data, "target", "target", VisitTarget.choices)
     method = c.choice(data, "method", "method", VisitMethod.choices)
-    with transaction.atomic():
-        case = lock(case_id, None)
+    with change:
+        case = change.case
         c.raise_if_errors()
         visit = Visit.objects.create(
             case=case, planned_on=planned_on, target=target, method=method, planned_by=actor
@@ -413,16 +392,14 @@ def plan_visit(*, case_id: int, actor: User, data: dict) -> Visit:
             actor=actor,
             data={"visit": visit.pk, "target": target, "planned_on": planned_on.isoformat()},
         )
-        touch(case)
-        refresh_deadlines(case)
-        record(action="case.visit_plan", actor=actor, obj=case, detail={"visit": visit.pk})
+        change.audit(action="case.visit_plan", detail={"visit": visit.pk})
     return visit
 
 
 def record_visit(*, visit_id: int, actor: User, data: dict) -> Visit:
     """What the visit found; while money is outstanding the next visit is planned (C6)."""
     visit = Visit.objects.select_related("case").get(pk=visit_id)
-    ensure_may_work(visit.case_id, actor, "case.visit")
+    change = changing_case(visit.case_id, actor=actor, action="case.visit")
     c = Collector()
     done_on = c.day(data, "done_on", "done_on", required=True, not_after=timezone.localdate())
     findings = c.text(data, "findings", "findings", required=True, max_length=10000)
@@ -431,8 +408,8 @@ def record_visit(*, visit_id: int, actor: User, data: dict) -> Visit:
     next_on = c.day(data, "next_visit_on", "next_visit_on")
     if next_on and done_on and next_on <= done_on:
         c.add("next_visit_on", "before", _("The next visit must come after this one."))
-    with transaction.atomic():
-        case = lock(visit.case_id, None)
+    with change:
+        case = change.case
         visit = Visit.objects.select_for_update().get(pk=visit_id)
         if visit.done_on is not None:
             c.add("done_on", "recorded", _("This visit is already recorded."))
@@ -456,9 +433,7 @@ def record_visit(*, visit_id: int, actor: User, data: dict) -> Visit:
             summary=findings,
             data={"visit": visit.pk, "paid_in_full": paid_in_full, "target": visit.target},
         )
-        touch(case)
-        refresh_deadlines(case)
-        record(action="case.visit", actor=actor, obj=case, detail={"visit": visit.pk})
+        change.audit(detail={"visit": visit.pk})
     return visit
 
 
@@ -487,8 +462,7 @@ def _closing_message(code: str, totals: dict[str, Decimal]) -> str:
     return text % figures
 
 
-def _read_closing(case_id: int, actor: User, data: dict) -> tuple[Collector, str, str]:
-    ensure_may_work(case_id, actor, "case.close")
+def _read_closing(data: dict) -> tuple[Collector, str, str]:
     c = Collector()
     outcome = c.choice(data, "outcome", "outcome", Outcome.choices)
     note = c.text(data, "note", "note", max_length=10000)
@@ -510,25 +484,27 @@ def check_closing(
 ) -> ledger_mod.Ledger:
     """Everything ``close_case`` checks, without closing: the page's confirm step shows the
     outcome with these ledger figures before the officer confirms. Refuses as close_case does."""
-    c, outcome, _note = _read_closing(case_id, actor, data)
-    with transaction.atomic():
-        case = lock(case_id, version)
-        book = _agrees_with_ledger(c, case, outcome)
+    change = changing_case(case_id, actor=actor, action="case.close", version=version)
+    c, outcome, _note = _read_closing(data)
+    with change:
+        change.nothing_changed()  # only the check
+        book = _agrees_with_ledger(c, change.case, outcome)
         c.raise_if_errors()
     return book
 
 
 def close_case(*, case_id: int, actor: User, data: dict, version: int | None = None) -> Case:
     """Close with an outcome (C6) that agrees with the ledger in both directions."""
-    c, outcome, note = _read_closing(case_id, actor, data)
-    with transaction.atomic():
-        case = lock(case_id, version)
+    change = changing_case(case_id, actor=actor, action="case.close", version=version)
+    c, outcome, note = _read_closing(data)
+    with change:
+        case = change.case
         book = _agrees_with_ledger(c, case, outcome)
         c.raise_if_errors()
         previous = case.stage
         case.stage, case.status = Stage.CLOSED, CaseStatus.CLOSED
         case.outcome, case.closing_note, case.closed_on = outcome, note, timezone.localdate()
-        touch(case, "stage", "status", "outcome", "closing_note", "closed_on")
+        change.save("stage", "status", "outcome", "closing_note", "closed_on")
         add_event(
             case,
             kind="case_closed",
@@ -541,7 +517,6 @@ def close_case(*, case_id: int, actor: User, data: dict, version: int | None = N
                 "outstanding": f"{book.totals['outstanding']:.2f}",
             },
         )
-        refresh_deadlines(case)
-        record(action="case.close", actor=actor, obj=case, detail={"outcome": outcome})
+        change.audit(detail={"outcome": outcome})
         publish_stage_changed(case, previous)
     return case

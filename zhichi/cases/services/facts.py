@@ -21,8 +21,8 @@ from zhichi.audit.services import record
 from zhichi.cases import rules, sharing
 from zhichi.cases.models import CaseShare, Evasion, LabourRelationship, ShareBasis
 from zhichi.cases.services import add_event
-from zhichi.cases.services.common import ensure_may_work, lock, touch, version_missing
-from zhichi.cases.services.derived import refresh_deadlines, regrade
+from zhichi.cases.services.common import changing_case, version_missing
+from zhichi.cases.services.derived import regrade
 from zhichi.common.errors import FieldError, InvalidInput, NotPermitted
 from zhichi.common.validation import Collector
 
@@ -89,7 +89,7 @@ def update_case_facts(*, case_id: int, actor: User, data: dict, version: int | N
     Only the facts named in ``data`` change; ``version`` is the case version they were made on.
     Withdrawn consent ends every share that rested on it (rule R3).
     """
-    ensure_may_work(case_id, actor, "case.facts")
+    change = changing_case(case_id, actor=actor, action="case.facts", version=version)
     c = Collector()
     if version is None:
         c.errors.append(version_missing())
@@ -107,8 +107,8 @@ def update_case_facts(*, case_id: int, actor: User, data: dict, version: int | N
     if "payment_order" in data:
         values.update(_order_changes(c, data["payment_order"], today))
     c.raise_if_errors("")
-    with transaction.atomic():
-        case = lock(case_id, version)
+    with change:
+        case = change.case
         issued_on = values.get("payment_order_issued_on", case.payment_order_issued_on)
         deadline = values.get("payment_order_deadline", case.payment_order_deadline)
         if issued_on and deadline and deadline < issued_on:
@@ -124,10 +124,11 @@ def update_case_facts(*, case_id: int, actor: User, data: dict, version: int | N
             if getattr(case, k) != v
         }
         if not changed:
+            change.nothing_changed()
             return case
         for k in changed:
             setattr(case, k, values[k])
-        touch(case, *changed)
+        change.save(*changed)
         ended = 0
         if "consent_to_share" in changed and not case.consent_to_share:
             for source in set(
@@ -139,14 +140,13 @@ def update_case_facts(*, case_id: int, actor: User, data: dict, version: int | N
                     CaseShare, source=source, actor=actor, reason="consent withdrawn"
                 )
         regrade(case)
-        refresh_deadlines(case)
         add_event(
             case,
             kind="facts",
             actor=actor,
             data={"changed": sorted(changed), "shares_ended": ended},
         )
-        record(action="case.facts", actor=actor, obj=case, detail={"changed": changed})
+        change.audit(detail={"changed": changed})
     return case
 
 

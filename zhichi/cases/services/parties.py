@@ -18,7 +18,6 @@ own record-keeping; partners see the corrected name where they see the party at 
 
 from __future__ import annotations
 
-from django.db import transaction
 from django.utils.translation import gettext as _
 
 from zhichi.accounts.models import User
@@ -27,7 +26,7 @@ from zhichi.cases import rules
 from zhichi.cases.models import Case, CaseParty, PartyRole, TimelineEvent
 from zhichi.cases.presenters import choice_label
 from zhichi.cases.services import add_event, refresh_search_text
-from zhichi.cases.services.common import lock, touch
+from zhichi.cases.services.common import changing_case
 from zhichi.cases.services.derived import regrade
 from zhichi.common.errors import FieldError, InvalidInput, NotPermitted
 from zhichi.common.validation import Collector
@@ -120,9 +119,12 @@ def correct_party(
     bad input, for an ID number already on another person (``duplicate_identity``), and when
     nothing would change (``no_change``)."""
     ensure_may_correct(case_id=case_id, actor=actor, identity=changes_identity(data))
+    change = changing_case(
+        case_id, actor=actor, action="party.correct", version=version, permission=None
+    )
     reason, values = _read(data)
-    with transaction.atomic():
-        case = lock(case_id, version)
+    with change:  # the case first, then the party (services.common)
+        case = change.case
         role = CaseParty.objects.get(case=case, party_id=party_id)
         party = Party.objects.select_for_update().get(pk=party_id)
         errors = []
@@ -175,16 +177,10 @@ def correct_party(
                     )
                 ]
             )
-        touch(case)
         if "groups" in changes:
             regrade(case)  # the groups drive the grade and the risk (C3)
         note_party_correction(party=party, changes=changes, actor=actor, reason=reason, case=case)
-        record(
-            action="party.correct",
-            actor=actor,
-            obj=party,
-            detail={"case": case.number, "changes": changes, "reason": reason},
-        )
+        change.audit(obj=party, detail={"case": case.number, "changes": changes, "reason": reason})
     return case
 
 

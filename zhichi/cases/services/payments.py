@@ -10,18 +10,16 @@ reader's language.
 
 from __future__ import annotations
 
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from zhichi.accounts.models import User
-from zhichi.audit.services import record
 from zhichi.cases.ledger import ZERO, ledger_for
 from zhichi.cases.models import Payment, PaymentReversal, TimelineEvent
 from zhichi.cases.presenters import yuan_text
 from zhichi.cases.services import add_event
-from zhichi.cases.services.common import ensure_may_work, lock, touch
-from zhichi.cases.services.derived import refresh_deadlines, regrade
+from zhichi.cases.services.common import changing_case, ensure_may_work
+from zhichi.cases.services.derived import regrade
 from zhichi.common.validation import Collector
 
 REASON_MAX = 2000
@@ -31,7 +29,7 @@ def record_payment(*, case_id: int, actor: User, data: dict, version: int | None
     """Money paid to one claimant: the only way "recovered" grows. More than the claimant is
     still owed needs ``overpayment_reason`` (C6); the amount over is kept on the timeline and in
     the audit trail."""
-    ensure_may_work(case_id, actor, "case.payment")
+    change = changing_case(case_id, actor=actor, action="case.payment", version=version)
     c = Collector()
     paid_on = c.day(data, "paid_on", "paid_on", required=True, not_after=timezone.localdate())
     amount = c.money(data, "amount", "amount", required=True)
@@ -44,8 +42,8 @@ def record_payment(*, case_id: int, actor: User, data: dict, version: int | None
     party_id = data.get("claimant_party_id")
     if isinstance(party_id, bool) or not isinstance(party_id, int):
         party_id = None
-    with transaction.atomic():
-        case = lock(case_id, version)
+    with change:
+        case = change.case
         row = ledger_for(case).row_for(party_id) if party_id is not None else None
         if row is None:
             c.add("claimant_party_id", "unknown", _("Choose a claimant of this case."))
@@ -102,15 +100,8 @@ def record_payment(*, case_id: int, actor: User, data: dict, version: int | None
                 "overpaid": f"{over:.2f}" if over > 0 else None,
             },
         )
-        touch(case)
-        refresh_deadlines(case)
         regrade(case)  # paying in full after an order to pay changes the criminal verdict (CR-6)
-        record(
-            action="case.payment",
-            actor=actor,
-            obj=case,
-            detail={"payment": payment.pk, "amount": str(amount), "overpaid": str(over)},
-        )
+        change.audit(detail={"payment": payment.pk, "amount": str(amount), "overpaid": str(over)})
     return payment
 
 
@@ -127,12 +118,15 @@ def reverse_payment(
 ) -> PaymentReversal:
     """Take a wrongly recorded payment back out of every total with a reason (C6). The payment
     stays on record, marked reversed; a payment is reversed once; a closed case is reopened
-    first (``lock`` refuses it)."""
-    payment = ensure_may_reverse(payment_id=payment_id, actor=actor)
+    first (``changing_case`` refuses it)."""
+    payment = Payment.objects.get(pk=payment_id)
+    change = changing_case(
+        payment.case_id, actor=actor, action="case.payment_reverse", version=version
+    )
     c = Collector()
     reason = c.text(data, "reason", "reason", required=True, max_length=REASON_MAX)
-    with transaction.atomic():
-        case = lock(payment.case_id, version)
+    with change:
+        case = change.case
         payment = Payment.objects.select_related("claimant__party").get(pk=payment_id)
         if PaymentReversal.objects.filter(payment=payment).exists():
             c.add("status", "reversed", _("This payment was already reversed."))
@@ -152,14 +146,9 @@ def reverse_payment(
                 "name": payment.claimant.party.name,
             },
         )
-        touch(case)
-        refresh_deadlines(case)  # an instalment the payment settled is due again
-        regrade(case)
-        record(
-            action="case.payment_reverse",
-            actor=actor,
-            obj=case,
-            detail={"payment": payment.pk, "reversal": reversal.pk, "amount": str(payment.amount)},
+        regrade(case)  # the deadlines follow too: an instalment the payment settled is due again
+        change.audit(
+            detail={"payment": payment.pk, "reversal": reversal.pk, "amount": str(payment.amount)}
         )
     return reversal
 

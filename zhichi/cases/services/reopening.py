@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db import transaction
 from django.utils.translation import gettext as _
 
 from zhichi.accounts.models import Role, User
@@ -30,9 +29,8 @@ from zhichi.cases.models import (
 from zhichi.cases.presenters import choice_label
 from zhichi.cases.services import add_event, publish_stage_changed
 from zhichi.cases.services.approvals import request_approval
-from zhichi.cases.services.common import touch
-from zhichi.cases.services.derived import refresh_deadlines
-from zhichi.common.errors import FieldError, InvalidInput, NotPermitted, StaleVersion
+from zhichi.cases.services.common import Permission, changing_case
+from zhichi.common.errors import FieldError, InvalidInput
 from zhichi.common.validation import Collector
 
 REOPENED_FIELDS = ("stage", "status", "outcome", "closing_note", "closed_on")
@@ -69,27 +67,31 @@ def pending_reopening(case: Case) -> Approval | None:
     )
 
 
+REOPEN = Permission(rules.can_reopen, REOPEN_REFUSAL)
+
+
 def ensure_may_reopen(*, case_id: int, actor: User) -> Case:
     """Refuse (and audit) anyone but a head of the case's department, before anything else (the
     API checks this before it reads the body)."""
-    case = Case.objects.get(pk=case_id)
-    if not rules.can_reopen(actor, case):
-        record(action="case.reopen", actor=actor, obj=case, outcome="denied")
-        raise NotPermitted(REOPEN_REFUSAL())
-    return case
+    return REOPEN.ensure(case_id, actor, "case.reopen")
 
 
 def reopen_case(*, case_id: int, actor: User, data: dict, version: int | None = None) -> Reopening:
     """Reopen a closed case with a reason, or ask another person to when the actor closed it or
     handles it (four eyes). 403 for anyone but a head of the case's department."""
-    ensure_may_reopen(case_id=case_id, actor=actor)
+    change = changing_case(
+        case_id,
+        actor=actor,
+        action="case.reopen",
+        version=version,
+        allow_closed=True,
+        permission=REOPEN,
+    )
     c = Collector()
     reason = c.text(data, "reason", "reason", required=True, max_length=2000)
     c.raise_if_errors("")
-    with transaction.atomic():
-        case = Case.objects.select_for_update().get(pk=case_id)
-        if version is not None and case.version != version:
-            raise StaleVersion(case.version)
+    with change:
+        case = change.case
         if case.status != CaseStatus.CLOSED:
             raise InvalidInput(
                 [FieldError("status", "not_closed", _("The case is open: nothing to reopen."))]
@@ -124,22 +126,16 @@ def reopen_case(*, case_id: int, actor: User, data: dict, version: int | None = 
                 summary=reason,
                 data={"approval": approval.pk, "role": approval.required_role},
             )
-            touch(case)
-            record(
-                action="case.reopen",
-                actor=actor,
-                obj=case,
-                detail={"approval": approval.pk, "role": approval.required_role},
-            )
+            change.audit(detail={"approval": approval.pk, "role": approval.required_role})
             return Reopening(case, approval)
         _reopen(case, actor, reason)
-        touch(case, *REOPENED_FIELDS)
-        record(action="case.reopen", actor=actor, obj=case, detail={"stage": case.stage})
+        change.save(*REOPENED_FIELDS)
+        change.audit(detail={"stage": case.stage})
     return Reopening(case)
 
 
 def _reopen(case: Case, actor: User, reason: str) -> None:
-    """Open the (locked) case again at the stage it was closed from; the caller saves it."""
+    """Open the (locked) case again at the stage it was closed from; the change saves it."""
     closing = _closing(case)
     # a case closed without the closing event (bulk-loaded data) is reviewed again
     stage = (closing.data.get("from") if closing else None) or Stage.REVIEW
@@ -152,13 +148,13 @@ def _reopen(case: Case, actor: User, reason: str) -> None:
         summary=reason,
         data={"from": Stage.CLOSED, "to": stage},
     )
-    refresh_deadlines(case)
     publish_stage_changed(case, Stage.CLOSED)
 
 
 def on_approval_decided(approval: Approval, actor: User, approved: bool, reason: str) -> None:
-    """The hook of ``reopening`` approvals (inside ``decide_approval``'s transaction, the case
-    locked): an approved reopening opens the case; a rejected one leaves it closed."""
+    """The hook of ``reopening`` approvals (inside ``decide_approval``'s change, the case locked
+    and its deadlines recomputed afterwards): an approved reopening opens the case; a rejected
+    one leaves it closed."""
     case = approval.case
     if not approved:
         return
