@@ -3,14 +3,13 @@ document of a kind as DOCX or PDF (GET, 404 when none is issued), the list, the 
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 
 from zhichi.common.api import READ_ERRORS, WRITE_ERRORS, ErrorOut, ValidationErrorOut, checks_first
 from zhichi.common.errors import FieldError, InvalidInput
+from zhichi.common.schemas import as_data, choice, one_of, text, whole
 from zhichi.common.validation import Collector
 from zhichi.documents import rules, services
 from zhichi.documents.models import DocumentKind, IssuedDocument
@@ -29,15 +28,19 @@ BINARY = {
 }
 
 
+REASON = 2000
+
+
 class IssueIn(Schema):
-    kind: Any = Field(..., description=" | ".join(DocumentKind.values))
-    subject_id: Any = Field(
+    kind: choice(DocumentKind)
+    subject_id: whole(minimum=1, maximum=2**53) = Field(
         None,
         description="the transfer, suggestion, assistance application, visit or mediation the "
         "document is about (default: the latest)",
-        json_schema_extra={"type": "integer"},
     )
-    reason: Any = Field("", description="required to re-issue a document (it keeps its number)")
+    reason: text(max_length=REASON) = Field(
+        "", description="required to re-issue a document (it keeps its number)"
+    )
 
 
 class DocumentOut(Schema):
@@ -87,18 +90,18 @@ def _listing(case) -> list[dict]:
     summary="The case's issued documents",
 )
 def list_documents(request, case_id: int):
-    return _listing(rules.get_case_for(request.auth, case_id))
+    return _listing(rules.get_case_for_documents(request.auth, case_id))
 
 
 # Who may issue is decided before the body is judged (issue 12, item 10): see checks_first.
 def _issues(request, case_id):
     services.ensure_may_issue(
-        case_id=rules.get_case_for(request.auth, case_id).pk, actor=request.auth
+        case_id=rules.get_case_for_documents(request.auth, case_id).pk, actor=request.auth
     )
 
 
 def _issues_lead_notice(request, lead_id):
-    lead = rules.get_lead_for(request.auth, lead_id)
+    lead = rules.get_lead_for_documents(request.auth, lead_id)
     services.ensure_may_issue_lead_notice(lead_id=lead.pk, actor=request.auth)
 
 
@@ -109,13 +112,13 @@ def _issues_lead_notice(request, lead_id):
 )
 @checks_first(_issues)
 def issue(request, case_id: int, payload: IssueIn):
-    case = rules.get_case_for(request.auth, case_id)
-    data = payload.dict()
+    case = rules.get_case_for_documents(request.auth, case_id)
+    data = as_data(payload)
     # each value read at its field, whatever JSON it is (issue 12, item 10)
     c = Collector()
     kind = c.text(data, "kind", "kind", required=True, max_length=40)
     subject = c.whole(data, "subject_id", "subject_id", minimum=1, maximum=2**53)
-    reason = c.text(data, "reason", "reason", max_length=2000)
+    reason = c.text(data, "reason", "reason", max_length=REASON)
     c.raise_if_errors("")
     doc = services.issue_document(
         case_id=case.pk, kind=kind, actor=request.auth, subject_id=subject, reason=reason
@@ -139,14 +142,14 @@ def get_document(
     request,
     case_id: int,
     kind: str,
-    format: str = Query("pdf", description="docx | pdf"),
+    format: one_of(services.CONTENT_TYPES) = "pdf",
     subject_id: int | None = Query(None),
     as_copy: bool = Query(False, alias="copy", description="a masked copy of a court document"),
     purpose: str = Query(
         "", max_length=200, description="why the original with full identifiers is needed"
     ),
 ):
-    case = rules.get_case_for(request.auth, case_id)
+    case = rules.get_case_for_documents(request.auth, case_id)
     if kind not in DocumentKind.values:
         raise Http404
     if format not in services.CONTENT_TYPES:
@@ -212,7 +215,7 @@ def _export(request, export_id: int):
 def export_case_file(request, case_id: int):
     from zhichi.documents import casefile
 
-    case = rules.get_case_for(request.auth, case_id)
+    case = rules.get_case_for_documents(request.auth, case_id)
     export = casefile.request_export(case_id=case.pk, actor=request.auth)
     export.refresh_from_db()
     return Status(202, export_out(export))
@@ -248,7 +251,9 @@ def download_case_file(request, export_id: int):
 
 # --- a declined lead's notice of non-acceptance --------------------------------------------------
 class LeadIssueIn(Schema):
-    reason: Any = Field("", description="required to re-issue the notice (it keeps its number)")
+    reason: text(max_length=REASON) = Field(
+        "", description="required to re-issue the notice (it keeps its number)"
+    )
 
 
 def _lead_listing(lead) -> list[dict]:
@@ -262,9 +267,9 @@ def _lead_listing(lead) -> list[dict]:
 )
 @checks_first(_issues_lead_notice)
 def issue_lead_notice(request, lead_id: int, payload: LeadIssueIn):
-    lead = rules.get_lead_for(request.auth, lead_id)
+    lead = rules.get_lead_for_documents(request.auth, lead_id)
     c = Collector()
-    reason = c.text(payload.dict(), "reason", "reason", max_length=2000)
+    reason = c.text(as_data(payload), "reason", "reason", max_length=REASON)
     c.raise_if_errors("")
     doc = services.issue_lead_document(lead_id=lead.pk, actor=request.auth, reason=reason)
     return Status(201, next(d for d in _lead_listing(lead) if d["id"] == doc.pk))
@@ -279,9 +284,9 @@ def issue_lead_notice(request, lead_id: int, payload: LeadIssueIn):
 def get_lead_notice(
     request,
     lead_id: int,
-    format: str = Query("pdf", description="docx | pdf"),
+    format: one_of(services.CONTENT_TYPES) = "pdf",
 ):
-    lead = rules.get_lead_for(request.auth, lead_id)
+    lead = rules.get_lead_for_documents(request.auth, lead_id)
     if format not in services.CONTENT_TYPES:
         raise InvalidInput([FieldError("format", "choice", _("Choose docx or pdf."))])
     doc = services.current(lead=lead, kind=DocumentKind.NOT_ACCEPTANCE_NOTICE)

@@ -7,8 +7,9 @@ from typing import Any
 
 from django.http import Http404
 from django.utils.translation import gettext as _
-from ninja import Field, Query, Router, Schema, Status
+from ninja import Field, Router, Schema, Status
 
+from zhichi.accounts.models import Department, Organisation
 from zhichi.audit.services import record
 from zhichi.cases.partner_view import sees_internal
 from zhichi.cases.rules import get_case_for
@@ -21,49 +22,43 @@ from zhichi.common.api import (
     keyset_page,
 )
 from zhichi.common.errors import FieldError, InvalidInput, NotPermitted
+from zhichi.common.schemas import OptionalDay, as_data, choice, one_of, text
 from zhichi.evidence.api import BINARY
 from zhichi.evidence.services import attachment_response
 from zhichi.intake.rules import get_lead_for
 from zhichi.rulebook.words import check_words
 from zhichi.transfers import rules, services
-from zhichi.transfers.models import Transfer, TransferStatus
+from zhichi.transfers.models import FeedbackResult, Transfer, TransferKind, TransferStatus
 
 router = Router()
 
-DATE = {"type": "string", "format": "date"}
-
 
 class TransferIn(Schema):
-    to_org: str = Field(..., description="the receiving organisation's code, e.g. WHPROC")
-    to_department: str | None = Field(
+    to_org: text(Organisation, "code", required=True) = Field(
+        ..., description="the receiving organisation's code, e.g. WHPROC"
+    )
+    to_department: text(Department, "code") | None = Field(
         None,
         description="the receiving department's code; required for a procuratorate; never the "
         "sender's own department (422 own_department)",
     )
-    kind: str = Field(
-        ...,
-        description="criminal_lead | labour_inspection | legal_aid | civil_support | mediation | other",
-    )
-    reason: str
-    feedback_due_on: Any = Field(None, json_schema_extra=DATE)
-    legal_basis: str | None = Field(
+    kind: choice(TransferKind)
+    reason: text(max_length=4000, required=True)
+    feedback_due_on: OptionalDay = None
+    legal_basis: text(max_length=1000) | None = Field(
         None,
         description="required when the person has not consented to sharing with another agency",
     )
 
 
 class RejectIn(Schema):
-    reason: str
+    reason: text(max_length=4000, required=True)
     version: int | None = None
 
 
 class FeedbackIn(Schema):
-    text: str
-    result: str = Field(
-        ...,
-        description="filed | not_filed | order_issued | paid | lawyer_assigned | mediated | "
-        "support_accepted | other",
-    )
+    text: text(max_length=8000, required=True)
+    result: choice(FeedbackResult)
     version: int | None = None
 
 
@@ -72,7 +67,7 @@ class StepIn(Schema):
 
 
 class TransferCloseIn(Schema):
-    note: str = ""
+    note: text(max_length=4000) = ""
     version: int | None = None
 
 
@@ -175,7 +170,7 @@ def _load(pk: int) -> Transfer:
 
 
 def _data(payload: Schema) -> dict:
-    return {k: ("" if v is None else v) for k, v in payload.dict().items()}
+    return {k: ("" if v is None else v) for k, v in as_data(payload).items()}
 
 
 # Who may act is decided before the body is judged (issue 12, item 10): see checks_first.
@@ -261,10 +256,8 @@ def transfer_lead(request, lead_id: int, payload: TransferIn):
 )
 def list_transfers(
     request,
-    box: str = Query("inbox", description="inbox | outbox"),
-    status: str | None = Query(
-        None, description="sent | received | accepted | rejected | answered | closed"
-    ),
+    box: one_of(("inbox", "outbox")) = "inbox",
+    status: one_of(TransferStatus) | None = None,
     limit: int | None = None,
     cursor: str | None = None,
 ):

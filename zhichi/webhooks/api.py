@@ -11,18 +11,19 @@ from ninja import Field, Query, Router, Schema, Status
 
 from zhichi.common.api import ErrorOut, ValidationErrorOut, checks_first, keyset_page
 from zhichi.common.errors import FieldError, InvalidInput
+from zhichi.common.schemas import as_data, one_of, text
 from zhichi.webhooks import rules, services
 from zhichi.webhooks.models import SUBSCRIBABLE_EVENTS, WebhookDelivery, WebhookSubscription
 
 router = Router()
 
-EVENTS_TEXT = " | ".join(e.value for e in SUBSCRIBABLE_EVENTS)
+EVENTS = tuple(e.value for e in SUBSCRIBABLE_EVENTS)
 LIST_ERRORS = {401: ErrorOut, 403: ErrorOut, 422: ValidationErrorOut}
 OBJECT_ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut}
 
 
 class SubscriptionIn(Schema):
-    url: str = Field(
+    url: text(WebhookSubscription, "url", required=True) = Field(
         ...,
         description=(
             "https:// or http://, no user name or password in it, on an allowed port (by default "
@@ -31,8 +32,8 @@ class SubscriptionIn(Schema):
             "it): otherwise 422 at `url`"
         ),
     )
-    events: list[str] = Field(..., description=EVENTS_TEXT)
-    description: str | None = None
+    events: list[one_of(EVENTS)] = Field(..., description="at least one")
+    description: text(WebhookSubscription, "description") | None = None
 
 
 class SubscriptionOut(Schema):
@@ -143,7 +144,7 @@ def _manages(request):
 @checks_first(_manages)
 def create_webhook(request, response: HttpResponse, payload: SubscriptionIn):
     """Answers the secret once; keep it: it is never shown again."""
-    created = services.create_subscription(actor=request.auth, data=payload.dict())
+    created = services.create_subscription(actor=request.auth, data=as_data(payload))
     response["Cache-Control"] = "no-store"
     return Status(201, {**subscription_out(created.subscription), "secret": created.secret})
 
