@@ -20,16 +20,23 @@ from zhichi.audit.services import record
 from zhichi.common.errors import NotPermitted
 
 
-def _active(user) -> bool:
+def is_signed_in(user) -> bool:
+    """An active user who signed in (any role, an administrator included)."""
     return bool(user is not None and user.is_authenticated and user.is_active)
 
 
+def is_member(user) -> bool:
+    """An active signed-in user who belongs to an organisation: whom the scopes of cases, leads,
+    transfers and the rest start from. The one test of it; every app's rules use this."""
+    return is_signed_in(user) and bool(user.organisation_id)
+
+
 def may_hold_tokens(user) -> bool:
-    return _active(user) and not user.is_admin_role
+    return is_signed_in(user) and not user.is_admin_role
 
 
 def is_security_admin(user) -> bool:
-    return _active(user) and user.role == Role.SECADMIN
+    return is_signed_in(user) and user.role == Role.SECADMIN
 
 
 def ensure_may_hold_tokens(user, *, action: str) -> None:
@@ -47,7 +54,7 @@ def ensure_security_admin(user, *, action: str, obj=None) -> None:
 
 
 def own_tokens(user) -> QuerySet[ApiToken]:
-    if not _active(user):
+    if not is_signed_in(user):
         return ApiToken.objects.none()
     return ApiToken.objects.filter(user_id=user.pk)
 

@@ -197,7 +197,7 @@ def _lock_application(application_id: int, version: int | None) -> AssistanceApp
         .get(pk=application_id)
     )
     if version is not None and application.version != version:
-        raise StaleVersion(application.version)
+        raise StaleVersion(application.version, record="application")
     return application
 
 

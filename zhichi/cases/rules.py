@@ -7,14 +7,11 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 
 from zhichi.accounts.models import Role
+from zhichi.accounts.rules import is_member
 from zhichi.cases.models import Case, CaseShare
 
 DEPARTMENT_ROLES = {Role.OFFICER, Role.HEAD}
 ORGANISATION_ROLES = {Role.CHIEF, Role.REGISTRAR}
-
-
-def _active(user) -> bool:
-    return bool(user and user.is_authenticated and user.is_active and user.organisation_id)
 
 
 # Up to this many shared objects are put into the scope as a literal id list; more (unusual)
@@ -56,7 +53,7 @@ def referred_with_consent(user) -> Q:
 def may_see_cases(user) -> bool:
     """Whether ``user`` has a case scope at all (what case_scope would not answer None for),
     without reading the shares: for navigation flags on every page."""
-    if not _active(user):
+    if not is_member(user):
         return False
     if user.role in DEPARTMENT_ROLES:
         return user.department_id is not None
@@ -73,7 +70,7 @@ def is_approver(user) -> bool:
 
 def case_scope(user) -> Q | None:
     """The filter for the cases ``user`` may see, or None for no cases at all."""
-    if not _active(user):
+    if not is_member(user):
         return None
     if user.role in DEPARTMENT_ROLES:
         if user.department_id is None:
@@ -111,11 +108,11 @@ def get_case_for(user, pk, queryset=None) -> Case:
 
 def is_own_case(user, case: Case) -> bool:
     """The case belongs to the user's own organisation (not merely shared with it)."""
-    return _active(user) and user.organisation_id == case.organisation_id
+    return is_member(user) and user.organisation_id == case.organisation_id
 
 
 def can_move_stage(user, case: Case) -> bool:
-    if not _active(user) or user.organisation_id != case.organisation_id:
+    if not is_member(user) or user.organisation_id != case.organisation_id:
         return False
     if user.role == Role.OFFICER:
         return case.officer_id == user.pk
@@ -141,7 +138,7 @@ def can_approve(user, approval) -> bool:
     """An approval is decided by the role the rules reserve it to, in the case's department, and
     never by the person who proposed it (four eyes, decision 0005)."""
     case = approval.case
-    if not _active(user) or user.organisation_id != case.organisation_id:
+    if not is_member(user) or user.organisation_id != case.organisation_id:
         return False
     if user.pk == approval.requested_by_id:
         return False
@@ -152,7 +149,7 @@ def can_approve(user, approval) -> bool:
 
 def can_override_level(user, case: Case) -> bool:
     return (
-        _active(user)
+        is_member(user)
         and user.role == Role.HEAD
         and user.organisation_id == case.organisation_id
         and user.department_id == case.department_id
@@ -174,7 +171,7 @@ def can_change_id_number(user, case: Case) -> bool:
 def can_unmask(user, case: Case) -> bool:
     """Rule ID-3: unmasking is for the procuratorate's case-handling roles only."""
     return (
-        _active(user)
+        is_member(user)
         and user.organisation_id == case.organisation_id
         and user.role in {Role.OFFICER, Role.HEAD, Role.CHIEF}
     )

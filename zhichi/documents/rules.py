@@ -17,7 +17,7 @@ def sees_documents(user, case) -> bool:
     )
 
 
-def get_case_for(user, case_id):
+def get_case_for_documents(user, case_id):
     """The case when ``user`` may see its documents, else 404 (as if it did not exist)."""
     case = case_rules.get_case_for(user, case_id)
     if not sees_documents(user, case):
@@ -33,7 +33,7 @@ def can_manage_templates(user) -> bool:
     return bool(user and user.is_authenticated and user.is_active and user.role == Role.SYSADMIN)
 
 
-def get_lead_for(user, lead_id):
+def get_lead_for_documents(user, lead_id):
     """A lead whose notice ``user`` may see: the receiving procuratorate's staff (404 otherwise)."""
     from zhichi.intake.rules import get_lead_for as scoped_lead
 
@@ -46,9 +46,9 @@ def get_lead_for(user, lead_id):
 def check_document(user, doc) -> None:
     """404 unless ``user`` may see the case or lead the document belongs to."""
     if doc.case_id:
-        get_case_for(user, doc.case_id)
+        get_case_for_documents(user, doc.case_id)
     else:
-        get_lead_for(user, doc.lead_id)
+        get_lead_for_documents(user, doc.lead_id)
 
 
 def get_export_for(user, export_id):
@@ -59,7 +59,7 @@ def get_export_for(user, export_id):
     from zhichi.documents.models import CaseFileExport
 
     export = get_object_or_404(CaseFileExport.objects.select_related("case"), pk=export_id)
-    case = get_case_for(user, export.case_id)
+    case = get_case_for_documents(user, export.case_id)
     if export.full_identifiers and not case_rules.can_unmask(user, case):
         raise Http404
     return export

@@ -22,7 +22,7 @@ from zhichi.documents.models import IssuedDocument
 @login_required
 @require_http_methods(["GET", "POST"])
 def issue(request, case_id: int):
-    case = rules.get_case_for(request.user, case_id)
+    case = rules.get_case_for_documents(request.user, case_id)
     if not rules.can_issue(request.user, case):
         raise PermissionDenied(
             _("Only the case officer or the department head may issue documents.")
@@ -195,9 +195,7 @@ def _export_for(request, pk: int):
 @login_required
 @require_http_methods(["POST"])
 def export_case_file(request, case_id: int):
-    from zhichi.documents import casefile
-
-    case = rules.get_case_for(request.user, case_id)
+    case = rules.get_case_for_documents(request.user, case_id)
     try:
         export = casefile.request_export(case_id=case.pk, actor=request.user)
     except NotPermitted as exc:
@@ -235,7 +233,7 @@ def export_download(request, pk: int):
 @require_http_methods(["POST"])
 def issue_lead(request, lead_id: int):
     """The notice of non-acceptance of a declined lead (re-issue with a reason)."""
-    lead = rules.get_lead_for(request.user, lead_id)
+    lead = rules.get_lead_for_documents(request.user, lead_id)
     try:
         doc = services.issue_lead_document(
             lead_id=lead.pk, actor=request.user, reason=request.POST.get("reason", "")

@@ -12,6 +12,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from zhichi.accounts.models import ADMIN_ROLES, OrgKind, Role
+from zhichi.accounts.rules import is_member
 from zhichi.cases.models import Case
 from zhichi.cases.rules import DEPARTMENT_ROLES, ORGANISATION_ROLES, case_scope
 from zhichi.core.identifiers import normalise
@@ -20,15 +21,11 @@ from zhichi.employers.models import JointAction, JointActionCase, JointActionOrg
 RECORDING_ROLES = frozenset({Role.OFFICER, Role.HEAD})
 
 
-def _active(user) -> bool:
-    return bool(user and user.is_authenticated and user.is_active and user.organisation_id)
-
-
 def can_record_joint_action(user) -> bool:
     """Procuratorate case officers and department heads organise joint actions; each case they
     list must also be one they may work on (checked by the service, case by case)."""
     return (
-        _active(user)
+        is_member(user)
         and user.role in RECORDING_ROLES
         and user.department_id is not None
         and user.organisation.kind == OrgKind.PROCURATORATE
@@ -36,7 +33,7 @@ def can_record_joint_action(user) -> bool:
 
 
 def joint_action_scope(user) -> Q | None:
-    if not _active(user) or user.role in ADMIN_ROLES:
+    if not is_member(user) or user.role in ADMIN_ROLES:
         return None
     scope = Q(
         pk__in=JointActionOrganisation.objects.filter(organisation_id=user.organisation_id).values(

@@ -14,6 +14,7 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 
 from zhichi.accounts.models import Role
+from zhichi.accounts.rules import is_member
 from zhichi.cases import rules as case_rules
 from zhichi.cases.models import Case
 from zhichi.evidence.models import Attachment
@@ -23,12 +24,8 @@ from zhichi.intake.models import Lead
 STAFF_ROLES = frozenset({Role.OFFICER, Role.HEAD, Role.CHIEF, Role.REGISTRAR})
 
 
-def _active(user) -> bool:
-    return bool(user and user.is_authenticated and user.is_active and user.organisation_id)
-
-
 def _reader(user) -> bool:
-    return _active(user) and (user.role in STAFF_ROLES or user.role == Role.PARTNER)
+    return is_member(user) and (user.role in STAFF_ROLES or user.role == Role.PARTNER)
 
 
 def attachment_scope(user) -> Q | None:
@@ -71,7 +68,7 @@ def lead_attachments(user, lead: Lead) -> QuerySet[Attachment]:
 
 def can_upload_to_case(user, case: Case) -> bool:
     """Whether ``user`` may add evidence to ``case`` (a closed case takes none: see the service)."""
-    if not _active(user):
+    if not is_member(user):
         return False
     if case_rules.can_work_on(user, case):
         return True
@@ -81,7 +78,7 @@ def can_upload_to_case(user, case: Case) -> bool:
 
 
 def can_upload_to_lead(user, lead: Lead) -> bool:
-    if not _active(user) or not lead_rules.leads_visible_to(user).filter(pk=lead.pk).exists():
+    if not is_member(user) or not lead_rules.leads_visible_to(user).filter(pk=lead.pk).exists():
         return False
     return (
         lead_rules.can_decide_lead(user, lead)

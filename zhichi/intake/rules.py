@@ -6,18 +6,15 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from zhichi.accounts.models import Role
+from zhichi.accounts.rules import is_member
 from zhichi.cases.rules import or_shared, referred_with_consent
 from zhichi.intake.models import Lead, LeadShare
 
 INTAKE_ROLES = {Role.OFFICER, Role.HEAD, Role.CHIEF, Role.PARTNER}
 
 
-def _active(user) -> bool:
-    return bool(user and user.is_authenticated and user.is_active and user.organisation_id)
-
-
 def lead_scope(user) -> Q | None:
-    if not _active(user):
+    if not is_member(user):
         return None
     if user.role in {Role.OFFICER, Role.HEAD}:
         if user.department_id is None:
@@ -44,7 +41,7 @@ def lead_scope(user) -> Q | None:
 
 def may_see_leads(user) -> bool:
     """Whether ``user`` has a lead scope at all, without reading the shares (navigation)."""
-    if not _active(user):
+    if not is_member(user):
         return False
     if user.role in {Role.OFFICER, Role.HEAD}:
         return user.department_id is not None
@@ -64,12 +61,12 @@ def get_lead_for(user, pk) -> Lead:
 
 
 def can_create_lead(user) -> bool:
-    return _active(user) and user.role in INTAKE_ROLES
+    return is_member(user) and user.role in INTAKE_ROLES
 
 
 def can_decide_lead(user, lead: Lead) -> bool:
     """Accepting or declining is for the receiving procuratorate's case-handling staff."""
-    if not _active(user) or user.organisation_id != lead.organisation_id:
+    if not is_member(user) or user.organisation_id != lead.organisation_id:
         return False
     if user.role == Role.CHIEF:
         return True

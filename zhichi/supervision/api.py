@@ -219,7 +219,7 @@ def _data(payload: Schema) -> dict:
 
 # Who may act is decided before the body is judged (issue 12, item 10): see checks_first.
 def _drafts(request, case_id):
-    ensure_may_work(rules.get_case_for(request.auth, case_id).pk, request.auth, "suggestion.draft")
+    ensure_may_work(rules.get_case_for_suggestions(request.auth, case_id).pk, request.auth, "suggestion.draft")
 
 
 def _revises(request, suggestion_id):
@@ -242,7 +242,7 @@ def _follows_up(action: str):
 )
 @checks_first(_drafts)
 def suggestion_draft(request, case_id: int, payload: SuggestionIn):
-    case = rules.get_case_for(request.auth, case_id)
+    case = rules.get_case_for_suggestions(request.auth, case_id)
     s = services.draft_suggestion(case_id=case.pk, actor=request.auth, data=_data(payload))
     return Status(201, suggestion_out(_qs().get(pk=s.pk)))
 
@@ -253,7 +253,7 @@ def suggestion_draft(request, case_id: int, payload: SuggestionIn):
     summary="The procuratorial suggestions of a case, newest first",
 )
 def case_suggestions(request, case_id: int):
-    case = rules.get_case_for(request.auth, case_id)
+    case = rules.get_case_for_suggestions(request.auth, case_id)
     return _out_many(_qs().filter(case=case).order_by("-id")[:200])
 
 

@@ -12,6 +12,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 
 from zhichi.accounts.models import Role
+from zhichi.accounts.rules import is_member
 from zhichi.cases import rules as case_rules
 from zhichi.cases.models import Case, CaseStatus
 from zhichi.supervision.models import Suggestion, SuggestionStatus
@@ -19,13 +20,9 @@ from zhichi.supervision.models import Suggestion, SuggestionStatus
 STAFF_ROLES = {Role.OFFICER, Role.HEAD, Role.CHIEF, Role.REGISTRAR}
 
 
-def _active(user) -> bool:
-    return bool(user and user.is_authenticated and user.is_active and user.organisation_id)
-
-
 def may_see_suggestions(user) -> bool:
     """Whether ``user`` has a suggestion scope at all (for navigation and page sections)."""
-    return _active(user) and user.role in STAFF_ROLES and case_rules.may_see_cases(user)
+    return is_member(user) and user.role in STAFF_ROLES and case_rules.may_see_cases(user)
 
 
 def cases_with_suggestions_for(user) -> QuerySet[Case]:
@@ -75,7 +72,7 @@ def can_follow_up(user, suggestion: Suggestion) -> bool:
     case's department or the chief procurator — also after the case itself is closed, since a
     reply may come months later."""
     case = suggestion.case
-    if not _active(user) or user.organisation_id != case.organisation_id:
+    if not is_member(user) or user.organisation_id != case.organisation_id:
         return False
     if user.role == Role.OFFICER:
         return case.officer_id == user.pk

@@ -156,7 +156,7 @@ ACTION_WORDS = {
 def _lock(suggestion_id: int, version: int | None) -> Suggestion:
     s = Suggestion.objects.select_for_update().get(pk=suggestion_id)
     if version is not None and s.version != version:
-        raise StaleVersion(s.version)
+        raise StaleVersion(s.version, record="suggestion")
     return s
 
 

@@ -135,7 +135,7 @@ def register(request):
 @require_http_methods(["GET", "POST"])
 def new(request, case_id: int):
     user = request.user
-    case = rules.get_case_for(user, case_id, Case.objects.select_related("organisation"))
+    case = rules.get_case_for_suggestions(user, case_id, Case.objects.select_related("organisation"))
     if not rules.can_draft(user, case):
         raise PermissionDenied
     form = SuggestionForm(request.POST or None)

@@ -6,6 +6,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from zhichi.accounts.models import Department, Organisation, Role
+from zhichi.accounts.rules import is_member
 from zhichi.cases.models import Case, CaseStatus
 from zhichi.cases.rules import DEPARTMENT_ROLES, can_work_on
 from zhichi.intake.models import LeadStatus
@@ -17,10 +18,6 @@ ACTING_ROLES = {Role.OFFICER, Role.HEAD, Role.CHIEF, Role.PARTNER}
 READING_ROLES = ACTING_ROLES | {Role.REGISTRAR}
 
 
-def _active(user) -> bool:
-    return bool(user and user.is_authenticated and user.is_active and user.organisation_id)
-
-
 def _side(user, org: str, dept: str) -> Q:
     q = Q(**{f"{org}_id": user.organisation_id})
     if user.role in DEPARTMENT_ROLES:
@@ -30,7 +27,7 @@ def _side(user, org: str, dept: str) -> Q:
 
 def transfer_scope(user) -> Q | None:
     """Both sides see a transfer: the sending department (or agency) and the receiving one."""
-    if not _active(user) or user.role not in READING_ROLES:
+    if not is_member(user) or user.role not in READING_ROLES:
         return None
     if user.role in DEPARTMENT_ROLES and user.department_id is None:
         return None
@@ -73,7 +70,7 @@ def get_transfer_for(user, pk, queryset=None) -> Transfer:
 
 
 def _acts_for(user, org_id: int, department_id: int | None) -> bool:
-    if not _active(user) or user.role not in ACTING_ROLES or user.organisation_id != org_id:
+    if not is_member(user) or user.role not in ACTING_ROLES or user.organisation_id != org_id:
         return False
     if user.role in DEPARTMENT_ROLES and department_id is not None:
         return user.department_id == department_id
@@ -118,7 +115,7 @@ def can_send_case(user, case) -> bool:
 def can_send_lead(user, lead) -> bool:
     """A new lead is transferred by those who may decide it, or by the officer who filed it
     (e.g. a criminal officer sending a victim's lead to the civil department)."""
-    if lead.status != LeadStatus.NEW or not _active(user) or user.role == Role.PARTNER:
+    if lead.status != LeadStatus.NEW or not is_member(user) or user.role == Role.PARTNER:
         return False  # a partner's referral is itself the lead it filed
     if user.role not in ACTING_ROLES:
         return False

@@ -9,6 +9,7 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 
 from zhichi.accounts.models import Role
+from zhichi.accounts.rules import is_member
 from zhichi.audit.services import record
 from zhichi.common.errors import NotPermitted
 from zhichi.webhooks.models import WebhookSubscription
@@ -16,12 +17,8 @@ from zhichi.webhooks.models import WebhookSubscription
 MANAGER_ROLES = frozenset({Role.PARTNER, Role.HEAD, Role.CHIEF})
 
 
-def _active(user) -> bool:
-    return bool(user and user.is_authenticated and user.is_active and user.organisation_id)
-
-
 def can_manage(user) -> bool:
-    return _active(user) and user.role in MANAGER_ROLES
+    return is_member(user) and user.role in MANAGER_ROLES
 
 
 def ensure_may_manage(user, *, action: str, obj: WebhookSubscription | None = None) -> None:
@@ -34,7 +31,7 @@ def ensure_may_manage(user, *, action: str, obj: WebhookSubscription | None = No
 
 def subscriptions_for(user) -> QuerySet[WebhookSubscription]:
     """The subscriptions of the user's own organisation."""
-    if not _active(user):
+    if not is_member(user):
         return WebhookSubscription.objects.none()
     return WebhookSubscription.objects.filter(organisation_id=user.organisation_id)
 
