@@ -35,6 +35,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
+from zhichi.accounts.models import User
 from zhichi.audit.services import record
 
 KNOWN_DEVICE_COOKIE = "zc_known_device"
@@ -123,7 +124,6 @@ def _known_device(request, username: str) -> bool:
     marks = [mark for name, mark in _device_entries(request) if name == username]
     if not marks:
         return False
-    from zhichi.accounts.models import User
 
     user = User.objects.filter(username=username, is_active=True).first()
     return user is not None and _device_mark(user) in marks

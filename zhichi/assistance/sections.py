@@ -6,19 +6,30 @@ from __future__ import annotations
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from zhichi.accounts.models import Organisation, OrgKind
+from zhichi.assistance import rules, services, workflow
+from zhichi.assistance.forms import LawyerForm, OutcomeForm
+from zhichi.assistance.models import (
+    AssistanceApplication,
+    AssistanceStatus,
+    LegalAidOutcome,
+    LegalAidReferral,
+)
+from zhichi.cases.models import ApprovalKind
+from zhichi.cases.presenters import register_event_label, yuan_text
+from zhichi.cases.services.approvals import (
+    register_approval_hook,
+    register_approval_presenter,
+)
+from zhichi.cases.services.derived import deadline_row, register_deadline_source
+from zhichi.cases.words import choice_label
 from zhichi.common.page_sections import Section, register
+from zhichi.common.words import message
+from zhichi.transfers import rules as transfer_rules
+from zhichi.transfers.models import TransferKind
 
 
 def register_all() -> None:
-    from zhichi.assistance import services
-    from zhichi.cases.models import ApprovalKind
-    from zhichi.cases.presenters import register_event_label
-    from zhichi.cases.services.approvals import (
-        register_approval_hook,
-        register_approval_presenter,
-    )
-    from zhichi.cases.services.derived import register_deadline_source
-
     register(
         "case",
         Section(
@@ -64,22 +75,14 @@ def register_all() -> None:
 
 
 def _yuan(value) -> str:
-    from zhichi.cases.presenters import yuan_text
-
     return yuan_text(value)
 
 
 def _status(value) -> str:
-    from zhichi.assistance.models import AssistanceStatus
-    from zhichi.cases.presenters import choice_label
-
     return choice_label(AssistanceStatus, value)
 
 
 def _outcome(value) -> str:
-    from zhichi.assistance.models import LegalAidOutcome
-    from zhichi.cases.presenters import choice_label
-
     return choice_label(LegalAidOutcome, value)
 
 
@@ -124,10 +127,6 @@ DEADLINE_LABELS = {
 def assistance_deadlines(case, cal, today) -> list[dict]:
     """rule JA-6: the approval opinion within 10 working days of the application; the applicant
     told within 2 working days of the funds arriving."""
-    from zhichi.assistance.models import AssistanceApplication, AssistanceStatus
-    from zhichi.cases.services.derived import deadline_row
-    from zhichi.common.words import message
-
     rows = []
     applications = AssistanceApplication.objects.filter(case=case).select_related(
         "applicant__party"
@@ -160,10 +159,6 @@ def assistance_deadlines(case, cal, today) -> list[dict]:
 
 
 def case_section(request, case) -> dict | None:
-    from zhichi.assistance import rules
-    from zhichi.assistance.models import LegalAidReferral
-    from zhichi.transfers.models import TransferKind
-
     user = request.user
     if not rules.sees_case_assistance(user, case):
         return None
@@ -182,17 +177,13 @@ def case_section(request, case) -> dict | None:
     for t in referrals:
         t.referral = by_transfer.get(t.pk)
     refer_to = ""
-    if case.status == "open":
-        from zhichi.accounts.models import Organisation, OrgKind
-        from zhichi.transfers import rules as transfer_rules
-
-        if transfer_rules.can_send_case(user, case):
-            # the legal aid centre of the case's district (else of its province), pre-chosen
-            centres = Organisation.objects.filter(
-                kind=OrgKind.LEGAL_AID, is_active=True, province=case.organisation.province
-            ).order_by("code")
-            centre = centres.filter(district=case.organisation.district).first() or centres.first()
-            refer_to = centre.code if centre else "-"
+    if case.status == "open" and transfer_rules.can_send_case(user, case):
+        # the legal aid centre of the case's district (else of its province), pre-chosen
+        centres = Organisation.objects.filter(
+            kind=OrgKind.LEGAL_AID, is_active=True, province=case.organisation.province
+        ).order_by("code")
+        centre = centres.filter(district=case.organisation.district).first() or centres.first()
+        refer_to = centre.code if centre else "-"
     return {
         "case": case,
         "applications": applications,
@@ -204,9 +195,6 @@ def case_section(request, case) -> dict | None:
 
 def workbench_section(request, _obj) -> dict | None:
     """Applications in my cases that wait for me: the opinion, funds, the notice, the payment."""
-    from zhichi.assistance import rules
-    from zhichi.assistance.models import AssistanceStatus
-
     user = request.user
     if not rules.may_see_assistance(user):
         return None
@@ -231,25 +219,20 @@ def workbench_section(request, _obj) -> dict | None:
 
 def transfer_section(request, transfer) -> dict | None:
     """On a legal aid transfer's page: the lawyer and the outcome, and the centre's forms."""
-    from zhichi.assistance.forms import LawyerForm, OutcomeForm
-    from zhichi.assistance.models import LegalAidReferral
-    from zhichi.transfers import rules as transfer_rules
-    from zhichi.transfers.models import TransferKind, TransferStatus
-
     if transfer.kind != TransferKind.LEGAL_AID:
         return None
     user = request.user
     referral = LegalAidReferral.objects.filter(transfer=transfer).first()
-    is_centre = transfer_rules.is_receiver(user, transfer)
-    open_now = transfer.status in (TransferStatus.ACCEPTED, TransferStatus.ANSWERED)
-    if referral is None and not (is_centre and open_now):
+    # the centre's forms for exactly the steps the services would accept now
+    actions = workflow.allowed_actions(user, transfer)
+    if referral is None and not actions:
         return None
     failed_action, failed_form = getattr(request, "legal_aid_failed", (None, None))
     lawyer_form = outcome_form = None
-    if is_centre and open_now:
+    if "lawyer" in actions:
         lawyer_form = failed_form if failed_action == "lawyer" else LawyerForm(instance=referral)
-        if referral is not None:
-            outcome_form = failed_form if failed_action == "outcome" else OutcomeForm()
+    if "outcome" in actions:
+        outcome_form = failed_form if failed_action == "outcome" else OutcomeForm()
     return {
         "transfer": transfer,
         "referral": referral,

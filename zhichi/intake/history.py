@@ -18,7 +18,10 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from zhichi.cases.models import Source
+from zhichi.cases.presenters import register_event_label
 from zhichi.cases.services import PriorEvent
+from zhichi.cases.words import choice_label
 
 LEAD_RECEIVED = "lead_received"
 LEAD_DUPLICATE_CHECK = "lead_duplicate_check"
@@ -96,9 +99,6 @@ def _day(value: str) -> str:
 
 
 def describe_received(event) -> str:
-    from zhichi.cases.models import Source
-    from zhichi.cases.presenters import choice_label
-
     d = event.data
     values = {
         "code": d.get("receipt_code", ""),
@@ -149,8 +149,6 @@ def describe_accepted(event) -> str:
 
 def register() -> None:
     """The labels of the lead's history on the case timeline (from IntakeConfig.ready)."""
-    from zhichi.cases.presenters import register_event_label
-
     register_event_label(LEAD_RECEIVED, describe_received)
     register_event_label(LEAD_DUPLICATE_CHECK, describe_duplicate_check)
     register_event_label(LEAD_ACCEPTED, describe_accepted)

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from django.db import transaction
 
 from zhichi.parties import crypto
+from zhichi.parties.models import ContactKind, Party, PartyContact
 
 STEPS: dict[str, Callable[[], int]] = {}
 
@@ -29,8 +30,6 @@ def rotate_all() -> dict[str, int]:
 def rotate_parties() -> int:
     """People's identifiers: encrypted again, and their blind index recomputed (the index key is
     derived from the primary key, so it changes with it)."""
-    from zhichi.parties.models import Party
-
     changed = 0
     ids = Party.objects.exclude(id_number_enc="", phone_enc="").values_list("pk", flat=True)
     for pk in ids.iterator(chunk_size=500):
@@ -62,8 +61,6 @@ def rotate_parties() -> int:
 
 def rotate_contacts() -> int:
     """The phones in people's contact histories, like ``rotate_parties``."""
-    from zhichi.parties.models import ContactKind, PartyContact
-
     changed = 0
     ids = (
         PartyContact.objects.filter(kind=ContactKind.PHONE)

@@ -6,21 +6,23 @@ from __future__ import annotations
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from zhichi.accounts.models import Role
+from zhichi.cases.models import ApprovalKind
+from zhichi.cases.presenters import register_event_label
+from zhichi.cases.services.approvals import (
+    register_approval_hook,
+    register_approval_presenter,
+)
+from zhichi.cases.services.derived import register_deadline_source
+from zhichi.cases.services.reminders import register_reminder_source
+from zhichi.cases.words import DEADLINE_BASES
 from zhichi.common.page_sections import Section, register
+from zhichi.supervision import reminders, rules, services
+from zhichi.supervision.models import AWAITING_REPLY
+from zhichi.supervision.views import rows_for
 
 
 def register_all() -> None:
-    from zhichi.cases.models import ApprovalKind
-    from zhichi.cases.presenters import register_event_label
-    from zhichi.cases.services.approvals import (
-        register_approval_hook,
-        register_approval_presenter,
-    )
-    from zhichi.cases.services.derived import register_deadline_source
-    from zhichi.cases.services.reminders import register_reminder_source
-    from zhichi.cases.words import DEADLINE_BASES
-    from zhichi.supervision import reminders, services
-
     register(
         "case",
         Section(
@@ -109,9 +111,6 @@ EVENT_LABELS = {
 def case_section(request, case) -> dict | None:
     """The case's suggestions with their state and reply date, and the drafting button for
     those who may draft. Not a partners' section: they never see it (C8)."""
-    from zhichi.supervision import rules
-    from zhichi.supervision.views import rows_for
-
     user = request.user
     if not rules.may_see_suggestions(user):
         return None
@@ -122,11 +121,6 @@ def case_section(request, case) -> dict | None:
 def workbench_section(request, _obj) -> dict | None:
     """Suggestions of the user's cases still waiting for the recipient's reply, overdue first:
     the officer's own cases, the head's department, the chief procurator's procuratorate."""
-    from zhichi.accounts.models import Role
-    from zhichi.supervision import rules
-    from zhichi.supervision.models import AWAITING_REPLY
-    from zhichi.supervision.views import rows_for
-
     user = request.user
     if not rules.may_see_suggestions(user):
         return None

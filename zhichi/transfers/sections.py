@@ -5,16 +5,18 @@ from __future__ import annotations
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from zhichi.cases.partner_view import register_party_records, visible_records
+from zhichi.cases.presenters import register_event_label
+from zhichi.cases.rules import can_work_on
+from zhichi.cases.services.reminders import register_reminder_source
+from zhichi.cases.words import choice_label
 from zhichi.common.page_sections import Section, register
+from zhichi.transfers import reminders, rules
+from zhichi.transfers.forms import advice_for
+from zhichi.transfers.models import OPEN_FOR_RECEIVER, TransferAction, TransferKind
 
 
 def register_all() -> None:
-    from zhichi.cases.partner_view import register_party_records
-    from zhichi.cases.presenters import register_event_label
-    from zhichi.cases.services.reminders import register_reminder_source
-    from zhichi.transfers import reminders, rules
-    from zhichi.transfers.models import TransferAction
-
     register(
         "case",
         Section(
@@ -62,9 +64,6 @@ def register_all() -> None:
 
 
 def _values(e) -> dict:
-    from zhichi.cases.presenters import choice_label
-    from zhichi.transfers.models import TransferKind
-
     return {
         "number": e.data.get("number") or "—",
         "org": e.data.get("org") or "—",
@@ -88,8 +87,6 @@ SIDES = ("from_org", "from_department", "to_org", "to_department")
 
 
 def _rows(user, transfers):
-    from zhichi.transfers import rules
-
     rows = []
     for t in transfers:
         party = rules.is_sender(user, t) or rules.is_receiver(user, t)
@@ -104,11 +101,6 @@ def case_section(request, case) -> dict | None:
     organisation sent or receives, nor who else the case is shared with (C8,
     zhichi/cases/partner_view.py).
     """
-    from zhichi.cases.partner_view import visible_records
-    from zhichi.cases.rules import can_work_on
-    from zhichi.transfers import rules
-    from zhichi.transfers.forms import advice_for
-
     user = request.user
     view = visible_records(user, case)
     transfers = view.records(
@@ -135,9 +127,6 @@ def case_section(request, case) -> dict | None:
 
 def lead_section(request, lead) -> dict | None:
     """The lead's transfers; a partner agency sees only those its organisation is a side of."""
-    from zhichi.cases.partner_view import visible_records
-    from zhichi.transfers import rules
-
     user = request.user
     transfers = visible_records(user, lead).records(
         "transfer",
@@ -153,9 +142,6 @@ def lead_section(request, lead) -> dict | None:
 
 def workbench_section(request, _obj) -> dict | None:
     """Transfers the user's side must act on: receipt, decision or answer; overdue first."""
-    from zhichi.transfers import rules
-    from zhichi.transfers.models import OPEN_FOR_RECEIVER
-
     user = request.user
     if rules.transfer_scope(user) is None:
         return None
