@@ -13,8 +13,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from zhichi.accounts.models import ApiToken, IdempotencyRecord
 from zhichi.accounts.api_auth import purge_idempotency_records
+from zhichi.accounts.models import ApiToken, IdempotencyRecord
 from zhichi.intake.models import Lead
 
 pytestmark = [pytest.mark.django_db, pytest.mark.integration]

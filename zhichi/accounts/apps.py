@@ -10,5 +10,6 @@ class AccountsConfig(AppConfig):
     def ready(self) -> None:
         # connects the audit of sign-in locks (rule R7) to django-axes' signal
         from zhichi.accounts import lockout  # noqa: F401
+
         # the deployment's own checks (the data directory)
         from zhichi.common import checks  # noqa: F401

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -191,6 +192,9 @@ class AssistanceApplication(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case.number} {self.applicant_id} {self.status}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("assistance:detail", args=[self.pk])
 
     # rule JA-6: the decision within 10 working days of the application, the applicant told
     # within 2 working days of the money arriving (one computation for the case's deadlines, the

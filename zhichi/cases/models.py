@@ -8,6 +8,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import NotSupportedError, models
 from django.db.models import Q, Sum
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -175,6 +176,9 @@ class Case(models.Model):
 
     def __str__(self) -> str:
         return self.number
+
+    def get_absolute_url(self) -> str:
+        return reverse("cases:case_detail", args=[self.pk])
 
     def money_claimed(self) -> Decimal:
         total = self.parties.filter(role=PartyRole.CLAIMANT).aggregate(t=Sum("amount_claimed"))["t"]

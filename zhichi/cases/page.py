@@ -6,7 +6,6 @@ the case with a message). Views import it; it imports no view."""
 from __future__ import annotations
 
 from django.shortcuts import render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -235,7 +234,7 @@ def disposal_context(
 
 
 def case_url(case: Case, anchor: str = "") -> str:
-    url = reverse("cases:case_detail", args=[case.pk])
+    url = case.get_absolute_url()
     return f"{url}#{anchor}" if anchor else url
 
 

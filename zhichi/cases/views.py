@@ -6,7 +6,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import render
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
@@ -109,7 +108,7 @@ def case_move_stage(request, pk: int):
             version=d["version"],
             actor=request.user,
         ),
-        back=reverse("cases:case_detail", args=[case.pk]),
+        back=case.get_absolute_url(),
         failed=again,
         done=_("Stage changed."),
         moved_on_goes_back=False,

@@ -7,6 +7,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -63,6 +64,9 @@ class JointAction(models.Model):
 
     def __str__(self) -> str:
         return f"{self.on} {self.employer_id}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("joint_actions:detail", args=[self.pk])
 
     @property
     def share_source(self) -> str:

@@ -10,7 +10,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -93,7 +92,7 @@ def joint_action_create(request):
         form=form,
         failed=lambda exc: _render_form(request, form, detail=exc.detail, status=422),
         done=_("Joint action recorded."),
-        to=lambda action: reverse("joint_actions:detail", args=[action.pk]),
+        to=lambda action: action.get_absolute_url(),
         moved_on_goes_back=False,
     )
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -65,7 +64,7 @@ def case_upload(request, case_id: int):
         context = case_context(request, shown, failure=failure)
         return render(request, "cases/case_detail.html", context, status=422)
 
-    back = reverse("cases:case_detail", args=[case.pk]) + f"#{ANCHOR}"
+    back = f"{case.get_absolute_url()}#{ANCHOR}"
     return _upload(request, form, back=back, failed=failed, case_id=case.pk)
 
 
@@ -79,7 +78,7 @@ def lead_upload(request, lead_id: int):
         messages.error(request, exc.detail)
         return lead_page(request, lead, status=422)
 
-    back = reverse("intake:lead_detail", args=[lead.pk]) + f"#{ANCHOR}"
+    back = f"{lead.get_absolute_url()}#{ANCHOR}"
     return _upload(request, form, back=back, failed=failed, lead_id=lead.pk)
 
 

@@ -7,6 +7,7 @@ import secrets
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -116,6 +117,9 @@ class Lead(models.Model):
 
     def __str__(self) -> str:
         return f"{_('Lead')} {self.receipt_code}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("intake:lead_detail", args=[self.pk])
 
     @property
     def claimants(self):

@@ -8,7 +8,6 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.forms.utils import ErrorDict
 from django.shortcuts import render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -146,7 +145,7 @@ def lead_create(request):
             back=request.path,
             failed=failed,
             done=lambda lead: _("Lead filed. Receipt code %(code)s.") % {"code": lead.receipt_code},
-            to=lambda lead: reverse("intake:lead_detail", args=[lead.pk]),
+            to=lambda lead: lead.get_absolute_url(),
             moved_on_goes_back=False,
         )
     return _render_form(request, form, claimants, respondents, status=422)
@@ -199,14 +198,14 @@ def lead_detail(request, pk: int):
 @require_POST
 def lead_accept(request, pk: int):
     lead = rules.get_lead_for(request.user, pk)
-    back = reverse("intake:lead_detail", args=[lead.pk])
+    back = lead.get_absolute_url()
     return run_step(
         request,
         call=lambda: services.accept_lead(lead_id=lead.pk, actor=request.user),
         back=back,
         failed=lambda exc: back_with_errors(request, exc, back),
         done=lambda case: _("Lead accepted as case %(number)s.") % {"number": case.number},
-        to=lambda case: reverse("cases:case_detail", args=[case.pk]),
+        to=lambda case: case.get_absolute_url(),
     )
 
 
@@ -220,7 +219,7 @@ def lead_decline(request, pk: int):
     return run_step(
         request,
         call=lambda: services.decline_lead(lead_id=lead.pk, actor=request.user, data=data),
-        back=reverse("intake:lead_detail", args=[lead.pk]),
+        back=lead.get_absolute_url(),
         form=form,
         failed=lambda _exc: lead_page(request, lead, decline_form=form, status=422),
         done=_("Lead declined."),

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -174,6 +175,9 @@ class Suggestion(models.Model):
 
     def __str__(self) -> str:
         return self.number or f"#{self.pk}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("supervision:detail", args=[self.pk])
 
     @property
     def served(self) -> bool:

@@ -46,7 +46,7 @@ def transfer_reminders(today: date) -> ReminderRun:
             else _("Transfer %(number)s from %(org)s: %(what)s due on %(due)s")
         ) % {"number": t.number, "org": t.sender_label, "what": what, "due": when.isoformat()}
         step = f"{'receipt' if receipt else 'answer'}:{'overdue' if overdue else 'due'}"
-        url = f"/transfers/{t.pk}/"
+        url = t.get_absolute_url()
         for user in receiving_staff(t.to_org_id, t.to_department_id):
             sent = notify(
                 user=user,

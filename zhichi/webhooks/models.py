@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -96,6 +97,9 @@ class WebhookSubscription(models.Model):
 
     def __str__(self) -> str:
         return f"{self.organisation_id}: {self.url}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("webhooks:detail", args=[self.pk])
 
     @property
     def event_labels(self) -> list[str]:

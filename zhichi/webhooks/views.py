@@ -84,7 +84,7 @@ def subscription_detail(request, pk: int):
 @require_POST
 def subscription_revoke(request, pk: int):
     subscription = rules.get_subscription_for(request.user, pk)
-    back = reverse("webhooks:detail", args=[subscription.pk])
+    back = subscription.get_absolute_url()
     return run_step(
         request,
         call=lambda: services.revoke_subscription(
@@ -100,7 +100,7 @@ def subscription_revoke(request, pk: int):
 @require_POST
 def subscription_ping(request, pk: int):
     subscription = rules.get_subscription_for(request.user, pk)
-    back = reverse("webhooks:detail", args=[subscription.pk])
+    back = subscription.get_absolute_url()
     return run_step(
         request,
         call=lambda: services.send_ping(actor=request.user, subscription_id=subscription.pk),

@@ -183,7 +183,7 @@ def request_approval(
         notify(
             user=user,
             kind="approval",
-            url=url or f"/cases/{case.pk}/",
+            url=url or case.get_absolute_url(),
             text=text,
             dedupe_key=f"approval:{approval.pk}:{user.pk}",
         )
@@ -265,7 +265,7 @@ def decide_approval(*, approval_id: int, actor: User, approve: bool, reason: str
             notify(
                 user=user,
                 kind="approval_decided",
-                url=approval.payload.get("url") or f"/cases/{case.pk}/",
+                url=approval.payload.get("url") or case.get_absolute_url(),
                 text=(
                     _("Approved: %(what)s on %(number)s")
                     if approve

@@ -61,7 +61,7 @@ def send_reminders(*, today: date | None = None) -> ReminderRun:
             checked += 1
             case = d.case
             overdue = d.due < today
-            url = f"/cases/{case.pk}/#deadlines"
+            url = f"{case.get_absolute_url()}#deadlines"
             if case.officer_id and case.officer.is_active:
                 text = (
                     _("Overdue since %(due)s: %(label)s (%(number)s)")
