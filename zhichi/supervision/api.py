@@ -219,7 +219,9 @@ def _data(payload: Schema) -> dict:
 
 # Who may act is decided before the body is judged (issue 12, item 10): see checks_first.
 def _drafts(request, case_id):
-    ensure_may_work(rules.get_case_for_suggestions(request.auth, case_id).pk, request.auth, "suggestion.draft")
+    ensure_may_work(
+        rules.get_case_for_suggestions(request.auth, case_id).pk, request.auth, "suggestion.draft"
+    )
 
 
 def _revises(request, suggestion_id):
