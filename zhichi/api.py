@@ -69,7 +69,7 @@ api = ZhichiAPI(
 )
 
 
-LOCATION_WORDS = {"body", "payload", "query", "path", "data"}
+LOCATION_WORDS = {"body", "payload", "query", "path", "data", "form"}
 
 
 def _field_path(loc) -> str:

@@ -10,6 +10,7 @@ from ninja import Field, File, Form, Query, Router, Schema, Status, UploadedFile
 from zhichi.cases import rules as case_rules
 from zhichi.common.api import WRITE_ERRORS, ErrorOut, ValidationErrorOut, checks_first, keyset_page
 from zhichi.common.errors import FieldError, InvalidInput
+from zhichi.common.schemas import choice, text
 from zhichi.evidence import rules, services
 from zhichi.evidence.models import Attachment, Kind
 from zhichi.intake import rules as lead_rules
@@ -17,6 +18,8 @@ from zhichi.intake import rules as lead_rules
 router = Router()
 
 KINDS = " | ".join(Kind.values)
+KindIn = choice(Kind, required=False)
+DescriptionIn = text(Attachment, "description")
 LIST_ERRORS = {401: ErrorOut, 404: ErrorOut, 422: ValidationErrorOut}
 BINARY = {
     "description": "The file, always as an attachment (`Content-Disposition: attachment`), with "
@@ -113,12 +116,12 @@ def upload_case_attachment(
     request,
     case_id: int,
     file: UploadedFile = EVIDENCE_FILE,
-    kind: str = Form("", description=KINDS),
-    description: str = Form("", description="at most 500 characters"),
+    kind: KindIn = Form(None),  # noqa: B008
+    description: DescriptionIn = Form(""),  # noqa: B008
 ):
     case = case_rules.get_case_for(request.auth, case_id)
     attachment = services.upload_attachment(
-        actor=request.auth, file=file, kind=kind, description=description, case_id=case.pk
+        actor=request.auth, file=file, kind=kind or "", description=description, case_id=case.pk
     )
     return _created(attachment)
 
@@ -135,12 +138,12 @@ def upload_lead_attachment(
     request,
     lead_id: int,
     file: UploadedFile = EVIDENCE_FILE,
-    kind: str = Form("", description=KINDS),
-    description: str = Form("", description="at most 500 characters"),
+    kind: KindIn = Form(None),  # noqa: B008
+    description: DescriptionIn = Form(""),  # noqa: B008
 ):
     lead = lead_rules.get_lead_for(request.auth, lead_id)
     attachment = services.upload_attachment(
-        actor=request.auth, file=file, kind=kind, description=description, lead_id=lead.pk
+        actor=request.auth, file=file, kind=kind or "", description=description, lead_id=lead.pk
     )
     return _created(attachment)
 
