@@ -21,7 +21,8 @@ from django.utils import timezone, translation
 from zhichi.audit.services import record
 from zhichi.cases.ledger import ledger_for
 from zhichi.cases.models import Outcome, Source, Stage
-from zhichi.cases.presenters import choice_label, describe_event
+from zhichi.cases.presenters import describe_event
+from zhichi.cases.words import choice_label
 from zhichi.core.money import chinese_date, format_yuan
 from zhichi.documents import services
 from zhichi.documents.models import CaseFileExport, DocumentKind, ExportStatus, IssuedDocument

@@ -14,6 +14,7 @@ from decimal import Decimal
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from zhichi.assistance.models import AssistanceApplication, AssistanceStatus
 from zhichi.cases.ledger import ledger_for
 from zhichi.cases.models import (
     Approval,
@@ -22,6 +23,7 @@ from zhichi.cases.models import (
     Case,
     CaseParty,
     CourtEvent,
+    Evasion,
     Mediation,
     MediationOutcome,
     PartyRole,
@@ -30,7 +32,10 @@ from zhichi.cases.models import (
 from zhichi.common.errors import FieldError, InvalidInput
 from zhichi.core import calendar as cal_mod
 from zhichi.core.money import chinese_date, format_yuan, rmb_capital
+from zhichi.intake.models import LeadStatus
 from zhichi.rulebook import loaders
+from zhichi.supervision.models import Suggestion
+from zhichi.transfers.models import Transfer
 
 # documents addressed to a court: the original carries full identifiers
 TO_COURT = frozenset({"support_opinion"})
@@ -267,8 +272,6 @@ def _not_support(case, ctx, _subject_id):
 
 
 def _transfer(case, ctx, subject_id):
-    from zhichi.transfers.models import Transfer
-
     t = _pick(
         Transfer.objects.filter(case=case)
         .select_related("to_org", "to_department")
@@ -291,8 +294,6 @@ def _transfer(case, ctx, subject_id):
             f"责令限期支付，期限至{_cn(case.payment_order_deadline)}。"
         )
     if case.evasion:
-        from zhichi.cases.models import Evasion
-
         labels = [str(Evasion(e).label) if e in Evasion.values else e for e in case.evasion]
         facts.append("用人单位存在逃避支付行为：" + "、".join(labels) + "。")
     ctx["facts"] = facts
@@ -304,8 +305,6 @@ def _transfer(case, ctx, subject_id):
 
 
 def _suggestion(case, ctx, subject_id):
-    from zhichi.supervision.models import Suggestion
-
     s = _pick(
         Suggestion.objects.filter(case=case).exclude(number="").order_by("-id"),
         subject_id,
@@ -323,8 +322,6 @@ def _suggestion(case, ctx, subject_id):
 
 
 def _assistance(case, ctx, subject_id):
-    from zhichi.assistance.models import AssistanceApplication, AssistanceStatus
-
     a = _pick(
         AssistanceApplication.objects.filter(
             case=case,
@@ -428,8 +425,6 @@ def build_lead(lead) -> Built:
 
 
 def _build_lead(lead) -> Built:
-    from zhichi.intake.models import LeadStatus
-
     if lead.status != LeadStatus.DECLINED:
         raise _refuse(_("Only a declined lead gets a notice of non-acceptance."))
     parties = list(lead.parties.select_related("party").order_by("role", "position", "id"))

@@ -18,6 +18,7 @@ from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 from docxtpl import DocxTemplate
 
+from zhichi.documents.context import sample_context
 from zhichi.documents.layouts import LAYOUTS
 from zhichi.documents.sandbox import DocumentEnvironment
 
@@ -118,8 +119,6 @@ def render_docx(template: bytes, context: dict, *, kind: str) -> bytes:
 @lru_cache(maxsize=32)
 def environment(kind: str) -> DocumentEnvironment:
     """The sandbox of ``kind``: the names its sample context offers, and nothing else."""
-    from zhichi.documents.context import sample_context
-
     return DocumentEnvironment(frozenset(sample_context(kind)))
 
 

@@ -7,6 +7,8 @@ from django.http import Http404
 
 from zhichi.accounts.models import Role
 from zhichi.cases import rules as case_rules
+from zhichi.documents.models import CaseFileExport
+from zhichi.intake.rules import get_lead_for as scoped_lead
 
 
 def sees_documents(user, case) -> bool:
@@ -35,8 +37,6 @@ def can_manage_templates(user) -> bool:
 
 def get_lead_for_documents(user, lead_id):
     """A lead whose notice ``user`` may see: the receiving procuratorate's staff (404 otherwise)."""
-    from zhichi.intake.rules import get_lead_for as scoped_lead
-
     lead = scoped_lead(user, lead_id)
     if user.role == Role.PARTNER or user.organisation_id != lead.organisation_id:
         raise Http404
@@ -55,8 +55,6 @@ def get_export_for(user, export_id):
     """A case-file export ``user`` may see: of a case whose documents they see, and one with full
     identifiers only when they may unmask (rule ID-3); 404 otherwise."""
     from django.shortcuts import get_object_or_404
-
-    from zhichi.documents.models import CaseFileExport
 
     export = get_object_or_404(CaseFileExport.objects.select_related("case"), pk=export_id)
     case = get_case_for_documents(user, export.case_id)

@@ -4,12 +4,18 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy
 
+from zhichi.accounts.models import Role
+from zhichi.cases.presenters import register_event_label
+from zhichi.cases.rules import can_unmask
+from zhichi.cases.words import choice_label
 from zhichi.common.page_sections import Section, register
+from zhichi.documents import rules
+from zhichi.documents.models import CaseFileExport, DocumentKind, IssuedDocument
+from zhichi.intake.models import LeadStatus
+from zhichi.intake.rules import can_decide_lead
 
 
 def register_all() -> None:
-    from zhichi.cases.presenters import register_event_label
-
     register(
         "case",
         Section(
@@ -36,9 +42,6 @@ def register_all() -> None:
 def _issued_label(event) -> str:
     from django.utils.translation import gettext as _
 
-    from zhichi.cases.presenters import choice_label
-    from zhichi.documents.models import DocumentKind
-
     what = choice_label(DocumentKind, event.data.get("kind"))
     if event.data.get("reissue"):
         return _("Re-issued %(what)s %(number)s") % {
@@ -49,14 +52,9 @@ def _issued_label(event) -> str:
 
 
 def case_section(request, case) -> dict | None:
-    from zhichi.documents import rules
-    from zhichi.documents.models import DocumentKind, IssuedDocument
-
     user = request.user
     if not rules.sees_documents(user, case):
         return None
-    from zhichi.cases.rules import can_unmask
-    from zhichi.documents.models import CaseFileExport
 
     issued = IssuedDocument.objects.filter(case=case).listed()
     may_unmask = can_unmask(user, case)
@@ -75,11 +73,6 @@ def case_section(request, case) -> dict | None:
 
 def lead_section(request, lead) -> dict | None:
     """On a declined lead: its notice of non-acceptance (issue, re-issue, download)."""
-    from zhichi.accounts.models import Role
-    from zhichi.documents.models import IssuedDocument
-    from zhichi.intake.models import LeadStatus
-    from zhichi.intake.rules import can_decide_lead
-
     user = request.user
     if (
         lead.status != LeadStatus.DECLINED

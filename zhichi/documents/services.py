@@ -21,6 +21,7 @@ from zhichi.accounts.models import Organisation, User
 from zhichi.accounts.services import next_number
 from zhichi.audit.services import record
 from zhichi.cases.models import Case
+from zhichi.cases.rules import can_unmask
 from zhichi.cases.services import add_event
 from zhichi.common.errors import FieldError, InvalidInput, NotPermitted
 from zhichi.core import numbering
@@ -33,6 +34,10 @@ from zhichi.documents.models import (
     IssuedDocument,
     NumberPattern,
 )
+from zhichi.documents.rules import can_manage_templates
+from zhichi.evidence import sniff
+from zhichi.intake.models import Lead
+from zhichi.intake.rules import can_decide_lead
 
 logger = logging.getLogger("zhichi.documents")
 
@@ -250,9 +255,6 @@ def _template_refused(exc: TemplateInUseRefused, *, actor: User, kind: str) -> I
 
 def ensure_may_issue_lead_notice(*, lead_id: int, actor: User) -> None:
     """Refuse (and audit) anyone but the staff who decide the lead."""
-    from zhichi.intake.models import Lead
-    from zhichi.intake.rules import can_decide_lead
-
     lead = Lead.objects.select_related("organisation").get(pk=lead_id)
     if not can_decide_lead(actor, lead):
         record(action="document.issue", actor=actor, obj=lead, outcome="denied")
@@ -271,8 +273,6 @@ def issue_lead_document(*, lead_id: int, actor: User, reason: str = "") -> Issue
 
 
 def _issue_lead_notice(*, lead_id, kind, actor, reason) -> IssuedDocument:
-    from zhichi.intake.models import Lead
-
     with transaction.atomic():
         lead = (
             Lead.objects.select_for_update(of=("self",))
@@ -337,8 +337,6 @@ CONTENT_TYPES = {
 def may_have_full_copy(actor: User, doc: IssuedDocument) -> bool:
     """Whether ``actor`` gets the original of a court document, with full identifiers: only a
     role that may unmask the case's identifiers (rule ID-3); everyone else gets the masked copy."""
-    from zhichi.cases.rules import can_unmask
-
     return doc.case_id is not None and can_unmask(actor, doc.case)
 
 
@@ -424,9 +422,6 @@ def upload_template(
 ) -> DocumentTemplate:
     """Accept a DOCX template for ``kind`` once it renders with sample data; it becomes the one in
     use and the earlier versions are kept."""
-    from zhichi.documents.rules import can_manage_templates
-    from zhichi.evidence import sniff
-
     if not can_manage_templates(actor):
         record(action="document.template", actor=actor, outcome="denied", detail={"kind": kind})
         raise NotPermitted(_("Only the system administrator manages document templates."))
@@ -543,8 +538,6 @@ def _refusal_text(problem: sandbox.Problem) -> str:
 
 def use_template(*, actor: User, kind: str, version: int | None) -> DocumentTemplate | None:
     """Put an earlier version back in use, or the built-in template (``version`` None)."""
-    from zhichi.documents.rules import can_manage_templates
-
     if not can_manage_templates(actor):
         record(action="document.template", actor=actor, outcome="denied", detail={"kind": kind})
         raise NotPermitted(_("Only the system administrator manages document templates."))
@@ -613,8 +606,6 @@ def set_number_pattern(*, actor: User, kind: str, pattern: str) -> NumberPattern
     ``core.numbering``, never given to ``str.format``).
     Numbers already issued keep their text; the counter (per organisation, kind and year) goes on.
     """
-    from zhichi.documents.rules import can_manage_templates
-
     if not can_manage_templates(actor):
         record(action="document.numbering", actor=actor, outcome="denied", detail={"kind": kind})
         raise NotPermitted(_("Only the system administrator manages document templates."))

@@ -13,9 +13,10 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from zhichi.common.errors import FieldError, InvalidInput, NotPermitted, RateLimited
-from zhichi.documents import rules, services
-from zhichi.documents.forms import IssueForm
-from zhichi.documents.models import IssuedDocument
+from zhichi.documents import casefile, rules, services
+from zhichi.documents import render as render_mod
+from zhichi.documents.forms import IssueForm, NumberingForm, TemplateUploadForm
+from zhichi.documents.models import DocumentKind, DocumentTemplate, IssuedDocument
 
 
 @never_cache
@@ -82,9 +83,6 @@ def _require_templates(user) -> None:
 
 
 def _templates_context(org, failed=None, numbering_failed=None) -> dict:
-    from zhichi.documents.forms import NumberingForm, TemplateUploadForm
-    from zhichi.documents.models import DocumentKind, DocumentTemplate
-
     rows = []
     by_kind: dict[str, list] = {}
     for t in DocumentTemplate.objects.defer("file").select_related("uploaded_by"):
@@ -113,8 +111,6 @@ def _templates_context(org, failed=None, numbering_failed=None) -> dict:
 @login_required
 @require_http_methods(["GET", "POST"])
 def templates(request):
-    from zhichi.documents.forms import TemplateUploadForm
-
     _require_templates(request.user)
     if request.method == "GET":
         return render(
@@ -170,9 +166,6 @@ def template_file(request, kind: str, version: int | None = None):
     from django.http import Http404, HttpResponse
     from django.utils.http import content_disposition_header
 
-    from zhichi.documents import render as render_mod
-    from zhichi.documents.models import DocumentKind, DocumentTemplate
-
     _require_templates(request.user)
     if kind not in DocumentKind.values:
         raise Http404
@@ -223,8 +216,6 @@ def export_page(request, pk: int):
 @login_required
 @require_GET
 def export_download(request, pk: int):
-    from zhichi.documents import casefile
-
     export = _export_for(request, pk)
     return casefile.zip_response(export=export, actor=request.user, via="page")
 
@@ -250,8 +241,6 @@ def issue_lead(request, lead_id: int):
 @login_required
 @require_http_methods(["POST"])
 def numbering(request):
-    from zhichi.documents.forms import NumberingForm
-
     _require_templates(request.user)
     form = NumberingForm(request.POST)
     try:
