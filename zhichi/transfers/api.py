@@ -27,7 +27,7 @@ from zhichi.evidence.api import BINARY
 from zhichi.evidence.services import attachment_response
 from zhichi.intake.rules import get_lead_for
 from zhichi.rulebook.words import check_words
-from zhichi.transfers import rules, services
+from zhichi.transfers import rules, services, workflow
 from zhichi.transfers.models import FeedbackResult, Transfer, TransferKind, TransferStatus
 
 router = Router()
@@ -104,6 +104,11 @@ class TransferOut(Schema):
         ..., description="the evidence package: id, kind, name, size, sha256, download_url"
     )
     version: int
+    actions: list[str] = Field(
+        ...,
+        description="what you may do with it now, in order (receive, accept, reject, feedback, "
+        "close): each is POST /transfers/{id}/<action>",
+    )
 
 
 class TransferPage(Schema):
@@ -159,6 +164,7 @@ def transfer_out(t: Transfer, user) -> dict:
             for a in t.evidence.all()
         ],
         "version": t.version,
+        "actions": workflow.allowed_actions(user, t),
     }
 
 

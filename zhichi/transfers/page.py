@@ -10,13 +10,13 @@ from zhichi.cases.partner_view import sees_internal
 from zhichi.cases.rules import cases_visible_to
 from zhichi.common.page_sections import sections_for
 from zhichi.intake.rules import leads_visible_to
-from zhichi.transfers import rules
+from zhichi.transfers import rules, workflow
 from zhichi.transfers.forms import (
     CloseForm,
     FeedbackForm,
     RejectForm,
 )
-from zhichi.transfers.models import Transfer, TransferStatus
+from zhichi.transfers.models import Transfer
 
 
 def transfer_context(request, transfer: Transfer, **forms) -> dict:
@@ -28,7 +28,7 @@ def transfer_context(request, transfer: Transfer, **forms) -> dict:
     else:
         subject_visible = leads_visible_to(user).filter(pk=transfer.lead_id).exists()
     parties = list(subject.parties.select_related("party").all()) if subject_visible else []
-    status = transfer.status
+    actions = workflow.allowed_actions(user, transfer)
     return {
         "transfer": transfer,
         "subject": subject,
@@ -42,10 +42,8 @@ def transfer_context(request, transfer: Transfer, **forms) -> dict:
         "is_sender": sender,
         # the evaluator's advice is the sending procuratorate's own (C8)
         "partner_view": not sees_internal(user, transfer.from_org_id),
-        "may_receive": receiver and status == TransferStatus.SENT,
-        "may_decide": receiver and status in {TransferStatus.SENT, TransferStatus.RECEIVED},
-        "may_answer": receiver and status == TransferStatus.ACCEPTED,
-        "may_close": sender and status in {TransferStatus.ANSWERED, TransferStatus.REJECTED},
+        # the buttons and forms of exactly the actions the services would accept now
+        "actions": actions,
         "reject_form": forms.get("reject_form") or RejectForm(prefix="reject"),
         "feedback_form": forms.get("feedback_form") or FeedbackForm(prefix="feedback"),
         "close_form": forms.get("close_form") or CloseForm(prefix="close"),

@@ -21,12 +21,13 @@ from zhichi.audit.services import record
 from zhichi.cases import sharing
 from zhichi.cases.models import Case, CaseShare, ShareReason
 from zhichi.cases.services import add_event
-from zhichi.common.errors import FieldError, InvalidInput, NotPermitted, StaleVersion
+from zhichi.cases.services.common import changing_case
+from zhichi.common.errors import InvalidInput, NotPermitted, StaleVersion
 from zhichi.common.validation import Collector
 from zhichi.core import calendar as cal_mod
 from zhichi.intake.models import Lead, LeadShare, LeadStatus
 from zhichi.rulebook import loaders
-from zhichi.transfers import rules
+from zhichi.transfers import rules, workflow
 from zhichi.transfers.models import (
     FeedbackResult,
     Transfer,
@@ -54,21 +55,6 @@ RECEIVING_KINDS = {
     TransferKind.MEDIATION: {OrgKind.MEDIATION, OrgKind.COURT},
     TransferKind.OTHER: set(OrgKind.values),
 }
-
-# action → (the states it may start from, the state it leads to)
-MOVES = {
-    "receive": ({TransferStatus.SENT}, TransferStatus.RECEIVED),
-    "accept": ({TransferStatus.SENT, TransferStatus.RECEIVED}, TransferStatus.ACCEPTED),
-    "reject": ({TransferStatus.SENT, TransferStatus.RECEIVED}, TransferStatus.REJECTED),
-    "answer": ({TransferStatus.ACCEPTED}, TransferStatus.ANSWERED),
-    "close": ({TransferStatus.ANSWERED, TransferStatus.REJECTED}, TransferStatus.CLOSED),
-}
-
-
-def _refusal(action: str) -> str:
-    if action == "close":
-        return _("Only the sending side may close a transfer.")
-    return _("Only the receiving side may do this with a transfer.")
 
 
 def transfer_number(org: Organisation, year: int, serial: int) -> str:
@@ -361,19 +347,40 @@ def notify_sender(transfer: Transfer, template: str, *, key: str = "") -> None:
 
 
 def ensure_may_move(*, transfer_id: int, actor: User, action: str) -> Transfer:
-    """The sender closes, the receiver takes the other steps; anyone else is refused (audited)."""
+    """The sender closes, the receiver takes the other steps; anyone else is refused (audited).
+    ``action`` is a code of the workflow (``workflow.MOVES``) or the step's name ("answer")."""
     current = Transfer.objects.get(pk=transfer_id)
-    allowed = rules.is_sender if action == "close" else rules.is_receiver
-    if not allowed(actor, current):
-        record(action=f"transfer.{action}", actor=actor, obj=current, outcome="denied")
-        raise NotPermitted(_refusal(action))
+    workflow.ensure_may(action, actor, current)
     return current
 
 
-def _move(*, transfer_id: int, actor: User, action: str, version: int | None, apply) -> Transfer:
-    """The common shape of the receiving and closing steps: check, lock, move, record."""
-    ensure_may_move(transfer_id=transfer_id, actor=actor, action=action)
-    with transaction.atomic():
+def _move(
+    *,
+    transfer_id: int,
+    actor: User,
+    action: str,
+    version: int | None,
+    apply,
+    case_locked: bool = False,
+) -> Transfer:
+    """The common shape of the receiving and closing steps: check, lock, move, record.
+
+    A transfer of a case is a change of the case (its timeline): the case is locked first, then
+    the transfer (``changing_case``, cases/services/common.py), unless the caller's own change
+    of the case holds it already (``case_locked``, a legal aid step)."""
+    current = ensure_may_move(transfer_id=transfer_id, actor=actor, action=action)
+    step = workflow.MOVES[action].step
+    if current.case_id and not case_locked:
+        change = changing_case(
+            current.case_id,
+            actor=actor,
+            action=f"transfer.{step}",
+            allow_closed=True,
+            permission=None,
+        )
+    else:
+        change = transaction.atomic()
+    with change:
         transfer = (
             # lock the transfer row only: PostgreSQL refuses FOR UPDATE on the nullable side of
             # the outer joins to case / lead
@@ -385,45 +392,22 @@ def _move(*, transfer_id: int, actor: User, action: str, version: int | None, ap
         )
         if version is not None and transfer.version != version:
             raise StaleVersion(transfer.version, record="transfer")
-        starts, target = MOVES[action]
-        if transfer.status not in starts:
-            raise InvalidInput(
-                [
-                    FieldError(
-                        "status",
-                        "state",
-                        _("This transfer is %(status)s; it cannot be %(action)s now.")
-                        % {
-                            "status": TransferStatus(transfer.status).label,
-                            "action": ACTION_LABELS[action](),
-                        },
-                    )
-                ]
-            )
+        workflow.check(action, actor, transfer)
         now = timezone.now()
         if transfer.received_at is None and action in {"receive", "accept", "reject"}:
             transfer.received_at, transfer.received_by = now, actor
         note = apply(transfer, now) or ""
-        transfer.status = target
+        transfer.status = workflow.MOVES[action].target
         transfer.version += 1
         transfer.save()
-        _history(transfer, action, actor, note)
+        _history(transfer, step, actor, note)
         record(
-            action=f"transfer.{action}",
+            action=f"transfer.{step}",
             actor=actor,
             obj=transfer,
             detail={"number": transfer.number, "status": transfer.status},
         )
     return transfer
-
-
-ACTION_LABELS = {
-    "receive": lambda: _("received"),
-    "accept": lambda: _("accepted"),
-    "reject": lambda: _("rejected"),
-    "answer": lambda: _("answered"),
-    "close": lambda: _("closed"),
-}
 
 
 def receive_transfer(*, transfer_id: int, actor: User, version: int | None = None) -> Transfer:
@@ -479,10 +463,16 @@ def reject_transfer(
 
 
 def answer_transfer(
-    *, transfer_id: int, actor: User, data: dict, version: int | None = None
+    *,
+    transfer_id: int,
+    actor: User,
+    data: dict,
+    version: int | None = None,
+    case_locked: bool = False,
 ) -> Transfer:
-    """The receiver's feedback (反馈): what it did with the matter, and the result."""
-    ensure_may_move(transfer_id=transfer_id, actor=actor, action="answer")  # before the input
+    """The receiver's feedback (反馈): what it did with the matter, and the result.
+    ``case_locked``: the caller's change of the case (a legal aid step) holds the case already."""
+    ensure_may_move(transfer_id=transfer_id, actor=actor, action="feedback")  # before the input
     c = Collector()
     text = c.text(data, "text", "text", required=True, max_length=8000)
     result = c.choice(data, "result", "result", FeedbackResult.choices)
@@ -495,7 +485,12 @@ def answer_transfer(
         return text
 
     return _move(
-        transfer_id=transfer_id, actor=actor, action="answer", version=version, apply=apply
+        transfer_id=transfer_id,
+        actor=actor,
+        action="feedback",
+        version=version,
+        apply=apply,
+        case_locked=case_locked,
     )
 
 
