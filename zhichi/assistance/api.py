@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 from pydantic import StrictBool
 
-from zhichi.assistance import rules, services
+from zhichi.assistance import rules, services, workflow
 from zhichi.assistance.models import (
     ApplicationForm,
     AssistanceApplication,
@@ -186,6 +186,11 @@ class ApplicationOut(Schema):
     payment_method: str
     follow_up_on: str | None
     version: int
+    actions: list[str] = Field(
+        ...,
+        description="what you may do with it now, in order (opinion, funds, notice, payment, "
+        "follow_up, withdraw): each is POST /assistance/{id}/<action> (follow_up: /follow-up)",
+    )
 
 
 class ApplicationPage(Schema):
@@ -201,7 +206,7 @@ def _day(v) -> str | None:
     return v.isoformat() if v else None
 
 
-def application_out(a: AssistanceApplication, cal=None) -> dict:
+def application_out(a: AssistanceApplication, cal=None, user=None) -> dict:
     cal = cal or loaders.holiday_calendar()
     decision = a.decision_due(cal)
     notice = None
@@ -268,6 +273,7 @@ def application_out(a: AssistanceApplication, cal=None) -> dict:
         "payment_method": a.payment_method,
         "follow_up_on": _day(a.follow_up_on),
         "version": a.version,
+        "actions": workflow.allowed_actions(user, a) if user is not None else [],
     }
 
 
@@ -283,8 +289,9 @@ def _current_step(a) -> dict | None:
 RELATED = ("case", "applicant__party", "approval")
 
 
-def _out(pk: int) -> dict:
-    return application_out(AssistanceApplication.objects.select_related(*RELATED).get(pk=pk))
+def _out(pk: int, user=None) -> dict:
+    a = AssistanceApplication.objects.select_related(*RELATED).get(pk=pk)
+    return application_out(a, user=user)
 
 
 def _case(request, case_id: int):
@@ -328,7 +335,7 @@ def record_application(request, case_id: int, payload: ApplicationIn):
     application = services.record_application(
         case_id=case.pk, actor=request.auth, data=as_data(payload)
     )
-    return Status(201, _out(application.pk))
+    return Status(201, _out(application.pk, request.auth))
 
 
 @router.get(
@@ -340,7 +347,7 @@ def case_applications(request, case_id: int):
     case = _case(request, case_id)
     cal = loaders.holiday_calendar()
     qs = AssistanceApplication.objects.filter(case=case).select_related(*RELATED)
-    return [application_out(a, cal) for a in qs.order_by("-received_on", "-id")]
+    return [application_out(a, cal, request.auth) for a in qs.order_by("-received_on", "-id")]
 
 
 @router.get(
@@ -372,7 +379,8 @@ def list_applications(
     except ValueError:
         raise InvalidInput([FieldError("cursor", "invalid", _("This cursor is not valid."))])
     cal = loaders.holiday_calendar()
-    return {"items": [application_out(a, cal) for a in rows], "next_cursor": next_cursor}
+    items = [application_out(a, cal, request.auth) for a in rows]
+    return {"items": items, "next_cursor": next_cursor}
 
 
 @router.get(
@@ -384,7 +392,7 @@ def get_application(request, application_id: int):
     a = rules.get_application_for(
         request.auth, application_id, AssistanceApplication.objects.select_related(*RELATED)
     )
-    return application_out(a)
+    return application_out(a, user=request.auth)
 
 
 def _step(request, application_id: int, call, payload) -> dict:
@@ -392,7 +400,7 @@ def _step(request, application_id: int, call, payload) -> dict:
     data = as_data(payload)
     version = data.pop("version", None)
     call(application_id=application.pk, actor=request.auth, data=data, version=version)
-    return _out(application.pk)
+    return _out(application.pk, request.auth)
 
 
 @router.post(
@@ -484,9 +492,14 @@ class LegalAidOut(Schema):
     outcome: str | None
     outcome_on: str | None
     outcome_note: str | None
+    actions: list[str] = Field(
+        ...,
+        description="what you may do with it now (lawyer, outcome): each is "
+        "POST /transfers/{id}/legal-aid/<action>",
+    )
 
 
-def legal_aid_out(transfer, referral: LegalAidReferral | None) -> dict:
+def legal_aid_out(transfer, referral: LegalAidReferral | None, user=None) -> dict:
     return {
         "transfer_id": transfer.pk,
         "transfer_number": transfer.number,
@@ -500,14 +513,16 @@ def legal_aid_out(transfer, referral: LegalAidReferral | None) -> dict:
         "outcome": (referral.outcome or None) if referral else None,
         "outcome_on": _day(referral.outcome_on) if referral else None,
         "outcome_note": referral.outcome_note if referral else None,
+        "actions": workflow.allowed_actions(user, transfer) if user is not None else [],
     }
 
 
-def _legal_aid_one(transfer_id: int) -> dict:
+def _legal_aid_one(transfer_id: int, user=None) -> dict:
     from zhichi.transfers.models import Transfer
 
     transfer = Transfer.objects.select_related("to_org").get(pk=transfer_id)
-    return legal_aid_out(transfer, LegalAidReferral.objects.filter(transfer=transfer).first())
+    referral = LegalAidReferral.objects.filter(transfer=transfer).first()
+    return legal_aid_out(transfer, referral, user)
 
 
 @router.get(
@@ -523,7 +538,7 @@ def case_legal_aid(request, case_id: int):
         .order_by("-sent_at", "-id")
     )
     referrals = {r.transfer_id: r for r in LegalAidReferral.objects.filter(transfer__in=transfers)}
-    return [legal_aid_out(t, referrals.get(t.pk)) for t in transfers]
+    return [legal_aid_out(t, referrals.get(t.pk), request.auth) for t in transfers]
 
 
 @router.get(
@@ -535,7 +550,7 @@ def get_legal_aid(request, transfer_id: int):
     transfer = transfer_rules.get_transfer_for(request.auth, transfer_id)
     if transfer.kind != TransferKind.LEGAL_AID:
         raise Http404
-    return _legal_aid_one(transfer.pk)
+    return _legal_aid_one(transfer.pk, request.auth)
 
 
 @router.post(
@@ -547,7 +562,7 @@ def get_legal_aid(request, transfer_id: int):
 def assign_lawyer(request, transfer_id: int, payload: LawyerIn):
     transfer = transfer_rules.get_transfer_for(request.auth, transfer_id)
     services.assign_lawyer(transfer_id=transfer.pk, actor=request.auth, data=as_data(payload))
-    return _legal_aid_one(transfer.pk)
+    return _legal_aid_one(transfer.pk, request.auth)
 
 
 @router.post(
@@ -561,4 +576,4 @@ def record_outcome(request, transfer_id: int, payload: OutcomeIn):
     services.record_legal_aid_outcome(
         transfer_id=transfer.pk, actor=request.auth, data=as_data(payload)
     )
-    return _legal_aid_one(transfer.pk)
+    return _legal_aid_one(transfer.pk, request.auth)

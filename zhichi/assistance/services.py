@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from zhichi.accounts.models import Role, User
-from zhichi.assistance import rules
+from zhichi.assistance import workflow
 from zhichi.assistance.models import (
     ACTIVE_STATUSES,
     ApplicationForm,
@@ -41,21 +41,19 @@ from zhichi.cases.models import (
     ApprovalKind,
     ApprovalStatus,
     CaseParty,
-    CaseStatus,
     PartyRole,
 )
 from zhichi.cases.presenters import choice_label
 from zhichi.cases.services import add_event
 from zhichi.cases.services.approvals import request_approval
 from zhichi.cases.services.common import CaseChange, changing_case
-from zhichi.common.errors import FieldError, InvalidInput, NotPermitted, StaleVersion
+from zhichi.common.errors import FieldError, InvalidInput, StaleVersion
 from zhichi.common.validation import Collector
 from zhichi.core import assistance as ja
 from zhichi.core.identifiers import validate_phone
 from zhichi.rulebook import loaders
 from zhichi.rulebook.models import WageSeries
-from zhichi.transfers import rules as transfer_rules
-from zhichi.transfers.models import Transfer, TransferKind, TransferStatus
+from zhichi.transfers.models import Transfer, TransferStatus
 from zhichi.transfers.services import answer_transfer, notify_sender
 
 STEP_FOR_ROLE = {Role.HEAD: Step.REVIEW, Role.CHIEF: Step.DECISION}
@@ -201,17 +199,17 @@ def _lock_application(application_id: int, version: int | None) -> AssistanceApp
     return application
 
 
-def _state_error(message: str) -> InvalidInput:
-    return InvalidInput([FieldError("status", "state", message)], detail=message)
+def ensure_may(application_id: int, actor: User, action: str) -> AssistanceApplication:
+    """Who may take ``action`` (a code of ``workflow.MOVES``): the case officer or the department
+    head; anyone else is refused (and audited) before any write."""
+    application = AssistanceApplication.objects.select_related("case").get(pk=application_id)
+    workflow.ensure_may(action, actor, application)
+    return application
 
 
 def _may_work(application_id: int, actor: User, action: str) -> AssistanceApplication:
-    """The case officer or the department head; refused (and audited) before any write."""
-    application = AssistanceApplication.objects.select_related("case").get(pk=application_id)
-    if not rules.can_work_on(actor, application):
-        record(action=action, actor=actor, obj=application, outcome="denied")
-        raise NotPermitted(_("Only the case officer or the department head may do this."))
-    return application
+    """``ensure_may`` for an audit action ("assistance.pay"), as the API's guards name it."""
+    return ensure_may(application_id, actor, workflow.code_of(action, workflow.MOVES))
 
 
 def _changing(current: AssistanceApplication, actor: User, action: str) -> CaseChange:
@@ -278,7 +276,7 @@ def submit_opinion(
 ) -> AssistanceApplication:
     """The officer's verification and review opinion (JA-6): each JA-3 exclusion answered, grant
     or refuse, the amount; opens the approval chain."""
-    current = _may_work(application_id, actor, "assistance.opinion")
+    current = ensure_may(application_id, actor, "opinion")
     change = _changing(current, actor, "assistance.opinion")
     c = Collector()
     raw = data.get("exclusions")
@@ -314,12 +312,7 @@ def submit_opinion(
     with change:
         case = change.case
         application = _lock_application(application_id, version)
-        if application.status != AssistanceStatus.RECEIVED:
-            raise _state_error(
-                _("The opinion can be given only while the application is under verification."),
-            )
-        if case.status != CaseStatus.OPEN:
-            c.add("status", "case_closed", _("Aid is given only while the case is handled."))
+        workflow.check("opinion", actor, application)  # under verification, the case open
         cap, detail = cap_for(case.organisation.province, timezone.localdate())
         above_cap = False
         if proposal == Proposal.GRANT and amount is not None and amount > 0:
@@ -460,14 +453,19 @@ def _after_decision(
     version: int | None,
     action: str,
     c: Collector,
-    check,
     apply,
     event: str,
+    against=None,
 ) -> AssistanceApplication:
-    change = _changing(_may_work(application_id, actor, action), actor, action)
+    """A step of ``workflow.MOVES`` after the opinion: who and the state are the workflow's;
+    ``against(application)`` judges the input against the record (dates, amounts) into ``c``."""
+    audit = workflow.MOVES[action].audit
+    change = _changing(ensure_may(application_id, actor, action), actor, audit)
     with change:
         application = _lock_application(application_id, version)
-        check(application)
+        workflow.check(action, actor, application)
+        if against is not None:
+            against(application)
         c.raise_if_errors()
         detail = apply(application)  # the approval, when there is one, last (withdrawal)
         application.version += 1
@@ -486,9 +484,7 @@ def record_funds(
     c = Collector()
     arrived = c.day(data, "arrived_on", "arrived_on", required=True, not_after=timezone.localdate())
 
-    def check(a: AssistanceApplication) -> None:
-        if a.status != AssistanceStatus.GRANTED or a.funds_arrived_on:
-            raise _state_error(_("Funds are recorded once, after aid is granted."))
+    def against(a: AssistanceApplication) -> None:
         if arrived and a.decided_on and arrived < a.decided_on:
             c.add("arrived_on", "before_decision", _("Funds cannot arrive before the decision."))
 
@@ -497,7 +493,7 @@ def record_funds(
         return {"arrived_on": arrived.isoformat()}
 
     return _after_decision(
-        application_id, actor, version, "assistance.funds", c, check, apply, "assistance_funds"
+        application_id, actor, version, "funds", c, apply, "assistance_funds", against
     )
 
 
@@ -510,9 +506,7 @@ def record_notice(
     )
     method = c.choice(data, "method", "method", NoticeMethod.choices)
 
-    def check(a: AssistanceApplication) -> None:
-        if a.status != AssistanceStatus.GRANTED or not a.funds_arrived_on or a.notified_on:
-            raise _state_error(_("The applicant is told once the funds have arrived."))
+    def against(a: AssistanceApplication) -> None:
         if notified and notified < a.funds_arrived_on:
             c.add("notified_on", "before_funds", _("This is before the funds arrived."))
 
@@ -521,7 +515,7 @@ def record_notice(
         return {"notified_on": notified.isoformat(), "method": method}
 
     return _after_decision(
-        application_id, actor, version, "assistance.notice", c, check, apply, "assistance_notice"
+        application_id, actor, version, "notice", c, apply, "assistance_notice", against
     )
 
 
@@ -538,11 +532,7 @@ def record_payment(
     if amount is not None and amount <= 0:
         c.add("amount", "positive", _("Enter an amount above zero."))
 
-    def check(a: AssistanceApplication) -> None:
-        if a.status != AssistanceStatus.GRANTED:
-            raise _state_error(_("Only granted aid can be paid, and only once."))
-        if not a.notified_on:
-            raise _state_error(_("Record the funds and the notice to the applicant first."))
+    def against(a: AssistanceApplication) -> None:
         if amount is not None and amount > a.granted_amount:
             c.add(
                 "amount",
@@ -560,7 +550,7 @@ def record_payment(
         return {"paid_on": paid_on.isoformat(), "amount": str(amount), "method": method}
 
     return _after_decision(
-        application_id, actor, version, "assistance.pay", c, check, apply, "assistance_paid"
+        application_id, actor, version, "payment", c, apply, "assistance_paid", against
     )
 
 
@@ -571,9 +561,7 @@ def record_follow_up(
     on = c.day(data, "on", "on", required=True, not_after=timezone.localdate())
     note = c.text(data, "note", "note", required=True, max_length=8000)
 
-    def check(a: AssistanceApplication) -> None:
-        if a.status != AssistanceStatus.PAID:
-            raise _state_error(_("A follow-up is recorded after the aid is paid."))
+    def against(a: AssistanceApplication) -> None:
         if on and on < a.paid_on:
             c.add("on", "before_payment", _("This is before the payment."))
 
@@ -582,14 +570,7 @@ def record_follow_up(
         return {"on": on.isoformat()}
 
     return _after_decision(
-        application_id,
-        actor,
-        version,
-        "assistance.follow_up",
-        c,
-        check,
-        apply,
-        "assistance_follow_up",
+        application_id, actor, version, "follow_up", c, apply, "assistance_follow_up", against
     )
 
 
@@ -599,10 +580,6 @@ def withdraw_application(
     """The applicant withdraws before the decision; an open approval step is withdrawn too."""
     c = Collector()
     reason = c.text(data, "reason", "reason", required=True, max_length=4000)
-
-    def check(a: AssistanceApplication) -> None:
-        if a.status not in (AssistanceStatus.RECEIVED, AssistanceStatus.IN_APPROVAL):
-            raise _state_error(_("Only an application not yet decided can be withdrawn."))
 
     def apply(a: AssistanceApplication) -> dict:
         if a.approval_id:
@@ -617,24 +594,22 @@ def withdraw_application(
         return {"reason": reason[:200]}
 
     return _after_decision(
-        application_id,
-        actor,
-        version,
-        "assistance.withdraw",
-        c,
-        check,
-        apply,
-        "assistance_withdrawn",
+        application_id, actor, version, "withdraw", c, apply, "assistance_withdrawn"
     )
 
 
 # --- legal aid referrals (through a transfer of kind legal_aid) -------------------------------
-def _legal_aid_transfer(transfer_id: int, actor: User, action: str) -> Transfer:
+def ensure_may_refer(transfer_id: int, actor: User, action: str) -> Transfer:
+    """Who may take ``action`` (a code of ``workflow.REFERRAL_MOVES``): the legal aid centre
+    that received the referral; anyone else is refused (and audited) before any write."""
     transfer = Transfer.objects.get(pk=transfer_id)
-    if transfer.kind != TransferKind.LEGAL_AID or not transfer_rules.is_receiver(actor, transfer):
-        record(action=action, actor=actor, obj=transfer, outcome="denied")
-        raise NotPermitted(_("Only the legal aid centre that received the referral may do this."))
+    workflow.ensure_may(action, actor, transfer)
     return transfer
+
+
+def _legal_aid_transfer(transfer_id: int, actor: User, action: str) -> Transfer:
+    """``ensure_may_refer`` for an audit action ("legal_aid.assign"), as the API's guards say."""
+    return ensure_may_refer(transfer_id, actor, workflow.code_of(action, workflow.REFERRAL_MOVES))
 
 
 def _legal_aid_change(transfer: Transfer, actor: User, action: str):
@@ -657,7 +632,7 @@ def _legal_aid_event(
 def assign_lawyer(*, transfer_id: int, actor: User, data: dict) -> LegalAidReferral:
     """The legal aid centre names the lawyer; an accepted referral is thereby answered."""
     change = _legal_aid_change(
-        _legal_aid_transfer(transfer_id, actor, "legal_aid.assign"), actor, "legal_aid.assign"
+        ensure_may_refer(transfer_id, actor, "lawyer"), actor, "legal_aid.assign"
     )
     c = Collector()
     lawyer = c.text(data, "lawyer_name", "lawyer_name", required=True, max_length=100)
@@ -674,8 +649,7 @@ def assign_lawyer(*, transfer_id: int, actor: User, data: dict) -> LegalAidRefer
     )
     with change as case_change:
         transfer = Transfer.objects.select_for_update(of=("self",)).get(pk=transfer_id)
-        if transfer.status not in (TransferStatus.ACCEPTED, TransferStatus.ANSWERED):
-            raise _state_error(_("Accept the referral first; a lawyer is named while it is open."))
+        workflow.check("lawyer", actor, transfer)
         if assigned_on and assigned_on < timezone.localdate(transfer.sent_at):
             c.add("assigned_on", "before_referral", _("This is before the referral was sent."))
         c.raise_if_errors()
@@ -693,6 +667,7 @@ def assign_lawyer(*, transfer_id: int, actor: User, data: dict) -> LegalAidRefer
             answer_transfer(
                 transfer_id=transfer.pk,
                 actor=actor,
+                case_locked=True,  # this change of the case holds it already
                 data={
                     "text": _("Lawyer %(lawyer)s of %(firm)s assigned on %(day)s.")
                     % {"lawyer": lawyer, "firm": firm, "day": assigned_on.isoformat()},
@@ -723,7 +698,7 @@ def assign_lawyer(*, transfer_id: int, actor: User, data: dict) -> LegalAidRefer
 
 def record_legal_aid_outcome(*, transfer_id: int, actor: User, data: dict) -> LegalAidReferral:
     change = _legal_aid_change(
-        _legal_aid_transfer(transfer_id, actor, "legal_aid.outcome"), actor, "legal_aid.outcome"
+        ensure_may_refer(transfer_id, actor, "outcome"), actor, "legal_aid.outcome"
     )
     c = Collector()
     outcome = c.choice(data, "outcome", "outcome", LegalAidOutcome.choices)
@@ -731,11 +706,8 @@ def record_legal_aid_outcome(*, transfer_id: int, actor: User, data: dict) -> Le
     note = c.text(data, "note", "note", max_length=8000)
     with change as case_change:
         transfer = Transfer.objects.select_for_update(of=("self",)).get(pk=transfer_id)
-        referral = LegalAidReferral.objects.filter(transfer=transfer).first()
-        if referral is None:
-            raise _state_error(_("Name the lawyer first."))
-        if transfer.status not in (TransferStatus.ACCEPTED, TransferStatus.ANSWERED):
-            raise _state_error(_("The referral is closed; nothing more is recorded."))
+        workflow.check("outcome", actor, transfer)  # a lawyer named, the referral open
+        referral = LegalAidReferral.objects.get(transfer=transfer)
         if on and on < referral.assigned_on:
             c.add("outcome_on", "before_assignment", _("This is before the lawyer was named."))
         c.raise_if_errors()

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from zhichi.assistance import rules, services
+from zhichi.assistance import rules, services, workflow
 from zhichi.assistance.forms import (
     ApplicationRecordForm,
     FollowUpForm,
@@ -151,25 +151,9 @@ def new(request, case_id: int):
 
 def _detail_context(request, application: AssistanceApplication, failed=None) -> dict:
     user = request.user
-    may_work = rules.can_work_on(user, application)
-    s = application.status
-    allowed = set()
-    if may_work:
-        if s == AssistanceStatus.RECEIVED and application.case.status == "open":
-            allowed.add("opinion")
-        if s in (AssistanceStatus.RECEIVED, AssistanceStatus.IN_APPROVAL):
-            allowed.add("withdraw")
-        if s == AssistanceStatus.GRANTED:
-            if not application.funds_arrived_on:
-                allowed.add("funds")
-            elif not application.notified_on:
-                allowed.add("notice")
-            else:
-                allowed.add("payment")
-        if s == AssistanceStatus.PAID and not application.follow_up_on:
-            allowed.add("follow_up")
     forms = {}
-    for action in allowed:
+    # a form for exactly the steps the services would accept now (workflow.MOVES)
+    for action in workflow.allowed_actions(user, application):
         form_cls = STEPS[action][0]
         if failed and failed[0] == action:
             forms[action] = failed[1]
