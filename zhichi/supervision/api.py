@@ -22,7 +22,7 @@ from zhichi.common.api import (
 from zhichi.common.errors import FieldError, InvalidInput
 from zhichi.common.schemas import Day, OptionalDay, as_data, choice, one_of, text
 from zhichi.rulebook import loaders
-from zhichi.supervision import rules, services
+from zhichi.supervision import rules, services, workflow
 from zhichi.supervision.models import (
     Adoption,
     EscalationTarget,
@@ -142,6 +142,11 @@ class SuggestionOut(Schema):
     close_note: str
     withdraw_reason: str
     version: int
+    actions: list[str] = Field(
+        ...,
+        description="what you may do with it now, in order (revise, serve, reply, escalate, "
+        "close, withdraw): each is POST /suggestions/{id}/<action>",
+    )
 
 
 class SuggestionPage(Schema):
@@ -153,7 +158,7 @@ def _iso(value):
     return value.isoformat() if value else None
 
 
-def suggestion_out(s: Suggestion, cal=None, today=None) -> dict:
+def suggestion_out(s: Suggestion, cal=None, today=None, user=None) -> dict:
     due, provisional, complete = services.reply_due_info(s, cal)
     return {
         "id": s.pk,
@@ -196,6 +201,7 @@ def suggestion_out(s: Suggestion, cal=None, today=None) -> dict:
         "close_note": s.close_note,
         "withdraw_reason": s.withdraw_reason,
         "version": s.version,
+        "actions": workflow.allowed_actions(user, s, today) if user is not None else [],
     }
 
 
@@ -206,11 +212,11 @@ def _qs():
     return Suggestion.objects.select_related(*RELATED).prefetch_related("escalations__by")
 
 
-def _out_many(rows) -> list[dict]:
+def _out_many(rows, user=None) -> list[dict]:
     rows = list(rows)
     cal = loaders.holiday_calendar() if rows else None
     today = timezone.localdate()
-    return [suggestion_out(s, cal, today) for s in rows]
+    return [suggestion_out(s, cal, today, user) for s in rows]
 
 
 def _data(payload: Schema) -> dict:
@@ -246,7 +252,7 @@ def _follows_up(action: str):
 def suggestion_draft(request, case_id: int, payload: SuggestionIn):
     case = rules.get_case_for_suggestions(request.auth, case_id)
     s = services.draft_suggestion(case_id=case.pk, actor=request.auth, data=_data(payload))
-    return Status(201, suggestion_out(_qs().get(pk=s.pk)))
+    return Status(201, suggestion_out(_qs().get(pk=s.pk), user=request.auth))
 
 
 @router.get(
@@ -256,7 +262,7 @@ def suggestion_draft(request, case_id: int, payload: SuggestionIn):
 )
 def case_suggestions(request, case_id: int):
     case = rules.get_case_for_suggestions(request.auth, case_id)
-    return _out_many(_qs().filter(case=case).order_by("-id")[:200])
+    return _out_many(_qs().filter(case=case).order_by("-id")[:200], request.auth)
 
 
 @router.get(
@@ -285,7 +291,7 @@ def list_suggestions(
         )
     except ValueError:
         raise InvalidInput([FieldError("cursor", "invalid", "Bad cursor.")]) from None
-    return {"items": _out_many(rows), "next_cursor": next_cursor}
+    return {"items": _out_many(rows, request.auth), "next_cursor": next_cursor}
 
 
 @router.get(
@@ -294,13 +300,14 @@ def list_suggestions(
     summary="A procuratorial suggestion",
 )
 def get_suggestion(request, suggestion_id: int):
-    return suggestion_out(rules.get_suggestion_for(request.auth, suggestion_id, _qs()))
+    s = rules.get_suggestion_for(request.auth, suggestion_id, _qs())
+    return suggestion_out(s, user=request.auth)
 
 
 def _step(request, suggestion_id: int, call, payload: Schema):
     s = rules.get_suggestion_for(request.auth, suggestion_id)
     call(suggestion_id=s.pk, actor=request.auth, data=_data(payload), version=payload.version)
-    return suggestion_out(_qs().get(pk=s.pk))
+    return suggestion_out(_qs().get(pk=s.pk), user=request.auth)
 
 
 @router.post(

@@ -21,21 +21,18 @@ from zhichi.accounts.notify import notify
 from zhichi.accounts.services import next_number
 from zhichi.audit.services import record
 from zhichi.cases.models import Approval, ApprovalKind, Case
-from zhichi.cases.rules import can_work_on
 from zhichi.cases.services import add_event
 from zhichi.cases.services.approvals import request_approval
 from zhichi.cases.services.common import CaseChange, changing_case
 from zhichi.cases.services.derived import deadline_row
-from zhichi.common.errors import FieldError, InvalidInput, NotPermitted, StaleVersion
+from zhichi.common.errors import FieldError, InvalidInput, StaleVersion
 from zhichi.common.validation import Collector
 from zhichi.common.words import message
 from zhichi.core import calendar as cal_mod
 from zhichi.rulebook import loaders
-from zhichi.supervision import rules
+from zhichi.supervision import workflow
 from zhichi.supervision.models import (
     AFTER_SERVICE,
-    AWAITING_REPLY,
-    WITHDRAWABLE,
     Adoption,
     EscalationTarget,
     ServiceMethod,
@@ -125,32 +122,6 @@ def deadline_source(case: Case, cal: cal_mod.HolidayCalendar, today: date) -> li
 
 
 # --- helpers ----------------------------------------------------------------------------------
-
-
-def _state_error(suggestion: Suggestion, action: str) -> InvalidInput:
-    return InvalidInput(
-        [
-            FieldError(
-                "status",
-                "state",
-                _("This suggestion is %(status)s; it cannot be %(action)s now.")
-                % {
-                    "status": SuggestionStatus(suggestion.status).label,
-                    "action": ACTION_WORDS[action](),
-                },
-            )
-        ]
-    )
-
-
-ACTION_WORDS = {
-    "revise": lambda: _("revised"),
-    "serve": lambda: _("served"),
-    "reply": lambda: _("given a reply"),
-    "escalate": lambda: _("escalated"),
-    "close": lambda: _("closed"),
-    "withdraw": lambda: _("withdrawn"),
-}
 
 
 def _lock(suggestion_id: int, version: int | None) -> Suggestion:
@@ -283,18 +254,22 @@ def draft_suggestion(*, case_id: int, actor: User, data: dict) -> Suggestion:
     return s
 
 
+def ensure_may(*, suggestion_id: int, actor: User, action: str) -> Suggestion:
+    """Refuse (and audit) anyone the workflow does not let take ``action`` (``workflow.MOVES``),
+    before any write."""
+    current = Suggestion.objects.select_related("case").get(pk=suggestion_id)
+    workflow.ensure_may(action, actor, current)
+    return current
+
+
 def ensure_may_revise(*, suggestion_id: int, actor: User) -> Suggestion:
     """Refuse (and audit) anyone but the case officer or the department head."""
-    current = Suggestion.objects.select_related("case").get(pk=suggestion_id)
-    if not can_work_on(actor, current.case):
-        record(action="suggestion.revise", actor=actor, obj=current, outcome="denied")
-        raise NotPermitted(_("Only the case officer or the department head may revise it."))
-    return current
+    return ensure_may(suggestion_id=suggestion_id, actor=actor, action="revise")
 
 
 def ensure_may_follow_up(*, suggestion_id: int, actor: User, action: str) -> Suggestion:
     """Refuse (and audit) a step after approval by anyone the rules do not allow."""
-    return _follow_up(suggestion_id, actor, action)
+    return ensure_may(suggestion_id=suggestion_id, actor=actor, action=action)
 
 
 def revise_suggestion(
@@ -310,8 +285,7 @@ def revise_suggestion(
     c.raise_if_errors()
     with change:
         s = _lock(suggestion_id, version)
-        if s.status != SuggestionStatus.RETURNED:
-            raise _state_error(s, "revise")
+        workflow.check("revise", actor, s)
         for field, value in d.items():
             setattr(s, field, value)
         s.status = SuggestionStatus.PENDING
@@ -355,21 +329,8 @@ def on_approval_decided(approval: Approval, actor: User, approved: bool, reason:
 
 
 # --- after approval: service, reply, escalation, closing, withdrawal ---------------------------
-def _follow_up(suggestion_id: int, actor: User, action: str) -> Suggestion:
-    current = Suggestion.objects.select_related("case").get(pk=suggestion_id)
-    if not rules.can_follow_up(actor, current):
-        record(action=f"suggestion.{action}", actor=actor, obj=current, outcome="denied")
-        raise NotPermitted(
-            _(
-                "Only the case officer, the head of the case's department or the chief "
-                "procurator may do this."
-            )
-        )
-    return current
-
-
 def _following_up(current: Suggestion, actor: User, action: str) -> CaseChange:
-    """A step after approval on ``current``, which ``_follow_up`` let ``actor`` take: ``with`` it
+    """A step after approval on ``current``, which ``ensure_may`` let ``actor`` take: ``with`` it
     to lock the case, then lock the suggestion (``_lock``). A reply and what follows it may come
     after the case is closed."""
     return changing_case(
@@ -386,7 +347,7 @@ def serve_suggestion(
 ) -> Suggestion:
     """Record service (送达) and the day the recipient received it; the reply is due two months
     later (rule TL-9), or on a shorter date set for an urgent matter."""
-    current = _follow_up(suggestion_id, actor, "serve")
+    current = ensure_may(suggestion_id=suggestion_id, actor=actor, action="serve")
     change = _following_up(current, actor, "serve")
     today = timezone.localdate()
     c = Collector()
@@ -424,8 +385,7 @@ def serve_suggestion(
     c.raise_if_errors()
     with change:
         s = _lock(current.pk, version)
-        if s.status != SuggestionStatus.APPROVED:
-            raise _state_error(s, "serve")
+        workflow.check("serve", actor, s)
         assert statutory is not None and received_on is not None and served_on is not None
         s.served_on, s.received_on, s.method, s.served_by = served_on, received_on, method, actor
         s.reply_due_custom = custom is not None and custom != statutory.due
@@ -476,7 +436,7 @@ def record_reply(
 ) -> Suggestion:
     """The recipient's written reply: when, what it says, and whether it adopts the
     recommendations. Possible even after the case is closed."""
-    current = _follow_up(suggestion_id, actor, "reply")
+    current = ensure_may(suggestion_id=suggestion_id, actor=actor, action="reply")
     change = _following_up(current, actor, "reply")
     today = timezone.localdate()
     c = Collector()
@@ -493,8 +453,7 @@ def record_reply(
     c.raise_if_errors()
     with change:
         s = _lock(current.pk, version)
-        if s.status not in AWAITING_REPLY or s.replied_on is not None:
-            raise _state_error(s, "reply")
+        workflow.check("reply", actor, s)
         s.replied_on, s.reply_text, s.adoption, s.replied_by = replied_on, text, adoption, actor
         s.status = SuggestionStatus.REPLIED
         _save(s, "replied_on", "reply_text", "adoption", "replied_by", "status")
@@ -521,22 +480,12 @@ def record_reply(
     return s
 
 
-def may_escalate(s: Suggestion, today: date | None = None) -> bool:
-    """Non-compliance (rule TL-9): no reply by the due date, or recommendations not (fully)
-    adopted; an escalated suggestion may be escalated to another body too."""
-    if s.status == SuggestionStatus.ESCALATED:
-        return True
-    if s.status == SuggestionStatus.SERVED:
-        return s.is_overdue(today)
-    return s.status == SuggestionStatus.REPLIED and s.adoption != Adoption.ADOPTED
-
-
 def escalate_suggestion(
     *, suggestion_id: int, actor: User, data: dict, version: int | None = None
 ) -> Suggestion:
     """Report non-compliance without a valid reason to the superior procuratorate, the
     competent authority, or the Party committee / people's congress (rule TL-9)."""
-    current = _follow_up(suggestion_id, actor, "escalate")
+    current = ensure_may(suggestion_id=suggestion_id, actor=actor, action="escalate")
     change = _following_up(current, actor, "escalate")
     today = timezone.localdate()
     c = Collector()
@@ -553,22 +502,7 @@ def escalate_suggestion(
     c.raise_if_errors()
     with change:
         s = _lock(current.pk, version)
-        if not may_escalate(s, today):
-            if s.status == SuggestionStatus.SERVED:
-                raise InvalidInput(
-                    [
-                        FieldError(
-                            "status",
-                            "not_overdue",
-                            _(
-                                "The reply is not overdue yet (due %(day)s): escalation is for "
-                                "non-compliance."
-                            )
-                            % {"day": s.reply_due.isoformat() if s.reply_due else "—"},
-                        )
-                    ]
-                )
-            raise _state_error(s, "escalate")
+        workflow.check("escalate", actor, s, today)  # non-compliance (rule TL-9)
         escalation = SuggestionEscalation.objects.create(
             suggestion=s, escalated_on=escalated_on, to=to, reason=reason, by=actor
         )
@@ -601,15 +535,14 @@ def close_suggestion(
     *, suggestion_id: int, actor: User, data: dict, version: int | None = None
 ) -> Suggestion:
     """Close the matter with a note, after the reply or after escalation."""
-    current = _follow_up(suggestion_id, actor, "close")
+    current = ensure_may(suggestion_id=suggestion_id, actor=actor, action="close")
     change = _following_up(current, actor, "close")
     c = Collector()
     note = c.text(data, "note", "note", required=True, max_length=4000)
     c.raise_if_errors()
     with change:
         s = _lock(current.pk, version)
-        if s.status not in (SuggestionStatus.REPLIED, SuggestionStatus.ESCALATED):
-            raise _state_error(s, "close")
+        workflow.check("close", actor, s)
         s.status = SuggestionStatus.CLOSED
         s.closed_at, s.closed_by, s.close_note = timezone.now(), actor, note
         _save(s, "status", "closed_at", "closed_by", "close_note")
@@ -624,28 +557,14 @@ def withdraw_suggestion(
 ) -> Suggestion:
     """Withdraw a suggestion before it is served (after approval, or once returned). While the
     chief procurator is deciding it, the decision comes first."""
-    current = _follow_up(suggestion_id, actor, "withdraw")
+    current = ensure_may(suggestion_id=suggestion_id, actor=actor, action="withdraw")
     change = _following_up(current, actor, "withdraw")
     c = Collector()
     reason = c.text(data, "reason", "reason", required=True, max_length=4000)
     c.raise_if_errors()
     with change:
         s = _lock(current.pk, version)
-        if s.status not in WITHDRAWABLE:
-            if s.status == SuggestionStatus.PENDING:
-                raise InvalidInput(
-                    [
-                        FieldError(
-                            "status",
-                            "pending",
-                            _(
-                                "The chief procurator is deciding this suggestion; it can be "
-                                "withdrawn once approved or returned."
-                            ),
-                        )
-                    ]
-                )
-            raise _state_error(s, "withdraw")
+        workflow.check("withdraw", actor, s)  # before service; a pending one is decided first
         s.status = SuggestionStatus.WITHDRAWN
         s.withdrawn_at, s.withdrawn_by, s.withdraw_reason = timezone.now(), actor, reason
         _save(s, "status", "withdrawn_at", "withdrawn_by", "withdraw_reason")

@@ -23,7 +23,7 @@ from zhichi.cases.rules import can_approve
 from zhichi.cases.services.derived import working_days_left
 from zhichi.common.steps import run_step
 from zhichi.rulebook import loaders
-from zhichi.supervision import rules, services
+from zhichi.supervision import rules, services, workflow
 from zhichi.supervision.forms import (
     CloseForm,
     EscalateForm,
@@ -35,7 +35,6 @@ from zhichi.supervision.forms import (
 )
 from zhichi.supervision.models import (
     AWAITING_REPLY,
-    WITHDRAWABLE,
     Suggestion,
     SuggestionStatus,
 )
@@ -135,7 +134,9 @@ def register(request):
 @require_http_methods(["GET", "POST"])
 def new(request, case_id: int):
     user = request.user
-    case = rules.get_case_for_suggestions(user, case_id, Case.objects.select_related("organisation"))
+    case = rules.get_case_for_suggestions(
+        user, case_id, Case.objects.select_related("organisation")
+    )
     if not rules.can_draft(user, case):
         raise PermissionDenied
     form = SuggestionForm(request.POST or None)
@@ -212,19 +213,10 @@ def _initial(s: Suggestion, action: str) -> dict:
 def _detail_context(request, s: Suggestion, failed: dict | None = None) -> dict:
     user = request.user
     failed = failed or {}
-    follow = rules.can_follow_up(user, s)
-    allowed = {
-        "revise": rules.can_revise(user, s),
-        "serve": follow and s.status == SuggestionStatus.APPROVED,
-        "reply": follow and s.status in AWAITING_REPLY and s.replied_on is None,
-        "escalate": follow and services.may_escalate(s),
-        "close": follow and s.status in (SuggestionStatus.REPLIED, SuggestionStatus.ESCALATED),
-        "withdraw": follow and s.status in WITHDRAWABLE,
-    }
+    # a form for exactly the steps the services would accept now (workflow.MOVES)
     forms = {
         action: failed.get(action) or FORMS[action](prefix=action, initial=_initial(s, action))
-        for action, ok in allowed.items()
-        if ok
+        for action in workflow.allowed_actions(user, s)
     }
     events = (
         TimelineEvent.objects.filter(case_id=s.case_id, data__suggestion=s.pk)
