@@ -12,7 +12,7 @@ import pytest
 from tests.documents.conftest import build_full_case, pdf_text
 from tests.transfers.conftest import upload
 from zhichi.common.errors import NotPermitted
-from zhichi.documents import casefile, services
+from zhichi.documents import casefile, casefile_build, services
 from zhichi.documents.models import CaseFileExport
 
 pytestmark = [pytest.mark.django_db, pytest.mark.integration]
@@ -37,7 +37,7 @@ def test_case_file_zip_has_current_documents_evidence_and_an_index(
         export = casefile.request_export(case_id=filed_case.pk, actor=users["civil1"])
     export.refresh_from_db()
     assert (export.status, export.progress) == ("done", 100)
-    assert export.items_done == export.items_total == 2 * 2 + 1 + casefile.RECORDS + 1
+    assert export.items_done == export.items_total == 2 * 2 + 1 + casefile_build.RECORDS + 1
     with casefile.open_zip(export) as handle:
         data = handle.read()
     assert hashlib.sha256(data).hexdigest() == export.sha256 and len(data) == export.size

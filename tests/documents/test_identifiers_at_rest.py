@@ -18,7 +18,7 @@ from tests.documents.conftest import build_full_case, docx_text, pdf_text
 from tests.transfers.conftest import upload
 from zhichi.audit.models import AuditEntry
 from zhichi.common.errors import RateLimited
-from zhichi.documents import casefile, services
+from zhichi.documents import casefile, casefile_build, services
 from zhichi.documents.models import CaseFileExport, IssuedDocument
 from zhichi.evidence.storage import evidence_storage
 from zhichi.parties import crypto
@@ -181,7 +181,7 @@ def test_item14_one_pending_build_per_case_and_an_unchanged_case_gets_the_last_z
     again = [casefile.request_export(case_id=case.pk, actor=users["civil1"]) for _ in range(5)]
     assert {e.pk for e in again} == {first.pk}
     assert CaseFileExport.objects.count() == 1
-    casefile.build(first.pk)
+    casefile_build.build(first.pk)
     assert casefile.request_export(case_id=case.pk, actor=users["civilhead"]).pk == first.pk
     # a change in the case (a new document) gives a new case file
     services.issue_document(case_id=case.pk, kind="acceptance_notice", actor=users["civil1"])

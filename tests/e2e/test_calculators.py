@@ -16,8 +16,8 @@ from django.utils import translation
 from playwright.sync_api import Page, expect
 
 from tests.conftest import PASSWORD
-from zhichi.cases.templatetags.zc import VERDICTS
 from zhichi.rulebook.models import CriminalThreshold, HolidayYear
+from zhichi.rulebook.words import VERDICT_NAMES as VERDICTS
 
 pytestmark = pytest.mark.e2e
 

@@ -20,7 +20,7 @@ from playwright.sync_api import Page, expect
 
 from tests.documents.conftest import build_full_case, docx_text, docx_with
 from tests.e2e.conftest import log_in
-from zhichi.documents import casefile, services
+from zhichi.documents import casefile_build, services
 from zhichi.documents.models import CaseFileExport, DocumentTemplate, IssuedDocument
 
 pytestmark = pytest.mark.e2e
@@ -47,7 +47,7 @@ def test_case_file_progress_moves_and_the_zip_downloads(page: Page, law_library)
     )
     expect(box.locator("a[href$='/download/']")).to_have_count(0)
 
-    casefile.build(export.pk)  # what the worker does
+    casefile_build.build(export.pk)  # what the worker does
 
     # the page polls and turns to done by itself
     expect(box.locator('[data-testid="export-status"]')).to_have_text(

@@ -16,9 +16,9 @@ from django.utils import timezone, translation
 from django.utils.html import escape
 
 from zhichi.audit.models import AuditEntry
-from zhichi.cases.templatetags.zc import VERDICTS
 from zhichi.rulebook import loaders, services
 from zhichi.rulebook.models import AverageWage, CriminalThreshold, HolidayYear, RuleSetting
+from zhichi.rulebook.words import VERDICT_NAMES as VERDICTS
 
 pytestmark = [pytest.mark.django_db, pytest.mark.integration]
 
@@ -464,7 +464,7 @@ def holiday_post(year: int = 2027) -> dict:
         "year": str(year),
         "notice_title": f"国务院办公厅关于{year}年部分节假日安排的通知",
         "notice_number": "",
-        "published_on": timezone.localdate().isoformat(),
+        "published_on": "2026-11-20",  # before the suite's clock (tests/conftest.py TEST_START)
         "source": "测试用通知文本",
         "days": f"{year}-01-01..{year}-01-03 元旦\n{year}-02-14 上班 春节\n{year}-02-05..{year}-02-13 春节",
     }

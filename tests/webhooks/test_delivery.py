@@ -22,9 +22,10 @@ from zhichi.common.errors import InvalidInput
 from zhichi.intake import services as intake
 from zhichi.intake.validation import validate_lead
 from zhichi.parties import crypto
-from zhichi.webhooks import services
+from zhichi.webhooks import services, tasks
 from zhichi.webhooks.models import DeliveryStatus, WebhookDelivery, WebhookSubscription
-from zhichi.webhooks.services import BACKOFF, PayloadNotAllowed, publish_event
+from zhichi.webhooks.services import PayloadNotAllowed, publish_event
+from zhichi.webhooks.tasks import BACKOFF
 
 pytestmark = [pytest.mark.django_db, pytest.mark.integration]
 
@@ -127,13 +128,13 @@ def test_back_off_grows_and_the_delivery_fails_after_the_last_attempt(users, rec
     for _attempt in range(5):
         make_due(delivery_id)
         before = timezone.now()
-        delivery = services.attempt_delivery(delivery_id=delivery_id)
+        delivery = tasks.attempt_delivery(delivery_id=delivery_id)
         after = timezone.now()
         assert delivery.status == "pending"
         assert before <= delivery.next_attempt_at - BACKOFF[len(waits)] <= after
         waits.append(BACKOFF[len(waits)])
     make_due(delivery_id)
-    delivery = services.attempt_delivery(delivery_id=delivery_id)
+    delivery = tasks.attempt_delivery(delivery_id=delivery_id)
 
     assert waits == [
         timedelta(minutes=1),
@@ -145,7 +146,7 @@ def test_back_off_grows_and_the_delivery_fails_after_the_last_attempt(users, rec
     assert (delivery.status, delivery.attempts, delivery.next_attempt_at) == ("failed", 6, None)
     assert (delivery.last_status_code, delivery.last_error) == (503, "http_error")
     assert retry().startswith("delivered 0, to retry 0, failed 0")
-    assert services.attempt_delivery(delivery_id=delivery_id) is None
+    assert tasks.attempt_delivery(delivery_id=delivery_id) is None
     assert len(receiver.requests) == 6
 
 
@@ -156,11 +157,11 @@ def test_a_delivery_that_is_not_due_or_is_being_sent_is_not_sent(users, receiver
         locked_until=timezone.now() + timedelta(seconds=30)
     )
 
-    assert services.attempt_delivery(delivery_id=delivery_id) is None
+    assert tasks.attempt_delivery(delivery_id=delivery_id) is None
     WebhookDelivery.objects.filter(pk=delivery_id).update(
         locked_until=None, next_attempt_at=timezone.now() + timedelta(minutes=1)
     )
-    assert services.attempt_delivery(delivery_id=delivery_id) is None
+    assert tasks.attempt_delivery(delivery_id=delivery_id) is None
     assert receiver.requests == []
 
 
@@ -169,7 +170,7 @@ def test_redirects_are_not_followed(users, receiver):
     subscribe(users["chief"], receiver.url, ["transfer.sent"])
     [delivery_id] = publish(users["chief"])
 
-    delivery = services.attempt_delivery(delivery_id=delivery_id)
+    delivery = tasks.attempt_delivery(delivery_id=delivery_id)
 
     assert (delivery.status, delivery.last_status_code) == ("pending", 302)
     assert delivery.last_error == "redirect"
@@ -191,7 +192,7 @@ def test_an_unreachable_receiver_is_a_failed_attempt_logged_for_operators_only(
     [delivery_id] = publish(users["chief"])
 
     with caplog.at_level(logging.INFO, logger="zhichi.webhooks"):
-        delivery = services.attempt_delivery(delivery_id=delivery_id)
+        delivery = tasks.attempt_delivery(delivery_id=delivery_id)
 
     assert (delivery.status, delivery.attempts, delivery.last_status_code) == ("pending", 1, None)
     assert delivery.last_error == "no_answer"
@@ -405,7 +406,7 @@ def test_allowed_hosts_limit_where_subscriptions_and_deliveries_may_go(users, se
             event="transfer.sent", organisation_ids=[users["chief"].organisation_id], payload={}
         )
     delivery = WebhookDelivery.objects.get(subscription=created.subscription)
-    services.attempt_delivery(delivery_id=delivery.pk)
+    tasks.attempt_delivery(delivery_id=delivery.pk)
     delivery.refresh_from_db()
     assert (delivery.status, delivery.attempts, delivery.last_error) == (
         "failed",

@@ -11,7 +11,7 @@ from zhichi.common.api import READ_ERRORS, WRITE_ERRORS, ErrorOut, ValidationErr
 from zhichi.common.errors import FieldError, InvalidInput
 from zhichi.common.schemas import as_data, choice, one_of, text, whole
 from zhichi.common.validation import Collector
-from zhichi.documents import rules, services
+from zhichi.documents import casefile, rules, services
 from zhichi.documents.models import DocumentKind, IssuedDocument
 
 router = Router()
@@ -213,7 +213,6 @@ def _export(request, export_id: int):
     ),
 )
 def export_case_file(request, case_id: int):
-    from zhichi.documents import casefile
 
     case = rules.get_case_for_documents(request.auth, case_id)
     export = casefile.request_export(case_id=case.pk, actor=request.auth)
@@ -243,7 +242,6 @@ def get_case_file(request, export_id: int):
     },
 )
 def download_case_file(request, export_id: int):
-    from zhichi.documents import casefile
 
     export = _export(request, export_id)
     return casefile.zip_response(export=export, actor=request.auth, via="api")

@@ -23,7 +23,6 @@ from zhichi.cases.models import Case
 from zhichi.cases.rules import can_unmask
 from zhichi.common.errors import NotPermitted, RateLimited
 from zhichi.documents import rules
-from zhichi.documents.casefile_build import RECORDS, build  # noqa: F401 (also known here)
 from zhichi.documents.models import (
     PENDING_EXPORT,
     CaseFileExport,

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from zhichi.accounts.models import Department, Organisation, OrgKind, Role, User
 from zhichi.audit.services import record
 from zhichi.cases import services as case_services
-from zhichi.cases.models import Case, Flag, PartyRole, Source
+from zhichi.cases.models import Case, CaseParty, Flag, PartyRole, Source
 from zhichi.cases.rules import cases_visible_to
 from zhichi.cases.services.parties import note_party_correction
 from zhichi.common.errors import FieldError, InvalidInput, NotPermitted
@@ -118,8 +118,6 @@ class NameConflict:
 def _may_see_party(actor: User, party: Party) -> bool:
     """The name on record is shown only to someone who may already see a lead or a case of the
     person: an ID number typed on a form must not reveal who else is on record (rule ID-3, C8)."""
-    from zhichi.cases.models import CaseParty
-    from zhichi.cases.rules import cases_visible_to
 
     return (
         LeadParty.objects.filter(party=party, lead__in=rules.leads_visible_to(actor)).exists()

@@ -39,7 +39,6 @@ from zhichi.webhooks.models import (
     WebhookSubscription,
     subscribable_choices,
 )
-from zhichi.webhooks.tasks import BACKOFF, attempt_delivery  # noqa: F401 (also known here)
 
 MAX_ACTIVE_PER_ORGANISATION = 20
 URL_MAX_LENGTH = 500

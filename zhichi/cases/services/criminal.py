@@ -22,6 +22,7 @@ from zhichi.audit.services import record
 from zhichi.cases.models import Case, CaseStatus, Category, TimelineEvent
 from zhichi.cases.services import add_event
 from zhichi.cases.services.derived import regrade
+from zhichi.rulebook.words import verdict_label
 
 RECHECK_EVENT = "criminal_rechecked"
 
@@ -76,7 +77,6 @@ def recheck_criminal_leads(*, province: str, threshold_id: int | None = None) ->
 
 def describe_recheck(event: TimelineEvent) -> str:
     """The timeline's sentence for a re-check, in the reader's language."""
-    from zhichi.cases.templatetags.zc import verdict_label
 
     data = event.data or {}
     return _(

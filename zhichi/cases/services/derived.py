@@ -35,7 +35,10 @@ from zhichi.cases.models import (
 )
 from zhichi.common.words import Phrase, message
 from zhichi.core import calendar as cal_mod
+from zhichi.core import criminal, grading
 from zhichi.rulebook import loaders
+from zhichi.rulebook.models import CalendarDay, DayKind
+from zhichi.rulebook.words import stored_check
 
 # deadlines that are someone's work: only these count as overdue on the workbench (higher apps
 # add theirs with register_deadline_source)
@@ -293,7 +296,6 @@ THRESHOLD_UNKNOWN_VERDICTS = frozenset({"depends_on_province_config"})
 def campaign_end(as_of: date) -> date | None:
     """EW-2: the winter campaign runs from 1 November to the next Spring Festival, taken from
     the holiday calendar (None when that year's notice is not loaded)."""
-    from zhichi.rulebook.models import CalendarDay, DayKind
 
     year = as_of.year + 1 if as_of.month >= 11 else as_of.year
     first = (
@@ -308,7 +310,6 @@ def campaign_end(as_of: date) -> date | None:
 def criminal_verdict(case: Case, parties: list[CaseParty], as_of: date):
     """The criminal-lead evaluator on the case's facts (rules CR-1 … CR-8), wage cases only:
     the evaluator's Verdict, or None when it does not apply or its configuration is missing."""
-    from zhichi.core import criminal
 
     if case.category != "wages":
         return None
@@ -351,8 +352,6 @@ def regrade(case: Case) -> None:
     reasons and the check are stored as codes with values and put into words when shown
     (cases.words, rulebook.words).
     """
-    from zhichi.core import grading
-    from zhichi.rulebook.words import stored_check
 
     as_of = timezone.localdate()
     parties = list(case.parties.all())

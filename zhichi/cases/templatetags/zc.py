@@ -11,7 +11,6 @@ from zhichi.cases.models import Evasion, Flag, Stage
 from zhichi.cases.words import level_reason_words, risk_reason_words
 from zhichi.parties.models import Group, VulnerabilityBasis
 from zhichi.rulebook import words as rulebook_words
-from zhichi.rulebook.words import VERDICT_NAMES as VERDICTS  # noqa: F401 (also known here)
 from zhichi.rulebook.words import verdict_label
 
 register = template.Library()
