@@ -12,7 +12,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
-from zhichi.common.errors import FieldError, InvalidInput, NotPermitted, RateLimited
+from zhichi.common.errors import FieldError, InvalidInput, RateLimited
+from zhichi.common.steps import back_with_errors, run_step
 from zhichi.documents import casefile, rules, services
 from zhichi.documents import render as render_mod
 from zhichi.documents.forms import IssueForm, NumberingForm, TemplateUploadForm
@@ -29,30 +30,33 @@ def issue(request, case_id: int):
             _("Only the case officer or the department head may issue documents.")
         )
     form = IssueForm(request.POST or None, initial={"kind": request.GET.get("kind", "")})
-    status = 200
-    if request.method == "POST":
-        subject = (request.POST.get("subject_id") or "").strip()
-        try:
-            if subject and not subject.isdigit():
-                raise InvalidInput(
-                    [FieldError("subject_id", "integer", _("Enter a whole number."))]
-                )
-            doc = services.issue_document(
-                case_id=case.pk,
-                kind=request.POST.get("kind", ""),
-                actor=request.user,
-                subject_id=int(subject) if subject.isdigit() else None,
-                reason=request.POST.get("reason", ""),
-            )
-        except NotPermitted as exc:
-            raise PermissionDenied(str(exc)) from exc
-        except InvalidInput as exc:
-            form.show_service_errors(exc)
-            status = 422
-        else:
-            messages.success(request, _("Issued %(number)s.") % {"number": doc.number})
-            return redirect(reverse("cases:case_detail", args=[case.pk]) + "#documents")
-    return render(request, "documents/issue.html", {"case": case, "form": form}, status=status)
+    if request.method != "POST":
+        return render(request, "documents/issue.html", {"case": case, "form": form})
+    subject = (request.POST.get("subject_id") or "").strip()
+
+    def call():
+        if subject and not subject.isdigit():
+            raise InvalidInput([FieldError("subject_id", "integer", _("Enter a whole number."))])
+        return services.issue_document(
+            case_id=case.pk,
+            kind=request.POST.get("kind", ""),
+            actor=request.user,
+            subject_id=int(subject) if subject.isdigit() else None,
+            reason=request.POST.get("reason", ""),
+        )
+
+    return run_step(
+        request,
+        call=call,
+        back=request.path,
+        form=form,
+        failed=lambda _exc: render(
+            request, "documents/issue.html", {"case": case, "form": form}, status=422
+        ),
+        done=lambda doc: _("Issued %(number)s.") % {"number": doc.number},
+        to=f"{case.get_absolute_url()}#documents",
+        moved_on_goes_back=False,
+    )
 
 
 def _document(request, pk: int) -> IssuedDocument:
@@ -118,26 +122,29 @@ def templates(request):
         )
     form = TemplateUploadForm(request.POST, request.FILES)
     upload = request.FILES.get("file")
-    try:
-        template = services.upload_template(
+
+    def failed(_exc):
+        context = _templates_context(request.user.organisation, failed=form)
+        return render(request, "documents/templates.html", context, status=422)
+
+    return run_step(
+        request,
+        call=lambda: services.upload_template(
             actor=request.user,
             kind=request.POST.get("kind", ""),
             data=upload.read() if upload else b"",
             name=upload.name if upload else "",
             note=request.POST.get("note", ""),
-        )
-    except NotPermitted as exc:
-        raise PermissionDenied(str(exc)) from exc
-    except InvalidInput as exc:
-        form.show_service_errors(exc)
-        context = _templates_context(request.user.organisation, failed=form)
-        return render(request, "documents/templates.html", context, status=422)
-    messages.success(
-        request,
-        _("Template %(version)s of %(kind)s is in use.")
-        % {"version": template.label, "kind": template.get_kind_display()},
+        ),
+        back=reverse("documents:templates"),
+        form=form,
+        failed=failed,
+        done=lambda template: (
+            _("Template %(version)s of %(kind)s is in use.")
+            % {"version": template.label, "kind": template.get_kind_display()}
+        ),
+        moved_on_goes_back=False,
     )
-    return redirect("documents:templates")
 
 
 @login_required
@@ -145,17 +152,16 @@ def templates(request):
 def template_use(request, kind: str):
     _require_templates(request.user)
     raw = (request.POST.get("version") or "").strip()
-    try:
-        services.use_template(
+    back = reverse("documents:templates")
+    return run_step(
+        request,
+        call=lambda: services.use_template(
             actor=request.user, kind=kind, version=int(raw) if raw.isdigit() else None
-        )
-    except NotPermitted as exc:
-        raise PermissionDenied(str(exc)) from exc
-    except InvalidInput as exc:
-        messages.error(request, "；".join(e.message for e in exc.errors))
-        return redirect("documents:templates")
-    messages.success(request, _("Template changed."))
-    return redirect("documents:templates")
+        ),
+        back=back,
+        failed=lambda exc: back_with_errors(request, exc, back),
+        done=_("Template changed."),
+    )
 
 
 @never_cache
@@ -189,14 +195,18 @@ def _export_for(request, pk: int):
 @require_http_methods(["POST"])
 def export_case_file(request, case_id: int):
     case = rules.get_case_for_documents(request.user, case_id)
+    back = f"{case.get_absolute_url()}#documents"
     try:
-        export = casefile.request_export(case_id=case.pk, actor=request.user)
-    except NotPermitted as exc:
-        raise PermissionDenied(str(exc)) from exc
+        return run_step(
+            request,
+            call=lambda: casefile.request_export(case_id=case.pk, actor=request.user),
+            back=back,
+            failed=lambda exc: back_with_errors(request, exc, back),
+            to=lambda export: reverse("documents:export", args=[export.pk]),
+        )
     except RateLimited as exc:
         messages.error(request, str(exc))
-        return redirect(reverse("cases:case_detail", args=[case.pk]) + "#documents")
-    return redirect("documents:export", pk=export.pk)
+        return redirect(back)
 
 
 @never_cache
@@ -225,17 +235,17 @@ def export_download(request, pk: int):
 def issue_lead(request, lead_id: int):
     """The notice of non-acceptance of a declined lead (re-issue with a reason)."""
     lead = rules.get_lead_for_documents(request.user, lead_id)
-    try:
-        doc = services.issue_lead_document(
+    back = f"{lead.get_absolute_url()}#documents"
+    return run_step(
+        request,
+        call=lambda: services.issue_lead_document(
             lead_id=lead.pk, actor=request.user, reason=request.POST.get("reason", "")
-        )
-    except NotPermitted as exc:
-        raise PermissionDenied(str(exc)) from exc
-    except InvalidInput as exc:
-        messages.error(request, "；".join(e.message for e in exc.errors))
-    else:
-        messages.success(request, _("Issued %(number)s.") % {"number": doc.number})
-    return redirect(reverse("intake:lead_detail", args=[lead.pk]) + "#documents")
+        ),
+        back=back,
+        failed=lambda exc: back_with_errors(request, exc, back),
+        done=lambda doc: _("Issued %(number)s.") % {"number": doc.number},
+        moved_on_goes_back=False,
+    )
 
 
 @login_required
@@ -243,17 +253,21 @@ def issue_lead(request, lead_id: int):
 def numbering(request):
     _require_templates(request.user)
     form = NumberingForm(request.POST)
-    try:
-        services.set_number_pattern(
+
+    def failed(_exc):
+        context = _templates_context(request.user.organisation, numbering_failed=form)
+        return render(request, "documents/templates.html", context, status=422)
+
+    return run_step(
+        request,
+        call=lambda: services.set_number_pattern(
             actor=request.user,
             kind=request.POST.get("kind", ""),
             pattern=request.POST.get("pattern", ""),
-        )
-    except NotPermitted as exc:
-        raise PermissionDenied(str(exc)) from exc
-    except InvalidInput as exc:
-        form.show_service_errors(exc)
-        context = _templates_context(request.user.organisation, numbering_failed=form)
-        return render(request, "documents/templates.html", context, status=422)
-    messages.success(request, _("Numbering saved."))
-    return redirect("documents:templates")
+        ),
+        back=reverse("documents:templates"),
+        form=form,
+        failed=failed,
+        done=_("Numbering saved."),
+        moved_on_goes_back=False,
+    )
