@@ -1,8 +1,10 @@
 """Every change to a transfer (C7): send, receive, accept, reject, answer, close.
 
-Each function is keyword-only, runs in one transaction with the transfer row locked, writes the
-audit entry, the transfer's own history and the case timeline, opens or ends the share that lets
-the receiving side read the case or lead, and sends notifications after commit.
+Each function is keyword-only, runs in one transaction with the transfer row locked (a step of a
+case's transfer locks the case first, ``changing_case``), writes the audit entry, the transfer's
+own history and the case timeline, opens or ends the share that lets the receiving side read the
+case or lead, and sends notifications after commit. Who may take a step in which state is the
+table of ``transfers.workflow``.
 """
 
 from __future__ import annotations
