@@ -52,7 +52,7 @@ from zhichi.common.schemas import (
 )
 from zhichi.rulebook import loaders
 from zhichi.transfers import rules as transfer_rules
-from zhichi.transfers.models import TransferKind
+from zhichi.transfers.models import Transfer, TransferKind
 
 router = Router()
 
@@ -518,8 +518,6 @@ def legal_aid_out(transfer, referral: LegalAidReferral | None, user=None) -> dic
 
 
 def _legal_aid_one(transfer_id: int, user=None) -> dict:
-    from zhichi.transfers.models import Transfer
-
     transfer = Transfer.objects.select_related("to_org").get(pk=transfer_id)
     referral = LegalAidReferral.objects.filter(transfer=transfer).first()
     return legal_aid_out(transfer, referral, user)

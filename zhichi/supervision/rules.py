@@ -15,7 +15,7 @@ from zhichi.accounts.models import Role
 from zhichi.accounts.rules import is_member
 from zhichi.cases import rules as case_rules
 from zhichi.cases.models import Case, CaseStatus
-from zhichi.supervision.models import Suggestion, SuggestionStatus
+from zhichi.supervision.models import Suggestion
 
 STAFF_ROLES = {Role.OFFICER, Role.HEAD, Role.CHIEF, Role.REGISTRAR}
 
@@ -48,7 +48,7 @@ def get_suggestion_for(user, pk, queryset=None) -> Suggestion:
         raise Http404 from None
 
 
-def get_case_for(user, pk, queryset=None) -> Case:
+def get_case_for_suggestions(user, pk, queryset=None) -> Case:
     """The case, for its suggestions: 404 for those who may not see the case, and for partner
     staff even when the case is shared with them (its suggestions are not theirs to see)."""
     if not may_see_suggestions(user):
@@ -60,11 +60,6 @@ def can_draft(user, case: Case) -> bool:
     """A suggestion is drafted by those who work on the case (its officer or the department
     head), while the case is open."""
     return case.status == CaseStatus.OPEN and case_rules.can_work_on(user, case)
-
-
-def can_revise(user, suggestion: Suggestion) -> bool:
-    """A returned suggestion is revised and resubmitted under the drafting rule."""
-    return suggestion.status == SuggestionStatus.RETURNED and can_draft(user, suggestion.case)
 
 
 def can_follow_up(user, suggestion: Suggestion) -> bool:
