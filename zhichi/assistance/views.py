@@ -28,7 +28,13 @@ from zhichi.assistance.forms import (
     RegisterFilterForm,
     WithdrawForm,
 )
-from zhichi.assistance.models import AssistanceApplication, AssistanceStatus, Exclusion, Proposal
+from zhichi.assistance.models import (
+    AssistanceApplication,
+    AssistanceStatus,
+    Exclusion,
+    Proposal,
+    Step,
+)
 from zhichi.cases import rules as case_rules
 from zhichi.cases.models import Approval, ApprovalKind, ApprovalStatus
 from zhichi.cases.presenters import describe_event
@@ -218,7 +224,6 @@ def _detail_context(request, application: AssistanceApplication, failed=None) ->
 
 def _step_rows(application: AssistanceApplication, approvals) -> list[dict]:
     """The chain of the current round, each step with its state (done / open / to come)."""
-    from zhichi.assistance.models import Step
 
     latest = {}
     for a in sorted(approvals, key=lambda x: (x.requested_at, x.pk)):

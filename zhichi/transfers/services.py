@@ -27,6 +27,7 @@ from zhichi.cases.services.common import changing_case
 from zhichi.common.errors import InvalidInput, NotPermitted, StaleVersion
 from zhichi.common.validation import Collector
 from zhichi.core import calendar as cal_mod
+from zhichi.evidence.rules import case_attachments, lead_attachments
 from zhichi.intake.models import Lead, LeadShare, LeadStatus
 from zhichi.rulebook import loaders
 from zhichi.transfers import rules, workflow
@@ -131,8 +132,6 @@ def _validate(c: Collector, data: dict, subject, actor: User, sender, today: dat
 
 def _evidence(c: Collector, data: dict, subject, actor: User) -> list:
     """The evidence package: attachments of this case or lead that the sender may see."""
-    from zhichi.evidence.rules import case_attachments, lead_attachments
-
     raw = data.get("evidence") or []
     if not isinstance(raw, (list, tuple)):
         c.add("evidence", "type", _("Give a list of attachment ids."))
