@@ -34,6 +34,7 @@ from datetime import UTC, date, datetime, timedelta
 from datetime import timezone as dt_timezone
 from decimal import Decimal
 
+from zhichi.core.searchtext import case_search_text
 from zhichi.demo.vocabulary import (
     CATEGORY_WEIGHTS,
     DISTRICT,
@@ -46,7 +47,6 @@ from zhichi.demo.vocabulary import (
 from zhichi.demo.vocabulary import (
     names_phrase as _names,
 )
-from zhichi.core.searchtext import case_search_text
 
 SHANGHAI = dt_timezone(timedelta(hours=8))  # Asia/Shanghai has had no DST since 1991
 MULTIPLIER = 2654435761  # a prime: k -> (salt + k * MULTIPLIER) mod size permutes range(size)
