@@ -32,7 +32,7 @@ from zhichi.cases.models import (
 )
 from zhichi.cases.partner_view import sees_internal
 from zhichi.cases.presenters import case_out
-from zhichi.cases.schemas import EVASION, EvasionIn, LabourRelationshipIn, PaymentOrderIn, kept
+from zhichi.cases.schemas import EVASION, EvasionIn, LabourRelationshipIn
 from zhichi.cases.services import approvals, disposal, facts, payments, reopening
 from zhichi.cases.services.common import ensure_may_work
 from zhichi.common.api import WRITE_ERRORS, ErrorOut, ValidationErrorOut, checks_first
@@ -44,9 +44,11 @@ from zhichi.common.schemas import (
     OptionalMoney,
     as_data,
     choice,
+    kept,
     one_of,
     text,
 )
+from zhichi.rulebook.schemas import PaymentOrderIn
 
 LEVELS = (1, 2, 3)
 

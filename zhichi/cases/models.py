@@ -36,7 +36,7 @@ from zhichi.cases.choices import (  # noqa: F401 (also known here)
     VisitTarget,
 )
 from zhichi.cases.words import DEADLINE_BASES, DEADLINE_LABELS
-from zhichi.core import searchtext
+from zhichi.core import criminal, searchtext
 from zhichi.parties.models import Party
 
 
@@ -143,7 +143,9 @@ class Case(models.Model):
         default=LabourRelationship.UNKNOWN,
     )
     has_iou = models.BooleanField(_("holds a wage IOU"), default=False)
-    payment_order_authority = models.CharField(max_length=200, blank=True, default="")
+    payment_order_authority = models.CharField(
+        max_length=criminal.AUTHORITY_MAX_LENGTH, blank=True, default=""
+    )
     payment_order_issued_on = models.DateField(null=True, blank=True)
     payment_order_deadline = models.DateField(null=True, blank=True)
     evasion = models.JSONField(default=list, blank=True)

@@ -197,3 +197,14 @@ class ObjectIn(Schema):
         if not isinstance(given, (Mapping, Schema)):
             raise PydanticCustomError("model_type", "Give an object.")
         return value
+
+
+def kept(extra: dict | None = None):
+    """The schema of a field that may be left out, which keeps the stored value (PATCH): no
+    default is shown, since none is applied."""
+
+    def shape(schema: dict) -> None:
+        schema.pop("default", None)
+        schema.update(extra or {})
+
+    return shape

@@ -164,9 +164,13 @@ class Worker:
     months: int
 
 
+AUTHORITY_MAX_LENGTH = 200  # the order to pay's issuing authority, as stored and as sent
+
+
 @dataclass(frozen=True)
 class PaymentOrder:
-    """The order to pay (责令支付, rule CR-5) issued by 人社 or another government department."""
+    """The order to pay (责令支付, rule CR-5) issued by 人社 or another government department.
+    ``authority`` is at most ``AUTHORITY_MAX_LENGTH`` characters wherever it is stored or sent."""
 
     issued_on: date | None
     deadline: date | None

@@ -11,7 +11,7 @@ from ninja import Field, Query, Router, Schema, Status
 from zhichi.accounts.models import Organisation
 from zhichi.cases.models import Category, LabourRelationship, PartyRole, Source
 from zhichi.cases.rules import cases_visible_to
-from zhichi.cases.schemas import EVASION, EvasionIn, LabourRelationshipIn, PaymentOrderIn
+from zhichi.cases.schemas import EVASION, EvasionIn, LabourRelationshipIn
 from zhichi.common.api import (
     READ_ERRORS,
     WRITE_ERRORS,
@@ -36,6 +36,7 @@ from zhichi.intake import rules, services
 from zhichi.intake.models import Lead, LeadStatus, Redirect
 from zhichi.intake.validation import NameChoice, validate_lead
 from zhichi.parties.models import Group, Party, PartyKind, VulnerabilityBasis
+from zhichi.rulebook.schemas import PaymentOrderIn
 
 router = Router()
 

@@ -20,6 +20,7 @@ from zhichi.cases.models import (
     ShareBase,
     Source,
 )
+from zhichi.core import criminal
 from zhichi.parties.models import Party
 
 RECEIPT_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud on the phone
@@ -68,7 +69,10 @@ class Lead(models.Model):
     )
     has_iou = models.BooleanField(_("holds the employer's wage IOU"), default=False)
     payment_order_authority = models.CharField(
-        _("order to pay: issued by"), max_length=200, blank=True, default=""
+        _("order to pay: issued by"),
+        max_length=criminal.AUTHORITY_MAX_LENGTH,
+        blank=True,
+        default="",
     )
     payment_order_issued_on = models.DateField(_("order to pay: issued on"), null=True, blank=True)
     payment_order_deadline = models.DateField(_("order to pay: deadline"), null=True, blank=True)

@@ -7,7 +7,6 @@ from typing import Any
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
 
-from zhichi.cases.schemas import PaymentOrderIn
 from zhichi.common.api import ErrorOut, ValidationErrorOut
 from zhichi.common.errors import FieldError, InvalidInput
 from zhichi.common.schemas import (
@@ -29,6 +28,7 @@ from zhichi.parties.validation import check, message_for
 from zhichi.rulebook import calculators
 from zhichi.rulebook.calculators import MAX_UNIT
 from zhichi.rulebook.models import WageSeries
+from zhichi.rulebook.schemas import PaymentOrderIn
 
 router = Router()
 
