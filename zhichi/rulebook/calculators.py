@@ -26,6 +26,11 @@ MAX_UNIT = {"days": 36500, "months": 1200, "years": 100, "working_days": 10000}
 EVASION = tuple(criminal.EVASION_KINDS.items())  # rule CR-3: the evaluator's own list
 
 
+def not_computed() -> str:
+    """What every calculator answers when its input has errors."""
+    return _("The request is not valid; nothing was computed.")
+
+
 def _province(c: Collector, data: dict) -> str:
     province = c.text(data, "province", "province", required=True, max_length=2)
     if province and province not in PROVINCE_CODES:
@@ -53,7 +58,7 @@ def deadline(data: dict) -> dict:
         c.add("days", "one_unit", _("Give only one of days, months, years or working_days."))
     if kind == "custom" and not given and not any(e.field in UNITS for e in c.errors):
         c.add("days", "required", _("Give the period: days, months, years or working_days."))
-    c.raise_if_errors(_("The request is not valid; nothing was computed."))
+    c.raise_if_errors(not_computed())
     cal = loaders.holiday_calendar()
     try:
         if given:
@@ -126,7 +131,7 @@ def criminal_lead(data: dict) -> dict:
             order = criminal.PaymentOrder(issued_on=issued, deadline=due, authority=authority)
     paid = c.boolean(data, "paid_after_order", "paid_after_order")
     evasion = c.choices(data, "evasion", "evasion", EVASION)
-    c.raise_if_errors(_("The request is not valid; nothing was computed."))
+    c.raise_if_errors(not_computed())
     try:
         national = loaders.national_range(as_of)
     except loaders.MissingConfiguration as exc:
@@ -170,7 +175,7 @@ def assistance_cap(data: dict) -> dict:
         c.add("wage_year", "required", _("Enter the statistical year of the average wage."))
     default_series = loaders.setting("assistance_wage_series", WageSeries.ON_POST)
     series = c.choice(data, "series", "series", WageSeries.choices, default=default_series)
-    c.raise_if_errors(_("The request is not valid; nothing was computed."))
+    c.raise_if_errors(not_computed())
     months = int(loaders.setting("assistance_months", "36"))
     try:
         figure = assistance.find_figure(loaders.wage_figures(province), province, wage_year, series)
@@ -212,7 +217,7 @@ def wage_claim(data: dict) -> dict:
     deadline_passed = c.boolean(data, "order_deadline_passed", "order_deadline_passed")
     if start and end and end < start:
         c.add("service_end", "before_start", _("The service cannot end before it started."))
-    c.raise_if_errors(_("The request is not valid; nothing was computed."))
+    c.raise_if_errors(not_computed())
     try:
         result = wages.claim(
             monthly_wage=monthly,
@@ -246,7 +251,7 @@ def rmb_capital(data: dict) -> dict:
     """rule DOC-2."""
     c = Collector()
     amount = c.money(data, "amount", "amount", required=True)
-    c.raise_if_errors(_("The request is not valid; nothing was computed."))
+    c.raise_if_errors(not_computed())
     try:
         text = money.rmb_capital(amount)
     except ValueError as exc:
