@@ -597,3 +597,25 @@ def test_the_holiday_calendar_checks_its_cache_in_one_query():
 
     assert again is first
     assert len(ctx) == 1
+
+
+def test_tl1_the_holiday_seed_reads_its_frozen_days_not_the_installed_package(monkeypatch):
+    """rulebook 0002 seeds the calendar from the days frozen beside it (chinesecalendar 1.11.0),
+    so migrating gives the same calendar whichever version of the package is installed."""
+    import importlib
+    import sys
+
+    from django.apps import apps
+
+    seed = importlib.import_module("zhichi.rulebook.migrations.0002_seed")
+    before = sorted(CalendarDay.objects.values_list("date", "kind", "name"))
+    years = sorted(HolidayYear.objects.values_list("year", "source"))
+    seed.unseed(apps, None)
+    assert not CalendarDay.objects.exists()
+    monkeypatch.setitem(sys.modules, "chinese_calendar", None)  # importing it would fail
+
+    seed.seed(apps, None)
+
+    assert sorted(CalendarDay.objects.values_list("date", "kind", "name")) == before
+    assert sorted(HolidayYear.objects.values_list("year", "source")) == years
+    assert (years[0][0], years[-1][0]) == (2004, 2026)

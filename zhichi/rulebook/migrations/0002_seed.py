@@ -1,11 +1,15 @@
 """Seed the law library's dated configuration from DOMAIN.md and the chinesecalendar package.
 
 The package carries the State Council holiday notices up to 2026; later years are entered by an
-administrator on the holiday calendar page (rule TL-1).
+administrator on the holiday calendar page (rule TL-1). Its days are frozen beside this migration
+(``holidays_seed.json``, taken from chinesecalendar 1.11.0), so migrating gives the same calendar
+whichever version of the package is installed.
 """
 
+import json
 from datetime import date
 from decimal import Decimal
+from pathlib import Path
 
 from django.db import migrations
 
@@ -87,29 +91,21 @@ def seed(apps, schema_editor):
     AverageWage = apps.get_model("rulebook", "AverageWage")
     RuleSetting = apps.get_model("rulebook", "RuleSetting")
 
-    import chinese_calendar
-    from chinese_calendar import constants
-
-    version = getattr(chinese_calendar, "__version__", "1.11.0")
+    seed_file = Path(__file__).with_name("holidays_seed.json")
+    frozen = json.loads(seed_file.read_text(encoding="utf-8"))
     by_year: dict[int, list] = {}
-    for day, holiday in constants.holidays.items():
-        by_year.setdefault(day.year, []).append((day, "holiday", holiday))
-    for day, holiday in constants.workdays.items():
-        by_year.setdefault(day.year, []).append((day, "workday", holiday))
+    for iso, kind, name in frozen["days"]:
+        day = date.fromisoformat(iso)
+        by_year.setdefault(day.year, []).append((day, kind, name))
     for year in sorted(by_year):
         notice = HolidayYear.objects.create(
             year=year,
             notice_title=f"国务院办公厅关于{year}年部分节假日安排的通知",
-            source=f"chinesecalendar {version}（据国务院办公厅通知整理）",
+            source=f"{frozen['source']}（据国务院办公厅通知整理）",
         )
         CalendarDay.objects.bulk_create(
-            CalendarDay(
-                year=notice,
-                date=day,
-                kind=kind,
-                name=HOLIDAY_NAMES.get(str(getattr(h, "value", h)), str(getattr(h, "value", h))),
-            )
-            for day, kind, h in sorted(by_year[year], key=lambda t: t[0])
+            CalendarDay(year=notice, date=day, kind=kind, name=HOLIDAY_NAMES.get(name, name))
+            for day, kind, name in sorted(by_year[year], key=lambda t: t[0])
         )
 
     CriminalThreshold.objects.create(
