@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import os
 import secrets
-from datetime import timedelta
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.test import Client
 from django.utils import timezone
 
@@ -17,6 +19,37 @@ from zhichi.core.identifiers import credit_check_char, id_check_char
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 PASSWORD = "Test-passw0rd!"
+
+# Every test runs on a clock that starts at this moment and then runs on (issue 14, item 9), so
+# "today", the deadlines worked out from it and the dates the tests write are the same whenever
+# and wherever the suite runs: no result changes as real time passes, and no run breaks at
+# midnight. The clock is set before the test modules are collected (their module-level dates
+# read it too) and set back to the start for each test. A test that needs another moment moves
+# it (``fixed_clock.move_to``/``shift``); a test about the real clock is marked ``real_clock``.
+TEST_START = datetime(2026, 12, 4, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
+_suite_clock: list = []
+
+
+def pytest_configure(config):
+    traveller = time_machine.travel(TEST_START, tick=True)
+    traveller.start()
+    _suite_clock.append(traveller)
+
+
+def pytest_unconfigure(config):
+    while _suite_clock:
+        _suite_clock.pop().stop()
+
+
+@pytest.fixture(autouse=True)
+def fixed_clock(request):
+    if request.node.get_closest_marker("real_clock"):
+        real_now = time_machine.escape_hatch.time.time()
+        with time_machine.travel(real_now, tick=True):
+            yield None
+        return
+    with time_machine.travel(TEST_START, tick=True) as traveller:
+        yield traveller
 
 
 def make_id(region: str = "530102", birth: str = "19850312", seq: str = "123") -> str:
