@@ -45,16 +45,23 @@ class StyledFormMixin:
                     widget.attrs["class"] = (widget.attrs.get("class", "") + " is-invalid").strip()
                 widget.attrs["aria-invalid"] = "true"
 
+    # a service's field name → this form's field, where the form names it differently
+    error_aliases: dict[str, str] = {}
+
     def service_error_field(self, error: FieldError) -> str | None:
-        """The field that shows a service's ``error``, or None for the form's top. A form whose
-        fields are named differently from the service's input overrides this mapping only."""
-        return field_for(self, error.field)
+        """The field that shows a service's ``error``, or None for the form's top."""
+        return field_for(self, self.error_aliases.get(error.field, error.field))
+
+    def silence(self) -> None:
+        """Show the bound form again without judging it (a row added, a list asked for, or the
+        service's errors about to be shown instead of the form's own)."""
+        self._errors = ErrorDict()
+        self.cleaned_data = {}
 
     def show_service_errors(self, exc: InvalidInput) -> None:
         """Forget the form's own judgement and show the service's errors at their fields
         (errors on fields the form does not show go to its top)."""
-        self._errors = ErrorDict()
-        self.cleaned_data = {}
+        self.silence()
         for err in exc.errors:
             target = self.service_error_field(err)
             if target is None or err.message not in self._errors.get(target, []):
@@ -67,9 +74,10 @@ class StyledForm(StyledFormMixin, forms.Form):
 
 
 def field_for(form, name: str) -> str | None:
-    """The field of ``form`` that shows an error on ``name``: the field itself, or a nested name
-    flattened onto the form ("payment_order.deadline" → payment_order_deadline); None if none."""
-    for candidate in (name, name.replace(".", "_")):
+    """The field of ``form`` that shows an error on ``name``: the field itself, a nested name
+    flattened onto the form ("payment_order.deadline" → payment_order_deadline), or the list
+    an item belongs to ("case_ids.2" → case_ids); None if the form shows none of them."""
+    for candidate in (name, name.replace(".", "_"), name.partition(".")[0]):
         if candidate in form.fields:
             return candidate
     return None
@@ -85,11 +93,11 @@ def apply_service_errors(exc: InvalidInput, forms_by_prefix: dict[str, forms.For
     for err in exc.errors:
         prefix, _dot, name = err.field.rpartition(".")
         form = forms_by_prefix.get(prefix)
-        target = name
-        if form is None:
-            # e.g. "payment_order.deadline" is flattened onto the main form as payment_order_deadline
-            form, target = main, err.field.replace(".", "_")
-        if target in form.fields:
+        if form is None:  # a nested name flattened onto the main form, or nothing it shows
+            form, target = main, field_for(main, err.field)
+        else:
+            target = field_for(form, name)
+        if target is not None:
             if target not in (form._errors or {}) or err.message not in form._errors[target]:
                 form.add_error(target, err.message)
         else:

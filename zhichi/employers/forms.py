@@ -6,13 +6,11 @@ from __future__ import annotations
 
 from django import forms
 from django.db.models import Prefetch
-from django.forms.utils import ErrorDict
 from django.utils.translation import gettext_lazy as _
 
 from zhichi.accounts.models import Organisation, Role
 from zhichi.cases.models import Case, CaseParty, CaseStatus, PartyRole
 from zhichi.cases.rules import cases_visible_to
-from zhichi.common.errors import FieldError
 from zhichi.common.forms import DateInput, StyledForm
 from zhichi.core.identifiers import normalise
 
@@ -138,17 +136,6 @@ class JointActionForm(StyledForm):
             "amount_paid_on_site": self._text("amount_paid_on_site").strip(),
             "legal_basis": self._text("legal_basis"),
         }
-
-    def silence(self) -> None:
-        """Show the bound form again without judging it (after "show this employer's cases")."""
-        self._errors = ErrorDict()
-        self.cleaned_data = {}
-
-    def service_error_field(self, error: FieldError) -> str | None:
-        """An error on an item ("case_ids.2") belongs to its list's field (the cases field);
-        errors about nothing the form shows (e.g. "payments") go to its top."""
-        head = error.field.partition(".")[0]
-        return head if head in self.fields else None
 
 
 class JointActionFilterForm(StyledForm):

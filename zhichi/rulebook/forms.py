@@ -26,6 +26,7 @@ def province_choices():
 
 
 class DeadlineForm(StyledForm):
+    error_aliases = {"days": "count", "months": "count", "years": "count", "working_days": "count"}
     kind = forms.ChoiceField(label=_("Period"))
     start = forms.CharField(label=_("Start day (not counted)"), widget=DateInput())
     unit = forms.ChoiceField(
@@ -62,6 +63,10 @@ class DeadlineForm(StyledForm):
 
 
 class CriminalLeadForm(StyledForm):
+    error_aliases = {
+        "payment_order.issued_on": "order_issued_on",
+        "payment_order.deadline": "order_deadline",
+    }
     province = forms.ChoiceField(label=_("Province"), choices=province_choices)
     as_of = forms.CharField(label=_("As of"), required=False, widget=DateInput())
     workers = forms.CharField(

@@ -5,7 +5,6 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count
-from django.forms.utils import ErrorDict
 from django.http import Http404
 from django.shortcuts import render
 from django.urls import reverse
@@ -39,22 +38,8 @@ CALCULATORS = {
     "capital": (CapitalForm, calculators.rmb_capital),
 }
 
+
 # where a calculator's field errors go when the form shows the value under another name
-FIELD_ALIASES = {
-    "deadline": {"days": "count", "months": "count", "years": "count", "working_days": "count"},
-    "criminal": {
-        "payment_order.issued_on": "order_issued_on",
-        "payment_order.deadline": "order_deadline",
-    },
-}
-
-
-def _silent(form):
-    form._errors = ErrorDict()
-    form.cleaned_data = {}
-    return form
-
-
 def _province_default(user) -> str:
     org = getattr(user, "organisation", None)
     return getattr(org, "province", "") or "53"
@@ -97,11 +82,7 @@ def calculators_page(request):
             try:
                 results[active] = compute(form.payload())
             except InvalidInput as exc:
-                _silent(form)
-                aliases = FIELD_ALIASES.get(active, {})
-                for err in exc.errors:
-                    target = aliases.get(err.field, err.field.split(".")[0])
-                    form.add_error(target if target in form.fields else None, err.message)
+                form.show_service_errors(exc)
                 status = 422
         else:
             status = 422

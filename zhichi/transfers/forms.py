@@ -10,7 +10,6 @@ from django.utils.translation import gettext_lazy
 from zhichi.accounts.models import Department, Organisation, OrgKind
 from zhichi.cases import criminal_flag
 from zhichi.cases.models import Case
-from zhichi.common.errors import FieldError
 from zhichi.common.forms import DateInput, StyledForm
 from zhichi.evidence.rules import case_attachments, lead_attachments
 from zhichi.rulebook.words import check_words
@@ -75,6 +74,9 @@ class TransferForm(StyledForm):
         help_text=gettext_lazy("The attachments the receiver may download with this transfer."),
     )
 
+    # the service names to_org / to_department; this form shows both at ``receiver``
+    error_aliases = {"to_org": "receiver", "to_department": "receiver"}
+
     def __init__(self, *args, subject, actor, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["receiver"].choices = receiver_choices(rules.sending_side(actor, subject))
@@ -98,13 +100,6 @@ class TransferForm(StyledForm):
             "feedback_due_on": data.get("feedback_due_on", ""),
             "evidence": data.getlist("evidence") if hasattr(data, "getlist") else [],
         }
-
-    def service_error_field(self, error: FieldError) -> str | None:
-        """The service names to_org / to_department; this form shows both at ``receiver``, and
-        an error on one piece of evidence ("evidence.1") at ``evidence``."""
-        name = "receiver" if error.field in {"to_org", "to_department"} else error.field
-        name = "evidence" if name.startswith("evidence.") else name
-        return name if name in self.fields else None
 
 
 class RejectForm(StyledForm):

@@ -6,7 +6,6 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from zhichi.common.errors import FieldError
 from zhichi.common.forms import StyledForm
 from zhichi.webhooks.models import subscribable_choices
 from zhichi.webhooks.services import URL_MAX_LENGTH
@@ -38,8 +37,3 @@ class SubscriptionForm(StyledForm):
             "events": self.data.getlist("events") if hasattr(self.data, "getlist") else [],
             "description": self.data.get("description", ""),
         }
-
-    def service_error_field(self, error: FieldError) -> str | None:
-        """ "events.2" belongs to the events field; what no field shows goes on top."""
-        head = error.field.partition(".")[0]
-        return head if head in self.fields else None
