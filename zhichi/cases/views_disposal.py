@@ -48,7 +48,7 @@ from zhichi.cases.page import (
 )
 from zhichi.cases.services import disposal, facts, payments, reopening
 from zhichi.common.errors import InvalidInput
-from zhichi.common.steps import back_with_errors, run_step
+from zhichi.common.steps import run_step
 
 
 def _sent_to(approval: Approval) -> str:
@@ -330,14 +330,12 @@ def update_facts(request, pk: int):
 def revoke_share(request, share_id: int):
     share = get_object_or_404(CaseShare, pk=share_id)
     case = rules.get_case_for(request.user, share.case_id)
-    back = case_url(case, "transfers")
     return run_step(
         request,
         call=lambda: facts.revoke_share(
             share_id=share.pk, actor=request.user, reason=request.POST.get("reason", "")
         ),
-        back=back,
-        failed=lambda exc: back_with_errors(request, exc, back),
+        back=case_url(case, "transfers"),
         done=_("Sharing ended; the other side no longer sees this case."),
     )
     messages.success(request, _("Sharing ended; the other side no longer sees this case."))

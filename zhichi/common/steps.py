@@ -32,8 +32,7 @@ def moved_on(exc: InvalidInput) -> bool:
     return any(e.field == "status" for e in exc.errors)
 
 
-def back_with_errors(request, exc: InvalidInput, url: str):
-    """``failed`` for a step without a form (a button): back to ``url`` with the refusal."""
+def _back_with_errors(request, exc: InvalidInput, url: str):
     messages.error(request, "；".join(str(e.message) for e in exc.errors))
     return redirect(url)
 
@@ -43,7 +42,7 @@ def run_step(
     *,
     call: Callable[[], object],
     back: str,
-    failed: Callable[[InvalidInput], object],
+    failed: Callable[[InvalidInput], object] | None = None,
     done: Message = "",
     to: Where | None = None,
     form=None,
@@ -53,6 +52,8 @@ def run_step(
     """Run ``call`` (the service) and answer; see the module's docstring.
 
     ``back``: the record's URL, where a stale version or a record that moved on goes.
+    ``failed``: the page again with the errors (422); without it (a button, no form), any
+    refusal goes back to the record with its message.
     ``done``: the success message, or a function of what the service returned that makes it.
     ``to``: where success goes, when not ``back``: a URL or a function of the service's result.
     ``answer``: on success, the response to give instead (a function of the service's result),
@@ -65,7 +66,9 @@ def run_step(
         return redirect(back)
     except InvalidInput as exc:
         if moved_on_goes_back and moved_on(exc):
-            return back_with_errors(request, exc, back)
+            return _back_with_errors(request, exc, back)
+        if failed is None:  # a button, no form: back to the record with the refusal
+            return _back_with_errors(request, exc, back)
         if form is not None:
             form.show_service_errors(exc)
         return failed(exc)

@@ -13,7 +13,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from zhichi.common.errors import FieldError, InvalidInput, RateLimited
-from zhichi.common.steps import back_with_errors, run_step
+from zhichi.common.steps import run_step
 from zhichi.documents import casefile, rules, services
 from zhichi.documents import render as render_mod
 from zhichi.documents.forms import IssueForm, NumberingForm, TemplateUploadForm
@@ -86,6 +86,13 @@ def _require_templates(user) -> None:
         raise PermissionDenied(_("Only the system administrator manages document templates."))
 
 
+def _templates_page(request, **failed):
+    """The templates page; with a failed form (``failed`` or ``numbering_failed``), 422."""
+    context = _templates_context(request.user.organisation, **failed)
+    status = 422 if failed else 200
+    return render(request, "documents/templates.html", context, status=status)
+
+
 def _templates_context(org, failed=None, numbering_failed=None) -> dict:
     rows = []
     by_kind: dict[str, list] = {}
@@ -117,15 +124,9 @@ def _templates_context(org, failed=None, numbering_failed=None) -> dict:
 def templates(request):
     _require_templates(request.user)
     if request.method == "GET":
-        return render(
-            request, "documents/templates.html", _templates_context(request.user.organisation)
-        )
+        return _templates_page(request)
     form = TemplateUploadForm(request.POST, request.FILES)
     upload = request.FILES.get("file")
-
-    def failed(_exc):
-        context = _templates_context(request.user.organisation, failed=form)
-        return render(request, "documents/templates.html", context, status=422)
 
     return run_step(
         request,
@@ -138,7 +139,7 @@ def templates(request):
         ),
         back=reverse("documents:templates"),
         form=form,
-        failed=failed,
+        failed=lambda _exc: _templates_page(request, failed=form),
         done=lambda template: (
             _("Template %(version)s of %(kind)s is in use.")
             % {"version": template.label, "kind": template.get_kind_display()}
@@ -152,14 +153,12 @@ def templates(request):
 def template_use(request, kind: str):
     _require_templates(request.user)
     raw = (request.POST.get("version") or "").strip()
-    back = reverse("documents:templates")
     return run_step(
         request,
         call=lambda: services.use_template(
             actor=request.user, kind=kind, version=int(raw) if raw.isdigit() else None
         ),
-        back=back,
-        failed=lambda exc: back_with_errors(request, exc, back),
+        back=reverse("documents:templates"),
         done=_("Template changed."),
     )
 
@@ -201,7 +200,6 @@ def export_case_file(request, case_id: int):
             request,
             call=lambda: casefile.request_export(case_id=case.pk, actor=request.user),
             back=back,
-            failed=lambda exc: back_with_errors(request, exc, back),
             to=lambda export: reverse("documents:export", args=[export.pk]),
         )
     except RateLimited as exc:
@@ -235,14 +233,12 @@ def export_download(request, pk: int):
 def issue_lead(request, lead_id: int):
     """The notice of non-acceptance of a declined lead (re-issue with a reason)."""
     lead = rules.get_lead_for_documents(request.user, lead_id)
-    back = f"{lead.get_absolute_url()}#documents"
     return run_step(
         request,
         call=lambda: services.issue_lead_document(
             lead_id=lead.pk, actor=request.user, reason=request.POST.get("reason", "")
         ),
-        back=back,
-        failed=lambda exc: back_with_errors(request, exc, back),
+        back=f"{lead.get_absolute_url()}#documents",
         done=lambda doc: _("Issued %(number)s.") % {"number": doc.number},
         moved_on_goes_back=False,
     )
@@ -254,10 +250,6 @@ def numbering(request):
     _require_templates(request.user)
     form = NumberingForm(request.POST)
 
-    def failed(_exc):
-        context = _templates_context(request.user.organisation, numbering_failed=form)
-        return render(request, "documents/templates.html", context, status=422)
-
     return run_step(
         request,
         call=lambda: services.set_number_pattern(
@@ -267,7 +259,7 @@ def numbering(request):
         ),
         back=reverse("documents:templates"),
         form=form,
-        failed=failed,
+        failed=lambda _exc: _templates_page(request, numbering_failed=form),
         done=_("Numbering saved."),
         moved_on_goes_back=False,
     )

@@ -6,7 +6,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
-from django.forms.utils import ErrorDict
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -17,7 +16,7 @@ from zhichi.cases.models import PartyRole
 from zhichi.cases.rules import cases_visible_to
 from zhichi.common.errors import InvalidInput
 from zhichi.common.forms import apply_service_errors
-from zhichi.common.steps import back_with_errors, run_step
+from zhichi.common.steps import run_step
 from zhichi.intake import rules, services
 from zhichi.intake.forms import (
     ClaimantFormSet,
@@ -72,12 +71,6 @@ def lead_list(request):
     )
 
 
-def _silence(form) -> None:
-    """Show a bound form again without judging it (used when only a row was added)."""
-    form._errors = ErrorDict()
-    form.cleaned_data = {}
-
-
 def _kept(formset) -> list:
     return [
         f
@@ -112,7 +105,7 @@ def lead_create(request):
     respondents = RespondentFormSet(data, prefix="respondents")
     if "add_claimants" in data or "add_respondents" in data:
         for f in [form, *claimants.forms, *respondents.forms]:
-            _silence(f)
+            f.silence()  # only a row was added: nothing is judged yet
         return _render_form(request, form, claimants, respondents)
 
     shapes_ok = form.is_valid() & claimants.is_valid() & respondents.is_valid()
@@ -198,12 +191,10 @@ def lead_detail(request, pk: int):
 @require_POST
 def lead_accept(request, pk: int):
     lead = rules.get_lead_for(request.user, pk)
-    back = lead.get_absolute_url()
     return run_step(
         request,
         call=lambda: services.accept_lead(lead_id=lead.pk, actor=request.user),
-        back=back,
-        failed=lambda exc: back_with_errors(request, exc, back),
+        back=lead.get_absolute_url(),
         done=lambda case: _("Lead accepted as case %(number)s.") % {"number": case.number},
         to=lambda case: case.get_absolute_url(),
     )

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from zhichi.audit.services import record
 from zhichi.cases.models import Case
 from zhichi.cases.rules import get_case_for
-from zhichi.common.steps import back_with_errors, run_step
+from zhichi.common.steps import run_step
 from zhichi.evidence.services import attachment_response
 from zhichi.intake.rules import get_lead_for
 from zhichi.transfers import rules, services
@@ -97,8 +97,6 @@ def _step(request, pk: int, action: str):
     back = reverse("transfers:detail", args=[transfer.pk])
 
     def failed(exc):
-        if form is None:  # a button: back to the transfer with the refusal
-            return back_with_errors(request, exc, back)
         shown = Transfer.objects.select_related(*DETAIL_RELATED).get(pk=transfer.pk)
         context = transfer_context(request, shown, **{f"{prefix}_form": form, "open_form": prefix})
         return render(request, "transfers/transfer_detail.html", context, status=422)
@@ -108,7 +106,7 @@ def _step(request, pk: int, action: str):
         call=lambda: call(**kwargs),
         back=back,
         form=form,
-        failed=failed,
+        failed=failed if form is not None else None,  # a button: back with the refusal
         done=DONE_MESSAGES[action](),
         moved_on_goes_back=False,
     )

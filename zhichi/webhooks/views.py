@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from zhichi.common.steps import back_with_errors, run_step
+from zhichi.common.steps import run_step
 from zhichi.webhooks import rules, services
 from zhichi.webhooks.forms import SubscriptionForm
 
@@ -84,14 +84,12 @@ def subscription_detail(request, pk: int):
 @require_POST
 def subscription_revoke(request, pk: int):
     subscription = rules.get_subscription_for(request.user, pk)
-    back = subscription.get_absolute_url()
     return run_step(
         request,
         call=lambda: services.revoke_subscription(
             actor=request.user, subscription_id=subscription.pk
         ),
-        back=back,
-        failed=lambda exc: back_with_errors(request, exc, back),
+        back=subscription.get_absolute_url(),
         done=_("Subscription revoked: it receives no more events."),
     )
 
@@ -100,11 +98,9 @@ def subscription_revoke(request, pk: int):
 @require_POST
 def subscription_ping(request, pk: int):
     subscription = rules.get_subscription_for(request.user, pk)
-    back = subscription.get_absolute_url()
     return run_step(
         request,
         call=lambda: services.send_ping(actor=request.user, subscription_id=subscription.pk),
-        back=back,
-        failed=lambda exc: back_with_errors(request, exc, back),
+        back=subscription.get_absolute_url(),
         done=_("Test ping queued. Its delivery appears in the log below."),
     )
