@@ -20,6 +20,23 @@ SOON_DAYS = 7
 
 
 # --- deadlines and working days -------------------------------------------------------------
+def days_left_words(day: date, days_left: int, *, overdue: bool) -> str:
+    """A date still owed, in words: overdue by how many working days, due today, or how many
+    working days are left. Deadlines, visits and a suggestion's reply date all say it so."""
+    if overdue:
+        n = -days_left
+        if n <= 0:
+            return _("Overdue")
+        return ngettext("Overdue by %(n)d working day", "Overdue by %(n)d working days", n) % {
+            "n": n
+        }
+    if day == timezone.localdate():
+        return _("Due today")
+    return ngettext("%(n)d working day left", "%(n)d working days left", days_left) % {
+        "n": days_left
+    }
+
+
 @dataclass(frozen=True)
 class Due:
     """A deadline or a planned visit as a page shows it: state and working days left."""
@@ -39,18 +56,7 @@ class Due:
             if self.done_on:
                 return _("Done on %(day)s") % {"day": self.done_on.isoformat()}
             return _("Done")
-        if self.day < timezone.localdate():
-            n = -self.days_left
-            if n <= 0:
-                return _("Overdue")
-            return ngettext("Overdue by %(n)d working day", "Overdue by %(n)d working days", n) % {
-                "n": n
-            }
-        if self.day == timezone.localdate():
-            return _("Due today")
-        return ngettext("%(n)d working day left", "%(n)d working days left", self.days_left) % {
-            "n": self.days_left
-        }
+        return days_left_words(self.day, self.days_left, overdue=self.day < timezone.localdate())
 
 
 @dataclass(frozen=True)

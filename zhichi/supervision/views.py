@@ -13,13 +13,13 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from zhichi.cases.models import Case, TimelineEvent
 from zhichi.cases.presenters import describe_event
 from zhichi.cases.rules import can_approve
+from zhichi.cases.selectors import days_left_words
 from zhichi.cases.services.derived import working_days_left
 from zhichi.common.steps import run_step
 from zhichi.rulebook import loaders
@@ -58,18 +58,7 @@ class ReplyDue:
     def text(self) -> str:
         if self.day is None or not self.waiting:
             return ""
-        if self.overdue:
-            n = -self.days_left
-            if n <= 0:
-                return _("Overdue")
-            return ngettext("Overdue by %(n)d working day", "Overdue by %(n)d working days", n) % {
-                "n": n
-            }
-        if self.day == timezone.localdate():
-            return _("Due today")
-        return ngettext("%(n)d working day left", "%(n)d working days left", self.days_left) % {
-            "n": self.days_left
-        }
+        return days_left_words(self.day, self.days_left, overdue=self.overdue)
 
 
 def reply_due(s: Suggestion, cal, today: date) -> ReplyDue:
