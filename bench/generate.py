@@ -42,6 +42,7 @@ from zhichi.demo.vocabulary import (
     HOME_PLACES,
     HRSS_NAME,
     ORG_CODE_CHARS,
+    SOURCES,
     SURNAMES,
 )
 from zhichi.demo.vocabulary import (
@@ -226,21 +227,6 @@ SECTORS = {
         "places": ["公租房小区", "安置房小区"],
         "jobs": ["保洁员", "保安"],
     },
-}
-SOURCES = {  # (source, weight); "agency:<user>" is filed by that partner
-    "wages": [
-        ("walk_in", 35),
-        ("hotline", 20),
-        ("agency:hrss1", 25),
-        ("ex_officio", 10),
-        ("internal", 10),
-    ],
-    "work_injury": [("walk_in", 50), ("agency:hrss1", 30), ("hotline", 20)],
-    "support_payment": [("walk_in", 40), ("hotline", 25), ("agency:wf1", 35)],
-    "domestic_violence": [("agency:wf1", 55), ("walk_in", 30), ("hotline", 15)],
-    "personal_injury": [("walk_in", 60), ("hotline", 40)],
-    "guardianship": [("agency:wf1", 40), ("internal", 30), ("walk_in", 30)],
-    "other": [("walk_in", 50), ("hotline", 30), ("ex_officio", 20)],
 }
 # the share of cases (oldest first) that have reached each stage, and the paths there
 STAGE_SHARES = [

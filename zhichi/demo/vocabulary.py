@@ -50,3 +50,22 @@ def names_phrase(people: list[dict]) -> str:
     if len(people) <= 3:
         return "、".join(p["name"] for p in people)
     return f"{people[0]['name']}等{len(people)}人"
+
+
+# (source, weight) per category; "agency:<user>" is filed by that partner, the rest by
+# officers (walk-ins, calls and their own findings)
+SOURCES = {
+    "wages": [
+        ("walk_in", 35),
+        ("hotline", 20),
+        ("agency:hrss1", 25),
+        ("ex_officio", 10),
+        ("internal", 10),
+    ],
+    "work_injury": [("walk_in", 50), ("agency:hrss1", 30), ("hotline", 20)],
+    "support_payment": [("walk_in", 40), ("hotline", 25), ("agency:wf1", 35)],
+    "domestic_violence": [("agency:wf1", 55), ("walk_in", 30), ("hotline", 15)],
+    "personal_injury": [("walk_in", 60), ("hotline", 40)],
+    "guardianship": [("agency:wf1", 40), ("internal", 30), ("walk_in", 30)],
+    "other": [("walk_in", 50), ("hotline", 30), ("ex_officio", 20)],
+}

@@ -74,6 +74,7 @@ from zhichi.demo.vocabulary import (
     HOME_PLACES,
     HRSS_NAME,
     ORG_CODE_CHARS,
+    SOURCES,
     SURNAMES,
 )
 from zhichi.demo.vocabulary import (
@@ -753,24 +754,6 @@ def _other_lead(g: Generator, received: date) -> dict:
         "respondents": [{k: v for k, v in firm.items() if k != "sector"}],
         "labour_relationship": "none",
     }
-
-
-# (source, filed by) per category; officers file walk-ins, calls and their own findings
-SOURCES = {
-    "wages": [
-        ("walk_in", 35),
-        ("hotline", 20),
-        ("agency:hrss1", 25),
-        ("ex_officio", 10),
-        ("internal", 10),
-    ],
-    "work_injury": [("walk_in", 50), ("agency:hrss1", 30), ("hotline", 20)],
-    "support_payment": [("walk_in", 40), ("hotline", 25), ("agency:wf1", 35)],
-    "domestic_violence": [("agency:wf1", 55), ("walk_in", 30), ("hotline", 15)],
-    "personal_injury": [("walk_in", 60), ("hotline", 40)],
-    "guardianship": [("agency:wf1", 40), ("internal", 30), ("walk_in", 30)],
-    "other": [("walk_in", 50), ("hotline", 30), ("ex_officio", 20)],
-}
 
 
 def _pick(rng: random.Random, weighted: list[tuple[str, int]]) -> str:
