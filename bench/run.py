@@ -32,6 +32,7 @@ from pathlib import Path
 from urllib.parse import quote, urlsplit
 
 from bench.load import make_clients, merge_results, run_load
+from zhichi.cases.models import Case
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
@@ -252,12 +253,11 @@ def probe(terms: int = 20) -> dict:
     from django.db import connection
 
     from zhichi.accounts.models import User
-    from zhichi.cases import rules
     from zhichi.cases.filters import filter_cases
-    from zhichi.cases.models import Case, CaseParty
+    from zhichi.cases.models import CaseParty
 
     user = User.objects.select_related("organisation", "department").get(username="civil1")
-    visible = rules.cases_visible_to(user)
+    visible = Case.objects.visible_to(user)
     ids = list(visible.order_by("id").values_list("id", flat=True)[:1])
     ids += list(visible.order_by("-id").values_list("id", flat=True)[:1])
     rng = random.Random(7)

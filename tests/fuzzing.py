@@ -96,46 +96,41 @@ def _ids(user) -> dict[str, list]:
     """Ids of objects in the seeded world, per path parameter name: three the user may see and
     one at random (often one it may not), so the 200s and the 404s are both reached with real
     rows."""
-    from zhichi.assistance.rules import applications_visible_to
-    from zhichi.cases.models import Approval, CaseShare, Visit
-    from zhichi.cases.rules import cases_visible_to
+    from zhichi.assistance.models import AssistanceApplication
+    from zhichi.cases.models import Approval, Case, CaseShare, Visit
     from zhichi.documents.models import CaseFileExport, DocumentKind
-    from zhichi.employers.rules import joint_actions_visible_to
-    from zhichi.evidence.rules import attachments_visible_to
-    from zhichi.intake.rules import leads_visible_to
+    from zhichi.employers.models import JointAction
+    from zhichi.evidence.models import Attachment
+    from zhichi.intake.models import Lead
     from zhichi.parties.models import Party
-    from zhichi.supervision.rules import suggestions_visible_to
-    from zhichi.transfers.rules import transfers_visible_to
+    from zhichi.supervision.models import Suggestion
+    from zhichi.transfers.models import Transfer
     from zhichi.webhooks.models import WebhookSubscription
-    from zhichi.webhooks.rules import subscriptions_for
 
     def pks(visible, everything) -> list:
         seen = list(visible.order_by("?").values_list("pk", flat=True)[:3])
         return seen + list(everything.order_by("?").values_list("pk", flat=True)[:1])
 
-    cases = cases_visible_to(user)
+    cases = Case.objects.visible_to(user)
     codes = Party.objects.exclude(credit_code="").order_by("?")
     return {
         "case_id": pks(cases, cases.model.objects.all()),
-        "lead_id": pks(leads_visible_to(user), leads_visible_to(user).model.objects.all()),
-        "transfer_id": pks(transfers_visible_to(user), transfers_visible_to(user).model.objects),
+        "lead_id": pks(Lead.objects.visible_to(user), Lead.objects),
+        "transfer_id": pks(Transfer.objects.visible_to(user), Transfer.objects),
         "application_id": pks(
-            applications_visible_to(user), applications_visible_to(user).model.objects
+            AssistanceApplication.objects.visible_to(user),
+            AssistanceApplication.objects,
         ),
-        "suggestion_id": pks(
-            suggestions_visible_to(user), suggestions_visible_to(user).model.objects
-        ),
+        "suggestion_id": pks(Suggestion.objects.visible_to(user), Suggestion.objects),
         "approval_id": pks(Approval.objects.filter(case__in=cases), Approval.objects),
         "visit_id": pks(Visit.objects.filter(case__in=cases), Visit.objects),
         "share_id": pks(CaseShare.objects.filter(case__in=cases), CaseShare.objects),
-        "attachment_id": pks(
-            attachments_visible_to(user), attachments_visible_to(user).model.objects
-        ),
+        "attachment_id": pks(Attachment.objects.visible_to(user), Attachment.objects),
         "export_id": pks(CaseFileExport.objects.filter(case__in=cases), CaseFileExport.objects),
-        "joint_action_id": pks(
-            joint_actions_visible_to(user), joint_actions_visible_to(user).model.objects
+        "joint_action_id": pks(JointAction.objects.visible_to(user), JointAction.objects),
+        "subscription_id": pks(
+            WebhookSubscription.objects.visible_to(user), WebhookSubscription.objects
         ),
-        "subscription_id": pks(subscriptions_for(user), WebhookSubscription.objects),
         "credit_code": list(codes.values_list("credit_code", flat=True)[:3]),
         "kind": [k.value for k in DocumentKind],
     }

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-from decimal import Decimal
 
 from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.db import connection
@@ -29,7 +28,7 @@ from zhichi.common.api import (
     mark_input_refused,
 )
 from zhichi.common.errors import InvalidInput, NotPermitted, RateLimited, StaleVersion
-from zhichi.common.validation import printable
+from zhichi.common.inputs import field_errors
 from zhichi.documents.api import router as documents_router
 from zhichi.employers.api import employers_router, joint_actions_router
 from zhichi.evidence.api import router as evidence_router
@@ -69,118 +68,10 @@ api = ZhichiAPI(
 )
 
 
-LOCATION_WORDS = {"body", "payload", "query", "path", "data", "form"}
-
-
-def _field_path(loc) -> str:
-    """The input field an error is about: drop request sections and pydantic's union tags
-    (``str``, ``int``, ``function-after[...]``), which name types, not fields."""
-    parts = []
-    for p in loc:
-        if isinstance(p, int):
-            parts.append(str(p))
-        elif p in LOCATION_WORDS or p in {"str", "int", "float", "bool", "none"} or "[" in p:
-            continue
-        else:
-            parts.append(p)
-    return ".".join(parts) or "body"
-
-
-# pydantic's refusals in the project's codes (those the services' checks give for the same
-# mistake, so a client reads one code whichever layer refused) and in the reader's language:
-# the one place where a pydantic error type becomes a code and a message. A type not named here
-# keeps pydantic's name (``missing``, ``list_type``…) with a message of ours where there is one.
-def _shown(value) -> str:
-    return printable(value if isinstance(value, str) else repr(value))[:50]
-
-
-def _length(error: dict) -> int:
-    value = error.get("input")
-    return len(value) if isinstance(value, (str, list, tuple, dict)) else 0
-
-
-def _amount_bound(ctx: dict, key: str) -> bool:
-    return isinstance(ctx.get(key), Decimal)
-
-
-PYDANTIC_ERRORS = {
-    "missing": lambda e, c: ("missing", _("This field is required.")),
-    "required": lambda e, c: ("required", _("This field is required.")),
-    "string_type": lambda e, c: ("type", _("Enter text.")),
-    "string_too_long": lambda e, c: (
-        "max_length",
-        _("Keep this under %(n)d characters (it has %(got)d).")
-        % {"n": c.get("max_length") or 0, "got": _length(e)},
-    ),
-    "int_type": lambda e, c: ("integer", _("Enter a whole number.")),
-    "int_parsing": lambda e, c: ("integer", _("Enter a whole number.")),
-    "int_parsing_size": lambda e, c: ("integer", _("Enter a whole number.")),
-    "int_from_float": lambda e, c: ("integer", _("Enter a whole number.")),
-    "float_type": lambda e, c: ("float_type", _("Enter a number.")),
-    "float_parsing": lambda e, c: ("float_parsing", _("Enter a number.")),
-    "decimal_type": lambda e, c: ("money", _("Enter an amount in yuan, e.g. 12000.00.")),
-    "decimal_parsing": lambda e, c: ("money", _("Enter an amount in yuan, e.g. 12000.00.")),
-    "finite_number": lambda e, c: ("money", _("Enter an amount in yuan, e.g. 12000.00.")),
-    "decimal_max_places": lambda e, c: ("precision", _("Use at most two decimal places (fen).")),
-    "decimal_max_digits": lambda e, c: ("too_large", _("This amount is too large.")),
-    "decimal_whole_digits": lambda e, c: ("too_large", _("This amount is too large.")),
-    "greater_than_equal": lambda e, c: (
-        ("negative", _("An amount cannot be negative."))
-        if _amount_bound(c, "ge")
-        else ("range", _("Enter %(n)s or more.") % {"n": c.get("ge")})
-    ),
-    "less_than_equal": lambda e, c: (
-        ("too_large", _("This amount is too large."))
-        if _amount_bound(c, "le")
-        else ("range", _("Enter %(n)s or less.") % {"n": c.get("le")})
-    ),
-    "bool_type": lambda e, c: ("type", _("Answer yes or no.")),
-    "bool_parsing": lambda e, c: ("type", _("Answer yes or no.")),
-    "date_type": lambda e, c: ("date", _("Enter a date as YYYY-MM-DD.")),
-    "date_parsing": lambda e, c: ("date", _("Enter a date as YYYY-MM-DD.")),
-    "date_from_datetime_parsing": lambda e, c: ("date", _("Enter a date as YYYY-MM-DD.")),
-    "date_from_datetime_inexact": lambda e, c: ("date", _("Enter a date as YYYY-MM-DD.")),
-    "literal_error": lambda e, c: (
-        "choice",
-        _("“%(value)s” is not one of the choices.") % {"value": _shown(e.get("input"))},
-    ),
-    "enum": lambda e, c: (
-        "choice",
-        _("“%(value)s” is not one of the choices.") % {"value": _shown(e.get("input"))},
-    ),
-    "list_type": lambda e, c: ("list_type", _("Give a list.")),
-    "too_long": lambda e, c: (
-        "too_many",
-        _("At most %(n)d entries.") % {"n": c.get("max_length") or 0},
-    ),
-    "dict_type": lambda e, c: ("dict_type", _("Give an object.")),
-    "model_type": lambda e, c: ("model_type", _("Give an object.")),
-    "model_attributes_type": lambda e, c: ("model_attributes_type", _("Give an object.")),
-    "json_invalid": lambda e, c: ("json_invalid", _("The body is not valid JSON.")),
-}
-
-
-def _pydantic_error(error: dict) -> tuple[str, str]:
-    """``(code, message)`` for one pydantic error."""
-    kind = str(error.get("type") or "invalid")
-    describe = PYDANTIC_ERRORS.get(kind)
-    if describe is not None:
-        code, message = describe(error, error.get("ctx") or {})
-        return code, str(message)
-    return kind, str(error.get("msg") or _("Invalid value."))
-
-
 @api.exception_handler(ValidationError)
 def _validation_error(request, exc: ValidationError):
     mark_input_refused(request)
-    errors, seen = [], set()
-    for e in exc.errors:
-        field = _field_path(e.get("loc", ()))
-        if field in seen:
-            continue  # one message per field, however many union members failed
-        seen.add(field)
-        code, message = _pydantic_error(e)
-        errors.append({"field": field, "code": code, "message": message})
+    errors = [e.as_dict() for e in field_errors(exc.errors)]
     return api.create_response(
         request,
         {"detail": _("The request is not valid; nothing was changed."), "errors": errors},

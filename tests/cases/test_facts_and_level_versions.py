@@ -14,7 +14,6 @@ from django.utils import timezone, translation
 
 from tests.transfers.conftest import wage_case
 from zhichi.audit.models import AuditEntry
-from zhichi.cases import rules
 from zhichi.cases.models import Case
 from zhichi.cases.services import facts, override_level
 from zhichi.common.errors import InvalidInput, StaleVersion
@@ -48,7 +47,7 @@ def state(case: Case) -> tuple:
 
 
 def sees(user, case: Case) -> bool:
-    return rules.cases_visible_to(user).filter(pk=case.pk).exists()
+    return Case.objects.visible_to(user).filter(pk=case.pk).exists()
 
 
 @pytest.fixture

@@ -18,7 +18,6 @@ from tests.cases.ledger_cases import (
     three_worker_case,
 )
 from tests.transfers.conftest import send
-from zhichi.cases import rules
 from zhichi.cases.models import Case, LedgerEntry, Payment, PaymentReversal
 from zhichi.cases.services import disposal, payments
 
@@ -265,4 +264,4 @@ def test_item1_api_a_partner_sees_the_reversal_but_not_the_officers_words(api, c
 def share_with_hrss(case: Case, users) -> None:
     """Share the case with WHHRSS through a transfer sent to it (the person consented)."""
     send(users, case, to_org="WHHRSS", kind="labour_inspection")
-    assert rules.cases_visible_to(users["hrss1"]).filter(pk=case.pk).exists()
+    assert Case.objects.visible_to(users["hrss1"]).filter(pk=case.pk).exists()

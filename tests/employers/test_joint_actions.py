@@ -14,9 +14,8 @@ from django.utils.translation import gettext as _
 from tests.employers.conftest import EMPLOYER, OTHER_EMPLOYER, open_case
 from zhichi.audit.models import AuditEntry
 from zhichi.cases.ledger import ledger_for
-from zhichi.cases.models import CaseShare, Payment, ShareBasis, ShareReason, TimelineEvent
+from zhichi.cases.models import Case, CaseShare, Payment, ShareBasis, ShareReason, TimelineEvent
 from zhichi.cases.presenters import describe_event
-from zhichi.cases.rules import cases_visible_to
 from zhichi.common.errors import InvalidInput, NotPermitted
 from zhichi.employers import services
 from zhichi.employers.models import JointAction, JointActionPayment
@@ -351,7 +350,7 @@ def test_sharing_a_case_without_consent_needs_a_legal_basis(users, two_cases):
 
 def test_participants_get_a_share_of_each_case_and_can_then_see_it(users, two_cases):
     first, second = two_cases
-    assert not cases_visible_to(users["hrss1"]).exists()
+    assert not Case.objects.visible_to(users["hrss1"]).exists()
 
     action = services.record_joint_action(
         actor=users["civil1"],
@@ -369,10 +368,10 @@ def test_participants_get_a_share_of_each_case_and_can_then_see_it(users, two_ca
             action.share_source,
         ),
     ]
-    assert sorted(cases_visible_to(users["hrss1"]).values_list("pk", flat=True)) == sorted(
+    assert sorted(Case.objects.visible_to(users["hrss1"]).values_list("pk", flat=True)) == sorted(
         [first.pk, second.pk]
     )
-    assert not cases_visible_to(users["wf1"]).exists()
+    assert not Case.objects.visible_to(users["wf1"]).exists()
 
 
 def test_the_organiser_itself_gets_no_share(users, two_cases):

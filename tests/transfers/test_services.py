@@ -11,13 +11,11 @@ from django.utils import timezone
 from tests.transfers.conftest import send, wage_case
 from zhichi.accounts.models import Notification
 from zhichi.audit.models import AuditEntry
-from zhichi.cases.models import CaseShare, ShareBasis
-from zhichi.cases.rules import cases_visible_to
+from zhichi.cases.models import Case, CaseShare, ShareBasis
 from zhichi.cases.services import facts
 from zhichi.cases.services.reminders import send_reminders
 from zhichi.common.errors import InvalidInput, NotPermitted
 from zhichi.intake.models import Lead, LeadStatus
-from zhichi.intake.rules import leads_visible_to
 from zhichi.transfers import services
 from zhichi.transfers.models import Transfer, TransferStatus
 
@@ -32,7 +30,7 @@ def fields(exc: InvalidInput) -> dict[str, str]:
 
 
 def visible(user, case) -> bool:
-    return cases_visible_to(user).filter(pk=case.pk).exists()
+    return Case.objects.visible_to(user).filter(pk=case.pk).exists()
 
 
 # --- sending ------------------------------------------------------------------------------------
@@ -361,7 +359,7 @@ def test_a_lead_moved_within_the_procuratorate_goes_to_the_receiving_departments
         summary="刑事案件被害人需要民事支持",
         created_by=users["criminal1"],
     )
-    assert not leads_visible_to(users["civil1"]).filter(pk=lead.pk).exists()
+    assert not Lead.objects.visible_to(users["civil1"]).filter(pk=lead.pk).exists()
 
     t = services.send_transfer(
         actor=users["criminal1"],
@@ -373,12 +371,12 @@ def test_a_lead_moved_within_the_procuratorate_goes_to_the_receiving_departments
         },
         lead_id=lead.pk,
     )
-    assert leads_visible_to(users["civil1"]).filter(pk=lead.pk).exists()  # shared while open
+    assert Lead.objects.visible_to(users["civil1"]).filter(pk=lead.pk).exists()  # shared while open
     services.accept_transfer(transfer_id=t.pk, actor=users["civil1"])
 
     lead.refresh_from_db()
     assert (lead.department.code, lead.status) == ("civil", LeadStatus.NEW)
-    assert leads_visible_to(users["civil2"]).filter(pk=lead.pk).exists()
+    assert Lead.objects.visible_to(users["civil2"]).filter(pk=lead.pk).exists()
 
 
 def test_a_lead_taken_on_by_another_agency_is_marked_transferred(users, payload):
@@ -391,7 +389,7 @@ def test_a_lead_taken_on_by_another_agency_is_marked_transferred(users, payload)
         data={"to_org": "WHLAC", "kind": "legal_aid", "reason": "需指派律师"},
         lead_id=lead.pk,
     )
-    assert leads_visible_to(users["lac1"]).filter(pk=lead.pk).exists()
+    assert Lead.objects.visible_to(users["lac1"]).filter(pk=lead.pk).exists()
 
     services.accept_transfer(transfer_id=t.pk, actor=users["lac1"])
 
@@ -562,9 +560,10 @@ def test_only_the_subjects_own_attachments_go_in_the_package(users):
     ],
 )
 def test_the_navigation_flags_agree_with_the_scopes(users, user):
-    from zhichi.cases.rules import case_scope, may_see_cases
-    from zhichi.intake.rules import lead_scope, may_see_leads
+    from zhichi.cases.models import CaseShare
+    from zhichi.cases.scope import case_scope, may_see_cases, may_see_leads
+    from zhichi.intake.models import lead_scope
 
     u = users[user]
-    assert may_see_cases(u) == (case_scope(u) is not None)
+    assert may_see_cases(u) == (case_scope(u, CaseShare) is not None)
     assert may_see_leads(u) == (lead_scope(u) is not None)

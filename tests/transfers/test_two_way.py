@@ -14,7 +14,7 @@ from tests.conftest import lead_payload, make_id
 from tests.migrating import migrate as _migrate
 from zhichi.accounts.models import Notification
 from zhichi.audit.models import AuditEntry
-from zhichi.cases.rules import cases_visible_to
+from zhichi.cases.models import Case
 from zhichi.common.errors import InvalidInput
 from zhichi.documents.context import build
 from zhichi.intake import services as intake_services
@@ -216,7 +216,7 @@ def test_item5_criminal_to_civil_end_to_end_from_criminal1s_own_lead(users, api,
 
 def test_item5_criminal_to_civil_from_a_case_of_the_criminal_department(users, api, web):
     case = criminal_case(users)
-    assert not cases_visible_to(users["civil1"]).filter(pk=case.pk).exists()
+    assert not Case.objects.visible_to(users["civil1"]).filter(pk=case.pk).exists()
 
     r = web("criminal1").post(
         f"/transfers/new/case/{case.pk}/",
@@ -226,7 +226,7 @@ def test_item5_criminal_to_civil_from_a_case_of_the_criminal_department(users, a
     t = Transfer.objects.get(case=case)
     assert r.status_code == 302 and r["Location"] == f"/transfers/{t.pk}/"
     assert (t.from_department.code, t.to_department.code) == ("criminal", "civil")
-    assert cases_visible_to(users["civil1"]).filter(pk=case.pk).exists()  # shared while open
+    assert Case.objects.visible_to(users["civil1"]).filter(pk=case.pk).exists()  # shared while open
     inbox = web("civil1").get("/transfers/inbox/")
     assert SENDER in inbox.content.decode()
     # the case page's transfers section names both sides

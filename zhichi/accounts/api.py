@@ -1,77 +1,60 @@
 """Who the token belongs to, and the caller's own tokens: lets a partner system check its
 credentials, see when they expire and revoke one it no longer needs (issue 12 item 8)."""
 
-from django.utils.translation import gettext as _
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Router, Schema
 
 from zhichi.accounts import rules, services
 from zhichi.accounts.models import ApiToken
-from zhichi.common.api import ErrorOut, ValidationErrorOut, keyset_page
-from zhichi.common.errors import FieldError, InvalidInput
+from zhichi.common.api import ErrorOut, ValidationErrorOut, keyset_paginated
+from zhichi.common.schemas import IsoText, OptionalIsoText
 
 router = Router()
 
 
 class MeOut(Schema):
     username: str
-    name: str
+    name: str = Field(..., alias="display_name")
     role: str
     organisation: str | None
     department: str | None
 
+    @staticmethod
+    def resolve_organisation(user) -> str | None:
+        return user.organisation.code if user.organisation else None
+
+    @staticmethod
+    def resolve_department(user) -> str | None:
+        return user.department.code if user.department else None
+
 
 @router.get("", response={200: MeOut, 401: ErrorOut}, summary="The user this token belongs to")
 def me(request):
-    user = request.auth
-    return {
-        "username": user.username,
-        "name": user.display_name,
-        "role": user.role,
-        "organisation": user.organisation.code if user.organisation else None,
-        "department": user.department.code if user.department else None,
-    }
+    return request.auth
 
 
 class TokenOut(Schema):
     id: int
     name: str
     prefix: str = Field(..., description="the token's first characters, to tell tokens apart")
-    created_at: str
-    last_used_at: str | None
-    expires_at: str
-    revoked_at: str | None
+    created_at: IsoText
+    last_used_at: OptionalIsoText
+    expires_at: IsoText
+    revoked_at: OptionalIsoText
     state: str = Field(..., description="active | expired | revoked")
 
-
-class TokenPage(Schema):
-    items: list[TokenOut]
-    next_cursor: str | None
-
-
-def token_out(token: ApiToken) -> dict:
-    return {
-        "id": token.pk,
-        "name": token.name,
-        "prefix": token.prefix,
-        "created_at": token.created_at.isoformat(),
-        "last_used_at": token.last_used_at.isoformat() if token.last_used_at else None,
-        "expires_at": token.expires_at.isoformat(),
-        "revoked_at": token.revoked_at.isoformat() if token.revoked_at else None,
-        "state": token.state().value,
-    }
+    @staticmethod
+    def resolve_state(token: ApiToken) -> str:
+        return token.state().value
 
 
 @router.get(
     "/tokens",
-    response={200: TokenPage, 401: ErrorOut, 422: ValidationErrorOut},
+    response={200: list[TokenOut], 401: ErrorOut, 422: ValidationErrorOut},
     summary="Your API tokens, newest first (never the secret itself)",
 )
-def list_my_tokens(request, limit: int = Query(50, ge=1, le=200), cursor: str | None = None):
-    try:
-        rows, next_cursor = keyset_page(rules.own_tokens(request.auth), limit=limit, cursor=cursor)
-    except ValueError:
-        raise InvalidInput([FieldError("cursor", "invalid", _("This cursor is not valid."))])
-    return {"items": [token_out(t) for t in rows], "next_cursor": next_cursor}
+@keyset_paginated()
+def list_my_tokens(request):
+    return rules.own_tokens(request.auth)
 
 
 @router.post(
@@ -82,4 +65,4 @@ def list_my_tokens(request, limit: int = Query(50, ge=1, le=200), cursor: str | 
 def revoke_my_token(request, token_id: int):
     token = rules.get_own_token_for(request.auth, token_id)  # someone else's: 404
     services.revoke_token(token=token, actor=request.auth)
-    return token_out(token)
+    return token

@@ -12,12 +12,12 @@
 from __future__ import annotations
 
 from django.db.models import QuerySet
-from django.http import Http404
 from django.utils.translation import gettext as _
 
 from zhichi.accounts.models import ApiToken, Role
 from zhichi.audit.services import record
 from zhichi.common.errors import NotPermitted
+from zhichi.common.scoping import get_or_404
 
 
 def is_signed_in(user) -> bool:
@@ -61,16 +61,10 @@ def own_tokens(user) -> QuerySet[ApiToken]:
 
 def get_own_token_for(user, pk) -> ApiToken:
     """One of the user's own tokens, else 404 (someone else's token is never revealed)."""
-    try:
-        return own_tokens(user).get(pk=pk)
-    except (ApiToken.DoesNotExist, ValueError, TypeError):
-        raise Http404 from None
+    return get_or_404(own_tokens(user), pk)
 
 
 def get_any_token_for(user, pk) -> ApiToken:
     """Any token, for the security administrator (403 for everyone else, 404 when missing)."""
     ensure_security_admin(user, action="token.revoke")
-    try:
-        return ApiToken.objects.select_related("user").get(pk=pk)
-    except (ApiToken.DoesNotExist, ValueError, TypeError):
-        raise Http404 from None
+    return get_or_404(ApiToken.objects.select_related("user"), pk)

@@ -13,7 +13,7 @@ from typing import Any
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Field, Query, Router, Schema, Status
+from ninja import Field, Router, Schema, Status
 from pydantic import StrictBool
 
 from zhichi.assistance import rules, services, workflow
@@ -29,20 +29,28 @@ from zhichi.assistance.models import (
     Proposal,
     Situation,
 )
-from zhichi.cases.rules import get_case_for
+from zhichi.cases.rules import get_case_for, sees_internal_work
 from zhichi.cases.services.common import ensure_may_work
 from zhichi.common.api import (
     READ_ERRORS,
     WRITE_ERRORS,
     ErrorOut,
+    Shown,
     ValidationErrorOut,
     checks_first,
-    keyset_page,
+    keyset_paginated,
+    once,
+    record_of,
+    viewer,
 )
 from zhichi.common.errors import FieldError, InvalidInput
 from zhichi.common.schemas import (
+    AmountText,
     Day,
+    IsoText,
+    OptionalAmountText,
     OptionalDay,
+    OptionalIsoText,
     as_data,
     choice,
     money,
@@ -148,18 +156,19 @@ class StepOut(Schema):
     role: str
 
 
+# An application read with ``RELATED``.
 class ApplicationOut(Schema):
     id: int
     case_id: int
-    case_number: str
-    applicant_party_id: int
-    applicant_name: str
+    case_number: str = Field(..., alias="case.number")
+    applicant_party_id: int = Field(..., alias="applicant.party_id")
+    applicant_name: str = Field(..., alias="applicant.party.name")
     form: str
-    received_on: str
-    basis: str
+    received_on: IsoText
+    basis: str = Field(..., alias="situation")
     hardship: str
     hardship_caused_by_case: bool
-    requested_amount: str
+    requested_amount: AmountText
     urgent: bool
     urgent_reason: str
     status: str
@@ -170,21 +179,21 @@ class ApplicationOut(Schema):
     exclusions: dict[str, bool]
     eligibility: dict[str, Any]
     proposal: str
-    proposed_amount: str | None
-    court_award_limit: str | None
+    proposed_amount: OptionalAmountText
+    court_award_limit: OptionalAmountText
     opinion: str
     returned_reason: str
     steps: list[StepOut]
     current_step: StepOut | None
     approval_id: int | None
-    decided_on: str | None
-    granted_amount: str | None
-    funds_arrived_on: str | None
-    notified_on: str | None
-    paid_on: str | None
-    paid_amount: str | None
+    decided_on: OptionalIsoText
+    granted_amount: OptionalAmountText
+    funds_arrived_on: OptionalIsoText
+    notified_on: OptionalIsoText
+    paid_on: OptionalIsoText
+    paid_amount: OptionalAmountText
     payment_method: str
-    follow_up_on: str | None
+    follow_up_on: OptionalIsoText
     version: int
     actions: list[str] = Field(
         ...,
@@ -192,50 +201,10 @@ class ApplicationOut(Schema):
         "follow_up, withdraw): each is POST /assistance/{id}/<action> (follow_up: /follow-up)",
     )
 
-
-class ApplicationPage(Schema):
-    items: list[ApplicationOut]
-    next_cursor: str | None
-
-
-def _money(v) -> str | None:
-    return None if v is None else f"{v:.2f}"
-
-
-def _day(v) -> str | None:
-    return v.isoformat() if v else None
-
-
-def application_out(a: AssistanceApplication, cal=None, user=None) -> dict:
-    cal = cal or loaders.holiday_calendar()
-    decision = a.decision_due(cal)
-    notice = None
-    n = a.notice_due(cal)
-    if n is not None:
-        notice = {
-            "due": n.due.isoformat(),
-            "rule": n.rule,
-            "calendar_complete": n.calendar_complete,
-            "done_on": _day(a.notified_on),
-        }
-    d = a.cap_detail or {}
-    amount = a.proposed_amount or a.requested_amount
-    return {
-        "id": a.pk,
-        "case_id": a.case_id,
-        "case_number": a.case.number,
-        "applicant_party_id": a.applicant.party_id,
-        "applicant_name": a.applicant.party.name,
-        "form": a.form,
-        "received_on": a.received_on.isoformat(),
-        "basis": a.situation,
-        "hardship": a.hardship,
-        "hardship_caused_by_case": a.hardship_caused_by_case,
-        "requested_amount": _money(a.requested_amount),
-        "urgent": a.urgent,
-        "urgent_reason": a.urgent_reason,
-        "status": a.status,
-        "cap": {
+    @staticmethod
+    def resolve_cap(a: AssistanceApplication) -> dict:
+        d = a.cap_detail or {}
+        return {
             "cap": _money(a.cap),
             "complete": bool(d.get("complete")),
             "wage_year": d.get("wage_year"),
@@ -245,36 +214,60 @@ def application_out(a: AssistanceApplication, cal=None, user=None) -> dict:
             "series": d.get("series", ""),
             "source": d.get("source"),
             "province_cap": d.get("province_cap"),
-        },
-        "above_cap": a.cap is not None and amount > a.cap,
-        "decision_due": {
-            "due": decision.due.isoformat(),
-            "rule": decision.rule,
-            "calendar_complete": decision.calendar_complete,
-            "done_on": _day(a.decided_on),
-        },
-        "notification_due": notice,
-        "exclusions": a.exclusions or {},
-        "eligibility": a.eligibility or {},
-        "proposal": a.proposal,
-        "proposed_amount": _money(a.proposed_amount),
-        "court_award_limit": _money(a.court_award_limit),
-        "opinion": a.opinion,
-        "returned_reason": a.returned_reason,
-        "steps": a.steps,
-        "current_step": _current_step(a),
-        "approval_id": a.approval_id,
-        "decided_on": _day(a.decided_on),
-        "granted_amount": _money(a.granted_amount),
-        "funds_arrived_on": _day(a.funds_arrived_on),
-        "notified_on": _day(a.notified_on),
-        "paid_on": _day(a.paid_on),
-        "paid_amount": _money(a.paid_amount),
-        "payment_method": a.payment_method,
-        "follow_up_on": _day(a.follow_up_on),
-        "version": a.version,
-        "actions": workflow.allowed_actions(user, a) if user is not None else [],
+        }
+
+    @staticmethod
+    def resolve_above_cap(a: AssistanceApplication) -> bool:
+        amount = a.proposed_amount or a.requested_amount
+        return a.cap is not None and amount > a.cap
+
+    @staticmethod
+    def resolve_decision_due(a: AssistanceApplication, context) -> dict:
+        return _due(a.decision_due(_calendar(context)), a.decided_on)
+
+    @staticmethod
+    def resolve_notification_due(a: AssistanceApplication, context) -> dict | None:
+        notice = a.notice_due(_calendar(context))
+        return None if notice is None else _due(notice, a.notified_on)
+
+    @staticmethod
+    def resolve_exclusions(a: AssistanceApplication) -> dict:
+        return a.exclusions or {}
+
+    @staticmethod
+    def resolve_eligibility(a: AssistanceApplication) -> dict:
+        return a.eligibility or {}
+
+    @staticmethod
+    def resolve_current_step(a: AssistanceApplication) -> dict | None:
+        return _current_step(a)
+
+    @staticmethod
+    def resolve_actions(a: AssistanceApplication, context) -> list[str]:
+        user = viewer(context)
+        return workflow.allowed_actions(user, a) if user is not None else []
+
+
+def _calendar(context):
+    """The holiday calendar, read once for a whole answer (a list of applications too)."""
+    return once(context, "holiday_calendar", loaders.holiday_calendar)
+
+
+def _due(deadline, done_on) -> dict:
+    return {
+        "due": deadline.due.isoformat(),
+        "rule": deadline.rule,
+        "calendar_complete": deadline.calendar_complete,
+        "done_on": _day(done_on),
     }
+
+
+def _money(v) -> str | None:
+    return None if v is None else f"{v:.2f}"
+
+
+def _day(v) -> str | None:
+    return v.isoformat() if v else None
 
 
 def _current_step(a) -> dict | None:
@@ -289,14 +282,13 @@ def _current_step(a) -> dict | None:
 RELATED = ("case", "applicant__party", "approval")
 
 
-def _out(pk: int, user=None) -> dict:
-    a = AssistanceApplication.objects.select_related(*RELATED).get(pk=pk)
-    return application_out(a, user=user)
+def _out(pk: int) -> AssistanceApplication:
+    return AssistanceApplication.objects.select_related(*RELATED).get(pk=pk)
 
 
 def _case(request, case_id: int):
     case = get_case_for(request.auth, case_id)
-    if not rules.sees_case_assistance(request.auth, case):
+    if not sees_internal_work(request.auth, case):
         raise Http404
     return case
 
@@ -335,7 +327,7 @@ def record_application(request, case_id: int, payload: ApplicationIn):
     application = services.record_application(
         case_id=case.pk, actor=request.auth, data=as_data(payload)
     )
-    return Status(201, _out(application.pk, request.auth))
+    return Status(201, _out(application.pk))
 
 
 @router.get(
@@ -345,23 +337,18 @@ def record_application(request, case_id: int, payload: ApplicationIn):
 )
 def case_applications(request, case_id: int):
     case = _case(request, case_id)
-    cal = loaders.holiday_calendar()
     qs = AssistanceApplication.objects.filter(case=case).select_related(*RELATED)
-    return [application_out(a, cal, request.auth) for a in qs.order_by("-received_on", "-id")]
+    return qs.order_by("-received_on", "-id")
 
 
 @router.get(
     "/assistance",
-    response={200: ApplicationPage, 401: ErrorOut, 422: ValidationErrorOut},
+    response={200: list[ApplicationOut], 401: ErrorOut, 422: ValidationErrorOut},
     summary="The assistance register",
 )
-def list_applications(
-    request,
-    status: one_of(AssistanceStatus) | None = None,
-    limit: int = Query(50, ge=1, le=200),
-    cursor: str | None = None,
-):
-    qs = rules.applications_visible_to(request.auth)
+@keyset_paginated()
+def list_applications(request, status: one_of(AssistanceStatus) | None = None):
+    qs = AssistanceApplication.objects.visible_to(request.auth)
     if status:
         if status not in AssistanceStatus.values:
             raise InvalidInput(
@@ -374,13 +361,7 @@ def list_applications(
                 ]
             )
         qs = qs.filter(status=status)
-    try:
-        rows, next_cursor = keyset_page(qs.select_related(*RELATED), limit=limit, cursor=cursor)
-    except ValueError:
-        raise InvalidInput([FieldError("cursor", "invalid", _("This cursor is not valid."))])
-    cal = loaders.holiday_calendar()
-    items = [application_out(a, cal, request.auth) for a in rows]
-    return {"items": items, "next_cursor": next_cursor}
+    return qs.select_related(*RELATED)
 
 
 @router.get(
@@ -389,18 +370,17 @@ def list_applications(
     summary="One assistance application",
 )
 def get_application(request, application_id: int):
-    a = rules.get_application_for(
+    return rules.get_application_for(
         request.auth, application_id, AssistanceApplication.objects.select_related(*RELATED)
     )
-    return application_out(a, user=request.auth)
 
 
-def _step(request, application_id: int, call, payload) -> dict:
+def _step(request, application_id: int, call, payload) -> AssistanceApplication:
     application = rules.get_application_for(request.auth, application_id)
     data = as_data(payload)
     version = data.pop("version", None)
     call(application_id=application.pk, actor=request.auth, data=data, version=version)
-    return _out(application.pk, request.auth)
+    return _out(application.pk)
 
 
 @router.post(
@@ -479,11 +459,13 @@ class OutcomeIn(Schema):
     note: text(max_length=8000) = ""
 
 
+# A legal aid transfer with its referral: ``Shown(transfer, referral=...)``, the referral None
+# until the centre names a lawyer.
 class LegalAidOut(Schema):
-    transfer_id: int
-    transfer_number: str
+    transfer_id: int = Field(..., alias="pk")
+    transfer_number: str = Field(..., alias="number")
     status: str
-    to_org: str
+    to_org: str = Field(..., alias="to_org.code")
     sent_on: str
     lawyer_name: str | None
     law_firm: str | None
@@ -498,29 +480,48 @@ class LegalAidOut(Schema):
         "POST /transfers/{id}/legal-aid/<action>",
     )
 
+    @staticmethod
+    def resolve_sent_on(t) -> str:
+        return timezone.localdate(t.sent_at).isoformat()
 
-def legal_aid_out(transfer, referral: LegalAidReferral | None, user=None) -> dict:
-    return {
-        "transfer_id": transfer.pk,
-        "transfer_number": transfer.number,
-        "status": transfer.status,
-        "to_org": transfer.to_org.code,
-        "sent_on": timezone.localdate(transfer.sent_at).isoformat(),
-        "lawyer_name": referral.lawyer_name if referral else None,
-        "law_firm": referral.law_firm if referral else None,
-        "lawyer_phone": referral.lawyer_phone if referral else None,
-        "assigned_on": _day(referral.assigned_on) if referral else None,
-        "outcome": (referral.outcome or None) if referral else None,
-        "outcome_on": _day(referral.outcome_on) if referral else None,
-        "outcome_note": referral.outcome_note if referral else None,
-        "actions": workflow.allowed_actions(user, transfer) if user is not None else [],
-    }
+    @staticmethod
+    def resolve_lawyer_name(t) -> str | None:
+        return t.referral.lawyer_name if t.referral else None
+
+    @staticmethod
+    def resolve_law_firm(t) -> str | None:
+        return t.referral.law_firm if t.referral else None
+
+    @staticmethod
+    def resolve_lawyer_phone(t) -> str | None:
+        return t.referral.lawyer_phone if t.referral else None
+
+    @staticmethod
+    def resolve_assigned_on(t) -> str | None:
+        return _day(t.referral.assigned_on) if t.referral else None
+
+    @staticmethod
+    def resolve_outcome(t) -> str | None:
+        return (t.referral.outcome or None) if t.referral else None
+
+    @staticmethod
+    def resolve_outcome_on(t) -> str | None:
+        return _day(t.referral.outcome_on) if t.referral else None
+
+    @staticmethod
+    def resolve_outcome_note(t) -> str | None:
+        return t.referral.outcome_note if t.referral else None
+
+    @staticmethod
+    def resolve_actions(t, context) -> list[str]:
+        user = viewer(context)
+        # the workflow picks its table by the kind of record: the transfer, not its Shown
+        return workflow.allowed_actions(user, record_of(t)) if user is not None else []
 
 
-def _legal_aid_one(transfer_id: int, user=None) -> dict:
+def _legal_aid_one(transfer_id: int) -> Shown:
     transfer = Transfer.objects.select_related("to_org").get(pk=transfer_id)
-    referral = LegalAidReferral.objects.filter(transfer=transfer).first()
-    return legal_aid_out(transfer, referral, user)
+    return Shown(transfer, referral=LegalAidReferral.objects.filter(transfer=transfer).first())
 
 
 @router.get(
@@ -536,7 +537,7 @@ def case_legal_aid(request, case_id: int):
         .order_by("-sent_at", "-id")
     )
     referrals = {r.transfer_id: r for r in LegalAidReferral.objects.filter(transfer__in=transfers)}
-    return [legal_aid_out(t, referrals.get(t.pk), request.auth) for t in transfers]
+    return [Shown(t, referral=referrals.get(t.pk)) for t in transfers]
 
 
 @router.get(
@@ -548,7 +549,7 @@ def get_legal_aid(request, transfer_id: int):
     transfer = transfer_rules.get_transfer_for(request.auth, transfer_id)
     if transfer.kind != TransferKind.LEGAL_AID:
         raise Http404
-    return _legal_aid_one(transfer.pk, request.auth)
+    return _legal_aid_one(transfer.pk)
 
 
 @router.post(
@@ -560,7 +561,7 @@ def get_legal_aid(request, transfer_id: int):
 def assign_lawyer(request, transfer_id: int, payload: LawyerIn):
     transfer = transfer_rules.get_transfer_for(request.auth, transfer_id)
     services.assign_lawyer(transfer_id=transfer.pk, actor=request.auth, data=as_data(payload))
-    return _legal_aid_one(transfer.pk, request.auth)
+    return _legal_aid_one(transfer.pk)
 
 
 @router.post(
@@ -574,4 +575,4 @@ def record_outcome(request, transfer_id: int, payload: OutcomeIn):
     services.record_legal_aid_outcome(
         transfer_id=transfer.pk, actor=request.auth, data=as_data(payload)
     )
-    return _legal_aid_one(transfer.pk, request.auth)
+    return _legal_aid_one(transfer.pk)

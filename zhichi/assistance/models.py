@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from zhichi.cases import scope
 from zhichi.cases.models import Approval, Case, CaseParty
 from zhichi.core.calendar import Deadline, HolidayCalendar, compute
 from zhichi.transfers.models import Transfer
@@ -96,6 +97,15 @@ class NoticeMethod(models.TextChoices):
     MESSAGE = "message", _("Text message")
 
 
+class AssistanceApplicationQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Assistance records (hardship, family finances, money) stay inside the procuratorate
+        that handles the case: the applications on the cases internal to ``user`` (C8)."""
+        if not scope.may_see_internal(user):
+            return self.none()
+        return self.filter(case__in=Case.objects.internal_to(user).values("pk"))
+
+
 class AssistanceApplication(models.Model):
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="assistance")
     applicant = models.ForeignKey(
@@ -175,6 +185,8 @@ class AssistanceApplication(models.Model):
     )
     recorded_at = models.DateTimeField(default=timezone.now)
     version = models.PositiveIntegerField(default=1)
+
+    objects = AssistanceApplicationQuerySet.as_manager()
 
     class Meta:
         ordering = ["-received_on", "-id"]

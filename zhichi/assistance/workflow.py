@@ -79,7 +79,7 @@ MOVES: dict[str, Move] = {
     "opinion": _move(
         (A.RECEIVED,),
         A.IN_APPROVAL,
-        rules.can_work_on,
+        rules.can_work_on_application,
         _officer_or_head,
         "assistance.opinion",
         lambda: _("The opinion can be given only while the application is under verification."),
@@ -93,7 +93,7 @@ MOVES: dict[str, Move] = {
     "funds": _move(
         (A.GRANTED,),
         None,
-        rules.can_work_on,
+        rules.can_work_on_application,
         _officer_or_head,
         "assistance.funds",
         lambda: _("Funds are recorded once, after aid is granted."),
@@ -105,7 +105,7 @@ MOVES: dict[str, Move] = {
     "notice": _move(
         (A.GRANTED,),
         None,
-        rules.can_work_on,
+        rules.can_work_on_application,
         _officer_or_head,
         "assistance.notice",
         lambda: _("The applicant is told once the funds have arrived."),
@@ -117,7 +117,7 @@ MOVES: dict[str, Move] = {
     "payment": _move(
         (A.GRANTED,),
         A.PAID,
-        rules.can_work_on,
+        rules.can_work_on_application,
         _officer_or_head,
         "assistance.pay",
         lambda: _("Only granted aid can be paid, and only once."),
@@ -129,7 +129,7 @@ MOVES: dict[str, Move] = {
     "follow_up": _move(
         (A.PAID,),
         None,
-        rules.can_work_on,
+        rules.can_work_on_application,
         _officer_or_head,
         "assistance.follow_up",
         lambda: _("A follow-up is recorded after the aid is paid."),
@@ -141,7 +141,7 @@ MOVES: dict[str, Move] = {
     "withdraw": _move(
         (A.RECEIVED, A.IN_APPROVAL),
         A.WITHDRAWN,
-        rules.can_work_on,
+        rules.can_work_on_application,
         _officer_or_head,
         "assistance.withdraw",
         lambda: _("Only an application not yet decided can be withdrawn."),

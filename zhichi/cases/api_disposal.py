@@ -35,12 +35,23 @@ from zhichi.cases.presenters import case_out
 from zhichi.cases.schemas import EVASION, EvasionIn, LabourRelationshipIn
 from zhichi.cases.services import approvals, disposal, facts, payments, reopening
 from zhichi.cases.services.common import ensure_may_work
-from zhichi.common.api import WRITE_ERRORS, ErrorOut, ValidationErrorOut, checks_first
+from zhichi.common.api import (
+    WRITE_ERRORS,
+    ErrorOut,
+    Shown,
+    ValidationErrorOut,
+    checks_first,
+    viewer,
+)
 from zhichi.common.schemas import (
+    AmountText,
     Day,
+    IsoText,
     Money,
     ObjectIn,
+    OptionalAmountText,
     OptionalDay,
+    OptionalIsoText,
     OptionalMoney,
     as_data,
     choice,
@@ -93,10 +104,16 @@ class SupportDecisionIn(Schema):
     reasons: text(max_length=10000, required=True)
 
 
+def _notes(context, organisation_id: int | None) -> bool:
+    """Whether the answer shows the officers' own words and names (notes, findings, who recorded
+    or reversed a payment): partner agencies do not see them (C8)."""
+    return sees_internal(viewer(context), organisation_id)
+
+
 class ApprovalOut(Schema):
     id: int
     case_id: int
-    case_number: str
+    case_number: str = Field(..., alias="case.number")
     kind: str
     payload: dict[str, Any]
     required_role: str
@@ -107,11 +124,19 @@ class ApprovalOut(Schema):
     )
     escalation_note: str = Field("", description="why it went a level up, in plain words")
     status: str
-    requested_by: str
-    requested_at: str
+    requested_by: str = Field(..., alias="requested_by.username")
+    requested_at: IsoText
     decided_by: str | None
-    decided_at: str | None
+    decided_at: OptionalIsoText
     decision_reason: str
+
+    @staticmethod
+    def resolve_escalated_from(a: Approval) -> str | None:
+        return a.escalated_from or None
+
+    @staticmethod
+    def resolve_decided_by(a: Approval) -> str | None:
+        return a.decided_by.username if a.decided_by else None
 
 
 class DecideIn(Schema):
@@ -189,27 +214,49 @@ class PaymentCaseOut(CaseOut):
     payment_id: int
 
 
+# A ``PaymentReversal`` read with its payment and the payment's case (``_payments``).
 class ReversalOut(Schema):
-    reversed_at: str
+    reversed_at: IsoText
     reversed_by: str | None = Field(None, description="empty for partner agencies")
     reason: str = Field("", description="empty for partner agencies (the officer's own words)")
 
+    @staticmethod
+    def resolve_reversed_by(r, context) -> str | None:
+        return r.reversed_by.username if _notes(context, r.payment.case.organisation_id) else None
 
+    @staticmethod
+    def resolve_reason(r, context) -> str:
+        return r.reason if _notes(context, r.payment.case.organisation_id) else ""
+
+
+# A ``Payment`` read by ``_payments`` (its claimant, case, recorder and reversal).
 class PaymentOut(Schema):
     id: int
     case_id: int
-    claimant_party_id: int
-    name: str
-    paid_on: str
-    amount: str
+    claimant_party_id: int = Field(..., alias="claimant.party_id")
+    name: str = Field(..., alias="claimant.party.name")
+    paid_on: IsoText
+    amount: AmountText
     payer: str
     method: str
     overpayment_reason: str = Field("", description="empty for partner agencies")
-    recorded_at: str
+    recorded_at: IsoText
     recorded_by: str | None = Field(None, description="empty for partner agencies")
     reversal: ReversalOut | None = Field(
         None, description="set when the payment was reversed: it stays on record, in no total"
     )
+
+    @staticmethod
+    def resolve_overpayment_reason(p: Payment, context) -> str:
+        return p.overpayment_reason if _notes(context, p.case.organisation_id) else ""
+
+    @staticmethod
+    def resolve_recorded_by(p: Payment, context) -> str | None:
+        return p.recorded_by.username if _notes(context, p.case.organisation_id) else None
+
+    @staticmethod
+    def resolve_reversal(p: Payment):
+        return getattr(p, "reversal", None)  # None: no reversal (the reverse one-to-one)
 
 
 class ReverseIn(Schema):
@@ -234,13 +281,22 @@ class VisitRecordIn(Schema):
 class VisitOut(Schema):
     id: int
     case_id: int
-    planned_on: str
+    planned_on: IsoText
     target: str
     method: str
-    done_on: str | None
+    done_on: OptionalIsoText
     findings: str
     remaining_problems: str
     paid_in_full: bool | None
+
+    # the findings are the procuratorate's own (hidden from partners, C8)
+    @staticmethod
+    def resolve_findings(v: Visit, context) -> str:
+        return v.findings if _notes(context, v.case.organisation_id) else ""
+
+    @staticmethod
+    def resolve_remaining_problems(v: Visit, context) -> str:
+        return v.remaining_problems if _notes(context, v.case.organisation_id) else ""
 
 
 class CloseIn(Schema):
@@ -260,20 +316,24 @@ class ReopenIn(Schema):
     version: int | None = Field(None, description="the case version you read (409 when stale)")
 
 
+# A ``ledger.Row``.
 class LedgerRowOut(Schema):
-    claimant_party_id: int
-    name: str
-    claimed: str
-    agreed: str | None
-    awarded: str | None
-    recovered: str = Field(..., description="payments net of reversals")
-    outstanding: str
-    overpaid: str = Field(..., description="paid beyond what is due; outstanding is then 0.00")
+    claimant_party_id: int = Field(..., alias="claimant.party_id")
+    name: str = Field(..., alias="claimant.party.name")
+    claimed: AmountText
+    agreed: OptionalAmountText
+    awarded: OptionalAmountText
+    recovered: AmountText = Field(..., description="payments net of reversals")
+    outstanding: AmountText
+    overpaid: AmountText = Field(
+        ..., description="paid beyond what is due; outstanding is then 0.00"
+    )
 
 
+# A ``ledger.Ledger`` with the case's payments (``Shown(book, payments=...)``).
 class LedgerOut(Schema):
     rows: list[LedgerRowOut]
-    totals: dict[str, str] = Field(
+    totals: dict[str, AmountText] = Field(
         ..., description="claimed, agreed, awarded, recovered, due, outstanding, overpaid"
     )
     payments: list[PaymentOut] = Field(
@@ -285,31 +345,6 @@ def _money(v) -> str | None:
     return None if v is None else f"{v:.2f}"
 
 
-def payment_out(p: Payment, *, notes: bool = True) -> dict:
-    """``notes``: the officers' own words and names, which partner agencies do not see (C8)."""
-    reversal = getattr(p, "reversal", None)  # None: no reversal (the reverse one-to-one)
-    return {
-        "id": p.pk,
-        "case_id": p.case_id,
-        "claimant_party_id": p.claimant.party_id,
-        "name": p.claimant.party.name,
-        "paid_on": p.paid_on.isoformat(),
-        "amount": _money(p.amount),
-        "payer": p.payer,
-        "method": p.method,
-        "overpayment_reason": p.overpayment_reason if notes else "",
-        "recorded_at": p.recorded_at.isoformat(),
-        "recorded_by": p.recorded_by.username if notes else None,
-        "reversal": None
-        if reversal is None
-        else {
-            "reversed_at": reversal.reversed_at.isoformat(),
-            "reversed_by": reversal.reversed_by.username if notes else None,
-            "reason": reversal.reason if notes else "",
-        },
-    }
-
-
 def _split_out(entries, given: bool) -> tuple[list[dict], str | None]:
     """Each claimant's recorded amount of one agreement or decision, and how it was made."""
     rows = [
@@ -319,40 +354,6 @@ def _split_out(entries, given: bool) -> tuple[list[dict], str | None]:
     if not rows:
         return [], None
     return rows, "given" if given else "pro_rata"
-
-
-def approval_out(a: Approval) -> dict:
-    return {
-        "id": a.pk,
-        "case_id": a.case_id,
-        "case_number": a.case.number,
-        "kind": a.kind,
-        "payload": a.payload,
-        "required_role": a.required_role,
-        "escalated_from": a.escalated_from or None,
-        "escalation_note": a.escalation_note,
-        "status": a.status,
-        "requested_by": a.requested_by.username,
-        "requested_at": a.requested_at.isoformat(),
-        "decided_by": a.decided_by.username if a.decided_by else None,
-        "decided_at": a.decided_at.isoformat() if a.decided_at else None,
-        "decision_reason": a.decision_reason,
-    }
-
-
-def visit_out(v: Visit, *, notes: bool = True) -> dict:
-    """``notes``: the findings, which are the procuratorate's own (hidden from partners, C8)."""
-    return {
-        "id": v.pk,
-        "case_id": v.case_id,
-        "planned_on": v.planned_on.isoformat(),
-        "target": v.target,
-        "method": v.method,
-        "done_on": v.done_on.isoformat() if v.done_on else None,
-        "findings": v.findings if notes else "",
-        "remaining_problems": v.remaining_problems if notes else "",
-        "paid_in_full": v.paid_in_full,
-    }
 
 
 def _case(request, case_id: int):
@@ -429,7 +430,7 @@ def support_decision(request, case_id: int, payload: SupportDecisionIn):
     approval = disposal.propose_support_decision(
         case_id=case.pk, actor=request.auth, data=as_data(payload)
     )
-    return Status(201, approval_out(approval))
+    return Status(201, approval)
 
 
 @cases_router.post(
@@ -479,7 +480,7 @@ def payment(request, case_id: int, payload: PaymentIn):
 def plan_visit(request, case_id: int, payload: VisitIn):
     case = _case(request, case_id)
     visit = disposal.plan_visit(case_id=case.pk, actor=request.auth, data=as_data(payload))
-    return Status(201, visit_out(visit))
+    return Status(201, visit)
 
 
 @cases_router.get(
@@ -488,9 +489,7 @@ def plan_visit(request, case_id: int, payload: VisitIn):
     summary="Return visits",
 )
 def list_visits(request, case_id: int):
-    case = _case(request, case_id)
-    notes = sees_internal(request.auth, case.organisation_id)
-    return [visit_out(v, notes=notes) for v in case.visits.all()]
+    return _case(request, case_id).visits.all()  # each visit knows its case: no query per visit
 
 
 @cases_router.post(
@@ -538,7 +537,7 @@ def reopen(request, case_id: int, payload: ReopenIn):
         case_id=case.pk, actor=request.auth, data=_data(payload), version=payload.version
     )
     if done.approval is not None:
-        return Status(202, approval_out(done.approval))
+        return Status(202, done.approval)
     return case_out(_load(case.pk))
 
 
@@ -551,31 +550,14 @@ def ledger(request, case_id: int):
     """Per claimant and in total, from the entries (C6), with every payment: a reversed one
     stays listed with its reversal and counts in no total."""
     case = _case(request, case_id)
-    book = ledger_for(case)
-    notes = sees_internal(request.auth, case.organisation_id)
-    return {
-        "rows": [
-            {
-                "claimant_party_id": r.claimant.party_id,
-                "name": r.claimant.party.name,
-                "claimed": _money(r.claimed),
-                "agreed": _money(r.agreed),
-                "awarded": _money(r.awarded),
-                "recovered": _money(r.recovered),
-                "outstanding": _money(r.outstanding),
-                "overpaid": _money(r.overpaid),
-            }
-            for r in book.rows
-        ],
-        "totals": {k: _money(v) for k, v in book.totals.items()},
-        "payments": [payment_out(p, notes=notes) for p in _payments(case.payments.all())],
-    }
+    return Shown(ledger_for(case), payments=list(_payments(case.payments.all())))
 
 
 def _payments(qs):
-    return qs.select_related("claimant__party", "recorded_by", "reversal__reversed_by").order_by(
-        "paid_on", "id"
-    )
+    """Payments as ``PaymentOut`` reads them, in the order they were paid."""
+    return qs.select_related(
+        "case", "claimant__party", "recorded_by", "reversal__reversed_by"
+    ).order_by("paid_on", "id")
 
 
 def _payment_for(request, payment_id: int) -> Payment:
@@ -606,7 +588,7 @@ def reverse_payment(request, payment_id: int, payload: ReverseIn):
         data={"reason": payload.reason},
         version=payload.version,
     )
-    return payment_out(_payments(Payment.objects.filter(pk=payment.pk)).get())
+    return _payments(Payment.objects.filter(pk=payment.pk)).get()
 
 
 def _approval_for(request, approval_id: int) -> Approval:
@@ -628,9 +610,7 @@ def approvals_inbox(
 ):
     """Pending: the approvals you may decide; another status: those of the cases you see. Newest
     first, at most 200 (the page lists the same, in the same order)."""
-    return [
-        approval_out(a) for a in approvals.inbox_for(request.auth, status)[: approvals.INBOX_LIMIT]
-    ]
+    return approvals.inbox_for(request.auth, status)[: approvals.INBOX_LIMIT]
 
 
 @approvals_router.post(
@@ -645,9 +625,7 @@ def approve(request, approval_id: int, payload: DecideIn | None = None):
         approve=True,
         reason=payload.reason if payload else "",
     )
-    return approval_out(
-        Approval.objects.select_related("case", "requested_by", "decided_by").get(pk=approval.pk)
-    )
+    return Approval.objects.select_related("case", "requested_by", "decided_by").get(pk=approval.pk)
 
 
 @approvals_router.post(
@@ -661,9 +639,7 @@ def reject(request, approval_id: int, payload: DecideIn):
     approvals.decide_approval(
         approval_id=approval.pk, actor=request.auth, approve=False, reason=payload.reason
     )
-    return approval_out(
-        Approval.objects.select_related("case", "requested_by", "decided_by").get(pk=approval.pk)
-    )
+    return Approval.objects.select_related("case", "requested_by", "decided_by").get(pk=approval.pk)
 
 
 @visits_router.post(
@@ -673,8 +649,7 @@ def reject(request, approval_id: int, payload: DecideIn):
 def record_visit(request, visit_id: int, payload: VisitRecordIn):
     visit = get_object_or_404(Visit, pk=visit_id)
     rules.get_case_for(request.auth, visit.case_id)
-    visit = disposal.record_visit(visit_id=visit.pk, actor=request.auth, data=as_data(payload))
-    return visit_out(visit)
+    return disposal.record_visit(visit_id=visit.pk, actor=request.auth, data=as_data(payload))
 
 
 # --- facts and sharing (C7, C8) -------------------------------------------------------------
@@ -712,30 +687,19 @@ def update_facts(request, case_id: int, payload: FactsIn):
 
 class ShareOut(Schema):
     id: int
-    organisation: str
+    organisation: str = Field(..., alias="organisation.code")
     department: str | None
     reason: str
     basis: str
     legal_basis: str
     source: str
-    granted_at: str
-    ended_at: str | None
+    granted_at: IsoText
+    ended_at: OptionalIsoText
     end_reason: str
 
-
-def share_out(s: CaseShare) -> dict:
-    return {
-        "id": s.pk,
-        "organisation": s.organisation.code,
-        "department": s.department.code if s.department else None,
-        "reason": s.reason,
-        "basis": s.basis,
-        "legal_basis": s.legal_basis,
-        "source": s.source,
-        "granted_at": s.granted_at.isoformat(),
-        "ended_at": s.ended_at.isoformat() if s.ended_at else None,
-        "end_reason": s.end_reason,
-    }
+    @staticmethod
+    def resolve_department(s: CaseShare) -> str | None:
+        return s.department.code if s.department else None
 
 
 def _own_case(request, case_id: int):
@@ -754,7 +718,7 @@ def _own_case(request, case_id: int):
 def list_shares(request, case_id: int):
     case = _own_case(request, case_id)
     rows = case.shares.select_related("organisation", "department").order_by("-granted_at", "-id")
-    return [share_out(s) for s in rows[:200]]
+    return rows[:200]
 
 
 class RevokeIn(Schema):
@@ -771,6 +735,4 @@ def revoke_share(request, case_id: int, share_id: int, payload: RevokeIn):
     case = _own_case(request, case_id)
     share = get_object_or_404(CaseShare, pk=share_id, case=case)
     share = facts.revoke_share(share_id=share.pk, actor=request.auth, reason=payload.reason)
-    return share_out(
-        CaseShare.objects.select_related("organisation", "department").get(pk=share.pk)
-    )
+    return CaseShare.objects.select_related("organisation", "department").get(pk=share.pk)

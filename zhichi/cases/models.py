@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from zhichi.accounts.models import Department, Organisation, Role
+from zhichi.cases import scope
 from zhichi.cases.choices import (  # noqa: F401 (also known here)
     ApprovalKind,
     ApprovalStatus,
@@ -72,6 +73,18 @@ class HasElement(models.Lookup):
 
 
 class CaseQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """The cases ``user`` may read: their own and those shared with them (cases.scope)."""
+        q = scope.case_scope(user, CaseShare)
+        return self.none() if q is None else self.filter(q)
+
+    def internal_to(self, user):
+        """The cases whose internal work (documents, assistance, suggestions) ``user`` may read:
+        of those visible, the ones of the user's own organisation, for its staff only."""
+        if not scope.may_see_internal(user):
+            return self.none()
+        return self.visible_to(user).filter(organisation_id=user.organisation_id)
+
     def open(self):
         return self.filter(status=CaseStatus.OPEN)
 
@@ -90,7 +103,49 @@ class CaseQuerySet(models.QuerySet):
         return self.filter(search_text__contains=q)
 
 
-class Case(models.Model):
+class Facts(models.Model):
+    """The facts of a matter as the person told them, declared once (issue 14 item 1): a lead
+    holds them as it comes in, and the case it becomes carries them on (``facts_of``). Who
+    referred it stays on each model, since each names the link its own way."""
+
+    source = models.CharField(_("source"), max_length=16, choices=Source.choices)
+    received_on = models.DateField(_("received on"))
+    category = models.CharField(_("category"), max_length=32, choices=Category.choices)
+    summary = models.TextField(_("summary"), blank=True)
+    voluntary = models.BooleanField(_("applied voluntarily"), default=False)
+    consent_to_share = models.BooleanField(_("consents to sharing"), default=False)
+    labour_relationship = models.CharField(
+        _("labour relationship"),
+        max_length=16,
+        choices=LabourRelationship.choices,
+        default=LabourRelationship.UNKNOWN,
+    )
+    has_iou = models.BooleanField(_("holds a wage IOU"), default=False)
+    payment_order_authority = models.CharField(
+        _("order to pay: issued by"),
+        max_length=criminal.AUTHORITY_MAX_LENGTH,
+        blank=True,
+        default="",
+    )
+    payment_order_issued_on = models.DateField(_("order to pay: issued on"), null=True, blank=True)
+    payment_order_deadline = models.DateField(_("order to pay: deadline"), null=True, blank=True)
+    evasion = models.JSONField(_("evasion"), default=list, blank=True)
+    flags = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        abstract = True
+
+    def facts_of(self) -> dict:
+        """The facts as field values, to carry onto another record (a lead's onto its case)."""
+        values = {name: getattr(self, name) for name in FACT_FIELDS}
+        # lists are copied, so the two records never share one list in memory
+        return {k: list(v) if isinstance(v, list) else v for k, v in values.items()}
+
+
+FACT_FIELDS = tuple(f.name for f in Facts._meta.fields)
+
+
+class Case(Facts):
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="cases")
     department = models.ForeignKey(
         Department, on_delete=models.PROTECT, related_name="cases", null=True, blank=True
@@ -98,10 +153,6 @@ class Case(models.Model):
     number = models.CharField(_("case number"), max_length=64)
     year = models.PositiveIntegerField()
     serial = models.PositiveIntegerField()
-    category = models.CharField(_("category"), max_length=32, choices=Category.choices)
-    summary = models.TextField(_("summary"), blank=True)
-    source = models.CharField(_("source"), max_length=16, choices=Source.choices)
-    received_on = models.DateField(_("received on"))
     opened_on = models.DateField(_("opened on"))
     closed_on = models.DateField(_("closed on"), null=True, blank=True)
     stage = models.CharField(
@@ -120,7 +171,6 @@ class Case(models.Model):
         blank=True,
         verbose_name=_("officer"),
     )
-    flags = models.JSONField(default=list, blank=True)
     risk_score = models.PositiveSmallIntegerField(default=0)
     risk_reasons = models.JSONField(default=list, blank=True)
     level_overridden_by = models.ForeignKey(
@@ -133,22 +183,6 @@ class Case(models.Model):
     level_override_reason = models.TextField(blank=True, default="")
     outcome = models.CharField(_("outcome"), max_length=20, blank=True, default="")
     closing_note = models.TextField(_("closing note"), blank=True, default="")
-    # the facts of the lead, carried onto the case
-    voluntary = models.BooleanField(_("applied voluntarily"), default=False)
-    consent_to_share = models.BooleanField(_("consents to sharing"), default=False)
-    labour_relationship = models.CharField(
-        _("labour relationship"),
-        max_length=16,
-        choices=LabourRelationship.choices,
-        default=LabourRelationship.UNKNOWN,
-    )
-    has_iou = models.BooleanField(_("holds a wage IOU"), default=False)
-    payment_order_authority = models.CharField(
-        max_length=criminal.AUTHORITY_MAX_LENGTH, blank=True, default=""
-    )
-    payment_order_issued_on = models.DateField(null=True, blank=True)
-    payment_order_deadline = models.DateField(null=True, blank=True)
-    evasion = models.JSONField(default=list, blank=True)
     referring_org = models.ForeignKey(
         Organisation, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )

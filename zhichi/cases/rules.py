@@ -2,63 +2,13 @@
 
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
-from django.http import Http404
 from django.utils.translation import gettext as _
 
 from zhichi.accounts.models import Role
 from zhichi.accounts.rules import is_member
-from zhichi.cases.models import Case, CaseShare
-
-DEPARTMENT_ROLES = {Role.OFFICER, Role.HEAD}
-ORGANISATION_ROLES = {Role.CHIEF, Role.REGISTRAR}
-
-
-# Up to this many shared objects are put into the scope as a literal id list; more (unusual)
-# fall back to a subquery. A literal list (or nothing, when there are no shares) keeps the list
-# queries on their (organisation, department, id) index: "… OR id IN (SELECT …)" makes SQLite
-# scan the whole table (measured: 100k-case list 63 → 8 req/s).
-SHARED_IDS_INLINE = 500
-
-
-def shared_with(user, model=CaseShare, field: str = "case_id") -> Q | None:
-    """Objects with an active share for the user's organisation (and department, for
-    procuratorate department staff; organisation-wide shares for everyone else there), or None
-    when there are none."""
-    shares = model.objects.filter(organisation_id=user.organisation_id, ended_at__isnull=True)
-    if user.role in DEPARTMENT_ROLES:
-        shares = shares.filter(department_id=user.department_id)
-    ids = list(shares.values_list(field, flat=True).distinct()[: SHARED_IDS_INLINE + 1])
-    if not ids:
-        return None
-    if len(ids) > SHARED_IDS_INLINE:
-        return Q(pk__in=shares.values(field))
-    return Q(pk__in=ids)
-
-
-def or_shared(q: Q, user, model=CaseShare, field: str = "case_id") -> Q:
-    shared = shared_with(user, model, field)
-    return q if shared is None else q | shared
-
-
-def referred_with_consent(user) -> Q:
-    """What the user's agency referred and the person agreed to share with partner agencies.
-
-    Being named as the referring agency alone shares nothing (issue 12 item 13): procuratorate
-    staff may record who referred a lead, but the agency reads it only with the person's consent,
-    when its own staff filed it (leads), or through an explicit share with a legal basis."""
-    return Q(referring_org_id=user.organisation_id, consent_to_share=True)
-
-
-def may_see_cases(user) -> bool:
-    """Whether ``user`` has a case scope at all (what case_scope would not answer None for),
-    without reading the shares: for navigation flags on every page."""
-    if not is_member(user):
-        return False
-    if user.role in DEPARTMENT_ROLES:
-        return user.department_id is not None
-    return user.role in ORGANISATION_ROLES or user.role == Role.PARTNER
-
+from zhichi.cases.models import Case
+from zhichi.cases.scope import may_see_cases, may_see_internal
+from zhichi.common.scoping import get_or_404
 
 APPROVER_ROLES = frozenset({Role.HEAD, Role.CHIEF})
 
@@ -68,47 +18,26 @@ def is_approver(user) -> bool:
     return bool(user.is_authenticated and user.role in APPROVER_ROLES and may_see_cases(user))
 
 
-def case_scope(user) -> Q | None:
-    """The filter for the cases ``user`` may see, or None for no cases at all."""
-    if not is_member(user):
-        return None
-    if user.role in DEPARTMENT_ROLES:
-        if user.department_id is None:
-            return None
-        return or_shared(
-            Q(organisation_id=user.organisation_id, department_id=user.department_id), user
-        )
-    if user.role in ORGANISATION_ROLES:
-        return or_shared(Q(organisation_id=user.organisation_id), user)
-    if user.role == Role.PARTNER:
-        # A partner sees the cases that came from its own referral with the person's consent,
-        # and the cases shared with its organisation by a transfer or joint action (C8). A case
-        # from a lead its staff filed without consent stays with the procuratorate.
-        return or_shared(referred_with_consent(user), user)
-    return None  # rule R5: the three administrators never read case data
-
-
-def cases_visible_to(user) -> QuerySet[Case]:
-    scope = case_scope(user)
-    if scope is None:
-        return Case.objects.none()
-    return Case.objects.filter(scope)
-
-
 def get_case_for(user, pk, queryset=None) -> Case:
     """The case if ``user`` may see it, else 404; ``queryset`` may add what the caller reads."""
-    scope = case_scope(user)
-    try:
-        if scope is None:
-            raise Case.DoesNotExist
-        return (queryset if queryset is not None else Case.objects).filter(scope).get(pk=pk)
-    except (Case.DoesNotExist, ValueError, TypeError):
-        raise Http404 from None
+    return get_or_404((queryset if queryset is not None else Case.objects).visible_to(user), pk)
+
+
+def get_internal_case_for(user, pk, queryset=None) -> Case:
+    """The case if ``user`` may see its internal work (documents, assistance, suggestions),
+    else 404: a partner sees none of it, even on a case shared with it."""
+    return get_or_404((queryset if queryset is not None else Case.objects).internal_to(user), pk)
 
 
 def is_own_case(user, case: Case) -> bool:
     """The case belongs to the user's own organisation (not merely shared with it)."""
     return is_member(user) and user.organisation_id == case.organisation_id
+
+
+def sees_internal_work(user, case: Case) -> bool:
+    """Whether ``user`` sees the internal parts of a case they can see (documents, assistance,
+    suggestions): the same test as ``Case.objects.internal_to``, on one loaded case."""
+    return may_see_internal(user) and is_own_case(user, case)
 
 
 def can_move_stage(user, case: Case) -> bool:

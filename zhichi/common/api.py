@@ -1,4 +1,5 @@
-"""Shared API pieces: error bodies, the strict body parser, cursor pagination.
+"""Shared API pieces: error bodies, the strict body parser, the lists' keyset pagination and
+what output schemas resolve from (the viewer, values shared by one answer, a record with more).
 
 Token auth and Idempotency-Key replay rest on the accounts' records: `zhichi.accounts.api_auth`."""
 
@@ -8,13 +9,16 @@ import base64
 import binascii
 import functools
 import json
+from collections.abc import Callable, Iterable
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist
 from django.http import Http404, JsonResponse
 from django.utils.translation import gettext as _
-from ninja import Schema
+from ninja import Field, Schema
 from ninja.decorators import decorate_view
+from ninja.pagination import PaginationBase, paginate
 from ninja.parser import Parser
 from ninja.signature.utils import get_typed_signature
 
@@ -262,8 +266,13 @@ def checks_first(guard):
     return decorate
 
 
-# --- cursor pagination ----------------------------------------------------------------------
+# --- lists: one keyset pagination (API.md § Conventions) ------------------------------------
+# API.md: ``?limit=`` up to 200; a deployment may lower it (settings.ZHICHI["API_MAX_LIMIT"])
+MAX_LIMIT = 200
+
+
 def clamp_limit(limit: int | None) -> int:
+    """The page size: 50 unless asked, and never above the deployment's ``API_MAX_LIMIT``."""
     maximum = settings.ZHICHI["API_MAX_LIMIT"]
     if limit is None:
         return 50
@@ -289,13 +298,124 @@ def decode_cursor(cursor: str | None) -> int | None:
         raise ValueError("bad cursor") from None
 
 
-def keyset_page(queryset, *, limit: int | None, cursor: str | None):
-    """Newest first by id; returns (rows, next_cursor)."""
-    size = clamp_limit(limit)
-    after = decode_cursor(cursor)
-    qs = queryset.order_by("-id")
-    if after is not None:
-        qs = qs.filter(id__lt=after)
-    rows = list(qs[: size + 1])
-    next_cursor = encode_cursor(rows[size - 1].id) if len(rows) > size else None
-    return rows[:size], next_cursor
+class KeysetParams(Schema):
+    """Which page of a list: how many items, and after which."""
+
+    limit: int = Field(50, ge=1, le=MAX_LIMIT, description="items a page, at most 200")
+    cursor: str | None = Field(
+        None, description="the next_cursor of the page before; none for the first page"
+    )
+
+
+class KeysetPagination(PaginationBase):
+    """The API's one way to page a list: newest first by id, ``?limit=`` (1 to 200, 50 unless
+    asked) and ``?cursor=`` (the ``next_cursor`` of the page before), answered as ``{"items":
+    [...], "next_cursor": "..." | null}``, the last page with null. The cursor is the last id
+    shown, not an offset, so a row filed while a client pages is neither skipped nor shown twice;
+    a cursor that is not one of ours is 422 at ``cursor``.
+
+    An endpoint declares its items once, ``response={200: list[ItemOut], ...}``, decorates the
+    view with ``@keyset_paginated()`` (below) and returns its queryset (filtered, not ordered:
+    the order is this class's); ninja documents and checks the page as ``Paged<ItemOut>`` and
+    validates each row into ``ItemOut``, whose resolvers see the request (``viewer``).
+    ``present(request, rows)``, when given, turns a page of rows into what the items resolve
+    from: for what is worked out for the whole page at once (which of its cases the viewer may
+    see, the criminal-lead flags of its cases), so the queries do not grow with the page."""
+
+    Input = KeysetParams
+
+    class Output(Schema):
+        items: list[Any]
+        next_cursor: str | None = Field(
+            ..., description="pass it as ?cursor= for the next page; null on the last page"
+        )
+
+    items_attribute = "items"
+
+    def __init__(self, *, present: Callable[[Any, list], Iterable] | None = None, **kwargs):
+        self.present = present
+        super().__init__(**kwargs)
+
+    def paginate_queryset(self, queryset, pagination, request, **params):
+        size = clamp_limit(pagination.limit)
+        try:
+            after = decode_cursor(pagination.cursor)
+        except ValueError:
+            raise InvalidInput(
+                [FieldError("cursor", "invalid", _("This cursor is not valid."))]
+            ) from None
+        rows = queryset.order_by("-id")
+        if after is not None:
+            rows = rows.filter(id__lt=after)
+        rows = list(rows[: size + 1])
+        next_cursor = encode_cursor(rows[size - 1].id) if len(rows) > size else None
+        rows = rows[:size]
+        items = list(self.present(request, rows)) if self.present else rows
+        return {"items": items, "next_cursor": next_cursor}
+
+
+def keyset_paginated(*, present: Callable[[Any, list], Iterable] | None = None):
+    """How a list endpoint is paginated: ninja's ``@paginate(KeysetPagination, present=...)``,
+    with the view's annotations first resolved in the view's own module. The apps' modules
+    postpone annotations (``from __future__ import annotations``) and ninja reads the paginated
+    wrapper's, which lives in ninja's module, where ``one_of(Stage)`` means nothing.
+
+        @router.get("", response={200: list[CaseListItem], ...})
+        @keyset_paginated(present=_flagged)
+        def list_cases(request, stage: one_of(Stage) | None = None): return queryset
+    """
+
+    def decorate(view):
+        view.__signature__ = get_typed_signature(view)
+        return paginate(KeysetPagination, present=present)(view)
+
+    return decorate
+
+
+# --- outputs resolved from records ------------------------------------------------------------
+def viewer(context: dict | None):
+    """The user an answer is for, in an output schema's ``resolve_*(obj, context)``: ninja passes
+    the request in the resolvers' context, and the token's user is ``request.auth``. None outside
+    a request (a schema validated by hand)."""
+    request = (context or {}).get("request")
+    return getattr(request, "auth", None) if request is not None else None
+
+
+def once(context: dict | None, name: str, compute: Callable[[], Any]) -> Any:
+    """A value that every resolver of one answer shares (the holiday calendar, today's date),
+    computed once for the request rather than once per item of a list."""
+    request = (context or {}).get("request")
+    if request is None:
+        return compute()
+    memo = request.__dict__.setdefault("_zhichi_answer_values", {})
+    if name not in memo:
+        memo[name] = compute()
+    return memo[name]
+
+
+class Shown:
+    """A record with what its answer adds that the record does not hold: what a page of rows was
+    found to show (``Shown(case, flags=[...])``), what a service answered beside it (a new
+    webhook's one-off secret, a lead's duplicates). An attribute named in ``extra`` is read here,
+    any other on the record, so one output schema resolves from both."""
+
+    __slots__ = ("_extra", "_record")
+
+    def __init__(self, record, **extra):
+        self._record = record
+        self._extra = extra
+
+    def __getattr__(self, name: str):
+        extra = object.__getattribute__(self, "_extra")
+        if name in extra:
+            return extra[name]
+        return getattr(object.__getattribute__(self, "_record"), name)
+
+    def __repr__(self) -> str:
+        return f"Shown({self._record!r}, {sorted(self._extra)})"
+
+
+def record_of(obj):
+    """The record itself, for code that asks what it is (a workflow's table of moves per kind of
+    record): ``obj`` unless it is a ``Shown``."""
+    return obj._record if isinstance(obj, Shown) else obj

@@ -208,3 +208,26 @@ def kept(extra: dict | None = None):
         schema.update(extra or {})
 
     return shape
+
+
+# --- outputs: a record's values as the API writes them -------------------------------------------
+# An output schema reads its values straight from the record (ninja resolves attributes, dotted
+# aliases and ``resolve_*``); these types put a value into the API's words as it is read, so the
+# schema still says "string" and the answer is the text the API has always given.
+def _isoformat(value: Any) -> Any:
+    """A date as ``YYYY-MM-DD``, a time as ISO 8601 with its offset (``datetime.isoformat``:
+    pydantic would write a UTC time with ``Z``, which is not what the API has always answered)."""
+    return value.isoformat() if isinstance(value, (date, datetime)) else value
+
+
+def _amount(value: Any) -> Any:
+    """An amount in yuan as text with two decimals (API.md: ``"12000.00"``)."""
+    if isinstance(value, (Decimal, int)) and not isinstance(value, bool):
+        return f"{value:.2f}"
+    return value
+
+
+IsoText = Annotated[str, BeforeValidator(_isoformat)]
+OptionalIsoText = Annotated[str | None, BeforeValidator(_isoformat)]
+AmountText = Annotated[str, BeforeValidator(_amount)]
+OptionalAmountText = Annotated[str | None, BeforeValidator(_amount)]

@@ -7,12 +7,14 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 
+from zhichi.cases.rules import get_internal_case_for
 from zhichi.common.api import READ_ERRORS, WRITE_ERRORS, ErrorOut, ValidationErrorOut, checks_first
 from zhichi.common.errors import FieldError, InvalidInput
-from zhichi.common.schemas import as_data, choice, one_of, text, whole
+from zhichi.common.schemas import IsoText, OptionalIsoText, as_data, choice, one_of, text, whole
 from zhichi.common.validation import Collector
 from zhichi.documents import casefile, rules, services
 from zhichi.documents.models import DocumentKind, IssuedDocument
+from zhichi.intake.rules import get_internal_lead_for
 
 router = Router()
 
@@ -53,35 +55,16 @@ class DocumentOut(Schema):
     template_version: str
     docx_sha256: str
     pdf_sha256: str
-    issued_by: str
-    issued_at: str
-    replaces: int | None
+    issued_by: str = Field(..., alias="issued_by.username")
+    issued_at: IsoText
+    replaces: int | None = Field(..., alias="replaces_id")
     reason: str
-    current: bool
+    # a row of IssuedDocument.objects.listed(), which marks each row from the others of its list
+    current: bool = Field(..., alias="is_current")
 
 
-def document_out(d: IssuedDocument) -> dict:
-    """A row of ``IssuedDocument.objects.listed()``."""
-    return {
-        "id": d.pk,
-        "case_id": d.case_id,
-        "lead_id": d.lead_id,
-        "kind": d.kind,
-        "subject": d.subject,
-        "number": d.number,
-        "template_version": d.template_version,
-        "docx_sha256": d.docx_sha256,
-        "pdf_sha256": d.pdf_sha256,
-        "issued_by": d.issued_by.username,
-        "issued_at": d.issued_at.isoformat(),
-        "replaces": d.replaces_id,
-        "reason": d.reason,
-        "current": d.is_current,
-    }
-
-
-def _listing(case) -> list[dict]:
-    return [document_out(d) for d in IssuedDocument.objects.filter(case=case).listed()]
+def _listing(case) -> list[IssuedDocument]:
+    return IssuedDocument.objects.filter(case=case).listed()
 
 
 @router.get(
@@ -90,18 +73,18 @@ def _listing(case) -> list[dict]:
     summary="The case's issued documents",
 )
 def list_documents(request, case_id: int):
-    return _listing(rules.get_case_for_documents(request.auth, case_id))
+    return _listing(get_internal_case_for(request.auth, case_id))
 
 
 # Who may issue is decided before the body is judged (issue 12, item 10): see checks_first.
 def _issues(request, case_id):
     services.ensure_may_issue(
-        case_id=rules.get_case_for_documents(request.auth, case_id).pk, actor=request.auth
+        case_id=get_internal_case_for(request.auth, case_id).pk, actor=request.auth
     )
 
 
 def _issues_lead_notice(request, lead_id):
-    lead = rules.get_lead_for_documents(request.auth, lead_id)
+    lead = get_internal_lead_for(request.auth, lead_id)
     services.ensure_may_issue_lead_notice(lead_id=lead.pk, actor=request.auth)
 
 
@@ -112,7 +95,7 @@ def _issues_lead_notice(request, lead_id):
 )
 @checks_first(_issues)
 def issue(request, case_id: int, payload: IssueIn):
-    case = rules.get_case_for_documents(request.auth, case_id)
+    case = get_internal_case_for(request.auth, case_id)
     data = as_data(payload)
     # each value read at its field, whatever JSON it is (issue 12, item 10)
     c = Collector()
@@ -123,7 +106,7 @@ def issue(request, case_id: int, payload: IssueIn):
     doc = services.issue_document(
         case_id=case.pk, kind=kind, actor=request.auth, subject_id=subject, reason=reason
     )
-    return Status(201, next(d for d in _listing(case) if d["id"] == doc.pk))
+    return Status(201, next(d for d in _listing(case) if d.pk == doc.pk))
 
 
 @router.get(
@@ -149,7 +132,7 @@ def get_document(
         "", max_length=200, description="why the original with full identifiers is needed"
     ),
 ):
-    case = rules.get_case_for_documents(request.auth, case_id)
+    case = get_internal_case_for(request.auth, case_id)
     if kind not in DocumentKind.values:
         raise Http404
     if format not in services.CONTENT_TYPES:
@@ -175,26 +158,9 @@ class ExportOut(Schema):
     items_done: int
     size: int
     sha256: str
-    requested_at: str
-    finished_at: str | None
+    requested_at: IsoText
+    finished_at: OptionalIsoText
     error: str
-
-
-def export_out(e) -> dict:
-    return {
-        "id": e.pk,
-        "case_id": e.case_id,
-        "status": e.status,
-        "full_identifiers": e.full_identifiers,
-        "progress": e.progress,
-        "items_total": e.items_total,
-        "items_done": e.items_done,
-        "size": e.size,
-        "sha256": e.sha256,
-        "requested_at": e.requested_at.isoformat(),
-        "finished_at": e.finished_at.isoformat() if e.finished_at else None,
-        "error": e.error,
-    }
 
 
 def _export(request, export_id: int):
@@ -214,10 +180,10 @@ def _export(request, export_id: int):
 )
 def export_case_file(request, case_id: int):
 
-    case = rules.get_case_for_documents(request.auth, case_id)
+    case = get_internal_case_for(request.auth, case_id)
     export = casefile.request_export(case_id=case.pk, actor=request.auth)
     export.refresh_from_db()
-    return Status(202, export_out(export))
+    return Status(202, export)
 
 
 @router.get(
@@ -226,7 +192,7 @@ def export_case_file(request, case_id: int):
     summary="A case-file export: status and progress",
 )
 def get_case_file(request, export_id: int):
-    return export_out(_export(request, export_id))
+    return _export(request, export_id)
 
 
 @router.get(
@@ -254,8 +220,8 @@ class LeadIssueIn(Schema):
     )
 
 
-def _lead_listing(lead) -> list[dict]:
-    return [document_out(d) for d in IssuedDocument.objects.filter(lead=lead).listed()]
+def _lead_listing(lead) -> list[IssuedDocument]:
+    return IssuedDocument.objects.filter(lead=lead).listed()
 
 
 @router.post(
@@ -265,12 +231,12 @@ def _lead_listing(lead) -> list[dict]:
 )
 @checks_first(_issues_lead_notice)
 def issue_lead_notice(request, lead_id: int, payload: LeadIssueIn):
-    lead = rules.get_lead_for_documents(request.auth, lead_id)
+    lead = get_internal_lead_for(request.auth, lead_id)
     c = Collector()
     reason = c.text(as_data(payload), "reason", "reason", max_length=REASON)
     c.raise_if_errors("")
     doc = services.issue_lead_document(lead_id=lead.pk, actor=request.auth, reason=reason)
-    return Status(201, next(d for d in _lead_listing(lead) if d["id"] == doc.pk))
+    return Status(201, next(d for d in _lead_listing(lead) if d.pk == doc.pk))
 
 
 @router.get(
@@ -284,7 +250,7 @@ def get_lead_notice(
     lead_id: int,
     format: one_of(services.CONTENT_TYPES) = "pdf",
 ):
-    lead = rules.get_lead_for_documents(request.auth, lead_id)
+    lead = get_internal_lead_for(request.auth, lead_id)
     if format not in services.CONTENT_TYPES:
         raise InvalidInput([FieldError("format", "choice", _("Choose docx or pdf."))])
     doc = services.current(lead=lead, kind=DocumentKind.NOT_ACCEPTANCE_NOTICE)

@@ -20,9 +20,8 @@ from django.utils.translation import gettext as _
 from zhichi.accounts.models import User
 from zhichi.audit.services import record
 from zhichi.cases.models import Case
-from zhichi.cases.rules import can_unmask
+from zhichi.cases.rules import can_unmask, sees_internal_work
 from zhichi.common.errors import NotPermitted, RateLimited
-from zhichi.documents import rules
 from zhichi.documents.models import (
     PENDING_EXPORT,
     CaseFileExport,
@@ -43,7 +42,7 @@ def request_export(*, case_id: int, actor: User) -> CaseFileExport:
     masked copies (rule ID-3); the two are separate files. A user may queue at most
     ``CASEFILE_PER_HOUR`` new builds an hour (each copies every document and file of the case)."""
     case = Case.objects.get(pk=case_id)
-    if not rules.sees_documents(actor, case):
+    if not sees_internal_work(actor, case):
         record(action="casefile.request", actor=actor, obj=case, outcome="denied")
         raise NotPermitted(_("Only the case's procuratorate may export its case file."))
     full = _full_for(actor, case)

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy
 
 from zhichi.accounts.models import Role
 from zhichi.cases.presenters import register_event_label
-from zhichi.cases.rules import can_unmask
+from zhichi.cases.rules import can_unmask, sees_internal_work
 from zhichi.cases.words import choice_label
 from zhichi.common.page_sections import Section, register
 from zhichi.documents import rules
@@ -53,7 +53,7 @@ def _issued_label(event) -> str:
 
 def case_section(request, case) -> dict | None:
     user = request.user
-    if not rules.sees_documents(user, case):
+    if not sees_internal_work(user, case):
         return None
 
     issued = IssuedDocument.objects.filter(case=case).listed()

@@ -12,19 +12,21 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
+from zhichi.cases.rules import get_internal_case_for
 from zhichi.common.errors import FieldError, InvalidInput, RateLimited
 from zhichi.common.steps import run_step
 from zhichi.documents import casefile, rules, services
 from zhichi.documents import render as render_mod
 from zhichi.documents.forms import IssueForm, NumberingForm, TemplateUploadForm
 from zhichi.documents.models import DocumentKind, DocumentTemplate, IssuedDocument
+from zhichi.intake.rules import get_internal_lead_for
 
 
 @never_cache
 @login_required
 @require_http_methods(["GET", "POST"])
 def issue(request, case_id: int):
-    case = rules.get_case_for_documents(request.user, case_id)
+    case = get_internal_case_for(request.user, case_id)
     if not rules.can_issue(request.user, case):
         raise PermissionDenied(
             _("Only the case officer or the department head may issue documents.")
@@ -193,7 +195,7 @@ def _export_for(request, pk: int):
 @login_required
 @require_http_methods(["POST"])
 def export_case_file(request, case_id: int):
-    case = rules.get_case_for_documents(request.user, case_id)
+    case = get_internal_case_for(request.user, case_id)
     back = f"{case.get_absolute_url()}#documents"
     try:
         return run_step(
@@ -232,7 +234,7 @@ def export_download(request, pk: int):
 @require_http_methods(["POST"])
 def issue_lead(request, lead_id: int):
     """The notice of non-acceptance of a declined lead (re-issue with a reason)."""
-    lead = rules.get_lead_for_documents(request.user, lead_id)
+    lead = get_internal_lead_for(request.user, lead_id)
     return run_step(
         request,
         call=lambda: services.issue_lead_document(

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 
 from zhichi.accounts.models import Organisation
@@ -14,17 +13,21 @@ from zhichi.common.api import (
     READ_ERRORS,
     WRITE_ERRORS,
     ErrorOut,
+    Shown,
     ValidationErrorOut,
     checks_first,
-    keyset_page,
+    keyset_paginated,
+    viewer,
 )
-from zhichi.common.errors import FieldError, InvalidInput
 from zhichi.common.schemas import (
     IDENTIFIER,
+    AmountText,
     Day,
+    IsoText,
     Money,
     ObjectIn,
     OptionalDay,
+    OptionalIsoText,
     OptionalMoney,
     as_data,
     text,
@@ -33,7 +36,7 @@ from zhichi.common.validation import Collector
 from zhichi.core import grading
 from zhichi.employers import rules, services
 from zhichi.employers.models import JointAction, JointActionPayment
-from zhichi.employers.presenters import joint_action_out, money, views_for, with_details
+from zhichi.employers.presenters import joint_action_out, views_for, with_details
 from zhichi.employers.profile import LIMIT, CaseMoney, Profile, employer_profile
 
 joint_actions_router = Router()
@@ -114,11 +117,6 @@ class JointActionOut(Schema):
     created_at: str
 
 
-class JointActionPage(Schema):
-    items: list[JointActionOut]
-    next_cursor: str | None
-
-
 def _records(request):
     """Who may record one is decided before the body is judged (issue 12, item 10)."""
     services.ensure_may_record_joint_action(actor=request.auth)
@@ -146,37 +144,35 @@ def _one(user, pk: int) -> dict:
     return joint_action_out(view)
 
 
+def _as_seen(request, rows: list[JointAction]) -> list[dict]:
+    """A page of joint actions as the viewer may see them (its cases and claimants: one look-up
+    for the whole page), in the presenter's words shared with the pages."""
+    return [joint_action_out(v) for v in views_for(request.auth, rows)]
+
+
 @joint_actions_router.get(
     "",
-    response={200: JointActionPage, 401: ErrorOut, 422: ValidationErrorOut},
+    response={200: list[JointActionOut], 401: ErrorOut, 422: ValidationErrorOut},
     summary="List joint actions",
 )
+@keyset_paginated(present=_as_seen)
 def list_joint_actions(
     request,
     employer: str | None = Query(None, max_length=100, description="a credit code or a name"),
     date_from: OptionalDay = Query(None, alias="from", description="inclusive"),  # noqa: B008
     date_to: OptionalDay = Query(None, alias="to", description="inclusive"),  # noqa: B008
-    limit: int = Query(50, ge=1, le=200),
-    cursor: str | None = None,
 ):
     c = Collector()
     start = c.day({"from": date_from}, "from", "from")
     end = c.day({"to": date_to}, "to", "to")
     c.raise_if_errors("")
     qs = rules.filter_joint_actions(
-        rules.joint_actions_visible_to(request.auth),
+        JointAction.objects.visible_to(request.auth),
         date_from=start,
         date_to=end,
         employer=employer or "",
     )
-    try:
-        rows, next_cursor = keyset_page(with_details(qs), limit=limit, cursor=cursor)
-    except ValueError:
-        raise InvalidInput([FieldError("cursor", "invalid", _("This cursor is not valid."))])
-    return {
-        "items": [joint_action_out(v) for v in views_for(request.auth, rows)],
-        "next_cursor": next_cursor,
-    }
+    return with_details(qs)
 
 
 @joint_actions_router.get(
@@ -188,10 +184,11 @@ def get_joint_action(request, joint_action_id: int):
 
 
 # --- the employer profile -------------------------------------------------------------------
+# A ``profile.CaseMoney``.
 class MoneyOut(Schema):
-    claimed: str
-    recovered: str
-    owed: str
+    claimed: AmountText
+    recovered: AmountText
+    owed: AmountText
 
 
 class RiskReasonOut(Schema):
@@ -207,37 +204,46 @@ class RiskOut(Schema):
     reasons: list[RiskReasonOut]
 
 
+# A case of the profile with its money: ``Shown(case, money=...)``.
 class EmployerCaseOut(Schema):
     id: int
     number: str
-    organisation: str
+    organisation: str = Field(..., alias="organisation.code")
     category: str
     stage: str
     status: str
-    opened_on: str
+    opened_on: IsoText
     money: MoneyOut
 
 
+# A lead of the profile, naming its case only where the viewer sees it: ``Shown(lead,
+# case_id=...)``.
 class EmployerLeadOut(Schema):
     id: int
     receipt_code: str
     status: str
     category: str
-    received_on: str
-    organisation: str
+    received_on: IsoText
+    organisation: str = Field(..., alias="organisation.code")
     referring_org: str | None
     claimant_count: int
     case_id: int | None
 
+    @staticmethod
+    def resolve_referring_org(lead) -> str | None:
+        return lead.referring_org.code if lead.referring_org else None
 
+
+# A transfer of the profile, naming its case and lead only where the viewer sees them:
+# ``Shown(transfer, case_id=..., lead_id=...)``.
 class EmployerTransferOut(Schema):
     id: int
     number: str
     kind: str
     status: str
-    from_org: str
-    to_org: str
-    sent_at: str
+    from_org: str = Field(..., alias="from_org.code")
+    to_org: str = Field(..., alias="to_org.code")
+    sent_at: IsoText
     case_id: int | None
     lead_id: int | None
 
@@ -245,8 +251,8 @@ class EmployerTransferOut(Schema):
 class EmployerVisitOut(Schema):
     id: int
     case_id: int
-    planned_on: str
-    done_on: str | None
+    planned_on: IsoText
+    done_on: OptionalIsoText
     target: str
     method: str
     paid_in_full: bool | None
@@ -255,14 +261,25 @@ class EmployerVisitOut(Schema):
 class EmployerPaymentOut(Schema):
     id: int
     case_id: int
-    claimant_party_id: int
-    name: str
-    paid_on: str
-    amount: str
+    claimant_party_id: int = Field(..., alias="claimant.party_id")
+    name: str = Field(..., alias="claimant.party.name")
+    paid_on: IsoText
+    amount: AmountText
     joint_action_id: int | None
     reversed: bool = Field(
         False, description="taken back by a reversal: on record, but in no total (C6)"
     )
+
+    @staticmethod
+    def resolve_joint_action_id(payment) -> int | None:
+        try:
+            return payment.joint_action_link.joint_action_id
+        except JointActionPayment.DoesNotExist:
+            return None
+
+    @staticmethod
+    def resolve_reversed(payment) -> bool:
+        return hasattr(payment, "reversal")
 
 
 class CaseListOut(Schema):
@@ -295,8 +312,10 @@ class PaymentListOut(Schema):
     items: list[EmployerPaymentOut]
 
 
+# A ``profile.Profile`` as the viewer may see it: partner staff get no risk assessment (internal,
+# C8).
 class EmployerOut(Schema):
-    credit_code: str
+    credit_code: str = Field(..., alias="credit_code_masked")
     name: str
     money: MoneyOut = Field(..., description="over every case about the employer you may see")
     risk: RiskOut
@@ -310,117 +329,59 @@ class EmployerOut(Schema):
     payments: PaymentListOut
     limit: int = Field(..., description="each list holds at most this many items (newest first)")
 
+    @staticmethod
+    def resolve_risk(profile: Profile, context) -> dict:
+        if is_partner(viewer(context)):
+            return {"score": None, "level": None, "reasons": []}
+        return grading.risk_as_dict(profile.risk)
 
-def _money_out(m) -> dict:
-    return {"claimed": money(m.claimed), "recovered": money(m.recovered), "owed": money(m.owed)}
+    @staticmethod
+    def resolve_cases(profile: Profile) -> dict:
+        return _listed(
+            profile.cases, lambda c: Shown(c, money=profile.case_money.get(c.pk, CaseMoney()))
+        )
 
+    @staticmethod
+    def resolve_leads(profile: Profile) -> dict:
+        seen = profile.visible_case_ids
+        return _listed(
+            profile.leads,
+            lambda lead: Shown(lead, case_id=lead.case_id if lead.case_id in seen else None),
+        )
 
-def profile_out(profile: Profile, *, partner: bool) -> dict:
-    """The profile as the API shows it; partner staff get no risk assessment (internal, C8)."""
-    risk = grading.risk_as_dict(profile.risk)
-    if partner:
-        risk = {"score": None, "level": None, "reasons": []}
-    cases_seen, leads_seen = profile.visible_case_ids, profile.visible_lead_ids
-    transfers = {
-        "count": profile.transfers.count,
-        "items": [
-            {
-                "id": t.pk,
-                "number": t.number,
-                "kind": t.kind,
-                "status": t.status,
-                "from_org": t.from_org.code,
-                "to_org": t.to_org.code,
-                "sent_at": t.sent_at.isoformat(),
-                "case_id": t.case_id if t.case_id in cases_seen else None,
-                "lead_id": t.lead_id if t.lead_id in leads_seen else None,
-            }
-            for t in profile.transfers.rows
-        ],
-    }
-    return {
-        "credit_code": profile.credit_code_masked,
-        "name": profile.name,
-        "money": _money_out(profile.money),
-        "risk": risk,
-        "cases": {
-            "count": profile.cases.count,
-            "items": [
-                {
-                    "id": c.pk,
-                    "number": c.number,
-                    "organisation": c.organisation.code,
-                    "category": c.category,
-                    "stage": c.stage,
-                    "status": c.status,
-                    "opened_on": c.opened_on.isoformat(),
-                    "money": _money_out(profile.case_money.get(c.pk, CaseMoney())),
-                }
-                for c in profile.cases.rows
-            ],
-        },
-        "leads": {
-            "count": profile.leads.count,
-            "items": [
-                {
-                    "id": lead.pk,
-                    "receipt_code": lead.receipt_code,
-                    "status": lead.status,
-                    "category": lead.category,
-                    "received_on": lead.received_on.isoformat(),
-                    "organisation": lead.organisation.code,
-                    "referring_org": lead.referring_org.code if lead.referring_org else None,
-                    "claimant_count": lead.claimant_count,
-                    "case_id": lead.case_id if lead.case_id in cases_seen else None,
-                }
-                for lead in profile.leads.rows
-            ],
-        },
-        "transfers": transfers,
-        "visits": {
-            "count": profile.visits.count,
-            "items": [
-                {
-                    "id": v.pk,
-                    "case_id": v.case_id,
-                    "planned_on": v.planned_on.isoformat(),
-                    "done_on": v.done_on.isoformat() if v.done_on else None,
-                    "target": v.target,
-                    "method": v.method,
-                    "paid_in_full": v.paid_in_full,
-                }
-                for v in profile.visits.rows
-            ],
-        },
-        "joint_actions": {
-            "count": profile.joint_actions.count,
-            "items": [joint_action_out(v) for v in profile.joint_actions.rows],
-        },
-        "payments": {
-            "count": profile.payments.count,
-            "items": [
-                {
-                    "id": p.pk,
-                    "case_id": p.case_id,
-                    "claimant_party_id": p.claimant.party_id,
-                    "name": p.claimant.party.name,
-                    "paid_on": p.paid_on.isoformat(),
-                    "amount": money(p.amount),
-                    "joint_action_id": _joint_action_id(p),
-                    "reversed": hasattr(p, "reversal"),
-                }
-                for p in profile.payments.rows
-            ],
-        },
-        "limit": LIMIT,
-    }
+    @staticmethod
+    def resolve_transfers(profile: Profile) -> dict:
+        cases_seen, leads_seen = profile.visible_case_ids, profile.visible_lead_ids
+        return _listed(
+            profile.transfers,
+            lambda t: Shown(
+                t,
+                case_id=t.case_id if t.case_id in cases_seen else None,
+                lead_id=t.lead_id if t.lead_id in leads_seen else None,
+            ),
+        )
+
+    @staticmethod
+    def resolve_visits(profile: Profile) -> dict:
+        return _listed(profile.visits)
+
+    @staticmethod
+    def resolve_joint_actions(profile: Profile) -> dict:
+        return _listed(profile.joint_actions, joint_action_out)
+
+    @staticmethod
+    def resolve_payments(profile: Profile) -> dict:
+        return _listed(profile.payments)
+
+    @staticmethod
+    def resolve_limit(profile: Profile) -> int:
+        return LIMIT
 
 
-def _joint_action_id(payment) -> int | None:
-    try:
-        return payment.joint_action_link.joint_action_id
-    except JointActionPayment.DoesNotExist:
-        return None
+def _listed(listing, shown=None) -> dict:
+    """One of the profile's lists: how many in all, and its first rows as the items resolve."""
+    rows = listing.rows if shown is None else [shown(row) for row in listing.rows]
+    return {"count": listing.count, "items": rows}
 
 
 @employers_router.get(
@@ -434,5 +395,4 @@ def employer_profile_api(request, credit_code: str):
     that you may see, the money claimed, recovered and owed over your cases, and the EW-3 risk
     score (explained by its reasons; not shown to partner staff). 422 for an invalid credit
     code; 404 when you can see nothing about it."""
-    profile = employer_profile(request.auth, credit_code)
-    return profile_out(profile, partner=is_partner(request.auth))
+    return employer_profile(request.auth, credit_code)

@@ -10,7 +10,6 @@ from django.utils.translation import gettext_lazy as _
 
 from zhichi.accounts.models import Organisation, Role
 from zhichi.cases.models import Case, CaseParty, CaseStatus, PartyRole
-from zhichi.cases.rules import cases_visible_to
 from zhichi.common.forms import DateInput, StyledForm
 from zhichi.core.identifiers import normalise
 
@@ -20,7 +19,7 @@ MAX_CASE_CHOICES = 200
 def workable_cases(actor, employer_code: str = ""):
     """The actor's open cases against an organisation with a credit code (that employer's only,
     when a code is given), newest first: the cases a joint action of theirs may list."""
-    qs = cases_visible_to(actor).filter(
+    qs = Case.objects.visible_to(actor).filter(
         status=CaseStatus.OPEN,
         organisation_id=actor.organisation_id,
         department_id=actor.department_id,

@@ -11,12 +11,46 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from zhichi.accounts.models import Department, Organisation
+from zhichi.accounts.models import ADMIN_ROLES, Department, Organisation
+from zhichi.accounts.rules import is_member
+from zhichi.cases import scope
 from zhichi.cases.models import Case, Payment
 from zhichi.parties.models import Party
 
 
+def may_see_joint_actions(user) -> bool:
+    """Every member of an organisation but the three administrators (rule R5)."""
+    return is_member(user) and user.role not in ADMIN_ROLES
+
+
 class JointActionQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """A joint action is seen by the staff of each participating organisation (partners
+        included), and by the organiser's staff who can see one of its cases, or who work where
+        it was organised (the department that recorded it; the whole procuratorate for the chief
+        and the registry)."""
+        if not may_see_joint_actions(user):
+            return self.none()
+        q = Q(
+            pk__in=JointActionOrganisation.objects.filter(
+                organisation_id=user.organisation_id
+            ).values("joint_action_id")
+        )
+        if scope.may_see_cases(user):
+            seen = Q(
+                pk__in=JointActionCase.objects.filter(
+                    case__in=Case.objects.visible_to(user)
+                ).values("joint_action_id")
+            )
+            own = Q(organisation_id=user.organisation_id)
+            if user.role in scope.DEPARTMENT_ROLES:
+                q |= own & (seen | Q(department_id=user.department_id))
+            elif user.role in scope.ORGANISATION_ROLES:
+                q |= own
+            else:
+                q |= own & seen
+        return self.filter(q)
+
     def for_display(self):
         """What the list and the detail read, in a fixed number of queries."""
         return self.select_related("organisation", "department", "employer", "created_by")

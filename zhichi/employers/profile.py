@@ -20,26 +20,25 @@ from django.utils.translation import gettext as _
 
 from zhichi.cases.ledger import FEN, Row, ledgers_for
 from zhichi.cases.models import (
+    Case,
     CaseParty,
     CaseStatus,
     PartyRole,
     Payment,
     Visit,
 )
-from zhichi.cases.rules import cases_visible_to
 from zhichi.cases.services.derived import campaign_end
 from zhichi.common.validation import Collector
 from zhichi.core import grading
 from zhichi.core.criminal import EVASION_KINDS
 from zhichi.core.identifiers import mask_credit_code, normalise
-from zhichi.employers import rules
+from zhichi.employers.models import JointAction
 from zhichi.employers.presenters import views_for, with_details
 from zhichi.employers.services import read_credit_code
-from zhichi.intake.models import LeadParty
-from zhichi.intake.rules import leads_visible_to
+from zhichi.intake.models import Lead, LeadParty
 from zhichi.parties.models import Party
 from zhichi.rulebook import loaders
-from zhichi.transfers.rules import transfers_visible_to
+from zhichi.transfers.models import Transfer
 
 LIMIT = 50
 ZERO = Decimal("0.00")
@@ -197,21 +196,21 @@ def employer_profile(user, raw_code) -> Profile:
     named_leads = LeadParty.objects.filter(
         role=PartyRole.RESPONDENT, party__credit_code=code
     ).values("lead_id")
-    cases = cases_visible_to(user).filter(pk__in=named_cases)
+    cases = Case.objects.visible_to(user).filter(pk__in=named_cases)
     facts = list(
         cases.values("pk", "status", "labour_relationship", "evasion", "organisation__province")
     )
     visible_cases = frozenset(f["pk"] for f in facts)
-    leads = leads_visible_to(user).filter(pk__in=named_leads)
+    leads = Lead.objects.visible_to(user).filter(pk__in=named_leads)
     transfers = _listing(
-        transfers_visible_to(user)
+        Transfer.objects.visible_to(user)
         .filter(Q(case_id__in=named_cases) | Q(lead_id__in=named_leads))
         .select_related("from_org", "to_org", "case", "lead")
         .order_by("-sent_at", "-id")
     )
     joint_actions = _listing(
         with_details(
-            rules.joint_actions_visible_to(user).filter(employer__credit_code=code)
+            JointAction.objects.visible_to(user).filter(employer__credit_code=code)
         ).order_by("-on", "-id")
     )
     lead_rows = _listing(
@@ -265,7 +264,7 @@ def search_employers(user, q: str, limit: int = LIMIT) -> list[dict]:
     if not q:
         return []
     check = read_credit_code(Collector(), {"q": q}, "q", "q")
-    visible = cases_visible_to(user)
+    visible = Case.objects.visible_to(user)
     # the cases' search text holds party names and credit codes (indexed for substrings)
     matching = visible.search(check or q)
     parties = CaseParty.objects.filter(

@@ -8,15 +8,13 @@ administrators see none (rule R5).
 
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
-from django.http import Http404
+from django.db.models import Q
 
-from zhichi.accounts.models import ADMIN_ROLES, OrgKind, Role
+from zhichi.accounts.models import OrgKind, Role
 from zhichi.accounts.rules import is_member
-from zhichi.cases.models import Case
-from zhichi.cases.rules import DEPARTMENT_ROLES, ORGANISATION_ROLES, case_scope
+from zhichi.common.scoping import get_or_404
 from zhichi.core.identifiers import normalise
-from zhichi.employers.models import JointAction, JointActionCase, JointActionOrganisation
+from zhichi.employers.models import JointAction
 
 RECORDING_ROLES = frozenset({Role.OFFICER, Role.HEAD})
 
@@ -32,45 +30,10 @@ def can_record_joint_action(user) -> bool:
     )
 
 
-def joint_action_scope(user) -> Q | None:
-    if not is_member(user) or user.role in ADMIN_ROLES:
-        return None
-    scope = Q(
-        pk__in=JointActionOrganisation.objects.filter(organisation_id=user.organisation_id).values(
-            "joint_action_id"
-        )
-    )
-    cases = case_scope(user)
-    if cases is not None:
-        seen = Q(
-            pk__in=JointActionCase.objects.filter(case__in=Case.objects.filter(cases)).values(
-                "joint_action_id"
-            )
-        )
-        own = Q(organisation_id=user.organisation_id)
-        if user.role in DEPARTMENT_ROLES:
-            scope |= own & (seen | Q(department_id=user.department_id))
-        elif user.role in ORGANISATION_ROLES:
-            scope |= own
-        else:
-            scope |= own & seen
-    return scope
-
-
-def joint_actions_visible_to(user) -> QuerySet[JointAction]:
-    scope = joint_action_scope(user)
-    return JointAction.objects.none() if scope is None else JointAction.objects.filter(scope)
-
-
 def get_joint_action_for(user, pk, queryset=None) -> JointAction:
     """The joint action if ``user`` may see it, else 404."""
-    scope = joint_action_scope(user)
-    try:
-        if scope is None:
-            raise JointAction.DoesNotExist
-        return (queryset if queryset is not None else JointAction.objects).filter(scope).get(pk=pk)
-    except (JointAction.DoesNotExist, ValueError, TypeError):
-        raise Http404 from None
+    qs = queryset if queryset is not None else JointAction.objects
+    return get_or_404(qs.visible_to(user), pk)
 
 
 def filter_joint_actions(qs, *, date_from=None, date_to=None, employer: str = ""):

@@ -8,8 +8,8 @@ from django.utils.translation import gettext_lazy
 from zhichi.cases import presenters
 from zhichi.cases.partner_view import register_party_records
 from zhichi.common.page_sections import Section, register
+from zhichi.employers.models import JointAction
 from zhichi.employers.presenters import describe_event
-from zhichi.employers.rules import joint_actions_visible_to
 
 
 def register_all() -> None:
@@ -34,13 +34,13 @@ def register_all() -> None:
 
 def party_joint_actions(user, case):
     """The case's joint actions ``user`` may see (for a partner: those it took part in)."""
-    return joint_actions_visible_to(user).filter(case_links__case=case)
+    return JointAction.objects.visible_to(user).filter(case_links__case=case)
 
 
 def case_section(request, case) -> dict | None:
     """The joint actions of the case the viewer may see; left out when there are none."""
     actions = list(
-        joint_actions_visible_to(request.user)
+        JointAction.objects.visible_to(request.user)
         .filter(case_links__case=case)
         .select_related("organisation")
         .order_by("-on", "-id")[:20]

@@ -44,8 +44,7 @@ from zhichi.employers.models import (
     JointActionOrganisation,
     JointActionPayment,
 )
-from zhichi.intake.models import LeadParty
-from zhichi.intake.rules import leads_visible_to
+from zhichi.intake.models import Lead, LeadParty
 from zhichi.parties import validation as party_validation
 from zhichi.parties.models import Party
 from zhichi.webhooks.services import publish_event
@@ -121,14 +120,16 @@ def find_employer(code: str, user) -> Party | None:
         CaseParty.objects.filter(
             role=PartyRole.RESPONDENT,
             party__credit_code=code,
-            case__in=case_rules.cases_visible_to(user),
+            case__in=Case.objects.visible_to(user),
         )
         .select_related("party")
         .order_by("party_id")
         .first()
     ) or (
         LeadParty.objects.filter(
-            role=PartyRole.RESPONDENT, party__credit_code=code, lead__in=leads_visible_to(user)
+            role=PartyRole.RESPONDENT,
+            party__credit_code=code,
+            lead__in=Lead.objects.visible_to(user),
         )
         .select_related("party")
         .order_by("party_id")
@@ -302,7 +303,7 @@ def record_joint_action(*, actor: User, data: dict) -> JointAction:
     wanted = [pk for _i, pk in inp.case_ids]
     visible = {
         case.pk: case
-        for case in case_rules.cases_visible_to(actor).filter(pk__in=wanted).order_by("pk")
+        for case in Case.objects.visible_to(actor).filter(pk__in=wanted).order_by("pk")
     }
     for i, pk in inp.case_ids:
         if pk not in visible:

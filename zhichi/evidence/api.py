@@ -4,13 +4,17 @@ download one. The same services and rules as the pages."""
 from __future__ import annotations
 
 from django.urls import reverse
-from django.utils.translation import gettext as _
-from ninja import Field, File, Form, Query, Router, Schema, Status, UploadedFile
+from ninja import Field, File, Form, Router, Schema, Status, UploadedFile
 
 from zhichi.cases import rules as case_rules
-from zhichi.common.api import WRITE_ERRORS, ErrorOut, ValidationErrorOut, checks_first, keyset_page
-from zhichi.common.errors import FieldError, InvalidInput
-from zhichi.common.schemas import choice, text
+from zhichi.common.api import (
+    WRITE_ERRORS,
+    ErrorOut,
+    ValidationErrorOut,
+    checks_first,
+    keyset_paginated,
+)
+from zhichi.common.schemas import IsoText, choice, text
 from zhichi.evidence import rules, services
 from zhichi.evidence.models import Attachment, Kind
 from zhichi.intake import rules as lead_rules
@@ -33,52 +37,28 @@ class AttachmentOut(Schema):
     id: int
     kind: str = Field(..., description=KINDS)
     description: str
-    name: str = Field(..., description="the uploaded file name, cleaned (no path)")
+    name: str = Field(
+        ..., alias="original_name", description="the uploaded file name, cleaned (no path)"
+    )
     content_type: str = Field(..., description="found from the content, not the name")
     size: int
     sha256: str
-    uploaded_by: str
-    organisation: str = Field(..., description="the code of the uploader's organisation")
+    uploaded_by: str = Field(..., alias="uploaded_by.username")
+    organisation: str = Field(
+        ..., alias="organisation.code", description="the code of the uploader's organisation"
+    )
     case_id: int | None
     lead_id: int | None
-    created_at: str
+    created_at: IsoText
     download_url: str
 
-
-class AttachmentPage(Schema):
-    items: list[AttachmentOut]
-    next_cursor: str | None
-
-
-def attachment_out(a: Attachment) -> dict:
-    return {
-        "id": a.pk,
-        "kind": a.kind,
-        "description": a.description,
-        "name": a.original_name,
-        "content_type": a.content_type,
-        "size": a.size,
-        "sha256": a.sha256,
-        "uploaded_by": a.uploaded_by.username,
-        "organisation": a.organisation.code,
-        "case_id": a.case_id,
-        "lead_id": a.lead_id,
-        "created_at": a.created_at.isoformat(),
-        "download_url": reverse("api:download_attachment", args=[a.pk]),
-    }
-
-
-def _page(qs, limit: int, cursor: str | None) -> dict:
-    try:
-        rows, next_cursor = keyset_page(qs.for_display(), limit=limit, cursor=cursor)
-    except ValueError:
-        raise InvalidInput([FieldError("cursor", "invalid", _("This cursor is not valid."))])
-    return {"items": [attachment_out(a) for a in rows], "next_cursor": next_cursor}
+    @staticmethod
+    def resolve_download_url(a: Attachment) -> str:
+        return reverse("api:download_attachment", args=[a.pk])
 
 
 def _created(attachment: Attachment):
-    attachment = Attachment.objects.for_display().get(pk=attachment.pk)
-    return Status(201, attachment_out(attachment))
+    return Status(201, Attachment.objects.for_display().get(pk=attachment.pk))
 
 
 # Who may upload is decided before the form is judged (issue 12, item 10): see checks_first.
@@ -150,32 +130,24 @@ def upload_lead_attachment(
 
 @router.get(
     "/cases/{case_id}/attachments",
-    response={200: AttachmentPage, **LIST_ERRORS},
+    response={200: list[AttachmentOut], **LIST_ERRORS},
     summary="A case's attachments (with its lead's), newest first",
 )
-def list_case_attachments(
-    request,
-    case_id: int,
-    limit: int = Query(50, ge=1, le=200),
-    cursor: str | None = None,
-):
+@keyset_paginated()
+def list_case_attachments(request, case_id: int):
     case = case_rules.get_case_for(request.auth, case_id)
-    return _page(rules.case_attachments(request.auth, case), limit, cursor)
+    return rules.case_attachments(request.auth, case).for_display()
 
 
 @router.get(
     "/leads/{lead_id}/attachments",
-    response={200: AttachmentPage, **LIST_ERRORS},
+    response={200: list[AttachmentOut], **LIST_ERRORS},
     summary="A lead's attachments, newest first",
 )
-def list_lead_attachments(
-    request,
-    lead_id: int,
-    limit: int = Query(50, ge=1, le=200),
-    cursor: str | None = None,
-):
+@keyset_paginated()
+def list_lead_attachments(request, lead_id: int):
     lead = lead_rules.get_lead_for(request.auth, lead_id)
-    return _page(rules.lead_attachments(request.auth, lead), limit, cursor)
+    return rules.lead_attachments(request.auth, lead).for_display()
 
 
 @router.get(

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from zhichi.accounts.models import Organisation
+from zhichi.cases import scope
 from zhichi.cases.models import Case
 from zhichi.evidence.sniff import download_name
 from zhichi.intake.models import Lead
@@ -29,7 +30,25 @@ class Kind(models.TextChoices):
     OTHER = "other", _("Other")
 
 
+def may_see_attachments(user) -> bool:
+    """Procuratorate staff and partner agencies; the three administrators never (rule R5)."""
+    return scope.may_see_cases(user)
+
+
 class AttachmentQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Procuratorate staff see the attachments of the cases and leads they can see (a case's
+        include those of the lead it was accepted from); a partner only what its own
+        organisation uploaded there."""
+        if not may_see_attachments(user):
+            return self.none()
+        cases = Case.objects.visible_to(user).values("pk")
+        leads = Lead.objects.visible_to(user).values("pk")
+        q = Q(case__in=cases) | Q(lead__in=leads) | Q(lead__case__in=cases)
+        if user.role not in scope.STAFF_ROLES:
+            q &= Q(organisation_id=user.organisation_id)
+        return self.filter(q)
+
     def for_case(self, case: Case) -> AttachmentQuerySet:
         """A case's attachments, with those of the lead it was accepted from."""
         return self.filter(Q(case=case) | Q(lead__case=case))

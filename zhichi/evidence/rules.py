@@ -9,61 +9,35 @@ whoever may decide it, its referring organisation, or the person who filed it.
 
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
-from django.http import Http404
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from zhichi.accounts.models import Role
 from zhichi.accounts.rules import is_member
 from zhichi.cases import rules as case_rules
 from zhichi.cases.models import Case
+from zhichi.common.scoping import get_or_404
 from zhichi.evidence.models import Attachment
 from zhichi.intake import rules as lead_rules
 from zhichi.intake.models import Lead
 
-STAFF_ROLES = frozenset({Role.OFFICER, Role.HEAD, Role.CHIEF, Role.REGISTRAR})
-
-
-def _reader(user) -> bool:
-    return is_member(user) and (user.role in STAFF_ROLES or user.role == Role.PARTNER)
-
-
-def attachment_scope(user) -> Q | None:
-    """The filter for the attachments ``user`` may see, or None for none at all."""
-    if not _reader(user):
-        return None
-    cases = case_rules.cases_visible_to(user).values("pk")
-    leads = lead_rules.leads_visible_to(user).values("pk")
-    scope = Q(case__in=cases) | Q(lead__in=leads) | Q(lead__case__in=cases)
-    if user.role == Role.PARTNER:
-        scope &= Q(organisation_id=user.organisation_id)
-    return scope
-
-
-def attachments_visible_to(user) -> QuerySet[Attachment]:
-    scope = attachment_scope(user)
-    return Attachment.objects.none() if scope is None else Attachment.objects.filter(scope)
-
 
 def get_attachment_for(user, pk) -> Attachment:
     """The attachment if ``user`` may see it, else 404 (whether or not it exists)."""
-    try:
-        return attachments_visible_to(user).select_related("organisation").get(pk=pk)
-    except (Attachment.DoesNotExist, ValueError, TypeError):
-        raise Http404 from None
+    return get_or_404(Attachment.objects.visible_to(user).select_related("organisation"), pk)
 
 
 def can_see_attachment(user, attachment: Attachment) -> bool:
-    return attachments_visible_to(user).filter(pk=attachment.pk).exists()
+    return Attachment.objects.visible_to(user).filter(pk=attachment.pk).exists()
 
 
 def case_attachments(user, case: Case) -> QuerySet[Attachment]:
     """What ``user`` sees of a case's attachments (the case's own and its lead's)."""
-    return attachments_visible_to(user).for_case(case)
+    return Attachment.objects.visible_to(user).for_case(case)
 
 
 def lead_attachments(user, lead: Lead) -> QuerySet[Attachment]:
-    return attachments_visible_to(user).for_lead(lead)
+    return Attachment.objects.visible_to(user).for_lead(lead)
 
 
 def can_upload_to_case(user, case: Case) -> bool:
@@ -72,13 +46,11 @@ def can_upload_to_case(user, case: Case) -> bool:
         return False
     if case_rules.can_work_on(user, case):
         return True
-    return (
-        user.role == Role.PARTNER and case_rules.cases_visible_to(user).filter(pk=case.pk).exists()
-    )
+    return user.role == Role.PARTNER and Case.objects.visible_to(user).filter(pk=case.pk).exists()
 
 
 def can_upload_to_lead(user, lead: Lead) -> bool:
-    if not is_member(user) or not lead_rules.leads_visible_to(user).filter(pk=lead.pk).exists():
+    if not is_member(user) or not Lead.objects.visible_to(user).filter(pk=lead.pk).exists():
         return False
     return (
         lead_rules.can_decide_lead(user, lead)

@@ -7,6 +7,7 @@ from django.urls import reverse
 from zhichi.cases.models import CaseStatus
 from zhichi.evidence import rules
 from zhichi.evidence.forms import AttachmentForm
+from zhichi.evidence.models import may_see_attachments
 from zhichi.evidence.services import max_upload_bytes
 
 # the upload view puts its bound form here when it shows the page again with errors (422)
@@ -14,7 +15,7 @@ FORM_ATTRIBUTE = "evidence_upload_form"
 
 
 def _context(request, attachments, *, may_upload: bool, upload_url: str) -> dict | None:
-    if rules.attachment_scope(request.user) is None:
+    if not may_see_attachments(request.user):
         return None
     form = None
     if may_upload:

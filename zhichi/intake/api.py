@@ -5,26 +5,26 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import Count, Q
-from django.utils.translation import gettext as _
-from ninja import Field, Query, Router, Schema, Status
+from ninja import Field, Router, Schema, Status
 
 from zhichi.accounts.models import Organisation
-from zhichi.cases.models import Category, LabourRelationship, PartyRole, Source
-from zhichi.cases.rules import cases_visible_to
+from zhichi.cases.models import Case, Category, LabourRelationship, PartyRole, Source
 from zhichi.cases.schemas import EVASION, EvasionIn, LabourRelationshipIn
 from zhichi.common.api import (
     READ_ERRORS,
     WRITE_ERRORS,
     ErrorOut,
+    Shown,
     ValidationErrorOut,
     checks_first,
-    keyset_page,
+    keyset_paginated,
 )
-from zhichi.common.errors import FieldError, InvalidInput
 from zhichi.common.schemas import (
     IDENTIFIER,
     Day,
+    IsoText,
     ObjectIn,
+    OptionalAmountText,
     OptionalMoney,
     as_data,
     choice,
@@ -53,6 +53,7 @@ NAME_ON_RECORD = (
     "the name on record you were shown in the `name_conflict` message; when given and the record "
     "now holds another name, the lead is refused again (`name_conflict`)"
 )
+
 MAX_CLAIMANTS = 500
 MAX_RESPONDENTS = 20
 
@@ -112,23 +113,25 @@ class LeadIn(Schema):
     )
 
 
+# A claimant of a lead: a ``LeadParty`` with its party.
 class ClaimantOut(Schema):
     party_id: int
-    name: str
-    id_number_masked: str
-    phone_masked: str
+    name: str = Field(..., alias="party.name")
+    id_number_masked: str = Field(..., alias="party.id_number_masked")
+    phone_masked: str = Field(..., alias="party.phone_masked")
     groups: list[str]
     vulnerability_basis: list[str]
-    amount_claimed: str | None
+    amount_claimed: OptionalAmountText
     months_unpaid: int | None
 
 
+# A respondent of a lead: a ``LeadParty`` with its party.
 class RespondentOut(Schema):
     party_id: int
-    kind: str
-    name: str
-    credit_code: str
-    id_number_masked: str
+    kind: str = Field(..., alias="party.kind")
+    name: str = Field(..., alias="party.name")
+    credit_code: str = Field(..., alias="party.credit_code_masked")
+    id_number_masked: str = Field(..., alias="party.id_number_masked")
 
 
 class DuplicateOut(Schema):
@@ -137,12 +140,14 @@ class DuplicateOut(Schema):
     reason: str
 
 
+# A lead as ``_full`` shows it: ``Shown(lead, duplicates=..., case_visible=...)``, the lead read by
+# ``_load``. Its case is named only to a viewer who may see that case.
 class LeadOut(Schema):
     id: int
     receipt_code: str
     status: str
     source: str
-    received_on: str
+    received_on: IsoText
     category: str
     summary: str
     claimants: list[ClaimantOut]
@@ -155,115 +160,77 @@ class LeadOut(Schema):
     evasion: list[str]
     flags: list[str]
     referring_org: str | None
-    organisation: str
+    organisation: str = Field(..., alias="organisation.code")
     duplicates: list[DuplicateOut]
     case_id: int | None
     case_number: str | None
     decline_reason: str
     decline_redirect: str
-    created_at: str
+    created_at: IsoText
+
+    @staticmethod
+    def resolve_claimants(lead) -> list:
+        return [lp for lp in lead.parties.all() if lp.role == PartyRole.CLAIMANT]
+
+    @staticmethod
+    def resolve_respondents(lead) -> list:
+        return [lp for lp in lead.parties.all() if lp.role == PartyRole.RESPONDENT]
+
+    @staticmethod
+    def resolve_payment_order(lead) -> dict | None:
+        if not (
+            lead.payment_order_authority
+            or lead.payment_order_issued_on
+            or lead.payment_order_deadline
+        ):
+            return None
+        return {
+            "authority": lead.payment_order_authority,
+            "issued_on": _day(lead.payment_order_issued_on),
+            "deadline": _day(lead.payment_order_deadline),
+        }
+
+    @staticmethod
+    def resolve_referring_org(lead) -> str | None:
+        return lead.referring_org.code if lead.referring_org else None
+
+    @staticmethod
+    def resolve_case_id(lead) -> int | None:
+        return lead.case_id if lead.case_visible else None
+
+    @staticmethod
+    def resolve_case_number(lead) -> str | None:
+        return lead.case.number if lead.case and lead.case_visible else None
 
 
+def _day(value) -> str | None:
+    return value.isoformat() if value else None
+
+
+# A lead of the list: ``Shown(lead, case_id=...)`` (``_case_seen``), the lead annotated with its
+# ``claimant_count``.
 class LeadListItem(Schema):
     id: int
     receipt_code: str
     status: str
     source: str
-    received_on: str
+    received_on: IsoText
     category: str
     summary: str
     claimant_count: int
     case_id: int | None
-    created_at: str
+    created_at: IsoText
 
 
-class LeadPage(Schema):
-    items: list[LeadListItem]
-    next_cursor: str | None
-
-
+# The case the lead became.
 class AcceptOut(Schema):
-    case_id: int
-    case_number: str
+    case_id: int = Field(..., alias="pk")
+    case_number: str = Field(..., alias="number")
 
 
 class DeclineIn(Schema):
     reason: text(max_length=2000, required=True)
     redirect: choice(Redirect)
-
-
-def money(value) -> str | None:
-    return None if value is None else f"{value:.2f}"
-
-
-def lead_out(
-    lead: Lead, *, duplicates: list[services.Duplicate] | None, case_visible: bool = True
-) -> dict:
-    """The lead as the API shows it; its case is named only to a viewer who may see that case."""
-    parties = list(lead.parties.all())
-    order = None
-    if lead.payment_order_authority or lead.payment_order_issued_on or lead.payment_order_deadline:
-        order = {
-            "authority": lead.payment_order_authority,
-            "issued_on": lead.payment_order_issued_on.isoformat()
-            if lead.payment_order_issued_on
-            else None,
-            "deadline": lead.payment_order_deadline.isoformat()
-            if lead.payment_order_deadline
-            else None,
-        }
-    return {
-        "id": lead.pk,
-        "receipt_code": lead.receipt_code,
-        "status": lead.status,
-        "source": lead.source,
-        "received_on": lead.received_on.isoformat(),
-        "category": lead.category,
-        "summary": lead.summary,
-        "claimants": [
-            {
-                "party_id": lp.party_id,
-                "name": lp.party.name,
-                "id_number_masked": lp.party.id_number_masked,
-                "phone_masked": lp.party.phone_masked,
-                "groups": lp.groups,
-                "vulnerability_basis": lp.vulnerability_basis,
-                "amount_claimed": money(lp.amount_claimed),
-                "months_unpaid": lp.months_unpaid,
-            }
-            for lp in parties
-            if lp.role == PartyRole.CLAIMANT
-        ],
-        "respondents": [
-            {
-                "party_id": lp.party_id,
-                "kind": lp.party.kind,
-                "name": lp.party.name,
-                "credit_code": lp.party.credit_code_masked,
-                "id_number_masked": lp.party.id_number_masked,
-            }
-            for lp in parties
-            if lp.role == PartyRole.RESPONDENT
-        ],
-        "voluntary": lead.voluntary,
-        "consent_to_share": lead.consent_to_share,
-        "labour_relationship": lead.labour_relationship,
-        "has_iou": lead.has_iou,
-        "payment_order": order,
-        "evasion": lead.evasion,
-        "flags": lead.flags,
-        "referring_org": lead.referring_org.code if lead.referring_org else None,
-        "organisation": lead.organisation.code,
-        "duplicates": [
-            {"lead_id": d.lead_id, "case_id": d.case_id, "reason": d.reason}
-            for d in duplicates or []
-        ],
-        "case_id": lead.case_id if case_visible else None,
-        "case_number": lead.case.number if lead.case and case_visible else None,
-        "decline_reason": lead.decline_reason,
-        "decline_redirect": lead.decline_redirect,
-        "created_at": lead.created_at.isoformat(),
-    }
 
 
 def _load(request, lead_id: int) -> Lead:
@@ -275,14 +242,14 @@ def _load(request, lead_id: int) -> Lead:
     )
 
 
-def _full(request, lead_id: int) -> dict:
+def _full(request, lead_id: int) -> Shown:
     lead = _load(request, lead_id)
-    cases = cases_visible_to(request.auth)
+    cases = Case.objects.visible_to(request.auth)
     dups = services.find_duplicates(
-        lead, visible=rules.leads_visible_to(request.auth), visible_cases=cases
+        lead, visible=Lead.objects.visible_to(request.auth), visible_cases=cases
     )
     case_visible = lead.case_id is not None and cases.filter(pk=lead.case_id).exists()
-    return lead_out(lead, duplicates=dups, case_visible=case_visible)
+    return Shown(lead, duplicates=dups or [], case_visible=case_visible)
 
 
 def _files(request):
@@ -310,49 +277,36 @@ def create_lead(request, payload: LeadIn):
     return Status(201, _full(request, lead.pk))
 
 
+def _case_seen(request, rows: list[Lead]) -> list[Shown]:
+    """A page of leads, each naming its case only where the viewer may see that case (one query
+    for the whole page)."""
+    case_ids = [r.case_id for r in rows if r.case_id]
+    seen = set(
+        Case.objects.visible_to(request.auth).filter(pk__in=case_ids).values_list("pk", flat=True)
+    )
+    return [Shown(r, case_id=r.case_id if r.case_id in seen else None) for r in rows]
+
+
 @router.get(
-    "", response={200: LeadPage, 401: ErrorOut, 422: ValidationErrorOut}, summary="List leads"
+    "",
+    response={200: list[LeadListItem], 401: ErrorOut, 422: ValidationErrorOut},
+    summary="List leads",
 )
+@keyset_paginated(present=_case_seen)
 def list_leads(
     request,
     status: one_of(LeadStatus) | None = None,
     source: one_of(Source) | None = None,
     category: one_of(Category) | None = None,
-    limit: int = Query(50, ge=1, le=200),
-    cursor: str | None = None,
 ):
-    qs = rules.leads_visible_to(request.auth)
+    qs = Lead.objects.visible_to(request.auth)
     if status:
         qs = qs.filter(status=status)
     if source:
         qs = qs.filter(source=source)
     if category:
         qs = qs.filter(category=category)
-    qs = qs.annotate(claimant_count=Count("parties", filter=Q(parties__role=PartyRole.CLAIMANT)))
-    try:
-        rows, next_cursor = keyset_page(qs, limit=limit, cursor=cursor)
-    except ValueError:
-        raise InvalidInput([FieldError("cursor", "invalid", _("This cursor is not valid."))])
-    case_ids = [r.case_id for r in rows if r.case_id]
-    seen = set(cases_visible_to(request.auth).filter(pk__in=case_ids).values_list("pk", flat=True))
-    return {
-        "items": [
-            {
-                "id": r.pk,
-                "receipt_code": r.receipt_code,
-                "status": r.status,
-                "source": r.source,
-                "received_on": r.received_on.isoformat(),
-                "category": r.category,
-                "summary": r.summary,
-                "claimant_count": r.claimant_count,
-                "case_id": r.case_id if r.case_id in seen else None,
-                "created_at": r.created_at.isoformat(),
-            }
-            for r in rows
-        ],
-        "next_cursor": next_cursor,
-    }
+    return qs.annotate(claimant_count=Count("parties", filter=Q(parties__role=PartyRole.CLAIMANT)))
 
 
 @router.get("/{lead_id}", response={200: LeadOut, **READ_ERRORS}, summary="One lead")
@@ -366,7 +320,7 @@ def get_lead(request, lead_id: int):
 def accept_lead(request, lead_id: int):
     lead = rules.get_lead_for(request.auth, lead_id)
     case = services.accept_lead(lead_id=lead.pk, actor=request.auth)
-    return {"case_id": case.pk, "case_number": case.number}
+    return case
 
 
 @router.post(

@@ -12,15 +12,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from zhichi.accounts.models import Department, Organisation
+from zhichi.cases import scope
 from zhichi.cases.models import (
     Case,
-    Category,
-    LabourRelationship,
+    Facts,
     PartyRole,
     ShareBase,
-    Source,
 )
-from zhichi.core import criminal
 from zhichi.parties.models import Party
 
 RECEIPT_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud on the phone
@@ -45,7 +43,44 @@ class Redirect(models.TextChoices):
     OTHER = "other", _("Other")
 
 
-class Lead(models.Model):
+class LeadQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """The leads ``user`` may read (cases.scope: own, referred with consent, shared)."""
+        q = lead_scope(user)
+        return self.none() if q is None else self.filter(q)
+
+    def internal_to(self, user):
+        """The leads whose internal papers (the acceptance or decline notice) ``user`` may read:
+        the receiving procuratorate's staff only."""
+        if not scope.may_see_internal(user):
+            return self.none()
+        return self.visible_to(user).filter(organisation_id=user.organisation_id)
+
+
+def lead_scope(user) -> Q | None:
+    """The filter for the leads ``user`` may see, or None for none at all."""
+    if not scope.may_see_leads(user):
+        return None
+    if user.role in scope.DEPARTMENT_ROLES:
+        # a lead someone filed stays visible to them, e.g. a criminal officer's referral of a
+        # victim that lands in civil intake
+        own = (
+            Q(organisation_id=user.organisation_id)
+            & (Q(department_id=user.department_id) | Q(department__isnull=True))
+        ) | Q(created_by_id=user.pk)
+        return scope.or_shared(own, user, LeadShare, "lead_id")
+    if user.role in scope.ORGANISATION_ROLES:
+        return scope.or_shared(Q(organisation_id=user.organisation_id), user, LeadShare, "lead_id")
+    # a partner: the leads its own staff filed, those it referred with the person's consent, and
+    # those transferred to it while the transfer lasts; staff naming it as the referrer shares
+    # nothing by itself (issue 12 item 13)
+    filed = Q(
+        referring_org_id=user.organisation_id, created_by__organisation_id=user.organisation_id
+    )
+    return scope.or_shared(filed | scope.referred_with_consent(user), user, LeadShare, "lead_id")
+
+
+class Lead(Facts):
     organisation = models.ForeignKey(
         Organisation, on_delete=models.PROTECT, related_name="leads", verbose_name=_("received by")
     )
@@ -53,31 +88,6 @@ class Lead(models.Model):
         Department, on_delete=models.PROTECT, null=True, blank=True, related_name="leads"
     )
     receipt_code = models.CharField(max_length=16, unique=True, default=new_receipt_code)
-    source = models.CharField(_("source"), max_length=16, choices=Source.choices)
-    received_on = models.DateField(_("received on"))
-    category = models.CharField(_("category"), max_length=32, choices=Category.choices)
-    summary = models.TextField(_("summary"))
-    voluntary = models.BooleanField(_("the person applies voluntarily"), default=False)
-    consent_to_share = models.BooleanField(
-        _("consents to sharing with partner agencies"), default=False
-    )
-    labour_relationship = models.CharField(
-        _("labour relationship"),
-        max_length=16,
-        choices=LabourRelationship.choices,
-        default=LabourRelationship.UNKNOWN,
-    )
-    has_iou = models.BooleanField(_("holds the employer's wage IOU"), default=False)
-    payment_order_authority = models.CharField(
-        _("order to pay: issued by"),
-        max_length=criminal.AUTHORITY_MAX_LENGTH,
-        blank=True,
-        default="",
-    )
-    payment_order_issued_on = models.DateField(_("order to pay: issued on"), null=True, blank=True)
-    payment_order_deadline = models.DateField(_("order to pay: deadline"), null=True, blank=True)
-    evasion = models.JSONField(_("evasion"), default=list, blank=True)
-    flags = models.JSONField(default=list, blank=True)
     referring_org = models.ForeignKey(
         Organisation,
         on_delete=models.PROTECT,
@@ -108,6 +118,8 @@ class Lead(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="leads_created"
     )
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    objects = LeadQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at", "-id"]

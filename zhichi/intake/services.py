@@ -14,8 +14,7 @@ from django.utils.translation import gettext as _
 from zhichi.accounts.models import Department, Organisation, OrgKind, Role, User
 from zhichi.audit.services import record
 from zhichi.cases import services as case_services
-from zhichi.cases.models import Case, CaseParty, Flag, PartyRole, Source
-from zhichi.cases.rules import cases_visible_to
+from zhichi.cases.models import FACT_FIELDS, Case, CaseParty, Flag, PartyRole, Source
 from zhichi.cases.services.parties import note_party_correction
 from zhichi.common.errors import FieldError, InvalidInput, NotPermitted
 from zhichi.core.routing import arbitration_first
@@ -27,6 +26,9 @@ from zhichi.parties import services as party_services
 from zhichi.parties.models import ContactSource, Party, PartyKind
 
 INTAKE_DEPARTMENT = "civil"
+
+# the facts a lead's input gives as typed; its source and flags are worked out here
+FACT_NAMES = tuple(name for name in FACT_FIELDS if name not in {"source", "flags"})
 
 
 def _receiver_for(actor: User, to_org: str | None) -> tuple[Organisation, Department | None]:
@@ -120,8 +122,8 @@ def _may_see_party(actor: User, party: Party) -> bool:
     person: an ID number typed on a form must not reveal who else is on record (rule ID-3, C8)."""
 
     return (
-        LeadParty.objects.filter(party=party, lead__in=rules.leads_visible_to(actor)).exists()
-        or CaseParty.objects.filter(party=party, case__in=cases_visible_to(actor)).exists()
+        LeadParty.objects.filter(party=party, lead__in=Lead.objects.visible_to(actor)).exists()
+        or CaseParty.objects.filter(party=party, case__in=Case.objects.visible_to(actor)).exists()
     )
 
 
@@ -258,18 +260,8 @@ def _file_lead(*, actor: User, data: LeadInput, to_org: str | None) -> Lead:
         lead = Lead.objects.create(
             organisation=organisation,
             department=department,
+            **{name: getattr(data, name) for name in FACT_NAMES},
             source=source,
-            received_on=data.received_on,
-            category=data.category,
-            summary=data.summary,
-            voluntary=data.voluntary,
-            consent_to_share=data.consent_to_share,
-            labour_relationship=data.labour_relationship,
-            has_iou=data.has_iou,
-            payment_order_authority=data.payment_order_authority,
-            payment_order_issued_on=data.payment_order_issued_on,
-            payment_order_deadline=data.payment_order_deadline,
-            evasion=data.evasion,
             flags=lead_flags(data),
             referring_org=referring_org,
             created_by=actor,
@@ -448,22 +440,6 @@ def accept_lead(*, lead_id: int, actor: User, officer: User | None = None) -> Ca
             )
             for lp in lead.parties.select_related("party")
         ]
-        facts = case_services.CaseFacts(
-            category=lead.category,
-            summary=lead.summary,
-            source=lead.source,
-            received_on=lead.received_on,
-            voluntary=lead.voluntary,
-            consent_to_share=lead.consent_to_share,
-            labour_relationship=lead.labour_relationship,
-            has_iou=lead.has_iou,
-            payment_order_authority=lead.payment_order_authority,
-            payment_order_issued_on=lead.payment_order_issued_on,
-            payment_order_deadline=lead.payment_order_deadline,
-            evasion=lead.evasion,
-            referring_org=lead.referring_org,
-            flags=lead.flags,
-        )
         department = lead.department or (
             actor.department if actor.organisation_id == lead.organisation_id else None
         )
@@ -471,13 +447,16 @@ def accept_lead(*, lead_id: int, actor: User, officer: User | None = None) -> Ca
         # the case's story starts with the lead's own: received, the duplicate check as the
         # deciding officer sees it on the lead, accepted (issue 13 item 11)
         duplicates = find_duplicates(
-            lead, visible=rules.leads_visible_to(actor), visible_cases=cases_visible_to(actor)
+            lead,
+            visible=Lead.objects.visible_to(actor),
+            visible_cases=Case.objects.visible_to(actor),
         )
         case = case_services.open_case(
             actor=actor,
             organisation=lead.organisation,
             department=department,
-            facts=facts,
+            facts=lead.facts_of(),
+            referring_org=lead.referring_org,
             participants=participants,
             officer=officer,
             origin={"lead": lead.pk, "receipt_code": lead.receipt_code},

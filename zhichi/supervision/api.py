@@ -10,6 +10,7 @@ from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
 
 from zhichi.accounts.models import Organisation
+from zhichi.cases.rules import get_internal_case_for
 from zhichi.cases.services.common import ensure_may_work
 from zhichi.common.api import (
     READ_ERRORS,
@@ -17,10 +18,21 @@ from zhichi.common.api import (
     ErrorOut,
     ValidationErrorOut,
     checks_first,
-    keyset_page,
+    keyset_paginated,
+    once,
+    viewer,
 )
 from zhichi.common.errors import FieldError, InvalidInput
-from zhichi.common.schemas import Day, OptionalDay, as_data, choice, one_of, text
+from zhichi.common.schemas import (
+    Day,
+    IsoText,
+    OptionalDay,
+    OptionalIsoText,
+    as_data,
+    choice,
+    one_of,
+    text,
+)
 from zhichi.rulebook import loaders
 from zhichi.supervision import rules, services, workflow
 from zhichi.supervision.models import (
@@ -97,16 +109,17 @@ class SuggestionWithdrawIn(Schema):
 
 
 class EscalationOut(Schema):
-    escalated_on: str
+    escalated_on: IsoText
     to: str
     reason: str
-    by: str
+    by: str = Field(..., alias="by.username")
 
 
+# A suggestion read by ``_qs()`` (its case, approval, recipient, drafter, escalations).
 class SuggestionOut(Schema):
     id: int
     case_id: int
-    case_number: str
+    case_number: str = Field(..., alias="case.number")
     number: str | None = Field(..., description="issued when the chief procurator approves")
     status: str = Field(
         ...,
@@ -118,16 +131,16 @@ class SuggestionOut(Schema):
     issue: str
     recommendations: str
     legal_basis: str
-    drafted_by: str
-    drafted_at: str
+    drafted_by: str = Field(..., alias="drafted_by.username")
+    drafted_at: IsoText
     approval_id: int | None
     approval_status: str | None = Field(..., description="pending | approved | rejected")
-    approved_at: str | None
+    approved_at: OptionalIsoText
     return_reason: str
-    served_on: str | None = Field(..., description="planned before service, actual after")
-    received_on: str | None
+    served_on: OptionalIsoText = Field(..., description="planned before service, actual after")
+    received_on: OptionalIsoText
     method: str | None
-    reply_due: str | None
+    reply_due: OptionalIsoText
     reply_due_provisional: bool = Field(
         ..., description="true before service: computed from the planned served_on"
     )
@@ -135,7 +148,7 @@ class SuggestionOut(Schema):
     reply_rule: str
     calendar_complete: bool
     overdue: bool
-    replied_on: str | None
+    replied_on: OptionalIsoText
     reply_text: str
     adoption: str | None
     escalations: list[EscalationOut]
@@ -148,61 +161,60 @@ class SuggestionOut(Schema):
         "close, withdraw): each is POST /suggestions/{id}/<action>",
     )
 
+    @staticmethod
+    def resolve_number(s: Suggestion) -> str | None:
+        return s.number or None
 
-class SuggestionPage(Schema):
-    items: list[SuggestionOut]
-    next_cursor: str | None
+    @staticmethod
+    def resolve_to_org(s: Suggestion) -> str | None:
+        return s.to_org.code if s.to_org_id else None
+
+    @staticmethod
+    def resolve_approval_status(s: Suggestion) -> str | None:
+        return s.approval.status if s.approval_id else None
+
+    @staticmethod
+    def resolve_method(s: Suggestion) -> str | None:
+        return s.method or None
+
+    @staticmethod
+    def resolve_reply_due(s: Suggestion, context):
+        return _reply_due(s, context)[0]
+
+    @staticmethod
+    def resolve_reply_due_provisional(s: Suggestion, context) -> bool:
+        return _reply_due(s, context)[1]
+
+    @staticmethod
+    def resolve_reply_rule(s: Suggestion) -> str:
+        return services.REPLY_RULE
+
+    @staticmethod
+    def resolve_calendar_complete(s: Suggestion, context) -> bool:
+        return _reply_due(s, context)[2]
+
+    @staticmethod
+    def resolve_overdue(s: Suggestion, context) -> bool:
+        return s.is_overdue(_today(context))
+
+    @staticmethod
+    def resolve_adoption(s: Suggestion) -> str | None:
+        return s.adoption or None
+
+    @staticmethod
+    def resolve_actions(s: Suggestion, context) -> list[str]:
+        user = viewer(context)
+        return workflow.allowed_actions(user, s, _today(context)) if user is not None else []
 
 
-def _iso(value):
-    return value.isoformat() if value else None
+# one holiday calendar and one "today" for a whole answer, however many suggestions it lists
+def _today(context):
+    return once(context, "today", timezone.localdate)
 
 
-def suggestion_out(s: Suggestion, cal=None, today=None, user=None) -> dict:
-    due, provisional, complete = services.reply_due_info(s, cal)
-    return {
-        "id": s.pk,
-        "case_id": s.case_id,
-        "case_number": s.case.number,
-        "number": s.number or None,
-        "status": s.status,
-        "to_org_name": s.to_org_name,
-        "to_org": s.to_org.code if s.to_org_id else None,
-        "issue": s.issue,
-        "recommendations": s.recommendations,
-        "legal_basis": s.legal_basis,
-        "drafted_by": s.drafted_by.username,
-        "drafted_at": s.drafted_at.isoformat(),
-        "approval_id": s.approval_id,
-        "approval_status": s.approval.status if s.approval_id else None,
-        "approved_at": _iso(s.approved_at),
-        "return_reason": s.return_reason,
-        "served_on": _iso(s.served_on),
-        "received_on": _iso(s.received_on),
-        "method": s.method or None,
-        "reply_due": _iso(due),
-        "reply_due_provisional": provisional,
-        "reply_due_custom": s.reply_due_custom,
-        "reply_rule": services.REPLY_RULE,
-        "calendar_complete": complete,
-        "overdue": s.is_overdue(today),
-        "replied_on": _iso(s.replied_on),
-        "reply_text": s.reply_text,
-        "adoption": s.adoption or None,
-        "escalations": [
-            {
-                "escalated_on": e.escalated_on.isoformat(),
-                "to": e.to,
-                "reason": e.reason,
-                "by": e.by.username,
-            }
-            for e in s.escalations.all()
-        ],
-        "close_note": s.close_note,
-        "withdraw_reason": s.withdraw_reason,
-        "version": s.version,
-        "actions": workflow.allowed_actions(user, s, today) if user is not None else [],
-    }
+def _reply_due(s: Suggestion, context):
+    """(due, provisional, calendar_complete): ``services.reply_due_info``."""
+    return services.reply_due_info(s, once(context, "holiday_calendar", loaders.holiday_calendar))
 
 
 RELATED = ("case", "approval", "to_org", "drafted_by")
@@ -212,13 +224,6 @@ def _qs():
     return Suggestion.objects.select_related(*RELATED).prefetch_related("escalations__by")
 
 
-def _out_many(rows, user=None) -> list[dict]:
-    rows = list(rows)
-    cal = loaders.holiday_calendar() if rows else None
-    today = timezone.localdate()
-    return [suggestion_out(s, cal, today, user) for s in rows]
-
-
 def _data(payload: Schema) -> dict:
     return {k: ("" if v is None else v) for k, v in as_data(payload).items() if k != "version"}
 
@@ -226,7 +231,7 @@ def _data(payload: Schema) -> dict:
 # Who may act is decided before the body is judged (issue 12, item 10): see checks_first.
 def _drafts(request, case_id):
     ensure_may_work(
-        rules.get_case_for_suggestions(request.auth, case_id).pk, request.auth, "suggestion.draft"
+        get_internal_case_for(request.auth, case_id).pk, request.auth, "suggestion.draft"
     )
 
 
@@ -250,9 +255,9 @@ def _follows_up(action: str):
 )
 @checks_first(_drafts)
 def suggestion_draft(request, case_id: int, payload: SuggestionIn):
-    case = rules.get_case_for_suggestions(request.auth, case_id)
+    case = get_internal_case_for(request.auth, case_id)
     s = services.draft_suggestion(case_id=case.pk, actor=request.auth, data=_data(payload))
-    return Status(201, suggestion_out(_qs().get(pk=s.pk), user=request.auth))
+    return Status(201, _qs().get(pk=s.pk))
 
 
 @router.get(
@@ -261,37 +266,28 @@ def suggestion_draft(request, case_id: int, payload: SuggestionIn):
     summary="The procuratorial suggestions of a case, newest first",
 )
 def case_suggestions(request, case_id: int):
-    case = rules.get_case_for_suggestions(request.auth, case_id)
-    return _out_many(_qs().filter(case=case).order_by("-id")[:200], request.auth)
+    case = get_internal_case_for(request.auth, case_id)
+    return _qs().filter(case=case).order_by("-id")[:200]
 
 
 @router.get(
     "/suggestions",
-    response={200: SuggestionPage, 401: ErrorOut, 422: ValidationErrorOut},
+    response={200: list[SuggestionOut], 401: ErrorOut, 422: ValidationErrorOut},
     summary="The register of procuratorial suggestions you may see, newest first",
 )
+@keyset_paginated()
 def list_suggestions(
     request,
     status: one_of(SuggestionStatus) | None = None,
     overdue: bool | None = Query(None, description="only those whose reply is overdue"),
     q: str | None = Query(None, description="number, recipient or case number"),
-    limit: int | None = None,
-    cursor: str | None = None,
 ):
     if status and status not in SuggestionStatus.values:
         raise InvalidInput([FieldError("status", "choice", " | ".join(SuggestionStatus.values))])
-    qs = rules.suggestions_visible_to(request.auth).register_filter(
+    qs = Suggestion.objects.visible_to(request.auth).register_filter(
         today=timezone.localdate(), status=status or "", overdue=overdue, q=q or ""
     )
-    try:
-        rows, next_cursor = keyset_page(
-            qs.select_related(*RELATED).prefetch_related("escalations__by"),
-            limit=limit,
-            cursor=cursor,
-        )
-    except ValueError:
-        raise InvalidInput([FieldError("cursor", "invalid", "Bad cursor.")]) from None
-    return {"items": _out_many(rows, request.auth), "next_cursor": next_cursor}
+    return qs.select_related(*RELATED).prefetch_related("escalations__by")
 
 
 @router.get(
@@ -300,14 +296,13 @@ def list_suggestions(
     summary="A procuratorial suggestion",
 )
 def get_suggestion(request, suggestion_id: int):
-    s = rules.get_suggestion_for(request.auth, suggestion_id, _qs())
-    return suggestion_out(s, user=request.auth)
+    return rules.get_suggestion_for(request.auth, suggestion_id, _qs())
 
 
 def _step(request, suggestion_id: int, call, payload: Schema):
     s = rules.get_suggestion_for(request.auth, suggestion_id)
     call(suggestion_id=s.pk, actor=request.auth, data=_data(payload), version=payload.version)
-    return suggestion_out(_qs().get(pk=s.pk), user=request.auth)
+    return _qs().get(pk=s.pk)
 
 
 @router.post(

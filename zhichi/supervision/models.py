@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from zhichi.accounts.models import Organisation
+from zhichi.cases import scope
 from zhichi.cases.models import Approval, Case
 
 
@@ -61,6 +62,13 @@ class EscalationTarget(models.TextChoices):
 
 
 class SuggestionQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Suggestions are the procuratorate's own work: those on the cases internal to
+        ``user``. Partner agencies never see them, not even on a case shared with them."""
+        if not scope.may_see_internal(user):
+            return self.none()
+        return self.filter(case__in=Case.objects.internal_to(user).values("pk"))
+
     def overdue(self, today):
         """Served, no reply yet, and the reply date has passed (rule TL-9)."""
         return self.filter(status__in=AWAITING_REPLY, replied_on__isnull=True, reply_due__lt=today)

@@ -8,52 +8,18 @@ administrators see no case work at all (rule R5).
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
-from django.http import Http404
-
 from zhichi.accounts.models import Role
 from zhichi.accounts.rules import is_member
 from zhichi.cases import rules as case_rules
 from zhichi.cases.models import Case, CaseStatus
+from zhichi.common.scoping import get_or_404
 from zhichi.supervision.models import Suggestion
-
-STAFF_ROLES = {Role.OFFICER, Role.HEAD, Role.CHIEF, Role.REGISTRAR}
-
-
-def may_see_suggestions(user) -> bool:
-    """Whether ``user`` has a suggestion scope at all (for navigation and page sections)."""
-    return is_member(user) and user.role in STAFF_ROLES and case_rules.may_see_cases(user)
-
-
-def cases_with_suggestions_for(user) -> QuerySet[Case]:
-    if not may_see_suggestions(user):
-        return Case.objects.none()
-    return case_rules.cases_visible_to(user)
-
-
-def suggestions_visible_to(user) -> QuerySet[Suggestion]:
-    if not may_see_suggestions(user):
-        return Suggestion.objects.none()
-    return Suggestion.objects.filter(case__in=case_rules.cases_visible_to(user))
 
 
 def get_suggestion_for(user, pk, queryset=None) -> Suggestion:
     """The suggestion if ``user`` may see it, else 404 (exactly like a missing one)."""
-    try:
-        if not may_see_suggestions(user):
-            raise Suggestion.DoesNotExist
-        qs = queryset if queryset is not None else Suggestion.objects
-        return qs.filter(case__in=case_rules.cases_visible_to(user)).get(pk=pk)
-    except (Suggestion.DoesNotExist, ValueError, TypeError):
-        raise Http404 from None
-
-
-def get_case_for_suggestions(user, pk, queryset=None) -> Case:
-    """The case, for its suggestions: 404 for those who may not see the case, and for partner
-    staff even when the case is shared with them (its suggestions are not theirs to see)."""
-    if not may_see_suggestions(user):
-        raise Http404
-    return case_rules.get_case_for(user, pk, queryset)
+    qs = queryset if queryset is not None else Suggestion.objects
+    return get_or_404(qs.visible_to(user), pk)
 
 
 def can_draft(user, case: Case) -> bool:

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy
 from zhichi.accounts.models import Role
 from zhichi.cases.models import ApprovalKind
 from zhichi.cases.presenters import register_event_label
+from zhichi.cases.scope import may_see_internal
 from zhichi.cases.services.approvals import (
     register_approval_hook,
     register_approval_presenter,
@@ -18,7 +19,7 @@ from zhichi.cases.services.reminders import register_reminder_source
 from zhichi.cases.words import DEADLINE_BASES
 from zhichi.common.page_sections import Section, register
 from zhichi.supervision import reminders, rules, services
-from zhichi.supervision.models import AWAITING_REPLY
+from zhichi.supervision.models import AWAITING_REPLY, Suggestion
 from zhichi.supervision.views import rows_for
 
 
@@ -112,7 +113,7 @@ def case_section(request, case) -> dict | None:
     """The case's suggestions with their state and reply date, and the drafting button for
     those who may draft. Not a partners' section: they never see it (C8)."""
     user = request.user
-    if not rules.may_see_suggestions(user):
+    if not may_see_internal(user):
         return None
     suggestions = case.suggestions.order_by("-drafted_at", "-id")[:50]
     return {"case": case, "rows": rows_for(suggestions), "may_draft": rules.can_draft(user, case)}
@@ -122,9 +123,9 @@ def workbench_section(request, _obj) -> dict | None:
     """Suggestions of the user's cases still waiting for the recipient's reply, overdue first:
     the officer's own cases, the head's department, the chief procurator's procuratorate."""
     user = request.user
-    if not rules.may_see_suggestions(user):
+    if not may_see_internal(user):
         return None
-    waiting = rules.suggestions_visible_to(user).filter(
+    waiting = Suggestion.objects.visible_to(user).filter(
         status__in=AWAITING_REPLY,
         replied_on__isnull=True,
         case__organisation_id=user.organisation_id,

@@ -19,10 +19,19 @@ from zhichi.common.api import (
     ErrorOut,
     ValidationErrorOut,
     checks_first,
-    keyset_page,
+    keyset_paginated,
+    viewer,
 )
 from zhichi.common.errors import FieldError, InvalidInput, NotPermitted
-from zhichi.common.schemas import OptionalDay, as_data, choice, one_of, text
+from zhichi.common.schemas import (
+    IsoText,
+    OptionalDay,
+    OptionalIsoText,
+    as_data,
+    choice,
+    one_of,
+    text,
+)
 from zhichi.evidence.api import BINARY
 from zhichi.evidence.services import attachment_response
 from zhichi.intake.rules import get_lead_for
@@ -71,6 +80,7 @@ class TransferCloseIn(Schema):
     version: int | None = None
 
 
+# A transfer read with ``RELATED`` and its evidence, as the viewer may see it.
 class TransferOut(Schema):
     id: int
     number: str
@@ -80,25 +90,25 @@ class TransferOut(Schema):
     case_number: str | None
     lead_id: int | None
     lead_receipt_code: str | None
-    from_org: str
+    from_org: str = Field(..., alias="from_org.code")
     from_department: str | None
-    to_org: str
+    to_org: str = Field(..., alias="to_org.code")
     to_department: str | None
     reason: str
     basis: str
     legal_basis: str
-    sent_by: str
-    sent_at: str
-    receipt_due: str
-    feedback_due: str
+    sent_by: str = Field(..., alias="sent_by.username")
+    sent_at: IsoText
+    receipt_due: IsoText
+    feedback_due: IsoText
     overdue: str = Field(..., description='"receipt", "answer" or "" (nothing overdue)')
-    received_at: str | None
-    decided_at: str | None
+    received_at: OptionalIsoText
+    decided_at: OptionalIsoText
     reject_reason: str
-    answered_at: str | None
+    answered_at: OptionalIsoText
     feedback_text: str
     feedback_result: str
-    closed_at: str | None
+    closed_at: OptionalIsoText
     criminal_check: dict[str, Any]
     evidence: list[dict[str, Any]] = Field(
         ..., description="the evidence package: id, kind, name, size, sha256, download_url"
@@ -110,49 +120,32 @@ class TransferOut(Schema):
         "close): each is POST /transfers/{id}/<action>",
     )
 
+    @staticmethod
+    def resolve_case_number(t: Transfer) -> str | None:
+        return t.case.number if t.case_id else None
 
-class TransferPage(Schema):
-    items: list[TransferOut]
-    next_cursor: str | None
+    @staticmethod
+    def resolve_lead_receipt_code(t: Transfer) -> str | None:
+        return t.lead.receipt_code if t.lead_id else None
 
+    @staticmethod
+    def resolve_from_department(t: Transfer) -> str | None:
+        return t.from_department.code if t.from_department else None
 
-def _iso(value):
-    return value.isoformat() if value else None
+    @staticmethod
+    def resolve_to_department(t: Transfer) -> str | None:
+        return t.to_department.code if t.to_department else None
 
+    @staticmethod
+    def resolve_criminal_check(t: Transfer, context) -> dict:
+        # the evaluator's advice is the sending procuratorate's own (C8)
+        if not sees_internal(viewer(context), t.from_org_id):
+            return {}
+        return check_words(t.criminal_check)
 
-def transfer_out(t: Transfer, user) -> dict:
-    # the evaluator's advice is the sending procuratorate's own (C8)
-    internal = sees_internal(user, t.from_org_id)
-    return {
-        "id": t.pk,
-        "number": t.number,
-        "kind": t.kind,
-        "status": t.status,
-        "case_id": t.case_id,
-        "case_number": t.case.number if t.case_id else None,
-        "lead_id": t.lead_id,
-        "lead_receipt_code": t.lead.receipt_code if t.lead_id else None,
-        "from_org": t.from_org.code,
-        "from_department": t.from_department.code if t.from_department else None,
-        "to_org": t.to_org.code,
-        "to_department": t.to_department.code if t.to_department else None,
-        "reason": t.reason,
-        "basis": t.basis,
-        "legal_basis": t.legal_basis,
-        "sent_by": t.sent_by.username,
-        "sent_at": t.sent_at.isoformat(),
-        "receipt_due": t.receipt_due.isoformat(),
-        "feedback_due": t.feedback_due.isoformat(),
-        "overdue": t.overdue,
-        "received_at": _iso(t.received_at),
-        "decided_at": _iso(t.decided_at),
-        "reject_reason": t.reject_reason,
-        "answered_at": _iso(t.answered_at),
-        "feedback_text": t.feedback_text,
-        "feedback_result": t.feedback_result,
-        "closed_at": _iso(t.closed_at),
-        "criminal_check": check_words(t.criminal_check) if internal else {},
-        "evidence": [
+    @staticmethod
+    def resolve_evidence(t: Transfer) -> list[dict]:
+        return [
             {
                 "id": a.pk,
                 "kind": a.kind,
@@ -162,10 +155,11 @@ def transfer_out(t: Transfer, user) -> dict:
                 "download_url": f"/api/v1/transfers/{t.pk}/evidence/{a.pk}/download",
             }
             for a in t.evidence.all()
-        ],
-        "version": t.version,
-        "actions": workflow.allowed_actions(user, t),
-    }
+        ]
+
+    @staticmethod
+    def resolve_actions(t: Transfer, context) -> list[str]:
+        return workflow.allowed_actions(viewer(context), t)
 
 
 RELATED = ("case", "lead", "from_org", "from_department", "to_org", "to_department", "sent_by")
@@ -224,7 +218,7 @@ def transfer_evidence_download(request, transfer_id: int, attachment_id: int):
 def transfer_case(request, case_id: int, payload: TransferIn):
     case = get_case_for(request.auth, case_id)
     t = services.send_transfer(actor=request.auth, data=_data(payload), case_id=case.pk)
-    return Status(201, transfer_out(_load(t.pk), request.auth))
+    return Status(201, _load(t.pk))
 
 
 @router.get(
@@ -235,12 +229,12 @@ def transfer_case(request, case_id: int, payload: TransferIn):
 def case_transfers(request, case_id: int):
     case = get_case_for(request.auth, case_id)
     qs = (
-        rules.transfers_visible_to(request.auth)
+        Transfer.objects.visible_to(request.auth)
         .filter(case=case)
         .select_related(*RELATED)
         .prefetch_related("evidence")
     )
-    return [transfer_out(t, request.auth) for t in qs.order_by("-sent_at", "-id")[:200]]
+    return qs.order_by("-sent_at", "-id")[:200]
 
 
 @router.post(
@@ -252,20 +246,19 @@ def case_transfers(request, case_id: int):
 def transfer_lead(request, lead_id: int, payload: TransferIn):
     lead = get_lead_for(request.auth, lead_id)
     t = services.send_transfer(actor=request.auth, data=_data(payload), lead_id=lead.pk)
-    return Status(201, transfer_out(_load(t.pk), request.auth))
+    return Status(201, _load(t.pk))
 
 
 @router.get(
     "/transfers",
-    response={200: TransferPage, 401: ErrorOut, 422: ValidationErrorOut},
+    response={200: list[TransferOut], 401: ErrorOut, 422: ValidationErrorOut},
     summary="Your inbox or outbox of transfers, newest first",
 )
+@keyset_paginated()
 def list_transfers(
     request,
     box: one_of(("inbox", "outbox")) = "inbox",
     status: one_of(TransferStatus) | None = None,
-    limit: int | None = None,
-    cursor: str | None = None,
 ):
     errors = []
     if box not in {"inbox", "outbox"}:
@@ -274,16 +267,10 @@ def list_transfers(
         errors.append(FieldError("status", "choice", " | ".join(TransferStatus.values)))
     if errors:
         raise InvalidInput(errors)
-    qs = (rules.inbox_of if box == "inbox" else rules.outbox_of)(request.auth)
+    qs = (Transfer.objects.inbox_of if box == "inbox" else Transfer.objects.outbox_of)(request.auth)
     if status:
         qs = qs.filter(status=status)
-    try:
-        rows, next_cursor = keyset_page(
-            qs.select_related(*RELATED).prefetch_related("evidence"), limit=limit, cursor=cursor
-        )
-    except ValueError:
-        raise InvalidInput([FieldError("cursor", "invalid", "Bad cursor.")]) from None
-    return {"items": [transfer_out(t, request.auth) for t in rows], "next_cursor": next_cursor}
+    return qs.select_related(*RELATED).prefetch_related("evidence")
 
 
 @router.get(
@@ -295,13 +282,13 @@ def get_transfer(request, transfer_id: int):
         transfer_id,
         Transfer.objects.select_related(*RELATED).prefetch_related("evidence"),
     )
-    return transfer_out(t, request.auth)
+    return t
 
 
 def _step(request, transfer_id: int, call, **kwargs):
     t = rules.get_transfer_for(request.auth, transfer_id)
     call(transfer_id=t.pk, actor=request.auth, **kwargs)
-    return transfer_out(_load(t.pk), request.auth)
+    return _load(t.pk)
 
 
 @router.post(

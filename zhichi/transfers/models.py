@@ -10,7 +10,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from zhichi.accounts.models import Department, Organisation
+from zhichi.accounts.models import Department, Organisation, Role
+from zhichi.accounts.rules import is_member
+from zhichi.cases import scope
 from zhichi.cases.models import Case, ShareBasis
 from zhichi.evidence.models import Attachment
 from zhichi.intake.models import Lead
@@ -52,6 +54,49 @@ class FeedbackResult(models.TextChoices):
 def side_label(organisation: Organisation, department: Department | None) -> str:
     """One side of a transfer as people read it: the organisation, and its department if any."""
     return f"{organisation.name} · {department.name}" if department else organisation.name
+
+
+# roles that act for their side of a transfer; the registrar reads, administrators never see
+ACTING_ROLES = frozenset({Role.OFFICER, Role.HEAD, Role.CHIEF, Role.PARTNER})
+READING_ROLES = ACTING_ROLES | {Role.REGISTRAR}
+
+
+def may_see_transfers(user) -> bool:
+    """Whether ``user`` has a transfer scope at all (navigation, page sections)."""
+    if not is_member(user) or user.role not in READING_ROLES:
+        return False
+    return user.role not in scope.DEPARTMENT_ROLES or user.department_id is not None
+
+
+def side_of(user, org: str, dept: str) -> Q:
+    """One side of a transfer as ``user``'s: their organisation, and for department staff their
+    department (or no department named)."""
+    q = Q(**{f"{org}_id": user.organisation_id})
+    if user.role in scope.DEPARTMENT_ROLES:
+        q &= Q(**{f"{dept}__isnull": True}) | Q(**{f"{dept}_id": user.department_id})
+    return q
+
+
+class TransferQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Both sides see a transfer: the sending department (or agency) and the receiving one."""
+        if not may_see_transfers(user):
+            return self.none()
+        return self.filter(
+            side_of(user, "from_org", "from_department") | side_of(user, "to_org", "to_department")
+        )
+
+    def inbox_of(self, user):
+        """The transfers ``user``'s side receives."""
+        if not may_see_transfers(user):
+            return self.none()
+        return self.filter(side_of(user, "to_org", "to_department"))
+
+    def outbox_of(self, user):
+        """The transfers ``user``'s side sent."""
+        if not may_see_transfers(user):
+            return self.none()
+        return self.filter(side_of(user, "from_org", "from_department"))
 
 
 class Transfer(models.Model):
@@ -120,6 +165,8 @@ class Transfer(models.Model):
         Attachment, blank=True, related_name="transfers", verbose_name=_("evidence package")
     )
     version = models.PositiveIntegerField(default=1)
+
+    objects = TransferQuerySet.as_manager()
 
     class Meta:
         ordering = ["-sent_at", "-id"]

@@ -2,41 +2,17 @@
 
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
-from django.http import Http404
+from django.db.models import QuerySet
 
 from zhichi.accounts.models import Department, Organisation, Role
 from zhichi.accounts.rules import is_member
 from zhichi.cases.models import Case, CaseStatus
-from zhichi.cases.rules import DEPARTMENT_ROLES, can_work_on
+from zhichi.cases.rules import can_work_on
+from zhichi.cases.scope import DEPARTMENT_ROLES
+from zhichi.common.scoping import get_or_404
 from zhichi.intake.models import LeadStatus
 from zhichi.intake.rules import can_decide_lead
-from zhichi.transfers.models import Transfer
-
-# roles that act for their side of a transfer; the registrar reads, administrators never see
-ACTING_ROLES = {Role.OFFICER, Role.HEAD, Role.CHIEF, Role.PARTNER}
-READING_ROLES = ACTING_ROLES | {Role.REGISTRAR}
-
-
-def _side(user, org: str, dept: str) -> Q:
-    q = Q(**{f"{org}_id": user.organisation_id})
-    if user.role in DEPARTMENT_ROLES:
-        q &= Q(**{f"{dept}__isnull": True}) | Q(**{f"{dept}_id": user.department_id})
-    return q
-
-
-def transfer_scope(user) -> Q | None:
-    """Both sides see a transfer: the sending department (or agency) and the receiving one."""
-    if not is_member(user) or user.role not in READING_ROLES:
-        return None
-    if user.role in DEPARTMENT_ROLES and user.department_id is None:
-        return None
-    return _side(user, "from_org", "from_department") | _side(user, "to_org", "to_department")
-
-
-def transfers_visible_to(user) -> QuerySet[Transfer]:
-    scope = transfer_scope(user)
-    return Transfer.objects.none() if scope is None else Transfer.objects.filter(scope)
+from zhichi.transfers.models import ACTING_ROLES, Transfer
 
 
 def party_transfers(user, subject) -> QuerySet[Transfer]:
@@ -44,29 +20,12 @@ def party_transfers(user, subject) -> QuerySet[Transfer]:
     viewer from outside the subject's procuratorate sees of its transfers (C8). Transfers between
     the procuratorate's departments, or with another agency, are not a partner's business."""
     field = "case" if isinstance(subject, Case) else "lead"
-    return transfers_visible_to(user).filter(**{field: subject})
-
-
-def inbox_of(user) -> QuerySet[Transfer]:
-    if transfer_scope(user) is None:
-        return Transfer.objects.none()
-    return Transfer.objects.filter(_side(user, "to_org", "to_department"))
-
-
-def outbox_of(user) -> QuerySet[Transfer]:
-    if transfer_scope(user) is None:
-        return Transfer.objects.none()
-    return Transfer.objects.filter(_side(user, "from_org", "from_department"))
+    return Transfer.objects.visible_to(user).filter(**{field: subject})
 
 
 def get_transfer_for(user, pk, queryset=None) -> Transfer:
-    scope = transfer_scope(user)
-    try:
-        if scope is None:
-            raise Transfer.DoesNotExist
-        return (queryset if queryset is not None else Transfer.objects).filter(scope).get(pk=pk)
-    except (Transfer.DoesNotExist, ValueError, TypeError):
-        raise Http404 from None
+    """The transfer if ``user`` is on one of its sides, else 404."""
+    return get_or_404((queryset if queryset is not None else Transfer.objects).visible_to(user), pk)
 
 
 def _acts_for(user, org_id: int, department_id: int | None) -> bool:

@@ -13,7 +13,13 @@ from zhichi.cases.words import choice_label
 from zhichi.common.page_sections import Section, register
 from zhichi.transfers import reminders, rules
 from zhichi.transfers.forms import advice_for
-from zhichi.transfers.models import OPEN_FOR_RECEIVER, TransferAction, TransferKind
+from zhichi.transfers.models import (
+    OPEN_FOR_RECEIVER,
+    Transfer,
+    TransferAction,
+    TransferKind,
+    may_see_transfers,
+)
 
 
 def register_all() -> None:
@@ -143,10 +149,10 @@ def lead_section(request, lead) -> dict | None:
 def workbench_section(request, _obj) -> dict | None:
     """Transfers the user's side must act on: receipt, decision or answer; overdue first."""
     user = request.user
-    if rules.transfer_scope(user) is None:
+    if not may_see_transfers(user):
         return None
     waiting = (
-        rules.inbox_of(user)
+        Transfer.objects.inbox_of(user)
         .filter(status__in=OPEN_FOR_RECEIVER)
         .select_related("from_org", "from_department", "case", "lead")
         .order_by("receipt_due", "feedback_due", "id")

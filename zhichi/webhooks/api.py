@@ -6,14 +6,18 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpResponse
-from django.utils.translation import gettext as _
-from ninja import Field, Query, Router, Schema, Status
+from ninja import Field, Router, Schema, Status
 
-from zhichi.common.api import ErrorOut, ValidationErrorOut, checks_first, keyset_page
-from zhichi.common.errors import FieldError, InvalidInput
-from zhichi.common.schemas import as_data, one_of, text
+from zhichi.common.api import (
+    ErrorOut,
+    Shown,
+    ValidationErrorOut,
+    checks_first,
+    keyset_paginated,
+)
+from zhichi.common.schemas import IsoText, OptionalIsoText, as_data, one_of, text
 from zhichi.webhooks import rules, services
-from zhichi.webhooks.models import SUBSCRIBABLE_EVENTS, WebhookDelivery, WebhookSubscription
+from zhichi.webhooks.models import SUBSCRIBABLE_EVENTS, WebhookSubscription
 
 router = Router()
 
@@ -43,20 +47,15 @@ class SubscriptionOut(Schema):
     description: str
     is_active: bool
     secret_hint: str = Field(..., description="the secret's first characters")
-    created_by: str
-    created_at: str
-    revoked_at: str | None
+    created_by: str = Field(..., alias="created_by.username")
+    created_at: IsoText
+    revoked_at: OptionalIsoText
 
 
 class SubscriptionCreatedOut(SubscriptionOut):
     secret: str = Field(
         ..., description="signs every delivery (X-Zhichi-Signature); returned only in this answer"
     )
-
-
-class SubscriptionPage(Schema):
-    items: list[SubscriptionOut]
-    next_cursor: str | None
 
 
 class DeliveryOut(Schema):
@@ -69,60 +68,15 @@ class DeliveryOut(Schema):
     last_status_code: int | None
     last_error: str = Field(
         ...,
+        alias="last_error_display",
         description=(
             "why the last attempt failed, in words (empty when delivered): the address is not "
             "allowed, no answer, or the HTTP status; never the network's technical reason"
         ),
     )
-    next_attempt_at: str | None
-    delivered_at: str | None
-    created_at: str
-
-
-class DeliveryPage(Schema):
-    items: list[DeliveryOut]
-    next_cursor: str | None
-
-
-def _time(value) -> str | None:
-    return value.isoformat() if value else None
-
-
-def subscription_out(s: WebhookSubscription) -> dict:
-    return {
-        "id": s.pk,
-        "url": s.url,
-        "events": list(s.events),
-        "description": s.description,
-        "is_active": s.is_active,
-        "secret_hint": s.secret_hint,
-        "created_by": s.created_by.username,
-        "created_at": s.created_at.isoformat(),
-        "revoked_at": _time(s.revoked_at),
-    }
-
-
-def delivery_out(d: WebhookDelivery) -> dict:
-    return {
-        "id": d.pk,
-        "subscription_id": d.subscription_id,
-        "event": d.event,
-        "payload": d.payload,
-        "status": d.status,
-        "attempts": d.attempts,
-        "last_status_code": d.last_status_code,
-        "last_error": d.last_error_display,
-        "next_attempt_at": _time(d.next_attempt_at),
-        "delivered_at": _time(d.delivered_at),
-        "created_at": d.created_at.isoformat(),
-    }
-
-
-def _page(qs, limit: int, cursor: str | None):
-    try:
-        return keyset_page(qs, limit=limit, cursor=cursor)
-    except ValueError:
-        raise InvalidInput([FieldError("cursor", "invalid", _("This cursor is not valid."))])
+    next_attempt_at: OptionalIsoText
+    delivered_at: OptionalIsoText
+    created_at: IsoText
 
 
 def _own(request, subscription_id: int, action: str) -> WebhookSubscription:
@@ -146,33 +100,27 @@ def create_webhook(request, response: HttpResponse, payload: SubscriptionIn):
     """Answers the secret once; keep it: it is never shown again."""
     created = services.create_subscription(actor=request.auth, data=as_data(payload))
     response["Cache-Control"] = "no-store"
-    return Status(201, {**subscription_out(created.subscription), "secret": created.secret})
+    return Status(201, Shown(created.subscription, secret=created.secret))
 
 
 @router.get(
-    "", response={200: SubscriptionPage, **LIST_ERRORS}, summary="Your organisation's webhooks"
+    "", response={200: list[SubscriptionOut], **LIST_ERRORS}, summary="Your organisation's webhooks"
 )
-def list_webhooks(request, limit: int = Query(50, ge=1, le=200), cursor: str | None = None):
+@keyset_paginated()
+def list_webhooks(request):
     rules.ensure_may_manage(request.auth, action="webhook.list")
-    qs = rules.subscriptions_for(request.auth).select_related("created_by")
-    rows, next_cursor = _page(qs, limit, cursor)
-    return {"items": [subscription_out(s) for s in rows], "next_cursor": next_cursor}
+    return WebhookSubscription.objects.visible_to(request.auth).select_related("created_by")
 
 
 @router.get(
     "/{subscription_id}/deliveries",
-    response={200: DeliveryPage, **OBJECT_ERRORS, 422: ValidationErrorOut},
+    response={200: list[DeliveryOut], **OBJECT_ERRORS, 422: ValidationErrorOut},
     summary="The delivery log of a webhook, newest first",
 )
-def list_webhook_deliveries(
-    request,
-    subscription_id: int,
-    limit: int = Query(50, ge=1, le=200),
-    cursor: str | None = None,
-):
+@keyset_paginated()
+def list_webhook_deliveries(request, subscription_id: int):
     subscription = _own(request, subscription_id, "webhook.view")
-    rows, next_cursor = _page(subscription.deliveries.all(), limit, cursor)
-    return {"items": [delivery_out(d) for d in rows], "next_cursor": next_cursor}
+    return subscription.deliveries.all()
 
 
 @router.post(
@@ -183,7 +131,7 @@ def list_webhook_deliveries(
 def revoke_webhook(request, subscription_id: int):
     subscription = rules.get_subscription_for(request.auth, subscription_id)
     services.revoke_subscription(actor=request.auth, subscription_id=subscription.pk)
-    return subscription_out(rules.get_subscription_for(request.auth, subscription.pk))
+    return rules.get_subscription_for(request.auth, subscription.pk)
 
 
 @router.post(
@@ -194,4 +142,4 @@ def revoke_webhook(request, subscription_id: int):
 def ping_webhook(request, subscription_id: int):
     subscription = rules.get_subscription_for(request.auth, subscription_id)
     delivery = services.send_ping(actor=request.auth, subscription_id=subscription.pk)
-    return Status(202, delivery_out(delivery))
+    return Status(202, delivery)

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from zhichi.accounts.models import Organisation
+from zhichi.accounts.rules import is_member
 
 
 class Event(models.TextChoices):
@@ -67,6 +68,14 @@ def failure_text(failure: str, status_code: int | None) -> str:
     return str(_("Delivery failed: no answer."))
 
 
+class WebhookSubscriptionQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """The subscriptions of the user's own organisation (another's is never revealed)."""
+        if not is_member(user):
+            return self.none()
+        return self.filter(organisation_id=user.organisation_id)
+
+
 class WebhookSubscription(models.Model):
     """A partner system's endpoint for some events of one organisation.
 
@@ -88,6 +97,8 @@ class WebhookSubscription(models.Model):
     )
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
     revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+
+    objects = WebhookSubscriptionQuerySet.as_manager()
 
     class Meta:
         ordering = ["-id"]

@@ -4,14 +4,13 @@ not manage gets 403, and the refusal is audited (rule R7)."""
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
-from django.http import Http404
 from django.utils.translation import gettext as _
 
 from zhichi.accounts.models import Role
 from zhichi.accounts.rules import is_member
 from zhichi.audit.services import record
 from zhichi.common.errors import NotPermitted
+from zhichi.common.scoping import get_or_404
 from zhichi.webhooks.models import WebhookSubscription
 
 MANAGER_ROLES = frozenset({Role.PARTNER, Role.HEAD, Role.CHIEF})
@@ -29,16 +28,6 @@ def ensure_may_manage(user, *, action: str, obj: WebhookSubscription | None = No
         )
 
 
-def subscriptions_for(user) -> QuerySet[WebhookSubscription]:
-    """The subscriptions of the user's own organisation."""
-    if not is_member(user):
-        return WebhookSubscription.objects.none()
-    return WebhookSubscription.objects.filter(organisation_id=user.organisation_id)
-
-
 def get_subscription_for(user, pk) -> WebhookSubscription:
     """The subscription if it belongs to the user's organisation, else 404."""
-    try:
-        return subscriptions_for(user).select_related("created_by").get(pk=pk)
-    except (WebhookSubscription.DoesNotExist, ValueError, TypeError):
-        raise Http404 from None
+    return get_or_404(WebhookSubscription.objects.visible_to(user).select_related("created_by"), pk)

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_POST
 from zhichi.common.steps import run_step
 from zhichi.webhooks import rules, services
 from zhichi.webhooks.forms import SubscriptionForm
+from zhichi.webhooks.models import WebhookSubscription
 
 SUBSCRIPTIONS_PER_PAGE = 25
 DELIVERIES_PER_PAGE = 25
@@ -27,7 +28,11 @@ def _ensure_manager(request, action: str, obj=None) -> None:
 
 
 def _list_page(request, form: SubscriptionForm, *, status: int = 200):
-    qs = rules.subscriptions_for(request.user).select_related("created_by").order_by("-id")
+    qs = (
+        WebhookSubscription.objects.visible_to(request.user)
+        .select_related("created_by")
+        .order_by("-id")
+    )
     page = Paginator(qs, SUBSCRIPTIONS_PER_PAGE).get_page(request.GET.get("page"))
     return render(
         request,

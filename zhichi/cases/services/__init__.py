@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
@@ -35,24 +35,6 @@ class CaseParticipant:
     vulnerability_basis: list[str] = field(default_factory=list)
     amount_claimed: Decimal | None = None
     months_unpaid: int | None = None
-
-
-@dataclass
-class CaseFacts:
-    category: str
-    summary: str
-    source: str
-    received_on: date
-    voluntary: bool
-    consent_to_share: bool
-    labour_relationship: str
-    has_iou: bool
-    payment_order_authority: str = ""
-    payment_order_issued_on: date | None = None
-    payment_order_deadline: date | None = None
-    evasion: list[str] = field(default_factory=list)
-    referring_org: Organisation | None = None
-    flags: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -125,13 +107,16 @@ def open_case(
     actor: User,
     organisation: Organisation,
     department: Department | None,
-    facts: CaseFacts,
+    facts: dict[str, Any],
+    referring_org: Organisation | None = None,
     participants: list[CaseParticipant],
     officer: User | None = None,
     origin: dict[str, Any] | None = None,
     history: Sequence[PriorEvent] = (),
 ) -> Case:
     """Create a case in the review stage with the next gap-free number. Call inside a transaction.
+
+    ``facts`` are the values of the ``Facts`` fields (``lead.facts_of()``).
 
     ``history`` is what happened before (the lead's receipt, duplicate check and acceptance):
     the timeline starts with it, then "case opened" (issue 13 item 11)."""
@@ -144,23 +129,11 @@ def open_case(
             number=format_case_number(organisation, today.year, serial),
             year=today.year,
             serial=serial,
-            category=facts.category,
-            summary=facts.summary,
-            source=facts.source,
-            received_on=facts.received_on,
             opened_on=today,
             stage=Stage.REVIEW,
             officer=officer or actor,
-            flags=list(facts.flags),
-            voluntary=facts.voluntary,
-            consent_to_share=facts.consent_to_share,
-            labour_relationship=facts.labour_relationship,
-            has_iou=facts.has_iou,
-            payment_order_authority=facts.payment_order_authority,
-            payment_order_issued_on=facts.payment_order_issued_on,
-            payment_order_deadline=facts.payment_order_deadline,
-            evasion=list(facts.evasion),
-            referring_org=facts.referring_org,
+            referring_org=referring_org,
+            **facts,
         )
         for prior in history:
             add_event(case, kind=prior.kind, actor=prior.actor, data=prior.data, at=prior.at)

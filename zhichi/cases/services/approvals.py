@@ -88,7 +88,7 @@ def inbox_for(user: User, status: str = ApprovalStatus.PENDING):
     """
     if status not in ApprovalStatus.values:
         raise InvalidInput([FieldError("status", "choice", " | ".join(ApprovalStatus.values))])
-    qs = Approval.objects.filter(case__in=rules.cases_visible_to(user), status=status)
+    qs = Approval.objects.filter(case__in=Case.objects.visible_to(user), status=status)
     if status == ApprovalStatus.PENDING:
         qs = qs.filter(required_role=user.role, case__organisation_id=user.organisation_id)
         if user.role == Role.HEAD:
