@@ -8,13 +8,11 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from zhichi.cases import rules
-from zhichi.cases.models import CaseStatus
+from zhichi.cases.models import Case, CaseStatus
 from zhichi.cases.partner_view import is_partner
 from zhichi.cases.selectors import workbench_deadlines
 from zhichi.common.page_sections import sections_for
-from zhichi.intake.models import LeadStatus
-from zhichi.intake.rules import leads_visible_to
+from zhichi.intake.models import Lead, LeadStatus
 
 
 @login_required
@@ -22,12 +20,12 @@ from zhichi.intake.rules import leads_visible_to
 def workbench(request):
     user = request.user
     my_cases = (
-        rules.cases_visible_to(user)
+        Case.objects.visible_to(user)
         .filter(officer=user, status=CaseStatus.OPEN)
         .select_related("officer")
         .order_by("-opened_on", "-id")[:10]
     )
-    leads = leads_visible_to(user).order_by("-created_at", "-id")
+    leads = Lead.objects.visible_to(user).order_by("-created_at", "-id")
     if not is_partner(user):
         leads = leads.filter(status=LeadStatus.NEW)
     return render(

@@ -3,6 +3,8 @@ deadlines (rule JA-6), the approvals (the chain's hook) and the timeline's sente
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -17,6 +19,8 @@ from zhichi.assistance.models import (
 )
 from zhichi.cases.models import ApprovalKind
 from zhichi.cases.presenters import register_event_label, yuan_text
+from zhichi.cases.rules import sees_internal_work
+from zhichi.cases.scope import may_see_internal
 from zhichi.cases.services.approvals import (
     register_approval_hook,
     register_approval_presenter,
@@ -26,7 +30,7 @@ from zhichi.cases.words import choice_label
 from zhichi.common.page_sections import Section, register
 from zhichi.common.words import message
 from zhichi.transfers import rules as transfer_rules
-from zhichi.transfers.models import TransferKind
+from zhichi.transfers.models import Transfer, TransferKind
 
 
 def register_all() -> None:
@@ -158,9 +162,17 @@ def assistance_deadlines(case, cal, today) -> list[dict]:
     return rows
 
 
+@dataclass(frozen=True)
+class ReferralRow:
+    """A legal aid transfer of the case with what the centre reported (None: no lawyer yet)."""
+
+    transfer: Transfer
+    referral: LegalAidReferral | None
+
+
 def case_section(request, case) -> dict | None:
     user = request.user
-    if not rules.sees_case_assistance(user, case):
+    if not sees_internal_work(user, case):
         return None
     applications = list(
         case.assistance.select_related("applicant__party").order_by("-received_on", "-id")
@@ -174,8 +186,6 @@ def case_section(request, case) -> dict | None:
         r.transfer_id: r
         for r in LegalAidReferral.objects.filter(transfer__in=[t.pk for t in referrals])
     }
-    for t in referrals:
-        t.referral = by_transfer.get(t.pk)
     refer_to = ""
     if case.status == "open" and transfer_rules.can_send_case(user, case):
         # the legal aid centre of the case's district (else of its province), pre-chosen
@@ -187,7 +197,7 @@ def case_section(request, case) -> dict | None:
     return {
         "case": case,
         "applications": applications,
-        "referrals": referrals,
+        "referrals": [ReferralRow(t, by_transfer.get(t.pk)) for t in referrals],
         "may_record": rules.can_record(user, case),
         "refer_to": refer_to,
     }
@@ -196,10 +206,10 @@ def case_section(request, case) -> dict | None:
 def workbench_section(request, _obj) -> dict | None:
     """Applications in my cases that wait for me: the opinion, funds, the notice, the payment."""
     user = request.user
-    if not rules.may_see_assistance(user):
+    if not may_see_internal(user):
         return None
     waiting = (
-        rules.applications_visible_to(user)
+        AssistanceApplication.objects.visible_to(user)
         .filter(
             case__officer=user,
             status__in=[

@@ -3,6 +3,9 @@ with the step allowed now) and the legal aid centre's forms on a legal aid trans
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import date
+
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -36,8 +39,11 @@ from zhichi.assistance.models import (
     Step,
 )
 from zhichi.cases import rules as case_rules
-from zhichi.cases.models import Approval, ApprovalKind, ApprovalStatus
-from zhichi.cases.presenters import describe_event
+from zhichi.cases import selectors as case_selectors
+from zhichi.cases.models import ApprovalKind
+from zhichi.cases.presenters import ApprovalRow, approval_row, described
+from zhichi.cases.rules import sees_internal_work
+from zhichi.cases.scope import may_see_internal
 from zhichi.cases.services.derived import working_days_left
 from zhichi.common.steps import run_step
 from zhichi.rulebook import loaders
@@ -62,7 +68,7 @@ STEPS = {
 
 
 def _require_scope(user) -> None:
-    if not rules.may_see_assistance(user):
+    if not may_see_internal(user):
         raise Http404
 
 
@@ -73,7 +79,7 @@ def register(request):
     """All applications the user may see: counts per status, filters in the URL, pagination."""
     _require_scope(request.user)
     form = RegisterFilterForm(request.GET or None)
-    qs = rules.applications_visible_to(request.user)
+    qs = AssistanceApplication.objects.visible_to(request.user)
     counts = dict(qs.values_list("status").annotate(n=Count("id")).order_by())
     status = q = ""
     if form.is_bound and form.is_valid():
@@ -85,7 +91,7 @@ def register(request):
         qs = qs.filter(Q(case__number__icontains=q) | Q(applicant__party__name__icontains=q))
     qs = qs.select_related("case", "applicant__party").order_by("-received_on", "-id")
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    _annotate(page.object_list)
+    cal, today = loaders.holiday_calendar(), timezone.localdate()
     return render(
         request,
         "assistance/register.html",
@@ -93,7 +99,7 @@ def register(request):
             "form": form,
             "page_obj": page,
             "paginator": page.paginator,
-            "rows": page.object_list,
+            "rows": [RegisterRow(a, next_due(a, cal, today)) for a in page.object_list],
             "counts": [(s, label, counts.get(s, 0)) for s, label in AssistanceStatus.choices],
             "total": sum(counts.values()),
             "status": status,
@@ -102,26 +108,40 @@ def register(request):
     )
 
 
-def _annotate(applications) -> None:
-    """The next deadline of each application, with working days left (UI: "3 working days")."""
-    cal = loaders.holiday_calendar()
-    today = timezone.localdate()
-    for a in applications:
-        a.next_due = None
-        if a.status in (AssistanceStatus.RECEIVED, AssistanceStatus.IN_APPROVAL):
-            label, due = _("Decision"), a.decision_due(cal)
-        elif a.status == AssistanceStatus.GRANTED and a.funds_arrived_on and not a.notified_on:
-            label, due = _("Tell the applicant"), a.notice_due(cal)
-        else:
-            continue
-        a.next_due = {
-            "label": label,
-            "due": due.due,
-            "rule": due.rule,
-            "left": working_days_left(due.due, today, cal),
-            "overdue": due.due < today,
-            "complete": due.calendar_complete,
-        }
+@dataclass(frozen=True)
+class NextDue:
+    """An application's next deadline, with working days left (UI: "3 working days")."""
+
+    label: str
+    due: date
+    rule: str
+    left: int
+    overdue: bool
+    complete: bool  # the holiday calendar covers it
+
+
+def next_due(a: AssistanceApplication, cal, today: date) -> NextDue | None:
+    """The decision while the application waits for one, the notice once the funds arrived."""
+    if a.status in (AssistanceStatus.RECEIVED, AssistanceStatus.IN_APPROVAL):
+        label, due = _("Decision"), a.decision_due(cal)
+    elif a.status == AssistanceStatus.GRANTED and a.funds_arrived_on and not a.notified_on:
+        label, due = _("Tell the applicant"), a.notice_due(cal)
+    else:
+        return None
+    return NextDue(
+        label=label,
+        due=due.due,
+        rule=due.rule,
+        left=working_days_left(due.due, today, cal),
+        overdue=due.due < today,
+        complete=due.calendar_complete,
+    )
+
+
+@dataclass(frozen=True)
+class RegisterRow:
+    application: AssistanceApplication
+    next_due: NextDue | None
 
 
 @never_cache
@@ -129,7 +149,7 @@ def _annotate(applications) -> None:
 @require_http_methods(["GET", "POST"])
 def new(request, case_id: int):
     case = case_rules.get_case_for(request.user, case_id)
-    if not rules.sees_case_assistance(request.user, case):
+    if not sees_internal_work(request.user, case):
         raise Http404
     if not rules.can_record(request.user, case):
         raise PermissionDenied(_("Only the case officer or the department head may do this."))
@@ -182,28 +202,14 @@ def _detail_context(request, application: AssistanceApplication, failed=None) ->
             if action == "payment":
                 initial["amount"] = application.granted_amount
             forms[action] = form_cls(initial=initial)
-    approvals = list(
-        # every round of this application (a returned opinion starts a new one)
-        Approval.objects.filter(
-            case_id=application.case_id,
-            kind=ApprovalKind.ASSISTANCE,
-            payload__application=application.pk,
-        ).select_related("requested_by", "decided_by")
+    # every round of this application (a returned opinion starts a new one)
+    approvals = case_selectors.case_approvals(
+        application.case, ApprovalKind.ASSISTANCE, application=application.pk
     )
-    for a in approvals:
-        a.case = application.case
-        a.may_decide = a.status == ApprovalStatus.PENDING and case_rules.can_approve(user, a)
-    _annotate([application])
-    ids = [a.pk for a in approvals]
-    timeline = list(
-        application.case.timeline.filter(
-            Q(data__application=application.pk) | Q(kind="approval_decided", data__approval__in=ids)
-        )
-        .select_related("actor")
-        .order_by("at", "id")
+    timeline = case_selectors.record_timeline(
+        application.case_id, "application", application.pk, approvals=approvals
     )
-    for e in timeline:
-        e.label = describe_event(e)
+    rows = [approval_row(a, user) for a in approvals]
     exclusions = [
         {"label": label, "applies": application.exclusions.get(value)}
         for value, label in Exclusion.choices
@@ -214,26 +220,35 @@ def _detail_context(request, application: AssistanceApplication, failed=None) ->
         "case": application.case,
         "forms": forms,
         "open_form": failed[0] if failed else "",
-        "approvals": approvals,
-        "steps": _step_rows(application, approvals),
-        "timeline": timeline,
+        "next_due": next_due(application, loaders.holiday_calendar(), timezone.localdate()),
+        "approvals": rows,
+        "steps": _step_rows(application, rows),
+        "timeline": described(timeline),
         "exclusions": exclusions,
         "grant": Proposal.GRANT,
     }
 
 
-def _step_rows(application: AssistanceApplication, approvals) -> list[dict]:
-    """The chain of the current round, each step with its state (done / open / to come)."""
+def _step_rows(application: AssistanceApplication, approvals: list[ApprovalRow]) -> list[dict]:
+    """The chain of the current round, each step with its state (done / open / to come) and
+    whether the reader may decide it now."""
 
-    latest = {}
-    for a in sorted(approvals, key=lambda x: (x.requested_at, x.pk)):
-        latest[a.payload.get("step_index")] = a
+    latest: dict[int, ApprovalRow] = {}
+    for row in sorted(approvals, key=lambda r: (r.approval.requested_at, r.approval.pk)):
+        latest[row.approval.payload.get("step_index")] = row
     rows = []
     for i, step in enumerate(application.steps):
-        approval = latest.get(i)
+        row = latest.get(i)
         if application.status == AssistanceStatus.IN_APPROVAL and i > application.step_index:
-            approval = None
-        rows.append({"label": Step(step["step"]).label, "role": step["role"], "approval": approval})
+            row = None
+        rows.append(
+            {
+                "label": Step(step["step"]).label,
+                "role": step["role"],
+                "approval": row.approval if row else None,
+                "may_decide": row.may_decide if row else False,
+            }
+        )
     return rows
 
 

@@ -1,7 +1,15 @@
 """The case page as one builder: what it shows of a case (stage, money, deadlines, disposal
 forms, parties, timeline, the sections other apps add) for a request, and the case-page step
 helpers the posting views share (show the page again with a form and its errors, or go back to
-the case with a message). Views import it; it imports no view."""
+the case with a message). Views import it; it imports no view.
+
+The page reads through ``selectors`` and shows rows from ``presenters`` (what the API shows of
+the same records comes from the same functions). The posting views, one module per area
+(``views_mediation``, ``views_litigation``, ``views_payments``, ``views_visits``,
+``views_closing``, ``views_facts``, ``views_parties``), only shape pages: every change is a
+service call, which validates the input and decides who may do what (``InvalidInput`` → the
+form again with its errors, 422; ``NotPermitted`` → 403; ``StaleVersion`` → a message and the
+case page). Objects outside the user's scope are 404."""
 
 from __future__ import annotations
 
@@ -13,7 +21,6 @@ from zhichi.cases import guards, rules, selectors
 from zhichi.cases.criminal_flag import flag_for
 from zhichi.cases.forms import StageForm
 from zhichi.cases.forms_disposal import (
-    SUPPORT_CHOICES,
     CloseForm,
     CourtEventForm,
     FactsForm,
@@ -29,7 +36,6 @@ from zhichi.cases.forms_disposal import (
 from zhichi.cases.forms_parties import PartyCorrectionForm
 from zhichi.cases.ledger import ledger_for
 from zhichi.cases.models import (
-    ApprovalKind,
     ApprovalStatus,
     Case,
     CaseParty,
@@ -40,17 +46,22 @@ from zhichi.cases.models import (
     Stage,
 )
 from zhichi.cases.partner_view import VisibleRecords, sees_internal, visible_records
-from zhichi.cases.presenters import flag_badges, timeline_for
+from zhichi.cases.presenters import (
+    PaymentRow,
+    VisitRow,
+    approval_row,
+    flag_badges,
+    mediation_rows,
+    party_rows,
+    timeline_for,
+)
 from zhichi.cases.services import reopening
 from zhichi.cases.services.common import ensure_may_work
 from zhichi.common.errors import InvalidInput
 from zhichi.common.page_sections import sections_for
 from zhichi.common.steps import run_step
 from zhichi.core import stages
-from zhichi.parties.models import ContactKind, ContactSource, PartyContact
-
-DECISION_LABELS = dict(SUPPORT_CHOICES)
-
+from zhichi.parties.models import ContactKind, ContactSource
 
 ACTION_TITLES = {
     "mediation": lambda: _("Record a mediation"),
@@ -83,10 +94,16 @@ ACTION_ANCHOR = {"record_visit": "visits"}
 
 
 def disposal_context(
-    request, case: Case, *, view: VisibleRecords, forms: dict | None = None, failure=None
+    request,
+    case: Case,
+    *,
+    view: VisibleRecords,
+    forms: dict | None = None,
+    open_keys: frozenset[str] = frozenset(),
+    failure=None,
 ) -> dict:
     """Everything the case page shows of disposal, as ``view`` lets its viewer see it (C8);
-    ``forms`` replaces default (unbound) forms."""
+    ``forms`` replaces default (unbound) forms, those named in ``open_keys`` shown open."""
     user = request.user
     today = timezone.localdate()
     forms = forms or {}
@@ -94,29 +111,13 @@ def disposal_context(
     claimants = [r.claimant for r in ledger.rows]
     deadline_rows = selectors.deadline_rows(view.deadlines(case.deadlines.all()), today)
     by_key = {r.deadline.key: r for r in deadline_rows}
-    mediations = list(case.mediations.select_related("recorded_by").prefetch_related("instalments"))
-    for m in mediations:
-        m.instalment_rows = [(i, by_key.get(f"instalment:{i.pk}")) for i in m.instalments.all()]
-    approvals = []
-    if view.internal:  # the support decision is the procuratorate's own
-        approvals = list(
-            case.approvals.filter(kind=ApprovalKind.SUPPORT_DECISION).select_related(
-                "requested_by", "decided_by"
-            )
-        )
-    for a in approvals:
-        a.case = case
-        a.decision_label = DECISION_LABELS.get(a.payload.get("decision"), "")
-        a.may_decide = a.status == ApprovalStatus.PENDING and rules.can_approve(user, a)
-    pending_support = any(a.status == ApprovalStatus.PENDING for a in approvals)
-    court_events = list(
-        case.court_events.select_related("recorded_by").prefetch_related("services")
-    )
-    visits = list(case.visits.select_related("recorded_by"))
-    # every payment, reversed ones included (the ledger is append-only, C6)
-    payment_list = list(
-        case.payments.select_related("claimant__party", "recorded_by", "reversal__reversed_by")
-    )
+    # the support decision is the procuratorate's own: a partner reads none
+    records = selectors.disposal_records(case, internal=view.internal)
+    approvals = [approval_row(a, user) for a in records.support_decisions]
+    pending_support = any(a.status == ApprovalStatus.PENDING for a in records.support_decisions)
+    court_events = records.court_events
+    visits = records.visits
+    payment_list = records.payments
 
     # what a move still needs names the support decision: the case's own staff only
     steps = [
@@ -165,19 +166,29 @@ def disposal_context(
     for key, form in forms.items():
         if key in shown or (may_work and key.startswith("visit:")):
             shown[key] = form
-    payment_rows = [(p, shown.get(f"reverse:{p.pk}")) for p in payment_list]
-    visit_rows = []
-    for v in visits:
-        due = by_key.get(f"visit:{v.pk}")
-        visit_rows.append((v, due, shown.get(f"visit:{v.pk}")))
 
     opened = request.GET.get("act", "") if request.method == "GET" else ""
-    for key, form in shown.items():
-        form.is_open = (
-            getattr(form, "is_open", False)  # a next step shown after a post (a confirm step)
+    open_forms = {
+        key: (
+            key in open_keys  # shown again after a post: with its errors, or a next step
             or key == opened
             or (opened == "record_visit" and key.startswith("visit:"))
         )
+        for key in shown
+    }
+    payment_rows = [
+        PaymentRow(p, shown.get(f"reverse:{p.pk}"), open_forms.get(f"reverse:{p.pk}", False))
+        for p in payment_list
+    ]
+    visit_rows = [
+        VisitRow(
+            v,
+            by_key.get(f"visit:{v.pk}"),
+            shown.get(f"visit:{v.pk}"),
+            open_forms.get(f"visit:{v.pk}", False),
+        )
+        for v in visits
+    ]
     primary = STAGE_ACTIONS.get(case.stage, ())
     available = {k for k in shown if ":" not in k}
     if any(k.startswith("visit:") for k in shown):
@@ -213,7 +224,7 @@ def disposal_context(
         "calendar_incomplete": any(
             not r.deadline.calendar_complete for r in deadline_rows if r.due.state != "done"
         ),
-        "mediations": mediations,
+        "mediations": mediation_rows(records.mediations, by_key),
         "approvals": approvals,
         "pending_support": pending_support,
         "court_events": court_events,
@@ -226,6 +237,7 @@ def disposal_context(
         "waiting_reopening": waiting_reopening,
         "reopen_needs_approval": "reopen" in shown and reopening.closed_by_self(user, case),
         "forms": shown,
+        "open_forms": open_forms,
         "actions": actions,
         "open_action": opened,
         "failure": failure,
@@ -247,8 +259,10 @@ def show_case(
     case = Case.objects.select_related(
         "organisation", "department", "officer", "referring_org"
     ).get(pk=case.pk)
-    form.is_open = open_form
-    context = case_context(request, case, forms={key: form}, failure=failure, **extra)
+    opened = frozenset({key}) if open_form else frozenset()
+    context = case_context(
+        request, case, forms={key: form}, open_keys=opened, failure=failure, **extra
+    )
     if failure is not None:
         failure["shown"] = key in context["forms"]
     return render(request, "cases/case_detail.html", context, status=status)
@@ -346,11 +360,13 @@ def case_context(request, case: Case, **extra):
     # what this viewer may see of the case's records: the same policy as the API (C8)
     view = visible_records(request.user, case)
     forms = extra.pop("forms", None) or {}
+    open_keys = extra.pop("open_keys", frozenset())
     disposal = disposal_context(
         request,
         case,
         view=view,
         forms=forms,
+        open_keys=open_keys,
         failure=extra.pop("failure", None),
     )
     # the stage form offers only the moves whose guards are met; closing is the close form
@@ -358,8 +374,6 @@ def case_context(request, case: Case, **extra):
     may_move = rules.can_move_stage(request.user, case) and case.status == CaseStatus.OPEN
     context = {
         "case": case,
-        "claimants": [p for p in parties if p.role == PartyRole.CLAIMANT],
-        "respondents": [p for p in parties if p.role == PartyRole.RESPONDENT],
         "money": disposal["ledger"].totals,
         "timeline": timeline_for(view),
         "may_move": may_move and bool(targets),
@@ -371,11 +385,15 @@ def case_context(request, case: Case, **extra):
         # the grading flags are the procuratorate's own (C8): none for a partner agency
         "flag_badges": flag_badges(case, flag_for(case)) if view.internal else [],
         "extra_sections": sections_for("case", request, case),
-        **parties_context(request, case, parties, form=forms.get("correct")),
+        **parties_context(
+            request, case, parties, form=forms.get("correct"), form_open="correct" in open_keys
+        ),
         **disposal,
     }
+    correction_open = context.pop("correction_open")
     if context["correction_form"] is not None:
         context["forms"]["correct"] = context["correction_form"]
+        context["open_forms"]["correct"] = correction_open
     context.update(extra)
     return context
 
@@ -391,10 +409,7 @@ def contact_rows(case: Case, roles: list[CaseParty]) -> dict[int, list[dict]]:
     }
     rows: dict[int, list[dict]] = {}
     seen_current: set[tuple[int, str]] = set()
-    contacts = PartyContact.objects.filter(party_id__in=[r.party_id for r in roles]).select_related(
-        "recorded_by"
-    )
-    for contact in contacts.order_by("party_id", "-recorded_at", "-id"):
+    for contact in selectors.party_contacts(r.party_id for r in roles):
         current = (contact.party_id, contact.kind) not in seen_current
         seen_current.add((contact.party_id, contact.kind))
         if contact.source == ContactSource.EARLIER:
@@ -409,24 +424,28 @@ def contact_rows(case: Case, roles: list[CaseParty]) -> dict[int, list[dict]]:
     return rows
 
 
-def parties_context(request, case: Case, roles: list[CaseParty], *, form=None) -> dict:
-    """What the parties section shows beyond the parties: their contacts (the procuratorate's
-    own staff only) and the correction form (the case officer and the department head, on an
-    open case), prefilled for the party asked for with ``?correct=``."""
+def parties_context(
+    request, case: Case, roles: list[CaseParty], *, form=None, form_open: bool = False
+) -> dict:
+    """The parties as rows with their contacts (the procuratorate's own staff only) and the
+    correction form (the case officer and the department head, on an open case): ``form`` shown
+    again (open if ``form_open``), else one prefilled for the party asked for with ``?correct=``,
+    open."""
     user = request.user
     internal = sees_internal(user, case.organisation_id)
     history = contact_rows(case, roles) if internal else {}
-    for role in roles:
-        role.contact_rows = history.get(role.party_id, [])
     may_correct = case.status == CaseStatus.OPEN and rules.can_work_on(user, case)
     if form is None and may_correct and request.method == "GET":
         wanted = request.GET.get("correct", "")
         role = next((r for r in roles if str(r.party_id) == wanted), None)
         if role is not None:
             form = PartyCorrectionForm(role=role, identity=rules.can_change_id_number(user, case))
-            form.is_open = True
+            form_open = True
     return {
+        "claimants": party_rows((r for r in roles if r.role == PartyRole.CLAIMANT), history),
+        "respondents": party_rows((r for r in roles if r.role == PartyRole.RESPONDENT), history),
         "may_correct_parties": may_correct,
         "correction_form": form if may_correct else None,
+        "correction_open": form_open,
         "phone_kind": ContactKind.PHONE,
     }

@@ -1,27 +1,50 @@
-"""How a case is described to people and to the API: one place for pages and JSON alike."""
+"""How a case is described to people and to the API: one place for pages and JSON alike.
+
+What a page shows beside a record (a label, the flags, whether the reader may decide, a form and
+whether it starts open) is a row: a frozen dataclass holding the record and those values, built
+here. Nothing is pinned onto a model instance or a form (tests/test_no_pinned_attributes.py)."""
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from zhichi.cases.criminal_flag import CRIMINAL_FLAGS, CriminalFlag, flag_for, shown_flags
+from zhichi.accounts.models import Role
+from zhichi.cases import rules
+from zhichi.cases.criminal_flag import (
+    CRIMINAL_FLAGS,
+    CriminalFlag,
+    flag_for,
+    flags_for,
+    shown_flags,
+)
+from zhichi.cases.forms_disposal import SUPPORT_CHOICES
 from zhichi.cases.ledger import ledger_for
 from zhichi.cases.models import (
+    Approval,
     ApprovalKind,
+    ApprovalStatus,
     Case,
+    CaseParty,
     CourtEventKind,
     Flag,
+    Instalment,
+    Mediation,
     Outcome,
     PartyRole,
+    Payment,
     Stage,
     TimelineEvent,
+    Visit,
 )
-from zhichi.cases.partner_view import VisibleRecords
+from zhichi.cases.partner_view import VisibleRecords, sees_internal
+from zhichi.cases.selectors import DeadlineRow
+from zhichi.cases.services import approvals
 from zhichi.cases.services.derived import deadline_state
 from zhichi.cases.words import choice_label, level_reason_words, risk_reason_words
 from zhichi.common.words import listing
@@ -157,6 +180,12 @@ def timeline_for(view: VisibleRecords) -> list[tuple[TimelineEvent, str]]:
     return [(e, describe_event(e, note=view.shows_note(e))) for e in view.timeline()]
 
 
+def described(events: Iterable[TimelineEvent]) -> list[tuple[TimelineEvent, str]]:
+    """Events with their sentences, as ``timeline_for`` pairs them: the history of one record
+    (an assistance application, a suggestion) on its own page."""
+    return [(e, describe_event(e)) for e in events]
+
+
 def money(value: Decimal | None) -> str | None:
     return None if value is None else f"{value:.2f}"
 
@@ -200,6 +229,116 @@ def flag_badges(case: Case, criminal: CriminalFlag | None) -> list[FlagBadge]:
             ),
         )
     return badges
+
+
+def listed_flags(viewer, cases: Iterable[Case]) -> dict[int, CriminalFlag | None]:
+    """The criminal-lead flags of a page of cases, for the cases whose flags ``viewer`` sees (the
+    procuratorate's own grading, C8): a case left out shows no flag at all. The case list and the
+    API's list of cases ask the same."""
+    return flags_for(c for c in cases if sees_internal(viewer, c.organisation_id))
+
+
+@dataclass(frozen=True)
+class CaseListRow:
+    case: Case
+    flag_badges: tuple[FlagBadge, ...]
+
+
+def case_list_rows(viewer, cases: Iterable[Case]) -> list[CaseListRow]:
+    cases = list(cases)
+    criminal = listed_flags(viewer, cases)
+    return [
+        CaseListRow(c, tuple(flag_badges(c, criminal[c.pk])) if c.pk in criminal else ())
+        for c in cases
+    ]
+
+
+# --- approvals ------------------------------------------------------------------------------------
+# what a support decision proposes, as the proposal form names it
+DECISION_LABELS = dict(SUPPORT_CHOICES)
+
+
+@dataclass(frozen=True)
+class ApprovalRow:
+    """An approval as a reader sees it: what is proposed, in the reader's language, and whether
+    the reader may decide it (the inbox, the case page, an application's approval chain)."""
+
+    approval: Approval
+    decision_label: str  # a support decision's proposal, else ""
+    summary: str  # the line the approval's kind gives it (services.approvals.present), or ""
+    step_label: str
+    may_decide: bool
+
+
+def sent_to(approval: Approval) -> str:
+    """Where a proposal went, for the proposer's confirmation."""
+    if approval.escalated_from:
+        return approval.escalation_note
+    if approval.required_role == Role.CHIEF:
+        return _("Proposal sent to the chief procurator for approval.")
+    return _("Proposal sent to the department head for approval.")
+
+
+def approval_row(approval: Approval, user) -> ApprovalRow:
+    """``approval.case`` must be loaded (read through ``case.approvals`` or with the case
+    selected), so that deciding who may decide reads nothing more."""
+    shown = approvals.present(approval)
+    label = DECISION_LABELS.get(approval.payload.get("decision"))
+    return ApprovalRow(
+        approval=approval,
+        decision_label=str(label) if label is not None else "",
+        summary=str(shown.get("summary", "")),
+        step_label=str(shown.get("step_label", "")),
+        may_decide=approval.status == ApprovalStatus.PENDING and rules.can_approve(user, approval),
+    )
+
+
+# --- the case page's rows -------------------------------------------------------------------------
+@dataclass(frozen=True)
+class PartyRow:
+    """A claimant or respondent of the case with the person's contacts (``contact_rows``)."""
+
+    role: CaseParty
+    contact_rows: tuple[dict, ...]
+
+
+def party_rows(roles: Iterable[CaseParty], contacts: dict[int, list[dict]]) -> list[PartyRow]:
+    return [PartyRow(r, tuple(contacts.get(r.party_id, ()))) for r in roles]
+
+
+@dataclass(frozen=True)
+class MediationRow:
+    """A mediation with each instalment and where its deadline stands (None: none is kept)."""
+
+    mediation: Mediation
+    instalment_rows: tuple[tuple[Instalment, DeadlineRow | None], ...]
+
+
+def mediation_rows(
+    mediations: Iterable[Mediation], deadlines: dict[str, DeadlineRow]
+) -> list[MediationRow]:
+    return [
+        MediationRow(
+            m,
+            tuple((i, deadlines.get(f"instalment:{i.pk}")) for i in m.instalments.all()),
+        )
+        for m in mediations
+    ]
+
+
+@dataclass(frozen=True)
+class PaymentRow:
+    payment: Payment
+    reverse_form: object | None  # the reversal form, for whoever may reverse it
+    reverse_open: bool
+
+
+@dataclass(frozen=True)
+class VisitRow:
+    visit: Visit
+    due: DeadlineRow | None  # the visit's deadline while it is planned
+    form: object | None  # the form recording it, for whoever may
+    form_open: bool
 
 
 def deadlines_out(case: Case, view: VisibleRecords | None = None) -> list[dict]:

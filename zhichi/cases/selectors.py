@@ -1,19 +1,35 @@
-"""Reads the pages and the API share: what a case's deadlines look like today, and the
-deadlines and return visits due on a user's workbench. Each is a fixed number of queries."""
+"""Reads the pages and the API share: what a case's deadlines look like today, the deadlines and
+return visits due on a user's workbench, the records of the case page, the approvals and the
+history of one record on a case. Each is a fixed number of queries, however many rows."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from zhichi.cases import rules
-from zhichi.cases.models import CaseDeadline, CaseStatus, DeadlineStatus, Visit
+from zhichi.cases.models import (
+    Approval,
+    ApprovalKind,
+    Case,
+    CaseDeadline,
+    CaseStatus,
+    CourtEvent,
+    DeadlineStatus,
+    Mediation,
+    Payment,
+    TimelineEvent,
+    Visit,
+)
 from zhichi.cases.partner_view import is_partner
 from zhichi.cases.services.derived import deadline_state, working_days_left
+from zhichi.parties.models import PartyContact
 from zhichi.rulebook import loaders
 
 SOON_DAYS = 7
@@ -84,7 +100,7 @@ def workbench_deadlines(user) -> dict:
         return empty
     today = timezone.localdate()
     soon = today + timedelta(days=SOON_DAYS)
-    mine = rules.cases_visible_to(user).filter(officer=user, status=CaseStatus.OPEN)
+    mine = Case.objects.visible_to(user).filter(officer=user, status=CaseStatus.OPEN)
     deadlines = list(
         CaseDeadline.objects.filter(case__in=mine, status=DeadlineStatus.PENDING, due__lte=soon)
         .select_related("case")
@@ -115,3 +131,69 @@ def workbench_deadlines(user) -> dict:
         for v in visits
     ]
     return {"my_deadlines": rows[:20], "visits_due": visit_rows, "show_disposal": True}
+
+
+# --- the case page ----------------------------------------------------------------------------
+@dataclass(frozen=True)
+class DisposalRecords:
+    """What the case page lists of disposal (C4–C6), each in its model's order: oldest first,
+    the support decisions newest first."""
+
+    mediations: list[Mediation]  # with their instalments
+    support_decisions: list[Approval]  # the procuratorate's own: none for a partner (C8)
+    court_events: list[CourtEvent]  # with their services
+    visits: list[Visit]
+    payments: list[Payment]  # reversed ones included: the ledger is append-only (C6)
+
+
+def disposal_records(case: Case, *, internal: bool) -> DisposalRecords:
+    """Read through the case's own managers, so that each record's ``case`` is ``case``."""
+    return DisposalRecords(
+        mediations=list(
+            case.mediations.select_related("recorded_by").prefetch_related("instalments")
+        ),
+        support_decisions=(case_approvals(case, ApprovalKind.SUPPORT_DECISION) if internal else []),
+        court_events=list(
+            case.court_events.select_related("recorded_by").prefetch_related("services")
+        ),
+        visits=list(case.visits.select_related("recorded_by")),
+        payments=list(
+            case.payments.select_related("claimant__party", "recorded_by", "reversal__reversed_by")
+        ),
+    )
+
+
+def party_contacts(party_ids) -> list[PartyContact]:
+    """Every contact of these people, each person's newest first, with who recorded it."""
+    return list(
+        PartyContact.objects.filter(party_id__in=list(party_ids))
+        .select_related("recorded_by")
+        .order_by("party_id", "-recorded_at", "-id")
+    )
+
+
+# --- approvals and the history of one record ----------------------------------------------------
+def case_approvals(case: Case, kind: str, **payload) -> list[Approval]:
+    """The approvals of one kind on ``case``, newest first, narrowed by what their payload holds
+    (e.g. ``application=<id>``: every round of one assistance application). Read through the
+    case, so ``approval.case`` is ``case`` and deciding who may decide reads nothing more."""
+    filters = {f"payload__{key}": value for key, value in payload.items()}
+    return list(
+        case.approvals.filter(kind=kind, **filters).select_related("requested_by", "decided_by")
+    )
+
+
+def record_timeline(
+    case_id: int, key: str, pk: int, *, approvals: Sequence[Approval] = ()
+) -> list[TimelineEvent]:
+    """The history of one record on a case, oldest first: the events whose data names it under
+    ``key`` (``application``, ``suggestion``) and the decisions on its ``approvals``."""
+    which = Q(**{f"data__{key}": pk})
+    if approvals:
+        which |= Q(kind="approval_decided", data__approval__in=[a.pk for a in approvals])
+    return list(
+        TimelineEvent.objects.filter(case_id=case_id)
+        .filter(which)
+        .select_related("actor")
+        .order_by("at", "id")
+    )

@@ -12,7 +12,6 @@ from django.views.decorators.http import require_GET, require_POST
 
 from zhichi.audit.services import record
 from zhichi.cases import rules, services
-from zhichi.cases.criminal_flag import flags_for
 from zhichi.cases.filters import filter_cases
 from zhichi.cases.forms import CaseFilterForm, StageForm
 from zhichi.cases.models import (
@@ -21,8 +20,8 @@ from zhichi.cases.models import (
 from zhichi.cases.page import (
     case_context,
 )
-from zhichi.cases.partner_view import is_partner, sees_internal
-from zhichi.cases.presenters import flag_badges
+from zhichi.cases.partner_view import is_partner
+from zhichi.cases.presenters import case_list_rows
 from zhichi.common.errors import InvalidInput
 from zhichi.common.forms import apply_service_errors
 from zhichi.common.steps import run_step
@@ -37,7 +36,7 @@ def case_list(request):
     user = request.user
     # flags are the procuratorate's own grading (C8): partner staff neither see nor filter them
     filters = CaseFilterForm(request.GET or None, flags=not is_partner(user))
-    qs = rules.cases_visible_to(user)
+    qs = Case.objects.visible_to(user)
     status = 200
     if filters.is_bound and filters.is_valid():
         d = filters.cleaned_data
@@ -62,13 +61,15 @@ def case_list(request):
         qs, status = qs.none(), 422
     qs = qs.select_related("officer").order_by("-opened_on", "-id")
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    criminal = flags_for(c for c in page if sees_internal(user, c.organisation_id))
-    for case in page:
-        case.flag_badges = flag_badges(case, criminal[case.pk]) if case.pk in criminal else []
     return render(
         request,
         "cases/case_list.html",
-        {"page_obj": page, "paginator": page.paginator, "filters": filters},
+        {
+            "page_obj": page,
+            "paginator": page.paginator,
+            "rows": case_list_rows(user, page),
+            "filters": filters,
+        },
         status=status,
     )
 

@@ -18,9 +18,7 @@ from zhichi.cases.forms_disposal import (
 from zhichi.cases.models import (
     Approval,
 )
-from zhichi.cases.page import (
-    DECISION_LABELS,
-)
+from zhichi.cases.presenters import approval_row
 from zhichi.cases.services import approvals
 from zhichi.common.steps import run_step
 
@@ -32,19 +30,16 @@ def _inbox(request, *, failed: dict | None = None, status: int = 200):
     page = Paginator(approvals.inbox_for(request.user), INBOX_PAGE_SIZE).get_page(
         request.GET.get("page")
     )
-    rows = []
-    for a in page:
-        a.decision_label = DECISION_LABELS.get(a.payload.get("decision"), "")
-        a.shown = approvals.present(a)
-        rows.append(
-            {
-                "approval": a,
-                "approve": failed.get(("approve", a.pk)) or DecisionForm(approval_id=a.pk),
-                "reject": failed.get(("reject", a.pk))
-                or DecisionForm(approval_id=a.pk, reject=True),
-                "reject_open": ("reject", a.pk) in failed,
-            }
-        )
+    rows = [
+        {
+            "approval": a,
+            "shown": approval_row(a, request.user),
+            "approve": failed.get(("approve", a.pk)) or DecisionForm(approval_id=a.pk),
+            "reject": failed.get(("reject", a.pk)) or DecisionForm(approval_id=a.pk, reject=True),
+            "reject_open": ("reject", a.pk) in failed,
+        }
+        for a in page
+    ]
     return render(
         request,
         "cases/approvals_inbox.html",

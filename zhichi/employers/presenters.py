@@ -8,7 +8,7 @@ from decimal import Decimal
 from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 
-from zhichi.cases.rules import cases_visible_to
+from zhichi.cases.models import Case
 from zhichi.employers.models import JointAction, JointActionCase, JointActionPayment
 
 
@@ -69,7 +69,7 @@ def visible_case_ids(user, actions: list[JointAction]) -> set[int]:
     ids = {link.case_id for a in actions for link in a.case_links.all()}
     if not ids:
         return set()
-    return set(cases_visible_to(user).filter(pk__in=ids).values_list("pk", flat=True))
+    return set(Case.objects.visible_to(user).filter(pk__in=ids).values_list("pk", flat=True))
 
 
 def views_for(user, actions: list[JointAction]) -> list[JointActionView]:

@@ -34,7 +34,7 @@ PAGE_SIZE = 25
 @require_GET
 def joint_action_list(request):
     filters = JointActionFilterForm(request.GET or None)
-    qs = rules.joint_actions_visible_to(request.user)
+    qs = JointAction.objects.visible_to(request.user)
     if filters.is_bound and filters.is_valid():
         d = filters.cleaned_data
         qs = rules.filter_joint_actions(

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.shortcuts import render
 
-from zhichi.cases.rules import cases_visible_to
+from zhichi.cases.models import Case
 from zhichi.common.page_sections import sections_for
 from zhichi.intake import rules, services
 from zhichi.intake.forms import (
@@ -25,7 +25,7 @@ def lead_page(request, lead: Lead, *, decline_form=None, status=200):
         .get(pk=lead.pk)
     )
     user = request.user
-    cases = cases_visible_to(user)
+    cases = Case.objects.visible_to(user)
     return render(
         request,
         "intake/lead_detail.html",
@@ -33,7 +33,7 @@ def lead_page(request, lead: Lead, *, decline_form=None, status=200):
             "lead": lead,
             "case_visible": lead.case_id is not None and cases.filter(pk=lead.case_id).exists(),
             "duplicates": services.find_duplicates(
-                lead, visible=rules.leads_visible_to(user), visible_cases=cases
+                lead, visible=Lead.objects.visible_to(user), visible_cases=cases
             ),
             "can_decide": lead.status == LeadStatus.NEW and rules.can_decide_lead(user, lead),
             "decline_form": decline_form or DeclineForm(),

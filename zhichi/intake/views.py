@@ -12,8 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from zhichi.accounts.models import Role
-from zhichi.cases.models import PartyRole
-from zhichi.cases.rules import cases_visible_to
+from zhichi.cases.models import Case, PartyRole
 from zhichi.common.errors import InvalidInput
 from zhichi.common.forms import apply_service_errors
 from zhichi.common.steps import run_step
@@ -25,6 +24,7 @@ from zhichi.intake.forms import (
     LeadForm,
     RespondentFormSet,
 )
+from zhichi.intake.models import Lead
 from zhichi.intake.page import lead_page
 from zhichi.intake.validation import validate_lead
 
@@ -34,7 +34,7 @@ PAGE_SIZE = 25
 @login_required
 @require_GET
 def lead_list(request):
-    qs = rules.leads_visible_to(request.user)
+    qs = Lead.objects.visible_to(request.user)
     filters = LeadFilterForm(request.GET or None)
     if filters.is_bound and filters.is_valid():
         d = filters.cleaned_data
@@ -56,7 +56,7 @@ def lead_list(request):
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     case_ids = [lead.case_id for lead in page if lead.case_id]
     visible_case_ids = set(
-        cases_visible_to(request.user).filter(pk__in=case_ids).values_list("pk", flat=True)
+        Case.objects.visible_to(request.user).filter(pk__in=case_ids).values_list("pk", flat=True)
     )
     return render(
         request,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count
@@ -109,18 +111,26 @@ def library_page(request):
     return render(request, "rulebook/library.html", _library_context(request))
 
 
+@dataclass(frozen=True)
+class ProvinceRow:
+    """A province's figures (a threshold, an average wage) with the province's name."""
+
+    record: object
+    province_name: str
+
+
+def _province_name(code: str, *, national: bool = False) -> str:
+    if national and code == "00":
+        return _("National range")
+    return PROVINCE_NAMES.get(code, code)
+
+
 def _library_context(request, **forms):
     thresholds = list(
         CriminalThreshold.objects.select_related("entered_by").order_by(
             "province", "-effective_from"
         )
     )
-    for t in thresholds:
-        t.province_name = (
-            _("National range")
-            if t.province == "00"
-            else PROVINCE_NAMES.get(t.province, t.province)
-        )
     # rule CR-4: the provinces this system serves whose figures are not in force today; their
     # cases between the national floor and ceiling wait for them
     today = calculators.today()
@@ -133,8 +143,6 @@ def _library_context(request, **forms):
         if code not in in_force
     )
     wages = list(AverageWage.objects.order_by("province", "-wage_year", "series"))
-    for w in wages:
-        w.province_name = PROVINCE_NAMES.get(w.province, w.province)
     editable = rules.can_edit(request.user)
     series = RuleSetting.objects.filter(key="assistance_wage_series").first()
     calendar = loaders.holiday_calendar()
@@ -142,9 +150,11 @@ def _library_context(request, **forms):
         "years": HolidayYear.objects.annotate(n=Count("days")).order_by("-year"),
         "next_year": calculators.today().year + 1,
         "next_year_loaded": calendar.covers(calculators.today().year + 1),
-        "thresholds": thresholds,
+        "thresholds": [
+            ProvinceRow(t, _province_name(t.province, national=True)) for t in thresholds
+        ],
         "missing_provinces": missing_provinces,
-        "wages": wages,
+        "wages": [ProvinceRow(w, _province_name(w.province)) for w in wages],
         "series_setting": series,
         "can_edit": editable,
         "holiday_form": forms.get("holiday_form")

@@ -16,10 +16,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from zhichi.cases.models import Case, TimelineEvent
-from zhichi.cases.presenters import describe_event
-from zhichi.cases.rules import can_approve
-from zhichi.cases.selectors import days_left_words
+from zhichi.cases.models import Case
+from zhichi.cases.presenters import described
+from zhichi.cases.rules import can_approve, get_internal_case_for
+from zhichi.cases.selectors import days_left_words, record_timeline
 from zhichi.cases.services.derived import working_days_left
 from zhichi.common.steps import run_step
 from zhichi.rulebook import loaders
@@ -86,7 +86,7 @@ def rows_for(suggestions) -> list[Row]:
 @login_required
 @require_GET
 def register(request):
-    base = rules.suggestions_visible_to(request.user)
+    base = Suggestion.objects.visible_to(request.user)
     counts = dict(base.order_by().values_list("status").annotate(n=Count("id")))
     today = timezone.localdate()
     overdue_count = base.overdue(today).count() if counts else 0
@@ -123,9 +123,7 @@ def register(request):
 @require_http_methods(["GET", "POST"])
 def new(request, case_id: int):
     user = request.user
-    case = rules.get_case_for_suggestions(
-        user, case_id, Case.objects.select_related("organisation")
-    )
+    case = get_internal_case_for(user, case_id, Case.objects.select_related("organisation"))
     if not rules.can_draft(user, case):
         raise PermissionDenied
     form = SuggestionForm(request.POST or None)
@@ -207,11 +205,6 @@ def _detail_context(request, s: Suggestion, failed: dict | None = None) -> dict:
         action: failed.get(action) or FORMS[action](prefix=action, initial=_initial(s, action))
         for action in workflow.allowed_actions(user, s)
     }
-    events = (
-        TimelineEvent.objects.filter(case_id=s.case_id, data__suggestion=s.pk)
-        .select_related("actor")
-        .order_by("at", "id")
-    )
     cal = loaders.holiday_calendar()
     return {
         "s": s,
@@ -225,7 +218,7 @@ def _detail_context(request, s: Suggestion, failed: dict | None = None) -> dict:
             and can_approve(user, s.approval)
         ),
         "escalations": list(s.escalations.select_related("by")),
-        "history": [(e, describe_event(e)) for e in events],
+        "history": described(record_timeline(s.case_id, "suggestion", s.pk)),
     }
 
 

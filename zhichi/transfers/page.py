@@ -5,11 +5,10 @@ from __future__ import annotations
 
 from django.shortcuts import render
 
-from zhichi.cases.models import PartyRole
+from zhichi.cases.models import Case, PartyRole
 from zhichi.cases.partner_view import sees_internal
-from zhichi.cases.rules import cases_visible_to
 from zhichi.common.page_sections import sections_for
-from zhichi.intake.rules import leads_visible_to
+from zhichi.intake.models import Lead
 from zhichi.transfers import rules, workflow
 from zhichi.transfers.forms import (
     CloseForm,
@@ -24,9 +23,9 @@ def transfer_context(request, transfer: Transfer, **forms) -> dict:
     receiver, sender = rules.is_receiver(user, transfer), rules.is_sender(user, transfer)
     subject = transfer.subject
     if transfer.case_id:
-        subject_visible = cases_visible_to(user).filter(pk=transfer.case_id).exists()
+        subject_visible = Case.objects.visible_to(user).filter(pk=transfer.case_id).exists()
     else:
-        subject_visible = leads_visible_to(user).filter(pk=transfer.lead_id).exists()
+        subject_visible = Lead.objects.visible_to(user).filter(pk=transfer.lead_id).exists()
     parties = list(subject.parties.select_related("party").all()) if subject_visible else []
     actions = workflow.allowed_actions(user, transfer)
     return {

@@ -32,7 +32,7 @@ from zhichi.transfers.models import Transfer, TransferStatus
 from zhichi.transfers.page import DETAIL_RELATED, transfer_context
 
 PAGE_SIZE = 25
-BOXES = {"inbox": rules.inbox_of, "outbox": rules.outbox_of}
+BOXES = {"inbox": Transfer.objects.inbox_of, "outbox": Transfer.objects.outbox_of}
 
 
 @login_required
