@@ -51,11 +51,6 @@ SCOPED_FETCH = re.compile(r"^get_\w+_for$")
 
 # Pinning still to be replaced by rows, in modules this change does not own: (path, name,
 # attribute). Each must still be found (a fixed one is taken off the list).
-KNOWN = {
-    ("zhichi/evidence/sections.py", "a", "from_lead"),
-}
-
-
 def _names(target: ast.AST) -> set[str]:
     if isinstance(target, ast.Name):
         return {target.id}
@@ -195,7 +190,4 @@ def test_no_page_builder_pins_attributes_onto_records_or_forms():
         rel = path.relative_to(ROOT).as_posix()
         for line, name, attr in pinned(path.read_text(encoding="utf-8")):
             found.add((rel, line, name, attr))
-    unexpected = sorted(f for f in found if (f[0], f[2], f[3]) not in KNOWN)
-    assert unexpected == [], "attributes pinned by a page builder (use a row): " + repr(unexpected)
-    still_there = {(f[0], f[2], f[3]) for f in found}
-    assert still_there >= KNOWN, f"fixed, take off KNOWN: {sorted(KNOWN - still_there)}"
+    assert sorted(found) == [], "attributes pinned by a page builder (use a row)"

@@ -147,9 +147,10 @@ def test_the_case_page_shows_the_leads_attachments_after_acceptance(web, users, 
 
     page = web("civil1").get(case_url, headers=EN)
 
-    shown = _section(page)["attachments"]
+    section = _section(page)
+    shown = section["attachments"]
     assert {a.pk for a in shown} == {world["partner_att"], world["staff_att"]}
-    assert all(a.from_lead for a in shown)
+    assert section["on_case"] and all(a.lead_id == lead for a in shown)
     assert "from the lead" in page.content.decode()
 
 

@@ -38,8 +38,8 @@ def case_section(request, case) -> dict | None:
         upload_url=reverse("evidence:case_upload", args=[case.pk]),
     )
     if ctx is not None:
-        for a in ctx["attachments"]:
-            a.from_lead = a.lead_id is not None
+        # on a case, an attachment that still hangs off the lead was given before acceptance
+        ctx["on_case"] = True
     return ctx
 
 
