@@ -19,8 +19,8 @@ from zhichi.audit.models import AuditEntry
 from zhichi.cases import guards
 from zhichi.cases.models import Approval, ApprovalKind, ApprovalStatus, Case
 from zhichi.cases.presenters import SUPPORT_LABELS, describe_event
+from zhichi.cases.selectors import approvals_inbox as pending_approvals_for
 from zhichi.cases.services import approvals, disposal, reopening
-from zhichi.cases.services.approvals import inbox_for as pending_approvals_for
 from zhichi.common.errors import InvalidInput, NotPermitted
 
 pytestmark = [pytest.mark.django_db, pytest.mark.integration]

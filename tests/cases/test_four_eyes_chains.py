@@ -25,8 +25,8 @@ from zhichi.assistance import services as assistance
 from zhichi.assistance.models import AssistanceApplication, AssistanceStatus
 from zhichi.cases import rules
 from zhichi.cases.models import Approval, ApprovalKind, ApprovalStatus, Case
+from zhichi.cases.selectors import approvals_inbox as pending_approvals_for
 from zhichi.cases.services import approvals, disposal, reopening
-from zhichi.cases.services.approvals import inbox_for as pending_approvals_for
 from zhichi.common.errors import InvalidInput, NotPermitted
 from zhichi.supervision import services as supervision
 

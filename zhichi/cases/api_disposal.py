@@ -9,7 +9,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from ninja import Field, Router, Schema, Status
 
-from zhichi.cases import rules
+from zhichi.cases import rules, selectors
 from zhichi.cases import services as case_services
 from zhichi.cases.api import CaseOut, _load
 from zhichi.cases.ledger import ledger_for
@@ -610,7 +610,7 @@ def approvals_inbox(
 ):
     """Pending: the approvals you may decide; another status: those of the cases you see. Newest
     first, at most 200 (the page lists the same, in the same order)."""
-    return approvals.inbox_for(request.auth, status)[: approvals.INBOX_LIMIT]
+    return selectors.approvals_inbox(request.auth, status)[: selectors.INBOX_LIMIT]
 
 
 @approvals_router.post(

@@ -13,10 +13,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from zhichi.accounts.models import Role, User
 from zhichi.cases import rules
 from zhichi.cases.models import (
     Approval,
     ApprovalKind,
+    ApprovalStatus,
     Case,
     CaseDeadline,
     CaseStatus,
@@ -29,6 +31,7 @@ from zhichi.cases.models import (
 )
 from zhichi.cases.partner_view import is_partner
 from zhichi.cases.services.derived import deadline_state, working_days_left
+from zhichi.common.errors import FieldError, InvalidInput
 from zhichi.parties.models import PartyContact
 from zhichi.rulebook import loaders
 
@@ -197,3 +200,26 @@ def record_timeline(
         .select_related("actor")
         .order_by("at", "id")
     )
+
+
+# the API's answer is a plain list, so it stops here (the page pages through the same read)
+INBOX_LIMIT = 200
+
+
+def approvals_inbox(user: User, status: str = ApprovalStatus.PENDING):
+    """The approvals inbox of ``user``, one read for the page and the API, newest first (the
+    model's order).
+
+    Pending approvals are those ``user`` may decide (the same answer as ``rules.can_approve``,
+    filtered in the query so that a limit never drops one); approvals in another status are
+    those of the cases ``user`` sees. An unknown ``status`` is refused (422 at ``status``).
+    """
+    if status not in ApprovalStatus.values:
+        raise InvalidInput([FieldError("status", "choice", " | ".join(ApprovalStatus.values))])
+    qs = Approval.objects.filter(case__in=Case.objects.visible_to(user), status=status)
+    if status == ApprovalStatus.PENDING:
+        qs = qs.filter(required_role=user.role, case__organisation_id=user.organisation_id)
+        if user.role == Role.HEAD:
+            qs = qs.filter(case__department_id=user.department_id)
+        qs = qs.exclude(requested_by=user)  # four eyes: never one's own proposal
+    return qs.select_related("case", "requested_by", "decided_by").order_by("-requested_at", "-id")

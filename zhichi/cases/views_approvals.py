@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from zhichi.cases import rules
+from zhichi.cases import rules, selectors
 from zhichi.cases.forms_disposal import (
     DecisionForm,
 )
@@ -27,7 +27,7 @@ INBOX_PAGE_SIZE = 25
 
 def _inbox(request, *, failed: dict | None = None, status: int = 200):
     failed = failed or {}
-    page = Paginator(approvals.inbox_for(request.user), INBOX_PAGE_SIZE).get_page(
+    page = Paginator(selectors.approvals_inbox(request.user), INBOX_PAGE_SIZE).get_page(
         request.GET.get("page")
     )
     rows = [

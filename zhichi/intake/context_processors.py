@@ -1,7 +1,7 @@
 """What the navigation offers the signed-in user (intake sits above cases, so it sees both)."""
 
 from zhichi.cases.rules import is_approver, may_see_cases
-from zhichi.cases.services.approvals import inbox_for
+from zhichi.cases.selectors import approvals_inbox
 from zhichi.intake.rules import can_create_lead, may_see_leads
 
 
@@ -17,6 +17,6 @@ def navigation(request):
             "cases": may_see_cases(user),
             # only for the roles that decide approvals: one count query per page
             "approvals": approver,
-            "approvals_pending": inbox_for(user).count() if approver else 0,
+            "approvals_pending": approvals_inbox(user).count() if approver else 0,
         }
     }

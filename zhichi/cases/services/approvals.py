@@ -74,29 +74,6 @@ def approvers(case: Case, role: str):
     return users
 
 
-# the API's answer is a plain list, so it stops here (the page pages through the same read)
-INBOX_LIMIT = 200
-
-
-def inbox_for(user: User, status: str = ApprovalStatus.PENDING):
-    """The approvals inbox of ``user``, one read for the page and the API, newest first (the
-    model's order).
-
-    Pending approvals are those ``user`` may decide (the same answer as ``rules.can_approve``,
-    filtered in the query so that a limit never drops one); approvals in another status are
-    those of the cases ``user`` sees. An unknown ``status`` is refused (422 at ``status``).
-    """
-    if status not in ApprovalStatus.values:
-        raise InvalidInput([FieldError("status", "choice", " | ".join(ApprovalStatus.values))])
-    qs = Approval.objects.filter(case__in=Case.objects.visible_to(user), status=status)
-    if status == ApprovalStatus.PENDING:
-        qs = qs.filter(required_role=user.role, case__organisation_id=user.organisation_id)
-        if user.role == Role.HEAD:
-            qs = qs.filter(case__department_id=user.department_id)
-        qs = qs.exclude(requested_by=user)  # four eyes: never one's own proposal
-    return qs.select_related("case", "requested_by", "decided_by").order_by("-requested_at", "-id")
-
-
 def refusal_for(role: str) -> str:
     if role == Role.CHIEF:
         return _("This approval is reserved to the chief procurator.")
