@@ -14,16 +14,15 @@ from zhichi.common.api import (
     checks_first,
     keyset_paginated,
 )
-from zhichi.common.schemas import IsoText, choice, text
+from zhichi.common.schemas import IsoText
 from zhichi.evidence import rules, services
 from zhichi.evidence.models import Attachment, Kind
+from zhichi.evidence.schemas import DescriptionIn, KindIn
 from zhichi.intake import rules as lead_rules
 
 router = Router()
 
 KINDS = " | ".join(Kind.values)
-KindIn = choice(Kind, required=False)
-DescriptionIn = text(Attachment, "description")
 LIST_ERRORS = {401: ErrorOut, 404: ErrorOut, 422: ValidationErrorOut}
 BINARY = {
     "description": "The file, always as an attachment (`Content-Disposition: attachment`), with "

@@ -16,9 +16,10 @@ from zhichi.audit.services import record
 from zhichi.cases import rules as case_rules
 from zhichi.cases.models import Case, CaseStatus
 from zhichi.common.errors import FieldError, InvalidInput, NotPermitted
-from zhichi.common.validation import Collector
+from zhichi.common.inputs import parse
 from zhichi.evidence import rules, sniff
-from zhichi.evidence.models import Attachment, Kind
+from zhichi.evidence.models import Attachment
+from zhichi.evidence.schemas import AttachmentIn
 from zhichi.evidence.storage import evidence_storage, new_name
 from zhichi.intake import rules as lead_rules
 from zhichi.intake.models import Lead
@@ -84,19 +85,23 @@ def max_upload_bytes() -> int:
     return int(settings.ZHICHI["MAX_UPLOAD_BYTES"])
 
 
-def check_file(c: Collector, file) -> sniff.Sniffed | None:
-    """The sniffed type of an uploaded file, or None with the reason added to ``c``."""
+def _refuse(errors: list[FieldError], code: str, message) -> None:
+    errors.append(FieldError("file", code, str(message)))
+
+
+def check_file(errors: list[FieldError], file) -> sniff.Sniffed | None:
+    """The sniffed type of an uploaded file, or None with the reason added to ``errors``."""
     if file is None:
-        c.add("file", "required", _("Choose a file to upload."))
+        _refuse(errors, "required", _("Choose a file to upload."))
         return None
     limit = max_upload_bytes()
     size = getattr(file, "size", None)
     if size is None or size == 0:
-        c.add("file", sniff.EMPTY, refusal_message(sniff.EMPTY))
+        _refuse(errors, sniff.EMPTY, refusal_message(sniff.EMPTY))
         return None
     if size > limit:
-        c.add(
-            "file",
+        _refuse(
+            errors,
             "too_large",
             _("The file is larger than %(mb)d MB.") % {"mb": limit // (1024 * 1024)},
         )
@@ -104,7 +109,7 @@ def check_file(c: Collector, file) -> sniff.Sniffed | None:
     try:
         found = sniff.sniff(file)
     except sniff.Refused as exc:
-        c.add("file", exc.code, refusal_message(exc.code))
+        _refuse(errors, exc.code, refusal_message(exc.code))
         return None
     finally:
         file.seek(0)
@@ -205,16 +210,20 @@ def upload_attachment(
     case, lead = _target(actor, case_id, lead_id, file)
     target = case or lead
     assert target is not None
-    c = Collector()
-    data: dict[str, Any] = {"kind": kind, "description": description}
-    kind = c.choice(data, "kind", "kind", Kind.choices)
-    description = c.text(data, "description", "description", max_length=500)
+    # every refusal in one answer (and one audit row): the fields, the case's state, the file
+    errors: list[FieldError] = []
+    try:
+        given = parse(AttachmentIn, {"kind": kind, "description": description})
+    except InvalidInput as refused:
+        errors.extend(refused.errors)
+    else:
+        kind, description = given.kind, given.description or ""
     if _closed(case, lead):
-        c.add("case", "closed", case_rules.CLOSED_REFUSAL())
-    found = check_file(c, file)
-    if c.errors:
-        _audit_refusal(actor=actor, target=target, reasons=_reasons(c.errors), file=file)
-        raise InvalidInput(c.errors, detail=_("The attachment was not saved."))
+        errors.append(FieldError("case", "closed", case_rules.CLOSED_REFUSAL()))
+    found = check_file(errors, file)
+    if errors:
+        _audit_refusal(actor=actor, target=target, reasons=_reasons(errors), file=file)
+        raise InvalidInput(errors, detail=_("The attachment was not saved."))
     assert found is not None
     sha256, size = _digest(file)
     if size == 0 or size > max_upload_bytes():  # the upload's stated size disagreed with its bytes

@@ -13,17 +13,19 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from zhichi.common.errors import FieldError, InvalidInput
-from zhichi.common.validation import Collector
+from zhichi.common.inputs import parse
 from zhichi.common.words import message
 from zhichi.core import assistance, calendar, criminal, money, wages
 from zhichi.rulebook import loaders
 from zhichi.rulebook.models import WageSeries
-from zhichi.rulebook.services import PROVINCE_CODES
+from zhichi.rulebook.schemas import (
+    AssistanceCapIn,
+    CapitalIn,
+    CriminalLeadIn,
+    DeadlineIn,
+    WageClaimIn,
+)
 from zhichi.rulebook.words import PERIOD_BASES, period_words, threshold_rows, verdict_words
-
-UNITS = ("days", "months", "years", "working_days")
-MAX_UNIT = {"days": 36500, "months": 1200, "years": 100, "working_days": 10000}
-EVASION = tuple(criminal.EVASION_KINDS.items())  # rule CR-3: the evaluator's own list
 
 
 def not_computed() -> str:
@@ -31,11 +33,12 @@ def not_computed() -> str:
     return _("The request is not valid; nothing was computed.")
 
 
-def _province(c: Collector, data: dict) -> str:
-    province = c.text(data, "province", "province", required=True, max_length=2)
-    if province and province not in PROVINCE_CODES:
-        c.add("province", "unknown", _("Enter a two-digit province code (GB/T 2260), e.g. 53."))
-    return province
+def _read(schema, data):
+    """``data`` through ``schema``; a refusal says that nothing was computed."""
+    try:
+        return parse(schema, data)
+    except InvalidInput as refused:
+        raise InvalidInput(refused.errors, detail=not_computed()) from None
 
 
 def deadline_kinds() -> list[tuple[str, calendar.StatutoryPeriod]]:
@@ -44,21 +47,8 @@ def deadline_kinds() -> list[tuple[str, calendar.StatutoryPeriod]]:
 
 def deadline(data: dict) -> dict:
     """rules TL-1 … TL-9, JA-6: a named statutory period, or a custom number of units."""
-    c = Collector()
-    kind = c.text(data, "kind", "kind", max_length=60) or "custom"
-    if kind != "custom" and kind not in calendar.PERIODS:
-        c.add("kind", "choice", _("Unknown period; use “custom” or one of the listed kinds."))
-    start = c.day(data, "start", "start", required=True)
-    given = {}
-    for unit in UNITS:
-        value = c.whole(data, unit, unit, minimum=1, maximum=MAX_UNIT[unit])
-        if value is not None:
-            given[unit] = value
-    if len(given) > 1:
-        c.add("days", "one_unit", _("Give only one of days, months, years or working_days."))
-    if kind == "custom" and not given and not any(e.field in UNITS for e in c.errors):
-        c.add("days", "required", _("Give the period: days, months, years or working_days."))
-    c.raise_if_errors(not_computed())
+    data = _read(DeadlineIn, data)
+    kind, start, given = data.kind or "custom", data.start, data.units()
     cal = loaders.holiday_calendar()
     try:
         if given:
@@ -101,37 +91,16 @@ def deadline_out(result: calendar.Deadline, *, kind: str) -> dict:
 
 def criminal_lead(data: dict) -> dict:
     """rules CR-1 … CR-8 with the province's figures in force on ``as_of``."""
-    c = Collector()
-    province = _province(c, data)
-    as_of = c.day(data, "as_of", "as_of") or timezone.localdate()
-    workers = []
-    for i, raw in enumerate(c.items(data, "workers", "workers", maximum=10000)):
-        if not isinstance(raw, dict):
-            c.add(f"workers.{i}", "type", _("Each worker must be an object."))
-            continue
-        amount = c.money(raw, "amount", f"workers.{i}.amount", required=True)
-        months = c.whole(raw, "months", f"workers.{i}.months", minimum=0, maximum=600)
-        if amount is not None:
-            workers.append(criminal.Worker(amount=amount, months=months or 0))
+    data = _read(CriminalLeadIn, data)
+    province, paid, evasion = data.province, data.paid_after_order, data.evasion
+    as_of = data.as_of or timezone.localdate()
+    workers = [criminal.Worker(amount=w.amount, months=w.months or 0) for w in data.workers]
+    given = data.payment_order
     order = None
-    raw_order = data.get("payment_order")
-    if raw_order not in (None, {}):
-        if not isinstance(raw_order, dict):
-            c.add("payment_order", "type", _("The order to pay must be an object."))
-        else:
-            issued = c.day(raw_order, "issued_on", "payment_order.issued_on")
-            due = c.day(raw_order, "deadline", "payment_order.deadline")
-            if issued and due and due < issued:
-                c.add(
-                    "payment_order.deadline",
-                    "before_issue",
-                    _("The deadline cannot be before the order was issued."),
-                )
-            authority = c.text(raw_order, "authority", "payment_order.authority", max_length=200)
-            order = criminal.PaymentOrder(issued_on=issued, deadline=due, authority=authority)
-    paid = c.boolean(data, "paid_after_order", "paid_after_order")
-    evasion = c.choices(data, "evasion", "evasion", EVASION)
-    c.raise_if_errors(not_computed())
+    if given is not None and (given.issued_on or given.deadline or given.authority):
+        order = criminal.PaymentOrder(
+            issued_on=given.issued_on, deadline=given.deadline, authority=given.authority or ""
+        )
     try:
         national = loaders.national_range(as_of)
     except loaders.MissingConfiguration as exc:
@@ -168,14 +137,10 @@ def criminal_lead(data: dict) -> dict:
 
 def assistance_cap(data: dict) -> dict:
     """rules JA-4, JA-5: the cap from the province's average wage of the statistical year."""
-    c = Collector()
-    province = _province(c, data)
-    wage_year = c.whole(data, "wage_year", "wage_year", minimum=1990, maximum=2100)
-    if wage_year is None and not any(e.field == "wage_year" for e in c.errors):
-        c.add("wage_year", "required", _("Enter the statistical year of the average wage."))
+    data = _read(AssistanceCapIn, data)
+    province, wage_year = data.province, data.wage_year
     default_series = loaders.setting("assistance_wage_series", WageSeries.ON_POST)
-    series = c.choice(data, "series", "series", WageSeries.choices, default=default_series)
-    c.raise_if_errors(not_computed())
+    series = data.series or default_series
     months = int(loaders.setting("assistance_months", "36"))
     try:
         figure = assistance.find_figure(loaders.wage_figures(province), province, wage_year, series)
@@ -206,28 +171,17 @@ def assistance_cap(data: dict) -> dict:
 
 def wage_claim(data: dict) -> dict:
     """rules LA-1 … LA-5: an itemised claim, each item with its rule id."""
-    c = Collector()
-    monthly = c.money(data, "monthly_wage", "monthly_wage", required=True)
-    months_unpaid = c.whole(data, "months_unpaid", "months_unpaid", minimum=0, maximum=600)
-    paid = c.money(data, "amount_paid", "amount_paid") or Decimal("0.00")
-    start = c.day(data, "service_start", "service_start")
-    end = c.day(data, "service_end", "service_end")
-    written = c.boolean(data, "written_contract", "written_contract", default=True)
-    local_avg = c.money(data, "local_avg_monthly_wage", "local_avg_monthly_wage")
-    deadline_passed = c.boolean(data, "order_deadline_passed", "order_deadline_passed")
-    if start and end and end < start:
-        c.add("service_end", "before_start", _("The service cannot end before it started."))
-    c.raise_if_errors(not_computed())
+    data = _read(WageClaimIn, data)
     try:
         result = wages.claim(
-            monthly_wage=monthly,
-            months_unpaid=months_unpaid or 0,
-            amount_paid=paid,
-            service_start=start,
-            service_end=end,
-            written_contract=written,
-            local_avg_monthly_wage=local_avg,
-            order_deadline_passed=deadline_passed,
+            monthly_wage=data.monthly_wage,
+            months_unpaid=data.months_unpaid or 0,
+            amount_paid=data.amount_paid or Decimal("0.00"),
+            service_start=data.service_start,
+            service_end=data.service_end,
+            written_contract=data.written_contract,
+            local_avg_monthly_wage=data.local_avg_monthly_wage,
+            order_deadline_passed=data.order_deadline_passed,
         )
     except wages.WageInputError as exc:
         raise InvalidInput([FieldError(exc.field, "invalid", exc.message)]) from None
@@ -249,9 +203,7 @@ def wage_claim(data: dict) -> dict:
 
 def rmb_capital(data: dict) -> dict:
     """rule DOC-2."""
-    c = Collector()
-    amount = c.money(data, "amount", "amount", required=True)
-    c.raise_if_errors(not_computed())
+    amount = _read(CapitalIn, data).amount
     try:
         text = money.rmb_capital(amount)
     except ValueError as exc:

@@ -9,7 +9,6 @@ from __future__ import annotations
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
 
-from zhichi.accounts.models import Organisation
 from zhichi.cases.rules import get_internal_case_for
 from zhichi.cases.services.common import ensure_may_work
 from zhichi.common.api import (
@@ -23,89 +22,21 @@ from zhichi.common.api import (
     viewer,
 )
 from zhichi.common.errors import FieldError, InvalidInput
-from zhichi.common.schemas import (
-    Day,
-    IsoText,
-    OptionalDay,
-    OptionalIsoText,
-    as_data,
-    choice,
-    one_of,
-    text,
-)
+from zhichi.common.schemas import IsoText, OptionalIsoText, one_of
 from zhichi.rulebook import loaders
 from zhichi.supervision import rules, services, workflow
-from zhichi.supervision.models import (
-    Adoption,
-    EscalationTarget,
-    ServiceMethod,
-    Suggestion,
-    SuggestionStatus,
+from zhichi.supervision.models import Suggestion, SuggestionStatus
+from zhichi.supervision.schemas import (
+    EscalateIn,
+    ReplyIn,
+    ReviseIn,
+    ServeIn,
+    SuggestionCloseIn,
+    SuggestionIn,
+    SuggestionWithdrawIn,
 )
 
 router = Router(tags=["suggestions"])
-
-
-class SuggestionIn(Schema):
-    to_org_name: text(Suggestion, "to_org_name") | None = Field(
-        None,
-        description="the recipient agency's name (required unless to_org names an agency on "
-        "the platform)",
-    )
-    to_org: text(Organisation, "code") | None = Field(
-        None, description="the recipient's organisation code, if any"
-    )
-    issue: text(max_length=8000, required=True) = Field(
-        ..., description="the problem found (violation or risk) and its facts"
-    )
-    recommendations: text(max_length=8000, required=True) = Field(
-        ..., description="the specific recommendations"
-    )
-    legal_basis: text(max_length=2000) | None = None
-    served_on: OptionalDay = Field(
-        None, description="planned date of service; gives a provisional reply_due"
-    )
-
-
-class ReviseIn(SuggestionIn):
-    version: int | None = None
-
-
-class ServeIn(Schema):
-    served_on: Day = Field(..., description="not in the future")
-    method: choice(ServiceMethod)
-    received_on: OptionalDay = Field(
-        None, description="when the recipient received it (default: served_on)"
-    )
-    reply_due_on: OptionalDay = Field(
-        None,
-        description="a shorter reply date for an urgent matter (at most two months after receipt)",
-    )
-    version: int | None = None
-
-
-class ReplyIn(Schema):
-    replied_on: Day = Field(..., description="not in the future")
-    text: text(max_length=8000, required=True)
-    adoption: choice(Adoption)
-    version: int | None = None
-
-
-class EscalateIn(Schema):
-    escalated_on: Day = Field(..., description="not in the future")
-    to: choice(EscalationTarget)
-    reason: text(max_length=4000, required=True)
-    version: int | None = None
-
-
-class SuggestionCloseIn(Schema):
-    note: text(max_length=4000, required=True)
-    version: int | None = None
-
-
-class SuggestionWithdrawIn(Schema):
-    reason: text(max_length=4000, required=True)
-    version: int | None = None
 
 
 class EscalationOut(Schema):
@@ -224,10 +155,6 @@ def _qs():
     return Suggestion.objects.select_related(*RELATED).prefetch_related("escalations__by")
 
 
-def _data(payload: Schema) -> dict:
-    return {k: ("" if v is None else v) for k, v in as_data(payload).items() if k != "version"}
-
-
 # Who may act is decided before the body is judged (issue 12, item 10): see checks_first.
 def _drafts(request, case_id):
     ensure_may_work(
@@ -256,7 +183,7 @@ def _follows_up(action: str):
 @checks_first(_drafts)
 def suggestion_draft(request, case_id: int, payload: SuggestionIn):
     case = get_internal_case_for(request.auth, case_id)
-    s = services.draft_suggestion(case_id=case.pk, actor=request.auth, data=_data(payload))
+    s = services.draft_suggestion(case_id=case.pk, actor=request.auth, data=payload)
     return Status(201, _qs().get(pk=s.pk))
 
 
@@ -301,7 +228,7 @@ def get_suggestion(request, suggestion_id: int):
 
 def _step(request, suggestion_id: int, call, payload: Schema):
     s = rules.get_suggestion_for(request.auth, suggestion_id)
-    call(suggestion_id=s.pk, actor=request.auth, data=_data(payload), version=payload.version)
+    call(suggestion_id=s.pk, actor=request.auth, data=payload, version=payload.version)
     return _qs().get(pk=s.pk)
 
 

@@ -26,6 +26,7 @@ from zhichi.cases.services.approvals import request_approval
 from zhichi.cases.services.common import CaseChange, changing_case
 from zhichi.cases.services.derived import deadline_row
 from zhichi.common.errors import FieldError, InvalidInput, StaleVersion
+from zhichi.common.inputs import parse
 from zhichi.common.validation import Collector
 from zhichi.common.words import message
 from zhichi.core import calendar as cal_mod
@@ -35,10 +36,17 @@ from zhichi.supervision.models import (
     AFTER_SERVICE,
     Adoption,
     EscalationTarget,
-    ServiceMethod,
     Suggestion,
     SuggestionEscalation,
     SuggestionStatus,
+)
+from zhichi.supervision.schemas import (
+    EscalateIn,
+    ReplyIn,
+    ServeIn,
+    SuggestionCloseIn,
+    SuggestionIn,
+    SuggestionWithdrawIn,
 )
 
 REPLY_RULE = "TL-9"
@@ -173,37 +181,24 @@ def _tell(s: Suggestion, actor: User, text: str, step: str, *, chiefs: bool = Fa
         )
 
 
-def _content(c: Collector, data: dict, today: date) -> dict:
+def _content(data: SuggestionIn) -> dict:
     """The text of a suggestion (检察建议书): recipient, problem, recommendations, basis, and an
-    optional planned date of service."""
-    to_org_code = c.text(data, "to_org", "to_org", max_length=32)
+    optional planned date of service. The recipient named by its code must be on the platform."""
     to_org = None
-    if to_org_code:
-        to_org = Organisation.objects.filter(code=to_org_code, is_active=True).first()
+    if data.to_org:
+        to_org = Organisation.objects.filter(code=data.to_org, is_active=True).first()
         if to_org is None:
-            c.add("to_org", "unknown", _("No active organisation has this code."))
-    to_org_name = c.text(data, "to_org_name", "to_org_name", max_length=200)
-    if not to_org_name:
-        if to_org is not None:
-            to_org_name = to_org.name
-        elif not to_org_code:
-            c.add("to_org_name", "required", _("Name the agency the suggestion goes to."))
-    issue = c.text(data, "issue", "issue", required=True, max_length=8000)
-    recommendations = c.text(
-        data, "recommendations", "recommendations", required=True, max_length=8000
-    )
-    legal_basis = c.text(data, "legal_basis", "legal_basis", max_length=2000)
-    served_on = c.day(data, "served_on", "served_on")
-    if served_on is not None and served_on < today:
-        c.add("served_on", "past", _("A planned date of service cannot be in the past."))
-        served_on = None
+            raise InvalidInput(
+                [FieldError("to_org", "unknown", _("No active organisation has this code."))],
+                detail=_("The record has errors; nothing was saved."),
+            )
     return {
-        "to_org_name": to_org_name,
+        "to_org_name": data.to_org_name or (to_org.name if to_org else ""),
         "to_org": to_org,
-        "issue": issue,
-        "recommendations": recommendations,
-        "legal_basis": legal_basis,
-        "served_on": served_on,
+        "issue": data.issue,
+        "recommendations": data.recommendations,
+        "legal_basis": data.legal_basis or "",
+        "served_on": data.served_on,
     }
 
 
@@ -233,12 +228,10 @@ def _submit(s: Suggestion, actor: User) -> Approval:
 
 
 # --- drafting and revising --------------------------------------------------------------------
-def draft_suggestion(*, case_id: int, actor: User, data: dict) -> Suggestion:
+def draft_suggestion(*, case_id: int, actor: User, data: SuggestionIn | dict) -> Suggestion:
     """Draft a suggestion on an open case and submit it to the chief procurator."""
     change = changing_case(case_id, actor=actor, action="suggestion.draft")
-    c = Collector()
-    d = _content(c, data, timezone.localdate())
-    c.raise_if_errors()
+    d = _content(parse(SuggestionIn, data))
     with change:
         case = change.case
         s = Suggestion.objects.create(
@@ -273,16 +266,14 @@ def ensure_may_follow_up(*, suggestion_id: int, actor: User, action: str) -> Sug
 
 
 def revise_suggestion(
-    *, suggestion_id: int, actor: User, data: dict, version: int | None = None
+    *, suggestion_id: int, actor: User, data: SuggestionIn | dict, version: int | None = None
 ) -> Suggestion:
     """Revise a returned suggestion and submit it again: a new approval."""
     current = ensure_may_revise(suggestion_id=suggestion_id, actor=actor)
     change = changing_case(
         current.case_id, actor=actor, action="suggestion.revise", permission=None
     )
-    c = Collector()
-    d = _content(c, data, timezone.localdate())
-    c.raise_if_errors()
+    d = _content(parse(SuggestionIn, data))
     with change:
         s = _lock(suggestion_id, version)
         workflow.check("revise", actor, s)
@@ -343,50 +334,40 @@ def _following_up(current: Suggestion, actor: User, action: str) -> CaseChange:
 
 
 def serve_suggestion(
-    *, suggestion_id: int, actor: User, data: dict, version: int | None = None
+    *, suggestion_id: int, actor: User, data: ServeIn | dict, version: int | None = None
 ) -> Suggestion:
     """Record service (送达) and the day the recipient received it; the reply is due two months
     later (rule TL-9), or on a shorter date set for an urgent matter."""
     current = ensure_may(suggestion_id=suggestion_id, actor=actor, action="serve")
     change = _following_up(current, actor, "serve")
-    today = timezone.localdate()
+    data = parse(ServeIn, data)
+    served_on, method, received_on = data.served_on, data.method, data.received
+    custom = data.reply_due_on
     c = Collector()
-    served_on = c.day(data, "served_on", "served_on", required=True, not_after=today)
-    method = c.choice(data, "method", "method", ServiceMethod.choices)
-    received_on = c.day(data, "received_on", "received_on", not_after=today)
-    custom = c.day(data, "reply_due_on", "reply_due_on")
     approved_on = timezone.localdate(current.approved_at) if current.approved_at else None
-    if served_on and approved_on and served_on < approved_on:
+    if approved_on and served_on < approved_on:
         c.add(
             "served_on",
             "before_approval",
             _("A suggestion cannot be served before it was approved (%(day)s).")
             % {"day": approved_on.isoformat()},
         )
-    if received_on is None and "received_on" not in {e.field for e in c.errors}:
-        received_on = served_on
-    elif served_on and received_on and received_on < served_on:
-        c.add("received_on", "before_service", _("It cannot be received before it was served."))
-    statutory = None
-    if received_on is not None and not any(e.field == "received_on" for e in c.errors):
-        statutory = statutory_reply_due(received_on)
-        if custom is not None and custom <= received_on:
-            c.add("reply_due_on", "too_early", _("The reply date must be after the receipt."))
-        elif custom is not None and custom > statutory.due:
-            c.add(
-                "reply_due_on",
-                "too_late",
-                _(
-                    "A custom reply date may only shorten the period: at the latest %(day)s, "
-                    "two months after receipt (rule TL-9)."
-                )
-                % {"day": statutory.due.isoformat()},
+    # rule TL-9 with the holiday calendar: a custom reply date may only shorten the period
+    statutory = statutory_reply_due(received_on)
+    if custom is not None and custom > statutory.due:
+        c.add(
+            "reply_due_on",
+            "too_late",
+            _(
+                "A custom reply date may only shorten the period: at the latest %(day)s, "
+                "two months after receipt (rule TL-9)."
             )
+            % {"day": statutory.due.isoformat()},
+        )
     c.raise_if_errors()
     with change:
         s = _lock(current.pk, version)
         workflow.check("serve", actor, s)
-        assert statutory is not None and received_on is not None and served_on is not None
         s.served_on, s.received_on, s.method, s.served_by = served_on, received_on, method, actor
         s.reply_due_custom = custom is not None and custom != statutory.due
         s.reply_due = custom or statutory.due
@@ -432,18 +413,16 @@ def serve_suggestion(
 
 
 def record_reply(
-    *, suggestion_id: int, actor: User, data: dict, version: int | None = None
+    *, suggestion_id: int, actor: User, data: ReplyIn | dict, version: int | None = None
 ) -> Suggestion:
     """The recipient's written reply: when, what it says, and whether it adopts the
     recommendations. Possible even after the case is closed."""
     current = ensure_may(suggestion_id=suggestion_id, actor=actor, action="reply")
     change = _following_up(current, actor, "reply")
-    today = timezone.localdate()
+    data = parse(ReplyIn, data)
+    replied_on, text, adoption = data.replied_on, data.text, data.adoption
     c = Collector()
-    replied_on = c.day(data, "replied_on", "replied_on", required=True, not_after=today)
-    text = c.text(data, "text", "text", required=True, max_length=8000)
-    adoption = c.choice(data, "adoption", "adoption", Adoption.choices)
-    if replied_on and current.received_on and replied_on < current.received_on:
+    if current.received_on and replied_on < current.received_on:
         c.add(
             "replied_on",
             "before_receipt",
@@ -481,18 +460,17 @@ def record_reply(
 
 
 def escalate_suggestion(
-    *, suggestion_id: int, actor: User, data: dict, version: int | None = None
+    *, suggestion_id: int, actor: User, data: EscalateIn | dict, version: int | None = None
 ) -> Suggestion:
     """Report non-compliance without a valid reason to the superior procuratorate, the
     competent authority, or the Party committee / people's congress (rule TL-9)."""
     current = ensure_may(suggestion_id=suggestion_id, actor=actor, action="escalate")
     change = _following_up(current, actor, "escalate")
     today = timezone.localdate()
+    data = parse(EscalateIn, data)
+    escalated_on, to, reason = data.escalated_on, data.to, data.reason
     c = Collector()
-    escalated_on = c.day(data, "escalated_on", "escalated_on", required=True, not_after=today)
-    to = c.choice(data, "to", "to", EscalationTarget.choices)
-    reason = c.text(data, "reason", "reason", required=True, max_length=4000)
-    if escalated_on and current.served_on and escalated_on < current.served_on:
+    if current.served_on and escalated_on < current.served_on:
         c.add(
             "escalated_on",
             "before_service",
@@ -532,14 +510,12 @@ def escalate_suggestion(
 
 
 def close_suggestion(
-    *, suggestion_id: int, actor: User, data: dict, version: int | None = None
+    *, suggestion_id: int, actor: User, data: SuggestionCloseIn | dict, version: int | None = None
 ) -> Suggestion:
     """Close the matter with a note, after the reply or after escalation."""
     current = ensure_may(suggestion_id=suggestion_id, actor=actor, action="close")
     change = _following_up(current, actor, "close")
-    c = Collector()
-    note = c.text(data, "note", "note", required=True, max_length=4000)
-    c.raise_if_errors()
+    note = parse(SuggestionCloseIn, data).note
     with change:
         s = _lock(current.pk, version)
         workflow.check("close", actor, s)
@@ -553,15 +529,17 @@ def close_suggestion(
 
 
 def withdraw_suggestion(
-    *, suggestion_id: int, actor: User, data: dict, version: int | None = None
+    *,
+    suggestion_id: int,
+    actor: User,
+    data: SuggestionWithdrawIn | dict,
+    version: int | None = None,
 ) -> Suggestion:
     """Withdraw a suggestion before it is served (after approval, or once returned). While the
     chief procurator is deciding it, the decision comes first."""
     current = ensure_may(suggestion_id=suggestion_id, actor=actor, action="withdraw")
     change = _following_up(current, actor, "withdraw")
-    c = Collector()
-    reason = c.text(data, "reason", "reason", required=True, max_length=4000)
-    c.raise_if_errors()
+    reason = parse(SuggestionWithdrawIn, data).reason
     with change:
         s = _lock(current.pk, version)
         workflow.check("withdraw", actor, s)  # before service; a pending one is decided first

@@ -15,29 +15,15 @@ from zhichi.common.api import (
     checks_first,
     keyset_paginated,
 )
-from zhichi.common.schemas import IsoText, OptionalIsoText, as_data, one_of, text
+from zhichi.common.schemas import IsoText, OptionalIsoText
 from zhichi.webhooks import rules, services
-from zhichi.webhooks.models import SUBSCRIBABLE_EVENTS, WebhookSubscription
+from zhichi.webhooks.models import WebhookSubscription
+from zhichi.webhooks.schemas import SubscriptionIn
 
 router = Router()
 
-EVENTS = tuple(e.value for e in SUBSCRIBABLE_EVENTS)
 LIST_ERRORS = {401: ErrorOut, 403: ErrorOut, 422: ValidationErrorOut}
 OBJECT_ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut}
-
-
-class SubscriptionIn(Schema):
-    url: text(WebhookSubscription, "url", required=True) = Field(
-        ...,
-        description=(
-            "https:// or http://, no user name or password in it, on an allowed port (by default "
-            "80, 443, 8080, 8443); the host must resolve to public addresses only (no loopback, "
-            "private, link-local, multicast or reserved address unless the deployment allows "
-            "it): otherwise 422 at `url`"
-        ),
-    )
-    events: list[one_of(EVENTS)] = Field(..., description="at least one")
-    description: text(WebhookSubscription, "description") | None = None
 
 
 class SubscriptionOut(Schema):
@@ -98,7 +84,7 @@ def _manages(request):
 @checks_first(_manages)
 def create_webhook(request, response: HttpResponse, payload: SubscriptionIn):
     """Answers the secret once; keep it: it is never shown again."""
-    created = services.create_subscription(actor=request.auth, data=as_data(payload))
+    created = services.create_subscription(actor=request.auth, data=payload)
     response["Cache-Control"] = "no-store"
     return Status(201, Shown(created.subscription, secret=created.secret))
 
