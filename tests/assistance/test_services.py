@@ -99,8 +99,15 @@ def test_bad_input_is_refused_at_each_field_and_nothing_is_saved(users, acase):
         "basis": "choice",
         "received_on": "future",
         "urgent_reason": "required",
-        "applicant_party_id": "not_claimant",
     }
+    # the input's own rules are judged first (ApplicationIn), then against the case
+    with pytest.raises(InvalidInput) as exc:
+        services.record_application(
+            case_id=acase.pk,
+            actor=users["civil1"],
+            data=application_data(acase, applicant_party_id=999999),
+        )
+    assert fields(exc) == {"applicant_party_id": "not_claimant"}
     assert AssistanceApplication.objects.count() == 0
 
 
@@ -378,7 +385,20 @@ def test_funds_notice_payment_and_follow_up_ja6(users, acase):
             actor=users["civil1"],
             data={"paid_on": today, "amount": "20000.01", "method": "bank_transfer"},
         )
-    assert fields(exc) == {"reference": "required", "amount": "above_grant"}
+    # the input's own rules are judged first (AssistancePaymentIn), then against the grant
+    assert fields(exc) == {"reference": "required"}
+    with pytest.raises(InvalidInput) as exc:
+        services.record_payment(
+            application_id=a.pk,
+            actor=users["civil1"],
+            data={
+                "paid_on": today,
+                "amount": "20000.01",
+                "method": "bank_transfer",
+                "reference": "T1",
+            },
+        )
+    assert fields(exc) == {"amount": "above_grant"}
     services.record_payment(
         application_id=a.pk,
         actor=users["civil1"],

@@ -335,7 +335,9 @@ def test_reject_and_answer_need_their_text(users):
     assert fields(exc.value) == {"reason": "required"}
     services.accept_transfer(transfer_id=t.pk, actor=users["criminal1"])
     with pytest.raises(InvalidInput) as exc:
-        services.answer_transfer(transfer_id=t.pk, actor=users["criminal1"], data={})
+        services.answer_transfer(
+            transfer_id=t.pk, actor=users["criminal1"], data={"text": "", "result": ""}
+        )
     assert fields(exc.value) == {"text": "required", "result": "required"}
 
 
@@ -536,10 +538,14 @@ def test_only_the_subjects_own_attachments_go_in_the_package(users):
     other = wage_case(users, consent=True, seq="84")
     foreign = upload(users["civil1"], other)
 
+    # an id that is no id is the input's own refusal (TransferIn); then the package is judged
     with pytest.raises(InvalidInput) as exc:
         send(users, case, **HRSS, evidence=[foreign.pk, "x"])
+    assert fields(exc.value) == {"evidence.1": "type"}
+    with pytest.raises(InvalidInput) as exc:
+        send(users, case, **HRSS, evidence=[foreign.pk])
 
-    assert fields(exc.value) == {"evidence.0": "unknown", "evidence.1": "type"}
+    assert fields(exc.value) == {"evidence.0": "unknown"}
     assert Transfer.objects.count() == 0
 
 

@@ -14,20 +14,19 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
-from pydantic import StrictBool
 
 from zhichi.assistance import rules, services, workflow
-from zhichi.assistance.models import (
-    ApplicationForm,
-    AssistanceApplication,
-    AssistanceStatus,
-    Exclusion,
-    LegalAidOutcome,
-    LegalAidReferral,
-    NoticeMethod,
-    PaymentMethod,
-    Proposal,
-    Situation,
+from zhichi.assistance.models import AssistanceApplication, AssistanceStatus, LegalAidReferral
+from zhichi.assistance.schemas import (
+    ApplicationIn,
+    AssistancePaymentIn,
+    AssistanceWithdrawIn,
+    FollowUpIn,
+    FundsIn,
+    LawyerIn,
+    NoticeIn,
+    OpinionIn,
+    OutcomeIn,
 )
 from zhichi.cases.rules import get_case_for, sees_internal_work
 from zhichi.cases.services.common import ensure_may_work
@@ -46,89 +45,16 @@ from zhichi.common.api import (
 from zhichi.common.errors import FieldError, InvalidInput
 from zhichi.common.schemas import (
     AmountText,
-    Day,
     IsoText,
     OptionalAmountText,
-    OptionalDay,
     OptionalIsoText,
-    as_data,
-    choice,
-    money,
     one_of,
-    text,
-    whole,
 )
 from zhichi.rulebook import loaders
 from zhichi.transfers import rules as transfer_rules
 from zhichi.transfers.models import Transfer, TransferKind
 
 router = Router()
-
-AMOUNT = 12  # the applications' money fields: DecimalField(max_digits=12, decimal_places=2)
-
-
-class ApplicationIn(Schema):
-    applicant_party_id: whole(minimum=1, maximum=2**31 - 1, required=True) = Field(
-        ..., description="a claimant of the case"
-    )
-    requested_amount: money(max_digits=AMOUNT) = Field(..., description="above zero")
-    hardship: text(max_length=10000, required=True)
-    basis: choice(Situation) = Field(..., description="the situation of rule JA-2")
-    form: choice(ApplicationForm, required=False) = Field(
-        ApplicationForm.WRITTEN.value, description="written, or oral and recorded"
-    )
-    received_on: OptionalDay = Field(None, description="default today; not in the future")
-    hardship_caused_by_case: StrictBool = True
-    urgent: StrictBool = Field(
-        False, description="aid first, paperwork after: the urgent approval chain"
-    )
-    urgent_reason: text(max_length=4000) = ""
-
-
-class OpinionIn(Schema):
-    exclusions: dict[one_of(Exclusion), StrictBool] = Field(
-        ..., description="each exclusion of rule JA-3 answered true (applies) or false"
-    )
-    verification: text(max_length=10000, required=True)
-    proposal: choice(Proposal)
-    proposed_amount: money(max_digits=AMOUNT, required=False) = None
-    court_award_limit: money(max_digits=AMOUNT, required=False) = Field(
-        None, description="required above the cap (rule JA-4)"
-    )
-    opinion: text(max_length=10000, required=True)
-    version: int | None = None
-
-
-class FundsIn(Schema):
-    arrived_on: Day = Field(..., description="not in the future")
-    version: int | None = None
-
-
-class NoticeIn(Schema):
-    notified_on: Day
-    method: choice(NoticeMethod)
-    version: int | None = None
-
-
-class AssistancePaymentIn(Schema):
-    paid_on: Day = Field(..., description="not in the future")
-    amount: money(max_digits=AMOUNT)
-    method: choice(PaymentMethod)
-    reference: text(AssistanceApplication, "payment_reference") = Field(
-        "", description="required for a bank transfer"
-    )
-    version: int | None = None
-
-
-class FollowUpIn(Schema):
-    on: Day = Field(..., description="not in the future")
-    note: text(max_length=8000, required=True)
-    version: int | None = None
-
-
-class AssistanceWithdrawIn(Schema):
-    reason: text(max_length=4000, required=True)
-    version: int | None = None
 
 
 class CapOut(Schema):
@@ -324,9 +250,7 @@ def record_application(request, case_id: int, payload: ApplicationIn):
     """The officer records the person's written (or oral, written down) application. The answer
     carries the cap and the decision due date (10 working days, rule JA-6)."""
     case = _case(request, case_id)
-    application = services.record_application(
-        case_id=case.pk, actor=request.auth, data=as_data(payload)
-    )
+    application = services.record_application(case_id=case.pk, actor=request.auth, data=payload)
     return Status(201, _out(application.pk))
 
 
@@ -377,9 +301,7 @@ def get_application(request, application_id: int):
 
 def _step(request, application_id: int, call, payload) -> AssistanceApplication:
     application = rules.get_application_for(request.auth, application_id)
-    data = as_data(payload)
-    version = data.pop("version", None)
-    call(application_id=application.pk, actor=request.auth, data=data, version=version)
+    call(application_id=application.pk, actor=request.auth, data=payload, version=payload.version)
     return _out(application.pk)
 
 
@@ -446,19 +368,6 @@ def withdraw(request, application_id: int, payload: AssistanceWithdrawIn):
 
 
 # --- legal aid referrals ----------------------------------------------------------------------
-class LawyerIn(Schema):
-    lawyer_name: text(LegalAidReferral, "lawyer_name")
-    law_firm: text(LegalAidReferral, "law_firm")
-    lawyer_phone: text(LegalAidReferral, "lawyer_phone") = ""
-    assigned_on: Day = Field(..., description="not in the future")
-
-
-class OutcomeIn(Schema):
-    outcome: choice(LegalAidOutcome)
-    outcome_on: Day = Field(..., description="not in the future")
-    note: text(max_length=8000) = ""
-
-
 # A legal aid transfer with its referral: ``Shown(transfer, referral=...)``, the referral None
 # until the centre names a lawyer.
 class LegalAidOut(Schema):
@@ -560,7 +469,7 @@ def get_legal_aid(request, transfer_id: int):
 @checks_first(_legal_aid("legal_aid.assign"))
 def assign_lawyer(request, transfer_id: int, payload: LawyerIn):
     transfer = transfer_rules.get_transfer_for(request.auth, transfer_id)
-    services.assign_lawyer(transfer_id=transfer.pk, actor=request.auth, data=as_data(payload))
+    services.assign_lawyer(transfer_id=transfer.pk, actor=request.auth, data=payload)
     return _legal_aid_one(transfer.pk)
 
 
@@ -572,7 +481,5 @@ def assign_lawyer(request, transfer_id: int, payload: LawyerIn):
 @checks_first(_legal_aid("legal_aid.outcome"))
 def record_outcome(request, transfer_id: int, payload: OutcomeIn):
     transfer = transfer_rules.get_transfer_for(request.auth, transfer_id)
-    services.record_legal_aid_outcome(
-        transfer_id=transfer.pk, actor=request.auth, data=as_data(payload)
-    )
+    services.record_legal_aid_outcome(transfer_id=transfer.pk, actor=request.auth, data=payload)
     return _legal_aid_one(transfer.pk)

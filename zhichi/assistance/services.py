@@ -23,17 +23,23 @@ from zhichi.accounts.models import Role, User
 from zhichi.assistance import workflow
 from zhichi.assistance.models import (
     ACTIVE_STATUSES,
-    ApplicationForm,
     AssistanceApplication,
     AssistanceStatus,
     Exclusion,
-    LegalAidOutcome,
     LegalAidReferral,
-    NoticeMethod,
-    PaymentMethod,
     Proposal,
-    Situation,
     Step,
+)
+from zhichi.assistance.schemas import (
+    ApplicationIn,
+    AssistancePaymentIn,
+    AssistanceWithdrawIn,
+    FollowUpIn,
+    FundsIn,
+    LawyerIn,
+    NoticeIn,
+    OpinionIn,
+    OutcomeIn,
 )
 from zhichi.audit.services import record
 from zhichi.cases.models import (
@@ -48,9 +54,9 @@ from zhichi.cases.services import add_event
 from zhichi.cases.services.approvals import request_approval
 from zhichi.cases.services.common import CaseChange, changing_case
 from zhichi.common.errors import FieldError, InvalidInput, StaleVersion
+from zhichi.common.inputs import parse
 from zhichi.common.validation import Collector
 from zhichi.core import assistance as ja
-from zhichi.core.identifiers import validate_phone
 from zhichi.rulebook import loaders
 from zhichi.rulebook.models import WageSeries
 from zhichi.transfers.models import Transfer, TransferStatus
@@ -85,41 +91,19 @@ def cap_for(province: str, as_of: date) -> tuple[Decimal | None, dict]:
 
 
 # --- recording the application (JA-6: written, or oral and recorded) ---------------------------
-def record_application(*, case_id: int, actor: User, data: dict) -> AssistanceApplication:
+def record_application(
+    *, case_id: int, actor: User, data: ApplicationIn | dict
+) -> AssistanceApplication:
     change = changing_case(case_id, actor=actor, action="assistance.record")
+    data = parse(ApplicationIn, data)  # the field rules, JA-2's among them (ApplicationIn)
     today = timezone.localdate()
+    party_id, requested, hardship = data.applicant_party_id, data.requested_amount, data.hardship
+    situation, form, caused = data.basis, data.form, data.hardship_caused_by_case
+    urgent, urgent_reason = data.urgent, data.urgent_reason
     c = Collector()
-    party_id = c.whole(
-        data, "applicant_party_id", "applicant_party_id", minimum=1, maximum=2**31 - 1
-    )
-    if party_id is None and not c.has("applicant_party_id"):
-        c.add("applicant_party_id", "required", _("Choose the applicant."))
-    requested = c.money(data, "requested_amount", "requested_amount", required=True)
-    if requested is not None and requested <= 0:
-        c.add("requested_amount", "positive", _("Enter an amount above zero."))
-    hardship = c.text(data, "hardship", "hardship", required=True, max_length=10000)
-    situation = c.choice(data, "basis", "basis", Situation.choices)
-    form = c.choice(data, "form", "form", ApplicationForm.choices, default=ApplicationForm.WRITTEN)
-    received_on = c.day(data, "received_on", "received_on", not_after=today) or None
-    caused = c.boolean(data, "hardship_caused_by_case", "hardship_caused_by_case", default=True)
-    urgent = c.boolean(data, "urgent", "urgent")
-    urgent_reason = c.text(data, "urgent_reason", "urgent_reason", max_length=4000)
-    if urgent and not urgent_reason and not c.has("urgent_reason"):
-        c.add(
-            "urgent_reason",
-            "required",
-            _("Say why aid cannot wait (e.g. treatment that cannot be paid for)."),
-        )
-    if situation in (Situation.CIVIL_TORT, Situation.OTHER) and not caused:
-        # rule JA-2: wage-arrears hardship goes under 6 or 7 and must be caused by the case
-        c.add(
-            "hardship_caused_by_case",
-            "not_caused",
-            _("Aid under this situation needs hardship the case caused (rule JA-2)."),
-        )
     with change:
         case = change.case
-        received_on = received_on or today
+        received_on = data.received_on or today
         if received_on < case.opened_on:
             # rule JA-1: aid is given only in the course of handling a case
             c.add(
@@ -128,30 +112,28 @@ def record_application(*, case_id: int, actor: User, data: dict) -> AssistanceAp
                 _("Aid is given only while the case is handled: the case opened on %(day)s.")
                 % {"day": case.opened_on.isoformat()},
             )
-        applicant = None
-        if party_id is not None:
-            applicant = (
-                CaseParty.objects.filter(case=case, party_id=party_id, role=PartyRole.CLAIMANT)
-                .select_related("party")
-                .first()
+        applicant = (
+            CaseParty.objects.filter(case=case, party_id=party_id, role=PartyRole.CLAIMANT)
+            .select_related("party")
+            .first()
+        )
+        if applicant is None:
+            c.add(
+                "applicant_party_id",
+                "not_claimant",
+                _("The applicant must be a claimant of this case."),
             )
-            if applicant is None:
-                c.add(
-                    "applicant_party_id",
-                    "not_claimant",
-                    _("The applicant must be a claimant of this case."),
-                )
-            elif AssistanceApplication.objects.filter(
-                case=case, applicant=applicant, status__in=ACTIVE_STATUSES
-            ).exists():
-                c.add(
-                    "applicant_party_id",
-                    "one_aid",
-                    _(
-                        "This person already has an application or aid on this case: one aid "
-                        "per applicant per case (rule JA-4)."
-                    ),
-                )
+        elif AssistanceApplication.objects.filter(
+            case=case, applicant=applicant, status__in=ACTIVE_STATUSES
+        ).exists():
+            c.add(
+                "applicant_party_id",
+                "one_aid",
+                _(
+                    "This person already has an application or aid on this case: one aid "
+                    "per applicant per case (rule JA-4)."
+                ),
+            )
         c.raise_if_errors()
         cap, detail = cap_for(case.organisation.province, received_on)
         application = AssistanceApplication.objects.create(
@@ -272,50 +254,31 @@ def present_approval(approval: Approval) -> dict:
 
 
 def submit_opinion(
-    *, application_id: int, actor: User, data: dict, version: int | None = None
+    *, application_id: int, actor: User, data: OpinionIn | dict, version: int | None = None
 ) -> AssistanceApplication:
     """The officer's verification and review opinion (JA-6): each JA-3 exclusion answered, grant
     or refuse, the amount; opens the approval chain."""
     current = ensure_may(application_id, actor, "opinion")
     change = _changing(current, actor, "assistance.opinion")
+    data = parse(OpinionIn, data)  # each exclusion answered, a grant's amount (OpinionIn)
+    exclusions = {key: data.exclusions[key] for key in Exclusion.values}
+    verification, proposal, opinion = data.verification, data.proposal, data.opinion
+    amount, limit = data.proposed_amount, data.court_award_limit
     c = Collector()
-    raw = data.get("exclusions")
-    exclusions: dict[str, bool] = {}
-    if not isinstance(raw, dict):
-        c.add("exclusions", "required", _("Answer each of the exclusions (rule JA-3)."))
-    else:
-        for key in Exclusion.values:
-            value = raw.get(key)
-            if not isinstance(value, bool):
-                c.add(f"exclusions.{key}", "required", _("Answer yes or no."))
-            else:
-                exclusions[key] = value
-        for key in set(raw) - set(Exclusion.values):
-            c.add(f"exclusions.{key}", "unknown", _("Not one of the exclusions of rule JA-3."))
-    verification = c.text(data, "verification", "verification", required=True, max_length=10000)
-    proposal = c.choice(data, "proposal", "proposal", Proposal.choices)
-    opinion = c.text(data, "opinion", "opinion", required=True, max_length=10000)
-    amount = c.money(data, "proposed_amount", "proposed_amount")
-    limit = c.money(data, "court_award_limit", "court_award_limit")
-    if proposal == Proposal.GRANT:
-        if amount is None and not c.has("proposed_amount"):
-            c.add("proposed_amount", "required", _("Enter the amount you propose."))
-        elif amount is not None and amount <= 0:
-            c.add("proposed_amount", "positive", _("Enter an amount above zero."))
-        elif amount is not None and amount > current.requested_amount:
-            c.add(
-                "proposed_amount",
-                "above_request",
-                _("The proposal cannot exceed the %(amount)s yuan applied for.")
-                % {"amount": f"{current.requested_amount:,.2f}"},
-            )
+    if proposal == Proposal.GRANT and amount > current.requested_amount:
+        c.add(
+            "proposed_amount",
+            "above_request",
+            _("The proposal cannot exceed the %(amount)s yuan applied for.")
+            % {"amount": f"{current.requested_amount:,.2f}"},
+        )
     with change:
         case = change.case
         application = _lock_application(application_id, version)
         workflow.check("opinion", actor, application)  # under verification, the case open
         cap, detail = cap_for(case.organisation.province, timezone.localdate())
         above_cap = False
-        if proposal == Proposal.GRANT and amount is not None and amount > 0:
+        if proposal == Proposal.GRANT:  # with an amount above zero (OpinionIn)
             if cap is None:
                 c.add(
                     "proposed_amount",
@@ -327,7 +290,7 @@ def submit_opinion(
                 )
             elif amount > cap:
                 above_cap = True
-                if limit is None and not c.has("court_award_limit"):
+                if limit is None:
                     c.add(
                         "court_award_limit",
                         "required",
@@ -337,7 +300,7 @@ def submit_opinion(
                         )
                         % {"cap": f"{cap:,.2f}"},
                     )
-                elif limit is not None and amount > limit:
+                elif amount > limit:
                     c.add(
                         "proposed_amount",
                         "above_award",
@@ -350,7 +313,7 @@ def submit_opinion(
             hardship_caused_by_case=application.hardship_caused_by_case,
             other_aid_on_case=False,
         )
-        if proposal == Proposal.GRANT and exclusions and not c.errors and not result.eligible:
+        if proposal == Proposal.GRANT and not c.errors and not result.eligible:
             reasons = "；".join(text for rule, text in result.reasons if rule != "JA-2")
             c.add(
                 "proposal",
@@ -478,14 +441,14 @@ def _after_decision(
 
 
 def record_funds(
-    *, application_id: int, actor: User, data: dict, version: int | None = None
+    *, application_id: int, actor: User, data: FundsIn | dict, version: int | None = None
 ) -> AssistanceApplication:
     """The aid money arrived: the applicant must be told within 2 working days (rule JA-6)."""
+    arrived = parse(FundsIn, data).arrived_on
     c = Collector()
-    arrived = c.day(data, "arrived_on", "arrived_on", required=True, not_after=timezone.localdate())
 
     def against(a: AssistanceApplication) -> None:
-        if arrived and a.decided_on and arrived < a.decided_on:
+        if a.decided_on and arrived < a.decided_on:
             c.add("arrived_on", "before_decision", _("Funds cannot arrive before the decision."))
 
     def apply(a: AssistanceApplication) -> dict:
@@ -498,16 +461,14 @@ def record_funds(
 
 
 def record_notice(
-    *, application_id: int, actor: User, data: dict, version: int | None = None
+    *, application_id: int, actor: User, data: NoticeIn | dict, version: int | None = None
 ) -> AssistanceApplication:
+    data = parse(NoticeIn, data)
+    notified, method = data.notified_on, data.method
     c = Collector()
-    notified = c.day(
-        data, "notified_on", "notified_on", required=True, not_after=timezone.localdate()
-    )
-    method = c.choice(data, "method", "method", NoticeMethod.choices)
 
     def against(a: AssistanceApplication) -> None:
-        if notified and notified < a.funds_arrived_on:
+        if notified < a.funds_arrived_on:
             c.add("notified_on", "before_funds", _("This is before the funds arrived."))
 
     def apply(a: AssistanceApplication) -> dict:
@@ -520,27 +481,25 @@ def record_notice(
 
 
 def record_payment(
-    *, application_id: int, actor: User, data: dict, version: int | None = None
+    *,
+    application_id: int,
+    actor: User,
+    data: AssistancePaymentIn | dict,
+    version: int | None = None,
 ) -> AssistanceApplication:
+    data = parse(AssistancePaymentIn, data)  # a bank transfer's number among them
+    paid_on, amount, method, reference = data.paid_on, data.amount, data.method, data.reference
     c = Collector()
-    paid_on = c.day(data, "paid_on", "paid_on", required=True, not_after=timezone.localdate())
-    amount = c.money(data, "amount", "amount", required=True)
-    method = c.choice(data, "method", "method", PaymentMethod.choices)
-    reference = c.text(data, "reference", "reference", max_length=100)
-    if method == PaymentMethod.BANK and not reference and not c.has("reference"):
-        c.add("reference", "required", _("Enter the bank transfer number."))
-    if amount is not None and amount <= 0:
-        c.add("amount", "positive", _("Enter an amount above zero."))
 
     def against(a: AssistanceApplication) -> None:
-        if amount is not None and amount > a.granted_amount:
+        if amount > a.granted_amount:
             c.add(
                 "amount",
                 "above_grant",
                 _("The payment cannot exceed the %(amount)s yuan granted.")
                 % {"amount": f"{a.granted_amount:,.2f}"},
             )
-        if paid_on and paid_on < a.funds_arrived_on:
+        if paid_on < a.funds_arrived_on:
             c.add("paid_on", "before_funds", _("This is before the funds arrived."))
 
     def apply(a: AssistanceApplication) -> dict:
@@ -555,14 +514,14 @@ def record_payment(
 
 
 def record_follow_up(
-    *, application_id: int, actor: User, data: dict, version: int | None = None
+    *, application_id: int, actor: User, data: FollowUpIn | dict, version: int | None = None
 ) -> AssistanceApplication:
+    data = parse(FollowUpIn, data)
+    on, note = data.on, data.note
     c = Collector()
-    on = c.day(data, "on", "on", required=True, not_after=timezone.localdate())
-    note = c.text(data, "note", "note", required=True, max_length=8000)
 
     def against(a: AssistanceApplication) -> None:
-        if on and on < a.paid_on:
+        if on < a.paid_on:
             c.add("on", "before_payment", _("This is before the payment."))
 
     def apply(a: AssistanceApplication) -> dict:
@@ -575,11 +534,15 @@ def record_follow_up(
 
 
 def withdraw_application(
-    *, application_id: int, actor: User, data: dict, version: int | None = None
+    *,
+    application_id: int,
+    actor: User,
+    data: AssistanceWithdrawIn | dict,
+    version: int | None = None,
 ) -> AssistanceApplication:
     """The applicant withdraws before the decision; an open approval step is withdrawn too."""
+    reason = parse(AssistanceWithdrawIn, data).reason
     c = Collector()
-    reason = c.text(data, "reason", "reason", required=True, max_length=4000)
 
     def apply(a: AssistanceApplication) -> dict:
         if a.approval_id:
@@ -629,28 +592,19 @@ def _legal_aid_event(
         add_event(change.case, kind=kind, actor=actor, data={"transfer": transfer.pk, **data})
 
 
-def assign_lawyer(*, transfer_id: int, actor: User, data: dict) -> LegalAidReferral:
+def assign_lawyer(*, transfer_id: int, actor: User, data: LawyerIn | dict) -> LegalAidReferral:
     """The legal aid centre names the lawyer; an accepted referral is thereby answered."""
     change = _legal_aid_change(
         ensure_may_refer(transfer_id, actor, "lawyer"), actor, "legal_aid.assign"
     )
+    data = parse(LawyerIn, data)  # the phone in its normal form (LawyerIn)
+    lawyer, firm, phone = data.lawyer_name, data.law_firm, data.lawyer_phone
+    assigned_on = data.assigned_on
     c = Collector()
-    lawyer = c.text(data, "lawyer_name", "lawyer_name", required=True, max_length=100)
-    firm = c.text(data, "law_firm", "law_firm", required=True, max_length=200)
-    phone = c.text(data, "lawyer_phone", "lawyer_phone", max_length=20)
-    if phone:
-        check = validate_phone(phone)
-        if not check.valid:
-            c.add("lawyer_phone", "invalid", _("Enter a valid mobile or landline number."))
-        else:
-            phone = check.normalised
-    assigned_on = c.day(
-        data, "assigned_on", "assigned_on", required=True, not_after=timezone.localdate()
-    )
     with change as case_change:
         transfer = Transfer.objects.select_for_update(of=("self",)).get(pk=transfer_id)
         workflow.check("lawyer", actor, transfer)
-        if assigned_on and assigned_on < timezone.localdate(transfer.sent_at):
+        if assigned_on < timezone.localdate(transfer.sent_at):
             c.add("assigned_on", "before_referral", _("This is before the referral was sent."))
         c.raise_if_errors()
         referral, created = LegalAidReferral.objects.update_or_create(
@@ -696,19 +650,20 @@ def assign_lawyer(*, transfer_id: int, actor: User, data: dict) -> LegalAidRefer
     return referral
 
 
-def record_legal_aid_outcome(*, transfer_id: int, actor: User, data: dict) -> LegalAidReferral:
+def record_legal_aid_outcome(
+    *, transfer_id: int, actor: User, data: OutcomeIn | dict
+) -> LegalAidReferral:
     change = _legal_aid_change(
         ensure_may_refer(transfer_id, actor, "outcome"), actor, "legal_aid.outcome"
     )
+    data = parse(OutcomeIn, data)
+    outcome, on, note = data.outcome, data.outcome_on, data.note
     c = Collector()
-    outcome = c.choice(data, "outcome", "outcome", LegalAidOutcome.choices)
-    on = c.day(data, "outcome_on", "outcome_on", required=True, not_after=timezone.localdate())
-    note = c.text(data, "note", "note", max_length=8000)
     with change as case_change:
         transfer = Transfer.objects.select_for_update(of=("self",)).get(pk=transfer_id)
         workflow.check("outcome", actor, transfer)  # a lawyer named, the referral open
         referral = LegalAidReferral.objects.get(transfer=transfer)
-        if on and on < referral.assigned_on:
+        if on < referral.assigned_on:
             c.add("outcome_on", "before_assignment", _("This is before the lawyer was named."))
         c.raise_if_errors()
         referral.outcome, referral.outcome_on, referral.outcome_note = outcome, on, note

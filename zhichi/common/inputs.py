@@ -16,17 +16,25 @@ from zhichi.common.validation import printable
 
 S = TypeVar("S", bound=BaseModel)
 
+STOCK_REQUIRED = "This field is required."
 LOCATION_WORDS = {"body", "payload", "query", "path", "data", "form"}
 
 
-def field_path(loc) -> str:
-    """The input field an error is about: drop request sections and pydantic's union tags
-    (``str``, ``int``, ``function-after[...]``), which name types, not fields."""
+def field_path(loc, *, sections: bool = True) -> str:
+    """The input field an error is about: drop pydantic's union tags (``str``, ``int``,
+    ``function-after[...]``), which name types, not fields, and with ``sections`` the request
+    sections and parameter names the API's errors start with (``body.payload.…``). Only the
+    leading ones: a field may itself be called ``form`` or ``data``."""
     parts = []
+    skip = 2 if sections else 0  # the section (body, query…) and the parameter's name
     for p in loc:
+        if skip and isinstance(p, str) and p in LOCATION_WORDS:
+            skip -= 1
+            continue
+        skip = 0
         if isinstance(p, int):
             parts.append(str(p))
-        elif p in LOCATION_WORDS or p in {"str", "int", "float", "bool", "none"} or "[" in p:
+        elif p in {"str", "int", "float", "bool", "none"} or "[" in p:
             continue
         else:
             parts.append(p)
@@ -52,7 +60,14 @@ def _amount_bound(ctx: dict, key: str) -> bool:
 
 PYDANTIC_ERRORS = {
     "missing": lambda e, c: ("missing", _("This field is required.")),
-    "required": lambda e, c: ("required", _("This field is required.")),
+    # a schema's own wording ("Enter an amount.", "Choose the applicant.") is kept; pydantic's
+    # and the shared helpers' stock text is ours, translated
+    "required": lambda e, c: (
+        "required",
+        e["msg"]
+        if e.get("msg") not in (None, "", STOCK_REQUIRED)
+        else _("This field is required."),
+    ),
     "string_type": lambda e, c: ("type", _("Enter text.")),
     "string_too_long": lambda e, c: (
         "max_length",
@@ -117,12 +132,13 @@ def pydantic_error(error: dict) -> tuple[str, str]:
     return kind, str(error.get("msg") or _("Invalid value."))
 
 
-def field_errors(errors) -> list[FieldError]:
-    """pydantic's errors as field errors: one per field, however many union members failed."""
+def field_errors(errors, *, sections: bool = True) -> list[FieldError]:
+    """pydantic's errors as field errors: one per field, however many union members failed.
+    ``sections``: the locations start with the request's section (the API), see field_path."""
     found: list[FieldError] = []
     seen: set[str] = set()
     for e in errors:
-        field = field_path(e.get("loc", ()))
+        field = field_path(e.get("loc", ()), sections=sections)
         if field in seen:
             continue
         seen.add(field)
@@ -140,4 +156,4 @@ def parse(schema: type[S], data: Any) -> S:
     try:
         return schema.model_validate(data)
     except PydanticValidationError as exc:
-        raise InvalidInput(field_errors(exc.errors())) from None
+        raise InvalidInput(field_errors(exc.errors(), sections=False)) from None

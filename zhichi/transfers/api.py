@@ -9,7 +9,6 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 
-from zhichi.accounts.models import Department, Organisation
 from zhichi.audit.services import record
 from zhichi.cases.partner_view import sees_internal
 from zhichi.cases.rules import get_case_for
@@ -23,61 +22,16 @@ from zhichi.common.api import (
     viewer,
 )
 from zhichi.common.errors import FieldError, InvalidInput, NotPermitted
-from zhichi.common.schemas import (
-    IsoText,
-    OptionalDay,
-    OptionalIsoText,
-    as_data,
-    choice,
-    one_of,
-    text,
-)
+from zhichi.common.schemas import IsoText, OptionalIsoText, one_of
 from zhichi.evidence.api import BINARY
 from zhichi.evidence.services import attachment_response
 from zhichi.intake.rules import get_lead_for
 from zhichi.rulebook.words import check_words
 from zhichi.transfers import rules, services, workflow
-from zhichi.transfers.models import FeedbackResult, Transfer, TransferKind, TransferStatus
+from zhichi.transfers.models import Transfer, TransferStatus
+from zhichi.transfers.schemas import FeedbackIn, RejectIn, StepIn, TransferCloseIn, TransferIn
 
 router = Router()
-
-
-class TransferIn(Schema):
-    to_org: text(Organisation, "code", required=True) = Field(
-        ..., description="the receiving organisation's code, e.g. WHPROC"
-    )
-    to_department: text(Department, "code") | None = Field(
-        None,
-        description="the receiving department's code; required for a procuratorate; never the "
-        "sender's own department (422 own_department)",
-    )
-    kind: choice(TransferKind)
-    reason: text(max_length=4000, required=True)
-    feedback_due_on: OptionalDay = None
-    legal_basis: text(max_length=1000) | None = Field(
-        None,
-        description="required when the person has not consented to sharing with another agency",
-    )
-
-
-class RejectIn(Schema):
-    reason: text(max_length=4000, required=True)
-    version: int | None = None
-
-
-class FeedbackIn(Schema):
-    text: text(max_length=8000, required=True)
-    result: choice(FeedbackResult)
-    version: int | None = None
-
-
-class StepIn(Schema):
-    version: int | None = None
-
-
-class TransferCloseIn(Schema):
-    note: text(max_length=4000) = ""
-    version: int | None = None
 
 
 # A transfer read with ``RELATED`` and its evidence, as the viewer may see it.
@@ -169,10 +123,6 @@ def _load(pk: int) -> Transfer:
     return Transfer.objects.select_related(*RELATED).prefetch_related("evidence").get(pk=pk)
 
 
-def _data(payload: Schema) -> dict:
-    return {k: ("" if v is None else v) for k, v in as_data(payload).items()}
-
-
 # Who may act is decided before the body is judged (issue 12, item 10): see checks_first.
 def _sends_case(request, case_id):
     services.ensure_may_send(actor=request.auth, case_id=get_case_for(request.auth, case_id).pk)
@@ -217,7 +167,7 @@ def transfer_evidence_download(request, transfer_id: int, attachment_id: int):
 @checks_first(_sends_case)
 def transfer_case(request, case_id: int, payload: TransferIn):
     case = get_case_for(request.auth, case_id)
-    t = services.send_transfer(actor=request.auth, data=_data(payload), case_id=case.pk)
+    t = services.send_transfer(actor=request.auth, data=payload, case_id=case.pk)
     return Status(201, _load(t.pk))
 
 
@@ -245,7 +195,7 @@ def case_transfers(request, case_id: int):
 @checks_first(_sends_lead)
 def transfer_lead(request, lead_id: int, payload: TransferIn):
     lead = get_lead_for(request.auth, lead_id)
-    t = services.send_transfer(actor=request.auth, data=_data(payload), lead_id=lead.pk)
+    t = services.send_transfer(actor=request.auth, data=payload, lead_id=lead.pk)
     return Status(201, _load(t.pk))
 
 
@@ -324,7 +274,7 @@ def transfer_reject(request, transfer_id: int, payload: RejectIn):
         request,
         transfer_id,
         services.reject_transfer,
-        data={"reason": payload.reason},
+        data=payload,
         version=payload.version,
     )
 
@@ -340,7 +290,7 @@ def transfer_feedback(request, transfer_id: int, payload: FeedbackIn):
         request,
         transfer_id,
         services.answer_transfer,
-        data={"text": payload.text, "result": payload.result},
+        data=payload,
         version=payload.version,
     )
 
@@ -356,6 +306,6 @@ def transfer_close(request, transfer_id: int, payload: TransferCloseIn | None = 
         request,
         transfer_id,
         services.close_transfer,
-        data={"note": payload.note if payload else ""},
+        data=payload,
         version=payload.version if payload else None,
     )

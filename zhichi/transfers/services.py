@@ -25,6 +25,7 @@ from zhichi.cases.models import Case, CaseShare, ShareReason
 from zhichi.cases.services import add_event
 from zhichi.cases.services.common import changing_case
 from zhichi.common.errors import InvalidInput, NotPermitted, StaleVersion
+from zhichi.common.inputs import parse
 from zhichi.common.validation import Collector
 from zhichi.core import calendar as cal_mod
 from zhichi.evidence.rules import case_attachments, lead_attachments
@@ -32,12 +33,12 @@ from zhichi.intake.models import Lead, LeadShare, LeadStatus
 from zhichi.rulebook import loaders
 from zhichi.transfers import rules, workflow
 from zhichi.transfers.models import (
-    FeedbackResult,
     Transfer,
     TransferEvent,
     TransferKind,
     TransferStatus,
 )
+from zhichi.transfers.schemas import FeedbackIn, RejectIn, TransferCloseIn, TransferIn
 from zhichi.webhooks.services import publish_event
 
 WEBHOOK_EVENTS = {
@@ -73,14 +74,13 @@ def _share_model(transfer: Transfer):
     return (CaseShare, "case") if transfer.case_id else (LeadShare, "lead")
 
 
-def _validate(c: Collector, data: dict, subject, actor: User, sender, today: date) -> dict:
-    kind = c.choice(data, "kind", "kind", TransferKind.choices)
-    reason = c.text(data, "reason", "reason", required=True, max_length=4000)
-    legal_basis = c.text(data, "legal_basis", "legal_basis", max_length=1000)
-    org_code = c.text(data, "to_org", "to_org", required=True, max_length=32)
-    dept_code = c.text(data, "to_department", "to_department", max_length=32)
-    feedback_due = c.day(data, "feedback_due_on", "feedback_due_on")
-    evidence = _evidence(c, data, subject, actor)
+def _validate(c: Collector, data: TransferIn, subject, actor: User, sender) -> dict:
+    """What the input says, judged against the database: the receiver and its department, the
+    evidence (the field rules are ``TransferIn``'s)."""
+    kind = data.kind
+    org_code = data.to_org
+    dept_code = data.to_department or ""
+    evidence = _evidence(c, data.evidence, subject, actor)
     to_org = to_department = None
     if org_code:
         to_org = Organisation.objects.filter(code=org_code, is_active=True).first()
@@ -117,46 +117,35 @@ def _validate(c: Collector, data: dict, subject, actor: User, sender, today: dat
                 "own_department",
                 _("A transfer goes to another department or agency, not to your own department."),
             )
-    if feedback_due is not None and feedback_due <= today:
-        c.add("feedback_due_on", "past", _("The answer date must be after today."))
     return {
         "kind": kind,
-        "reason": reason,
-        "legal_basis": legal_basis,
+        "reason": data.reason,
+        "legal_basis": data.legal_basis or "",
         "to_org": to_org,
         "to_department": to_department,
-        "feedback_due": feedback_due,
+        "feedback_due": data.feedback_due_on,
         "evidence": evidence,
     }
 
 
-def _evidence(c: Collector, data: dict, subject, actor: User) -> list:
+def _evidence(c: Collector, ids: list[int], subject, actor: User) -> list:
     """The evidence package: attachments of this case or lead that the sender may see."""
-    raw = data.get("evidence") or []
-    if not isinstance(raw, (list, tuple)):
-        c.add("evidence", "type", _("Give a list of attachment ids."))
+    if not ids:
         return []
     own = (
         case_attachments(actor, subject)
         if isinstance(subject, Case)
         else lead_attachments(actor, subject)
     )
-    ids = []
-    for i, item in enumerate(raw):
-        value = int(item) if isinstance(item, str) and item.isdigit() else item
-        if not isinstance(value, int) or isinstance(value, bool):
-            c.add(f"evidence.{i}", "type", _("Give an attachment id."))
-        else:
-            ids.append((i, value))
-    found = {a.pk: a for a in own.filter(pk__in=[v for _i, v in ids])}
-    for i, value in ids:
+    found = {a.pk: a for a in own.filter(pk__in=ids)}
+    for i, value in enumerate(ids):
         if value not in found:
             c.add(
                 f"evidence.{i}",
                 "unknown",
                 _("This attachment is not one of the case's or lead's attachments."),
             )
-    return [found[v] for _i, v in ids if v in found]
+    return [found[v] for v in ids if v in found]
 
 
 def ensure_may_send(*, actor: User, case_id: int | None = None, lead_id: int | None = None):
@@ -173,15 +162,20 @@ def ensure_may_send(*, actor: User, case_id: int | None = None, lead_id: int | N
 
 
 def send_transfer(
-    *, actor: User, data: dict, case_id: int | None = None, lead_id: int | None = None
+    *,
+    actor: User,
+    data: TransferIn | dict,
+    case_id: int | None = None,
+    lead_id: int | None = None,
 ) -> Transfer:
     """Send a case or a lead to another agency or department (C7), with the consent gate (C8)."""
     subject = ensure_may_send(actor=actor, case_id=case_id, lead_id=lead_id)
+    data = parse(TransferIn, data)
     allowed = rules.can_send_case if case_id else rules.can_send_lead
     today = timezone.localdate()
     sender = rules.sending_side(actor, subject)
     c = Collector()
-    d = _validate(c, data, subject, actor, sender, today)
+    d = _validate(c, data, subject, actor, sender)
     basis = ""
     if not c.errors:
         try:
@@ -443,13 +437,11 @@ def accept_transfer(*, transfer_id: int, actor: User, version: int | None = None
 
 
 def reject_transfer(
-    *, transfer_id: int, actor: User, data: dict, version: int | None = None
+    *, transfer_id: int, actor: User, data: RejectIn | dict, version: int | None = None
 ) -> Transfer:
     """Rejecting ends the receiver's access to the case or lead at once (rule R3)."""
     ensure_may_move(transfer_id=transfer_id, actor=actor, action="reject")  # before the input
-    c = Collector()
-    reason = c.text(data, "reason", "reason", required=True, max_length=4000)
-    c.raise_if_errors("")
+    reason = parse(RejectIn, data).reason
 
     def apply(t: Transfer, now):
         t.decided_at, t.decided_by, t.reject_reason = now, actor, reason
@@ -467,17 +459,15 @@ def answer_transfer(
     *,
     transfer_id: int,
     actor: User,
-    data: dict,
+    data: FeedbackIn | dict,
     version: int | None = None,
     case_locked: bool = False,
 ) -> Transfer:
     """The receiver's feedback (反馈): what it did with the matter, and the result.
     ``case_locked``: the caller's change of the case (a legal aid step) holds the case already."""
     ensure_may_move(transfer_id=transfer_id, actor=actor, action="feedback")  # before the input
-    c = Collector()
-    text = c.text(data, "text", "text", required=True, max_length=8000)
-    result = c.choice(data, "result", "result", FeedbackResult.choices)
-    c.raise_if_errors("")
+    feedback = parse(FeedbackIn, data)
+    text, result = feedback.text, feedback.result
 
     def apply(t: Transfer, now):
         t.answered_at, t.answered_by = now, actor
@@ -496,12 +486,14 @@ def answer_transfer(
 
 
 def close_transfer(
-    *, transfer_id: int, actor: User, data: dict | None = None, version: int | None = None
+    *,
+    transfer_id: int,
+    actor: User,
+    data: TransferCloseIn | dict | None = None,
+    version: int | None = None,
 ) -> Transfer:
     """The sender closes a transfer once answered (or rejected); the receiver's access ends."""
-    c = Collector()
-    note = c.text(data or {}, "note", "note", max_length=4000)
-    c.raise_if_errors("")
+    note = parse(TransferCloseIn, data or {}).note
 
     def apply(t: Transfer, now):
         t.closed_at, t.closed_by, t.close_note = now, actor, note
