@@ -14,6 +14,7 @@ from zhichi.cases.filters import filter_cases
 from zhichi.cases.models import Case, CaseStatus, Category, Stage
 from zhichi.cases.partner_view import sees_internal, visible_records
 from zhichi.cases.presenters import case_out, timeline_for, timeline_out
+from zhichi.cases.schemas import StageIn
 from zhichi.common.api import (
     READ_ERRORS,
     WRITE_ERRORS,
@@ -25,7 +26,7 @@ from zhichi.common.api import (
     viewer,
 )
 from zhichi.common.errors import NotPermitted
-from zhichi.common.schemas import IsoText, choice, one_of, text
+from zhichi.common.schemas import IsoText, one_of
 
 router = Router()
 
@@ -103,12 +104,6 @@ class TimelineItem(Schema):
     kind: str
     actor: str | None
     summary: str
-
-
-class StageIn(Schema):
-    to: choice(Stage)
-    reason: text(max_length=2000, required=True)
-    version: int
 
 
 def _load(case_id: int) -> Case:

@@ -17,22 +17,27 @@ from zhichi.cases.models import (
     Approval,
     ApprovalStatus,
     CaseShare,
-    CourtEvent,
-    CourtEventKind,
     LedgerEntry,
-    Mediation,
-    MediationOutcome,
-    Outcome,
     Payment,
-    Service,
-    SessionKind,
     Visit,
-    VisitMethod,
-    VisitTarget,
 )
 from zhichi.cases.partner_view import sees_internal
 from zhichi.cases.presenters import case_out
-from zhichi.cases.schemas import EVASION, EvasionIn, LabourRelationshipIn
+from zhichi.cases.schemas import (
+    CloseIn,
+    CourtEventIn,
+    DecideIn,
+    FactsIn,
+    LevelIn,
+    MediationIn,
+    PaymentIn,
+    ReopenIn,
+    ReverseIn,
+    RevokeIn,
+    SupportDecisionIn,
+    VisitIn,
+    VisitRecordIn,
+)
 from zhichi.cases.services import approvals, disposal, facts, payments, reopening
 from zhichi.cases.services.common import ensure_may_work
 from zhichi.common.api import (
@@ -45,63 +50,16 @@ from zhichi.common.api import (
 )
 from zhichi.common.schemas import (
     AmountText,
-    Day,
     IsoText,
-    Money,
-    ObjectIn,
     OptionalAmountText,
-    OptionalDay,
     OptionalIsoText,
-    OptionalMoney,
-    as_data,
-    choice,
-    kept,
     one_of,
-    text,
 )
-from zhichi.rulebook.schemas import PaymentOrderIn
-
-LEVELS = (1, 2, 3)
 
 cases_router = Router()
 approvals_router = Router()
 visits_router = Router()
 payments_router = Router()
-
-NOTE = 5000  # the services' bound on a note
-
-
-class InstalmentIn(ObjectIn):
-    due: Day
-    amount: Money
-
-
-class ShareIn(ObjectIn):
-    claimant_party_id: int
-    amount: Money
-
-
-class MediationIn(Schema):
-    held_on: Day
-    mediator_org: text(Mediation, "mediator_org", required=True)
-    outcome: choice(MediationOutcome)
-    kind: choice(SessionKind, required=False) = SessionKind.MEDIATION.value
-    agreed_amount: OptionalMoney = None
-    instalments: list[InstalmentIn] = Field(default_factory=list, max_length=120)
-    shares: list[ShareIn] = Field(
-        default_factory=list,
-        description="each claimant's share of an agreement, adding up to agreed_amount (422 at "
-        "shares otherwise; a claimant left out gets 0); without them on a case with several "
-        "claimants the agreement is split in proportion to the claims, and the answer's shares "
-        "show that split",
-    )
-    note: text(max_length=NOTE) | None = None
-    version: int | None = Field(None, description="the case version you read (409 when stale)")
-
-
-class SupportDecisionIn(Schema):
-    decision: choice((disposal.SUPPORT, disposal.NOT_SUPPORT))
-    reasons: text(max_length=10000, required=True)
 
 
 def _notes(context, organisation_id: int | None) -> bool:
@@ -137,52 +95,6 @@ class ApprovalOut(Schema):
     @staticmethod
     def resolve_decided_by(a: Approval) -> str | None:
         return a.decided_by.username if a.decided_by else None
-
-
-class DecideIn(Schema):
-    reason: text(max_length=5000) = ""
-
-
-class ServedIn(ObjectIn):
-    person: text(Service, "person", required=True)
-    served_on: Day
-
-
-class CourtEventIn(Schema):
-    kind: choice(CourtEventKind)
-    on: Day
-    court: text(CourtEvent, "court") | None = None
-    served_on: OptionalDay = None
-    served: list[ServedIn] = Field(
-        default_factory=list,
-        max_length=200,
-        description="each person served and when (appeal periods, TL-4)",
-    )
-    amount_awarded: OptionalMoney = None
-    awards: list[ShareIn] = Field(
-        default_factory=list,
-        description="a judgment's or ruling's amount for each claimant, adding up to "
-        "amount_awarded (422 at awards otherwise; a claimant left out gets 0); without them on a "
-        "case with several claimants the amount is split in proportion to the claims, and the "
-        "answer's awards show that split",
-    )
-    performance_due: OptionalDay = None
-    note: text(max_length=NOTE) | None = None
-    version: int | None = None
-
-
-class PaymentIn(Schema):
-    claimant_party_id: int
-    paid_on: Day
-    amount: Money
-    payer: text(Payment, "payer", required=True)
-    method: text(Payment, "method") | None = None
-    overpayment_reason: text(max_length=payments.REASON_MAX) | None = Field(
-        None,
-        description="why more is paid than the claimant is still owed: without it such a payment "
-        "is refused (422 at amount, code above_outstanding); the ledger then shows it as overpaid",
-    )
-    version: int | None = None
 
 
 class ClaimantAmountOut(Schema):
@@ -259,25 +171,6 @@ class PaymentOut(Schema):
         return getattr(p, "reversal", None)  # None: no reversal (the reverse one-to-one)
 
 
-class ReverseIn(Schema):
-    reason: text(max_length=payments.REASON_MAX, required=True)
-    version: int | None = Field(None, description="the case version you read (409 when stale)")
-
-
-class VisitIn(Schema):
-    planned_on: Day
-    target: choice(VisitTarget)
-    method: choice(VisitMethod)
-
-
-class VisitRecordIn(Schema):
-    done_on: Day
-    findings: text(max_length=10000, required=True)
-    paid_in_full: bool = False
-    next_visit_on: OptionalDay = None
-    remaining_problems: text(max_length=10000) | None = None
-
-
 class VisitOut(Schema):
     id: int
     case_id: int
@@ -297,23 +190,6 @@ class VisitOut(Schema):
     @staticmethod
     def resolve_remaining_problems(v: Visit, context) -> str:
         return v.remaining_problems if _notes(context, v.case.organisation_id) else ""
-
-
-class CloseIn(Schema):
-    outcome: choice(Outcome)
-    note: text(max_length=10000) | None = None
-    version: int | None = None
-
-
-class LevelIn(Schema):
-    level: one_of(LEVELS)
-    reason: text(max_length=5000, required=True)
-    version: int = Field(..., description="the case version you read (409 when stale)")
-
-
-class ReopenIn(Schema):
-    reason: text(max_length=2000, required=True)
-    version: int | None = Field(None, description="the case version you read (409 when stale)")
 
 
 # A ``ledger.Row``.
@@ -360,12 +236,6 @@ def _case(request, case_id: int):
     return rules.get_case_for(request.auth, case_id)
 
 
-def _data(payload: Schema) -> dict:
-    data = as_data(payload)
-    data.pop("version", None)
-    return data
-
-
 # Who may act is decided before the body is judged (issue 12, item 10): see checks_first.
 def _works_on(action: str):
     def guard(request, case_id):
@@ -409,7 +279,7 @@ def record_mediation(request, case_id: int, payload: MediationIn):
     the claims when none is sent; the answer's ``shares`` show what was recorded."""
     case = _case(request, case_id)
     mediation = disposal.record_mediation(
-        case_id=case.pk, actor=request.auth, data=_data(payload), version=payload.version
+        case_id=case.pk, actor=request.auth, data=payload, version=payload.version
     )
     shares, split = _split_out(
         LedgerEntry.objects.filter(mediation=mediation), given=bool(payload.shares)
@@ -427,9 +297,7 @@ def record_mediation(request, case_id: int, payload: MediationIn):
 @checks_first(_works_on("case.support_decision"))
 def support_decision(request, case_id: int, payload: SupportDecisionIn):
     case = _case(request, case_id)
-    approval = disposal.propose_support_decision(
-        case_id=case.pk, actor=request.auth, data=as_data(payload)
-    )
+    approval = disposal.propose_support_decision(case_id=case.pk, actor=request.auth, data=payload)
     return Status(201, approval)
 
 
@@ -445,7 +313,7 @@ def court_event(request, case_id: int, payload: CourtEventIn):
     was recorded."""
     case = _case(request, case_id)
     event = disposal.record_court_event(
-        case_id=case.pk, actor=request.auth, data=_data(payload), version=payload.version
+        case_id=case.pk, actor=request.auth, data=payload, version=payload.version
     )
     awards, split = _split_out(
         LedgerEntry.objects.filter(court_event=event), given=bool(payload.awards)
@@ -466,7 +334,7 @@ def payment(request, case_id: int, payload: PaymentIn):
     unless ``overpayment_reason`` says why; ``money.overpaid`` then shows it."""
     case = _case(request, case_id)
     recorded = payments.record_payment(
-        case_id=case.pk, actor=request.auth, data=_data(payload), version=payload.version
+        case_id=case.pk, actor=request.auth, data=payload, version=payload.version
     )
     body = case_out(_load(case.pk))
     body["payment_id"] = recorded.pk
@@ -479,7 +347,7 @@ def payment(request, case_id: int, payload: PaymentIn):
 @checks_first(_works_on("case.visit"))
 def plan_visit(request, case_id: int, payload: VisitIn):
     case = _case(request, case_id)
-    visit = disposal.plan_visit(case_id=case.pk, actor=request.auth, data=as_data(payload))
+    visit = disposal.plan_visit(case_id=case.pk, actor=request.auth, data=payload)
     return Status(201, visit)
 
 
@@ -498,9 +366,7 @@ def list_visits(request, case_id: int):
 @checks_first(_works_on("case.close"))
 def close(request, case_id: int, payload: CloseIn):
     case = _case(request, case_id)
-    disposal.close_case(
-        case_id=case.pk, actor=request.auth, data=_data(payload), version=payload.version
-    )
+    disposal.close_case(case_id=case.pk, actor=request.auth, data=payload, version=payload.version)
     return case_out(_load(case.pk))
 
 
@@ -534,7 +400,7 @@ def reopen(request, case_id: int, payload: ReopenIn):
     procurator (the approval; the case reopens when it is approved)."""
     case = _case(request, case_id)
     done = reopening.reopen_case(
-        case_id=case.pk, actor=request.auth, data=_data(payload), version=payload.version
+        case_id=case.pk, actor=request.auth, data=payload, version=payload.version
     )
     if done.approval is not None:
         return Status(202, done.approval)
@@ -585,7 +451,7 @@ def reverse_payment(request, payment_id: int, payload: ReverseIn):
     payments.reverse_payment(
         payment_id=payment.pk,
         actor=request.auth,
-        data={"reason": payload.reason},
+        data=payload,
         version=payload.version,
     )
     return _payments(Payment.objects.filter(pk=payment.pk)).get()
@@ -649,27 +515,10 @@ def reject(request, approval_id: int, payload: DecideIn):
 def record_visit(request, visit_id: int, payload: VisitRecordIn):
     visit = get_object_or_404(Visit, pk=visit_id)
     rules.get_case_for(request.auth, visit.case_id)
-    return disposal.record_visit(visit_id=visit.pk, actor=request.auth, data=as_data(payload))
+    return disposal.record_visit(visit_id=visit.pk, actor=request.auth, data=payload)
 
 
 # --- facts and sharing (C7, C8) -------------------------------------------------------------
-class FactsIn(Schema):
-    """Only the facts sent change; a fact left out keeps its value (PATCH semantics)."""
-
-    labour_relationship: LabourRelationshipIn = Field(None, json_schema_extra=kept())
-    has_iou: bool = Field(None, json_schema_extra=kept())
-    consent_to_share: bool = Field(
-        None,
-        description="false withdraws the consent and ends the shares that rest on it (rule R3)",
-        json_schema_extra=kept(),
-    )
-    payment_order: PaymentOrderIn | None = Field(
-        None, description="the order to pay (rule CR-5); null clears it", json_schema_extra=kept()
-    )
-    evasion: EvasionIn = Field(None, description=EVASION, json_schema_extra=kept())
-    version: int = Field(..., description="the case version you read (409 when stale)")
-
-
 @cases_router.post(
     "/{case_id}/facts",
     response={200: CaseOut, **WRITE_ERRORS},
@@ -679,9 +528,9 @@ class FactsIn(Schema):
 def update_facts(request, case_id: int, payload: FactsIn):
     """Only the facts sent change: consent is withdrawn only by `consent_to_share: false`."""
     case = _case(request, case_id)
-    data = as_data(payload, exclude_unset=True)
-    version = data.pop("version")
-    facts.update_case_facts(case_id=case.pk, actor=request.auth, data=data, version=version)
+    facts.update_case_facts(
+        case_id=case.pk, actor=request.auth, data=payload, version=payload.version
+    )
     return case_out(_load(case.pk))
 
 
@@ -719,10 +568,6 @@ def list_shares(request, case_id: int):
     case = _own_case(request, case_id)
     rows = case.shares.select_related("organisation", "department").order_by("-granted_at", "-id")
     return rows[:200]
-
-
-class RevokeIn(Schema):
-    reason: text(CaseShare, "end_reason", required=True)
 
 
 @cases_router.post(

@@ -24,9 +24,10 @@ from zhichi.cases.models import (
     VisitMethod,
     VisitTarget,
 )
+from zhichi.cases.schemas import TotalIn
 from zhichi.common.errors import FieldError, InvalidInput
 from zhichi.common.forms import DateInput, StyledForm
-from zhichi.common.validation import Collector
+from zhichi.common.inputs import parse
 
 DATE_RE = re.compile(r"\d{4}-\d{1,2}-\d{1,2}")
 CHOOSE = [("", gettext_lazy("Choose…"))]
@@ -188,12 +189,14 @@ class ClaimantAmounts:
         return out
 
     def total(self) -> tuple[Decimal | None, list[FieldError]]:
-        """The total as typed, read as the service reads money."""
-        c = Collector()
-        value = c.money({"total": self.text(self.total_field).strip()}, "total", self.total_field)
-        if value is None and not c.errors:
-            c.add(self.total_field, "required", _("Enter an amount."))
-        return value, c.errors
+        """The total as typed, read as the service reads money (``schemas.TotalIn``)."""
+        try:
+            value = parse(TotalIn, {"amount": self.text(self.total_field).strip()}).amount
+        except InvalidInput as exc:
+            return None, [FieldError(self.total_field, e.code, e.message) for e in exc.errors]
+        if value is None:
+            return None, [FieldError(self.total_field, "required", _("Enter an amount."))]
+        return value, []
 
     def with_proportional_split(self, total: Decimal, note: str = ""):
         """The same form with the total split in proportion to the claims (``ledger.allocate``)

@@ -27,7 +27,6 @@ from zhichi.cases.models import (
     LedgerEntryKind,
     Mediation,
     MediationOutcome,
-    Outcome,
     PartyRole,
     SessionKind,
     Stage,
@@ -35,16 +34,26 @@ from zhichi.cases.models import (
     VisitMethod,
     VisitTarget,
 )
+from zhichi.cases.schemas import (
+    AWARD_KINDS,
+    NOT_SUPPORT,  # noqa: F401 (callers name the decisions here)
+    SUPPORT,  # noqa: F401
+    CloseIn,
+    CourtEventIn,
+    MediationIn,
+    ShareIn,
+    SupportDecisionIn,
+    VisitIn,
+    VisitRecordIn,
+)
 from zhichi.cases.services import add_event, publish_stage_changed
 from zhichi.cases.services.approvals import request_approval
 from zhichi.cases.services.common import changing_case
 
 # payments and their reversals live in their own module; callers also reach record_payment here
 from zhichi.cases.services.payments import record_payment  # noqa: F401
-from zhichi.common.validation import Collector
-
-SUPPORT = "support"
-NOT_SUPPORT = "not_support"
+from zhichi.common.errors import FieldError, InvalidInput
+from zhichi.common.inputs import parse
 
 
 def _claimants(case: Case) -> list[CaseParty]:
@@ -52,8 +61,8 @@ def _claimants(case: Case) -> list[CaseParty]:
 
 
 def _shares(
-    c: Collector,
-    data: dict,
+    errors: list[FieldError],
+    given: list[ShareIn],
     key: str,
     total: Decimal | None,
     claimants: list[CaseParty],
@@ -62,55 +71,71 @@ def _shares(
 ) -> dict[int, Decimal]:
     """Each claimant's amount of an agreement or a decision, stored per claimant (C6).
 
-    Given as [{claimant_party_id, amount}], they must add up to the total; a claimant left out
-    gets nothing (an entry of 0, so the claim is not taken as what is due). Not given: with one
-    claimant, the whole total; with several, ``split_missing`` splits it in proportion to the
-    claims (the API, whose answer shows the split), else it is refused at ``key`` (the page,
-    which offers that split for the officer to check and confirm, never applying it silently).
+    Given as [{claimant_party_id, amount}], they must name claimants of the case and add up to
+    the total; a claimant left out gets nothing (an entry of 0, so the claim is not taken as what
+    is due). Not given: with one claimant, the whole total; with several, ``split_missing``
+    splits it in proportion to the claims (the API, whose answer shows the split), else it is
+    refused at ``key`` (the page, which offers that split for the officer to check and confirm,
+    never applying it silently). A refusal is added to ``errors``.
     """
-    raw = c.items(data, key, key, maximum=max(len(claimants), 1))
     by_party = {cp.party_id: cp for cp in claimants}
-    if not raw:
+    if len(given) > max(len(claimants), 1):
+        errors.append(
+            FieldError(key, "too_many", _("At most %(n)d entries.") % {"n": max(len(claimants), 1)})
+        )
+        return {}
+    if not given:
         if total is None:
             return {}
         if len(claimants) > 1 and not split_missing:
-            c.add(
-                key,
-                "required",
-                _(
-                    "Enter each claimant's amount as the document states it; together they "
-                    "make the total."
-                ),
+            errors.append(
+                FieldError(
+                    key,
+                    "required",
+                    _(
+                        "Enter each claimant's amount as the document states it; together they "
+                        "make the total."
+                    ),
+                )
             )
             return {}
         return ledger_mod.allocate(total, claimants)
     shares: dict[int, Decimal] = {}
-    for i, row in enumerate(raw):
-        if not isinstance(row, dict):
-            c.add(f"{key}.{i}", "type", _("Each share must be an object."))
-            continue
-        party_id = row.get("claimant_party_id")
-        whole = isinstance(party_id, int) and not isinstance(party_id, bool)
-        cp = by_party.get(party_id) if whole else None
+    unknown = False
+    for i, row in enumerate(given):
+        cp = by_party.get(row.claimant_party_id)
         if cp is None:
-            c.add(f"{key}.{i}.claimant_party_id", "unknown", _("Not a claimant of this case."))
+            errors.append(
+                FieldError(
+                    f"{key}.{i}.claimant_party_id", "unknown", _("Not a claimant of this case.")
+                )
+            )
+            unknown = True
             continue
-        amount = c.money(row, "amount", f"{key}.{i}.amount", required=True)
-        if amount is not None:
-            shares[cp.pk] = shares.get(cp.pk, Decimal("0")) + amount
-    if total is None or c.errors:
+        shares[cp.pk] = shares.get(cp.pk, Decimal("0")) + row.amount
+    if total is None or unknown:
         return shares
-    given = sum(shares.values(), Decimal("0.00"))
-    if given != total:
-        c.add(
-            key,
-            "sum",
-            _("The claimants' amounts add up to %(given)s yuan, not the total of %(total)s yuan.")
-            % {"given": f"{given:,.2f}", "total": f"{total:,.2f}"},
+    added = sum(shares.values(), Decimal("0.00"))
+    if added != total:
+        errors.append(
+            FieldError(
+                key,
+                "sum",
+                _(
+                    "The claimants' amounts add up to %(given)s yuan, not the total of "
+                    "%(total)s yuan."
+                )
+                % {"given": f"{added:,.2f}", "total": f"{total:,.2f}"},
+            )
         )
     for cp in claimants:
         shares.setdefault(cp.pk, Decimal("0.00"))
     return shares
+
+
+def _refuse(errors: list[FieldError]) -> None:
+    if errors:
+        raise InvalidInput(errors, detail=_("The record has errors; nothing was saved."))
 
 
 def _write_shares(case, kind, shares, *, mediation=None, court_event=None) -> None:
@@ -132,60 +157,31 @@ def record_mediation(
     *,
     case_id: int,
     actor: User,
-    data: dict,
+    data: MediationIn | dict,
     version: int | None = None,
     split_missing: bool = True,
 ) -> Mediation:
     """A mediation or reconciliation session; an agreement may have instalments (rule TL-6) and
     records each claimant's share (``shares``; ``split_missing`` as in ``_shares``)."""
     change = changing_case(case_id, actor=actor, action="case.mediation", version=version)
-    c = Collector()
-    today = timezone.localdate()
-    held_on = c.day(data, "held_on", "held_on", required=True, not_after=today)
-    mediator = c.text(data, "mediator_org", "mediator_org", required=True, max_length=200)
-    outcome = c.choice(data, "outcome", "outcome", MediationOutcome.choices)
-    kind = c.choice(data, "kind", "kind", SessionKind.choices, default=SessionKind.MEDIATION)
-    note = c.text(data, "note", "note", max_length=5000)
-    amount = c.money(
-        data, "agreed_amount", "agreed_amount", required=outcome == MediationOutcome.AGREEMENT
-    )
-    instalments = []
-    for i, raw in enumerate(c.items(data, "instalments", "instalments", maximum=120)):
-        if not isinstance(raw, dict):
-            c.add(f"instalments.{i}", "type", _("Each instalment must be an object."))
-            continue
-        due = c.day(raw, "due", f"instalments.{i}.due", required=True)
-        value = c.money(raw, "amount", f"instalments.{i}.amount", required=True)
-        if due and held_on and due < held_on:
-            c.add(
-                f"instalments.{i}.due",
-                "before",
-                _("An instalment cannot fall due before the agreement."),
-            )
-        if value is not None and value <= 0:
-            c.add(f"instalments.{i}.amount", "positive", _("Enter an amount above zero."))
-        if due and value:
-            instalments.append((due, value))
-    if outcome != MediationOutcome.AGREEMENT and (amount is not None or instalments):
-        c.add(
-            "outcome", "no_agreement", _("Only an agreement has an agreed amount and instalments.")
-        )
-    if amount is not None and instalments and sum(v for _d, v in instalments) != amount:
-        c.add("instalments", "sum", _("The instalments must add up to the agreed amount."))
+    data = parse(MediationIn, data)
+    amount, note = data.agreed_amount, data.note or ""
+    kind, outcome = data.kind or SessionKind.MEDIATION, data.outcome
+    instalments = [(i.due, i.amount) for i in data.instalments]
     with change:
         case = change.case
-        claimants = _claimants(case)
+        errors: list[FieldError] = []
         shares = {}
         if amount is not None:
-            shares = _shares(c, data, "shares", amount, claimants, split_missing=split_missing)
-        elif data.get("shares"):
-            c.add("shares", "not_applicable", _("Only an agreement has claimants' shares."))
-        c.raise_if_errors()
+            shares = _shares(
+                errors, data.shares, "shares", amount, _claimants(case), split_missing=split_missing
+            )
+        _refuse(errors)
         mediation = Mediation.objects.create(
             case=case,
             kind=kind,
-            held_on=held_on,
-            mediator_org=mediator,
+            held_on=data.held_on,
+            mediator_org=data.mediator_org,
             outcome=outcome,
             agreed_amount=amount,
             note=note,
@@ -207,12 +203,12 @@ def record_mediation(
                 "mediation": mediation.pk,
                 "outcome": outcome,
                 "session": kind,
-                "mediator": mediator,
+                "mediator": data.mediator_org,
                 "amount": f"{amount:.2f}" if amount is not None else None,
             },
         )
         if outcome == MediationOutcome.AGREEMENT:
-            _plan_first_visit(case, actor, after=held_on)
+            _plan_first_visit(case, actor, after=data.held_on)
         change.audit(
             detail={"mediation": mediation.pk, "outcome": outcome, "amount": str(amount or "")}
         )
@@ -220,21 +216,27 @@ def record_mediation(
 
 
 # --- litigation (C5) ------------------------------------------------------------------------
-def propose_support_decision(*, case_id: int, actor: User, data: dict) -> Approval:
+def propose_support_decision(
+    *, case_id: int, actor: User, data: SupportDecisionIn | dict
+) -> Approval:
     """The officer proposes support or not-support with reasons; a head must approve it."""
     change = changing_case(case_id, actor=actor, action="case.support_decision")
-    c = Collector()
-    decision = c.choice(
-        data, "decision", "decision", [(SUPPORT, SUPPORT), (NOT_SUPPORT, NOT_SUPPORT)]
-    )
-    reasons = c.text(data, "reasons", "reasons", required=True, max_length=10000)
+    data = parse(SupportDecisionIn, data)
+    decision, reasons = data.decision, data.reasons
     with change:
         case = change.case
         if Approval.objects.filter(
             case=case, kind=ApprovalKind.SUPPORT_DECISION, status=ApprovalStatus.PENDING
         ).exists():
-            c.add("decision", "pending", _("A support decision is already waiting for approval."))
-        c.raise_if_errors()
+            _refuse(
+                [
+                    FieldError(
+                        "decision",
+                        "pending",
+                        _("A support decision is already waiting for approval."),
+                    )
+                ]
+            )
         approval = request_approval(
             case=case,
             kind=ApprovalKind.SUPPORT_DECISION,
@@ -257,14 +259,11 @@ def propose_support_decision(*, case_id: int, actor: User, data: dict) -> Approv
 APPEAL_DAYS = {CourtEventKind.JUDGMENT: "appeal_judgment", CourtEventKind.RULING: "appeal_ruling"}
 
 
-AWARD_KINDS = (CourtEventKind.JUDGMENT, CourtEventKind.RULING)
-
-
 def record_court_event(
     *,
     case_id: int,
     actor: User,
-    data: dict,
+    data: CourtEventIn | dict,
     version: int | None = None,
     split_missing: bool = True,
 ) -> CourtEvent:
@@ -275,47 +274,19 @@ def record_court_event(
     ``split_missing`` as in ``_shares``).
     """
     change = changing_case(case_id, actor=actor, action="case.court_event", version=version)
-    c = Collector()
-    today = timezone.localdate()
-    kind = c.choice(data, "kind", "kind", CourtEventKind.choices)
-    on = c.day(data, "on", "on", required=True, not_after=today)
-    court = c.text(data, "court", "court", max_length=200)
-    served_on = c.day(data, "served_on", "served_on", not_after=today)
-    amount = c.money(data, "amount_awarded", "amount_awarded")
-    performance_due = c.day(data, "performance_due", "performance_due")
-    note = c.text(data, "note", "note", max_length=5000)
-    services = []
-    for i, raw in enumerate(c.items(data, "served", "served", maximum=200)):
-        if not isinstance(raw, dict):
-            c.add(f"served.{i}", "type", _("Each service must be an object."))
-            continue
-        person = c.text(raw, "person", f"served.{i}.person", required=True, max_length=200)
-        when = c.day(raw, "served_on", f"served.{i}.served_on", required=True, not_after=today)
-        if person and when:
-            services.append((person, when))
-    if served_on and on and served_on < on:
-        c.add("served_on", "before", _("Service cannot come before the decision."))
-    if amount is not None and kind not in (
-        CourtEventKind.JUDGMENT,
-        CourtEventKind.RULING,
-        CourtEventKind.ARBITRATION_AWARD,
-    ):
-        c.add(
-            "amount_awarded", "not_applicable", _("Only a judgment, ruling or award has an amount.")
-        )
+    data = parse(CourtEventIn, data)
+    kind, on, court, served_on = data.kind, data.on, data.court or "", data.served_on
+    amount, note = data.amount_awarded, data.note or ""
+    services = [(s.person, s.served_on) for s in data.served]
     with change:
         case = change.case
-        claimants = _claimants(case)
+        errors: list[FieldError] = []
         shares = {}
         if amount is not None and kind in AWARD_KINDS:
-            shares = _shares(c, data, "awards", amount, claimants, split_missing=split_missing)
-        elif data.get("awards"):
-            c.add(
-                "awards",
-                "not_applicable",
-                _("Only a judgment or a ruling with an amount awards each claimant an amount."),
+            shares = _shares(
+                errors, data.awards, "awards", amount, _claimants(case), split_missing=split_missing
             )
-        c.raise_if_errors()
+        _refuse(errors)
         if served_on and not services:
             services = [(_("all parties"), served_on)]
         event = CourtEvent.objects.create(
@@ -325,7 +296,7 @@ def record_court_event(
             court=court,
             served_on=served_on,
             amount_awarded=amount,
-            performance_due=performance_due,
+            performance_due=data.performance_due,
             note=note,
             recorded_by=actor,
         )
@@ -374,15 +345,12 @@ def _plan_first_visit(case: Case, actor: User, *, after) -> None:
         )
 
 
-def plan_visit(*, case_id: int, actor: User, data: dict) -> Visit:
+def plan_visit(*, case_id: int, actor: User, data: VisitIn | dict) -> Visit:
     change = changing_case(case_id, actor=actor, action="case.visit")
-    c = Collector()
-    planned_on = c.day(data, "planned_on", "planned_on", required=True)
-    target = c.choice(data, "target", "target", VisitTarget.choices)
-    method = c.choice(data, "method", "method", VisitMethod.choices)
+    data = parse(VisitIn, data)
+    planned_on, target, method = data.planned_on, data.target, data.method
     with change:
         case = change.case
-        c.raise_if_errors()
         visit = Visit.objects.create(
             case=case, planned_on=planned_on, target=target, method=method, planned_by=actor
         )
@@ -396,24 +364,18 @@ def plan_visit(*, case_id: int, actor: User, data: dict) -> Visit:
     return visit
 
 
-def record_visit(*, visit_id: int, actor: User, data: dict) -> Visit:
+def record_visit(*, visit_id: int, actor: User, data: VisitRecordIn | dict) -> Visit:
     """What the visit found; while money is outstanding the next visit is planned (C6)."""
     visit = Visit.objects.select_related("case").get(pk=visit_id)
     change = changing_case(visit.case_id, actor=actor, action="case.visit")
-    c = Collector()
-    done_on = c.day(data, "done_on", "done_on", required=True, not_after=timezone.localdate())
-    findings = c.text(data, "findings", "findings", required=True, max_length=10000)
-    problems = c.text(data, "remaining_problems", "remaining_problems", max_length=10000)
-    paid_in_full = c.boolean(data, "paid_in_full", "paid_in_full")
-    next_on = c.day(data, "next_visit_on", "next_visit_on")
-    if next_on and done_on and next_on <= done_on:
-        c.add("next_visit_on", "before", _("The next visit must come after this one."))
+    data = parse(VisitRecordIn, data)
+    done_on, findings, paid_in_full = data.done_on, data.findings, data.paid_in_full
+    problems, next_on = data.remaining_problems or "", data.next_visit_on
     with change:
         case = change.case
         visit = Visit.objects.select_for_update().get(pk=visit_id)
         if visit.done_on is not None:
-            c.add("done_on", "recorded", _("This visit is already recorded."))
-        c.raise_if_errors()
+            _refuse([FieldError("done_on", "recorded", _("This visit is already recorded."))])
         visit.done_on, visit.findings, visit.remaining_problems = done_on, findings, problems
         visit.paid_in_full, visit.recorded_by = paid_in_full, actor
         visit.save()
@@ -462,45 +424,39 @@ def _closing_message(code: str, totals: dict[str, Decimal]) -> str:
     return text % figures
 
 
-def _read_closing(data: dict) -> tuple[Collector, str, str]:
-    c = Collector()
-    outcome = c.choice(data, "outcome", "outcome", Outcome.choices)
-    note = c.text(data, "note", "note", max_length=10000)
-    return c, outcome, note
-
-
-def _agrees_with_ledger(c: Collector, case: Case, outcome: str) -> ledger_mod.Ledger:
+def _agrees_with_ledger(case: Case, outcome: str) -> ledger_mod.Ledger:
     """The outcome agrees with the ledger in both directions (C6), else 422 at ``outcome``
     naming the figures."""
     book = ledger_mod.ledger_for(case)
-    conflict = ledger_mod.closing_conflict(outcome, book.totals) if outcome else None
+    conflict = ledger_mod.closing_conflict(outcome, book.totals)
     if conflict:
-        c.add("outcome", conflict, _closing_message(conflict, book.totals))
+        _refuse([FieldError("outcome", conflict, _closing_message(conflict, book.totals))])
     return book
 
 
 def check_closing(
-    *, case_id: int, actor: User, data: dict, version: int | None = None
+    *, case_id: int, actor: User, data: CloseIn | dict, version: int | None = None
 ) -> ledger_mod.Ledger:
     """Everything ``close_case`` checks, without closing: the page's confirm step shows the
     outcome with these ledger figures before the officer confirms. Refuses as close_case does."""
     change = changing_case(case_id, actor=actor, action="case.close", version=version)
-    c, outcome, _note = _read_closing(data)
+    outcome = parse(CloseIn, data).outcome
     with change:
         change.nothing_changed()  # only the check
-        book = _agrees_with_ledger(c, change.case, outcome)
-        c.raise_if_errors()
+        book = _agrees_with_ledger(change.case, outcome)
     return book
 
 
-def close_case(*, case_id: int, actor: User, data: dict, version: int | None = None) -> Case:
+def close_case(
+    *, case_id: int, actor: User, data: CloseIn | dict, version: int | None = None
+) -> Case:
     """Close with an outcome (C6) that agrees with the ledger in both directions."""
     change = changing_case(case_id, actor=actor, action="case.close", version=version)
-    c, outcome, note = _read_closing(data)
+    data = parse(CloseIn, data)
+    outcome, note = data.outcome, data.note or ""
     with change:
         case = change.case
-        book = _agrees_with_ledger(c, case, outcome)
-        c.raise_if_errors()
+        book = _agrees_with_ledger(case, outcome)
         previous = case.stage
         case.stage, case.status = Stage.CLOSED, CaseStatus.CLOSED
         case.outcome, case.closing_note, case.closed_on = outcome, note, timezone.localdate()

@@ -25,17 +25,14 @@ from zhichi.audit.services import record
 from zhichi.cases import rules
 from zhichi.cases.models import Case, CaseParty, PartyRole, TimelineEvent
 from zhichi.cases.presenters import choice_label
+from zhichi.cases.schemas import CORRECTABLE, CorrectionIn
 from zhichi.cases.services import add_event, refresh_search_text
 from zhichi.cases.services.common import changing_case
 from zhichi.cases.services.derived import regrade
 from zhichi.common.errors import FieldError, InvalidInput, NotPermitted
-from zhichi.common.validation import Collector
+from zhichi.common.inputs import parse
 from zhichi.parties import services as party_services
 from zhichi.parties.models import ContactSource, Group, Party, PartyKind
-from zhichi.parties.validation import check, message_for
-
-# what a correction may name besides its reason (API.md)
-CORRECTABLE = ("name", "phone", "address", "groups", "id_number")
 
 
 def ID_NUMBER_REFUSAL() -> str:
@@ -45,6 +42,8 @@ def ID_NUMBER_REFUSAL() -> str:
 def changes_identity(data) -> bool:
     """Whether a correction asks to change an ID number (a head's decision): the key is sent
     with a value, whatever its type, so a forbidden caller is refused before it is judged."""
+    if isinstance(data, CorrectionIn):
+        return data.id_number is not None
     return isinstance(data, dict) and data.get("id_number") is not None
 
 
@@ -67,51 +66,25 @@ def ensure_may_correct(*, case_id: int, actor: User, identity: bool) -> Case:
     return case
 
 
-def _identifier(c: Collector, data: dict, kind: str) -> str:
-    raw = data.get(kind)
-    if not isinstance(raw, str):
-        c.add(kind, "type", _("Enter text."))
-        return ""
-    if not raw.strip():
-        c.add(kind, "required", message_for(kind, "required"))
-        return ""
-    result = check(kind, raw)
-    if not result.valid:
-        c.add(kind, result.errors[0].code, message_for(kind, result.errors[0].code))
-        return ""
-    return result.normalised
-
-
-def _read(data: dict) -> tuple[str, dict]:
-    """The reason and the facts to correct (only those sent, each required when sent), or 422
-    listing every problem."""
-    c = Collector()
-    if not isinstance(data, dict):
-        raise InvalidInput([FieldError("body", "type", _("Give an object."))])
-    reason = c.text(data, "reason", "reason", required=True, max_length=2000)
-    values: dict = {}
-    if data.get("name") is not None:
-        values["name"] = c.text(data, "name", "name", required=True, max_length=200)
-    if data.get("phone") is not None:
-        values["phone"] = _identifier(c, data, "phone")
-    if data.get("address") is not None:
-        values["address"] = c.text(data, "address", "address", required=True, max_length=300)
-    if data.get("groups") is not None:
-        values["groups"] = c.choices(data, "groups", "groups", Group.choices)
-    if data.get("id_number") is not None:
-        values["id_number"] = _identifier(c, data, "id_number")
-    if not values and not c.errors:
-        c.add(
-            "name",
-            "nothing_to_correct",
-            _("Give what is to be corrected: a name, a phone, an address, groups or an ID number."),
-        )
-    c.raise_if_errors(_("The correction has errors; nothing was changed."))
-    return reason, values
+def _read(data) -> tuple[str, dict]:
+    """The reason and the facts to correct (only those sent, each required when sent), read
+    through the schema: 422 listing every problem."""
+    try:
+        data = parse(CorrectionIn, data)
+    except InvalidInput as exc:
+        raise InvalidInput(
+            exc.errors, detail=_("The correction has errors; nothing was changed.")
+        ) from None
+    return data.reason, data.corrected()
 
 
 def correct_party(
-    *, case_id: int, party_id: int, actor: User, data: dict, version: int | None = None
+    *,
+    case_id: int,
+    party_id: int,
+    actor: User,
+    data: CorrectionIn | dict,
+    version: int | None = None,
 ) -> Case:
     """Correct a party of the case with a reason (see the module's docstring). ``version`` is the
     case version the officer read (stale: 409). 403 for anyone but the case officer or the

@@ -10,80 +10,80 @@ reader's language.
 
 from __future__ import annotations
 
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from zhichi.accounts.models import User
 from zhichi.cases.ledger import ZERO, ledger_for
 from zhichi.cases.models import Payment, PaymentReversal, TimelineEvent
 from zhichi.cases.presenters import yuan_text
+from zhichi.cases.schemas import PaymentIn, ReverseIn
 from zhichi.cases.services import add_event
 from zhichi.cases.services.common import changing_case, ensure_may_work
 from zhichi.cases.services.derived import regrade
-from zhichi.common.validation import Collector
+from zhichi.common.errors import FieldError, InvalidInput
+from zhichi.common.inputs import parse
 
-REASON_MAX = 2000
 
-
-def record_payment(*, case_id: int, actor: User, data: dict, version: int | None = None) -> Payment:
+def record_payment(
+    *, case_id: int, actor: User, data: PaymentIn | dict, version: int | None = None
+) -> Payment:
     """Money paid to one claimant: the only way "recovered" grows. More than the claimant is
     still owed needs ``overpayment_reason`` (C6); the amount over is kept on the timeline and in
     the audit trail."""
     change = changing_case(case_id, actor=actor, action="case.payment", version=version)
-    c = Collector()
-    paid_on = c.day(data, "paid_on", "paid_on", required=True, not_after=timezone.localdate())
-    amount = c.money(data, "amount", "amount", required=True)
-    if amount is not None and amount <= 0:
-        c.add("amount", "positive", _("Enter an amount above zero."))
-        amount = None
-    payer = c.text(data, "payer", "payer", required=True, max_length=200)
-    method = c.text(data, "method", "method", max_length=60)
-    reason = c.text(data, "overpayment_reason", "overpayment_reason", max_length=REASON_MAX)
-    party_id = data.get("claimant_party_id")
-    if isinstance(party_id, bool) or not isinstance(party_id, int):
-        party_id = None
+    data = parse(PaymentIn, data)
+    amount, reason = data.amount, data.overpayment_reason or ""
+    party_id = data.claimant_party_id
+    errors: list[FieldError] = []
     with change:
         case = change.case
-        row = ledger_for(case).row_for(party_id) if party_id is not None else None
+        row = ledger_for(case).row_for(party_id)
         if row is None:
-            c.add("claimant_party_id", "unknown", _("Choose a claimant of this case."))
+            errors.append(
+                FieldError("claimant_party_id", "unknown", _("Choose a claimant of this case."))
+            )
         over = ZERO
-        if row is not None and amount is not None:
+        if row is not None:
             over = max(amount - row.outstanding, ZERO)
             names = {
                 "name": row.claimant.party.name,
                 "owed": yuan_text(row.outstanding),
                 "over": yuan_text(over),
             }
-            if over > 0 and not reason and not c.has("overpayment_reason"):
-                c.add(
-                    "amount",
-                    "above_outstanding",
-                    _(
-                        "This is %(over)s yuan more than %(name)s is still owed (%(owed)s yuan). "
-                        "If that much really was paid, record it as an overpayment and give "
-                        "the reason."
+            if over > 0 and not reason:
+                errors.append(
+                    FieldError(
+                        "amount",
+                        "above_outstanding",
+                        _(
+                            "This is %(over)s yuan more than %(name)s is still owed (%(owed)s yuan). "
+                            "If that much really was paid, record it as an overpayment and give "
+                            "the reason."
+                        )
+                        % names,
                     )
-                    % names,
                 )
             if over == 0 and reason:
-                c.add(
-                    "overpayment_reason",
-                    "not_over",
-                    _(
-                        "This payment is not more than %(name)s is still owed (%(owed)s yuan): "
-                        "it is no overpayment, so leave its reason empty."
+                errors.append(
+                    FieldError(
+                        "overpayment_reason",
+                        "not_over",
+                        _(
+                            "This payment is not more than %(name)s is still owed (%(owed)s yuan): "
+                            "it is no overpayment, so leave its reason empty."
+                        )
+                        % names,
                     )
-                    % names,
                 )
-        c.raise_if_errors()
+        if errors:
+            raise InvalidInput(errors, detail=_("The record has errors; nothing was saved."))
         payment = Payment.objects.create(
             case=case,
             claimant=row.claimant,
-            paid_on=paid_on,
+            paid_on=data.paid_on,
             amount=amount,
-            payer=payer,
-            method=method,
+            payer=data.payer,
+            method=data.method or "",
             overpayment_reason=reason if over > 0 else "",
             recorded_by=actor,
         )
@@ -95,7 +95,7 @@ def record_payment(*, case_id: int, actor: User, data: dict, version: int | None
                 "payment": payment.pk,
                 "amount": f"{amount:.2f}",
                 "claimant": row.claimant.party_id,
-                "payer": payer,
+                "payer": data.payer,
                 "name": row.claimant.party.name,
                 "overpaid": f"{over:.2f}" if over > 0 else None,
             },
@@ -114,7 +114,7 @@ def ensure_may_reverse(*, payment_id: int, actor: User) -> Payment:
 
 
 def reverse_payment(
-    *, payment_id: int, actor: User, data: dict, version: int | None = None
+    *, payment_id: int, actor: User, data: ReverseIn | dict, version: int | None = None
 ) -> PaymentReversal:
     """Take a wrongly recorded payment back out of every total with a reason (C6). The payment
     stays on record, marked reversed; a payment is reversed once; a closed case is reopened
@@ -123,14 +123,15 @@ def reverse_payment(
     change = changing_case(
         payment.case_id, actor=actor, action="case.payment_reverse", version=version
     )
-    c = Collector()
-    reason = c.text(data, "reason", "reason", required=True, max_length=REASON_MAX)
+    reason = parse(ReverseIn, data).reason
     with change:
         case = change.case
         payment = Payment.objects.select_related("claimant__party").get(pk=payment_id)
         if PaymentReversal.objects.filter(payment=payment).exists():
-            c.add("status", "reversed", _("This payment was already reversed."))
-        c.raise_if_errors()
+            raise InvalidInput(
+                [FieldError("status", "reversed", _("This payment was already reversed."))],
+                detail=_("The record has errors; nothing was saved."),
+            )
         reversal = PaymentReversal.objects.create(payment=payment, reason=reason, reversed_by=actor)
         add_event(
             case,

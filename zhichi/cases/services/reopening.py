@@ -27,11 +27,12 @@ from zhichi.cases.models import (
     TimelineEvent,
 )
 from zhichi.cases.presenters import choice_label
+from zhichi.cases.schemas import ReopenIn
 from zhichi.cases.services import add_event, publish_stage_changed
 from zhichi.cases.services.approvals import request_approval
 from zhichi.cases.services.common import Permission, changing_case
 from zhichi.common.errors import FieldError, InvalidInput
-from zhichi.common.validation import Collector
+from zhichi.common.inputs import parse
 
 REOPENED_FIELDS = ("stage", "status", "outcome", "closing_note", "closed_on")
 
@@ -76,7 +77,9 @@ def ensure_may_reopen(*, case_id: int, actor: User) -> Case:
     return REOPEN.ensure(case_id, actor, "case.reopen")
 
 
-def reopen_case(*, case_id: int, actor: User, data: dict, version: int | None = None) -> Reopening:
+def reopen_case(
+    *, case_id: int, actor: User, data: ReopenIn | dict, version: int | None = None
+) -> Reopening:
     """Reopen a closed case with a reason, or ask another person to when the actor closed it or
     handles it (four eyes). 403 for anyone but a head of the case's department."""
     change = changing_case(
@@ -87,9 +90,7 @@ def reopen_case(*, case_id: int, actor: User, data: dict, version: int | None = 
         allow_closed=True,
         permission=REOPEN,
     )
-    c = Collector()
-    reason = c.text(data, "reason", "reason", required=True, max_length=2000)
-    c.raise_if_errors("")
+    reason = parse(ReopenIn, data).reason
     with change:
         case = change.case
         if case.status != CaseStatus.CLOSED:
