@@ -29,7 +29,7 @@ from zhichi.assistance.schemas import (
     OutcomeIn,
 )
 from zhichi.cases.rules import get_case_for, sees_internal_work
-from zhichi.cases.services.common import ensure_may_work
+from zhichi.cases.services.common import WORK
 from zhichi.common.api import (
     READ_ERRORS,
     WRITE_ERRORS,
@@ -221,7 +221,7 @@ def _case(request, case_id: int):
 
 # Who may act is decided before the body is judged (issue 12, item 10): see checks_first.
 def _records(request, case_id):
-    ensure_may_work(_case(request, case_id).pk, request.auth, "assistance.record")
+    WORK.ensure(_case(request, case_id).pk, request.auth, "assistance.record")
 
 
 def _works_on(action: str):

@@ -39,7 +39,7 @@ from zhichi.cases.schemas import (
     VisitRecordIn,
 )
 from zhichi.cases.services import approvals, disposal, facts, payments, reopening
-from zhichi.cases.services.common import ensure_may_work
+from zhichi.cases.services.common import WORK
 from zhichi.common.api import (
     WRITE_ERRORS,
     ErrorOut,
@@ -239,7 +239,7 @@ def _case(request, case_id: int):
 # Who may act is decided before the body is judged (issue 12, item 10): see checks_first.
 def _works_on(action: str):
     def guard(request, case_id):
-        ensure_may_work(_case(request, case_id).pk, request.auth, action)
+        WORK.ensure(_case(request, case_id).pk, request.auth, action)
 
     return guard
 
@@ -260,7 +260,7 @@ def _decides(request, approval_id):
 
 def _records_visit(request, visit_id):
     visit = get_object_or_404(Visit, pk=visit_id)
-    ensure_may_work(_case(request, visit.case_id).pk, request.auth, "case.visit")
+    WORK.ensure(_case(request, visit.case_id).pk, request.auth, "case.visit")
 
 
 def _revokes_share(request, case_id, share_id):

@@ -56,7 +56,7 @@ from zhichi.cases.presenters import (
     timeline_for,
 )
 from zhichi.cases.services import reopening
-from zhichi.cases.services.common import ensure_may_work
+from zhichi.cases.services.common import WORK
 from zhichi.common.errors import InvalidInput
 from zhichi.common.page_sections import sections_for
 from zhichi.common.steps import run_step
@@ -323,7 +323,7 @@ def submit_amounts(request, case: Case, *, key: str, form, service, action, anch
     by itself: the helper button ("split"), or a total sent without the claimants' amounts, fills
     in the split in proportion to the claims for the officer to check and send again."""
     if request.POST.get("split"):
-        ensure_may_work(case.pk, request.user, action)  # NotPermitted: the 403 page
+        WORK.ensure(case.pk, request.user, action)  # NotPermitted: the 403 page
         total, errors = form.total()
         if errors:
             return render_failure(request, case, key=key, form=form, exc=InvalidInput(errors))

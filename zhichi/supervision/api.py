@@ -10,7 +10,7 @@ from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
 
 from zhichi.cases.rules import get_internal_case_for
-from zhichi.cases.services.common import ensure_may_work
+from zhichi.cases.services.common import WORK
 from zhichi.common.api import (
     READ_ERRORS,
     WRITE_ERRORS,
@@ -157,7 +157,7 @@ def _qs():
 
 # Who may act is decided before the body is judged (issue 12, item 10): see checks_first.
 def _drafts(request, case_id):
-    ensure_may_work(
+    WORK.ensure(
         get_internal_case_for(request.auth, case_id).pk, request.auth, "suggestion.draft"
     )
 

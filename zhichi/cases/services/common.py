@@ -70,12 +70,9 @@ class Permission:
 
 
 # recording events on a case: its officer or a head of its department
+# recording on a case: its officer or a head of its department; pages and the API run
+# WORK.ensure(case_id, actor, action) before they read a body
 WORK = Permission(rules.can_work_on, rules.WORK_REFUSAL)
-
-
-def ensure_may_work(case_id: int, actor: User, action: str) -> Case:
-    """The check of ``WORK``, for the pages and the API to run before the body is read."""
-    return WORK.ensure(case_id, actor, action)
 
 
 def version_missing() -> FieldError:

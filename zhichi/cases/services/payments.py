@@ -18,7 +18,7 @@ from zhichi.cases.models import Payment, PaymentReversal, TimelineEvent
 from zhichi.cases.presenters import yuan_text
 from zhichi.cases.schemas import PaymentIn, ReverseIn
 from zhichi.cases.services import add_event
-from zhichi.cases.services.common import changing_case, ensure_may_work
+from zhichi.cases.services.common import WORK, changing_case
 from zhichi.cases.services.derived import regrade
 from zhichi.common.errors import FieldError, InvalidInput
 from zhichi.common.inputs import parse
@@ -109,7 +109,7 @@ def ensure_may_reverse(*, payment_id: int, actor: User) -> Payment:
     """Refuse (and audit) anyone but the case's officer or a head of its department, before the
     body is read (the API checks this first)."""
     payment = Payment.objects.get(pk=payment_id)
-    ensure_may_work(payment.case_id, actor, "case.payment_reverse")
+    WORK.ensure(payment.case_id, actor, "case.payment_reverse")
     return payment
 
 
