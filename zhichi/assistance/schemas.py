@@ -10,12 +10,10 @@ arrived, the amount against what was asked or granted, the cap) stays the servic
 
 from __future__ import annotations
 
-from datetime import date
-from decimal import Decimal
 from typing import Annotated, Any
 
-from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from ninja import Field, Schema
 from pydantic import (
     AfterValidator,
@@ -39,66 +37,33 @@ from zhichi.assistance.models import (
     Proposal,
     Situation,
 )
-from zhichi.common.schemas import Day, OptionalDay, choice, money, one_of, text, whole
+from zhichi.common.schemas import (
+    OptionalPastDate,
+    PastDate,
+    above_zero,
+    choice,
+    money,
+    one_of,
+    required_as,
+    required_choice,
+    text,
+    to_fen,
+    whole,
+)
 from zhichi.core.identifiers import validate_phone
 
 AMOUNT = 12  # the applications' money fields: DecimalField(max_digits=12, decimal_places=2)
-FEN = Decimal("0.01")
-
-
-# --- the field types, with the words the pages have always shown -------------------------------
-def _blank(value: Any) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
-
-
-def _required_as(message: str):
-    """A blank value is ``required``, said as ``message`` (translated when refused)."""
-
-    def present(value: Any) -> Any:
-        if _blank(value):
-            raise PydanticCustomError("required", str(_(message)))
-        return value
-
-    return present
-
-
-def _not_future(value: date | None) -> date | None:
-    """A day that has happened: not before 1900, not after today."""
-    if value is None:
-        return None
-    if value.year < 1900:
-        raise PydanticCustomError("date_range", str(_("Enter a date after 1900.")))
-    if value > timezone.localdate():
-        raise PydanticCustomError("future", str(_("This date cannot be in the future.")))
-    return value
-
-
-def _above_zero(value: Any) -> Any:
-    if value is not None and value <= 0:
-        raise PydanticCustomError("positive", str(_("Enter an amount above zero.")))
-    return value
-
-
-def _in_fen(value: Decimal | None) -> Decimal | None:
-    """An amount kept with its two decimals ("30000" is 30000.00), as it is stored."""
-    return None if value is None else value.quantize(FEN)
-
-
-def required_choice(choices):
-    return Annotated[choice(choices), BeforeValidator(_required_as("Choose one."))]
-
-
-PastDay = Annotated[
-    Day, AfterValidator(_not_future), BeforeValidator(_required_as("Enter a date."))
-]
-OptionalPastDay = Annotated[OptionalDay, AfterValidator(_not_future)]
+# the words the pages have always shown for a blank date and a blank amount
+ENTER_A_DATE = gettext_lazy("Enter a date.")
+ENTER_AN_AMOUNT = gettext_lazy("Enter an amount.")
+PastDay = Annotated[PastDate, required_as(ENTER_A_DATE)]
 Amount = Annotated[
     money(max_digits=AMOUNT),
-    AfterValidator(_above_zero),
-    AfterValidator(_in_fen),
-    BeforeValidator(_required_as("Enter an amount.")),
+    AfterValidator(above_zero),
+    AfterValidator(to_fen),
+    required_as(ENTER_AN_AMOUNT),
 ]
-OptionalAmount = Annotated[money(max_digits=AMOUNT, required=False), AfterValidator(_in_fen)]
+OptionalAmount = Annotated[money(max_digits=AMOUNT, required=False), AfterValidator(to_fen)]
 
 
 def _exclusions(value: Any) -> Any:
@@ -139,7 +104,7 @@ class AssistanceInput(Schema):
 class ApplicationIn(AssistanceInput):
     applicant_party_id: Annotated[
         whole(minimum=1, maximum=2**31 - 1, required=True),
-        BeforeValidator(_required_as("Choose the applicant.")),
+        required_as(gettext_lazy("Choose the applicant.")),
     ] = Field(..., description="a claimant of the case")
     requested_amount: Amount = Field(..., description="above zero")
     hardship: text(max_length=10000, required=True)
@@ -147,7 +112,7 @@ class ApplicationIn(AssistanceInput):
     form: choice(ApplicationForm, required=False) = Field(
         ApplicationForm.WRITTEN.value, description="written, or oral and recorded"
     )
-    received_on: OptionalPastDay = Field(None, description="default today; not in the future")
+    received_on: OptionalPastDate = Field(None, description="default today; not in the future")
     hardship_caused_by_case: StrictBool = True
     urgent: StrictBool = Field(
         False, description="aid first, paperwork after: the urgent approval chain"
@@ -207,7 +172,7 @@ class OpinionIn(AssistanceInput):
             return value
         if value is None:
             raise PydanticCustomError("required", str(_("Enter the amount you propose.")))
-        return _above_zero(value)
+        return above_zero(value)
 
 
 class FundsIn(AssistanceInput):

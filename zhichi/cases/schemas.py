@@ -26,7 +26,7 @@ from pydantic import (
     field_validator,
     model_validator,
 )
-from pydantic_core import InitErrorDetails, PydanticCustomError
+from pydantic_core import PydanticCustomError
 
 from zhichi.cases.models import (
     CaseShare,
@@ -46,14 +46,19 @@ from zhichi.cases.models import (
 )
 from zhichi.common.schemas import (
     IDENTIFIER,
-    Day,
-    Money,
+    Amount,
+    Date,
     ObjectIn,
-    OptionalDay,
-    OptionalMoney,
+    OptionalAmount,
+    OptionalDate,
+    OptionalPastDate,
+    PastDate,
+    PositiveAmount,
     choice,
     kept,
     one_of,
+    refusal,
+    refusals,
     text,
 )
 from zhichi.common.validation import text_problem
@@ -119,28 +124,6 @@ def _identifier(kind: str):
     ]
 
 
-def refusal(schema, field: str, code: str, message: str, value: Any = None) -> ValidationError:
-    """A rule between fields refused at the field it is about (a model validator's own error
-    has no field): raise it from the validator. ``message`` is in the reader's language. From a
-    field validator, ``field`` is the path inside that field ("" for the field itself)."""
-    return refusals(schema, [(field, code, message, value)])
-
-
-def refusals(schema, found: list[tuple[str, str, str, Any]]) -> ValidationError:
-    """Several refusals at once, each ``(field, code, message, value)`` as for ``refusal``."""
-    return ValidationError.from_exception_data(
-        schema.__name__,
-        [
-            InitErrorDetails(
-                type=PydanticCustomError(code, str(message)),
-                loc=tuple(int(p) if p.isdigit() else p for p in field.split(".") if p),
-                input=value,
-            )
-            for field, code, message, value in found
-        ],
-    )
-
-
 def _distinct(values: list | None) -> list | None:
     if values is None:
         return None
@@ -162,37 +145,6 @@ def _left_alone(extra: dict | None = None):
 
 
 VERSION = "the case version you read (409 when stale)"
-
-
-# --- dates and amounts as the services have always read them ------------------------------------
-def _since_1900(value: date | None) -> date | None:
-    if value is not None and value.year < 1900:
-        raise PydanticCustomError("date_range", str(_("Enter a date after 1900.")))
-    return value
-
-
-def _not_future(value: date | None) -> date | None:
-    if value is not None and value > timezone.localdate():
-        raise PydanticCustomError("future", str(_("This date cannot be in the future.")))
-    return value
-
-
-def _positive(value: Decimal | None) -> Decimal | None:
-    if value is not None and value <= 0:
-        raise PydanticCustomError("positive", str(_("Enter an amount above zero.")))
-    return value
-
-
-def _two_places(value: Decimal | None) -> Decimal | None:
-    return None if value is None else value.quantize(Decimal("0.01"))
-
-
-Date = Annotated[Day, AfterValidator(_since_1900)]
-OptionalDate = Annotated[OptionalDay, AfterValidator(_since_1900)]
-PastDate = Annotated[Date, AfterValidator(_not_future)]
-OptionalPastDate = Annotated[OptionalDate, AfterValidator(_not_future)]
-Amount = Annotated[Money, AfterValidator(_two_places)]
-PositiveAmount = Annotated[Amount, AfterValidator(_positive)]
 
 
 def _claimant(value: Any) -> Any:
@@ -367,7 +319,6 @@ NOTE = 5000  # a note on a mediation or a court event
 LONG = 10000  # reasons, findings, a closing note
 SUPPORT = "support"
 NOT_SUPPORT = "not_support"
-OptionalAmount = Annotated[OptionalMoney, AfterValidator(_two_places)]
 
 
 def _share_claimant(value: Any) -> Any:

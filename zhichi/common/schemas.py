@@ -6,7 +6,8 @@ A refusal here is a pydantic error whose type the API's ValidationError handler 
 turns into the project's code and message (``date``, ``money``, ``choice``, ``max_length``…), the
 codes the services' own checks give. A blank value ("" or null) is no value, as for the
 services' Collector: refused as ``required`` where the field is required, None otherwise.
-The services still check everything (the pages call them too)."""
+The services read their input through these schemas too (``common.inputs.parse``), so the
+pages and the API validate through the one declaration."""
 
 from __future__ import annotations
 
@@ -15,10 +16,20 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from ninja import Schema
 from ninja.schema import DjangoGetter
-from pydantic import BeforeValidator, Field, WithJsonSchema, model_validator
-from pydantic_core import PydanticCustomError
+from pydantic import (
+    AfterValidator,
+    BeforeValidator,
+    Field,
+    ValidationError,
+    WithJsonSchema,
+    model_validator,
+)
+from pydantic_core import InitErrorDetails, PydanticCustomError
 
 from zhichi.common.validation import DATE_RE, MONEY_RE
 
@@ -231,3 +242,81 @@ IsoText = Annotated[str, BeforeValidator(_isoformat)]
 OptionalIsoText = Annotated[str | None, BeforeValidator(_isoformat)]
 AmountText = Annotated[str, BeforeValidator(_amount)]
 OptionalAmountText = Annotated[str | None, BeforeValidator(_amount)]
+
+
+# --- refusals between fields, and the field types every app reads alike ----------------------
+def refusal(schema, field: str, code: str, message, value: Any = None) -> ValidationError:
+    """A rule between fields refused at the field it is about (a model validator's own error
+    has no field): raise it from the validator. ``message`` is in the reader's language. From a
+    field validator, ``field`` is the path inside that field ("" for the field itself)."""
+    return refusals(schema, [(field, code, message, value)])
+
+
+def refusals(schema, found: list[tuple[str, str, Any, Any]]) -> ValidationError:
+    """Several refusals at once, each ``(field, code, message, value)`` as for ``refusal``."""
+    name = schema if isinstance(schema, str) else schema.__name__
+    return ValidationError.from_exception_data(
+        name,
+        [
+            InitErrorDetails(
+                type=PydanticCustomError(code, str(message)),
+                loc=tuple(int(p) if p.isdigit() else p for p in field.split(".") if p),
+                input=value,
+            )
+            for field, code, message, value in found
+        ],
+    )
+
+
+def required_as(message):
+    """A blank value is ``required``, said as ``message`` (a lazy translation) rather than the
+    stock "This field is required.": the words the pages have always shown for that field."""
+
+    def present(value: Any) -> Any:
+        if _blank(value):
+            raise PydanticCustomError("required", str(message))
+        return value
+
+    return BeforeValidator(present)
+
+
+CHOOSE_ONE = gettext_lazy("Choose one.")
+
+
+def required_choice(choices, message=CHOOSE_ONE):
+    """One of ``choices``, and a blank one is ``required`` in ``message``'s words."""
+    return Annotated[choice(choices), required_as(message)]
+
+
+def since_1900(value: date | None) -> date | None:
+    if value is not None and value.year < 1900:
+        raise PydanticCustomError("date_range", _("Enter a date after 1900."))
+    return value
+
+
+def not_future(value: date | None) -> date | None:
+    if value is not None and value > timezone.localdate():
+        raise PydanticCustomError("future", _("This date cannot be in the future."))
+    return value
+
+
+def above_zero(value: Decimal | None) -> Decimal | None:
+    if value is not None and value <= 0:
+        raise PydanticCustomError("positive", _("Enter an amount above zero."))
+    return value
+
+
+def to_fen(value: Decimal | None) -> Decimal | None:
+    """An amount kept with its two decimals, as it is stored ("30000" is 30000.00)."""
+    return None if value is None else value.quantize(Decimal("0.01"))
+
+
+# a date as the records hold one: YYYY-MM-DD, from 1900 on; a past one has come (not after today)
+Date = Annotated[Day, AfterValidator(since_1900)]
+OptionalDate = Annotated[OptionalDay, AfterValidator(since_1900)]
+PastDate = Annotated[Date, AfterValidator(not_future)]
+OptionalPastDate = Annotated[OptionalDate, AfterValidator(not_future)]
+# an amount as the models' usual money field keeps it, to the fen; a positive one above zero
+Amount = Annotated[Money, AfterValidator(to_fen)]
+OptionalAmount = Annotated[OptionalMoney, AfterValidator(to_fen)]
+PositiveAmount = Annotated[Amount, AfterValidator(above_zero)]

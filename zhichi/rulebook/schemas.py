@@ -17,24 +17,28 @@ from ninja import Field, Schema
 from pydantic import (
     AfterValidator,
     ConfigDict,
-    ValidationError,
     ValidationInfo,
     field_validator,
     model_validator,
 )
-from pydantic_core import InitErrorDetails, PydanticCustomError
+from pydantic_core import PydanticCustomError
 
 from zhichi.common.errors import FieldError
 from zhichi.common.schemas import (
     IDENTIFIER,
-    Day,
-    Money,
+    Amount,
+    Date,
     ObjectIn,
+    OptionalAmount,
+    OptionalDate,
     OptionalDay,
-    OptionalMoney,
+    OptionalPastDate,
+    PastDate,
+    PositiveAmount,
     choice,
     kept,
     one_of,
+    refusal,
     text,
     whole,
 )
@@ -57,27 +61,6 @@ class PaymentOrderIn(ObjectIn):
 
 
 # --- helpers for the inputs below (and the apps above the law library) --------------------------
-def refusal(schema, field: str, code: str, message, value: Any = None) -> ValidationError:
-    """A rule between fields refused at the field it is about (a model validator's own error
-    has no field): raise it from the validator. ``message`` is in the reader's language."""
-    return ValidationError.from_exception_data(
-        schema.__name__,
-        [
-            InitErrorDetails(
-                type=PydanticCustomError(code, str(message)),
-                loc=tuple(int(p) if p.isdigit() else p for p in field.split(".")),
-                input=value,
-            )
-        ],
-    )
-
-
-def _from_1900(value: date | None) -> date | None:
-    if value is not None and value.year < 1900:
-        raise PydanticCustomError("date_range", str(_("Enter a date after 1900.")))
-    return value
-
-
 def _known_province(value: str) -> str:
     if value not in PROVINCE_CODES:
         raise PydanticCustomError(
@@ -86,27 +69,6 @@ def _known_province(value: str) -> str:
     return value
 
 
-def _fen(value: Decimal | None) -> Decimal | None:
-    return None if value is None else value.quantize(Decimal("0.01"))
-
-
-# an amount as it is kept: to the fen ("50000" is 50000.00)
-Amount = Annotated[Money, AfterValidator(_fen)]
-OptionalAmount = Annotated[OptionalMoney, AfterValidator(_fen)]
-# a date as the law library reads one: YYYY-MM-DD, from 1900 on
-Since1900 = Annotated[Day, AfterValidator(_from_1900)]
-OptionalSince1900 = Annotated[OptionalDay, AfterValidator(_from_1900)]
-
-
-def _not_future(value: date | None) -> date | None:
-    if value is not None and value > timezone.localdate():
-        raise PydanticCustomError("future", str(_("This date cannot be in the future.")))
-    return value
-
-
-# a day that has come: not in the future
-DayNotFuture = Annotated[Since1900, AfterValidator(_not_future)]
-OptionalDayNotFuture = Annotated[OptionalSince1900, AfterValidator(_not_future)]
 # a province: its two-digit GB/T 2260 code
 Province = Annotated[text(max_length=2, required=True), AfterValidator(_known_province)]
 PROVINCE_DOC = "GB/T 2260 two-digit code, e.g. 53"
@@ -130,7 +92,7 @@ class DeadlineIn(Stripped):
     kind: choice(DEADLINE_KINDS, required=False) = Field(
         "custom", description="a statutory period, or custom with one unit below"
     )
-    start: Since1900
+    start: Date
     days: whole(minimum=1, maximum=MAX_UNIT["days"]) = None
     months: whole(minimum=1, maximum=MAX_UNIT["months"]) = None
     years: whole(minimum=1, maximum=MAX_UNIT["years"]) = None
@@ -167,7 +129,7 @@ class WorkerIn(ObjectIn):
 
 class CriminalLeadIn(Stripped):
     province: Province = Field(..., description=PROVINCE_DOC)
-    as_of: OptionalSince1900 = Field(None, description="default today")
+    as_of: OptionalDate = Field(None, description="default today")
     workers: list[WorkerIn] = Field(..., max_length=10000)
     payment_order: PaymentOrderIn | None = None
     paid_after_order: bool = False
@@ -217,8 +179,8 @@ class WageClaimIn(Stripped):
     monthly_wage: Amount
     months_unpaid: whole(minimum=0, maximum=600) = None
     amount_paid: OptionalAmount = None
-    service_start: OptionalSince1900 = None
-    service_end: OptionalSince1900 = None
+    service_start: OptionalDate = None
+    service_end: OptionalDate = None
     written_contract: bool = True
     local_avg_monthly_wage: OptionalAmount = None
     order_deadline_passed: bool = False
@@ -324,14 +286,7 @@ def parse_days(text: str, year: int) -> tuple[list[DayEntry], list[FieldError]]:
     return entries, errors
 
 
-def _above_zero(value: Decimal | None) -> Decimal | None:
-    if value is not None and value <= 0:
-        raise PydanticCustomError("positive", str(_("Enter an amount above zero.")))
-    return value
-
-
 Source = text(max_length=300, required=True)
-Positive = Annotated[Amount, AfterValidator(_above_zero)]
 
 
 class HolidayYearIn(Stripped):
@@ -340,7 +295,7 @@ class HolidayYearIn(Stripped):
     year: whole(minimum=2000, maximum=2100, required=True)
     notice_title: text(max_length=200, required=True)
     notice_number: text(max_length=100) | None = None
-    published_on: OptionalDayNotFuture = None
+    published_on: OptionalPastDate = None
     source: Source
     days: str
 
@@ -375,9 +330,9 @@ class ThresholdIn(Stripped):
     """A province's 数额较大 figures from a date on (rule CR-4)."""
 
     province: Province
-    individual: Positive
-    collective: Positive
-    effective_from: Since1900
+    individual: PositiveAmount
+    collective: PositiveAmount
+    effective_from: Date
     source: Source
     note: text(max_length=300) | None = None
 
@@ -404,8 +359,8 @@ class AverageWageIn(Stripped):
     province: Province
     wage_year: whole(minimum=1990, maximum=2100, required=True)
     series: choice(WageSeries)
-    annual: Positive
-    published_on: DayNotFuture
+    annual: PositiveAmount
+    published_on: PastDate
     source: Source
 
 

@@ -16,14 +16,8 @@ from pydantic import ValidationInfo, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
 from zhichi.accounts.models import Organisation
-from zhichi.common.schemas import choice, text
-from zhichi.rulebook.schemas import (
-    DayNotFuture,
-    OptionalDayNotFuture,
-    OptionalSince1900,
-    Stripped,
-    refusal,
-)
+from zhichi.common.schemas import OptionalDate, OptionalPastDate, PastDate, choice, refusal, text
+from zhichi.rulebook.schemas import Stripped
 from zhichi.supervision.models import Adoption, EscalationTarget, ServiceMethod, Suggestion
 
 
@@ -43,7 +37,7 @@ class SuggestionIn(Stripped):
         ..., description="the specific recommendations"
     )
     legal_basis: text(max_length=2000) | None = None
-    served_on: OptionalSince1900 = Field(
+    served_on: OptionalDate = Field(
         None, description="planned date of service; gives a provisional reply_due"
     )
 
@@ -73,12 +67,12 @@ class ReviseIn(SuggestionIn):
 
 
 class ServeIn(Stripped):
-    served_on: DayNotFuture = Field(..., description="not in the future")
+    served_on: PastDate = Field(..., description="not in the future")
     method: choice(ServiceMethod)
-    received_on: OptionalDayNotFuture = Field(
+    received_on: OptionalPastDate = Field(
         None, description="when the recipient received it (default: served_on)"
     )
-    reply_due_on: OptionalSince1900 = Field(
+    reply_due_on: OptionalDate = Field(
         None,
         description="a shorter reply date for an urgent matter (at most two months after receipt)",
     )
@@ -113,14 +107,14 @@ class ServeIn(Stripped):
 
 
 class ReplyIn(Stripped):
-    replied_on: DayNotFuture = Field(..., description="not in the future")
+    replied_on: PastDate = Field(..., description="not in the future")
     text: text(max_length=8000, required=True)
     adoption: choice(Adoption)
     version: int | None = None
 
 
 class EscalateIn(Stripped):
-    escalated_on: DayNotFuture = Field(..., description="not in the future")
+    escalated_on: PastDate = Field(..., description="not in the future")
     to: choice(EscalationTarget)
     reason: text(max_length=4000, required=True)
     version: int | None = None

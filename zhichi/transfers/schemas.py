@@ -16,19 +16,8 @@ from pydantic import BeforeValidator, ConfigDict, field_validator
 from pydantic_core import PydanticCustomError
 
 from zhichi.accounts.models import Department, Organisation
-from zhichi.common.schemas import OptionalDay, choice, text
+from zhichi.common.schemas import OptionalDay, required_choice, text
 from zhichi.transfers.models import FeedbackResult, TransferKind
-
-
-def _chosen(value: Any) -> Any:
-    """A choice left blank, in the words the pages have always shown."""
-    if value is None or value == "":
-        raise PydanticCustomError("required", str(_("Choose one.")))
-    return value
-
-
-def required_choice(choices):
-    return Annotated[choice(choices), BeforeValidator(_chosen)]
 
 
 def _ids(value: Any) -> Any:
