@@ -14,6 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tests.assistance.conftest import EXCLUSIONS_NONE, application_data, opinion_data, record
+from tests.refusals import refused
 from zhichi.assistance import services
 from zhichi.assistance.models import AssistanceApplication
 from zhichi.assistance.schemas import (
@@ -43,12 +44,6 @@ OPINION = {
     "proposed_amount": "20000.00",
     "opinion": "符合救助条件",
 }
-
-
-def refused(schema, data) -> dict[str, str]:
-    with pytest.raises(InvalidInput) as exc:
-        parse(schema, data)
-    return {e.field: e.code for e in exc.value.errors}
 
 
 def test_a_good_application_is_read_with_real_types():

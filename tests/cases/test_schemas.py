@@ -14,6 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tests.cases.ledger_cases import PAYER, day, party_ids, three_worker_case
+from tests.refusals import refusal, refused
 from zhichi.cases.models import (
     Case,
     CaseShare,
@@ -40,21 +41,8 @@ from zhichi.cases.schemas import (
     VisitRecordIn,
 )
 from zhichi.cases.services import disposal, facts, parties, payments, reopening
-from zhichi.common.errors import InvalidInput
 from zhichi.common.inputs import parse
 from zhichi.parties.models import Party
-
-
-def refused(schema, data) -> dict[str, str]:
-    with pytest.raises(InvalidInput) as exc:
-        parse(schema, data)
-    return {e.field: e.code for e in exc.value.errors}
-
-
-def refusal(call) -> dict[str, str]:
-    with pytest.raises(InvalidInput) as exc:
-        call()
-    return {e.field: e.code for e in exc.value.errors}
 
 
 def today() -> date:

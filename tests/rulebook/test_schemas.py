@@ -12,6 +12,7 @@ from django.utils import timezone
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from tests.refusals import refusal, refused
 from tests.rulebook.test_services import notice_2027, yunnan_threshold, yunnan_wage_2024
 from zhichi.common.errors import InvalidInput
 from zhichi.common.inputs import parse
@@ -38,18 +39,6 @@ from zhichi.rulebook.schemas import (
 
 TOMORROW = (timezone.localdate() + timedelta(days=1)).isoformat()
 LEAD = {"province": "53", "workers": [{"amount": "12000", "months": 4}]}
-
-
-def refused(schema, data) -> dict[str, str]:
-    with pytest.raises(InvalidInput) as exc:
-        parse(schema, data)
-    return {e.field: e.code for e in exc.value.errors}
-
-
-def refusal(call) -> dict[str, str]:
-    with pytest.raises(InvalidInput) as exc:
-        call()
-    return {e.field: e.code for e in exc.value.errors}
 
 
 CALCULATOR_CASES = [

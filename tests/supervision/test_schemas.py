@@ -12,6 +12,7 @@ from django.utils import timezone
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from tests.refusals import refused
 from tests.supervision.conftest import DRAFT, approve, draft, open_case
 from zhichi.common.errors import InvalidInput
 from zhichi.common.inputs import parse
@@ -25,12 +26,6 @@ from zhichi.supervision.schemas import (
     SuggestionIn,
     SuggestionWithdrawIn,
 )
-
-
-def refused(schema, data) -> dict[str, str]:
-    with pytest.raises(InvalidInput) as exc:
-        parse(schema, data)
-    return {e.field: e.code for e in exc.value.errors}
 
 
 def day(n: int = 0) -> str:

@@ -11,6 +11,7 @@ from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from tests.refusals import refused
 from tests.transfers.conftest import wage_case
 from zhichi.common.errors import InvalidInput
 from zhichi.common.inputs import parse
@@ -24,12 +25,6 @@ GOOD = {
     "kind": "criminal_lead",
     "reason": "涉嫌拒不支付劳动报酬",
 }
-
-
-def refused(schema, data) -> dict[str, str]:
-    with pytest.raises(InvalidInput) as exc:
-        parse(schema, data)
-    return {e.field: e.code for e in exc.value.errors}
 
 
 def test_a_good_transfer_is_read_with_real_types():
