@@ -269,6 +269,28 @@ def test_the_persons_other_case_notes_the_correction_by_reference(users, case, l
         assert f"(on case {case.number})" in describe_event(there)
 
 
+def test_item7_the_other_cases_search_text_follows_after_the_commit_under_its_own_lock(
+    users, case, li, django_capture_on_commit_callbacks
+):
+    """Issue 14 item 7: a correction locks only the case it is made on; the person's other cases
+    get their search text after the commit, one at a time, each under its own lock."""
+    second = intake_services.create_lead(
+        actor=users["civil1"],
+        data=validate_lead(lead_payload(claimants=[{"name": "李秀英", "id_number": LI_ID}])),
+    )
+    other = intake_services.accept_lead(lead_id=second.pk, actor=users["civil1"])
+
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        correct(users, case, li, name="王小二")
+    found = set(Case.objects.search("王小二").values_list("pk", flat=True))
+    assert found == {case.pk}  # the own case at once; the other waits for the commit
+
+    for callback in callbacks:
+        callback()
+    found = set(Case.objects.search("王小二").values_list("pk", flat=True))
+    assert found == {case.pk, other.pk}
+
+
 # --- the API ----------------------------------------------------------------------------------
 def url(case, party) -> str:
     return f"/api/v1/cases/{case.pk}/parties/{party.pk}/correct"

@@ -92,12 +92,15 @@ def test_issue13_item2_the_name_on_record_chosen_keeps_the_new_phone(users, li):
     assert entry.detail["name_choices"] == {"claimants.0": "record"}
 
 
-def test_issue13_item2_the_typed_name_chosen_corrects_the_record_with_the_reason(users, li):
+def test_issue13_item2_the_typed_name_chosen_corrects_the_record_with_the_reason(
+    users, li, django_capture_on_commit_callbacks
+):
     case = services.accept_lead(lead_id=li.lead_roles.get().lead_id, actor=users["civil1"])
 
-    lead = file(
-        users, typed(name_choice="typed", name_reason="核对身份证", name_on_record="李秀英")
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        lead = file(
+            users, typed(name_choice="typed", name_reason="核对身份证", name_on_record="李秀英")
+        )
 
     party = lead.parties.get(role="claimant").party
     assert (party.pk, party.name, party.phone) == (li.pk, "王小二", NEW_PHONE)
@@ -107,7 +110,8 @@ def test_issue13_item2_the_typed_name_chosen_corrects_the_record_with_the_reason
         "changes": {"name": {"from": "李秀英", "to": "王小二"}},
         "reason": "核对身份证",
     }
-    # the person's case notes the correction and is found by the new name
+    # the person's case notes the correction and, once the lead is committed, is found by the
+    # new name (its search text is refreshed under its own lock after the commit)
     event = case.timeline.get(kind="party_corrected")
     assert (event.summary, event.data["via"], event.data["ref"]) == (
         "核对身份证",

@@ -18,6 +18,7 @@ own record-keeping; partners see the corrected name where they see the party at 
 
 from __future__ import annotations
 
+from django.db import transaction
 from django.utils.translation import gettext as _
 
 from zhichi.accounts.models import User
@@ -192,8 +193,28 @@ def note_party_correction(
                 "ref": ref if own and other.pk != getattr(case, "pk", None) else "",
             },
         )
-        if "name" in changes:
-            refresh_search_text(other)
+    if "name" in changes:
+        # The case it was made on is locked (changing_case) and refreshed now. The others are
+        # refreshed after the commit, each in its own transaction under its own lock: a
+        # correction never holds two cases' locks at once (two corrections of one person from two
+        # cases would lock them in opposite orders), and a write to another case that read the
+        # old name before the commit is overwritten by the refresh that waits for its lock.
+        own = getattr(case, "pk", None)
+        if own is not None:
+            refresh_search_text(case)
+        others = [pk for pk in sorted(roles) if pk != own]
+        if others:
+            transaction.on_commit(lambda: refresh_search_texts(others))
+
+
+def refresh_search_texts(case_ids: list[int]) -> None:
+    """The search text of each case, one at a time under its lock (after a party's name
+    changed)."""
+    for pk in case_ids:
+        with transaction.atomic():
+            other = Case.objects.select_for_update().filter(pk=pk).first()
+            if other is not None:
+                refresh_search_text(other)
 
 
 # --- the timeline sentence, in the reader's language ------------------------------------------
