@@ -124,7 +124,7 @@ def _identifier(kind: str):
     ]
 
 
-def _distinct(values: list | None) -> list | None:
+def distinct(values: list | None) -> list | None:
     if values is None:
         return None
     out: list = []
@@ -186,7 +186,7 @@ class CorrectionIn(ObjectIn):
         description="becomes the current address; the earlier ones stay in the contacts",
         json_schema_extra=_left_alone(),
     )
-    groups: Annotated[list[one_of(Group)] | None, AfterValidator(_distinct)] = Field(
+    groups: Annotated[list[one_of(Group)] | None, AfterValidator(distinct)] = Field(
         None,
         description="a claimant's groups on this case (the case is graded again)",
         json_schema_extra=_left_alone(),
@@ -242,7 +242,7 @@ def _before_issue() -> str:
     return str(_("The deadline cannot be before the order was issued."))
 
 
-def _case_order(order: PaymentOrderIn | None) -> PaymentOrderIn | None:
+def checked_order(order: PaymentOrderIn | None) -> PaymentOrderIn | None:
     """The order to pay as a case keeps it (the law library's ``PaymentOrderIn``): the authority
     without surrounding spaces; not issued in the future, nor before 1900; the deadline not
     before the date of issue when both are sent (against the stored date the service checks)."""
@@ -291,10 +291,10 @@ class FactsChangeIn(ObjectIn):
         description="false withdraws the consent and ends the shares that rest on it (rule R3)",
         json_schema_extra=kept(),
     )
-    payment_order: Annotated[PaymentOrderIn | None, AfterValidator(_case_order)] = Field(
+    payment_order: Annotated[PaymentOrderIn | None, AfterValidator(checked_order)] = Field(
         None, description="the order to pay (rule CR-5); null clears it", json_schema_extra=kept()
     )
-    evasion: Annotated[EvasionIn, AfterValidator(_distinct)] = Field(
+    evasion: Annotated[EvasionIn, AfterValidator(distinct)] = Field(
         None, description=EVASION, json_schema_extra=kept()
     )
     version: int | None = Field(None, description=VERSION)

@@ -7,9 +7,7 @@ from typing import Any
 from django.db.models import Count, Q
 from ninja import Field, Router, Schema, Status
 
-from zhichi.accounts.models import Organisation
-from zhichi.cases.models import Case, Category, LabourRelationship, PartyRole, Source
-from zhichi.cases.schemas import EVASION, EvasionIn, LabourRelationshipIn
+from zhichi.cases.models import Case, Category, PartyRole, Source
 from zhichi.common.api import (
     READ_ERRORS,
     WRITE_ERRORS,
@@ -20,97 +18,18 @@ from zhichi.common.api import (
     keyset_paginated,
 )
 from zhichi.common.schemas import (
-    IDENTIFIER,
-    Day,
     IsoText,
-    ObjectIn,
     OptionalAmountText,
-    OptionalMoney,
     as_data,
     choice,
     one_of,
     text,
-    whole,
 )
 from zhichi.intake import rules, services
 from zhichi.intake.models import Lead, LeadStatus, Redirect
-from zhichi.intake.validation import NameChoice, validate_lead
-from zhichi.parties.models import Group, Party, PartyKind, VulnerabilityBasis
-from zhichi.rulebook.schemas import PaymentOrderIn
+from zhichi.intake.schemas import LeadIn
 
 router = Router()
-
-
-# issue 13 item 2: a typed name is never replaced by the name on record silently
-NAME_CHOICE = (
-    "Needed only when the ID number is on record under another name: without it the lead is "
-    "refused (422, code `name_conflict` at `claimants.N.name` or `respondents.N.name`). `record`: "
-    "the name on record is right and the lead uses it; `typed`: the name typed is right and the "
-    "record is corrected to it (with `name_reason`; audited and noted on the person's cases)"
-)
-NAME_REASON = "why the name on record is wrong; required with `name_choice: typed`"
-NAME_ON_RECORD = (
-    "the name on record you were shown in the `name_conflict` message; when given and the record "
-    "now holds another name, the lead is refused again (`name_conflict`)"
-)
-
-MAX_CLAIMANTS = 500
-MAX_RESPONDENTS = 20
-
-
-class PersonNameIn(ObjectIn):
-    name_choice: choice(NameChoice, required=False) = Field(None, description=NAME_CHOICE)
-    name_reason: text(max_length=2000) | None = Field(None, description=NAME_REASON)
-    name_on_record: text(Party, "name") | None = Field(None, description=NAME_ON_RECORD)
-
-
-class ClaimantIn(PersonNameIn):
-    name: text(Party, "name", required=True)
-    id_number: text(max_length=IDENTIFIER) | None = Field(None, description="rule ID-1")
-    phone: text(max_length=IDENTIFIER) | None = None
-    address: text(Party, "address") | None = None
-    groups: list[one_of(Group)] = Field(default_factory=list)
-    vulnerability_basis: list[one_of(VulnerabilityBasis)] = Field(default_factory=list)
-    amount_claimed: OptionalMoney = None
-    months_unpaid: whole(minimum=0, maximum=600) = None
-
-
-class RespondentIn(PersonNameIn):
-    kind: choice(PartyKind, required=False) = PartyKind.ORGANISATION.value
-    name: text(Party, "name", required=True)
-    credit_code: text(max_length=IDENTIFIER) | None = Field(
-        None, description="an organisation's (rule ID-2)"
-    )
-    id_number: text(max_length=IDENTIFIER) | None = Field(
-        None, description="a person's (rule ID-1)"
-    )
-    address: text(Party, "address") | None = None
-
-
-class LeadIn(Schema):
-    source: choice(Source)
-    received_on: Day = Field(..., description="not in the future")
-    category: choice(Category)
-    summary: text(max_length=5000, required=True)
-    claimants: list[ClaimantIn] = Field(..., max_length=MAX_CLAIMANTS)
-    respondents: list[RespondentIn] = Field(default_factory=list, max_length=MAX_RESPONDENTS)
-    voluntary: bool = False
-    consent_to_share: bool = False
-    labour_relationship: LabourRelationshipIn = LabourRelationship.UNKNOWN.value
-    has_iou: bool = False
-    payment_order: PaymentOrderIn | None = Field(
-        None, description="the labour administration's order to pay"
-    )
-    evasion: EvasionIn = Field(default_factory=list, description=EVASION)
-    referring_org: text(Organisation, "code") | None = Field(
-        None,
-        description="the referring agency's code. A partner may give only its own (its leads "
-        "are always its referrals); naming an agency does not share the lead with it: the agency "
-        "sees it only when its own staff filed it or with consent_to_share",
-    )
-    to_org: text(Organisation, "code") | None = Field(
-        None, description="the receiving procuratorate's code (partners)"
-    )
 
 
 # A claimant of a lead: a ``LeadParty`` with its party.
@@ -271,9 +190,7 @@ def create_lead(request, payload: LeadIn):
     code `name_conflict`) until `name_choice` says which name is right; the message names the
     name on record only to a caller who may see a lead or case of that person. A new phone or
     address of a known person is added to their contacts and becomes the current one."""
-    data = as_data(payload)
-    to_org = data.pop("to_org", None)
-    lead = services.create_lead(actor=request.auth, data=validate_lead(data), to_org=to_org)
+    lead = services.create_lead(actor=request.auth, data=payload)
     return Status(201, _full(request, lead.pk))
 
 

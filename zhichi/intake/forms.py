@@ -11,7 +11,7 @@ from zhichi.accounts.models import Organisation
 from zhichi.cases.models import Category, Evasion, LabourRelationship, Source
 from zhichi.common.forms import DateInput, StyledForm, StyledFormSet
 from zhichi.intake.models import LeadStatus, Redirect
-from zhichi.intake.validation import NameChoice
+from zhichi.intake.schemas import NameChoice
 from zhichi.parties.models import Group, PartyKind, VulnerabilityBasis
 
 

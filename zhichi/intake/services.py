@@ -21,7 +21,8 @@ from zhichi.core.routing import arbitration_first
 from zhichi.intake import rules
 from zhichi.intake.history import lead_history
 from zhichi.intake.models import Lead, LeadParty, LeadStatus
-from zhichi.intake.validation import LeadInput, NameChoice, PersonNameInput, validate_decline
+from zhichi.intake.schemas import LeadIn, NameChoice, PersonNameIn
+from zhichi.intake.validation import referring_org, validate_decline, validate_lead
 from zhichi.parties import services as party_services
 from zhichi.parties.models import ContactSource, Party, PartyKind
 
@@ -56,7 +57,7 @@ def _receiver_for(actor: User, to_org: str | None) -> tuple[Organisation, Depart
     return org, org.departments.filter(code=INTAKE_DEPARTMENT).first()
 
 
-def lead_flags(data: LeadInput) -> list[str]:
+def lead_flags(data: LeadIn) -> list[str]:
     flags = []
     if arbitration_first(labour_relationship=data.labour_relationship, has_iou=data.has_iou):
         flags.append(Flag.ARBITRATION_FIRST)  # rule SP-6
@@ -127,7 +128,7 @@ def _may_see_party(actor: User, party: Party) -> bool:
     )
 
 
-def _people(data: LeadInput) -> list[tuple[str, str, str, PersonNameInput]]:
+def _people(data: LeadIn) -> list[tuple[str, str, str, PersonNameIn]]:
     """(path, typed name, ID number, answer) of every person on the lead with an ID number."""
     people = [(f"claimants.{i}", c.name, c.id_number, c) for i, c in enumerate(data.claimants)]
     people += [
@@ -138,7 +139,7 @@ def _people(data: LeadInput) -> list[tuple[str, str, str, PersonNameInput]]:
     return [p for p in people if p[2]]
 
 
-def name_conflicts(*, actor: User, data: LeadInput) -> list[NameConflict]:
+def name_conflicts(*, actor: User, data: LeadIn) -> list[NameConflict]:
     """Every person on the lead whose ID number is on record under another name, answered or
     not (the lead form shows the question again with the answer given)."""
     found = []
@@ -161,7 +162,7 @@ def name_conflicts(*, actor: User, data: LeadInput) -> list[NameConflict]:
     return found
 
 
-def _refuse_unresolved(actor: User, data: LeadInput) -> list[NameConflict]:
+def _refuse_unresolved(actor: User, data: LeadIn) -> list[NameConflict]:
     """A typed name is never replaced by the name on record silently: 422 at the person's
     ``name`` (code ``name_conflict``) until the filer says which is right. Answers the
     conflicts, every one resolved."""
@@ -195,7 +196,7 @@ def _refuse_unresolved(actor: User, data: LeadInput) -> list[NameConflict]:
 
 
 def _person(
-    *, actor: User, lead: Lead, name: str, id_number: str, answer: PersonNameInput, **contacts
+    *, actor: User, lead: Lead, name: str, id_number: str, answer: PersonNameIn, **contacts
 ) -> Party:
     """The person of a lead: the one on record with this ID number, or a new one. When the filer
     said the typed name is right, the record is corrected to it first (audited, and noted on the
@@ -225,8 +226,9 @@ def _person(
     )
 
 
-def create_lead(*, actor: User, data: LeadInput, to_org: str | None = None) -> Lead:
-    """File a validated lead. Partners always file as their own organisation.
+def create_lead(*, actor: User, data: LeadIn | dict, to_org: str | None = None) -> Lead:
+    """File a lead, read through ``schemas.LeadIn`` (a dict in its shape, or the instance the
+    API parsed). Partners always file as their own organisation.
 
     A person typed with an ID number on record under another name is refused at the name (422,
     ``name_conflict``) until the filer says which name is right (``name_choice``): the name on
@@ -237,8 +239,9 @@ def create_lead(*, actor: User, data: LeadInput, to_org: str | None = None) -> L
     outside the failed transaction so it stays when the refusal undoes everything else.
     """
     ensure_may_file_lead(actor=actor)  # audits its own refusal
+    data = validate_lead(data)  # as before the service's own checks: not audited
     try:
-        return _file_lead(actor=actor, data=data, to_org=to_org)
+        return _file_lead(actor=actor, data=data, to_org=to_org or data.to_org or None)
     except InvalidInput as exc:
         record(
             action="lead.create",
@@ -249,8 +252,8 @@ def create_lead(*, actor: User, data: LeadInput, to_org: str | None = None) -> L
         raise
 
 
-def _file_lead(*, actor: User, data: LeadInput, to_org: str | None) -> Lead:
-    referring_org = _referrer_for(actor, data.referring_org)
+def _file_lead(*, actor: User, data: LeadIn, to_org: str | None) -> Lead:
+    referring = _referrer_for(actor, referring_org(data))
     organisation, department = _receiver_for(actor, to_org)
     source = data.source
     if actor.role == Role.PARTNER:
@@ -263,7 +266,7 @@ def _file_lead(*, actor: User, data: LeadInput, to_org: str | None) -> Lead:
             **{name: getattr(data, name) for name in FACT_NAMES},
             source=source,
             flags=lead_flags(data),
-            referring_org=referring_org,
+            referring_org=referring,
             created_by=actor,
         )
         for pos, c in enumerate(data.claimants):
@@ -311,7 +314,7 @@ def _file_lead(*, actor: User, data: LeadInput, to_org: str | None) -> Lead:
             detail={
                 "claimants": len(data.claimants),
                 "respondents": len(data.respondents),
-                "referring_org": referring_org.code if referring_org else None,
+                "referring_org": referring.code if referring else None,
                 "consent_to_share": data.consent_to_share,
                 # which name the filer chose where a typed one differed from the record
                 "name_choices": {c.path: answers[c.path].name_choice for c in conflicts},

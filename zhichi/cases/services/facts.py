@@ -26,34 +26,10 @@ from zhichi.cases.services.common import changing_case, version_missing
 from zhichi.cases.services.derived import regrade
 from zhichi.common.errors import FieldError, InvalidInput, NotPermitted
 from zhichi.common.inputs import parse
-from zhichi.common.validation import Collector
 from zhichi.rulebook.schemas import PaymentOrderIn
 
 # the facts a change names directly (the order to pay is read part by part)
 FACTS = ("labour_relationship", "has_iou", "consent_to_share", "evasion")
-
-
-def read_payment_order(
-    c: Collector, data: dict, today: date
-) -> tuple[str, date | None, date | None]:
-    """The order to pay (责令支付, rule CR-5) as given on a lead: authority, dates. (The intake's
-    reader, kept here until the lead reads its input through a schema; the case's facts read
-    theirs through ``schemas.FactsChangeIn``.)"""
-    order = data.get("payment_order") or {}
-    authority, issued_on, deadline = "", None, None
-    if not isinstance(order, dict):
-        c.add("payment_order", "type", _("The order to pay must be an object."))
-    elif order:
-        authority = c.text(order, "authority", "payment_order.authority", max_length=200)
-        issued_on = c.day(order, "issued_on", "payment_order.issued_on", not_after=today)
-        deadline = c.day(order, "deadline", "payment_order.deadline")
-        if issued_on and deadline and deadline < issued_on:
-            c.add(
-                "payment_order.deadline",
-                "before_issue",
-                _("The deadline cannot be before the order was issued."),
-            )
-    return authority, issued_on, deadline
 
 
 def _order_changes(order: PaymentOrderIn | None) -> dict:
