@@ -101,11 +101,19 @@ def test_a_failed_submit_shows_errors_at_the_fields_and_keeps_what_was_typed(use
 
     assert r.status_code == 422
     form = r.context["form"]
-    assert set(form.errors) == {"result", "amount_paid_on_site"}
+    assert set(form.errors) == {"result"}
     html = r.content.decode()
     assert f'<option value="{mine.pk}" selected>' in html
     assert 'value="99999.00"' in html
     assert 'value="WHHRSS" id="id_organisations_' in html and "checked" in html
+    assert (JointAction.objects.count(), Payment.objects.count()) == (0, 0)
+
+    # once the fields are sound, what the cases owe is checked (a database finding)
+    r = web("civil1").post("/joint-actions/new/", {**posted, "result": "联合约谈"}, headers=EN)
+
+    assert r.status_code == 422
+    assert set(r.context["form"].errors) == {"amount_paid_on_site"}
+    assert 'value="99999.00"' in r.content.decode()
     assert (JointAction.objects.count(), Payment.objects.count()) == (0, 0)
 
 

@@ -10,10 +10,10 @@ from ninja import Field, Query, Router, Schema, Status
 from zhichi.cases.rules import get_internal_case_for
 from zhichi.common.api import READ_ERRORS, WRITE_ERRORS, ErrorOut, ValidationErrorOut, checks_first
 from zhichi.common.errors import FieldError, InvalidInput
-from zhichi.common.schemas import IsoText, OptionalIsoText, as_data, choice, one_of, text, whole
-from zhichi.common.validation import Collector
+from zhichi.common.schemas import IsoText, OptionalIsoText, one_of
 from zhichi.documents import casefile, rules, services
 from zhichi.documents.models import DocumentKind, IssuedDocument
+from zhichi.documents.schemas import IssueIn, LeadIssueIn
 from zhichi.intake.rules import get_internal_lead_for
 
 router = Router()
@@ -28,21 +28,6 @@ BINARY = {
         },
     },
 }
-
-
-REASON = 2000
-
-
-class IssueIn(Schema):
-    kind: choice(DocumentKind)
-    subject_id: whole(minimum=1, maximum=2**53) = Field(
-        None,
-        description="the transfer, suggestion, assistance application, visit or mediation the "
-        "document is about (default: the latest)",
-    )
-    reason: text(max_length=REASON) = Field(
-        "", description="required to re-issue a document (it keeps its number)"
-    )
 
 
 class DocumentOut(Schema):
@@ -96,15 +81,12 @@ def _issues_lead_notice(request, lead_id):
 @checks_first(_issues)
 def issue(request, case_id: int, payload: IssueIn):
     case = get_internal_case_for(request.auth, case_id)
-    data = as_data(payload)
-    # each value read at its field, whatever JSON it is (issue 12, item 10)
-    c = Collector()
-    kind = c.text(data, "kind", "kind", required=True, max_length=40)
-    subject = c.whole(data, "subject_id", "subject_id", minimum=1, maximum=2**53)
-    reason = c.text(data, "reason", "reason", max_length=REASON)
-    c.raise_if_errors("")
     doc = services.issue_document(
-        case_id=case.pk, kind=kind, actor=request.auth, subject_id=subject, reason=reason
+        case_id=case.pk,
+        kind=payload.kind,
+        actor=request.auth,
+        subject_id=payload.subject_id,
+        reason=payload.reason,
     )
     return Status(201, next(d for d in _listing(case) if d.pk == doc.pk))
 
@@ -214,12 +196,6 @@ def download_case_file(request, export_id: int):
 
 
 # --- a declined lead's notice of non-acceptance --------------------------------------------------
-class LeadIssueIn(Schema):
-    reason: text(max_length=REASON) = Field(
-        "", description="required to re-issue the notice (it keeps its number)"
-    )
-
-
 def _lead_listing(lead) -> list[IssuedDocument]:
     return IssuedDocument.objects.filter(lead=lead).listed()
 
@@ -232,10 +208,9 @@ def _lead_listing(lead) -> list[IssuedDocument]:
 @checks_first(_issues_lead_notice)
 def issue_lead_notice(request, lead_id: int, payload: LeadIssueIn):
     lead = get_internal_lead_for(request.auth, lead_id)
-    c = Collector()
-    reason = c.text(as_data(payload), "reason", "reason", max_length=REASON)
-    c.raise_if_errors("")
-    doc = services.issue_lead_document(lead_id=lead.pk, actor=request.auth, reason=reason)
+    doc = services.issue_lead_document(
+        lead_id=lead.pk, actor=request.auth, reason=payload.reason
+    )
     return Status(201, next(d for d in _lead_listing(lead) if d.pk == doc.pk))
 
 

@@ -24,6 +24,7 @@ from zhichi.cases.models import Case
 from zhichi.cases.rules import can_unmask
 from zhichi.cases.services import add_event
 from zhichi.common.errors import FieldError, InvalidInput, NotPermitted
+from zhichi.common.inputs import parse
 from zhichi.core import numbering
 from zhichi.documents import context as ctx_mod
 from zhichi.documents import render, rules, sandbox
@@ -35,6 +36,7 @@ from zhichi.documents.models import (
     NumberPattern,
 )
 from zhichi.documents.rules import can_manage_templates
+from zhichi.documents.schemas import LeadIssueIn
 from zhichi.evidence import sniff
 from zhichi.intake.models import Lead
 from zhichi.intake.rules import can_decide_lead
@@ -293,13 +295,10 @@ def _issue_lead_notice(*, lead_id, kind, actor, reason) -> IssuedDocument:
         )
 
 
-def _check_reason(reason: str) -> str:
-    reason = (reason or "").strip()
-    if len(reason) > 2000:
-        raise InvalidInput(
-            [FieldError("reason", "max_length", _("Keep the reason under 2,000 characters."))]
-        )
-    return reason
+def _check_reason(reason: str | None) -> str:
+    """The reason as the issue inputs declare it (``schemas.Reason``): a page's and the API's
+    alike, or 422 at ``reason``."""
+    return parse(LeadIssueIn, {"reason": reason}).reason
 
 
 def _require_reason(previous, reason: str) -> None:

@@ -3,11 +3,8 @@ actions): ``/joint-actions`` and ``/employers/{credit_code}``."""
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 from ninja import Field, Query, Router, Schema, Status
 
-from zhichi.accounts.models import Organisation
 from zhichi.cases.partner_view import is_partner
 from zhichi.common.api import (
     READ_ERRORS,
@@ -20,68 +17,23 @@ from zhichi.common.api import (
     viewer,
 )
 from zhichi.common.schemas import (
-    IDENTIFIER,
     AmountText,
-    Day,
     IsoText,
-    Money,
-    ObjectIn,
-    OptionalDay,
+    OptionalDate,
     OptionalIsoText,
-    OptionalMoney,
-    as_data,
-    text,
 )
-from zhichi.common.validation import Collector
 from zhichi.core import grading
 from zhichi.employers import rules, services
 from zhichi.employers.models import JointAction, JointActionPayment
 from zhichi.employers.presenters import joint_action_out, views_for, with_details
 from zhichi.employers.profile import LIMIT, CaseMoney, Profile, employer_profile
+from zhichi.employers.schemas import JointActionIn
 
 joint_actions_router = Router()
 employers_router = Router()
 
 
 # --- joint actions ------------------------------------------------------------------------------
-class PaymentPartIn(ObjectIn):
-    case_id: int
-    claimant_party_id: int
-    amount: Money
-
-
-class JointActionIn(Schema):
-    on: Day = Field(..., description="not in the future")
-    employer: text(max_length=IDENTIFIER) = Field(
-        ...,
-        description="the employer's unified social credit code",
-        examples=["91530102MA6K2P3Q0X"],
-    )
-    result: text(max_length=10000, required=True)
-    amount_paid_on_site: OptionalMoney = Field(
-        Decimal("0.00"), description="money paid on the spot; recorded as payments on the cases"
-    )
-    organisations: list[text(Organisation, "code")] = Field(
-        default_factory=list,
-        max_length=services.MAX_ORGANISATIONS,
-        description="codes of the organisations that took part (besides the organiser)",
-    )
-    case_ids: list[int] = Field(
-        default_factory=list,
-        max_length=services.MAX_CASES,
-        description="the cases against this employer (each one you may work on)",
-    )
-    payments: list[PaymentPartIn] | None = Field(
-        None,
-        max_length=services.MAX_PAYMENTS,
-        description="how the amount is split over claimants; default: in proportion to what "
-        "each is still owed (largest remainder, to the fen)",
-    )
-    legal_basis: text(max_length=2000) | None = Field(
-        None, description="the legal basis for sharing cases whose claimants have not consented"
-    )
-
-
 class EmployerRefOut(Schema):
     name: str
     credit_code: str
@@ -134,7 +86,7 @@ def record_joint_action(request, payload: JointActionIn):
     case you may not see is "not found"; a total above what is owed; no consent or legal basis
     for sharing a case with a participant).
     """
-    action = services.record_joint_action(actor=request.auth, data=as_data(payload))
+    action = services.record_joint_action(actor=request.auth, data=payload)
     return Status(201, _one(request.auth, action.pk))
 
 
@@ -159,17 +111,13 @@ def _as_seen(request, rows: list[JointAction]) -> list[dict]:
 def list_joint_actions(
     request,
     employer: str | None = Query(None, max_length=100, description="a credit code or a name"),
-    date_from: OptionalDay = Query(None, alias="from", description="inclusive"),  # noqa: B008
-    date_to: OptionalDay = Query(None, alias="to", description="inclusive"),  # noqa: B008
+    date_from: OptionalDate = Query(None, alias="from", description="inclusive"),  # noqa: B008
+    date_to: OptionalDate = Query(None, alias="to", description="inclusive"),  # noqa: B008
 ):
-    c = Collector()
-    start = c.day({"from": date_from}, "from", "from")
-    end = c.day({"to": date_to}, "to", "to")
-    c.raise_if_errors("")
     qs = rules.filter_joint_actions(
         JointAction.objects.visible_to(request.auth),
-        date_from=start,
-        date_to=end,
+        date_from=date_from,
+        date_to=date_to,
         employer=employer or "",
     )
     return with_details(qs)

@@ -28,13 +28,13 @@ from zhichi.cases.models import (
     Visit,
 )
 from zhichi.cases.services.derived import campaign_end
-from zhichi.common.validation import Collector
+from zhichi.common.inputs import parse
 from zhichi.core import grading
 from zhichi.core.criminal import EVASION_KINDS
 from zhichi.core.identifiers import mask_credit_code, normalise
 from zhichi.employers.models import JointAction
 from zhichi.employers.presenters import views_for, with_details
-from zhichi.employers.services import read_credit_code
+from zhichi.employers.schemas import CreditCodeIn, valid_credit_code
 from zhichi.intake.models import Lead, LeadParty
 from zhichi.parties.models import Party
 from zhichi.rulebook import loaders
@@ -91,10 +91,7 @@ class Profile:
 
 def normalised_code(raw) -> str:
     """The credit code, normalised and checked (rule ID-2), or 422 at ``credit_code``."""
-    c = Collector()
-    code = read_credit_code(c, {"credit_code": raw}, "credit_code", "credit_code")
-    c.raise_if_errors("")
-    return code
+    return parse(CreditCodeIn, {"credit_code": raw}).credit_code
 
 
 # --- the ledger, for many cases at once --------------------------------------------------------
@@ -263,7 +260,7 @@ def search_employers(user, q: str, limit: int = LIMIT) -> list[dict]:
     q = (q or "").strip()
     if not q:
         return []
-    check = read_credit_code(Collector(), {"q": q}, "q", "q")
+    check = valid_credit_code(q)
     visible = Case.objects.visible_to(user)
     # the cases' search text holds party names and credit codes (indexed for substrings)
     matching = visible.search(check or q)

@@ -15,7 +15,6 @@ from datetime import date
 from decimal import Decimal
 
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from zhichi.accounts.models import Organisation, User
@@ -35,6 +34,7 @@ from zhichi.cases.services import add_event
 from zhichi.cases.services.common import changing_case
 from zhichi.cases.services.disposal import record_payment
 from zhichi.common.errors import InvalidInput, NotPermitted
+from zhichi.common.inputs import parse
 from zhichi.common.validation import Collector
 from zhichi.core import allocation
 from zhichi.employers import rules
@@ -44,47 +44,25 @@ from zhichi.employers.models import (
     JointActionOrganisation,
     JointActionPayment,
 )
+from zhichi.employers.schemas import JointActionIn, PaymentPartIn
 from zhichi.intake.models import Lead, LeadParty
-from zhichi.parties import validation as party_validation
 from zhichi.parties.models import Party
 from zhichi.webhooks.services import publish_event
 
 ZERO = Decimal("0.00")
-MAX_CASES = 200
-MAX_ORGANISATIONS = 50
-MAX_PAYMENTS = 2000
 MAX_ID = 2**63 - 1  # the database's largest key: a larger number names no case
 EVENT = "joint_action.recorded"
 
 Key = tuple[int, int]  # (case id, claimant party id)
 
 
-def read_credit_code(c: Collector, data: dict, key: str, path: str) -> str:
-    """The normalised credit code (rule ID-2), or "" with the field's error collected."""
-    raw = data.get(key)
-    if raw in (None, ""):
-        c.add(path, "required", party_validation.message_for("credit_code", "required"))
-        return ""
-    if not isinstance(raw, str):
-        c.add(path, "type", _("Enter text."))
-        return ""
-    check = party_validation.check("credit_code", raw)
-    if not check.valid:
-        issue = check.errors[0]
-        c.add(path, issue.code, party_validation.message_for("credit_code", issue.code))
-        return ""
-    return check.normalised
+def _not_saved() -> str:
+    return _("The joint action has errors; nothing was saved.")
 
 
-def _organisations(c: Collector, data: dict, actor: User) -> list[Organisation]:
+def _organisations(c: Collector, data: JointActionIn, actor: User) -> list[Organisation]:
     """The participants named by code (active organisations), without the organiser itself."""
-    raw = c.items(data, "organisations", "organisations", maximum=MAX_ORGANISATIONS)
-    codes: list[tuple[int, str]] = []
-    for i, code in enumerate(raw):
-        if not isinstance(code, str) or not code.strip():
-            c.add(f"organisations.{i}", "type", _("Give an organisation's code."))
-        else:
-            codes.append((i, code.strip()))
+    codes = list(enumerate(data.organisations))
     found = {
         o.code: o
         for o in Organisation.objects.filter(code__in=[code for _i, code in codes], is_active=True)
@@ -99,16 +77,13 @@ def _organisations(c: Collector, data: dict, actor: User) -> list[Organisation]:
     return out
 
 
-def _case_ids(c: Collector, data: dict) -> list[tuple[int, int]]:
-    """(position in the request, case id) for each listed case, without repeats."""
+def _case_ids(c: Collector, data: JointActionIn) -> list[tuple[int, int]]:
+    """(position in the request, case id) for each listed case; a number no key can be names
+    no case."""
     out: list[tuple[int, int]] = []
-    for i, value in enumerate(c.items(data, "case_ids", "case_ids", maximum=MAX_CASES)):
-        if isinstance(value, bool) or not isinstance(value, int):
-            c.add(f"case_ids.{i}", "type", _("Give a case id (a whole number)."))
-        elif not 0 < value <= MAX_ID:
+    for i, value in enumerate(data.case_ids):
+        if not 0 < value <= MAX_ID:
             c.add(f"case_ids.{i}", "not_found", _("No case with this id was found."))
-        elif any(value == pk for _i, pk in out):
-            c.add(f"case_ids.{i}", "duplicate", _("This case is already listed."))
         else:
             out.append((i, value))
     return out
@@ -148,35 +123,27 @@ def _owed(cases: list[Case]) -> dict[Key, Decimal]:
     return owed
 
 
-def _whole(value) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool)
-
-
 def _given_parts(
-    c: Collector, raw: list, owed: dict[Key, Decimal], case_ids: set[int], total: Decimal
+    c: Collector,
+    given: list[PaymentPartIn],
+    owed: dict[Key, Decimal],
+    case_ids: set[int],
 ) -> dict[Key, Decimal]:
+    """The parts as given (the schema saw that they add up): each a claimant of a listed case,
+    none above what the claimant is still owed."""
     parts: dict[Key, Decimal] = {}
     first_row: dict[Key, int] = {}
-    for j, row in enumerate(raw):
+    for j, row in enumerate(given):
         p = f"payments.{j}"
-        if not isinstance(row, dict):
-            c.add(p, "type", _("Each payment must be an object."))
-            continue
-        case_id, party_id = row.get("case_id"), row.get("claimant_party_id")
-        amount = c.money(row, "amount", f"{p}.amount", required=True)
-        if amount is not None and amount <= 0:
-            c.add(f"{p}.amount", "positive", _("Enter an amount above zero."))
-            amount = None
-        if not _whole(case_id) or case_id not in case_ids:
+        if row.case_id not in case_ids:
             c.add(f"{p}.case_id", "unknown", _("Not one of the cases of this joint action."))
             continue
-        key = (case_id, party_id)
-        if not _whole(party_id) or key not in owed:
+        key = (row.case_id, row.claimant_party_id)
+        if key not in owed:
             c.add(f"{p}.claimant_party_id", "unknown", _("Not a claimant of this case."))
             continue
-        if amount is not None:
-            parts[key] = parts.get(key, ZERO) + amount
-            first_row.setdefault(key, j)
+        parts[key] = parts.get(key, ZERO) + row.amount
+        first_row.setdefault(key, j)
     for key, part in parts.items():
         if part > owed[key]:
             c.add(
@@ -185,13 +152,15 @@ def _given_parts(
                 _("More than this claimant is still owed (%(owed)s yuan).")
                 % {"owed": f"{owed[key]:,.2f}"},
             )
-    if not c.errors and sum(parts.values(), ZERO) != total:
-        c.add("payments", "sum", _("The payments must add up to the amount paid on site."))
     return parts
 
 
 def _parts(
-    c: Collector, data: dict, owed: dict[Key, Decimal], case_ids: set[int], total: Decimal
+    c: Collector,
+    given: list[PaymentPartIn] | None,
+    owed: dict[Key, Decimal],
+    case_ids: set[int],
+    total: Decimal,
 ) -> dict[Key, Decimal]:
     """Each claimant's part of the money paid on site: as given, or split in proportion."""
     everything = sum(owed.values(), ZERO)
@@ -203,9 +172,8 @@ def _parts(
             % {"owed": f"{everything:,.2f}"},
         )
         return {}
-    raw = c.items(data, "payments", "payments", maximum=MAX_PAYMENTS)
-    if raw:
-        return _given_parts(c, raw, owed, case_ids, total)
+    if given:
+        return _given_parts(c, given, owed, case_ids)
     try:
         return allocation.allocate(total, owed)
     except allocation.AllocationError as exc:  # the checks above leave nothing for this
@@ -215,7 +183,7 @@ def _parts(
 
 @dataclass(frozen=True)
 class _Input:
-    on: date | None
+    on: date
     code: str
     result: str
     amount: Decimal
@@ -224,13 +192,14 @@ class _Input:
     case_ids: list[tuple[int, int]]
 
 
-def _read(c: Collector, data: dict, actor: User) -> _Input:
+def _read(c: Collector, data: JointActionIn, actor: User) -> _Input:
+    """The parsed input with what it names looked up: the organisations and the case ids."""
     return _Input(
-        on=c.day(data, "on", "on", required=True, not_after=timezone.localdate()),
-        code=read_credit_code(c, data, "employer", "employer"),
-        result=c.text(data, "result", "result", required=True, max_length=10000),
-        amount=c.money(data, "amount_paid_on_site", "amount_paid_on_site") or ZERO,
-        legal_basis=c.text(data, "legal_basis", "legal_basis", max_length=2000),
+        on=data.on,
+        code=data.employer,
+        result=data.result,
+        amount=data.amount_paid_on_site or ZERO,
+        legal_basis=data.legal_basis or "",
         organisations=_organisations(c, data, actor),
         case_ids=_case_ids(c, data),
     )
@@ -291,13 +260,17 @@ def ensure_may_record_joint_action(*, actor: User) -> None:
         )
 
 
-def record_joint_action(*, actor: User, data: dict) -> JointAction:
+def record_joint_action(*, actor: User, data: JointActionIn | dict) -> JointAction:
     """Record a joint action and everything that follows from it, or nothing at all.
 
     403 when the actor may not organise joint actions or may not work on a listed case; 422 for
     everything else, each error at its field (a case the actor may not see is "not found").
     """
     ensure_may_record_joint_action(actor=actor)
+    try:
+        data = parse(JointActionIn, data)
+    except InvalidInput as exc:
+        raise InvalidInput(exc.errors, detail=_not_saved()) from None
     c = Collector()
     inp = _read(c, data, actor)
     wanted = [pk for _i, pk in inp.case_ids]
@@ -343,8 +316,8 @@ def record_joint_action(*, actor: User, data: dict) -> JointAction:
         bases = _share_bases(c, inp, cases)
         parts: dict[Key, Decimal] = {}
         if not any(e.field.startswith("case_ids") for e in c.errors):
-            parts = _parts(c, data, _owed(cases), set(order), inp.amount)
-        c.raise_if_errors(_("The joint action has errors; nothing was saved."))
+            parts = _parts(c, data.payments, _owed(cases), set(order), inp.amount)
+        c.raise_if_errors(_not_saved())
         action = _write(actor, inp, employer, cases, bases, parts)
     return action
 
