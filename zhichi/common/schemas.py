@@ -185,12 +185,6 @@ def text(
     return Annotated[str, Field(max_length=max_length)]
 
 
-def as_data(payload, **options) -> dict:
-    """A validated input as the services read it: JSON values (dates and amounts as text, a
-    choice as its value), as the pages give them."""
-    return payload.model_dump(mode="json", **options)
-
-
 # an identifier as typed (a resident ID, a credit code, a phone): spaces, hyphens and full-width
 # characters are dropped before rules ID-1 and ID-2 check it
 IDENTIFIER = 32

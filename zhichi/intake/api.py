@@ -20,14 +20,11 @@ from zhichi.common.api import (
 from zhichi.common.schemas import (
     IsoText,
     OptionalAmountText,
-    as_data,
-    choice,
     one_of,
-    text,
 )
 from zhichi.intake import rules, services
-from zhichi.intake.models import Lead, LeadStatus, Redirect
-from zhichi.intake.schemas import LeadIn
+from zhichi.intake.models import Lead, LeadStatus
+from zhichi.intake.schemas import DeclineIn, LeadIn
 
 router = Router()
 
@@ -147,11 +144,6 @@ class AcceptOut(Schema):
     case_number: str = Field(..., alias="number")
 
 
-class DeclineIn(Schema):
-    reason: text(max_length=2000, required=True)
-    redirect: choice(Redirect)
-
-
 def _load(request, lead_id: int) -> Lead:
     lead = rules.get_lead_for(request.auth, lead_id)
     return (
@@ -246,5 +238,5 @@ def accept_lead(request, lead_id: int):
 @checks_first(_declines)
 def decline_lead(request, lead_id: int, payload: DeclineIn):
     lead = rules.get_lead_for(request.auth, lead_id)
-    services.decline_lead(lead_id=lead.pk, actor=request.auth, data=as_data(payload))
+    services.decline_lead(lead_id=lead.pk, actor=request.auth, data=payload)
     return _full(request, lead.pk)

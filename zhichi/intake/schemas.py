@@ -38,6 +38,7 @@ from zhichi.common.schemas import (
     required_choice,
     whole,
 )
+from zhichi.intake.models import Redirect
 from zhichi.parties.models import Group, Party, PartyKind, VulnerabilityBasis
 from zhichi.parties.validation import check, message_for
 from zhichi.rulebook.schemas import PaymentOrderIn
@@ -270,3 +271,10 @@ class LeadIn(Schema):
     @property
     def payment_order_deadline(self):
         return self.payment_order.deadline if self.payment_order else None
+
+
+class DeclineIn(Schema):
+    """Declining a lead: the reason, and where the person is sent instead (C1)."""
+
+    reason: words(max_length=2000, required=True)
+    redirect: choice(Redirect)

@@ -10,9 +10,7 @@ from django.utils.translation import gettext as _
 from zhichi.accounts.models import Organisation
 from zhichi.common.errors import FieldError, InvalidInput
 from zhichi.common.inputs import parse
-from zhichi.common.validation import Collector
-from zhichi.intake.models import Redirect
-from zhichi.intake.schemas import MAX_CLAIMANTS, MAX_RESPONDENTS, LeadIn, NameChoice
+from zhichi.intake.schemas import MAX_CLAIMANTS, MAX_RESPONDENTS, DeclineIn, LeadIn, NameChoice
 
 __all__ = ["MAX_CLAIMANTS", "MAX_RESPONDENTS", "NameChoice", "referring_org", "validate_lead"]
 
@@ -46,9 +44,6 @@ def referring_org(lead: LeadIn) -> Organisation | None:
     return org
 
 
-def validate_decline(data: dict) -> tuple[str, str]:
-    c = Collector()
-    reason = c.text(data, "reason", "reason", required=True, max_length=2000)
-    redirect = c.choice(data, "redirect", "redirect", Redirect.choices)
-    c.raise_if_errors("")
-    return reason, redirect
+def validate_decline(data) -> tuple[str, str]:
+    decline = parse(DeclineIn, data)
+    return decline.reason, decline.redirect
