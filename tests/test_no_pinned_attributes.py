@@ -49,6 +49,7 @@ PATTERNS = (
 FETCHERS = {"get_object_or_404", "get", "first", "last"}
 SCOPED_FETCH = re.compile(r"^get_\w+_for$")
 
+
 # Pinning still to be replaced by rows, in modules this change does not own: (path, name,
 # attribute). Each must still be found (a fixed one is taken off the list).
 def _names(target: ast.AST) -> set[str]:

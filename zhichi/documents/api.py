@@ -208,9 +208,7 @@ def _lead_listing(lead) -> list[IssuedDocument]:
 @checks_first(_issues_lead_notice)
 def issue_lead_notice(request, lead_id: int, payload: LeadIssueIn):
     lead = get_internal_lead_for(request.auth, lead_id)
-    doc = services.issue_lead_document(
-        lead_id=lead.pk, actor=request.auth, reason=payload.reason
-    )
+    doc = services.issue_lead_document(lead_id=lead.pk, actor=request.auth, reason=payload.reason)
     return Status(201, next(d for d in _lead_listing(lead) if d.pk == doc.pk))
 
 

@@ -157,9 +157,7 @@ def _qs():
 
 # Who may act is decided before the body is judged (issue 12, item 10): see checks_first.
 def _drafts(request, case_id):
-    WORK.ensure(
-        get_internal_case_for(request.auth, case_id).pk, request.auth, "suggestion.draft"
-    )
+    WORK.ensure(get_internal_case_for(request.auth, case_id).pk, request.auth, "suggestion.draft")
 
 
 def _revises(request, suggestion_id):
