@@ -147,13 +147,14 @@ def field_errors(errors, *, sections: bool = True) -> list[FieldError]:
     return found
 
 
-def parse(schema: type[S], data: Any) -> S:
+def parse(schema: type[S], data: Any, *, detail: str = "") -> S:
     """``data`` read through ``schema``: an instance of it is taken as it is (the API parsed
     the body already); anything else (a page's form values, a test's dict) is validated, and a
-    refusal is an InvalidInput with the same field errors the API gives."""
+    refusal is an InvalidInput with the same field errors the API gives, headed by ``detail``
+    (what was not done: "The lead has errors; nothing was saved.") when one is given."""
     if isinstance(data, schema):
         return data
     try:
         return schema.model_validate(data)
     except PydanticValidationError as exc:
-        raise InvalidInput(field_errors(exc.errors(), sections=False)) from None
+        raise InvalidInput(field_errors(exc.errors(), sections=False), detail=detail) from None

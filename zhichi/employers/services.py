@@ -267,10 +267,7 @@ def record_joint_action(*, actor: User, data: JointActionIn | dict) -> JointActi
     everything else, each error at its field (a case the actor may not see is "not found").
     """
     ensure_may_record_joint_action(actor=actor)
-    try:
-        data = parse(JointActionIn, data)
-    except InvalidInput as exc:
-        raise InvalidInput(exc.errors, detail=_not_saved()) from None
+    data = parse(JointActionIn, data, detail=_not_saved())
     c = Collector()
     inp = _read(c, data, actor)
     wanted = [pk for _i, pk in inp.case_ids]

@@ -20,12 +20,7 @@ def validate_lead(data: LeadIn | dict[str, Any]) -> LeadIn:
     organisation known; raise InvalidInput listing the problems, changing nothing."""
     if not isinstance(data, (dict, LeadIn)):
         raise InvalidInput([], detail=_("The lead must be an object."))
-    try:
-        lead = parse(LeadIn, data)
-    except InvalidInput as exc:
-        raise InvalidInput(
-            exc.errors, detail=_("The lead has errors; nothing was saved.")
-        ) from None
+    lead = parse(LeadIn, data, detail=_("The lead has errors; nothing was saved."))
     referring_org(lead)
     return lead
 

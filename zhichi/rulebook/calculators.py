@@ -35,10 +35,7 @@ def not_computed() -> str:
 
 def _read(schema, data):
     """``data`` through ``schema``; a refusal says that nothing was computed."""
-    try:
-        return parse(schema, data)
-    except InvalidInput as refused:
-        raise InvalidInput(refused.errors, detail=not_computed()) from None
+    return parse(schema, data, detail=not_computed())
 
 
 def deadline_kinds() -> list[tuple[str, calendar.StatutoryPeriod]]:

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from zhichi.accounts.models import User
 from zhichi.audit.services import record
-from zhichi.common.errors import InvalidInput, NotPermitted
+from zhichi.common.errors import NotPermitted
 from zhichi.common.inputs import parse
 from zhichi.common.validation import Collector
 from zhichi.rulebook import rules
@@ -33,10 +33,7 @@ from zhichi.rulebook.signals import threshold_entered
 
 def _read(schema, data, detail: str):
     """``data`` through ``schema``; a refusal says what was not saved."""
-    try:
-        return parse(schema, data)
-    except InvalidInput as refused:
-        raise InvalidInput(refused.errors, detail=detail) from None
+    return parse(schema, data, detail=detail)
 
 
 def _require_editor(actor: User, action: str) -> None:

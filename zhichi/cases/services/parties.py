@@ -70,12 +70,7 @@ def ensure_may_correct(*, case_id: int, actor: User, identity: bool) -> Case:
 def _read(data) -> tuple[str, dict]:
     """The reason and the facts to correct (only those sent, each required when sent), read
     through the schema: 422 listing every problem."""
-    try:
-        data = parse(CorrectionIn, data)
-    except InvalidInput as exc:
-        raise InvalidInput(
-            exc.errors, detail=_("The correction has errors; nothing was changed.")
-        ) from None
+    data = parse(CorrectionIn, data, detail=_("The correction has errors; nothing was changed."))
     return data.reason, data.corrected()
 
 
