@@ -63,7 +63,7 @@ from zhichi.common.schemas import (
 )
 from zhichi.common.validation import text_problem
 from zhichi.parties.models import Group, Party
-from zhichi.parties.validation import check, message_for
+from zhichi.parties.validation import message_for, normalised
 from zhichi.rulebook.schemas import PaymentOrderIn
 
 LabourRelationshipIn = choice(LabourRelationship, required=False)
@@ -109,17 +109,13 @@ def _identifier(kind: str):
     """A phone or a resident ID number as typed: checked by rules ID-1 (and the phone's format)
     and kept normalised; blank when sent is ``required``."""
 
-    def normalised(value: str) -> str:
+    def given(value: str) -> str:
         if not value.strip():
             raise PydanticCustomError("required", message_for(kind, "required"))
-        result = check(kind, value)
-        if not result.valid:
-            code = result.errors[0].code
-            raise PydanticCustomError(code, message_for(kind, code))
-        return result.normalised
+        return normalised(kind, value)
 
     return Annotated[
-        Annotated[str, Field(max_length=IDENTIFIER), AfterValidator(normalised)] | None,
+        Annotated[str, Field(max_length=IDENTIFIER), AfterValidator(given)] | None,
         BeforeValidator(_clean),
     ]
 

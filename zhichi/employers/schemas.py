@@ -45,11 +45,7 @@ def credit_code(value: Any) -> str:
         )
     if not isinstance(value, str):
         raise PydanticCustomError("type", str(_("Enter text.")))
-    check = party_validation.check("credit_code", value)
-    if not check.valid:
-        code = check.errors[0].code
-        raise PydanticCustomError(code, party_validation.message_for("credit_code", code))
-    return check.normalised
+    return party_validation.normalised("credit_code", value)
 
 
 CreditCode = Annotated[str, Field(max_length=IDENTIFIER), BeforeValidator(credit_code)]

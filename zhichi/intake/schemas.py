@@ -40,7 +40,7 @@ from zhichi.common.schemas import (
 )
 from zhichi.intake.models import Redirect
 from zhichi.parties.models import Group, Party, PartyKind, VulnerabilityBasis
-from zhichi.parties.validation import check, message_for
+from zhichi.parties.validation import normalised
 from zhichi.rulebook.schemas import PaymentOrderIn
 
 MAX_CLAIMANTS = 500
@@ -91,17 +91,11 @@ def _identifier(kind: str):
     """An identifier as typed (rule ID-1, ID-2 or the phone's format), kept normalised; blank
     is no identifier ("")."""
 
-    def normalised(value: str) -> str:
-        if not value:
-            return ""
-        result = check(kind, value)
-        if not result.valid:
-            code = result.errors[0].code
-            raise PydanticCustomError(code, message_for(kind, code))
-        return result.normalised
+    def given(value: str) -> str:
+        return normalised(kind, value) if value else ""
 
     return Annotated[
-        Annotated[str, Field(max_length=IDENTIFIER), AfterValidator(normalised)],
+        Annotated[str, Field(max_length=IDENTIFIER), AfterValidator(given)],
         BeforeValidator(_text_or_blank),
     ]
 

@@ -7,6 +7,7 @@ from datetime import date
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from pydantic_core import PydanticCustomError
 
 from zhichi.core import identifiers
 
@@ -58,4 +59,14 @@ def clean_identifier(kind: str, raw: str) -> str:
     if not result.valid:
         errors = [ValidationError(message_for(kind, i.code), code=i.code) for i in result.errors]
         raise ValidationError(errors[:1])
+    return result.normalised
+
+
+def normalised(kind: str, value: str) -> str:
+    """``value`` as the rules keep it (ID-1, ID-2, the phone's format), or, for the input
+    schemas, a refusal with the rule's code and words."""
+    result = check(kind, value)
+    if not result.valid:
+        code = result.errors[0].code
+        raise PydanticCustomError(code, message_for(kind, code))
     return result.normalised
