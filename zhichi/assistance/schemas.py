@@ -14,11 +14,10 @@ from typing import Annotated, Any
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from ninja import Field, Schema
+from ninja import Field
 from pydantic import (
     AfterValidator,
     BeforeValidator,
-    ConfigDict,
     StrictBool,
     ValidationError,
     ValidationInfo,
@@ -40,6 +39,7 @@ from zhichi.assistance.models import (
 from zhichi.common.schemas import (
     OptionalPastDate,
     PastDate,
+    StrippedIn,
     above_zero,
     choice,
     money,
@@ -94,14 +94,8 @@ def _exclusions(value: Any) -> Any:
     return value
 
 
-class AssistanceInput(Schema):
-    """Text is read without the spaces around it, as it is kept."""
-
-    model_config = ConfigDict(str_strip_whitespace=True)
-
-
 # --- judicial assistance -------------------------------------------------------------------------
-class ApplicationIn(AssistanceInput):
+class ApplicationIn(StrippedIn):
     applicant_party_id: Annotated[
         whole(minimum=1, maximum=2**31 - 1, required=True),
         required_as(gettext_lazy("Choose the applicant.")),
@@ -148,7 +142,7 @@ class ApplicationIn(AssistanceInput):
         return value
 
 
-class OpinionIn(AssistanceInput):
+class OpinionIn(StrippedIn):
     exclusions: Annotated[dict[one_of(Exclusion), StrictBool], BeforeValidator(_exclusions)] = (
         Field(..., description="each exclusion of rule JA-3 answered true (applies) or false")
     )
@@ -175,18 +169,18 @@ class OpinionIn(AssistanceInput):
         return above_zero(value)
 
 
-class FundsIn(AssistanceInput):
+class FundsIn(StrippedIn):
     arrived_on: PastDay = Field(..., description="not in the future")
     version: int | None = None
 
 
-class NoticeIn(AssistanceInput):
+class NoticeIn(StrippedIn):
     notified_on: PastDay = Field(..., description="not in the future")
     method: required_choice(NoticeMethod)
     version: int | None = None
 
 
-class AssistancePaymentIn(AssistanceInput):
+class AssistancePaymentIn(StrippedIn):
     paid_on: PastDay = Field(..., description="not in the future")
     amount: Amount = Field(..., description="above zero; not above the amount granted")
     method: required_choice(PaymentMethod)
@@ -203,19 +197,19 @@ class AssistancePaymentIn(AssistanceInput):
         return value
 
 
-class FollowUpIn(AssistanceInput):
+class FollowUpIn(StrippedIn):
     on: PastDay = Field(..., description="not in the future")
     note: text(max_length=8000, required=True)
     version: int | None = None
 
 
-class AssistanceWithdrawIn(AssistanceInput):
+class AssistanceWithdrawIn(StrippedIn):
     reason: text(max_length=4000, required=True)
     version: int | None = None
 
 
 # --- legal aid referrals -------------------------------------------------------------------------
-class LawyerIn(AssistanceInput):
+class LawyerIn(StrippedIn):
     lawyer_name: text(LegalAidReferral, "lawyer_name", required=True)
     law_firm: text(LegalAidReferral, "law_firm", required=True)
     lawyer_phone: text(LegalAidReferral, "lawyer_phone") = Field(
@@ -234,7 +228,7 @@ class LawyerIn(AssistanceInput):
         return check.normalised
 
 
-class OutcomeIn(AssistanceInput):
+class OutcomeIn(StrippedIn):
     outcome: required_choice(LegalAidOutcome)
     outcome_on: PastDay = Field(..., description="not in the future")
     note: text(max_length=8000) = ""

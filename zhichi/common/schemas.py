@@ -24,6 +24,7 @@ from ninja.schema import DjangoGetter
 from pydantic import (
     AfterValidator,
     BeforeValidator,
+    ConfigDict,
     Field,
     ValidationError,
     WithJsonSchema,
@@ -188,6 +189,12 @@ def text(
 # an identifier as typed (a resident ID, a credit code, a phone): spaces, hyphens and full-width
 # characters are dropped before rules ID-1 and ID-2 check it
 IDENTIFIER = 32
+
+
+class StrippedIn(Schema):
+    """An input whose text is read without the spaces around it, as it is kept."""
+
+    model_config = ConfigDict(str_strip_whitespace=True)
 
 
 class ObjectIn(Schema):

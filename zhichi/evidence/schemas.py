@@ -5,9 +5,7 @@ service (its bytes, its size), with the case's state."""
 
 from __future__ import annotations
 
-from pydantic import ConfigDict
-
-from zhichi.common.schemas import ObjectIn, choice, text
+from zhichi.common.schemas import ObjectIn, StrippedIn, choice, text
 from zhichi.evidence.models import Attachment, Kind
 
 # the multipart form fields of the upload routes: optional to the schema layer there, so that a
@@ -16,10 +14,8 @@ KindIn = choice(Kind, required=False)
 DescriptionIn = text(Attachment, "description")
 
 
-class AttachmentIn(ObjectIn):
+class AttachmentIn(ObjectIn, StrippedIn):
     """What is said about an uploaded file."""
-
-    model_config = ConfigDict(str_strip_whitespace=True)
 
     kind: choice(Kind)
     description: DescriptionIn | None = None

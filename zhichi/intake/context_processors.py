@@ -1,8 +1,9 @@
 """What the navigation offers the signed-in user (intake sits above cases, so it sees both)."""
 
 from zhichi.cases.rules import is_approver, may_see_cases
+from zhichi.cases.scope import may_see_leads
 from zhichi.cases.selectors import approvals_inbox
-from zhichi.intake.rules import can_create_lead, may_see_leads
+from zhichi.intake.rules import can_create_lead
 
 
 def navigation(request):

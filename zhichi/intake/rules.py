@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from zhichi.accounts.models import Role
 from zhichi.accounts.rules import is_member
-from zhichi.cases.scope import may_see_leads  # noqa: F401 (navigation and sections ask here)
 from zhichi.common.scoping import get_or_404
 from zhichi.intake.models import Lead
 

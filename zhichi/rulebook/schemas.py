@@ -16,7 +16,6 @@ from django.utils.translation import gettext as _
 from ninja import Field, Schema
 from pydantic import (
     AfterValidator,
-    ConfigDict,
     ValidationInfo,
     field_validator,
     model_validator,
@@ -35,6 +34,7 @@ from zhichi.common.schemas import (
     OptionalPastDate,
     PastDate,
     PositiveAmount,
+    StrippedIn,
     choice,
     kept,
     one_of,
@@ -74,12 +74,6 @@ Province = Annotated[text(max_length=2, required=True), AfterValidator(_known_pr
 PROVINCE_DOC = "GB/T 2260 two-digit code, e.g. 53"
 
 
-class Stripped(Schema):
-    """An input whose text is read without the spaces around it."""
-
-    model_config = ConfigDict(str_strip_whitespace=True)
-
-
 # --- the calculators (rules TL-, CR-, JA-, LA-, DOC-) -------------------------------------------
 UNITS = ("days", "months", "years", "working_days")
 MAX_UNIT = {"days": 36500, "months": 1200, "years": 100, "working_days": 10000}
@@ -88,7 +82,7 @@ MAX_DAYS_AHEAD = 366
 DEADLINE_KINDS = ("custom", *sorted(PERIODS))
 
 
-class DeadlineIn(Stripped):
+class DeadlineIn(StrippedIn):
     kind: choice(DEADLINE_KINDS, required=False) = Field(
         "custom", description="a statutory period, or custom with one unit below"
     )
@@ -127,7 +121,7 @@ class WorkerIn(ObjectIn):
     months: whole(minimum=0, maximum=600) = None
 
 
-class CriminalLeadIn(Stripped):
+class CriminalLeadIn(StrippedIn):
     province: Province = Field(..., description=PROVINCE_DOC)
     as_of: OptionalDate = Field(None, description="default today")
     workers: list[WorkerIn] = Field(..., max_length=10000)
@@ -167,7 +161,7 @@ class CriminalLeadIn(Stripped):
         return self
 
 
-class AssistanceCapIn(Stripped):
+class AssistanceCapIn(StrippedIn):
     province: Province = Field(..., description=PROVINCE_DOC)
     wage_year: whole(minimum=1990, maximum=2100, required=True)
     series: choice(WageSeries, required=False) = Field(
@@ -175,7 +169,7 @@ class AssistanceCapIn(Stripped):
     )
 
 
-class WageClaimIn(Stripped):
+class WageClaimIn(StrippedIn):
     monthly_wage: Amount
     months_unpaid: whole(minimum=0, maximum=600) = None
     amount_paid: OptionalAmount = None
@@ -196,7 +190,7 @@ class WageClaimIn(Stripped):
         return end
 
 
-class CapitalIn(Stripped):
+class CapitalIn(StrippedIn):
     amount: Amount
 
 
@@ -289,7 +283,7 @@ def parse_days(text: str, year: int) -> tuple[list[DayEntry], list[FieldError]]:
 Source = text(max_length=300, required=True)
 
 
-class HolidayYearIn(Stripped):
+class HolidayYearIn(StrippedIn):
     """One year's State Council holiday notice (rule TL-1)."""
 
     year: whole(minimum=2000, maximum=2100, required=True)
@@ -326,7 +320,7 @@ class HolidayYearIn(Stripped):
         return parse_days(self.days, self.year)[0]
 
 
-class ThresholdIn(Stripped):
+class ThresholdIn(StrippedIn):
     """A province's 数额较大 figures from a date on (rule CR-4)."""
 
     province: Province
@@ -353,7 +347,7 @@ class ThresholdIn(Stripped):
         return value
 
 
-class AverageWageIn(Stripped):
+class AverageWageIn(StrippedIn):
     """A province's published average wage for a statistical year (rules JA-4, JA-5)."""
 
     province: Province
@@ -364,14 +358,14 @@ class AverageWageIn(Stripped):
     source: Source
 
 
-class SeriesIn(Stripped):
+class SeriesIn(StrippedIn):
     """Which wage series the assistance cap uses (JA-5)."""
 
     series: choice(WageSeries)
     source: Source
 
 
-class ProvinceCapIn(Stripped):
+class ProvinceCapIn(StrippedIn):
     """A province's own lower cap on judicial assistance (JA-4); no amount removes it."""
 
     province: Province

@@ -16,12 +16,19 @@ from pydantic import ValidationInfo, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
 from zhichi.accounts.models import Organisation
-from zhichi.common.schemas import OptionalDate, OptionalPastDate, PastDate, choice, refusal, text
-from zhichi.rulebook.schemas import Stripped
+from zhichi.common.schemas import (
+    OptionalDate,
+    OptionalPastDate,
+    PastDate,
+    StrippedIn,
+    choice,
+    refusal,
+    text,
+)
 from zhichi.supervision.models import Adoption, EscalationTarget, ServiceMethod, Suggestion
 
 
-class SuggestionIn(Stripped):
+class SuggestionIn(StrippedIn):
     to_org_name: text(Suggestion, "to_org_name") | None = Field(
         None,
         description="the recipient agency's name (required unless to_org names an agency on "
@@ -66,7 +73,7 @@ class ReviseIn(SuggestionIn):
     version: int | None = None
 
 
-class ServeIn(Stripped):
+class ServeIn(StrippedIn):
     served_on: PastDate = Field(..., description="not in the future")
     method: choice(ServiceMethod)
     received_on: OptionalPastDate = Field(
@@ -106,25 +113,25 @@ class ServeIn(Stripped):
         return self.received_on or self.served_on
 
 
-class ReplyIn(Stripped):
+class ReplyIn(StrippedIn):
     replied_on: PastDate = Field(..., description="not in the future")
     text: text(max_length=8000, required=True)
     adoption: choice(Adoption)
     version: int | None = None
 
 
-class EscalateIn(Stripped):
+class EscalateIn(StrippedIn):
     escalated_on: PastDate = Field(..., description="not in the future")
     to: choice(EscalationTarget)
     reason: text(max_length=4000, required=True)
     version: int | None = None
 
 
-class SuggestionCloseIn(Stripped):
+class SuggestionCloseIn(StrippedIn):
     note: text(max_length=4000, required=True)
     version: int | None = None
 
 
-class SuggestionWithdrawIn(Stripped):
+class SuggestionWithdrawIn(StrippedIn):
     reason: text(max_length=4000, required=True)
     version: int | None = None

@@ -12,11 +12,11 @@ from typing import Annotated, Any
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Schema
-from pydantic import BeforeValidator, ConfigDict, field_validator
+from pydantic import BeforeValidator, field_validator
 from pydantic_core import PydanticCustomError
 
 from zhichi.accounts.models import Department, Organisation
-from zhichi.common.schemas import OptionalDay, required_choice, text
+from zhichi.common.schemas import OptionalDay, StrippedIn, required_choice, text
 from zhichi.transfers.models import FeedbackResult, TransferKind
 
 
@@ -40,13 +40,7 @@ def _attachment_id(value: Any) -> Any:
 AttachmentId = Annotated[int, BeforeValidator(_attachment_id)]
 
 
-class TransfersInput(Schema):
-    """Text is read without the spaces around it, as it is kept."""
-
-    model_config = ConfigDict(str_strip_whitespace=True)
-
-
-class TransferIn(TransfersInput):
+class TransferIn(StrippedIn):
     to_org: text(Organisation, "code", required=True) = Field(
         ..., description="the receiving organisation's code, e.g. WHPROC"
     )
@@ -75,12 +69,12 @@ class TransferIn(TransfersInput):
         return value
 
 
-class RejectIn(TransfersInput):
+class RejectIn(StrippedIn):
     reason: text(max_length=4000, required=True)
     version: int | None = None
 
 
-class FeedbackIn(TransfersInput):
+class FeedbackIn(StrippedIn):
     text: text(max_length=8000, required=True)
     result: required_choice(FeedbackResult)
     version: int | None = None
@@ -90,6 +84,6 @@ class StepIn(Schema):
     version: int | None = None
 
 
-class TransferCloseIn(TransfersInput):
+class TransferCloseIn(StrippedIn):
     note: text(max_length=4000) = ""
     version: int | None = None

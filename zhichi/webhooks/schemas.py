@@ -7,18 +7,16 @@ subscribe; so is "at least one event", which is reported in the same answer as t
 
 from __future__ import annotations
 
-from ninja import Field, Schema
-from pydantic import ConfigDict, field_validator
+from ninja import Field
+from pydantic import field_validator
 
-from zhichi.common.schemas import one_of, text
+from zhichi.common.schemas import StrippedIn, one_of, text
 from zhichi.webhooks.models import SUBSCRIBABLE_EVENTS, WebhookSubscription
 
 EVENTS = tuple(e.value for e in SUBSCRIBABLE_EVENTS)
 
 
-class SubscriptionIn(Schema):
-    model_config = ConfigDict(str_strip_whitespace=True)
-
+class SubscriptionIn(StrippedIn):
     url: text(WebhookSubscription, "url", required=True) = Field(
         ...,
         description=(

@@ -36,8 +36,6 @@ from zhichi.cases.models import (
 )
 from zhichi.cases.schemas import (
     AWARD_KINDS,
-    NOT_SUPPORT,  # noqa: F401 (callers name the decisions here)
-    SUPPORT,  # noqa: F401
     CloseIn,
     CourtEventIn,
     MediationIn,
