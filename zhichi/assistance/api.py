@@ -208,7 +208,7 @@ def _current_step(a) -> dict | None:
 RELATED = ("case", "applicant__party", "approval")
 
 
-def _out(pk: int) -> AssistanceApplication:
+def _reloaded(pk: int) -> AssistanceApplication:
     return AssistanceApplication.objects.select_related(*RELATED).get(pk=pk)
 
 
@@ -251,7 +251,7 @@ def record_application(request, case_id: int, payload: ApplicationIn):
     carries the cap and the decision due date (10 working days, rule JA-6)."""
     case = _case(request, case_id)
     application = services.record_application(case_id=case.pk, actor=request.auth, data=payload)
-    return Status(201, _out(application.pk))
+    return Status(201, _reloaded(application.pk))
 
 
 @router.get(
@@ -302,7 +302,7 @@ def get_application(request, application_id: int):
 def _step(request, application_id: int, call, payload) -> AssistanceApplication:
     application = rules.get_application_for(request.auth, application_id)
     call(application_id=application.pk, actor=request.auth, data=payload, version=payload.version)
-    return _out(application.pk)
+    return _reloaded(application.pk)
 
 
 @router.post(

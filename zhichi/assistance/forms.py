@@ -18,6 +18,7 @@ from zhichi.assistance.models import (
     Situation,
 )
 from zhichi.cases.forms_disposal import CHOOSE, DisposalForm, date_field, money_input, text_field
+from zhichi.common.errors import FieldError, InvalidInput
 from zhichi.common.forms import StyledForm
 
 
@@ -162,8 +163,6 @@ class OpinionForm(DisposalForm):
 
     def show_service_errors(self, exc):
         # "exclusions.serious_fault" is shown on the exclusion_serious_fault radio group
-        from zhichi.common.errors import FieldError, InvalidInput
-
         errors = [
             FieldError(e.field.replace("exclusions.", "exclusion_"), e.code, e.message)
             if e.field.startswith("exclusions.")

@@ -6,15 +6,19 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
+from pydantic import model_serializer
 
 from zhichi.audit.services import record
 from zhichi.cases import rules, services
-from zhichi.cases.criminal_flag import flags_for, shown_flags
+from zhichi.cases.criminal_flag import flag_for, shown_flags
 from zhichi.cases.filters import filter_cases
-from zhichi.cases.models import Case, CaseStatus, Category, Stage
+from zhichi.cases.ledger import ledger_for
+from zhichi.cases.models import Case, CaseStatus, Category, PartyRole, Stage
 from zhichi.cases.partner_view import sees_internal, visible_records
-from zhichi.cases.presenters import case_out, timeline_for, timeline_out
+from zhichi.cases.presenters import listed_flags, timeline_for
 from zhichi.cases.schemas import StageIn
+from zhichi.cases.services.derived import deadline_state
+from zhichi.cases.words import level_reason_words, risk_reason_words
 from zhichi.common.api import (
     READ_ERRORS,
     WRITE_ERRORS,
@@ -23,15 +27,90 @@ from zhichi.common.api import (
     ValidationErrorOut,
     checks_first,
     keyset_paginated,
+    record_of,
     viewer,
 )
 from zhichi.common.errors import NotPermitted
-from zhichi.common.schemas import IsoText, one_of
+from zhichi.common.schemas import AmountText, IsoText, OptionalAmountText, OptionalIsoText, one_of
+from zhichi.rulebook.words import check_words
 
 router = Router()
 
 
+class CaseClaimantOut(Schema):
+    """A claimant of the case (``Shown(case_party, unmasked=...)``): identifiers masked, and in
+    clear only on ``?unmask=1`` for a role that may unmask (the keys are absent otherwise)."""
+
+    party_id: int
+    name: str = Field(..., alias="party.name")
+    id_number_masked: str = Field(..., alias="party.id_number_masked")
+    phone_masked: str = Field(..., alias="party.phone_masked")
+    groups: list[str]
+    vulnerability_basis: list[str]
+    amount_claimed: OptionalAmountText
+    months_unpaid: int | None
+    id_number: str | None = Field(None, description="in clear: only with ?unmask=1 (logged)")
+    phone: str | None = Field(None, description="in clear: only with ?unmask=1 (logged)")
+
+    @staticmethod
+    def resolve_id_number(role) -> str | None:
+        return role.party.id_number if role.unmasked else None
+
+    @staticmethod
+    def resolve_phone(role) -> str | None:
+        return role.party.phone if role.unmasked else None
+
+    @model_serializer(mode="wrap")
+    def _clear_only_when_unmasked(self, handler):
+        body = handler(self)
+        if self.id_number is None and self.phone is None:
+            body.pop("id_number", None)
+            body.pop("phone", None)
+        return body
+
+
+class CaseRespondentOut(Schema):
+    party_id: int
+    kind: str = Field(..., alias="party.kind")
+    name: str = Field(..., alias="party.name")
+    credit_code: str = Field(..., alias="party.credit_code_masked")
+    id_number_masked: str = Field(..., alias="party.id_number_masked")
+
+
+class CaseMoneyOut(Schema):
+    """The ledger's totals (C6): payments net of reversals are ``recovered``; ``overpaid`` is
+    what was paid beyond what was due (``outstanding`` is never negative)."""
+
+    claimed: AmountText
+    agreed: AmountText
+    awarded: AmountText
+    recovered: AmountText
+    outstanding: AmountText
+    overpaid: AmountText
+
+
+class CaseDeadlineOut(Schema):
+    kind: str
+    label: str
+    due: IsoText
+    status: str = Field(..., description="pending | done | overdue | cancelled")
+    rule: str
+    calendar_complete: bool
+
+    @staticmethod
+    def resolve_status(deadline) -> str:
+        return deadline_state(deadline)
+
+
+class CaseRiskOut(Schema):
+    score: int | None = Field(..., description="empty for partner staff")
+    reasons: list[str]
+
+
 class CaseOut(Schema):
+    """A case as its reader may see it (``shown_case``): an outsider gets neither the internal
+    fields nor the internal deadlines (C8, zhichi/cases/partner_view.py)."""
+
     id: int
     number: str
     category: str
@@ -39,20 +118,20 @@ class CaseOut(Schema):
     level: int | None
     level_reasons: list[str]
     status: str
-    opened_on: str
-    closed_on: str | None
-    received_on: str
+    opened_on: IsoText
+    closed_on: OptionalIsoText
+    received_on: IsoText
     source: str
     summary: str
     officer: str | None
-    organisation: str
+    organisation: str = Field(..., alias="organisation.code")
     department: str | None
-    claimants: list[dict[str, Any]]
-    respondents: list[dict[str, Any]]
-    money: dict[str, str]
-    deadlines: list[dict[str, Any]]
+    claimants: list[CaseClaimantOut]
+    respondents: list[CaseRespondentOut]
+    money: CaseMoneyOut
+    deadlines: list[CaseDeadlineOut]
     flags: list[str]
-    risk: dict[str, Any]
+    risk: CaseRiskOut
     outcome: str | None
     criminal_check: dict[str, Any] = Field(
         default_factory=dict,
@@ -68,6 +147,70 @@ class CaseOut(Schema):
         "there is nothing to show, and for partner staff",
     )
     version: int
+
+    @staticmethod
+    def resolve_level_reasons(case) -> list[str]:
+        return level_reason_words(case.level_reasons) if case.view.internal else []
+
+    @staticmethod
+    def resolve_officer(case) -> str | None:
+        return case.officer.username if case.officer and case.view.internal else None
+
+    @staticmethod
+    def resolve_department(case) -> str | None:
+        return case.department.code if case.department else None
+
+    @staticmethod
+    def resolve_claimants(case) -> list[Shown]:
+        return [
+            Shown(role, unmasked=case.unmasked)
+            for role in case.parties.all()
+            if role.role == PartyRole.CLAIMANT
+        ]
+
+    @staticmethod
+    def resolve_respondents(case) -> list:
+        return [role for role in case.parties.all() if role.role == PartyRole.RESPONDENT]
+
+    @staticmethod
+    def resolve_money(case) -> dict:
+        return ledger_for(record_of(case)).totals
+
+    @staticmethod
+    def resolve_deadlines(case) -> list:
+        return list(case.view.deadlines(case.deadlines.all()))
+
+    @staticmethod
+    def resolve_flags(case) -> list[str]:
+        return shown_flags(record_of(case), case.criminal) if case.view.internal else []
+
+    @staticmethod
+    def resolve_risk(case) -> dict:
+        if not case.view.internal:
+            return {"score": None, "reasons": []}
+        return {"score": case.risk_score, "reasons": risk_reason_words(case.risk_reasons)}
+
+    @staticmethod
+    def resolve_outcome(case) -> str | None:
+        return case.outcome or None
+
+    @staticmethod
+    def resolve_criminal_check(case) -> dict:
+        return check_words(case.criminal_check) if case.view.internal else {}
+
+    @staticmethod
+    def resolve_criminal_flag(case) -> dict:
+        return case.criminal.as_dict() if case.criminal else {}
+
+
+def shown_case(request, case: Case | int, *, unmasked: bool = False, **extra) -> Shown:
+    """The case for ``CaseOut`` as ``request.auth`` may see it; a case id is loaded as it is now,
+    after a service changed it. ``extra``: what a write answers beside the case."""
+    if not isinstance(case, Case):
+        case = Case.objects.for_display().get(pk=case)
+    view = visible_records(request.auth, case)
+    criminal = flag_for(case) if view.internal else None
+    return Shown(case, view=view, criminal=criminal, unmasked=unmasked, **extra)
 
 
 class CaseListItem(Schema):
@@ -93,22 +236,23 @@ class CaseListItem(Schema):
 def _flagged(request, rows: list[Case]) -> list[Shown]:
     """A page of cases with the flags the viewer sees: the criminal-lead flags of the page's cases
     the viewer works in, found at once for the whole page."""
-    criminal = flags_for(c for c in rows if sees_internal(request.auth, c.organisation_id))
+    criminal = listed_flags(request.auth, rows)
     return [
         Shown(c, flags=shown_flags(c, criminal[c.pk]) if c.pk in criminal else []) for c in rows
     ]
 
 
 class TimelineItem(Schema):
-    at: str
+    """One entry of ``timeline_for``: the event, and its ``summary`` in the reader's words."""
+
+    at: IsoText
     kind: str
     actor: str | None
     summary: str
 
-
-def _load(case_id: int) -> Case:
-    """The case as it is now, after a service changed it."""
-    return Case.objects.for_display().get(pk=case_id)
+    @staticmethod
+    def resolve_actor(event) -> str | None:
+        return event.actor.username if event.actor else None
 
 
 @router.get(
@@ -154,7 +298,7 @@ def get_case(request, case_id: int, unmask: bool = False):
             record(action="case.unmask", actor=request.auth, obj=case, outcome="denied")
             raise NotPermitted(_("Your role may not see full identifiers."))
         record(action="case.unmask", actor=request.auth, obj=case, detail={"via": "api"})
-    return case_out(case, unmasked=unmask, view=visible_records(request.auth, case))
+    return shown_case(request, case, unmasked=unmask)
 
 
 @router.get(
@@ -165,7 +309,7 @@ def get_case(request, case_id: int, unmask: bool = False):
 def case_timeline(request, case_id: int):
     """What the caller may see: a partner agency gets the milestones and its own transfers."""
     case = rules.get_case_for(request.auth, case_id)
-    return [timeline_out(e, text) for e, text in timeline_for(visible_records(request.auth, case))]
+    return [Shown(e, summary=text) for e, text in timeline_for(visible_records(request.auth, case))]
 
 
 def _moves_stage(request, case_id):
@@ -187,4 +331,4 @@ def move_stage(request, case_id: int, payload: StageIn):
         version=payload.version,
         actor=request.auth,
     )
-    return case_out(_load(case.pk))
+    return shown_case(request, case.pk)

@@ -11,7 +11,7 @@ from ninja import Field, Router, Schema, Status
 
 from zhichi.cases import rules, selectors
 from zhichi.cases import services as case_services
-from zhichi.cases.api import CaseOut, _load
+from zhichi.cases.api import CaseOut, shown_case
 from zhichi.cases.ledger import ledger_for
 from zhichi.cases.models import (
     Approval,
@@ -22,7 +22,6 @@ from zhichi.cases.models import (
     Visit,
 )
 from zhichi.cases.partner_view import sees_internal
-from zhichi.cases.presenters import case_out
 from zhichi.cases.schemas import (
     CloseIn,
     CourtEventIn,
@@ -98,8 +97,10 @@ class ApprovalOut(Schema):
 
 
 class ClaimantAmountOut(Schema):
-    claimant_party_id: int
-    amount: str
+    """One claimant's share or award: a ``LedgerEntry`` read with its claimant."""
+
+    claimant_party_id: int = Field(..., alias="claimant.party_id")
+    amount: AmountText
 
 
 SPLIT = "given | pro_rata: as sent, or split in proportion to the claims because none was sent"
@@ -217,19 +218,10 @@ class LedgerOut(Schema):
     )
 
 
-def _money(v) -> str | None:
-    return None if v is None else f"{v:.2f}"
-
-
-def _split_out(entries, given: bool) -> tuple[list[dict], str | None]:
+def _recorded_split(entries, given: bool) -> tuple[list, str | None]:
     """Each claimant's recorded amount of one agreement or decision, and how it was made."""
-    rows = [
-        {"claimant_party_id": e.claimant.party_id, "amount": _money(e.amount)}
-        for e in entries.select_related("claimant").order_by("claimant__position", "claimant_id")
-    ]
-    if not rows:
-        return [], None
-    return rows, "given" if given else "pro_rata"
+    rows = list(entries.select_related("claimant").order_by("claimant__position", "claimant_id"))
+    return rows, ("given" if given else "pro_rata") if rows else None
 
 
 def _case(request, case_id: int):
@@ -259,8 +251,8 @@ def _decides(request, approval_id):
 
 
 def _records_visit(request, visit_id):
-    visit = get_object_or_404(Visit, pk=visit_id)
-    WORK.ensure(_case(request, visit.case_id).pk, request.auth, "case.visit")
+    visit = rules.get_case_record_for(request.auth, Visit.objects, visit_id)
+    WORK.ensure(visit.case_id, request.auth, "case.visit")
 
 
 def _revokes_share(request, case_id, share_id):
@@ -281,12 +273,13 @@ def record_mediation(request, case_id: int, payload: MediationIn):
     mediation = disposal.record_mediation(
         case_id=case.pk, actor=request.auth, data=payload, version=payload.version
     )
-    shares, split = _split_out(
+    shares, split = _recorded_split(
         LedgerEntry.objects.filter(mediation=mediation), given=bool(payload.shares)
     )
-    body = case_out(_load(case.pk))
-    body.update(mediation_id=mediation.pk, shares=shares, shares_split=split)
-    return Status(201, body)
+    return Status(
+        201,
+        shown_case(request, case.pk, mediation_id=mediation.pk, shares=shares, shares_split=split),
+    )
 
 
 @cases_router.post(
@@ -315,12 +308,13 @@ def court_event(request, case_id: int, payload: CourtEventIn):
     event = disposal.record_court_event(
         case_id=case.pk, actor=request.auth, data=payload, version=payload.version
     )
-    awards, split = _split_out(
+    awards, split = _recorded_split(
         LedgerEntry.objects.filter(court_event=event), given=bool(payload.awards)
     )
-    body = case_out(_load(case.pk))
-    body.update(court_event_id=event.pk, awards=awards, awards_split=split)
-    return Status(201, body)
+    return Status(
+        201,
+        shown_case(request, case.pk, court_event_id=event.pk, awards=awards, awards_split=split),
+    )
 
 
 @cases_router.post(
@@ -336,9 +330,7 @@ def payment(request, case_id: int, payload: PaymentIn):
     recorded = payments.record_payment(
         case_id=case.pk, actor=request.auth, data=payload, version=payload.version
     )
-    body = case_out(_load(case.pk))
-    body["payment_id"] = recorded.pk
-    return Status(201, body)
+    return Status(201, shown_case(request, case.pk, payment_id=recorded.pk))
 
 
 @cases_router.post(
@@ -367,7 +359,7 @@ def list_visits(request, case_id: int):
 def close(request, case_id: int, payload: CloseIn):
     case = _case(request, case_id)
     disposal.close_case(case_id=case.pk, actor=request.auth, data=payload, version=payload.version)
-    return case_out(_load(case.pk))
+    return shown_case(request, case.pk)
 
 
 @cases_router.post(
@@ -385,7 +377,7 @@ def set_level(request, case_id: int, payload: LevelIn):
         actor=request.auth,
         version=payload.version,
     )
-    return case_out(_load(case.pk))
+    return shown_case(request, case.pk)
 
 
 @cases_router.post(
@@ -404,7 +396,7 @@ def reopen(request, case_id: int, payload: ReopenIn):
     )
     if done.approval is not None:
         return Status(202, done.approval)
-    return case_out(_load(case.pk))
+    return shown_case(request, case.pk)
 
 
 @cases_router.get(
@@ -428,9 +420,7 @@ def _payments(qs):
 
 def _payment_for(request, payment_id: int) -> Payment:
     """The payment if the caller may see its case, else 404."""
-    payment = get_object_or_404(Payment, pk=payment_id)
-    rules.get_case_for(request.auth, payment.case_id)
-    return payment
+    return rules.get_case_record_for(request.auth, Payment.objects, payment_id)
 
 
 def _reverses(request, payment_id):
@@ -458,11 +448,11 @@ def reverse_payment(request, payment_id: int, payload: ReverseIn):
 
 
 def _approval_for(request, approval_id: int) -> Approval:
-    approval = get_object_or_404(
-        Approval.objects.select_related("case", "requested_by", "decided_by"), pk=approval_id
+    return rules.get_case_record_for(
+        request.auth,
+        Approval.objects.select_related("case", "requested_by", "decided_by"),
+        approval_id,
     )
-    rules.get_case_for(request.auth, approval.case_id)  # 404 outside the user's scope
-    return approval
 
 
 @approvals_router.get(
@@ -513,8 +503,7 @@ def reject(request, approval_id: int, payload: DecideIn):
 )
 @checks_first(_records_visit)
 def record_visit(request, visit_id: int, payload: VisitRecordIn):
-    visit = get_object_or_404(Visit, pk=visit_id)
-    rules.get_case_for(request.auth, visit.case_id)
+    visit = rules.get_case_record_for(request.auth, Visit.objects, visit_id)
     return disposal.record_visit(visit_id=visit.pk, actor=request.auth, data=payload)
 
 
@@ -531,7 +520,7 @@ def update_facts(request, case_id: int, payload: FactsIn):
     facts.update_case_facts(
         case_id=case.pk, actor=request.auth, data=payload, version=payload.version
     )
-    return case_out(_load(case.pk))
+    return shown_case(request, case.pk)
 
 
 class ShareOut(Schema):

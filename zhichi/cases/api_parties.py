@@ -8,9 +8,8 @@ from django.shortcuts import get_object_or_404
 from ninja import Router
 
 from zhichi.cases import rules
-from zhichi.cases.api import CaseOut, _load
+from zhichi.cases.api import CaseOut, shown_case
 from zhichi.cases.models import CaseParty
-from zhichi.cases.presenters import case_out
 from zhichi.cases.schemas import CorrectionIn
 from zhichi.cases.services import parties
 from zhichi.common.api import WRITE_ERRORS, checks_first
@@ -58,4 +57,4 @@ def correct_party(request, case_id: int, party_id: int, payload: CorrectionIn):
         data=payload,
         version=payload.version,
     )
-    return case_out(_load(role.case_id))
+    return shown_case(request, role.case_id)

@@ -19,12 +19,10 @@ from zhichi.cases import rules
 from zhichi.cases.criminal_flag import (
     CRIMINAL_FLAGS,
     CriminalFlag,
-    flag_for,
     flags_for,
     shown_flags,
 )
 from zhichi.cases.forms_disposal import SUPPORT_CHOICES
-from zhichi.cases.ledger import ledger_for
 from zhichi.cases.models import (
     Approval,
     ApprovalKind,
@@ -36,7 +34,6 @@ from zhichi.cases.models import (
     Instalment,
     Mediation,
     Outcome,
-    PartyRole,
     Payment,
     Stage,
     TimelineEvent,
@@ -45,11 +42,9 @@ from zhichi.cases.models import (
 from zhichi.cases.partner_view import VisibleRecords, sees_internal
 from zhichi.cases.selectors import DeadlineRow
 from zhichi.cases.services import approvals
-from zhichi.cases.services.derived import deadline_state
-from zhichi.cases.words import choice_label, level_reason_words, risk_reason_words
+from zhichi.cases.words import choice_label
 from zhichi.common.words import listing
 from zhichi.common.words import yuan as yuan_text  # 12,000.00 in sentences (one helper)
-from zhichi.rulebook.words import check_words
 
 log = logging.getLogger(__name__)
 
@@ -190,17 +185,6 @@ def money(value: Decimal | None) -> str | None:
     return None if value is None else f"{value:.2f}"
 
 
-MONEY_FIGURES = ("claimed", "agreed", "awarded", "recovered", "outstanding", "overpaid")
-
-
-def money_summary(case: Case) -> dict[str, str]:
-    """Totals of the ledger (C6): claimed, agreed, awarded, recovered (payments net of
-    reversals), outstanding, and overpaid (paid beyond what was due, never a negative
-    outstanding)."""
-    totals = ledger_for(case).totals
-    return {k: f"{totals[k]:.2f}" for k in MONEY_FIGURES}
-
-
 @dataclass(frozen=True)
 class FlagBadge:
     code: str
@@ -339,102 +323,3 @@ class VisitRow:
     due: DeadlineRow | None  # the visit's deadline while it is planned
     form: object | None  # the form recording it, for whoever may
     form_open: bool
-
-
-def deadlines_out(case: Case, view: VisibleRecords | None = None) -> list[dict]:
-    deadlines = case.deadlines.all()
-    return [
-        {
-            "kind": d.kind,
-            "label": d.label,
-            "due": d.due.isoformat(),
-            "status": deadline_state(d),
-            "rule": d.rule,
-            "calendar_complete": d.calendar_complete,
-        }
-        for d in (view.deadlines(deadlines) if view is not None else deadlines)
-    ]
-
-
-def case_out(case: Case, *, unmasked: bool = False, view: VisibleRecords | None = None) -> dict:
-    """The API's case body as ``view`` lets its reader see it (zhichi/cases/partner_view.py):
-    an outsider gets neither the internal fields nor the internal deadlines (C8). None for the
-    answer to a write, which only the case's own staff can make."""
-    internal = view is None or view.internal
-    parties = list(case.parties.all())
-    claimants = []
-    for cp in parties:
-        if cp.role != PartyRole.CLAIMANT:
-            continue
-        row = {
-            "party_id": cp.party_id,
-            "name": cp.party.name,
-            "id_number_masked": cp.party.id_number_masked,
-            "phone_masked": cp.party.phone_masked,
-            "groups": cp.groups,
-            "vulnerability_basis": cp.vulnerability_basis,
-            "amount_claimed": money(cp.amount_claimed),
-            "months_unpaid": cp.months_unpaid,
-        }
-        if unmasked:
-            row["id_number"] = cp.party.id_number
-            row["phone"] = cp.party.phone
-        claimants.append(row)
-    respondents = [
-        {
-            "party_id": cp.party_id,
-            "kind": cp.party.kind,
-            "name": cp.party.name,
-            "credit_code": cp.party.credit_code_masked,
-            "id_number_masked": cp.party.id_number_masked,
-        }
-        for cp in parties
-        if cp.role == PartyRole.RESPONDENT
-    ]
-    body = {
-        "id": case.pk,
-        "number": case.number,
-        "category": case.category,
-        "stage": case.stage,
-        "level": case.level,
-        "level_reasons": level_reason_words(case.level_reasons),
-        "status": case.status,
-        "opened_on": case.opened_on.isoformat(),
-        "closed_on": case.closed_on.isoformat() if case.closed_on else None,
-        "received_on": case.received_on.isoformat(),
-        "source": case.source,
-        "summary": case.summary,
-        "officer": case.officer.username if case.officer else None,
-        "organisation": case.organisation.code,
-        "department": case.department.code if case.department else None,
-        "claimants": claimants,
-        "respondents": respondents,
-        "money": money_summary(case),
-        "deadlines": deadlines_out(case, view),
-        "risk": {"score": case.risk_score, "reasons": risk_reason_words(case.risk_reasons)},
-        "outcome": case.outcome or None,
-        "flags": [],
-        "criminal_check": check_words(case.criminal_check),
-        "criminal_flag": {},
-        "version": case.version,
-    }
-    if internal:
-        criminal = flag_for(case)
-        body["flags"] = shown_flags(case, criminal)
-        body["criminal_flag"] = criminal.as_dict() if criminal else {}
-    else:
-        body["level_reasons"] = []
-        body["risk"] = {"score": None, "reasons": []}
-        body["criminal_check"] = {}
-        body["officer"] = None
-    return body
-
-
-def timeline_out(event: TimelineEvent, text: str) -> dict:
-    """One timeline entry of the API; ``text`` as ``timeline_for`` describes it."""
-    return {
-        "at": event.at.isoformat(),
-        "kind": event.kind,
-        "actor": event.actor.username if event.actor else None,
-        "summary": text,
-    }

@@ -23,6 +23,12 @@ def get_case_for(user, pk, queryset=None) -> Case:
     return get_or_404((queryset if queryset is not None else Case.objects).visible_to(user), pk)
 
 
+def get_case_record_for(user, queryset, pk):
+    """A record of a case (a payment, a visit, an approval, a share) if ``user`` may see its case,
+    else 404: scoped in the query that loads it, so a hidden record is never read."""
+    return get_or_404(queryset.filter(case__in=Case.objects.visible_to(user)), pk)
+
+
 def get_internal_case_for(user, pk, queryset=None) -> Case:
     """The case if ``user`` may see its internal work (documents, assistance, suggestions),
     else 404: a partner sees none of it, even on a case shared with it."""

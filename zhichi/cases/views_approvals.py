@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -56,8 +56,9 @@ def approvals_inbox(request):
 
 
 def _decide(request, approval_id: int, *, approve: bool):
-    approval = get_object_or_404(Approval.objects.select_related("case"), pk=approval_id)
-    rules.get_case_for(request.user, approval.case_id)  # 404 outside the user's scope
+    approval = rules.get_case_record_for(
+        request.user, Approval.objects.select_related("case"), approval_id
+    )
     form = DecisionForm(request.POST, approval_id=approval.pk, reject=not approve)
     verb = "approve" if approve else "reject"
     if approve:

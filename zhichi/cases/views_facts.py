@@ -5,7 +5,6 @@ and ending a share of the case with another organisation."""
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -61,8 +60,10 @@ def override_level(request, pk: int):
 @login_required
 @require_POST
 def revoke_share(request, share_id: int):
-    share = get_object_or_404(CaseShare, pk=share_id)
-    case = rules.get_case_for(request.user, share.case_id)
+    share = rules.get_case_record_for(
+        request.user, CaseShare.objects.select_related("case"), share_id
+    )
+    case = share.case
     return run_step(
         request,
         call=lambda: facts.revoke_share(

@@ -14,7 +14,9 @@ from datetime import timedelta
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
+from django.http import Http404, StreamingHttpResponse
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 
 from zhichi.accounts.models import User
@@ -153,9 +155,6 @@ def zip_response(*, export: CaseFileExport, actor: User, via: str):
     """The built case file as a download, audited; 404 until it is ready, and for a case file
     with full identifiers to anyone who may not unmask (rule ID-3), whose download is logged as an
     unmask."""
-    from django.http import Http404, StreamingHttpResponse
-    from django.utils.http import content_disposition_header
-
     if export.status != ExportStatus.DONE:
         raise Http404
     if export.full_identifiers:

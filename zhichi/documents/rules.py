@@ -4,14 +4,15 @@ user may see is ``Case.objects.internal_to(user)`` and ``Lead.objects.internal_t
 
 from __future__ import annotations
 
+from django.db.models import Q
 from django.http import Http404
 
 from zhichi.accounts.models import Role
 from zhichi.cases import rules as case_rules
 from zhichi.cases.models import Case
 from zhichi.common.scoping import get_or_404
-from zhichi.documents.models import CaseFileExport
-from zhichi.intake.rules import get_internal_lead_for
+from zhichi.documents.models import CaseFileExport, IssuedDocument
+from zhichi.intake.models import Lead
 
 
 def can_issue(user, case) -> bool:
@@ -22,12 +23,16 @@ def can_manage_templates(user) -> bool:
     return bool(user and user.is_authenticated and user.is_active and user.role == Role.SYSADMIN)
 
 
-def check_document(user, doc) -> None:
-    """404 unless ``user`` may see the case or lead the document belongs to (internally)."""
-    if doc.case_id:
-        case_rules.get_internal_case_for(user, doc.case_id)
-    else:
-        get_internal_lead_for(user, doc.lead_id)
+def get_document_for(user, pk) -> IssuedDocument:
+    """An issued document of a case or lead whose internal work ``user`` sees, else 404 (scoped
+    in the query that loads it)."""
+    return get_or_404(
+        IssuedDocument.objects.select_related("case", "lead").filter(
+            Q(case__in=Case.objects.internal_to(user).values("pk"))
+            | Q(lead__in=Lead.objects.internal_to(user).values("pk"))
+        ),
+        pk,
+    )
 
 
 def get_export_for(user, export_id) -> CaseFileExport:

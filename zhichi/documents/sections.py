@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from zhichi.accounts.models import Role
@@ -40,8 +41,6 @@ def register_all() -> None:
 
 
 def _issued_label(event) -> str:
-    from django.utils.translation import gettext as _
-
     what = choice_label(DocumentKind, event.data.get("kind"))
     if event.data.get("reissue"):
         return _("Re-issued %(what)s %(number)s") % {

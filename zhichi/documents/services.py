@@ -14,7 +14,9 @@ import logging
 
 import jinja2
 from django.db import transaction
+from django.http import HttpResponse
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 
 from zhichi.accounts.models import Organisation, User
@@ -389,9 +391,6 @@ def document_response(
     purpose: str = "",
 ):
     """The stored document as a file for ``actor`` (see ``document_bytes``), audited."""
-    from django.http import HttpResponse
-    from django.utils.http import content_disposition_header
-
     if fmt not in CONTENT_TYPES:
         raise InvalidInput([FieldError("format", "choice", _("Choose docx or pdf."))])
     data, masked = document_bytes(

@@ -6,8 +6,10 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
@@ -18,7 +20,7 @@ from zhichi.common.steps import run_step
 from zhichi.documents import casefile, rules, services
 from zhichi.documents import render as render_mod
 from zhichi.documents.forms import IssueForm, NumberingForm, TemplateUploadForm
-from zhichi.documents.models import DocumentKind, DocumentTemplate, IssuedDocument
+from zhichi.documents.models import DocumentKind, DocumentTemplate
 from zhichi.intake.rules import get_internal_lead_for
 
 
@@ -61,17 +63,11 @@ def issue(request, case_id: int):
     )
 
 
-def _document(request, pk: int) -> IssuedDocument:
-    doc = get_object_or_404(IssuedDocument.objects.select_related("case", "lead"), pk=pk)
-    rules.check_document(request.user, doc)  # 404 outside the user's scope
-    return doc
-
-
 @never_cache
 @login_required
 @require_GET
 def download(request, pk: int, fmt: str):
-    doc = _document(request, pk)
+    doc = rules.get_document_for(request.user, pk)
     return services.document_response(
         doc=doc,
         actor=request.user,
@@ -170,9 +166,6 @@ def template_use(request, kind: str):
 @require_GET
 def template_file(request, kind: str, version: int | None = None):
     """A template's DOCX (the built-in one when no version), to start a replacement from."""
-    from django.http import Http404, HttpResponse
-    from django.utils.http import content_disposition_header
-
     _require_templates(request.user)
     if kind not in DocumentKind.values:
         raise Http404

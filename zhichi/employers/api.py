@@ -25,7 +25,7 @@ from zhichi.common.schemas import (
 from zhichi.core import grading
 from zhichi.employers import rules, services
 from zhichi.employers.models import JointAction, JointActionPayment
-from zhichi.employers.presenters import joint_action_out, views_for, with_details
+from zhichi.employers.presenters import JointActionView, views_for, with_details
 from zhichi.employers.profile import LIMIT, CaseMoney, Profile, employer_profile
 from zhichi.employers.schemas import JointActionIn
 
@@ -36,37 +36,62 @@ employers_router = Router()
 # --- joint actions ------------------------------------------------------------------------------
 class EmployerRefOut(Schema):
     name: str
-    credit_code: str
+    credit_code: str = Field(..., alias="credit_code_masked")
 
 
+# A ``presenters.CaseRow``.
 class CaseRefOut(Schema):
     id: int | None = Field(..., description="null when you may not see the case")
     number: str
 
+    @staticmethod
+    def resolve_id(row) -> int | None:
+        return row.pk if row.visible else None
 
+
+# A ``presenters.PaymentRow``.
 class JointActionPaymentOut(Schema):
     payment_id: int
     case_id: int | None
     case_number: str
     claimant_party_id: int | None
     name: str = Field(..., description="masked (family name only) when you may not see the case")
-    amount: str
+    amount: AmountText
+
+    @staticmethod
+    def resolve_case_id(row) -> int | None:
+        return row.case_id if row.visible else None
+
+    @staticmethod
+    def resolve_claimant_party_id(row) -> int | None:
+        return row.claimant_party_id if row.visible else None
 
 
+# A ``presenters.JointActionView``: the action as one viewer may see it.
 class JointActionOut(Schema):
-    id: int
-    on: str
-    organisation: str = Field(..., description="the organiser's code")
-    employer: EmployerRefOut
+    id: int = Field(..., alias="action.pk")
+    on: IsoText = Field(..., alias="action.on")
+    organisation: str = Field(
+        ..., alias="action.organisation.code", description="the organiser's code"
+    )
+    employer: EmployerRefOut = Field(..., alias="action.employer")
     organisations: list[str]
     case_ids: list[int] = Field(..., description="the cases you may see")
     cases: list[CaseRefOut]
-    result: str
-    amount_paid_on_site: str
-    legal_basis: str
+    result: str = Field(..., alias="action.result")
+    amount_paid_on_site: AmountText = Field(..., alias="action.amount_paid_on_site")
+    legal_basis: str = Field(..., alias="action.legal_basis")
     payments: list[JointActionPaymentOut]
-    created_by: str
-    created_at: str
+    created_by: str = Field(..., alias="action.created_by.username")
+    created_at: IsoText = Field(..., alias="action.created_at")
+
+    @staticmethod
+    def resolve_organisations(view) -> list[str]:
+        return [o.code for o in view.organisations]
+
+    @staticmethod
+    def resolve_case_ids(view) -> list[int]:
+        return [c.pk for c in view.cases if c.visible]
 
 
 def _records(request):
@@ -90,16 +115,16 @@ def record_joint_action(request, payload: JointActionIn):
     return Status(201, _one(request.auth, action.pk))
 
 
-def _one(user, pk: int) -> dict:
+def _one(user, pk: int) -> JointActionView:
     action = with_details(JointAction.objects).get(pk=pk)
     (view,) = views_for(user, [action])
-    return joint_action_out(view)
+    return view
 
 
-def _as_seen(request, rows: list[JointAction]) -> list[dict]:
+def _as_seen(request, rows: list[JointAction]) -> list[JointActionView]:
     """A page of joint actions as the viewer may see them (its cases and claimants: one look-up
-    for the whole page), in the presenter's words shared with the pages."""
-    return [joint_action_out(v) for v in views_for(request.auth, rows)]
+    for the whole page), the presenter shared with the pages."""
+    return views_for(request.auth, rows)
 
 
 @joint_actions_router.get(
@@ -315,7 +340,7 @@ class EmployerOut(Schema):
 
     @staticmethod
     def resolve_joint_actions(profile: Profile) -> dict:
-        return _listed(profile.joint_actions, joint_action_out)
+        return _listed(profile.joint_actions)
 
     @staticmethod
     def resolve_payments(profile: Profile) -> dict:

@@ -18,10 +18,6 @@ def mask_name(name: str) -> str:
     return name[:1] + "*" * (len(name) - 1) if len(name) > 1 else "*" * len(name)
 
 
-def money(value: Decimal | None) -> str | None:
-    return None if value is None else f"{value:.2f}"
-
-
 def with_details(queryset):
     """Joint actions with their participants, cases and payments, in a fixed number of queries."""
     return queryset.for_display().prefetch_related(
@@ -106,38 +102,6 @@ def views_for(user, actions: list[JointAction]) -> list[JointActionView]:
             )
         )
     return out
-
-
-def joint_action_out(view: JointActionView) -> dict:
-    a = view.action
-    return {
-        "id": a.pk,
-        "on": a.on.isoformat(),
-        "organisation": a.organisation.code,
-        "employer": {
-            "name": a.employer.name,
-            "credit_code": a.employer.credit_code_masked,
-        },
-        "organisations": [o.code for o in view.organisations],
-        "case_ids": [c.pk for c in view.cases if c.visible],
-        "cases": [{"id": c.pk if c.visible else None, "number": c.number} for c in view.cases],
-        "result": a.result,
-        "amount_paid_on_site": money(a.amount_paid_on_site),
-        "legal_basis": a.legal_basis,
-        "payments": [
-            {
-                "payment_id": p.payment_id,
-                "case_id": p.case_id if p.visible else None,
-                "case_number": p.case_number,
-                "claimant_party_id": p.claimant_party_id if p.visible else None,
-                "name": p.name,
-                "amount": money(p.amount),
-            }
-            for p in view.payments
-        ],
-        "created_by": a.created_by.username,
-        "created_at": a.created_at.isoformat(),
-    }
 
 
 def describe_event(event) -> str:

@@ -21,6 +21,7 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured, SuspiciousFileOperation
 from django.core.files import File
 from django.core.files.storage import FileSystemStorage, Storage
+from django.db import transaction
 from django.utils import timezone
 
 from zhichi.parties import crypto
@@ -192,8 +193,6 @@ def check_configuration() -> None:
 def reseal_rows(model, field: str = "storage_name") -> int:
     """Key rotation for the files of ``model``'s rows: each file not under the primary key is
     sealed again under a new name, the row moves to it, and the old file goes after the commit."""
-    from django.db import transaction
-
     store = evidence_storage()
     changed = 0
     names = model.objects.exclude(**{field: ""}).values_list("pk", field)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import Decimal, InvalidOperation
 
 from django import template
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from zhichi.cases.models import Evasion, Flag, Stage
@@ -110,8 +111,6 @@ def reasons_of(check: dict) -> list:
 @register.filter
 def sentences(texts) -> str:
     """Sentences in one line (a tooltip): joined with “；” in Chinese, “; ” in English."""
-    from django.utils.translation import gettext
-
     return gettext("; ").join(str(t) for t in texts or [])
 
 
