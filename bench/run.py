@@ -32,7 +32,6 @@ from pathlib import Path
 from urllib.parse import quote, urlsplit
 
 from bench.load import make_clients, merge_results, run_load
-from zhichi.cases.models import Case
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
@@ -250,11 +249,12 @@ def probe(terms: int = 20) -> dict:
     import django
 
     django.setup()
+    # the models load only after django.setup(): the rest of this module runs outside Django
     from django.db import connection
 
     from zhichi.accounts.models import User
     from zhichi.cases.filters import filter_cases
-    from zhichi.cases.models import CaseParty
+    from zhichi.cases.models import Case, CaseParty
 
     user = User.objects.select_related("organisation", "department").get(username="civil1")
     visible = Case.objects.visible_to(user)

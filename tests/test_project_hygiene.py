@@ -1,5 +1,6 @@
 """The project's own checks run with the suite, so CI catches them."""
 
+import os
 import shutil
 import subprocess
 import sys
@@ -48,3 +49,21 @@ def test_no_inline_script_or_style_in_templates():
             if "<script" in line and "src=" not in line and 'type="application/json"' not in line:
                 offenders.append(f"{path.relative_to(ROOT)}: inline <script>")
     assert offenders == []
+
+
+@pytest.mark.unit
+def test_the_bench_modules_load_outside_django():
+    """``make bench`` starts ``bench.run`` and ``bench.generate`` as plain scripts: they set Django
+    up themselves, so importing them must not need the settings (a model import at the top of the
+    module broke ``make bench`` once)."""
+    env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
+    for module in ("bench.run", "bench.generate", "bench.documents"):
+        done = subprocess.run(
+            [sys.executable, "-c", f"import {module}"],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        assert done.returncode == 0, (module, done.stderr[-2000:])

@@ -65,10 +65,6 @@ from zhichi.transfers.services import answer_transfer, notify_sender
 STEP_FOR_ROLE = {Role.HEAD: Step.REVIEW, Role.CHIEF: Step.DECISION}
 
 
-def _url(application: AssistanceApplication) -> str:
-    return f"/assistance/{application.pk}/"
-
-
 # --- the cap (rules JA-4, JA-5) -----------------------------------------------------------------
 def cap_for(province: str, as_of: date) -> tuple[Decimal | None, dict]:
     """The cap for a decision on ``as_of``: the province's average wage of the previous year.
@@ -230,11 +226,11 @@ def _open_step(application: AssistanceApplication, actor: User) -> Approval:
             "amount": str(amount) if amount is not None else "",
             "applicant": application.applicant.party.name,
             "reasons": application.opinion,
-            "url": _url(application),
+            "url": application.get_absolute_url(),
         },
         text=_("Approval needed (%(step)s): judicial assistance on %(number)s")
         % {"step": label, "number": application.case.number},
-        url=_url(application),
+        url=application.get_absolute_url(),
     )
     application.approval = approval
     return approval

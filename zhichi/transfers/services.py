@@ -314,7 +314,7 @@ def _notify_receivers(transfer: Transfer, template: str) -> None:
             user=user,
             kind="transfer",
             text=text,
-            url=f"/transfers/{transfer.pk}/",
+            url=transfer.get_absolute_url(),
             dedupe_key=f"transfer:{transfer.pk}:{transfer.status}:{user.pk}",
             email=True,
         )
@@ -335,7 +335,7 @@ def notify_sender(transfer: Transfer, template: str, *, key: str = "") -> None:
                 user=user,
                 kind="transfer",
                 text=text,
-                url=f"/transfers/{transfer.pk}/",
+                url=transfer.get_absolute_url(),
                 dedupe_key=f"{key}:{user.pk}",
                 email=True,
             )
