@@ -51,8 +51,9 @@ OPERATIONS = [
     ("page_list", "page /cases/ (session)", "page"),
     ("page_detail", "page /cases/<id>/ (session)", "page"),
     ("employer", "API employer profile, random employer", "api"),
+    ("stats", "API stats summary, this year", "api"),
 ]
-NOT_BUILT = ["stats summary"]
+NOT_BUILT: list[str] = []
 
 
 # --- helpers --------------------------------------------------------------------------------
@@ -416,6 +417,7 @@ def measure_size(size: int, args, secrets_: dict, work_root: Path) -> dict:
             "page_list": lambda rng: "/cases/",
             "page_detail": lambda rng: f"/cases/{rng.randint(lo, hi)}/",
             "employer": lambda rng: f"/api/v1/employers/{rng.choice(employers)}",
+            "stats": lambda rng: "/api/v1/stats/summary",
         }
         port = free_port()
         with Server(env, port, data_dir, args.workers, args.threads):

@@ -27,7 +27,8 @@ BAD_CURSOR = {
     "errors": [{"field": "cursor", "code": "invalid", "message": "This cursor is not valid."}],
 }
 # lists answered whole, as API.md gives them: a record's own records (at most 200, each in the
-# order it is read in), a case's timeline (oldest first) and the approvals waiting for the caller
+# order it is read in), a case's timeline (oldest first), the approvals waiting for the caller and
+# the statistics' breakdown (one row per group: at most the months of ten years)
 PLAIN_ARRAYS = {
     "/api/v1/approvals",
     "/api/v1/cases/{case_id}/assistance",
@@ -38,6 +39,7 @@ PLAIN_ARRAYS = {
     "/api/v1/cases/{case_id}/timeline",
     "/api/v1/cases/{case_id}/transfers",
     "/api/v1/cases/{case_id}/visits",
+    "/api/v1/stats/breakdown",
 }
 PAGED = {
     "/api/v1/assistance",

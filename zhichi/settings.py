@@ -119,6 +119,7 @@ INSTALLED_APPS = [
     "zhichi.assistance",
     "zhichi.supervision",
     "zhichi.documents",
+    "zhichi.stats",
     "zhichi.demo",
 ]
 

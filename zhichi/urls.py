@@ -26,6 +26,8 @@ urlpatterns = [
     path("assistance/", include("zhichi.assistance.urls")),
     path("supervision/", include("zhichi.supervision.urls")),
     path("documents/", include("zhichi.documents.urls")),
+    path("stats/", include("zhichi.stats.urls")),
+    path("exports/", include("zhichi.stats.urls_exports")),
     path("api/v1/", api.urls),
 ]
 

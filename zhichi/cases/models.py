@@ -251,6 +251,9 @@ class CaseParty(models.Model):
         return f"{self.case.number}: {self.party.name} ({self.role})"
 
 
+CaseParty._meta.get_field("groups").register_lookup(HasElement)
+
+
 class TimelineEvent(models.Model):
     """One line in the case's history: every service call that touched the case."""
 

@@ -1,0 +1,159 @@
+"""What the dashboard shows: each figure with the period before it and the link to its records,
+and the charts' rows (frozen rows shared by the page and its script's data)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from urllib.parse import urlencode
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from zhichi.accounts.models import Role
+from zhichi.stats.period import Period
+from zhichi.stats.selectors import FIGURES, GroupRow, Scope, Summary, may_see_stats, summary
+
+# the headline card (issue 15: cases supported, people helped, of whom migrant workers, money
+# claimed vs recovered); the other figures follow it
+HEADLINE = ("cases_supported", "claimants", "migrant_workers", "amount_claimed", "amount_recovered")
+CHART_TITLES = {
+    "month": _("Cases accepted and money recovered by month"),
+    "stage": _("Cases accepted, by stage now"),
+    "category": _("Cases accepted, by category"),
+    "level": _("Cases accepted, by level"),
+    "source": _("Cases accepted, by source"),
+}
+
+
+def period_query(period: Period, department: str = "") -> dict[str, str]:
+    query = {"date_from": period.start.isoformat(), "date_to": period.end.isoformat()}
+    if department:
+        query["department"] = department
+    return query
+
+
+def dashboard_url(query: dict[str, str]) -> str:
+    return f"{reverse('stats:dashboard')}?{urlencode({**query, 'period': 'custom'})}"
+
+
+def figure_url(key: str, query: dict[str, str], **narrow: str) -> str:
+    return f"{reverse('stats:figure', args=[key])}?{urlencode({**query, **narrow})}"
+
+
+@dataclass(frozen=True)
+class FigureCard:
+    key: str
+    label: str
+    value: int | Decimal
+    previous: int | Decimal
+    url: str
+
+    @property
+    def is_amount(self) -> bool:
+        return FIGURES[self.key].amount is not None
+
+    @property
+    def change(self) -> int | Decimal:
+        return self.value - self.previous
+
+    @property
+    def trend(self) -> str:
+        """up | down | same, against the period before."""
+        return "up" if self.change > 0 else "down" if self.change < 0 else "same"
+
+
+def figure_cards(now: Summary, before: Summary, query: dict[str, str]) -> list[FigureCard]:
+    return [
+        FigureCard(
+            key=key,
+            label=str(figure.label),
+            value=now.values[key],
+            previous=before.values[key],
+            url=figure_url(key, query),
+        )
+        for key, figure in FIGURES.items()
+    ]
+
+
+@dataclass(frozen=True)
+class ChartRow:
+    label: str
+    cases: int
+    amount_claimed: Decimal
+    amount_recovered: Decimal
+    cases_url: str
+    recovered_url: str
+
+
+@dataclass(frozen=True)
+class Chart:
+    by: str
+    title: str
+    rows: tuple[ChartRow, ...]
+
+    def data(self) -> dict:
+        """For the chart script (json_script): labels, the series and each bar's link."""
+        return {
+            "by": self.by,
+            "title": self.title,
+            "labels": [r.label for r in self.rows],
+            "cases": [r.cases for r in self.rows],
+            "claimed": [float(r.amount_claimed) for r in self.rows],
+            "recovered": [float(r.amount_recovered) for r in self.rows],
+            "cases_urls": [r.cases_url for r in self.rows],
+            "recovered_urls": [r.recovered_url for r in self.rows],
+            "names": {
+                "cases": str(_("Cases accepted")),
+                "claimed": str(_("Money claimed (yuan)")),
+                "recovered": str(_("Money recovered (yuan)")),
+            },
+        }
+
+
+def chart(by: str, rows: list[GroupRow], query: dict[str, str]) -> Chart:
+    return Chart(
+        by=by,
+        title=str(CHART_TITLES[by]),
+        rows=tuple(
+            ChartRow(
+                label=r.label,
+                cases=r.cases,
+                amount_claimed=r.amount_claimed,
+                amount_recovered=r.amount_recovered,
+                cases_url=figure_url("cases_accepted", query, by=by, value=r.key),
+                recovered_url=figure_url("amount_recovered", query, by=by, value=r.key),
+            )
+            for r in rows
+        ),
+    )
+
+
+LEADERS = frozenset({Role.CHIEF, Role.HEAD, Role.REGISTRAR})
+
+
+@dataclass(frozen=True)
+class Headline:
+    """The headline card of this year for a leader's workbench (issue 15, item 2)."""
+
+    period: Period
+    cards: tuple[FigureCard, ...]
+    recovery_rate: Decimal | None
+    dashboard_url: str
+
+
+def headline_for(user, today) -> Headline | None:
+    """For the chief procurator, the heads and the registry: their scope's year so far, compared
+    with last year; None for everyone else."""
+    if user.role not in LEADERS or not may_see_stats(user):
+        return None
+    period, scope = Period.of("year", today), Scope(user)
+    now, before = summary(scope, period), summary(scope, period.previous())
+    query = period_query(period)
+    cards = {c.key: c for c in figure_cards(now, before, query)}
+    return Headline(
+        period=period,
+        cards=tuple(cards[k] for k in HEADLINE),
+        recovery_rate=now.recovery_rate,
+        dashboard_url=dashboard_url(query),
+    )

@@ -1,0 +1,404 @@
+"""The centre's figures (C13; API.md § Statistics): each one is the set of records it counts, so
+the dashboard, the API's summary and breakdown and the list behind a figure read the same rows.
+
+Every figure is read from the trusted record and scoped like the lists: ``Case.objects
+.visible_to(user)`` and the other apps' ``visible_to``/``inbox_of``/``outbox_of``. Money
+recovered is the payments recorded, net of reversals (a reversed payment counts nowhere), never a
+stored total. What each figure counts:
+
+- leads_received: leads received in the period (``received_on``);
+- cases_accepted: cases opened in the period (``opened_on``); by_stage / by_category / by_level
+  and the breakdown group these (stage as it is now);
+- cases_supported: cases whose support decision (支持起诉) was approved in the period;
+- claimants / migrant_workers / amount_claimed: the claimants of the cases accepted in the period
+  (one per case they claim in), those of the migrant-worker group, and what they claim;
+- amount_recovered: payments made in the period (``paid_on``) on the cases the reader sees,
+  whenever the case was opened, less those reversed;
+- mediation_agreements: mediations that reached an agreement in the period (``held_on``);
+- transfers_sent / transfers_received: transfers the reader's side sent or received in the period;
+- assistance_paid: judicial assistance applications paid in the period (``paid_on``);
+- visits_done: return visits made in the period (``done_on``);
+- cases_closed: cases closed in the period and still closed (a reopened case is open again).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import Count, F, QuerySet, Sum
+from django.db.models.functions import TruncMonth
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from zhichi.accounts.models import Department
+from zhichi.assistance.models import AssistanceApplication, AssistanceStatus
+from zhichi.cases.choices import (
+    ApprovalKind,
+    ApprovalStatus,
+    Category,
+    MediationOutcome,
+    PartyRole,
+    Source,
+    Stage,
+)
+from zhichi.cases.models import Approval, Case, CaseParty, Mediation, Payment, Visit
+from zhichi.cases.schemas import SUPPORT
+from zhichi.cases.scope import ORGANISATION_ROLES, may_see_cases
+from zhichi.intake.models import Lead
+from zhichi.parties.models import Group
+from zhichi.stats.period import Period, month_label
+from zhichi.transfers.models import Transfer
+
+ZERO = Decimal("0.00")
+
+
+def may_see_stats(user) -> bool:
+    """The figures are read by whoever reads cases, each over their own scope; the three
+    administrators read none (MLPS separation of duties)."""
+    return may_see_cases(user)
+
+
+def departments_for(user) -> list[Department]:
+    """The departments a reader may narrow the figures to: the chief procurator and the registry
+    choose among their procuratorate's; everyone else reads their own scope only."""
+    if user.role not in ORGANISATION_ROLES:
+        return []
+    return list(Department.objects.filter(organisation_id=user.organisation_id).order_by("code"))
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What one reader counts: what they may see, narrowed to one department if they chose one
+    (``departments_for``)."""
+
+    user: object
+    department: Department | None = None
+
+    def cases(self) -> QuerySet[Case]:
+        qs = Case.objects.visible_to(self.user)
+        return qs.filter(department=self.department) if self.department else qs
+
+    def leads(self) -> QuerySet[Lead]:
+        qs = Lead.objects.visible_to(self.user)
+        return qs.filter(department=self.department) if self.department else qs
+
+    def transfers_sent(self) -> QuerySet[Transfer]:
+        qs = Transfer.objects.outbox_of(self.user)
+        return qs.filter(from_department=self.department) if self.department else qs
+
+    def transfers_received(self) -> QuerySet[Transfer]:
+        qs = Transfer.objects.inbox_of(self.user)
+        return qs.filter(to_department=self.department) if self.department else qs
+
+    def applications(self) -> QuerySet[AssistanceApplication]:
+        qs = AssistanceApplication.objects.visible_to(self.user)
+        return qs.filter(case__department=self.department) if self.department else qs
+
+
+# --- the records of each figure ----------------------------------------------------------------
+def _leads_received(scope: Scope, p: Period):
+    return scope.leads().filter(received_on__range=(p.start, p.end))
+
+
+def _cases_accepted(scope: Scope, p: Period):
+    return scope.cases().filter(opened_on__range=(p.start, p.end))
+
+
+def _cases_supported(scope: Scope, p: Period):
+    since, until = p.moments()
+    decided = Approval.objects.filter(
+        kind=ApprovalKind.SUPPORT_DECISION,
+        status=ApprovalStatus.APPROVED,
+        payload__decision=SUPPORT,
+        decided_at__gte=since,
+        decided_at__lt=until,
+    )
+    return scope.cases().filter(pk__in=decided.values("case_id"))
+
+
+def _claimants(scope: Scope, p: Period):
+    return CaseParty.objects.filter(
+        role=PartyRole.CLAIMANT, case__in=_cases_accepted(scope, p).values("pk")
+    )
+
+
+def _migrant_workers(scope: Scope, p: Period):
+    return _claimants(scope, p).filter(groups__has_element=Group.MIGRANT_WORKER.value)
+
+
+def _payments(scope: Scope, p: Period):
+    return Payment.objects.standing().filter(
+        case__in=scope.cases().values("pk"), paid_on__range=(p.start, p.end)
+    )
+
+
+def _mediation_agreements(scope: Scope, p: Period):
+    return Mediation.objects.filter(
+        case__in=scope.cases().values("pk"),
+        outcome=MediationOutcome.AGREEMENT,
+        held_on__range=(p.start, p.end),
+    )
+
+
+def _sent_between(qs, p: Period):
+    since, until = p.moments()
+    return qs.filter(sent_at__gte=since, sent_at__lt=until)
+
+
+def _transfers_sent(scope: Scope, p: Period):
+    return _sent_between(scope.transfers_sent(), p)
+
+
+def _transfers_received(scope: Scope, p: Period):
+    return _sent_between(scope.transfers_received(), p)
+
+
+def _assistance_paid(scope: Scope, p: Period):
+    return scope.applications().filter(
+        status=AssistanceStatus.PAID, paid_on__range=(p.start, p.end)
+    )
+
+
+def _visits_done(scope: Scope, p: Period):
+    return Visit.objects.filter(
+        case__in=scope.cases().values("pk"), done_on__range=(p.start, p.end)
+    )
+
+
+def _cases_closed(scope: Scope, p: Period):
+    return scope.cases().filter(closed_on__range=(p.start, p.end))
+
+
+@dataclass(frozen=True)
+class Figure:
+    key: str
+    label: Promise
+    records: Callable[[Scope, Period], QuerySet]
+    rows: str  # what the records are: case | lead | claimant | payment | mediation | transfer …
+    amount: str | None = None  # the field an amount figure sums; None: a count
+
+    def value(self, scope: Scope, period: Period) -> int | Decimal:
+        return self.value_of(self.records(scope, period))
+
+    def value_of(self, records: QuerySet) -> int | Decimal:
+        """The figure over ``records`` (its own, or one group of them)."""
+        if self.amount is None:
+            return records.count()
+        total = records.order_by().aggregate(t=Sum(self.amount))["t"]
+        return (total or ZERO).quantize(ZERO)
+
+
+FIGURES: dict[str, Figure] = {
+    f.key: f
+    for f in (
+        Figure("leads_received", _("Leads received"), _leads_received, "lead"),
+        Figure("cases_accepted", _("Cases accepted"), _cases_accepted, "case"),
+        Figure("cases_supported", _("Cases supported"), _cases_supported, "case"),
+        Figure("claimants", _("People helped"), _claimants, "claimant"),
+        Figure("migrant_workers", _("Migrant workers helped"), _migrant_workers, "claimant"),
+        Figure(
+            "amount_claimed", _("Money claimed"), _claimants, "claimant", amount="amount_claimed"
+        ),
+        Figure("amount_recovered", _("Money recovered"), _payments, "payment", amount="amount"),
+        Figure(
+            "mediation_agreements", _("Mediation agreements"), _mediation_agreements, "mediation"
+        ),
+        Figure("transfers_sent", _("Transfers sent"), _transfers_sent, "transfer"),
+        Figure("transfers_received", _("Transfers received"), _transfers_received, "transfer"),
+        Figure("assistance_paid", _("Judicial assistance paid"), _assistance_paid, "application"),
+        Figure("visits_done", _("Return visits made"), _visits_done, "visit"),
+        Figure("cases_closed", _("Cases closed"), _cases_closed, "case"),
+    )
+}
+
+
+# --- groups: the breakdown and the by_* figures of the summary -----------------------------------
+LEVEL_LABELS = {1: _("Level 1 (routine)"), 2: _("Level 2 (standard)"), 3: _("Level 3 (major)")}
+UNGRADED = _("Not graded")
+
+
+@dataclass(frozen=True)
+class Grouping:
+    """How cases are grouped: the case field, its keys in order and their labels."""
+
+    key: str
+    field: str
+    keys: Callable[[Period], list]
+    label: Callable[[object], str]
+
+    def code(self, value) -> str:
+        """The key as the API writes it (a level as "1", an ungraded case as "none")."""
+        if value is None:
+            return "none"
+        return value.strftime("%Y-%m") if self.key == "month" else str(value)
+
+
+def _choices(enum):
+    return lambda _p: list(enum.values)
+
+
+def _choice_label(enum):
+    labels = dict(enum.choices)
+    return lambda value: str(labels.get(value, value))
+
+
+GROUPINGS: dict[str, Grouping] = {
+    g.key: g
+    for g in (
+        Grouping("stage", "stage", _choices(Stage), _choice_label(Stage)),
+        Grouping("category", "category", _choices(Category), _choice_label(Category)),
+        Grouping(
+            "level",
+            "level",
+            lambda _p: [1, 2, 3, None],
+            lambda v: str(LEVEL_LABELS[v]) if v in LEVEL_LABELS else str(UNGRADED),
+        ),
+        Grouping("source", "source", _choices(Source), _choice_label(Source)),
+        Grouping("month", "month", lambda p: p.months(), month_label),
+    )
+}
+
+
+def _grouped(qs, field: str, measure) -> dict:
+    """``{group value: measure}`` over ``qs``; ``field`` may be ``month`` of a date path given as
+    ``month:<date path>``."""
+    if field.startswith("month:"):
+        qs = qs.annotate(zc_group=TruncMonth(field.split(":", 1)[1]))
+    else:
+        qs = qs.annotate(zc_group=F(field))
+    rows = (
+        qs.order_by()
+        .values("zc_group")
+        .annotate(zc_measure=measure)
+        .values_list("zc_group", "zc_measure")
+    )
+    return {k: v for k, v in rows}
+
+
+@dataclass(frozen=True)
+class GroupRow:
+    key: str
+    label: str
+    value: object  # the stored value (a stage code, a level, the first of a month)
+    cases: int
+    amount_claimed: Decimal
+    amount_recovered: Decimal
+
+
+def breakdown(scope: Scope, period: Period, by: str) -> list[GroupRow]:
+    """The cases accepted in the period by ``by``, with what their claimants claim and what was
+    recovered in the period on the cases of each group (for months: paid in that month), so the
+    rows add up to the summary's cases_accepted, amount_claimed and amount_recovered."""
+    grouping = GROUPINGS[by]
+    month = by == "month"
+    cases = _grouped(
+        _cases_accepted(scope, period), "month:opened_on" if month else grouping.field, Count("pk")
+    )
+    claimed = _grouped(
+        _claimants(scope, period),
+        "month:case__opened_on" if month else f"case__{grouping.field}",
+        Sum("amount_claimed"),
+    )
+    recovered = _grouped(
+        _payments(scope, period),
+        "month:paid_on" if month else f"case__{grouping.field}",
+        Sum("amount"),
+    )
+    rows = []
+    for value in grouping.keys(period):
+        rows.append(
+            GroupRow(
+                key=grouping.code(value),
+                label=grouping.label(value),
+                value=value,
+                cases=cases.get(value, 0),
+                amount_claimed=(claimed.get(value) or ZERO).quantize(ZERO),
+                amount_recovered=(recovered.get(value) or ZERO).quantize(ZERO),
+            )
+        )
+    return rows
+
+
+def counts_by(scope: Scope, period: Period, by: str) -> dict[str, int]:
+    """The summary's ``by_stage`` / ``by_category`` / ``by_level``: cases accepted in the period
+    per group, every group named (zero included)."""
+    grouping = GROUPINGS[by]
+    cases = _grouped(_cases_accepted(scope, period), grouping.field, Count("pk"))
+    return {grouping.code(v): cases.get(v, 0) for v in grouping.keys(period)}
+
+
+@dataclass(frozen=True)
+class Summary:
+    period: Period
+    values: dict[str, int | Decimal]
+    by_stage: dict[str, int]
+    by_category: dict[str, int]
+    by_level: dict[str, int]
+
+    @property
+    def recovery_rate(self) -> Decimal | None:
+        """Recovered over claimed, as a percentage with one decimal; None when nothing is
+        claimed."""
+        claimed = self.values["amount_claimed"]
+        if not claimed:
+            return None
+        return (self.values["amount_recovered"] * 100 / claimed).quantize(Decimal("0.1"))
+
+
+def summary(scope: Scope, period: Period) -> Summary:
+    return Summary(
+        period=period,
+        values={key: figure.value(scope, period) for key, figure in FIGURES.items()},
+        by_stage=counts_by(scope, period, "stage"),
+        by_category=counts_by(scope, period, "category"),
+        by_level=counts_by(scope, period, "level"),
+    )
+
+
+# --- the records behind a figure -----------------------------------------------------------------
+def narrowed(figure: Figure, scope: Scope, period: Period, by: str = "", value: str = ""):
+    """The records ``figure`` counts, narrowed to one group of the breakdown (``by`` = ``value``,
+    the group's key as the API writes it); what the figure's link lists."""
+    qs = figure.records(scope, period)
+    if not by:
+        return qs
+    grouping = GROUPINGS[by]
+    prefix = "" if figure.rows == "case" else "case__"
+    if by == "month":
+        year, month = (int(part) for part in value.split("-"))
+        field = {"payment": "paid_on", "case": "opened_on"}.get(figure.rows, "case__opened_on")
+        return qs.filter(**{f"{field}__year": year, f"{field}__month": month})
+    if by == "level" and value == "none":
+        return qs.filter(**{f"{prefix}level__isnull": True})
+    if by == "level":
+        return qs.filter(**{f"{prefix}level": int(value)})
+    return qs.filter(**{f"{prefix}{grouping.field}": value})
+
+
+def group_keys(by: str, period: Period) -> list[str]:
+    grouping = GROUPINGS[by]
+    return [grouping.code(v) for v in grouping.keys(period)]
+
+
+def group_label(by: str, key: str, period: Period) -> str:
+    grouping = GROUPINGS[by]
+    return next(grouping.label(v) for v in grouping.keys(period) if grouping.code(v) == key)
+
+
+# what the list of each kind of record reads with it
+ROW_RELATIONS = {
+    "case": ("officer",),
+    "lead": (),
+    "claimant": ("case", "party"),
+    "payment": ("case", "claimant__party"),
+    "mediation": ("case",),
+    "transfer": ("from_org", "to_org", "from_department", "to_department"),
+    "application": ("case", "applicant__party"),
+    "visit": ("case",),
+}
+
+
+# a figure's breakdown narrows only the figures that group by the case's own fields
+GROUPABLE = frozenset({"cases_accepted", "claimants", "amount_claimed", "amount_recovered"})

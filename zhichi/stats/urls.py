@@ -1,0 +1,10 @@
+from django.urls import path
+
+from zhichi.stats import views
+
+app_name = "stats"
+
+urlpatterns = [
+    path("", views.dashboard, name="dashboard"),
+    path("figures/<str:key>/", views.figure_records, name="figure"),
+]

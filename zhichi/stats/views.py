@@ -1,0 +1,106 @@
+"""The statistics pages (C13): the dashboard, and the records behind each of its figures."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from zhichi.common.errors import InvalidInput
+from zhichi.stats import presenters, rules, selectors
+from zhichi.stats.forms import StatsFilterForm
+
+PAGE_SIZE = 25
+CHARTS = ("month", "stage", "category", "level", "source")
+
+
+def _read(request):
+    """The filter form and, when it holds, the scope and the period it asks for (None, None with
+    the form's errors otherwise)."""
+    if not selectors.may_see_stats(request.user):
+        raise PermissionDenied
+    form = StatsFilterForm(request.GET, departments=selectors.departments_for(request.user))
+    try:
+        scope, query = rules.read_query(request.user, form.query())
+    except InvalidInput as exc:
+        form.show_service_errors(exc)
+        return form, None, None
+    return form, scope, query.chosen_period(timezone.localdate())
+
+
+@never_cache
+@login_required
+@require_GET
+def dashboard(request):
+    form, scope, period = _read(request)
+    if scope is None:
+        return render(request, "stats/dashboard.html", {"form": form}, status=422)
+    department = scope.department.code if scope.department else ""
+    query = presenters.period_query(period, department)
+    now = selectors.summary(scope, period)
+    before = selectors.summary(scope, period.previous())
+    cards = {c.key: c for c in presenters.figure_cards(now, before, query)}
+    charts = [presenters.chart(by, selectors.breakdown(scope, period, by), query) for by in CHARTS]
+    return render(
+        request,
+        "stats/dashboard.html",
+        {
+            "form": form,
+            "period": period,
+            "previous": period.previous(),
+            "scope": scope,
+            "summary": now,
+            "headline": [cards[k] for k in presenters.HEADLINE],
+            "others": [c for k, c in cards.items() if k not in presenters.HEADLINE],
+            "recovery_rate": now.recovery_rate,
+            "charts": charts,
+            "chart_data": {c.by: c.data() for c in charts},
+        },
+    )
+
+
+@never_cache
+@login_required
+@require_GET
+def figure_records(request, key: str):
+    """The records a figure counts, with the dashboard's filters (and a chart's group)."""
+    figure = selectors.FIGURES.get(key)
+    if figure is None:
+        raise Http404
+    form, scope, period = _read(request)
+    if scope is None:
+        return render(request, "stats/figure_records.html", {"form": form}, status=422)
+    by, value = request.GET.get("by", ""), request.GET.get("value", "")
+    if by and (
+        key not in selectors.GROUPABLE
+        or by not in selectors.GROUPINGS
+        or value not in selectors.group_keys(by, period)
+    ):
+        raise Http404
+    records = selectors.narrowed(figure, scope, period, by, value)
+    page = Paginator(
+        records.select_related(*selectors.ROW_RELATIONS[figure.rows]).order_by("-pk"), PAGE_SIZE
+    ).get_page(request.GET.get("page"))
+    group = selectors.group_label(by, value, period) if by else ""
+    return render(
+        request,
+        "stats/figure_records.html",
+        {
+            "form": form,
+            "figure": figure,
+            "period": period,
+            "scope": scope,
+            "group": group,
+            "total": figure.value_of(records),
+            "page_obj": page,
+            "paginator": page.paginator,
+            "dashboard_url": presenters.dashboard_url(
+                presenters.period_query(period, scope.department.code if scope.department else "")
+            ),
+        },
+    )
