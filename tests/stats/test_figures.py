@@ -10,7 +10,8 @@ from decimal import Decimal
 
 import pytest
 
-from tests.cases.ledger_cases import pay, party_ids, three_worker_case
+from tests.cases.ledger_cases import party_ids, pay, three_worker_case
+from tests.transfers.conftest import send
 from zhichi.accounts.models import Organisation
 from zhichi.cases import sharing
 from zhichi.cases.models import Case, CaseShare
@@ -18,6 +19,7 @@ from zhichi.cases.services import approvals, disposal, payments, reopening
 from zhichi.common.errors import NotPermitted
 from zhichi.stats import rules, selectors
 from zhichi.stats.period import Period
+from zhichi.transfers import services as transfers
 
 pytestmark = [pytest.mark.django_db, pytest.mark.integration]
 
@@ -294,3 +296,56 @@ def test_a_support_decision_waits_on_the_heads_workbench_then_counts_when_approv
     assert web("civilhead").get("/").context["decisions"] == []
     listed = web("civil1").get("/stats/figures/cases_supported/", PAGE_YEAR)
     assert [c.pk for c in listed.context["page_obj"]] == [world.a.pk]
+
+
+def test_the_stages_kpis_over_the_period(web, users, world):
+    for outcome, amount in (("agreement", "30000.00"), ("failed", None)):
+        disposal.record_mediation(
+            case_id=world.c.pk,
+            actor=users["civil1"],
+            data={
+                "held_on": "2026-12-01",
+                "mediator_org": "调委会",
+                "outcome": outcome,
+                "agreed_amount": amount,
+            },
+        )
+
+    r = web("civil1").get("/stats/", PAGE_YEAR)
+
+    found = {k.key: (k.value, k.basis) for k in r.context["kpis"]}
+    # A, C and D: received 2026-11-04, accepted 2026-12-04 (B was accepted last year)
+    assert found["lead_to_acceptance"] == (Decimal("30.0"), 3)
+    assert found["mediation_success"] == (Decimal("50.0"), 2)
+    assert found["acceptance_to_judgment"] == (None, 0)
+    assert found["judgments_won"] == (None, 0)
+    assert r.context["agencies"] == []
+    page = r.content.decode()
+    assert 'data-kpi="mediation_success"' in page and "50.0%" in page
+
+
+def test_transfers_by_agency_with_answers_and_overdue_ones(api, web, users, world, fixed_clock):
+    answered = send(users, world.a, to_org="WHHRSS", kind="labour_inspection")
+    waiting = send(users, world.c, to_org="WHHRSS", kind="labour_inspection")
+    transfers.receive_transfer(transfer_id=answered.pk, actor=users["hrss1"])
+    transfers.accept_transfer(transfer_id=answered.pk, actor=users["hrss1"])
+    fixed_clock.shift(3 * 86400)
+    transfers.answer_transfer(
+        transfer_id=answered.pk,
+        actor=users["hrss1"],
+        data={"text": "已责令支付", "result": "order_issued"},
+    )
+    fixed_clock.move_to(waiting.feedback_due.isoformat() + "T12:00:00+08:00")
+    fixed_clock.shift(86400)
+
+    r = web("civil1").get("/stats/", PAGE_YEAR)
+
+    (row,) = r.context["agencies"]
+    assert (row.sent, row.answered, row.answer_days, row.overdue, row.received) == (
+        2,
+        1,
+        Decimal("3.0"),
+        1,
+        0,
+    )
+    assert summary_of(api, "hrss1")["transfers_received"] == 2

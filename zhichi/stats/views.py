@@ -12,7 +12,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from zhichi.common.errors import InvalidInput
-from zhichi.stats import presenters, rules, selectors
+from zhichi.stats import kpis, presenters, rules, selectors
 from zhichi.stats.forms import StatsFilterForm
 
 PAGE_SIZE = 25
@@ -59,6 +59,8 @@ def dashboard(request):
             "others": [c for k, c in cards.items() if k not in presenters.HEADLINE],
             "recovery_rate": now.recovery_rate,
             "charts": charts,
+            "kpis": kpis.stage_kpis(scope, period),
+            "agencies": kpis.transfers_by_agency(scope, period),
             "chart_data": {c.by: c.data() for c in charts},
         },
     )
