@@ -19,6 +19,7 @@ ENDPOINTS = [
     Endpoint(
         "stats:figure", "page", "get", f"/stats/figures/cases_accepted/?{YEAR}", 200, None, READERS
     ),
+    Endpoint("stats:report", "page", "get", "/stats/report/?period=month", 200, None, READERS),
     Endpoint("api:stats_summary", "api", "get", "/api/v1/stats/summary", 200),
     Endpoint("api:stats_breakdown", "api", "get", "/api/v1/stats/breakdown?by=level", 200),
 ]

@@ -13,6 +13,7 @@ import pytest
 from tests.cases.ledger_cases import party_ids, pay, three_worker_case
 from tests.transfers.conftest import send
 from zhichi.accounts.models import Organisation
+from zhichi.audit.models import AuditEntry
 from zhichi.cases import sharing
 from zhichi.cases.models import Case, CaseShare
 from zhichi.cases.services import approvals, disposal, payments, reopening
@@ -349,3 +350,27 @@ def test_transfers_by_agency_with_answers_and_overdue_ones(api, web, users, worl
         0,
     )
     assert summary_of(api, "hrss1")["transfers_received"] == 2
+
+
+def test_the_period_report_shows_the_figures_by_category_and_prints_to_pdf(web, users, world):
+    client = web("civil1")
+    r = client.get("/stats/report/", {"period": "year", "on": "2026-06-01"})
+
+    assert r.status_code == 200
+    total = r.context["categories"][-1]
+    assert (total.key, total.cases, total.claimants, total.migrant_workers) == ("", 3, 9, 9)
+    assert (total.amount_claimed, total.amount_recovered) == (
+        Decimal("120000.00"),
+        Decimal("6000.00"),
+    )
+    wages = next(row for row in r.context["categories"] if row.key == "wages")
+    assert wages.cases == 3
+    lines = {line.label: (line.value, line.previous) for line in r.context["lines"]}
+    assert lines[str(selectors.FIGURES["cases_accepted"].label)] == (3, 1)  # 2025: case B
+
+    pdf = client.get("/stats/report/", {"period": "year", "on": "2026-06-01", "format": "pdf"})
+    assert pdf.status_code == 200
+    assert pdf["Content-Type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
+    assert "no-store" in pdf["Cache-Control"]
+    assert AuditEntry.objects.filter(action="stats.report", username="civil1").exists()
+    assert client.get("/stats/report/", {"format": "doc"}).status_code == 404

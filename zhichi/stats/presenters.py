@@ -8,11 +8,22 @@ from decimal import Decimal
 from urllib.parse import urlencode
 
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from zhichi.accounts.models import Role
+from zhichi.stats import kpis
 from zhichi.stats.period import Period
-from zhichi.stats.selectors import FIGURES, GroupRow, Scope, Summary, may_see_stats, summary
+from zhichi.stats.selectors import (
+    FIGURES,
+    GroupRow,
+    Scope,
+    Summary,
+    breakdown,
+    by_category,
+    may_see_stats,
+    summary,
+)
 
 # the headline card (issue 15: cases supported, people helped, of whom migrant workers, money
 # claimed vs recovered); the other figures follow it
@@ -157,3 +168,40 @@ def headline_for(user, today) -> Headline | None:
         recovery_rate=now.recovery_rate,
         dashboard_url=dashboard_url(query),
     )
+
+
+@dataclass(frozen=True)
+class ReportLine:
+    label: str
+    value: int | Decimal
+    previous: int | Decimal
+    is_amount: bool
+
+    @property
+    def change(self) -> int | Decimal:
+        return self.value - self.previous
+
+
+def report_context(user, scope: Scope, period: Period) -> dict:
+    """What the period report shows (the page, its PDF and its Excel file alike)."""
+    now, before = summary(scope, period), summary(scope, period.previous())
+    return {
+        "organisation": user.organisation,
+        "period": period,
+        "previous": period.previous(),
+        "scope": scope,
+        "generated_on": timezone.localdate(),
+        "lines": [
+            ReportLine(
+                label=str(figure.label),
+                value=now.values[key],
+                previous=before.values[key],
+                is_amount=figure.amount is not None,
+            )
+            for key, figure in FIGURES.items()
+        ],
+        "recovery_rate": now.recovery_rate,
+        "categories": by_category(scope, period),
+        "months": breakdown(scope, period, "month"),
+        "kpis": kpis.stage_kpis(scope, period),
+    }

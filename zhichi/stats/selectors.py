@@ -402,3 +402,53 @@ ROW_RELATIONS = {
 
 # a figure's breakdown narrows only the figures that group by the case's own fields
 GROUPABLE = frozenset({"cases_accepted", "claimants", "amount_claimed", "amount_recovered"})
+
+
+# --- the period report ---------------------------------------------------------------------------
+@dataclass(frozen=True)
+class CategoryRow:
+    """One line of the report's table by category (``key`` "" for the total)."""
+
+    key: str
+    label: str
+    cases: int
+    claimants: int
+    migrant_workers: int
+    amount_claimed: Decimal
+    amount_recovered: Decimal
+
+
+def by_category(scope: Scope, period: Period) -> list[CategoryRow]:
+    """The cases accepted in the period by category, with their claimants (and of them migrant
+    workers), what they claim, and what was recovered in the period on the cases of each
+    category; the last row is the total."""
+    field = "case__category"
+    cases = _grouped(_cases_accepted(scope, period), "category", Count("pk"))
+    people = _grouped(_claimants(scope, period), field, Count("pk"))
+    migrants = _grouped(_migrant_workers(scope, period), field, Count("pk"))
+    claimed = _grouped(_claimants(scope, period), field, Sum("amount_claimed"))
+    recovered = _grouped(_payments(scope, period), field, Sum("amount"))
+    rows = [
+        CategoryRow(
+            key=value,
+            label=str(label),
+            cases=cases.get(value, 0),
+            claimants=people.get(value, 0),
+            migrant_workers=migrants.get(value, 0),
+            amount_claimed=(claimed.get(value) or ZERO).quantize(ZERO),
+            amount_recovered=(recovered.get(value) or ZERO).quantize(ZERO),
+        )
+        for value, label in Category.choices
+    ]
+    rows.append(
+        CategoryRow(
+            key="",
+            label=str(_("Total")),
+            cases=sum(r.cases for r in rows),
+            claimants=sum(r.claimants for r in rows),
+            migrant_workers=sum(r.migrant_workers for r in rows),
+            amount_claimed=sum((r.amount_claimed for r in rows), ZERO),
+            amount_recovered=sum((r.amount_recovered for r in rows), ZERO),
+        )
+    )
+    return rows

@@ -7,4 +7,5 @@ app_name = "stats"
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("figures/<str:key>/", views.figure_records, name="figure"),
+    path("report/", views.report, name="report"),
 ]

@@ -12,7 +12,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from zhichi.common.errors import InvalidInput
-from zhichi.stats import kpis, presenters, rules, selectors
+from zhichi.stats import kpis, presenters, reports, rules, selectors
 from zhichi.stats.forms import StatsFilterForm
 
 PAGE_SIZE = 25
@@ -106,3 +106,21 @@ def figure_records(request, key: str):
             ),
         },
     )
+
+
+@never_cache
+@login_required
+@require_GET
+def report(request):
+    """The period report in the procuratorate's table layout: on screen and printable, as PDF
+    (``?format=pdf``) and as Excel (``?format=xlsx``)."""
+    form, scope, period = _read(request)
+    if scope is None:
+        return render(request, "stats/report.html", {"form": form}, status=422)
+    context = {"form": form, **presenters.report_context(request.user, scope, period)}
+    fmt = request.GET.get("format", "")
+    if fmt == "pdf":
+        return reports.pdf_response(request, context)
+    if fmt:
+        raise Http404
+    return render(request, "stats/report.html", context)

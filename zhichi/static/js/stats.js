@@ -1,6 +1,7 @@
 /*
  * The dashboard's charts (Apache ECharts, vendored). The figures come from the page itself
- * (json_script "zc-chart-data"); each bar opens the records it counts. SVG renderer and
+ * (json_script "zc-chart-data"); each bar opens the records it counts. [data-print] prints the
+ * period report. SVG renderer and
  * plain-text tooltips: nothing here needs an inline style attribute, which the CSP refuses.
  */
 (function () {
@@ -62,9 +63,16 @@
     });
   }
 
-  if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", draw);
-  } else {
+  function enhance() {
     draw();
+    document.querySelectorAll("[data-print]").forEach(function (button) {
+      button.addEventListener("click", function () { window.print(); });
+    });
+  }
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", enhance);
+  } else {
+    enhance();
   }
 })();
