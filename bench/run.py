@@ -340,6 +340,7 @@ def probe(terms: int = 20) -> dict:
         "page list count(*)": timed(lambda: visible.count()),
         f"matches of q={q2} (count)": timed(lambda: search2.count(), repeat=1),
     }
+    p4 = stats_probe(timed)
     matches2 = [filter_cases(visible, q=t).count() for t in two[:5]]
     matches3 = [filter_cases(visible, q=t).count() for t in three[:5]]
     version = (
@@ -365,6 +366,7 @@ def probe(terms: int = 20) -> dict:
         "matches3": matches3,
         "plans": plans,
         "sql_ms": timings,
+        "p4": p4,
         "database": version,
         "db_bytes": size,
     }
@@ -573,6 +575,25 @@ def build_rows(results: list[dict]) -> list[list[str]]:
                 ]
             )
     for r in results:
+        p4 = (r.get("probe") or {}).get("p4")
+        if not p4:
+            continue
+        ratio = p4["summary_ms"] / p4["raw_ms"] if p4["raw_ms"] else float("inf")
+        rows.append(
+            [
+                "P4",
+                f"stats summary of {p4['year']} (chief: whole procuratorate)",
+                fmt_int(r["size"]),
+                f"{p4['summary_ms']:.0f} ms for every figure vs {p4['raw_ms']:.0f} ms of raw SQL "
+                f"for the main counts and sums ({p4['cases_accepted']:,} cases accepted; raw "
+                f"{p4['raw_cases_accepted']:,})",
+                f"{ratio:.2f}×",
+                "≤ 1.5× raw SQL, year over 1M cases",
+                ("pass" if ratio <= 1.5 else "short")
+                + ("" if r["size"] >= 1_000_000 else f" at {size_label(r['size'])}"),
+            ]
+        )
+    for r in results:
         g = r.get("generate")
         if not g:
             continue
@@ -593,6 +614,59 @@ def build_rows(results: list[dict]) -> list[list[str]]:
             ]
         )
     return rows
+
+
+def stats_probe(timed) -> dict:
+    """P4: the year's summary for the chief procurator (the whole procuratorate) against raw SQL
+    aggregates over the same rows (the counts and sums of cases, claimants and payments)."""
+    from django.db import connection
+
+    from zhichi.accounts.models import User
+    from zhichi.cases.models import Case
+    from zhichi.stats.period import Period
+    from zhichi.stats.selectors import Scope, summary
+
+    chief = User.objects.get(username="chief")
+    last = Case.objects.order_by("-opened_on").values_list("opened_on", flat=True).first()
+    if last is None:
+        return {}
+    year = Period.of("year", last)
+    values = summary(Scope(chief), year).values
+    org, start, end = chief.organisation_id, year.start.isoformat(), year.end.isoformat()
+    claimants = (
+        "FROM cases_caseparty cp JOIN cases_case c ON c.id = cp.case_id "
+        f"WHERE c.organisation_id = {org} AND cp.role = 'claimant' "
+        f"AND c.opened_on BETWEEN '{start}' AND '{end}'"
+    )
+    raw = f"""
+        SELECT
+          (SELECT COUNT(*) FROM cases_case WHERE organisation_id = {org}
+             AND opened_on BETWEEN '{start}' AND '{end}'),
+          (SELECT COUNT(*) FROM cases_case WHERE organisation_id = {org}
+             AND closed_on BETWEEN '{start}' AND '{end}'),
+          (SELECT COUNT(*) FROM intake_lead WHERE organisation_id = {org}
+             AND received_on BETWEEN '{start}' AND '{end}'),
+          (SELECT COUNT(*) {claimants}),
+          (SELECT SUM(cp.amount_claimed) {claimants}),
+          (SELECT SUM(p.amount) FROM cases_payment p JOIN cases_case c ON c.id = p.case_id
+             LEFT JOIN cases_paymentreversal r ON r.payment_id = p.id
+             WHERE c.organisation_id = {org} AND r.id IS NULL
+             AND p.paid_on BETWEEN '{start}' AND '{end}')
+    """
+
+    def run_raw():
+        with connection.cursor() as cursor:
+            cursor.execute(raw)
+            return cursor.fetchone()
+
+    found = run_raw()
+    return {
+        "year": year.start.year,
+        "cases_accepted": values["cases_accepted"],
+        "raw_cases_accepted": found[0],
+        "summary_ms": timed(lambda: summary(Scope(chief), year), repeat=3),
+        "raw_ms": timed(run_raw, repeat=3),
+    }
 
 
 def render_table(rows: list[list[str]]) -> str:
