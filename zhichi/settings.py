@@ -333,6 +333,9 @@ ZHICHI = {
     # case files (卷宗): new builds one user may queue in an hour, and days a built one is kept
     "CASEFILE_PER_HOUR": env_int("ZHICHI_CASEFILE_PER_HOUR", 20, minimum=1),
     "CASEFILE_KEEP_DAYS": env_int("ZHICHI_CASEFILE_KEEP_DAYS", 7, minimum=1),
+    # Excel exports of the lists: up to this many rows the file is written at once, more in the
+    # background with a progress bar (API.md § Statistics); built files are kept as case files are
+    "EXPORT_SYNC_ROWS": env_int("ZHICHI_EXPORT_SYNC_ROWS", 5000, minimum=1),
     # Idempotency-Key: hours a first answer is kept for retries; older records are pruned daily
     # (they hold whole response bodies, names included) and an older key is a new request
     "IDEMPOTENCY_HOURS": env_int("ZHICHI_IDEMPOTENCY_HOURS", 24, minimum=1),

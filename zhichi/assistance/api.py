@@ -284,7 +284,7 @@ def list_applications(request, status: one_of(AssistanceStatus) | None = None):
                     )
                 ]
             )
-        qs = qs.filter(status=status)
+        qs = qs.register_filter(status=status)
     return qs.select_related(*RELATED)
 
 

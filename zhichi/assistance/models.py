@@ -105,6 +105,19 @@ class AssistanceApplicationQuerySet(models.QuerySet):
             return self.none()
         return self.filter(case__in=Case.objects.internal_to(user).values("pk"))
 
+    def register_filter(self, *, status: str = "", q: str = ""):
+        """The register's filters, shared by the page, the API and the Excel export: the status,
+        and a search by case number or the applicant's name."""
+        qs = self
+        if status:
+            qs = qs.filter(status=status)
+        q = (q or "").strip()
+        if q:
+            qs = qs.filter(
+                models.Q(case__number__icontains=q) | models.Q(applicant__party__name__icontains=q)
+            )
+        return qs
+
 
 class AssistanceApplication(models.Model):
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="assistance")

@@ -4,12 +4,11 @@ with the step allowed now) and the legal aid centre's forms on a legal aid trans
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import render
 from django.urls import reverse
@@ -38,13 +37,13 @@ from zhichi.assistance.models import (
     Proposal,
     Step,
 )
+from zhichi.assistance.presenters import NextDue, next_due
 from zhichi.cases import rules as case_rules
 from zhichi.cases import selectors as case_selectors
 from zhichi.cases.models import ApprovalKind
 from zhichi.cases.presenters import ApprovalRow, approval_row, described
 from zhichi.cases.rules import sees_internal_work
 from zhichi.cases.scope import may_see_internal
-from zhichi.cases.services.derived import working_days_left
 from zhichi.common.steps import run_step
 from zhichi.rulebook import loaders
 from zhichi.transfers import rules as transfer_rules
@@ -85,10 +84,7 @@ def register(request):
     if form.is_bound and form.is_valid():
         status = form.cleaned_data["status"]
         q = form.cleaned_data["q"].strip()
-    if status:
-        qs = qs.filter(status=status)
-    if q:
-        qs = qs.filter(Q(case__number__icontains=q) | Q(applicant__party__name__icontains=q))
+    qs = qs.register_filter(status=status, q=q)
     qs = qs.select_related("case", "applicant__party").order_by("-received_on", "-id")
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     cal, today = loaders.holiday_calendar(), timezone.localdate()
@@ -105,36 +101,6 @@ def register(request):
             "status": status,
             "filtered": bool(status or q),
         },
-    )
-
-
-@dataclass(frozen=True)
-class NextDue:
-    """An application's next deadline, with working days left (UI: "3 working days")."""
-
-    label: str
-    due: date
-    rule: str
-    left: int
-    overdue: bool
-    complete: bool  # the holiday calendar covers it
-
-
-def next_due(a: AssistanceApplication, cal, today: date) -> NextDue | None:
-    """The decision while the application waits for one, the notice once the funds arrived."""
-    if a.status in (AssistanceStatus.RECEIVED, AssistanceStatus.IN_APPROVAL):
-        label, due = _("Decision"), a.decision_due(cal)
-    elif a.status == AssistanceStatus.GRANTED and a.funds_arrived_on and not a.notified_on:
-        label, due = _("Tell the applicant"), a.notice_due(cal)
-    else:
-        return None
-    return NextDue(
-        label=label,
-        due=due.due,
-        rule=due.rule,
-        left=working_days_left(due.due, today, cal),
-        overdue=due.due < today,
-        complete=due.calendar_complete,
     )
 
 

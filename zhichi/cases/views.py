@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from zhichi.audit.services import record
 from zhichi.cases import rules, services
-from zhichi.cases.filters import filter_cases
+from zhichi.cases.filters import filter_case_list
 from zhichi.cases.forms import CaseFilterForm, StageForm
 from zhichi.cases.models import (
     Case,
@@ -41,21 +41,18 @@ def case_list(request):
     if filters.is_bound and filters.is_valid():
         d = filters.cleaned_data
         try:
-            qs = filter_cases(
+            qs = filter_case_list(
                 qs,
+                viewer=user,
                 stage=d["stage"],
                 level=d["level"],
                 category=d["category"],
                 q=d["q"],
-                viewer=user,
+                flag=d.get("flag"),
+                mine=d["mine"],
             )
         except InvalidInput as exc:
             filters.show_service_errors(exc)
-        if d.get("flag"):
-            # only among the cases whose flags the user sees: a filter must not reveal them
-            qs = filter_cases(qs.filter(organisation_id=user.organisation_id), flag=d["flag"])
-        if d["mine"]:
-            qs = qs.filter(officer=user)
     if filters.errors:
         # a filter that cannot be applied shows no list rather than one it does not describe
         qs, status = qs.none(), 422

@@ -260,32 +260,47 @@ def search_employers(user, q: str, limit: int = LIMIT) -> list[dict]:
     q = (q or "").strip()
     if not q:
         return []
-    check = valid_credit_code(q)
+    return present_employers(employer_rows(user, q)[:limit])
+
+
+def employer_rows(user, q: str) -> QuerySet:
+    """The search's rows before they are bounded and named, shared by the page and the Excel
+    export: {"party__credit_code", "cases"} of the employers named as respondents in the
+    viewer's cases that ``q`` finds (all of them when ``q`` is empty), most cases first."""
+    q = (q or "").strip()
+    parties = CaseParty.objects.filter(role=PartyRole.RESPONDENT).exclude(party__credit_code="")
     visible = Case.objects.visible_to(user)
-    # the cases' search text holds party names and credit codes (indexed for substrings)
-    matching = visible.search(check or q)
-    parties = CaseParty.objects.filter(
-        role=PartyRole.RESPONDENT, case__in=matching.values("pk")
-    ).exclude(party__credit_code="")
-    if check:
-        parties = parties.filter(party__credit_code=check)
+    if q:
+        check = valid_credit_code(q)
+        # the cases' search text holds party names and credit codes (indexed for substrings)
+        parties = parties.filter(case__in=visible.search(check or q).values("pk"))
+        if check:
+            parties = parties.filter(party__credit_code=check)
+        else:
+            parties = parties.filter(
+                Q(party__name__icontains=q) | Q(party__credit_code__startswith=normalise(q))
+            )
     else:
-        parties = parties.filter(
-            Q(party__name__icontains=q) | Q(party__credit_code__startswith=normalise(q))
-        )
-    rows = (
+        parties = parties.filter(case__in=visible.values("pk"))
+    return (
         parties.values("party__credit_code")
         .annotate(cases=Count("case", distinct=True))
-        .order_by("-cases", "party__credit_code")[:limit]
+        .order_by("-cases", "party__credit_code")
     )
+
+
+def present_employers(rows) -> list[dict]:
+    """``employer_rows`` as the page shows them: the name on record and the code masked."""
+    rows = list(rows)
     codes = [r["party__credit_code"] for r in rows]
     names: dict[str, str] = {}
-    for code, name in (
-        Party.objects.filter(credit_code__in=codes)
-        .order_by("pk")
-        .values_list("credit_code", "name")
-    ):
-        names.setdefault(code, name)
+    for start in range(0, len(codes), 500):  # bounded IN lists, however many rows
+        for code, name in (
+            Party.objects.filter(credit_code__in=codes[start : start + 500])
+            .order_by("pk")
+            .values_list("credit_code", "name")
+        ):
+            names.setdefault(code, name)
     return [
         {
             "credit_code": r["party__credit_code"],

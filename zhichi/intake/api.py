@@ -208,13 +208,9 @@ def list_leads(
     source: one_of(Source) | None = None,
     category: one_of(Category) | None = None,
 ):
-    qs = Lead.objects.visible_to(request.auth)
-    if status:
-        qs = qs.filter(status=status)
-    if source:
-        qs = qs.filter(source=source)
-    if category:
-        qs = qs.filter(category=category)
+    qs = Lead.objects.visible_to(request.auth).list_filter(
+        status=status or "", source=source or "", category=category or ""
+    )
     return qs.annotate(claimant_count=Count("parties", filter=Q(parties__role=PartyRole.CLAIMANT)))
 
 

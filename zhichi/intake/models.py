@@ -56,6 +56,29 @@ class LeadQuerySet(models.QuerySet):
             return self.none()
         return self.visible_to(user).filter(organisation_id=user.organisation_id)
 
+    def list_filter(
+        self,
+        *,
+        status: str = "",
+        source: str = "",
+        category: str = "",
+        received_from=None,
+        received_to=None,
+    ):
+        """The lead list's filters, shared by the page, the API and the Excel export."""
+        qs = self
+        if status:
+            qs = qs.filter(status=status)
+        if source:
+            qs = qs.filter(source=source)
+        if category:
+            qs = qs.filter(category=category)
+        if received_from:
+            qs = qs.filter(received_on__gte=received_from)
+        if received_to:
+            qs = qs.filter(received_on__lte=received_to)
+        return qs
+
 
 def lead_scope(user) -> Q | None:
     """The filter for the leads ``user`` may see, or None for none at all."""

@@ -37,17 +37,7 @@ def lead_list(request):
     qs = Lead.objects.visible_to(request.user)
     filters = LeadFilterForm(request.GET or None)
     if filters.is_bound and filters.is_valid():
-        d = filters.cleaned_data
-        if d["status"]:
-            qs = qs.filter(status=d["status"])
-        if d["source"]:
-            qs = qs.filter(source=d["source"])
-        if d["category"]:
-            qs = qs.filter(category=d["category"])
-        if d["received_from"]:
-            qs = qs.filter(received_on__gte=d["received_from"])
-        if d["received_to"]:
-            qs = qs.filter(received_on__lte=d["received_to"])
+        qs = qs.list_filter(**filters.cleaned_data)
     qs = (
         qs.select_related("case", "referring_org")
         .annotate(claimant_count=Count("parties", filter=Q(parties__role=PartyRole.CLAIMANT)))

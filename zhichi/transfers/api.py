@@ -218,8 +218,7 @@ def list_transfers(
     if errors:
         raise InvalidInput(errors)
     qs = (Transfer.objects.inbox_of if box == "inbox" else Transfer.objects.outbox_of)(request.auth)
-    if status:
-        qs = qs.filter(status=status)
+    qs = qs.box_filter(status=status or "")
     return qs.select_related(*RELATED).prefetch_related("evidence")
 
 

@@ -98,6 +98,15 @@ class TransferQuerySet(models.QuerySet):
             return self.none()
         return self.filter(side_of(user, "from_org", "from_department"))
 
+    def box_filter(self, *, status: str = "", kind: str = ""):
+        """The inbox's and outbox's filters, shared by the pages, the API and the Excel export."""
+        qs = self
+        if status:
+            qs = qs.filter(status=status)
+        if kind:
+            qs = qs.filter(kind=kind)
+        return qs
+
 
 class Transfer(models.Model):
     number = models.CharField(_("number"), max_length=64)

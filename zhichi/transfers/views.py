@@ -43,10 +43,7 @@ def box(request, box: str):
     filters = BoxFilterForm(request.GET or None)
     qs = base
     if filters.is_bound and filters.is_valid():
-        if filters.cleaned_data["status"]:
-            qs = qs.filter(status=filters.cleaned_data["status"])
-        if filters.cleaned_data["kind"]:
-            qs = qs.filter(kind=filters.cleaned_data["kind"])
+        qs = qs.box_filter(**filters.cleaned_data)
     qs = qs.select_related(
         "from_org", "from_department", "to_org", "to_department", "case", "lead"
     ).order_by("-sent_at", "-id")
