@@ -5,10 +5,12 @@ reader sees only their share (a partner, another procuratorate; administrators n
 
 from __future__ import annotations
 
+import io
 from datetime import date
 from decimal import Decimal
 
 import pytest
+from openpyxl import load_workbook
 
 from tests.cases.ledger_cases import party_ids, pay, three_worker_case
 from tests.transfers.conftest import send
@@ -374,3 +376,24 @@ def test_the_period_report_shows_the_figures_by_category_and_prints_to_pdf(web, 
     assert "no-store" in pdf["Cache-Control"]
     assert AuditEntry.objects.filter(action="stats.report", username="civil1").exists()
     assert client.get("/stats/report/", {"format": "doc"}).status_code == 404
+
+
+def test_the_period_report_as_excel_holds_the_pages_figures_as_numbers(web, world):
+    query = {"period": "year", "on": "2026-06-01"}
+    page = web("civil1").get("/stats/report/", query)
+    r = web("civil1").get("/stats/report/", {**query, "format": "xlsx"})
+
+    assert r.status_code == 200 and "no-store" in r["Cache-Control"]
+    book = load_workbook(io.BytesIO(r.content))
+    figures, categories, months, measures = book.worksheets
+    assert figures.freeze_panes == "A2" and categories.freeze_panes == "A2"
+    rows = {row[0]: row[1:] for row in figures.iter_rows(min_row=2, values_only=True)}
+    for line in page.context["lines"]:
+        assert rows[line.label] == (line.value, line.previous, line.change), line.label
+    total = list(categories.iter_rows(min_row=2, values_only=True))[-1]
+    assert total[1:] == (3, 9, 9, 120000, 6000)
+    assert categories.cell(row=2, column=5).number_format == "0.00"
+    assert [row[0].month for row in months.iter_rows(min_row=2, values_only=True)] == list(
+        range(1, 13)
+    )
+    assert measures.max_row == 1 + len(page.context["kpis"])

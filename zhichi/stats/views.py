@@ -121,6 +121,8 @@ def report(request):
     fmt = request.GET.get("format", "")
     if fmt == "pdf":
         return reports.pdf_response(request, context)
+    if fmt == "xlsx":
+        return reports.xlsx_response(request, context)
     if fmt:
         raise Http404
     return render(request, "stats/report.html", context)
