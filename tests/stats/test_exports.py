@@ -9,6 +9,7 @@ from decimal import Decimal
 
 import openpyxl
 import pytest
+from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import translation
@@ -362,3 +363,46 @@ def test_one_row_and_three_rows_take_the_same_queries(api, users, name):
             workbook(client.get(f"/api/v1/exports/{name}.xlsx"))
         counts.append(len(queries))
     assert counts[0] == counts[2], counts
+
+
+def test_the_daily_purge_deletes_old_export_files_and_keeps_the_row(
+    api, cases, small_threshold, settings, fixed_clock, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = api("civil1").get("/api/v1/exports/cases.xlsx")
+    export = ListExport.objects.get(pk=response.json()["id"])
+    name = export.storage_name
+    assert evidence_storage().exists(name)
+    fixed_clock.shift((settings.ZHICHI["CASEFILE_KEEP_DAYS"] + 1) * 86400)
+
+    out = io.StringIO()
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("purge_case_files", stdout=out)
+
+    assert "list exports: 1 deleted" in out.getvalue()
+    export.refresh_from_db()
+    assert (export.status, export.storage_name) == ("expired", "")
+    assert not evidence_storage().exists(name)
+    assert api("civil1").get(f"/api/v1/exports/{export.pk}/download").status_code in (404, 410)
+
+
+def test_key_rotation_reseals_the_export_files(
+    api, cases, small_threshold, settings, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = api("civil1").get("/api/v1/exports/cases.xlsx")
+    export = ListExport.objects.get(pk=response.json()["id"])
+    new_key = "bmV3LWtleS1uZXcta2V5LW5ldy1rZXktbmV3LWtleTE="
+    settings.ZHICHI = {
+        **settings.ZHICHI,
+        "ENCRYPTION_KEYS": [new_key, *settings.ZHICHI["ENCRYPTION_KEYS"]],
+    }
+    out = io.StringIO()
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("rotate_keys", stdout=out)
+    assert "list exports" in out.getvalue()
+
+    settings.ZHICHI = {**settings.ZHICHI, "ENCRYPTION_KEYS": [new_key]}  # the old key is gone
+    export.refresh_from_db()
+    with evidence_storage().open(export.storage_name, "rb") as handle:
+        assert handle.read().startswith(b"PK")

@@ -12,4 +12,7 @@ class AccountsConfig(AppConfig):
         from zhichi.accounts import lockout  # noqa: F401
 
         # the deployment's own checks (the data directory)
-        from zhichi.common import checks  # noqa: F401
+        from zhichi.accounts.api_auth import purge_idempotency_records
+        from zhichi.common import checks, purges  # noqa: F401
+
+        purges.register("idempotency records", purge_idempotency_records)

@@ -8,6 +8,7 @@ class DocumentsConfig(AppConfig):
     verbose_name = _("Documents")
 
     def ready(self) -> None:
+        from zhichi.common import purges
         from zhichi.documents import casefile, sections
         from zhichi.documents.models import CaseFileExport
         from zhichi.evidence.storage import reseal_rows
@@ -16,3 +17,4 @@ class DocumentsConfig(AppConfig):
         sections.register_all()
         rotation.register("documents", casefile.reseal_documents)
         rotation.register("case files", lambda: reseal_rows(CaseFileExport))
+        purges.register("case files", casefile.purge_expired)

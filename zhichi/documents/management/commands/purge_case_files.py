@@ -1,20 +1,17 @@
 from django.core.management.base import BaseCommand
 
-from zhichi.accounts.api_auth import purge_idempotency_records
-from zhichi.documents.casefile import purge_expired
+from zhichi.common.purges import purge_all
 
 
 class Command(BaseCommand):
     help = (
-        "The daily purge: delete built case files older than ZHICHI_CASEFILE_KEEP_DAYS (the export "
-        "rows stay, marked expired) and the API's idempotency records older than "
+        "The daily purge: every app's files and records past their time (zhichi/common/purges.py): "
+        "built case files and the lists' Excel files older than ZHICHI_CASEFILE_KEEP_DAYS (the "
+        "export rows stay, marked expired) and the API's idempotency records older than "
         "ZHICHI_IDEMPOTENCY_HOURS (their stored answers name people). Run daily, e.g. beside "
         "send_reminders."
     )
 
     def handle(self, *args, **options):
-        total = 0
-        while purged := purge_expired():
-            total += purged
-        idempotency = purge_idempotency_records()
-        self.stdout.write(f"{total} case files expired, {idempotency} idempotency records deleted")
+        done = purge_all()
+        self.stdout.write(", ".join(f"{name}: {count} deleted" for name, count in done.items()))
