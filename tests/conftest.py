@@ -309,7 +309,8 @@ def _fresh_audit_journal():
 @pytest.fixture(autouse=True)
 def _restore_law_library_after_a_flush(request, django_db_blocker):
     """A transactional test ends by flushing every table, which also removes the law library's
-    seeded configuration (holidays, thresholds, wages). Put it back for the tests that follow."""
+    seeded configuration (holidays, thresholds, wages, the winter campaign). Put it back for the
+    tests that follow."""
     yield
     marker = request.node.get_closest_marker("django_db")
     names = request.fixturenames
@@ -324,8 +325,12 @@ def _restore_law_library_after_a_flush(request, django_db_blocker):
 
     from django.apps import apps
 
-    from zhichi.rulebook.models import HolidayYear
+    from zhichi.rulebook.models import CampaignWindow, HolidayYear
 
     with django_db_blocker.unblock():
         if not HolidayYear.objects.exists():
             importlib.import_module("zhichi.rulebook.migrations.0002_seed").seed(apps, None)
+        if not CampaignWindow.objects.exists():
+            importlib.import_module("zhichi.rulebook.migrations.0003_campaign_windows").seed(
+                apps, None
+            )

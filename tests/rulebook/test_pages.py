@@ -441,7 +441,7 @@ def test_ja5_library_lists_the_wage_figures_and_the_series_in_use(web):
 
 def test_library_edit_forms_are_shown_to_the_system_administrator(web):
     html = html_of(web("sysadmin").get(LIBRARY))
-    for what in ("holiday", "threshold", "wage", "series"):
+    for what in ("holiday", "threshold", "wage", "series", "campaign"):
         assert f'action="/tools/law-library/{what}/"' in html
 
 

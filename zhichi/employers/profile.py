@@ -27,7 +27,6 @@ from zhichi.cases.models import (
     Payment,
     Visit,
 )
-from zhichi.cases.services.derived import campaign_end
 from zhichi.common.inputs import parse
 from zhichi.core import grading
 from zhichi.core.criminal import EVASION_KINDS
@@ -168,7 +167,7 @@ def _risk(user, facts: list[dict], rows: list[tuple[dict, Row]]) -> grading.Risk
         facts_,
         grading.RiskRules(
             collective_threshold=thresholds.collective if thresholds else None,
-            campaign_end=campaign_end(today),
+            **loaders.campaign(today),
         ),
     )
 

@@ -241,6 +241,12 @@ class AverageWageForm(StyledForm):
     source = forms.CharField(label=_("Source"), max_length=10000)
 
 
+class CampaignForm(StyledForm):
+    starts_on = forms.CharField(label=_("First day"), widget=DateInput())
+    ends_on = forms.CharField(label=_("Last day (the Spring Festival)"), widget=DateInput())
+    source = forms.CharField(label=_("Announcement"), max_length=10000)
+
+
 class SeriesForm(StyledForm):
     series = forms.ChoiceField(
         label=_("Series used for the assistance cap"), choices=WageSeries.choices

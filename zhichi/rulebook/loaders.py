@@ -14,6 +14,7 @@ from zhichi.core.criminal import Figure, NationalRange, Thresholds
 from zhichi.rulebook.models import (
     AverageWage,
     CalendarDay,
+    CampaignWindow,
     CriminalThreshold,
     DayKind,
     HolidayYear,
@@ -124,3 +125,16 @@ def province_cap(province: str) -> Figure | None:
     if not value.is_finite() or value <= 0:
         return None
     return Figure(value=value, source=row.source, effective_from=timezone.localdate(row.changed_at))
+
+
+def campaign(as_of: date) -> dict:
+    """rule EW-2: the winter campaign holding ``as_of``, as ``RiskRules`` keywords (its first day
+    and its last); empty when none entered holds that day, so the window does not count."""
+    window = CampaignWindow.objects.filter(starts_on__lte=as_of, ends_on__gte=as_of).first()
+    if window is None:
+        return {}
+    return {
+        "campaign_start_month": window.starts_on.month,
+        "campaign_start_day": window.starts_on.day,
+        "campaign_end": window.ends_on,
+    }

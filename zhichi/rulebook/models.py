@@ -126,6 +126,33 @@ class AverageWage(models.Model):
         return f"{self.province} {self.wage_year} {self.series}: {self.annual}"
 
 
+class CampaignWindow(models.Model):
+    """rule EW-2: one winter campaign against wage arrears (治理欠薪冬季行动), as the State Council
+    or the province announced it, from its first day to its last (the Spring Festival)."""
+
+    starts_on = models.DateField(_("first day"))
+    ends_on = models.DateField(_("last day"), unique=True)
+    source = models.CharField(_("source"), max_length=300)
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    entered_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-ends_on"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ends_on__gt=models.F("starts_on")),
+                name="campaign_window_ends_after_it_starts",
+            )
+        ]
+        verbose_name = _("winter campaign")
+        verbose_name_plural = _("winter campaigns")
+
+    def __str__(self) -> str:
+        return f"{self.starts_on}–{self.ends_on}"
+
+
 class RuleSetting(models.Model):
     """A named choice the rules depend on, e.g. which wage series JA-4 uses (JA-5: unverified)."""
 

@@ -358,6 +358,29 @@ class AverageWageIn(StrippedIn):
     source: Source
 
 
+class CampaignIn(StrippedIn):
+    """rule EW-2: a winter campaign's first and last day, as announced."""
+
+    starts_on: Date
+    ends_on: Date
+    source: Source
+
+    @model_validator(mode="after")
+    def _a_winter(self):
+        if self.ends_on <= self.starts_on:
+            raise refusal(
+                CampaignIn, "ends_on", "before_start", _("The last day comes before the first.")
+            )
+        if (self.ends_on - self.starts_on).days > 200:
+            raise refusal(
+                CampaignIn,
+                "ends_on",
+                "span",
+                _("A winter campaign lasts a few months: check the two days."),
+            )
+        return self
+
+
 class SeriesIn(StrippedIn):
     """Which wage series the assistance cap uses (JA-5)."""
 

@@ -17,12 +17,14 @@ from zhichi.rulebook import rules
 from zhichi.rulebook.models import (
     AverageWage,
     CalendarDay,
+    CampaignWindow,
     CriminalThreshold,
     HolidayYear,
     RuleSetting,
 )
 from zhichi.rulebook.schemas import (
     AverageWageIn,
+    CampaignIn,
     HolidayYearIn,
     ProvinceCapIn,
     SeriesIn,
@@ -194,6 +196,34 @@ def add_average_wage(*, actor: User, data: AverageWageIn | dict) -> AverageWage:
             },
         )
     return row
+
+
+def add_campaign_window(*, actor: User, data: CampaignIn | dict) -> CampaignWindow:
+    """rule EW-2: a winter campaign as announced; it may not overlap another one."""
+    _require_editor(actor, "rulebook.campaign")
+    headline = _("The campaign has errors; nothing was saved.")
+    data = _read(CampaignIn, data, headline)
+    c = Collector()
+    if CampaignWindow.objects.filter(
+        starts_on__lte=data.ends_on, ends_on__gte=data.starts_on
+    ).exists():
+        c.add("starts_on", "overlap", _("Another campaign already covers some of these days."))
+    c.raise_if_errors(headline)
+    with transaction.atomic():
+        window = CampaignWindow.objects.create(
+            starts_on=data.starts_on, ends_on=data.ends_on, source=data.source, entered_by=actor
+        )
+        record(
+            action="rulebook.campaign",
+            actor=actor,
+            obj=window,
+            detail={
+                "starts_on": data.starts_on.isoformat(),
+                "ends_on": data.ends_on.isoformat(),
+                "source": data.source,
+            },
+        )
+    return window
 
 
 def set_assistance_series(*, actor: User, series: str, source: str) -> RuleSetting:

@@ -20,6 +20,7 @@ from zhichi.rulebook import calculators, loaders, rules, services
 from zhichi.rulebook.forms import (
     AssistanceCapForm,
     AverageWageForm,
+    CampaignForm,
     CapitalForm,
     CriminalLeadForm,
     DeadlineForm,
@@ -29,7 +30,13 @@ from zhichi.rulebook.forms import (
     ThresholdForm,
     WageClaimForm,
 )
-from zhichi.rulebook.models import AverageWage, CriminalThreshold, HolidayYear, RuleSetting
+from zhichi.rulebook.models import (
+    AverageWage,
+    CampaignWindow,
+    CriminalThreshold,
+    HolidayYear,
+    RuleSetting,
+)
 from zhichi.rulebook.provinces import PROVINCE_NAMES
 
 CALCULATORS = {
@@ -163,6 +170,9 @@ def _library_context(request, **forms):
         or (ThresholdForm(auto_id="id_threshold_%s") if editable else None),
         "wage_form": forms.get("wage_form")
         or (AverageWageForm(auto_id="id_wage_%s") if editable else None),
+        "campaigns": CampaignWindow.objects.select_related("entered_by"),
+        "campaign_form": forms.get("campaign_form")
+        or (CampaignForm(auto_id="id_campaign_%s") if editable else None),
         "province_caps": [
             {
                 "province": row.key.rsplit("_", 1)[-1],
@@ -195,6 +205,11 @@ EDITORS = {
         ),
     ),
     "wage_form": (AverageWageForm, services.add_average_wage, _("Average wage saved.")),
+    "campaign_form": (
+        CampaignForm,
+        services.add_campaign_window,
+        _("Campaign saved: open wage cases are scored with it from its first day."),
+    ),
     "province_cap_form": (
         ProvinceCapForm,
         services.set_province_cap,

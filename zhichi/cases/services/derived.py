@@ -37,7 +37,6 @@ from zhichi.common.words import Phrase, message
 from zhichi.core import calendar as cal_mod
 from zhichi.core import criminal, grading
 from zhichi.rulebook import loaders
-from zhichi.rulebook.models import CalendarDay, DayKind
 from zhichi.rulebook.words import stored_check
 
 # deadlines that are someone's work: only these count as overdue on the workbench (higher apps
@@ -293,20 +292,6 @@ CANDIDATE_VERDICTS = frozenset({"transfer", "order_first"})
 THRESHOLD_UNKNOWN_VERDICTS = frozenset({"depends_on_province_config"})
 
 
-def campaign_end(as_of: date) -> date | None:
-    """EW-2: the winter campaign runs from 1 November to the next Spring Festival, taken from
-    the holiday calendar (None when that year's notice is not loaded)."""
-
-    year = as_of.year + 1 if as_of.month >= 11 else as_of.year
-    first = (
-        CalendarDay.objects.filter(date__year=year, kind=DayKind.HOLIDAY, name="春节")
-        .order_by("date")
-        .values_list("date", flat=True)
-        .first()
-    )
-    return first
-
-
 def criminal_verdict(case: Case, parties: list[CaseParty], as_of: date):
     """The criminal-lead evaluator on the case's facts (rules CR-1 … CR-8), wage cases only:
     the evaluator's Verdict, or None when it does not apply or its configuration is missing."""
@@ -381,7 +366,7 @@ def regrade(case: Case) -> None:
         fallback = None  # the grading module's own statement of 法释〔2013〕3号 then applies
     risk = grading.risk(
         facts,
-        grading.RiskRules(collective_threshold=collective, campaign_end=campaign_end(as_of)),
+        grading.RiskRules(collective_threshold=collective, **loaders.campaign(as_of)),
     )
     result = grading.grade(
         facts,
