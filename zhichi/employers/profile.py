@@ -164,11 +164,7 @@ def _risk(user, facts: list[dict], rows: list[tuple[dict, Row]]) -> grading.Risk
         as_of=today,
     )
     return grading.risk(
-        facts_,
-        grading.RiskRules(
-            collective_threshold=thresholds.collective if thresholds else None,
-            **loaders.campaign(today),
-        ),
+        facts_, loaders.risk_rules(today, thresholds.collective if thresholds else None)
     )
 
 

@@ -247,6 +247,16 @@ class CampaignForm(StyledForm):
     source = forms.CharField(label=_("Announcement"), max_length=10000)
 
 
+class RiskRulesForm(StyledForm):
+    weight = forms.CharField(label=_("Points for each risk factor"))
+    heavy_weight = forms.CharField(label=_("Points for a grave factor"))
+    alert_score = forms.CharField(label=_("Alert from this score"))
+    workers_many = forms.CharField(label=_("Many workers: from"))
+    workers_mass = forms.CharField(label=_("A mass dispute: from (workers)"))
+    months_long = forms.CharField(label=_("Long arrears: from (months)"))
+    source = forms.CharField(label=_("Basis (the local plan)"), max_length=10000)
+
+
 class SeriesForm(StyledForm):
     series = forms.ChoiceField(
         label=_("Series used for the assistance cap"), choices=WageSeries.choices

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from decimal import Decimal
 
@@ -11,6 +12,7 @@ from django.utils import timezone
 from zhichi.core.assistance import WageFigure
 from zhichi.core.calendar import HolidayCalendar
 from zhichi.core.criminal import Figure, NationalRange, Thresholds
+from zhichi.core.grading import RiskRules
 from zhichi.rulebook.models import (
     AverageWage,
     CalendarDay,
@@ -20,6 +22,7 @@ from zhichi.rulebook.models import (
     HolidayYear,
     RuleSetting,
 )
+from zhichi.rulebook.schemas import RISK_RULE_NAMES
 
 _calendar_cache: dict[tuple, HolidayCalendar] = {}
 
@@ -138,3 +141,27 @@ def campaign(as_of: date) -> dict:
         "campaign_start_day": window.starts_on.day,
         "campaign_end": window.ends_on,
     }
+
+
+RISK_RULES_KEY = "risk_rules"
+
+
+def risk_settings() -> dict[str, int]:
+    """rule EW-3: the weights and thresholds the system administrator set (``RiskRulesIn``), or
+    none (the defaults of ``grading.RiskRules``)."""
+    row = RuleSetting.objects.filter(key=RISK_RULES_KEY).first()
+    if row is None:
+        return {}
+    try:
+        stored = json.loads(row.value)
+    except ValueError:
+        return {}
+    return {k: v for k, v in stored.items() if k in RISK_RULE_NAMES and isinstance(v, int)}
+
+
+def risk_rules(as_of: date, collective_threshold: Figure | None) -> RiskRules:
+    """The one way the risk score's rules are read (EW-3 with the EW-2 campaign holding
+    ``as_of``): what the case page, the employer profile and the alerts all score with."""
+    return RiskRules(
+        collective_threshold=collective_threshold, **campaign(as_of), **risk_settings()
+    )

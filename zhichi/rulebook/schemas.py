@@ -381,6 +381,54 @@ class CampaignIn(StrippedIn):
         return self
 
 
+class RiskRulesIn(StrippedIn):
+    """rule EW-3: the risk score's weights and thresholds (a local design: all configurable)."""
+
+    weight: whole(minimum=0, maximum=10, required=True) = Field(
+        ..., description="points for each ordinary risk factor (1)"
+    )
+    heavy_weight: whole(minimum=0, maximum=20, required=True) = Field(
+        ..., description="points for 30 or more workers, past petitions, self-harm threats (3)"
+    )
+    alert_score: whole(minimum=1, maximum=50, required=True) = Field(
+        ..., description="the score from which the risk is high and the head is alerted (3)"
+    )
+    workers_many: whole(minimum=2, maximum=1000, required=True) = Field(
+        ..., description="workers from which a dispute counts as many (10)"
+    )
+    workers_mass: whole(minimum=2, maximum=10000, required=True) = Field(
+        ..., description="workers from which a dispute counts as a mass one (30)"
+    )
+    months_long: whole(minimum=1, maximum=60, required=True) = Field(
+        ..., description="months unpaid from which arrears count as long (3)"
+    )
+    source: Source
+
+    @model_validator(mode="after")
+    def _mass_above_many(self):
+        if self.workers_mass <= self.workers_many:
+            raise refusal(
+                RiskRulesIn,
+                "workers_mass",
+                "not_above",
+                _("A mass dispute needs more workers than a dispute of many."),
+            )
+        return self
+
+    def values(self) -> dict[str, int]:
+        return {name: getattr(self, name) for name in RISK_RULE_NAMES}
+
+
+RISK_RULE_NAMES = (
+    "weight",
+    "heavy_weight",
+    "alert_score",
+    "workers_many",
+    "workers_mass",
+    "months_long",
+)
+
+
 class SeriesIn(StrippedIn):
     """Which wage series the assistance cap uses (JA-5)."""
 

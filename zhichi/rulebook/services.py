@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from functools import partial
 
 from django.db import transaction
@@ -13,7 +14,7 @@ from zhichi.audit.services import record
 from zhichi.common.errors import NotPermitted
 from zhichi.common.inputs import parse
 from zhichi.common.validation import Collector
-from zhichi.rulebook import rules
+from zhichi.rulebook import loaders, rules
 from zhichi.rulebook.models import (
     AverageWage,
     CalendarDay,
@@ -27,6 +28,7 @@ from zhichi.rulebook.schemas import (
     CampaignIn,
     HolidayYearIn,
     ProvinceCapIn,
+    RiskRulesIn,
     SeriesIn,
     ThresholdIn,
 )
@@ -224,6 +226,32 @@ def add_campaign_window(*, actor: User, data: CampaignIn | dict) -> CampaignWind
             },
         )
     return window
+
+
+def set_risk_rules(*, actor: User, data: RiskRulesIn | dict) -> RuleSetting:
+    """rule EW-3: the risk score's weights and thresholds; the change names what it was before.
+    Cases are scored with them from their next change (and the employer profile at once)."""
+    _require_editor(actor, "rulebook.risk")
+    data = _read(RiskRulesIn, data, _("The settings have errors; nothing was saved."))
+    values = data.values()
+    with transaction.atomic():
+        before = loaders.risk_settings()
+        row, _created = RuleSetting.objects.update_or_create(
+            key=loaders.RISK_RULES_KEY,
+            defaults={
+                "value": json.dumps(values, sort_keys=True),
+                "source": data.source,
+                "changed_by": actor,
+                "changed_at": timezone.now(),
+            },
+        )
+        record(
+            action="rulebook.risk",
+            actor=actor,
+            obj=row,
+            detail={"before": before, "after": values, "source": data.source},
+        )
+    return row
 
 
 def set_assistance_series(*, actor: User, series: str, source: str) -> RuleSetting:

@@ -26,6 +26,7 @@ from zhichi.rulebook.forms import (
     DeadlineForm,
     HolidayYearForm,
     ProvinceCapForm,
+    RiskRulesForm,
     SeriesForm,
     ThresholdForm,
     WageClaimForm,
@@ -38,6 +39,7 @@ from zhichi.rulebook.models import (
     RuleSetting,
 )
 from zhichi.rulebook.provinces import PROVINCE_NAMES
+from zhichi.rulebook.schemas import RISK_RULE_NAMES
 
 CALCULATORS = {
     "deadline": (DeadlineForm, calculators.deadline),
@@ -132,6 +134,11 @@ def _province_name(code: str, *, national: bool = False) -> str:
     return PROVINCE_NAMES.get(code, code)
 
 
+def _risk_initial(today) -> dict:
+    current = loaders.risk_rules(today, None)
+    return {name: getattr(current, name) for name in RISK_RULE_NAMES}
+
+
 def _library_context(request, **forms):
     thresholds = list(
         CriminalThreshold.objects.select_related("entered_by").order_by(
@@ -171,6 +178,12 @@ def _library_context(request, **forms):
         "wage_form": forms.get("wage_form")
         or (AverageWageForm(auto_id="id_wage_%s") if editable else None),
         "campaigns": CampaignWindow.objects.select_related("entered_by"),
+        "risk_rules": loaders.risk_rules(today, None),
+        "risk_setting": RuleSetting.objects.filter(key=loaders.RISK_RULES_KEY).first(),
+        "risk_form": forms.get("risk_form")
+        or (
+            RiskRulesForm(auto_id="id_risk_%s", initial=_risk_initial(today)) if editable else None
+        ),
         "campaign_form": forms.get("campaign_form")
         or (CampaignForm(auto_id="id_campaign_%s") if editable else None),
         "province_caps": [
@@ -205,6 +218,11 @@ EDITORS = {
         ),
     ),
     "wage_form": (AverageWageForm, services.add_average_wage, _("Average wage saved.")),
+    "risk_form": (
+        RiskRulesForm,
+        services.set_risk_rules,
+        _("Risk settings saved: cases are scored with them from their next change."),
+    ),
     "campaign_form": (
         CampaignForm,
         services.add_campaign_window,

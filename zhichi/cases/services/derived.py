@@ -13,7 +13,10 @@ from decimal import Decimal
 from django.conf import settings
 from django.db.models import Max, Prefetch
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from zhichi.accounts.models import Role, User
+from zhichi.accounts.notify import notify
 from zhichi.cases import ledger as ledger_mod
 from zhichi.cases import partner_view, words
 from zhichi.cases.models import (
@@ -330,6 +333,31 @@ def criminal_verdict(case: Case, parties: list[CaseParty], as_of: date):
         return None
 
 
+def alert_heads(case: Case, score: int) -> None:
+    """rule EW-3: the case's risk of a mass wage dispute has reached the alert score; its
+    department's heads are told once (per case and head), with the advice to contact the labour
+    bureau or the wage-arrears office."""
+    heads = User.objects.filter(
+        organisation_id=case.organisation_id,
+        department_id=case.department_id,
+        role=Role.HEAD,
+        is_active=True,
+    )
+    for head in heads:
+        notify(
+            user=head,
+            kind="risk",
+            text=_(
+                "Case %(number)s: the risk of a mass wage dispute scores %(score)s. Consider "
+                "contacting the labour bureau (人社) or the wage-arrears office (根治欠薪办)."
+            )
+            % {"number": case.number, "score": score},
+            url=case.get_absolute_url(),
+            dedupe_key=f"risk:{case.pk}:{head.pk}",
+            email=True,
+        )
+
+
 def regrade(case: Case) -> None:
     """Grade the case from its facts (C3) and set the criminal-lead and mass-risk flags.
 
@@ -366,7 +394,7 @@ def regrade(case: Case) -> None:
         fallback = None  # the grading module's own statement of 法释〔2013〕3号 then applies
     risk = grading.risk(
         facts,
-        grading.RiskRules(collective_threshold=collective, **loaders.campaign(as_of)),
+        loaders.risk_rules(as_of, collective),
     )
     result = grading.grade(
         facts,
@@ -382,6 +410,8 @@ def regrade(case: Case) -> None:
         flags.append(Flag.CRIMINAL_THRESHOLD_UNKNOWN)
     if risk.level == "high":
         flags.append(Flag.MASS_DISPUTE_RISK)
+        if Flag.MASS_DISPUTE_RISK not in (case.flags or []):
+            alert_heads(case, risk.score)
     reasons = words.stored_reasons(result.reasons)
     level = result.level
     if case.level_overridden_by_id:
