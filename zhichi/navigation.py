@@ -36,6 +36,8 @@ def collaboration(request):
             "employers": may_see_cases(user),
             # the figures, each reader over their own scope; administrators none (C13)
             "stats": may_see_stats(user),
+            # the early-warning list is the procuratorate's own risk assessment (C8)
+            "warnings": may_see_internal(user),
             "webhooks": can_manage(user),
             # judicial assistance and suggestions stay inside the procuratorate (not partners)
             "supervision": may_see_internal(user),

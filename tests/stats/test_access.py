@@ -12,6 +12,7 @@ from zhichi.cases.models import Case
 pytestmark = [pytest.mark.django_db, pytest.mark.integration]
 
 READERS = frozenset(USERS) - ADMINS
+STAFF = READERS - {"hrss1", "wf1"}  # the early-warning list is the procuratorate's own (C8)
 YEAR = "date_from=2026-01-01&date_to=2026-12-04"
 
 ENDPOINTS = [
@@ -20,6 +21,7 @@ ENDPOINTS = [
         "stats:figure", "page", "get", f"/stats/figures/cases_accepted/?{YEAR}", 200, None, READERS
     ),
     Endpoint("stats:report", "page", "get", "/stats/report/?period=month", 200, None, READERS),
+    Endpoint("stats:warnings", "page", "get", "/stats/warnings/", 200, None, STAFF),
     Endpoint("api:stats_summary", "api", "get", "/api/v1/stats/summary", 200),
     Endpoint("api:stats_breakdown", "api", "get", "/api/v1/stats/breakdown?by=level", 200),
 ]

@@ -20,6 +20,7 @@ from zhichi.cases import sharing
 from zhichi.cases.models import Case, CaseShare
 from zhichi.cases.services import approvals, disposal, payments, reopening
 from zhichi.common.errors import NotPermitted
+from zhichi.employers.profile import employer_profile
 from zhichi.stats import rules, selectors
 from zhichi.stats.period import Period
 from zhichi.transfers import services as transfers
@@ -397,3 +398,40 @@ def test_the_period_report_as_excel_holds_the_pages_figures_as_numbers(web, worl
         range(1, 13)
     )
     assert measures.max_row == 1 + len(page.context["kpis"])
+
+
+def test_the_early_warning_list_scores_each_employer_as_its_profile_does(web, users, world):
+    r = web("civil1").get("/stats/warnings/")
+
+    assert r.status_code == 200
+    (row,) = [row for row, _ref in r.context["rows"]]
+    # A, B and C are open (D is closed); the employer of all four
+    assert row.open_cases == 3
+    profile = employer_profile(users["civil1"], row.credit_code)
+    assert (row.risk.score, row.risk.level) == (profile.risk.score, profile.risk.level)
+    assert row.blacklist_cases == ()
+    assert f'data-level="{row.risk.level}"' in r.content.decode()
+
+
+def test_a_case_at_the_criminal_threshold_after_an_unmet_order_makes_a_blacklist_candidate(
+    web, world
+):
+    # what the criminal-lead check finds (CR rules) when an order to pay went unmet and the
+    # arrears reach the province's threshold: the flag EW-1 (i) reads
+    Case.objects.filter(pk=world.a.pk).update(flags=["criminal_lead_candidate"])
+
+    r = web("civil1").get("/stats/warnings/")
+
+    (row,) = [row for row, _ref in r.context["rows"]]
+    assert row.blacklist_cases == (world.a.number,)
+    assert r.context["candidates"] == 1
+
+
+@pytest.mark.parametrize(("username", "status"), [("hrss1", 403), ("sysadmin", 403)])
+def test_partners_and_administrators_read_no_early_warning(web, world, username, status):
+    assert web(username).get("/stats/warnings/").status_code == status
+
+
+def test_another_procuratorate_has_nothing_to_warn_of(web, world):
+    r = web("outsider").get("/stats/warnings/")
+    assert r.status_code == 200 and r.context["rows"] == []

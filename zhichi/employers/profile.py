@@ -127,7 +127,12 @@ def _money(rows: list[Row]) -> CaseMoney:
 
 
 # --- rule EW-3 on the employer's open cases ----------------------------------------------------
-def _risk(user, facts: list[dict], rows: list[tuple[dict, Row]]) -> grading.Risk:
+def _rules(province: str, today) -> grading.RiskRules:
+    thresholds = loaders.criminal_thresholds(province, today)
+    return loaders.risk_rules(today, thresholds.collective if thresholds else None)
+
+
+def _risk(user, facts: list[dict], rows: list[tuple[dict, Row]], rules_for=_rules) -> grading.Risk:
     """EW-3 (with the EW-2 window) over what the viewer's open cases about the employer say
     together: the people still claiming, what they are still owed, the longest arrears, the
     crews and the evasion. Closed cases are history, not a dispute brewing."""
@@ -145,7 +150,6 @@ def _risk(user, facts: list[dict], rows: list[tuple[dict, Row]]) -> grading.Risk
     relationships = {f["labour_relationship"] for f in open_cases.values()}
     today = timezone.localdate()
     province = next(iter(open_cases.values()))["organisation__province"]
-    thresholds = loaders.criminal_thresholds(province, today)
     facts_ = grading.Facts(
         category="wages",
         claimants=len({c["party_id"] for c, _r in claimants}),
@@ -163,9 +167,7 @@ def _risk(user, facts: list[dict], rows: list[tuple[dict, Row]]) -> grading.Risk
         criminal_verdict=None,
         as_of=today,
     )
-    return grading.risk(
-        facts_, loaders.risk_rules(today, thresholds.collective if thresholds else None)
-    )
+    return grading.risk(facts_, rules_for(province, today))
 
 
 # --- the profile -------------------------------------------------------------------------------
@@ -305,3 +307,83 @@ def present_employers(rows) -> list[dict]:
         }
         for r in rows
     ]
+
+
+# --- the early-warning list (EW-1, EW-3) ---------------------------------------------------------
+@dataclass(frozen=True)
+class EmployerRisk:
+    """One employer of the viewer's open cases, with the EW-3 risk over them (as its profile
+    scores it) and whether it is an EW-1 blacklist candidate."""
+
+    credit_code: str
+    name: str
+    open_cases: int
+    owed: Decimal
+    risk: grading.Risk
+    # EW-1 (i): after an order to pay went unmet, the arrears reach the CR-4 threshold, which is
+    # what the criminal-lead check of a case finds; the numbers of those cases
+    blacklist_cases: tuple[str, ...]
+
+    @property
+    def credit_code_masked(self) -> str:
+        return mask_credit_code(self.credit_code)
+
+
+def employer_risks(user) -> list[EmployerRisk]:
+    """Every employer named in the viewer's open wage cases, riskiest first: the open cases read
+    once, their ledgers in three queries, and each province's rules loaded once."""
+    cases = Case.objects.visible_to(user).filter(status=CaseStatus.OPEN, category="wages")
+    facts = list(
+        cases.values(
+            "pk",
+            "number",
+            "status",
+            "labour_relationship",
+            "evasion",
+            "flags",
+            "organisation__province",
+        )
+    )
+    if not facts:
+        return []
+    by_case = {f["pk"]: f for f in facts}
+    named: dict[str, set[int]] = {}
+    for case_id, code in (
+        CaseParty.objects.filter(role=PartyRole.RESPONDENT, case__in=cases.values("pk"))
+        .exclude(party__credit_code="")
+        .values_list("case_id", "party__credit_code")
+    ):
+        named.setdefault(code, set()).add(case_id)
+    rows, _money_by_case = _ledgers(cases.values("pk"))
+    loaded: dict = {}
+
+    def rules_for(province, today):
+        if province not in loaded:
+            loaded[province] = _rules(province, today)
+        return loaded[province]
+
+    names = {
+        e["credit_code"]: e["name"]
+        for e in present_employers(
+            [{"party__credit_code": code, "cases": len(ids)} for code, ids in named.items()]
+        )
+    }
+    found = []
+    for code, ids in named.items():
+        mine = [by_case[i] for i in ids]
+        mine_rows = [(c, r) for c, r in rows if c["case_id"] in ids]
+        found.append(
+            EmployerRisk(
+                credit_code=code,
+                name=names.get(code, ""),
+                open_cases=len(ids),
+                owed=sum((r.outstanding for _c, r in mine_rows), ZERO).quantize(FEN),
+                risk=_risk(user, mine, mine_rows, rules_for),
+                blacklist_cases=tuple(
+                    sorted(
+                        f["number"] for f in mine if "criminal_lead_candidate" in (f["flags"] or [])
+                    )
+                ),
+            )
+        )
+    return sorted(found, key=lambda e: (-e.risk.score, -e.owed, e.credit_code))

@@ -11,7 +11,11 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from zhichi.cases.scope import may_see_internal
 from zhichi.common.errors import InvalidInput
+from zhichi.employers.profile import employer_risks
+from zhichi.employers.references import ref_for
+from zhichi.rulebook import loaders
 from zhichi.stats import kpis, presenters, reports, rules, selectors
 from zhichi.stats.forms import StatsFilterForm
 
@@ -126,3 +130,29 @@ def report(request):
     if fmt:
         raise Http404
     return render(request, "stats/report.html", context)
+
+
+@never_cache
+@login_required
+@require_GET
+def warnings(request):
+    """The early-warning list (EW-1, EW-3): the employers of the reader's open wage cases,
+    riskiest first, with the reasons and the blacklist candidates. The risk assessment is the
+    procuratorate's own (C8): partner agencies do not read it."""
+    if not may_see_internal(request.user):
+        raise PermissionDenied
+    rows = employer_risks(request.user)
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    alert = loaders.risk_rules(timezone.localdate(), None).alert_score
+    return render(
+        request,
+        "stats/warnings.html",
+        {
+            "page_obj": page,
+            "paginator": page.paginator,
+            "rows": [(row, ref_for(row.credit_code)) for row in page],
+            "alert_score": alert,
+            "high": sum(1 for row in rows if row.risk.level == "high"),
+            "candidates": sum(1 for row in rows if row.blacklist_cases),
+        },
+    )
