@@ -100,13 +100,11 @@ def module_world(build):
         @pytest.fixture
         def world(_world, db): return _world["data"]
     """
-    import importlib
 
     import pytest
-    from django.apps import apps
     from django.core.management import call_command
 
-    from tests.conftest import make_orgs, make_users
+    from tests.conftest import make_orgs, make_users, reseed_law_library
 
     @pytest.fixture(scope="module")
     def fixture(django_db_setup, django_db_blocker):
@@ -117,7 +115,7 @@ def module_world(build):
                 yield {"users": users, "data": data}
             finally:
                 call_command("flush", interactive=False, verbosity=0)
-                importlib.import_module("zhichi.rulebook.migrations.0002_seed").seed(apps, None)
+                reseed_law_library()
 
     return fixture
 

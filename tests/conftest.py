@@ -306,6 +306,28 @@ def _fresh_audit_journal():
     journal_path().unlink(missing_ok=True)
 
 
+def reseed_law_library() -> None:
+    """Put back what a flush removes of the law library's seeded configuration: the holidays,
+    thresholds and wages (rulebook migration 0002) and the winter campaign (0003)."""
+    import importlib
+
+    from django.apps import apps
+
+    from zhichi.rulebook.models import AverageWage, CriminalThreshold, HolidayYear, RuleSetting
+
+    complete = (
+        HolidayYear.objects.exists()
+        and CriminalThreshold.objects.exists()
+        and AverageWage.objects.filter(province="53").exists()
+        and RuleSetting.objects.filter(key="assistance_months").exists()
+    )
+    if not complete:
+        seed = importlib.import_module("zhichi.rulebook.migrations.0002_seed")
+        seed.unseed(apps, None)
+        seed.seed(apps, None)
+    importlib.import_module("zhichi.rulebook.migrations.0003_campaign_windows").seed(apps, None)
+
+
 @pytest.fixture(autouse=True)
 def _restore_law_library_after_a_flush(request, django_db_blocker):
     """A transactional test ends by flushing every table, which also removes the law library's
@@ -321,16 +343,5 @@ def _restore_law_library_after_a_flush(request, django_db_blocker):
     )
     if not transactional:
         return
-    import importlib
-
-    from django.apps import apps
-
-    from zhichi.rulebook.models import CampaignWindow, HolidayYear
-
     with django_db_blocker.unblock():
-        if not HolidayYear.objects.exists():
-            importlib.import_module("zhichi.rulebook.migrations.0002_seed").seed(apps, None)
-        if not CampaignWindow.objects.exists():
-            importlib.import_module("zhichi.rulebook.migrations.0003_campaign_windows").seed(
-                apps, None
-            )
+        reseed_law_library()

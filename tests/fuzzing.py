@@ -72,12 +72,12 @@ def load_schema():
 def demo_world(leads: int = 20):
     """A module-scoped fixture: the demo world (``seed_demo``) committed once for the module,
     each test on top of it in its own transaction, everything removed when the module ends."""
-    import importlib
     from io import StringIO
 
     import pytest
-    from django.apps import apps
     from django.core.management import call_command
+
+    from tests.conftest import reseed_law_library
 
     @pytest.fixture(scope="module")
     def fixture(django_db_setup, django_db_blocker):
@@ -87,7 +87,7 @@ def demo_world(leads: int = 20):
                 yield
             finally:
                 call_command("flush", interactive=False, verbosity=0)
-                importlib.import_module("zhichi.rulebook.migrations.0002_seed").seed(apps, None)
+                reseed_law_library()
 
     return fixture
 

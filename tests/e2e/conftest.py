@@ -177,21 +177,9 @@ def law_library(e2e_users):
     """The seeded law library (migration rulebook 0002): holidays, thresholds, average wages and
     settings the rules read. A browser test runs in a flushed database once an earlier
     transactional test has run, so put the seed back when any of it is gone."""
-    import importlib
+    from tests.conftest import reseed_law_library
 
-    from django.apps import apps
-
-    from zhichi.rulebook.models import AverageWage, CriminalThreshold, HolidayYear, RuleSetting
-
-    if not (
-        HolidayYear.objects.exists()
-        and CriminalThreshold.objects.exists()
-        and AverageWage.objects.filter(province="53").exists()
-        and RuleSetting.objects.filter(key="assistance_months").exists()
-    ):
-        seed = importlib.import_module("zhichi.rulebook.migrations.0002_seed")
-        seed.unseed(apps, None)
-        seed.seed(apps, None)
+    reseed_law_library()
     return e2e_users
 
 

@@ -7,15 +7,13 @@ Selectors are ids, names, data- attributes and href patterns, never translated t
 
 from __future__ import annotations
 
-import importlib
 import re
 
 import pytest
-from django.apps import apps
 from django.utils import translation
 from playwright.sync_api import Page, expect
 
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, reseed_law_library
 from zhichi.rulebook.models import CriminalThreshold, HolidayYear
 from zhichi.rulebook.words import VERDICT_NAMES as VERDICTS
 
@@ -28,10 +26,7 @@ CALCULATORS = "/tools/calculators/"
 def law_library(e2e_users):
     """The seeded configuration (migration rulebook 0002). A browser test runs in a flushed
     database once an earlier transactional test has run, so put the seed back when it is gone."""
-    if not (HolidayYear.objects.exists() and CriminalThreshold.objects.exists()):
-        seed = importlib.import_module("zhichi.rulebook.migrations.0002_seed")
-        seed.unseed(apps, None)
-        seed.seed(apps, None)
+    reseed_law_library()
     assert HolidayYear.objects.filter(year=2026).exists()
     assert CriminalThreshold.objects.filter(province="00").exists()
     assert not CriminalThreshold.objects.filter(province="53").exists()

@@ -10,19 +10,17 @@ the same translation catalogue the page uses, or from what it typed itself.
 
 from __future__ import annotations
 
-import importlib
 import os
 import re
 from datetime import timedelta
 from decimal import Decimal
 
 import pytest
-from django.apps import apps
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 from playwright.sync_api import Locator, Page, expect
 
-from tests.conftest import PASSWORD, make_credit_code, make_id
+from tests.conftest import PASSWORD, make_credit_code, make_id, reseed_law_library
 from zhichi.cases import guards
 from zhichi.cases.models import (
     Approval,
@@ -40,7 +38,6 @@ from zhichi.core import stages
 from zhichi.intake.services import accept_lead, create_lead
 from zhichi.intake.validation import validate_lead
 from zhichi.rulebook import loaders
-from zhichi.rulebook.models import CriminalThreshold, HolidayYear
 
 pytestmark = pytest.mark.e2e
 
@@ -80,10 +77,7 @@ def law_library(e2e_users):
     """The seeded configuration (migration rulebook 0002), which grading and the deadline
     calendar read. A browser test runs in a flushed database once an earlier transactional test
     has run, so put the seed back when it is gone."""
-    if not (HolidayYear.objects.exists() and CriminalThreshold.objects.exists()):
-        seed = importlib.import_module("zhichi.rulebook.migrations.0002_seed")
-        seed.unseed(apps, None)
-        seed.seed(apps, None)
+    reseed_law_library()
     return e2e_users
 
 
