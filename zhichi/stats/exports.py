@@ -18,6 +18,7 @@ formula.
 from __future__ import annotations
 
 import re
+from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -101,7 +102,7 @@ class SuggestionExportFilters(SuggestionFilterForm):
 
 
 # --- the lists -----------------------------------------------------------------------------------
-class ListSpec:
+class ListSpec(ABC):
     """One exportable list: its filter form, its rows within what ``user`` sees, its columns."""
 
     name: str
@@ -110,18 +111,20 @@ class ListSpec:
     columns: tuple[Column, ...] = ()
     partner_hidden: frozenset[str] = frozenset()  # columns a partner agency never sees (C8)
 
+    @abstractmethod
     def form(self, data, user) -> forms.Form:
-        raise NotImplementedError
+        """The list page's own filter form, bound to ``data``."""
 
+    @abstractmethod
     def select(self, user: User, filters: dict) -> QuerySet:
         """The list's rows in the list's order; may refuse a filter (InvalidInput)."""
-        raise NotImplementedError
 
     def load(self, qs: QuerySet) -> QuerySet:
         return qs
 
+    @abstractmethod
     def rows(self, user: User, records: list) -> list[dict]:
-        raise NotImplementedError
+        """One batch of records as the columns' values, by column key."""
 
     def columns_for(self, user: User) -> list[Column]:
         hidden = self.partner_hidden if is_partner(user) else frozenset()
@@ -393,18 +396,22 @@ class EmployersList(ListSpec):
         # first only to keep its screen short)
         return employer_rows(user, filters["q"])
 
+    def rows(self, user, records):
+        return [
+            {
+                "name": e["name"],
+                # identifiers only masked, as on the page (a 92… code can be a person's, ID-3)
+                "credit_code": e["credit_code_masked"],
+                "cases": e["cases"],
+            }
+            for e in present_employers(records)
+        ]
+
     def batches(self, user, qs, size=BATCH):
-        rows = list(qs)
-        for start in range(0, len(rows), size):
-            yield [
-                {
-                    "name": e["name"],
-                    # identifiers only masked, as on the page (a 92… code can be a person's, ID-3)
-                    "credit_code": e["credit_code_masked"],
-                    "cases": e["cases"],
-                }
-                for e in present_employers(rows[start : start + size])
-            ]
+        # the rows are the search's own values (one per employer), not records to load by id
+        records = list(qs)
+        for start in range(0, len(records), size):
+            yield self.rows(user, records[start : start + size])
 
 
 LISTS: dict[str, ListSpec] = {
