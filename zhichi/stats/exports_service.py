@@ -17,11 +17,11 @@ from django.conf import settings
 from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.utils import timezone, translation
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 
 from zhichi.accounts.models import User
 from zhichi.audit.services import record
+from zhichi.common.downloads import private_file
 from zhichi.common.errors import InvalidInput, NotPermitted
 from zhichi.common.scoping import get_or_404
 from zhichi.documents.models import ExportStatus
@@ -95,11 +95,7 @@ def get_export_for(user: User, export_id) -> ListExport:
 
 
 def xlsx_response(name: str, content: bytes) -> HttpResponse:
-    response = HttpResponse(content, content_type=exports.XLSX)
-    response["Content-Disposition"] = content_disposition_header(True, name)
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "no-store"  # personal data: never kept by a cache
-    return response
+    return private_file(HttpResponse(content, content_type=exports.XLSX), name)
 
 
 def download(*, export: ListExport, actor: User, via: str) -> HttpResponse:

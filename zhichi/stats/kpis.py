@@ -16,13 +16,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from zhichi.cases.choices import (
-    ApprovalKind,
-    ApprovalStatus,
     CourtEventKind,
     MediationOutcome,
     Outcome,
 )
-from zhichi.cases.models import Approval, CourtEvent, Mediation, Visit
+from zhichi.cases.models import CourtEvent, Mediation, Visit
 from zhichi.stats import selectors
 from zhichi.stats.period import Period
 from zhichi.stats.selectors import Scope
@@ -66,15 +64,9 @@ def stage_kpis(scope: Scope, period: Period) -> list[Kpi]:
     accepted = selectors.FIGURES["cases_accepted"].records(scope, period)
     to_acceptance = list(accepted.values_list("received_on", "opened_on"))
 
-    supported = selectors.FIGURES["cases_supported"].records(scope, period)
-    since, until = period.moments()
-    decided = Approval.objects.filter(
-        case__in=supported.values("pk"),
-        kind=ApprovalKind.SUPPORT_DECISION,
-        status=ApprovalStatus.APPROVED,
-        decided_at__gte=since,
-        decided_at__lt=until,
-    ).values_list("case__opened_on", "decided_at")
+    decided = selectors.support_decisions(scope, period).values_list(
+        "case__opened_on", "decided_at"
+    )
     to_decision = [(opened, _local(at)) for opened, at in decided]
 
     judgments = CourtEvent.objects.filter(

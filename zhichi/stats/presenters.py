@@ -170,18 +170,6 @@ def headline_for(user, today) -> Headline | None:
     )
 
 
-@dataclass(frozen=True)
-class ReportLine:
-    label: str
-    value: int | Decimal
-    previous: int | Decimal
-    is_amount: bool
-
-    @property
-    def change(self) -> int | Decimal:
-        return self.value - self.previous
-
-
 def report_context(user, scope: Scope, period: Period) -> dict:
     """What the period report shows (the page, its PDF and its Excel file alike)."""
     now, before = summary(scope, period), summary(scope, period.previous())
@@ -191,15 +179,10 @@ def report_context(user, scope: Scope, period: Period) -> dict:
         "previous": period.previous(),
         "scope": scope,
         "generated_on": timezone.localdate(),
-        "lines": [
-            ReportLine(
-                label=str(figure.label),
-                value=now.values[key],
-                previous=before.values[key],
-                is_amount=figure.amount is not None,
-            )
-            for key, figure in FIGURES.items()
-        ],
+        # the dashboard's figures with the period before (their links go unused on paper)
+        "lines": figure_cards(
+            now, before, period_query(period, scope.department.code if scope.department else "")
+        ),
         "recovery_rate": now.recovery_rate,
         "categories": by_category(scope, period),
         "months": breakdown(scope, period, "month"),

@@ -9,11 +9,11 @@ from pathlib import Path
 
 from django.http import HttpResponse
 from django.template.loader import render_to_string
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from zhichi.audit.services import record
+from zhichi.common.downloads import private_file
 from zhichi.stats.exports import DATE, INT, MONEY, NUMBER, TEXT, XLSX, Column, write_sheets
 
 STYLES = str(Path(__file__).with_name("report_pdf.css"))
@@ -31,12 +31,9 @@ def _download(request, context: dict, data: bytes, fmt: str, content_type: str) 
         actor=request.user,
         detail={"format": fmt, "from": period.start.isoformat(), "to": period.end.isoformat()},
     )
-    response = HttpResponse(data, content_type=content_type)
-    response["Content-Disposition"] = content_disposition_header(
-        True, f"{file_stem(context)}.{fmt}"
+    return private_file(
+        HttpResponse(data, content_type=content_type), f"{file_stem(context)}.{fmt}"
     )
-    response["Cache-Control"] = "no-store"
-    return response
 
 
 def pdf_response(request, context: dict) -> HttpResponse:

@@ -106,16 +106,21 @@ def _cases_accepted(scope: Scope, p: Period):
     return scope.cases().filter(opened_on__range=(p.start, p.end))
 
 
-def _cases_supported(scope: Scope, p: Period):
+def support_decisions(scope: Scope, p: Period) -> QuerySet[Approval]:
+    """The support decisions (支持起诉) approved in the period on the cases the reader sees."""
     since, until = p.moments()
-    decided = Approval.objects.filter(
+    return Approval.objects.filter(
+        case__in=scope.cases().values("pk"),
         kind=ApprovalKind.SUPPORT_DECISION,
         status=ApprovalStatus.APPROVED,
         payload__decision=SUPPORT,
         decided_at__gte=since,
         decided_at__lt=until,
     )
-    return scope.cases().filter(pk__in=decided.values("case_id"))
+
+
+def _cases_supported(scope: Scope, p: Period):
+    return scope.cases().filter(pk__in=support_decisions(scope, p).values("case_id"))
 
 
 def _claimants(scope: Scope, p: Period):
@@ -178,6 +183,9 @@ class Figure:
     records: Callable[[Scope, Period], QuerySet]
     rows: str  # what the records are: case | lead | claimant | payment | mediation | transfer …
     amount: str | None = None  # the field an amount figure sums; None: a count
+    # the breakdown (and a chart's group) narrows it: its records belong to a case
+    in_breakdown: bool = False
+    dated: str = ""  # the records' own day the months group by; "": the case's opening
 
     def value(self, scope: Scope, period: Period) -> int | Decimal:
         return self.value_of(self.records(scope, period))
@@ -186,22 +194,73 @@ class Figure:
         """The figure over ``records`` (its own, or one group of them)."""
         if self.amount is None:
             return records.count()
-        total = records.order_by().aggregate(t=Sum(self.amount))["t"]
-        return (total or ZERO).quantize(ZERO)
+        return _money(records.order_by().aggregate(t=Sum(self.amount))["t"])
+
+    def path(self, by: str) -> str:
+        """The field of this figure's records that the grouping ``by`` reads."""
+        case = "" if self.rows == "case" else "case__"
+        if by == "month":
+            return self.dated or f"{case}opened_on"
+        return case + GROUPINGS[by].field
+
+    def grouped(self, scope: Scope, period: Period, by: str) -> dict:
+        """The figure per group of ``by``: {stored value (a month: its first day): value}."""
+        path = self.path(by)
+        measure = Count("pk") if self.amount is None else Sum(self.amount)
+        rows = (
+            self.records(scope, period)
+            .annotate(zc_group=TruncMonth(path) if by == "month" else F(path))
+            .order_by()
+            .values("zc_group")
+            .annotate(zc_measure=measure)
+            .values_list("zc_group", "zc_measure")
+        )
+        return dict(rows)
+
+    def narrowed(self, scope: Scope, period: Period, by: str = "", key: str = "") -> QuerySet:
+        """The records counted, narrowed to one group of the breakdown (its key as the API
+        writes it): what the figure's link lists."""
+        qs = self.records(scope, period)
+        if not by:
+            return qs
+        path = self.path(by)
+        if by == "month":
+            year, month = (int(part) for part in key.split("-"))
+            return qs.filter(**{f"{path}__year": year, f"{path}__month": month})
+        if by == "level":
+            return qs.filter(**({f"{path}__isnull": True} if key == "none" else {path: int(key)}))
+        return qs.filter(**{path: key})
+
+
+def _money(total) -> Decimal:
+    return (total or ZERO).quantize(ZERO)
 
 
 FIGURES: dict[str, Figure] = {
     f.key: f
     for f in (
         Figure("leads_received", _("Leads received"), _leads_received, "lead"),
-        Figure("cases_accepted", _("Cases accepted"), _cases_accepted, "case"),
+        Figure("cases_accepted", _("Cases accepted"), _cases_accepted, "case", in_breakdown=True),
         Figure("cases_supported", _("Cases supported"), _cases_supported, "case"),
-        Figure("claimants", _("People helped"), _claimants, "claimant"),
+        Figure("claimants", _("People helped"), _claimants, "claimant", in_breakdown=True),
         Figure("migrant_workers", _("Migrant workers helped"), _migrant_workers, "claimant"),
         Figure(
-            "amount_claimed", _("Money claimed"), _claimants, "claimant", amount="amount_claimed"
+            "amount_claimed",
+            _("Money claimed"),
+            _claimants,
+            "claimant",
+            amount="amount_claimed",
+            in_breakdown=True,
         ),
-        Figure("amount_recovered", _("Money recovered"), _payments, "payment", amount="amount"),
+        Figure(
+            "amount_recovered",
+            _("Money recovered"),
+            _payments,
+            "payment",
+            amount="amount",
+            in_breakdown=True,
+            dated="paid_on",
+        ),
         Figure(
             "mediation_agreements", _("Mediation agreements"), _mediation_agreements, "mediation"
         ),
@@ -221,7 +280,8 @@ UNGRADED = _("Not graded")
 
 @dataclass(frozen=True)
 class Grouping:
-    """How cases are grouped: the case field, its keys in order and their labels."""
+    """How cases are grouped: the case's field (months: ``Figure.path``), its keys in order and
+    their labels."""
 
     key: str
     field: str
@@ -256,25 +316,9 @@ GROUPINGS: dict[str, Grouping] = {
             lambda v: str(LEVEL_LABELS[v]) if v in LEVEL_LABELS else str(UNGRADED),
         ),
         Grouping("source", "source", _choices(Source), _choice_label(Source)),
-        Grouping("month", "month", lambda p: p.months(), month_label),
+        Grouping("month", "", lambda p: p.months(), month_label),
     )
 }
-
-
-def _grouped(qs, field: str, measure) -> dict:
-    """``{group value: measure}`` over ``qs``; ``field`` may be ``month`` of a date path given as
-    ``month:<date path>``."""
-    if field.startswith("month:"):
-        qs = qs.annotate(zc_group=TruncMonth(field.split(":", 1)[1]))
-    else:
-        qs = qs.annotate(zc_group=F(field))
-    rows = (
-        qs.order_by()
-        .values("zc_group")
-        .annotate(zc_measure=measure)
-        .values_list("zc_group", "zc_measure")
-    )
-    return {k: v for k, v in rows}
 
 
 @dataclass(frozen=True)
@@ -292,19 +336,9 @@ def breakdown(scope: Scope, period: Period, by: str) -> list[GroupRow]:
     recovered in the period on the cases of each group (for months: paid in that month), so the
     rows add up to the summary's cases_accepted, amount_claimed and amount_recovered."""
     grouping = GROUPINGS[by]
-    month = by == "month"
-    cases = _grouped(
-        _cases_accepted(scope, period), "month:opened_on" if month else grouping.field, Count("pk")
-    )
-    claimed = _grouped(
-        _claimants(scope, period),
-        "month:case__opened_on" if month else f"case__{grouping.field}",
-        Sum("amount_claimed"),
-    )
-    recovered = _grouped(
-        _payments(scope, period),
-        "month:paid_on" if month else f"case__{grouping.field}",
-        Sum("amount"),
+    cases, claimed, recovered = (
+        FIGURES[key].grouped(scope, period, by)
+        for key in ("cases_accepted", "amount_claimed", "amount_recovered")
     )
     rows = []
     for value in grouping.keys(period):
@@ -314,8 +348,8 @@ def breakdown(scope: Scope, period: Period, by: str) -> list[GroupRow]:
                 label=grouping.label(value),
                 value=value,
                 cases=cases.get(value, 0),
-                amount_claimed=(claimed.get(value) or ZERO).quantize(ZERO),
-                amount_recovered=(recovered.get(value) or ZERO).quantize(ZERO),
+                amount_claimed=_money(claimed.get(value)),
+                amount_recovered=_money(recovered.get(value)),
             )
         )
     return rows
@@ -325,7 +359,7 @@ def counts_by(scope: Scope, period: Period, by: str) -> dict[str, int]:
     """The summary's ``by_stage`` / ``by_category`` / ``by_level``: cases accepted in the period
     per group, every group named (zero included)."""
     grouping = GROUPINGS[by]
-    cases = _grouped(_cases_accepted(scope, period), grouping.field, Count("pk"))
+    cases = FIGURES["cases_accepted"].grouped(scope, period, by)
     return {grouping.code(v): cases.get(v, 0) for v in grouping.keys(period)}
 
 
@@ -357,26 +391,7 @@ def summary(scope: Scope, period: Period) -> Summary:
     )
 
 
-# --- the records behind a figure -----------------------------------------------------------------
-def narrowed(figure: Figure, scope: Scope, period: Period, by: str = "", value: str = ""):
-    """The records ``figure`` counts, narrowed to one group of the breakdown (``by`` = ``value``,
-    the group's key as the API writes it); what the figure's link lists."""
-    qs = figure.records(scope, period)
-    if not by:
-        return qs
-    grouping = GROUPINGS[by]
-    prefix = "" if figure.rows == "case" else "case__"
-    if by == "month":
-        year, month = (int(part) for part in value.split("-"))
-        field = {"payment": "paid_on", "case": "opened_on"}.get(figure.rows, "case__opened_on")
-        return qs.filter(**{f"{field}__year": year, f"{field}__month": month})
-    if by == "level" and value == "none":
-        return qs.filter(**{f"{prefix}level__isnull": True})
-    if by == "level":
-        return qs.filter(**{f"{prefix}level": int(value)})
-    return qs.filter(**{f"{prefix}{grouping.field}": value})
-
-
+# --- the records behind a figure ------------------------------------------------------------------
 def group_keys(by: str, period: Period) -> list[str]:
     grouping = GROUPINGS[by]
     return [grouping.code(v) for v in grouping.keys(period)]
@@ -400,10 +415,6 @@ ROW_RELATIONS = {
 }
 
 
-# a figure's breakdown narrows only the figures that group by the case's own fields
-GROUPABLE = frozenset({"cases_accepted", "claimants", "amount_claimed", "amount_recovered"})
-
-
 # --- the period report ---------------------------------------------------------------------------
 @dataclass(frozen=True)
 class CategoryRow:
@@ -422,12 +433,16 @@ def by_category(scope: Scope, period: Period) -> list[CategoryRow]:
     """The cases accepted in the period by category, with their claimants (and of them migrant
     workers), what they claim, and what was recovered in the period on the cases of each
     category; the last row is the total."""
-    field = "case__category"
-    cases = _grouped(_cases_accepted(scope, period), "category", Count("pk"))
-    people = _grouped(_claimants(scope, period), field, Count("pk"))
-    migrants = _grouped(_migrant_workers(scope, period), field, Count("pk"))
-    claimed = _grouped(_claimants(scope, period), field, Sum("amount_claimed"))
-    recovered = _grouped(_payments(scope, period), field, Sum("amount"))
+    cases, people, migrants, claimed, recovered = (
+        FIGURES[key].grouped(scope, period, "category")
+        for key in (
+            "cases_accepted",
+            "claimants",
+            "migrant_workers",
+            "amount_claimed",
+            "amount_recovered",
+        )
+    )
     rows = [
         CategoryRow(
             key=value,
@@ -435,8 +450,8 @@ def by_category(scope: Scope, period: Period) -> list[CategoryRow]:
             cases=cases.get(value, 0),
             claimants=people.get(value, 0),
             migrant_workers=migrants.get(value, 0),
-            amount_claimed=(claimed.get(value) or ZERO).quantize(ZERO),
-            amount_recovered=(recovered.get(value) or ZERO).quantize(ZERO),
+            amount_claimed=_money(claimed.get(value)),
+            amount_recovered=_money(recovered.get(value)),
         )
         for value, label in Category.choices
     ]

@@ -83,12 +83,12 @@ def figure_records(request, key: str):
         return render(request, "stats/figure_records.html", {"form": form}, status=422)
     by, value = request.GET.get("by", ""), request.GET.get("value", "")
     if by and (
-        key not in selectors.GROUPABLE
+        not figure.in_breakdown
         or by not in selectors.GROUPINGS
         or value not in selectors.group_keys(by, period)
     ):
         raise Http404
-    records = selectors.narrowed(figure, scope, period, by, value)
+    records = figure.narrowed(scope, period, by, value)
     page = Paginator(
         records.select_related(*selectors.ROW_RELATIONS[figure.rows]).order_by("-pk"), PAGE_SIZE
     ).get_page(request.GET.get("page"))
