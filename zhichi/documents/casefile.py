@@ -16,13 +16,13 @@ from django.db import transaction
 from django.db.models import Q
 from django.http import Http404, StreamingHttpResponse
 from django.utils import timezone
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 
 from zhichi.accounts.models import User
 from zhichi.audit.services import record
 from zhichi.cases.models import Case
 from zhichi.cases.rules import can_unmask, sees_internal_work
+from zhichi.common.downloads import private_file
 from zhichi.common.errors import NotPermitted, RateLimited
 from zhichi.documents.models import (
     PENDING_EXPORT,
@@ -168,13 +168,8 @@ def zip_response(*, export: CaseFileExport, actor: User, via: str):
         )
     record(action="casefile.download", actor=actor, obj=export, detail={"via": via})
     response = StreamingHttpResponse(_plain_chunks(export), content_type="application/zip")
-    response["Content-Disposition"] = content_disposition_header(
-        True, f"{export.case.number}-卷宗.zip"
-    )
     response["Content-Length"] = str(export.size)
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "no-store"
-    return response
+    return private_file(response, f"{export.case.number}-卷宗.zip")
 
 
 def _plain_chunks(export: CaseFileExport):

@@ -16,7 +16,6 @@ import jinja2
 from django.db import transaction
 from django.http import HttpResponse
 from django.utils import timezone
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 
 from zhichi.accounts.models import Organisation, User
@@ -25,6 +24,7 @@ from zhichi.audit.services import record
 from zhichi.cases.models import Case
 from zhichi.cases.rules import can_unmask
 from zhichi.cases.services import add_event
+from zhichi.common.downloads import private_file
 from zhichi.common.errors import FieldError, InvalidInput, NotPermitted
 from zhichi.common.inputs import parse
 from zhichi.core import numbering
@@ -403,12 +403,11 @@ def document_response(
         detail={"format": fmt, "copy": masked, "via": via, "number": doc.number},
     )
     name = f"{doc.number}{'（副本）' if masked else ''}.{fmt}"
-    response = HttpResponse(data, content_type=CONTENT_TYPES[fmt])
-    disposition = "inline" if inline and fmt == "pdf" else "attachment"
-    response["Content-Disposition"] = content_disposition_header(disposition == "attachment", name)
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "no-store"
-    return response
+    return private_file(
+        HttpResponse(data, content_type=CONTENT_TYPES[fmt]),
+        name,
+        attachment=not (inline and fmt == "pdf"),
+    )
 
 
 # --- replaceable templates -------------------------------------------------------------------------

@@ -9,12 +9,12 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from zhichi.cases.rules import get_internal_case_for
+from zhichi.common.downloads import private_file
 from zhichi.common.errors import FieldError, InvalidInput, RateLimited
 from zhichi.common.steps import run_step
 from zhichi.documents import casefile, rules, services
@@ -174,10 +174,9 @@ def template_file(request, kind: str, version: int | None = None):
     else:
         t = get_object_or_404(DocumentTemplate, kind=kind, version=version)
         data, label = bytes(t.file), t.label
-    response = HttpResponse(data, content_type=services.CONTENT_TYPES["docx"])
-    response["Content-Disposition"] = content_disposition_header(True, f"{kind}-{label}.docx")
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return private_file(
+        HttpResponse(data, content_type=services.CONTENT_TYPES["docx"]), f"{kind}-{label}.docx"
+    )
 
 
 # --- the case file (卷宗) export ---------------------------------------------------------------

@@ -15,6 +15,7 @@ from zhichi.accounts.models import User
 from zhichi.audit.services import record
 from zhichi.cases import rules as case_rules
 from zhichi.cases.models import Case, CaseStatus
+from zhichi.common.downloads import private_file
 from zhichi.common.errors import FieldError, InvalidInput, NotPermitted
 from zhichi.common.inputs import parse
 from zhichi.evidence import rules, sniff
@@ -302,18 +303,11 @@ def attachment_response(*, attachment: Attachment, actor: User, via: str) -> Fil
         record(action=DOWNLOAD, actor=actor, obj=attachment, outcome="failed", detail=detail)
         raise
     record(action=DOWNLOAD, actor=actor, obj=attachment, detail=detail)
-    response = FileResponse(
-        handle,
-        as_attachment=True,
-        filename=attachment.download_name,
-        content_type=attachment.content_type,
-    )
+    response = FileResponse(handle, content_type=attachment.content_type)
     if not response.has_header("Content-Length"):  # an object store's file may not tell
         response["Content-Length"] = str(attachment.size)
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "no-store"
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    return response
+    return private_file(response, attachment.download_name)
 
 
 def verify_attachment(attachment: Attachment) -> bool:
