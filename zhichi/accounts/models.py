@@ -136,6 +136,11 @@ class User(AbstractUser):
         ).hexdigest()
 
 
+def department_heads(department_id: int) -> models.QuerySet[User]:
+    """The active heads of a department: who is told of its escalations and alerts."""
+    return User.objects.filter(department_id=department_id, role=Role.HEAD, is_active=True)
+
+
 class TokenState(models.TextChoices):
     ACTIVE = "active", _("Active")
     EXPIRED = "expired", _("Expired")

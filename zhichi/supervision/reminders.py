@@ -14,7 +14,7 @@ from datetime import date
 
 from django.utils.translation import gettext as _
 
-from zhichi.accounts.models import Role, User
+from zhichi.accounts.models import Role, User, department_heads
 from zhichi.accounts.notify import notify
 from zhichi.audit.services import record
 from zhichi.cases.models import CaseDeadline
@@ -71,11 +71,7 @@ def suggestion_reminders(today: date) -> ReminderRun:
                 reminded += 1
                 told.append(case.officer.username)
         if case.department_id and case.department_id not in heads:
-            heads[case.department_id] = list(
-                User.objects.filter(
-                    department_id=case.department_id, role=Role.HEAD, is_active=True
-                )
-            )
+            heads[case.department_id] = list(department_heads(case.department_id))
         if case.organisation_id not in chiefs:
             chiefs[case.organisation_id] = list(
                 User.objects.filter(

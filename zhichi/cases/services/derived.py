@@ -15,7 +15,7 @@ from django.db.models import Max, Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from zhichi.accounts.models import Role, User
+from zhichi.accounts.models import department_heads
 from zhichi.accounts.notify import notify
 from zhichi.cases import ledger as ledger_mod
 from zhichi.cases import partner_view, words
@@ -337,13 +337,9 @@ def alert_heads(case: Case, score: int) -> None:
     """rule EW-3: the case's risk of a mass wage dispute has reached the alert score; its
     department's heads are told once (per case and head), with the advice to contact the labour
     bureau or the wage-arrears office."""
-    heads = User.objects.filter(
-        organisation_id=case.organisation_id,
-        department_id=case.department_id,
-        role=Role.HEAD,
-        is_active=True,
-    )
-    for head in heads:
+    if case.department_id is None:
+        return
+    for head in department_heads(case.department_id):
         notify(
             user=head,
             kind="risk",

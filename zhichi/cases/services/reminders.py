@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
-from zhichi.accounts.models import Role
+from zhichi.accounts.models import department_heads
 from zhichi.accounts.notify import notify
 from zhichi.audit.services import record
 from zhichi.cases.models import CaseDeadline, CaseStatus, DeadlineStatus
@@ -80,7 +80,7 @@ def send_reminders(*, today: date | None = None) -> ReminderRun:
             if overdue and case.department_id:
                 if case.department_id not in heads_by_department:
                     heads_by_department[case.department_id] = list(
-                        case.department.users.filter(role=Role.HEAD, is_active=True)
+                        department_heads(case.department_id)
                     )
                 for head in heads_by_department[case.department_id]:
                     sent = notify(
