@@ -37,10 +37,8 @@ from zhichi.rulebook.words import check_words
 router = Router()
 
 
-class CaseClaimantOut(Schema):
-    """A claimant of the case (``Shown(case_party, unmasked=...)``): identifiers masked, and in
-    clear only on ``?unmask=1`` for a role that may unmask (the keys are absent otherwise)."""
-
+# A claimant of a case or a lead: a ``CaseParty`` or ``LeadParty`` with its party, masked.
+class ClaimantOut(Schema):
     party_id: int
     name: str = Field(..., alias="party.name")
     id_number_masked: str = Field(..., alias="party.id_number_masked")
@@ -49,6 +47,21 @@ class CaseClaimantOut(Schema):
     vulnerability_basis: list[str]
     amount_claimed: OptionalAmountText
     months_unpaid: int | None
+
+
+# A respondent of a case or a lead: a ``CaseParty`` or ``LeadParty`` with its party, masked.
+class RespondentOut(Schema):
+    party_id: int
+    kind: str = Field(..., alias="party.kind")
+    name: str = Field(..., alias="party.name")
+    credit_code: str = Field(..., alias="party.credit_code_masked")
+    id_number_masked: str = Field(..., alias="party.id_number_masked")
+
+
+class CaseClaimantOut(ClaimantOut):
+    """A claimant of the case (``Shown(case_party, unmasked=...)``): identifiers masked, and in
+    clear only on ``?unmask=1`` for a role that may unmask (the keys are absent otherwise)."""
+
     id_number: str | None = Field(None, description="in clear: only with ?unmask=1 (logged)")
     phone: str | None = Field(None, description="in clear: only with ?unmask=1 (logged)")
 
@@ -67,14 +80,6 @@ class CaseClaimantOut(Schema):
             body.pop("id_number", None)
             body.pop("phone", None)
         return body
-
-
-class CaseRespondentOut(Schema):
-    party_id: int
-    kind: str = Field(..., alias="party.kind")
-    name: str = Field(..., alias="party.name")
-    credit_code: str = Field(..., alias="party.credit_code_masked")
-    id_number_masked: str = Field(..., alias="party.id_number_masked")
 
 
 class CaseMoneyOut(Schema):
@@ -127,7 +132,7 @@ class CaseOut(Schema):
     organisation: str = Field(..., alias="organisation.code")
     department: str | None
     claimants: list[CaseClaimantOut]
-    respondents: list[CaseRespondentOut]
+    respondents: list[RespondentOut]
     money: CaseMoneyOut
     deadlines: list[CaseDeadlineOut]
     flags: list[str]

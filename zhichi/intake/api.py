@@ -7,6 +7,7 @@ from typing import Any
 from django.db.models import Count, Q
 from ninja import Field, Router, Schema, Status
 
+from zhichi.cases.api import ClaimantOut, RespondentOut
 from zhichi.cases.models import Case, Category, PartyRole, Source
 from zhichi.common.api import (
     READ_ERRORS,
@@ -19,7 +20,6 @@ from zhichi.common.api import (
 )
 from zhichi.common.schemas import (
     IsoText,
-    OptionalAmountText,
     one_of,
 )
 from zhichi.intake import rules, services
@@ -27,27 +27,6 @@ from zhichi.intake.models import Lead, LeadStatus
 from zhichi.intake.schemas import DeclineIn, LeadIn
 
 router = Router()
-
-
-# A claimant of a lead: a ``LeadParty`` with its party.
-class ClaimantOut(Schema):
-    party_id: int
-    name: str = Field(..., alias="party.name")
-    id_number_masked: str = Field(..., alias="party.id_number_masked")
-    phone_masked: str = Field(..., alias="party.phone_masked")
-    groups: list[str]
-    vulnerability_basis: list[str]
-    amount_claimed: OptionalAmountText
-    months_unpaid: int | None
-
-
-# A respondent of a lead: a ``LeadParty`` with its party.
-class RespondentOut(Schema):
-    party_id: int
-    kind: str = Field(..., alias="party.kind")
-    name: str = Field(..., alias="party.name")
-    credit_code: str = Field(..., alias="party.credit_code_masked")
-    id_number_masked: str = Field(..., alias="party.id_number_masked")
 
 
 class DuplicateOut(Schema):
