@@ -11,6 +11,7 @@ from decimal import Decimal
 
 import pytest
 
+from tests.rulebook.test_risk_rules import wage_facts
 from zhichi.audit.models import AuditEntry
 from zhichi.common.errors import InvalidInput, NotPermitted
 from zhichi.core import grading
@@ -43,20 +44,12 @@ def test_ew2_the_2025_campaign_is_seeded():
 
 
 def test_ew2_inside_the_campaign_an_open_wage_case_scores_its_point():
-    facts = grading.Facts(
-        category="wages",
-        claimants=3,
-        total_claimed=Decimal("30000"),
-        max_months_unpaid=1,
-        groups=frozenset(),
-        labour_relationship="employee",
-        evasion=frozenset(),
-        criminal_verdict=None,
-        as_of=date(2026, 1, 10),
+    facts = wage_facts(
+        claimants=3, total_claimed=Decimal("30000"), max_months_unpaid=1, as_of=date(2026, 1, 10)
     )
-    inside = grading.risk(facts, grading.RiskRules(**loaders.campaign(facts.as_of)))
+    inside = grading.risk(facts, loaders.risk_rules(facts.as_of, None))
     later = replace(facts, as_of=date(2026, 3, 1))
-    outside = grading.risk(later, grading.RiskRules(**loaders.campaign(later.as_of)))
+    outside = grading.risk(later, loaders.risk_rules(later.as_of, None))
 
     assert "campaign_window" in {r.code for r in inside.reasons}
     assert "campaign_window" not in {r.code for r in outside.reasons}

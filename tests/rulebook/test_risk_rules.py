@@ -105,18 +105,24 @@ def test_ew3_the_law_library_page_shows_and_takes_the_settings(web):
     assert web("civil1").post("/tools/law-library/risk/", STRICTER).status_code == 403
 
 
+def wage_facts(**changes) -> grading.Facts:
+    """An employer's wage dispute as the risk score reads it (12 workers, 4 months unpaid)."""
+    facts = {
+        "category": "wages",
+        "claimants": 12,
+        "total_claimed": Decimal("50000"),
+        "max_months_unpaid": 4,
+        "groups": frozenset(),
+        "labour_relationship": "employee",
+        "evasion": frozenset(),
+        "criminal_verdict": None,
+        "as_of": date(2026, 12, 4),
+    }
+    return grading.Facts(**{**facts, **changes})
+
+
 def test_ew3_the_weights_change_the_score_as_the_core_computes_it():
-    facts = grading.Facts(
-        category="wages",
-        claimants=12,
-        total_claimed=Decimal("50000"),
-        max_months_unpaid=4,
-        groups=frozenset(),
-        labour_relationship="employee",
-        evasion=frozenset(),
-        criminal_verdict=None,
-        as_of=date(2026, 12, 4),
-    )
+    facts = wage_facts()
     plain = grading.risk(facts, grading.RiskRules())
     doubled = grading.risk(facts, grading.RiskRules(weight=2))
     assert doubled.score == plain.score * 2
