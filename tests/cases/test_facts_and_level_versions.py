@@ -173,6 +173,7 @@ def test_each_part_of_the_order_to_pay_changes_alone_and_null_clears_it(api, sha
         ({"labour_relationship": ""}, "labour_relationship"),
         ({"labour_relationship": "boss"}, "labour_relationship"),
         ({"evasion": ["flew_to_the_moon"]}, "evasion.0"),
+        ({"signals": ["riot"]}, "signals.0"),  # rule EW-3
     ],
 )
 def test_a_named_fact_is_validated_and_a_bad_one_changes_nothing(api, shared, body, field):
@@ -256,7 +257,7 @@ def test_the_openapi_requires_the_version_and_shows_no_default_facts():
 
     assert "version" in facts_in["required"] and "version" in level_in["required"]
     assert facts_in["required"] == ["version"]
-    for name in ("labour_relationship", "has_iou", "consent_to_share", "evasion"):
+    for name in ("labour_relationship", "has_iou", "consent_to_share", "evasion", "signals"):
         assert "default" not in facts_in["properties"][name], name
     for route in ("/api/v1/cases/{case_id}/facts", "/api/v1/cases/{case_id}/level"):
         assert {"409", "422"} <= set(doc["paths"][route]["post"]["responses"])
@@ -286,12 +287,14 @@ def test_the_facts_page_saves_every_field_it_shows(users, shared):
             "payment_order_issued_on": "",
             "payment_order_deadline": "",
             "evasion": ["absconded"],
+            "signals": ["construction", "mass_incident"],
             "version": shared.version,
         },
     )
 
     assert r.status_code == 302
     shared.refresh_from_db()
+    assert shared.signals == ["construction", "mass_incident"]  # rules EW-1 (ii), EW-3
     assert (shared.labour_relationship, shared.has_iou, shared.evasion) == (
         "employee",
         False,  # an unticked box on the page says no

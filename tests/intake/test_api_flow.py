@@ -1,5 +1,8 @@
 import pytest
 
+from zhichi.cases.models import Case
+from zhichi.intake.models import Lead
+
 pytestmark = [pytest.mark.django_db, pytest.mark.integration]
 
 
@@ -41,3 +44,26 @@ def test_me_names_the_tokens_user(api):
 
 def test_me_without_a_token_is_401(client):
     assert client.get("/api/v1/me").status_code == 401
+
+
+def test_risk_signals_filed_with_a_lead_reach_its_case_and_its_risk_rules_ew_1_ew_3(api, payload):
+    client = api("civil1")
+    r = client.post("/api/v1/leads", {**payload(), "signals": ["construction", "mass_incident"]})
+    assert r.status_code == 201, r.content
+    lead = r.json()
+    assert lead["signals"] == ["construction", "mass_incident"]
+
+    case_id = client.post(f"/api/v1/leads/{lead['id']}/accept").json()["case_id"]
+
+    case = Case.objects.get(pk=case_id)
+    assert case.signals == ["construction", "mass_incident"]
+    # construction +1; an incident that happened weighs as past petitions (+3)
+    assert {"construction", "past_petitions"} <= {r["code"] for r in case.risk_reasons}
+
+
+def test_a_lead_with_an_unknown_risk_signal_is_refused_at_the_field(api, payload):
+    before = Lead.objects.count()
+    r = api("civil1").post("/api/v1/leads", {**payload(), "signals": ["riot"]})
+    assert r.status_code == 422
+    assert [e["field"] for e in r.json()["errors"]] == ["signals.0"]
+    assert Lead.objects.count() == before

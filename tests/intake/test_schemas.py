@@ -96,6 +96,7 @@ TODAY = timezone.localdate()
         ({"claimants": []}, {"claimants": "required"}),
         ({"voluntary": "yes"}, {"voluntary": "type"}),
         ({"evasion": ["nonsense"]}, {"evasion.0": "choice"}),
+        ({"signals": ["riot"]}, {"signals.0": "choice"}),
         ({"referring_org": 5}, {"referring_org": "type"}),
         (_claimant(name=""), {"claimants.0.name": "required"}),
         (_claimant(id_number="123"), {"claimants.0.id_number": "length"}),

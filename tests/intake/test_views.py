@@ -113,6 +113,19 @@ def test_valid_lead_with_two_claimants_redirects_to_the_lead_page(web, users):
     )
 
 
+def test_the_lead_form_records_risk_signals_and_the_lead_page_names_them_ew_3(web, users):
+    client = web("civil1")
+    r = client.post(
+        NEW, form_data([WANG], [EMPLOYER], signals=["past_petitions", "project_closing"])
+    )
+
+    lead = Lead.objects.get()
+    assert r.status_code == 302
+    assert lead.signals == ["past_petitions", "project_closing"]
+    page = client.get(f"/leads/{lead.pk}/", headers=EN).content.decode()
+    assert "Past collective petitions, sit-ins or blockades" in page
+
+
 def test_id1_bad_checksum_on_the_page_is_422_with_the_error_at_the_field(web, users):
     before = _counts()
     bad = {**WANG, "id_number": "110105194912310021"}

@@ -6,10 +6,11 @@ reader sees only their share (a partner, another procuratorate; administrators n
 from __future__ import annotations
 
 import io
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from tests.cases.ledger_cases import party_ids, pay, three_worker_case
@@ -19,10 +20,12 @@ from zhichi.audit.models import AuditEntry
 from zhichi.cases import sharing
 from zhichi.cases.models import Case, CaseShare
 from zhichi.cases.services import approvals, disposal, payments, reopening
+from zhichi.cases.services import facts as case_facts
 from zhichi.common.errors import NotPermitted
-from zhichi.employers.profile import employer_profile
+from zhichi.employers.profile import BlacklistCase, blacklist_grounds, employer_profile
 from zhichi.stats import rules, selectors
 from zhichi.stats.period import Period
+from zhichi.stats.selectors import ZERO
 from zhichi.transfers import services as transfers
 
 pytestmark = [pytest.mark.django_db, pytest.mark.integration]
@@ -423,8 +426,83 @@ def test_a_case_at_the_criminal_threshold_after_an_unmet_order_makes_a_blacklist
     r = web("civil1").get("/stats/warnings/")
 
     (row,) = [row for row, _ref in r.context["rows"]]
-    assert row.blacklist_cases == (world.a.number,)
+    assert row.blacklist_cases == (BlacklistCase(world.a.number, "threshold"),)
     assert r.context["candidates"] == 1
+    assert 'data-ground="threshold"' in r.content.decode()
+
+
+def record_facts(case, actor, **facts):
+    case.refresh_from_db()
+    return case_facts.update_case_facts(
+        case_id=case.pk, actor=actor, data=facts, version=case.version
+    )
+
+
+def order_due(days: int) -> dict:
+    """An order to pay issued 30 days ago whose deadline is ``days`` from today."""
+    today = timezone.localdate()
+    return {
+        "authority": "武汉市人社局劳动保障监察支队",
+        "issued_on": (today - timedelta(days=30)).isoformat(),
+        "deadline": (today + timedelta(days=days)).isoformat(),
+    }
+
+
+@pytest.mark.parametrize(
+    ("signals", "deadline_in", "candidate"),
+    [
+        (["mass_incident"], -1, True),  # the deadline passed, money still owed, an incident
+        (["mass_incident"], 5, False),  # the order's deadline has not passed yet
+        (["past_petitions"], -1, False),  # petitions raise the risk but are no EW-1 ground
+        ([], -1, False),
+    ],
+)
+def test_an_incident_after_an_unmet_order_makes_a_blacklist_candidate_rule_ew_1_ii(
+    web, users, world, signals, deadline_in, candidate
+):
+    record_facts(world.a, users["civil1"], signals=signals, payment_order=order_due(deadline_in))
+
+    r = web("civil1").get("/stats/warnings/")
+
+    (row,) = [row for row, _ref in r.context["rows"]]
+    expected = (BlacklistCase(world.a.number, "incident"),) if candidate else ()
+    assert row.blacklist_cases == expected
+    assert ('data-ground="incident"' in r.content.decode()) is candidate
+
+
+def test_an_incident_with_everything_paid_makes_no_blacklist_candidate_rule_ew_1_ii():
+    case = {"flags": [], "signals": ["mass_incident"], "payment_order_deadline": date(2026, 1, 5)}
+    today = date(2026, 2, 1)
+    assert blacklist_grounds(case, Decimal("0.00"), today) == ()
+    assert blacklist_grounds(case, Decimal("0.01"), today) == ("incident",)
+    assert blacklist_grounds(case, Decimal("0.01"), date(2026, 1, 5)) == ()  # deadline day
+    assert blacklist_grounds({**case, "payment_order_deadline": None}, Decimal("1"), today) == ()
+    both = {**case, "flags": ["criminal_lead_candidate"]}
+    assert blacklist_grounds(both, Decimal("1"), today) == ("threshold", "incident")
+    assert blacklist_grounds(both, ZERO, today) == ("threshold",)
+
+
+def test_risk_signals_recorded_on_a_case_raise_its_score_with_their_reasons_rule_ew_3(
+    web, users, world
+):
+    before = Case.objects.get(pk=world.a.pk)
+
+    record_facts(world.a, users["civil1"], signals=["construction", "past_petitions"])
+
+    after = Case.objects.get(pk=world.a.pk)
+    # construction +1, past petitions or blockades +3 (the default weights)
+    assert after.risk_score == before.risk_score + 4
+    codes = {r["code"] for r in after.risk_reasons}
+    assert {"construction", "past_petitions"} <= codes
+    profile = employer_profile(
+        users["civil1"],
+        world.a.parties.filter(role="respondent")
+        .values_list("party__credit_code", flat=True)
+        .first(),
+    )
+    assert {"construction", "past_petitions"} <= {r.code for r in profile.risk.reasons}
+    page = web("civil1").get(f"/cases/{world.a.pk}/").content.decode()
+    assert 'data-facts="signals"' in page
 
 
 @pytest.mark.parametrize(("username", "status"), [("hrss1", 403), ("sysadmin", 403)])
@@ -435,3 +513,45 @@ def test_partners_and_administrators_read_no_early_warning(web, world, username,
 def test_another_procuratorate_has_nothing_to_warn_of(web, world):
     r = web("outsider").get("/stats/warnings/")
     assert r.status_code == 200 and r.context["rows"] == []
+
+
+@pytest.mark.parametrize("username", ["civil1", "civilhead", "chief", "registrar1", "hrss1"])
+def test_the_summary_read_in_one_query_per_source_equals_each_figure_read_alone(
+    users, world, username, django_assert_max_num_queries
+):
+    """P4: ``summary`` reads the figures of one source together (conditional aggregates, one
+    grouped query for the cases accepted); each must equal its records counted one by one."""
+    for outcome, amount in (("agreement", "30000.00"), ("failed", None)):
+        disposal.record_mediation(
+            case_id=world.c.pk,
+            actor=users["civil1"],
+            data={
+                "held_on": "2026-12-01",
+                "mediator_org": "调委会",
+                "outcome": outcome,
+                "agreed_amount": amount,
+            },
+        )
+    approval = disposal.propose_support_decision(
+        case_id=world.a.pk, actor=users["civil1"], data={"decision": "support", "reasons": "符合"}
+    )
+    approvals.decide_approval(approval_id=approval.pk, actor=users["civilhead"], approve=True)
+    scope = selectors.Scope(users[username])
+    period = Period(date(2026, 1, 1), date(2026, 12, 4))
+    sources = {f.source for f in selectors.FIGURES.values()}
+
+    # one query per source, and the reader's shares read once per kind of record
+    with django_assert_max_num_queries(len(sources) + 3):
+        found = selectors.summary(scope, period)
+
+    alone = {key: f.value(scope, period) for key, f in selectors.FIGURES.items()}
+    assert found.values == alone
+    if username != "hrss1":
+        assert (alone["mediation_agreements"], alone["cases_supported"]) == (1, 1)
+    for by in ("stage", "category", "level"):
+        grouped = selectors.FIGURES["cases_accepted"].grouped(scope, period, by)
+        counted = getattr(found, f"by_{by}")
+        assert sum(counted.values()) == found.values["cases_accepted"], by
+        assert {k: n for k, n in counted.items() if n} == {
+            selectors.GROUPINGS[by].code(v): n for v, n in grouped.items()
+        }, by

@@ -47,6 +47,32 @@ class Evasion(models.TextChoices):
     REFUSED_SUMMONS = "refused_summons", _("Ignored a summons from labour inspection")
 
 
+class RiskSignal(models.TextChoices):
+    """What is known about the dispute that raises its risk (rule EW-3) or, with an unmet order
+    to pay, makes the employer a blacklist candidate (rule EW-1 (ii))."""
+
+    CONSTRUCTION = "construction", _("Construction project (工程建设领域)")
+    PROJECT_CLOSING = "project_closing", _("Project finished or company closing")
+    PAST_PETITIONS = "past_petitions", _("Past collective petitions, sit-ins or blockades")
+    SELF_HARM_THREATS = "self_harm_threats", _("Threats of self-harm or other extreme acts")
+    MASS_INCIDENT = (
+        "mass_incident",
+        _("The arrears caused a mass or extreme incident with serious social impact"),
+    )
+
+
+def risk_inputs(signals) -> dict[str, bool]:
+    """The EW-3 scoring's inputs (``core.grading.Facts``) from the signals recorded: an incident
+    that already happened weighs as past petitions or blockades do (+3)."""
+    found = set(signals or ())
+    return {
+        "construction": RiskSignal.CONSTRUCTION in found,
+        "project_finished_or_closing": RiskSignal.PROJECT_CLOSING in found,
+        "past_petitions": bool(found & {RiskSignal.PAST_PETITIONS, RiskSignal.MASS_INCIDENT}),
+        "self_harm_threats": RiskSignal.SELF_HARM_THREATS in found,
+    }
+
+
 class Stage(models.TextChoices):
     REVIEW = stages.REVIEW, _("Review")
     PRE_LITIGATION = stages.PRE_LITIGATION, _("Pre-litigation")

@@ -20,6 +20,7 @@ from zhichi.cases.models import (
     LabourRelationship,
     MediationOutcome,
     Outcome,
+    RiskSignal,
     SessionKind,
     VisitMethod,
     VisitTarget,
@@ -574,6 +575,12 @@ class FactsForm(DisposalForm):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
+    signals = forms.MultipleChoiceField(
+        label=gettext_lazy("Risk signals (rules EW-1, EW-3)"),
+        choices=RiskSignal.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     @classmethod
@@ -591,6 +598,7 @@ class FactsForm(DisposalForm):
                 if case.payment_order_deadline
                 else "",
                 "evasion": list(case.evasion or []),
+                "signals": list(case.signals or []),
                 "version": case.version,
             }
         )
@@ -608,4 +616,5 @@ class FactsForm(DisposalForm):
                 "deadline": self.text("payment_order_deadline"),
             },
             "evasion": list(self.raw("evasion") or []),
+            "signals": list(self.raw("signals") or []),
         }

@@ -28,6 +28,7 @@ from zhichi.cases.choices import (  # noqa: F401 (also known here)
     MediationOutcome,
     Outcome,
     PartyRole,
+    RiskSignal,
     SessionKind,
     ShareBasis,
     ShareReason,
@@ -130,6 +131,8 @@ class Facts(models.Model):
     payment_order_issued_on = models.DateField(_("order to pay: issued on"), null=True, blank=True)
     payment_order_deadline = models.DateField(_("order to pay: deadline"), null=True, blank=True)
     evasion = models.JSONField(_("evasion"), default=list, blank=True)
+    # RiskSignal codes (rules EW-1 (ii), EW-3)
+    signals = models.JSONField(_("risk signals"), default=list, blank=True)
     flags = models.JSONField(default=list, blank=True)
 
     class Meta:
@@ -206,6 +209,9 @@ class Case(Facts):
         indexes = [
             models.Index(fields=["organisation", "department", "-opened_on", "-id"]),
             models.Index(fields=["officer", "-opened_on"]),
+            # the period's figures of a whole procuratorate (stats; QUALITY.md P4)
+            models.Index(fields=["organisation", "opened_on"], name="case_org_opened"),
+            models.Index(fields=["organisation", "closed_on"], name="case_org_closed"),
         ]
         verbose_name = _("case")
         verbose_name_plural = _("cases")
@@ -298,6 +304,7 @@ class Mediation(models.Model):
 
     class Meta:
         ordering = ["held_on", "id"]
+        indexes = [models.Index(fields=["held_on"], name="mediation_held_on")]
 
     def __str__(self) -> str:
         return f"{self.case.number} {self.held_on} {self.outcome}"
@@ -341,6 +348,9 @@ class Approval(models.Model):
 
     class Meta:
         ordering = ["-requested_at", "-id"]
+        indexes = [
+            models.Index(fields=["kind", "status", "decided_at"], name="approval_kind_decided")
+        ]
 
     def __str__(self) -> str:
         return f"{self.case.number} {self.kind} {self.status}"
@@ -378,6 +388,7 @@ class CourtEvent(models.Model):
 
     class Meta:
         ordering = ["on", "id"]
+        indexes = [models.Index(fields=["kind", "on"], name="courtevent_kind_on")]
 
     def __str__(self) -> str:
         return f"{self.case.number} {self.kind} {self.on}"
@@ -446,6 +457,7 @@ class Payment(models.Model):
 
     class Meta:
         ordering = ["paid_on", "id"]
+        indexes = [models.Index(fields=["paid_on"], name="payment_paid_on")]
         constraints = [
             models.CheckConstraint(condition=Q(amount__gt=0), name="payment_amount_positive")
         ]
@@ -493,6 +505,7 @@ class Visit(models.Model):
 
     class Meta:
         ordering = ["planned_on", "id"]
+        indexes = [models.Index(fields=["done_on"], name="visit_done_on")]
 
     def __str__(self) -> str:
         return f"{self.case.number} {self.target} {self.planned_on}"

@@ -136,6 +136,7 @@ FACT_NAMES = {
     "has_iou": gettext_lazy("wage IOU"),
     "consent_to_share": gettext_lazy("consent to sharing"),
     "evasion": gettext_lazy("evasion"),
+    "signals": gettext_lazy("risk signals"),
     "payment_order_authority": gettext_lazy("authority of the order to pay"),
     "payment_order_issued_on": gettext_lazy("date of the order to pay"),
     "payment_order_deadline": gettext_lazy("deadline of the order to pay"),

@@ -38,6 +38,7 @@ from zhichi.cases.models import (
     MediationOutcome,
     Outcome,
     Payment,
+    RiskSignal,
     Service,
     SessionKind,
     Stage,
@@ -69,6 +70,12 @@ from zhichi.rulebook.schemas import PaymentOrderIn
 LabourRelationshipIn = choice(LabourRelationship, required=False)
 EvasionIn = list[one_of(Evasion)]
 EVASION = "how the employer evades paying (rule CR-3)"
+SignalsIn = list[one_of(RiskSignal)]
+SIGNALS = (
+    "what raises the dispute's risk (rule EW-3): construction, project_closing, past_petitions, "
+    "self_harm_threats; mass_incident: the arrears caused a mass or extreme incident (rule EW-1 "
+    "(ii), with an unmet order to pay)"
+)
 
 REASON_MAX = 2000  # a reason given for a reopening, a correction, a reversal or an overpayment
 
@@ -292,6 +299,9 @@ class FactsChangeIn(ObjectIn):
     )
     evasion: Annotated[EvasionIn, AfterValidator(distinct)] = Field(
         None, description=EVASION, json_schema_extra=kept()
+    )
+    signals: Annotated[SignalsIn, AfterValidator(distinct)] = Field(
+        None, description=SIGNALS, json_schema_extra=kept()
     )
     version: int | None = Field(None, description=VERSION)
 

@@ -8,6 +8,9 @@ class EmployersConfig(AppConfig):
     verbose_name = _("Joint actions and employers")
 
     def ready(self) -> None:
+        from zhichi.cases.services.derived import after_regrade
         from zhichi.employers import sections
+        from zhichi.employers.alerts import alert_on_employer_risk
 
         sections.register_all()
+        after_regrade(alert_on_employer_risk)

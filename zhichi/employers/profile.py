@@ -10,6 +10,7 @@ employer has; the money and the risk are aggregated over all the viewer's cases 
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -17,7 +18,9 @@ from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from zhichi.cases.choices import RiskSignal, risk_inputs
 from zhichi.cases.ledger import FEN, Row, ledgers_for
 from zhichi.cases.models import (
     Case,
@@ -94,7 +97,7 @@ def normalised_code(raw) -> str:
 
 
 # --- the ledger, for many cases at once --------------------------------------------------------
-def _ledgers(cases: QuerySet) -> tuple[list[tuple[dict, Row]], dict[int, CaseMoney]]:
+def _ledgers(cases: QuerySet | list[int]) -> tuple[list[tuple[dict, Row]], dict[int, CaseMoney]]:
     """Every claimant row of ``cases`` as the case ledger computes it (the same ledger, for many
     cases at once, in three queries).
 
@@ -166,6 +169,7 @@ def _risk(user, facts: list[dict], rows: list[tuple[dict, Row]], rules_for=_rule
         ),
         criminal_verdict=None,
         as_of=today,
+        **risk_inputs(s for f in open_cases.values() for s in (f["signals"] or [])),
     )
     return grading.risk(facts_, rules_for(province, today))
 
@@ -192,7 +196,9 @@ def employer_profile(user, raw_code) -> Profile:
     ).values("lead_id")
     cases = Case.objects.visible_to(user).filter(pk__in=named_cases)
     facts = list(
-        cases.values("pk", "status", "labour_relationship", "evasion", "organisation__province")
+        cases.values(
+            "pk", "status", "labour_relationship", "evasion", "signals", "organisation__province"
+        )
     )
     visible_cases = frozenset(f["pk"] for f in facts)
     leads = Lead.objects.visible_to(user).filter(pk__in=named_leads)
@@ -310,6 +316,47 @@ def present_employers(rows) -> list[dict]:
 
 
 # --- the early-warning list (EW-1, EW-3) ---------------------------------------------------------
+BLACKLIST_GROUNDS = {
+    # rule EW-1: an order to pay by a deadline went unmet, and then
+    "threshold": gettext_lazy("Order to pay unmet, arrears at the criminal threshold (EW-1 (i))"),
+    "incident": gettext_lazy(
+        "Order to pay unmet, the arrears caused a mass or extreme incident (EW-1 (ii))"
+    ),
+}
+
+
+@dataclass(frozen=True)
+class BlacklistCase:
+    """A case that makes its employer a blacklist candidate, and the ground of rule EW-1 that
+    fired (``BLACKLIST_GROUNDS``)."""
+
+    number: str
+    ground: str
+
+    @property
+    def label(self) -> str:
+        return str(BLACKLIST_GROUNDS[self.ground])
+
+
+def blacklist_grounds(case: dict, outstanding: Decimal, today) -> tuple[str, ...]:
+    """The grounds of rule EW-1 a case meets. (i) "threshold": the criminal-lead check found
+    the unpaid wages at the CR-4 threshold after an order to pay went unmet (the case's flag);
+    (ii) "incident": the order's deadline passed with money still owed, and the arrears caused
+    a mass or extreme incident (the risk signal recorded on the case)."""
+    grounds = []
+    if "criminal_lead_candidate" in (case["flags"] or []):
+        grounds.append("threshold")
+    deadline = case["payment_order_deadline"]
+    if (
+        RiskSignal.MASS_INCIDENT in (case["signals"] or [])
+        and deadline is not None
+        and deadline < today
+        and outstanding > 0
+    ):
+        grounds.append("incident")
+    return tuple(grounds)
+
+
 @dataclass(frozen=True)
 class EmployerRisk:
     """One employer of the viewer's open cases, with the EW-3 risk over them (as its profile
@@ -320,19 +367,25 @@ class EmployerRisk:
     open_cases: int
     owed: Decimal
     risk: grading.Risk
-    # EW-1 (i): after an order to pay went unmet, the arrears reach the CR-4 threshold, which is
-    # what the criminal-lead check of a case finds; the numbers of those cases
-    blacklist_cases: tuple[str, ...]
+    # the cases that make it an EW-1 blacklist candidate, with the ground that fired
+    blacklist_cases: tuple[BlacklistCase, ...]
 
     @property
     def credit_code_masked(self) -> str:
         return mask_credit_code(self.credit_code)
 
 
-def employer_risks(user) -> list[EmployerRisk]:
-    """Every employer named in the viewer's open wage cases, riskiest first: the open cases read
-    once, their ledgers in three queries, and each province's rules loaded once."""
+def employer_risks(user, credit_code: str = "") -> list[EmployerRisk]:
+    """Every employer named in the viewer's open wage cases (or only the one with
+    ``credit_code``), riskiest first: the open cases read once, their ledgers in three queries,
+    and each province's rules loaded once."""
     cases = Case.objects.visible_to(user).filter(status=CaseStatus.OPEN, category="wages")
+    if credit_code:
+        cases = cases.filter(
+            pk__in=CaseParty.objects.filter(
+                role=PartyRole.RESPONDENT, party__credit_code=credit_code
+            ).values("case_id")
+        )
     facts = list(
         cases.values(
             "pk",
@@ -340,21 +393,26 @@ def employer_risks(user) -> list[EmployerRisk]:
             "status",
             "labour_relationship",
             "evasion",
+            "signals",
             "flags",
+            "payment_order_deadline",
             "organisation__province",
         )
     )
     if not facts:
         return []
     by_case = {f["pk"]: f for f in facts}
+    # one employer's few cases by id (their scope was just read); everyone's by the subquery
+    in_cases = list(by_case) if credit_code else cases.values("pk")
     named: dict[str, set[int]] = {}
-    for case_id, code in (
-        CaseParty.objects.filter(role=PartyRole.RESPONDENT, case__in=cases.values("pk"))
-        .exclude(party__credit_code="")
-        .values_list("case_id", "party__credit_code")
+    respondents = CaseParty.objects.filter(role=PartyRole.RESPONDENT, case__in=in_cases)
+    if credit_code:
+        respondents = respondents.filter(party__credit_code=credit_code)
+    for case_id, code in respondents.exclude(party__credit_code="").values_list(
+        "case_id", "party__credit_code"
     ):
         named.setdefault(code, set()).add(case_id)
-    rows, _money_by_case = _ledgers(cases.values("pk"))
+    rows, _money_by_case = _ledgers(in_cases)
     loaded: dict = {}
 
     def rules_for(province, today):
@@ -368,10 +426,20 @@ def employer_risks(user) -> list[EmployerRisk]:
             [{"party__credit_code": code, "cases": len(ids)} for code, ids in named.items()]
         )
     }
+    rows_of: dict[int, list[tuple[dict, Row]]] = defaultdict(list)
+    for c, r in rows:
+        rows_of[c["case_id"]].append((c, r))
+    today = timezone.localdate()
+    grounds = {
+        f["pk"]: blacklist_grounds(
+            f, sum((r.outstanding for _c, r in rows_of[f["pk"]]), ZERO), today
+        )
+        for f in facts
+    }
     found = []
     for code, ids in named.items():
         mine = [by_case[i] for i in ids]
-        mine_rows = [(c, r) for c, r in rows if c["case_id"] in ids]
+        mine_rows = [pair for i in ids for pair in rows_of[i]]
         found.append(
             EmployerRisk(
                 credit_code=code,
@@ -381,7 +449,12 @@ def employer_risks(user) -> list[EmployerRisk]:
                 risk=_risk(user, mine, mine_rows, rules_for),
                 blacklist_cases=tuple(
                     sorted(
-                        f["number"] for f in mine if "criminal_lead_candidate" in (f["flags"] or [])
+                        (
+                            BlacklistCase(f["number"], ground)
+                            for f in mine
+                            for ground in grounds[f["pk"]]
+                        ),
+                        key=lambda b: (b.number, b.ground),
                     )
                 ),
             )

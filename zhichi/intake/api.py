@@ -53,6 +53,7 @@ class LeadOut(Schema):
     has_iou: bool
     payment_order: dict[str, Any] | None
     evasion: list[str]
+    signals: list[str]
     flags: list[str]
     referring_org: str | None
     organisation: str = Field(..., alias="organisation.code")

@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from zhichi.accounts.models import Organisation
-from zhichi.cases.models import Category, Evasion, LabourRelationship, Source
+from zhichi.cases.models import Category, Evasion, LabourRelationship, RiskSignal, Source
 from zhichi.common.forms import DateInput, StyledForm, StyledFormSet
 from zhichi.intake.models import LeadStatus, Redirect
 from zhichi.intake.schemas import NameChoice
@@ -58,6 +58,12 @@ class LeadForm(StyledForm):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
+    signals = forms.MultipleChoiceField(
+        label=_("Risk signals (rules EW-1, EW-3)"),
+        choices=RiskSignal.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
     referring_org = forms.ModelChoiceField(
         label=_("Referred by"),
         queryset=Organisation.objects.filter(is_active=True),
@@ -89,6 +95,7 @@ class LeadForm(StyledForm):
             "voluntary": bool(d.get("voluntary")),
             "consent_to_share": bool(d.get("consent_to_share")),
             "evasion": list(d.get("evasion") or []),
+            "signals": list(d.get("signals") or []),
             "referring_org": d["referring_org"].code if d.get("referring_org") else None,
         }
         order = {

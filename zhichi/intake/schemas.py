@@ -20,8 +20,10 @@ from zhichi.accounts.models import Organisation
 from zhichi.cases.models import Category, LabourRelationship, Source
 from zhichi.cases.schemas import (
     EVASION,
+    SIGNALS,
     EvasionIn,
     LabourRelationshipIn,
+    SignalsIn,
     checked_order,
     distinct,
     words,
@@ -201,6 +203,9 @@ class LeadIn(Schema):
     )
     evasion: Annotated[EvasionIn, AfterValidator(distinct), _none_is(list)] = Field(
         default_factory=list, description=EVASION
+    )
+    signals: Annotated[SignalsIn, AfterValidator(distinct), _none_is(list)] = Field(
+        default_factory=list, description=SIGNALS
     )
     referring_org: _optional_words(Organisation, "code") = Field(
         "",

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import F
+from django.db.models import Count, F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -69,8 +69,7 @@ def stage_kpis(scope: Scope, period: Period) -> list[Kpi]:
     )
     to_decision = [(opened, _local(at)) for opened, at in decided]
 
-    judgments = CourtEvent.objects.filter(
-        case__in=scope.cases().values("pk"),
+    judgments = scope.on_cases(CourtEvent.objects).filter(
         kind=CourtEventKind.JUDGMENT,
         on__range=(period.start, period.end),
     )
@@ -82,19 +81,18 @@ def stage_kpis(scope: Scope, period: Period) -> list[Kpi]:
         recovered.filter(outcome=Outcome.RECOVERED_IN_FULL).values_list("opened_on", "closed_on")
     )
 
-    mediations = Mediation.objects.filter(
-        case__in=scope.cases().values("pk"),
+    mediations = scope.on_cases(Mediation.objects).filter(
         held_on__range=(period.start, period.end),
         outcome__in=(MediationOutcome.AGREEMENT, MediationOutcome.FAILED),
     )
-    ended = mediations.count()
-    agreed = mediations.filter(outcome=MediationOutcome.AGREEMENT).count()
+    ended, agreed = mediations.aggregate(
+        ended=Count("pk"), agreed=Count("pk", filter=Q(outcome=MediationOutcome.AGREEMENT))
+    ).values()
 
-    visits = Visit.objects.filter(
-        case__in=scope.cases().values("pk"), done_on__range=(period.start, period.end)
-    )
-    made = visits.count()
-    on_time = visits.filter(done_on__lte=F("planned_on")).count()
+    visits = scope.on_cases(Visit.objects).filter(done_on__range=(period.start, period.end))
+    made, on_time = visits.aggregate(
+        made=Count("pk"), on_time=Count("pk", filter=Q(done_on__lte=F("planned_on")))
+    ).values()
 
     return [
         Kpi(

@@ -19,6 +19,7 @@ from zhichi.accounts.models import department_heads
 from zhichi.accounts.notify import notify
 from zhichi.cases import ledger as ledger_mod
 from zhichi.cases import partner_view, words
+from zhichi.cases.choices import risk_inputs
 from zhichi.cases.models import (
     Case,
     CaseDeadline,
@@ -354,6 +355,16 @@ def alert_heads(case: Case, score: int) -> None:
         )
 
 
+# What the apps above want done each time a case is graded again, in the same transaction (the
+# employers' risk alert, rule EW-3): registered once, from their AppConfig.ready.
+AFTER_REGRADE: list[Callable[[Case], None]] = []
+
+
+def after_regrade(hook: Callable[[Case], None]) -> None:
+    if hook not in AFTER_REGRADE:
+        AFTER_REGRADE.append(hook)
+
+
 def regrade(case: Case) -> None:
     """Grade the case from its facts (C3) and set the criminal-lead and mass-risk flags.
 
@@ -381,6 +392,7 @@ def regrade(case: Case) -> None:
         evasion=frozenset(case.evasion or []),
         criminal_verdict=verdict,
         as_of=as_of,
+        **risk_inputs(case.signals),
     )
     thresholds = loaders.criminal_thresholds(case.organisation.province, as_of)
     collective = thresholds.collective if thresholds else None
@@ -424,3 +436,5 @@ def regrade(case: Case) -> None:
         risk_reasons=case.risk_reasons,
         criminal_check=case.criminal_check,
     )
+    for after in AFTER_REGRADE:
+        after(case)

@@ -29,7 +29,7 @@ from zhichi.common.inputs import parse
 from zhichi.rulebook.schemas import PaymentOrderIn
 
 # the facts a change names directly (the order to pay is read part by part)
-FACTS = ("labour_relationship", "has_iou", "consent_to_share", "evasion")
+FACTS = ("labour_relationship", "has_iou", "consent_to_share", "evasion", "signals")
 
 
 def _order_changes(order: PaymentOrderIn | None) -> dict:
@@ -55,7 +55,8 @@ def _order_changes(order: PaymentOrderIn | None) -> dict:
 def update_case_facts(
     *, case_id: int, actor: User, data: FactsChangeIn | dict, version: int | None
 ):
-    """Record what is now known: labour relationship, IOU, order to pay, evasion, consent.
+    """Record what is now known: labour relationship, IOU, order to pay, evasion, risk signals,
+    consent.
 
     Only the facts named in ``data`` change; ``version`` is the case version they were made on.
     Withdrawn consent ends every share that rested on it (rule R3).

@@ -8,7 +8,7 @@ from django import template
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from zhichi.cases.models import Evasion, Flag, Stage
+from zhichi.cases.models import Evasion, Flag, RiskSignal, Stage
 from zhichi.cases.words import level_reason_words, risk_reason_words
 from zhichi.parties.models import Group, VulnerabilityBasis
 from zhichi.rulebook import words as rulebook_words
@@ -21,6 +21,7 @@ CHOICES = {
     "group": Group,
     "basis": VulnerabilityBasis,
     "evasion": Evasion,
+    "signals": RiskSignal,
     "flag": Flag,
     "stage": Stage,
 }

@@ -544,6 +544,7 @@ def _wage_lead(g: Generator, received: date, firm: dict, shared: dict | None) ->
         "labour_relationship": relationship,
         "has_iou": has_iou,
     }
+    signals = ["construction"] if sector == "construction" else []  # rule EW-3
     if rng.random() < 0.3:
         issued = received - timedelta(days=rng.randint(20, 90))
         deadline = issued + timedelta(days=15)
@@ -559,8 +560,12 @@ def _wage_lead(g: Generator, received: date, firm: dict, shared: dict | None) ->
         if rng.random() < 0.6:
             data["evasion"] = rng.choice(EVASIONS)
             data["summary"] += "用人单位负责人存在逃匿、转移财产等逃避支付行为。"
+            if count >= 10:  # rule EW-1 (ii)
+                signals.append("mass_incident")
+                data["summary"] += "期限届满后，工人因讨薪聚集堵路，造成恶劣社会影响。"
     if count >= 10:
         data["summary"] += "涉及人数较多，工人情绪激动。"
+    data["signals"] = signals
     return data
 
 
