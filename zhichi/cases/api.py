@@ -11,7 +11,7 @@ from pydantic import model_serializer
 from zhichi.audit.services import record
 from zhichi.cases import rules, services
 from zhichi.cases.criminal_flag import flag_for, shown_flags
-from zhichi.cases.filters import filter_cases
+from zhichi.cases.filters import filter_case_list
 from zhichi.cases.ledger import ledger_for
 from zhichi.cases.models import Case, CaseStatus, Category, PartyRole, Stage
 from zhichi.cases.partner_view import sees_internal, visible_records
@@ -282,7 +282,7 @@ def list_cases(
     ),
     employer: str | None = Query(None, description="the employer's unified social credit code"),
 ):
-    return filter_cases(
+    return filter_case_list(
         Case.objects.visible_to(request.auth),
         stage=stage,
         level=level,

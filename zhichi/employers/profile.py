@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cache
 
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
@@ -135,7 +136,7 @@ def _rules(province: str, today) -> grading.RiskRules:
     return loaders.risk_rules(today, thresholds.collective if thresholds else None)
 
 
-def _risk(user, facts: list[dict], rows: list[tuple[dict, Row]], rules_for=_rules) -> grading.Risk:
+def _risk(facts: list[dict], rows: list[tuple[dict, Row]], rules_for=_rules) -> grading.Risk:
     """EW-3 (with the EW-2 window) over what the viewer's open cases about the employer say
     together: the people still claiming, what they are still owed, the longest arrears, the
     crews and the evasion. Closed cases are history, not a dispute brewing."""
@@ -250,7 +251,7 @@ def employer_profile(user, raw_code) -> Profile:
             .order_by("-paid_on", "-id")
         ),
         money=_money([r for _c, r in rows]),
-        risk=_risk(user, facts, rows),
+        risk=_risk(facts, rows),
         case_money=case_money,
         visible_case_ids=visible_cases,
         visible_lead_ids=frozenset(lead_ids),
@@ -292,18 +293,23 @@ def employer_rows(user, q: str) -> QuerySet:
     )
 
 
-def present_employers(rows) -> list[dict]:
-    """``employer_rows`` as the page shows them: the name on record and the code masked."""
-    rows = list(rows)
-    codes = [r["party__credit_code"] for r in rows]
+def employer_names(codes: list[str]) -> dict[str, str]:
+    """The name on record (the first party's) of each credit code."""
     names: dict[str, str] = {}
-    for start in range(0, len(codes), 500):  # bounded IN lists, however many rows
+    for start in range(0, len(codes), 500):  # bounded IN lists, however many codes
         for code, name in (
             Party.objects.filter(credit_code__in=codes[start : start + 500])
             .order_by("pk")
             .values_list("credit_code", "name")
         ):
             names.setdefault(code, name)
+    return names
+
+
+def present_employers(rows) -> list[dict]:
+    """``employer_rows`` as the page shows them: the name on record and the code masked."""
+    rows = list(rows)
+    names = employer_names([r["party__credit_code"] for r in rows])
     return [
         {
             "credit_code": r["party__credit_code"],
@@ -412,41 +418,25 @@ def employer_risks(user, credit_code: str = "") -> list[EmployerRisk]:
         "case_id", "party__credit_code"
     ):
         named.setdefault(code, set()).add(case_id)
-    rows, _money_by_case = _ledgers(in_cases)
-    loaded: dict = {}
-
-    def rules_for(province, today):
-        if province not in loaded:
-            loaded[province] = _rules(province, today)
-        return loaded[province]
-
-    names = {
-        e["credit_code"]: e["name"]
-        for e in present_employers(
-            [{"party__credit_code": code, "cases": len(ids)} for code, ids in named.items()]
-        )
-    }
+    rows, money = _ledgers(in_cases)
+    rules_for = cache(_rules)  # each province's rules loaded once
+    names = employer_names(list(named))
     rows_of: dict[int, list[tuple[dict, Row]]] = defaultdict(list)
     for c, r in rows:
         rows_of[c["case_id"]].append((c, r))
     today = timezone.localdate()
-    grounds = {
-        f["pk"]: blacklist_grounds(
-            f, sum((r.outstanding for _c, r in rows_of[f["pk"]]), ZERO), today
-        )
-        for f in facts
-    }
+    owed = {f["pk"]: money.get(f["pk"], CaseMoney()).owed for f in facts}
+    grounds = {f["pk"]: blacklist_grounds(f, owed[f["pk"]], today) for f in facts}
     found = []
     for code, ids in named.items():
         mine = [by_case[i] for i in ids]
-        mine_rows = [pair for i in ids for pair in rows_of[i]]
         found.append(
             EmployerRisk(
                 credit_code=code,
                 name=names.get(code, ""),
                 open_cases=len(ids),
-                owed=sum((r.outstanding for _c, r in mine_rows), ZERO).quantize(FEN),
-                risk=_risk(user, mine, mine_rows, rules_for),
+                owed=sum((owed[i] for i in ids), ZERO),
+                risk=_risk(mine, [pair for i in ids for pair in rows_of[i]], rules_for),
                 blacklist_cases=tuple(
                     sorted(
                         (

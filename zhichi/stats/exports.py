@@ -49,7 +49,7 @@ from zhichi.rulebook import loaders
 from zhichi.supervision.forms import RegisterFilterForm as SuggestionFilterForm
 from zhichi.supervision.models import Suggestion
 from zhichi.transfers.forms import BoxFilterForm
-from zhichi.transfers.models import Transfer, TransferStatus
+from zhichi.transfers.models import Transfer
 
 # NUMBER: a whole number as it is, an amount (a Decimal) as money (the report's mixed columns)
 TEXT, INT, MONEY, DATE, NUMBER = "text", "int", "money", "date", "number"
@@ -266,7 +266,6 @@ class TransfersList(ListSpec):
 
     def rows(self, user, records):
         overdue = {"receipt": _("receipt overdue"), "answer": _("answer overdue")}
-        waiting = (TransferStatus.RECEIVED, TransferStatus.ACCEPTED)
         return [
             {
                 "number": t.number,
@@ -280,13 +279,7 @@ class TransfersList(ListSpec):
                 "to": t.receiver_label,
                 "sent": t.sent_at,
                 "status": t.get_status_display(),
-                "due": (
-                    t.receipt_due
-                    if t.status == TransferStatus.SENT
-                    else t.feedback_due
-                    if t.status in waiting
-                    else None
-                ),
+                "due": t.next_due,
                 "overdue": str(overdue.get(t.overdue, "")),
             }
             for t in records
@@ -565,5 +558,7 @@ def write_xlsx(
     )
 
 
-def file_name(spec: ListSpec) -> str:
-    return f"{spec.title}-{timezone.localdate().isoformat()}.xlsx"
+def file_name(spec: ListSpec, on: date | None = None) -> str:
+    """The file's name: the list's title in the active language and the day it was asked for
+    (today by default)."""
+    return f"{spec.title}-{(on or timezone.localdate()).isoformat()}.xlsx"

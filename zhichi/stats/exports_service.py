@@ -110,7 +110,8 @@ def download(*, export: ListExport, actor: User, via: str) -> HttpResponse:
         obj=export,
         detail={"list": export.list_name, "via": via, "rows": export.rows_total},
     )
-    spec = exports.spec_for(export.list_name)
     with translation.override(export.language):
-        name = f"{spec.title}-{timezone.localdate(export.requested_at).isoformat()}.xlsx"
+        name = exports.file_name(
+            exports.spec_for(export.list_name), timezone.localdate(export.requested_at)
+        )
     return xlsx_response(name, content)

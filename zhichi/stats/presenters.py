@@ -37,10 +37,12 @@ CHART_TITLES = {
 }
 
 
-def period_query(period: Period, department: str = "") -> dict[str, str]:
+def period_query(scope: Scope, period: Period) -> dict[str, str]:
+    """The dashboard's filters for ``period`` and the scope's department, as its links carry
+    them."""
     query = {"date_from": period.start.isoformat(), "date_to": period.end.isoformat()}
-    if department:
-        query["department"] = department
+    if scope.department:
+        query["department"] = scope.department.code
     return query
 
 
@@ -74,9 +76,13 @@ class FigureCard:
         return "up" if self.change > 0 else "down" if self.change < 0 else "same"
 
 
-def figure_cards(now: Summary, before: Summary, query: dict[str, str]) -> list[FigureCard]:
-    return [
-        FigureCard(
+def compared(scope: Scope, period: Period) -> tuple[Summary, dict[str, FigureCard]]:
+    """The period's summary, and each figure as a card beside the period before, linked to its
+    records (the dashboard, a leader's headline and the period report alike)."""
+    now, before = summary(scope, period), summary(scope, period.previous())
+    query = period_query(scope, period)
+    cards = {
+        key: FigureCard(
             key=key,
             label=str(figure.label),
             value=now.values[key],
@@ -84,7 +90,8 @@ def figure_cards(now: Summary, before: Summary, query: dict[str, str]) -> list[F
             url=figure_url(key, query),
         )
         for key, figure in FIGURES.items()
-    ]
+    }
+    return now, cards
 
 
 @dataclass(frozen=True)
@@ -159,20 +166,18 @@ def headline_for(user, today) -> Headline | None:
     if user.role not in LEADERS or not may_see_stats(user):
         return None
     period, scope = Period.of("year", today), Scope(user)
-    now, before = summary(scope, period), summary(scope, period.previous())
-    query = period_query(period)
-    cards = {c.key: c for c in figure_cards(now, before, query)}
+    now, cards = compared(scope, period)
     return Headline(
         period=period,
         cards=tuple(cards[k] for k in HEADLINE),
         recovery_rate=now.recovery_rate,
-        dashboard_url=dashboard_url(query),
+        dashboard_url=dashboard_url(period_query(scope, period)),
     )
 
 
 def report_context(user, scope: Scope, period: Period) -> dict:
     """What the period report shows (the page, its PDF and its Excel file alike)."""
-    now, before = summary(scope, period), summary(scope, period.previous())
+    now, cards = compared(scope, period)
     return {
         "organisation": user.organisation,
         "period": period,
@@ -180,9 +185,7 @@ def report_context(user, scope: Scope, period: Period) -> dict:
         "scope": scope,
         "generated_on": timezone.localdate(),
         # the dashboard's figures with the period before (their links go unused on paper)
-        "lines": figure_cards(
-            now, before, period_query(period, scope.department.code if scope.department else "")
-        ),
+        "lines": list(cards.values()),
         "recovery_rate": now.recovery_rate,
         "categories": by_category(scope, period),
         "months": breakdown(scope, period, "month"),

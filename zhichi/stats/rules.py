@@ -38,5 +38,5 @@ def scope_for(user, data: StatsIn) -> Scope:
 def read_query(user, data) -> tuple[Scope, StatsIn]:
     """The query read and the scope it asks for; permission first, then the input."""
     ensure_may_see_stats(user)
-    query = parse(StatsIn, data) if not isinstance(data, StatsIn) else data
+    query = parse(StatsIn, data)
     return scope_for(user, query), query

@@ -44,11 +44,8 @@ def dashboard(request):
     form, scope, period = _read(request)
     if scope is None:
         return render(request, "stats/dashboard.html", {"form": form}, status=422)
-    department = scope.department.code if scope.department else ""
-    query = presenters.period_query(period, department)
-    now = selectors.summary(scope, period)
-    before = selectors.summary(scope, period.previous())
-    cards = {c.key: c for c in presenters.figure_cards(now, before, query)}
+    query = presenters.period_query(scope, period)
+    now, cards = presenters.compared(scope, period)
     charts = [presenters.chart(by, selectors.breakdown(scope, period, by), query) for by in CHARTS]
     return render(
         request,
@@ -105,9 +102,7 @@ def figure_records(request, key: str):
             "total": figure.value_of(records),
             "page_obj": page,
             "paginator": page.paginator,
-            "dashboard_url": presenters.dashboard_url(
-                presenters.period_query(period, scope.department.code if scope.department else "")
-            ),
+            "dashboard_url": presenters.dashboard_url(presenters.period_query(scope, period)),
         },
     )
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -226,16 +228,22 @@ class Transfer(models.Model):
         return self.status not in (TransferStatus.REJECTED, TransferStatus.CLOSED)
 
     @property
+    def next_due(self) -> date | None:
+        """What the receiver must do by when: the receipt while it is sent, the answer while it
+        is received or accepted; None once answered, rejected or closed."""
+        if self.status == TransferStatus.SENT:
+            return self.receipt_due
+        if self.status in (TransferStatus.RECEIVED, TransferStatus.ACCEPTED):
+            return self.feedback_due
+        return None
+
+    @property
     def overdue(self) -> str:
         """ "receipt" or "answer" when that date has passed with nothing done, else ""."""
-        today = timezone.localdate()
-        if self.status == TransferStatus.SENT and self.receipt_due < today:
-            return "receipt"
-        if self.status in (TransferStatus.RECEIVED, TransferStatus.ACCEPTED) and (
-            self.feedback_due < today
-        ):
-            return "answer"
-        return ""
+        due = self.next_due
+        if due is None or due >= timezone.localdate():
+            return ""
+        return "receipt" if self.status == TransferStatus.SENT else "answer"
 
     @property
     def tone(self) -> str:
