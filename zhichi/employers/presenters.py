@@ -7,8 +7,10 @@ from decimal import Decimal
 
 from django.db.models import Prefetch
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from zhichi.cases.models import Case
+from zhichi.core import grading
 from zhichi.employers.models import JointAction, JointActionCase, JointActionPayment
 
 
@@ -115,3 +117,23 @@ def describe_event(event) -> str:
     if amount > 0:
         text += _(", %(amount)s yuan paid on site") % {"amount": f"{amount:,.2f}"}
     return text
+
+
+@dataclass(frozen=True)
+class RiskBadge:
+    """How an EW-3 risk level is shown: its words and the badge's tone (UI.md)."""
+
+    label: str
+    tone: str
+
+
+RISK_BADGES = {
+    grading.RISK_HIGH: (gettext_lazy("High risk"), "danger"),
+    grading.RISK_LOW: (gettext_lazy("Some risk"), "warning"),
+    grading.RISK_NONE: (gettext_lazy("No risk factor"), "done"),
+}
+
+
+def risk_badge(level: str) -> RiskBadge:
+    label, tone = RISK_BADGES[level]
+    return RiskBadge(str(label), tone)

@@ -36,7 +36,7 @@ from zhichi.core import grading
 from zhichi.core.criminal import EVASION_KINDS
 from zhichi.core.identifiers import mask_credit_code, normalise
 from zhichi.employers.models import JointAction
-from zhichi.employers.presenters import views_for, with_details
+from zhichi.employers.presenters import RiskBadge, risk_badge, views_for, with_details
 from zhichi.employers.schemas import CreditCodeIn, valid_credit_code
 from zhichi.intake.models import Lead, LeadParty
 from zhichi.parties.models import Party
@@ -379,6 +379,10 @@ class EmployerRisk:
     @property
     def credit_code_masked(self) -> str:
         return mask_credit_code(self.credit_code)
+
+    @property
+    def badge(self) -> RiskBadge:
+        return risk_badge(self.risk.level)
 
 
 def employer_risks(user, credit_code: str = "") -> list[EmployerRisk]:

@@ -21,7 +21,7 @@ from zhichi.common.steps import run_step
 from zhichi.employers import rules, services
 from zhichi.employers.forms import EmployerSearchForm, JointActionFilterForm, JointActionForm
 from zhichi.employers.models import JointAction
-from zhichi.employers.presenters import views_for, with_details
+from zhichi.employers.presenters import risk_badge, views_for, with_details
 from zhichi.employers.profile import LIMIT, CaseMoney, employer_profile, search_employers
 from zhichi.employers.references import code_for
 
@@ -134,10 +134,8 @@ def employer_detail(request, credit_code: str):
         form.add_error("q", exc.errors[0].message)
         context = {"form": form, "q": "", "results": [], "limit": LIMIT}
         return render(request, "employers/employer_search.html", context, status=422)
-    risk = None
-    if not is_partner(request.user):  # the assessment is internal, like the case's (C8)
-        label, tone = RISK_BADGES[profile.risk.level]
-        risk = {"label": label(), "tone": tone}
+    # the assessment is internal, like the case's (C8)
+    risk = None if is_partner(request.user) else risk_badge(profile.risk.level)
     context = {
         "profile": profile,
         "case_rows": [(c, profile.case_money.get(c.pk, CaseMoney())) for c in profile.cases.rows],
@@ -145,10 +143,3 @@ def employer_detail(request, credit_code: str):
         "can_record": rules.can_record_joint_action(request.user),
     }
     return render(request, "employers/employer_profile.html", context)
-
-
-RISK_BADGES = {
-    "high": (lambda: _("High risk"), "danger"),
-    "low": (lambda: _("Some risk"), "warning"),
-    "none": (lambda: _("No risk factor"), "done"),
-}

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET
 
 from zhichi.cases.scope import may_see_internal
 from zhichi.common.errors import InvalidInput
+from zhichi.core import grading
 from zhichi.employers.profile import employer_risks
 from zhichi.employers.references import ref_for
 from zhichi.rulebook import loaders
@@ -147,7 +148,7 @@ def warnings(request):
             "paginator": page.paginator,
             "rows": [(row, ref_for(row.credit_code)) for row in page],
             "alert_score": alert,
-            "high": sum(1 for row in rows if row.risk.level == "high"),
+            "high": sum(1 for row in rows if row.risk.level == grading.RISK_HIGH),
             "candidates": sum(1 for row in rows if row.blacklist_cases),
         },
     )
