@@ -24,6 +24,7 @@ from zhichi.cases.models import Case
 from zhichi.cases.rules import can_unmask, sees_internal_work
 from zhichi.common.downloads import private_file
 from zhichi.common.errors import NotPermitted, RateLimited
+from zhichi.documents import built_files
 from zhichi.documents.models import (
     PENDING_EXPORT,
     CaseFileExport,
@@ -125,30 +126,13 @@ def case_fingerprint(case, *, full: bool) -> str:
 
 
 def purge_expired(now=None) -> int:
-    """Delete the case files older than ``CASEFILE_KEEP_DAYS`` (the rows stay, marked expired,
-    so the history of who exported what is kept). Returns how many were purged."""
-    now = now or timezone.now()
-    cutoff = now - timedelta(days=settings.ZHICHI["CASEFILE_KEEP_DAYS"])
-    purged = 0
-    for export in CaseFileExport.objects.filter(
-        status__in=(ExportStatus.DONE, ExportStatus.FAILED), requested_at__lt=cutoff
-    ).order_by("id")[:500]:
-        with transaction.atomic():
-            updated = CaseFileExport.objects.filter(pk=export.pk, status=export.status).update(
-                status=ExportStatus.EXPIRED, storage_name=""
-            )
-            if not updated:
-                continue
-            record(
-                action="casefile.expire",
-                obj=export,
-                detail={"case": export.case_id, "size": export.size},
-            )
-            if export.storage_name:
-                name = export.storage_name
-                transaction.on_commit(lambda name=name: evidence_storage().delete(name))
-        purged += 1
-    return purged
+    """Expire the case files older than ``CASEFILE_KEEP_DAYS`` (``built_files.expire_old``)."""
+    return built_files.expire_old(
+        CaseFileExport,
+        action="casefile.expire",
+        detail=lambda e: {"case": e.case_id, "size": e.size},
+        now=now,
+    )
 
 
 def zip_response(*, export: CaseFileExport, actor: User, via: str):

@@ -40,7 +40,7 @@ def _safe(name: str) -> str:
 
 def _step(export: CaseFileExport, done: int) -> None:
     export.items_done = done
-    export.progress = min(99, int(done * 100 / max(export.items_total, 1)))
+    export.progress = export.percent(done, export.items_total)
     CaseFileExport.objects.filter(pk=export.pk).update(
         items_done=export.items_done, progress=export.progress
     )

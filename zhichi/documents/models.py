@@ -226,11 +226,10 @@ class ExportStatus(models.TextChoices):
 PENDING_EXPORT = (ExportStatus.QUEUED, ExportStatus.RUNNING)
 
 
-class CaseFileExport(models.Model):
-    """The case file (卷宗): a ZIP of the current documents and the evidence with an index PDF,
-    built in the background (progress in percent) and kept in the private store."""
+class BuiltFile(models.Model):
+    """A file built in the background for the user who asked (progress in percent) and kept
+    sealed in the private store until it expires: a case file, a large list export."""
 
-    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="exports")
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
@@ -238,15 +237,7 @@ class CaseFileExport(models.Model):
     status = models.CharField(
         max_length=8, choices=ExportStatus.choices, default=ExportStatus.QUEUED
     )
-    # with the court documents' full identifiers (only for those who may unmask, rule ID-3), or
-    # with their masked copies
-    full_identifiers = models.BooleanField(default=False)
-    # what the case file holds (documents, evidence and their digests) when it was requested: an
-    # unchanged case gives the same fingerprint, and the last file is handed out again
-    fingerprint = models.CharField(max_length=64, blank=True, default="")
     progress = models.PositiveSmallIntegerField(default=0)
-    items_total = models.PositiveIntegerField(default=0)
-    items_done = models.PositiveIntegerField(default=0)
     storage_name = models.CharField(max_length=255, blank=True, default="")
     size = models.PositiveBigIntegerField(default=0)
     sha256 = models.CharField(max_length=64, blank=True, default="")
@@ -254,7 +245,29 @@ class CaseFileExport(models.Model):
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        abstract = True
         ordering = ["-requested_at", "-id"]
+
+    @staticmethod
+    def percent(done: int, total: int) -> int:
+        """The progress shown while building: 100 only once the file is stored."""
+        return min(99, int(done * 100 / max(total, 1)))
+
+
+class CaseFileExport(BuiltFile):
+    """The case file (卷宗): a ZIP of the current documents and the evidence with an index PDF."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="exports")
+    # with the court documents' full identifiers (only for those who may unmask, rule ID-3), or
+    # with their masked copies
+    full_identifiers = models.BooleanField(default=False)
+    # what the case file holds (documents, evidence and their digests) when it was requested: an
+    # unchanged case gives the same fingerprint, and the last file is handed out again
+    fingerprint = models.CharField(max_length=64, blank=True, default="")
+    items_total = models.PositiveIntegerField(default=0)
+    items_done = models.PositiveIntegerField(default=0)
+
+    class Meta(BuiltFile.Meta):
         constraints = [
             # one case file being built per case and variant at a time (a burst of requests
             # gets the one already queued)

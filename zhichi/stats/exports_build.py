@@ -9,14 +9,13 @@ from __future__ import annotations
 import hashlib
 import io
 import uuid
-from datetime import timedelta
 
-from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone, translation
 
 from zhichi.audit.services import record
+from zhichi.documents import built_files
 from zhichi.documents.models import ExportStatus
 from zhichi.evidence.storage import evidence_storage
 from zhichi.stats import exports
@@ -26,8 +25,9 @@ PREFIX = "list-exports"
 
 
 def _step(export: ListExport, done: int) -> None:
-    progress = min(99, int(done * 100 / max(export.rows_total, 1)))
-    ListExport.objects.filter(pk=export.pk).update(rows_done=done, progress=progress)
+    ListExport.objects.filter(pk=export.pk).update(
+        rows_done=done, progress=export.percent(done, export.rows_total)
+    )
 
 
 def build(export_id: int) -> ListExport:
@@ -86,23 +86,7 @@ def build(export_id: int) -> ListExport:
 
 
 def purge_expired(now=None) -> int:
-    """Delete the files of exports older than ``CASEFILE_KEEP_DAYS`` (the rows stay, marked
-    expired, so who exported what is kept). Returns how many were purged."""
-    now = now or timezone.now()
-    cutoff = now - timedelta(days=settings.ZHICHI["CASEFILE_KEEP_DAYS"])
-    purged = 0
-    for export in ListExport.objects.filter(
-        status__in=(ExportStatus.DONE, ExportStatus.FAILED), requested_at__lt=cutoff
-    ).order_by("id")[:500]:
-        with transaction.atomic():
-            updated = ListExport.objects.filter(pk=export.pk, status=export.status).update(
-                status=ExportStatus.EXPIRED, storage_name=""
-            )
-            if not updated:
-                continue
-            record(action="export.expire", obj=export, detail={"list": export.list_name})
-            if export.storage_name:
-                name = export.storage_name
-                transaction.on_commit(lambda name=name: evidence_storage().delete(name))
-        purged += 1
-    return purged
+    """Expire the export files older than ``CASEFILE_KEEP_DAYS`` (``built_files.expire_old``)."""
+    return built_files.expire_old(
+        ListExport, action="export.expire", detail=lambda e: {"list": e.list_name}, now=now
+    )

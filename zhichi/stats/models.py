@@ -3,12 +3,10 @@ cases, the ledger's entries and payments, reversals included): never from a seco
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from zhichi.documents.models import ExportStatus
+from zhichi.documents.models import BuiltFile
 
 
 class ExportList(models.TextChoices):
@@ -22,10 +20,9 @@ class ExportList(models.TextChoices):
     EMPLOYERS = "employers", _("Employers")
 
 
-class ListExport(models.Model):
-    """An Excel export of a list too large to write during the request: written in the background
-    (progress in percent) for the user who asked, with the filters they gave, and kept sealed in
-    the private store like a case file. Only large exports have a row; each export is audited."""
+class ListExport(BuiltFile):
+    """An Excel export of a list too large to write during the request, with the filters the
+    user gave. Only large exports have a row; each export is audited."""
 
     list_name = models.CharField(max_length=16, choices=ExportList.choices)
     # the list's filters as they were asked (query parameter → values), applied again when the
@@ -33,24 +30,10 @@ class ListExport(models.Model):
     filters = models.JSONField(default=dict, blank=True)
     # the headers' language: the reader's when they asked
     language = models.CharField(max_length=10, default="zh-hans")
-    requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
-    requested_at = models.DateTimeField(default=timezone.now)
-    status = models.CharField(
-        max_length=8, choices=ExportStatus.choices, default=ExportStatus.QUEUED
-    )
-    progress = models.PositiveSmallIntegerField(default=0)
     rows_total = models.PositiveIntegerField(default=0)
     rows_done = models.PositiveIntegerField(default=0)
-    storage_name = models.CharField(max_length=255, blank=True, default="")
-    size = models.PositiveBigIntegerField(default=0)
-    sha256 = models.CharField(max_length=64, blank=True, default="")
-    error = models.TextField(blank=True, default="")
-    finished_at = models.DateTimeField(null=True, blank=True)
 
-    class Meta:
-        ordering = ["-requested_at", "-id"]
+    class Meta(BuiltFile.Meta):
         verbose_name = _("list export")
         verbose_name_plural = _("list exports")
 
