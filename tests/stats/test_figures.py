@@ -77,6 +77,28 @@ def world(users):
     return w
 
 
+def two_mediations(world, users) -> None:
+    """On case C on 2026-12-01: one that reached an agreement, one that failed."""
+    for outcome, amount in (("agreement", "30000.00"), ("failed", None)):
+        disposal.record_mediation(
+            case_id=world.c.pk,
+            actor=users["civil1"],
+            data={
+                "held_on": "2026-12-01",
+                "mediator_org": "调委会",
+                "outcome": outcome,
+                "agreed_amount": amount,
+            },
+        )
+
+
+def propose_support(world, users):
+    """The officer proposes to support case A (the head decides)."""
+    return disposal.propose_support_decision(
+        case_id=world.a.pk, actor=users["civil1"], data={"decision": "support", "reasons": "符合"}
+    )
+
+
 def summary_of(api, username, **query):
     r = api(username).get(SUMMARY, {**YEAR, **query})
     assert r.status_code == 200, r.content
@@ -290,9 +312,7 @@ def test_an_officers_and_a_partners_workbench_has_no_headline(web, world, userna
 def test_a_support_decision_waits_on_the_heads_workbench_then_counts_when_approved(
     api, web, users, world
 ):
-    approval = disposal.propose_support_decision(
-        case_id=world.a.pk, actor=users["civil1"], data={"decision": "support", "reasons": "符合"}
-    )
+    approval = propose_support(world, users)
     r = web("civilhead").get("/")
     assert [a.case_id for a in r.context["decisions"]] == [world.a.pk]
     assert summary_of(api, "civil1")["cases_supported"] == 0
@@ -306,17 +326,7 @@ def test_a_support_decision_waits_on_the_heads_workbench_then_counts_when_approv
 
 
 def test_the_stages_kpis_over_the_period(web, users, world):
-    for outcome, amount in (("agreement", "30000.00"), ("failed", None)):
-        disposal.record_mediation(
-            case_id=world.c.pk,
-            actor=users["civil1"],
-            data={
-                "held_on": "2026-12-01",
-                "mediator_org": "调委会",
-                "outcome": outcome,
-                "agreed_amount": amount,
-            },
-        )
+    two_mediations(world, users)
 
     r = web("civil1").get("/stats/", PAGE_YEAR)
 
@@ -521,20 +531,8 @@ def test_the_summary_read_in_one_query_per_source_equals_each_figure_read_alone(
 ):
     """P4: ``summary`` reads the figures of one source together (conditional aggregates, one
     grouped query for the cases accepted); each must equal its records counted one by one."""
-    for outcome, amount in (("agreement", "30000.00"), ("failed", None)):
-        disposal.record_mediation(
-            case_id=world.c.pk,
-            actor=users["civil1"],
-            data={
-                "held_on": "2026-12-01",
-                "mediator_org": "调委会",
-                "outcome": outcome,
-                "agreed_amount": amount,
-            },
-        )
-    approval = disposal.propose_support_decision(
-        case_id=world.a.pk, actor=users["civil1"], data={"decision": "support", "reasons": "符合"}
-    )
+    two_mediations(world, users)
+    approval = propose_support(world, users)
     approvals.decide_approval(approval_id=approval.pk, actor=users["civilhead"], approve=True)
     scope = selectors.Scope(users[username])
     period = Period(date(2026, 1, 1), date(2026, 12, 4))
