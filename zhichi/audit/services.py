@@ -40,7 +40,7 @@ def _fields(entry: AuditEntry) -> dict[str, Any]:
     }
 
 
-def record(
+def entry_for(
     *,
     action: str,
     actor=None,
@@ -51,14 +51,14 @@ def record(
     detail: dict[str, Any] | None = None,
     username: str = "",
 ) -> AuditEntry:
-    """Append one audit row. Runs inside the caller's transaction, so it commits with the change."""
+    """An audit row, not yet chained or saved (``append``)."""
     if obj is not None:
         object_type = object_type or obj._meta.label_lower
         object_id = object_id or obj.pk
     ctx = context.current()
     user = actor if actor is not None and getattr(actor, "is_authenticated", False) else None
     organisation = getattr(getattr(user, "organisation", None), "code", "") if user else ""
-    entry = AuditEntry(
+    return AuditEntry(
         at=timezone.now(),
         user_id_ref=user.pk if user else None,
         username=user.username if user else username,
@@ -71,18 +71,36 @@ def record(
         outcome=outcome,
         detail=detail or {},
     )
+
+
+def record(**kwargs) -> AuditEntry:
+    """Append one audit row (``entry_for``'s arguments). Runs inside the caller's transaction, so
+    it commits with the change."""
+    return append([entry_for(**kwargs)])[0]
+
+
+def append(entries: list[AuditEntry]) -> list[AuditEntry]:
+    """Chain and save ``entries`` in order, under one lock of the chain's head (a bulk change,
+    such as an imported list's leads, writes its rows at once). Inside the caller's transaction."""
+    if not entries:
+        return entries
     with transaction.atomic():
         head = AuditChainHead.objects.select_for_update().filter(pk=1).first()
         if head is None:
             # get_or_create: two first writers racing on an empty trail must not both insert it
             AuditChainHead.objects.get_or_create(pk=1, defaults={"last_hash": GENESIS})
             head = AuditChainHead.objects.select_for_update().get(pk=1)
-        entry.prev_hash = head.last_hash
-        entry.hash = _digest(entry.prev_hash, _fields(entry))
-        entry.save()
-        count, last_id, last_hash = head.count + 1, entry.pk, entry.hash
-        # The head's MAC is written in the same transaction as the row; the journal line only
-        # once the row is committed, so the journal never names a row that was rolled back.
+        last_hash = head.last_hash
+        for entry in entries:
+            entry.prev_hash = last_hash
+            entry.hash = last_hash = _digest(entry.prev_hash, _fields(entry))
+        if len(entries) == 1:
+            entries[0].save()
+        else:
+            AuditEntry.objects.bulk_create(entries, batch_size=500)
+        count, last_id = head.count + len(entries), entries[-1].pk
+        # The head's MAC is written in the same transaction as the rows; the journal line only
+        # once they are committed, so the journal never names a row that was rolled back.
         AuditChainHead.objects.filter(pk=1).update(
             last_hash=last_hash,
             count=count,
@@ -92,7 +110,7 @@ def record(
         transaction.on_commit(
             lambda: anchor.write_checkpoint_after_commit(count, last_id, last_hash), robust=True
         )
-    return entry
+    return entries
 
 
 @dataclass(frozen=True)
