@@ -121,10 +121,12 @@ def test_make_run_runs_the_local_script_and_make_dev_the_debug_server():
 
 @pytest.mark.unit
 def test_seed_demo_is_forced_and_the_server_is_gunicorn_on_loopback():
-    seed = localrun.setup_commands(5)[-1]
+    seed = next(c for c in localrun.setup_commands(5) if "seed_demo" in c)
     server = localrun.server_command(8123, 2)
 
     assert seed[2:] == ["seed_demo", "--force", "--leads", "5"]
+    # an import a stopped run left half-done goes on before the workers start (rule R9)
+    assert localrun.setup_commands(5)[-1][2:] == ["resume_imports", "--stopped"]
     assert server[1:4] == ["-m", "gunicorn", "zhichi.wsgi:application"]
     assert server[server.index("--bind") + 1] == "127.0.0.1:8123"
 

@@ -32,6 +32,7 @@ from zhichi.common.inputs import field_errors
 from zhichi.documents.api import router as documents_router
 from zhichi.employers.api import employers_router, joint_actions_router
 from zhichi.evidence.api import router as evidence_router
+from zhichi.imports.api import router as imports_router
 from zhichi.intake.api import router as leads_router
 from zhichi.rulebook.api import router as rules_router
 from zhichi.stats.api import router as stats_router
@@ -212,6 +213,7 @@ def health(request):
 
 api.add_router("/me", me_router, tags=["system"])
 api.add_router("/leads", leads_router, tags=["leads"])
+api.add_router("/imports", imports_router, tags=["imports"])
 api.add_router("/cases", cases_router, tags=["cases"])
 api.add_router("/cases", disposal_router, tags=["disposal"])
 api.add_router("/cases", case_parties_router, tags=["cases"])

@@ -97,6 +97,8 @@ def setup_commands(leads: int | None) -> list[list[str]]:
         # for; it serves on the loopback address only, from its own data dir, and no deployment
         # runs this script. The refusal still protects every other configuration.
         seed,
+        # an import the last run left half-done (its worker stopped with it) goes on (rule R9)
+        [sys.executable, str(MANAGE), "resume_imports", "--stopped"],
     ]
 
 

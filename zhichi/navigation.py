@@ -13,6 +13,7 @@ from zhichi.cases.rules import may_see_cases
 from zhichi.cases.scope import may_see_internal
 from zhichi.documents.rules import can_manage_templates
 from zhichi.employers.models import may_see_joint_actions
+from zhichi.imports.rules import can_import
 from zhichi.stats.selectors import may_see_stats
 from zhichi.transfers.models import OPEN_FOR_RECEIVER, Transfer, may_see_transfers
 from zhichi.webhooks.rules import can_manage
@@ -34,6 +35,8 @@ def collaboration(request):
             else 0,
             "joint_actions": may_see_joint_actions(user),
             "employers": may_see_cases(user),
+            # bulk import of wage-arrears lists: intake staff and partner agencies (C14)
+            "imports": can_import(user),
             # the figures, each reader over their own scope; administrators none (C13)
             "stats": may_see_stats(user),
             # the early-warning list is the procuratorate's own risk assessment (C8)

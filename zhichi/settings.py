@@ -120,6 +120,7 @@ INSTALLED_APPS = [
     "zhichi.supervision",
     "zhichi.documents",
     "zhichi.stats",
+    "zhichi.imports",
     "zhichi.demo",
 ]
 
@@ -336,6 +337,13 @@ ZHICHI = {
     # Excel exports of the lists: up to this many rows the file is written at once, more in the
     # background with a progress bar (API.md § Statistics); built files are kept as case files are
     "EXPORT_SYNC_ROWS": env_int("ZHICHI_EXPORT_SYNC_ROWS", 5000, minimum=1),
+    # bulk imports of wage-arrears lists (C14): the largest file and the most rows taken, the rows
+    # written per committed batch, and the seconds without progress after which a running import
+    # counts as stopped (a killed worker) and is resumed
+    "IMPORT_MAX_BYTES": env_int("ZHICHI_IMPORT_MAX_MB", 50, minimum=1) * 1024 * 1024,
+    "IMPORT_MAX_ROWS": env_int("ZHICHI_IMPORT_MAX_ROWS", 200_000, minimum=1),
+    "IMPORT_BATCH_ROWS": env_int("ZHICHI_IMPORT_BATCH_ROWS", 5000, minimum=1),
+    "IMPORT_STALE_SECONDS": env_int("ZHICHI_IMPORT_STALE_SECONDS", 120, minimum=5),
     # Idempotency-Key: hours a first answer is kept for retries; older records are pruned daily
     # (they hold whole response bodies, names included) and an older key is a new request
     "IDEMPOTENCY_HOURS": env_int("ZHICHI_IDEMPOTENCY_HOURS", 24, minimum=1),

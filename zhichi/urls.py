@@ -16,6 +16,7 @@ urlpatterns = [
     path("security/", include(account_urls.security_patterns)),
     path("i18n/", include("django.conf.urls.i18n")),
     path("leads/", include("zhichi.intake.urls")),
+    path("imports/", include("zhichi.imports.urls")),
     path("cases/", include("zhichi.cases.urls")),
     path("tools/", include("zhichi.rulebook.urls")),
     path("attachments/", include("zhichi.evidence.urls")),

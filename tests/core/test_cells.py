@@ -674,3 +674,14 @@ def test_core_cells_imports_only_the_standard_library_and_identifiers():
         "unicodedata",
         "zhichi.core.identifiers",
     }
+
+
+def test_format_characters_are_exactly_unicode_category_cf():
+    """The fast path's class of format characters is the running Python's category Cf."""
+    import unicodedata
+
+    from zhichi.core.cells import _FORMAT
+
+    expected = {c for c in range(0x110000) if unicodedata.category(chr(c)) == "Cf"}
+    found = {c for c in range(0x110000) if _FORMAT.fullmatch(chr(c))}
+    assert found == expected

@@ -89,6 +89,8 @@ def _strip_once(text: str) -> str:
 def normalise(raw: str) -> str:
     """NFKC (full-width to half-width), drop whitespace, hyphens and zero-width chars, upper-case."""
     text = raw if isinstance(raw, str) else ""
+    if text.isascii() and text.isalnum():
+        return text.upper()  # the common case (digits and letters as typed): nothing to strip
     # Upper-casing or dropping a character can leave text that NFKC changes again
     # (e.g. a combining mark meets a new base); repeat until stable so the function
     # is idempotent.

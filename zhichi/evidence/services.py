@@ -90,12 +90,19 @@ def _refuse(errors: list[FieldError], code: str, message) -> None:
     errors.append(FieldError("file", code, str(message)))
 
 
-def check_file(errors: list[FieldError], file) -> sniff.Sniffed | None:
-    """The sniffed type of an uploaded file, or None with the reason added to ``errors``."""
+def check_file(
+    errors: list[FieldError],
+    file,
+    *,
+    limit: int | None = None,
+    zip_limits: sniff.ZipLimits | None = None,
+) -> sniff.Sniffed | None:
+    """The sniffed type of an uploaded file, or None with the reason added to ``errors``.
+    ``limit``: the largest size accepted (bytes; the evidence upload limit by default)."""
     if file is None:
         _refuse(errors, "required", _("Choose a file to upload."))
         return None
-    limit = max_upload_bytes()
+    limit = limit or max_upload_bytes()
     size = getattr(file, "size", None)
     if size is None or size == 0:
         _refuse(errors, sniff.EMPTY, refusal_message(sniff.EMPTY))
@@ -108,7 +115,7 @@ def check_file(errors: list[FieldError], file) -> sniff.Sniffed | None:
         )
         return None
     try:
-        found = sniff.sniff(file)
+        found = sniff.sniff(file, limits=zip_limits)
     except sniff.Refused as exc:
         _refuse(errors, exc.code, refusal_message(exc.code))
         return None

@@ -11,6 +11,25 @@ from zhichi.core import identifiers
 from zhichi.parties import crypto
 
 
+def id_number_columns(normalised: str) -> dict[str, str]:
+    """How a (normalised) resident ID number is stored (rule ID-3): encrypted, with its keyed
+    blind index for exact lookup and a masked copy for screens."""
+    return {
+        "id_number_enc": crypto.encrypt(normalised),
+        "id_number_index": crypto.blind_index("id", normalised),
+        "id_number_masked": identifiers.mask_id_number(normalised),
+    }
+
+
+def phone_columns(normalised: str) -> dict[str, str]:
+    """How a (normalised) phone number is stored, on a party or a contact (rule ID-3)."""
+    return {
+        "phone_enc": crypto.encrypt(normalised),
+        "phone_index": crypto.blind_index("phone", normalised),
+        "phone_masked": identifiers.mask_phone(normalised),
+    }
+
+
 class PartyKind(models.TextChoices):
     PERSON = "person", _("Person")
     ORGANISATION = "organisation", _("Organisation")
@@ -60,14 +79,12 @@ class Party(models.Model):
 
     # --- identifiers -------------------------------------------------------------------------
     def set_id_number(self, normalised: str) -> None:
-        self.id_number_enc = crypto.encrypt(normalised)
-        self.id_number_index = crypto.blind_index("id", normalised)
-        self.id_number_masked = identifiers.mask_id_number(normalised)
+        for name, value in id_number_columns(normalised).items():
+            setattr(self, name, value)
 
     def set_phone(self, normalised: str) -> None:
-        self.phone_enc = crypto.encrypt(normalised)
-        self.phone_index = crypto.blind_index("phone", normalised)
-        self.phone_masked = identifiers.mask_phone(normalised)
+        for name, value in phone_columns(normalised).items():
+            setattr(self, name, value)
 
     @property
     def id_number(self) -> str:
@@ -137,9 +154,8 @@ class PartyContact(models.Model):
         return self.phone_masked if self.kind == ContactKind.PHONE else self.address
 
     def set_phone(self, normalised: str) -> None:
-        self.phone_enc = crypto.encrypt(normalised)
-        self.phone_index = crypto.blind_index("phone", normalised)
-        self.phone_masked = identifiers.mask_phone(normalised)
+        for name, value in phone_columns(normalised).items():
+            setattr(self, name, value)
 
     @property
     def phone(self) -> str:

@@ -11,8 +11,19 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from django.utils import timezone
+
+from zhichi.common import bulk
 from zhichi.parties import crypto
-from zhichi.parties.models import ContactKind, ContactSource, Party, PartyContact, PartyKind
+from zhichi.parties.models import (
+    ContactKind,
+    ContactSource,
+    Party,
+    PartyContact,
+    PartyKind,
+    id_number_columns,
+    phone_columns,
+)
 
 
 @dataclass(frozen=True)
@@ -117,15 +128,18 @@ def record_contacts(
     return changed
 
 
+def _contact_values(kind: str, recording: Recording) -> dict[str, Any]:
+    return {
+        "kind": kind,
+        "recorded_by_id": getattr(recording.by, "pk", None),
+        "source": recording.source,
+        "source_id": recording.source_id,
+        "source_ref": recording.ref[:64],
+    }
+
+
 def _contact(party: Party, kind: str, recording: Recording) -> PartyContact:
-    return PartyContact(
-        party=party,
-        kind=kind,
-        recorded_by=recording.by,
-        source=recording.source,
-        source_id=recording.source_id,
-        source_ref=recording.ref[:64],
-    )
+    return PartyContact(party=party, **_contact_values(kind, recording))
 
 
 def id_number_taken(id_number: str, *, other_than: Party) -> bool:
@@ -191,3 +205,126 @@ def upsert_organisation(*, name: str, credit_code: str = "", address: str = "") 
     return Party.objects.create(
         kind=PartyKind.ORGANISATION, name=name, credit_code=credit_code, address=address
     )
+
+
+# --- many at once (an imported list: C14) -----------------------------------------------------
+LOOKUP_CHUNK = 5000  # values per IN (...) list, within every database's parameter limit
+
+
+@dataclass(frozen=True)
+class NewPerson:
+    """A person to create, identifiers normalised, with the lead they were first recorded on."""
+
+    name: str
+    id_number: str
+    phone: str = ""
+    address: str = ""
+
+
+def chunks(values: list, size: int = LOOKUP_CHUNK):
+    for start in range(0, len(values), size):
+        yield values[start : start + size]
+
+
+def people_by_id(id_numbers: list[str]) -> dict[str, Party]:
+    """The people on record with these (normalised) ID numbers, by ID number: the first on
+    record for each, as ``find_person`` answers."""
+    by_index = {crypto.blind_index("id", n): n for n in id_numbers if n}
+    found: dict[str, Party] = {}
+    for chunk in chunks(list(by_index)):
+        # by the blind index alone: with ``kind`` in the query, SQLite walks the (kind, name)
+        # index over every person instead (only people have ID numbers)
+        for party in Party.objects.filter(id_number_index__in=chunk).order_by("-pk"):
+            if party.kind == PartyKind.PERSON:
+                found[by_index[party.id_number_index]] = party  # the lowest pk last
+    return found
+
+
+def create_people(people: list[NewPerson]) -> list[dict[str, Any]]:
+    """Create ``people`` (none of them on record: ``people_by_id`` first), identifiers encrypted
+    with their blind indexes (rule ID-3), one insert per batch (``common.bulk``). Answers each
+    one's stored columns with its ``id``. Call inside a transaction, then
+    ``record_first_contacts`` once the lead or case they came with has its id."""
+    now = timezone.now()
+    rows = []
+    for person in people:
+        row = {"kind": PartyKind.PERSON, "name": person.name, "address": person.address}
+        row["created_at"] = now
+        if person.id_number:
+            row.update(id_number_columns(person.id_number))
+        if person.phone:
+            row.update(phone_columns(person.phone))
+        rows.append(row)
+    for row, pk in zip(rows, bulk.insert(Party, rows, returning=True), strict=True):
+        row["id"] = pk
+    return rows
+
+
+def record_first_contacts(pairs: list[tuple[dict[str, Any], Recording]]) -> None:
+    """The contacts' rows of people ``create_people`` just made (``(its answer, where)``: their
+    phone and address as first recorded), as ``record_contacts`` writes them for one new
+    person."""
+    now = timezone.now()
+    rows = []
+    for person, recording in pairs:
+        base = {"party_id": person["id"], "recorded_at": now}
+        if person.get("phone_enc"):
+            rows.append(
+                {
+                    **base,
+                    **_contact_values(ContactKind.PHONE, recording),
+                    **{k: person[k] for k in ("phone_enc", "phone_index", "phone_masked")},
+                }
+            )
+        if person.get("address"):
+            rows.append(
+                {
+                    **base,
+                    **_contact_values(ContactKind.ADDRESS, recording),
+                    "address": person["address"],
+                }
+            )
+    bulk.insert(PartyContact, rows)
+
+
+def organisations_for(employers: list[tuple[str, str, str]]) -> dict[tuple[str, str], int]:
+    """The ids of the organisations named by ``(name, credit code, address)``, by ``(name,
+    code)``: the one
+    on record with the credit code, else (no code) the one on record under exactly this name and
+    no code, else a new one. Call inside a transaction."""
+    codes = sorted({code for _name, code, _address in employers if code})
+    names = sorted({name for name, code, _address in employers if not code})
+    by_code: dict[str, Party] = {}
+    for chunk in chunks(codes):
+        for party in Party.objects.filter(credit_code__in=chunk).order_by("-pk"):
+            if party.kind == PartyKind.ORGANISATION:  # as people_by_id: the code's own index
+                by_code[party.credit_code] = party
+    by_name: dict[str, Party] = {}
+    for chunk in chunks(names):
+        for party in Party.objects.filter(
+            kind=PartyKind.ORGANISATION, credit_code="", name__in=chunk
+        ).order_by("-pk"):
+            by_name[party.name] = party
+    known: dict[tuple[str, str], int] = {}
+    new: dict[str, dict[str, Any]] = {}  # one new organisation per credit code, else per name
+    for name, code, address in employers:
+        party = by_code.get(code) if code else by_name.get(name)
+        if party is not None:
+            known[(name, code)] = party.pk
+        else:
+            new.setdefault(
+                code or f"name:{name}",
+                {
+                    "kind": PartyKind.ORGANISATION,
+                    "name": name,
+                    "credit_code": code,
+                    "address": address,
+                },
+            )
+    rows = list(new.values())
+    for row, pk in zip(rows, bulk.insert(Party, rows, returning=True), strict=True):
+        row["id"] = pk
+    for name, code, _address in employers:
+        if (name, code) not in known:
+            known[(name, code)] = new[code or f"name:{name}"]["id"]
+    return known

@@ -1,0 +1,101 @@
+"""Inserting many rows at once, where the ORM's cost per object would be most of the work: the
+workers of an imported list (100,000 rows in seconds, QUALITY.md P1). ``bulk_create`` builds a
+model instance per row and prepares every value through the field's chain of methods; here a row
+is a dict of column values and only the fields whose database form differs from the Python value
+(dates, times, decimals, JSON) are converted, with the backend's own adapters. Everything else a
+model does on save (signals, ``save()`` overrides, validation) is the caller's to have done:
+use it only for models that have none of those, inside the caller's transaction. See
+docs/decisions/0012-bulk-insert.md."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.db import DEFAULT_DB_ALIAS, connections, models
+from django.db.models.fields import NOT_PROVIDED
+
+# field types whose Python value the database drivers take as it is
+AS_IS = {
+    "AutoField",
+    "BigAutoField",
+    "BigIntegerField",
+    "BooleanField",
+    "CharField",
+    "ForeignKey",
+    "IntegerField",
+    "OneToOneField",
+    "PositiveBigIntegerField",
+    "PositiveIntegerField",
+    "PositiveSmallIntegerField",
+    "SmallIntegerField",
+    "TextField",
+}
+MAX_PARAMS = 30_000  # per statement: below SQLite's 32,766 and PostgreSQL's 65,535
+
+
+def _columns(model: type[models.Model]) -> list[models.Field]:
+    return [f for f in model._meta.local_concrete_fields if not f.primary_key]
+
+
+def _default(field: models.Field) -> Callable[[], Any]:
+    if field.default is NOT_PROVIDED:
+        if field.null:
+            return lambda: None
+        return lambda: "" if field.empty_strings_allowed else None
+    if callable(field.default):
+        return field.default  # per row: a receipt code, a timestamp
+    value = field.default
+    return lambda: value
+
+
+def _adapter(field: models.Field, connection) -> Callable[[Any], Any] | None:
+    if field.get_internal_type() in AS_IS:
+        return None
+    return lambda value: field.get_db_prep_save(value, connection)
+
+
+def insert(
+    model: type[models.Model], rows: list[dict[str, Any]], *, returning: bool = False
+) -> list[int]:
+    """Insert ``rows`` (each a dict of attribute names, ``party_id`` for a foreign key, to
+    values; a field left out takes its default) into ``model``'s table, a batch per statement.
+    With ``returning``, answers the new primary keys in the rows' order."""
+    if not rows:
+        return []
+    connection = connections[DEFAULT_DB_ALIAS]  # once: the proxy looks it up at every use
+    fields = _columns(model)
+    names = [f.attname for f in fields]
+    defaults = {f.attname: _default(f) for f in fields}
+    adapters = [
+        (i, a) for i, a in enumerate(_adapter(f, connection) for f in fields) if a is not None
+    ]
+    values = []
+    for row in rows:
+        line = [row[n] if n in row else defaults[n]() for n in names]
+        for index, adapt in adapters:
+            line[index] = adapt(line[index])
+        values.append(line)
+    quote = connection.ops.quote_name
+    table = quote(model._meta.db_table)
+    column_list = ", ".join(quote(f.column) for f in fields)
+    one = "(" + ", ".join(["%s"] * len(fields)) + ")"
+    ids: list[int] = []
+    with connection.cursor() as cursor:
+        if not returning:
+            # the names are the model's own, quoted; every value is a parameter
+            sql = f"INSERT INTO {table} ({column_list}) VALUES {one}"  # noqa: S608
+            cursor.executemany(sql, values)
+            return ids
+        pk = quote(model._meta.pk.column)
+        batch = max(1, MAX_PARAMS // len(fields))
+        for start in range(0, len(values), batch):
+            chunk = values[start : start + batch]
+            sql = (
+                f"INSERT INTO {table} ({column_list}) VALUES {', '.join([one] * len(chunk))} "  # noqa: S608
+                f"RETURNING {pk}"
+            )
+            cursor.execute(sql, [v for line in chunk for v in line])
+            # in the order of the VALUES, as Django's bulk_create relies on for both databases
+            ids += [r[0] for r in cursor.fetchall()]
+    return ids

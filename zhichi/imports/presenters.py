@@ -1,0 +1,96 @@
+"""What the import pages show: the preview of the columns, the result with the rejected rows,
+and the leads an import created as the viewer may see them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
+
+from zhichi.cases.models import PartyRole
+from zhichi.core import identifiers
+from zhichi.evidence.storage import evidence_storage
+from zhichi.imports import columns, reading, rules
+from zhichi.imports.models import ImportJob
+from zhichi.imports.running import reasons
+from zhichi.intake.models import Lead
+
+PREVIEW_ROWS = 5
+SHOWN_FAILURES = 100
+SHOWN_LEADS = 10
+
+
+@dataclass(frozen=True)
+class Preview:
+    headers: list[str]
+    rows: list[tuple[int, list[str]]]  # (sheet row, cells as shown)
+    found: dict[int, str]  # column index → the field it was matched to (its label)
+
+
+def _shown(value, kind: str) -> str:
+    text = reading.shown_cell(value)
+    if kind == "id_number" and text:
+        return identifiers.mask_id_number(text)  # rule ID-3: the preview masks identifiers
+    if kind == "phone" and text:
+        return identifiers.mask_phone(text)
+    return text
+
+
+def preview(job: ImportJob) -> Preview:
+    """The first data rows under the headers as read, identifiers masked."""
+    with evidence_storage().open(job.source_name, "rb") as handle:
+        table = reading.read(handle.read(), job.file_kind, job.encoding)
+    kind_of = {index: code for code, index in job.mapping.items()}
+    start = job.header_row + job.header_rows
+    rows = []
+    for offset, values in enumerate(table.rows[start:]):
+        if any(v not in ("", None) for v in values):
+            cells = [_shown(v, kind_of.get(i, "")) for i, v in enumerate(values)]
+            rows.append((start + offset + 1, cells[: len(job.columns)]))
+        if len(rows) == PREVIEW_ROWS:
+            break
+    found = {i: columns.field_label(code) for code, i in job.mapping.items()}
+    return Preview(headers=[str(c) for c in job.columns], rows=rows, found=found)
+
+
+@dataclass(frozen=True)
+class FailedRow:
+    row: int
+    reasons: str
+
+
+def result(user, job: ImportJob) -> dict:
+    importer = rules.is_importer(user, job)
+    failed = []
+    if importer and job.rows_failed:
+        shown = job.failures.order_by("row", "id")[: SHOWN_FAILURES * 3]
+        rows: dict[int, list] = {}
+        for failure in shown:
+            rows.setdefault(failure.row, []).append(failure)
+        failed = [
+            FailedRow(row, reasons(found)) for row, found in list(rows.items())[:SHOWN_FAILURES]
+        ]
+    return {
+        "job": job,
+        "importer": importer,
+        "failed": failed,
+        "more_failed": max(0, job.rows_failed - len(failed)),
+        "leads": _visible_leads(user, job)[:SHOWN_LEADS] if job.leads_created else [],
+        "keep_days": settings.ZHICHI["CASEFILE_KEEP_DAYS"],
+    }
+
+
+def _visible_leads(user, job: ImportJob):
+    return (
+        Lead.objects.visible_to(user)
+        .filter(pk__in=job.leads.values("pk"))
+        .annotate(claimant_count=Count("parties", filter=Q(parties__role=PartyRole.CLAIMANT)))
+        .order_by("pk")
+    )
+
+
+def leads(request, job: ImportJob) -> dict:
+    page = Paginator(_visible_leads(request.user, job), 50).get_page(request.GET.get("page"))
+    return {"job": job, "page_obj": page, "paginator": page.paginator}

@@ -1,0 +1,206 @@
+"""Filing many leads at once: the collective leads of an imported wage-arrears list (C14), one
+per employer with all its workers. The same facts as a lead filed by hand (``services.
+create_lead``) — the receiver, the referrer, the parties found by their identifiers' blind
+indexes, an audit row per lead — written with one insert per table and batch, so that a list of
+100,000 workers imports in seconds. The caller (``zhichi.imports``) holds the transaction."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from django.utils import timezone
+
+from zhichi.accounts.models import Department, Organisation, User
+from zhichi.audit.services import append, entry_for
+from zhichi.cases.models import Category, LabourRelationship, PartyRole, Source
+from zhichi.common import bulk
+from zhichi.intake.models import Lead, LeadParty, new_receipt_code
+from zhichi.parties import services as party_services
+from zhichi.parties.models import ContactSource, Group, Party
+
+
+@dataclass(frozen=True)
+class ImportedClaimant:
+    row: int  # where the list gives them (the caller's reference)
+    name: str
+    id_number: str
+    amount: Decimal
+    months: int | None = None
+    phone: str = ""
+    address: str = ""
+    migrant: bool = False
+
+
+@dataclass(frozen=True)
+class ImportedLead:
+    employer: str
+    credit_code: str
+    claimants: list[ImportedClaimant]
+    summary: str
+    employer_address: str = ""
+
+
+@dataclass
+class Filed:
+    leads: list[int] = field(default_factory=list)  # the new leads' ids
+    lead_of_row: dict[int, int] = field(default_factory=dict)
+    # rows refused: a worker whose ID number is on record under another name (never renamed
+    # silently, issue 13 item 2)
+    name_conflicts: list[int] = field(default_factory=list)
+    # rows whose worker is already a claimant on another lead of the receiver (shown on the lead
+    # as a duplicate, C1)
+    known: list[int] = field(default_factory=list)
+
+
+def file_imported_leads(
+    *,
+    actor: User,
+    organisation: Organisation,
+    department: Department | None,
+    referring_org: Organisation | None,
+    received_on: date,
+    items: list[ImportedLead],
+    origin: dict,
+) -> Filed:
+    """File one lead per item (call inside a transaction). ``origin`` goes into each lead's
+    audit row (the import and its file)."""
+    filed = Filed()
+    people = party_services.people_by_id([c.id_number for item in items for c in item.claimants])
+    kept: list[tuple[ImportedLead, list[ImportedClaimant]]] = []
+    for item in items:
+        claimants = []
+        for c in item.claimants:
+            known = people.get(c.id_number)
+            if known is not None and not party_services.same_name(known.name, c.name):
+                filed.name_conflicts.append(c.row)
+            else:
+                claimants.append(c)
+        if claimants:
+            kept.append((item, claimants))
+    if not kept:
+        return filed
+
+    first_seen: dict[str, ImportedClaimant] = {}
+    for _item, claimants in kept:
+        for c in claimants:
+            if c.id_number not in people:
+                first_seen.setdefault(c.id_number, c)
+    created = dict(
+        zip(
+            first_seen,
+            party_services.create_people(
+                [
+                    party_services.NewPerson(c.name, c.id_number, c.phone, c.address)
+                    for c in first_seen.values()
+                ]
+            ),
+            strict=True,
+        )
+    )
+    employers = party_services.organisations_for(
+        [(item.employer, item.credit_code, item.employer_address) for item, _c in kept]
+    )
+    filed.known = _known_rows(organisation, people, kept)
+    now = timezone.now()
+    leads = [
+        {
+            "organisation_id": organisation.pk,
+            "department_id": department.pk if department else None,
+            "referring_org_id": referring_org.pk if referring_org else None,
+            "source": Source.IMPORT,
+            "received_on": received_on,
+            "category": Category.WAGES,
+            "summary": item.summary,
+            # rule SP-6: a list says nothing of the labour relationship (unknown): the lead is
+            # not routed to arbitration until an officer records it
+            "labour_relationship": LabourRelationship.UNKNOWN,
+            "created_by_id": actor.pk,
+            "created_at": now,
+            "receipt_code": new_receipt_code(),
+        }
+        for item, _c in kept
+    ]
+    for lead, pk in zip(leads, bulk.insert(Lead, leads, returning=True), strict=True):
+        lead["id"] = pk
+    roles, contacts, entries = [], [], []
+    contacted: set[str] = set()
+    for lead, (item, claimants) in zip(leads, kept, strict=True):
+        recording = party_services.Recording(
+            by=actor, source=ContactSource.LEAD, source_id=lead["id"], ref=lead["receipt_code"]
+        )
+        for position, c in enumerate(claimants):
+            if c.id_number in created:
+                party_id = created[c.id_number]["id"]
+                if c.id_number not in contacted:  # first recorded with this lead
+                    contacts.append((created[c.id_number], recording))
+                    contacted.add(c.id_number)
+            else:
+                # a person on record: a new phone or address joins their contacts
+                party_id = people[c.id_number].pk
+                party_services.record_contacts(
+                    Party.objects.select_for_update().get(pk=party_id),
+                    phone=c.phone,
+                    address=c.address,
+                    recording=recording,
+                )
+            roles.append(
+                {
+                    "lead_id": lead["id"],
+                    "party_id": party_id,
+                    "role": PartyRole.CLAIMANT,
+                    "position": position,
+                    "groups": [Group.MIGRANT_WORKER] if c.migrant else [],
+                    "amount_claimed": c.amount,
+                    "months_unpaid": c.months,
+                }
+            )
+            filed.lead_of_row[c.row] = lead["id"]
+        roles.append(
+            {
+                "lead_id": lead["id"],
+                "party_id": employers[(item.employer, item.credit_code)],
+                "role": PartyRole.RESPONDENT,
+                "position": 0,
+            }
+        )
+        entries.append(
+            entry_for(
+                action="lead.create",
+                actor=actor,
+                object_type=Lead._meta.label_lower,
+                object_id=lead["id"],
+                detail={
+                    "claimants": len(claimants),
+                    "respondents": 1,
+                    "referring_org": referring_org.code if referring_org else None,
+                    "source": Source.IMPORT,
+                    **origin,
+                },
+            )
+        )
+    party_services.record_first_contacts(contacts)
+    bulk.insert(LeadParty, roles)
+    append(entries)
+    filed.leads = [lead["id"] for lead in leads]
+    return filed
+
+
+def _known_rows(organisation, people, kept) -> list[int]:
+    """Rows whose worker (on record before) is already a claimant on a lead of the receiving
+    procuratorate (asked before this batch's leads exist)."""
+    ids = [p.pk for p in people.values()]
+    on_leads: set[int] = set()
+    for chunk in party_services.chunks(ids):
+        on_leads.update(
+            LeadParty.objects.filter(
+                role=PartyRole.CLAIMANT, party_id__in=chunk, lead__organisation=organisation
+            ).values_list("party_id", flat=True)
+        )
+    return [
+        c.row
+        for _item, claimants in kept
+        for c in claimants
+        if c.id_number in people and people[c.id_number].pk in on_leads
+    ]
