@@ -5,7 +5,7 @@ is a dict of column values and only the fields whose database form differs from 
 (dates, times, decimals, JSON) are converted, with the backend's own adapters. Everything else a
 model does on save (signals, ``save()`` overrides, validation) is the caller's to have done:
 use it only for models that have none of those, inside the caller's transaction. See
-docs/decisions/0012-bulk-insert.md."""
+docs/decisions/0006-bulk-insert.md."""
 
 from __future__ import annotations
 
