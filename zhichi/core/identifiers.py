@@ -23,6 +23,7 @@ __all__ = [
     "mask_id_number",
     "mask_phone",
     "normalise",
+    "org_check_char",
     "validate_credit_code",
     "validate_id_number",
     "validate_phone",
@@ -241,12 +242,16 @@ def credit_check_char(first17: str) -> str:
     return _CREDIT_CHARSET[(31 - total % 31) % 31]
 
 
-def _org_code_ok(org9: str) -> bool:
-    # rule ID-2: GB 11714 values a digit as itself and a letter by A=10 ... Z=35.
-    total = sum(int(ch, 36) * w for ch, w in zip(org9[:8], _ORG_WEIGHTS, strict=True))
+def org_check_char(org8: str) -> str:
+    """Check character of an organisation code's first 8 characters (rule ID-2, GB 11714: a
+    digit counts as itself and a letter by A=10 ... Z=35)."""
+    total = sum(int(ch, 36) * w for ch, w in zip(org8, _ORG_WEIGHTS, strict=True))
     c = 11 - total % 11
-    expected = "X" if c == 10 else "0" if c == 11 else str(c)
-    return org9[8] == expected
+    return "X" if c == 10 else "0" if c == 11 else str(c)
+
+
+def _org_code_ok(org9: str) -> bool:
+    return org9[8] == org_check_char(org9[:8])
 
 
 def validate_credit_code(raw: str) -> IdCheck:

@@ -61,10 +61,11 @@ from zhichi.cases.services.disposal import (
     record_visit,
 )
 from zhichi.common.clock import SimulatedClock
-from zhichi.core.identifiers import credit_check_char, id_check_char
+from zhichi.core.identifiers import credit_check_char, id_check_char, org_check_char
 from zhichi.core.routing import arbitration_first
 from zhichi.demo.assistance import seed_assistance
 from zhichi.demo.employers import seed_joint_actions
+from zhichi.demo.imports import seed_import
 from zhichi.demo.supervision import seed_suggestions
 from zhichi.demo.transfers import seed_transfers
 from zhichi.demo.vocabulary import (
@@ -208,7 +209,6 @@ SECTORS = {
         "jobs": _words("保洁员 保安"),
     },
 }
-_ORG_WEIGHTS = (3, 7, 9, 10, 5, 8, 4, 2)  # GB 11714
 
 # --- the case workflow ---------------------------------------------------------------------
 
@@ -460,9 +460,7 @@ class Generator:
         rng = self.rng
         while True:
             body = "".join(rng.choice(ORG_CODE_CHARS) for _ in range(8))
-            total = sum(int(ch, 36) * w for ch, w in zip(body, _ORG_WEIGHTS, strict=True))
-            check = 11 - total % 11
-            org9 = body + ("X" if check == 10 else "0" if check == 11 else str(check))
+            org9 = body + org_check_char(body)
             first17 = f"91{DISTRICT}{org9}"
             code = first17 + credit_check_char(first17)
             if code not in self.used_credit:
@@ -1832,6 +1830,7 @@ class Command(BaseCommand):
             seed_suggestions(users, clock, now)
             seed_joint_actions(users, clock, now)
             seed_assistance(users, clock, now)
+            seed_import(users, clock, now)
         return len(plans)
 
     # output
