@@ -181,9 +181,10 @@ class ImportFailure(models.Model):
 
 
 class ImportedRow(models.Model):
-    """A worker's claim imported once: a keyed digest of the receiving procuratorate, the
-    employer, the worker's ID number, the amount and the period (no personal data in clear).
-    The same row imported again finds its key here and creates nothing (C14: idempotent)."""
+    """A worker's claim imported once: a digest (SHA-256) of the receiving procuratorate, the
+    employer and the person as on record (their ids), the amount and the period. The same row
+    imported again finds its digest here and creates nothing (C14: idempotent); ids, not the
+    identifiers, so the digest stays the same when the encryption keys rotate."""
 
     key = models.CharField(max_length=64, unique=True)
     job = models.ForeignKey(ImportJob, on_delete=models.CASCADE, related_name="+")

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from functools import lru_cache
 
 from zhichi.core import cells, identifiers
 
@@ -17,7 +18,7 @@ YES = {"是", "Y", "YES", "TRUE", "1", "√", "✓", "农民工"}
 TEXT_LIMITS = {"project": 200, "address": 300, "employer_address": 300}
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class ClaimRow:
     """A worker's claim against an employer, as the list gives it, normalised and checked."""
 
@@ -35,6 +36,23 @@ class ClaimRow:
     address: str = ""
     employer_address: str = ""
     migrant: bool = False
+
+
+# An employer's name, its credit code and the period repeat on every row of its workers: each
+# distinct text is read once (the readers are pure functions of the cell).
+@lru_cache(maxsize=4096, typed=True)
+def _name_text(value) -> cells.Cell:
+    return cells.name(value)
+
+
+@lru_cache(maxsize=4096, typed=True)
+def _credit_code(value) -> identifiers.IdCheck:
+    return identifiers.validate_credit_code(str(cells.text(value).value or ""))
+
+
+@lru_cache(maxsize=4096, typed=True)
+def _period_text(value) -> cells.Cell:
+    return cells.period(value)
 
 
 def _cell(values: list, mapping: dict[str, int], field: str):
@@ -57,7 +75,7 @@ def read_row(
     name = cells.name(raw.get("name"))
     if _total_row(name.value, values):
         return None, [("name", "total_row")]
-    employer = cells.name(raw.get("employer"))
+    employer = _name_text(raw.get("employer"))
     if raw.get("name") is None and raw.get("id_number") is None and raw.get("amount") is None:
         return None, [("name", "not_a_worker")]
 
@@ -78,7 +96,7 @@ def read_row(
         errors.append(("amount", "not_positive"))
     credit_code = ""
     if raw.get("credit_code") is not None:
-        check = identifiers.validate_credit_code(str(cells.text(raw["credit_code"]).value or ""))
+        check = _credit_code(raw["credit_code"])
         if check.valid:
             credit_code = check.normalised
         else:
@@ -99,11 +117,13 @@ def read_row(
         months = cells.months_between(start, end)
     texts = {}
     for field, limit in TEXT_LIMITS.items():
-        value = cells.text(raw.get(field)).value or ""
+        if field not in raw:
+            continue
+        value = cells.text(raw[field]).value or ""
         if len(value) > limit:
             errors.append((field, "too_long"))
-        texts[field] = value[:limit]
-    migrant = (cells.text(raw.get("migrant")).value or "").upper() in YES
+        texts[field] = value
+    migrant = "migrant" in raw and (cells.text(raw["migrant"]).value or "").upper() in YES
     if errors:
         return None, errors
     return (
@@ -152,7 +172,7 @@ def _period(
 ) -> tuple[date | None, date | None]:
     start = end = None
     if raw.get("period") is not None:
-        cell = cells.period(raw["period"])
+        cell = _period_text(raw["period"])
         if cell.code:
             errors.append(("period", cell.code))
             return None, None

@@ -8,6 +8,7 @@ counted as ok and creates nothing. The rejected rows go to an error report (.xls
 
 from __future__ import annotations
 
+import hashlib
 import io
 import uuid
 from dataclasses import dataclass, field
@@ -27,7 +28,6 @@ from zhichi.imports import columns, reading
 from zhichi.imports.models import ImportedRow, ImportFailure, ImportJob, ImportStatus
 from zhichi.imports.rows import ClaimRow, blank, read_row
 from zhichi.intake import imported
-from zhichi.parties import crypto
 from zhichi.parties.services import chunks
 from zhichi.stats.exports import Column, write_sheets
 
@@ -138,36 +138,38 @@ def _batches(units: list[Unit], size: int):
 
 
 # --- running ------------------------------------------------------------------------------------
-def row_key(job: ImportJob, employer: tuple[str, str], claim: ClaimRow) -> str:
-    """The keyed digest that makes a row importable once per receiving procuratorate."""
-    name, code = employer
-    return crypto.blind_index(
-        "import-row",
-        "|".join(
-            [
-                str(job.receiver_id),
-                code or f"name:{name}",
-                claim.id_number,
-                str(claim.amount),
-                str(claim.start or ""),
-                str(claim.end or ""),
-            ]
-        ),
+def row_key(job: ImportJob, claim: imported.Claim, row: ClaimRow) -> str:
+    """What makes a worker's row importable once per receiving procuratorate: the employer and
+    the person as on record (their ids: stable when the keys rotate, and no personal data), the
+    amount and the period."""
+    text = "|".join(
+        [
+            str(job.receiver_id),
+            str(claim.employer_id),
+            str(claim.party_id),
+            str(row.amount),
+            str(row.start or ""),
+            str(row.end or ""),
+            str(row.months if row.months is not None else ""),
+        ]
     )
+    return hashlib.sha256(text.encode()).hexdigest()
 
 
-def _summary(job: ImportJob, unit: Unit) -> str:
-    total = sum(c.amount for c in unit.claims)
-    projects = sorted({c.project for c in unit.claims if c.project})
+def _summary(job: ImportJob, unit: Unit, filed: list[imported.ImportedClaimant]) -> str:
+    rows = {c.row for c in filed}
+    claims = [c for c in unit.claims if c.row in rows]
+    total = sum(c.amount for c in claims)
+    projects = sorted({c.project for c in claims if c.project})
     with translation.override(job.language):
         text = _(
             "Imported wage-arrears list “%(file)s” (rows %(first)d–%(last)d): %(n)d workers "
             "owed %(amount)s in all by %(employer)s."
         ) % {
             "file": job.file_name,
-            "first": min(c.row for c in unit.claims),
-            "last": max(c.row for c in unit.claims),
-            "n": len(unit.claims),
+            "first": min(rows),
+            "last": max(rows),
+            "n": len(claims),
             "amount": format_yuan(total),
             "employer": unit.employer[0],
         }
@@ -183,9 +185,9 @@ def _write_batch(job: ImportJob, first: int, units: list[Unit], *, actor: User) 
         locked = ImportJob.objects.select_for_update().get(pk=job.pk)
         if locked.units_done != first or locked.status != ImportStatus.RUNNING:
             return False
-        keys: dict[int, str] = {}
         items: list[imported.ImportedLead] = []
         failures: list[dict] = []
+        by_row: dict[int, ClaimRow] = {}
         for unit in units:
             for f, code, other in unit.failures:
                 failures.append(
@@ -197,35 +199,41 @@ def _write_batch(job: ImportJob, first: int, units: list[Unit], *, actor: User) 
                         "other_row": other,
                     }
                 )
-            for claim in unit.claims:
-                keys[claim.row] = row_key(job, unit.employer, claim)
-        done = set()
-        for chunk in chunks(list(keys.values())):
-            done.update(ImportedRow.objects.filter(key__in=chunk).values_list("key", flat=True))
-        for unit in units:
-            new = [c for c in unit.claims if keys[c.row] not in done]
-            if new:
-                items.append(
-                    imported.ImportedLead(
-                        employer=unit.employer[0],
-                        credit_code=unit.employer[1],
-                        employer_address=new[0].employer_address,
-                        summary=_summary(job, Unit(unit.first_row, new, unit.employer)),
-                        claimants=[
-                            imported.ImportedClaimant(
-                                row=c.row,
-                                name=c.name,
-                                id_number=c.id_number,
-                                amount=c.amount,
-                                months=c.months,
-                                phone=c.phone,
-                                address=c.address,
-                                migrant=c.migrant,
-                            )
-                            for c in new
-                        ],
-                    )
+            if not unit.claims:
+                continue
+            by_row.update((c.row, c) for c in unit.claims)
+            items.append(
+                imported.ImportedLead(
+                    employer=unit.employer[0],
+                    credit_code=unit.employer[1],
+                    employer_address=unit.claims[0].employer_address,
+                    summary=lambda filed, unit=unit: _summary(job, unit, filed),
+                    claimants=[
+                        imported.ImportedClaimant(
+                            row=c.row,
+                            name=c.name,
+                            id_number=c.id_number,
+                            amount=c.amount,
+                            months=c.months,
+                            phone=c.phone,
+                            address=c.address,
+                            migrant=c.migrant,
+                        )
+                        for c in unit.claims
+                    ],
                 )
+            )
+
+        def filed_before(claims: list[imported.Claim]) -> set[int]:
+            keys = {row_key(job, c, by_row[c.claimant.row]): c.claimant.row for c in claims}
+            found: set[int] = set()
+            for chunk in chunks(list(keys)):
+                found.update(
+                    keys[k]
+                    for k in ImportedRow.objects.filter(key__in=chunk).values_list("key", flat=True)
+                )
+            return found
+
         filed = imported.file_imported_leads(
             actor=actor,
             organisation=job.receiver,
@@ -234,6 +242,7 @@ def _write_batch(job: ImportJob, first: int, units: list[Unit], *, actor: User) 
             received_on=timezone.localdate(job.created_at),
             items=items,
             origin={"import": job.pk, "file": job.file_name},
+            filed_before=filed_before,
         )
         failures += [
             {"job_id": job.pk, "row": row, "field": "name", "code": "name_conflict"}
@@ -243,8 +252,12 @@ def _write_batch(job: ImportJob, first: int, units: list[Unit], *, actor: User) 
         bulk.insert(
             ImportedRow,
             [
-                {"key": keys[row], "job_id": job.pk, "lead_id": lead}
-                for row, lead in filed.lead_of_row.items()
+                {
+                    "key": row_key(job, c, by_row[c.claimant.row]),
+                    "job_id": job.pk,
+                    "lead_id": c.lead_id,
+                }
+                for c in filed.claims
             ],
         )
         bulk.insert(
@@ -253,7 +266,7 @@ def _write_batch(job: ImportJob, first: int, units: list[Unit], *, actor: User) 
         )
         rows_in = sum(len(u.claims) for u in units)
         failed_rows = len({f["row"] for f in failures})
-        already = rows_in - len(filed.lead_of_row) - len(filed.name_conflicts)
+        already = len(filed.already)
         now = timezone.now()
         ImportJob.objects.filter(pk=job.pk).update(
             units_done=first + len(units),

@@ -6,6 +6,7 @@ indexes, an audit row per lead — written with one insert per table and batch, 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -38,20 +39,32 @@ class ImportedLead:
     employer: str
     credit_code: str
     claimants: list[ImportedClaimant]
-    summary: str
+    # the lead's summary, from the claimants it is filed with
+    summary: Callable[[list[ImportedClaimant]], str]
     employer_address: str = ""
+
+
+@dataclass(frozen=True)
+class Claim:
+    """A claimant as filed, or as found already filed: who, against whom."""
+
+    claimant: ImportedClaimant
+    party_id: int
+    employer_id: int
+    lead_id: int | None = None
 
 
 @dataclass
 class Filed:
     leads: list[int] = field(default_factory=list)  # the new leads' ids
-    lead_of_row: dict[int, int] = field(default_factory=dict)
     # rows refused: a worker whose ID number is on record under another name (never renamed
     # silently, issue 13 item 2)
     name_conflicts: list[int] = field(default_factory=list)
     # rows whose worker is already a claimant on another lead of the receiver (shown on the lead
     # as a duplicate, C1)
     known: list[int] = field(default_factory=list)
+    already: list[int] = field(default_factory=list)  # rows filed before: nothing new
+    claims: list[Claim] = field(default_factory=list)  # the claimants filed now
 
 
 def file_imported_leads(
@@ -63,11 +76,26 @@ def file_imported_leads(
     received_on: date,
     items: list[ImportedLead],
     origin: dict,
+    filed_before: Callable[[list[Claim]], set[int]] = lambda claims: set(),
 ) -> Filed:
     """File one lead per item (call inside a transaction). ``origin`` goes into each lead's
-    audit row (the import and its file)."""
+    audit row (the import and its file). ``filed_before(claims)`` answers the rows, among the
+    claims of people on record, that were filed before (the caller's ledger): they are left
+    out; a person new to the record cannot have been."""
     filed = Filed()
     people = party_services.people_by_id([c.id_number for item in items for c in item.claimants])
+    employers = party_services.organisations_for(
+        [(item.employer, item.credit_code, item.employer_address) for item in items]
+    )
+    on_record = []
+    for item in items:
+        employer_id = employers[(item.employer, item.credit_code)]
+        for c in item.claimants:
+            known = people.get(c.id_number)
+            if known is not None and party_services.same_name(known.name, c.name):
+                on_record.append(Claim(c, known.pk, employer_id))
+    before = filed_before(on_record) if on_record else set()
+    filed.already = sorted(before)
     kept: list[tuple[ImportedLead, list[ImportedClaimant]]] = []
     for item in items:
         claimants = []
@@ -75,7 +103,7 @@ def file_imported_leads(
             known = people.get(c.id_number)
             if known is not None and not party_services.same_name(known.name, c.name):
                 filed.name_conflicts.append(c.row)
-            else:
+            elif c.row not in before:
                 claimants.append(c)
         if claimants:
             kept.append((item, claimants))
@@ -99,9 +127,6 @@ def file_imported_leads(
             strict=True,
         )
     )
-    employers = party_services.organisations_for(
-        [(item.employer, item.credit_code, item.employer_address) for item, _c in kept]
-    )
     filed.known = _known_rows(organisation, people, kept)
     now = timezone.now()
     leads = [
@@ -112,7 +137,7 @@ def file_imported_leads(
             "source": Source.IMPORT,
             "received_on": received_on,
             "category": Category.WAGES,
-            "summary": item.summary,
+            "summary": item.summary(claimants),
             # rule SP-6: a list says nothing of the labour relationship (unknown): the lead is
             # not routed to arbitration until an officer records it
             "labour_relationship": LabourRelationship.UNKNOWN,
@@ -120,7 +145,7 @@ def file_imported_leads(
             "created_at": now,
             "receipt_code": new_receipt_code(),
         }
-        for item, _c in kept
+        for item, claimants in kept
     ]
     for lead, pk in zip(leads, bulk.insert(Lead, leads, returning=True), strict=True):
         lead["id"] = pk
@@ -156,7 +181,9 @@ def file_imported_leads(
                     "months_unpaid": c.months,
                 }
             )
-            filed.lead_of_row[c.row] = lead["id"]
+            filed.claims.append(
+                Claim(c, party_id, employers[(item.employer, item.credit_code)], lead["id"])
+            )
         roles.append(
             {
                 "lead_id": lead["id"],
