@@ -65,14 +65,24 @@ messages: install
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis
 
-# Performance bench (QUALITY.md P2, P3, P7): one table, also written to bench/results/latest.md;
-# then documents (P5), written to bench/results/documents.md.
+# Performance bench (QUALITY.md P1-P4, P7): one table, also written to bench/results/latest.md,
+# with P1 (the bulk import of a generated 100,000-row messy .xlsx against its floor and
+# django-import-export; --p1-rows N, 0 skips it) run once after the sizes; then documents (P5),
+# written to bench/results/documents.md. The bench-only dependencies (bench/requirements.txt:
+# django-import-export, for P1) are installed first.
 # Larger sizes or PostgreSQL: make bench BENCH_ARGS="--sizes 10000,100000,1000000 --database-url postgres://postgres@127.0.0.1/zhichi_bench"
 BENCH_ARGS ?= --sizes 10000,100000
-.PHONY: bench
-bench: install
+.PHONY: bench bench-deps bench-import
+bench-deps: install
+	$(BIN)/python -m pip install --quiet --require-virtualenv -r bench/requirements.txt
+
+bench: bench-deps
 	$(BIN)/python -m bench.run $(BENCH_ARGS)
 	$(BIN)/python -m bench.documents
+
+# P1 only (written to bench/results/import.md): make bench-import BENCH_ARGS="--p1-rows 20000"
+bench-import: bench-deps
+	$(BIN)/python -m bench.run --p1-only $(BENCH_ARGS)
 
 # API fuzzing, the long pass (QUALITY.md R1, docs/api.md): schemathesis with random cases against
 # every operation, as an officer and as a partner, on the demo data. FUZZ_EXAMPLES generated cases

@@ -8,7 +8,10 @@ For each size: a fresh database (SQLite in a temporary data dir, or the PostgreS
 ``bench.generate``, ``collectstatic``, a token for civil1, then gunicorn on a free port of
 127.0.0.1 and, one after the other with the same clients: the floor (``GET /api/v1/me``), the P2
 operations, and the floor again. Ratios are an operation's req/s over the mean floor of that run.
-Prints one table and writes it, with the details, to bench/results/latest.md.
+Then P1 once, at its own size (``--p1-rows``, default 100,000; 0 skips it): the bulk import of a
+generated messy .xlsx against its floor and django-import-export (bench/p1.py); ``--p1-only``
+runs nothing else (``make bench-import``). Prints one table and writes it, with the details, to
+bench/results/latest.md (P1 alone also to bench/results/import.md).
 """
 
 from __future__ import annotations
@@ -32,6 +35,7 @@ from decimal import Decimal
 from pathlib import Path
 from urllib.parse import quote, urlsplit
 
+from bench import p1 as bench_p1
 from bench.load import make_clients, merge_results, run_load
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -744,7 +748,7 @@ def render_table(rows: list[list[str]]) -> str:
     )
 
 
-def write_report(results: list[dict], table: str, meta: dict) -> Path:
+def write_report(results: list[dict], table: str, meta: dict, p1: dict | None = None) -> Path:
     RESULTS.mkdir(parents=True, exist_ok=True)
     lines = [
         f"# Zhichi bench — {meta['date']}",
@@ -796,6 +800,8 @@ def write_report(results: list[dict], table: str, meta: dict) -> Path:
         lines += ["", "Query plans:", ""]
         for name, text in p.get("plans", {}).items():
             lines += [f"- {name}", "", "```", text, "```", ""]
+    if p1:
+        lines += bench_p1.report_lines(p1)
     path = RESULTS / "latest.md"
     path.write_text("\n".join(lines), encoding="utf-8")
     return path
@@ -824,6 +830,10 @@ def main(argv: list[str] | None = None) -> int:
         "recreated per size); default SQLite in a temporary data dir",
     )
     parser.add_argument("--keep", action="store_true", help="keep the temporary data dirs")
+    bench_p1.add_arguments(parser)
+    parser.add_argument(
+        "--p1-only", action="store_true", help="only P1 (make bench-import); --sizes is ignored"
+    )
     parser.add_argument("--probe", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
 
@@ -840,6 +850,10 @@ def main(argv: list[str] | None = None) -> int:
         parser.error("--seconds must be 1-600")
     if not 1 <= args.rounds <= 20 or args.seconds / args.rounds < 1:
         parser.error("--rounds must be 1-20, with at least 1 s per round")
+    if args.p1_rows < 0:
+        parser.error("--p1-rows must be 0 (skip P1) or more")
+    if not 1 <= args.p1_rounds <= 10:
+        parser.error("--p1-rounds must be 1-10")
     if args.database_url:
         pg_parts(args.database_url)  # refuse anything but 127.0.0.1 before starting
 
@@ -850,6 +864,14 @@ def main(argv: list[str] | None = None) -> int:
     # a SIGTERM ends the run through the finally blocks, so gunicorn is stopped too
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     failures: list[str] = []
+    command = "python -m bench.run " + " ".join(argv if argv is not None else sys.argv[1:])
+    if args.p1_only:
+        try:
+            return bench_p1.run_only(args, bench_secrets, work_root, log, started, command)
+        finally:
+            if not args.keep:
+                shutil.rmtree(work_root, ignore_errors=True)
+    p1: dict | None = None
     try:
         for size in sizes:
             log(f"=== {size:,} cases ===")
@@ -861,10 +883,20 @@ def main(argv: list[str] | None = None) -> int:
                 lines = [ln.strip() for ln in str(exc).strip().splitlines() if ln.strip()]
                 why = lines[0] if len(lines) < 2 else f"{lines[0]} … {lines[-1]}"
                 failures.append(f"{size:,} cases: {why[:300]}")
+        if args.p1_rows:  # P1 once, at its own size (QUALITY.md P1: 100,000 rows)
+            log(f"=== P1: bulk import of {args.p1_rows:,} rows ===")
+            try:
+                p1 = bench_p1.measure(args, bench_secrets, work_root, log)
+            except (RuntimeError, subprocess.SubprocessError, OSError, ValueError) as exc:
+                log(f"P1 FAILED: {exc}")
+                lines = [ln.strip() for ln in str(exc).strip().splitlines() if ln.strip()]
+                failures.append(f"P1: {(lines[-1] if lines else repr(exc))[:300]}")
     finally:
         if not args.keep:
             shutil.rmtree(work_root, ignore_errors=True)
     rows = build_rows(results)
+    if p1:
+        rows += bench_p1.table_rows(p1)
     for failure in failures:
         rows.append(["-", "run failed", "-", failure, "-", "-", "error"])
     table = render_table(rows)
@@ -880,10 +912,12 @@ def main(argv: list[str] | None = None) -> int:
         "warmup": args.warmup,
         "workers": args.workers,
         "threads": args.threads,
-        "command": "python -m bench.run " + " ".join(argv if argv is not None else sys.argv[1:]),
+        "command": command,
         "elapsed_min": (time.perf_counter() - started) / 60,
     }
-    path = write_report(results, table, meta)
+    path = write_report(results, table, meta, p1)
+    if p1:  # and P1 alone in import.md, as make bench-import writes it
+        bench_p1.write_report(p1, render_table(bench_p1.table_rows(p1)), meta)
     print()
     print(
         f"Zhichi bench {meta['date']} · {meta['machine']['nproc']} CPUs, "
