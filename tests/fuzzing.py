@@ -101,6 +101,7 @@ def _ids(user) -> dict[str, list]:
     from zhichi.documents.models import CaseFileExport, DocumentKind
     from zhichi.employers.models import JointAction
     from zhichi.evidence.models import Attachment
+    from zhichi.imports.models import ImportJob
     from zhichi.intake.models import Lead
     from zhichi.parties.models import Party
     from zhichi.supervision.models import Suggestion
@@ -128,6 +129,7 @@ def _ids(user) -> dict[str, list]:
         "attachment_id": pks(Attachment.objects.visible_to(user), Attachment.objects),
         "export_id": pks(CaseFileExport.objects.filter(case__in=cases), CaseFileExport.objects),
         "joint_action_id": pks(JointAction.objects.visible_to(user), JointAction.objects),
+        "import_id": pks(ImportJob.objects.visible_to(user), ImportJob.objects),
         "subscription_id": pks(
             WebhookSubscription.objects.visible_to(user), WebhookSubscription.objects
         ),

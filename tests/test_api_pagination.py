@@ -43,6 +43,7 @@ PLAIN_ARRAYS = {
 }
 PAGED = {
     "/api/v1/assistance",
+    "/api/v1/imports",
     "/api/v1/cases",
     "/api/v1/cases/{case_id}/attachments",
     "/api/v1/joint-actions",

@@ -94,6 +94,7 @@ PK_MODELS = [
     ("documents/", "documents.IssuedDocument"),
 ]
 NAMED_MODELS = {
+    "import_id": "imports.ImportJob",
     "case_id": "cases.Case",
     "lead_id": "intake.Lead",
     "approval_id": "cases.Approval",

@@ -17,9 +17,27 @@ from zhichi.core.identifiers import id_check_char
 CODE_A = make_credit_code("91530102MA6K2P3Q0")
 CODE_B = make_credit_code("91530103MA6K2P3Q1")
 TITLE = "五华区人力资源和社会保障局 欠薪人员名单（2026年第三批）"
-HEADER = ["序号", "职工姓名", "身份证号码", "联系电话", "用人单位", "统一社会信用代码", "拖欠工资（元）", "欠薪起止时间"]
+HEADER = [
+    "序号",
+    "职工姓名",
+    "身份证号码",
+    "联系电话",
+    "用人单位",
+    "统一社会信用代码",
+    "拖欠工资（元）",
+    "欠薪起止时间",
+]
 # the columns of HEADER, by field
-COL = {"seq": 0, "name": 1, "id_number": 2, "phone": 3, "employer": 4, "credit_code": 5, "amount": 6, "period": 7}
+COL = {
+    "seq": 0,
+    "name": 1,
+    "id_number": 2,
+    "phone": 3,
+    "employer": 4,
+    "credit_code": 5,
+    "amount": 6,
+    "period": 7,
+}
 EMPLOYER = "云南建工劳务有限公司"
 # xlsx(): a title, a line naming who filled it in, an empty row, then the header on sheet row 4
 HEADER_ROW = 4
@@ -46,7 +64,16 @@ def x_id(n: int = 0) -> str:
 
 def clean_rows(n: int = 4, *, employer: str = EMPLOYER, code: str = CODE_A) -> list[list]:
     return [
-        [i + 1, f"工人{i + 1}", worker_id(i + 1), f"1380013{i:04d}", employer, code, 1000 + i, "2026年3月至2026年8月"]
+        [
+            i + 1,
+            f"工人{i + 1}",
+            worker_id(i + 1),
+            f"1380013{i:04d}",
+            employer,
+            code,
+            1000 + i,
+            "2026年3月至2026年8月",
+        ]
         for i in range(n)
     ]
 
@@ -54,13 +81,24 @@ def clean_rows(n: int = 4, *, employer: str = EMPLOYER, code: str = CODE_A) -> l
 def worker(n: int, **changes) -> list:
     """One clean row (worker n of EMPLOYER, 1000 + n yuan, March to August 2026) with some cells
     changed, by field name (COL)."""
-    row = [n, f"工人{n}", worker_id(n), f"1380013{n:04d}", EMPLOYER, CODE_A, 1000 + n, "2026年3月至2026年8月"]
+    row = [
+        n,
+        f"工人{n}",
+        worker_id(n),
+        f"1380013{n:04d}",
+        EMPLOYER,
+        CODE_A,
+        1000 + n,
+        "2026年3月至2026年8月",
+    ]
     for field, value in changes.items():
         row[COL[field]] = value
     return row
 
 
-def xlsx(rows: list[list], *, header: list = HEADER, title: bool = True, extra_sheet: bool = False) -> bytes:
+def xlsx(
+    rows: list[list], *, header: list = HEADER, title: bool = True, extra_sheet: bool = False
+) -> bytes:
     from openpyxl import Workbook
 
     wb = Workbook()
@@ -69,7 +107,9 @@ def xlsx(rows: list[list], *, header: list = HEADER, title: bool = True, extra_s
     if title:
         ws.append([TITLE])
         ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(header))
-        ws.append(["填报单位：五华区劳动保障监察大队", None, None, None, "填报日期：2026年11月20日"])
+        ws.append(
+            ["填报单位：五华区劳动保障监察大队", None, None, None, "填报日期：2026年11月20日"]
+        )
         ws.append([])
     ws.append(header)
     for row in rows:
@@ -171,10 +211,17 @@ def _compound_file(stream: bytes, name: str = "Workbook") -> bytes:
     struct.pack_into("<III", unused, 68, _NONE, _NONE, _NONE)
     directory = entry("Root Entry", 5, child=1) + entry(name, 2, start=2, size=len(stream))
     directory += bytes(unused) * 2
-    return bytes(header) + struct.pack("<128I", *fat) + directory + stream.ljust(sectors * 512, b"\x00")
+    return (
+        bytes(header)
+        + struct.pack("<128I", *fat)
+        + directory
+        + stream.ljust(sectors * 512, b"\x00")
+    )
 
 
-def xls(rows: list[list], *, header: list = HEADER, title: bool = True, sheet: str = "名单") -> bytes:
+def xls(
+    rows: list[list], *, header: list = HEADER, title: bool = True, sheet: str = "名单"
+) -> bytes:
     """An Excel 97-2003 workbook laid out like xlsx()."""
     table = ([[TITLE], ["填报单位：五华区劳动保障监察大队"], []] if title else []) + [header, *rows]
     globals_ = _bof(0x0005) + _record(0x0042, struct.pack("<H", 1200))  # CODEPAGE: UTF-16
@@ -226,9 +273,9 @@ def xxe() -> bytes:
     sheet = members["xl/worksheets/sheet1.xml"].decode()
     head, _, rest = sheet.partition("?>")
     doctype = '<!DOCTYPE worksheet [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>'
-    members["xl/worksheets/sheet1.xml"] = (head + "?>" + doctype + rest).replace(
-        "工人1", "&xxe;"
-    ).encode()
+    members["xl/worksheets/sheet1.xml"] = (
+        (head + "?>" + doctype + rest).replace("工人1", "&xxe;").encode()
+    )
     return zip_of(members)
 
 
@@ -246,9 +293,9 @@ def plain_zip() -> bytes:
     return zip_of({"名单.csv": csv_bytes(clean_rows(2)), "readme.txt": "欠薪名单"})
 
 
-def traversal() -> bytes:
+def traversal(member: str = "../../etc/cron.d/evil") -> bytes:
     """A real list with a member that would be written outside the package when unpacked."""
-    return xlsx_with({"../../etc/cron.d/evil": "* * * * * root sh"})
+    return xlsx_with({member: "* * * * * root sh"})
 
 
 PDF = (

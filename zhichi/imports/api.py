@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from ninja import File, Form, Router, Schema, Status, UploadedFile
 
+from zhichi.accounts.models import Organisation
 from zhichi.common.api import (
     READ_ERRORS,
     WRITE_ERRORS,
@@ -19,12 +20,14 @@ from zhichi.common.api import (
     keyset_paginated,
 )
 from zhichi.common.errors import FieldError, InvalidInput
-from zhichi.common.schemas import IsoText, OptionalIsoText
+from zhichi.common.schemas import IsoText, OptionalIsoText, text
 from zhichi.imports import columns, rules, services
 from zhichi.imports.models import ImportJob
 
 router = Router()
 MAX_ERRORS = 1000
+MappingText = text(max_length=4000)
+OrgCode = text(Organisation, "code")
 
 
 class ImportStartedOut(Schema):
@@ -130,9 +133,9 @@ def _imports(request):
 def create_import(
     request,
     file: UploadedFile = File(None, description="the list (required)"),  # noqa: B008
-    mapping: str = Form(""),
-    referring_org: str = Form(""),
-    to_org: str = Form(""),
+    mapping: MappingText = Form(""),  # noqa: B008
+    referring_org: OrgCode = Form(""),  # noqa: B008
+    to_org: OrgCode = Form(""),  # noqa: B008
 ):
     if file is None:
         raise InvalidInput([FieldError("file", "required", _("Choose a file to upload."))])

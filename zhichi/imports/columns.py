@@ -106,6 +106,7 @@ FIELDS = (
 FIELD_BY_CODE = {f.code: f for f in FIELDS}
 REQUIRED = tuple(f.code for f in FIELDS if f.required)
 HEADER_SCAN = 30  # header rows are looked for among the sheet's first rows
+MAX_AROUND = 6  # characters a header may have around a name it contains
 
 
 def header_key(text: object) -> str:
@@ -127,7 +128,9 @@ def field_of(header: object) -> str:
     if key in _EXACT:
         return _EXACT[key]
     for synonym, code in _BY_LENGTH:  # the longest synonym it contains: 用人单位地址 → address
-        if synonym in key:
+        # a header is a few words around the name (劳动者身份证号码); a title that mentions
+        # one (…欠薪人员名单（2026年第三批）) is no header
+        if synonym in key and len(key) <= len(synonym) + MAX_AROUND:
             return code
     return ""
 
@@ -163,19 +166,21 @@ def find_header(rows: list[list]) -> Header | None:
     below it) that names the most of the required fields, then the most fields."""
     best: Header | None = None
     scan = rows[:HEADER_SCAN]
-    for index, row in enumerate(scan):
-        texts = _texts(row)
-        candidates = [(1, texts)]
-        if index + 1 < len(scan):
-            below = _texts(scan[index + 1])
-            width = max(len(texts), len(below))
-            texts += [""] * (width - len(texts))
-            below += [""] * (width - len(below))
+    texts = [_texts(row) for row in scan]
+    for index, row in enumerate(texts):
+        candidates = [(1, row)]
+        if index + 1 < len(texts):
+            below = texts[index + 1]
+            width = max(len(row), len(below))
+            top, under = row + [""] * (width - len(row)), below + [""] * (width - len(below))
             merged = [
                 b if b and (not t or not field_of(t)) else t
-                for t, b in zip(texts, below, strict=True)
+                for t, b in zip(top, under, strict=True)
             ]
-            candidates.append((2, merged))
+            # a merged heading over sub-headings only when together they name more than the
+            # sub-headings alone: a title just above the header is not part of it
+            if _score(suggest(merged)) > _score(suggest(below)):
+                candidates.append((2, merged))
         for height, columns in candidates:
             mapping = suggest(columns)
             if _score(mapping)[0] < 2:
@@ -183,6 +188,18 @@ def find_header(rows: list[list]) -> Header | None:
             if best is None or _score(mapping) > _score(best.mapping):
                 best = Header(row=index, rows=height, columns=columns, mapping=mapping)
     return best
+
+
+def header_named(mapping: dict, rows: list[list]) -> Header | None:
+    """The header a caller's mapping names when no header was found by its names: the first of
+    the first rows that holds every header text the mapping gives, or the first row when it
+    gives column numbers only."""
+    wanted = {header_key(v) for v in mapping.values() if isinstance(v, str) and not v.isdigit()}
+    for index, row in enumerate(rows[:HEADER_SCAN]):
+        texts = _texts(row)
+        if wanted <= {header_key(t) for t in texts}:
+            return Header(row=index, rows=1, columns=texts, mapping={})
+    return None
 
 
 def missing(mapping: dict[str, int]) -> list[str]:

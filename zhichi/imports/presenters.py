@@ -38,8 +38,11 @@ def _shown(value, kind: str) -> str:
     return text
 
 
-def preview(job: ImportJob) -> Preview:
-    """The first data rows under the headers as read, identifiers masked."""
+def preview(job: ImportJob) -> Preview | None:
+    """The first data rows under the headers as read, identifiers masked; None when the file
+    was deleted (an upload left waiting past ``CASEFILE_KEEP_DAYS``)."""
+    if not job.source_name:
+        return None
     with evidence_storage().open(job.source_name, "rb") as handle:
         table = reading.read(handle.read(), job.file_kind, job.encoding)
     kind_of = {index: code for code, index in job.mapping.items()}

@@ -243,6 +243,9 @@ def _write_batch(job: ImportJob, first: int, units: list[Unit], *, actor: User) 
             items=items,
             origin={"import": job.pk, "file": job.file_name},
             filed_before=filed_before,
+            same_filing=ImportJob.leads.through.objects.filter(importjob_id=job.pk).values(
+                "lead_id"
+            ),
         )
         failures += [
             {"job_id": job.pk, "row": row, "field": "name", "code": "name_conflict"}

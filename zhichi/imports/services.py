@@ -32,6 +32,7 @@ from zhichi.evidence import sniff
 from zhichi.evidence.storage import evidence_storage
 from zhichi.imports import columns, reading, rules
 from zhichi.imports.models import ImportJob, ImportStatus
+from zhichi.imports.rows import blank
 from zhichi.imports.running import PREFIX
 
 # the background work, for callers that run it themselves (the bench, a command)
@@ -93,6 +94,8 @@ def upload_import(
         data = _read_all(upload)
         table = reading.read(data, kind, encoding)
         header = columns.find_header(table.rows)
+        if header is None and mapping:
+            header = columns.header_named(mapping, table.rows)
         if header is None:
             raise InvalidInput(
                 [
@@ -109,10 +112,12 @@ def upload_import(
                 ],
                 detail=_("The file cannot be imported."),
             )
+        _refuse_too_many_rows(table, header)
         chosen = header.mapping
         if mapping or start:
-            given = _by_header(mapping, header.columns) if mapping else header.mapping
-            chosen = _checked_mapping(given, len(header.columns))
+            # a mapping given adds to (or, with "", takes away from) the columns found
+            given = {**header.mapping, **_by_header(mapping, header.columns)} if mapping else {}
+            chosen = _checked_mapping(given or header.mapping, len(header.columns))
     except InvalidInput as exc:
         record(
             action="import.upload",
@@ -168,6 +173,24 @@ def _enqueue(job: ImportJob) -> None:
     transaction.on_commit(lambda: run_import_task.enqueue(job_id=job.pk))
 
 
+def _refuse_too_many_rows(table: reading.Table, header: columns.Header) -> None:
+    """At most ``IMPORT_MAX_ROWS`` workers' rows (non-blank, below the header)."""
+    limit = settings.ZHICHI["IMPORT_MAX_ROWS"]
+    below = table.rows[header.row + header.rows :]
+    if len(below) > limit and sum(1 for r in below if not blank(r)) > limit:
+        raise InvalidInput(
+            [
+                FieldError(
+                    "file",
+                    "too_many_rows",
+                    _("The list has more than %(n)s rows: split it into smaller files.")
+                    % {"n": f"{limit:,}"},
+                )
+            ],
+            detail=_("The file cannot be imported."),
+        )
+
+
 def _read_all(upload) -> bytes:
     upload.seek(0)
     data = upload.read()
@@ -214,7 +237,10 @@ def _checked_mapping(mapping: dict, width: int) -> dict[str, int]:
         else:
             used[index] = code
             chosen[code] = index
+    refused = {e.field for e in errors}
     for code in columns.missing(chosen):
+        if f"mapping.{code}" in refused:
+            continue
         errors.append(
             FieldError(f"mapping.{code}", "required", _("Choose the column that holds this."))
         )

@@ -45,7 +45,7 @@ def import_list(request):
 @login_required
 @require_POST
 def import_upload(request):
-    _may_import(request.user)
+    services.ensure_may_import(actor=request.user)  # audits a refusal (rule R7)
     form = UploadForm(request.POST, request.FILES, user=request.user)
     return run_step(
         request,

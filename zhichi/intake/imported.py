@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from zhichi.accounts.models import Department, Organisation, User
@@ -77,11 +78,14 @@ def file_imported_leads(
     items: list[ImportedLead],
     origin: dict,
     filed_before: Callable[[list[Claim]], set[int]] = lambda claims: set(),
+    same_filing: QuerySet | None = None,
 ) -> Filed:
     """File one lead per item (call inside a transaction). ``origin`` goes into each lead's
     audit row (the import and its file). ``filed_before(claims)`` answers the rows, among the
     claims of people on record, that were filed before (the caller's ledger): they are left
-    out; a person new to the record cannot have been."""
+    out; a person new to the record cannot have been. ``same_filing``: the ids of the leads
+    filed before by the same import (a worker on one of them is not "already on another lead":
+    the count must not depend on how the import was cut into batches)."""
     filed = Filed()
     people = party_services.people_by_id([c.id_number for item in items for c in item.claimants])
     employers = party_services.organisations_for(
@@ -127,7 +131,7 @@ def file_imported_leads(
             strict=True,
         )
     )
-    filed.known = _known_rows(organisation, people, kept)
+    filed.known = _known_rows(organisation, people, kept, same_filing)
     now = timezone.now()
     leads = [
         {
@@ -214,17 +218,18 @@ def file_imported_leads(
     return filed
 
 
-def _known_rows(organisation, people, kept) -> list[int]:
+def _known_rows(organisation, people, kept, same_filing) -> list[int]:
     """Rows whose worker (on record before) is already a claimant on a lead of the receiving
     procuratorate (asked before this batch's leads exist)."""
     ids = [p.pk for p in people.values()]
     on_leads: set[int] = set()
     for chunk in party_services.chunks(ids):
-        on_leads.update(
-            LeadParty.objects.filter(
-                role=PartyRole.CLAIMANT, party_id__in=chunk, lead__organisation=organisation
-            ).values_list("party_id", flat=True)
+        others = LeadParty.objects.filter(
+            role=PartyRole.CLAIMANT, party_id__in=chunk, lead__organisation=organisation
         )
+        if same_filing is not None:
+            others = others.exclude(lead_id__in=same_filing)
+        on_leads.update(others.values_list("party_id", flat=True))
     return [
         c.row
         for _item, claimants in kept

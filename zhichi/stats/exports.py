@@ -491,14 +491,19 @@ def _cell(ws, column: Column, value: Any):
     if column.kind == INT and isinstance(value, int):
         return value
     text = _text(value)
+    return _text_cell(ws, text) if text.startswith(FORMULA_START) else text
+
+
+def _text_cell(ws, text: str):
+    """A cell of text, never a formula: a text that starts with = + - @ gets a string cell with
+    Excel's quote prefix, as when someone types '=… (the prefix keeps it text when edited)."""
+    from openpyxl.cell import WriteOnlyCell  # heavy, needed only while a file is written
+
+    cell = WriteOnlyCell(ws, value=text)
     if text.startswith(FORMULA_START):
-        # text, never a formula: a string cell with Excel's quote prefix, as when someone types
-        # '=… (the prefix also keeps it text when the cell is edited)
-        cell = WriteOnlyCell(ws, value=text)
         cell.data_type = "s"
         cell.quotePrefix = True
-        return cell
-    return text
+    return cell
 
 
 def sheet_title(title: Any) -> str:
@@ -515,7 +520,6 @@ def write_sheets(
     its header row frozen, in the active language; returns how many rows were written.
     ``on_rows(done)`` is told after each batch (the progress bar)."""
     from openpyxl import Workbook  # heavy, needed only while a file is written
-    from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
     from openpyxl.utils import get_column_letter
 
@@ -529,7 +533,8 @@ def write_sheets(
             ws.column_dimensions[get_column_letter(index)].width = column.width
         header = []
         for column in columns:
-            cell = WriteOnlyCell(ws, value=_text(column.label))
+            # a header can be user-supplied text (an imported list's own headers): escaped too
+            cell = _text_cell(ws, _text(column.label))
             cell.font = bold
             header.append(cell)
         ws.append(header)
