@@ -7,6 +7,7 @@ import unicodedata
 from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from zhichi.core import cells
 
@@ -74,7 +75,7 @@ FIELDS = (
     ),
     Field(
         "amount",
-        _("Amount owed"),
+        pgettext_lazy("import column", "Amount owed"),
         ("欠薪金额", "拖欠工资", "金额", "拖欠金额", "欠薪数额", "拖欠工资金额", "应付工资"),
         True,
     ),
