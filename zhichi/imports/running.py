@@ -390,8 +390,10 @@ def reasons(failures: list[ImportFailure]) -> str:
     for f in failures:
         label = columns.field_label(f.field)
         message = columns.failure_message(f.code, f.other_row)
-        parts.append(f"{label}: {message}" if label else message)
-    return "；".join(parts)
+        parts.append(
+            _("%(field)s: %(message)s") % {"field": label, "message": message} if label else message
+        )
+    return _("; ").join(parts)
 
 
 def error_report(job: ImportJob, plan: Plan) -> bytes:
