@@ -85,6 +85,31 @@ HOSTILE = [
     ("no-header", "名单.xlsx", _no_header, "no_header"),
     ("csv-no-header", "名单.csv", _csv_no_header, "no_header"),
     ("too-many-columns", "名单.xlsx", _wide, "too_many_columns"),
+    ("elf-named-csv", "名单.csv", lambda: b"\x7fELF\x02\x01\x01" + b"\x00" * 120, "executable"),
+    (
+        "wasm-named-xlsx",
+        "名单.xlsx",
+        lambda: b"\x00asm\x01\x00\x00\x00" + b"\x00" * 64,
+        "executable",
+    ),
+    (
+        "xls-with-a-vba-project",
+        "名单.xls",
+        lambda: corpus._compound_file(b"\x00" * 512, name="_VBA_PROJECT_CUR"),
+        "macro",
+    ),
+    (
+        "xls-with-a-packaged-program",
+        "名单.xls",
+        lambda: corpus._compound_file(b"MZ" + b"\x00" * 510, name="\x01Ole10Native"),
+        "macro",
+    ),
+    (
+        "password-protected-workbook",
+        "名单.xlsx",
+        lambda: corpus._compound_file(b"\x00" * 512, name="EncryptedPackage"),
+        "archive",
+    ),
 ]
 CASES = [pytest.param(name, make, code, id=label) for label, name, make, code in HOSTILE]
 
