@@ -78,6 +78,8 @@ def insert(
         values.append(line)
     quote = connection.ops.quote_name
     table = quote(model._meta.db_table)
+    if connection.vendor == "postgresql":
+        return _copy(connection, model, fields, values, returning=returning)
     column_list = ", ".join(quote(f.column) for f in fields)
     one = "(" + ", ".join(["%s"] * len(fields)) + ")"
     ids: list[int] = []
@@ -96,6 +98,31 @@ def insert(
                 f"RETURNING {pk}"
             )
             cursor.execute(sql, [v for line in chunk for v in line])
-            # in the order of the VALUES, as Django's bulk_create relies on for both databases
+            # in the order of the VALUES, as Django's bulk_create relies on for SQLite
             ids += [r[0] for r in cursor.fetchall()]
+    return ids
+
+
+def _copy(connection, model, fields, values: list[list], *, returning: bool) -> list[int]:
+    """PostgreSQL: ``COPY … FROM STDIN``, several times faster than INSERTs for many rows. The
+    new rows' ids, when wanted, are taken from the table's sequence first (one query; a sequence
+    never hands out a value twice, whoever else inserts meanwhile)."""
+    quote = connection.ops.quote_name
+    table = model._meta.db_table
+    columns = [quote(f.column) for f in fields]
+    ids: list[int] = []
+    with connection.cursor() as cursor:
+        if returning:
+            pk = model._meta.pk.column
+            cursor.execute(
+                "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+                [table, pk, len(values)],
+            )
+            ids = [r[0] for r in cursor.fetchall()]
+            columns.insert(0, quote(pk))
+            values = [[pk_value, *line] for pk_value, line in zip(ids, values, strict=True)]
+        sql = f"COPY {quote(table)} ({', '.join(columns)}) FROM STDIN"
+        with cursor.cursor.copy(sql) as copy:  # the driver's own cursor (psycopg 3)
+            for line in values:
+                copy.write_row(line)
     return ids
