@@ -244,8 +244,8 @@ def test_resume_stalled_takes_a_queued_import_that_never_started(
 # --- SIGKILL (rule R9 as QUALITY.md measures it) ----------------------------------------------------
 KILL_ROWS = int(os.environ.get("ZHICHI_KILL_ROWS", "10000"))
 KILL_POINTS = int(os.environ.get("ZHICHI_KILL_POINTS", "3"))
-# small enough batches that every kill lands before the last one (8 batches per kill point)
-KILL_BATCH = os.environ.get("ZHICHI_KILL_BATCH_ROWS", str(max(1, KILL_ROWS // (KILL_POINTS * 8))))
+# small enough batches that every kill lands before the last one (20 batches per kill point)
+KILL_BATCH = os.environ.get("ZHICHI_KILL_BATCH_ROWS", str(max(1, KILL_ROWS // (KILL_POINTS * 20))))
 
 
 def _worker(database: str, job_id: int) -> subprocess.Popen:
@@ -278,7 +278,7 @@ def _kill_after_progress(process: subprocess.Popen, job_id: int, rng: random.Ran
             return False
         done, _status = _units_done(job_id)
         if done > start:
-            time.sleep(rng.uniform(0, 0.1))  # somewhere inside the next batch (or after it)
+            time.sleep(rng.uniform(0, 0.03))  # somewhere inside the next batch (or after it)
             if process.poll() is not None:
                 return False
             os.killpg(process.pid, signal.SIGKILL)
