@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from zhichi.imports import services
@@ -67,3 +69,21 @@ def test_pages_walk_upload_mapping_progress_result(users, web, django_capture_on
     assert started.status_code == 302
     result = client.get(f"/imports/{job_id}/").content.decode()
     assert 'data-count="rows_ok">3<' in result
+
+
+def test_the_importer_is_told_when_the_import_is_done_once(users, run):
+    from zhichi.accounts.models import Notification
+    from zhichi.imports.running import run_import
+
+    rows = corpus.clean_rows(3)
+    rows[2][2] = float(rows[2][2][:15])  # an ID number stored as a number: rejected
+    job = run(users["civil1"], corpus.xlsx(rows))
+    run_import(job_id=job.pk)  # a second run of a finished job tells no one again
+
+    notes = list(Notification.objects.filter(kind="import").values_list("user__username", "url"))
+    assert notes == [("civil1", f"/imports/{job.pk}/")]
+    job.refresh_from_db()
+    assert (job.rows_ok, job.rows_failed, job.leads_created) == (2, 1, 1)
+    text = Notification.objects.get(kind="import").text
+    assert job.file_name in text
+    assert [int(n) for n in re.findall(r"\b\d+\b", text.replace(job.file_name, ""))] == [2, 1, 1]

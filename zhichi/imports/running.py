@@ -20,6 +20,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from zhichi.accounts.models import User
+from zhichi.accounts.notify import notify
 from zhichi.audit.services import record
 from zhichi.common import bulk
 from zhichi.core.money import format_yuan
@@ -350,7 +351,9 @@ def _finish(job: ImportJob, plan: Plan) -> None:
         report_size = len(data)
     with transaction.atomic():
         locked = ImportJob.objects.select_for_update().get(pk=job.pk)
-        if locked.status != ImportStatus.RUNNING:
+        if locked.status != ImportStatus.RUNNING:  # finished by another worker meanwhile
+            if report_name:
+                transaction.on_commit(lambda: evidence_storage().delete(report_name))
             return
         old = locked.report_name
         ImportJob.objects.filter(pk=job.pk).update(
@@ -375,6 +378,23 @@ def _finish(job: ImportJob, plan: Plan) -> None:
         )
         if old and old != report_name:
             transaction.on_commit(lambda: evidence_storage().delete(old))
+        with translation.override(job.language):
+            notify(
+                user=job.created_by,
+                kind="import",
+                text=_(
+                    "Import of “%(file)s” done: %(ok)s rows imported, %(failed)s rejected, "
+                    "%(leads)s leads created."
+                )
+                % {
+                    "file": job.file_name,
+                    "ok": locked.rows_ok,
+                    "failed": locked.rows_failed,
+                    "leads": locked.leads_created,
+                },
+                url=job.get_absolute_url(),
+                dedupe_key=f"import:{job.pk}",
+            )
 
 
 # --- the error report ---------------------------------------------------------------------------
