@@ -28,8 +28,11 @@ pytestmark = [pytest.mark.django_db, pytest.mark.integration]
 
 # may import: the civil department's officers and head, the chief, the partner agencies, and the
 # other procuratorate's civil officer (in their own procuratorate)
-IMPORTERS = frozenset({"civil1", "civil2", "civilhead", "chief", "hrss1", "wf1", "outsider"})
-WHPROC = frozenset({"civil1", "civil2", "civilhead", "chief"})  # WHPROC's intake staff
+# whoever may file a lead may import a list (the criminal department's officers file referrals)
+IMPORTERS = frozenset(
+    {"civil1", "civil2", "civilhead", "criminal1", "chief", "hrss1", "wf1", "outsider"}
+)
+WHPROC = frozenset({"civil1", "civil2", "civilhead", "criminal1", "chief"})  # WHPROC's staff
 PARTNER = frozenset({"hrss1"})
 START = {
     "mapping_name": "1",
@@ -249,6 +252,7 @@ def test_the_api_list_holds_exactly_the_imports_the_user_may_see(user, world, ap
         "civil1": expected,
         "civil2": expected,
         "civilhead": expected,
+        "criminal1": expected,
         "chief": expected,
         "hrss1": {world["partner_mapping"], world["partner_done"]},
     }

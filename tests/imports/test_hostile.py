@@ -212,12 +212,12 @@ def test_the_row_limit_counts_the_workers_rows(users, import_store, settings, wo
 
 
 def test_a_user_who_may_not_import_is_refused_before_the_file_is_read(users, api, import_store):
-    r = api_upload(api, "criminal1", corpus.xxe(), "名单.xlsx")
+    r = api_upload(api, "registrar1", corpus.xxe(), "名单.xlsx")
 
     assert r.status_code == 403
     assert ImportJob.objects.count() == 0
     entry = AuditEntry.objects.filter(action="import.upload").order_by("-id").first()
-    assert (entry.username, entry.outcome, entry.detail) == ("criminal1", "denied", {})
+    assert (entry.username, entry.outcome, entry.detail) == ("registrar1", "denied", {})
 
 
 # --- the error report ------------------------------------------------------------------------------

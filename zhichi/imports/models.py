@@ -10,9 +10,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from zhichi.accounts.models import Department, Organisation, OrgKind, Role
-from zhichi.accounts.rules import is_member
+from zhichi.accounts.models import Department, Organisation, Role
 from zhichi.intake.models import Lead
+from zhichi.intake.rules import can_create_lead
 
 
 class ImportStatus(models.TextChoices):
@@ -23,9 +23,6 @@ class ImportStatus(models.TextChoices):
     FAILED = "failed", _("Failed")
 
 
-INTAKE_DEPARTMENT = "civil"
-
-
 class FileKind(models.TextChoices):
     XLSX = "xlsx", "Excel (.xlsx)"
     XLS = "xls", "Excel 97-2003 (.xls)"
@@ -33,24 +30,16 @@ class FileKind(models.TextChoices):
 
 
 def can_import(user) -> bool:
-    """The procuratorate's intake staff (its civil department's officers and heads, and the
-    chief) and the partner agencies (a labour bureau imports its own lists, which reach the
-    procuratorate as leads it sent)."""
-    if not is_member(user):
-        return False
-    if user.role == Role.PARTNER:
-        return True
-    if user.organisation.kind != OrgKind.PROCURATORATE:
-        return False
-    if user.role == Role.CHIEF:
-        return True
-    department = getattr(user.department, "code", "")
-    return user.role in {Role.OFFICER, Role.HEAD} and department == INTAKE_DEPARTMENT
+    """Whoever may file a lead may import a list of them (C14): the procuratorate's officers,
+    heads and chief procurator (the leads land in its civil intake department, as a lead filed
+    by hand does), and the partner agencies (a labour bureau imports its own lists, which reach
+    the procuratorate as leads it referred)."""
+    return can_create_lead(user)
 
 
 def job_scope(user) -> Q | None:
-    """The imports ``user`` sees: those of their organisation (for the procuratorate's intake
-    staff, also the partners' imports that sent it leads, without their error reports)."""
+    """The imports ``user`` sees: those of their organisation (for the procuratorate's staff,
+    also the partners' imports that sent it leads, without their error reports)."""
     if not can_import(user):
         return None
     q = Q(organisation_id=user.organisation_id)

@@ -48,9 +48,7 @@ def ensure_may_import(*, actor: User) -> None:
     """Refuse (and audit, rule R7) a user who may not import, before the file is read."""
     if not rules.can_import(actor):
         record(action="import.upload", actor=actor, outcome="denied")
-        raise NotPermitted(
-            _("Only the procuratorate's intake staff and partner agencies may import lists.")
-        )
+        raise NotPermitted(_("Only those who may file leads may import lists."))
 
 
 def _referrer(actor: User, code: str) -> Organisation | None:

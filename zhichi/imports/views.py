@@ -22,9 +22,7 @@ PAGE_SIZE = 25
 
 def _may_import(user) -> None:
     if not rules.can_import(user):
-        raise NotPermitted(
-            _("Only the procuratorate's intake staff and partner agencies may import lists.")
-        )
+        raise NotPermitted(_("Only those who may file leads may import lists."))
 
 
 def _history(request, form, status=200):
