@@ -28,12 +28,20 @@ KINDS = {"xlsx": FileKind.XLSX, "xls": FileKind.XLS, "txt": FileKind.CSV}
 class Table:
     sheet: str
     rows: list[list]
-    date1904: bool = False
 
 
-def _refuse(code: str, message: str) -> InvalidInput:
+def refused(code: str, message: str) -> InvalidInput:
+    """The refusal of an uploaded list, at ``file`` (422)."""
     return InvalidInput(
         [FieldError("file", code, message)], detail=_("The file cannot be imported.")
+    )
+
+
+def too_many_rows() -> InvalidInput:
+    return refused(
+        "too_many_rows",
+        _("The list has more than %(n)s rows: split it into smaller files.")
+        % {"n": f"{settings.ZHICHI['IMPORT_MAX_ROWS']:,}"},
     )
 
 
@@ -47,10 +55,10 @@ def check(upload) -> tuple[str, str]:
     errors: list[FieldError] = []
     found = evidence_services.check_file(errors, upload, limit=max_bytes(), zip_limits=ZIP_LIMITS)
     if errors:
-        raise InvalidInput(errors, detail=_("The file cannot be imported."))
+        raise refused(errors[0].code, errors[0].message)
     kind = KINDS.get(found.extension)
     if kind is None:
-        raise _refuse(
+        raise refused(
             sniff.TYPE,
             _("Upload the list as an Excel workbook (.xlsx or .xls) or a CSV file."),
         )
@@ -84,7 +92,7 @@ def read(data: bytes, kind: str, encoding: str = "") -> Table:
         try:
             return Table(sheet="", rows=_limit(_csv_rows(data, encoding or "utf-8")))
         except (UnicodeDecodeError, csv.Error):
-            raise _refuse(sniff.ENCODING, evidence_services.refusal_message(sniff.ENCODING))
+            raise refused(sniff.ENCODING, evidence_services.refusal_message(sniff.ENCODING))
     from python_calamine import CalamineError
 
     first: Table | None = None
@@ -98,7 +106,7 @@ def read(data: bytes, kind: str, encoding: str = "") -> Table:
     except (CalamineError, ValueError, OSError) as exc:
         if isinstance(exc, InvalidInput):
             raise
-        raise _refuse(
+        raise refused(
             sniff.ARCHIVE,
             _("The workbook cannot be read: it may be damaged or protected with a password."),
         )
@@ -109,13 +117,9 @@ def _limit(rows: list[list]) -> list[list]:
     """A guard of memory only (twice the rows taken); the workers' rows themselves are counted
     below the header (``services.upload_import``)."""
     if len(rows) > 2 * settings.ZHICHI["IMPORT_MAX_ROWS"] + columns.HEADER_SCAN:
-        raise _refuse(
-            "too_many_rows",
-            _("The list has more than %(n)s rows: split it into smaller files.")
-            % {"n": f"{settings.ZHICHI['IMPORT_MAX_ROWS']:,}"},
-        )
+        raise too_many_rows()
     if rows and max(len(r) for r in rows[: columns.HEADER_SCAN]) > MAX_COLUMNS:
-        raise _refuse(
+        raise refused(
             "too_many_columns",
             _("The list has more than %(n)d columns.") % {"n": MAX_COLUMNS},
         )

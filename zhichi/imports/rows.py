@@ -8,34 +8,28 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal
 from functools import lru_cache
 
 from zhichi.core import cells, identifiers
+from zhichi.intake.imported import ImportedClaimant
 
 TOTAL_WORDS = ("合计", "总计", "小计", "共计", "合 计")
 YES = {"是", "Y", "YES", "TRUE", "1", "√", "✓", "农民工"}
 TEXT_LIMITS = {"project": 200, "address": 300, "employer_address": 300}
 
 
-@dataclass(slots=True)
-class ClaimRow:
-    """A worker's claim against an employer, as the list gives it, normalised and checked."""
+@dataclass(slots=True, kw_only=True)
+class ClaimRow(ImportedClaimant):
+    """A worker's claim against an employer, as the list gives it, normalised and checked: the
+    claimant intake files (``row`` is the sheet's 1-based row number), and what the import
+    groups, summarises and keys it by."""
 
-    row: int  # the sheet's 1-based row number
-    name: str
-    id_number: str
     employer: str
-    amount: Decimal
     credit_code: str = ""
-    phone: str = ""
     start: date | None = None
     end: date | None = None
-    months: int | None = None
     project: str = ""
-    address: str = ""
     employer_address: str = ""
-    migrant: bool = False
 
 
 # An employer's name, its credit code and the period repeat on every row of its workers: each
@@ -68,7 +62,7 @@ def blank(values: list) -> bool:
 
 
 def read_row(
-    values: list, mapping: dict[str, int], *, row: int, today: date, date1904: bool = False
+    values: list, mapping: dict[str, int], *, row: int, today: date
 ) -> tuple[ClaimRow | None, list[tuple[str, str]]]:
     """The claim of a (non-blank) row, or None with its problems as (field, code) pairs."""
     raw = {field: _cell(values, mapping, field) for field in mapping}
@@ -109,7 +103,7 @@ def read_row(
             phone = check.normalised
         else:
             errors.append(("phone", "phone"))
-    start, end = _period(raw, today, date1904, errors)
+    start, end = _period(raw, today, errors)
     months = None
     if raw.get("months") is not None:
         months = need("months", cells.months(raw["months"]))
@@ -167,9 +161,7 @@ def _id_number(value, today: date, errors: list) -> str:
     return check.normalised
 
 
-def _period(
-    raw: dict, today: date, date1904: bool, errors: list
-) -> tuple[date | None, date | None]:
+def _period(raw: dict, today: date, errors: list) -> tuple[date | None, date | None]:
     start = end = None
     if raw.get("period") is not None:
         cell = _period_text(raw["period"])
@@ -181,7 +173,7 @@ def _period(
         for field in ("start", "end"):
             if raw.get(field) is None:
                 continue
-            cell = cells.day(raw[field], date1904=date1904)
+            cell = cells.day(raw[field])
             if cell.code:
                 errors.append((field, cell.code))
             elif field == "start":

@@ -72,9 +72,7 @@ def make_plan(job: ImportJob, data: bytes) -> Plan:
             continue
         total += 1
         row = start + offset + 1
-        claim, problems = read_row(
-            values, job.mapping, row=row, today=today, date1904=table.date1904
-        )
+        claim, problems = read_row(values, job.mapping, row=row, today=today)
         if claim is None:
             failures.append(Unit(first_row=row, failures=[(f, c, None) for f, c in problems]))
         else:
@@ -139,10 +137,11 @@ def _batches(units: list[Unit], size: int):
 
 
 # --- running ------------------------------------------------------------------------------------
-def row_key(job: ImportJob, claim: imported.Claim, row: ClaimRow) -> str:
+def row_key(job: ImportJob, claim: imported.Claim) -> str:
     """What makes a worker's row importable once per receiving procuratorate: the employer and
     the person as on record (their ids: stable when the keys rotate, and no personal data), the
     amount and the period."""
+    row: ClaimRow = claim.claimant  # the rows given to intake are the import's own
     text = "|".join(
         [
             str(job.receiver_id),
@@ -157,9 +156,8 @@ def row_key(job: ImportJob, claim: imported.Claim, row: ClaimRow) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-def _summary(job: ImportJob, unit: Unit, filed: list[imported.ImportedClaimant]) -> str:
-    rows = {c.row for c in filed}
-    claims = [c for c in unit.claims if c.row in rows]
+def _summary(job: ImportJob, employer: str, claims: list[ClaimRow]) -> str:
+    rows = [c.row for c in claims]
     total = sum(c.amount for c in claims)
     projects = sorted({c.project for c in claims if c.project})
     with translation.override(job.language):
@@ -172,7 +170,7 @@ def _summary(job: ImportJob, unit: Unit, filed: list[imported.ImportedClaimant])
             "last": max(rows),
             "n": len(claims),
             "amount": format_yuan(total),
-            "employer": unit.employer[0],
+            "employer": employer,
         }
         if projects:
             text += " " + _("Projects: %(projects)s.") % {"projects": "、".join(projects[:20])}
@@ -188,7 +186,6 @@ def _write_batch(job: ImportJob, first: int, units: list[Unit], *, actor: User) 
             return False
         items: list[imported.ImportedLead] = []
         failures: list[dict] = []
-        by_row: dict[int, ClaimRow] = {}
         for unit in units:
             for f, code, other in unit.failures:
                 failures.append(
@@ -202,31 +199,19 @@ def _write_batch(job: ImportJob, first: int, units: list[Unit], *, actor: User) 
                 )
             if not unit.claims:
                 continue
-            by_row.update((c.row, c) for c in unit.claims)
+            name, code = unit.employer
             items.append(
                 imported.ImportedLead(
-                    employer=unit.employer[0],
-                    credit_code=unit.employer[1],
+                    employer=name,
+                    credit_code=code,
                     employer_address=unit.claims[0].employer_address,
-                    summary=lambda filed, unit=unit: _summary(job, unit, filed),
-                    claimants=[
-                        imported.ImportedClaimant(
-                            row=c.row,
-                            name=c.name,
-                            id_number=c.id_number,
-                            amount=c.amount,
-                            months=c.months,
-                            phone=c.phone,
-                            address=c.address,
-                            migrant=c.migrant,
-                        )
-                        for c in unit.claims
-                    ],
+                    summary=lambda filed, name=name: _summary(job, name, filed),
+                    claimants=unit.claims,
                 )
             )
 
         def filed_before(claims: list[imported.Claim]) -> set[int]:
-            keys = {row_key(job, c, by_row[c.claimant.row]): c.claimant.row for c in claims}
+            keys = {row_key(job, c): c.claimant.row for c in claims}
             found: set[int] = set()
             for chunk in chunks(list(keys)):
                 found.update(
@@ -257,7 +242,7 @@ def _write_batch(job: ImportJob, first: int, units: list[Unit], *, actor: User) 
             ImportedRow,
             [
                 {
-                    "key": row_key(job, c, by_row[c.claimant.row]),
+                    "key": row_key(job, c),
                     "job_id": job.pk,
                     "lead_id": c.lead_id,
                 }
@@ -313,7 +298,8 @@ def run_import(*, job_id: int) -> ImportJob:
             for attempt in range(2):
                 try:
                     if not _write_batch(job, first, units, actor=actor):
-                        return _finished_elsewhere(job)
+                        job.refresh_from_db()  # another worker has it
+                        return job
                     break
                 except IntegrityError:
                     if attempt:  # the same rows imported at the same moment by another job
@@ -332,11 +318,6 @@ def run_import(*, job_id: int) -> ImportJob:
             detail={"error": str(exc)[:300]},
         )
         raise
-    job.refresh_from_db()
-    return job
-
-
-def _finished_elsewhere(job: ImportJob) -> ImportJob:
     job.refresh_from_db()
     return job
 

@@ -38,16 +38,16 @@ from zhichi.imports.running import PREFIX
 # the background work, for callers that run it themselves (the bench, a command)
 from zhichi.imports.running import run_import as run_import
 from zhichi.imports.tasks import run_import_task
-from zhichi.intake.services import _receiver_for
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+from zhichi.intake.services import receiver_for
+from zhichi.stats.exports import XLSX
 
 
 # --- upload and columns ----------------------------------------------------------------------
-def ensure_may_import(*, actor: User) -> None:
-    """Refuse (and audit, rule R7) a user who may not import, before the file is read."""
+def ensure_may_import(*, actor: User, action: str = "import.upload") -> None:
+    """Refuse (and audit as ``action``, rule R7) a user who may not import, before the file is
+    read."""
     if not rules.can_import(actor):
-        record(action="import.upload", actor=actor, outcome="denied")
+        record(action=action, actor=actor, outcome="denied")
         raise NotPermitted(_("Only those who may file leads may import lists."))
 
 
@@ -88,27 +88,20 @@ def upload_import(
     try:
         kind, encoding = reading.check(upload)
         referrer = _referrer(actor, referring_org)
-        receiver, department = _receiver_for(actor, to_org or None)
+        receiver, department = receiver_for(actor, to_org or None)
         data = _read_all(upload)
         table = reading.read(data, kind, encoding)
         header = columns.find_header(table.rows)
         if header is None and mapping:
             header = columns.header_named(mapping, table.rows)
         if header is None:
-            raise InvalidInput(
-                [
-                    FieldError(
-                        "file",
-                        "no_header",
-                        _(
-                            "No header row was found in the first %(n)d rows: the list needs "
-                            "columns for at least the name, the ID number, the employer and "
-                            "the amount."
-                        )
-                        % {"n": columns.HEADER_SCAN},
-                    )
-                ],
-                detail=_("The file cannot be imported."),
+            raise reading.refused(
+                "no_header",
+                _(
+                    "No header row was found in the first %(n)d rows: the list needs columns "
+                    "for at least the name, the ID number, the employer and the amount."
+                )
+                % {"n": columns.HEADER_SCAN},
             )
         _refuse_too_many_rows(table, header)
         chosen = header.mapping
@@ -176,17 +169,7 @@ def _refuse_too_many_rows(table: reading.Table, header: columns.Header) -> None:
     limit = settings.ZHICHI["IMPORT_MAX_ROWS"]
     below = table.rows[header.row + header.rows :]
     if len(below) > limit and sum(1 for r in below if not blank(r)) > limit:
-        raise InvalidInput(
-            [
-                FieldError(
-                    "file",
-                    "too_many_rows",
-                    _("The list has more than %(n)s rows: split it into smaller files.")
-                    % {"n": f"{limit:,}"},
-                )
-            ],
-            detail=_("The file cannot be imported."),
-        )
+        raise reading.too_many_rows()
 
 
 def _read_all(upload) -> bytes:

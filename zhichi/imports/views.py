@@ -11,18 +11,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from zhichi.common.errors import NotPermitted
 from zhichi.common.steps import run_step
 from zhichi.imports import presenters, rules, services
 from zhichi.imports.forms import MappingForm, UploadForm
 from zhichi.imports.models import ImportJob, ImportStatus
 
 PAGE_SIZE = 25
-
-
-def _may_import(user) -> None:
-    if not rules.can_import(user):
-        raise NotPermitted(_("Only those who may file leads may import lists."))
 
 
 def _history(request, form, status=200):
@@ -36,7 +30,7 @@ def _history(request, form, status=200):
 @login_required
 @require_GET
 def import_list(request):
-    _may_import(request.user)
+    services.ensure_may_import(actor=request.user, action="import.list")
     return _history(request, UploadForm(user=request.user))
 
 

@@ -23,8 +23,10 @@ from zhichi.parties import services as party_services
 from zhichi.parties.models import ContactSource, Group, Party
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class ImportedClaimant:
+    """A worker as an imported list gives them (``imports.rows.ClaimRow`` is one)."""
+
     row: int  # where the list gives them (the caller's reference)
     name: str
     id_number: str
@@ -96,21 +98,21 @@ def file_imported_leads(
         employer_id = employers[(item.employer, item.credit_code)]
         for c in item.claimants:
             known = people.get(c.id_number)
-            if known is not None and party_services.same_name(known.name, c.name):
+            if known is None:
+                continue
+            if party_services.same_name(known.name, c.name):
                 on_record.append(Claim(c, known.pk, employer_id))
-    before = filed_before(on_record) if on_record else set()
-    filed.already = sorted(before)
-    kept: list[tuple[ImportedLead, list[ImportedClaimant]]] = []
-    for item in items:
-        claimants = []
-        for c in item.claimants:
-            known = people.get(c.id_number)
-            if known is not None and not party_services.same_name(known.name, c.name):
+            else:
                 filed.name_conflicts.append(c.row)
-            elif c.row not in before:
-                claimants.append(c)
-        if claimants:
-            kept.append((item, claimants))
+    left_out = set(filed.name_conflicts)
+    if on_record:
+        filed.already = sorted(filed_before(on_record))
+        left_out.update(filed.already)
+    kept = [
+        (item, claimants)
+        for item in items
+        if (claimants := [c for c in item.claimants if c.row not in left_out])
+    ]
     if not kept:
         return filed
 
@@ -166,14 +168,17 @@ def file_imported_leads(
                     contacts.append((created[c.id_number], recording))
                     contacted.add(c.id_number)
             else:
-                # a person on record: a new phone or address joins their contacts
-                party_id = people[c.id_number].pk
-                party_services.record_contacts(
-                    Party.objects.select_for_update().get(pk=party_id),
-                    phone=c.phone,
-                    address=c.address,
-                    recording=recording,
-                )
+                # a person on record: a new phone or address joins their contacts (the row is
+                # locked only then)
+                known = people[c.id_number]
+                party_id = known.pk
+                if party_services.new_contacts(known, phone=c.phone, address=c.address):
+                    party_services.record_contacts(
+                        Party.objects.select_for_update().get(pk=party_id),
+                        phone=c.phone,
+                        address=c.address,
+                        recording=recording,
+                    )
             roles.append(
                 {
                     "lead_id": lead["id"],

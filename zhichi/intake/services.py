@@ -32,7 +32,7 @@ INTAKE_DEPARTMENT = "civil"
 FACT_NAMES = tuple(name for name in FACT_FIELDS if name not in {"source", "flags"})
 
 
-def _receiver_for(actor: User, to_org: str | None) -> tuple[Organisation, Department | None]:
+def receiver_for(actor: User, to_org: str | None) -> tuple[Organisation, Department | None]:
     """Where a lead lands: the civil intake department of the actor's own procuratorate (a
     criminal officer's referral of a victim included), or for a partner, the procuratorate."""
     if actor.organisation.kind == OrgKind.PROCURATORATE:
@@ -254,7 +254,7 @@ def create_lead(*, actor: User, data: LeadIn | dict, to_org: str | None = None) 
 
 def _file_lead(*, actor: User, data: LeadIn, to_org: str | None) -> Lead:
     referring = _referrer_for(actor, referring_org(data))
-    organisation, department = _receiver_for(actor, to_org)
+    organisation, department = receiver_for(actor, to_org)
     source = data.source
     if actor.role == Role.PARTNER:
         source = Source.AGENCY

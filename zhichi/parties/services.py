@@ -99,6 +99,17 @@ def _keep_earlier(party: Party, kind: str) -> None:
     contact.save()
 
 
+def new_contacts(party: Party, *, phone: str = "", address: str = "") -> list[str]:
+    """The kinds of contact, among a (normalised) phone and an address, that differ from the
+    current ones of ``party`` (``record_contacts`` adds those)."""
+    found = []
+    if phone and crypto.blind_index("phone", phone) != party.phone_index:
+        found.append(ContactKind.PHONE)
+    if address and address != party.address:
+        found.append(ContactKind.ADDRESS)
+    return found
+
+
 def record_contacts(
     party: Party, *, phone: str = "", address: str = "", recording: Recording
 ) -> list[str]:
@@ -107,7 +118,8 @@ def record_contacts(
     kinds that changed. Call inside a transaction, the party locked."""
     changed: list[str] = []
     fields: list[str] = []
-    if phone and crypto.blind_index("phone", phone) != party.phone_index:
+    new = new_contacts(party, phone=phone, address=address)
+    if ContactKind.PHONE in new:
         _keep_earlier(party, ContactKind.PHONE)
         contact = _contact(party, ContactKind.PHONE, recording)
         contact.set_phone(phone)
@@ -115,7 +127,7 @@ def record_contacts(
         party.set_phone(phone)
         changed.append(ContactKind.PHONE)
         fields += ["phone_enc", "phone_index", "phone_masked"]
-    if address and address != party.address:
+    if ContactKind.ADDRESS in new:
         _keep_earlier(party, ContactKind.ADDRESS)
         contact = _contact(party, ContactKind.ADDRESS, recording)
         contact.address = address
