@@ -95,7 +95,7 @@ def _shown(request, job: ImportJob) -> dict:
                 "row": f.row,
                 "field": f.field,
                 "code": f.code,
-                "message": columns.failure_message(f.code, f.other_row),
+                "message": columns.failure_message(f.field, f.code, f.other_row),
             }
             for f in failures[:MAX_ERRORS]
         ],

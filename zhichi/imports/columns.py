@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from zhichi.core import cells
+from zhichi.parties import validation
 
 
 @dataclass(frozen=True)
@@ -168,6 +169,7 @@ def find_header(rows: list[list]) -> Header | None:
     best: Header | None = None
     scan = rows[:HEADER_SCAN]
     texts = [_texts(row) for row in scan]
+    suggested = [suggest(row) for row in texts]
     for index, row in enumerate(texts):
         candidates = [(1, row)]
         if index + 1 < len(texts):
@@ -180,10 +182,10 @@ def find_header(rows: list[list]) -> Header | None:
             ]
             # a merged heading over sub-headings only when together they name more than the
             # sub-headings alone: a title just above the header is not part of it
-            if _score(suggest(merged)) > _score(suggest(below)):
+            if _score(suggest(merged)) > _score(suggested[index + 1]):
                 candidates.append((2, merged))
         for height, columns in candidates:
-            mapping = suggest(columns)
+            mapping = suggested[index] if height == 1 else suggest(columns)
             if _score(mapping)[0] < 2:
                 continue
             if best is None or _score(mapping) > _score(best.mapping):
@@ -226,13 +228,6 @@ MESSAGES = {
         "The ID number has 17 digits: its final X was probably lost when the column was made "
         "numeric. Check it and type it with the X."
     ),
-    "length": _("A resident ID number has 18 characters (old ones 15)."),
-    "region": _("The first digits are not a valid region code."),
-    "birth_date": _("The birth date in this ID number is not a real date."),
-    "future_birth": _("The birth date in this ID number is in the future."),
-    "checksum": _("The check character does not match: please check it (rules ID-1, ID-2)."),
-    "charset": _("A credit code uses digits and capital letters except I, O, Z, S and V."),
-    "phone": _("Enter a mainland mobile (11 digits) or a landline with its area code."),
     "negative": _("The amount is below zero."),
     "not_positive": _("The amount owed must be more than zero."),
     "too_large": _("The amount is too large."),
@@ -250,7 +245,11 @@ MESSAGES = {
 }
 
 
-def failure_message(code: str, other_row: int | None = None) -> str:
+def failure_message(field: str, code: str, other_row: int | None = None) -> str:
+    """The words of a problem: an identifier's rule (ID-1, ID-2, the phone's format) in the
+    words the forms use (``parties.validation``), the rest from ``MESSAGES``."""
+    if code in validation.MESSAGES.get(field, {}):
+        return validation.message_for(field, code)
     message = MESSAGES.get(code, MESSAGES["format"])
     return str(message) % {"row": other_row} if "%(row)s" in str(message) else str(message)
 

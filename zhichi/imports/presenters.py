@@ -12,9 +12,9 @@ from django.db.models import Count, Q
 from zhichi.cases.models import PartyRole
 from zhichi.core import identifiers
 from zhichi.evidence.storage import evidence_storage
-from zhichi.imports import columns, reading, rules
+from zhichi.imports import reading, rules
 from zhichi.imports.models import ImportJob
-from zhichi.imports.running import reasons
+from zhichi.imports.running import failures_by_row, reasons
 from zhichi.intake.models import Lead
 
 PREVIEW_ROWS = 5
@@ -26,7 +26,6 @@ SHOWN_LEADS = 10
 class Preview:
     headers: list[str]
     rows: list[tuple[int, list[str]]]  # (sheet row, cells as shown)
-    found: dict[int, str]  # column index → the field it was matched to (its label)
 
 
 def _shown(value, kind: str) -> str:
@@ -54,8 +53,7 @@ def preview(job: ImportJob) -> Preview | None:
             rows.append((start + offset + 1, cells[: len(job.columns)]))
         if len(rows) == PREVIEW_ROWS:
             break
-    found = {i: columns.field_label(code) for code, i in job.mapping.items()}
-    return Preview(headers=[str(c) for c in job.columns], rows=rows, found=found)
+    return Preview(headers=[str(c) for c in job.columns], rows=rows)
 
 
 @dataclass(frozen=True)
@@ -68,12 +66,9 @@ def result(user, job: ImportJob) -> dict:
     importer = rules.is_importer(user, job)
     failed = []
     if importer and job.rows_failed:
-        shown = job.failures.order_by("row", "id")[: SHOWN_FAILURES * 3]
-        rows: dict[int, list] = {}
-        for failure in shown:
-            rows.setdefault(failure.row, []).append(failure)
         failed = [
-            FailedRow(row, reasons(found)) for row, found in list(rows.items())[:SHOWN_FAILURES]
+            FailedRow(row, reasons(found))
+            for row, found in failures_by_row(job, rows=SHOWN_FAILURES).items()
         ]
     return {
         "job": job,

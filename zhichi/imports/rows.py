@@ -102,7 +102,7 @@ def read_row(
         if check is not None and check.valid:
             phone = check.normalised
         else:
-            errors.append(("phone", "phone"))
+            errors.append(("phone", "format"))
     start, end = _period(raw, today, errors)
     months = None
     if raw.get("months") is not None:

@@ -379,9 +379,15 @@ def _finish(job: ImportJob, plan: Plan) -> None:
 
 
 # --- the error report ---------------------------------------------------------------------------
-def failures_by_row(job: ImportJob) -> dict[int, list[ImportFailure]]:
+def failures_by_row(job: ImportJob, rows: int | None = None) -> dict[int, list[ImportFailure]]:
+    """The problems of the rejected rows by row, in order; the first ``rows`` rows only when
+    given (a page shows a hundred, the report all)."""
+    failures = job.failures.order_by("row", "id")
+    if rows is not None:
+        first = job.failures.order_by("row").values_list("row", flat=True).distinct()[:rows]
+        failures = failures.filter(row__in=list(first))
     found: dict[int, list[ImportFailure]] = {}
-    for failure in job.failures.order_by("row", "id").iterator(chunk_size=2000):
+    for failure in failures.iterator(chunk_size=2000):
         found.setdefault(failure.row, []).append(failure)
     return found
 
@@ -390,7 +396,7 @@ def reasons(failures: list[ImportFailure]) -> str:
     parts = []
     for f in failures:
         label = columns.field_label(f.field)
-        message = columns.failure_message(f.code, f.other_row)
+        message = columns.failure_message(f.field, f.code, f.other_row)
         parts.append(
             _("%(field)s: %(message)s") % {"field": label, "message": message} if label else message
         )
