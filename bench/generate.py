@@ -284,6 +284,36 @@ MOVE_REASONS = {
 }
 
 
+def new_credit_code(rng, taken: set[str], district) -> str:
+    """A valid unified social credit code (rule ID-2, its embedded organisation code valid too)
+    not in ``taken`` (which it joins), registered in ``district()``."""
+    from zhichi.core.identifiers import credit_check_char, org_check_char
+
+    while True:
+        body = "".join(rng.choice(ORG_CODE_CHARS) for _ in range(8))
+        first17 = f"91{district()}{body}{org_check_char(body)}"
+        code = first17 + credit_check_char(first17)
+        if code not in taken:
+            taken.add(code)
+            return code
+
+
+def new_firm_name(rng, info: dict, taken: set[str]) -> str:
+    """A firm's name in the sector ``info`` (SECTORS), not in ``taken`` (which it joins)."""
+    for attempt in range(10_000):
+        name = (
+            f"{rng.choice(FIRM_PLACES)}{rng.choice(FIRM_WORDS)}"
+            f"{rng.choice(FIRM_WORDS) if attempt > 3 or rng.random() < 0.5 else ''}"
+            f"{rng.choice(info['suffixes'])}"
+        )
+        if attempt > 50:
+            name = name.replace("有限公司", f"第{attempt}分公司")
+        if name not in taken:
+            break
+    taken.add(name)
+    return name
+
+
 def setup_django(database_url: str | None = None) -> None:
     if database_url:
         os.environ["ZHICHI_DATABASE_URL"] = database_url
@@ -729,35 +759,12 @@ class BenchData:
         return Decimal(rng.randint(low * 100, high * 100)).scaleb(-2)
 
     def credit_code(self) -> str:
-        from zhichi.core.identifiers import credit_check_char
-
-        rng = self.rng
-        weights = (3, 7, 9, 10, 5, 8, 4, 2)  # GB 11714
-        while True:
-            body = "".join(rng.choice(ORG_CODE_CHARS) for _ in range(8))
-            check = 11 - sum(int(ch, 36) * w for ch, w in zip(body, weights, strict=True)) % 11
-            org9 = body + ("X" if check == 10 else "0" if check == 11 else str(check))
-            first17 = f"91{DISTRICT}{org9}"
-            code = first17 + credit_check_char(first17)
-            if code not in self.credit_codes:
-                self.credit_codes.add(code)
-                return code
+        return new_credit_code(self.rng, self.credit_codes, lambda: DISTRICT)
 
     def firm(self, sector: str) -> dict:
         rng = self.rng
         info = SECTORS[sector]
-        words = FIRM_WORDS
-        for attempt in range(1000):
-            name = (
-                f"{rng.choice(FIRM_PLACES)}{rng.choice(words)}"
-                f"{rng.choice(words) if attempt > 3 or rng.random() < 0.5 else ''}"
-                f"{rng.choice(info['suffixes'])}"
-            )
-            if attempt > 50:
-                name = name.replace("有限公司", f"第{attempt}分公司")
-            if name not in self.firm_names:
-                break
-        self.firm_names.add(name)
+        name = new_firm_name(rng, info, self.firm_names)
         street = rng.choice(STREETS)
         return {
             "name": name,

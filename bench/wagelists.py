@@ -44,17 +44,20 @@ from pathlib import Path
 from bench.generate import (
     EMPLOYER_SECTORS,
     FIRM_PLACES,
-    FIRM_WORDS,
     GIVEN,
     ID_REGIONS,
     SECTORS,
     STREETS,
     VILLAGES,
     IdSpace,
+    new_credit_code,
+    new_firm_name,
 )
-from zhichi.core.identifiers import credit_check_char, id_check_char
+from zhichi.core.identifiers import id_check_char
 from zhichi.core.money import rmb_capital
-from zhichi.demo.vocabulary import HOME_PLACES, ORG_CODE_CHARS, SURNAMES
+from zhichi.demo.vocabulary import HOME_PLACES, SURNAMES
+
+PLACES = list(HOME_PLACES)  # where employers are registered
 
 FORMATS = ("xlsx", "csv-utf8", "csv-gb18030")
 DETAIL_LIMIT = 20_000  # rows_detail is written for files of up to this many rows
@@ -218,17 +221,7 @@ class Maker:
         return f"{place}{rng.choice(SURNAMES)}家{rng.choice(VILLAGES)}"
 
     def credit_code(self) -> str:
-        rng = self.rng
-        weights = (3, 7, 9, 10, 5, 8, 4, 2)  # GB 11714, the embedded organisation code
-        while True:
-            body = "".join(rng.choice(ORG_CODE_CHARS) for _ in range(8))
-            check = 11 - sum(int(ch, 36) * w for ch, w in zip(body, weights, strict=True)) % 11
-            org9 = body + ("X" if check == 10 else "0" if check == 11 else str(check))
-            first17 = f"91{rng.choice(list(HOME_PLACES))}{org9}"
-            code = first17 + credit_check_char(first17)
-            if code not in self.credit_codes:
-                self.credit_codes.add(code)
-                return code
+        return new_credit_code(self.rng, self.credit_codes, lambda: self.rng.choice(PLACES))
 
     def employer(self) -> dict:
         rng = self.rng
@@ -236,17 +229,7 @@ class Maker:
             [s for s, _ in EMPLOYER_SECTORS], weights=[w for _, w in EMPLOYER_SECTORS]
         )[0]
         info = SECTORS[sector]
-        for attempt in range(10_000):
-            name = (
-                f"{rng.choice(FIRM_PLACES)}{rng.choice(FIRM_WORDS)}"
-                f"{rng.choice(FIRM_WORDS) if attempt > 3 or rng.random() < 0.5 else ''}"
-                f"{rng.choice(info['suffixes'])}"
-            )
-            if attempt > 50:
-                name = name.replace("有限公司", f"有限公司第{attempt}分公司")
-            if name not in self.firm_names:
-                break
-        self.firm_names.add(name)
+        name = new_firm_name(rng, info, self.firm_names)
         place = rng.choice(info["places"])
         return {
             "name": name,
