@@ -28,6 +28,7 @@ from zhichi.accounts.models import Organisation, OrgKind, Role, User
 from zhichi.audit.services import record
 from zhichi.common.downloads import private_file
 from zhichi.common.errors import FieldError, InvalidInput, NotPermitted
+from zhichi.documents.built_files import delete_files
 from zhichi.evidence import sniff
 from zhichi.evidence.storage import evidence_storage
 from zhichi.imports import columns, reading, rules
@@ -297,25 +298,18 @@ def purge_expired(now=None) -> int:
     history. A batch at a time; returns how many jobs lost their files (0: nothing left)."""
     now = now or timezone.now()
     cutoff = now - timedelta(days=settings.ZHICHI["CASEFILE_KEEP_DAYS"])
-    done = 0
     jobs = (
         ImportJob.objects.filter(created_at__lt=cutoff)
         .exclude(status__in=(ImportStatus.QUEUED, ImportStatus.RUNNING))
         .exclude(source_name="", report_name="")
         .order_by("id")[:PURGE_BATCH]
     )
-    for job in jobs:
-        with transaction.atomic():
-            if not ImportJob.objects.filter(
-                pk=job.pk, source_name=job.source_name, report_name=job.report_name
-            ).update(source_name="", report_name=""):
-                continue
-            record(action="import.expire", obj=job, detail={"file": job.file_name})
-            for name in (job.source_name, job.report_name):
-                if name:
-                    transaction.on_commit(lambda name=name: evidence_storage().delete(name))
-        done += 1
-    return done
+    return delete_files(
+        jobs,
+        fields=("source_name", "report_name"),
+        action="import.expire",
+        detail=lambda job: {"file": job.file_name},
+    )
 
 
 def error_report_response(*, job: ImportJob, actor: User, via: str):
