@@ -121,6 +121,7 @@ INSTALLED_APPS = [
     "zhichi.documents",
     "zhichi.stats",
     "zhichi.imports",
+    "zhichi.consoles",
     "zhichi.demo",
 ]
 

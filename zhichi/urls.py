@@ -14,6 +14,8 @@ urlpatterns = [
     path("notifications/read/", account_views.notifications_read, name="notifications_read"),
     path("account/", include(account_urls.account_patterns)),
     path("security/", include(account_urls.security_patterns)),
+    path("system/", include("zhichi.consoles.urls_system")),
+    path("audit/", include("zhichi.consoles.urls_audit")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("leads/", include("zhichi.intake.urls")),
     path("imports/", include("zhichi.imports.urls")),
