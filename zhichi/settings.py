@@ -122,6 +122,7 @@ INSTALLED_APPS = [
     "zhichi.stats",
     "zhichi.imports",
     "zhichi.consoles",
+    "zhichi.ops",
     "zhichi.demo",
 ]
 
