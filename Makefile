@@ -4,7 +4,7 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.install-stamp
-DEV_ENV := ZHICHI_DEBUG=1
+DEV_ENV := ZHICHI_DEBUG=1 ZHICHI_DEMO=1
 PYTEST_ARGS ?= -n 2
 
 .PHONY: install run dev test test-sqlite test-postgres lint format messages check clean

@@ -143,6 +143,8 @@ def _user(username, org, role, dept=None):
         department=dept,
         role=role,
         first_name=username,
+        # a demo account: with ZHICHI_DEMO=1 (tests/settings.py) no second factor is asked
+        is_demo=True,
     )
     return user
 

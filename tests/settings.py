@@ -11,6 +11,9 @@ os.environ.setdefault("ZHICHI_AUDIT_KEY", "dGVzdC1hdWRpdC1rZXktdGVzdC1hdWRpdC1rZ
 os.environ.setdefault("ZHICHI_DATA_DIR", tempfile.mkdtemp(prefix="zhichi-test-"))
 os.environ.setdefault("ZHICHI_ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")
 os.environ["ZHICHI_DEBUG"] = "0"
+# the fixture users are demo accounts (tests/conftest.py): they sign in without a second factor;
+# the tests of the second factor and of the refusal of a production start turn it off
+os.environ.setdefault("ZHICHI_DEMO", "1")
 
 from zhichi.settings import *  # noqa: F403
 

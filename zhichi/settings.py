@@ -26,6 +26,8 @@ from zhichi.common.envconf import (
 from zhichi.core.numbering import check_pattern
 
 BASE_DIR = Path(__file__).resolve().parent.parent
+# the host names a demo instance (ZHICHI_DEMO=1) may answer to; "testserver" is Django's test client
+DEMO_HOSTS = frozenset({"127.0.0.1", "localhost", "[::1]", "::1", "testserver"})
 
 try:
     DEBUG = env_bool("ZHICHI_DEBUG", False)
@@ -56,9 +58,22 @@ try:
         raise ConfigError("ZHICHI_AUDIT_KEY must be a key of its own, not a ZHICHI_ENCRYPTION_KEY")
     # the append-only checkpoint journal, outside the database
     AUDIT_JOURNAL = env_path("ZHICHI_AUDIT_JOURNAL", DATA_DIR / "audit-checkpoints.log")
+    # rule R7: audit rows are kept at least 180 days; the application deletes none, and this is
+    # the age before which no archiving may take one out of the database (never less than 180)
+    AUDIT_RETENTION_DAYS = env_int("ZHICHI_AUDIT_RETENTION_DAYS", 365, minimum=180)
     ALLOWED_HOSTS = env_list(
         "ZHICHI_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"] if DEBUG else []
     )
+    # Rule R6: the demo accounts keep their documented password and sign in without a second
+    # factor only on a demo instance, which serves this computer alone: a production start (any
+    # other host name) with ZHICHI_DEMO=1 is refused.
+    DEMO = env_bool("ZHICHI_DEMO", False)
+    if DEMO and set(ALLOWED_HOSTS) - DEMO_HOSTS:
+        raise ConfigError(
+            "ZHICHI_DEMO=1 lets the demo accounts sign in without a second factor; it serves "
+            "only this computer (ZHICHI_ALLOWED_HOSTS of 127.0.0.1, localhost, [::1]), never "
+            f"{sorted(set(ALLOWED_HOSTS) - DEMO_HOSTS)}. Unset ZHICHI_DEMO in production."
+        )
     DATABASE_URL = env_str("ZHICHI_DATABASE_URL") or f"sqlite:///{DATA_DIR / 'zhichi.sqlite3'}"
     CONN_MAX_AGE = env_int("ZHICHI_DB_CONN_MAX_AGE", 60, minimum=0)
     SESSION_IDLE_MINUTES = env_int("ZHICHI_SESSION_IDLE_MINUTES", 30, minimum=1)
@@ -103,6 +118,8 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_htmx",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "django_tasks",
     "django_tasks_db",
     "ninja",
@@ -129,13 +146,18 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # every answer below this line is no-store (rule R12; static files above keep their cache)
+    "zhichi.common.caching.NoStoreMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "zhichi.accounts.middleware.SessionLimitsMiddleware",
+    # the second factor and an expired password come before any page (rule R6)
+    "zhichi.accounts.middleware.AccessGateMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -197,15 +219,15 @@ PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
+# Rule R6 (zhichi/accounts/passwords.py): length and kinds of character from the security
+# administrator's policy (never below 8 characters of 3 kinds), the common-password blocklist,
+# and no reuse of the last passwords
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {
-        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
-        "OPTIONS": {"min_length": 12},
-    },
+    {"NAME": "zhichi.accounts.passwords.PolicyValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
-    {"NAME": "zhichi.accounts.validators.CharacterClassValidator", "OPTIONS": {"classes": 3}},
+    {"NAME": "zhichi.accounts.passwords.HistoryValidator"},
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "workbench"
@@ -236,7 +258,16 @@ try:
 except ConfigError as exc:
     raise ImproperlyConfigured(str(exc)) from None
 
-SESSION_COOKIE_AGE = 12 * 60 * 60  # absolute limit; the idle limit is enforced by middleware
+# Rule R6: a session ends 12 hours after sign-in whatever happens (zhichi/accounts/middleware.py
+# counts from the sign-in, as the cookie's age restarts whenever the session is saved), and
+# after 30 idle minutes (administrators 15)
+SESSION_MAX_HOURS = 12
+SESSION_COOKIE_AGE = SESSION_MAX_HOURS * 60 * 60
+ZHICHI_DEMO = DEMO
+# the second factor (rule R6): the name authenticator apps show, and django-otp's doubling delay
+# after each wrong code
+OTP_TOTP_ISSUER = "Zhichi 支持"
+OTP_TOTP_THROTTLE_FACTOR = 1
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
@@ -250,6 +281,12 @@ SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SECURE_HSTS_SECONDS = 0 if DEBUG else env_int("ZHICHI_HSTS_SECONDS", 31536000, minimum=0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
+# rule R12: HSTS with preload, so `check --deploy` has nothing to say; an intranet name is never
+# on the browsers' list, and ZHICHI_HSTS_PRELOAD=0 leaves the word out
+try:
+    SECURE_HSTS_PRELOAD = not DEBUG and env_bool("ZHICHI_HSTS_PRELOAD", True)
+except ConfigError as exc:
+    raise ImproperlyConfigured(str(exc)) from None
 SECURE_SSL_REDIRECT = env_bool("ZHICHI_SSL_REDIRECT", False)
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
@@ -383,6 +420,7 @@ if not ZHICHI["WEBHOOK_ALLOWED_PORTS"] or not all(
 ZHICHI_AUDIT = {
     "KEYS": AUDIT_KEYS,
     "JOURNAL": AUDIT_JOURNAL,
+    "RETENTION_DAYS": AUDIT_RETENTION_DAYS,
 }
 
 LOGGING = {

@@ -1,22 +1,28 @@
 from django.urls import include, path
+from django.views.i18n import set_language
 
 from zhichi import workbench
+from zhichi.accounts import account_views as own_account
 from zhichi.accounts import urls as account_urls
 from zhichi.accounts import views as account_views
+from zhichi.accounts.middleware import open_before_verified
 from zhichi.api import api
 from zhichi.employers import urls as employer_urls
 
 urlpatterns = [
     path("", workbench.workbench, name="workbench"),
-    path("login/", account_views.LoginView.as_view(), name="login"),
-    path("logout/", account_views.logout_view, name="logout"),
+    # open before the second factor is given (rule R6): signing in, its second step, signing out,
+    # the language
+    path("login/", open_before_verified(account_views.LoginView.as_view()), name="login"),
+    path("login/verify/", own_account.login_verify, name="login_verify"),
+    path("logout/", open_before_verified(account_views.logout_view), name="logout"),
     path("notifications/", account_views.notifications, name="notifications"),
     path("notifications/read/", account_views.notifications_read, name="notifications_read"),
     path("account/", include(account_urls.account_patterns)),
     path("security/", include(account_urls.security_patterns)),
     path("system/", include("zhichi.consoles.urls_system")),
     path("audit/", include("zhichi.consoles.urls_audit")),
-    path("i18n/", include("django.conf.urls.i18n")),
+    path("i18n/setlang/", open_before_verified(set_language), name="set_language"),
     path("leads/", include("zhichi.intake.urls")),
     path("imports/", include("zhichi.imports.urls")),
     path("cases/", include("zhichi.cases.urls")),

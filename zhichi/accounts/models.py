@@ -102,6 +102,13 @@ class User(AbstractUser):
     # Part of the session hash: a new stamp ends every session of the user on its next request
     # (issue 12 item 12: a session must not outlive a disable, even once the user is re-enabled).
     security_stamp = models.CharField(max_length=32, blank=True, default="", editable=False)
+    # rule R6: the password's age (expiry) and a password the security administrator set, which
+    # the user must replace at the next sign-in
+    password_changed_at = models.DateTimeField(_("password changed"), null=True, blank=True)
+    must_change_password = models.BooleanField(_("must change password"), default=False)
+    # an account seed_demo made: with ZHICHI_DEMO=1 (loopback only) it keeps its documented
+    # password and signs in without a second factor
+    is_demo = models.BooleanField(default=False, editable=False)
 
     objects = UserManager()
 
@@ -119,6 +126,11 @@ class User(AbstractUser):
     @property
     def is_admin_role(self) -> bool:
         return self.role in ADMIN_ROLES
+
+    def set_password(self, raw_password) -> None:
+        super().set_password(raw_password)
+        # the password's age counts from here, however it was set (rule R6: expiry)
+        self.password_changed_at = timezone.now()
 
     def rotate_security_stamp(self) -> None:
         """Give the user a new stamp (saved by the caller): every session ends."""
@@ -254,3 +266,75 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} {self.kind}"
+
+
+class PasswordHistory(models.Model):
+    """A password the user had (its hash only): rule R6 forbids reusing the last few."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="password_history")
+    password = models.CharField(max_length=128)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["user", "-created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.created_at:%Y-%m-%d}"
+
+
+class PasswordPolicy(models.Model):
+    """The instance's password policy, one row (pk 1), kept by the security administrator within
+    the floors of rule R6 (``zhichi.accounts.passwords.FLOORS``)."""
+
+    min_length = models.PositiveSmallIntegerField(_("minimum length"), default=12)
+    classes = models.PositiveSmallIntegerField(_("kinds of character"), default=3)
+    max_age_days = models.PositiveSmallIntegerField(_("expires after (days)"), default=90)
+    history = models.PositiveSmallIntegerField(_("earlier passwords refused"), default=5)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("password policy")
+        verbose_name_plural = _("password policies")
+
+    def __str__(self) -> str:
+        return f"{self.min_length}/{self.classes}/{self.max_age_days}/{self.history}"
+
+
+class RecoveryCode(models.Model):
+    """A one-time code that stands in for the authenticator app (rule R6). Only its SHA-256 is
+    kept; the codes are shown once, when made."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="recovery_codes")
+    digest = models.CharField(max_length=64)
+    created_at = models.DateTimeField(default=timezone.now)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "digest"], name="recovery_code_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {'used' if self.used_at else 'unused'}"
+
+
+class UserSession(models.Model):
+    """A signed-in session, so that the security administrator can list and end them (rule R6).
+    The session itself lives in Django's session store; this row names whose it is."""
+
+    session_key = models.CharField(max_length=40, unique=True)
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="sessions")
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    user_agent = models.CharField(max_length=200, blank=True, default="")
+    started_at = models.DateTimeField(default=timezone.now)
+    last_seen_at = models.DateTimeField(default=timezone.now)
+    ended_at = models.DateTimeField(null=True, blank=True)
+    end_reason = models.CharField(max_length=20, blank=True, default="")
+
+    class Meta:
+        ordering = ["-last_seen_at", "-id"]
+        indexes = [models.Index(fields=["ended_at", "-last_seen_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.session_key[:6]}…"

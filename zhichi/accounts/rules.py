@@ -53,6 +53,22 @@ def ensure_security_admin(user, *, action: str, obj=None) -> None:
         raise NotPermitted(_("Only the security administrator may do this."))
 
 
+def ensure_not_self_or_admin(actor, user, *, action: str) -> None:
+    """Rule R5: an administrator acts neither on their own account nor on another
+    administrator's (their powers are changed on the server, never from a page)."""
+    if user.pk == actor.pk:
+        record(action=action, actor=actor, obj=user, outcome="denied")
+        raise NotPermitted(_("You cannot do this to your own account."))
+    if user.is_admin_role:
+        record(action=action, actor=actor, obj=user, outcome="denied")
+        raise NotPermitted(
+            _(
+                "An administrator's account is not changed from here (separation of the three "
+                "administrators)."
+            )
+        )
+
+
 def own_tokens(user) -> QuerySet[ApiToken]:
     if not is_signed_in(user):
         return ApiToken.objects.none()
@@ -68,3 +84,32 @@ def get_any_token_for(user, pk) -> ApiToken:
     """Any token, for the security administrator (403 for everyone else, 404 when missing)."""
     ensure_security_admin(user, action="token.revoke")
     return get_or_404(ApiToken.objects.select_related("user"), pk)
+
+
+# --- the system administrator (rule R5, 三员分立) -------------------------------------------------
+# Organisations, departments, document templates and numbering, the law library: the system
+# administrator's part. No case content, no users or roles (the security administrator's), no
+# audit trail (the auditor's). Every other role gets 403, audited.
+def is_system_admin(user) -> bool:
+    return is_signed_in(user) and user.role == Role.SYSADMIN
+
+
+def ensure_system_admin(user, *, action: str, obj=None) -> None:
+    if not is_system_admin(user):
+        record(action=action, actor=user, obj=obj, outcome="denied")
+        raise NotPermitted(_("Only the system administrator may do this."))
+
+
+# --- the auditor (rule R5, 三员分立) -------------------------------------------------------------
+# The audit trail's reader: its console (zhichi.consoles) lists, exports and verifies it. Every
+# other role gets 403, audited; the auditor changes nothing else.
+def is_auditor(user) -> bool:
+    """The audit administrator (role ``auditor``): the only reader of the audit trail (rule R5)."""
+    return is_signed_in(user) and user.role == Role.AUDITOR
+
+
+def ensure_auditor(user, *, action: str) -> None:
+    """403 for every role but the auditor, the refusal audited (rule R7)."""
+    if not is_auditor(user):
+        record(action=action, actor=user, outcome="denied")
+        raise NotPermitted(_("Only the auditor may read the audit trail."))

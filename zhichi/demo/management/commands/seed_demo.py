@@ -1759,6 +1759,8 @@ class Command(BaseCommand):
                 "is_active": True,
                 "is_staff": False,
                 "is_superuser": False,
+                # with ZHICHI_DEMO=1 (loopback only) it signs in without a second factor
+                "is_demo": True,
             }
             user = User.objects.filter(username=username).first()
             created = user is None
