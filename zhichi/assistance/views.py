@@ -14,7 +14,6 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from zhichi.assistance import rules, services, workflow
@@ -71,7 +70,6 @@ def _require_scope(user) -> None:
         raise Http404
 
 
-@never_cache
 @login_required
 @require_GET
 def register(request):
@@ -110,7 +108,6 @@ class RegisterRow:
     next_due: NextDue | None
 
 
-@never_cache
 @login_required
 @require_http_methods(["GET", "POST"])
 def new(request, case_id: int):
@@ -218,7 +215,6 @@ def _step_rows(application: AssistanceApplication, approvals: list[ApprovalRow])
     return rows
 
 
-@never_cache
 @login_required
 @require_GET
 def detail(request, pk: int):

@@ -7,7 +7,6 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.utils.translation import gettext as _
-from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from zhichi.audit.services import record
@@ -71,7 +70,6 @@ def case_list(request):
     )
 
 
-@never_cache
 @login_required
 @require_GET
 def case_detail(request, pk: int):
@@ -113,7 +111,6 @@ def case_move_stage(request, pk: int):
     )
 
 
-@never_cache
 @login_required
 @require_POST
 def case_unmask(request, pk: int):

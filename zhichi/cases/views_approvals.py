@@ -8,7 +8,6 @@ from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from zhichi.cases import rules, selectors
@@ -48,7 +47,6 @@ def _inbox(request, *, failed: dict | None = None, status: int = 200):
     )
 
 
-@never_cache
 @login_required
 @require_GET
 def approvals_inbox(request):

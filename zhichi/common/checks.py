@@ -33,3 +33,20 @@ def data_dir_exists(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
             id="zhichi.E001",
         )
     ]
+
+
+@checks.register(checks.Tags.security, deploy=True)
+def no_demo_in_production(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
+    """Rule R6: a deployment never runs as a demo instance, where the demo accounts sign in
+    without a second factor (the settings already refuse ZHICHI_DEMO=1 for any other host name
+    than this computer's)."""
+    if not settings.ZHICHI_DEMO:
+        return []
+    return [
+        checks.Error(
+            "ZHICHI_DEMO=1: the demo accounts sign in with a published password and no second "
+            "factor.",
+            hint="Unset ZHICHI_DEMO; it is for `make run` on this computer only.",
+            id="zhichi.E002",
+        )
+    ]

@@ -10,7 +10,6 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from zhichi.cases.rules import get_internal_case_for
@@ -24,7 +23,6 @@ from zhichi.documents.models import DocumentKind, DocumentTemplate
 from zhichi.intake.rules import get_internal_lead_for
 
 
-@never_cache
 @login_required
 @require_http_methods(["GET", "POST"])
 def issue(request, case_id: int):
@@ -63,7 +61,6 @@ def issue(request, case_id: int):
     )
 
 
-@never_cache
 @login_required
 @require_GET
 def download(request, pk: int, fmt: str):
@@ -116,7 +113,6 @@ def _templates_context(org, failed=None, numbering_failed=None) -> dict:
     }
 
 
-@never_cache
 @login_required
 @require_http_methods(["GET", "POST"])
 def templates(request):
@@ -161,7 +157,6 @@ def template_use(request, kind: str):
     )
 
 
-@never_cache
 @login_required
 @require_GET
 def template_file(request, kind: str, version: int | None = None):
@@ -201,7 +196,6 @@ def export_case_file(request, case_id: int):
         return redirect(back)
 
 
-@never_cache
 @login_required
 @require_GET
 def export_page(request, pk: int):
@@ -214,7 +208,6 @@ def export_page(request, pk: int):
     )
 
 
-@never_cache
 @login_required
 @require_GET
 def export_download(request, pk: int):

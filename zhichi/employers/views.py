@@ -12,7 +12,6 @@ from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from zhichi.cases.partner_view import is_partner
@@ -29,7 +28,6 @@ PAGE_SIZE = 25
 
 
 # --- joint actions ------------------------------------------------------------------------------
-@never_cache
 @login_required
 @require_GET
 def joint_action_list(request):
@@ -58,7 +56,6 @@ def joint_action_list(request):
     )
 
 
-@never_cache
 @login_required
 @require_GET
 def joint_action_detail(request, pk: int):
@@ -67,7 +64,6 @@ def joint_action_detail(request, pk: int):
     return render(request, "employers/joint_action_detail.html", {"view": view, "action": action})
 
 
-@never_cache
 @login_required
 def joint_action_create(request):
     user = request.user
@@ -107,7 +103,6 @@ def _render_form(request, form, *, detail: str = "", status: int = 200):
 
 
 # --- employers ----------------------------------------------------------------------------------
-@never_cache
 @login_required
 @require_GET
 def employer_search(request):
@@ -120,7 +115,6 @@ def employer_search(request):
     )
 
 
-@never_cache
 @login_required
 @require_GET
 def employer_detail(request, credit_code: str):

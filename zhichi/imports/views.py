@@ -8,7 +8,6 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import render
 from django.utils.translation import gettext as _
-from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from zhichi.common.steps import run_step
@@ -26,7 +25,6 @@ def _history(request, form, status=200):
     return render(request, "imports/import_list.html", context, status=status)
 
 
-@never_cache
 @login_required
 @require_GET
 def import_list(request):
@@ -55,7 +53,6 @@ def import_upload(request):
     )
 
 
-@never_cache
 @login_required
 @require_GET
 def import_detail(request, import_id: int):
@@ -90,7 +87,6 @@ def import_start(request, import_id: int):
     )
 
 
-@never_cache
 @login_required
 @require_GET
 def import_errors(request, import_id: int):
@@ -100,7 +96,6 @@ def import_errors(request, import_id: int):
     return services.error_report_response(job=job, actor=request.user, via="page")
 
 
-@never_cache
 @login_required
 @require_GET
 def import_leads(request, import_id: int):

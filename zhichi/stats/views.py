@@ -8,7 +8,6 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
-from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from zhichi.cases.scope import may_see_internal
@@ -38,7 +37,6 @@ def _read(request):
     return form, scope, query.chosen_period(timezone.localdate())
 
 
-@never_cache
 @login_required
 @require_GET
 def dashboard(request):
@@ -68,7 +66,6 @@ def dashboard(request):
     )
 
 
-@never_cache
 @login_required
 @require_GET
 def figure_records(request, key: str):
@@ -108,7 +105,6 @@ def figure_records(request, key: str):
     )
 
 
-@never_cache
 @login_required
 @require_GET
 def report(request):
@@ -128,7 +124,6 @@ def report(request):
     return render(request, "stats/report.html", context)
 
 
-@never_cache
 @login_required
 @require_GET
 def warnings(request):

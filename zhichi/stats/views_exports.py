@@ -9,7 +9,6 @@ from django.contrib.auth.decorators import login_required
 from django.http import QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from zhichi.common.errors import InvalidInput
@@ -61,7 +60,6 @@ def export_list(request, list_name: str):
     return redirect("exports:detail", export_id=answer.pk)
 
 
-@never_cache
 @login_required
 @require_GET
 def export_page(request, export_id: int):
@@ -77,7 +75,6 @@ def export_page(request, export_id: int):
     return render(request, template, context)
 
 
-@never_cache
 @login_required
 @require_GET
 def export_download(request, export_id: int):

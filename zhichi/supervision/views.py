@@ -13,7 +13,6 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from zhichi.cases.models import Case
@@ -82,7 +81,6 @@ def rows_for(suggestions) -> list[Row]:
 
 
 # --- the register ------------------------------------------------------------------------------
-@never_cache
 @login_required
 @require_GET
 def register(request):
@@ -118,7 +116,6 @@ def register(request):
 
 
 # --- drafting ------------------------------------------------------------------------------------
-@never_cache
 @login_required
 @require_http_methods(["GET", "POST"])
 def new(request, case_id: int):
@@ -222,7 +219,6 @@ def _detail_context(request, s: Suggestion, failed: dict | None = None) -> dict:
     }
 
 
-@never_cache
 @login_required
 @require_GET
 def detail(request, pk: int):

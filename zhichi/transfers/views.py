@@ -10,7 +10,6 @@ from django.http import Http404
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from zhichi.audit.services import record
@@ -64,7 +63,6 @@ def box(request, box: str):
     )
 
 
-@never_cache
 @login_required
 @require_GET
 def detail(request, pk: int):
@@ -118,7 +116,6 @@ DONE_MESSAGES = {
 }
 
 
-@never_cache
 @login_required
 @require_GET
 def evidence_download(request, pk: int, attachment_id: int):
@@ -139,7 +136,6 @@ def step(request, pk: int, action: str):
     return _step(request, pk, action)
 
 
-@never_cache
 @login_required
 @require_http_methods(["GET", "POST"])
 def send(request, subject: str, pk: int):

@@ -11,7 +11,6 @@ from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from zhichi.common.steps import run_step
@@ -49,7 +48,6 @@ def subscription_list(request):
     return _list_page(request, SubscriptionForm(auto_id="id_new_%s"))
 
 
-@never_cache  # the answer holds the secret: no cache may keep it
 @login_required
 @require_POST
 def subscription_create(request):
