@@ -1,7 +1,9 @@
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
 from zhichi.audit.anchor import journal_path
+from zhichi.audit.models import AuditEntry
 from zhichi.audit.services import verify_chain
 
 
@@ -21,6 +23,15 @@ class Command(BaseCommand):
             raise CommandError("\n".join(lines))
         # "intact" is binding (API.md): scripts look for it, so this line is never translated.
         self.stdout.write(f"audit chain intact: {report.checked} entries")
+        oldest = AuditEntry.objects.order_by("id").values_list("at", flat=True).first()
+        if oldest is not None:
+            self.stdout.write(
+                _(
+                    "kept since %(oldest)s; retention %(days)d days (rule R7: no row younger "
+                    "than that may be archived out of the database)"
+                )
+                % {"oldest": oldest.date(), "days": settings.ZHICHI_AUDIT["RETENTION_DAYS"]}
+            )
         latest = report.latest_checkpoint
         if latest is None:
             self.stdout.write(
