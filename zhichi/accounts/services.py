@@ -405,6 +405,56 @@ def reset_password(*, actor: User, user: User) -> passwords.TemporaryPassword:
     return passwords.TemporaryPassword(user=locked, raw=raw)
 
 
+def set_admin_role(
+    *, username: str, role: str, organisation: Organisation | None = None, name: str = ""
+) -> tuple[User, str | None]:
+    """The server's operator (``manage.py set_admin_role``) makes an account one of the three
+    administrators (rule R5: one role per account, and no administrator changes another's
+    powers from a page). A missing account is created with a temporary password (returned once;
+    changed at the first sign-in, with the second factor set up then). An account made an
+    administrator loses its sessions and API tokens. Audited ``user.admin_role``."""
+    if role not in ADMIN_ROLES:
+        raise InvalidInput(
+            [FieldError("role", "invalid", _("Choose sysadmin, secadmin or auditor."))]
+        )
+    raw = None
+    with transaction.atomic():
+        user = User.objects.select_for_update().filter(username=username).first()
+        created = user is None
+        if created:
+            if not USERNAME_RE.match(username):
+                raise InvalidInput(
+                    [FieldError("username", "invalid", _("2 to 150 letters, digits and . _ -."))]
+                )
+            if organisation is None:
+                raise InvalidInput(
+                    [FieldError("organisation", "required", _("Name the organisation."))]
+                )
+            user = User(username=username, first_name=name or username, organisation=organisation)
+            user.role = role
+            user.save()
+            raw = passwords.set_temporary_password(user)
+        else:
+            before = user.role
+            user.role = role
+            user.department = None
+            user.rotate_security_stamp()
+            user.save(update_fields=["role", "department", "security_stamp"])
+            _revoke_all(user, None, "became an administrator")
+        record(
+            action="user.admin_role",
+            username="manage.py",
+            obj=user,
+            detail={
+                "username": username,
+                "role": role,
+                "created": created,
+                **({} if created else {"before": before}),
+            },
+        )
+    return user, raw
+
+
 # --- sign-in locks (issue 12 item 7) -----------------------------------------------------------
 def unlock_login(*, username: str, ip_address: str | None, actor: User) -> int:
     """Lift the sign-in lock of ``username`` from one client (``ip_address``), or clear every
