@@ -235,7 +235,7 @@ LOGOUT_REDIRECT_URL = "login"
 
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = timedelta(minutes=30)
-# Rule R6 with issue 12 item 7 (docs/security.md): 5 failures lock one username from one client
+# Rule R6 with issue 12 item 7 (docs/SECURITY.md): 5 failures lock one username from one client
 # for 30 minutes. Locking the username alone let any stranger lock anyone out; locking the address
 # alone would lock a whole office behind one NAT gateway. Guessing spread over many clients is
 # slowed by the waiting time per username (ZHICHI_LOGIN_DELAY_*, zhichi/accounts/lockout.py).
