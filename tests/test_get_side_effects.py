@@ -25,7 +25,11 @@ from zhichi.accounts.services import issue_token
 pytestmark = [pytest.mark.django_db, pytest.mark.integration]
 
 EXEMPT_APPS = {"audit", "sessions"}
-EXEMPT_FIELDS = {("accounts.apitoken", "last_used_at")}
+EXEMPT_FIELDS = {
+    ("accounts.apitoken", "last_used_at"),
+    # the session's row follows the idle timer, like the session itself (rule R6)
+    ("accounts.usersession", "last_seen_at"),
+}
 PAGE_USERS = ["civil1", "civilhead", "chief", "registrar1", "hrss1", "sysadmin", "secadmin"]
 API_USERS = ["civil1", "hrss1"]
 
@@ -80,6 +84,9 @@ PK_MODELS = [
     ("account/tokens/", "accounts.ApiToken"),
     ("security/tokens/", "accounts.ApiToken"),
     ("security/users/", "accounts.User"),
+    ("security/sessions/", "accounts.UserSession"),
+    ("system/organisations/", "accounts.Organisation"),
+    ("system/departments/", "accounts.Department"),
     ("leads/", "intake.Lead"),
     ("cases/", "cases.Case"),
     ("attachments/", "evidence.Attachment"),
