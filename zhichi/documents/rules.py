@@ -7,7 +7,7 @@ from __future__ import annotations
 from django.db.models import Q
 from django.http import Http404
 
-from zhichi.accounts.models import Role
+from zhichi.accounts.rules import is_system_admin
 from zhichi.cases import rules as case_rules
 from zhichi.cases.models import Case
 from zhichi.common.scoping import get_or_404
@@ -20,7 +20,7 @@ def can_issue(user, case) -> bool:
 
 
 def can_manage_templates(user) -> bool:
-    return bool(user and user.is_authenticated and user.is_active and user.role == Role.SYSADMIN)
+    return is_system_admin(user)
 
 
 def get_document_for(user, pk) -> IssuedDocument:

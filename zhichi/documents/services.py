@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from zhichi.accounts.models import Organisation, User
+from zhichi.accounts.organisations import PATTERN_MESSAGES
 from zhichi.accounts.services import next_number
 from zhichi.audit.services import record
 from zhichi.cases.models import Case
@@ -583,17 +584,6 @@ def use_template(*, actor: User, kind: str, version: int | None) -> DocumentTemp
             detail={"kind": kind, "version": version or VERSION},
         )
     return chosen
-
-
-PATTERN_MESSAGES = {
-    "max_length": lambda: _("Keep it under %(n)d characters.") % {"n": numbering.MAX_PATTERN_CHARS},
-    "no_seq": lambda: _("The pattern must contain {seq}."),
-    "placeholder": lambda: (
-        _("Use only the placeholders {short}, {year} and {seq} (or {seq:03d}, at most %(n)d wide).")
-        % {"n": numbering.MAX_SEQ_WIDTH}
-    ),
-    "brace": lambda: _("A brace on its own is not allowed; write {{ or }} for a literal brace."),
-}
 
 
 def set_number_pattern(*, actor: User, kind: str, pattern: str) -> NumberPattern | None:

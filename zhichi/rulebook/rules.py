@@ -1,11 +1,11 @@
 """Who may change the law library's configuration: the system administrator (MLPS three roles)."""
 
-from zhichi.accounts.models import Role
+from zhichi.accounts.rules import is_signed_in, is_system_admin
 
 
 def can_view(user) -> bool:
-    return bool(user and user.is_authenticated and user.is_active)
+    return is_signed_in(user)
 
 
 def can_edit(user) -> bool:
-    return can_view(user) and user.role == Role.SYSADMIN
+    return is_system_admin(user)
