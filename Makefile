@@ -106,3 +106,20 @@ fuzz: install
 	$(BIN)/python -m pytest tests/test_api_fuzz.py -k long_fuzz -n 2 -q -p no:cacheprovider; status=$$?; \
 	$(BIN)/python -m tests.fuzzing var/fuzz; \
 	exit $$status
+
+# No lost updates, the long pass (QUALITY.md R8): 8 processes x 500 conflicting edits of one case
+# through the API, on SQLite, then on PostgreSQL when ZHICHI_TEST_DATABASE_URL is set (the default
+# suite runs 4 x 25). Prints the time, the writes (200) and the stale writes (409).
+.PHONY: conflicts
+conflicts: install
+	ZHICHI_CONFLICT_PROCESSES=8 ZHICHI_CONFLICT_EDITS=500 env -u ZHICHI_DATABASE_URL $(BIN)/python -m pytest tests/cases/test_lost_updates.py -p no:randomly -q -s
+	@if [ -n "$$ZHICHI_TEST_DATABASE_URL" ]; then \
+	ZHICHI_CONFLICT_PROCESSES=8 ZHICHI_CONFLICT_EDITS=500 ZHICHI_DATABASE_URL="$$ZHICHI_TEST_DATABASE_URL" $(BIN)/python -m pytest tests/cases/test_lost_updates.py -p no:randomly -q -s; \
+	else echo "ZHICHI_TEST_DATABASE_URL is not set: PostgreSQL run skipped"; fi
+
+# The locked versions against the known vulnerabilities (QUALITY.md R12, docs/SECURITY.md):
+# pip-audit in a venv of its own; it needs PyPI's JSON API or OSV on the network.
+.PHONY: audit-deps
+audit-deps:
+	@test -x var/pip-audit/bin/pip-audit || { $(PYTHON) -m venv var/pip-audit && var/pip-audit/bin/pip install --quiet pip-audit==2.10.1; }
+	var/pip-audit/bin/pip-audit -r requirements.lock --no-deps --progress-spinner off --strict
