@@ -26,7 +26,7 @@ pytestmark = [pytest.mark.django_db, pytest.mark.integration]
 
 demo = demo_world()
 
-USERS = ["civil1", "chief", "criminal1", "hrss1", "secadmin"]
+USERS = ["civil1", "chief", "criminal1", "hrss1", "secadmin", "auditor"]
 # what people type into a search box: names, case numbers in every bracket form, identifiers,
 # too long, wildcards and quotes
 TEXT_SAMPLES = [

@@ -30,7 +30,16 @@ EXEMPT_FIELDS = {
     # the session's row follows the idle timer, like the session itself (rule R6)
     ("accounts.usersession", "last_seen_at"),
 }
-PAGE_USERS = ["civil1", "civilhead", "chief", "registrar1", "hrss1", "sysadmin", "secadmin"]
+PAGE_USERS = [
+    "civil1",
+    "civilhead",
+    "chief",
+    "registrar1",
+    "hrss1",
+    "sysadmin",
+    "secadmin",
+    "auditor",
+]
 API_USERS = ["civil1", "hrss1"]
 
 
@@ -137,6 +146,10 @@ def fill(route: str) -> str:
             return _first_pk(label)
         if name in NAMED_MODELS:
             return _first_pk(NAMED_MODELS[name])
+        if name == "object_type":
+            return "cases.case"
+        if name == "object_id":
+            return _first_pk("cases.Case")
         if name == "credit_code":
             party = apps.get_model("parties.Party")
             code = party.objects.exclude(credit_code="").values_list("credit_code", flat=True)

@@ -8,7 +8,7 @@ answer 403.
 from __future__ import annotations
 
 from zhichi.accounts.models import Notification
-from zhichi.accounts.rules import is_security_admin, may_hold_tokens
+from zhichi.accounts.rules import is_auditor, is_security_admin, is_system_admin, may_hold_tokens
 from zhichi.cases.rules import may_see_cases
 from zhichi.cases.scope import may_see_internal
 from zhichi.documents.rules import can_manage_templates
@@ -48,6 +48,9 @@ def collaboration(request):
             # API tokens for everyone but the three administrators; the security pages
             "tokens": may_hold_tokens(user),
             "security": is_security_admin(user),
+            # the other two administrators' consoles (rule R5): each sees only its own
+            "system": is_system_admin(user),
+            "audit": is_auditor(user),
         }
     }
 

@@ -494,6 +494,13 @@ def _cell(ws, column: Column, value: Any):
     return _text_cell(ws, text) if text.startswith(FORMULA_START) else text
 
 
+def csv_cell(value: Any) -> str:
+    """A CSV cell a spreadsheet never takes for a formula: a text that starts with = + - @ (OWASP's
+    list, ``FORMULA_START``) gets the quote prefix the Excel cells get, and is shown as typed."""
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(FORMULA_START) else text
+
+
 def _text_cell(ws, text: str):
     """A cell of text, never a formula: a text that starts with = + - @ gets a string cell with
     Excel's quote prefix, as when someone types '=… (the prefix keeps it text when edited)."""
