@@ -107,6 +107,13 @@ fuzz: install
 	$(BIN)/python -m tests.fuzzing var/fuzz; \
 	exit $$status
 
+# Load test (QUALITY.md R13): 50 staff sessions + 20 API clients for 10 minutes (locust, headless,
+# 127.0.0.1) against a fresh demo served as make run serves it; bench/results/load.md.
+# LOAD_MINUTES, LOAD_STAFF, LOAD_API; on PostgreSQL with ZHICHI_DATABASE_URL (database zhichi_load).
+.PHONY: load
+load: bench-deps
+	$(BIN)/python -m bench.loadtest.run
+
 # No lost updates, the long pass (QUALITY.md R8): 8 processes x 500 conflicting edits of one case
 # through the API, on SQLite, then on PostgreSQL when ZHICHI_TEST_DATABASE_URL is set (the default
 # suite runs 4 x 25). Prints the time, the writes (200) and the stale writes (409).
