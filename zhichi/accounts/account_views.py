@@ -8,6 +8,8 @@ the password page, which needs it; the access gate sends a signed-in user here f
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth.decorators import login_required
@@ -32,6 +34,11 @@ def _next(request) -> str:
     return reverse("workbench")
 
 
+def _with_next(url: str, request) -> str:
+    # the next page in the query string, encoded whole (its own query string included)
+    return f"{url}?{urlencode({'next': _next(request)})}"
+
+
 def _gated(request) -> None:
     # the page is shown without the navigation: nothing else is open yet
     request.zhichi_gated = True
@@ -46,7 +53,7 @@ def login_verify(request):
     if twofactor.verified(request, user):
         return redirect(_next(request))
     if twofactor.confirmed_device(user) is None:
-        return redirect(f"{reverse('accounts:two_factor')}?next={_next(request)}")
+        return redirect(_with_next(reverse("accounts:two_factor"), request))
     _gated(request)
     form = CodeForm(request.POST or None)
     status = 200
@@ -85,7 +92,7 @@ def two_factor(request):
     user = request.user
     device = twofactor.confirmed_device(user)
     if device is not None and not twofactor.verified(request, user):
-        return redirect(f"{reverse('login_verify')}?next={_next(request)}")
+        return redirect(_with_next(reverse("login_verify"), request))
     if device is None:
         _gated(request)
     pending = twofactor.pending_device(user) if device is None else None
@@ -113,7 +120,7 @@ def two_factor_start(request):
         twofactor.start_enrolment(user=request.user)
     except InvalidInput as exc:
         messages.info(request, "；".join(str(e.message) for e in exc.errors))
-    return redirect(f"{reverse('accounts:two_factor')}?next={_next(request)}")
+    return redirect(_with_next(reverse("accounts:two_factor"), request))
 
 
 @open_before_verified
@@ -153,7 +160,11 @@ def two_factor_confirm(request):
 @login_required
 @require_POST
 def recovery_codes_renew(request):
-    codes = twofactor.renew_recovery_codes(user=request.user)
+    try:
+        codes = twofactor.renew_recovery_codes(user=request.user)
+    except InvalidInput as exc:  # no authenticator set up: recovery codes would open nothing
+        messages.error(request, "；".join(str(e.message) for e in exc.errors))
+        return redirect("accounts:two_factor")
     return render(
         request,
         "accounts/recovery_codes.html",

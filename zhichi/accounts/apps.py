@@ -9,7 +9,11 @@ class AccountsConfig(AppConfig):
 
     def ready(self) -> None:
         # connects the audit of sign-in locks (rule R7) to django-axes' signal
-        from zhichi.accounts import lockout  # noqa: F401
+        # connects the sessions' rows to the sign-in and sign-out signals (rule R6)
+        from zhichi.accounts import (
+            lockout,  # noqa: F401
+            sessions,  # noqa: F401
+        )
 
         # the deployment's own checks (the data directory)
         from zhichi.accounts.api_auth import purge_idempotency_records

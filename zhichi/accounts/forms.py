@@ -86,7 +86,7 @@ class UserFilterForm(StyledForm):
 # --- the user's own account: second factor and password (rule R6) -----------------------------
 class CodeForm(StyledForm):
     code = forms.CharField(
-        label=_("Code"),
+        label=pgettext_lazy("one-time code", "Code"),
         max_length=20,
         help_text=_("The six digits your authenticator app shows, or one of your recovery codes."),
     )

@@ -127,6 +127,15 @@ class User(AbstractUser):
     def is_admin_role(self) -> bool:
         return self.role in ADMIN_ROLES
 
+    def save(self, *args, **kwargs):
+        if self.password_changed_at is None and self.password:
+            # a password set without set_password (create_user, createsuperuser): its age counts
+            # from its first save (rule R6: expiry)
+            self.password_changed_at = timezone.now()
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "password_changed_at"}
+        super().save(*args, **kwargs)
+
     def set_password(self, raw_password) -> None:
         super().set_password(raw_password)
         # the password's age counts from here, however it was set (rule R6: expiry)

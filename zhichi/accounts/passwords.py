@@ -15,6 +15,7 @@ resets it to a temporary one the user must replace at the next sign-in).
 
 from __future__ import annotations
 
+import functools
 import secrets
 import string
 from dataclasses import dataclass
@@ -22,7 +23,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth.hashers import check_password
-from django.contrib.auth.password_validation import validate_password
+from django.contrib.auth.password_validation import CommonPasswordValidator, validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -61,12 +62,39 @@ def character_kinds(password: str) -> int:
     )
 
 
+# what people add to a common word to pass the kinds of character ("Password123!", "P@ssw0rd!")
+_LEET = str.maketrans({"@": "a", "4": "a", "0": "o", "3": "e", "$": "s", "5": "s", "1": "l"})
+_ENDS = string.digits + string.punctuation + " "
+
+
+@functools.lru_cache(maxsize=1)
+def _common_passwords() -> frozenset[str]:
+    return frozenset(CommonPasswordValidator().passwords)
+
+
+def dressed_common_password(password: str) -> bool:
+    """A common password (Django's list) with digits or symbols around it, or letters written as
+    digits and symbols: what the list itself misses once a policy asks for several kinds."""
+    core = password.lower().strip(_ENDS)
+    return len(core) >= 4 and (
+        core in _common_passwords() or core.translate(_LEET) in _common_passwords()
+    )
+
+
 class PolicyValidator:
-    """Length and kinds of character, as the current policy says."""
+    """Length and kinds of character, as the current policy says, and no common password dressed
+    up with digits and symbols (the plain ones are Django's ``CommonPasswordValidator``)."""
 
     def validate(self, password: str, user=None) -> None:
         policy = current_policy()
         problems = []
+        if dressed_common_password(password):
+            problems.append(
+                ValidationError(
+                    _("This is a common password with digits or symbols added. Choose another."),
+                    code="password_too_common",
+                )
+            )
         if len(password) < policy.min_length:
             problems.append(
                 ValidationError(
@@ -108,10 +136,11 @@ class HistoryValidator:
         if user is None or user.pk is None:
             return
         policy = current_policy()
+        # the last N passwords: the current one and the N - 1 before it
         earlier = list(
             PasswordHistory.objects.filter(user_id=user.pk)
             .order_by("-created_at", "-id")
-            .values_list("password", flat=True)[: policy.history]
+            .values_list("password", flat=True)[: policy.history - 1]
         )
         current = User.objects.filter(pk=user.pk).values_list("password", flat=True).first()
         for encoded in [current, *earlier]:
@@ -195,10 +224,12 @@ class TemporaryPassword:
 
 
 def temporary_password() -> str:
-    """16 characters of four kinds, readable aloud (no 0/O, 1/l/I), passing every policy."""
+    """16 characters of four kinds (more when the policy asks for a longer password), readable
+    aloud (no 0/O, 1/l/I), passing every policy."""
     alphabet = "abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+    length = max(16, current_policy().min_length)
     while True:
-        body = "".join(secrets.choice(alphabet) for _ in range(14))
+        body = "".join(secrets.choice(alphabet) for _ in range(length - 2))
         raw = body[:7] + "-" + body[7:] + secrets.choice("#%+=")
         if character_kinds(raw) == 4:
             return raw

@@ -14,7 +14,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from zhichi.accounts import passwords, rules
+from zhichi.accounts import passwords, rules, sessions
 from zhichi.accounts.models import (
     ADMIN_ROLES,
     ApiToken,
@@ -195,6 +195,7 @@ def set_user_active(*, user: User, active: bool, actor: User) -> bool:
         locked.is_active = active
         locked.rotate_security_stamp()
         locked.save(update_fields=["is_active", "security_stamp"])
+        sessions.end_all_of(locked, "enabled" if active else "disabled")
         revoked = _revoke_all(locked, actor, "user enabled" if active else "user disabled")
         record(
             action="user.enable" if active else "user.disable",
@@ -372,6 +373,7 @@ def update_user(
         if {"role", "organisation_id", "department_id"} & set(changed):
             locked.rotate_security_stamp()
             fields.append("security_stamp")
+            sessions.end_all_of(locked, "role_changed")
         locked.save(update_fields=fields)
         record(
             action="user.update",
@@ -396,6 +398,7 @@ def reset_password(*, actor: User, user: User) -> passwords.TemporaryPassword:
         raw = passwords.set_temporary_password(locked)
         locked.rotate_security_stamp()
         locked.save(update_fields=["security_stamp"])
+        sessions.end_all_of(locked, "password_reset")
         record(
             action="user.password_reset",
             actor=actor,
@@ -440,6 +443,7 @@ def set_admin_role(
             user.department = None
             user.rotate_security_stamp()
             user.save(update_fields=["role", "department", "security_stamp"])
+            sessions.end_all_of(user, "role_changed")
             _revoke_all(user, None, "became an administrator")
         record(
             action="user.admin_role",

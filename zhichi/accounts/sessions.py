@@ -65,6 +65,14 @@ def ended(session_key: str | None, reason: str) -> None:
         )
 
 
+def end_all_of(user: User, reason: str) -> int:
+    """Mark every open session row of ``user`` ended (their sessions stop working through the new
+    security stamp or password the caller saved in the same transaction)."""
+    return UserSession.objects.filter(user=user, ended_at__isnull=True).update(
+        ended_at=timezone.now(), end_reason=reason
+    )
+
+
 def live(now=None) -> QuerySet[UserSession]:
     """Sessions still open: not ended, still in the store and not expired there, and seen within
     the longest idle limit."""

@@ -29,7 +29,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from zhichi.accounts import passwords, rules
+from zhichi.accounts import passwords, rules, sessions
 from zhichi.accounts.models import RecoveryCode, User
 from zhichi.audit.services import record
 from zhichi.common.errors import FieldError, InvalidInput
@@ -108,6 +108,18 @@ def start_enrolment(*, user: User) -> TOTPDevice:
     return device
 
 
+def _wait_error() -> InvalidInput:
+    return InvalidInput(
+        [
+            FieldError(
+                "code",
+                "wait",
+                _("Too many wrong codes. Wait a little, then enter the code the app shows."),
+            )
+        ]
+    )
+
+
 def _code_error() -> InvalidInput:
     return InvalidInput(
         [
@@ -141,6 +153,17 @@ def confirm_enrolment(*, request, user: User, code: str) -> Enrolled:
         raise InvalidInput(
             [FieldError("code", "no_pending", _("Start the set-up again: scan a new QR code."))]
         )
+    allowed, _info = device.verify_is_allowed()
+    if not allowed:
+        # django-otp refuses any code, even a right one, until the wait after a wrong one is over
+        record(
+            action="auth.otp_enrol",
+            actor=user,
+            obj=user,
+            outcome="denied",
+            detail={"reason": "wait"},
+        )
+        raise _wait_error()
     if not device.verify_token(_clean_code(code)):
         record(action="auth.otp_enrol", actor=user, obj=user, outcome="failed")
         raise _code_error()
@@ -163,19 +186,17 @@ def verify(*, request, user: User, code: str) -> str:
     allowed, _info = device.verify_is_allowed()
     if not allowed:
         record(action="auth.otp", actor=user, obj=user, outcome="denied", detail={"reason": "wait"})
-        raise InvalidInput(
-            [
-                FieldError(
-                    "code",
-                    "wait",
-                    _("Too many wrong codes. Wait a little, then enter the code the app shows."),
-                )
-            ]
-        )
+        raise _wait_error()
     if clean.isdigit() and len(clean) == 6:
-        if device.verify_token(clean):
+        with transaction.atomic():
+            # locked: two requests with one code cannot both pass (the device keeps the last step
+            # used, and a code is good once)
+            device = TOTPDevice.objects.select_for_update().get(pk=device.pk)
+            good = device.verify_token(clean)
+            if good:
+                record(action="auth.otp", actor=user, obj=user, detail={"method": "totp"})
+        if good:
             django_otp.login(request, device)
-            record(action="auth.otp", actor=user, obj=user, detail={"method": "totp"})
             return "totp"
     else:
         with transaction.atomic():
@@ -209,6 +230,10 @@ def renew_recovery_codes(*, user: User) -> list[str]:
     """New recovery codes for a verified user; the old ones stop working."""
     with transaction.atomic():
         User.objects.select_for_update().get(pk=user.pk)
+        if not TOTPDevice.objects.filter(user=user, confirmed=True).exists():
+            raise InvalidInput(
+                [FieldError("code", "no_device", _("Set up an authenticator first."))]
+            )
         codes = _new_recovery_codes(user)
         record(action="auth.otp_recovery_renew", actor=user, obj=user)
     return codes
@@ -226,6 +251,7 @@ def reset(*, actor: User, user: User) -> int:
         RecoveryCode.objects.filter(user=locked).delete()
         locked.rotate_security_stamp()
         locked.save(update_fields=["security_stamp"])
+        sessions.end_all_of(locked, "second_factor_reset")
         record(
             action="auth.otp_reset",
             actor=actor,
