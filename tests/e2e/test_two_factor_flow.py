@@ -11,6 +11,7 @@ Selectors are ids, names and form actions, never translated text.
 from __future__ import annotations
 
 import base64
+import os
 import re
 
 import pytest
@@ -25,6 +26,8 @@ from zhichi.audit.models import AuditEntry
 pytestmark = pytest.mark.e2e
 
 NEW_PASSWORD = "Dianchi-Lake-2027"
+# ZHICHI_SCREENSHOTS=1 refreshes the picture in docs/SECURITY.md
+SCREENSHOTS = os.environ.get("ZHICHI_SCREENSHOTS") == "1"
 
 
 @pytest.fixture
@@ -93,6 +96,8 @@ def test_a_new_officer_sets_up_the_authenticator_and_a_password_at_the_first_sig
     expect(page.locator("#zc-nav")).to_have_count(0)  # nothing else is open yet
     page.locator("#start-2fa").click()
     expect(page.locator("#totp-qr svg")).to_be_visible()
+    if SCREENSHOTS:
+        page.screenshot(path="docs/img/two-factor-setup.png", full_page=True)
     secret = page.locator("#totp-secret").inner_text().replace(" ", "").strip()
     key = base64.b32decode(secret + "=" * (-len(secret) % 8))
     page.locator("#id_code").fill(code_for(key))
