@@ -296,6 +296,17 @@ hypothesis_settings.load_profile("zhichi")
 
 
 @pytest.fixture(autouse=True)
+def _empty_cache():
+    """The cache holds rows read from the database (the password policy): each test starts
+    without what an earlier one's database held."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _fresh_audit_journal():
     """Each test starts from an empty audit trail (rolled back, or flushed after a transactional
     test), so it starts with an empty checkpoint journal too: checkpoints of a trail that no longer

@@ -7,8 +7,7 @@
 - ``AccessGateMiddleware``: a signed-in user who has not yet given the second factor, or whose
   password expired or was reset, reaches only the pages that settle it (marked with
   ``open_before_verified`` or ``open_before_password_change``) and signing out; any other page
-  sends them there. The API is not
-  concerned: it takes bearer tokens, never the session.
+  sends them there. The API is not concerned: it takes bearer tokens, never the session.
 """
 
 from __future__ import annotations

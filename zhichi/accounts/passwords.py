@@ -24,6 +24,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.contrib.auth.hashers import check_password
 from django.contrib.auth.password_validation import CommonPasswordValidator, validate_password
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -45,9 +46,18 @@ FLOORS = {
 POLICY_FIELDS = tuple(FLOORS)
 
 
+POLICY_CACHE_KEY = "zhichi:password-policy"
+POLICY_CACHE_SECONDS = 60  # every page checks the password's age: a minute's lag for a new policy
+
+
 def current_policy() -> PasswordPolicy:
-    """The saved policy, or the defaults (never written by a read)."""
-    return PasswordPolicy.objects.filter(pk=1).first() or PasswordPolicy(pk=1)
+    """The saved policy, or the defaults (never written by a read). Kept a minute in the cache,
+    as the access gate reads it on every page; saving a policy clears it."""
+    policy = cache.get(POLICY_CACHE_KEY)
+    if policy is None:
+        policy = PasswordPolicy.objects.filter(pk=1).first() or PasswordPolicy(pk=1)
+        cache.set(POLICY_CACHE_KEY, policy, POLICY_CACHE_SECONDS)
+    return policy
 
 
 def character_kinds(password: str) -> int:
@@ -275,6 +285,10 @@ def save_policy(*, actor: User, values: dict) -> PasswordPolicy:
             setattr(policy, name, number)
         policy.updated_at = timezone.now()
         policy.save()
+        # now for this process, and again once committed, as another request may have cached
+        # the old policy meanwhile
+        cache.delete(POLICY_CACHE_KEY)
+        transaction.on_commit(lambda: cache.delete(POLICY_CACHE_KEY))
         record(
             action="auth.password_policy",
             actor=actor,
