@@ -42,6 +42,7 @@ def colleague(users, username: str, role: str, department: str | None = "civil")
         department=like.department if department else None,
         role=role,
         first_name=username,
+        is_demo=True,  # a demo account: no second factor asked (tests/settings.py)
     )
 
 

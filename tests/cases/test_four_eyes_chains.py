@@ -76,6 +76,7 @@ def _extra(users, username: str, role: str, department) -> User:
         organisation=users["chief"].organisation,
         department=department,
         role=role,
+        is_demo=True,  # a demo account: no second factor asked (tests/settings.py)
     )
 
 

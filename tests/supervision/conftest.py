@@ -73,4 +73,5 @@ def other_chief(orgs):
         organisation=orgs["other"],
         role=Role.CHIEF,
         first_name="pjchief",
+        is_demo=True,  # a demo account: no second factor asked (tests/settings.py)
     )
