@@ -158,7 +158,9 @@ def test_r10_round_trip_drill_on_the_demo_data(tmp_path, backup_dir):
     files = stored_files()
     people = {p.pk: (p.id_number, p.phone) for p in Party.objects.exclude(id_number_enc="")}
     trail = list(AuditEntry.objects.order_by("id").values_list("hash", flat=True))
-    assert len(people) > 10 and len(files) >= 2 and sum(f["rows"] for f in before.values()) > 1000
+    # a world worth the drill: people with identifiers, files, hundreds of rows (how many the
+    # small demo makes depends on the fixed clock's date)
+    assert len(people) > 10 and len(files) >= 2 and sum(f["rows"] for f in before.values()) > 500
 
     out = run("backup", str(backup_dir))
     assert "audit_auditentry:" in out and f"written to {backup_dir}" in out
