@@ -1,9 +1,16 @@
 """The API fuzzing pass (QUALITY.md R1, issue 12): schemathesis against /api/v1/openapi.json.
 
 Every operation of the OpenAPI document is called through Django's WSGI application, as an
-officer and as a partner, with positive cases (that fit the schema) and negative ones (that
-break it), with generated path ids and with ids of objects that exist in the seeded world. A
-finding is a server error (5xx) or an answer that breaks its documented schema.
+officer, a department head, a partner and an administrator, with positive cases (that fit the
+schema) and negative ones (that break it), with generated path ids and with ids of objects that
+exist in the seeded world. A finding is a server error (5xx), an answer that breaks its
+documented schema, a status code the operation does not document, or, for an administrator, any
+answer but 401 from an operation behind a token.
+
+The administrators hold no API token (rule R5), so "as an administrator" is every way one could
+still try: a token issued while the account held a casework role, before it was made an
+administrator; the administrator's signed-in session cookie (the API takes bearer tokens only);
+and both at once. The three administrators take turns, request by request.
 
 Used by the bounded pass in the default suite (tests/test_api_fuzz.py) and by ``make fuzz``.
 """
@@ -11,7 +18,9 @@ Used by the bounded pass in the default suite (tests/test_api_fuzz.py) and by ``
 from __future__ import annotations
 
 import contextlib
+import logging
 import time
+import traceback
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -22,14 +31,29 @@ from hypothesis import HealthCheck, Phase
 from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
 from schemathesis.core.failures import FailureGroup
-from schemathesis.specs.openapi.checks import response_schema_conformance
+from schemathesis.generation.meta import CoverageScenario, coverage_scenario
+from schemathesis.openapi.checks import UndefinedStatusCode
+from schemathesis.specs.openapi.checks import (
+    response_schema_conformance,
+    status_code_conformance,
+)
 
 MODES = (GenerationMode.POSITIVE, GenerationMode.NEGATIVE)
+# the identities a pass runs as: a username, or ADMINISTRATOR for the three administrators
+ADMINISTRATOR = "administrator"
+ADMINS = ("sysadmin", "secadmin", "auditor")
+# whose ids the administrators' pass calls with: rows that exist (an administrator sees none)
+ADMIN_IDS_OF = "civilhead"
+
+SERVER_ERROR = "server error"
+SCHEMA_VIOLATION = "schema violation"
+UNDOCUMENTED_STATUS = "undocumented status"
+NOT_REFUSED = "administrator not refused"
 
 
 @dataclass
 class Finding:
-    kind: str  # "server error" or "schema violation"
+    kind: str  # SERVER_ERROR, SCHEMA_VIOLATION, UNDOCUMENTED_STATUS or NOT_REFUSED
     operation: str
     mode: str
     status: int
@@ -47,20 +71,33 @@ class Report:
     findings: list[Finding] = field(default_factory=list)
     seconds: float = 0.0
 
+    def of_kind(self, kind: str) -> list[Finding]:
+        return [f for f in self.findings if f.kind == kind]
+
     @property
     def server_errors(self) -> list[Finding]:
-        return [f for f in self.findings if f.kind == "server error"]
+        return self.of_kind(SERVER_ERROR)
 
     @property
     def schema_violations(self) -> list[Finding]:
-        return [f for f in self.findings if f.kind == "schema violation"]
+        return self.of_kind(SCHEMA_VIOLATION)
+
+    @property
+    def undocumented_statuses(self) -> list[Finding]:
+        return self.of_kind(UNDOCUMENTED_STATUS)
+
+    @property
+    def not_refused(self) -> list[Finding]:
+        return self.of_kind(NOT_REFUSED)
 
     def summary(self) -> str:
         top = ", ".join(f"{status}: {n}" for status, n in sorted(self.statuses.items()))
         return (
             f"{self.user}: {self.requests} requests in {self.seconds:.0f} s, "
             f"{len(self.server_errors)} server errors, "
-            f"{len(self.schema_violations)} schema violations ({top})"
+            f"{len(self.schema_violations)} schema violations, "
+            f"{len(self.undocumented_statuses)} undocumented statuses, "
+            f"{len(self.not_refused)} administrator answers other than 401 ({top})"
         )
 
 
@@ -145,22 +182,30 @@ def _operations(schema):
 
 def run_pass(
     schema,
-    user,
+    identity: str,
     *,
     examples: int,
     real_id_rounds: int = 1,
     coverage: int | None = None,
     seed: int | None = 0,
 ) -> Report:
-    """Fuzz every operation as ``user``: the coverage cases (schemathesis' boundary values and
-    type mutations, at most ``coverage`` per operation, None for all), once with their own path
-    ids and once with seeded ones; then ``examples`` generated cases per operation and mode with
-    generated path ids, and ``examples`` more per round with ids of seeded objects."""
-    caller = Caller(user)
-    report = Report(user=user.username)
-    pools = _ids(user)
+    """Fuzz every operation as ``identity`` (a username, or ADMINISTRATOR): the coverage cases
+    (schemathesis' boundary values and type mutations, at most ``coverage`` per operation, None
+    for all), once with their own path ids and once with seeded ones; then ``examples``
+    generated cases per operation and mode with generated path ids, and ``examples`` more per
+    round with ids of seeded objects."""
+    from zhichi.accounts.models import User
+
+    if identity == ADMINISTRATOR:
+        caller = AdministratorCaller([User.objects.get(username=name) for name in ADMINS])
+        pools = _ids(User.objects.get(username=ADMIN_IDS_OF))
+    else:
+        user = User.objects.get(username=identity)
+        caller = Caller(user)
+        pools = _ids(user)
+    report = Report(user=identity)
     started = time.monotonic()
-    with _connection_kept():
+    with _connection_kept(), _tracebacks_kept():
         for operation in _operations(schema):
             names = [p.name for p in operation.path_parameters]
             fixed_sets: list[dict | None] = [None]
@@ -179,6 +224,8 @@ def run_pass(
 class Caller:
     """The user a pass runs as, with a token of its own."""
 
+    refused = False  # its requests reach the operations
+
     def __init__(self, user):
         self.user = user
         self.headers: dict[str, str] = {}
@@ -190,6 +237,9 @@ class Caller:
         self.token = issue_token(user=self.user, name="fuzz").raw
         self.headers = {"Authorization": f"Bearer {self.token}"}
 
+    def next_headers(self) -> dict[str, str]:
+        return self.headers
+
     def keep_token(self) -> None:
         """A generated call may revoke the very token the pass runs with (POST
         /me/tokens/{id}/revoke with its id): then issue a new one, or every later request would
@@ -198,6 +248,96 @@ class Caller:
 
         if user_for_token(self.token) is None:
             self._issue()
+
+
+class AdministratorCaller:
+    """The three administrators (rule R5), who hold no API token: each request carries, in
+    turn, one administrator's token issued before the account was made an administrator, that
+    administrator's session cookie, or both. Every operation behind a token answers 401."""
+
+    refused = True  # every operation behind a token must refuse it
+
+    def __init__(self, admins):
+        from django.conf import settings
+
+        self.ways: list[dict[str, str]] = []
+        for admin in admins:
+            token = {"Authorization": f"Bearer {_token_from_before(admin)}"}
+            cookie = {"Cookie": f"{settings.SESSION_COOKIE_NAME}={_session_of(admin)}"}
+            self.ways += [token, cookie, {**token, **cookie}]
+        self._turn = 0
+
+    def next_headers(self) -> dict[str, str]:
+        self._turn += 1
+        return self.ways[self._turn % len(self.ways)]
+
+    def keep_token(self) -> None:
+        """Nothing to keep: a 401 is the answer expected."""
+
+
+def _token_from_before(admin) -> str:
+    """A token ``admin`` was issued while the account still held a casework role (no token is
+    issued to an administrator); the account then became an administrator again."""
+    from zhichi.accounts.models import Role, User
+    from zhichi.accounts.services import issue_token
+
+    role = admin.role
+    User.objects.filter(pk=admin.pk).update(role=Role.OFFICER)
+    admin.role = Role.OFFICER
+    try:
+        raw = issue_token(user=admin, name="issued before the administrator role").raw
+    finally:
+        User.objects.filter(pk=admin.pk).update(role=role)
+        admin.role = role
+    return raw
+
+
+def _session_of(admin) -> str:
+    """The session key of ``admin`` signed in with the second factor given: a session the pages
+    take (checked here, or the pass would prove nothing); the API must not take it."""
+    from django.conf import settings
+    from django.test import Client
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.filter(user=admin, confirmed=True).first()
+    device = device or TOTPDevice.objects.create(user=admin, name="authenticator", confirmed=True)
+    client = Client()
+    client.force_login(admin)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    page = client.get("/")
+    assert page.status_code == 200, f"{admin.username}'s session opens no page ({page.status_code})"
+    return client.cookies[settings.SESSION_COOKIE_NAME].value
+
+
+class _Tracebacks(logging.Handler):
+    """The traceback logged for a 500, kept for its finding."""
+
+    def __init__(self):
+        super().__init__(logging.ERROR)
+        self.last = ""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if record.exc_info:
+            self.last = "".join(traceback.format_exception(*record.exc_info))[-2500:]
+
+
+_TRACEBACKS = _Tracebacks()
+
+
+@contextlib.contextmanager
+def _tracebacks_kept():
+    """The API's own handler logs what it catches (zhichi.api); Django logs what escapes it."""
+    loggers = [logging.getLogger(name) for name in ("zhichi.api", "django.request")]
+    for logger in loggers:
+        logger.addHandler(_TRACEBACKS)
+    try:
+        yield
+    finally:
+        for logger in loggers:
+            logger.removeHandler(_TRACEBACKS)
 
 
 @contextlib.contextmanager
@@ -216,24 +356,88 @@ def _connection_kept():
         request_finished.connect(close_old_connections)
 
 
+def _request_text(response) -> str:
+    """The request a finding came from, to replay it (the token left out)."""
+    request = response.request
+    body = request.body or b""
+    if isinstance(body, str):
+        body = body.encode()
+    content_type = request.headers.get("Content-Type", "")
+    return f"{request.method} {request.url} ({content_type}) {body[:1000]!r}"
+
+
 def _send(case, caller, mode, report) -> None:
     label = f"{case.operation.method.upper()} {case.operation.path}"
-    response = case.call(headers=caller.headers)
+    headers = caller.next_headers()
+    _TRACEBACKS.last = ""
+    response = case.call(headers=headers)
     report.requests += 1
     report.statuses[response.status_code] += 1
     if response.status_code == 401:
         caller.keep_token()
+    if caller.refused and not _refused_as_documented(case, response):
+        report.findings.append(
+            Finding(
+                NOT_REFUSED,
+                label,
+                str(mode),
+                response.status_code,
+                f"{_request_text(response)} with {sorted(headers)}: {response.text[:500]}",
+            )
+        )
     try:
         case.validate_response(
             response,
-            checks=[not_a_server_error, response_schema_conformance],
-            headers=caller.headers,
+            checks=[not_a_server_error, response_schema_conformance, status_code_conformance],
+            headers=headers,
         )
     except FailureGroup as group:
-        kind = "server error" if response.status_code >= 500 else "schema violation"
-        report.findings.append(
-            Finding(kind, label, str(mode), response.status_code, str(group)[:3000])
-        )
+        for failure in group.exceptions:
+            if response.status_code >= 500:
+                kind, detail = SERVER_ERROR, _TRACEBACKS.last or str(failure)
+            elif isinstance(failure, UndefinedStatusCode):
+                kind, detail = UNDOCUMENTED_STATUS, str(failure)
+            else:
+                kind, detail = SCHEMA_VIOLATION, str(failure)
+            report.findings.append(
+                Finding(
+                    kind,
+                    label,
+                    str(mode),
+                    response.status_code,
+                    f"{_request_text(response)}\n{detail[:3000]}",
+                )
+            )
+
+
+def _refused_as_documented(case, response) -> bool:
+    """An administrator's request is answered 401 by every operation behind a token. Only a
+    request that reaches no operation is answered otherwise: a method the route does not take
+    (405), or a path no route matches or that holds a control character (404, before any
+    route)."""
+    from urllib.parse import unquote_to_bytes, urlsplit
+
+    from django.urls import Resolver404, resolve
+    from django.utils.encoding import repercent_broken_unicode
+
+    from zhichi.common.validation import text_problem
+
+    if not case.operation.definition.raw.get("security"):
+        return True  # open to anyone (GET /health): answered as for everyone
+    if coverage_scenario(case) == CoverageScenario.UNSPECIFIED_HTTP_METHOD:
+        return response.status_code in (401, 405)
+    if response.status_code == 404:
+        # the path as Django reads it (zhichi.common.request_guard refuses it, or no route)
+        raw = unquote_to_bytes(urlsplit(response.request.url).path)
+        path = repercent_broken_unicode(raw).decode()
+        if text_problem(path):
+            return True
+        try:
+            resolve(path)
+        except Resolver404:
+            return True
+        return False
+    return response.status_code == 401
 
 
 def _coverage(operation, fixed, caller, limit, report) -> None:
@@ -271,24 +475,45 @@ def _fuzz(operation, mode, fixed, caller, examples, seed, report) -> None:
         probe()
 
 
+COUNTED = ("requests", "server_errors", "schema_violations", "undocumented_statuses", "not_refused")
+
+
+def figures(report: Report) -> dict:
+    """What ``make fuzz`` keeps of a pass (var/fuzz/<identity>.json)."""
+    return {
+        "user": report.user,
+        "requests": report.requests,
+        "server_errors": len(report.server_errors),
+        "schema_violations": len(report.schema_violations),
+        "undocumented_statuses": len(report.undocumented_statuses),
+        "not_refused": len(report.not_refused),
+        "seconds": round(report.seconds),
+        "statuses": {str(k): v for k, v in sorted(report.statuses.items())},
+    }
+
+
 def print_totals(folder: str) -> None:
-    """``python -m tests.fuzzing var/fuzz``: each user's figures of a long pass, and the total."""
+    """``python -m tests.fuzzing var/fuzz``: each identity's figures of a long pass, and the
+    total."""
     import json
     from pathlib import Path
 
-    figures = [json.loads(p.read_text("utf-8")) for p in sorted(Path(folder).glob("*.json"))]
-    for f in figures:
+    found = [json.loads(p.read_text("utf-8")) for p in sorted(Path(folder).glob("*.json"))]
+    for f in found:
         print(
             f"{f['user']}: {f['requests']} requests in {f['seconds']} s, "
-            f"{f['server_errors']} server errors, {f['schema_violations']} schema violations; "
+            f"{f['server_errors']} server errors, {f['schema_violations']} schema violations, "
+            f"{f.get('undocumented_statuses', 0)} undocumented statuses, "
+            f"{f.get('not_refused', 0)} administrator answers other than 401; "
             f"statuses {f['statuses']}"
         )
-    total = {
-        k: sum(f[k] for f in figures) for k in ("requests", "server_errors", "schema_violations")
-    }
+    total = {k: sum(f.get(k, 0) for f in found) for k in COUNTED}
     print(
         f"total: {total['requests']} requests, {total['server_errors']} server errors, "
-        f"{total['schema_violations']} schema violations (findings in {folder}/*.txt)"
+        f"{total['schema_violations']} schema violations, "
+        f"{total['undocumented_statuses']} undocumented statuses, "
+        f"{total['not_refused']} administrator answers other than 401 "
+        f"(findings in {folder}/*.txt)"
     )
 
 

@@ -339,6 +339,27 @@ def test_api_a_party_not_on_the_case_is_404(api, users, case):
     assert r.status_code == 404
 
 
+@pytest.mark.parametrize("party_id", [2**63, 10**24])
+def test_r1_api_a_party_id_past_the_databases_integers_is_404(api, case, li, party_id):
+    # found by the fuzzing pass: the lookup by party_id overflowed SQLite's integers (500)
+    r = api("civil1").post(
+        f"/api/v1/cases/{case.pk}/parties/{party_id}/correct", {"reason": "x", "name": "y"}
+    )
+
+    assert r.status_code == 404, r.content
+    assert Party.objects.filter(pk=li.pk, name="李秀英").exists()
+
+
+@pytest.mark.parametrize("party_id", [2**63, 10**24])
+def test_r1_page_a_party_id_past_the_databases_integers_is_404(web, case, li, party_id):
+    r = web("civil1").post(
+        f"/cases/{case.pk}/parties/{party_id}/correct/", {"reason": "x", "name": "y"}
+    )
+
+    assert r.status_code == 404
+    assert Party.objects.filter(pk=li.pk, name="李秀英").exists()
+
+
 def test_api_a_partner_gets_404_or_403(api, users, case, li):
     hidden = one_claimant_case(users, consent=False)  # hrss1 referred it without consent
     hidden_party = hidden.parties.get(role="claimant").party

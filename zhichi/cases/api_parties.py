@@ -18,9 +18,12 @@ router = Router()
 
 
 def _case_party(request, case_id: int, party_id: int) -> CaseParty:
-    """The party as a party of a case the caller may see, else 404."""
+    """The party as a party of a case the caller may see, else 404 (also for an id past the
+    database's integers: ``party__pk`` is checked against the key's range, ``party_id`` is not)."""
     case = rules.get_case_for(request.auth, case_id)
-    return get_object_or_404(CaseParty.objects.select_related("case"), case=case, party_id=party_id)
+    return get_object_or_404(
+        CaseParty.objects.select_related("case"), case=case, party__pk=party_id
+    )
 
 
 def _sends_id_number(request) -> bool:
