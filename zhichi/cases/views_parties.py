@@ -29,7 +29,7 @@ def correct_party(request, pk: int, party_id: int):
 
     case = rules.get_case_for(request.user, pk)
     role = get_object_or_404(
-        CaseParty.objects.select_related("party", "case"), case=case, party_id=party_id
+        CaseParty.objects.select_related("party", "case"), case=case, party__pk=party_id
     )
     form = PartyCorrectionForm(
         request.POST, role=role, identity=rules.can_change_id_number(request.user, case)
