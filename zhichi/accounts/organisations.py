@@ -42,6 +42,7 @@ from pydantic_core import PydanticCustomError
 from zhichi.accounts.models import Department, Organisation, OrgKind, User
 from zhichi.accounts.rules import ensure_system_admin
 from zhichi.audit.services import record
+from zhichi.common import changes
 from zhichi.common.errors import FieldError, InvalidInput
 from zhichi.common.inputs import parse
 from zhichi.common.schemas import StrippedIn, model_max, refusal, required_as
@@ -328,11 +329,7 @@ def update_organisation(
     try:
         with transaction.atomic():
             organisation = Organisation.objects.select_for_update().get(pk=organisation_id)
-            changed = {
-                name: [getattr(organisation, name), value]
-                for name, value in wanted.items()
-                if getattr(organisation, name) != value
-            }
+            changed = changes.diff(organisation, wanted)
             errors = []
             if ("code" in changed or "kind" in changed) and in_use(organisation):
                 errors += [_fixed(name) for name in ("code", "kind") if name in changed]
@@ -347,9 +344,7 @@ def update_organisation(
                 raise InvalidInput(errors, detail=detail)
             if not changed:
                 return organisation
-            for name, (_old, new) in changed.items():
-                setattr(organisation, name, new)
-            organisation.save(update_fields=list(changed))
+            organisation.save(update_fields=changes.apply(organisation, changed))
             record(
                 action="org.update",
                 actor=actor,
@@ -467,11 +462,7 @@ def update_department(
                 .select_related("organisation")
                 .get(pk=department_id)
             )
-            changed = {
-                name: [getattr(department, name), value]
-                for name, value in wanted.items()
-                if getattr(department, name) != value
-            }
+            changed = changes.diff(department, wanted)
             if "code" in changed:
                 errors = []
                 if in_use(department):
@@ -498,9 +489,7 @@ def update_department(
                     raise InvalidInput(errors, detail=detail)
             if not changed:
                 return department
-            for name, (_old, new) in changed.items():
-                setattr(department, name, new)
-            department.save(update_fields=list(changed))
+            department.save(update_fields=changes.apply(department, changed))
             record(
                 action="dept.update",
                 actor=actor,

@@ -26,6 +26,7 @@ from zhichi.accounts.models import (
     User,
 )
 from zhichi.audit.services import record
+from zhichi.common import changes
 from zhichi.common.errors import FieldError, InvalidInput, NotPermitted
 
 TOKEN_PREFIX = "zc_"  # noqa: S105 - a public marker, not a secret
@@ -364,12 +365,10 @@ def update_user(
     }
     with transaction.atomic():
         locked = User.objects.select_for_update().get(pk=user.pk)
-        changed = {k: (getattr(locked, k), v) for k, v in wanted.items() if getattr(locked, k) != v}
+        changed = changes.diff(locked, wanted)
         if not changed:
             return []
-        for name, (_before, after) in changed.items():
-            setattr(locked, name, after)
-        fields = list(changed)
+        fields = changes.apply(locked, changed)
         if {"role", "organisation_id", "department_id"} & set(changed):
             locked.rotate_security_stamp()
             fields.append("security_stamp")
