@@ -537,6 +537,20 @@ SEPARATELY_TESTED = {
     "notifications_read",  # tests/accounts/test_notifications.py: only one's own, POST, login
     "api:openapi-json",
     "api:openapi-view",
+    # the public portal: open to everyone, no account (issue 18); what one browser may see of
+    # another's draft, receipt or status is tested in tests/portal/test_wizard.py
+    "portal:home",
+    "portal:about",
+    "portal:privacy",
+    "portal:apply",
+    "portal:step",
+    "portal:receipt",
+    "portal:resume",
+    "portal:status",
+    "portal:status_detail",
+    "portal:leave",
+    # a portal lead's filing: every user against a portal lead in tests/portal/test_portal_api.py
+    "api:get_lead_portal_filing",
 }
 # Not ours to guard: Django's language switch, and ninja's bare root (it answers 404 with no docs
 # home configured).

@@ -160,6 +160,11 @@ def fill(route: str) -> str:
             return "holiday"
         if name == "version":
             return "1"
+        if name == "step" and route.startswith("portal/"):
+            return "what"
+        if name == "code" and route.startswith("portal/"):
+            lead = apps.get_model("intake.Lead").objects.order_by("pk").first()
+            return lead.receipt_code if lead else "ABCDEFGHJK"
         if name == "key" and route.startswith("stats/"):
             return "amount_recovered"
         raise AssertionError(f"no value for <{converter}:{name}> in {route}")

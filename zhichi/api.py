@@ -34,6 +34,7 @@ from zhichi.employers.api import employers_router, joint_actions_router
 from zhichi.evidence.api import router as evidence_router
 from zhichi.imports.api import router as imports_router
 from zhichi.intake.api import router as leads_router
+from zhichi.portal.api import router as portal_router
 from zhichi.rulebook.api import router as rules_router
 from zhichi.stats.api import router as stats_router
 from zhichi.stats.api_exports import exports_router
@@ -229,5 +230,6 @@ api.add_router("/employers", employers_router, tags=["employers"])
 api.add_router("/", assistance_router, tags=["judicial assistance and legal aid"])
 api.add_router("/", supervision_router, tags=["legal supervision"])
 api.add_router("/", documents_router, tags=["documents"])
+api.add_router("/", portal_router, tags=["leads"])
 api.add_router("/stats", stats_router, tags=["statistics"])
 api.add_router("/exports", exports_router, tags=["statistics"])

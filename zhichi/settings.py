@@ -138,6 +138,7 @@ INSTALLED_APPS = [
     "zhichi.documents",
     "zhichi.stats",
     "zhichi.imports",
+    "zhichi.portal",
     "zhichi.consoles",
     "zhichi.ops",
     "zhichi.demo",
@@ -186,6 +187,7 @@ TEMPLATES = [
                 "zhichi.intake.context_processors.navigation",
                 "zhichi.navigation.collaboration",
                 "zhichi.navigation.notifications",
+                "zhichi.portal.context_processors.hotline",
             ],
         },
     },
@@ -373,6 +375,11 @@ ZHICHI = {
     "TRANSFER_ANSWER_DAYS": env_int("ZHICHI_TRANSFER_ANSWER_DAYS", 30, minimum=1),
     # evidence attachments: size limit, and where the files are kept (never a public URL)
     "MAX_UPLOAD_BYTES": MAX_UPLOAD_MB * 1024 * 1024,
+    # the public portal (issue 18): evidence photos one application may carry, and each one's size
+    "PORTAL_MAX_FILES": env_int("ZHICHI_PORTAL_MAX_FILES", 5, minimum=1),
+    "PORTAL_MAX_FILE_BYTES": env_int("ZHICHI_PORTAL_MAX_FILE_MB", 10, minimum=1) * 1024 * 1024,
+    # days an unfinished application is kept after its last change
+    "PORTAL_DRAFT_DAYS": env_int("ZHICHI_PORTAL_DRAFT_DAYS", 30, minimum=1),
     "EVIDENCE_STORAGE": EVIDENCE_STORAGE,
     "EVIDENCE_DIR": DATA_DIR / "evidence",
     "EVIDENCE_S3": EVIDENCE_S3,
@@ -392,12 +399,28 @@ ZHICHI = {
     # Idempotency-Key: hours a first answer is kept for retries; older records are pruned daily
     # (they hold whole response bodies, names included) and an older key is a new request
     "IDEMPOTENCY_HOURS": env_int("ZHICHI_IDEMPOTENCY_HOURS", 24, minimum=1),
+    # the public portal's rate limits per client address (issue 18 item 5, QUALITY.md R13;
+    # zhichi/portal/throttle.py), each "scope=requests/seconds" in one window, comma-separated;
+    # the scopes not named keep their defaults, and a malformed value stops the start:
+    #   step=120/3600        wizard steps sent (saving an answer, going on)
+    #   upload=30/3600       evidence photos sent
+    #   submit=10/3600       applications filed
+    #   resume=20/3600       tries to resume a saved application by its code
+    #   lookup=20/3600       status lookups (receipt code and the phone's last 4 digits)
+    #   lookup_code=5/3600   failed lookups of one receipt code from any address: past it the
+    #                        code is locked until the window ends, so its digits cannot be guessed
+    "PORTAL_RATES": env_str("ZHICHI_PORTAL_RATES", "") or "",
     # judicial assistance (rule JA-6): who approves after the officer's review opinion, in order
     # (comma list of roles: head, chief); an urgent application (aid first, paperwork after) goes
     # straight to these; an amount above the cap (JA-4) adds a special approval by this role
     "ASSISTANCE_CHAIN": env_list("ZHICHI_ASSISTANCE_CHAIN", ["head", "chief"]),
     "ASSISTANCE_URGENT_CHAIN": env_list("ZHICHI_ASSISTANCE_URGENT_CHAIN", ["chief"]),
     "ASSISTANCE_SPECIAL_ROLE": env_str("ZHICHI_ASSISTANCE_SPECIAL_ROLE") or "chief",
+    # the public portal (issue 18): how texts reach the people who applied (a dotted path to a
+    # class, zhichi/portal/messaging.py; empty: no texts, the status page only), and the
+    # procuratorate hotline every portal page names
+    "SMS_BACKEND": env_str("ZHICHI_SMS_BACKEND", "zhichi.portal.messaging.ConsoleBackend"),
+    "PORTAL_HOTLINE": env_str("ZHICHI_PORTAL_HOTLINE") or "12309",
 }
 
 for _chain in ("ASSISTANCE_CHAIN", "ASSISTANCE_URGENT_CHAIN"):

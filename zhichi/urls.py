@@ -38,6 +38,8 @@ urlpatterns = [
     path("stats/", include("zhichi.stats.urls")),
     path("exports/", include("zhichi.stats.urls_exports")),
     path("api/v1/", api.urls),
+    # the public portal: no account (issue 18)
+    path("portal/", include("zhichi.portal.urls")),
 ]
 
 handler400 = "zhichi.accounts.views.error_400"

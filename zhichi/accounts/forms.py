@@ -6,7 +6,7 @@ from django.utils.translation import ngettext, pgettext_lazy
 
 from zhichi.accounts import lockout
 from zhichi.accounts.models import (
-    ADMIN_ROLES,
+    GIVEN_ROLES,
     ApiToken,
     Department,
     Organisation,
@@ -138,7 +138,7 @@ class UserForm(StyledForm):
     def __init__(self, *args, editing: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         # the three administrator roles are given on the server, never here (rule R5)
-        self.fields["role"].choices = [(r.value, r.label) for r in Role if r not in ADMIN_ROLES]
+        self.fields["role"].choices = [(r.value, r.label) for r in GIVEN_ROLES]
         if editing:
             del self.fields["username"]
 

@@ -82,9 +82,16 @@ class Role(models.TextChoices):
     SYSADMIN = "sysadmin", _("System administrator")
     SECADMIN = "secadmin", _("Security administrator")
     AUDITOR = "auditor", _("Audit administrator")
+    # the public portal's own account, which files the applications people send (issue 18): it
+    # never signs in (inactive, no password) and no role set grants it anything
+    PORTAL = "portal", _("Public portal (system account)")
 
 
 ADMIN_ROLES = frozenset({Role.SYSADMIN, Role.SECADMIN, Role.AUDITOR})
+SYSTEM_ROLES = frozenset({Role.PORTAL})
+# the roles the security administrator gives; the three administrator roles are given on the
+# server (manage.py set_admin_role), never from a page, and a system account's never
+GIVEN_ROLES = tuple(r for r in Role if r not in ADMIN_ROLES | SYSTEM_ROLES)
 CASEWORK_ROLES = frozenset({Role.OFFICER, Role.HEAD, Role.CHIEF})
 
 

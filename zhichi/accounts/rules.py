@@ -14,7 +14,7 @@ from __future__ import annotations
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
-from zhichi.accounts.models import ApiToken, Role
+from zhichi.accounts.models import SYSTEM_ROLES, ApiToken, Role
 from zhichi.audit.services import record
 from zhichi.common.errors import NotPermitted
 from zhichi.common.scoping import get_or_404
@@ -67,6 +67,9 @@ def ensure_not_self_or_admin(actor, user, *, action: str) -> None:
                 "administrators)."
             )
         )
+    if user.role in SYSTEM_ROLES:
+        record(action=action, actor=actor, obj=user, outcome="denied")
+        raise NotPermitted(_("A system account is not changed from here: it never signs in."))
 
 
 def own_tokens(user) -> QuerySet[ApiToken]:

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from zhichi.accounts import passwords, rules, sessions
 from zhichi.accounts.models import (
     ADMIN_ROLES,
+    GIVEN_ROLES,
     ApiToken,
     Department,
     NumberSequence,
@@ -209,9 +210,6 @@ def set_user_active(*, user: User, active: bool, actor: User) -> bool:
 
 
 # --- the security administrator's user management (rule R5, R6) ------------------------------
-# the roles the security administrator gives; the three administrator roles are given on the
-# server (manage.py set_admin_role), never from a page
-GIVEN_ROLES = tuple(r for r in Role if r not in ADMIN_ROLES)
 PROCURATORATE_ROLES = frozenset({Role.OFFICER, Role.HEAD, Role.CHIEF, Role.REGISTRAR})
 NEEDS_DEPARTMENT = frozenset({Role.OFFICER, Role.HEAD, Role.REGISTRAR})
 USERNAME_RE = re.compile(r"^[A-Za-z0-9_.-]{2,150}$")

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import hashlib
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
@@ -327,3 +328,81 @@ def verify_attachment(attachment: Attachment) -> bool:
     except (OSError, crypto.SealError):  # gone, or its sealed bytes were changed
         return False
     return sha.hexdigest() == attachment.sha256
+
+
+# --- files received before their lead exists (the public portal, issue 18) ----------------------
+@dataclass(frozen=True)
+class StoredFile:
+    """A checked file already written to the evidence store, not yet on a lead."""
+
+    original_name: str
+    content_type: str
+    extension: str
+    size: int
+    sha256: str
+    storage_name: str
+
+
+def store_checked_file(
+    file, *, limit: int, content_types: frozenset[str], refused_type: str
+) -> StoredFile:
+    """Check a file as ``upload_attachment`` does (type by its bytes, size, hostile content) and
+    of ``content_types`` only (else refused with ``refused_type``), then write it to the evidence
+    store. Refusals raise ``InvalidInput`` at ``file``; the caller audits them, having the object
+    they concern."""
+    errors: list[FieldError] = []
+    found = check_file(errors, file, limit=limit)
+    if found is not None and found.content_type not in content_types:
+        _refuse(errors, sniff.TYPE, refused_type)
+    if errors:
+        raise InvalidInput(errors, detail=_("The file was not saved."))
+    assert found is not None
+    sha256, size = _digest(file)
+    if size == 0 or size > limit:
+        raise InvalidInput(
+            [FieldError("file", "size", _("The file could not be read completely; try again."))],
+            detail=_("The file was not saved."),
+        )
+    return StoredFile(
+        original_name=sniff.clean_name(getattr(file, "name", "")),
+        content_type=found.content_type,
+        extension=found.extension,
+        size=size,
+        sha256=sha256,
+        storage_name=evidence_storage().save(new_name(), file),
+    )
+
+
+def attach_stored_file(
+    *, actor: User, lead: Lead, kind: str, stored: StoredFile, via: str
+) -> Attachment:
+    """Put a file stored earlier (``store_checked_file``) on ``lead``, audited as an upload.
+    Inside the caller's transaction: the lead and its evidence are filed together."""
+    attachment = Attachment.objects.create(
+        organisation_id=actor.organisation_id,
+        uploaded_by=actor,
+        lead=lead,
+        kind=kind,
+        original_name=stored.original_name,
+        content_type=stored.content_type,
+        extension=stored.extension,
+        size=stored.size,
+        sha256=stored.sha256,
+        storage_name=stored.storage_name,
+    )
+    record(
+        action=UPLOAD,
+        actor=actor,
+        obj=attachment,
+        detail={
+            "case": None,
+            "lead": lead.pk,
+            "kind": kind,
+            "content_type": stored.content_type,
+            "size": stored.size,
+            "sha256": stored.sha256,
+            "storage_name": stored.storage_name,
+            "via": via,
+        },
+    )
+    return attachment

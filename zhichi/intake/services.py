@@ -22,6 +22,7 @@ from zhichi.intake import rules
 from zhichi.intake.history import lead_history
 from zhichi.intake.models import Lead, LeadParty, LeadStatus
 from zhichi.intake.schemas import LeadIn, NameChoice, PersonNameIn
+from zhichi.intake.signals import lead_decided
 from zhichi.intake.validation import referring_org, validate_decline, validate_lead
 from zhichi.parties import services as party_services
 from zhichi.parties.models import ContactSource, Party, PartyKind
@@ -252,6 +253,47 @@ def create_lead(*, actor: User, data: LeadIn | dict, to_org: str | None = None) 
         raise
 
 
+@dataclass(frozen=True)
+class PublicFiling:
+    lead: Lead
+    # "claimants.0" -> the name the person typed, where their ID number is on record under
+    # another name: the lead keeps the name on record, the portal keeps this for the staff
+    typed_names: dict[str, str]
+
+
+def file_public_lead(*, account: User, data: LeadIn | dict) -> PublicFiling:
+    """File a lead the public portal received (issue 18 item 3). ``account`` is the receiving
+    procuratorate's portal account (``Role.PORTAL``), which never signs in; the source is always
+    ``portal``. Call inside the portal's own transaction, which records the consents.
+
+    The public is never asked about a name on record: that would tell a stranger who is on
+    record under which ID number (rule ID-3). Where a typed name differs, the lead keeps the name
+    on record and the typed one is returned for the staff to check with the person.
+    """
+    if account.role != Role.PORTAL:
+        raise NotPermitted(_("Only the public portal files public applications."))
+    data = validate_lead(data).model_copy(update={"source": Source.PORTAL})
+    typed = {c.path: c.typed for c in name_conflicts(actor=account, data=data)}
+    if typed:
+        data = data.model_copy(
+            update={
+                "claimants": [
+                    c.model_copy(update={"name_choice": NameChoice.RECORD})
+                    if f"claimants.{i}" in typed
+                    else c
+                    for i, c in enumerate(data.claimants)
+                ],
+                "respondents": [
+                    r.model_copy(update={"name_choice": NameChoice.RECORD})
+                    if f"respondents.{i}" in typed
+                    else r
+                    for i, r in enumerate(data.respondents)
+                ],
+            }
+        )
+    return PublicFiling(lead=_file_lead(actor=account, data=data, to_org=None), typed_names=typed)
+
+
 def _file_lead(*, actor: User, data: LeadIn, to_org: str | None) -> Lead:
     referring = _referrer_for(actor, referring_org(data))
     organisation, department = receiver_for(actor, to_org)
@@ -471,6 +513,7 @@ def accept_lead(*, lead_id: int, actor: User, officer: User | None = None) -> Ca
         lead.decided_by = actor
         lead.save(update_fields=["status", "case", "decided_at", "decided_by"])
         record(action="lead.accept", actor=actor, obj=lead, detail={"case": case.number})
+        lead_decided.send(sender=Lead, lead=lead, case=case)
     return case
 
 
@@ -495,4 +538,5 @@ def decline_lead(*, lead_id: int, actor: User, data: dict) -> Lead:
             ]
         )
         record(action="lead.decline", actor=actor, obj=lead, detail={"redirect": redirect})
+        lead_decided.send(sender=Lead, lead=lead, case=None)
     return lead

@@ -66,6 +66,7 @@ from zhichi.core.routing import arbitration_first
 from zhichi.demo.assistance import seed_assistance
 from zhichi.demo.employers import seed_joint_actions
 from zhichi.demo.imports import seed_import
+from zhichi.demo.portal import seed_portal
 from zhichi.demo.supervision import seed_suggestions
 from zhichi.demo.transfers import seed_transfers
 from zhichi.demo.vocabulary import (
@@ -85,6 +86,7 @@ from zhichi.employers.models import JointAction
 from zhichi.intake.models import Lead, LeadStatus
 from zhichi.intake.services import accept_lead, create_lead, decline_lead
 from zhichi.intake.validation import validate_lead
+from zhichi.portal.models import Filing
 from zhichi.transfers.models import Transfer
 
 SEED = 20261128
@@ -1833,6 +1835,7 @@ class Command(BaseCommand):
             seed_joint_actions(users, clock, now)
             seed_assistance(users, clock, now)
             seed_import(users, clock, now)
+            seed_portal(users, clock, now)
         return len(plans)
 
     # output
@@ -1877,6 +1880,12 @@ class Command(BaseCommand):
         by_status = ", ".join(f"{k} {v}" for k, v in sorted(transfers.items()))
         w(f"  transfers:     {transfers.total()} ({by_status})")
         w(f"  joint actions: {JointAction.objects.count()}")
+        # the public portal (/portal/): what to type in its status lookup
+        for filing in Filing.objects.select_related("lead").order_by("pk"):
+            w(
+                f"  portal:        receipt {filing.lead.receipt_code}, phone ending "
+                f"{filing.phone[-4:]} ({filing.lead.status})"
+            )
 
     def _logins(self):
         w = self.stdout.write
