@@ -494,3 +494,129 @@ class ApiClient(HttpUser):
                 r.failure(problem(r))
                 return
             self._remember(self.lead_ids, [r.json()["id"]])
+
+
+# --- the public portal (issue 18; R13: the portal answers 429 past its rate limit) ---------------
+PORTAL_STEPS = (
+    ("what", {"category": "wages", "summary": "在工地干了三个月，老板一直不发工资。"}),
+    (
+        "who",
+        {
+            "kind": "organisation",
+            "name": "昆明某建筑劳务有限公司",
+            "labour_relationship": "contractor_crew",
+            "has_iou": "no",
+        },
+    ),
+    ("money", {"amount": "9600", "since": ""}),
+)
+PORTAL_REFUSED = "portal: refused with 429 (rate limit)"
+
+
+class PortalVisitor(HttpUser):
+    """Someone applying through the public portal from a phone, without an account: the six
+    steps, the receipt, then a status lookup. Every load test client comes from 127.0.0.1, so
+    together they pass the portal's per-address limits within minutes: from then on a POST must
+    be refused with 429, ``Retry-After`` and the portal's own page naming the hotline; anything
+    else is a failure. Each refusal is counted in its own row (``PORTAL_REFUSED``)."""
+
+    fixed_count = int(os.environ.get("LOAD_PORTAL", "5"))
+    wait_time = between(2, 6)
+
+    def on_start(self):
+        self.rng = random.Random(5000 + next(_api_seq))
+        browser_retry(self.client)
+
+    def think(self):
+        self.wait()  # reading the question, typing the answer on a phone
+
+    def _form(self, path: str, name: str) -> str | None:
+        with self.client.get(path, name=name, catch_response=True, allow_redirects=False) as r:
+            token = CSRF_FIELD.search(r.text or "")
+            if r.status_code != 200 or not token:
+                r.failure(problem(r))
+                return None
+            return token.group(1) or token.group(2)
+
+    def _post(self, path: str, data: dict, name: str, token: str) -> str | None:
+        """POST a portal form: the redirect's target, "" when refused with 429, None on failure."""
+        with self.client.post(
+            path,
+            data={"csrfmiddlewaretoken": token, **data},
+            headers={"Referer": f"{self.host}{path}"},
+            name=name,
+            catch_response=True,
+            allow_redirects=False,
+        ) as r:
+            if r.status_code == 302:
+                return urlsplit(r.headers.get("Location", "")).path
+            if r.status_code == 429:
+                if not r.headers.get("Retry-After") or "12309" not in (r.text or ""):
+                    r.failure(f"429 without Retry-After or without the portal's page: {problem(r)}")
+                    return None
+                r.success()
+                self.environment.events.request.fire(
+                    request_type="POST",
+                    name=PORTAL_REFUSED,
+                    response_time=r.elapsed.total_seconds() * 1000,
+                    response_length=len(r.content or b""),
+                    exception=None,
+                    context={},
+                )
+                return ""
+            r.failure(problem(r))
+            return None
+
+    @task
+    def apply(self):
+        self.client.cookies.clear()  # a new person on a new phone
+        if self._form("/portal/", "portal: GET /portal/") is None:
+            return
+        phone = f"139{self.rng.randrange(0, 10**8):08d}"
+        answers = dict(PORTAL_STEPS)
+        answers["you"] = {
+            "filed_by": "self",
+            "name": "杨" + self.rng.choice(["小平", "春燕", "建华", "德福"]),
+            "phone": phone,
+            "office": "WHPROC",  # the demo data's procuratorate
+        }
+        for step in ("what", "who", "money", "you"):
+            self.think()
+            path = f"/portal/apply/{step}/"
+            token = self._form(path, "portal: GET /portal/apply/{step}/")
+            if token is None:
+                return
+            if not self._post(path, answers[step], "portal: POST /portal/apply/{step}/", token):
+                return  # refused (429) or failed: this person gives up
+        token = self._form("/portal/apply/evidence/", "portal: GET /portal/apply/{step}/")
+        if token is None or not self._post(
+            "/portal/apply/evidence/",
+            {"action": "next"},
+            "portal: POST /portal/apply/{step}/",
+            token,
+        ):
+            return
+        self.think()
+        token = self._form("/portal/apply/consent/", "portal: GET /portal/apply/{step}/")
+        consent = {"consent_sensitive": "on", "consent_voluntary": "on"}
+        if token is None:
+            return
+        receipt = self._post("/portal/apply/consent/", consent, "portal: POST send", token)
+        if not receipt:
+            return
+        code = receipt.rstrip("/").rsplit("/", 1)[-1]
+        with self.client.get(
+            receipt, name="portal: GET /portal/receipt/{code}/", catch_response=True
+        ) as r:
+            if r.status_code != 200 or f"{code[:5]}-{code[5:]}" not in (r.text or ""):
+                r.failure(problem(r))
+                return
+        self.think()
+        token = self._form("/portal/status/", "portal: GET /portal/status/")
+        if token is not None:
+            self._post(
+                "/portal/status/",
+                {"code": code, "last4": phone[-4:]},
+                "portal: POST /portal/status/",
+                token,
+            )

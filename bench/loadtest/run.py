@@ -319,7 +319,7 @@ class Sampler(threading.Thread):
 
 
 def run_locust(base: str, fixture: Path, out_dir: Path, args) -> int:
-    users = args.staff + args.api
+    users = args.staff + args.api + args.portal
     cmd = [
         sys.executable,
         "-m",
@@ -350,9 +350,13 @@ def run_locust(base: str, fixture: Path, out_dir: Path, args) -> int:
         LOAD_FIXTURE=str(fixture),
         LOAD_STAFF=str(args.staff),
         LOAD_API=str(args.api),
+        LOAD_PORTAL=str(args.portal),
         PYTHONPATH=str(ROOT),  # the locustfile reads the identifier rules of zhichi.core
     )
-    log(f"locust: {args.staff} staff sessions + {args.api} API clients for {args.minutes} min")
+    log(
+        f"locust: {args.staff} staff sessions + {args.api} API clients + {args.portal} portal "
+        f"visitors for {args.minutes} min"
+    )
     with (out_dir / "locust.out").open("wb") as out:
         proc = subprocess.run(
             cmd,
@@ -469,7 +473,8 @@ def write_report(meta: dict, rows: list[dict], failures: list[dict], out: Path) 
         "# Load test (QUALITY.md R13): `make load`",
         "",
         f"Run {meta['started']} for {meta['minutes']} min: {meta['staff']} staff sessions + "
-        f"{meta['api']} API clients (locust {meta['locust']}, headless, think time 1–5 s, "
+        f"{meta['api']} API clients + {meta['portal']} portal visitors (locust {meta['locust']}, "
+        "headless, think time 1–5 s (portal 2–6 s), "
         f"spawned {SPAWN_RATE}/s) against gunicorn on 127.0.0.1, served as `make run` serves "
         f"the demo (ZHICHI_DEBUG=0, {meta['workers']} workers × 4 threads, a background worker "
         "beside it).",
@@ -532,7 +537,10 @@ def write_report(meta: dict, rows: list[dict], failures: list[dict], out: Path) 
         "Endpoint groups: `page:` a staff session's page (signed in through `/login/` with "
         "its CSRF token, as a browser), `api:` a bearer-token client (cursors followed). A page "
         "must answer 200 itself (a redirect, e.g. to the login page, is a failure); planning a "
-        "visit must answer 302 back to the case; filing a lead 201. See bench/README.md.",
+        "visit must answer 302 back to the case; filing a lead 201. `portal:` a person applying "
+        "through the public portal with no account (every client here is 127.0.0.1, so together "
+        "they pass the portal's per-address limits: a POST past them must answer 429 with "
+        "Retry-After and the portal's page, counted in its own row). See bench/README.md.",
         "",
     ]
     out.write_text("\n".join(lines), encoding="utf-8")
@@ -544,6 +552,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--minutes", type=int, default=env_int("LOAD_MINUTES", 10))
     parser.add_argument("--staff", type=int, default=env_int("LOAD_STAFF", 50))
     parser.add_argument("--api", type=int, default=env_int("LOAD_API", 20))
+    parser.add_argument("--portal", type=int, default=env_int("LOAD_PORTAL", 5))
     parser.add_argument("--workers", type=int, default=env_int("LOAD_WORKERS", 2))
     parser.add_argument(
         "--note",
@@ -601,6 +610,7 @@ def main(argv: list[str] | None = None) -> int:
             "minutes": args.minutes,
             "staff": args.staff,
             "api": args.api,
+            "portal": args.portal,
             "workers": args.workers,
             "locust": locust.__version__,
             "server_total": sum(statuses.values()),
