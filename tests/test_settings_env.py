@@ -92,3 +92,14 @@ def test_doc1_a_case_number_pattern_that_is_code_stops_start_up(tmp_path):
     )
     assert proc.returncode != 0
     assert "ZHICHI_CASE_NUMBER_PATTERN may use only" in proc.stderr
+
+
+def test_a_portal_photo_limit_above_the_upload_limit_stops_start_up(tmp_path):
+    base = {"ZHICHI_DATA_DIR": str(tmp_path), "ZHICHI_DEBUG": "1", "ZHICHI_MAX_UPLOAD_MB": "8"}
+    refused = _start_django({**base, "ZHICHI_PORTAL_MAX_FILE_MB": "9"})
+    assert refused.returncode != 0
+    assert "ZHICHI_PORTAL_MAX_FILE_MB may not be larger than ZHICHI_MAX_UPLOAD_MB (8)" in (
+        refused.stderr
+    )
+    assert _start_django({**base, "ZHICHI_PORTAL_MAX_FILE_MB": "8"}).returncode == 0
+    assert _start_django(base).returncode == 0  # the portal's default follows a smaller limit

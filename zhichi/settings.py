@@ -377,7 +377,9 @@ ZHICHI = {
     "MAX_UPLOAD_BYTES": MAX_UPLOAD_MB * 1024 * 1024,
     # the public portal (issue 18): evidence photos one application may carry, and each one's size
     "PORTAL_MAX_FILES": env_int("ZHICHI_PORTAL_MAX_FILES", 5, minimum=1),
-    "PORTAL_MAX_FILE_BYTES": env_int("ZHICHI_PORTAL_MAX_FILE_MB", 10, minimum=1) * 1024 * 1024,
+    "PORTAL_MAX_FILE_BYTES": env_int("ZHICHI_PORTAL_MAX_FILE_MB", min(10, MAX_UPLOAD_MB), minimum=1)
+    * 1024
+    * 1024,
     # days an unfinished application is kept after its last change
     "PORTAL_DRAFT_DAYS": env_int("ZHICHI_PORTAL_DRAFT_DAYS", 30, minimum=1),
     "EVIDENCE_STORAGE": EVIDENCE_STORAGE,
@@ -437,6 +439,12 @@ if not ZHICHI["WEBHOOK_ALLOWED_PORTS"] or not all(
     raise ImproperlyConfigured(
         "ZHICHI_WEBHOOK_ALLOWED_PORTS must list port numbers from 1 to 65535, e.g. 80,443; "
         f"got {ZHICHI['WEBHOOK_ALLOWED_PORTS']!r}"
+    )
+if ZHICHI["PORTAL_MAX_FILE_BYTES"] > ZHICHI["MAX_UPLOAD_BYTES"]:
+    # a portal photo travels in a request no larger than an evidence upload's (request_guard)
+    raise ImproperlyConfigured(
+        "ZHICHI_PORTAL_MAX_FILE_MB may not be larger than ZHICHI_MAX_UPLOAD_MB "
+        f"({ZHICHI['MAX_UPLOAD_BYTES'] // (1024 * 1024)})"
     )
 
 # --- audit trail (docs/audit.md) --------------------------------------------------------------

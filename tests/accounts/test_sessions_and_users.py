@@ -311,6 +311,9 @@ def test_r6_a_temporary_password_follows_a_longer_policy(users, orgs, web):
         ({"organisation": None}, {"organisation"}),
         ({"organisation": "999999"}, {"organisation"}),
         ({"first_name": "  "}, {"first_name"}),
+        # the public portal's system accounts' names (issue 18)
+        ({"username": "portal.WHPROC"}, {"username"}),
+        ({"username": "Portal.other"}, {"username"}),
     ],
 )
 def test_r6_a_refused_account_shows_why_at_the_field_and_creates_nothing(

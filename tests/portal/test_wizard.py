@@ -201,13 +201,18 @@ def test_the_whole_application_files_a_portal_lead_with_consents(client):
     assert entry.detail["consent_voluntary"] is True
 
 
-def test_sending_twice_files_once(client):
-    fill_to_consent(client)
+def test_sending_twice_files_once_and_the_next_application_starts_afresh(client):
+    draft = fill_to_consent(client)
     first = receipt_code(submit(client))
-    assert client.get("/portal/apply/")["Location"] == f"/portal/receipt/{first}/"
-    # a second tap on an old page: the draft is sent, the person lands on the receipt again
-    assert submit(client)["Location"] in {"/portal/apply/", f"/portal/receipt/{first}/"}
+    # a second tap on the old page files nothing more
+    assert submit(client)["Location"] == "/portal/apply/"
     assert Lead.objects.count() == 1
+    # the receipt stays reachable, and "ask for help" starts a new application (a helper
+    # filing for several people on one phone)
+    assert client.get(f"/portal/receipt/{first}/").status_code == 200
+    assert client.get("/portal/apply/")["Location"] == "/portal/apply/what/"
+    post(client, "what", WHAT)
+    assert Draft.objects.exclude(pk=draft.pk).count() == 1
 
 
 def test_consent_is_required_and_a_helper_confirms_the_persons_consent(client):

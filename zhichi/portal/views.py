@@ -306,6 +306,9 @@ def consent(request):
                 )
             _remember(request, RECEIPTS_KEY, filed.lead.receipt_code)
             _remember(request, STATUS_KEY, filed.lead.receipt_code)
+            # sent: the next "ask for help" on this phone starts a new application (a helper
+            # filing for several people); the receipt stays reachable from the session
+            request.session.pop(DRAFT_KEY, None)
             return redirect("portal:receipt", code=filed.lead.receipt_code)
     else:
         form = forms.ConsentForm(helper=helper)
@@ -376,8 +379,8 @@ def status(request):
                     None,
                     pgettext(
                         "portal",
-                        "There were too many wrong tries for this code. Wait an hour, or call "
-                        "the hotline.",
+                        "There were too many wrong tries for this code. Wait up to an hour, or "
+                        "call the hotline.",
                     ),
                 )
             else:
