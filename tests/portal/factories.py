@@ -15,6 +15,7 @@ from zhichi.evidence.storage import evidence_storage, new_name
 from zhichi.intake.services import file_public_lead
 from zhichi.parties import crypto
 from zhichi.portal.models import Draft, DraftFile, FiledBy, Filing, lookup_index
+from zhichi.portal.services import PRIVACY_NOTICE_VERSION
 
 PHONE = "13912345678"
 HELPER_PHONE = "13698765432"
@@ -88,6 +89,8 @@ def make_draft(*, expired: bool = False, answers: dict | None = None, files: int
     """An unsent draft, expired or not, with ``files`` stored evidence photos."""
     now = timezone.now()
     draft = Draft(
+        privacy_notice=PRIVACY_NOTICE_VERSION,
+        consented_at=now,
         updated_at=now,
         expires_at=now - timedelta(minutes=1) if expired else now + timedelta(days=30),
     )

@@ -54,14 +54,22 @@ def you(**overrides) -> dict:
     return answers
 
 
-CONSENT = {"consent_sensitive": "on", "consent_voluntary": "on", "consent_sms": "on"}
+CONSENT = {"consent_voluntary": "on", "consent_sms": "on"}
 
 
 def post(client: Client, step: str, data: dict, **extra):
     return client.post(f"/portal/apply/{step}/", data, **extra)
 
 
+def begin(client: Client):
+    """Agree to the privacy notice, which comes before anything typed is kept."""
+    answer = client.post("/portal/apply/start/", {"consent_sensitive": "on"})
+    assert answer["Location"] == "/portal/apply/what/"
+    return answer
+
+
 def fill_to_consent(client: Client, **you_overrides) -> Draft:
+    begin(client)
     for step, data in (("what", WHAT), ("who", WHO), ("money", MONEY)):
         answer = post(client, step, data)
         assert answer.status_code == 302, answer.content.decode()[:2000]
@@ -95,7 +103,7 @@ def test_portal_pages_open_without_an_account(client):
         "/portal/privacy/",
         "/portal/status/",
         "/portal/resume/",
-        "/portal/apply/what/",
+        "/portal/apply/start/",
     ):
         answer = client.get(path)
         assert answer.status_code == 200, path
@@ -103,12 +111,34 @@ def test_portal_pages_open_without_an_account(client):
 
 
 def test_a_step_cannot_be_skipped(client):
-    assert client.get("/portal/apply/you/")["Location"] == "/portal/apply/what/"
-    assert client.get("/portal/apply/consent/")["Location"] == "/portal/apply/"
+    assert client.get("/portal/apply/")["Location"] == "/portal/apply/start/"
+    for step in ("what", "you", "evidence", "consent"):
+        assert client.get(f"/portal/apply/{step}/")["Location"] == "/portal/apply/", step
     assert client.get("/portal/apply/nope/").status_code == 404
+    begin(client)
+    assert client.get("/portal/apply/you/")["Location"] == "/portal/apply/"
+    assert client.get("/portal/apply/")["Location"] == "/portal/apply/what/"
+
+
+def test_nothing_is_kept_before_the_privacy_notice_is_agreed_to_issue18_item2(client):
+    page = client.get("/portal/apply/start/").content.decode()
+    assert "/portal/privacy/" in page
+    refused = client.post("/portal/apply/start/", {})
+    assert refused.status_code == 200
+    assert set(refused.context["form"].errors) == {"consent_sensitive"}
+    # answers sent without the agreement are not kept either
+    assert post(client, "what", WHAT)["Location"] == "/portal/apply/"
+    assert not Draft.objects.exists()
+    begin(client)
+    draft = Draft.objects.get()
+    assert (draft.privacy_notice, draft.answers) == (PRIVACY_NOTICE_VERSION, {})
+    assert draft.consented_at is not None
+    entry = AuditEntry.objects.get(action="portal.draft.create")
+    assert entry.detail == {"privacy_notice": PRIVACY_NOTICE_VERSION, "consent_sensitive": True}
 
 
 def test_the_first_step_makes_a_draft_with_a_resume_code_and_encrypted_answers(client):
+    begin(client)
     answer = post(client, "what", WHAT)
     assert answer["Location"] == "/portal/apply/who/"
     draft = Draft.objects.get()
@@ -122,15 +152,17 @@ def test_the_first_step_makes_a_draft_with_a_resume_code_and_encrypted_answers(c
 
 
 def test_field_errors_are_shown_at_the_field_and_nothing_is_kept(client):
+    begin(client)
     answer = post(client, "what", {"category": "", "summary": ""})
     assert answer.status_code == 200
     page = answer.content.decode()
     assert page.count('class="pt-error"') == 2
     assert 'role="alert"' in page
-    assert not Draft.objects.exists()
+    assert Draft.objects.get().answers == {}
 
 
 def test_a_wage_claim_needs_an_amount_and_a_month_in_the_past(client):
+    begin(client)
     post(client, "what", WHAT)
     post(client, "who", WHO)
     answer = post(client, "money", {"amount": "", "since": "2099-01"})
@@ -140,6 +172,7 @@ def test_a_wage_claim_needs_an_amount_and_a_month_in_the_past(client):
 
 
 def test_identifiers_are_checked_on_the_step_that_asks_them(client):
+    begin(client)
     post(client, "what", WHAT)
     answer = post(client, "who", {**WHO, "credit_code": "91530102MA6K2P3Q0X"})
     assert "credit_code" in answer.context["form"].errors
@@ -150,6 +183,7 @@ def test_identifiers_are_checked_on_the_step_that_asks_them(client):
 
 
 def test_a_helper_gives_their_own_name_relation_and_phone(client):
+    begin(client)
     post(client, "what", WHAT)
     post(client, "who", WHO)
     post(client, "money", MONEY)
@@ -210,9 +244,10 @@ def test_sending_twice_files_once_and_the_next_application_starts_afresh(client)
     # the receipt stays reachable, and "ask for help" starts a new application (a helper
     # filing for several people on one phone)
     assert client.get(f"/portal/receipt/{first}/").status_code == 200
-    assert client.get("/portal/apply/")["Location"] == "/portal/apply/what/"
+    assert client.get("/portal/apply/")["Location"] == "/portal/apply/start/"
+    begin(client)
     post(client, "what", WHAT)
-    assert Draft.objects.exclude(pk=draft.pk).count() == 1
+    assert Draft.objects.exclude(pk=draft.pk).get().answers == {"what": WHAT}
 
 
 def test_consent_is_required_and_a_helper_confirms_the_persons_consent(client):
@@ -223,8 +258,8 @@ def test_consent_is_required_and_a_helper_confirms_the_persons_consent(client):
         helper_relation="relative",
         helper_phone="13800001111",
     )
-    answer = submit(client, {"consent_voluntary": "on"})
-    assert set(answer.context["form"].errors) == {"consent_sensitive", "helper_confirms_consent"}
+    answer = submit(client, {"consent_sms": "on"})
+    assert set(answer.context["form"].errors) == {"consent_voluntary", "helper_confirms_consent"}
     assert not Lead.objects.exists()
     code = receipt_code(submit(client, {**CONSENT, "helper_confirms_consent": "on"}))
     filing = Filing.objects.get(lead__receipt_code=code)
@@ -290,10 +325,13 @@ def test_wrong_digits_lock_the_code_after_the_limit(client):
 
 
 def test_resume_on_another_phone_with_the_code(client):
+    begin(client)
     post(client, "what", WHAT)
     post(client, "who", WHO)
     draft = Draft.objects.get()
     other = Client()
+    empty = other.post("/portal/resume/", {})
+    assert set(empty.context["form"].errors) == {"code"}
     wrong = other.post("/portal/resume/", {"code": "ZZZZZ-ZZZZZ"})
     assert wrong.status_code == 200 and wrong.context["form"].errors
     answer = other.post("/portal/resume/", {"code": f"{draft.code[:5].lower()} {draft.code[5:]}"})
@@ -304,6 +342,7 @@ def test_resume_on_another_phone_with_the_code(client):
 
 
 def test_evidence_photos_are_checked_kept_and_become_the_leads_attachments(client):
+    begin(client)
     post(client, "what", WHAT)
     post(client, "who", WHO)
     post(client, "money", MONEY)
@@ -325,6 +364,7 @@ def test_evidence_photos_are_checked_kept_and_become_the_leads_attachments(clien
 
 
 def test_a_file_can_be_removed_again(client):
+    begin(client)
     post(client, "what", WHAT)
     post(client, "who", WHO)
     post(client, "money", MONEY)
@@ -338,6 +378,7 @@ def test_a_file_can_be_removed_again(client):
 
 def test_no_more_files_than_the_limit(client, settings):
     settings.ZHICHI = {**settings.ZHICHI, "PORTAL_MAX_FILES": 1}
+    begin(client)
     post(client, "what", WHAT)
     post(client, "who", WHO)
     post(client, "money", MONEY)
@@ -352,9 +393,10 @@ def test_no_more_files_than_the_limit(client, settings):
 
 
 def test_the_honeypot_keeps_nothing_and_is_audited(client):
+    begin(client)
     answer = post(client, "what", {**WHAT, "website": "http://spam.example"})
     assert answer.status_code == 400
-    assert not Draft.objects.exists()
+    assert Draft.objects.get().answers == {}
     assert AuditEntry.objects.filter(action="portal.honeypot", outcome="denied").count() == 1
 
 
@@ -407,6 +449,7 @@ def test_a_portal_account_name_taken_by_a_person_is_refused(client, orgs):
 
 
 def test_credit_code_is_kept_for_a_company(client):
+    begin(client)
     post(client, "what", WHAT)
     post(client, "who", {**WHO, "credit_code": make_credit_code()})
     post(client, "money", MONEY)

@@ -21,7 +21,6 @@ from zhichi.portal import services
 from zhichi.portal.models import Filing
 
 CONSENT = {
-    "consent_sensitive": True,
     "consent_voluntary": True,
     "consent_to_share": True,
     "consent_sms": True,
@@ -148,7 +147,7 @@ def seed_portal(users: dict[str, User], clock, now: datetime) -> list[Filing]:
     for application in APPLICATIONS:
         at = now - timedelta(days=application["days_ago"], hours=2)
         clock.set(at)
-        draft = None
+        draft = services.start(language="zh-hans")  # the privacy notice agreed to first
         for step in services.STEPS[:4]:
             answers = dict(application[step])
             if step == "you":
@@ -156,7 +155,6 @@ def seed_portal(users: dict[str, User], clock, now: datetime) -> list[Filing]:
             draft = services.save_step(draft=draft, step=step, answers=answers, language="zh-hans")
             at += timedelta(minutes=2)
             clock.set(at)
-        assert draft is not None
         if "photo" in application:
             name, kind = application["photo"]
             services.add_file(draft=draft, file=SimpleUploadedFile(name, _png()), kind=kind)

@@ -394,19 +394,25 @@ class EvidenceForm(PortalForm):
 
 
 # --- step 6: consent ------------------------------------------------------------------------------
-class ConsentForm(PortalForm):
+class StartForm(PortalForm):
+    """Before the first question: the privacy notice, and the agreement without which nothing
+    the person types is kept (PIPL art. 29: separate consent for sensitive information)."""
+
     consent_sensitive = forms.BooleanField(
         label=pgettext_lazy(
             "portal",
-            "I agree that the procuratorate keeps and uses this information, including the "
+            "I agree that the procuratorate keeps and uses what I write here, including the "
             "sensitive parts, to help with this matter.",
         ),
         error_messages={
             "required": pgettext_lazy(
-                "portal", "Without this agreement we cannot keep your application."
+                "portal", "Without this agreement we cannot keep your answers."
             )
         },
     )
+
+
+class ConsentForm(PortalForm):
     consent_voluntary = forms.BooleanField(
         label=pgettext_lazy(
             "portal", "I want the procuratorate's help, and I ask for it of my own free will."

@@ -47,6 +47,10 @@ class Draft(models.Model):
     step = models.PositiveSmallIntegerField(default=1)  # the furthest step reached
     answers_enc = models.TextField(blank=True, default="")
     language = models.CharField(max_length=8, default="zh-hans")
+    # the privacy notice the person agreed to, and when, before anything they typed was kept
+    # (PIPL art. 29: separate consent for sensitive personal information)
+    privacy_notice = models.CharField(max_length=16)
+    consented_at = models.DateTimeField()
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
     expires_at = models.DateTimeField(default=default_expiry, db_index=True)

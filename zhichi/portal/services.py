@@ -90,38 +90,44 @@ def _touch(draft: Draft) -> None:
     draft.expires_at = now + timedelta(days=settings.ZHICHI["PORTAL_DRAFT_DAYS"])
 
 
-def save_step(*, draft: Draft | None, step: str, answers: dict, language: str) -> Draft:
-    """Keep one step's answers (a new draft for the first) and move the furthest step reached on.
-    Audited without the answers themselves."""
+def start(*, language: str) -> Draft:
+    """Begin an application once the person has agreed to the privacy notice: nothing they type
+    is kept before this (PIPL art. 29 and 31; issue 18 item 2). Audited with the notice's
+    version."""
+    now = timezone.now()
+    with transaction.atomic():
+        draft = Draft(language=language, privacy_notice=PRIVACY_NOTICE_VERSION, consented_at=now)
+        _touch(draft)
+        draft.save()
+        record(
+            action="portal.draft.create",
+            actor=None,
+            obj=draft,
+            detail={"privacy_notice": PRIVACY_NOTICE_VERSION, "consent_sensitive": True},
+        )
+    return draft
+
+
+def save_step(*, draft: Draft, step: str, answers: dict, language: str) -> Draft:
+    """Keep one step's answers and move the furthest step reached on. Audited without the
+    answers themselves."""
     if step not in STEPS:
         raise ValueError(f"unknown step {step!r}")
     with transaction.atomic():
-        if draft is None:
-            draft = Draft(language=language)
-            all_answers = {}
-            created = True
-        else:
-            draft = _locked(draft.pk)
-            all_answers = draft.answers
-            created = False
+        draft = _locked(draft.pk)
+        all_answers = draft.answers
         all_answers[step] = answers
         draft.set_answers(all_answers)
         draft.step = max(draft.step, min(step_number(step) + 1, len(STEPS)))
         draft.language = language
         _touch(draft)
         draft.save()
-        record(
-            action="portal.draft.create" if created else "portal.draft.save",
-            actor=None,
-            obj=draft,
-            detail={"step": step},
-        )
+        record(action="portal.draft.save", actor=None, obj=draft, detail={"step": step})
     return draft
 
 
-def files_left(draft: Draft | None) -> int:
-    used = draft.files.count() if draft is not None else 0
-    return max(0, settings.ZHICHI["PORTAL_MAX_FILES"] - used)
+def files_left(draft: Draft) -> int:
+    return max(0, settings.ZHICHI["PORTAL_MAX_FILES"] - draft.files.count())
 
 
 def add_file(*, draft: Draft, file, kind: str) -> DraftFile:
@@ -321,11 +327,12 @@ def submit(*, draft: Draft, consent: dict) -> Filed:
             helper_confirms_consent=bool(helper and consent.get("helper_confirms_consent")),
             phone_enc=crypto.encrypt(phone),
             lookup_index=lookup_index(lead.receipt_code, phone[-4:]),
-            privacy_notice=PRIVACY_NOTICE_VERSION,
-            consent_sensitive=consent["consent_sensitive"],
+            # the notice agreed to before the first answer was kept
+            privacy_notice=draft.privacy_notice,
+            consent_sensitive=True,
             consent_voluntary=consent["consent_voluntary"],
             consent_sms=bool(consent.get("consent_sms")),
-            consented_at=timezone.now(),
+            consented_at=timezone.now(),  # the last consents; the first are on the draft
             language=draft.language,
             typed_name=public.typed_names.get("claimants.0", ""),
         )

@@ -24,6 +24,7 @@ urlpatterns = [
     path("about/", views.about, name="about"),
     path("privacy/", views.privacy, name="privacy"),
     path("apply/", views.apply, name="apply"),
+    path("apply/start/", views.start, name="start"),
     path("apply/<slug:step>/", views.step, name="step"),
     path("receipt/<receipt:code>/", views.receipt, name="receipt"),
     path("resume/", views.resume, name="resume"),

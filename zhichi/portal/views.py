@@ -94,13 +94,12 @@ def _step_context(step: str, draft: Draft | None, **extra) -> dict:
     }
 
 
-def _furthest(draft: Draft | None) -> str:
-    return services.STEPS[(draft.step if draft else 1) - 1]
+def _furthest(draft: Draft) -> str:
+    return services.STEPS[draft.step - 1]
 
 
 def _may_open(step: str, draft: Draft | None) -> bool:
-    reached = draft.step if draft else 1
-    return services.step_number(step) <= reached
+    return draft is not None and services.step_number(step) <= draft.step
 
 
 # --- pages ---------------------------------------------------------------------------------------
@@ -119,9 +118,38 @@ def privacy(request):
 def apply(request):
     """Start, or go on with the application this browser is writing."""
     draft = _draft(request)
-    if draft is not None and draft.lead_id:
+    if draft is None:
+        return redirect("portal:start")
+    if draft.lead_id:
         return redirect("portal:receipt", code=draft.lead.receipt_code)
     return redirect("portal:step", step=_furthest(draft))
+
+
+@require_http_methods(["GET", "POST"])
+@throttle.rate_limited("step")
+def start(request):
+    """Before the first question: what we will ask, how it is kept, and the agreement without
+    which nothing typed is kept (issue 18 item 2)."""
+    if _draft(request) is not None:
+        return redirect("portal:apply")
+    form = forms.StartForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST":
+        refused = _honeypot(request, form)
+        if refused:
+            return refused
+        if form.is_valid():
+            draft = services.start(language=_language())
+            request.session[DRAFT_KEY] = draft.code
+            return redirect("portal:step", step=services.STEPS[0])
+    return render(
+        request,
+        "portal/start.html",
+        {
+            "form": form,
+            "version": services.PRIVACY_NOTICE_VERSION,
+            "steps": [STEP_TITLES[s]() for s in services.STEPS],
+        },
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -138,8 +166,8 @@ def step(request, step: str):
     if draft is not None and draft.lead_id:
         return redirect("portal:receipt", code=draft.lead.receipt_code)
     if not _may_open(step, draft):
-        return redirect("portal:step", step=_furthest(draft))
-    answers = draft.answers if draft else {}
+        return redirect("portal:apply")
+    answers = draft.answers
     kwargs = {}
     if step == "money":
         kwargs["category"] = answers.get("what", {}).get("category", "")
@@ -164,12 +192,12 @@ def step(request, step: str):
     return render(request, "portal/step.html", _step_context(step, draft, form=form))
 
 
-def _evidence_context(draft: Draft | None, form) -> dict:
+def _evidence_context(draft: Draft, form) -> dict:
     return _step_context(
         "evidence",
         draft,
         form=form,
-        files=list(draft.files.all()) if draft else [],
+        files=list(draft.files.all()),
         files_left=services.files_left(draft),
         max_files=settings.ZHICHI["PORTAL_MAX_FILES"],
         max_mb=settings.ZHICHI["PORTAL_MAX_FILE_BYTES"] // (1024 * 1024),
@@ -340,7 +368,7 @@ def receipt(request, code: str):
 @require_http_methods(["GET", "POST"])
 @throttle.rate_limited("resume")
 def resume(request):
-    form = forms.ResumeForm(request.POST or None)
+    form = forms.ResumeForm(request.POST if request.method == "POST" else None)
     if request.method == "POST":
         refused = _honeypot(request, form)
         if refused:
