@@ -25,7 +25,7 @@ from tests.access import (
 )
 from tests.conftest import lead_payload, make_id
 from zhichi.cases.models import Case
-from zhichi.cases.services import disposal
+from zhichi.cases.services import appointments, disposal
 from zhichi.intake import services as intake_services
 from zhichi.intake.models import Lead
 from zhichi.intake.validation import validate_lead
@@ -80,6 +80,11 @@ def world(users) -> dict:
         actor=users["civil1"],
         data={"planned_on": "2026-12-01", "target": "claimant", "method": "phone"},
     )
+    appointment = appointments.schedule_mediation(
+        case_id=case2.pk,
+        actor=users["civil1"],
+        data={"on": "2026-12-20", "place": "五华区人民调解委员会", "mediator_org": "五华区调委会"},
+    )
     claimant = case.parties.filter(role="claimant").first().party_id
     return {
         "lead": new.pk,
@@ -89,6 +94,7 @@ def world(users) -> dict:
         "case2": case2.pk,
         "approval": approval.pk,
         "visit": visit.pk,
+        "appointment": appointment.pk,
         "claimant": claimant,
         # writes to the facts and the level name the case version they were made on (item 11)
         "case_version": Case.objects.get(pk=case.pk).version,
@@ -189,6 +195,8 @@ OBJECT_ENDPOINTS = [
 APPROVERS = frozenset({"civilhead"})
 HEADS = frozenset({"civilhead"})
 TODAY = "2026-11-20"
+# a session is set for today or later (the suite's clock starts on 2026-12-04)
+APPOINTMENT = {"on": "2026-12-20", "place": "五华区人民调解委员会", "mediator_org": "五华区调委会"}
 OBJECT_ENDPOINTS += [
     Endpoint(
         "api:record_mediation",
@@ -199,6 +207,34 @@ OBJECT_ENDPOINTS += [
         CASE_VIEWERS,
         CASE_MOVERS,
         {"held_on": TODAY, "mediator_org": "五华区人民调解委员会", "outcome": "failed"},
+    ),
+    Endpoint(
+        "api:schedule_mediation",
+        "api",
+        "post",
+        "/api/v1/cases/{case}/mediation-appointments",
+        201,
+        CASE_VIEWERS,
+        CASE_MOVERS,
+        APPOINTMENT,
+    ),
+    Endpoint(
+        "api:list_mediation_appointments",
+        "api",
+        "get",
+        "/api/v1/cases/{case}/mediation-appointments",
+        200,
+        CASE_VIEWERS,
+    ),
+    Endpoint(
+        "api:cancel_mediation_appointment",
+        "api",
+        "post",
+        "/api/v1/mediation-appointments/{appointment}/cancel",
+        200,
+        CASE_VIEWERS,
+        CASE_MOVERS,
+        {"reason": "调解员临时有事"},
     ),
     Endpoint(
         "api:support_decision",
@@ -320,6 +356,26 @@ OBJECT_ENDPOINTS += [
         CASE_VIEWERS,
         CASE_MOVERS,
         {"held_on": TODAY, "mediator_org": "五华区人民调解委员会", "outcome": "failed"},
+    ),
+    Endpoint(
+        "cases:case_schedule_mediation",
+        "page",
+        "post",
+        "/cases/{case}/mediation-appointments/",
+        302,
+        CASE_VIEWERS,
+        CASE_MOVERS,
+        APPOINTMENT,
+    ),
+    Endpoint(
+        "cases:case_cancel_mediation",
+        "page",
+        "post",
+        "/cases/{case2}/mediation-appointments/{appointment}/cancel/",
+        302,
+        CASE_VIEWERS,
+        CASE_MOVERS,
+        {"reason": "调解员临时有事"},
     ),
     Endpoint(
         "cases:case_support",
@@ -543,6 +599,7 @@ SEPARATELY_TESTED = {
     "portal:about",
     "portal:privacy",
     "portal:apply",
+    "portal:start",
     "portal:step",
     "portal:receipt",
     "portal:resume",
@@ -590,7 +647,7 @@ def test_r2_api_404_looks_the_same_as_an_object_that_does_not_exist(
     endpoint, user, world, web, api
 ):
     hidden = call_endpoint(endpoint, user, world, web, api)
-    gone = dict.fromkeys(("lead", "case", "case2", "approval", "visit"), 999999)
+    gone = dict.fromkeys(("lead", "case", "case2", "approval", "visit", "appointment"), 999999)
     missing = call_endpoint(endpoint, user, world, web, api, ids=gone)
 
     assert (hidden.status_code, hidden.json()) == (missing.status_code, missing.json())

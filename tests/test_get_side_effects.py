@@ -115,6 +115,7 @@ NAMED_MODELS = {
     "lead_id": "intake.Lead",
     "approval_id": "cases.Approval",
     "visit_id": "cases.Visit",
+    "appointment_id": "cases.MediationAppointment",
     "share_id": "cases.CaseShare",
     "transfer_id": "transfers.Transfer",
     "attachment_id": "evidence.Attachment",

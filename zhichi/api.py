@@ -17,7 +17,12 @@ from zhichi.accounts.api import router as me_router
 from zhichi.accounts.api_auth import BearerToken
 from zhichi.assistance.api import router as assistance_router
 from zhichi.cases.api import router as cases_router
-from zhichi.cases.api_disposal import approvals_router, payments_router, visits_router
+from zhichi.cases.api_disposal import (
+    appointments_router,
+    approvals_router,
+    payments_router,
+    visits_router,
+)
 from zhichi.cases.api_disposal import cases_router as disposal_router
 from zhichi.cases.api_parties import router as case_parties_router
 from zhichi.common.api import (
@@ -221,6 +226,7 @@ api.add_router("/cases", case_parties_router, tags=["cases"])
 api.add_router("/approvals", approvals_router, tags=["disposal"])
 api.add_router("/visits", visits_router, tags=["disposal"])
 api.add_router("/payments", payments_router, tags=["disposal"])
+api.add_router("/mediation-appointments", appointments_router, tags=["disposal"])
 api.add_router("/rules", rules_router, tags=["rules"])
 api.add_router("/", transfers_router, tags=["transfers"])
 api.add_router("/", evidence_router, tags=["evidence"])

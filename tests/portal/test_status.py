@@ -9,7 +9,7 @@ from django.utils import translation
 
 from tests.portal.factories import CLAIMANT, make_filing
 from zhichi.cases.models import Case
-from zhichi.cases.services import approvals, disposal, move_stage
+from zhichi.cases.services import appointments, approvals, disposal, move_stage
 from zhichi.intake import services as intake
 from zhichi.intake.models import Lead, LeadStatus
 from zhichi.portal.models import Filing
@@ -194,3 +194,53 @@ def test_the_partial_shows_the_steps_oldest_first(orgs, users):
     mediation_at = page.index("A meeting to settle it by talking (mediation)")
     assert accepted_at < page.index('aria-current="step"') < mediation_at  # the latest is current
     assert page.count('aria-current="step"') == 1
+
+
+def set_meeting(case: Case, users, on: str, at_time: str = "09:30"):
+    return appointments.schedule_mediation(
+        case_id=case.pk,
+        actor=users["civil1"],
+        data={"on": on, "at_time": at_time, "place": "红山街道调委会", "mediator_org": "调委会"},
+    )
+
+
+def test_pre_litigation_names_the_next_meeting_while_one_is_set(orgs, users, fixed_clock):
+    filing, case = accepted(orgs, users)
+    move(case, "pre_litigation", users)
+    set_meeting(case, users, "2026-12-20")
+    first = set_meeting(case, users, "2026-12-10", at_time="")
+
+    assert status_of(filing).what_next == (
+        "We are trying to settle it by talking with the other side (mediation). A mediation "
+        "meeting is set for Dec. 10, 2026 at 红山街道调委会. Please come, and bring your papers."
+    )
+
+    appointments.cancel_mediation_appointment(
+        appointment_id=first.pk, actor=users["civil1"], data={"reason": "改期"}
+    )
+    assert status_of(filing).what_next.endswith(
+        "A mediation meeting is set for Dec. 20, 2026 09:30 at 红山街道调委会. Please come, and "
+        "bring your papers."
+    )
+
+    fixed_clock.move_to("2026-12-21T09:00+08:00")  # its day went by without a mediation recorded
+    assert status_of(filing).what_next == (
+        "We are trying to settle it by talking with the other side (mediation). If you need to "
+        "come, we will tell you the date."
+    )
+
+
+def test_another_open_stage_adds_the_meeting_and_a_closed_matter_does_not(orgs, users):
+    filing, case = accepted(orgs, users)
+    set_meeting(case, users, "2026-12-10")
+
+    review = status_of(filing)
+    disposal.close_case(case_id=case.pk, actor=users["civil1"], data={"outcome": "withdrawn"})
+    closed = status_of(filing)
+
+    assert review.what_next == (
+        "A prosecutor is checking what happened and may call you. Keep your papers and photos "
+        "ready. A mediation meeting is set for Dec. 10, 2026 09:30 at 红山街道调委会. Please "
+        "come, and bring your papers."
+    )
+    assert "meeting" not in closed.what_next

@@ -1,5 +1,6 @@
-"""Hierarchical disposal in the partner API (API.md § Cases): mediations, support decisions and
-approvals, court events, payments, return visits, closing, the money ledger and the level."""
+"""Hierarchical disposal in the partner API (API.md § Cases): mediations and their appointments,
+support decisions and approvals, court events, payments, return visits, closing, the money ledger
+and the level."""
 
 from __future__ import annotations
 
@@ -18,16 +19,19 @@ from zhichi.cases.models import (
     ApprovalStatus,
     CaseShare,
     LedgerEntry,
+    MediationAppointment,
     Payment,
     Visit,
 )
 from zhichi.cases.partner_view import sees_internal
 from zhichi.cases.schemas import (
+    CancelAppointmentIn,
     CloseIn,
     CourtEventIn,
     DecideIn,
     FactsIn,
     LevelIn,
+    MediationAppointmentIn,
     MediationIn,
     PaymentIn,
     ReopenIn,
@@ -37,7 +41,7 @@ from zhichi.cases.schemas import (
     VisitIn,
     VisitRecordIn,
 )
-from zhichi.cases.services import approvals, disposal, facts, payments, reopening
+from zhichi.cases.services import appointments, approvals, disposal, facts, payments, reopening
 from zhichi.cases.services.common import WORK
 from zhichi.common.api import (
     WRITE_ERRORS,
@@ -59,6 +63,7 @@ cases_router = Router()
 approvals_router = Router()
 visits_router = Router()
 payments_router = Router()
+appointments_router = Router()
 
 
 def _notes(context, organisation_id: int | None) -> bool:
@@ -112,6 +117,28 @@ class MediationCaseOut(CaseOut):
         default_factory=list, description="each claimant's share as recorded (agreements only)"
     )
     shares_split: str | None = Field(None, description=SPLIT)
+
+
+# A ``MediationAppointment`` read with its case (through the case, or ``_appointment_for``).
+class MediationAppointmentOut(Schema):
+    id: int
+    case_id: int
+    kind: str
+    on: IsoText
+    at_time: str | None = Field(None, description="the time of day, HH:MM; none when not set")
+    place: str
+    mediator_org: str
+    status: str = Field(..., description="scheduled, held (a mediation was recorded) or cancelled")
+    cancel_reason: str = Field("", description="why it was cancelled; empty for partner agencies")
+
+    @staticmethod
+    def resolve_at_time(a: MediationAppointment) -> str | None:
+        return a.at_time.strftime("%H:%M") if a.at_time else None
+
+    # the reason is the officers' own words (hidden from partners, C8)
+    @staticmethod
+    def resolve_cancel_reason(a: MediationAppointment, context) -> str:
+        return a.cancel_reason if _notes(context, a.case.organisation_id) else ""
 
 
 class CourtEventCaseOut(CaseOut):
@@ -255,6 +282,19 @@ def _records_visit(request, visit_id):
     WORK.ensure(visit.case_id, request.auth, "case.visit")
 
 
+def _appointment_for(request, appointment_id: int) -> MediationAppointment:
+    """The appointment with its case if the caller may see that case, else 404."""
+    return rules.get_case_record_for(
+        request.auth, MediationAppointment.objects.select_related("case"), appointment_id
+    )
+
+
+def _cancels_appointment(request, appointment_id):
+    appointments.ensure_may_cancel(
+        appointment_id=_appointment_for(request, appointment_id).pk, actor=request.auth
+    )
+
+
 def _revokes_share(request, case_id, share_id):
     share = get_object_or_404(CaseShare, pk=share_id, case=_own_case(request, case_id))
     facts.ensure_may_revoke_share(share_id=share.pk, actor=request.auth)
@@ -280,6 +320,54 @@ def record_mediation(request, case_id: int, payload: MediationIn):
         201,
         shown_case(request, case.pk, mediation_id=mediation.pk, shares=shares, shares_split=split),
     )
+
+
+@cases_router.post(
+    "/{case_id}/mediation-appointments",
+    response={201: MediationAppointmentOut, **WRITE_ERRORS},
+    summary="Schedule a mediation session (C4)",
+)
+@checks_first(_works_on(appointments.SCHEDULE_ACTION))
+def schedule_mediation(request, case_id: int, payload: MediationAppointmentIn):
+    """A session planned for a date today or later, with where and by whom; the person who
+    applied through the public portal is told the date, time and place. Recording a mediation
+    held on or after its date marks it ``held``."""
+    case = _case(request, case_id)
+    appointment = appointments.schedule_mediation(
+        case_id=case.pk, actor=request.auth, data=payload, version=payload.version
+    )
+    return Status(201, appointment)
+
+
+@cases_router.get(
+    "/{case_id}/mediation-appointments",
+    response={200: list[MediationAppointmentOut], 401: ErrorOut, 404: ErrorOut},
+    summary="Mediation appointments",
+)
+def list_mediation_appointments(request, case_id: int):
+    """Every appointment of the case, scheduled, held or cancelled, by date."""
+    # each appointment knows its case: no query per appointment
+    return _case(request, case_id).mediation_appointments.all()
+
+
+@appointments_router.post(
+    "/{appointment_id}/cancel",
+    response={200: MediationAppointmentOut, **WRITE_ERRORS},
+    summary="Cancel a scheduled mediation session with a reason",
+)
+@checks_first(_cancels_appointment)
+def cancel_mediation_appointment(request, appointment_id: int, payload: CancelAppointmentIn):
+    """The case's officer or a head of its department (403 for others). One held or cancelled
+    already is refused at ``status`` (422); a closed case at ``case``. The person who applied
+    is told it is off, never the reason."""
+    appointment = _appointment_for(request, appointment_id)
+    appointments.cancel_mediation_appointment(
+        appointment_id=appointment.pk,
+        actor=request.auth,
+        data=payload,
+        version=payload.version,
+    )
+    return _appointment_for(request, appointment.pk)
 
 
 @cases_router.post(

@@ -11,7 +11,7 @@ class CasesConfig(AppConfig):
         from zhichi.cases import partner_view, tasks
         from zhichi.cases.models import ApprovalKind
         from zhichi.cases.presenters import register_event_label
-        from zhichi.cases.services import criminal, parties, payments, reopening
+        from zhichi.cases.services import appointments, criminal, parties, payments, reopening
         from zhichi.cases.services.approvals import (
             register_approval_hook,
             register_approval_presenter,
@@ -32,7 +32,10 @@ class CasesConfig(AppConfig):
         threshold_entered.connect(tasks.on_threshold_entered, dispatch_uid="cases.recheck")
         register_event_label(criminal.RECHECK_EVENT, criminal.describe_recheck)
 
-        # the ledger's entries and the corrections of parties, in the reader's language
+        # the ledger's entries, the corrections of parties and the mediation appointments, in the
+        # reader's language
         register_event_label("payment", payments.describe_payment)
         register_event_label("payment_reversed", payments.describe_reversal)
         register_event_label("party_corrected", parties.describe_correction)
+        register_event_label("mediation_scheduled", appointments.describe_scheduled)
+        register_event_label("mediation_cancelled", appointments.describe_cancelled)

@@ -122,6 +122,15 @@ class SessionKind(models.TextChoices):
     RECONCILIATION = "reconciliation", _("Reconciliation (between the parties)")
 
 
+class AppointmentStatus(models.TextChoices):
+    """Where a planned mediation session stands: set for a date, held (a mediation was recorded
+    on or after it), or called off with a reason."""
+
+    SCHEDULED = "scheduled", _("Scheduled")
+    HELD = "held", _("Held")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
 class ApprovalKind(models.TextChoices):
     SUPPORT_DECISION = "support_decision", _("Support decision")
     ASSISTANCE = "assistance", _("Judicial assistance")

@@ -47,11 +47,14 @@ def money_input():
     return forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"})
 
 
-def date_field(label, *, required=False, past=False, help_text=""):
+def date_field(label, *, required=False, past=False, upcoming=False, help_text=""):
     widget = DateInput()
+    # the form sets max (a past date) or min (an upcoming one) to today when it is built (not
+    # when the server started)
     if past:
-        # the form sets max to today when it is built (not when the server started)
         widget.attrs["data-past"] = "1"
+    if upcoming:
+        widget.attrs["data-upcoming"] = "1"
     return forms.CharField(
         label=label, required=required, widget=widget, max_length=40, help_text=help_text
     )
@@ -84,6 +87,8 @@ class DisposalForm(StyledForm):
         for field in self.fields.values():
             if field.widget.attrs.get("data-past"):
                 field.widget.attrs["max"] = today
+            if field.widget.attrs.get("data-upcoming"):
+                field.widget.attrs["min"] = today
 
     def raw(self, name: str):
         """What was posted for ``name``, as the widget reads it (no judgement)."""
@@ -292,6 +297,72 @@ class MediationForm(ClaimantAmounts, DisposalForm):
             "shares": self.shares(),
             "note": self.text("note"),
         }
+
+
+class TimeInput(forms.TimeInput):
+    """The browser's own time picker: it sends HH:MM, as the API takes it."""
+
+    input_type = "time"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%H:%M", **kwargs)
+
+
+class MediationAppointmentForm(DisposalForm):
+    """Schedule a mediation session (``schemas.MediationAppointmentIn``)."""
+
+    key = "appointment"
+
+    on = date_field(gettext_lazy("Date"), required=True, upcoming=True)
+    at_time = forms.CharField(
+        label=gettext_lazy("Time"), required=False, max_length=20, widget=TimeInput()
+    )
+    place = text_field(
+        gettext_lazy("Place"),
+        required=True,
+        max_length=1000,
+        help_text=gettext_lazy("Where the parties come, as the person who applied will read it."),
+    )
+    mediator_org = text_field(
+        gettext_lazy("Mediator"),
+        required=True,
+        max_length=1000,
+        help_text=gettext_lazy("The people's mediation committee or the organisation mediating."),
+    )
+    kind = forms.ChoiceField(
+        label=gettext_lazy("Session"), choices=SessionKind.choices, initial=SessionKind.MEDIATION
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def payload(self) -> dict:
+        return {
+            "on": self.text("on").strip(),
+            "at_time": self.text("at_time").strip() or None,
+            "place": self.text("place"),
+            "mediator_org": self.text("mediator_org"),
+            "kind": self.text("kind") or SessionKind.MEDIATION,
+        }
+
+
+class AppointmentCancelForm(DisposalForm):
+    """Cancel one scheduled session with a reason; key ``cancel<appointment id>``."""
+
+    key = "cancel"
+
+    reason = text_field(
+        gettext_lazy("Why is this session cancelled?"),
+        required=True,
+        rows=2,
+        max_length=2000,
+        help_text=gettext_lazy(
+            "Kept for the staff. The person who applied is told only that it is cancelled and "
+            "that a new date will follow."
+        ),
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def payload(self) -> dict:
+        return {"reason": self.text("reason")}
 
 
 class SupportDecisionForm(DisposalForm):

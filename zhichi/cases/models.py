@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from zhichi.accounts.models import Department, Organisation, Role
 from zhichi.cases import scope
 from zhichi.cases.choices import (  # noqa: F401 (also known here)
+    AppointmentStatus,
     ApprovalKind,
     ApprovalStatus,
     CaseStatus,
@@ -308,6 +309,43 @@ class Mediation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case.number} {self.held_on} {self.outcome}"
+
+
+class MediationAppointment(models.Model):
+    """A mediation or reconciliation session planned for a date (C4), so the person who applied
+    can be told when and where to come (issue 18 item 6). It stays ``scheduled`` until a mediation
+    is recorded on or after its date (``held``) or it is called off with a reason
+    (``cancelled``); the session itself is a ``Mediation``."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="mediation_appointments")
+    kind = models.CharField(
+        _("kind"), max_length=16, choices=SessionKind.choices, default=SessionKind.MEDIATION
+    )
+    on = models.DateField(_("date"))
+    at_time = models.TimeField(_("time"), null=True, blank=True)
+    place = models.CharField(_("place"), max_length=200)
+    mediator_org = models.CharField(_("mediator"), max_length=200)
+    status = models.CharField(
+        _("status"),
+        max_length=10,
+        choices=AppointmentStatus.choices,
+        default=AppointmentStatus.SCHEDULED,
+    )
+    cancel_reason = models.TextField(_("reason for cancelling"), blank=True, default="")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        # a session without a time comes first on its day, on every database alike
+        ordering = ["on", models.F("at_time").asc(nulls_first=True), "id"]
+        indexes = [models.Index(fields=["case", "on"], name="mediation_appt_case_on")]
+        verbose_name = _("mediation appointment")
+        verbose_name_plural = _("mediation appointments")
+
+    def __str__(self) -> str:
+        return f"{self.case_id} {self.on} {self.status}"
 
 
 class Instalment(models.Model):

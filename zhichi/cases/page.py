@@ -13,6 +13,7 @@ case page). Objects outside the user's scope are 404."""
 
 from __future__ import annotations
 
+from django.db.models import Prefetch, prefetch_related_objects
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -21,10 +22,12 @@ from zhichi.cases import guards, rules, selectors
 from zhichi.cases.criminal_flag import flag_for
 from zhichi.cases.forms import StageForm
 from zhichi.cases.forms_disposal import (
+    AppointmentCancelForm,
     CloseForm,
     CourtEventForm,
     FactsForm,
     LevelForm,
+    MediationAppointmentForm,
     MediationForm,
     PaymentForm,
     ReopenForm,
@@ -47,6 +50,7 @@ from zhichi.cases.models import (
 )
 from zhichi.cases.partner_view import VisibleRecords, sees_internal, visible_records
 from zhichi.cases.presenters import (
+    AppointmentRow,
     PaymentRow,
     VisitRow,
     approval_row,
@@ -65,6 +69,7 @@ from zhichi.parties.models import ContactKind, ContactSource
 
 ACTION_TITLES = {
     "mediation": lambda: _("Record a mediation"),
+    "appointment": lambda: _("Schedule a mediation"),
     "support": lambda: _("Propose a support decision"),
     "court": lambda: _("Record a court event"),
     "payment": lambda: _("Record a payment"),
@@ -75,13 +80,14 @@ ACTION_TITLES = {
 }
 # what each stage is mostly about: these actions are the primary buttons in that stage
 STAGE_ACTIONS = {
-    Stage.REVIEW: ("support", "mediation"),
-    Stage.PRE_LITIGATION: ("mediation", "support", "court"),
+    Stage.REVIEW: ("support", "mediation", "appointment"),
+    Stage.PRE_LITIGATION: ("mediation", "appointment", "support", "court"),
     Stage.LITIGATION: ("court",),
     Stage.POST_LITIGATION: ("payment", "record_visit", "plan_visit"),
 }
 ACTION_ORDER = (
     "mediation",
+    "appointment",
     "support",
     "court",
     "payment",
@@ -116,6 +122,7 @@ def disposal_context(
     approvals = [approval_row(a, user) for a in records.support_decisions]
     pending_support = any(a.status == ApprovalStatus.PENDING for a in records.support_decisions)
     court_events = records.court_events
+    appointments = records.appointments
     visits = records.visits
     payment_list = records.payments
 
@@ -135,6 +142,9 @@ def disposal_context(
         shown["mediation"] = MediationForm(
             initial={**version, "held_on": today.isoformat()}, claimants=claimants
         )
+        shown["appointment"] = MediationAppointmentForm(initial=version)
+        for a in appointments:
+            shown[f"cancel:{a.pk}"] = AppointmentCancelForm(key=f"cancel{a.pk}", initial=version)
         if not pending_support:
             shown["support"] = SupportDecisionForm()
         shown["court"] = CourtEventForm(initial=version, claimants=claimants)
@@ -179,6 +189,15 @@ def disposal_context(
     payment_rows = [
         PaymentRow(p, shown.get(f"reverse:{p.pk}"), open_forms.get(f"reverse:{p.pk}", False))
         for p in payment_list
+    ]
+    appointment_rows = [
+        AppointmentRow(
+            a,
+            shown.get(f"cancel:{a.pk}"),
+            open_forms.get(f"cancel:{a.pk}", False),
+            a.on < today,
+        )
+        for a in appointments
     ]
     visit_rows = [
         VisitRow(
@@ -225,6 +244,7 @@ def disposal_context(
             not r.deadline.calendar_complete for r in deadline_rows if r.due.state != "done"
         ),
         "mediations": mediation_rows(records.mediations, by_key),
+        "appointment_rows": appointment_rows,
         "approvals": approvals,
         "pending_support": pending_support,
         "court_events": court_events,
@@ -356,7 +376,12 @@ def submit_amounts(request, case: Case, *, key: str, form, service, action, anch
 
 
 def case_context(request, case: Case, **extra):
-    parties = list(case.parties.select_related("party").all())
+    # the parties with their people, read once: a case read for display (``for_display``) has
+    # them already, any other is read here
+    prefetch_related_objects(
+        [case], Prefetch("parties", queryset=CaseParty.objects.select_related("party"))
+    )
+    parties = list(case.parties.all())
     # what this viewer may see of the case's records: the same policy as the API (C8)
     view = visible_records(request.user, case)
     forms = extra.pop("forms", None) or {}

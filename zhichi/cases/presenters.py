@@ -33,6 +33,7 @@ from zhichi.cases.models import (
     Flag,
     Instalment,
     Mediation,
+    MediationAppointment,
     Outcome,
     Payment,
     Stage,
@@ -309,6 +310,17 @@ def mediation_rows(
         )
         for m in mediations
     ]
+
+
+@dataclass(frozen=True)
+class AppointmentRow:
+    """A scheduled mediation session with the form cancelling it (for whoever may), and whether
+    its day has gone by without a mediation recorded (record it, or cancel the session)."""
+
+    appointment: MediationAppointment
+    cancel_form: object | None
+    cancel_open: bool
+    passed: bool
 
 
 @dataclass(frozen=True)

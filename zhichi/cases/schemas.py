@@ -12,7 +12,8 @@ check (``POST /rules/criminal-lead``) takes too, is the law library's
 
 from __future__ import annotations
 
-from datetime import date
+import re
+from datetime import date, time
 from decimal import Decimal
 from typing import Annotated, Any
 
@@ -23,6 +24,7 @@ from pydantic import (
     AfterValidator,
     BeforeValidator,
     ValidationError,
+    WithJsonSchema,
     field_validator,
     model_validator,
 )
@@ -35,6 +37,7 @@ from zhichi.cases.models import (
     Evasion,
     LabourRelationship,
     Mediation,
+    MediationAppointment,
     MediationOutcome,
     Outcome,
     Payment,
@@ -49,6 +52,7 @@ from zhichi.common.schemas import (
     IDENTIFIER,
     Amount,
     Date,
+    FutureDate,
     ObjectIn,
     OptionalAmount,
     OptionalDate,
@@ -415,6 +419,54 @@ class MediationIn(ObjectIn):
                 self.outcome,
             )
         return self
+
+
+# a time of day as people write it on a notice: hours and minutes, 24-hour clock ("09:30", "9:30")
+CLOCK_RE = re.compile(r"([01]?\d|2[0-3]):([0-5]\d)")
+CLOCK_SCHEMA = {
+    "type": "string",
+    "pattern": r"^([01]?\d|2[0-3]):[0-5]\d$",
+    "maxLength": 5,
+    "description": "the time of day, 24-hour HH:MM",
+    "examples": ["09:30"],
+}
+
+
+def _clock(value: Any) -> Any:
+    """``HH:MM`` as the schema's pattern says (a browser's time field sends it so); blank is no
+    time."""
+    if value is None or isinstance(value, time):
+        return value
+    if not isinstance(value, str):
+        raise PydanticCustomError("time", str(_("Enter a time as HH:MM, e.g. 09:30.")))
+    if not value.strip():
+        return None
+    found = CLOCK_RE.fullmatch(value)
+    if found is None:
+        raise PydanticCustomError("time", str(_("Enter a time as HH:MM, e.g. 09:30.")))
+    return time(int(found.group(1)), int(found.group(2)))
+
+
+OptionalClock = Annotated[
+    Annotated[time, WithJsonSchema(CLOCK_SCHEMA)] | None, BeforeValidator(_clock)
+]
+
+
+class MediationAppointmentIn(ObjectIn):
+    """A mediation session planned for a date (today or later), so the person who applied can be
+    told when and where to come; whether the case takes one, the service decides."""
+
+    on: FutureDate
+    at_time: OptionalClock = None
+    place: words(MediationAppointment, "place", required=True)
+    mediator_org: words(MediationAppointment, "mediator_org", required=True)
+    kind: choice(SessionKind, required=False) = SessionKind.MEDIATION.value
+    version: int | None = Field(None, description=VERSION)
+
+
+class CancelAppointmentIn(ObjectIn):
+    reason: words(max_length=REASON_MAX, required=True)
+    version: int | None = Field(None, description=VERSION)
 
 
 class SupportDecisionIn(ObjectIn):

@@ -16,6 +16,7 @@ from django.utils.translation import ngettext
 from zhichi.accounts.models import Role, User
 from zhichi.cases import rules
 from zhichi.cases.models import (
+    AppointmentStatus,
     Approval,
     ApprovalKind,
     ApprovalStatus,
@@ -25,6 +26,7 @@ from zhichi.cases.models import (
     CourtEvent,
     DeadlineStatus,
     Mediation,
+    MediationAppointment,
     Payment,
     TimelineEvent,
     Visit,
@@ -143,6 +145,7 @@ class DisposalRecords:
     the support decisions newest first."""
 
     mediations: list[Mediation]  # with their instalments
+    appointments: list[MediationAppointment]  # the sessions still scheduled, by date
     support_decisions: list[Approval]  # the procuratorate's own: none for a partner (C8)
     court_events: list[CourtEvent]  # with their services
     visits: list[Visit]
@@ -155,6 +158,7 @@ def disposal_records(case: Case, *, internal: bool) -> DisposalRecords:
         mediations=list(
             case.mediations.select_related("recorded_by").prefetch_related("instalments")
         ),
+        appointments=list(case.mediation_appointments.filter(status=AppointmentStatus.SCHEDULED)),
         support_decisions=(case_approvals(case, ApprovalKind.SUPPORT_DECISION) if internal else []),
         court_events=list(
             case.court_events.select_related("recorded_by").prefetch_related("services")

@@ -30,6 +30,16 @@ urlpatterns = [
     path("<int:pk>/stage/", views.case_move_stage, name="case_move_stage"),
     path("<int:pk>/unmask/", views.case_unmask, name="case_unmask"),
     path("<int:pk>/mediations/", views_mediation.record_mediation, name="case_mediation"),
+    path(
+        "<int:pk>/mediation-appointments/",
+        views_mediation.schedule_mediation,
+        name="case_schedule_mediation",
+    ),
+    path(
+        "<int:pk>/mediation-appointments/<int:appointment_id>/cancel/",
+        views_mediation.cancel_mediation_appointment,
+        name="case_cancel_mediation",
+    ),
     path("<int:pk>/support-decision/", views_litigation.propose_support, name="case_support"),
     path("<int:pk>/court-events/", views_litigation.record_court_event, name="case_court_event"),
     path("<int:pk>/payments/", views_payments.record_payment, name="case_payment"),

@@ -301,6 +301,12 @@ def not_future(value: date | None) -> date | None:
     return value
 
 
+def not_past(value: date | None) -> date | None:
+    if value is not None and value < timezone.localdate():
+        raise PydanticCustomError("past", _("This date cannot be in the past."))
+    return value
+
+
 def above_zero(value: Decimal | None) -> Decimal | None:
     if value is not None and value <= 0:
         raise PydanticCustomError("positive", _("Enter an amount above zero."))
@@ -312,11 +318,13 @@ def to_fen(value: Decimal | None) -> Decimal | None:
     return None if value is None else value.quantize(Decimal("0.01"))
 
 
-# a date as the records hold one: YYYY-MM-DD, from 1900 on; a past one has come (not after today)
+# a date as the records hold one: YYYY-MM-DD, from 1900 on; a past one has come (not after today),
+# a future one has not gone by (today or later: what is planned when it is made)
 Date = Annotated[Day, AfterValidator(since_1900)]
 OptionalDate = Annotated[OptionalDay, AfterValidator(since_1900)]
 PastDate = Annotated[Date, AfterValidator(not_future)]
 OptionalPastDate = Annotated[OptionalDate, AfterValidator(not_future)]
+FutureDate = Annotated[Date, AfterValidator(not_past)]
 # an amount as the models' usual money field keeps it, to the fen; a positive one above zero
 Amount = Annotated[Money, AfterValidator(to_fen)]
 OptionalAmount = Annotated[OptionalMoney, AfterValidator(to_fen)]

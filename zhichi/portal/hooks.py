@@ -3,9 +3,10 @@ the notices of each step of a portal applicant's matter, the staff's section on 
 pages, its key rotation steps and its purge steps.
 
 The notices (issue 18 item 6) come from two places the lower apps already announce: intake's
-``lead_decided`` (accepted, declined) and every new timeline event of a case (mediation, the
-head's approval of a support decision, a payment, the closing). Most cases have no portal
-filing: an event of a kind that is never told costs nothing, one that may be told costs one query.
+``lead_decided`` (accepted, declined) and every new timeline event of a case (a mediation set for
+a date or cancelled, a mediation held, the head's approval of a support decision, a payment, the
+closing). Most cases have no portal filing: an event of a kind that is never told costs nothing,
+one that may be told costs one query.
 """
 
 from __future__ import annotations
@@ -29,13 +30,22 @@ from zhichi.evidence import storage
 from zhichi.intake.models import Lead, LeadParty, LeadStatus
 from zhichi.intake.signals import lead_decided
 from zhichi.parties import rotation
-from zhichi.portal import messaging, sections, throttle
+from zhichi.portal import messaging, sections, throttle, wording
 from zhichi.portal.models import Draft, DraftFile, Filing, NoticeKind, lookup_index
 from zhichi.portal.notices import notify
 
 # the timeline events that may concern the person (cases.services write them); "payment_reversed"
 # is not one: a reversal corrects the record, it pays nobody
-TOLD_EVENTS = frozenset({"mediation", "approval_decided", "payment", "case_closed"})
+TOLD_EVENTS = frozenset(
+    {
+        "mediation_scheduled",
+        "mediation_cancelled",
+        "mediation",
+        "approval_decided",
+        "payment",
+        "case_closed",
+    }
+)
 PURGE_BATCH = 200
 
 
@@ -57,6 +67,22 @@ def on_lead_decided(sender, *, lead: Lead, case=None, **kwargs) -> None:
 def _told(event: TimelineEvent, filing: Filing) -> tuple[str, dict] | None:
     """The notice (kind, data) an event of the case of ``filing`` makes, if any."""
     data = event.data or {}
+    # a mediation's notices tell where it stands (``status``): set for a day, called off, held.
+    # The place is the one thing typed by the staff a notice carries: the person must know where
+    # to come. The mediator, and why a session was cancelled, are never told.
+    if event.kind == "mediation_scheduled":
+        return NoticeKind.MEDIATION, {
+            "status": wording.SCHEDULED,
+            "on": data.get("on", ""),
+            "at_time": data.get("at_time") or "",
+            "place": data.get("place", ""),
+        }
+    if event.kind == "mediation_cancelled":
+        return NoticeKind.MEDIATION, {
+            "status": wording.CANCELLED,
+            "on": data.get("on", ""),
+            "at_time": data.get("at_time") or "",
+        }
     if event.kind == "mediation":
         held_on = (
             Mediation.objects.filter(pk=data.get("mediation"))
@@ -64,6 +90,7 @@ def _told(event: TimelineEvent, filing: Filing) -> tuple[str, dict] | None:
             .first()
         )
         return NoticeKind.MEDIATION, {
+            "status": wording.HELD,
             "outcome": data.get("outcome", ""),
             "session": data.get("session", ""),
             "held_on": held_on.isoformat() if held_on else "",

@@ -2,17 +2,19 @@
 in plain words, what happens next, whom to call, and the steps they were told of.
 
 Only codes and values of their own matter go into it: the stage, the redirect the officer chose,
-the closing outcome, the receiving procuratorate's name. Never a note or a reason the staff
-typed, an officer's name, or anything about another person (QUALITY.md U2).
+the closing outcome, the next mediation meeting's day, time and place, the receiving
+procuratorate's name. Never a note or a reason the staff typed, an officer's name, or anything
+about another person (QUALITY.md U2).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from zhichi.cases.models import Stage
+from zhichi.cases.models import AppointmentStatus, Case, CaseStatus, Stage
 from zhichi.intake.models import LeadStatus
 from zhichi.portal.models import Filing
 from zhichi.portal.wording import (
@@ -20,6 +22,7 @@ from zhichi.portal.wording import (
     closing_words,
     describe,
     hotline,
+    meeting_words,
     support_words,
     where_to_turn,
 )
@@ -39,8 +42,36 @@ class PublicStatus:
     notices: list[NoticeText]  # what the person was told, oldest first
 
 
-def _stage_words(stage: str, outcome: str) -> tuple[str, str]:
-    """(title, what happens next) of a case at ``stage``."""
+def next_meeting(case: Case) -> str:
+    """The next mediation meeting the person is asked to come to, in a sentence ("" when none is
+    scheduled from today on, or the case is closed)."""
+    if case.status != CaseStatus.OPEN:
+        return ""
+    meeting = case.mediation_appointments.filter(
+        status=AppointmentStatus.SCHEDULED, on__gte=timezone.localdate()
+    ).first()  # the earliest, by the model's order
+    if meeting is None:
+        return ""
+    clock = meeting.at_time.strftime("%H:%M") if meeting.at_time else ""
+    return meeting_words(meeting.on.isoformat(), clock, meeting.place)
+
+
+def _stage_words(stage: str, outcome: str, meeting: str = "") -> tuple[str, str]:
+    """(title, what happens next) of a case at ``stage``, with ``meeting`` (the next mediation
+    meeting in a sentence, or ""): in pre-litigation it is the next step itself."""
+    if meeting and stage == Stage.PRE_LITIGATION:
+        return _("Trying to settle it"), _(
+            "We are trying to settle it by talking with the other side (mediation). %(meeting)s"
+        ) % {"meeting": meeting}
+    title, what_next = _plain_stage_words(stage, outcome)
+    if meeting:
+        # Translators: what happens next, then the next mediation meeting; two sentences
+        what_next = _("%(next)s %(meeting)s") % {"next": what_next, "meeting": meeting}
+    return title, what_next
+
+
+def _plain_stage_words(stage: str, outcome: str) -> tuple[str, str]:
+    """(title, what happens next) of a case at ``stage``, no meeting set."""
     if stage == Stage.REVIEW:
         return _("Accepted: a prosecutor is looking into it"), _(
             "A prosecutor is checking what happened and may call you. Keep your papers and "
@@ -79,7 +110,7 @@ def public_status(filing: Filing) -> PublicStatus:
         )
     elif lead.status == LeadStatus.ACCEPTED and lead.case is not None:
         stage = lead.case.stage
-        title, what_next = _stage_words(stage, lead.case.outcome)
+        title, what_next = _stage_words(stage, lead.case.outcome, next_meeting(lead.case))
     else:
         stage = NEW
         title = _("We received your application")

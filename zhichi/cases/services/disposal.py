@@ -45,6 +45,7 @@ from zhichi.cases.schemas import (
     VisitRecordIn,
 )
 from zhichi.cases.services import add_event, publish_stage_changed
+from zhichi.cases.services.appointments import mark_held
 from zhichi.cases.services.approvals import request_approval
 from zhichi.cases.services.common import changing_case
 
@@ -160,7 +161,8 @@ def record_mediation(
     split_missing: bool = True,
 ) -> Mediation:
     """A mediation or reconciliation session; an agreement may have instalments (rule TL-6) and
-    records each claimant's share (``shares``; ``split_missing`` as in ``_shares``)."""
+    records each claimant's share (``shares``; ``split_missing`` as in ``_shares``). The earliest
+    appointment still scheduled on or before the day it was held is marked held."""
     change = changing_case(case_id, actor=actor, action="case.mediation", version=version)
     data = parse(MediationIn, data)
     amount, note = data.agreed_amount, data.note or ""
@@ -190,6 +192,8 @@ def record_mediation(
         )
         if shares:
             _write_shares(case, LedgerEntryKind.AGREED, shares, mediation=mediation)
+        held = mark_held(case, held_on=data.held_on)
+        appointment = {"appointment": held.pk} if held is not None else {}
         # the headline is rendered from the data in the reader's language; the summary keeps
         # only what the officer wrote
         add_event(
@@ -203,12 +207,18 @@ def record_mediation(
                 "session": kind,
                 "mediator": data.mediator_org,
                 "amount": f"{amount:.2f}" if amount is not None else None,
+                **appointment,
             },
         )
         if outcome == MediationOutcome.AGREEMENT:
             _plan_first_visit(case, actor, after=data.held_on)
         change.audit(
-            detail={"mediation": mediation.pk, "outcome": outcome, "amount": str(amount or "")}
+            detail={
+                "mediation": mediation.pk,
+                "outcome": outcome,
+                "amount": str(amount or ""),
+                **appointment,
+            }
         )
     return mediation
 
