@@ -103,3 +103,12 @@ def test_a_portal_photo_limit_above_the_upload_limit_stops_start_up(tmp_path):
     )
     assert _start_django({**base, "ZHICHI_PORTAL_MAX_FILE_MB": "8"}).returncode == 0
     assert _start_django(base).returncode == 0  # the portal's default follows a smaller limit
+
+
+@pytest.mark.parametrize("url", ["zhichi.example.gov.cn", "https://a b", "ftp://x.cn"])
+def test_a_portal_address_that_is_not_one_stops_start_up(tmp_path, url):
+    proc = _start_django(
+        {"ZHICHI_DATA_DIR": str(tmp_path), "ZHICHI_DEBUG": "1", "ZHICHI_PORTAL_URL": url}
+    )
+    assert proc.returncode != 0
+    assert "ZHICHI_PORTAL_URL must be the portal's public address" in proc.stderr

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 from pathlib import Path
 
@@ -423,6 +424,10 @@ ZHICHI = {
     # procuratorate hotline every portal page names
     "SMS_BACKEND": env_str("ZHICHI_SMS_BACKEND", "zhichi.portal.messaging.ConsoleBackend"),
     "PORTAL_HOTLINE": env_str("ZHICHI_PORTAL_HOTLINE") or "12309",
+    # the portal's address as the public reaches it (e.g. https://zhichi.example.gov.cn), for the
+    # links in text messages and the receipt's QR code; empty: texts carry the path alone and the
+    # QR code the address the request came to
+    "PORTAL_URL": (env_str("ZHICHI_PORTAL_URL") or "").rstrip("/"),
 }
 
 for _chain in ("ASSISTANCE_CHAIN", "ASSISTANCE_URGENT_CHAIN"):
@@ -439,6 +444,13 @@ if not ZHICHI["WEBHOOK_ALLOWED_PORTS"] or not all(
     raise ImproperlyConfigured(
         "ZHICHI_WEBHOOK_ALLOWED_PORTS must list port numbers from 1 to 65535, e.g. 80,443; "
         f"got {ZHICHI['WEBHOOK_ALLOWED_PORTS']!r}"
+    )
+if ZHICHI["PORTAL_URL"] and not re.fullmatch(
+    r"https?://[^/\s?#]+(/[^\s?#]*)?", ZHICHI["PORTAL_URL"]
+):
+    raise ImproperlyConfigured(
+        "ZHICHI_PORTAL_URL must be the portal's public address, e.g. https://zhichi.example.gov.cn; "
+        f"got {ZHICHI['PORTAL_URL']!r}"
     )
 if ZHICHI["PORTAL_MAX_FILE_BYTES"] > ZHICHI["MAX_UPLOAD_BYTES"]:
     # a portal photo travels in a request no larger than an evidence upload's (request_guard)

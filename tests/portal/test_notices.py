@@ -13,8 +13,9 @@ from django.utils import translation
 
 from tests.conftest import lead_payload
 from tests.portal.factories import PHONE, make_filing
+from zhichi.audit.models import AuditEntry
 from zhichi.cases.models import CaseParty, PartyRole
-from zhichi.cases.services import add_event, approvals, disposal, payments
+from zhichi.cases.services import add_event, appointments, approvals, disposal, payments
 from zhichi.intake import services as intake
 from zhichi.parties.models import Party, PartyKind
 from zhichi.portal import messaging, notices, tasks, wording
@@ -172,6 +173,7 @@ def test_each_step_of_the_case_is_told_exactly_once(orgs, users, run, outbox):
     ]
     by_kind = {n.kind: n for n in filing.notices.all()}
     assert by_kind[NoticeKind.MEDIATION].data == {
+        "status": "held",
         "outcome": "agreement",
         "session": "mediation",
         "held_on": "2026-11-02",
@@ -345,3 +347,150 @@ def test_money_paid_to_another_claimant_of_the_case_is_not_told(orgs, users, run
 
     assert kinds(filing) == [NoticeKind.ACCEPTED]
     assert len(outbox) == 1
+
+
+# --- mediation meetings ------------------------------------------------------------------------
+MEETING_PLACE = "红山街道人民调解委员会（二楼）"
+
+
+def set_meeting(run, users, case, on: str = "2026-12-10", at_time: str = "09:30"):
+    return run(
+        appointments.schedule_mediation,
+        case_id=case.pk,
+        actor=users["civil1"],
+        data={
+            "on": on,
+            "at_time": at_time,
+            "place": MEETING_PLACE,
+            "mediator_org": "mediator secret org",
+        },
+    )
+
+
+def test_a_meeting_set_tells_the_day_the_time_and_the_place(orgs, users, run, outbox):
+    filing = make_filing(orgs)
+    case = run(intake.accept_lead, lead_id=filing.lead_id, actor=users["civil1"])
+
+    set_meeting(run, users, case)
+
+    notice = filing.notices.order_by("created_at", "id").last()
+    assert (notice.kind, notice.data) == (
+        NoticeKind.MEDIATION,
+        {"status": "scheduled", "on": "2026-12-10", "at_time": "09:30", "place": MEETING_PLACE},
+    )
+    text = outbox[-1][1]
+    assert "2026年12月10日 09:30" in text  # the date as the person reads it, in their language
+    assert MEETING_PLACE in text
+    assert "secret" not in text  # the mediator is not told
+    with translation.override("en"):
+        words = notices.describe(notice)
+    assert (words.title, words.body) == (
+        "Mediation meeting set",
+        f"A mediation meeting is set for Dec. 10, 2026 09:30 at {MEETING_PLACE}. Please come, and "
+        "bring your papers.",
+    )
+
+
+def test_a_meeting_without_a_time_names_the_day_only(orgs, users, run, outbox):
+    filing = make_filing(orgs, language="en")
+    case = run(intake.accept_lead, lead_id=filing.lead_id, actor=users["civil1"])
+
+    set_meeting(run, users, case, at_time="")
+
+    assert filing.notices.last().data["at_time"] == ""
+    assert outbox[-1][1] == (
+        f"【五华检】A mediation meeting is set for Dec. 10, 2026 at {MEETING_PLACE}. Please come, "
+        "and bring your papers. To check progress, use your receipt code at /portal/status/"
+    )
+
+
+def test_a_cancelled_meeting_tells_a_new_date_will_follow_and_never_why(orgs, users, run, outbox):
+    filing = make_filing(orgs)
+    case = run(intake.accept_lead, lead_id=filing.lead_id, actor=users["civil1"])
+    meeting = set_meeting(run, users, case)
+
+    run(
+        appointments.cancel_mediation_appointment,
+        appointment_id=meeting.pk,
+        actor=users["civil1"],
+        data={"reason": "cancel secret reason"},
+    )
+
+    assert kinds(filing) == [NoticeKind.ACCEPTED, NoticeKind.MEDIATION, NoticeKind.MEDIATION]
+    notice = filing.notices.order_by("created_at", "id").last()
+    assert notice.data == {"status": "cancelled", "on": "2026-12-10", "at_time": "09:30"}
+    text = outbox[-1][1]
+    assert "2026年12月10日 09:30" in text
+    assert "secret" not in text
+    with translation.override("en"):
+        words = notices.describe(notice)
+    assert (words.title, words.body) == (
+        "Mediation meeting cancelled",
+        "The mediation meeting on Dec. 10, 2026 09:30 is cancelled. We will tell you the new date.",
+    )
+
+
+def test_the_meeting_held_is_told_as_held_after_it_was_set(orgs, users, run, fixed_clock):
+    filing = make_filing(orgs)
+    case = run(intake.accept_lead, lead_id=filing.lead_id, actor=users["civil1"])
+    set_meeting(run, users, case, on="2026-12-05")
+    fixed_clock.move_to("2026-12-05T15:00+08:00")
+
+    run(
+        disposal.record_mediation,
+        case_id=case.pk,
+        actor=users["civil1"],
+        data={"held_on": "2026-12-05", "mediator_org": "调委会", "outcome": "adjourned"},
+    )
+
+    statuses = [n.data.get("status") for n in filing.notices.order_by("created_at", "id")]
+    assert statuses == [None, "scheduled", "held"]
+    with translation.override("en"):
+        held = notices.describe(filing.notices.order_by("created_at", "id").last())
+    assert held.body == (
+        "A meeting to settle it by talking (mediation) was held on Dec. 5, 2026. It will go on "
+        "another day: we will tell you when to come."
+    )
+
+
+def test_a_notice_kept_before_mediation_statuses_reads_as_held(orgs):
+    filing = make_filing(orgs)
+    notice = notices.notify(
+        filing=filing,
+        kind=NoticeKind.MEDIATION,
+        data={"outcome": "failed", "session": "mediation", "held_on": "2026-11-02"},
+        source_key="event:1",
+    )
+
+    with translation.override("en"):
+        words = notices.describe(notice)
+
+    assert (words.title, words.body) == (
+        "Mediation",
+        "A meeting to settle it by talking (mediation) was held on Nov. 2, 2026. No agreement was "
+        "reached: we will tell you what happens next.",
+    )
+
+
+def test_a_text_links_the_status_page_at_the_portals_public_address(
+    orgs, users, run, outbox, settings
+):
+    settings.ZHICHI = {**settings.ZHICHI, "PORTAL_URL": "https://zhichi.example.gov.cn"}
+    filing = make_filing(orgs)
+    run(intake.accept_lead, lead_id=filing.lead_id, actor=users["civil1"])
+    assert outbox[-1][1].endswith("https://zhichi.example.gov.cn/portal/status/")
+
+
+def test_a_text_not_sent_because_texts_are_off_is_not_audited_as_a_failure(
+    orgs, users, run, settings
+):
+    filing = make_filing(orgs)
+    run(intake.accept_lead, lead_id=filing.lead_id, actor=users["civil1"])
+    notice = filing.notices.get(kind=NoticeKind.ACCEPTED)
+    type(notice).objects.filter(pk=notice.pk).update(sms_status=SmsStatus.PENDING)
+    settings.ZHICHI = {**settings.ZHICHI, "SMS_BACKEND": ""}
+    tasks.deliver(notice_id=notice.pk)
+    notice.refresh_from_db()
+    assert notice.sms_status == SmsStatus.NOT_SENT
+    entry = AuditEntry.objects.filter(action="portal.sms").latest("pk")
+    assert (entry.outcome, entry.detail["status"]) == ("ok", SmsStatus.NOT_SENT)

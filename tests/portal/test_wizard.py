@@ -458,3 +458,11 @@ def test_credit_code_is_kept_for_a_company(client):
     code = receipt_code(submit(client))
     respondent = LeadParty.objects.get(lead__receipt_code=code, role="respondent").party
     assert respondent.credit_code == make_credit_code()
+
+
+def test_the_receipts_qr_link_uses_the_portals_public_address(client, settings):
+    settings.ZHICHI = {**settings.ZHICHI, "PORTAL_URL": "https://zhichi.example.gov.cn"}
+    fill_to_consent(client)
+    code = receipt_code(submit(client))
+    page = client.get(f"/portal/receipt/{code}/").content.decode()
+    assert f"https://zhichi.example.gov.cn/portal/status/?code={code}" in page

@@ -18,6 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 from django_tasks import task
 
+from zhichi.audit.models import Outcome
 from zhichi.audit.services import record
 from zhichi.portal import messaging
 from zhichi.portal.models import Notice, SmsStatus
@@ -64,7 +65,8 @@ def _finish(notice: Notice, *, status: str, error: str = "") -> Notice:
         record(
             action="portal.sms",
             obj=notice,
-            outcome="ok" if status == SmsStatus.SENT else "failed",
+            # a text not sent because texts were turned off is not a failure
+            outcome=Outcome.FAILED if status == SmsStatus.FAILED else Outcome.OK,
             detail={"kind": notice.kind, "status": status, "error": notice.sms_error},
         )
     return notice

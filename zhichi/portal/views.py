@@ -348,7 +348,11 @@ def consent(request):
 
 
 def status_url(request, code: str) -> str:
-    return request.build_absolute_uri(reverse("portal:status") + f"?code={code}")
+    """The status page for ``code`` at the portal's public address (``ZHICHI_PORTAL_URL``), or
+    at the address this request came to."""
+    path = reverse("portal:status") + f"?code={code}"
+    base = settings.ZHICHI["PORTAL_URL"]
+    return base + path if base else request.build_absolute_uri(path)
 
 
 def receipt(request, code: str):

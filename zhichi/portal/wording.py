@@ -3,9 +3,10 @@ says on the status page (``describe``) and in a text message (``sms_text``), and
 the status page shares with them (where to turn, how a matter ended, what 支持起诉 means).
 
 The words are at a primary-school reading level (UI.md "The public portal") and are made from
-the codes and values a notice keeps, in the reader's language; nothing the staff typed and
-nobody's name is ever in them. (``notices`` makes the notices and queues their texts; the task
-that sends a text reads its words here. Kept apart, the two never import each other.)
+the codes and values a notice keeps, in the reader's language; nobody's name is ever in them, and
+nothing the staff typed but the place of a mediation meeting, which the person needs to come.
+(``notices`` makes the notices and queues their texts; the task that sends a text reads its words
+here. Kept apart, the two never import each other.)
 """
 
 from __future__ import annotations
@@ -23,6 +24,14 @@ from zhichi.intake.models import Redirect
 from zhichi.portal.models import Notice, NoticeKind
 
 STATUS_PATH = "/portal/status/"  # where the person looks their matter up (receipt code + phone)
+
+
+def status_link() -> str:
+    """The status page's address as the public reaches it: the portal's public address
+    (``ZHICHI_PORTAL_URL``) with the path, or the path alone when none is configured."""
+    return settings.ZHICHI["PORTAL_URL"] + STATUS_PATH
+
+
 DEFAULT_SENDER = "支持"  # the sender tag when the procuratorate has no short name
 
 LEGAL_AID_HOTLINE = "12348"
@@ -59,6 +68,29 @@ def where_to_turn(redirect: str) -> str:
             "You can go to court yourself. Legal aid can tell you how, for free: call %(phone)s."
         ) % {"phone": LEGAL_AID_HOTLINE}
     return _("Call %(phone)s and we will tell you where to turn.") % {"phone": hotline()}
+
+
+# where a mediation stands, as a MEDIATION notice keeps it (``data["status"]``); a notice made
+# before the status was kept tells of a session held
+SCHEDULED, CANCELLED, HELD = "scheduled", "cancelled", "held"
+
+
+def _when(day: str, clock: str) -> str:
+    """A day in a sentence, with the time of day when one is set (HH:MM)."""
+    return f"{prose_date(day)} {clock}" if clock else prose_date(day)
+
+
+def meeting_words(day: str, clock: str, place: str) -> str:
+    """A mediation meeting set for a day (and time) at a place."""
+    return _(
+        "A mediation meeting is set for %(when)s at %(place)s. Please come, and bring your papers."
+    ) % {"when": _when(day, clock), "place": place}
+
+
+def cancelled_words(day: str, clock: str) -> str:
+    return _("The mediation meeting on %(when)s is cancelled. We will tell you the new date.") % {
+        "when": _when(day, clock)
+    }
 
 
 def mediation_words(outcome: str, day: str) -> str:
@@ -126,6 +158,15 @@ def _words(kind: str, data: dict) -> tuple[str, str]:
             "where": where_to_turn(data.get("redirect", ""))
         }
     if kind == NoticeKind.MEDIATION:
+        status = data.get("status", HELD)
+        if status == SCHEDULED:
+            return _("Mediation meeting set"), meeting_words(
+                data.get("on", ""), data.get("at_time", ""), data.get("place", "")
+            )
+        if status == CANCELLED:
+            return _("Mediation meeting cancelled"), cancelled_words(
+                data.get("on", ""), data.get("at_time", "")
+            )
         return _("Mediation"), mediation_words(data.get("outcome", ""), data.get("held_on", ""))
     if kind == NoticeKind.SUPPORT_DECIDED:
         return _("We will help you go to court"), support_words()
@@ -159,6 +200,6 @@ def sms_text(notice: Notice) -> str:
         _title, body = _words(notice.kind, notice.data or {})
         text = _("%(step)s To check progress, use your receipt code at %(path)s") % {
             "step": body,
-            "path": STATUS_PATH,
+            "path": status_link(),
         }
     return f"【{sender}】{text}"
