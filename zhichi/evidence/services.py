@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass, fields
 from typing import Any
 
 from django.conf import settings
@@ -342,6 +342,11 @@ class StoredFile:
     sha256: str
     storage_name: str
 
+    @classmethod
+    def of(cls, row) -> StoredFile:
+        """The stored file a model row with these fields describes."""
+        return cls(**{f.name: getattr(row, f.name) for f in fields(cls)})
+
 
 def store_checked_file(
     file, *, limit: int, content_types: frozenset[str], refused_type: str
@@ -383,12 +388,7 @@ def attach_stored_file(
         uploaded_by=actor,
         lead=lead,
         kind=kind,
-        original_name=stored.original_name,
-        content_type=stored.content_type,
-        extension=stored.extension,
-        size=stored.size,
-        sha256=stored.sha256,
-        storage_name=stored.storage_name,
+        **asdict(stored),
     )
     record(
         action=UPLOAD,

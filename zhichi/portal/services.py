@@ -8,7 +8,7 @@ receiving procuratorate's portal account (``Role.PORTAL``, which never signs in)
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import timedelta
 
 from django.conf import settings
@@ -164,16 +164,7 @@ def add_file(*, draft: Draft, file, kind: str) -> DraftFile:
     try:
         with transaction.atomic():
             _locked(draft.pk)
-            added = DraftFile.objects.create(
-                draft=draft,
-                kind=kind,
-                original_name=stored.original_name,
-                content_type=stored.content_type,
-                extension=stored.extension,
-                size=stored.size,
-                sha256=stored.sha256,
-                storage_name=stored.storage_name,
-            )
+            added = DraftFile.objects.create(draft=draft, kind=kind, **asdict(stored))
             record(
                 action="portal.file.add",
                 actor=None,
@@ -342,14 +333,7 @@ def submit(*, draft: Draft, consent: dict) -> Filed:
                 actor=account,
                 lead=lead,
                 kind=f.kind,
-                stored=evidence_services.StoredFile(
-                    original_name=f.original_name,
-                    content_type=f.content_type,
-                    extension=f.extension,
-                    size=f.size,
-                    sha256=f.sha256,
-                    storage_name=f.storage_name,
-                ),
+                stored=evidence_services.StoredFile.of(f),
                 via="portal",
             )
         # the lead holds the answers now: the draft keeps only the link to its receipt
