@@ -514,8 +514,8 @@ PORTAL_REFUSED = "portal: refused with 429 (rate limit)"
 
 
 class PortalVisitor(HttpUser):
-    """Someone applying through the public portal from a phone, without an account: the six
-    steps, the receipt, then a status lookup. Every load test client comes from 127.0.0.1, so
+    """Someone applying through the public portal from a phone, without an account: the privacy
+    notice agreed to, the six steps, the receipt, then a status lookup. Every load test client comes from 127.0.0.1, so
     together they pass the portal's per-address limits within minutes: from then on a POST must
     be refused with 429, ``Retry-After`` and the portal's own page naming the hotline; anything
     else is a failure. Each refusal is counted in its own row (``PORTAL_REFUSED``)."""
@@ -580,6 +580,15 @@ class PortalVisitor(HttpUser):
             "phone": phone,
             "office": "WHPROC",  # the demo data's procuratorate
         }
+        # the privacy notice is agreed to before anything typed is kept
+        token = self._form("/portal/apply/start/", "portal: GET /portal/apply/start/")
+        if token is None or not self._post(
+            "/portal/apply/start/",
+            {"consent_sensitive": "on"},
+            "portal: POST /portal/apply/start/",
+            token,
+        ):
+            return
         for step in ("what", "who", "money", "you"):
             self.think()
             path = f"/portal/apply/{step}/"
