@@ -314,7 +314,7 @@ def test_the_text_is_in_the_language_the_person_applied_in(orgs, users, run, out
 
     assert outbox[0][1] == (
         "【五华检】Your application was accepted. A prosecutor will look into it. To check "
-        "progress, use your receipt code at /portal/status/"
+        "progress, use your receipt code and your phone's last 4 digits at /portal/status/"
     )
 
 
@@ -400,7 +400,8 @@ def test_a_meeting_without_a_time_names_the_day_only(orgs, users, run, outbox):
     assert filing.notices.last().data["at_time"] == ""
     assert outbox[-1][1] == (
         f"【五华检】A mediation meeting is set for Dec. 10, 2026 at {MEETING_PLACE}. Please come, "
-        "and bring your papers. To check progress, use your receipt code at /portal/status/"
+        "and bring your papers. To check progress, use your receipt code and your phone's last 4 "
+        "digits at /portal/status/"
     )
 
 

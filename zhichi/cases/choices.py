@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from zhichi.core import stages
 
@@ -113,7 +114,8 @@ class Outcome(models.TextChoices):
 
 class MediationOutcome(models.TextChoices):
     AGREEMENT = "agreement", _("Agreement reached")
-    FAILED = "failed", _("Failed")
+    # its own context: "Failed" alone is a state of imports, deliveries and documents
+    FAILED = "failed", pgettext_lazy("mediation outcome", "Failed")
     ADJOURNED = "adjourned", _("Adjourned")
 
 

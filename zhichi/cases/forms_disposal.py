@@ -321,7 +321,9 @@ class MediationAppointmentForm(DisposalForm):
         gettext_lazy("Place"),
         required=True,
         max_length=1000,
-        help_text=gettext_lazy("Where the parties come, as the person who applied will read it."),
+        help_text=gettext_lazy(
+            "Where the parties should come. The person who applied sees it as written here."
+        ),
     )
     mediator_org = text_field(
         gettext_lazy("Mediator"),

@@ -69,7 +69,9 @@ CATEGORY_WORDS = {
     ),
     Category.DOMESTIC_VIOLENCE: pgettext_lazy("portal", "I am hurt or threatened at home"),
     Category.PERSONAL_INJURY: pgettext_lazy("portal", "Someone injured me"),
-    Category.GUARDIANSHIP: pgettext_lazy("portal", "Who looks after a child or an adult"),
+    Category.GUARDIANSHIP: pgettext_lazy(
+        "portal", "It must be settled who looks after a child or an adult (guardianship)"
+    ),
     Category.OTHER: pgettext_lazy("portal", "Something else"),
 }
 
@@ -281,7 +283,7 @@ class YouForm(PortalForm):
         error_messages={"required": pgettext_lazy("portal", "Please write the name.")},
     )
     phone = forms.CharField(
-        label=pgettext_lazy("portal", "Their mobile phone number"),
+        label=pgettext_lazy("portal", "Mobile phone number"),
         help_text=pgettext_lazy(
             "portal", "We call this number. Its last 4 digits let you check your application."
         ),
@@ -290,13 +292,13 @@ class YouForm(PortalForm):
         error_messages={"required": pgettext_lazy("portal", "Please write a phone number.")},
     )
     id_number = forms.CharField(
-        label=pgettext_lazy("portal", "Their ID card number (if you have it)"),
+        label=pgettext_lazy("portal", "ID card number (if you have it)"),
         help_text=pgettext_lazy("portal", "18 digits, the last may be X. You can leave it empty."),
         max_length=32,
         required=False,
     )
     address = forms.CharField(
-        label=pgettext_lazy("portal", "Where do they live now?"),
+        label=pgettext_lazy("portal", "Where does the person who needs help live now?"),
         max_length=300,
         required=False,
     )

@@ -65,7 +65,7 @@ class Draft(models.Model):
         verbose_name_plural = _("portal drafts")
 
     def __str__(self) -> str:
-        return f"{_('Draft')} {self.code}"
+        return _("Draft %(code)s") % {"code": self.code}
 
     @property
     def answers(self) -> dict:
@@ -141,7 +141,7 @@ class Filing(models.Model):
         verbose_name_plural = _("portal filings")
 
     def __str__(self) -> str:
-        return f"{_('Portal filing')} {self.lead.receipt_code}"
+        return _("Portal filing %(code)s") % {"code": self.lead.receipt_code}
 
     @property
     def phone(self) -> str:

@@ -171,7 +171,7 @@ def _words(kind: str, data: dict) -> tuple[str, str]:
     if kind == NoticeKind.SUPPORT_DECIDED:
         return _("We will help you go to court"), support_words()
     if kind == NoticeKind.NOT_SUPPORTED:
-        return _("We will not go to court with you"), _(
+        return _("We will not support your case in court"), _(
             "The procuratorate will not help you go to court in this matter. You can still go to "
             "court yourself. Legal aid can help you for free: call %(phone)s."
         ) % {"phone": LEGAL_AID_HOTLINE}
@@ -198,7 +198,10 @@ def sms_text(notice: Notice) -> str:
     sender = filing.lead.organisation.short_name or DEFAULT_SENDER
     with translation.override(filing.language):
         _title, body = _words(notice.kind, notice.data or {})
-        text = _("%(step)s To check progress, use your receipt code at %(path)s") % {
+        text = _(
+            "%(step)s To check progress, use your receipt code and your phone's last 4 digits "
+            "at %(path)s"
+        ) % {
             "step": body,
             "path": status_link(),
         }
