@@ -34,6 +34,7 @@ PLAIN_ARRAYS = {
     "/api/v1/cases/{case_id}/assistance",
     "/api/v1/cases/{case_id}/documents",
     "/api/v1/cases/{case_id}/legal-aid",
+    "/api/v1/cases/{case_id}/mediation-appointments",
     "/api/v1/cases/{case_id}/shares",
     "/api/v1/cases/{case_id}/suggestions",
     "/api/v1/cases/{case_id}/timeline",
