@@ -198,6 +198,24 @@ def _closed(case: Case | None, lead: Lead | None) -> bool:
     return False
 
 
+@dataclass(frozen=True)
+class StoredFile:
+    """A checked file written to the evidence store: an upload on its way to its row, or a file
+    the public portal keeps until the application it belongs to is sent (issue 18)."""
+
+    original_name: str
+    content_type: str
+    extension: str
+    size: int
+    sha256: str
+    storage_name: str
+
+    @classmethod
+    def of(cls, row) -> StoredFile:
+        """The stored file a model row with these fields describes."""
+        return cls(**{f.name: getattr(row, f.name) for f in fields(cls)})
+
+
 def upload_attachment(
     *,
     actor: User,
@@ -234,15 +252,13 @@ def upload_attachment(
         _audit_refusal(actor=actor, target=target, reasons=_reasons(errors), file=file)
         raise InvalidInput(errors, detail=_("The attachment was not saved."))
     assert found is not None
-    sha256, size = _digest(file)
-    if size == 0 or size > max_upload_bytes():  # the upload's stated size disagreed with its bytes
-        errors = [
-            FieldError("file", "size", _("The file could not be read completely; try again."))
-        ]
-        _audit_refusal(actor=actor, target=target, reasons=_reasons(errors), file=file)
-        raise InvalidInput(errors, detail=_("The attachment was not saved."))
-    store = evidence_storage()
-    storage_name = store.save(new_name(), file)
+    try:
+        stored = _store(
+            file, found, limit=max_upload_bytes(), detail=_("The attachment was not saved.")
+        )
+    except InvalidInput as exc:
+        _audit_refusal(actor=actor, target=target, reasons=_reasons(exc.errors), file=file)
+        raise
     try:
         with transaction.atomic():
             if case is not None:
@@ -253,40 +269,15 @@ def upload_attachment(
                         [FieldError("case", "closed", case_rules.CLOSED_REFUSAL())],
                         detail=_("The attachment was not saved."),
                     )
-            attachment = Attachment.objects.create(
-                organisation_id=actor.organisation_id,
-                uploaded_by=actor,
-                case=case,
-                lead=lead,
-                kind=kind,
-                description=description,
-                original_name=sniff.clean_name(getattr(file, "name", "")),
-                content_type=found.content_type,
-                extension=found.extension,
-                size=size,
-                sha256=sha256,
-                storage_name=storage_name,
-            )
-            record(
-                action=UPLOAD,
-                actor=actor,
-                obj=attachment,
-                detail={
-                    "case": case.pk if case else None,
-                    "lead": lead.pk if lead else None,
-                    "kind": kind,
-                    "content_type": found.content_type,
-                    "size": size,
-                    "sha256": sha256,
-                    "storage_name": storage_name,
-                },
+            attachment = _attach(
+                actor=actor, case=case, lead=lead, kind=kind, description=description, stored=stored
             )
     except InvalidInput as exc:  # the case was closed while the file was being stored
-        store.delete(storage_name)
+        evidence_storage().delete(stored.storage_name)
         _audit_refusal(actor=actor, target=target, reasons=_reasons(exc.errors), file=file)
         raise
     except BaseException:
-        store.delete(storage_name)
+        evidence_storage().delete(stored.storage_name)
         raise
     return attachment
 
@@ -330,22 +321,62 @@ def verify_attachment(attachment: Attachment) -> bool:
     return sha.hexdigest() == attachment.sha256
 
 
-# --- files received before their lead exists (the public portal, issue 18) ----------------------
-@dataclass(frozen=True)
-class StoredFile:
-    """A checked file already written to the evidence store, not yet on a lead."""
+def _store(file, found: sniff.Sniffed, *, limit: int, detail: str) -> StoredFile:
+    """Write a checked file to the evidence store under a random name, with its SHA-256; refused
+    (``InvalidInput`` at ``file``) when its bytes disagree with the size it was sent with."""
+    sha256, size = _digest(file)
+    if size == 0 or size > limit:
+        raise InvalidInput(
+            [FieldError("file", "size", _("The file could not be read completely; try again."))],
+            detail=detail,
+        )
+    return StoredFile(
+        original_name=sniff.clean_name(getattr(file, "name", "")),
+        content_type=found.content_type,
+        extension=found.extension,
+        size=size,
+        sha256=sha256,
+        storage_name=evidence_storage().save(new_name(), file),
+    )
 
-    original_name: str
-    content_type: str
-    extension: str
-    size: int
-    sha256: str
-    storage_name: str
 
-    @classmethod
-    def of(cls, row) -> StoredFile:
-        """The stored file a model row with these fields describes."""
-        return cls(**{f.name: getattr(row, f.name) for f in fields(cls)})
+def _attach(
+    *,
+    actor: User,
+    case: Case | None,
+    lead: Lead | None,
+    kind: str,
+    stored: StoredFile,
+    description: str = "",
+    via: str = "",
+) -> Attachment:
+    """The attachment row of a stored file, audited as an upload; inside the caller's
+    transaction."""
+    attachment = Attachment.objects.create(
+        organisation_id=actor.organisation_id,
+        uploaded_by=actor,
+        case=case,
+        lead=lead,
+        kind=kind,
+        description=description,
+        **asdict(stored),
+    )
+    record(
+        action=UPLOAD,
+        actor=actor,
+        obj=attachment,
+        detail={
+            "case": case.pk if case else None,
+            "lead": lead.pk if lead else None,
+            "kind": kind,
+            "content_type": stored.content_type,
+            "size": stored.size,
+            "sha256": stored.sha256,
+            "storage_name": stored.storage_name,
+            **({"via": via} if via else {}),
+        },
+    )
+    return attachment
 
 
 def store_checked_file(
@@ -362,20 +393,7 @@ def store_checked_file(
     if errors:
         raise InvalidInput(errors, detail=_("The file was not saved."))
     assert found is not None
-    sha256, size = _digest(file)
-    if size == 0 or size > limit:
-        raise InvalidInput(
-            [FieldError("file", "size", _("The file could not be read completely; try again."))],
-            detail=_("The file was not saved."),
-        )
-    return StoredFile(
-        original_name=sniff.clean_name(getattr(file, "name", "")),
-        content_type=found.content_type,
-        extension=found.extension,
-        size=size,
-        sha256=sha256,
-        storage_name=evidence_storage().save(new_name(), file),
-    )
+    return _store(file, found, limit=limit, detail=_("The file was not saved."))
 
 
 def attach_stored_file(
@@ -383,26 +401,4 @@ def attach_stored_file(
 ) -> Attachment:
     """Put a file stored earlier (``store_checked_file``) on ``lead``, audited as an upload.
     Inside the caller's transaction: the lead and its evidence are filed together."""
-    attachment = Attachment.objects.create(
-        organisation_id=actor.organisation_id,
-        uploaded_by=actor,
-        lead=lead,
-        kind=kind,
-        **asdict(stored),
-    )
-    record(
-        action=UPLOAD,
-        actor=actor,
-        obj=attachment,
-        detail={
-            "case": None,
-            "lead": lead.pk,
-            "kind": kind,
-            "content_type": stored.content_type,
-            "size": stored.size,
-            "sha256": stored.sha256,
-            "storage_name": stored.storage_name,
-            "via": via,
-        },
-    )
-    return attachment
+    return _attach(actor=actor, case=None, lead=lead, kind=kind, stored=stored, via=via)
