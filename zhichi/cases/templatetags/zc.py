@@ -73,6 +73,26 @@ def stage_tone(stage: str) -> str:
     return STAGE_TONE.get(stage, "neutral")
 
 
+# the tone of a background job's or a delivery's state (exports, imports, webhook deliveries,
+# text messages): finished well, failed, waiting its turn, over or not applicable; any other state
+# (queued, running) is work going on
+STATUS_TONE = {
+    "done": "done",
+    "delivered": "done",
+    "sent": "done",
+    "failed": "danger",
+    "pending": "warning",
+    "expired": "neutral",
+    "mapping": "neutral",
+    "not_sent": "neutral",
+}
+
+
+@register.filter
+def status_tone(status: str) -> str:
+    return STATUS_TONE.get(status, "active")
+
+
 WAGE_ITEMS = {
     "unpaid_wages": _("Unpaid wages"),
     "double_wages": _("Double wages (no written contract)"),
