@@ -127,7 +127,7 @@ def test_declining_tells_where_to_turn_and_never_the_officers_reason(orgs, users
     assert "12348" in text
     assert "internal secret" not in text
     with translation.override("en"):
-        words = notices.describe(notice)
+        words = wording.describe(notice)
     assert words.title == "We cannot take this on"
     assert words.body == ("We cannot take this on. Legal aid can help you for free: call 12348.")
 
@@ -383,7 +383,7 @@ def test_a_meeting_set_tells_the_day_the_time_and_the_place(orgs, users, run, ou
     assert MEETING_PLACE in text
     assert "secret" not in text  # the mediator is not told
     with translation.override("en"):
-        words = notices.describe(notice)
+        words = wording.describe(notice)
     assert (words.title, words.body) == (
         "Mediation meeting set",
         f"A mediation meeting is set for Dec. 10, 2026 09:30 at {MEETING_PLACE}. Please come, and "
@@ -424,7 +424,7 @@ def test_a_cancelled_meeting_tells_a_new_date_will_follow_and_never_why(orgs, us
     assert "2026年12月10日 09:30" in text
     assert "secret" not in text
     with translation.override("en"):
-        words = notices.describe(notice)
+        words = wording.describe(notice)
     assert (words.title, words.body) == (
         "Mediation meeting cancelled",
         "The mediation meeting on Dec. 10, 2026 09:30 is cancelled. We will tell you the new date.",
@@ -447,7 +447,7 @@ def test_the_meeting_held_is_told_as_held_after_it_was_set(orgs, users, run, fix
     statuses = [n.data.get("status") for n in filing.notices.order_by("created_at", "id")]
     assert statuses == [None, "scheduled", "held"]
     with translation.override("en"):
-        held = notices.describe(filing.notices.order_by("created_at", "id").last())
+        held = wording.describe(filing.notices.order_by("created_at", "id").last())
     assert held.body == (
         "A meeting to settle it by talking (mediation) was held on Dec. 5, 2026. It will go on "
         "another day: we will tell you when to come."
@@ -464,7 +464,7 @@ def test_a_notice_kept_before_mediation_statuses_reads_as_held(orgs):
     )
 
     with translation.override("en"):
-        words = notices.describe(notice)
+        words = wording.describe(notice)
 
     assert (words.title, words.body) == (
         "Mediation",

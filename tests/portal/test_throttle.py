@@ -167,11 +167,6 @@ def test_peek_counts_nothing_and_says_when_the_limit_is_used_up(db, limits):
     assert counts() == [2]
 
 
-def test_seconds_left_is_the_rest_of_the_window():
-    with frozen_at(AT):
-        assert throttle.seconds_left("lookup_code") == 2400
-
-
 def test_keys_are_stored_as_a_keyed_hash_never_in_clear(db):
     with frozen_at(AT):
         hit(scope="lookup", key=ADDRESS)

@@ -89,6 +89,8 @@ class Role(models.TextChoices):
 
 ADMIN_ROLES = frozenset({Role.SYSADMIN, Role.SECADMIN, Role.AUDITOR})
 SYSTEM_ROLES = frozenset({Role.PORTAL})
+# the portal account of a procuratorate is "portal.<its code>"; no person's account is named so
+PORTAL_USERNAME_PREFIX = "portal."
 # the roles the security administrator gives; the three administrator roles are given on the
 # server (manage.py set_admin_role), never from a page, and a system account's never
 GIVEN_ROLES = tuple(r for r in Role if r not in ADMIN_ROLES | SYSTEM_ROLES)

@@ -18,6 +18,7 @@ from zhichi.accounts import passwords, rules, sessions
 from zhichi.accounts.models import (
     ADMIN_ROLES,
     GIVEN_ROLES,
+    PORTAL_USERNAME_PREFIX,
     ApiToken,
     Department,
     NumberSequence,
@@ -213,9 +214,6 @@ def set_user_active(*, user: User, active: bool, actor: User) -> bool:
 PROCURATORATE_ROLES = frozenset({Role.OFFICER, Role.HEAD, Role.CHIEF, Role.REGISTRAR})
 NEEDS_DEPARTMENT = frozenset({Role.OFFICER, Role.HEAD, Role.REGISTRAR})
 USERNAME_RE = re.compile(r"^[A-Za-z0-9_.-]{2,150}$")
-# the public portal's system accounts are named "portal.<organisation code>" (issue 18): a person's
-# account under such a name would stop that procuratorate's portal, so none is opened
-RESERVED_PREFIX = "portal."
 
 
 @dataclass(frozen=True)
@@ -300,7 +298,8 @@ def create_user(
                 _("2 to 150 letters, digits and . _ - (no spaces, no Chinese characters)."),
             )
         )
-    elif username.lower().startswith(RESERVED_PREFIX):
+    # a person's account under a portal account's name would stop that procuratorate's portal
+    elif username.lower().startswith(PORTAL_USERNAME_PREFIX):
         errors.append(
             FieldError(
                 "username",
@@ -433,7 +432,9 @@ def set_admin_role(
         user = User.objects.select_for_update().filter(username=username).first()
         created = user is None
         if created:
-            if not USERNAME_RE.match(username) or username.lower().startswith(RESERVED_PREFIX):
+            if not USERNAME_RE.match(username) or username.lower().startswith(
+                PORTAL_USERNAME_PREFIX
+            ):
                 raise InvalidInput(
                     [FieldError("username", "invalid", _("2 to 150 letters, digits and . _ -."))]
                 )

@@ -22,7 +22,6 @@ import secrets
 from dataclasses import dataclass
 
 import django_otp
-import segno
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -32,6 +31,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from zhichi.accounts import passwords, rules, sessions
 from zhichi.accounts.models import RecoveryCode, User
 from zhichi.audit.services import record
+from zhichi.common import qr
 from zhichi.common.errors import FieldError, InvalidInput
 
 RECOVERY_CODES = 10
@@ -64,7 +64,7 @@ def next_step_url(user) -> str:
 
 def qr_svg(device: TOTPDevice) -> str:
     """The otpauth:// address as an inline SVG QR code (no script, no style: the CSP allows it)."""
-    return segno.make(device.config_url, error="m").svg_inline(scale=5, dark="#111", light="#fff")
+    return qr.svg(device.config_url, scale=5)
 
 
 def secret_text(device: TOTPDevice) -> str:

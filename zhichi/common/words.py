@@ -19,7 +19,8 @@ from collections.abc import Callable, Iterable, Mapping
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
-from django.utils import formats
+from django.conf import settings
+from django.utils import formats, translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
@@ -94,6 +95,11 @@ class Vocabulary:
 
 
 # --- values inside phrases, in the reader's language ------------------------------------------
+def current_language() -> str:
+    """The language of this request (or task), to store with what is written in it."""
+    return translation.get_language() or settings.LANGUAGE_CODE
+
+
 def prose_date(value) -> str:
     """A date in a sentence: 2026年11月30日 in Chinese, Nov. 30, 2026 in English (UI.md)."""
     if not value:

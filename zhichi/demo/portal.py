@@ -166,9 +166,9 @@ def seed_portal(users: dict[str, User], clock, now: datetime) -> list[Filing]:
             **CONSENT,
             "helper_confirms_consent": application.get("helper_confirms_consent", False),
         }
-        result = services.submit(draft=draft, consent=consent)
+        filing = services.submit(draft=draft, consent=consent)
         if "accepted_by" in application:
             clock.set(at + timedelta(days=1, hours=3))
-            accept_lead(lead_id=result.lead.pk, actor=users[application["accepted_by"]])
-        filed.append(result.filing)
+            accept_lead(lead_id=filing.lead_id, actor=users[application["accepted_by"]])
+        filed.append(filing)
     return filed

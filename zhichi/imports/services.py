@@ -28,6 +28,7 @@ from zhichi.accounts.models import Organisation, OrgKind, Role, User
 from zhichi.audit.services import record
 from zhichi.common.downloads import private_file
 from zhichi.common.errors import FieldError, InvalidInput, NotPermitted
+from zhichi.common.words import current_language
 from zhichi.documents.built_files import delete_files
 from zhichi.evidence import sniff
 from zhichi.evidence.storage import evidence_storage
@@ -130,7 +131,7 @@ def upload_import(
             receiver_department=department,
             referring_org=referrer,
             created_by=actor,
-            language=translation.get_language() or settings.LANGUAGE_CODE,
+            language=current_language(),
             file_name=sniff.clean_name(getattr(upload, "name", "")),
             file_kind=kind,
             encoding=encoding,

@@ -17,13 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from zhichi.audit.services import record
-from zhichi.cases.models import (
-    ApprovalKind,
-    Mediation,
-    PartyRole,
-    Payment,
-    TimelineEvent,
-)
+from zhichi.cases.models import ApprovalKind, PartyRole, TimelineEvent
 from zhichi.cases.schemas import SUPPORT
 from zhichi.common import page_sections, purges
 from zhichi.evidence import storage
@@ -84,16 +78,11 @@ def _told(event: TimelineEvent, filing: Filing) -> tuple[str, dict] | None:
             "at_time": data.get("at_time") or "",
         }
     if event.kind == "mediation":
-        held_on = (
-            Mediation.objects.filter(pk=data.get("mediation"))
-            .values_list("held_on", flat=True)
-            .first()
-        )
         return NoticeKind.MEDIATION, {
             "status": wording.HELD,
             "outcome": data.get("outcome", ""),
             "session": data.get("session", ""),
-            "held_on": held_on.isoformat() if held_on else "",
+            "held_on": data.get("held_on", ""),
         }
     if event.kind == "approval_decided":
         # the decision is taken when the head approves it; a proposal or a rejected one is not
@@ -109,12 +98,9 @@ def _told(event: TimelineEvent, filing: Filing) -> tuple[str, dict] | None:
             lead_id=filing.lead_id, role=PartyRole.CLAIMANT, party_id=data.get("claimant")
         ).exists():
             return None
-        paid_on = (
-            Payment.objects.filter(pk=data.get("payment")).values_list("paid_on", flat=True).first()
-        )
         return NoticeKind.MONEY, {
             "amount": data.get("amount", ""),
-            "paid_on": paid_on.isoformat() if paid_on else "",
+            "paid_on": data.get("paid_on", ""),
         }
     if event.kind == "case_closed":
         return NoticeKind.CLOSED, {"outcome": data.get("outcome", "")}

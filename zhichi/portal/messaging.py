@@ -15,7 +15,7 @@ on the notice for the staff to see. It never raises anything else for a failure 
 the task that calls it counts any other exception as a failure too, but loses its meaning.
 
 A gateway (a provincial government SMS platform, a carrier's) bills and splits by segment: at
-most 70 Chinese characters per segment, so the texts are kept short (``notices.sms_text``). A text
+most 70 Chinese characters per segment, so the texts are kept short (``wording.sms_text``). A text
 carries nothing beyond what the person already knows: the step reached, a date, an amount, where
 to look; never a name, an ID number, a case number or anything typed by the staff. The backend
 must not log the whole phone number nor keep the text longer than the gateway needs to.

@@ -25,6 +25,11 @@ from zhichi.parties import crypto
 RESUME_CODE_LENGTH = 10  # 32**10: about 10**15 codes, and lookups are rate-limited
 
 
+def grouped(code: str) -> str:
+    """A 10-character code as it is shown and read aloud: two groups of five (ABCDE-FGHJK)."""
+    return f"{code[:5]}-{code[5:]}"
+
+
 def new_resume_code() -> str:
     return "".join(secrets.choice(RECEIPT_ALPHABET) for _ in range(RESUME_CODE_LENGTH))
 
@@ -66,6 +71,10 @@ class Draft(models.Model):
 
     def __str__(self) -> str:
         return _("Draft %(code)s") % {"code": self.code}
+
+    @property
+    def code_shown(self) -> str:
+        return grouped(self.code)
 
     @property
     def answers(self) -> dict:

@@ -18,9 +18,6 @@ from zhichi.audit.services import record
 from zhichi.portal import messaging
 from zhichi.portal.models import Filing, Notice, SmsStatus
 from zhichi.portal.tasks import send_notice_sms
-from zhichi.portal.wording import NoticeText, describe, sms_text
-
-__all__ = ["NoticeText", "describe", "notify", "sms_text"]
 
 
 def notify(*, filing: Filing, kind: str, data: dict, source_key: str) -> Notice | None:

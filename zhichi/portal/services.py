@@ -8,24 +8,22 @@ receiving procuratorate's portal account (``Role.PORTAL``, which never signs in)
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict
 from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
-from zhichi.accounts.models import Organisation, OrgKind, Role, User
+from zhichi.accounts.models import PORTAL_USERNAME_PREFIX, Organisation, OrgKind, Role, User
 from zhichi.audit.models import Outcome
 from zhichi.audit.services import record
 from zhichi.common.errors import FieldError, InvalidInput
 from zhichi.evidence import services as evidence_services
 from zhichi.evidence.storage import evidence_storage
 from zhichi.intake import services as intake_services
-from zhichi.intake.models import Lead
 from zhichi.parties import crypto
 from zhichi.parties.models import PartyKind
 from zhichi.portal import notices
@@ -56,7 +54,7 @@ def portal_account(organisation: Organisation) -> User:
     Made on first use (``get_or_create`` survives two first applications at once)."""
     intake = organisation.departments.filter(code=intake_services.INTAKE_DEPARTMENT).first()
     account, _created = User.objects.get_or_create(
-        username=f"portal.{organisation.code}",
+        username=f"{PORTAL_USERNAME_PREFIX}{organisation.code}",
         defaults={
             "role": Role.PORTAL,
             "organisation": organisation,
@@ -278,13 +276,7 @@ def _office(code: str) -> Organisation:
     return office
 
 
-@dataclass(frozen=True)
-class Filed:
-    lead: Lead
-    filing: Filing
-
-
-def submit(*, draft: Draft, consent: dict) -> Filed:
+def submit(*, draft: Draft, consent: dict) -> Filing:
     """File the application: the lead (``intake.services.file_public_lead``, source ``portal``),
     the consents and who filed (PIPL; rule SP-5), the evidence files, and the first notice. Sent
     twice (a double tap, a retry), it files once and answers the same lead.
@@ -295,7 +287,7 @@ def submit(*, draft: Draft, consent: dict) -> Filed:
     with transaction.atomic():
         draft = Draft.objects.select_for_update().get(pk=draft.pk)
         if draft.lead_id is not None:
-            return Filed(draft.lead, draft.lead.portal_filing)
+            return draft.lead.portal_filing
         if draft.expires_at <= timezone.now():
             raise Closed
         answers = draft.answers
@@ -366,7 +358,7 @@ def submit(*, draft: Draft, consent: dict) -> Filed:
                 "typed_name_differs": bool(filing.typed_name),
             },
         )
-    return Filed(lead, filing)
+    return filing
 
 
 # --- status lookup ---------------------------------------------------------------------------
@@ -387,7 +379,3 @@ def lookup(*, code: str, last4: str) -> Filing | None:
         outcome=Outcome.OK if filing else Outcome.DENIED,
     )
     return filing
-
-
-def closed_message() -> str:
-    return _("This application was already sent, or it has expired.")

@@ -181,13 +181,6 @@ def peek(*, scope: str, key: str) -> bool:
     return (count or 0) >= allowed
 
 
-def seconds_left(scope: str) -> int:
-    """Seconds until the current window of ``scope`` ends (at least 1): how long a refused key
-    waits. For a refusal after ``peek``: ``RateLimited(scope, seconds_left(scope))``."""
-    now = timezone.now()
-    return _seconds_until(_window(scope, now)[1], now)
-
-
 def refusal(request, exc: RateLimited):
     """The 429 page: in plain words, how many minutes to wait, whom to call, and a way back."""
     response = render(

@@ -9,19 +9,20 @@ from __future__ import annotations
 
 import contextlib
 
-import segno
 from django.conf import settings
 from django.http import HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.utils.translation import get_language, pgettext
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from zhichi.audit.services import record
+from zhichi.common import qr
 from zhichi.common.errors import InvalidInput
+from zhichi.common.words import current_language
 from zhichi.portal import forms, services, throttle
-from zhichi.portal.models import Draft, FiledBy, Filing
+from zhichi.portal.models import Draft, FiledBy, Filing, grouped
 from zhichi.portal.status import public_status
 
 DRAFT_KEY = "portal_draft"
@@ -56,10 +57,6 @@ def _draft(request) -> Draft | None:
 def _remember(request, key: str, code: str) -> None:
     codes = [c for c in request.session.get(key, []) if c != code]
     request.session[key] = [*codes, code][-REMEMBERED:]
-
-
-def _language() -> str:
-    return get_language() or settings.LANGUAGE_CODE
 
 
 def _honeypot(request, form) -> object | None:
@@ -138,7 +135,7 @@ def start(request):
         if refused:
             return refused
         if form.is_valid():
-            draft = services.start(language=_language())
+            draft = services.start(language=current_language())
             request.session[DRAFT_KEY] = draft.code
             return redirect("portal:step", step=services.STEPS[0])
     return render(
@@ -179,7 +176,7 @@ def step(request, step: str):
         if form.is_valid():
             try:
                 draft = services.save_step(
-                    draft=draft, step=step, answers=form.answers(), language=_language()
+                    draft=draft, step=step, answers=form.answers(), language=current_language()
                 )
             except services.Closed:
                 request.session.pop(DRAFT_KEY, None)
@@ -230,7 +227,7 @@ def evidence(request):
                     draft=draft,
                     step="evidence",
                     answers={"files": draft.files.count()},
-                    language=_language(),
+                    language=current_language(),
                 )
                 return redirect("portal:step", step="consent")
             form = forms.EvidenceForm(request.POST, request.FILES)
@@ -307,14 +304,13 @@ def consent(request):
         if form.is_valid():
             try:
                 throttle.hit(scope="submit", key=throttle.client_address(request))
-                filed = services.submit(draft=draft, consent=form.answers())
+                filing = services.submit(draft=draft, consent=form.answers())
             except services.NotReady as missing:
                 return redirect("portal:step", step=missing.step)
             except services.Closed:
                 request.session.pop(DRAFT_KEY, None)
                 return redirect("portal:home")
             except InvalidInput as exc:
-                first = services.step_of(exc.errors[0].field) if exc.errors else "consent"
                 return render(
                     request,
                     "portal/consent.html",
@@ -328,16 +324,15 @@ def consent(request):
                             {"step": services.step_of(e.field), "message": e.message}
                             for e in exc.errors
                         ],
-                        first_error_step=first,
                     ),
                     status=422,
                 )
-            _remember(request, RECEIPTS_KEY, filed.lead.receipt_code)
-            _remember(request, STATUS_KEY, filed.lead.receipt_code)
+            _remember(request, RECEIPTS_KEY, filing.lead.receipt_code)
+            _remember(request, STATUS_KEY, filing.lead.receipt_code)
             # sent: the next "ask for help" on this phone starts a new application (a helper
             # filing for several people); the receipt stays reachable from the session
             request.session.pop(DRAFT_KEY, None)
-            return redirect("portal:receipt", code=filed.lead.receipt_code)
+            return redirect("portal:receipt", code=filing.lead.receipt_code)
     else:
         form = forms.ConsentForm(helper=helper)
     return render(
@@ -361,11 +356,10 @@ def receipt(request, code: str):
     if code not in request.session.get(RECEIPTS_KEY, []):
         return redirect(reverse("portal:status") + f"?code={code}")
     link = status_url(request, code)
-    qr = segno.make(link, error="m").svg_inline(scale=4, dark="#111", light="#fff")
     return render(
         request,
         "portal/receipt.html",
-        {"code": code, "code_shown": f"{code[:5]}-{code[5:]}", "link": link, "qr": qr},
+        {"code": code, "code_shown": grouped(code), "link": link, "qr": qr.svg(link)},
     )
 
 
@@ -450,7 +444,7 @@ def status_detail(request, code: str):
     return render(
         request,
         "portal/status_detail.html",
-        {"code": code, "code_shown": f"{code[:5]}-{code[5:]}", "status": public_status(filing)},
+        {"code": code, "code_shown": grouped(code), "status": public_status(filing)},
     )
 
 

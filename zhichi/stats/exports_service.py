@@ -24,6 +24,7 @@ from zhichi.audit.services import record
 from zhichi.common.downloads import private_file
 from zhichi.common.errors import InvalidInput, NotPermitted
 from zhichi.common.scoping import get_or_404
+from zhichi.common.words import current_language
 from zhichi.documents.models import ExportStatus
 from zhichi.evidence.storage import evidence_storage
 from zhichi.stats import exports
@@ -78,7 +79,7 @@ def request_export(*, list_name: str, actor: User, data, via: str) -> XlsxFile |
         export = ListExport.objects.create(
             list_name=spec.name,
             filters=raw,
-            language=translation.get_language() or settings.LANGUAGE_CODE,
+            language=current_language(),
             requested_by=actor,
             rows_total=total,
         )

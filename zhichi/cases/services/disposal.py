@@ -203,6 +203,7 @@ def record_mediation(
             summary=note,
             data={
                 "mediation": mediation.pk,
+                "held_on": data.held_on.isoformat(),
                 "outcome": outcome,
                 "session": kind,
                 "mediator": data.mediator_org,

@@ -93,6 +93,7 @@ def record_payment(
             actor=actor,
             data={
                 "payment": payment.pk,
+                "paid_on": payment.paid_on.isoformat(),
                 "amount": f"{amount:.2f}",
                 "claimant": row.claimant.party_id,
                 "payer": data.payer,
