@@ -274,22 +274,19 @@ def file_public_lead(*, account: User, data: LeadIn | dict) -> PublicFiling:
         raise NotPermitted(_("Only the public portal files public applications."))
     data = validate_lead(data).model_copy(update={"source": Source.PORTAL})
     typed = {c.path: c.typed for c in name_conflicts(actor=account, data=data)}
+
+    def on_record(group: str) -> list:
+        """The people of ``group`` with the name on record chosen wherever theirs differs."""
+        return [
+            p.model_copy(update={"name_choice": NameChoice.RECORD})
+            if f"{group}.{i}" in typed
+            else p
+            for i, p in enumerate(getattr(data, group))
+        ]
+
     if typed:
         data = data.model_copy(
-            update={
-                "claimants": [
-                    c.model_copy(update={"name_choice": NameChoice.RECORD})
-                    if f"claimants.{i}" in typed
-                    else c
-                    for i, c in enumerate(data.claimants)
-                ],
-                "respondents": [
-                    r.model_copy(update={"name_choice": NameChoice.RECORD})
-                    if f"respondents.{i}" in typed
-                    else r
-                    for i, r in enumerate(data.respondents)
-                ],
-            }
+            update={"claimants": on_record("claimants"), "respondents": on_record("respondents")}
         )
     return PublicFiling(lead=_file_lead(actor=account, data=data, to_org=None), typed_names=typed)
 

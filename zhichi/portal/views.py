@@ -59,6 +59,13 @@ def _remember(request, key: str, code: str) -> None:
     request.session[key] = [*codes, code][-REMEMBERED:]
 
 
+def _closed(request):
+    """The draft was sent or expired meanwhile (another tab, another phone): forget it here and
+    start again from the home page."""
+    request.session.pop(DRAFT_KEY, None)
+    return redirect("portal:home")
+
+
 def _honeypot(request, form) -> object | None:
     """A form with the hidden field filled was sent by a program: nothing is kept, the refusal is
     audited, and the answer is the plain 400 page."""
@@ -179,8 +186,7 @@ def step(request, step: str):
                     draft=draft, step=step, answers=form.answers(), language=current_language()
                 )
             except services.Closed:
-                request.session.pop(DRAFT_KEY, None)
-                return redirect("portal:home")
+                return _closed(request)
             request.session[DRAFT_KEY] = draft.code
             following = services.STEPS[services.step_number(step)]
             return redirect("portal:step", step=following)
@@ -245,8 +251,7 @@ def evidence(request):
                 else:
                     return redirect("portal:step", step="evidence")
         except services.Closed:
-            request.session.pop(DRAFT_KEY, None)
-            return redirect("portal:home")
+            return _closed(request)
     return render(request, "portal/evidence.html", _evidence_context(draft, form))
 
 
@@ -308,8 +313,7 @@ def consent(request):
             except services.NotReady as missing:
                 return redirect("portal:step", step=missing.step)
             except services.Closed:
-                request.session.pop(DRAFT_KEY, None)
-                return redirect("portal:home")
+                return _closed(request)
             except InvalidInput as exc:
                 return render(
                     request,
