@@ -3,6 +3,7 @@ before and after (what the audit row keeps), and setting them."""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 
@@ -20,3 +21,11 @@ def apply(obj, changed: dict[str, list]) -> list[str]:
     for name, (_before, after) in changed.items():
         setattr(obj, name, after)
     return list(changed)
+
+
+def plain(changed: dict[str, list]) -> dict[str, list]:
+    """``diff``'s answer with dates as ISO text, as an audit row or a timeline event keeps it."""
+    return {
+        name: [v.isoformat() if isinstance(v, date) else v for v in pair]
+        for name, pair in changed.items()
+    }

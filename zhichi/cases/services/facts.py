@@ -10,8 +10,6 @@ change carries the case version it was made on (missing: 422; stale: 409).
 
 from __future__ import annotations
 
-from datetime import date
-
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -24,6 +22,7 @@ from zhichi.cases.schemas import FactsChangeIn, RevokeIn
 from zhichi.cases.services import add_event
 from zhichi.cases.services.common import changing_case, version_missing
 from zhichi.cases.services.derived import regrade
+from zhichi.common import changes
 from zhichi.common.errors import FieldError, InvalidInput, NotPermitted
 from zhichi.common.inputs import parse
 from zhichi.rulebook.schemas import PaymentOrderIn
@@ -89,17 +88,11 @@ def update_case_facts(
                     )
                 ]
             )
-        changed = {
-            k: (_plain(getattr(case, k)), _plain(v))
-            for k, v in values.items()
-            if getattr(case, k) != v
-        }
+        changed = changes.diff(case, values)
         if not changed:
             change.nothing_changed()
             return case
-        for k in changed:
-            setattr(case, k, values[k])
-        change.save(*changed)
+        change.save(*changes.apply(case, changed))
         ended = 0
         if "consent_to_share" in changed and not case.consent_to_share:
             for source in set(
@@ -117,12 +110,8 @@ def update_case_facts(
             actor=actor,
             data={"changed": sorted(changed), "shares_ended": ended},
         )
-        change.audit(detail={"changed": changed})
+        change.audit(detail={"changed": changes.plain(changed)})
     return case
-
-
-def _plain(value):
-    return value.isoformat() if isinstance(value, date) else value
 
 
 def ensure_may_revoke_share(*, share_id: int, actor: User) -> CaseShare:

@@ -60,6 +60,7 @@ from zhichi.cases.services.disposal import (
     record_payment,
     record_visit,
 )
+from zhichi.common import changes as edits
 from zhichi.common.clock import SimulatedClock
 from zhichi.core.identifiers import credit_check_char, id_check_char, org_check_char
 from zhichi.core.routing import arbitration_first
@@ -1727,10 +1728,8 @@ class Command(BaseCommand):
                     detail={"code": org.code},
                 )
                 changes += 1
-            elif any(getattr(org, k) != v for k, v in values.items()):
-                for k, v in values.items():
-                    setattr(org, k, v)
-                org.save()
+            elif repaired := edits.diff(org, values):
+                org.save(update_fields=edits.apply(org, repaired))
                 record(
                     action="organisation.update",
                     obj=org,
@@ -1768,9 +1767,7 @@ class Command(BaseCommand):
             created = user is None
             if created:
                 user = User(username=username)
-            changed = [k for k, v in wanted.items() if getattr(user, k) != v]
-            for k in changed:
-                setattr(user, k, wanted[k])
+            changed = edits.apply(user, edits.diff(user, wanted))
             if created or not user.check_password(DEMO_PASSWORD):
                 # set_password deliberately skips the password validators: a demo password
                 user.set_password(DEMO_PASSWORD)
