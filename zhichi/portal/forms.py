@@ -23,7 +23,7 @@ from zhichi.accounts.models import Organisation, OrgKind
 from zhichi.cases.choices import Category, LabourRelationship
 from zhichi.evidence.models import Kind as EvidenceKind
 from zhichi.parties.models import Group, PartyKind, VulnerabilityBasis
-from zhichi.parties.validation import check, message_for
+from zhichi.parties.validation import clean_identifier
 from zhichi.portal.models import FiledBy, HelperRelation
 
 HONEYPOT = "website"  # a field people never see; a program that fills every field fills it
@@ -51,13 +51,6 @@ class PortalForm(forms.Form):
                 value = value.isoformat()
             out[name] = value
         return out
-
-
-def _identifier(kind: str, value: str) -> str:
-    result = check(kind, value)
-    if not result.valid:
-        raise forms.ValidationError(message_for(kind, result.errors[0].code))
-    return result.normalised
 
 
 # --- step 1: what happened ----------------------------------------------------------------------
@@ -161,7 +154,7 @@ class WhoForm(PortalForm):
         value = self.cleaned_data["credit_code"].strip()
         if not value:
             return ""
-        return _identifier("credit_code", value)
+        return clean_identifier("credit_code", value)
 
     def clean(self):
         data = super().clean()
@@ -347,15 +340,15 @@ class YouForm(PortalForm):
         )
 
     def clean_phone(self) -> str:
-        return _identifier("phone", self.cleaned_data["phone"])
+        return clean_identifier("phone", self.cleaned_data["phone"])
 
     def clean_id_number(self) -> str:
         value = self.cleaned_data["id_number"].strip()
-        return _identifier("id_number", value) if value else ""
+        return clean_identifier("id_number", value) if value else ""
 
     def clean_helper_phone(self) -> str:
         value = self.cleaned_data["helper_phone"].strip()
-        return _identifier("phone", value) if value else ""
+        return clean_identifier("phone", value) if value else ""
 
     def clean(self):
         data = super().clean()
