@@ -10,7 +10,6 @@ the phone's last 4 digits, never the digits themselves.
 from __future__ import annotations
 
 import json
-import secrets
 from datetime import timedelta
 
 from django.conf import settings
@@ -19,19 +18,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from zhichi.evidence.models import Kind as EvidenceKind
-from zhichi.intake.models import RECEIPT_ALPHABET, Lead
+from zhichi.intake.models import Lead, new_receipt_code
 from zhichi.parties import crypto
-
-RESUME_CODE_LENGTH = 10  # 32**10: about 10**15 codes, and lookups are rate-limited
 
 
 def grouped(code: str) -> str:
     """A 10-character code as it is shown and read aloud: two groups of five (ABCDE-FGHJK)."""
     return f"{code[:5]}-{code[5:]}"
-
-
-def new_resume_code() -> str:
-    return "".join(secrets.choice(RECEIPT_ALPHABET) for _ in range(RESUME_CODE_LENGTH))
 
 
 def default_expiry():
@@ -48,7 +41,8 @@ class Draft(models.Model):
     """An application being written: the answers of each step so far, kept encrypted, resumable
     with ``code`` until ``expires_at``. Once submitted it points at its lead and is read-only."""
 
-    code = models.CharField(max_length=16, unique=True, default=new_resume_code)
+    # made as a receipt code is (10 of 32 characters: about 10**15), and tries are rate-limited
+    code = models.CharField(max_length=16, unique=True, default=new_receipt_code)
     step = models.PositiveSmallIntegerField(default=1)  # the furthest step reached
     answers_enc = models.TextField(blank=True, default="")
     language = models.CharField(max_length=8, default="zh-hans")

@@ -2,6 +2,7 @@
 
 import django.db.models.deletion
 import django.utils.timezone
+import zhichi.intake.models
 import zhichi.portal.models
 from django.db import migrations, models
 
@@ -19,7 +20,7 @@ class Migration(migrations.Migration):
             name='Draft',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(default=zhichi.portal.models.new_resume_code, max_length=16, unique=True)),
+                ('code', models.CharField(default=zhichi.intake.models.new_receipt_code, max_length=16, unique=True)),
                 ('step', models.PositiveSmallIntegerField(default=1)),
                 ('answers_enc', models.TextField(blank=True, default='')),
                 ('language', models.CharField(default='zh-hans', max_length=8)),
