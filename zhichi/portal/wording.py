@@ -40,7 +40,7 @@ LABOUR_HOTLINE = "12333"  # labour and social security
 
 def hotline() -> str:
     """The procuratorate hotline the portal names (``ZHICHI_PORTAL_HOTLINE``)."""
-    return settings.ZHICHI.get("PORTAL_HOTLINE") or "12309"
+    return settings.ZHICHI["PORTAL_HOTLINE"]
 
 
 @dataclass(frozen=True)
