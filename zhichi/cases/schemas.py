@@ -164,10 +164,17 @@ def _claimant(value: Any) -> Any:
 ClaimantId = Annotated[int, BeforeValidator(_claimant)]
 
 
-# --- reopening a closed case (services.reopening) ----------------------------------------------
-class ReopenIn(ObjectIn):
+# --- a step taken back or undone, with its reason -----------------------------------------------
+class ReasonIn(ObjectIn):
+    """A reason (required) and the case's version: what reopening a case, reversing a payment and
+    cancelling a mediation session each take. Each has its own name in the OpenAPI."""
+
     reason: words(max_length=REASON_MAX, required=True)
     version: int | None = Field(None, description=VERSION)
+
+
+class ReopenIn(ReasonIn):
+    """Reopening a closed case (services.reopening)."""
 
 
 # --- correcting a party (services.parties) -----------------------------------------------------
@@ -239,9 +246,8 @@ class PaymentIn(ObjectIn):
     version: int | None = None
 
 
-class ReverseIn(ObjectIn):
-    reason: words(max_length=REASON_MAX, required=True)
-    version: int | None = Field(None, description=VERSION)
+class ReverseIn(ReasonIn):
+    """Reversing a payment (services.payments)."""
 
 
 # --- the case's facts, and ending a share (services.facts) -------------------------------------
@@ -464,9 +470,8 @@ class MediationAppointmentIn(ObjectIn):
     version: int | None = Field(None, description=VERSION)
 
 
-class CancelAppointmentIn(ObjectIn):
-    reason: words(max_length=REASON_MAX, required=True)
-    version: int | None = Field(None, description=VERSION)
+class CancelAppointmentIn(ReasonIn):
+    """Cancelling a scheduled mediation session (services.appointments)."""
 
 
 class SupportDecisionIn(ObjectIn):
