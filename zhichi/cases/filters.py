@@ -23,10 +23,10 @@ from django.utils.translation import gettext as _
 
 from zhichi.accounts.models import User
 from zhichi.cases import criminal_flag
-from zhichi.cases.models import Case, CaseParty, PartyRole
+from zhichi.cases.models import Case, CaseParty, PartyRole, search_match
 from zhichi.cases.partner_view import is_partner
 from zhichi.common.errors import FieldError, InvalidInput
-from zhichi.core import identifiers, searchtext
+from zhichi.core import identifiers
 from zhichi.parties import crypto
 from zhichi.parties.models import PartyContact
 
@@ -182,7 +182,7 @@ def search_cases(qs: QuerySet[Case], q: str, *, viewer: User | None = None) -> Q
         else:
             holders = CaseParty.objects.filter(party__id_number_index=index)
         return qs.filter(pk__in=holders.values("case_id"))
-    match = Q(search_text__contains=searchtext.search_form(q))
+    match = search_match(q)
     officers = _officers(q, viewer)
     if officers:
         match |= Q(officer_id__in=officers, organisation_id=viewer.organisation_id)

@@ -6,8 +6,9 @@ import json
 from decimal import Decimal
 
 from django.conf import settings
-from django.db import NotSupportedError, models
+from django.db import NotSupportedError, connection, models
 from django.db.models import Q, Sum
+from django.db.models.expressions import RawSQL
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -74,6 +75,34 @@ class HasElement(models.Lookup):
         raise NotSupportedError(f"has_element is not written for {connection.vendor}")
 
 
+# The gram index (migration 0018): FTS5 on SQLite, GIN over the grams as an array on PostgreSQL.
+_GRAM_CANDIDATES = {
+    "sqlite": "SELECT rowid FROM cases_case_grams WHERE cases_case_grams MATCH %s",
+    "postgresql": "SELECT id FROM cases_case WHERE string_to_array(search_grams, ' ') @> %s",
+}
+
+
+def search_match(q: str) -> Q:
+    """The condition under which a case's search text holds ``q`` (in search form): the cases
+    the gram index names as holding all of the query's grams, tested for the substring itself
+    (decision 0002). A query without a letter or digit is only the substring test; an empty
+    one matches everything."""
+    q = searchtext.search_form((q or "").strip())
+    if not q:
+        return Q()
+    match = Q(search_text__contains=q)
+    grams = searchtext.query_grams(q)
+    vendor = connection.vendor
+    if grams and vendor in _GRAM_CANDIDATES:
+        # SQLite: every gram is letters and digits only, so quoted each is one token of the
+        # ascii tokenizer, and the terms are ANDed; PostgreSQL: the array the grams must hold
+        param = " ".join(f'"{g}"' for g in grams) if vendor == "sqlite" else grams
+        # the SQL is a constant of this module; the grams go in as a parameter
+        candidates = RawSQL(_GRAM_CANDIDATES[vendor], [param])  # noqa: S611
+        match &= Q(pk__in=candidates)
+    return match
+
+
 class CaseQuerySet(models.QuerySet):
     def visible_to(self, user):
         """The cases ``user`` may read: their own and those shared with them (cases.scope)."""
@@ -99,10 +128,7 @@ class CaseQuerySet(models.QuerySet):
     def search(self, q: str):
         """Number, party names, credit codes and summary; any Chinese substring, 1 character
         upwards; a case number in any bracket or width (core.searchtext, decision 0002)."""
-        q = searchtext.search_form(q.strip())
-        if not q:
-            return self
-        return self.filter(search_text__contains=q)
+        return self.filter(search_match(q))
 
 
 class Facts(models.Model):
@@ -193,6 +219,9 @@ class Case(Facts):
     # the criminal-lead evaluator's last answer on the facts (C7): verdict, reasons, threshold
     criminal_check = models.JSONField(default=dict, blank=True)
     search_text = models.TextField(blank=True, default="", editable=False)
+    # the grams of search_text (core.searchtext.search_grams), which the gram index holds:
+    # FTS5 on SQLite, GIN on PostgreSQL (migration 0018, decision 0002)
+    search_grams = models.TextField(blank=True, default="", editable=False)
     version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
     updated_at = models.DateTimeField(default=timezone.now)

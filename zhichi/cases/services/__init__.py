@@ -99,7 +99,10 @@ def refresh_search_text(case: Case) -> None:
     for cp in case.parties.select_related("party"):
         parts += [cp.party.name, cp.party.credit_code]
     case.search_text = searchtext.case_search_text(parts)
-    Case.objects.filter(pk=case.pk).update(search_text=case.search_text)
+    case.search_grams = searchtext.search_grams(case.search_text)
+    Case.objects.filter(pk=case.pk).update(
+        search_text=case.search_text, search_grams=case.search_grams
+    )
 
 
 def open_case(
