@@ -44,14 +44,20 @@ class AttachmentQuerySet(models.QuerySet):
             return self.none()
         cases = Case.objects.visible_to(user).values("pk")
         leads = Lead.objects.visible_to(user).values("pk")
-        q = Q(case__in=cases) | Q(lead__in=leads) | Q(lead__case__in=cases)
+        # the leads of the visible cases as a subquery on the leads' own index: joining the
+        # attachments to the leads under an OR would read every attachment
+        q = (
+            Q(case__in=cases)
+            | Q(lead__in=leads)
+            | Q(lead__in=Lead.objects.filter(case__in=cases).values("pk"))
+        )
         if user.role not in scope.STAFF_ROLES:
             q &= Q(organisation_id=user.organisation_id)
         return self.filter(q)
 
     def for_case(self, case: Case) -> AttachmentQuerySet:
         """A case's attachments, with those of the lead it was accepted from."""
-        return self.filter(Q(case=case) | Q(lead__case=case))
+        return self.filter(Q(case=case) | Q(lead__in=Lead.objects.filter(case=case).values("pk")))
 
     def for_lead(self, lead: Lead) -> AttachmentQuerySet:
         return self.filter(lead=lead)

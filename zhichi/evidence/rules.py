@@ -15,9 +15,10 @@ from django.utils.translation import gettext as _
 from zhichi.accounts.models import Role
 from zhichi.accounts.rules import is_member
 from zhichi.cases import rules as case_rules
+from zhichi.cases import scope
 from zhichi.cases.models import Case
 from zhichi.common.scoping import get_or_404
-from zhichi.evidence.models import Attachment
+from zhichi.evidence.models import Attachment, may_see_attachments
 from zhichi.intake import rules as lead_rules
 from zhichi.intake.models import Lead
 
@@ -31,13 +32,38 @@ def can_see_attachment(user, attachment: Attachment) -> bool:
     return Attachment.objects.visible_to(user).filter(pk=attachment.pk).exists()
 
 
+# A page shows the attachments of one case or lead: what ``Attachment.objects.visible_to`` would
+# keep of them is decided by two indexed lookups on that case and lead, not by the viewer's
+# whole list of cases and leads (which is every case of a province for its procuratorate).
+
+
+def _own_only(user, qs: QuerySet[Attachment]) -> QuerySet[Attachment]:
+    """A partner sees only what its own organisation uploaded."""
+    if user.role not in scope.STAFF_ROLES:
+        return qs.filter(organisation_id=user.organisation_id)
+    return qs
+
+
 def case_attachments(user, case: Case) -> QuerySet[Attachment]:
-    """What ``user`` sees of a case's attachments (the case's own and its lead's)."""
-    return Attachment.objects.visible_to(user).for_case(case)
+    """What ``user`` sees of a case's attachments (the case's own and its lead's): all of them
+    when the case is visible to them, else those of its lead if that is."""
+    if not may_see_attachments(user):
+        return Attachment.objects.none()
+    qs = Attachment.objects.for_case(case)
+    if not Case.objects.visible_to(user).filter(pk=case.pk).exists():
+        qs = qs.filter(lead__in=Lead.objects.visible_to(user).filter(case=case).values("pk"))
+    return _own_only(user, qs)
 
 
 def lead_attachments(user, lead: Lead) -> QuerySet[Attachment]:
-    return Attachment.objects.visible_to(user).for_lead(lead)
+    """A lead's attachments, when the lead or the case it became is visible to ``user``."""
+    if not may_see_attachments(user):
+        return Attachment.objects.none()
+    qs = Attachment.objects.for_lead(lead)
+    seen = Lead.objects.visible_to(user).filter(pk=lead.pk).exists() or (
+        lead.case_id is not None and Case.objects.visible_to(user).filter(pk=lead.case_id).exists()
+    )
+    return _own_only(user, qs) if seen else Attachment.objects.none()
 
 
 def can_upload_to_case(user, case: Case) -> bool:
