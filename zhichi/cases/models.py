@@ -239,6 +239,10 @@ class Case(Facts):
         indexes = [
             models.Index(fields=["organisation", "department", "-opened_on", "-id"]),
             models.Index(fields=["officer", "-opened_on"]),
+            # an officer's open cases, newest first (workbench, "mine" on the list; issue 19)
+            models.Index(
+                fields=["officer", "status", "-opened_on", "-id"], name="case_officer_open"
+            ),
             # the period's figures of a whole procuratorate (stats; QUALITY.md P4)
             models.Index(fields=["organisation", "opened_on"], name="case_org_opened"),
             models.Index(fields=["organisation", "closed_on"], name="case_org_closed"),

@@ -215,10 +215,19 @@ def employer_profile(user, raw_code) -> Profile:
         ).order_by("-on", "-id")
     )
     lead_rows = _listing(
-        leads.select_related("organisation", "referring_org")
-        .annotate(claimant_count=Count("parties", filter=Q(parties__role=PartyRole.CLAIMANT)))
-        .order_by("-created_at", "-id")
+        leads.select_related("organisation", "referring_org").order_by("-created_at", "-id")
     )
+    # the claimants of the leads shown only: counted over all of an employer's leads before the
+    # limit, they cost a grouping of every one of them (issue 19)
+    counts = dict(
+        LeadParty.objects.filter(lead__in=[lead.pk for lead in lead_rows.rows])
+        .filter(role=PartyRole.CLAIMANT)
+        .values_list("lead_id")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    for lead in lead_rows.rows:
+        lead.claimant_count = counts.get(lead.pk, 0)
     if not (facts or lead_rows.count or joint_actions.count or transfers.count):
         raise Http404
     lead_ids = {lead.pk for lead in lead_rows.rows}

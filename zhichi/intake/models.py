@@ -150,6 +150,9 @@ class Lead(Facts):
             models.Index(fields=["organisation", "department", "-created_at", "-id"]),
             models.Index(fields=["referring_org", "-created_at", "-id"]),
             models.Index(fields=["received_on"]),
+            # the new leads waiting for a decision, newest first (workbench, intake queue): few
+            # among many decided ones (issue 19)
+            models.Index(fields=["status", "-created_at", "-id"], name="lead_status_created"),
         ]
         verbose_name = _("lead")
         verbose_name_plural = _("leads")
