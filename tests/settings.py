@@ -14,6 +14,8 @@ os.environ["ZHICHI_DEBUG"] = "0"
 # the fixture users are demo accounts (tests/conftest.py): they sign in without a second factor;
 # the tests of the second factor and of the refusal of a production start turn it off
 os.environ.setdefault("ZHICHI_DEMO", "1")
+# figures counted afresh in every test (tests/stats/test_figure_cache.py turns the cache on)
+os.environ.setdefault("ZHICHI_STATS_CACHE_SECONDS", "0")
 os.environ.setdefault("ZHICHI_SMS_BACKEND", "zhichi.portal.messaging.MemoryBackend")  # texts kept
 
 from zhichi.settings import *  # noqa: F403

@@ -106,6 +106,25 @@ try:
         "secret_key": env_str("ZHICHI_S3_SECRET_KEY", "") or "",
         "region": env_str("ZHICHI_S3_REGION", "") or "",
     }
+    # scale-out (docs/deployment.md): background tasks on the database (one machine) or on a
+    # Redis queue that workers on many machines share
+    TASKS_BACKEND = (env_str("ZHICHI_TASKS_BACKEND", "") or "database").lower()
+    if TASKS_BACKEND not in ("database", "rq"):
+        raise ConfigError(f"ZHICHI_TASKS_BACKEND must be database or rq, got {TASKS_BACKEND!r}")
+    REDIS_URL = env_str("ZHICHI_REDIS_URL", "") or ""
+    if TASKS_BACKEND == "rq" and not re.fullmatch(r"rediss?://\S+", REDIS_URL):
+        raise ConfigError(
+            "ZHICHI_TASKS_BACKEND=rq needs ZHICHI_REDIS_URL, e.g. redis://10.0.0.5:6379/0; "
+            f"got {REDIS_URL!r}"
+        )
+    # a PostgreSQL streaming standby that the read-heavy pages may read from
+    # (zhichi/common/replica.py), and the seconds after a client's write during which its
+    # pages read from the primary only, so that it sees what it wrote
+    REPLICA_DATABASE_URL = env_str("ZHICHI_REPLICA_DATABASE_URL", "") or ""
+    ZHICHI_REPLICA_PIN_SECONDS = env_int("ZHICHI_REPLICA_PIN_SECONDS", 5, minimum=0)
+    # PgBouncer in transaction pooling mode between the servers and PostgreSQL: a connection
+    # is lent for one transaction at a time, so no cursor may outlive one (docs/deployment.md)
+    DB_TRANSACTION_POOLING = env_bool("ZHICHI_DB_TRANSACTION_POOLING", False)
 except ConfigError as exc:
     raise ImproperlyConfigured(str(exc)) from None
 
@@ -210,6 +229,45 @@ if _db["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
     }
 DATABASES = {"default": _db}
+# The read replica: the pages named below read from it unless the request writes, runs in a
+# transaction or follows the client's own write (zhichi/common/replica.py). It is never
+# migrated; in a test run it mirrors the test database, as a standby mirrors its primary.
+if REPLICA_DATABASE_URL:
+    DATABASES["replica"] = {
+        **dj_database_url.parse(
+            REPLICA_DATABASE_URL, conn_max_age=CONN_MAX_AGE, conn_health_checks=True
+        ),
+        "TEST": {"MIRROR": "default"},
+    }
+    if {DATABASES["replica"]["ENGINE"], _db["ENGINE"]} != {"django.db.backends.postgresql"}:
+        raise ImproperlyConfigured(
+            "ZHICHI_REPLICA_DATABASE_URL must name a PostgreSQL standby of the PostgreSQL "
+            "database in ZHICHI_DATABASE_URL (postgres://…)"
+        )
+    DATABASE_ROUTERS = ["zhichi.common.replica.ReplicaRouter"]
+    # outside the other middleware, so that every write of the request is seen
+    MIDDLEWARE.insert(0, "zhichi.common.replica.ReplicaMiddleware")
+if DB_TRANSACTION_POOLING:
+    # a queryset's .iterator() reads through a server-side cursor outside a transaction
+    for _alias in DATABASES.values():
+        _alias["DISABLE_SERVER_SIDE_CURSORS"] = True
+# The GET and HEAD requests of these views (URL names) may read from the replica: the
+# statistics and the lists, whose readers can bear data a moment old. The API's list of leads
+# shares its path, and so its name, with filing a lead (a POST: never the replica).
+ZHICHI_REPLICA_VIEWS = frozenset(
+    {
+        "stats:dashboard",
+        "stats:figure",
+        "stats:report",
+        "stats:warnings",
+        "api:stats_summary",
+        "api:stats_breakdown",
+        "cases:case_list",
+        "api:list_cases",
+        "intake:lead_list",
+        "api:create_lead",
+    }
+)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- accounts and login safety ----------------------------------------------------------------
@@ -319,7 +377,30 @@ STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
 STATICFILES_DIRS = [BASE_DIR / "zhichi" / "static"]
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Django's own store follows the private files' (zhichi/evidence/storage.py holds those):
+    # the file system, or the S3 bucket, private, under a prefix of its own, with no lasting URL
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+    if EVIDENCE_STORAGE == "filesystem"
+    else {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": EVIDENCE_S3["bucket"],
+            "location": "files",
+            "default_acl": "private",
+            "file_overwrite": False,
+            "querystring_auth": True,
+            **{
+                option: EVIDENCE_S3[key]
+                for key, option in (
+                    ("endpoint_url", "endpoint_url"),
+                    ("access_key", "access_key"),
+                    ("secret_key", "secret_key"),
+                    ("region", "region_name"),
+                )
+                if EVIDENCE_S3[key]
+            },
+        },
+    },
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
         if DEBUG
@@ -333,7 +414,17 @@ WHITENOISE_SKIP_COMPRESS_EXTENSIONS = (*Compressor.SKIP_COMPRESS_EXTENSIONS, "ma
 MEDIA_ROOT = DATA_DIR / "files"
 
 # --- background work ------------------------------------------------------------------------
-TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# The database is the queue by default (`manage.py db_worker`); with ZHICHI_TASKS_BACKEND=rq,
+# Redis is, and `manage.py rqworker --with-scheduler default` runs the tasks (the scheduler
+# starts the deferred ones: webhook retries, the law library's figures on their day).
+if TASKS_BACKEND == "rq":
+    INSTALLED_APPS.append("django_rq")
+    TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
+    # an import of 200,000 rows or a large case file runs for minutes, past RQ's 3 minutes
+    RQ_QUEUES = {"default": {"URL": REDIS_URL, "DEFAULT_TIMEOUT": 3600}}
+    RQ = {"JOB_CLASS": "django_tasks_rq.Job"}
+else:
+    TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 # --- mail -----------------------------------------------------------------------------------
 EMAIL_BACKEND = (
@@ -392,6 +483,9 @@ ZHICHI = {
     # Excel exports of the lists: up to this many rows the file is written at once, more in the
     # background with a progress bar (API.md § Statistics); built files are kept as case files are
     "EXPORT_SYNC_ROWS": env_int("ZHICHI_EXPORT_SYNC_ROWS", 5000, minimum=1),
+    # statistics (C15): seconds a scope's figures are kept once counted (the pages say when they
+    # were counted); 0 counts them afresh on every request (docs/stats.md, issue 19)
+    "STATS_CACHE_SECONDS": env_int("ZHICHI_STATS_CACHE_SECONDS", 60, minimum=0),
     # bulk imports of wage-arrears lists (C14): the largest file and the most rows taken, the rows
     # written per committed batch, and the seconds without progress after which a running import
     # counts as stopped (a killed worker) and is resumed

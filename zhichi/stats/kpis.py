@@ -21,7 +21,7 @@ from zhichi.cases.choices import (
     Outcome,
 )
 from zhichi.cases.models import CourtEvent, Mediation, Visit
-from zhichi.stats import selectors
+from zhichi.stats import figcache, selectors
 from zhichi.stats.period import Period
 from zhichi.stats.selectors import Scope
 from zhichi.transfers.models import OPEN_FOR_RECEIVER
@@ -60,6 +60,7 @@ def _local(moment) -> date:
     return timezone.localtime(moment).date()
 
 
+@figcache.cached
 def stage_kpis(scope: Scope, period: Period) -> list[Kpi]:
     accepted = selectors.FIGURES["cases_accepted"].records(scope, period)
     to_acceptance = list(accepted.values_list("received_on", "opened_on"))
@@ -159,6 +160,7 @@ class AgencyRow:
     overdue: int  # of those sent, not answered and past their answer date
 
 
+@figcache.cached
 def transfers_by_agency(scope: Scope, period: Period) -> list[AgencyRow]:
     today = timezone.localdate()
     sent = (

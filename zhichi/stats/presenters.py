@@ -4,6 +4,7 @@ and the charts' rows (frozen rows shared by the page and its script's data)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from decimal import Decimal
 from urllib.parse import urlencode
 
@@ -12,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from zhichi.accounts.models import Role
-from zhichi.stats import kpis
+from zhichi.stats import figcache, kpis
 from zhichi.stats.period import Period
 from zhichi.stats.selectors import (
     FIGURES,
@@ -158,6 +159,7 @@ class Headline:
     cards: tuple[FigureCard, ...]
     recovery_rate: Decimal | None
     dashboard_url: str
+    counted_at: datetime | None = None  # when the figures were counted (stats.figcache)
 
 
 def headline_for(user, today) -> Headline | None:
@@ -166,12 +168,14 @@ def headline_for(user, today) -> Headline | None:
     if user.role not in LEADERS or not may_see_stats(user):
         return None
     period, scope = Period.of("year", today), Scope(user)
-    now, cards = compared(scope, period)
+    with figcache.collecting() as counted:
+        now, cards = compared(scope, period)
     return Headline(
         period=period,
         cards=tuple(cards[k] for k in HEADLINE),
         recovery_rate=now.recovery_rate,
         dashboard_url=dashboard_url(period_query(scope, period)),
+        counted_at=counted.oldest,
     )
 
 

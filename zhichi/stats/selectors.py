@@ -50,6 +50,7 @@ from zhichi.cases.schemas import SUPPORT
 from zhichi.cases.scope import ORGANISATION_ROLES, may_see_cases
 from zhichi.intake.models import Lead
 from zhichi.parties.models import Group
+from zhichi.stats import figcache
 from zhichi.stats.period import Period, month_label
 from zhichi.transfers.models import Transfer
 
@@ -362,6 +363,7 @@ class GroupRow:
     amount_recovered: Decimal
 
 
+@figcache.cached
 def breakdown(scope: Scope, period: Period, by: str) -> list[GroupRow]:
     """The cases accepted in the period by ``by``, with what their claimants claim and what was
     recovered in the period on the cases of each group (for months: paid in that month), so the
@@ -428,6 +430,7 @@ class Summary:
         return (self.values["amount_recovered"] * 100 / claimed).quantize(Decimal("0.1"))
 
 
+@figcache.cached
 def summary(scope: Scope, period: Period) -> Summary:
     """Every figure of the period, one query per source of records (QUALITY.md P4): the figures
     of one source are conditional aggregates of the same query, and the cases accepted come

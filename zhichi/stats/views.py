@@ -16,7 +16,7 @@ from zhichi.core import grading
 from zhichi.employers.profile import employer_risks
 from zhichi.employers.references import ref_for
 from zhichi.rulebook import loaders
-from zhichi.stats import kpis, presenters, reports, rules, selectors
+from zhichi.stats import figcache, kpis, presenters, reports, rules, selectors
 from zhichi.stats.forms import StatsFilterForm
 
 PAGE_SIZE = 25
@@ -44,8 +44,13 @@ def dashboard(request):
     if scope is None:
         return render(request, "stats/dashboard.html", {"form": form}, status=422)
     query = presenters.period_query(scope, period)
-    now, cards = presenters.compared(scope, period)
-    charts = [presenters.chart(by, selectors.breakdown(scope, period, by), query) for by in CHARTS]
+    with figcache.collecting() as counted:
+        now, cards = presenters.compared(scope, period)
+        charts = [
+            presenters.chart(by, selectors.breakdown(scope, period, by), query) for by in CHARTS
+        ]
+        stage_kpis = kpis.stage_kpis(scope, period)
+        agencies = kpis.transfers_by_agency(scope, period)
     return render(
         request,
         "stats/dashboard.html",
@@ -59,9 +64,10 @@ def dashboard(request):
             "others": [c for k, c in cards.items() if k not in presenters.HEADLINE],
             "recovery_rate": now.recovery_rate,
             "charts": charts,
-            "kpis": kpis.stage_kpis(scope, period),
-            "agencies": kpis.transfers_by_agency(scope, period),
+            "kpis": stage_kpis,
+            "agencies": agencies,
             "chart_data": {c.by: c.data() for c in charts},
+            "counted_at": counted.oldest,
         },
     )
 
