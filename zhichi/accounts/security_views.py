@@ -13,7 +13,6 @@ from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -32,6 +31,7 @@ from zhichi.accounts.forms import (
 )
 from zhichi.accounts.models import ApiToken, Department, Organisation, User, UserSession
 from zhichi.common.errors import InvalidInput
+from zhichi.common.pagination import CappedPaginator
 from zhichi.common.scoping import get_or_404
 from zhichi.common.steps import run_step
 
@@ -45,7 +45,7 @@ def _allowed(check, user, **kwargs) -> None:
 # --- My API tokens -----------------------------------------------------------------------------
 def _my_tokens_page(request, form: TokenForm, *, status: int = 200):
     qs = rules.own_tokens(request.user).order_by("-created_at", "-id")
-    page = Paginator(qs, PER_PAGE).get_page(request.GET.get("page"))
+    page = CappedPaginator(qs, PER_PAGE).get_page(request.GET.get("page"))
     return render(
         request,
         "accounts/token_list.html",
@@ -105,8 +105,8 @@ class UnlockForm(forms.Form):
 
 
 def _locks_page(request, *, status: int = 200):
-    locks = Paginator(lockout.locks(), PER_PAGE).get_page(request.GET.get("page"))
-    delays = Paginator(lockout.delays(), PER_PAGE).get_page(request.GET.get("delays_page"))
+    locks = CappedPaginator(lockout.locks(), PER_PAGE).get_page(request.GET.get("page"))
+    delays = CappedPaginator(lockout.delays(), PER_PAGE).get_page(request.GET.get("delays_page"))
     return render(
         request,
         "accounts/security_locks.html",
@@ -164,7 +164,7 @@ def security_tokens(request):
             qs = qs.filter(user__username=filters.cleaned_data["user"].strip())
         if filters.cleaned_data["state"]:
             qs = qs.in_state(filters.cleaned_data["state"])
-    page = Paginator(qs, PER_PAGE).get_page(request.GET.get("page"))
+    page = CappedPaginator(qs, PER_PAGE).get_page(request.GET.get("page"))
     return render(request, "accounts/security_tokens.html", {"page_obj": page, "filters": filters})
 
 
@@ -205,7 +205,7 @@ def _users_page(request, *, status: int = 200):
             qs = qs.filter(
                 Q(username__icontains=q) | Q(first_name__icontains=q) | Q(last_name__icontains=q)
             )
-    page = Paginator(qs, PER_PAGE).get_page(request.GET.get("page"))
+    page = CappedPaginator(qs, PER_PAGE).get_page(request.GET.get("page"))
     return render(
         request,
         "accounts/security_users.html",
@@ -392,7 +392,7 @@ def security_sessions(request):
     )
     if filters.is_valid() and filters.cleaned_data["user"]:
         qs = qs.filter(user__username=filters.cleaned_data["user"].strip())
-    page = Paginator(qs, PER_PAGE).get_page(request.GET.get("page"))
+    page = CappedPaginator(qs, PER_PAGE).get_page(request.GET.get("page"))
     return render(
         request, "accounts/security_sessions.html", {"page_obj": page, "filters": filters}
     )

@@ -7,7 +7,6 @@ from dataclasses import dataclass
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import render
@@ -43,6 +42,7 @@ from zhichi.cases.models import ApprovalKind
 from zhichi.cases.presenters import ApprovalRow, approval_row, described
 from zhichi.cases.rules import sees_internal_work
 from zhichi.cases.scope import may_see_internal
+from zhichi.common.pagination import CappedPaginator
 from zhichi.common.steps import run_step
 from zhichi.rulebook import loaders
 from zhichi.transfers import rules as transfer_rules
@@ -84,7 +84,7 @@ def register(request):
         q = form.cleaned_data["q"].strip()
     qs = qs.register_filter(status=status, q=q)
     qs = qs.select_related("case", "applicant__party").order_by("-received_on", "-id")
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CappedPaginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     cal, today = loaders.holiday_calendar(), timezone.localdate()
     return render(
         request,

@@ -4,7 +4,6 @@ decide, and their decisions."""
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -19,6 +18,7 @@ from zhichi.cases.models import (
 )
 from zhichi.cases.presenters import approval_row
 from zhichi.cases.services import approvals
+from zhichi.common.pagination import CappedPaginator
 from zhichi.common.steps import run_step
 
 INBOX_PAGE_SIZE = 25
@@ -26,7 +26,7 @@ INBOX_PAGE_SIZE = 25
 
 def _inbox(request, *, failed: dict | None = None, status: int = 200):
     failed = failed or {}
-    page = Paginator(selectors.approvals_inbox(request.user), INBOX_PAGE_SIZE).get_page(
+    page = CappedPaginator(selectors.approvals_inbox(request.user), INBOX_PAGE_SIZE).get_page(
         request.GET.get("page")
     )
     rows = [

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -16,6 +15,7 @@ from django.views.decorators.http import require_GET
 
 from zhichi.cases.partner_view import is_partner
 from zhichi.common.errors import InvalidInput
+from zhichi.common.pagination import CappedPaginator
 from zhichi.common.steps import run_step
 from zhichi.employers import rules, services
 from zhichi.employers.forms import EmployerSearchForm, JointActionFilterForm, JointActionForm
@@ -40,7 +40,7 @@ def joint_action_list(request):
         )
     elif filters.is_bound:
         qs = qs.none()
-    page = Paginator(with_details(qs).order_by("-on", "-id"), PAGE_SIZE).get_page(
+    page = CappedPaginator(with_details(qs).order_by("-on", "-id"), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
     return render(

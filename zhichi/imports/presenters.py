@@ -6,10 +6,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.paginator import Paginator
 from django.db.models import Count, Q
 
 from zhichi.cases.models import PartyRole
+from zhichi.common.pagination import CappedPaginator
 from zhichi.core import identifiers
 from zhichi.evidence.storage import evidence_storage
 from zhichi.imports import reading, rules
@@ -90,5 +90,5 @@ def _visible_leads(user, job: ImportJob):
 
 
 def leads(request, job: ImportJob) -> dict:
-    page = Paginator(_visible_leads(request.user, job), 50).get_page(request.GET.get("page"))
+    page = CappedPaginator(_visible_leads(request.user, job), 50).get_page(request.GET.get("page"))
     return {"job": job, "page_obj": page, "paginator": page.paginator}

@@ -4,12 +4,12 @@ confirm with a preview, the progress bar (htmx polling) and the result with the 
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from zhichi.common.pagination import CappedPaginator
 from zhichi.common.steps import run_step
 from zhichi.imports import presenters, rules, services
 from zhichi.imports.forms import MappingForm, UploadForm
@@ -20,7 +20,7 @@ PAGE_SIZE = 25
 
 def _history(request, form, status=200):
     jobs = ImportJob.objects.visible_to(request.user).select_related("organisation", "created_by")
-    page = Paginator(jobs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CappedPaginator(jobs, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {"form": form, "page_obj": page, "paginator": page.paginator}
     return render(request, "imports/import_list.html", context, status=status)
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.shortcuts import render
 from django.utils import timezone
@@ -15,6 +14,7 @@ from zhichi.accounts.models import Role
 from zhichi.cases.models import Case, PartyRole
 from zhichi.common.errors import InvalidInput
 from zhichi.common.forms import apply_service_errors
+from zhichi.common.pagination import CappedPaginator
 from zhichi.common.steps import run_step
 from zhichi.intake import rules, services
 from zhichi.intake.forms import (
@@ -43,7 +43,7 @@ def lead_list(request):
         .annotate(claimant_count=Count("parties", filter=Q(parties__role=PartyRole.CLAIMANT)))
         .order_by("-created_at", "-id")
     )
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CappedPaginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     case_ids = [lead.case_id for lead in page if lead.case_id]
     visible_case_ids = set(
         Case.objects.visible_to(request.user).filter(pk__in=case_ids).values_list("pk", flat=True)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
@@ -12,6 +11,7 @@ from django.views.decorators.http import require_GET
 
 from zhichi.cases.scope import may_see_internal
 from zhichi.common.errors import InvalidInput
+from zhichi.common.pagination import CappedPaginator
 from zhichi.core import grading
 from zhichi.employers.profile import employer_risks
 from zhichi.employers.references import ref_for
@@ -90,7 +90,7 @@ def figure_records(request, key: str):
     ):
         raise Http404
     records = figure.narrowed(scope, period, by, value)
-    page = Paginator(
+    page = CappedPaginator(
         records.select_related(*selectors.ROW_RELATIONS[figure.rows]).order_by("-pk"), PAGE_SIZE
     ).get_page(request.GET.get("page"))
     group = selectors.group_label(by, value, period) if by else ""
@@ -139,7 +139,7 @@ def warnings(request):
     if not may_see_internal(request.user):
         raise PermissionDenied
     rows = employer_risks(request.user)
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CappedPaginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     alert = loaders.risk_rules(timezone.localdate(), None).alert_score
     return render(
         request,

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import render
@@ -15,6 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from zhichi.audit.services import record
 from zhichi.cases.models import Case
 from zhichi.cases.rules import get_case_for
+from zhichi.common.pagination import CappedPaginator
 from zhichi.common.steps import run_step
 from zhichi.evidence.services import attachment_response
 from zhichi.intake.rules import get_lead_for
@@ -46,7 +46,7 @@ def box(request, box: str):
     qs = qs.select_related(
         "from_org", "from_department", "to_org", "to_department", "case", "lead"
     ).order_by("-sent_at", "-id")
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CappedPaginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "transfers/box.html",
