@@ -110,3 +110,15 @@ def test_the_sqlite_triggers_survive_every_migration():
         cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")
         names = {row[0] for row in cursor.fetchall()}
     assert {"cases_case_grams_ai", "cases_case_grams_ad", "cases_case_grams_au"} <= names
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite weighs its grams itself")
+def test_a_gram_most_cases_hold_is_read_in_order_not_from_the_index(cases, monkeypatch):
+    from zhichi.cases import models as case_models
+
+    wang, li = cases
+    monkeypatch.setattr(case_models, "SQLITE_DENSE_GRAM", 1)  # 建 is in both cases
+    assert "cases_case_grams" not in str(Case.objects.search("建").query)
+    assert found("建") == {wang.pk, li.pk}
+    assert "cases_case_grams" in str(Case.objects.search("王").query)  # in one case only
+    assert found("王建国") == {wang.pk}

@@ -3,7 +3,8 @@
 words), and an index over them answers a search of any length, one character upwards:
 
 - SQLite: an FTS5 table over the column (external content, kept by triggers), whose ``ascii``
-  tokenizer splits exactly at the spaces (every gram is letters and digits only);
+  tokenizer splits exactly at the spaces (every gram is letters and digits only), and its
+  vocabulary (how many cases hold each gram);
 - PostgreSQL: a GIN index on the grams as an array. It replaces the trigram index, which could
   not serve a query of one or two characters.
 
@@ -27,8 +28,11 @@ SQLITE = [
     "VALUES ('delete', old.id, old.search_grams); "
     "INSERT INTO cases_case_grams(rowid, search_grams) VALUES (new.id, new.search_grams); END",
     "INSERT INTO cases_case_grams(cases_case_grams) VALUES ('rebuild')",
+    # how many cases hold each gram: a search skips the index for a gram that most cases hold
+    "CREATE VIRTUAL TABLE cases_case_grams_vocab USING fts5vocab(cases_case_grams, 'row')",
 ]
 SQLITE_DROP = [
+    "DROP TABLE IF EXISTS cases_case_grams_vocab",
     "DROP TRIGGER IF EXISTS cases_case_grams_au",
     "DROP TRIGGER IF EXISTS cases_case_grams_ad",
     "DROP TRIGGER IF EXISTS cases_case_grams_ai",
