@@ -127,7 +127,8 @@ def _settings_of(env: dict, tmp_path) -> dict:
         "'tasks': s.TASKS, 'rq_queues': getattr(s, 'RQ_QUEUES', None), "
         "'rq': getattr(s, 'RQ', None), 'django_rq': 'django_rq' in s.INSTALLED_APPS, "
         "'storages': s.STORAGES, 'databases': s.DATABASES, "
-        "'routers': s.DATABASE_ROUTERS, 'middleware': s.MIDDLEWARE}, default=str))"
+        "'routers': s.DATABASE_ROUTERS, 'middleware': s.MIDDLEWARE, 'caches': s.CACHES}, "
+        "default=str))"
     )
     proc = subprocess.run(
         [sys.executable, "-c", code],
@@ -151,6 +152,38 @@ def test_one_machine_is_the_default_database_queue_file_system_and_no_replica(tm
     assert found["routers"] == []
     assert "zhichi.common.replica.ReplicaMiddleware" not in found["middleware"]
     assert not found["databases"]["default"]["DISABLE_SERVER_SIDE_CURSORS"]
+
+
+def test_the_cache_is_each_process_memory_or_a_shared_redis(tmp_path):
+    assert _settings_of({}, tmp_path)["caches"]["default"]["BACKEND"].endswith("LocMemCache")
+    url = "redis://10.0.0.5:6379/1"
+    shared = _settings_of({"ZHICHI_CACHE_URL": url}, tmp_path)["caches"]["default"]
+    assert shared == {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
+
+
+def test_a_cache_url_that_is_not_redis_stops_the_start(tmp_path):
+    import subprocess
+    import sys
+
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import os; os.environ['DJANGO_SETTINGS_MODULE']='zhichi.settings'; "
+            "import django; django.setup()",
+        ],
+        env={
+            "PATH": "/usr/bin:/bin",
+            "ZHICHI_DATA_DIR": str(tmp_path),
+            "ZHICHI_DEBUG": "1",
+            "ZHICHI_CACHE_URL": "memcached://10.0.0.5",
+        },
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert proc.returncode != 0
+    assert "ZHICHI_CACHE_URL must be a redis:// URL" in proc.stderr
 
 
 def test_the_rq_backend_queues_tasks_on_redis(tmp_path):

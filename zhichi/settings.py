@@ -117,6 +117,13 @@ try:
             "ZHICHI_TASKS_BACKEND=rq needs ZHICHI_REDIS_URL, e.g. redis://10.0.0.5:6379/0; "
             f"got {REDIS_URL!r}"
         )
+    # the cache every app process shares (the statistics' kept figures, the password policy):
+    # each process's own memory by default; Redis where several app servers run
+    CACHE_URL = env_str("ZHICHI_CACHE_URL", "") or ""
+    if CACHE_URL and not re.fullmatch(r"rediss?://\S+", CACHE_URL):
+        raise ConfigError(
+            f"ZHICHI_CACHE_URL must be a redis:// URL, e.g. redis://10.0.0.5:6379/1; got {CACHE_URL!r}"
+        )
     # a PostgreSQL streaming standby that the read-heavy pages may read from
     # (zhichi/common/replica.py), and the seconds after a client's write during which its
     # pages read from the primary only, so that it sees what it wrote
@@ -425,6 +432,13 @@ if TASKS_BACKEND == "rq":
     RQ = {"JOB_CLASS": "django_tasks_rq.Job"}
 else:
     TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+# --- cache ------------------------------------------------------------------------------------
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
+    if CACHE_URL
+    else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+}
 
 # --- mail -----------------------------------------------------------------------------------
 EMAIL_BACKEND = (
