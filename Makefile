@@ -65,20 +65,26 @@ messages: install
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis
 
-# Performance bench (QUALITY.md P1-P4, P7): one table, also written to bench/results/latest.md,
-# with P1 (the bulk import of a generated 100,000-row messy .xlsx against its floor and
-# django-import-export; --p1-rows N, 0 skips it) run once after the sizes; then documents (P5),
-# written to bench/results/documents.md. The bench-only dependencies (bench/requirements.txt:
-# django-import-export, for P1) are installed first.
-# Larger sizes or PostgreSQL: make bench BENCH_ARGS="--sizes 10000,100000,1000000 --database-url postgres://postgres@127.0.0.1/zhichi_bench"
-BENCH_ARGS ?= --sizes 10000,100000
+# Performance bench (QUALITY.md P1-P7), one table, also written to bench/results/latest.md with
+# the details (query plans, EXPLAIN (ANALYZE, BUFFERS) of each operation's slowest queries on
+# PostgreSQL). Per size: the generator (P7), the probe (P4), the P2 operations under load (API and
+# pages: cases, search, employer, statistics, workbench, transfers inbox, imports); P3 compares the
+# smallest and the largest size; P6 (one gunicorn worker's memory over --p6-requests mixed
+# requests) at the largest size; then P1 (the bulk import of a --p1-rows messy .xlsx) and P5
+# (documents, a batch of --p5-count; also bench/results/documents.md). The bench-only
+# dependencies (bench/requirements.txt) are installed first. The default is a quick pass of
+# about 15-20 minutes here (SQLite, P6 over 3,000 requests, smaller P1 and P5 than QUALITY.md's).
+# The province sizes, each a long run with the options' own defaults (P6 over 10,000 requests,
+# P1 over 100,000 rows, P5 a batch of 100):
+#   make bench BENCH_ARGS="--sizes 10000,200000"
+#   make bench BENCH_ARGS="--sizes 10000,1000000 --database-url postgres://postgres@127.0.0.1/zhichi_bench"
+BENCH_ARGS ?= --sizes 10000,100000 --seconds 9 --p1-rows 20000 --p5-count 20 --p6-requests 3000
 .PHONY: bench bench-deps bench-import
 bench-deps: install
 	$(BIN)/python -m pip install --quiet --require-virtualenv -r bench/requirements.txt
 
 bench: bench-deps
 	$(BIN)/python -m bench.run $(BENCH_ARGS)
-	$(BIN)/python -m bench.documents
 
 # P1 only (written to bench/results/import.md): make bench-import BENCH_ARGS="--p1-rows 20000"
 bench-import: bench-deps

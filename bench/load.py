@@ -8,6 +8,10 @@ cookie and the csrfmiddlewaretoken field, then POST).
 
     from bench.load import run_load
     result = run_load("http://127.0.0.1:8000", lambda rng: "/api/v1/me", token="zc_...")
+
+A mixed load (P6) gives each closed-loop client several identities, a ``dict`` of clients by
+kind (the API token, a page session per user), and a ``make_path`` that answers ``(kind, path)``:
+each request goes out on the connection of its kind.
 """
 
 from __future__ import annotations
@@ -18,7 +22,7 @@ import re
 import threading
 import time
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from urllib.parse import urlencode, urlsplit
 
@@ -196,10 +200,10 @@ def _result(name, clients, window, merged, errors, statuses, samples) -> LoadRes
 
 def run_load(
     base_url: str,
-    make_path: Callable[[random.Random], str],
+    make_path: Callable[[random.Random], str | tuple[str, str]],
     *,
     name: str = "",
-    clients: int | list[Client] = 20,
+    clients: int | list[Client] | list[Mapping[str, Client]] = 20,
     seconds: float = 15.0,
     max_requests: int | None = None,
     token: str | None = None,
@@ -240,10 +244,12 @@ def run_load(
                     if counter["sent"] >= limit:
                         return
                     counter["sent"] += 1
-            path = make_path(rng)
+            target = make_path(rng)
+            # a mixed load names the identity the request goes out as (see the module's doc)
+            kind, path = target if isinstance(target, tuple) else (None, target)
             started = time.perf_counter()
             try:
-                status, _h, body = client.request("GET", path)
+                status, _h, body = (client if kind is None else client[kind]).request("GET", path)
                 ok = status in expect
             except Exception as exc:  # a failed request is an error, not the end of the run
                 status, body, ok = 0, repr(exc).encode(), False
