@@ -282,16 +282,20 @@ def list_cases(
     ),
     employer: str | None = Query(None, description="the employer's unified social credit code"),
 ):
-    return filter_case_list(
-        Case.objects.visible_to(request.auth),
-        stage=stage,
-        level=level,
-        category=category,
-        status=status,
-        q=q,
-        employer=employer,
-        viewer=request.auth,
-    ).select_related("officer")
+    return (
+        filter_case_list(
+            Case.objects.visible_to(request.auth),
+            stage=stage,
+            level=level,
+            category=category,
+            status=status,
+            q=q,
+            employer=employer,
+            viewer=request.auth,
+        )
+        .select_related("officer")
+        .listed()
+    )
 
 
 @router.get("/{case_id}", response={200: CaseOut, 403: ErrorOut, **READ_ERRORS}, summary="One case")

@@ -150,6 +150,11 @@ class CaseQuerySet(models.QuerySet):
             "organisation", "department", "officer", "referring_org"
         ).prefetch_related("parties__party")
 
+    def listed(self):
+        """For a list of cases: without the search columns, which no list shows and which are
+        the longest of a case's row."""
+        return self.defer("search_text", "search_grams")
+
     def search(self, q: str):
         """Number, party names, credit codes and summary; any Chinese substring, 1 character
         upwards; a case number in any bracket or width (core.searchtext, decision 0002)."""

@@ -55,7 +55,7 @@ def case_list(request):
     if filters.errors:
         # a filter that cannot be applied shows no list rather than one it does not describe
         qs, status = qs.none(), 422
-    qs = qs.select_related("officer").order_by("-opened_on", "-id")
+    qs = qs.select_related("officer").listed().order_by("-opened_on", "-id")
     page = CappedPaginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
