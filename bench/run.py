@@ -37,6 +37,7 @@ import tempfile
 import time
 from collections import Counter
 from collections.abc import Callable
+from contextlib import contextmanager
 from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
@@ -567,6 +568,33 @@ def probe(terms: int = 20) -> dict:
 
 
 # --- one size -------------------------------------------------------------------------------
+@contextmanager
+def fresh_database(args, secrets_: dict, work_root: Path, prefix: str):
+    """A new data dir and a new database on the run's engine (PostgreSQL's is dropped and created),
+    migrated and holding the demo organisations and users: ``(data_dir, env)``. Both are removed
+    when the block ends (the data dir is kept with ``--keep``)."""
+    data_dir = Path(tempfile.mkdtemp(prefix=prefix, dir=work_root))
+    pg = pg_parts(args.database_url) if args.database_url else None
+    env = bench_env(data_dir, args.database_url, secrets_)
+    try:
+        if pg:
+            psql(pg, f"DROP DATABASE IF EXISTS {pg['name']} WITH (FORCE)")
+            psql(pg, f"CREATE DATABASE {pg['name']}")
+        manage(env, "migrate", "--no-input")
+        manage(env, "seed_demo", "--force", "--leads", "0")
+        yield data_dir, env
+    finally:
+        if pg:
+            try:
+                psql(pg, f"DROP DATABASE IF EXISTS {pg['name']} WITH (FORCE)")
+            except (subprocess.SubprocessError, OSError) as exc:
+                log(f"could not drop {pg['name']}: {exc}")
+        if not args.keep:
+            shutil.rmtree(data_dir, ignore_errors=True)
+        else:
+            log(f"kept {data_dir}")
+
+
 def measure_size(
     size: int,
     args,
@@ -577,16 +605,8 @@ def measure_size(
     inbox: str | None = None,
 ) -> dict:
     """One size: data, probe, P2 under load, and P6 when ``memory`` (the largest size)."""
-    data_dir = Path(tempfile.mkdtemp(prefix=f"size{size}-", dir=work_root))
-    pg = pg_parts(args.database_url) if args.database_url else None
-    env = bench_env(data_dir, args.database_url, secrets_)
     result: dict = {"size": size, "ops": {}}
-    try:
-        if pg:
-            psql(pg, f"DROP DATABASE IF EXISTS {pg['name']} WITH (FORCE)")
-            psql(pg, f"CREATE DATABASE {pg['name']}")
-        manage(env, "migrate", "--no-input")
-        manage(env, "seed_demo", "--force", "--leads", "0")
+    with fresh_database(args, secrets_, work_root, f"size{size}-") as (data_dir, env):
         started = time.perf_counter()
         out = run(
             [
@@ -669,16 +689,6 @@ def measure_size(
                 # P2 at this size stands; the table names P6's failure on its own row
                 log(f"P6 FAILED: {exc}")
                 result["memory_error"] = failure_line(exc)
-    finally:
-        if pg:
-            try:
-                psql(pg, f"DROP DATABASE IF EXISTS {pg['name']} WITH (FORCE)")
-            except (subprocess.SubprocessError, OSError) as exc:
-                log(f"could not drop {pg['name']}: {exc}")
-        if not args.keep:
-            shutil.rmtree(data_dir, ignore_errors=True)
-        else:
-            log(f"kept {data_dir}")
     return result
 
 
@@ -1293,26 +1303,10 @@ def measure_documents(args, secrets_: dict, work_root: Path) -> dict:
     """P5 (bench/documents.py) on a fresh database of its own, on the run's engine."""
     from bench import documents
 
-    data_dir = Path(tempfile.mkdtemp(prefix="p5-", dir=work_root))
-    pg = pg_parts(args.database_url) if args.database_url else None
-    env = bench_env(data_dir, args.database_url, secrets_)
-    try:
-        if pg:
-            psql(pg, f"DROP DATABASE IF EXISTS {pg['name']} WITH (FORCE)")
-            psql(pg, f"CREATE DATABASE {pg['name']}")
-        manage(env, "migrate", "--no-input")
-        manage(env, "seed_demo", "--force", "--leads", "0")
+    with fresh_database(args, secrets_, work_root, "p5-") as (_data_dir, env):
         cmd = [sys.executable, "-m", "bench.documents", "--measure"]
         cmd += ["--count", str(args.p5_count), "--repeat", str(args.p5_repeat)]
         out = run(cmd, env, timeout=600 + 30 * args.p5_count, what="documents measure")
-    finally:
-        if pg:
-            try:
-                psql(pg, f"DROP DATABASE IF EXISTS {pg['name']} WITH (FORCE)")
-            except (subprocess.SubprocessError, OSError) as exc:
-                log(f"could not drop {pg['name']}: {exc}")
-        if not args.keep:
-            shutil.rmtree(data_dir, ignore_errors=True)
     line = next(ln for ln in out.splitlines()[::-1] if ln.startswith(documents.MARKER))
     return json.loads(line[len(documents.MARKER) :])
 
