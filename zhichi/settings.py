@@ -497,9 +497,9 @@ ZHICHI = {
     # Excel exports of the lists: up to this many rows the file is written at once, more in the
     # background with a progress bar (API.md § Statistics); built files are kept as case files are
     "EXPORT_SYNC_ROWS": env_int("ZHICHI_EXPORT_SYNC_ROWS", 5000, minimum=1),
-    # statistics (C15): seconds a scope's figures are kept once counted (the pages say when they
-    # were counted); 0 counts them afresh on every request (docs/stats.md, issue 19)
-    "STATS_CACHE_SECONDS": env_int("ZHICHI_STATS_CACHE_SECONDS", 60, minimum=0),
+    # statistics (C15): seconds a reader's figures are kept once counted (the pages say when they
+    # were counted); 0 counts them afresh on every request (docs/performance.md, issue 19)
+    "STATS_CACHE_SECONDS": env_int("ZHICHI_STATS_CACHE_SECONDS", 300, minimum=0),
     # bulk imports of wage-arrears lists (C14): the largest file and the most rows taken, the rows
     # written per committed batch, and the seconds without progress after which a running import
     # counts as stopped (a killed worker) and is resumed

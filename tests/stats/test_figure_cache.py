@@ -93,3 +93,29 @@ def test_the_pages_say_when_the_figures_were_counted(users, web):
     for page in (dashboard, workbench):
         assert page.status_code == 200
         assert 'data-testid="counted-at"' in page.content.decode()
+
+
+def test_readers_asking_at_once_wait_for_one_counting(users):
+    import threading
+    import time
+
+    calls = []
+
+    @figcache.cached
+    def slow(scope, period):
+        calls.append(1)
+        time.sleep(0.3)
+        return len(calls)
+
+    scope = Scope(users["civil1"])
+    answers = []
+    with keep(60):
+        threads = [
+            threading.Thread(target=lambda: answers.append(slow(scope, year()))) for _ in range(5)
+        ]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+    assert calls == [1]
+    assert answers == [1] * 5

@@ -20,6 +20,7 @@ figure a minute old for one of this second. 0 seconds counts afresh on every req
 from __future__ import annotations
 
 import functools
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -28,6 +29,10 @@ from datetime import datetime
 from django.conf import settings
 from django.core.cache import cache
 from django.utils import timezone, translation
+
+# how long an asker waits for another's counting of the same figures, and how often it looks
+WAIT_SECONDS = 120
+POLL_SECONDS = 0.05
 
 # the moments at which the figures read during one request were counted (``collecting``)
 _counted_at: ContextVar[list[datetime] | None] = ContextVar("zc_stats_counted_at", default=None)
@@ -71,13 +76,38 @@ def cached(fn: Callable) -> Callable:
         )
         found = cache.get(key)
         if found is None:
-            found = (timezone.now(), fn(scope, period, *args))
-            cache.set(key, found, seconds)
+            found = _count_once(key, seconds, lambda: fn(scope, period, *args))
         _note(found[0])
         return found[1]
 
     wrapper.uncached = fn  # the counting itself (QUALITY.md P4 measures it)
     return wrapper
+
+
+def _count_once(key: str, seconds: int, count: Callable) -> tuple[datetime, object]:
+    """Count and keep the answer, once for everyone who asks for it meanwhile: the first asker
+    takes a lock in the cache and counts; the others wait for its answer (a year over a province
+    takes seconds, and twenty readers counting it at once would each take twenty times as long).
+    An asker that waits ``WAIT_SECONDS`` in vain, or sees the lock given up, counts itself."""
+    lock = f"{key}:counting"
+    if cache.add(lock, 1, WAIT_SECONDS):
+        try:
+            found = (timezone.now(), count())
+            cache.set(key, found, seconds)
+            return found
+        finally:
+            cache.delete(lock)
+    deadline = time.monotonic() + WAIT_SECONDS
+    while time.monotonic() < deadline:
+        time.sleep(POLL_SECONDS)
+        found = cache.get(key)
+        if found is not None:
+            return found
+        if cache.get(lock) is None:
+            break  # the counter failed: count here
+    found = (timezone.now(), count())
+    cache.set(key, found, seconds)
+    return found
 
 
 def _note(moment: datetime) -> None:
