@@ -15,6 +15,21 @@ from django.utils.functional import cached_property
 CAP = 1000
 
 
+def count_upto(rows, cap: int | None = None) -> int:
+    """The rows of a queryset or list, counted up to ``cap`` + 1 (more than ``cap`` means "more
+    than ``cap``"), in one bounded query."""
+    bounded = rows[: (CAP if cap is None else cap) + 1]
+    if isinstance(bounded, list | tuple):
+        return len(bounded)
+    return bounded.count()
+
+
+def shown_count(n: int, cap: int | None = None) -> str:
+    """A count from ``count_upto`` as a page shows it: "1,000+" past the cap."""
+    cap = CAP if cap is None else cap
+    return f"{cap:,}+" if n > cap else f"{n:,}"
+
+
 class CappedPaginator(Paginator):
     """Django's paginator over at most the first ``cap`` rows; ``capped`` says whether there
     are more."""
@@ -25,12 +40,7 @@ class CappedPaginator(Paginator):
 
     @cached_property
     def _seen(self) -> int:
-        """The rows, counted up to ``cap`` + 1."""
-        bounded = self.object_list[: self.cap + 1]
-        counter = getattr(bounded, "count", None)
-        if callable(counter) and not isinstance(bounded, list | tuple):
-            return counter()
-        return len(bounded)
+        return count_upto(self.object_list, self.cap)
 
     @cached_property
     def count(self) -> int:
@@ -39,4 +49,3 @@ class CappedPaginator(Paginator):
     @cached_property
     def capped(self) -> bool:
         return self._seen > self.cap
-

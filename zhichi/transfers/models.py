@@ -192,6 +192,9 @@ class Transfer(models.Model):
         indexes = [
             models.Index(fields=["to_org", "status", "-sent_at"]),
             models.Index(fields=["from_org", "status", "-sent_at"]),
+            # the inbox and the outbox, newest first, whatever the status (issue 19)
+            models.Index(fields=["to_org", "-sent_at", "-id"], name="transfer_inbox_sent"),
+            models.Index(fields=["from_org", "-sent_at", "-id"], name="transfer_outbox_sent"),
             models.Index(fields=["status", "receipt_due"]),
             models.Index(fields=["status", "feedback_due"]),
         ]
