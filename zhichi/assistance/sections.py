@@ -170,6 +170,14 @@ class ReferralRow:
     referral: LegalAidReferral | None
 
 
+def _report(transfer: Transfer) -> LegalAidReferral | None:
+    """The centre's report of a transfer read with ``select_related("legal_aid")``."""
+    try:
+        return transfer.legal_aid
+    except LegalAidReferral.DoesNotExist:
+        return None
+
+
 def case_section(request, case) -> dict | None:
     user = request.user
     if not sees_internal_work(user, case):
@@ -177,15 +185,12 @@ def case_section(request, case) -> dict | None:
     applications = list(
         case.assistance.select_related("applicant__party").order_by("-received_on", "-id")
     )
+    # each transfer with its centre's report in the same query (issue 19, item 3)
     referrals = list(
         case.transfers.filter(kind=TransferKind.LEGAL_AID)
-        .select_related("to_org")
+        .select_related("to_org", "legal_aid")
         .order_by("-sent_at", "-id")
     )
-    by_transfer = {
-        r.transfer_id: r
-        for r in LegalAidReferral.objects.filter(transfer__in=[t.pk for t in referrals])
-    }
     refer_to = ""
     if case.status == "open" and transfer_rules.can_send_case(user, case):
         # the legal aid centre of the case's district (else of its province), pre-chosen
@@ -197,7 +202,7 @@ def case_section(request, case) -> dict | None:
     return {
         "case": case,
         "applications": applications,
-        "referrals": [ReferralRow(t, by_transfer.get(t.pk)) for t in referrals],
+        "referrals": [ReferralRow(t, _report(t)) for t in referrals],
         "may_record": rules.can_record(user, case),
         "refer_to": refer_to,
     }

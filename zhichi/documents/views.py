@@ -93,6 +93,7 @@ def _templates_context(org, failed=None, numbering_failed=None) -> dict:
     by_kind: dict[str, list] = {}
     for t in DocumentTemplate.objects.defer("file").select_related("uploaded_by"):
         by_kind.setdefault(t.kind, []).append(t)
+    patterns = services.patterns_for(org)  # kinds without a number have none
     for kind, label in DocumentKind.choices:
         versions = by_kind.get(kind, [])
         rows.append(
@@ -101,9 +102,7 @@ def _templates_context(org, failed=None, numbering_failed=None) -> dict:
                 "label": label,
                 "versions": versions,
                 "active": next((t for t in versions if t.active), None),
-                "pattern": services.pattern_for(org, kind)
-                if kind in services.DEFAULT_PATTERNS
-                else "",
+                "pattern": patterns.get(kind, ""),
             }
         )
     return {

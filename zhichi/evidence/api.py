@@ -135,7 +135,7 @@ def upload_lead_attachment(
 @keyset_paginated()
 def list_case_attachments(request, case_id: int):
     case = case_rules.get_case_for(request.auth, case_id)
-    return rules.case_attachments(request.auth, case).for_display()
+    return rules.case_attachments(request.auth, case, visible=True).for_display()
 
 
 @router.get(
@@ -146,7 +146,7 @@ def list_case_attachments(request, case_id: int):
 @keyset_paginated()
 def list_lead_attachments(request, lead_id: int):
     lead = lead_rules.get_lead_for(request.auth, lead_id)
-    return rules.lead_attachments(request.auth, lead).for_display()
+    return rules.lead_attachments(request.auth, lead, visible=True).for_display()
 
 
 @router.get(

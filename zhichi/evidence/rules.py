@@ -44,24 +44,32 @@ def _own_only(user, qs: QuerySet[Attachment]) -> QuerySet[Attachment]:
     return qs
 
 
-def case_attachments(user, case: Case) -> QuerySet[Attachment]:
+def case_attachments(user, case: Case, *, visible: bool = False) -> QuerySet[Attachment]:
     """What ``user`` sees of a case's attachments (the case's own and its lead's): all of them
-    when the case is visible to them, else those of its lead if that is."""
+    when the case is visible to them, else those of its lead if that is. ``visible``: the caller
+    read the case through the user's scope (``get_case_for``), so the scope is not read again
+    (issue 19, item 3: the case page and the attachment list read only what they need)."""
     if not may_see_attachments(user):
         return Attachment.objects.none()
     qs = Attachment.objects.for_case(case)
-    if not Case.objects.visible_to(user).filter(pk=case.pk).exists():
+    if not visible and not Case.objects.visible_to(user).filter(pk=case.pk).exists():
         qs = qs.filter(lead__in=Lead.objects.visible_to(user).filter(case=case).values("pk"))
     return _own_only(user, qs)
 
 
-def lead_attachments(user, lead: Lead) -> QuerySet[Attachment]:
-    """A lead's attachments, when the lead or the case it became is visible to ``user``."""
+def lead_attachments(user, lead: Lead, *, visible: bool = False) -> QuerySet[Attachment]:
+    """A lead's attachments, when the lead or the case it became is visible to ``user``.
+    ``visible``: the caller read the lead through the user's scope (``get_lead_for``)."""
     if not may_see_attachments(user):
         return Attachment.objects.none()
     qs = Attachment.objects.for_lead(lead)
-    seen = Lead.objects.visible_to(user).filter(pk=lead.pk).exists() or (
-        lead.case_id is not None and Case.objects.visible_to(user).filter(pk=lead.case_id).exists()
+    seen = (
+        visible
+        or Lead.objects.visible_to(user).filter(pk=lead.pk).exists()
+        or (
+            lead.case_id is not None
+            and Case.objects.visible_to(user).filter(pk=lead.case_id).exists()
+        )
     )
     return _own_only(user, qs) if seen else Attachment.objects.none()
 
@@ -75,8 +83,11 @@ def can_upload_to_case(user, case: Case) -> bool:
     return user.role == Role.PARTNER and Case.objects.visible_to(user).filter(pk=case.pk).exists()
 
 
-def can_upload_to_lead(user, lead: Lead) -> bool:
-    if not is_member(user) or not Lead.objects.visible_to(user).filter(pk=lead.pk).exists():
+def can_upload_to_lead(user, lead: Lead, *, visible: bool = False) -> bool:
+    """``visible``: the caller read the lead through the user's scope (``get_lead_for``)."""
+    if not is_member(user):
+        return False
+    if not visible and not Lead.objects.visible_to(user).filter(pk=lead.pk).exists():
         return False
     return (
         lead_rules.can_decide_lead(user, lead)

@@ -33,7 +33,8 @@ def case_section(request, case) -> dict | None:
     may_upload = case.status == CaseStatus.OPEN and rules.can_upload_to_case(user, case)
     ctx = _context(
         request,
-        rules.case_attachments(user, case),
+        # the case page's case was read through the user's scope (cases.rules.get_case_for)
+        rules.case_attachments(user, case, visible=True),
         may_upload=may_upload,
         upload_url=reverse("evidence:case_upload", args=[case.pk]),
     )
@@ -45,12 +46,13 @@ def case_section(request, case) -> dict | None:
 
 def lead_section(request, lead) -> dict | None:
     user = request.user
-    may_upload = rules.can_upload_to_lead(user, lead)
+    # the lead page's lead was read through the user's scope (intake.page.lead_page)
+    may_upload = rules.can_upload_to_lead(user, lead, visible=True)
     if may_upload and lead.case_id is not None:
         may_upload = lead.case.status == CaseStatus.OPEN
     return _context(
         request,
-        rules.lead_attachments(user, lead),
+        rules.lead_attachments(user, lead, visible=True),
         may_upload=may_upload,
         upload_url=reverse("evidence:lead_upload", args=[lead.pk]),
     )

@@ -14,16 +14,19 @@ from zhichi.intake.forms import (
 from zhichi.intake.models import Lead, LeadStatus
 
 
-def lead_page(request, lead: Lead, *, decline_form=None, status=200):
+def for_page():
+    """The leads with what the lead page shows of each."""
+    return Lead.objects.select_related(
+        "organisation", "referring_org", "case", "created_by", "decided_by"
+    ).prefetch_related("parties__party")
+
+
+def lead_page(request, lead: Lead, *, decline_form=None, status=200, loaded=False):
     """The lead page for a lead the caller has scoped (``rules.get_lead_for``), e.g. again with
-    a form's errors (422)."""
-    lead = (
-        Lead.objects.select_related(
-            "organisation", "referring_org", "case", "created_by", "decided_by"
-        )
-        .prefetch_related("parties__party")
-        .get(pk=lead.pk)
-    )
+    a form's errors (422). ``loaded``: the caller read it with ``for_page()`` in this request, so
+    it is not read again (issue 19, item 3); else it is read afresh (after a failed step)."""
+    if not loaded:
+        lead = for_page().get(pk=lead.pk)
     user = request.user
     cases = Case.objects.visible_to(user)
     return render(

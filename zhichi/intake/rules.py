@@ -10,9 +10,9 @@ from zhichi.intake.models import Lead
 INTAKE_ROLES = {Role.OFFICER, Role.HEAD, Role.CHIEF, Role.PARTNER}
 
 
-def get_lead_for(user, pk) -> Lead:
-    """The lead if ``user`` may see it, else 404."""
-    return get_or_404(Lead.objects.visible_to(user), pk)
+def get_lead_for(user, pk, queryset=None) -> Lead:
+    """The lead if ``user`` may see it, else 404; ``queryset`` may add what the caller reads."""
+    return get_or_404((queryset if queryset is not None else Lead.objects).visible_to(user), pk)
 
 
 def get_internal_lead_for(user, pk) -> Lead:

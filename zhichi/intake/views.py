@@ -25,7 +25,7 @@ from zhichi.intake.forms import (
     RespondentFormSet,
 )
 from zhichi.intake.models import Lead
-from zhichi.intake.page import lead_page
+from zhichi.intake.page import for_page, lead_page
 from zhichi.intake.validation import validate_lead
 
 PAGE_SIZE = 25
@@ -174,7 +174,7 @@ def claimant_row(request):
 @login_required
 @require_GET
 def lead_detail(request, pk: int):
-    return lead_page(request, rules.get_lead_for(request.user, pk))
+    return lead_page(request, rules.get_lead_for(request.user, pk, for_page()), loaded=True)
 
 
 @login_required
