@@ -49,7 +49,6 @@ def test_grams_vectors():
     assert query_grams("()") == []  # only the substring test can answer it
 
 
-
 @pytest.fixture
 def cases(users):
     wang = accept(users, claimants=[person("王建国", make_id(seq="111"))])
