@@ -50,3 +50,10 @@ def test_the_case_list_says_more_than_the_cap(users, web, monkeypatch):
     assert 'data-testid="count-capped"' in page.content.decode()
     page = web("civil1").get("/cases/", {"page": 5})  # past the cap: the last page it shows
     assert page.context["page_obj"].number == 1
+
+
+def test_a_count_past_the_cap_is_shown_with_a_plus():
+    assert pagination.count_upto(list(range(50)), cap=10) == 11
+    assert pagination.shown_count(11, cap=10) == "10+"
+    assert pagination.shown_count(10, cap=10) == "10"
+    assert pagination.shown_count(1234, cap=5000) == "1,234"
