@@ -44,6 +44,8 @@ from zhichi.rulebook import loaders
 from zhichi.transfers.models import Transfer
 
 LIMIT = 50
+# the most case ids an employer's records are read by as a list (see employer_profile)
+IDS_AS_LIST = 5000
 ZERO = Decimal("0.00")
 
 
@@ -234,7 +236,11 @@ def employer_profile(user, raw_code) -> Profile:
     wanted = {t.lead_id for t in transfers.rows if t.lead_id} - lead_ids
     if wanted:
         lead_ids |= set(leads.filter(pk__in=wanted).values_list("pk", flat=True))
-    in_cases = cases.values("pk")
+    # the cases by their ids (read above), so that each table below is read by its case index:
+    # as a subquery of the viewer's scope, PostgreSQL joined every payment of the province
+    # before keeping the employer's (issue 19: 0.7 s at 100,000 cases); a very large employer's
+    # cases stay a subquery (SQLite takes at most 32,766 parameters)
+    in_cases = sorted(visible_cases) if len(visible_cases) <= IDS_AS_LIST else cases.values("pk")
     rows, case_money = _ledgers(in_cases)
     name = (
         Party.objects.filter(credit_code=code).order_by("pk").values_list("name", flat=True).first()
