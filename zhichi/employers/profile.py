@@ -38,7 +38,7 @@ from zhichi.core.identifiers import mask_credit_code, normalise
 from zhichi.employers.models import JointAction
 from zhichi.employers.presenters import RiskBadge, risk_badge, views_for, with_details
 from zhichi.employers.schemas import CreditCodeIn, valid_credit_code
-from zhichi.intake.models import Lead, LeadParty
+from zhichi.intake.models import Lead, LeadParty, with_claimant_counts
 from zhichi.parties.models import Party
 from zhichi.rulebook import loaders
 from zhichi.transfers.models import Transfer
@@ -219,17 +219,7 @@ def employer_profile(user, raw_code) -> Profile:
     lead_rows = _listing(
         leads.select_related("organisation", "referring_org").order_by("-created_at", "-id")
     )
-    # the claimants of the leads shown only: counted over all of an employer's leads before the
-    # limit, they cost a grouping of every one of them (issue 19)
-    counts = dict(
-        LeadParty.objects.filter(lead__in=[lead.pk for lead in lead_rows.rows])
-        .filter(role=PartyRole.CLAIMANT)
-        .values_list("lead_id")
-        .annotate(n=Count("id"))
-        .order_by()
-    )
-    for lead in lead_rows.rows:
-        lead.claimant_count = counts.get(lead.pk, 0)
+    with_claimant_counts(lead_rows.rows)
     if not (facts or lead_rows.count or joint_actions.count or transfers.count):
         raise Http404
     lead_ids = {lead.pk for lead in lead_rows.rows}

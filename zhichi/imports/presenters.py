@@ -6,16 +6,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models import Count, Q
 
-from zhichi.cases.models import PartyRole
 from zhichi.common.pagination import CappedPaginator
 from zhichi.core import identifiers
 from zhichi.evidence.storage import evidence_storage
 from zhichi.imports import reading, rules
 from zhichi.imports.models import ImportJob
 from zhichi.imports.running import failures_by_row, reasons
-from zhichi.intake.models import Lead
+from zhichi.intake.models import Lead, with_claimant_counts
 
 PREVIEW_ROWS = 5
 SHOWN_FAILURES = 100
@@ -75,20 +73,18 @@ def result(user, job: ImportJob) -> dict:
         "importer": importer,
         "failed": failed,
         "more_failed": max(0, job.rows_failed - len(failed)),
-        "leads": _visible_leads(user, job)[:SHOWN_LEADS] if job.leads_created else [],
+        "leads": with_claimant_counts(_visible_leads(user, job)[:SHOWN_LEADS])
+        if job.leads_created
+        else [],
         "keep_days": settings.ZHICHI["CASEFILE_KEEP_DAYS"],
     }
 
 
 def _visible_leads(user, job: ImportJob):
-    return (
-        Lead.objects.visible_to(user)
-        .filter(pk__in=job.leads.values("pk"))
-        .annotate(claimant_count=Count("parties", filter=Q(parties__role=PartyRole.CLAIMANT)))
-        .order_by("pk")
-    )
+    return Lead.objects.visible_to(user).filter(pk__in=job.leads.values("pk")).order_by("pk")
 
 
 def leads(request, job: ImportJob) -> dict:
     page = CappedPaginator(_visible_leads(request.user, job), 50).get_page(request.GET.get("page"))
+    page.object_list = with_claimant_counts(page.object_list)
     return {"job": job, "page_obj": page, "paginator": page.paginator}

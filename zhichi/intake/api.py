@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Count, Q
 from ninja import Field, Router, Schema, Status
 
 from zhichi.cases.api import ClaimantOut, RespondentOut
@@ -23,7 +22,7 @@ from zhichi.common.schemas import (
     one_of,
 )
 from zhichi.intake import rules, services
-from zhichi.intake.models import Lead, LeadStatus
+from zhichi.intake.models import Lead, LeadStatus, with_claimant_counts
 from zhichi.intake.schemas import DeclineIn, LeadIn
 
 router = Router()
@@ -103,8 +102,8 @@ def _day(value) -> str | None:
     return value.isoformat() if value else None
 
 
-# A lead of the list: ``Shown(lead, case_id=...)`` (``_case_seen``), the lead annotated with its
-# ``claimant_count``.
+# A lead of the list: ``Shown(lead, case_id=...)`` (``_case_seen``), the lead with its
+# ``claimant_count`` (``with_claimant_counts``, for the page's leads only).
 class LeadListItem(Schema):
     id: int
     receipt_code: str
@@ -173,7 +172,10 @@ def _case_seen(request, rows: list[Lead]) -> list[Shown]:
     seen = set(
         Case.objects.visible_to(request.auth).filter(pk__in=case_ids).values_list("pk", flat=True)
     )
-    return [Shown(r, case_id=r.case_id if r.case_id in seen else None) for r in rows]
+    return [
+        Shown(r, case_id=r.case_id if r.case_id in seen else None)
+        for r in with_claimant_counts(rows)
+    ]
 
 
 @router.get(
@@ -188,10 +190,9 @@ def list_leads(
     source: one_of(Source) | None = None,
     category: one_of(Category) | None = None,
 ):
-    qs = Lead.objects.visible_to(request.auth).list_filter(
+    return Lead.objects.visible_to(request.auth).list_filter(
         status=status or "", source=source or "", category=category or ""
     )
-    return qs.annotate(claimant_count=Count("parties", filter=Q(parties__role=PartyRole.CLAIMANT)))
 
 
 @router.get("/{lead_id}", response={200: LeadOut, **READ_ERRORS}, summary="One lead")

@@ -196,6 +196,23 @@ class LeadParty(models.Model):
         return f"{self.party.name} ({self.role})"
 
 
+def with_claimant_counts(leads) -> list[Lead]:
+    """The leads of a page (a list, or a sliced queryset), each with ``claimant_count``: counted
+    for these leads only, in one query. Annotated on the list's queryset, the count groups every
+    lead the viewer sees before the page is cut from them (4.2 s for a page of the lead list at
+    100,000 leads on SQLite; issue 19)."""
+    leads = list(leads)
+    counts = dict(
+        LeadParty.objects.filter(lead__in=[lead.pk for lead in leads], role=PartyRole.CLAIMANT)
+        .values_list("lead_id")
+        .annotate(n=models.Count("id"))
+        .order_by()
+    )
+    for lead in leads:
+        lead.claimant_count = counts.get(lead.pk, 0)
+    return leads
+
+
 class LeadShare(ShareBase):
     """A lead transferred to another agency or department is readable there while shared."""
 

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Q
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from zhichi.accounts.models import Role
-from zhichi.cases.models import Case, PartyRole
+from zhichi.cases.models import Case
 from zhichi.common.errors import InvalidInput
 from zhichi.common.forms import apply_service_errors
 from zhichi.common.pagination import CappedPaginator
@@ -24,7 +23,7 @@ from zhichi.intake.forms import (
     LeadForm,
     RespondentFormSet,
 )
-from zhichi.intake.models import Lead
+from zhichi.intake.models import Lead, with_claimant_counts
 from zhichi.intake.page import for_page, lead_page
 from zhichi.intake.validation import validate_lead
 
@@ -38,12 +37,9 @@ def lead_list(request):
     filters = LeadFilterForm(request.GET or None)
     if filters.is_bound and filters.is_valid():
         qs = qs.list_filter(**filters.cleaned_data)
-    qs = (
-        qs.select_related("case", "referring_org")
-        .annotate(claimant_count=Count("parties", filter=Q(parties__role=PartyRole.CLAIMANT)))
-        .order_by("-created_at", "-id")
-    )
+    qs = qs.select_related("case", "referring_org").order_by("-created_at", "-id")
     page = CappedPaginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = with_claimant_counts(page.object_list)
     case_ids = [lead.case_id for lead in page if lead.case_id]
     visible_case_ids = set(
         Case.objects.visible_to(request.user).filter(pk__in=case_ids).values_list("pk", flat=True)
