@@ -37,9 +37,6 @@ BOXES = {"inbox": Transfer.objects.inbox_of, "outbox": Transfer.objects.outbox_o
 @require_GET
 def box(request, box: str):
     base = BOXES[box](request.user)
-    # each status counted up to the pages' cap, on the box's (org, status, sent_at) index: a
-    # legal aid centre's inbox holds a province's transfers over the years
-    counts = {value: count_upto(base.filter(status=value)) for value in TransferStatus.values}
     filters = BoxFilterForm(request.GET or None)
     qs = base
     if filters.is_bound and filters.is_valid():
@@ -56,8 +53,11 @@ def box(request, box: str):
             "page_obj": page,
             "paginator": page.paginator,
             "filters": filters,
+            # each status counted up to the pages' cap, on the box's (org, status, sent_at)
+            # index: a legal aid centre's inbox holds a province's transfers over the years
             "counts": [
-                (value, label, counts.get(value, 0)) for value, label in TransferStatus.choices
+                (value, label, count_upto(base.filter(status=value)))
+                for value, label in TransferStatus.choices
             ],
             "total": count_upto(base),
         },
