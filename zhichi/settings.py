@@ -22,9 +22,13 @@ from zhichi.common.envconf import (
     env_str,
     new_fernet_key,
     new_secret_key,
+    s3_options,
     validate_fernet_keys,
 )
 from zhichi.core.numbering import check_pattern
+
+# a Redis server's address: the task queue's (ZHICHI_REDIS_URL) and the shared cache's
+REDIS_URL_SHAPE = re.compile(r"rediss?://\S+")
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 # the host names a demo instance (ZHICHI_DEMO=1) may answer to; "testserver" is Django's test client
@@ -112,7 +116,7 @@ try:
     if TASKS_BACKEND not in ("database", "rq"):
         raise ConfigError(f"ZHICHI_TASKS_BACKEND must be database or rq, got {TASKS_BACKEND!r}")
     REDIS_URL = env_str("ZHICHI_REDIS_URL", "") or ""
-    if TASKS_BACKEND == "rq" and not re.fullmatch(r"rediss?://\S+", REDIS_URL):
+    if TASKS_BACKEND == "rq" and not REDIS_URL_SHAPE.fullmatch(REDIS_URL):
         raise ConfigError(
             "ZHICHI_TASKS_BACKEND=rq needs ZHICHI_REDIS_URL, e.g. redis://10.0.0.5:6379/0; "
             f"got {REDIS_URL!r}"
@@ -120,7 +124,7 @@ try:
     # the cache every app process shares (the statistics' kept figures, the password policy):
     # each process's own memory by default; Redis where several app servers run
     CACHE_URL = env_str("ZHICHI_CACHE_URL", "") or ""
-    if CACHE_URL and not re.fullmatch(r"rediss?://\S+", CACHE_URL):
+    if CACHE_URL and not REDIS_URL_SHAPE.fullmatch(CACHE_URL):
         raise ConfigError(
             f"ZHICHI_CACHE_URL must be a redis:// URL, e.g. redis://10.0.0.5:6379/1; got {CACHE_URL!r}"
         )
@@ -388,26 +392,7 @@ STORAGES = {
     # the file system, or the S3 bucket, private, under a prefix of its own, with no lasting URL
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"}
     if EVIDENCE_STORAGE == "filesystem"
-    else {
-        "BACKEND": "storages.backends.s3.S3Storage",
-        "OPTIONS": {
-            "bucket_name": EVIDENCE_S3["bucket"],
-            "location": "files",
-            "default_acl": "private",
-            "file_overwrite": False,
-            "querystring_auth": True,
-            **{
-                option: EVIDENCE_S3[key]
-                for key, option in (
-                    ("endpoint_url", "endpoint_url"),
-                    ("access_key", "access_key"),
-                    ("secret_key", "secret_key"),
-                    ("region", "region_name"),
-                )
-                if EVIDENCE_S3[key]
-            },
-        },
-    },
+    else {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": s3_options(EVIDENCE_S3, "files")},
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
         if DEBUG

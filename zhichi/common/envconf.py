@@ -101,3 +101,27 @@ def new_secret_key() -> str:
 
 def new_fernet_key() -> str:
     return base64.urlsafe_b64encode(secrets.token_bytes(32)).decode("ascii")
+
+
+# the S3 settings (``ZHICHI_S3_*``) by the names django-storages' S3Storage takes them
+_S3_OPTIONS = (
+    ("endpoint_url", "endpoint_url"),
+    ("access_key", "access_key"),
+    ("secret_key", "secret_key"),
+    ("region", "region_name"),
+)
+
+
+def s3_options(s3: dict, location: str) -> dict:
+    """django-storages' S3Storage options for the ``ZHICHI_S3_*`` settings (``s3``: bucket,
+    endpoint_url, access_key, secret_key, region) under the prefix ``location``: private objects,
+    never overwritten, never a lasting URL. One place for the private files' store and Django's
+    own default store."""
+    return {
+        "bucket_name": s3["bucket"],
+        "location": location,
+        "default_acl": "private",
+        "file_overwrite": False,
+        "querystring_auth": True,
+        **{option: s3[key] for key, option in _S3_OPTIONS if s3.get(key)},
+    }

@@ -24,6 +24,7 @@ from django.core.files.storage import FileSystemStorage, Storage
 from django.db import transaction
 from django.utils import timezone
 
+from zhichi.common.envconf import s3_options
 from zhichi.parties import crypto
 
 FILESYSTEM = "filesystem"
@@ -147,22 +148,7 @@ def _s3_storage(s3: dict) -> Storage:
             "ZHICHI_EVIDENCE_STORAGE=s3 needs ZHICHI_S3_BUCKET (and usually "
             "ZHICHI_S3_ENDPOINT_URL, ZHICHI_S3_ACCESS_KEY, ZHICHI_S3_SECRET_KEY, ZHICHI_S3_REGION)."
         )
-    options = {
-        "bucket_name": s3["bucket"],
-        "location": "evidence",
-        "default_acl": "private",
-        "file_overwrite": False,
-        "querystring_auth": True,
-    }
-    for key, option in (
-        ("endpoint_url", "endpoint_url"),
-        ("access_key", "access_key"),
-        ("secret_key", "secret_key"),
-        ("region", "region_name"),
-    ):
-        if s3.get(key):
-            options[option] = s3[key]
-    return getattr(module, class_name)(**options)
+    return getattr(module, class_name)(**s3_options(s3, "evidence"))
 
 
 def current_config() -> dict:
