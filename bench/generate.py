@@ -1539,7 +1539,7 @@ def _context(cases: int, seed: int, block: int, now: datetime) -> tuple[dict, di
 
     from zhichi.accounts.models import Department, NumberSequence, Organisation, User
     from zhichi.documents.layouts import VERSION
-    from zhichi.documents.services import pattern_for
+    from zhichi.documents.services import patterns_for
     from zhichi.parties.models import Party, PartyKind
 
     try:
@@ -1593,7 +1593,7 @@ def _context(cases: int, seed: int, block: int, now: datetime) -> tuple[dict, di
         "receipt_salt": seed * 104_729,
         "case_number": Numbers(case_pattern, short),
         "doc_number": {
-            kind: Numbers(pattern_for(org, kind), short)
+            kind: Numbers(patterns_for(org)[kind], short)
             for kind in ("acceptance_notice", "support_opinion")
         },
         "transfer_number": Numbers("{short}移〔{year}〕{seq}号", short),

@@ -115,7 +115,7 @@ def test_numbering_pattern_is_set_used_and_reset(users):
     assert doc.number.startswith("五华检受字〔") and doc.number.endswith("第001号")
     services.set_number_pattern(actor=users["sysadmin"], kind="acceptance_notice", pattern="")
     assert (
-        services.pattern_for(case.organisation, "acceptance_notice")
+        services.patterns_for(case.organisation)["acceptance_notice"]
         == "{short}民支受〔{year}〕{seq}号"
     )
 

@@ -57,14 +57,9 @@ DEFAULT_PATTERNS = {
 }
 
 
-def pattern_for(org: Organisation, kind: str) -> str:
-    row = NumberPattern.objects.filter(organisation=org, kind=kind).first()
-    return row.pattern if row else DEFAULT_PATTERNS[kind]
-
-
 def patterns_for(org: Organisation) -> dict[str, str]:
-    """Every numbered kind's pattern for ``org`` (its own, else the default) in one query, for
-    the templates page (issue 19, item 3: no query per kind)."""
+    """Every numbered kind's pattern for ``org`` (its own, else the default) in one query: the
+    templates page shows them all, and a document's number is made from its kind's."""
     own = dict(NumberPattern.objects.filter(organisation=org).values_list("kind", "pattern"))
     return {kind: own.get(kind, default) for kind, default in DEFAULT_PATTERNS.items()}
 
@@ -180,7 +175,7 @@ def _number_render_store(
         year = timezone.localdate().year
         seq = next_number(organisation=org, kind=f"doc:{kind}", year=year)
         number = numbering.format_number(
-            pattern_for(org, kind), short=org.short_name or org.code, year=year, seq=seq
+            patterns_for(org)[kind], short=org.short_name or org.code, year=year, seq=seq
         )
     context = {**built.context, "number": number}
     template = DocumentTemplate.objects.filter(kind=kind, active=True).first()
