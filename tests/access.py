@@ -90,15 +90,10 @@ def module_world(build):
     rolled back as usual, so a test still cannot change what the next one sees. Everything is
     removed when the module ends (the law library's seed is put back).
 
-    Use it where the world is costly and the matrix is large::
+    Use it where the world is costly and the matrix is large; it gives the module fixture and
+    the two fixtures a test asks for (``users``, and ``world``: what ``build`` made)::
 
-        _world = module_world(build)
-
-        @pytest.fixture
-        def users(_world, db): return _world["users"]
-
-        @pytest.fixture
-        def world(_world, db): return _world["data"]
+        _world, users, world = module_world(build)
     """
 
     import pytest
@@ -117,7 +112,17 @@ def module_world(build):
                 call_command("flush", interactive=False, verbosity=0)
                 reseed_law_library()
 
-    return fixture
+    # pytest names a fixture after the module attribute that holds it: ``_world``, ``users``,
+    # ``world`` in the module that unpacks these
+    @pytest.fixture
+    def users(_world, db):
+        return _world["users"]
+
+    @pytest.fixture
+    def world(_world, db):
+        return _world["data"]
+
+    return fixture, users, world
 
 
 def hidden_cells(endpoints: list[Endpoint]) -> list:

@@ -1081,17 +1081,7 @@ def build(users) -> dict:
     }
 
 
-_world = module_world(build)
-
-
-@pytest.fixture
-def users(_world, db):
-    return _world["users"]
-
-
-@pytest.fixture
-def world(_world, db):
-    return _world["data"]
+_world, users, world = module_world(build)
 
 
 # the access modules whose ids name their own world's objects (build, above)

@@ -28,17 +28,7 @@ def build(users) -> dict:
     return {"export": export.pk}
 
 
-_world = module_world(build)
-
-
-@pytest.fixture
-def users(_world, db):
-    return _world["users"]
-
-
-@pytest.fixture
-def world(_world, db):
-    return _world["data"]
+_world, users, world = module_world(build)
 
 
 ENDPOINTS = [

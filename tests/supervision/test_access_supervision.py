@@ -63,17 +63,7 @@ def build(users) -> dict:
 
 
 # built once per module and worker; each test runs in its own rolled-back transaction on top
-_world = module_world(build)
-
-
-@pytest.fixture
-def users(_world, db):
-    return _world["users"]
-
-
-@pytest.fixture
-def world(_world, db) -> dict:
-    return _world["data"]
+_world, users, world = module_world(build)
 
 
 SERVE = {"served_on": TODAY, "method": "post"}
