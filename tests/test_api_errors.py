@@ -38,7 +38,7 @@ def test_unexpected_error_answers_json_500_and_logs_the_traceback(api, monkeypat
     def broken(*args, **kwargs):
         raise RuntimeError("secret internals: table zhichi_case")
 
-    monkeypatch.setattr("zhichi.intake.api.Count", broken)  # this module's name only
+    monkeypatch.setattr("zhichi.intake.api.with_claimant_counts", broken)  # this module's name only
 
     with caplog.at_level(logging.ERROR, logger="zhichi.api"):
         response = api("civil1").get("/api/v1/leads")
