@@ -14,7 +14,8 @@ Needs a migrated database with the demo organisations and users
 * respondent companies with valid credit codes from a pool of N/20 employers, skewed so a few
   employers have hundreds of cases (employer profiles);
 * ``search_text`` exactly as ``zhichi.cases.services.refresh_search_text`` builds it, and
-  ``search_grams`` as ``zhichi.core.searchtext.search_grams`` (when the column exists);
+  ``search_grams`` as ``zhichi.core.searchtext.search_grams``, and the ledger's totals as
+  ``zhichi.cases.ledger.keep_totals`` keeps them (when the columns exist);
 * an accepted lead per case (1:1) with the same parties;
 * the timeline: case_opened, the stage moves that led to the case's stage, the issued documents,
   payments and transfer steps (the kinds the services write);
@@ -410,7 +411,8 @@ class IdSpace:
 
 # --- what is written ----------------------------------------------------------------------------
 # the tables, their models and the columns the generator fills (any other column of the model
-# gets its default); ``search_grams`` joins the case columns when the table has it
+# gets its default); the ``CASE_KEPT`` columns join the case's when the table has them
+CASE_KEPT = ("search_grams", "claimed_total", "recovered_total", "owed_total")
 TABLES = {
     "party": (
         "parties.Party",
@@ -551,8 +553,8 @@ def table_plan(vendor: str) -> dict:
         model = apps.get_model(label)
         cols = columns.split()
         present = table_columns(model)
-        if key == "case" and "search_grams" in present:
-            cols.append("search_grams")
+        if key == "case":
+            cols += [c for c in CASE_KEPT if c in present]
         names = {f.attname for f in model._meta.concrete_fields}
         unknown = set(cols) - names
         if unknown:
@@ -902,7 +904,7 @@ class Block:
         self.recent: list[dict] = []  # workers of this block who may claim again
         self.js_cache: dict = {}
         self.stats: dict[str, int] = defaultdict(int)
-        self.has_grams = ctx["has_grams"]
+        self.case_kept = ctx["case_kept"]
 
     # --- small pieces ---------------------------------------------------------------------------
     def new_id(self, key: str) -> int:
@@ -1304,9 +1306,10 @@ class Block:
             stage, last_at = step, at
             if step == "closed":
                 closed_on = at.astimezone(SHANGHAI).date()
-        payments = self.payments(
+        payments, recovered = self.payments(
             case_id, stage, steps, claimant_rows, drafted["respondents"], officer
         )
+        claimed = sum((a for _cp, _p, a in claimant_rows if a is not None), Decimal("0.00"))
         if transfer is not None:
             last_at = max(last_at, self.transfer(case_id, category, consent, transfer, officer))
 
@@ -1333,8 +1336,14 @@ class Block:
             order_due, evasion, referring_org, search_text, 1 + len(steps) + payments,
             ts(opened_at), ts(max(last_at, opened_at)),
         )  # fmt: skip
-        if self.has_grams:
-            case_row += (search_grams(search_text),)
+        kept = {
+            "search_grams": search_grams,
+            "claimed_total": lambda _t: str(claimed),
+            "recovered_total": lambda _t: str(recovered),
+            # what was paid is never more than the claim, and the claim is what is due
+            "owed_total": lambda _t: str(claimed - recovered),
+        }
+        case_row += tuple(kept[c](search_text) for c in self.case_kept)
         rows["case"].append(case_row)
         rows["lead"].append(
             (
@@ -1356,12 +1365,14 @@ class Block:
         self.event(case_id, at, "document_issued", actor, "",
                    {"document": doc_id, "kind": kind, "number": number, "reissue": False})  # fmt: skip
 
-    def payments(self, case_id, stage, steps, claimants, respondents, officer) -> int:
+    def payments(
+        self, case_id, stage, steps, claimants, respondents, officer
+    ) -> tuple[int, Decimal]:
         """What the respondents paid, once the case is being enforced or closed: each claimant
         at most what they claimed, in one or two instalments (``record_payment``'s rows and
-        timeline events)."""
+        timeline events). Returns how many, and how much in all."""
         if stage not in ("post_litigation", "closed") or not steps:
-            return 0
+            return 0, Decimal("0.00")
         r = self.r
         # from the move into enforcement (or the close) until now or the close
         start = next((at for s, at in steps if s in ("post_litigation", "closed")), steps[-1][1])
@@ -1369,7 +1380,7 @@ class Block:
         window = max((end - start).total_seconds(), 3600.0)
         payer = respondents[0]["name"] if respondents else ""
         share = 0.9 if stage == "closed" else 0.55  # cases paid (in full or in part)
-        count = 0
+        count, paid = 0, Decimal("0.00")
         for cp_id, person, claimed in claimants:
             if claimed is None or r() >= share:
                 continue
@@ -1379,6 +1390,7 @@ class Block:
                 if full
                 else (claimed * Decimal(30 + int(r() * 60)) / 100).quantize(Decimal("0.01"))
             )
+            paid += total
             parts = [total]
             if total >= 2000 and r() < 0.4:
                 first = (total * Decimal(40 + int(r() * 30)) / 100).quantize(Decimal("0.01"))
@@ -1408,7 +1420,7 @@ class Block:
                 })  # fmt: skip
                 count += 1
         self.stats["payments"] += count
-        return count
+        return count, paid
 
     def transfer(self, case_id, category, consent, planned, officer) -> datetime:
         """A transfer to the legal aid centre or the labour bureau as ``send_transfer`` and the
@@ -1600,7 +1612,7 @@ def _context(cases: int, seed: int, block: int, now: datetime) -> tuple[dict, di
         "template_version": VERSION,
         "receipt_days": settings.ZHICHI["TRANSFER_RECEIPT_DAYS"],
         "answer_days": settings.ZHICHI["TRANSFER_ANSWER_DAYS"],
-        "has_grams": "search_grams" in table_columns(apps.get_model("cases.Case")),
+        "case_kept": [c for c in CASE_KEPT if c in table_columns(apps.get_model("cases.Case"))],
         "plan": table_plan(connection.vendor),
     }
     return ctx, counters
@@ -1847,6 +1859,7 @@ def verify_sample(first: int, last: int, count: int, seed: int) -> int:
     numbering, payments within the claims, transfers and their shares."""
     from django.db import transaction
 
+    from zhichi.cases.ledger import Ledger, kept_totals, ledgers_for
     from zhichi.cases.models import Case
     from zhichi.cases.services import refresh_search_text
     from zhichi.core import identifiers
@@ -1865,6 +1878,9 @@ def verify_sample(first: int, last: int, count: int, seed: int) -> int:
         grams = getattr(case, "search_grams", None)
         if grams is not None and grams != search_grams(stored):
             raise SystemExit(f"case {pk}: search_grams differs from search_grams(search_text)")
+        for column, value in kept_totals(ledgers_for([pk]).get(pk, Ledger(rows=[]))).items():
+            if getattr(case, column, value) != value:
+                raise SystemExit(f"case {pk}: {column} differs from the case's ledger")
         if case.timeline.count() < 2:
             raise SystemExit(f"case {pk}: {case.timeline.count()} timeline events")
         for cp in case.parties.select_related("party"):

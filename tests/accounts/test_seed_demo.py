@@ -258,13 +258,13 @@ def test_case_lives_agree_with_the_records():
         instalments = list(mediation.instalments.all())
         assert 1 <= len(instalments) <= 3
         assert sum(i.amount for i in instalments) == mediation.agreed_amount
-        claimed = mediation.case.money_claimed()
+        claimed = mediation.case.claimed_total
         assert claimed * Decimal("0.69") <= mediation.agreed_amount <= claimed
     for judgment in CourtEvent.objects.filter(kind=CourtEventKind.JUDGMENT).exclude(
         amount_awarded=None
     ):
         assert judgment.served_on and judgment.served_on >= judgment.on
-        claimed = judgment.case.money_claimed()
+        claimed = judgment.case.claimed_total
         assert claimed * Decimal("0.79") <= judgment.amount_awarded <= claimed
 
     # a visit found "paid in full" exactly when the ledger said so at the time

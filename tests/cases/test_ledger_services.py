@@ -27,6 +27,7 @@ from tests.cases.ledger_cases import (
 from zhichi.audit.models import AuditEntry
 from zhichi.cases import ledger
 from zhichi.cases.models import (
+    Case,
     CaseDeadline,
     LedgerEntry,
     Outcome,
@@ -638,6 +639,13 @@ def test_item1_property_the_ledger_is_the_sum_of_its_entries(case, users, operat
             assert row.due - row.recovered == row.outstanding - row.overpaid
         assert book.totals["outstanding"] == sum((r.outstanding for r in book.rows), Decimal(0))
         assert book.totals["overpaid"] == sum((r.overpaid for r in book.rows), Decimal(0))
+        # the totals kept on the case (issue 19, the employer profile's roll-up) say the same
+        kept = Case.objects.values(*ledger.KEPT).get(pk=case.pk)
+        assert kept == {
+            "claimed_total": sum(oracle.claims, Decimal("0.00")),
+            "recovered_total": sum(standing, Decimal("0.00")),
+            "owed_total": sum((oracle.outstanding(i) for i in range(3)), Decimal("0.00")),
+        }
         for outcome in (Outcome.RECOVERED_IN_FULL, Outcome.PARTLY_RECOVERED, Outcome.NOT_RECOVERED):
             try:
                 disposal.check_closing(case_id=case.pk, actor=officer, data={"outcome": outcome})

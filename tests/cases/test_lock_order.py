@@ -59,8 +59,8 @@ def test_override_level_bumps_the_version_and_updated_at(users, case):
 @pytest.mark.django_db
 def test_move_stage_is_saved_deadlined_and_audited_by_the_shared_change(users, case, monkeypatch):
     refreshed = []
-    real = common.refresh_deadlines
-    monkeypatch.setattr(common, "refresh_deadlines", lambda c: refreshed.append(c.pk) or real(c))
+    real = common.refresh
+    monkeypatch.setattr(common, "refresh", lambda c: refreshed.append(c.pk) or real(c))
     before = fresh(case).version, case.updated_at
     moved = move_stage(
         case_id=case.pk,

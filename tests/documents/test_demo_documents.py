@@ -39,7 +39,7 @@ def test_every_kind_can_be_issued_from_the_demo_data():
             text = pdf_text(bytes(doc.pdf)).replace("\n", "")
             assert doc.number in text and doc.number in docx_text(bytes(doc.docx))
             if kind == "support_opinion":
-                assert rmb_capital(case.money_claimed()) in text
+                assert rmb_capital(case.claimed_total) in text
     lead = Lead.objects.filter(status=LeadStatus.DECLINED).first()
     decider = User.objects.get(username="civil1")
     notice = services.issue_lead_document(lead_id=lead.pk, actor=decider)

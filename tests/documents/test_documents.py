@@ -72,7 +72,7 @@ def test_doc1_each_kind_renders_both_formats_with_the_same_content(users, full_c
 def test_doc2_amounts_in_capitals_and_names(users, full_case):
     opinion = issue(users, full_case, "support_opinion")
     text = pdf_text(bytes(opinion.pdf)).replace("\n", "")
-    assert rmb_capital(full_case.money_claimed()) in text
+    assert rmb_capital(full_case.claimed_total) in text
     claimant = full_case.parties.filter(role="claimant").first().party
     assert claimant.name in text
     agreement = issue(users, full_case, "mediation_agreement")

@@ -16,6 +16,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.db import transaction
 from django.db.models import Sum
 
 from zhichi.cases.models import (
@@ -156,6 +157,52 @@ def ledgers_for(cases, *, names: bool = False) -> dict[int, Ledger]:
 def ledger_for(case: Case) -> Ledger:
     """One case's ledger, with the claimants' names."""
     return ledgers_for([case.pk], names=True).get(case.pk, Ledger(rows=[]))
+
+
+# the case's columns that keep the ledger's totals (its roll-up), and the total each keeps
+KEPT = {"claimed_total": "claimed", "recovered_total": "recovered", "owed_total": "outstanding"}
+
+
+def kept_totals(book: Ledger) -> dict[str, Decimal]:
+    return {column: book.total(total) for column, total in KEPT.items()}
+
+
+def keep_totals(case: Case) -> None:
+    """Store the case's ledger totals on the case (``KEPT``), and on ``case`` itself. Called
+    inside the transaction of every change to a case (``derived.refresh``), so the columns always
+    say what the entries say; many cases' money is then one aggregate (the employer profile)."""
+    values = kept_totals(ledgers_for([case.pk]).get(case.pk, Ledger(rows=[])))
+    changed = {k: v for k, v in values.items() if getattr(case, k) != v}
+    if changed:
+        Case.objects.filter(pk=case.pk).update(**changed)
+        for column, value in changed.items():
+            setattr(case, column, value)
+
+
+def recount_totals(cases, batch: int = 2000) -> int:
+    """Store the ledger totals of every case of ``cases`` (a queryset) afresh, ``batch`` cases
+    at a time (a migration's fill, ``manage.py recount_money``). Returns how many changed."""
+    changed = 0
+    ids = list(cases.order_by("pk").values_list("pk", flat=True))
+    for start in range(0, len(ids), batch):
+        chunk = ids[start : start + batch]
+        with transaction.atomic():
+            # the cases locked first (as every change to a case locks it), so that no payment
+            # lands between reading a ledger and storing its totals
+            locked = list(
+                Case.objects.select_for_update().filter(pk__in=chunk).order_by("pk").only(*KEPT)
+            )
+            books = ledgers_for(chunk)
+            stale = []
+            for case in locked:
+                values = kept_totals(books.get(case.pk, Ledger(rows=[])))
+                if any(getattr(case, k) != v for k, v in values.items()):
+                    for column, value in values.items():
+                        setattr(case, column, value)
+                    stale.append(case)
+            Case.objects.bulk_update(stale, list(KEPT))
+        changed += len(stale)
+    return changed
 
 
 def recovered(payments) -> Decimal:

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import json
-from decimal import Decimal
 
 from django.conf import settings
 from django.db import NotSupportedError, connection, models
-from django.db.models import Q, Sum
+from django.db.models import Q
 from django.db.models.expressions import RawSQL
 from django.urls import reverse
 from django.utils import timezone
@@ -252,6 +251,13 @@ class Case(Facts):
     # the grams of search_text (core.searchtext.search_grams), which the gram index holds:
     # FTS5 on SQLite, GIN on PostgreSQL (migration 0018, decision 0002)
     search_grams = models.TextField(blank=True, default="", editable=False)
+    # the ledger's totals (C6), kept by cases.ledger.keep_totals whenever a change to the case is
+    # saved, so that many cases' money is one aggregate (the employer profile, C2)
+    claimed_total = models.DecimalField(max_digits=16, decimal_places=2, default=0, editable=False)
+    recovered_total = models.DecimalField(
+        max_digits=16, decimal_places=2, default=0, editable=False
+    )
+    owed_total = models.DecimalField(max_digits=16, decimal_places=2, default=0, editable=False)
     version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
     updated_at = models.DateTimeField(default=timezone.now)
@@ -285,10 +291,6 @@ class Case(Facts):
 
     def get_absolute_url(self) -> str:
         return reverse("cases:case_detail", args=[self.pk])
-
-    def money_claimed(self) -> Decimal:
-        total = self.parties.filter(role=PartyRole.CLAIMANT).aggregate(t=Sum("amount_claimed"))["t"]
-        return total or Decimal("0.00")
 
     def has_flag(self, flag: str) -> bool:
         return flag in (self.flags or [])

@@ -176,7 +176,7 @@ def _support(case, ctx, _subject_id):
     attachments = case.attachments.count()
     ctx["facts"] = _support_findings(case, ctx, claimants)
     ctx["reasons"] = _support_reasons(case, ctx, claimants, attachments)
-    claimed = case.money_claimed()
+    claimed = case.claimed_total
     ctx["amount"] = _money(claimed)
     ctx["amount_capital"] = rmb_capital(claimed)
     court = CourtEvent.objects.filter(case=case).exclude(court="").order_by("-on", "-id").first()
@@ -220,7 +220,7 @@ def _listed(words: list[str]) -> str:
 
 def _support_findings(case, ctx, claimants) -> str:
     """经审查查明: the recorded facts in the procuratorate's words (rule SP-5)."""
-    claimed = case.money_claimed()
+    claimed = case.claimed_total
     parts = [
         f"{ctx['claimants_line']}（共{len(claimants)}人）与{ctx['respondents_line'] or '被告'}"
         f"之间的{ctx['matter']}纠纷，申请人主张的金额共计{_money(claimed)}"
@@ -284,7 +284,7 @@ def _transfer(case, ctx, subject_id):
     ctx["reason"] = t.reason
     ctx["feedback_due"] = _cn(t.feedback_due)
     workers = case.parties.filter(role=PartyRole.CLAIMANT).count()
-    claimed = case.money_claimed()
+    claimed = case.claimed_total
     facts = [
         f"涉及劳动者{workers}人，主张拖欠劳动报酬{_money(claimed)}（{rmb_capital(claimed)}）。"
     ]

@@ -310,9 +310,7 @@ class EmployerOut(Schema):
 
     @staticmethod
     def resolve_cases(profile: Profile) -> dict:
-        return _listed(
-            profile.cases, lambda c: Shown(c, money=profile.case_money.get(c.pk, CaseMoney()))
-        )
+        return _listed(profile.cases, lambda c: Shown(c, money=CaseMoney.of(c)))
 
     @staticmethod
     def resolve_leads(profile: Profile) -> dict:

@@ -11,18 +11,18 @@ employer has; the money and the risk are aggregated over all the viewer's cases 
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Max, Q, QuerySet, Sum
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from zhichi.cases.choices import RiskSignal, risk_inputs
-from zhichi.cases.ledger import FEN, Row, ledgers_for
+from zhichi.cases.ledger import FEN
 from zhichi.cases.models import (
     Case,
     CaseParty,
@@ -67,6 +67,22 @@ class CaseMoney:
     recovered: Decimal = ZERO
     owed: Decimal = ZERO
 
+    @classmethod
+    def of(cls, case: Case) -> CaseMoney:
+        """A case's money, as its ledger's totals kept on it (``cases.ledger.keep_totals``)."""
+        return cls(case.claimed_total, case.recovered_total, case.owed_total)
+
+
+@dataclass(frozen=True)
+class Claimants:
+    """What rule EW-3 reads of the claimants of some open cases: how many people, the longest
+    arrears, their groups, and what they are still owed."""
+
+    people: int = 0
+    max_months_unpaid: int = 0
+    groups: frozenset[str] = frozenset()
+    owed: Decimal = ZERO
+
 
 @dataclass(frozen=True)
 class Profile:
@@ -80,7 +96,6 @@ class Profile:
     payments: Listing
     money: CaseMoney
     risk: grading.Risk
-    case_money: dict[int, CaseMoney] = field(default_factory=dict)
     visible_case_ids: frozenset[int] = frozenset()
     visible_lead_ids: frozenset[int] = frozenset()
 
@@ -99,37 +114,21 @@ def normalised_code(raw) -> str:
     return parse(CreditCodeIn, {"credit_code": raw}).credit_code
 
 
-# --- the ledger, for many cases at once --------------------------------------------------------
-def _ledgers(cases: QuerySet | list[int]) -> tuple[list[tuple[dict, Row]], dict[int, CaseMoney]]:
-    """Every claimant row of ``cases`` as the case ledger computes it (the same ledger, for many
-    cases at once, in three queries).
-
-    Returns ([(claimant facts, ledger Row)], money per case).
-    """
-    rows: list[tuple[dict, Row]] = []
-    money: dict[int, CaseMoney] = {}
-    for case_id, book in ledgers_for(cases).items():
-        for row in book.rows:
-            c = row.claimant  # facts only: the profile names no one here
-            facts = {
-                "id": c.pk,
-                "case_id": c.case_id,
-                "party_id": c.party_id,
-                "amount_claimed": c.amount_claimed,
-                "months_unpaid": c.months_unpaid,
-                "groups": c.groups,
-            }
-            rows.append((facts, row))
-        money[case_id] = _money(book.rows)
-    return rows, money
-
-
-def _money(rows: list[Row]) -> CaseMoney:
-    return CaseMoney(
-        claimed=sum((r.claimed for r in rows), ZERO).quantize(FEN),
-        recovered=sum((r.recovered for r in rows), ZERO).quantize(FEN),
-        owed=sum((r.outstanding for r in rows), ZERO).quantize(FEN),
+# --- many cases' money, from the totals kept on each case (C6) ---------------------------------
+def _money_of(cases: QuerySet) -> CaseMoney:
+    got = cases.order_by().aggregate(
+        claimed=Sum("claimed_total"), recovered=Sum("recovered_total"), owed=Sum("owed_total")
     )
+    return CaseMoney(**{k: (v or ZERO).quantize(FEN) for k, v in got.items()})
+
+
+def _claimants_of(case_ids, owed: Decimal) -> Claimants:
+    """The claimants of these open cases summed up in the database (two small answers however
+    many there are)."""
+    claimants = CaseParty.objects.filter(case__in=case_ids, role=PartyRole.CLAIMANT).order_by()
+    got = claimants.aggregate(people=Count("party_id", distinct=True), months=Max("months_unpaid"))
+    groups = {g for gs in claimants.values_list("groups", flat=True).distinct() for g in gs or []}
+    return Claimants(got["people"], got["months"] or 0, frozenset(groups), owed)
 
 
 # --- rule EW-3 on the employer's open cases ----------------------------------------------------
@@ -138,10 +137,12 @@ def _rules(province: str, today) -> grading.RiskRules:
     return loaders.risk_rules(today, thresholds.collective if thresholds else None)
 
 
-def _risk(facts: list[dict], rows: list[tuple[dict, Row]], rules_for=_rules) -> grading.Risk:
+def _risk(facts: list[dict], claimants_of, rules_for=_rules) -> grading.Risk:
     """EW-3 (with the EW-2 window) over what the viewer's open cases about the employer say
     together: the people still claiming, what they are still owed, the longest arrears, the
-    crews and the evasion. Closed cases are history, not a dispute brewing."""
+    crews and the evasion. Closed cases are history, not a dispute brewing.
+
+    ``claimants_of(open case facts)`` sums up those cases' claimants (``Claimants``)."""
     open_cases = {f["pk"]: f for f in facts if f["status"] == CaseStatus.OPEN}
     if not open_cases:
         reason = grading.Reason(
@@ -152,18 +153,16 @@ def _risk(facts: list[dict], rows: list[tuple[dict, Row]], rules_for=_rules) -> 
             0,
         )
         return grading.Risk(0, grading.RISK_NONE, (reason,))
-    claimants = [(c, r) for c, r in rows if c["case_id"] in open_cases]
+    claimants = claimants_of(open_cases)
     relationships = {f["labour_relationship"] for f in open_cases.values()}
     today = timezone.localdate()
     province = next(iter(open_cases.values()))["organisation__province"]
     facts_ = grading.Facts(
         category="wages",
-        claimants=len({c["party_id"] for c, _r in claimants}),
-        total_claimed=sum((r.outstanding for _c, r in claimants), ZERO),
-        max_months_unpaid=max((c["months_unpaid"] or 0 for c, _r in claimants), default=0),
-        groups=frozenset(
-            g for c, _r in claimants for g in (c["groups"] or []) if g in grading.GROUPS
-        ),
+        claimants=claimants.people,
+        total_claimed=claimants.owed,
+        max_months_unpaid=claimants.max_months_unpaid,
+        groups=frozenset(g for g in claimants.groups if g in grading.GROUPS),
         labour_relationship=next(
             (r for r in ("contractor_crew", "employee", "none") if r in relationships), "unknown"
         ),
@@ -200,7 +199,13 @@ def employer_profile(user, raw_code) -> Profile:
     cases = Case.objects.visible_to(user).filter(pk__in=named_cases)
     facts = list(
         cases.values(
-            "pk", "status", "labour_relationship", "evasion", "signals", "organisation__province"
+            "pk",
+            "status",
+            "labour_relationship",
+            "evasion",
+            "signals",
+            "organisation__province",
+            "owed_total",
         )
     )
     visible_cases = frozenset(f["pk"] for f in facts)
@@ -231,7 +236,15 @@ def employer_profile(user, raw_code) -> Profile:
     # before keeping the employer's (issue 19: 0.7 s at 100,000 cases); a very large employer's
     # cases stay a subquery (SQLite takes at most 32,766 parameters)
     in_cases = sorted(visible_cases) if len(visible_cases) <= IDS_AS_LIST else cases.values("pk")
-    rows, case_money = _ledgers(in_cases)
+
+    def open_claimants(open_cases: dict[int, dict]) -> Claimants:
+        ids = (
+            sorted(open_cases)
+            if len(open_cases) <= IDS_AS_LIST
+            else cases.filter(status=CaseStatus.OPEN).values("pk")
+        )
+        return _claimants_of(ids, sum((f["owed_total"] for f in open_cases.values()), ZERO))
+
     name = (
         Party.objects.filter(credit_code=code).order_by("pk").values_list("name", flat=True).first()
         or ""
@@ -255,9 +268,8 @@ def employer_profile(user, raw_code) -> Profile:
             .select_related("case", "claimant__party", "joint_action_link", "reversal")
             .order_by("-paid_on", "-id")
         ),
-        money=_money([r for _c, r in rows]),
-        risk=_risk(facts, rows),
-        case_money=case_money,
+        money=_money_of(Case.objects.filter(pk__in=in_cases)),
+        risk=_risk(facts, open_claimants),
         visible_case_ids=visible_cases,
         visible_lead_ids=frozenset(lead_ids),
     )
@@ -412,6 +424,7 @@ def employer_risks(user, credit_code: str = "") -> list[EmployerRisk]:
             "flags",
             "payment_order_deadline",
             "organisation__province",
+            "owed_total",
         )
     )
     if not facts:
@@ -427,14 +440,25 @@ def employer_risks(user, credit_code: str = "") -> list[EmployerRisk]:
         "case_id", "party__credit_code"
     ):
         named.setdefault(code, set()).add(case_id)
-    rows, money = _ledgers(in_cases)
+    claimants_by_case: dict[int, list[tuple]] = defaultdict(list)
+    for row in CaseParty.objects.filter(case__in=in_cases, role=PartyRole.CLAIMANT).values_list(
+        "case_id", "party_id", "months_unpaid", "groups"
+    ):
+        claimants_by_case[row[0]].append(row)
+
+    def claimants_of(open_cases: dict[int, dict]) -> Claimants:
+        rows = [r for pk in open_cases for r in claimants_by_case[pk]]
+        return Claimants(
+            people=len({r[1] for r in rows}),
+            max_months_unpaid=max((r[2] or 0 for r in rows), default=0),
+            groups=frozenset(g for r in rows for g in r[3] or []),
+            owed=sum((f["owed_total"] for f in open_cases.values()), ZERO),
+        )
+
     rules_for = cache(_rules)  # each province's rules loaded once
     names = employer_names(list(named))
-    rows_of: dict[int, list[tuple[dict, Row]]] = defaultdict(list)
-    for c, r in rows:
-        rows_of[c["case_id"]].append((c, r))
     today = timezone.localdate()
-    owed = {f["pk"]: money.get(f["pk"], CaseMoney()).owed for f in facts}
+    owed = {f["pk"]: f["owed_total"] for f in facts}
     grounds = {f["pk"]: blacklist_grounds(f, owed[f["pk"]], today) for f in facts}
     found = []
     for code, ids in named.items():
@@ -445,7 +469,7 @@ def employer_risks(user, credit_code: str = "") -> list[EmployerRisk]:
                 name=names.get(code, ""),
                 open_cases=len(ids),
                 owed=sum((owed[i] for i in ids), ZERO),
-                risk=_risk(mine, [pair for i in ids for pair in rows_of[i]], rules_for),
+                risk=_risk(mine, claimants_of, rules_for),
                 blacklist_cases=tuple(
                     sorted(
                         (

@@ -132,7 +132,7 @@ def employer_detail(request, credit_code: str):
     risk = None if is_partner(request.user) else risk_badge(profile.risk.level)
     context = {
         "profile": profile,
-        "case_rows": [(c, profile.case_money.get(c.pk, CaseMoney())) for c in profile.cases.rows],
+        "case_rows": [(c, CaseMoney.of(c)) for c in profile.cases.rows],
         "risk": risk,
         "can_record": rules.can_record_joint_action(request.user),
     }

@@ -19,7 +19,7 @@ from zhichi.audit.services import record
 from zhichi.cases import guards, rules, sharing
 from zhichi.cases.models import Case, CaseParty, PartyRole, Stage, TimelineEvent
 from zhichi.cases.services.common import Permission, changing_case, version_missing
-from zhichi.cases.services.derived import refresh_deadlines, regrade
+from zhichi.cases.services.derived import refresh, regrade
 from zhichi.common.errors import FieldError, InvalidInput
 from zhichi.core import numbering, searchtext, stages
 from zhichi.parties.models import Party
@@ -154,7 +154,7 @@ def open_case(
             )
             positions[p.role] += 1
         refresh_search_text(case)
-        refresh_deadlines(case)
+        refresh(case)
         regrade(case)
         add_event(
             case,

@@ -29,8 +29,9 @@ The shape of a change
 ``changing_case`` refuses (403) and audits the refusal when it is called, before any transaction,
 so the denial row is kept (rule R7). Entering it opens the transaction, locks the case, refuses a
 stale version (409) and a closed case (422). On success it saves the case with its version bumped
-and ``updated_at`` set, recomputes its deadlines (``derived.refresh_deadlines``) and writes the
-audit row the caller gave; on a refusal or an error everything rolls back.
+and ``updated_at`` set, recomputes what is kept from its records (``derived.refresh``: the
+ledger's totals and the deadlines) and writes the audit row the caller gave; on a refusal or an
+error everything rolls back.
 """
 
 from __future__ import annotations
@@ -48,7 +49,7 @@ from zhichi.accounts.models import User
 from zhichi.audit.services import record
 from zhichi.cases import rules
 from zhichi.cases.models import Case, CaseStatus
-from zhichi.cases.services.derived import refresh_deadlines
+from zhichi.cases.services.derived import refresh
 from zhichi.common.errors import FieldError, InvalidInput, NotPermitted, StaleVersion
 
 
@@ -144,7 +145,7 @@ class CaseChange:
                 case.version, case.updated_at = before
                 return
             case.save(update_fields=["version", "updated_at", *self._fields])
-            refresh_deadlines(case)
+            refresh(case)
             if self._audit is not None:
                 record(
                     action=self._audit["action"],

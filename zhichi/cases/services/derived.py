@@ -134,7 +134,7 @@ def desired_deadlines(case: Case) -> list[dict]:
         )
     )
 
-    paid_total = ledger_mod.ledger_for(case).totals["recovered"]  # net of reversals (C6)
+    paid_total = case.recovered_total  # net of reversals (C6), kept by refresh
     rulings = sorted(e.on for e in CourtEvent.objects.filter(case=case, kind=CourtEventKind.RULING))
     agreements = Mediation.objects.filter(case=case, outcome=MediationOutcome.AGREEMENT)
     agreements = agreements.prefetch_related(
@@ -231,6 +231,13 @@ def desired_deadlines(case: Case) -> list[dict]:
             # closing ends what was still open, except what is owed after it
             d["cancelled"] = d["done_on"] is None and not d.get("survives_closing")
     return out
+
+
+def refresh(case: Case) -> None:
+    """Everything kept from a case's records, after a change to them (inside its transaction):
+    the ledger's totals on the case (C6), then its deadlines, which read them."""
+    ledger_mod.keep_totals(case)
+    refresh_deadlines(case)
 
 
 def refresh_deadlines(case: Case) -> None:
