@@ -230,12 +230,13 @@ if _db["ENGINE"] == "django.db.backends.sqlite3":
     _db["CONN_MAX_AGE"] = 0
     _db["OPTIONS"] = {
         # rule R9: WAL with synchronous=FULL; IMMEDIATE transactions avoid lock-upgrade deadlocks.
-        # A page cache of up to 64 MiB per connection (SQLite's default is 2 MiB), filled only as
-        # pages are read: a long job (an import's 100,000 lookups by blind index) stops re-reading
-        # the same index pages from the operating system.
+        # A page cache of up to 16 MiB per connection (SQLite's default is 2 MiB), filled only as
+        # pages are read; each thread of a web worker has its own connection, so this bounds a
+        # worker's memory (QUALITY.md P6). A long job raises its own connection's to 64 MiB
+        # (common.bulk.long_job_page_cache).
         "init_command": (
             "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA busy_timeout=10000; "
-            "PRAGMA cache_size=-65536;"
+            "PRAGMA cache_size=-16384;"
         ),
         "transaction_mode": "IMMEDIATE",
     }

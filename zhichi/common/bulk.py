@@ -126,3 +126,18 @@ def _copy(connection, model, fields, values: list[list], *, returning: bool) -> 
             for line in values:
                 copy.write_row(line)
     return ids
+
+
+# a long job's page cache on SQLite: 64 MiB (a request's connection has 16 MiB, settings.py)
+LONG_JOB_CACHE_KIB = 65536
+
+
+def long_job_page_cache(using: str = DEFAULT_DB_ALIAS) -> None:
+    """On SQLite, let this connection cache up to ``LONG_JOB_CACHE_KIB`` of pages, so that a
+    long job (an import's 100,000 lookups by blind index) stops re-reading the same index pages
+    from the operating system. Only the job's own connection grows: the web workers' threads
+    keep the smaller cache of settings.py (QUALITY.md P6). PostgreSQL has its shared buffers."""
+    connection = connections[using]
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute(f"PRAGMA cache_size=-{LONG_JOB_CACHE_KIB}")

@@ -276,6 +276,7 @@ def run_import(*, job_id: int) -> ImportJob:
     if job.status not in (ImportStatus.QUEUED, ImportStatus.RUNNING):
         return job
     actor = job.created_by
+    bulk.long_job_page_cache()
     now = timezone.now()
     ImportJob.objects.filter(pk=job.pk).update(
         status=ImportStatus.RUNNING, started_at=job.started_at or now, heartbeat_at=now
