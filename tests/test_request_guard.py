@@ -76,7 +76,7 @@ def test_page_500_is_our_own_page_never_the_debug_page(users, monkeypatch, setti
     def broken(*args, **kwargs):
         raise RuntimeError("secret internals")
 
-    monkeypatch.setattr("zhichi.accounts.views.CappedPaginator", broken)
+    monkeypatch.setattr("zhichi.accounts.views.paginate", broken)
     client = Client(raise_request_exception=False)
     client.force_login(users["civil1"])
 

@@ -31,7 +31,7 @@ from zhichi.accounts.forms import (
 )
 from zhichi.accounts.models import ApiToken, Department, Organisation, User, UserSession
 from zhichi.common.errors import InvalidInput
-from zhichi.common.pagination import CappedPaginator
+from zhichi.common.pagination import paginate
 from zhichi.common.scoping import get_or_404
 from zhichi.common.steps import run_step
 
@@ -45,7 +45,7 @@ def _allowed(check, user, **kwargs) -> None:
 # --- My API tokens -----------------------------------------------------------------------------
 def _my_tokens_page(request, form: TokenForm, *, status: int = 200):
     qs = rules.own_tokens(request.user).order_by("-created_at", "-id")
-    page = CappedPaginator(qs, PER_PAGE).get_page(request.GET.get("page"))
+    page = paginate(request, qs, PER_PAGE)
     return render(
         request,
         "accounts/token_list.html",
@@ -105,8 +105,8 @@ class UnlockForm(forms.Form):
 
 
 def _locks_page(request, *, status: int = 200):
-    locks = CappedPaginator(lockout.locks(), PER_PAGE).get_page(request.GET.get("page"))
-    delays = CappedPaginator(lockout.delays(), PER_PAGE).get_page(request.GET.get("delays_page"))
+    locks = paginate(request, lockout.locks(), PER_PAGE)
+    delays = paginate(request, lockout.delays(), PER_PAGE, param="delays_page")
     return render(
         request,
         "accounts/security_locks.html",
@@ -164,7 +164,7 @@ def security_tokens(request):
             qs = qs.filter(user__username=filters.cleaned_data["user"].strip())
         if filters.cleaned_data["state"]:
             qs = qs.in_state(filters.cleaned_data["state"])
-    page = CappedPaginator(qs, PER_PAGE).get_page(request.GET.get("page"))
+    page = paginate(request, qs, PER_PAGE)
     return render(request, "accounts/security_tokens.html", {"page_obj": page, "filters": filters})
 
 
@@ -205,7 +205,7 @@ def _users_page(request, *, status: int = 200):
             qs = qs.filter(
                 Q(username__icontains=q) | Q(first_name__icontains=q) | Q(last_name__icontains=q)
             )
-    page = CappedPaginator(qs, PER_PAGE).get_page(request.GET.get("page"))
+    page = paginate(request, qs, PER_PAGE)
     return render(
         request,
         "accounts/security_users.html",
@@ -392,7 +392,7 @@ def security_sessions(request):
     )
     if filters.is_valid() and filters.cleaned_data["user"]:
         qs = qs.filter(user__username=filters.cleaned_data["user"].strip())
-    page = CappedPaginator(qs, PER_PAGE).get_page(request.GET.get("page"))
+    page = paginate(request, qs, PER_PAGE)
     return render(
         request, "accounts/security_sessions.html", {"page_obj": page, "filters": filters}
     )

@@ -13,7 +13,7 @@ from zhichi.accounts.forms import LoginForm
 from zhichi.accounts.models import Notification
 from zhichi.accounts.notify import mark_notifications_read
 from zhichi.common import request_guard
-from zhichi.common.pagination import CappedPaginator
+from zhichi.common.pagination import paginate
 
 
 class LoginView(auth_views.LoginView):
@@ -79,7 +79,7 @@ def notifications(request):
     """The user's own notifications, newest first. Reading them changes nothing (a GET never
     does): each unread one has a "mark as read" button, and the page a "mark all read"."""
     qs = Notification.objects.filter(user=request.user).order_by("-created_at", "-id")
-    page = CappedPaginator(qs, 30).get_page(request.GET.get("page"))
+    page = paginate(request, qs, 30)
     unread = {n.pk for n in page if n.read_at is None}
     return render(
         request,

@@ -42,7 +42,7 @@ from zhichi.cases.models import ApprovalKind
 from zhichi.cases.presenters import ApprovalRow, approval_row, described
 from zhichi.cases.rules import sees_internal_work
 from zhichi.cases.scope import may_see_internal
-from zhichi.common.pagination import CappedPaginator
+from zhichi.common.pagination import paginate
 from zhichi.common.steps import run_step
 from zhichi.rulebook import loaders
 from zhichi.transfers import rules as transfer_rules
@@ -84,7 +84,7 @@ def register(request):
         q = form.cleaned_data["q"].strip()
     qs = qs.register_filter(status=status, q=q)
     qs = qs.select_related("case", "applicant__party").order_by("-received_on", "-id")
-    page = CappedPaginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(request, qs, PAGE_SIZE)
     cal, today = loaders.holiday_calendar(), timezone.localdate()
     return render(
         request,

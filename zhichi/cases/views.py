@@ -22,7 +22,7 @@ from zhichi.cases.partner_view import is_partner
 from zhichi.cases.presenters import case_list_rows
 from zhichi.common.errors import InvalidInput
 from zhichi.common.forms import apply_service_errors
-from zhichi.common.pagination import CappedPaginator
+from zhichi.common.pagination import paginate
 from zhichi.common.steps import run_step
 from zhichi.core import stages
 
@@ -56,7 +56,7 @@ def case_list(request):
         # a filter that cannot be applied shows no list rather than one it does not describe
         qs, status = qs.none(), 422
     qs = qs.select_related("officer").listed().order_by("-opened_on", "-id")
-    page = CappedPaginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(request, qs, PAGE_SIZE)
     return render(
         request,
         "cases/case_list.html",

@@ -18,7 +18,7 @@ from zhichi.cases.models import (
 )
 from zhichi.cases.presenters import approval_row
 from zhichi.cases.services import approvals
-from zhichi.common.pagination import CappedPaginator
+from zhichi.common.pagination import paginate
 from zhichi.common.steps import run_step
 
 INBOX_PAGE_SIZE = 25
@@ -26,9 +26,7 @@ INBOX_PAGE_SIZE = 25
 
 def _inbox(request, *, failed: dict | None = None, status: int = 200):
     failed = failed or {}
-    page = CappedPaginator(selectors.approvals_inbox(request.user), INBOX_PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    page = paginate(request, selectors.approvals_inbox(request.user), INBOX_PAGE_SIZE)
     rows = [
         {
             "approval": a,

@@ -26,7 +26,7 @@ from django.views.decorators.http import require_GET, require_POST
 from zhichi.accounts import organisations as services
 from zhichi.accounts.models import Department, Organisation, OrgKind, User
 from zhichi.accounts.rules import ensure_system_admin
-from zhichi.common.pagination import CappedPaginator
+from zhichi.common.pagination import paginate
 from zhichi.common.scoping import get_or_404
 from zhichi.common.steps import run_step
 from zhichi.consoles.system_forms import DepartmentForm, OrganisationFilterForm, OrganisationForm
@@ -157,7 +157,7 @@ def _organisations_page(request, form: OrganisationForm, *, status: int = 200):
         departments_count=Count("departments", distinct=True),
         active_users_count=Count("users", filter=Q(users__is_active=True), distinct=True),
     )
-    page = CappedPaginator(rows, PER_PAGE).get_page(request.GET.get("page"))
+    page = paginate(request, rows, PER_PAGE)
     return render(
         request,
         "consoles/system/organisations.html",
@@ -226,7 +226,7 @@ def _organisation_page(
         .values("pk", "code", "name")
         .annotate(active_users_count=Count("users", filter=Q(users__is_active=True), distinct=True))
     )
-    page = CappedPaginator(departments, PER_PAGE).get_page(request.GET.get("page"))
+    page = paginate(request, departments, PER_PAGE)
     return render(
         request,
         "consoles/system/organisation.html",

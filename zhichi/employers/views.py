@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET
 
 from zhichi.cases.partner_view import is_partner
 from zhichi.common.errors import InvalidInput
-from zhichi.common.pagination import CappedPaginator
+from zhichi.common.pagination import paginate
 from zhichi.common.steps import run_step
 from zhichi.employers import rules, services
 from zhichi.employers.forms import EmployerSearchForm, JointActionFilterForm, JointActionForm
@@ -40,9 +40,7 @@ def joint_action_list(request):
         )
     elif filters.is_bound:
         qs = qs.none()
-    page = CappedPaginator(with_details(qs).order_by("-on", "-id"), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    page = paginate(request, with_details(qs).order_by("-on", "-id"), PAGE_SIZE)
     return render(
         request,
         "employers/joint_action_list.html",

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 
-from zhichi.common.pagination import CappedPaginator
+from zhichi.common.pagination import paginate
 from zhichi.core import identifiers
 from zhichi.evidence.storage import evidence_storage
 from zhichi.imports import reading, rules
@@ -85,6 +85,6 @@ def _visible_leads(user, job: ImportJob):
 
 
 def leads(request, job: ImportJob) -> dict:
-    page = CappedPaginator(_visible_leads(request.user, job), 50).get_page(request.GET.get("page"))
+    page = paginate(request, _visible_leads(request.user, job), 50)
     page.object_list = with_claimant_counts(page.object_list)
     return {"job": job, "page_obj": page, "paginator": page.paginator}

@@ -9,7 +9,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from zhichi.common.pagination import CappedPaginator
+from zhichi.common.pagination import paginate
 from zhichi.common.steps import run_step
 from zhichi.imports import presenters, rules, services
 from zhichi.imports.forms import MappingForm, UploadForm
@@ -20,7 +20,7 @@ PAGE_SIZE = 25
 
 def _history(request, form, status=200):
     jobs = ImportJob.objects.visible_to(request.user).select_related("organisation", "created_by")
-    page = CappedPaginator(jobs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(request, jobs, PAGE_SIZE)
     context = {"form": form, "page_obj": page, "paginator": page.paginator}
     return render(request, "imports/import_list.html", context, status=status)
 

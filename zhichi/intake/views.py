@@ -13,7 +13,7 @@ from zhichi.accounts.models import Role
 from zhichi.cases.models import Case
 from zhichi.common.errors import InvalidInput
 from zhichi.common.forms import apply_service_errors
-from zhichi.common.pagination import CappedPaginator
+from zhichi.common.pagination import paginate
 from zhichi.common.steps import run_step
 from zhichi.intake import rules, services
 from zhichi.intake.forms import (
@@ -38,7 +38,7 @@ def lead_list(request):
     if filters.is_bound and filters.is_valid():
         qs = qs.list_filter(**filters.cleaned_data)
     qs = qs.select_related("case", "referring_org").order_by("-created_at", "-id")
-    page = CappedPaginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(request, qs, PAGE_SIZE)
     page.object_list = with_claimant_counts(page.object_list)
     case_ids = [lead.case_id for lead in page if lead.case_id]
     visible_case_ids = set(

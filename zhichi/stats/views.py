@@ -11,7 +11,7 @@ from django.views.decorators.http import require_GET
 
 from zhichi.cases.scope import may_see_internal
 from zhichi.common.errors import InvalidInput
-from zhichi.common.pagination import CappedPaginator
+from zhichi.common.pagination import paginate
 from zhichi.core import grading
 from zhichi.employers.profile import employer_risks
 from zhichi.employers.references import ref_for
@@ -90,9 +90,11 @@ def figure_records(request, key: str):
     ):
         raise Http404
     records = figure.narrowed(scope, period, by, value)
-    page = CappedPaginator(
-        records.select_related(*selectors.ROW_RELATIONS[figure.rows]).order_by("-pk"), PAGE_SIZE
-    ).get_page(request.GET.get("page"))
+    page = paginate(
+        request,
+        records.select_related(*selectors.ROW_RELATIONS[figure.rows]).order_by("-pk"),
+        PAGE_SIZE,
+    )
     group = selectors.group_label(by, value, period) if by else ""
     return render(
         request,
@@ -139,7 +141,7 @@ def warnings(request):
     if not may_see_internal(request.user):
         raise PermissionDenied
     rows = employer_risks(request.user)
-    page = CappedPaginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(request, rows, PAGE_SIZE)
     alert = loaders.risk_rules(timezone.localdate(), None).alert_score
     return render(
         request,

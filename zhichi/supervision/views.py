@@ -19,7 +19,7 @@ from zhichi.cases.presenters import described
 from zhichi.cases.rules import can_approve, get_internal_case_for
 from zhichi.cases.selectors import days_left_words, record_timeline
 from zhichi.cases.services.derived import working_days_left
-from zhichi.common.pagination import CappedPaginator
+from zhichi.common.pagination import paginate
 from zhichi.common.steps import run_step
 from zhichi.rulebook import loaders
 from zhichi.supervision import rules, services, workflow
@@ -95,7 +95,7 @@ def register(request):
         overdue = {"1": True, "0": False}.get(data["overdue"])
         qs = qs.register_filter(today=today, status=data["status"], overdue=overdue, q=data["q"])
     qs = qs.select_related("case").order_by("-drafted_at", "-id")
-    page = CappedPaginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(request, qs, PAGE_SIZE)
     return render(
         request,
         "supervision/suggestion_register.html",

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from zhichi.audit.services import record
 from zhichi.cases.models import Case
 from zhichi.cases.rules import get_case_for
-from zhichi.common.pagination import CappedPaginator, count_upto
+from zhichi.common.pagination import count_upto, paginate
 from zhichi.common.steps import run_step
 from zhichi.evidence.services import attachment_response
 from zhichi.intake.rules import get_lead_for
@@ -44,7 +44,7 @@ def box(request, box: str):
     qs = qs.select_related(
         "from_org", "from_department", "to_org", "to_department", "case", "lead"
     ).order_by("-sent_at", "-id")
-    page = CappedPaginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(request, qs, PAGE_SIZE)
     return render(
         request,
         "transfers/box.html",

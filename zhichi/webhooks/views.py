@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from zhichi.common.pagination import CappedPaginator
+from zhichi.common.pagination import paginate
 from zhichi.common.steps import run_step
 from zhichi.webhooks import rules, services
 from zhichi.webhooks.forms import SubscriptionForm
@@ -32,7 +32,7 @@ def _list_page(request, form: SubscriptionForm, *, status: int = 200):
         .select_related("created_by")
         .order_by("-id")
     )
-    page = CappedPaginator(qs, SUBSCRIPTIONS_PER_PAGE).get_page(request.GET.get("page"))
+    page = paginate(request, qs, SUBSCRIPTIONS_PER_PAGE)
     return render(
         request,
         "webhooks/subscription_list.html",
@@ -75,7 +75,7 @@ def subscription_detail(request, pk: int):
     subscription = rules.get_subscription_for(request.user, pk)
     _ensure_manager(request, "webhook.view", subscription)
     deliveries = subscription.deliveries.order_by("-id")
-    page = CappedPaginator(deliveries, DELIVERIES_PER_PAGE).get_page(request.GET.get("page"))
+    page = paginate(request, deliveries, DELIVERIES_PER_PAGE)
     return render(
         request,
         "webhooks/subscription_detail.html",
