@@ -167,16 +167,22 @@ def kept_totals(book: Ledger) -> dict[str, Decimal]:
     return {column: book.total(total) for column, total in KEPT.items()}
 
 
+def _set_totals(case: Case, book: Ledger) -> dict[str, Decimal]:
+    """Set ``book``'s totals on ``case`` (not saved); the columns that changed, with their
+    values."""
+    changed = {k: v for k, v in kept_totals(book).items() if getattr(case, k) != v}
+    for column, value in changed.items():
+        setattr(case, column, value)
+    return changed
+
+
 def keep_totals(case: Case) -> None:
     """Store the case's ledger totals on the case (``KEPT``), and on ``case`` itself. Called
     inside the transaction of every change to a case (``derived.refresh``), so the columns always
     say what the entries say; many cases' money is then one aggregate (the employer profile)."""
-    values = kept_totals(ledgers_for([case.pk]).get(case.pk, Ledger(rows=[])))
-    changed = {k: v for k, v in values.items() if getattr(case, k) != v}
+    changed = _set_totals(case, ledgers_for([case.pk]).get(case.pk, Ledger(rows=[])))
     if changed:
         Case.objects.filter(pk=case.pk).update(**changed)
-        for column, value in changed.items():
-            setattr(case, column, value)
 
 
 def recount_totals(cases, batch: int = 2000) -> int:
@@ -193,13 +199,7 @@ def recount_totals(cases, batch: int = 2000) -> int:
                 Case.objects.select_for_update().filter(pk__in=chunk).order_by("pk").only(*KEPT)
             )
             books = ledgers_for(chunk)
-            stale = []
-            for case in locked:
-                values = kept_totals(books.get(case.pk, Ledger(rows=[])))
-                if any(getattr(case, k) != v for k, v in values.items()):
-                    for column, value in values.items():
-                        setattr(case, column, value)
-                    stale.append(case)
+            stale = [c for c in locked if _set_totals(c, books.get(c.pk, Ledger(rows=[])))]
             Case.objects.bulk_update(stale, list(KEPT))
         changed += len(stale)
     return changed

@@ -181,20 +181,22 @@ class CappedPaginator(Paginator):
             return None
         rows = list(self.object_list.filter(after_filter(self.keys, values))[: self.per_page + 1])
         shown = rows[: self.per_page]
-        page = KeysetPage(shown, self)
-        page.after = cursor
-        page.next_cursor = (
-            encode_after(self.keys, shown[-1]) if len(rows) > self.per_page and shown else None
+        more = len(rows) > self.per_page
+        return KeysetPage(
+            shown,
+            self,
+            after=cursor,
+            next_cursor=encode_after(self.keys, shown[-1]) if more else None,
         )
-        return page
 
 
 class KeysetPage(Page):
     """A page past the numbered ones: it has no number; "Next" follows ``next_cursor`` and
     "Previous" goes back to the first page."""
 
-    def __init__(self, object_list, paginator):
+    def __init__(self, object_list, paginator, *, after: str, next_cursor: str | None):
         super().__init__(object_list, None, paginator)
+        self.after, self.next_cursor = after, next_cursor
 
     def __repr__(self) -> str:
         return f"<Page after {self.after}>"
@@ -204,15 +206,6 @@ class KeysetPage(Page):
 
     def has_previous(self) -> bool:
         return True
-
-    def has_other_pages(self) -> bool:
-        return True
-
-    def start_index(self) -> int:
-        return 0
-
-    def end_index(self) -> int:
-        return 0
 
 
 def paginate(request, rows, per_page: int, *, param: str = "page", cap: int | None = None) -> Page:

@@ -8,7 +8,6 @@ from datetime import datetime, timedelta
 from decimal import ROUND_DOWN, Decimal
 
 from zhichi.accounts.models import User
-from zhichi.cases.ledger import ledger_for
 from zhichi.cases.models import Case, CaseStatus, PartyRole
 from zhichi.employers.services import record_joint_action
 
@@ -31,7 +30,7 @@ def seed_joint_actions(users: dict[str, User], clock, now: datetime, limit: int 
     made = 0
     for n, ((code, officer_id), group) in enumerate(chosen):
         group = group[:3]
-        owed = sum((ledger_for(c).totals["outstanding"] for c in group), Decimal("0"))
+        owed = sum((c.owed_total for c in group), Decimal("0"))  # kept by the ledger
         if owed <= 0:
             continue
         clock.set(now - timedelta(days=6 + 9 * n))

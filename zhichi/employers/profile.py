@@ -15,14 +15,14 @@ from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache
 
-from django.db.models import Count, Max, Q, QuerySet, Sum
+from django.db.models import Count, Max, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from zhichi.cases.choices import RiskSignal, risk_inputs
-from zhichi.cases.ledger import FEN
+from zhichi.cases.ledger import FEN, KEPT
 from zhichi.cases.models import (
     Case,
     CaseParty,
@@ -70,18 +70,22 @@ class CaseMoney:
     @classmethod
     def of(cls, case: Case) -> CaseMoney:
         """A case's money, as its ledger's totals kept on it (``cases.ledger.keep_totals``)."""
-        return cls(case.claimed_total, case.recovered_total, case.owed_total)
+        return cls(*(getattr(case, column) for column in KEPT))
+
+    @classmethod
+    def summed(cls, facts: list[dict]) -> CaseMoney:
+        """The money of many cases: the sums of their kept totals (rows read with ``KEPT``)."""
+        return cls(*(sum((f[column] for f in facts), ZERO).quantize(FEN) for column in KEPT))
 
 
 @dataclass(frozen=True)
 class Claimants:
     """What rule EW-3 reads of the claimants of some open cases: how many people, the longest
-    arrears, their groups, and what they are still owed."""
+    arrears and their groups."""
 
     people: int = 0
     max_months_unpaid: int = 0
     groups: frozenset[str] = frozenset()
-    owed: Decimal = ZERO
 
 
 @dataclass(frozen=True)
@@ -114,21 +118,14 @@ def normalised_code(raw) -> str:
     return parse(CreditCodeIn, {"credit_code": raw}).credit_code
 
 
-# --- many cases' money, from the totals kept on each case (C6) ---------------------------------
-def _money_of(cases: QuerySet) -> CaseMoney:
-    got = cases.order_by().aggregate(
-        claimed=Sum("claimed_total"), recovered=Sum("recovered_total"), owed=Sum("owed_total")
-    )
-    return CaseMoney(**{k: (v or ZERO).quantize(FEN) for k, v in got.items()})
-
-
-def _claimants_of(case_ids, owed: Decimal) -> Claimants:
+# --- the claimants of many open cases --------------------------------------------------------
+def _claimants_of(case_ids) -> Claimants:
     """The claimants of these open cases summed up in the database (two small answers however
     many there are)."""
     claimants = CaseParty.objects.filter(case__in=case_ids, role=PartyRole.CLAIMANT).order_by()
     got = claimants.aggregate(people=Count("party_id", distinct=True), months=Max("months_unpaid"))
     groups = {g for gs in claimants.values_list("groups", flat=True).distinct() for g in gs or []}
-    return Claimants(got["people"], got["months"] or 0, frozenset(groups), owed)
+    return Claimants(got["people"], got["months"] or 0, frozenset(groups))
 
 
 # --- rule EW-3 on the employer's open cases ----------------------------------------------------
@@ -142,7 +139,8 @@ def _risk(facts: list[dict], claimants_of, rules_for=_rules) -> grading.Risk:
     together: the people still claiming, what they are still owed, the longest arrears, the
     crews and the evasion. Closed cases are history, not a dispute brewing.
 
-    ``claimants_of(open case facts)`` sums up those cases' claimants (``Claimants``)."""
+    ``claimants_of(open case facts)`` sums up those cases' claimants (``Claimants``); what they
+    are still owed is the open cases' kept ``owed_total``."""
     open_cases = {f["pk"]: f for f in facts if f["status"] == CaseStatus.OPEN}
     if not open_cases:
         reason = grading.Reason(
@@ -160,7 +158,7 @@ def _risk(facts: list[dict], claimants_of, rules_for=_rules) -> grading.Risk:
     facts_ = grading.Facts(
         category="wages",
         claimants=claimants.people,
-        total_claimed=claimants.owed,
+        total_claimed=sum((f["owed_total"] for f in open_cases.values()), ZERO),
         max_months_unpaid=claimants.max_months_unpaid,
         groups=frozenset(g for g in claimants.groups if g in grading.GROUPS),
         labour_relationship=next(
@@ -205,7 +203,7 @@ def employer_profile(user, raw_code) -> Profile:
             "evasion",
             "signals",
             "organisation__province",
-            "owed_total",
+            *KEPT,
         )
     )
     visible_cases = frozenset(f["pk"] for f in facts)
@@ -243,7 +241,7 @@ def employer_profile(user, raw_code) -> Profile:
             if len(open_cases) <= IDS_AS_LIST
             else cases.filter(status=CaseStatus.OPEN).values("pk")
         )
-        return _claimants_of(ids, sum((f["owed_total"] for f in open_cases.values()), ZERO))
+        return _claimants_of(ids)
 
     name = (
         Party.objects.filter(credit_code=code).order_by("pk").values_list("name", flat=True).first()
@@ -268,7 +266,7 @@ def employer_profile(user, raw_code) -> Profile:
             .select_related("case", "claimant__party", "joint_action_link", "reversal")
             .order_by("-paid_on", "-id")
         ),
-        money=_money_of(Case.objects.filter(pk__in=in_cases)),
+        money=CaseMoney.summed(facts),
         risk=_risk(facts, open_claimants),
         visible_case_ids=visible_cases,
         visible_lead_ids=frozenset(lead_ids),
@@ -452,7 +450,6 @@ def employer_risks(user, credit_code: str = "") -> list[EmployerRisk]:
             people=len({r[1] for r in rows}),
             max_months_unpaid=max((r[2] or 0 for r in rows), default=0),
             groups=frozenset(g for r in rows for g in r[3] or []),
-            owed=sum((f["owed_total"] for f in open_cases.values()), ZERO),
         )
 
     rules_for = cache(_rules)  # each province's rules loaded once
