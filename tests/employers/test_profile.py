@@ -239,6 +239,55 @@ def test_the_search_finds_employers_by_name_and_by_code(users, web):
     assert "No employer in the cases you may see matches" in outsider.content.decode()
 
 
+def test_the_lists_show_the_newest_rows_and_how_many_there_are(users, api, web, monkeypatch):
+    # issue 19: each list's newest rows are picked from its keys, the rest never read whole
+    from zhichi.employers import profile
+
+    monkeypatch.setattr(profile, "LIMIT", 2)
+    cases = [open_case(users, seq=seq) for seq in (100, 200, 300)]
+    for case, amount in zip(cases, ("1.00", "2.00", "3.00"), strict=True):
+        pay(users, case, amount)
+
+    body = api("civil1").get(PROFILE).json()
+    page = web("civil1").get(f"/employers/{EMPLOYER}/", headers={"Accept-Language": "en"})
+
+    assert (body["cases"]["count"], body["cases"]["count_capped"]) == (3, False)
+    # the same day: the newest by id first
+    assert [c["id"] for c in body["cases"]["items"]] == [cases[2].pk, cases[1].pk]
+    assert [p["amount"] for p in body["payments"]["items"]] == ["3.00", "2.00"]
+    assert body["payments"]["count"] == 3
+    assert "Showing the newest 2 of 3." in page.content.decode()
+
+
+def test_a_list_counted_past_the_cap_is_shown_as_more(users, api, web, monkeypatch):
+    # issue 19: no exact COUNT(*) of a list read by its order: it stops at the cap (here 2 of 3)
+    from zhichi.employers import profile
+
+    monkeypatch.setattr(profile, "LIMIT", 1)
+    monkeypatch.setattr(profile, "CAP", 2)
+    monkeypatch.setattr("zhichi.common.pagination.CAP", 2)
+    for seq in (100, 200, 300):
+        case = open_case(users, seq=seq)
+        services.record_joint_action(
+            actor=users["civil1"],
+            data={
+                "on": TODAY,
+                "employer": EMPLOYER,
+                "organisations": ["WHHRSS"],
+                "case_ids": [case.pk],
+                "result": "联合约谈",
+                "amount_paid_on_site": "10.00",
+            },
+        )
+
+    body = api("civil1").get(PROFILE).json()
+    page = web("civil1").get(f"/employers/{EMPLOYER}/", headers={"Accept-Language": "en"})
+
+    joint = body["joint_actions"]
+    assert (joint["count"], joint["count_capped"], len(joint["items"])) == (2, True, 1)
+    assert "Showing the newest 1 of 2+." in page.content.decode()
+
+
 # --- query counts -------------------------------------------------------------------------------
 def _filled(users, seq: int):
     case = open_case(users, seq=seq)

@@ -39,6 +39,7 @@ from zhichi.cases.choices import (  # noqa: F401 (also known here)
     VisitTarget,
 )
 from zhichi.cases.words import DEADLINE_BASES, DEADLINE_LABELS
+from zhichi.common.lookups import Among
 from zhichi.core import criminal, searchtext
 from zhichi.parties.models import Party
 
@@ -74,11 +75,28 @@ class HasElement(models.Lookup):
         raise NotSupportedError(f"has_element is not written for {connection.vendor}")
 
 
-# The gram index (migration 0018): FTS5 on SQLite, GIN over the grams as an array on PostgreSQL.
-_GRAM_CANDIDATES = {
-    "sqlite": "SELECT rowid FROM cases_case_grams WHERE cases_case_grams MATCH %s",
-    "postgresql": "SELECT id FROM cases_case WHERE string_to_array(search_grams, ' ') @> %s",
-}
+class HoldsGrams(models.Lookup):
+    """``search_grams__holds_grams=[…]``: the case's grams include every one of these, asked of
+    the GIN index over ``string_to_array(search_grams, ' ')`` (PostgreSQL, migration 0018) on
+    the case's own row: as ``id IN (SELECT id FROM cases_case WHERE …)`` each match was read
+    twice, from the index's bitmap and again by its primary key (issue 19: 80 → 52 ms for a
+    name 5,190 of 1,000,000 cases hold)."""
+
+    lookup_name = "holds_grams"
+    prepare_rhs = False
+
+    def as_postgresql(self, compiler, connection):
+        lhs, params = self.process_lhs(compiler, connection)
+        # the index's own expression, so that the planner matches it
+        return f"string_to_array({lhs}, ' ') @> %s::text[]", (*params, list(self.rhs))
+
+    def as_sql(self, compiler, connection):
+        raise NotSupportedError(f"holds_grams is not written for {connection.vendor}")
+
+
+# The gram index (migration 0018): FTS5 on SQLite, asked by a subquery on its own table; on
+# PostgreSQL, GIN over the grams as an array (``HoldsGrams``).
+_SQLITE_GRAM_CANDIDATES = "SELECT rowid FROM cases_case_grams WHERE cases_case_grams MATCH %s"
 # SQLite: the grams of a query that the index is asked for, rarest first (the substring test
 # checks the rest), and how many cases may hold the rarest before the index no longer helps: a
 # gram most cases hold ("有限" of 有限公司) is answered faster by reading the cases in the list's
@@ -109,22 +127,20 @@ def search_match(q: str) -> Q:
         return Q()
     match = Q(search_text__contains=q)
     grams = searchtext.query_grams(q)
-    vendor = connection.vendor
-    if not grams or vendor not in _GRAM_CANDIDATES:
+    if not grams:
         return match
-    if vendor == "sqlite":
-        counts = _sqlite_gram_counts(grams)
-        grams = sorted(grams, key=counts.__getitem__)[:SQLITE_GRAMS_ASKED]
-        if counts[grams[0]] > SQLITE_DENSE_GRAM:
-            return match
-        # every gram is letters and digits only: quoted, each is one token of the ascii
-        # tokenizer, and the terms are ANDed
-        param = " ".join(f'"{g}"' for g in grams)
-    else:
-        param = grams
-    # the SQL is a constant of this module; the grams go in as a parameter
-    candidates = RawSQL(_GRAM_CANDIDATES[vendor], [param])  # noqa: S611
-    return match & Q(pk__in=candidates)
+    if connection.vendor == "postgresql":
+        return match & Q(search_grams__holds_grams=grams)
+    if connection.vendor != "sqlite":
+        return match
+    counts = _sqlite_gram_counts(grams)
+    grams = sorted(grams, key=counts.__getitem__)[:SQLITE_GRAMS_ASKED]
+    if counts[grams[0]] > SQLITE_DENSE_GRAM:
+        return match
+    # every gram is letters and digits only: quoted, each is one token of the ascii tokenizer,
+    # and the terms are ANDed; the SQL is a constant of this module, the grams a parameter
+    param = " ".join(f'"{g}"' for g in grams)
+    return match & Q(pk__in=RawSQL(_SQLITE_GRAM_CANDIDATES, [param]))  # noqa: S611
 
 
 class CaseQuerySet(models.QuerySet):
@@ -296,7 +312,11 @@ class Case(Facts):
         return flag in (self.flags or [])
 
 
+# ``…__among=[ids]`` on every field and foreign key (common.lookups)
+models.Field.register_lookup(Among)
+models.ForeignObject.register_lookup(Among)
 Case._meta.get_field("flags").register_lookup(HasElement)
+Case._meta.get_field("search_grams").register_lookup(HoldsGrams)
 
 
 class CaseParty(models.Model):

@@ -344,12 +344,16 @@ class KeysetPagination(PaginationBase):
             raise InvalidInput(
                 [FieldError("cursor", "invalid", _("This cursor is not valid."))]
             ) from None
-        rows = queryset.order_by("-id")
+        page = queryset.order_by("-id")
         if after is not None:
-            rows = rows.filter(id__lt=after)
-        rows = list(rows[: size + 1])
-        next_cursor = encode_cursor(rows[size - 1].id) if len(rows) > size else None
-        rows = rows[:size]
+            page = page.filter(id__lt=after)
+        # the page's ids first, then only its rows read whole and joined: a searched list reads
+        # thousands of matches to keep the newest, and carried every match's whole row and
+        # joins into the sort (issue 19: 43 → 17 ms for a name 5,905 of 1,000,000 cases hold)
+        ids = list(page.values_list("id", flat=True)[: size + 1])
+        next_cursor = encode_cursor(ids[size - 1]) if len(ids) > size else None
+        found = {row.id: row for row in queryset.filter(id__in=ids[:size])}
+        rows = [found[i] for i in ids[:size] if i in found]
         items = list(self.present(request, rows)) if self.present else rows
         return {"items": items, "next_cursor": next_cursor}
 

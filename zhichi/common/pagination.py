@@ -32,7 +32,9 @@ CAP = 1000
 
 def count_upto(rows, cap: int | None = None) -> int:
     """The rows of a queryset or list, counted up to ``cap`` + 1 (more than ``cap`` means "more
-    than ``cap``"), in one bounded query."""
+    than ``cap``"), in one bounded query, which reads the rows in no order."""
+    if isinstance(rows, QuerySet):
+        rows = rows.order_by()
     bounded = rows[: (CAP if cap is None else cap) + 1]
     if isinstance(bounded, list | tuple):
         return len(bounded)

@@ -31,6 +31,7 @@ from django.utils.translation import gettext_lazy as _
 
 from zhichi.accounts.models import Role
 from zhichi.audit.models import AuditChainHead, AuditEntry, Outcome
+from zhichi.common import pagination
 from zhichi.stats.exports import INT, TEXT, Column, csv_cell
 
 PAGE_SIZE = 25
@@ -136,7 +137,7 @@ def count_upto(qs: QuerySet, cap: int | None = None) -> Count:
     """The entries of ``qs`` counted up to ``cap`` (``COUNT_CAP`` by default): a count of at
     most cap + 1 index rows."""
     cap = COUNT_CAP if cap is None else cap
-    found = qs.order_by()[: cap + 1].count()
+    found = pagination.count_upto(qs, cap)
     return Count(min(found, cap), found > cap)
 
 

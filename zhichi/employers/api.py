@@ -255,33 +255,32 @@ class EmployerPaymentOut(Schema):
         return hasattr(payment, "reversal")
 
 
-class CaseListOut(Schema):
-    count: int
+class _Counted(Schema):
+    count: int = Field(..., description="how many in all, counted up to 1,000")
+    count_capped: bool = Field(..., description="true when there are more than ``count``")
+
+
+class CaseListOut(_Counted):
     items: list[EmployerCaseOut]
 
 
-class LeadListOut(Schema):
-    count: int
+class LeadListOut(_Counted):
     items: list[EmployerLeadOut]
 
 
-class TransferListOut(Schema):
-    count: int
+class TransferListOut(_Counted):
     items: list[EmployerTransferOut]
 
 
-class VisitListOut(Schema):
-    count: int
+class VisitListOut(_Counted):
     items: list[EmployerVisitOut]
 
 
-class JointActionListOut(Schema):
-    count: int
+class JointActionListOut(_Counted):
     items: list[JointActionOut]
 
 
-class PaymentListOut(Schema):
-    count: int
+class PaymentListOut(_Counted):
     items: list[EmployerPaymentOut]
 
 
@@ -352,7 +351,7 @@ class EmployerOut(Schema):
 def _listed(listing, shown=None) -> dict:
     """One of the profile's lists: how many in all, and its first rows as the items resolve."""
     rows = listing.rows if shown is None else [shown(row) for row in listing.rows]
-    return {"count": listing.count, "items": rows}
+    return {"count": listing.count, "count_capped": listing.capped, "items": rows}
 
 
 @employers_router.get(
