@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from django.utils import timezone
 
 from tests.conftest import lead_payload, make_credit_code, make_id
+from zhichi.employers import services as employer_services
 from zhichi.intake import services as intake_services
 from zhichi.intake.validation import validate_lead
 
@@ -39,6 +41,22 @@ def open_case(users, *, seq: int, officer="civil1", filer=None, **overrides):
     """A case accepted by ``officer`` (who becomes its officer) from a lead filed by ``filer``."""
     lead = file_lead(users[filer or officer], seq=seq, **overrides)
     return intake_services.accept_lead(lead_id=lead.pk, actor=users[officer])
+
+
+def joint_action(user, cases, *, paid: str = "10.00", on: str | None = None):
+    """A joint interview of EMPLOYER with the human resources bureau about ``cases``, recorded
+    by ``user``, ``paid`` on the spot."""
+    return employer_services.record_joint_action(
+        actor=user,
+        data={
+            "on": on or timezone.localdate().isoformat(),
+            "employer": EMPLOYER,
+            "organisations": ["WHHRSS"],
+            "case_ids": [c.pk for c in cases],
+            "result": "联合约谈",
+            "amount_paid_on_site": paid,
+        },
+    )
 
 
 @pytest.fixture

@@ -17,9 +17,8 @@ from tests.access import (
     call_endpoint,
     call_with_bad_body,
 )
-from tests.employers.conftest import EMPLOYER, OTHER_EMPLOYER, open_case
+from tests.employers.conftest import EMPLOYER, OTHER_EMPLOYER, joint_action, open_case
 from zhichi.cases.models import Payment
-from zhichi.employers import services
 from zhichi.employers.models import JointAction
 from zhichi.employers.rules import can_record_joint_action
 
@@ -56,17 +55,7 @@ NEW = {
 @pytest.fixture
 def world(users) -> dict:
     case = open_case(users, seq=100, consent_to_share=True)
-    action = services.record_joint_action(
-        actor=users["civil1"],
-        data={
-            "on": TODAY,
-            "employer": EMPLOYER,
-            "organisations": ["WHHRSS"],
-            "case_ids": [case.pk],
-            "result": "联合约谈",
-            "amount_paid_on_site": "1000.00",
-        },
-    )
+    action = joint_action(users["civil1"], [case], paid="1000.00")
     return {"case": case.pk, "case_ids": [case.pk], "action": action.pk, "code": EMPLOYER}
 
 

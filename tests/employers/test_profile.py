@@ -10,10 +10,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from tests.employers.conftest import EMPLOYER, OTHER_EMPLOYER, file_lead, open_case
+from tests.employers.conftest import EMPLOYER, OTHER_EMPLOYER, file_lead, joint_action, open_case
 from zhichi.cases.ledger import ledger_for
 from zhichi.cases.services import disposal
-from zhichi.employers import services
 
 pytestmark = [pytest.mark.django_db, pytest.mark.integration]
 
@@ -134,17 +133,7 @@ def test_a_partner_sees_what_it_referred_with_consent_and_what_was_shared(users,
     assert body["leads"]["count"] == 2  # the partner sees the leads it sent
     assert body["money"]["claimed"] == "20000.50"
 
-    services.record_joint_action(
-        actor=users["civil1"],
-        data={
-            "on": TODAY,
-            "employer": EMPLOYER,
-            "organisations": ["WHHRSS"],
-            "case_ids": [own.pk],
-            "result": "联合约谈",
-            "amount_paid_on_site": "1000.00",
-        },
-    )
+    joint_action(users["civil1"], [own], paid="1000.00")
     body = api("hrss1").get(PROFILE).json()
     assert sorted(c["id"] for c in body["cases"]["items"]) == sorted([referred.pk, own.pk])
     assert body["joint_actions"]["count"] == 1
@@ -154,17 +143,7 @@ def test_a_partner_sees_what_it_referred_with_consent_and_what_was_shared(users,
 
 def test_joint_actions_and_their_payments_are_on_the_profile(users, api):
     case = open_case(users, seq=100)
-    action = services.record_joint_action(
-        actor=users["civil1"],
-        data={
-            "on": TODAY,
-            "employer": EMPLOYER,
-            "organisations": ["WHHRSS"],
-            "case_ids": [case.pk],
-            "result": "联合约谈",
-            "amount_paid_on_site": "2000.05",
-        },
-    )
+    action = joint_action(users["civil1"], [case], paid="2000.05")
 
     body = api("civil1").get(PROFILE).json()
 
@@ -268,17 +247,7 @@ def test_a_list_counted_past_the_cap_is_shown_as_more(users, api, web, monkeypat
     monkeypatch.setattr("zhichi.common.pagination.CAP", 2)
     for seq in (100, 200, 300):
         case = open_case(users, seq=seq)
-        services.record_joint_action(
-            actor=users["civil1"],
-            data={
-                "on": TODAY,
-                "employer": EMPLOYER,
-                "organisations": ["WHHRSS"],
-                "case_ids": [case.pk],
-                "result": "联合约谈",
-                "amount_paid_on_site": "10.00",
-            },
-        )
+        joint_action(users["civil1"], [case], paid="10.00")
 
     body = api("civil1").get(PROFILE).json()
     page = web("civil1").get(f"/employers/{EMPLOYER}/", headers={"Accept-Language": "en"})
@@ -297,17 +266,7 @@ def _filled(users, seq: int):
         actor=users["civil1"],
         data={"planned_on": TODAY, "target": "employer", "method": "visit"},
     )
-    services.record_joint_action(
-        actor=users["civil1"],
-        data={
-            "on": TODAY,
-            "employer": EMPLOYER,
-            "organisations": ["WHHRSS"],
-            "case_ids": [case.pk],
-            "result": "联合约谈",
-            "amount_paid_on_site": "10.00",
-        },
-    )
+    joint_action(users["civil1"], [case], paid="10.00")
     return case
 
 
