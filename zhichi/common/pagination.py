@@ -41,6 +41,14 @@ def count_upto(rows, cap: int | None = None) -> int:
     return bounded.count()
 
 
+def in_order(records, ids: list) -> list:
+    """``records`` (read by their ids) in the order of ``ids``, skipping an id none has (a row
+    gone meanwhile): how a list that reads its ids first, in its order, then only those rows
+    whole, puts them back in order."""
+    found = {record.pk: record for record in records}
+    return [found[pk] for pk in ids if pk in found]
+
+
 def shown_count(n: int, cap: int | None = None) -> str:
     """A count from ``count_upto`` as a page shows it: "1,000+" past the cap."""
     cap = CAP if cap is None else cap

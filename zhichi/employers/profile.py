@@ -32,7 +32,7 @@ from zhichi.cases.models import (
     Visit,
 )
 from zhichi.common.inputs import parse
-from zhichi.common.pagination import CAP, count_upto
+from zhichi.common.pagination import CAP, count_upto, in_order
 from zhichi.core import grading
 from zhichi.core.criminal import EVASION_KINDS
 from zhichi.core.identifiers import mask_credit_code, normalise
@@ -198,8 +198,7 @@ def _newest(queryset, keys) -> Listing:
     rows shown are then read whole (with ``queryset``'s joins)."""
     keys = sorted(keys, reverse=True)
     ids = [key[-1] for key in keys[:LIMIT]]
-    found = {row.pk: row for row in queryset.filter(pk__in=ids)}
-    return Listing([found[pk] for pk in ids if pk in found], len(keys))
+    return Listing(in_order(queryset.filter(pk__in=ids), ids), len(keys))
 
 
 def _newest_by(queryset, *order: str) -> Listing:

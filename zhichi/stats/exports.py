@@ -41,6 +41,7 @@ from zhichi.cases.models import Case, CaseStatus, PartyRole
 from zhichi.cases.partner_view import is_partner
 from zhichi.cases.presenters import case_list_rows
 from zhichi.common.errors import FieldError, InvalidInput
+from zhichi.common.pagination import in_order
 from zhichi.employers.forms import EmployerSearchForm
 from zhichi.employers.profile import employer_rows, present_employers
 from zhichi.intake.forms import LeadFilterForm
@@ -136,8 +137,8 @@ class ListSpec(ABC):
         pks = list(qs.values_list("pk", flat=True))
         for start in range(0, len(pks), size):
             chunk = pks[start : start + size]
-            found = {r.pk: r for r in self.load(self.model.objects.filter(pk__in=chunk))}
-            yield self.rows(user, [found[pk] for pk in chunk if pk in found])
+            records = self.load(self.model.objects.filter(pk__in=chunk))
+            yield self.rows(user, in_order(records, chunk))
 
 
 class LeadsList(ListSpec):
