@@ -1,8 +1,11 @@
 """Issue 19: the figures kept for ``ZHICHI_STATS_CACHE_SECONDS`` once counted (stats.figcache).
 
 - a second reading within the time reads no row; the pages say when the figures were counted;
-- readers never share an answer unless they are the same reader: another procuratorate's officer,
-  a head and an officer of one department each get their own count;
+- readers share an answer only within one audience (cases.scope.audience): two officers of one
+  department share one count; another procuratorate's officer, a partner, another department and
+  a head of the same department each get their own;
+- ``manage.py warm_figures`` counts the dashboard's figures ahead, for each audience with a recent
+  reader, into a cache every process reads, and refuses a cache of the process's own memory;
 - a record added shows once the kept answer expires, and at once with the cache off (0);
 - the language is part of the key (labels are translated).
 """
@@ -17,7 +20,7 @@ from django.test.utils import CaptureQueriesContext, override_settings
 from django.utils import timezone, translation
 
 from tests.cases.ledger_cases import three_worker_case
-from zhichi.stats import figcache, kpis
+from zhichi.stats import figcache, kpis, presenters
 from zhichi.stats.period import Period
 from zhichi.stats.selectors import Scope, summary
 
@@ -43,15 +46,21 @@ def test_a_second_reading_within_the_time_reads_no_row(users):
     assert first.values["cases_accepted"] == 1
 
 
-def test_readers_never_share_an_answer(users):
+def test_readers_share_an_answer_only_within_one_audience(users):
     three_worker_case(users["civil1"], seq=710)
     with keep(60):
         mine = summary(Scope(users["civil1"]), year()).values["cases_accepted"]
         outsider = summary(Scope(users["outsider"]), year()).values["cases_accepted"]
         partner = summary(Scope(users["hrss1"]), year()).values["cases_accepted"]
         criminal = summary(Scope(users["criminal1"]), year()).values["cases_accepted"]
-    assert (mine, outsider, partner, criminal) == (1, 0, 0, 0)
-    assert figcache.scope_key(Scope(users["civil1"])) != figcache.scope_key(Scope(users["civil2"]))
+        with CaptureQueriesContext(connection) as ctx:
+            colleague = summary(Scope(users["civil2"]), year()).values["cases_accepted"]
+    assert (mine, outsider, partner, criminal, colleague) == (1, 0, 0, 0, 1)
+    assert len(ctx.captured_queries) == 0  # the colleague read civil1's count
+    key = figcache.scope_key
+    assert key(Scope(users["civil1"])) == key(Scope(users["civil2"]))
+    assert key(Scope(users["civil1"])) != key(Scope(users["civilhead"]))
+    assert key(Scope(users["chief"])) != key(Scope(users["chief"], users["civil1"].department))
 
 
 def test_a_new_record_shows_when_the_kept_answer_expires(users):
@@ -119,3 +128,86 @@ def test_readers_asking_at_once_wait_for_one_counting(users):
             t.join()
     assert calls == [1]
     assert answers == [1] * 5
+
+
+def test_recounting_replaces_the_kept_answer(users):
+    three_worker_case(users["civil1"], seq=780)
+    with keep(60):
+        assert summary(Scope(users["civil1"]), year()).values["cases_accepted"] == 1
+        three_worker_case(users["civil1"], seq=800)
+        with figcache.recounting():
+            assert summary(Scope(users["civil1"]), year()).values["cases_accepted"] == 2
+        with CaptureQueriesContext(connection) as ctx:
+            assert summary(Scope(users["civil2"]), year()).values["cases_accepted"] == 2
+    assert len(ctx.captured_queries) == 0
+
+
+SHARED_CACHE = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": "",  # each test's own directory (below)
+    }
+}
+
+
+def shared_cache(tmp_path):
+    return override_settings(
+        CACHES={"default": {**SHARED_CACHE["default"], "LOCATION": str(tmp_path)}}
+    )
+
+
+def warm(*args) -> str:
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    out = StringIO()
+    call_command("warm_figures", *args, stdout=out)
+    return out.getvalue()
+
+
+def signed_in(*users, days_ago=0):
+    for user in users:
+        user.last_login = timezone.now() - timezone.timedelta(days=days_ago)
+        user.save(update_fields=["last_login"])
+
+
+def test_warm_figures_counts_ahead_for_each_audience_with_a_recent_reader(users, tmp_path):
+    three_worker_case(users["civil1"], seq=810)
+    signed_in(users["civil2"], users["chief"], users["hrss1"])
+    signed_in(users["criminal1"], days_ago=30)  # not lately: not counted ahead
+    with keep(60), shared_cache(tmp_path):
+        cache.clear()
+        out = warm()
+        assert "counted the figures of 3 audiences" in out
+        for reader in ("civil1", "chief"):  # civil1 shares civil2's audience
+            with CaptureQueriesContext(connection) as ctx:
+                assert summary(Scope(users[reader]), year()).values["cases_accepted"] == 1
+            assert len(ctx.captured_queries) == 0, reader
+        with CaptureQueriesContext(connection) as ctx:
+            summary(Scope(users["criminal1"]), year())
+        assert len(ctx.captured_queries) > 0
+        # the next run counts afresh: a new case shows without waiting for the kept ones to expire
+        three_worker_case(users["civil1"], seq=820)
+        warm()
+        with CaptureQueriesContext(connection) as ctx:
+            assert summary(Scope(users["civil1"]), year()).values["cases_accepted"] == 2
+        assert len(ctx.captured_queries) == 0
+        # every figure of the dashboard is counted, in both languages: it reads no row
+        for language in ("zh-hans", "en"):
+            with translation.override(language), CaptureQueriesContext(connection) as ctx:
+                board = presenters.dashboard(Scope(users["chief"]), year())
+            assert len(ctx.captured_queries) == 0, language
+            assert board.counted_at is not None
+
+
+def test_warm_figures_refuses_a_cache_of_the_process_own_memory(users):
+    from django.core.management.base import CommandError
+
+    signed_in(users["civil1"])
+    with keep(60), pytest.raises(CommandError, match="ZHICHI_CACHE_URL"):
+        warm()
+    with keep(0):
+        assert "nothing to do" in warm()
+    with keep(60), pytest.raises(CommandError, match="at least 1"):
+        warm("--active-days", "0")

@@ -80,6 +80,18 @@ def may_see_internal(user) -> bool:
     return may_see_cases(user) and user.role in STAFF_ROLES
 
 
+def audience(user) -> tuple:
+    """What every scope of this module and of ``transfers.models.side_of`` is a function of:
+    the user's organisation, their role, and for department staff their department. Shares go
+    to an organisation or a department, never to one person, so two users with the same
+    audience read the same records (``tests/transfers/test_audience.py`` holds the scoped lists to it).
+    Figures counted for one are the figures of the other (``stats.figcache``)."""
+    if not is_member(user):
+        return (None, None, "")
+    department = user.department_id if user.role in DEPARTMENT_ROLES else None
+    return (user.organisation_id, department, user.role)
+
+
 def case_scope(user, share_model) -> Q | None:
     """The filter for the cases ``user`` may see, or None for no cases at all."""
     if not may_see_cases(user):

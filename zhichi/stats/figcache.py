@@ -6,12 +6,18 @@ wrapped here keeps its answer in Django's cache (the process's memory by default
 several app servers share one: docs/deployment.md) for ``STATS_CACHE_SECONDS``, under a key made
 of:
 
-- who reads: the reader, with their organisation, department and role (a move to another
-  department or role counts afresh), and the department they narrowed the figures to;
+- whom the figures are counted for: the reader's audience (``cases.scope.audience``: their
+  organisation, role and, for department staff, department), and the department they narrowed
+  the figures to. Everyone with one audience reads the same records, so the officers of one
+  department share one count; a move to another department or role counts afresh;
 - the period, the function's own arguments and the language (labels are translated).
 
 A case shared with the reader, or a record added, shows in their figures once the kept ones
 expire: at most ``STATS_CACHE_SECONDS`` later.
+
+``manage.py warm_figures`` (a timer, where the cache is shared by every app server) counts the
+dashboard's figures ahead for every audience with a recent reader, so that nobody waits for a
+year's count at a million cases (``recounting``).
 
 The pages say when the figures they show were counted (``collecting``), so nobody takes a
 figure a minute old for one of this second. 0 seconds counts afresh on every request.
@@ -30,28 +36,25 @@ from django.conf import settings
 from django.core.cache import cache
 from django.utils import timezone, translation
 
+from zhichi.cases.scope import audience
+
 # how long an asker waits for another's counting of the same figures, and how often it looks
 WAIT_SECONDS = 120
 POLL_SECONDS = 0.05
+
+# set by ``recounting``: count afresh and keep the answer, whatever is kept already
+_recounting: ContextVar[bool] = ContextVar("zc_stats_recounting", default=False)
 
 # the moments at which the figures read during one request were counted (``collecting``)
 _counted_at: ContextVar[list[datetime] | None] = ContextVar("zc_stats_counted_at", default=None)
 
 
 def scope_key(scope) -> str:
-    """Who counts, as what: the reader, their organisation, department and role, and the
-    department they narrowed the figures to (see the module's docstring)."""
-    user = scope.user
-    return "-".join(
-        str(part)
-        for part in (
-            user.pk,
-            user.organisation_id,
-            user.department_id,
-            user.role,
-            scope.department.pk if scope.department else "",
-        )
-    )
+    """Whom the figures are counted for: the reader's audience and the department they narrowed
+    the figures to (see the module's docstring)."""
+    organisation, department, role = audience(scope.user)
+    narrowed = scope.department.pk if scope.department else ""
+    return f"{organisation}-{department or ''}-{role}-{narrowed}"
 
 
 def cached(fn: Callable) -> Callable:
@@ -74,9 +77,13 @@ def cached(fn: Callable) -> Callable:
                 translation.get_language() or "",
             ]
         )
-        found = cache.get(key)
-        if found is None:
-            found = _count_once(key, seconds, lambda: fn(scope, period, *args))
+        if _recounting.get():
+            found = (timezone.now(), fn(scope, period, *args))
+            cache.set(key, found, seconds)
+        else:
+            found = cache.get(key)
+            if found is None:
+                found = _count_once(key, seconds, lambda: fn(scope, period, *args))
         _note(found[0])
         return found[1]
 
@@ -108,6 +115,24 @@ def _count_once(key: str, seconds: int, count: Callable) -> tuple[datetime, obje
     found = (timezone.now(), count())
     cache.set(key, found, seconds)
     return found
+
+
+@contextmanager
+def recounting() -> Iterator[None]:
+    """Inside, every figure asked for is counted afresh and kept, replacing a kept one, and
+    nobody reading meanwhile waits: they read the kept figures until the new ones are in."""
+    token = _recounting.set(True)
+    try:
+        yield
+    finally:
+        _recounting.reset(token)
+
+
+def shared() -> bool:
+    """Whether the cache is one every app process reads (Redis), so that figures counted in one
+    process, a timer's or a worker's, reach the others: each process's own memory is not."""
+    backend = settings.CACHES["default"]["BACKEND"]
+    return not backend.endswith(("LocMemCache", "DummyCache"))
 
 
 def _note(moment: datetime) -> None:

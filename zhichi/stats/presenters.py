@@ -148,6 +148,33 @@ def chart(by: str, rows: list[GroupRow], query: dict[str, str]) -> Chart:
     )
 
 
+# the dashboard's charts, in the page's order
+CHARTS = ("month", "stage", "category", "level", "source")
+
+
+@dataclass(frozen=True)
+class Dashboard:
+    """Every figure the dashboard shows for one scope and period: what the page reads, and what
+    ``manage.py warm_figures`` counts ahead."""
+
+    summary: Summary
+    cards: dict[str, FigureCard]
+    charts: list[Chart]
+    kpis: list
+    agencies: list
+    counted_at: datetime | None  # when the oldest of them was counted (stats.figcache)
+
+
+def dashboard(scope: Scope, period: Period) -> Dashboard:
+    query = period_query(scope, period)
+    with figcache.collecting() as counted:
+        now, cards = compared(scope, period)
+        charts = [chart(by, breakdown(scope, period, by), query) for by in CHARTS]
+        stage_kpis = kpis.stage_kpis(scope, period)
+        agencies = kpis.transfers_by_agency(scope, period)
+    return Dashboard(now, cards, charts, stage_kpis, agencies, counted.oldest)
+
+
 LEADERS = frozenset({Role.CHIEF, Role.HEAD, Role.REGISTRAR})
 
 

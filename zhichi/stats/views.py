@@ -16,11 +16,10 @@ from zhichi.core import grading
 from zhichi.employers.profile import employer_risks
 from zhichi.employers.references import ref_for
 from zhichi.rulebook import loaders
-from zhichi.stats import figcache, kpis, presenters, reports, rules, selectors
+from zhichi.stats import presenters, reports, rules, selectors
 from zhichi.stats.forms import StatsFilterForm
 
 PAGE_SIZE = 25
-CHARTS = ("month", "stage", "category", "level", "source")
 
 
 def _read(request):
@@ -43,14 +42,7 @@ def dashboard(request):
     form, scope, period = _read(request)
     if scope is None:
         return render(request, "stats/dashboard.html", {"form": form}, status=422)
-    query = presenters.period_query(scope, period)
-    with figcache.collecting() as counted:
-        now, cards = presenters.compared(scope, period)
-        charts = [
-            presenters.chart(by, selectors.breakdown(scope, period, by), query) for by in CHARTS
-        ]
-        stage_kpis = kpis.stage_kpis(scope, period)
-        agencies = kpis.transfers_by_agency(scope, period)
+    board = presenters.dashboard(scope, period)
     return render(
         request,
         "stats/dashboard.html",
@@ -59,15 +51,15 @@ def dashboard(request):
             "period": period,
             "previous": period.previous(),
             "scope": scope,
-            "summary": now,
-            "headline": [cards[k] for k in presenters.HEADLINE],
-            "others": [c for k, c in cards.items() if k not in presenters.HEADLINE],
-            "recovery_rate": now.recovery_rate,
-            "charts": charts,
-            "kpis": stage_kpis,
-            "agencies": agencies,
-            "chart_data": {c.by: c.data() for c in charts},
-            "counted_at": counted.oldest,
+            "summary": board.summary,
+            "headline": [board.cards[k] for k in presenters.HEADLINE],
+            "others": [c for k, c in board.cards.items() if k not in presenters.HEADLINE],
+            "recovery_rate": board.summary.recovery_rate,
+            "charts": board.charts,
+            "kpis": board.kpis,
+            "agencies": board.agencies,
+            "chart_data": {c.by: c.data() for c in board.charts},
+            "counted_at": board.counted_at,
         },
     )
 
