@@ -145,7 +145,16 @@ def test_property_numbered_then_keyed_pages_show_every_row_once_in_order(
 
 
 def test_a_count_past_the_cap_is_shown_with_a_plus():
-    assert pagination.count_upto(list(range(50)), cap=10) == 11
-    assert pagination.shown_count(11, cap=10) == "10+"
-    assert pagination.shown_count(10, cap=10) == "10"
-    assert pagination.shown_count(1234, cap=5000) == "1,234"
+    assert pagination.tally(list(range(50)), cap=10) == pagination.Tally(10, more=True)
+    assert pagination.tally(list(range(10)), cap=10) == pagination.Tally(10, more=False)
+    assert pagination.tally(list(range(50)), cap=10).shown == "10+"
+    assert str(pagination.tally(list(range(10)), cap=10)) == "10"
+    assert pagination.Tally(1234).shown == "1,234"
+
+
+@given(st.integers(min_value=0, max_value=60), st.integers(min_value=0, max_value=40))
+def test_a_tally_is_the_count_up_to_its_cap(rows, cap):
+    found = pagination.tally(list(range(rows)), cap=cap)
+    assert found.number == min(rows, cap)
+    assert found.more == (rows > cap)
+    assert found.shown.endswith("+") == found.more

@@ -243,7 +243,6 @@ def test_a_list_counted_past_the_cap_is_shown_as_more(users, api, web, monkeypat
     from zhichi.employers import profile
 
     monkeypatch.setattr(profile, "LIMIT", 1)
-    monkeypatch.setattr(profile, "CAP", 2)
     monkeypatch.setattr("zhichi.common.pagination.CAP", 2)
     for seq in (100, 200, 300):
         case = open_case(users, seq=seq)

@@ -30,15 +30,33 @@ from django.utils.functional import cached_property
 CAP = 1000
 
 
-def count_upto(rows, cap: int | None = None) -> int:
-    """The rows of a queryset or list, counted up to ``cap`` + 1 (more than ``cap`` means "more
-    than ``cap``"), in one bounded query, which reads the rows in no order."""
+@dataclass(frozen=True)
+class Tally:
+    """How many rows a list holds, counted up to a cap: ``more`` when there are more than
+    ``number`` (which is then the cap). The one shape of a bounded count: the pages' paginator,
+    the audit console and the employer profile's lists all show one."""
+
+    number: int
+    more: bool = False
+
+    @property
+    def shown(self) -> str:
+        """As a page shows it: "1,000+" past the cap."""
+        return f"{self.number:,}{'+' if self.more else ''}"
+
+    def __str__(self) -> str:
+        return self.shown
+
+
+def tally(rows, cap: int | None = None) -> Tally:
+    """The rows of a queryset or list counted up to ``cap`` (``CAP`` by default), in one bounded
+    query (``SELECT COUNT(*) FROM (… LIMIT cap + 1)``), which reads the rows in no order."""
+    cap = CAP if cap is None else cap
     if isinstance(rows, QuerySet):
         rows = rows.order_by()
-    bounded = rows[: (CAP if cap is None else cap) + 1]
-    if isinstance(bounded, list | tuple):
-        return len(bounded)
-    return bounded.count()
+    bounded = rows[: cap + 1]
+    found = len(bounded) if isinstance(bounded, list | tuple) else bounded.count()
+    return Tally(min(found, cap), found > cap)
 
 
 def in_order(records, ids: list) -> list:
@@ -47,12 +65,6 @@ def in_order(records, ids: list) -> list:
     whole, puts them back in order."""
     found = {record.pk: record for record in records}
     return [found[pk] for pk in ids if pk in found]
-
-
-def shown_count(n: int, cap: int | None = None) -> str:
-    """A count from ``count_upto`` as a page shows it: "1,000+" past the cap."""
-    cap = CAP if cap is None else cap
-    return f"{cap:,}+" if n > cap else f"{n:,}"
 
 
 # --- the key of a list's order -------------------------------------------------------------------
@@ -160,16 +172,16 @@ class CappedPaginator(Paginator):
         self.cap = CAP if cap is None else cap
 
     @cached_property
-    def _seen(self) -> int:
-        return count_upto(self.object_list, self.cap)
+    def tally(self) -> Tally:
+        return tally(self.object_list, self.cap)
 
     @cached_property
     def count(self) -> int:
-        return min(self._seen, self.cap)
+        return self.tally.number
 
     @cached_property
     def capped(self) -> bool:
-        return self._seen > self.cap
+        return self.tally.more
 
     def page(self, number) -> Page:
         page = super().page(number)

@@ -125,30 +125,14 @@ def object_history(object_type: str, object_id: str) -> QuerySet[AuditEntry]:
 
 
 # --- counting and pages --------------------------------------------------------------------------
-@dataclass(frozen=True)
-class Count:
-    """How many entries match, counted up to a cap: ``more`` when there are more than ``number``."""
-
-    number: int
-    more: bool = False
-
-
-def count_upto(qs: QuerySet, cap: int | None = None) -> Count:
-    """The entries of ``qs`` counted up to ``cap`` (``COUNT_CAP`` by default): a count of at
-    most cap + 1 index rows."""
-    cap = COUNT_CAP if cap is None else cap
-    found = pagination.count_upto(qs, cap)
-    return Count(min(found, cap), found > cap)
-
-
-def count_entries(qs: QuerySet, filters: TrailFilters, cap: int | None = None) -> Count:
+def count_entries(qs: QuerySet, filters: TrailFilters) -> pagination.Tally:
     """The list's count: the whole trail's from the chain head when nothing is filtered (every
-    entry keeps it; ``verify_audit`` checks it against the rows), else counted up to ``cap``."""
+    entry keeps it; ``verify_audit`` checks it against the rows), else counted up to ``COUNT_CAP``."""
     if not filters.given:
         head = AuditChainHead.objects.filter(pk=1).values_list("count", flat=True).first()
         if head is not None:
-            return Count(head)
-    return count_upto(qs, cap)
+            return pagination.Tally(head)
+    return pagination.tally(qs, COUNT_CAP)
 
 
 @dataclass(frozen=True)

@@ -22,6 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from zhichi.accounts.rules import ensure_auditor
 from zhichi.audit.models import Outcome
 from zhichi.audit.services import record, verify_chain
+from zhichi.common import pagination
 from zhichi.common.downloads import private_file
 from zhichi.consoles import audit_trail as trail
 from zhichi.consoles.audit_forms import TrailFilterForm, object_types
@@ -103,7 +104,7 @@ def object_history(request, object_type: str, object_id: str):
     qs = trail.object_history(object_type, object_id)
     after, before = _cursor(request, "after"), _cursor(request, "before")
     page = trail.keyset_page(qs, newest_first=False, after=after, before=before)
-    count = trail.count_upto(qs)
+    count = pagination.tally(qs, trail.COUNT_CAP)
     detail = {
         "page": "history",
         # no longer than a column holds: a longer name cannot be any entry's
@@ -171,7 +172,7 @@ def _export(request, fmt: str):
     # up to the newest entry now: the count and the rows are of one moment
     qs = trail.filter_trail(filters).filter(id__lte=trail.newest_id())
     cap = trail.EXPORT_CAPS[fmt]
-    count = trail.count_upto(qs, cap)
+    count = pagination.tally(qs, cap)
     record(
         action=EXPORT,
         actor=request.user,

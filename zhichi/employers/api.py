@@ -351,7 +351,7 @@ class EmployerOut(Schema):
 def _listed(listing, shown=None) -> dict:
     """One of the profile's lists: how many in all, and its first rows as the items resolve."""
     rows = listing.rows if shown is None else [shown(row) for row in listing.rows]
-    return {"count": listing.count, "count_capped": listing.capped, "items": rows}
+    return {"count": listing.total.number, "count_capped": listing.total.more, "items": rows}
 
 
 @employers_router.get(

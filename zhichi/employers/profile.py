@@ -32,7 +32,7 @@ from zhichi.cases.models import (
     Visit,
 )
 from zhichi.common.inputs import parse
-from zhichi.common.pagination import CAP, count_upto, in_order
+from zhichi.common.pagination import Tally, in_order, tally
 from zhichi.core import grading
 from zhichi.core.criminal import EVASION_KINDS
 from zhichi.core.identifiers import mask_credit_code, normalise
@@ -50,21 +50,15 @@ ZERO = Decimal("0.00")
 
 @dataclass(frozen=True)
 class Listing:
-    """The first rows of a list and how many there are in all; ``capped`` when they were
-    counted up to ``CAP`` only (``common.pagination.count_upto``), and there are more."""
+    """The first rows of a list and how many there are in all (a ``common.pagination.Tally``:
+    counted up to ``CAP`` only where the list is read in its database order)."""
 
     rows: list
-    count: int
-    capped: bool = False
+    total: Tally
 
     @property
     def more(self) -> bool:
-        return self.capped or self.count > len(self.rows)
-
-    @property
-    def shown(self) -> str:
-        """The count as the page shows it: "1,000+" when capped."""
-        return f"{self.count:,}{'+' if self.capped else ''}"
+        return self.total.more or self.total.number > len(self.rows)
 
 
 @dataclass(frozen=True)
@@ -186,10 +180,7 @@ def _risk(facts: list[dict], claimants_of, rules_for=_rules) -> grading.Risk:
 def _listing(queryset) -> Listing:
     """The first ``LIMIT`` rows of a list in its order, counted up to ``CAP``."""
     rows = list(queryset[:LIMIT])
-    if len(rows) < LIMIT:
-        return Listing(rows, len(rows))
-    seen = count_upto(queryset)
-    return Listing(rows, min(seen, CAP), capped=seen > CAP)
+    return Listing(rows, Tally(len(rows)) if len(rows) < LIMIT else tally(queryset))
 
 
 def _newest(queryset, keys) -> Listing:
@@ -198,7 +189,7 @@ def _newest(queryset, keys) -> Listing:
     rows shown are then read whole (with ``queryset``'s joins)."""
     keys = sorted(keys, reverse=True)
     ids = [key[-1] for key in keys[:LIMIT]]
-    return Listing(in_order(queryset.filter(pk__in=ids), ids), len(keys))
+    return Listing(in_order(queryset.filter(pk__in=ids), ids), Tally(len(keys)))
 
 
 def _newest_by(queryset, *order: str) -> Listing:
@@ -260,7 +251,7 @@ def employer_profile(user, raw_code) -> Profile:
     )
     lead_rows = _newest_by(leads.select_related("organisation", "referring_org"), "created_at")
     with_claimant_counts(lead_rows.rows)
-    if not (facts or lead_rows.count or joint_actions.count or transfers.count):
+    if not (facts or lead_rows.rows or joint_actions.rows or transfers.rows):
         raise Http404
     lead_ids = {lead.pk for lead in lead_rows.rows}
     wanted = {t.lead_id for t in transfers.rows if t.lead_id} - lead_ids
@@ -286,9 +277,7 @@ def employer_profile(user, raw_code) -> Profile:
         visits=_newest_by(
             Visit.objects.filter(case_id__among=in_cases).select_related("case"), "planned_on"
         ),
-        joint_actions=Listing(
-            views_for(user, joint_actions.rows), joint_actions.count, joint_actions.capped
-        ),
+        joint_actions=Listing(views_for(user, joint_actions.rows), joint_actions.total),
         payments=_newest_by(
             Payment.objects.filter(case_id__among=in_cases).select_related(
                 "case", "claimant__party", "joint_action_link", "reversal"

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from zhichi.audit.services import record
 from zhichi.cases.models import Case
 from zhichi.cases.rules import get_case_for
-from zhichi.common.pagination import count_upto, paginate
+from zhichi.common.pagination import paginate, tally
 from zhichi.common.steps import run_step
 from zhichi.evidence.services import attachment_response
 from zhichi.intake.rules import get_lead_for
@@ -56,10 +56,10 @@ def box(request, box: str):
             # each status counted up to the pages' cap, on the box's (org, status, sent_at)
             # index: a legal aid centre's inbox holds a province's transfers over the years
             "counts": [
-                (value, label, count_upto(base.filter(status=value)))
+                (value, label, tally(base.filter(status=value)))
                 for value, label in TransferStatus.choices
             ],
-            "total": count_upto(base),
+            "total": tally(base),
         },
     )
 

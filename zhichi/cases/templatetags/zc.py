@@ -10,7 +10,6 @@ from django.utils.translation import gettext_lazy as _
 
 from zhichi.cases.models import Evasion, Flag, RiskSignal, Stage
 from zhichi.cases.words import level_reason_words, risk_reason_words
-from zhichi.common.pagination import shown_count
 from zhichi.parties.models import Group, VulnerabilityBasis
 from zhichi.rulebook import words as rulebook_words
 from zhichi.rulebook.words import verdict_label
@@ -134,12 +133,6 @@ def reasons_of(check: dict) -> list:
 def sentences(texts) -> str:
     """Sentences in one line (a tooltip): joined with “；” in Chinese, “; ” in English."""
     return gettext("; ").join(str(t) for t in texts or [])
-
-
-@register.filter
-def upto(n: int) -> str:
-    """A count made by ``common.pagination.count_upto``: "1,000+" past the cap."""
-    return shown_count(n)
 
 
 @register.filter
