@@ -101,7 +101,9 @@ def new_bench_secrets() -> dict[str, str]:
     }
 
 
-def bench_env(data_dir: Path, database_url: str | None, secrets_: dict[str, str]) -> dict:
+def bench_env(
+    data_dir: Path, database_url: str | None, secrets_: dict[str, str], cache_url: str = ""
+) -> dict:
     env = {k: v for k, v in os.environ.items() if not k.startswith("ZHICHI_")}
     env.update(
         ZHICHI_DATA_DIR=str(data_dir),
@@ -118,6 +120,8 @@ def bench_env(data_dir: Path, database_url: str | None, secrets_: dict[str, str]
     )
     if database_url:
         env["ZHICHI_DATABASE_URL"] = database_url
+    if cache_url:
+        env["ZHICHI_CACHE_URL"] = cache_url
     return env
 
 
@@ -575,8 +579,12 @@ def fresh_database(args, secrets_: dict, work_root: Path, prefix: str):
     when the block ends (the data dir is kept with ``--keep``)."""
     data_dir = Path(tempfile.mkdtemp(prefix=prefix, dir=work_root))
     pg = pg_parts(args.database_url) if args.database_url else None
-    env = bench_env(data_dir, args.database_url, secrets_)
+    env = bench_env(data_dir, args.database_url, secrets_, args.cache_url)
     try:
+        if args.cache_url:  # a new database: nothing counted for the one before may be kept
+            import redis
+
+            redis.Redis.from_url(args.cache_url).flushdb()
         if pg:
             psql(pg, f"DROP DATABASE IF EXISTS {pg['name']} WITH (FORCE)")
             psql(pg, f"CREATE DATABASE {pg['name']}")
@@ -648,6 +656,8 @@ def measure_size(
             pools = {"api": make_clients(base, args.clients, token=token)}
             for username in logins:
                 pools[username] = make_clients(base, args.clients, login=(username, DEMO_PASSWORD))
+            if args.cache_url:
+                result["warm"] = warm_figures(env)
             keys = ["floor", *(k for k, _l, _kind in OPERATIONS)]
             kinds = {k: kind_user(kind, info) or "api" for k, _l, kind in OPERATIONS}
             kinds["floor"] = "api"
@@ -747,6 +757,7 @@ def measure_memory(env: dict, data_dir: Path, args, info: dict, token: str) -> d
         pools = {"api": make_clients(base, args.clients, token=token)}
         for username in page_users(info):
             pools[username] = make_clients(base, args.clients, login=(username, DEMO_PASSWORD))
+        warm = warm_figures(env) if args.cache_url else None
         clients = [{kind: pool[i] for kind, pool in pools.items()} for i in range(args.clients)]
         samples = [[0, rss_kib(worker)]]
         done = errors = 0
@@ -793,7 +804,18 @@ def measure_memory(env: dict, data_dir: Path, args, info: dict, token: str) -> d
         "seconds": round(seconds, 1),
         "threads": args.threads,
         "clients": args.clients,
+        "warm": warm,
     }
+
+
+def warm_figures(env: dict) -> dict:
+    """``manage.py warm_figures`` as its timer runs it where the cache is shared: the dashboard's
+    figures counted ahead for the users who just signed in (the page clients)."""
+    started = time.perf_counter()
+    out = manage(env, "warm_figures", timeout=1800).strip().splitlines()[-1]
+    seconds = round(time.perf_counter() - started, 1)
+    log(f"warm_figures: {out} ({seconds} s with the command's start)")
+    return {"out": out, "seconds": seconds}
 
 
 # --- the table ------------------------------------------------------------------------------
@@ -1211,6 +1233,8 @@ def memory_lines(memory: dict) -> list[str]:
         "- VmRSS every 500 requests (requests: MiB): "
         + ", ".join(f"{n:,}: {kib / 1024:.1f}" for n, kib in memory["samples"]),
     ]
+    if memory.get("warm"):
+        lines.append(f"- before the requests, `manage.py warm_figures`: {memory['warm']['out']}")
     lines += [f"- error: `{sample[:300]}`" for sample in memory.get("error_samples", [])]
     return [*lines, ""]
 
@@ -1234,7 +1258,8 @@ def write_report(
         f"- load: {meta['clients']} closed-loop clients × {meta['seconds']:g} s per operation "
         f"(after a warm-up of {meta['warmup']:g} s in the first round, 0.5 s later), one keep-alive "
         "connection each, on the same machine as "
-        f"gunicorn -w {meta['workers']} --threads {meta['threads']} (ZHICHI_DEBUG=0)",
+        f"gunicorn -w {meta['workers']} --threads {meta['threads']} (ZHICHI_DEBUG=0); cache: "
+        f"{meta.get('cache', '?')}",
         f"- ratio: operation req/s ÷ floor req/s, same server, same run; the operations take "
         f"turns in {meta['rounds']} rounds of {meta['seconds'] / meta['rounds']:g} s (the floor first "
         "in each), and the ratio column shows the lowest and highest per-round ratio in "
@@ -1261,6 +1286,11 @@ def write_report(
             f"- single-query times, one client, median of 5 (ms): {json.dumps(p.get('sql_ms', {}), ensure_ascii=False)}",
             f"- transfers inbox read as {p.get('inbox_user', '?')} (inbox sizes: "
             f"{json.dumps(p.get('inbox_counts', {}))})",
+            *(
+                [f"- before P2, `manage.py warm_figures`: {r['warm']['out']}"]
+                if r.get("warm")
+                else []
+            ),
             "",
             "| op | req/s | req/s per round | p50 ms | p95 ms | p99 ms | requests | errors |",
             "|---|---|---|---|---|---|---|---|",
@@ -1339,6 +1369,13 @@ def main(argv: list[str] | None = None) -> int:
         "recreated per size); default SQLite in a temporary data dir",
     )
     parser.add_argument("--keep", action="store_true", help="keep the temporary data dirs")
+    parser.add_argument(
+        "--cache-url",
+        default="",
+        help="ZHICHI_CACHE_URL for the servers (redis://127.0.0.1:6379/15: flushed per size), "
+        "as a province runs them; manage.py warm_figures then counts the figures ahead before "
+        "P2 and P6. Default: each process's own memory, as one machine runs",
+    )
     bench_p1.add_arguments(parser)
     parser.add_argument(
         "--p5-count", type=int, default=100, help="P5: documents in the batch (0 skips P5)"
@@ -1452,6 +1489,7 @@ def main(argv: list[str] | None = None) -> int:
         "warmup": args.warmup,
         "workers": args.workers,
         "threads": args.threads,
+        "cache": args.cache_url or "each process's own memory",
         "command": command,
         "elapsed_min": (time.perf_counter() - started) / 60,
         "load_start": load_start,

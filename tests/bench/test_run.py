@@ -154,3 +154,10 @@ def test_p6_finds_the_worker_as_a_child_and_reads_its_memory():
         child.wait()
     assert child.pid not in run.children_of(os.getpid())
     assert run.rss_kib(child.pid) == 0
+
+
+def test_a_shared_cache_reaches_the_servers_only_when_asked(tmp_path):
+    keys = {"secret": "s", "fernet": "f", "audit": "a"}
+    assert "ZHICHI_CACHE_URL" not in run.bench_env(tmp_path, None, keys)
+    env = run.bench_env(tmp_path, None, keys, "redis://127.0.0.1:6379/15")
+    assert env["ZHICHI_CACHE_URL"] == "redis://127.0.0.1:6379/15"
