@@ -7,7 +7,8 @@
 - ``manage.py warm_figures`` counts the dashboard's figures ahead, for each audience with a recent
   reader, into a cache every process reads, and refuses a cache of the process's own memory;
 - a record added shows once the kept answer expires, and at once with the cache off (0);
-- the language is part of the key (labels are translated).
+- one kept count serves every language: what is kept holds codes, and the labels are shown in
+  the reader's language.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from django.utils import timezone, translation
 from tests.cases.ledger_cases import three_worker_case
 from zhichi.stats import figcache, kpis, presenters
 from zhichi.stats.period import Period
-from zhichi.stats.selectors import Scope, summary
+from zhichi.stats.selectors import Scope, breakdown, summary
 
 pytestmark = [pytest.mark.django_db, pytest.mark.integration]
 
@@ -81,14 +82,22 @@ def test_with_the_cache_off_every_reading_counts_afresh(users):
         assert summary(Scope(users["civil1"]), year()).values["cases_accepted"] == 2
 
 
-def test_the_language_is_part_of_the_key(users):
+def test_one_kept_count_shows_its_labels_in_the_reader_language(users):
     three_worker_case(users["civil1"], seq=760)
+    scope = Scope(users["civil1"])
     with keep(60):
         with translation.override("en"):
-            english = [k.label for k in kpis.stage_kpis(Scope(users["civil1"]), year())]
-        with translation.override("zh-hans"):
-            chinese = [k.label for k in kpis.stage_kpis(Scope(users["civil1"]), year())]
-    assert [str(x) for x in english] != [str(x) for x in chinese]
+            english = [k.label for k in kpis.stage_kpis(scope, year())]
+            english_stages = [r.label for r in breakdown(scope, year(), "stage")]
+        with translation.override("zh-hans"), CaptureQueriesContext(connection) as ctx:
+            chinese = [k.label for k in kpis.stage_kpis(scope, year())]
+            chinese_stages = [r.label for r in breakdown(scope, year(), "stage")]
+    assert len(ctx.captured_queries) == 0  # the English reader's count, kept
+    assert english[0] == "From the lead to acceptance"
+    assert chinese[0] != english[0] and all(
+        any("\u4e00" <= ch <= "\u9fff" for ch in label) for label in chinese + chinese_stages
+    )
+    assert len(chinese_stages) == len(english_stages) and chinese_stages != english_stages
 
 
 def test_the_pages_say_when_the_figures_were_counted(users, web):

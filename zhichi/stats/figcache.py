@@ -10,7 +10,10 @@ of:
   organisation, role and, for department staff, department), and the department they narrowed
   the figures to. Everyone with one audience reads the same records, so the officers of one
   department share one count; a move to another department or role counts afresh;
-- the period, the function's own arguments and the language (labels are translated).
+- the period and the function's own arguments.
+
+What is kept holds codes and numbers, never a translated word: each row's label is looked up in
+the reader's language when it is shown, so one count serves readers of every language.
 
 A case shared with the reader, or a record added, shows in their figures once the kept ones
 expire: at most ``STATS_CACHE_SECONDS`` later.
@@ -34,7 +37,7 @@ from datetime import datetime
 
 from django.conf import settings
 from django.core.cache import cache
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from zhichi.cases.scope import audience
 
@@ -74,7 +77,6 @@ def cached(fn: Callable) -> Callable:
                 scope_key(scope),
                 f"{period.kind}-{period.start.isoformat()}-{period.end.isoformat()}",
                 *map(str, args),
-                translation.get_language() or "",
             ]
         )
         if _recounting.get():

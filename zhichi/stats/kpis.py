@@ -43,13 +43,28 @@ def _share(part: int, whole: int) -> Decimal | None:
     return (Decimal(part) * 100 / whole).quantize(ONE_DECIMAL, ROUND_HALF_UP)
 
 
+KPI_LABELS = {
+    "lead_to_acceptance": _("From the lead to acceptance"),
+    "acceptance_to_decision": _("From acceptance to the support decision"),
+    "acceptance_to_judgment": _("From acceptance to judgment"),
+    "acceptance_to_recovery": _("From acceptance to recovery in full"),
+    "mediation_success": _("Mediations that reached an agreement"),
+    "judgments_won": _("Judgments that awarded money"),
+    "visits_on_time": _("Return visits made on time"),
+}
+
+
 @dataclass(frozen=True)
 class Kpi:
-    key: str
-    label: str
+    key: str  # KPI_LABELS
     value: Decimal | None  # days, or a percentage
     unit: str  # "days" | "percent"
     basis: int  # how many records it is measured over
+
+    @property
+    def label(self) -> str:
+        """In the reader's language when shown: a kept count serves every language."""
+        return str(KPI_LABELS[self.key])
 
     @property
     def known(self) -> bool:
@@ -98,49 +113,42 @@ def stage_kpis(scope: Scope, period: Period) -> list[Kpi]:
     return [
         Kpi(
             "lead_to_acceptance",
-            str(_("From the lead to acceptance")),
             _mean_days(to_acceptance),
             "days",
             len(to_acceptance),
         ),
         Kpi(
             "acceptance_to_decision",
-            str(_("From acceptance to the support decision")),
             _mean_days(to_decision),
             "days",
             len(to_decision),
         ),
         Kpi(
             "acceptance_to_judgment",
-            str(_("From acceptance to judgment")),
             _mean_days(to_judgment),
             "days",
             len(to_judgment),
         ),
         Kpi(
             "acceptance_to_recovery",
-            str(_("From acceptance to recovery in full")),
             _mean_days(to_recovery),
             "days",
             len(to_recovery),
         ),
         Kpi(
             "mediation_success",
-            str(_("Mediations that reached an agreement")),
             _share(agreed, ended),
             "percent",
             ended,
         ),
         Kpi(
             "judgments_won",
-            str(_("Judgments that awarded money")),
             _share(awarded, len(to_judgment)),
             "percent",
             len(to_judgment),
         ),
         Kpi(
             "visits_on_time",
-            str(_("Return visits made on time")),
             _share(on_time, made),
             "percent",
             made,

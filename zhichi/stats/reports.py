@@ -87,8 +87,8 @@ def xlsx_response(request, context: dict) -> HttpResponse:
         for line in context["lines"]
     ]
     categories = [vars(row) for row in context["categories"]]
-    months = [{**vars(row), "month": row.value} for row in context["months"]]
-    measures = [{**vars(k), "unit": units[k.unit]} for k in context["kpis"]]
+    months = [{**vars(row), "label": row.label, "month": row.value} for row in context["months"]]
+    measures = [{**vars(k), "label": k.label, "unit": units[k.unit]} for k in context["kpis"]]
     out = io.BytesIO()
     write_sheets(
         out,

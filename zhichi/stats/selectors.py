@@ -355,12 +355,17 @@ GROUPINGS: dict[str, Grouping] = {
 
 @dataclass(frozen=True)
 class GroupRow:
+    by: str  # the grouping (GROUPINGS)
     key: str
-    label: str
     value: object  # the stored value (a stage code, a level, the first of a month)
     cases: int
     amount_claimed: Decimal
     amount_recovered: Decimal
+
+    @property
+    def label(self) -> str:
+        """In the reader's language when shown: a kept count serves every language."""
+        return GROUPINGS[self.by].label(self.value)
 
 
 @figcache.cached
@@ -377,8 +382,8 @@ def breakdown(scope: Scope, period: Period, by: str) -> list[GroupRow]:
     for value in grouping.keys(period):
         rows.append(
             GroupRow(
+                by=by,
                 key=grouping.code(value),
-                label=grouping.label(value),
                 value=value,
                 cases=cases.get(value, 0),
                 amount_claimed=_money(claimed.get(value)),

@@ -2,8 +2,9 @@
 
 At a million cases a year's figures take seconds to count, and whoever first asks after they
 expire waits for the whole count. A timer shorter than ``STATS_CACHE_SECONDS`` recounts them for
-every audience (``cases.scope.audience``) with a reader signed in lately, in each language, and
-keeps them in the cache every app server reads: readers then always find them counted.
+every audience (``cases.scope.audience``) with a reader signed in lately (once: what is kept
+serves every language) and keeps them in the cache every app server reads: readers then always
+find them counted.
 """
 
 from __future__ import annotations
@@ -13,9 +14,7 @@ import time
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.utils import translation
 
 from zhichi.cases.scope import audience
 from zhichi.stats import figcache, presenters
@@ -50,16 +49,14 @@ def readers(since: datetime) -> list:
 
 def warm(today: date, since: datetime) -> Warmed:
     """Recount the dashboard's figures of this year (the period it opens on) for the readers of
-    ``readers(since)``, in every language the site speaks; one audience failing does not stop
-    the others (it is logged and named in the answer)."""
+    ``readers(since)``; one audience failing does not stop the others (it is logged and named in
+    the answer)."""
     warmed, started = Warmed(), time.monotonic()
     period = Period.of("year", today)
     for reader in readers(since):
         try:
             with figcache.recounting():
-                for code, _name in settings.LANGUAGES:
-                    with translation.override(code):
-                        presenters.dashboard(Scope(reader), period)
+                presenters.dashboard(Scope(reader), period)
         except Exception:
             log.exception("counting the figures ahead failed for %s", audience(reader))
             warmed.failed.append(audience(reader))
