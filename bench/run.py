@@ -43,6 +43,8 @@ from decimal import Decimal
 from pathlib import Path
 from urllib.parse import quote, urlsplit
 
+import redis
+
 from bench import p1 as bench_p1
 from bench.load import HARD_MAX_SECONDS, make_clients, merge_results, run_load
 
@@ -582,8 +584,6 @@ def fresh_database(args, secrets_: dict, work_root: Path, prefix: str):
     env = bench_env(data_dir, args.database_url, secrets_, args.cache_url)
     try:
         if args.cache_url:  # a new database: nothing counted for the one before may be kept
-            import redis
-
             redis.Redis.from_url(args.cache_url).flushdb()
         if pg:
             psql(pg, f"DROP DATABASE IF EXISTS {pg['name']} WITH (FORCE)")

@@ -44,9 +44,6 @@ class Tally:
         """As a page shows it: "1,000+" past the cap."""
         return f"{self.number:,}{'+' if self.more else ''}"
 
-    def __str__(self) -> str:
-        return self.shown
-
 
 def tally(rows, cap: int | None = None) -> Tally:
     """The rows of a queryset or list counted up to ``cap`` (``CAP`` by default), in one bounded

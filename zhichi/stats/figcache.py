@@ -79,13 +79,11 @@ def cached(fn: Callable) -> Callable:
                 *map(str, args),
             ]
         )
+        count = functools.partial(fn, scope, period, *args)
         if _recounting.get():
-            found = (timezone.now(), fn(scope, period, *args))
-            cache.set(key, found, seconds)
-        else:
-            found = cache.get(key)
-            if found is None:
-                found = _count_once(key, seconds, lambda: fn(scope, period, *args))
+            found = _keep(key, seconds, count)
+        else:  # a kept answer is a (moment, figures) pair: never empty
+            found = cache.get(key) or _count_once(key, seconds, count)
         _note(found[0])
         return found[1]
 
@@ -101,9 +99,7 @@ def _count_once(key: str, seconds: int, count: Callable) -> tuple[datetime, obje
     lock = f"{key}:counting"
     if cache.add(lock, 1, WAIT_SECONDS):
         try:
-            found = (timezone.now(), count())
-            cache.set(key, found, seconds)
-            return found
+            return _keep(key, seconds, count)
         finally:
             cache.delete(lock)
     deadline = time.monotonic() + WAIT_SECONDS
@@ -114,6 +110,11 @@ def _count_once(key: str, seconds: int, count: Callable) -> tuple[datetime, obje
             return found
         if cache.get(lock) is None:
             break  # the counter failed: count here
+    return _keep(key, seconds, count)
+
+
+def _keep(key: str, seconds: int, count: Callable) -> tuple[datetime, object]:
+    """Count now and keep the answer with the moment it was counted."""
     found = (timezone.now(), count())
     cache.set(key, found, seconds)
     return found

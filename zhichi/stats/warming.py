@@ -37,7 +37,6 @@ def readers(since: datetime) -> list:
     users = (
         get_user_model()
         .objects.filter(is_active=True, last_login__gte=since, organisation__isnull=False)
-        .select_related("organisation", "department")
         .order_by("pk")
     )
     chosen: dict[tuple, object] = {}
